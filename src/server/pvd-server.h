@@ -1,0 +1,41 @@
+/* pvd-server.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pvd-store.h"
+
+G_BEGIN_DECLS
+
+#define PVD_MAX_BODY_SIZE (64 * 1024)
+#define PVD_DEFAULT_RETIRE_GRACE 300
+#define PVD_DEFAULT_AUTH_FAILURE_LIMIT 20
+#define PVD_AUTH_FAILURE_WINDOW 60
+
+typedef struct {
+  char    *listen;               /* ADDR:PORT */
+  char    *public_url;           /* NULL: from the listening address */
+  gint64   retire_grace;
+  guint    auth_failure_limit;
+  gboolean test_clock;
+  gint64   clock_offset;
+} PvdServerOptions;
+
+#define PVD_TYPE_SERVER (pvd_server_get_type ())
+G_DECLARE_FINAL_TYPE (PvdServer, pvd_server, PVD, SERVER, GObject)
+
+PvdServer  *pvd_server_new         (PvdStore                *store,
+                                    const PvdServerOptions  *options,
+                                    GError                 **error);
+gboolean    pvd_server_listen      (PvdServer               *self,
+                                    GError                 **error);
+const char *pvd_server_get_url     (PvdServer               *self);
+gint64      pvd_server_now         (PvdServer               *self);
+
+G_END_DECLS

@@ -1,0 +1,1652 @@
+/* pvd-store.c
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisiod"
+
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "pv-time.h"
+#include "pv-token.h"
+#include "pvd-store.h"
+
+struct _PvdStore
+{
+  GObject     parent_instance;
+
+  sqlite3    *db;
+  GHashTable *statements;   /* const char *sql (by address) -> sqlite3_stmt */
+  guint       events_added;
+};
+
+G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (pvd-error-quark, pvd_error)
+
+#define SCHEMA_VERSION 1
+
+static const char schema_v1[] =
+  "CREATE TABLE tenants ("
+  "  id INTEGER PRIMARY KEY,"
+  "  slug TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  plan TEXT NOT NULL DEFAULT 'standard',"
+  "  created_at INTEGER NOT NULL,"
+  "  reminder_thresholds TEXT NOT NULL DEFAULT '60,30,14,7,3,1');"
+  "CREATE TABLE admin_keys ("
+  "  id TEXT PRIMARY KEY,"
+  "  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+  "  digest TEXT NOT NULL UNIQUE,"
+  "  prefix TEXT NOT NULL,"
+  "  owner TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  last_used_at INTEGER,"
+  "  revoked_at INTEGER,"
+  "  revoked_by TEXT);"
+  "CREATE TABLE sso ("
+  "  tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,"
+  "  protocol TEXT NOT NULL DEFAULT 'saml',"
+  "  idp_entity_id TEXT,"
+  "  enforced INTEGER NOT NULL DEFAULT 0,"
+  "  cert_subject TEXT,"
+  "  cert_fingerprint TEXT,"
+  "  cert_not_before INTEGER,"
+  "  cert_not_after INTEGER);"
+  "CREATE TABLE connections ("
+  "  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('users', 'persons')),"
+  "  enabled INTEGER NOT NULL DEFAULT 1,"
+  "  identity_provider TEXT,"
+  "  token_lifetime_days INTEGER NOT NULL DEFAULT 365,"
+  "  last_request_at INTEGER,"
+  "  last_request_token_id TEXT,"
+  "  PRIMARY KEY (tenant_id, kind));"
+  "CREATE TABLE tokens ("
+  "  id TEXT PRIMARY KEY,"
+  "  tenant_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  digest TEXT NOT NULL UNIQUE,"
+  "  prefix TEXT NOT NULL,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  last_used_at INTEGER,"
+  "  last_user_agent TEXT,"
+  "  use_count INTEGER NOT NULL DEFAULT 0,"
+  "  replaces TEXT,"
+  "  replaced_by TEXT,"
+  "  retire TEXT,"
+  "  retires_at INTEGER,"
+  "  revoked_at INTEGER,"
+  "  revoked_by TEXT,"
+  "  revoke_reason TEXT,"
+  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);"
+  "CREATE INDEX tokens_by_connection ON tokens (tenant_id, kind);"
+  "CREATE TABLE events ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  tenant_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  token_id TEXT,"
+  "  token_prefix TEXT,"
+  "  operation TEXT NOT NULL,"
+  "  status INTEGER,"
+  "  user_agent TEXT,"
+  "  detail TEXT);"
+  "CREATE INDEX events_by_connection ON events (tenant_id, kind, id);";
+
+/* Statements are cached by the address of their text, so every SQL string
+ * handed to prepare() must be a static constant. */
+typedef sqlite3_stmt PvdStmt;
+
+static void
+stmt_done (PvdStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvdStmt, stmt_done)
+
+static gboolean
+set_db_error (PvdStore  *self,
+              GError   **error)
+{
+  /* SQLite's messages name tables and constraints, never bound values, so
+   * they cannot carry a secret. */
+  g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
+               "Database error: %s", sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static PvdStmt *
+prepare (PvdStore    *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                              &stmt, NULL) != SQLITE_OK)
+        {
+          set_db_error (self, error);
+          return NULL;
+        }
+      g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+    }
+  return stmt;
+}
+
+static void
+bind_text (PvdStmt    *stmt,
+           int         index,
+           const char *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/* Times: 0 is stored as NULL. */
+static void
+bind_time (PvdStmt *stmt,
+           int      index,
+           gint64   value)
+{
+  if (value == 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, value);
+}
+
+static char *
+column_text (PvdStmt *stmt,
+             int      column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text ? g_strdup ((const char *) text) : NULL;
+}
+
+/* Runs a statement that returns no rows. */
+static gboolean
+run (PvdStore  *self,
+     PvdStmt   *stmt,
+     GError   **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_db_error (self, error);
+  return TRUE;
+}
+
+static gboolean
+exec (PvdStore    *self,
+      const char  *sql,
+      GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_db_error (self, error);
+  return TRUE;
+}
+
+static gboolean
+begin (PvdStore  *self,
+       GError   **error)
+{
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+commit (PvdStore  *self,
+        GError   **error)
+{
+  return exec (self, "COMMIT", error);
+}
+
+static void
+rollback (PvdStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+pvd_store_finalize (GObject *object)
+{
+  PvdStore *self = (PvdStore *) object;
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+
+  G_OBJECT_CLASS (pvd_store_parent_class)->finalize (object);
+}
+
+static void
+pvd_store_class_init (PvdStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pvd_store_finalize;
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+pvd_store_init (PvdStore *self)
+{
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                            finalize_statement);
+}
+
+static gboolean
+migrate (PvdStore  *self,
+         GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = 0;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+    return set_db_error (self, error);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (version == SCHEMA_VERSION)
+    return TRUE;
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
+                   "The database was written by a newer provisiod (schema %d, this one knows %d)",
+                   version, SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (!begin (self, error))
+    return FALSE;
+  if (!exec (self, schema_v1, error) ||
+      !exec (self, "PRAGMA user_version = 1", error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * pvd_store_open:
+ * @path: the database file, created if missing
+ * @error: return location for a #PVD_ERROR
+ *
+ * Returns: (transfer full): the store, with its schema up to date
+ */
+PvdStore *
+pvd_store_open (const char  *path,
+                GError     **error)
+{
+  g_autoptr(PvdStore) self = g_object_new (PVD_TYPE_STORE, NULL);
+
+  if (sqlite3_open_v2 (path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
+                   "Cannot open the database “%s”: %s", path,
+                   self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  /* WAL with synchronous=NORMAL: a committed transaction survives a crash of
+   * the process; a power loss may lose the last few, never corrupt. */
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !migrate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/* Structs */
+
+void
+pvd_tenant_free (PvdTenant *tenant)
+{
+  if (tenant == NULL)
+    return;
+  g_free (tenant->slug);
+  g_free (tenant->name);
+  g_free (tenant->plan);
+  g_free (tenant->reminder_thresholds);
+  g_free (tenant);
+}
+
+void
+pvd_api_key_free (PvdApiKey *key)
+{
+  if (key == NULL)
+    return;
+  g_free (key->id);
+  g_free (key->prefix);
+  g_free (key->owner);
+  g_free (key);
+}
+
+void
+pvd_sso_free (PvdSso *sso)
+{
+  if (sso == NULL)
+    return;
+  g_free (sso->protocol);
+  g_free (sso->idp_entity_id);
+  g_free (sso->cert_subject);
+  g_free (sso->cert_fingerprint);
+  g_free (sso);
+}
+
+void
+pvd_connection_free (PvdConnection *connection)
+{
+  if (connection == NULL)
+    return;
+  g_free (connection->kind);
+  g_free (connection->identity_provider);
+  g_free (connection->last_request_token_id);
+  g_free (connection);
+}
+
+void
+pvd_token_free (PvdToken *token)
+{
+  if (token == NULL)
+    return;
+  g_free (token->id);
+  g_free (token->kind);
+  g_free (token->prefix);
+  g_free (token->description);
+  g_free (token->created_by);
+  g_free (token->last_user_agent);
+  g_free (token->replaces);
+  g_free (token->replaced_by);
+  g_free (token->retire);
+  g_free (token->revoked_by);
+  g_free (token->revoke_reason);
+  g_free (token);
+}
+
+void
+pvd_event_free (PvdEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->type);
+  g_free (event->token_id);
+  g_free (event->token_prefix);
+  g_free (event->operation);
+  g_free (event->user_agent);
+  g_free (event->detail);
+  g_free (event);
+}
+
+/**
+ * pvd_token_is_deleted:
+ * @token: a token
+ * @now: the server's time
+ *
+ * A token is deleted once revoked, or once the grace period after its
+ * replacement's first use is over.  Computed rather than stored so that no
+ * background job is needed and a moved test clock gives consistent answers.
+ */
+gboolean
+pvd_token_is_deleted (const PvdToken *token,
+                      gint64          now)
+{
+  return token->revoked_at != 0 || (token->retires_at != 0 && token->retires_at <= now);
+}
+
+gboolean
+pvd_token_is_active (const PvdToken *token,
+                     gint64          now)
+{
+  return !pvd_token_is_deleted (token, now) && token->expires_at > now;
+}
+
+const char *
+pvd_retire_to_string (PvdRetire retire)
+{
+  switch (retire)
+    {
+    case PVD_RETIRE_ON_FIRST_USE:
+      return "on-first-use";
+    case PVD_RETIRE_NOW:
+      return "now";
+    case PVD_RETIRE_NEVER:
+      return "never";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+gboolean
+pvd_retire_from_string (const char *text,
+                        PvdRetire  *out_retire)
+{
+  for (PvdRetire r = PVD_RETIRE_ON_FIRST_USE; r <= PVD_RETIRE_NEVER; r++)
+    {
+      if (g_strcmp0 (text, pvd_retire_to_string (r)) == 0)
+        {
+          *out_retire = r;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+pvd_kind_is_valid (const char *kind)
+{
+  return g_strcmp0 (kind, "users") == 0 || g_strcmp0 (kind, "persons") == 0;
+}
+
+/* Tenants */
+
+#define TENANT_COLUMNS "id, slug, name, plan, created_at, reminder_thresholds"
+
+static PvdTenant *
+tenant_from_row (PvdStmt *stmt)
+{
+  PvdTenant *tenant = g_new0 (PvdTenant, 1);
+
+  tenant->id = sqlite3_column_int64 (stmt, 0);
+  tenant->slug = column_text (stmt, 1);
+  tenant->name = column_text (stmt, 2);
+  tenant->plan = column_text (stmt, 3);
+  tenant->created_at = sqlite3_column_int64 (stmt, 4);
+  tenant->reminder_thresholds = column_text (stmt, 5);
+  return tenant;
+}
+
+static gboolean
+slug_is_valid (const char *slug)
+{
+  gsize len = strlen (slug);
+
+  if (len < 2 || len > 40 || slug[0] == '-' || slug[len - 1] == '-')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!(g_ascii_islower (slug[i]) || g_ascii_isdigit (slug[i]) || slug[i] == '-'))
+      return FALSE;
+  return TRUE;
+}
+
+PvdTenant *
+pvd_store_create_tenant (PvdStore    *self,
+                         const char  *slug,
+                         const char  *name,
+                         gint64       now,
+                         GError     **error)
+{
+  static const char insert_tenant[] =
+    "INSERT INTO tenants (slug, name, created_at) VALUES (?1, ?2, ?3)";
+  static const char insert_sso[] = "INSERT INTO sso (tenant_id) VALUES (?1)";
+  static const char insert_connection[] =
+    "INSERT INTO connections (tenant_id, kind) VALUES (?1, ?2)";
+  g_autoptr(PvdStmt) stmt = NULL;
+  gint64 tenant_id;
+
+  g_return_val_if_fail (PVD_IS_STORE (self), NULL);
+
+  if (!slug_is_valid (slug))
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_INVALID,
+                   "“%s” is not a valid tenant id: use 2 to 40 lowercase letters, digits and dashes",
+                   slug);
+      return NULL;
+    }
+  if (name == NULL || *name == '\0' || strlen (name) > 200 || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_INVALID,
+                   "A tenant needs a name of 1 to 200 characters");
+      return NULL;
+    }
+
+  if (!begin (self, error))
+    return NULL;
+
+  if (!(stmt = prepare (self, insert_tenant, error)))
+    goto fail;
+  bind_text (stmt, 1, slug);
+  bind_text (stmt, 2, name);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_UNIQUE)
+        g_set_error (error, PVD_ERROR, PVD_ERROR_EXISTS,
+                     "A tenant “%s” already exists", slug);
+      else
+        set_db_error (self, error);
+      goto fail;
+    }
+  tenant_id = sqlite3_last_insert_rowid (self->db);
+  g_clear_pointer (&stmt, stmt_done);
+
+  if (!(stmt = prepare (self, insert_sso, error)))
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  if (!run (self, stmt, error))
+    goto fail;
+  g_clear_pointer (&stmt, stmt_done);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      if (!(stmt = prepare (self, insert_connection, error)))
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, tenant_id);
+      bind_text (stmt, 2, i == 0 ? "users" : "persons");
+      if (!run (self, stmt, error))
+        goto fail;
+      g_clear_pointer (&stmt, stmt_done);
+    }
+
+  if (!commit (self, error))
+    goto fail;
+
+  return pvd_store_get_tenant_by_id (self, tenant_id, error);
+
+fail:
+  g_clear_pointer (&stmt, stmt_done);
+  rollback (self);
+  return NULL;
+}
+
+GPtrArray *
+pvd_store_list_tenants (PvdStore  *self,
+                        GError   **error)
+{
+  static const char sql[] = "SELECT " TENANT_COLUMNS " FROM tenants ORDER BY slug";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(GPtrArray) tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_tenant_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (tenants, tenant_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&tenants);
+}
+
+static PvdTenant *
+get_tenant (PvdStore    *self,
+            const char  *sql,
+            const char  *slug,
+            gint64       tenant_id,
+            GError     **error)
+{
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (slug != NULL)
+    bind_text (stmt, 1, slug);
+  else
+    sqlite3_bind_int64 (stmt, 1, tenant_id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return tenant_from_row (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "No tenant “%s”",
+                 slug ? slug : "(id)");
+  else
+    set_db_error (self, error);
+  return NULL;
+}
+
+PvdTenant *
+pvd_store_get_tenant (PvdStore    *self,
+                      const char  *slug,
+                      GError     **error)
+{
+  static const char sql[] = "SELECT " TENANT_COLUMNS " FROM tenants WHERE slug = ?1";
+
+  return get_tenant (self, sql, slug, 0, error);
+}
+
+PvdTenant *
+pvd_store_get_tenant_by_id (PvdStore  *self,
+                            gint64     tenant_id,
+                            GError   **error)
+{
+  static const char sql[] = "SELECT " TENANT_COLUMNS " FROM tenants WHERE id = ?1";
+
+  return get_tenant (self, sql, NULL, tenant_id, error);
+}
+
+gboolean
+pvd_store_set_reminders (PvdStore    *self,
+                         gint64       tenant_id,
+                         const char  *thresholds,
+                         GError     **error)
+{
+  static const char sql[] = "UPDATE tenants SET reminder_thresholds = ?2 WHERE id = ?1";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  bind_text (stmt, 2, thresholds);
+  return run (self, stmt, error);
+}
+
+/* Admin API keys */
+
+#define KEY_COLUMNS "id, tenant_id, prefix, owner, created_at, expires_at, last_used_at, revoked_at"
+
+static PvdApiKey *
+api_key_from_row (PvdStmt *stmt)
+{
+  PvdApiKey *key = g_new0 (PvdApiKey, 1);
+
+  key->id = column_text (stmt, 0);
+  key->tenant_id = sqlite3_column_int64 (stmt, 1);
+  key->prefix = column_text (stmt, 2);
+  key->owner = column_text (stmt, 3);
+  key->created_at = sqlite3_column_int64 (stmt, 4);
+  key->expires_at = sqlite3_column_int64 (stmt, 5);
+  key->last_used_at = sqlite3_column_int64 (stmt, 6);
+  key->revoked_at = sqlite3_column_int64 (stmt, 7);
+  return key;
+}
+
+char *
+pvd_store_issue_api_key (PvdStore    *self,
+                         gint64       tenant_id,
+                         const char  *owner,
+                         gint64       lifetime_days,
+                         gint64       now,
+                         PvdApiKey  **out_key,
+                         GError     **error)
+{
+  static const char sql[] =
+    "INSERT INTO admin_keys (id, tenant_id, digest, prefix, owner, created_at, expires_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+  static const char select_sql[] = "SELECT " KEY_COLUMNS " FROM admin_keys WHERE id = ?1";
+  g_autofree char *secret = pv_token_generate (PV_TOKEN_ADMIN);
+  g_autofree char *digest = pv_token_digest (secret);
+  g_autofree char *prefix = pv_token_display_prefix (secret);
+  g_autofree char *id = pv_random_id ("key_");
+  g_autoptr(PvdStmt) stmt = NULL;
+
+  if (lifetime_days < PVD_TOKEN_MIN_LIFETIME_DAYS || lifetime_days > PVD_TOKEN_MAX_LIFETIME_DAYS)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_INVALID,
+                   "A key lifetime must be between %d and %d days",
+                   PVD_TOKEN_MIN_LIFETIME_DAYS, PVD_TOKEN_MAX_LIFETIME_DAYS);
+      return NULL;
+    }
+  if (owner == NULL || *owner == '\0' || strlen (owner) > 200 || !g_utf8_validate (owner, -1, NULL))
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_INVALID,
+                   "A key needs an owner of 1 to 200 characters");
+      return NULL;
+    }
+
+  if (!(stmt = prepare (self, sql, error)))
+    return NULL;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, tenant_id);
+  bind_text (stmt, 3, digest);
+  bind_text (stmt, 4, prefix);
+  bind_text (stmt, 5, owner);
+  sqlite3_bind_int64 (stmt, 6, now);
+  sqlite3_bind_int64 (stmt, 7, now + lifetime_days * 86400);
+  if (!run (self, stmt, error))
+    return NULL;
+  g_clear_pointer (&stmt, stmt_done);
+
+  if (out_key != NULL)
+    {
+      if (!(stmt = prepare (self, select_sql, error)))
+        return NULL;
+      bind_text (stmt, 1, id);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          set_db_error (self, error);
+          return NULL;
+        }
+      *out_key = api_key_from_row (stmt);
+    }
+
+  return g_steal_pointer (&secret);
+}
+
+GPtrArray *
+pvd_store_list_api_keys (PvdStore  *self,
+                         gint64     tenant_id,
+                         GError   **error)
+{
+  static const char sql[] =
+    "SELECT " KEY_COLUMNS " FROM admin_keys WHERE tenant_id = ?1 ORDER BY created_at, id";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_api_key_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (keys, api_key_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&keys);
+}
+
+gboolean
+pvd_store_revoke_api_key (PvdStore    *self,
+                          gint64       tenant_id,
+                          const char  *key_id,
+                          const char  *who,
+                          gint64       now,
+                          GError     **error)
+{
+  static const char sql[] =
+    "UPDATE admin_keys SET revoked_at = ?3, revoked_by = ?4"
+    " WHERE id = ?1 AND tenant_id = ?2 AND revoked_at IS NULL";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key_id);
+  sqlite3_bind_int64 (stmt, 2, tenant_id);
+  sqlite3_bind_int64 (stmt, 3, now);
+  bind_text (stmt, 4, who);
+  if (!run (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
+                   "The tenant has no active key “%s”", key_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * pvd_store_authenticate_admin:
+ * @self: the store
+ * @secret: what the client sent as a bearer token
+ * @now: the server's time
+ * @error: a %PVD_ERROR_UNAUTHORIZED saying why, without the secret
+ *
+ * Returns: (transfer full): the key, whose tenant the request may act on
+ */
+PvdApiKey *
+pvd_store_authenticate_admin (PvdStore    *self,
+                              const char  *secret,
+                              gint64       now,
+                              GError     **error)
+{
+  static const char sql[] = "SELECT " KEY_COLUMNS " FROM admin_keys WHERE digest = ?1";
+  static const char touch[] = "UPDATE admin_keys SET last_used_at = ?2 WHERE id = ?1";
+  g_autoptr(PvdStmt) stmt = NULL;
+  g_autoptr(PvdApiKey) key = NULL;
+  g_autofree char *digest = NULL;
+  PvTokenKind kind;
+  int rc;
+
+  if (!pv_token_is_well_formed (secret, &kind))
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED,
+                   "The bearer token is not a Provisio admin API key");
+      return NULL;
+    }
+  if (kind != PV_TOKEN_ADMIN)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED,
+                   "A SCIM token cannot be used for the management API; use an admin API key");
+      return NULL;
+    }
+
+  digest = pv_token_digest (secret);
+  if (!(stmt = prepare (self, sql, error)))
+    return NULL;
+  bind_text (stmt, 1, digest);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    key = api_key_from_row (stmt);
+  else if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, stmt_done);
+
+  if (key == NULL)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED, "Unknown admin API key");
+      return NULL;
+    }
+  if (key->revoked_at != 0)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED,
+                   "The admin API key %s… has been revoked", key->prefix);
+      return NULL;
+    }
+  if (key->expires_at <= now)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED,
+                   "The admin API key %s… has expired", key->prefix);
+      return NULL;
+    }
+
+  /* A minute's precision is plenty and spares a write on every request. */
+  if (now - key->last_used_at >= 60)
+    {
+      if (!(stmt = prepare (self, touch, error)))
+        return NULL;
+      bind_text (stmt, 1, key->id);
+      sqlite3_bind_int64 (stmt, 2, now);
+      if (!run (self, stmt, error))
+        return NULL;
+      key->last_used_at = now;
+    }
+
+  return g_steal_pointer (&key);
+}
+
+/* SSO */
+
+PvdSso *
+pvd_store_get_sso (PvdStore  *self,
+                   gint64     tenant_id,
+                   GError   **error)
+{
+  static const char sql[] =
+    "SELECT tenant_id, protocol, idp_entity_id, enforced, cert_subject, cert_fingerprint,"
+    " cert_not_before, cert_not_after FROM sso WHERE tenant_id = ?1";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  PvdSso *sso;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  sso = g_new0 (PvdSso, 1);
+  sso->tenant_id = sqlite3_column_int64 (stmt, 0);
+  sso->protocol = column_text (stmt, 1);
+  sso->idp_entity_id = column_text (stmt, 2);
+  sso->enforced = sqlite3_column_int (stmt, 3) != 0;
+  sso->cert_subject = column_text (stmt, 4);
+  sso->cert_fingerprint = column_text (stmt, 5);
+  sso->cert_not_before = sqlite3_column_int64 (stmt, 6);
+  sso->cert_not_after = sqlite3_column_int64 (stmt, 7);
+  return sso;
+}
+
+gboolean
+pvd_store_update_sso (PvdStore      *self,
+                      const PvdSso  *sso,
+                      GError       **error)
+{
+  static const char sql[] =
+    "UPDATE sso SET protocol = ?2, idp_entity_id = ?3, enforced = ?4, cert_subject = ?5,"
+    " cert_fingerprint = ?6, cert_not_before = ?7, cert_not_after = ?8 WHERE tenant_id = ?1";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, sso->tenant_id);
+  bind_text (stmt, 2, sso->protocol);
+  bind_text (stmt, 3, sso->idp_entity_id);
+  sqlite3_bind_int (stmt, 4, sso->enforced);
+  bind_text (stmt, 5, sso->cert_subject);
+  bind_text (stmt, 6, sso->cert_fingerprint);
+  bind_time (stmt, 7, sso->cert_not_before);
+  bind_time (stmt, 8, sso->cert_not_after);
+  return run (self, stmt, error);
+}
+
+/* Connections */
+
+PvdConnection *
+pvd_store_get_connection (PvdStore    *self,
+                          gint64       tenant_id,
+                          const char  *kind,
+                          GError     **error)
+{
+  static const char sql[] =
+    "SELECT tenant_id, kind, enabled, identity_provider, token_lifetime_days,"
+    " last_request_at, last_request_token_id FROM connections"
+    " WHERE tenant_id = ?1 AND kind = ?2";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  PvdConnection *connection;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  bind_text (stmt, 2, kind);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
+                   "No provisioning connection “%s”", kind);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+
+  connection = g_new0 (PvdConnection, 1);
+  connection->tenant_id = sqlite3_column_int64 (stmt, 0);
+  connection->kind = column_text (stmt, 1);
+  connection->enabled = sqlite3_column_int (stmt, 2) != 0;
+  connection->identity_provider = column_text (stmt, 3);
+  connection->token_lifetime_days = sqlite3_column_int64 (stmt, 4);
+  connection->last_request_at = sqlite3_column_int64 (stmt, 5);
+  connection->last_request_token_id = column_text (stmt, 6);
+  return connection;
+}
+
+gboolean
+pvd_store_update_connection (PvdStore             *self,
+                             const PvdConnection  *connection,
+                             GError              **error)
+{
+  static const char sql[] =
+    "UPDATE connections SET enabled = ?3, identity_provider = ?4, token_lifetime_days = ?5"
+    " WHERE tenant_id = ?1 AND kind = ?2";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, connection->tenant_id);
+  bind_text (stmt, 2, connection->kind);
+  sqlite3_bind_int (stmt, 3, connection->enabled);
+  bind_text (stmt, 4, connection->identity_provider);
+  sqlite3_bind_int64 (stmt, 5, connection->token_lifetime_days);
+  return run (self, stmt, error);
+}
+
+/* Tokens */
+
+#define TOKEN_COLUMNS \
+  "id, tenant_id, kind, prefix, description, created_at, created_by, expires_at," \
+  " last_used_at, last_user_agent, use_count, replaces, replaced_by, retire, retires_at," \
+  " revoked_at, revoked_by, revoke_reason"
+
+static PvdToken *
+token_from_row (PvdStmt *stmt)
+{
+  PvdToken *token = g_new0 (PvdToken, 1);
+
+  token->id = column_text (stmt, 0);
+  token->tenant_id = sqlite3_column_int64 (stmt, 1);
+  token->kind = column_text (stmt, 2);
+  token->prefix = column_text (stmt, 3);
+  token->description = column_text (stmt, 4);
+  token->created_at = sqlite3_column_int64 (stmt, 5);
+  token->created_by = column_text (stmt, 6);
+  token->expires_at = sqlite3_column_int64 (stmt, 7);
+  token->last_used_at = sqlite3_column_int64 (stmt, 8);
+  token->last_user_agent = column_text (stmt, 9);
+  token->use_count = sqlite3_column_int64 (stmt, 10);
+  token->replaces = column_text (stmt, 11);
+  token->replaced_by = column_text (stmt, 12);
+  token->retire = column_text (stmt, 13);
+  token->retires_at = sqlite3_column_int64 (stmt, 14);
+  token->revoked_at = sqlite3_column_int64 (stmt, 15);
+  token->revoked_by = column_text (stmt, 16);
+  token->revoke_reason = column_text (stmt, 17);
+  return token;
+}
+
+/**
+ * pvd_store_list_tokens:
+ *
+ * Returns: (transfer full): every token of the connection, deleted or not,
+ *   newest first
+ */
+GPtrArray *
+pvd_store_list_tokens (PvdStore    *self,
+                       gint64       tenant_id,
+                       const char  *kind,
+                       GError     **error)
+{
+  static const char sql[] =
+    "SELECT " TOKEN_COLUMNS " FROM tokens WHERE tenant_id = ?1 AND kind = ?2"
+    " ORDER BY created_at DESC, rowid DESC";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_token_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  bind_text (stmt, 2, kind);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (tokens, token_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&tokens);
+}
+
+static PvdToken *
+get_token (PvdStore    *self,
+           gint64       tenant_id,
+           const char  *kind,
+           const char  *token_id,
+           GError     **error)
+{
+  static const char sql[] =
+    "SELECT " TOKEN_COLUMNS " FROM tokens WHERE id = ?1 AND tenant_id = ?2 AND kind = ?3";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token_id);
+  sqlite3_bind_int64 (stmt, 2, tenant_id);
+  bind_text (stmt, 3, kind);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return token_from_row (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
+                 "The %s connection has no token “%s”", kind, token_id);
+  else
+    set_db_error (self, error);
+  return NULL;
+}
+
+static gboolean
+update_token_state (PvdStore        *self,
+                    const PvdToken  *token,
+                    GError         **error)
+{
+  static const char sql[] =
+    "UPDATE tokens SET replaced_by = ?2, retire = ?3, retires_at = ?4, revoked_at = ?5,"
+    " revoked_by = ?6, revoke_reason = ?7, last_used_at = ?8, last_user_agent = ?9,"
+    " use_count = ?10 WHERE id = ?1";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token->id);
+  bind_text (stmt, 2, token->replaced_by);
+  bind_text (stmt, 3, token->retire);
+  bind_time (stmt, 4, token->retires_at);
+  bind_time (stmt, 5, token->revoked_at);
+  bind_text (stmt, 6, token->revoked_by);
+  bind_text (stmt, 7, token->revoke_reason);
+  bind_time (stmt, 8, token->last_used_at);
+  bind_text (stmt, 9, token->last_user_agent);
+  sqlite3_bind_int64 (stmt, 10, token->use_count);
+  return run (self, stmt, error);
+}
+
+static gboolean
+insert_token (PvdStore        *self,
+              const PvdToken  *token,
+              const char      *digest,
+              GError         **error)
+{
+  static const char sql[] =
+    "INSERT INTO tokens (id, tenant_id, kind, digest, prefix, description, created_at,"
+    " created_by, expires_at, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, token->id);
+  sqlite3_bind_int64 (stmt, 2, token->tenant_id);
+  bind_text (stmt, 3, token->kind);
+  bind_text (stmt, 4, digest);
+  bind_text (stmt, 5, token->prefix);
+  bind_text (stmt, 6, token->description ? token->description : "");
+  sqlite3_bind_int64 (stmt, 7, token->created_at);
+  bind_text (stmt, 8, token->created_by);
+  sqlite3_bind_int64 (stmt, 9, token->expires_at);
+  bind_text (stmt, 10, token->replaces);
+  return run (self, stmt, error);
+}
+
+static void
+fill_token_event (PvdEvent       *event,
+                  const char     *type,
+                  const PvdToken *token,
+                  gint64          now,
+                  char           *detail)
+{
+  event->at = now;
+  event->type = (char *) type;
+  event->token_id = token->id;
+  event->token_prefix = token->prefix;
+  event->operation = (char *) type;
+  event->detail = detail;
+}
+
+#define ADD_TOKEN_EVENT(self, token, type, now, detail, error) \
+  G_STMT_START { \
+    PvdEvent _ev = { 0 }; \
+    g_autofree char *_detail = (detail); \
+    fill_token_event (&_ev, (type), (token), (now), _detail); \
+    if (!pvd_store_add_event ((self), (token)->tenant_id, (token)->kind, &_ev, (error))) \
+      goto fail; \
+  } G_STMT_END
+
+/**
+ * pvd_store_issue_token:
+ * @out_token: (out) (optional): the new token's row
+ *
+ * Issues a SCIM token for a connection, replacing its one active token
+ * according to @retire.
+ *
+ * Returns: (transfer full): the secret, which exists nowhere else
+ */
+char *
+pvd_store_issue_token (PvdStore    *self,
+                       gint64       tenant_id,
+                       const char  *kind,
+                       const char  *description,
+                       gint64       lifetime_days,
+                       PvdRetire    retire,
+                       const char  *created_by,
+                       gint64       now,
+                       PvdToken   **out_token,
+                       GError     **error)
+{
+  g_autoptr(PvdConnection) connection = NULL;
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(PvdToken) token = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *digest = NULL;
+  PvdToken *old = NULL;
+  guint n_active = 0;
+
+  if (!begin (self, error))
+    return NULL;
+
+  if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
+      !(tokens = pvd_store_list_tokens (self, tenant_id, kind, error)))
+    goto fail;
+
+  if (lifetime_days == 0)
+    lifetime_days = connection->token_lifetime_days;
+  if (lifetime_days < PVD_TOKEN_MIN_LIFETIME_DAYS || lifetime_days > PVD_TOKEN_MAX_LIFETIME_DAYS)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_INVALID,
+                   "lifetime_days must be between %d and %d",
+                   PVD_TOKEN_MIN_LIFETIME_DAYS, PVD_TOKEN_MAX_LIFETIME_DAYS);
+      goto fail;
+    }
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      PvdToken *t = g_ptr_array_index (tokens, i);
+
+      if (pvd_token_is_active (t, now))
+        {
+          old = t;
+          n_active++;
+        }
+    }
+  if (n_active >= PVD_TOKEN_MAX_ACTIVE)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_TOKEN_LIMIT,
+                   "The %s connection already has %d active tokens; revoke one first",
+                   kind, PVD_TOKEN_MAX_ACTIVE);
+      goto fail;
+    }
+
+  secret = pv_token_generate (PV_TOKEN_SCIM);
+  digest = pv_token_digest (secret);
+  token = g_new0 (PvdToken, 1);
+  token->id = pv_random_id ("tok_");
+  token->tenant_id = tenant_id;
+  token->kind = g_strdup (kind);
+  token->prefix = pv_token_display_prefix (secret);
+  token->description = g_strdup (description ? description : "");
+  token->created_at = now;
+  token->created_by = g_strdup (created_by);
+  token->expires_at = now + lifetime_days * 86400;
+  token->replaces = old ? g_strdup (old->id) : NULL;
+
+  if (!insert_token (self, token, digest, error))
+    goto fail;
+
+  ADD_TOKEN_EVENT (self, token, "token.issued", now,
+                   old ? g_strdup_printf ("Issued by %s, replacing %s (retire: %s)",
+                                          created_by, old->id, pvd_retire_to_string (retire))
+                       : g_strdup_printf ("Issued by %s", created_by),
+                   error);
+
+  if (old != NULL)
+    {
+      g_free (old->replaced_by);
+      old->replaced_by = g_strdup (token->id);
+      if (retire == PVD_RETIRE_NOW)
+        {
+          old->revoked_at = now;
+          old->revoked_by = g_strdup (created_by);
+          old->revoke_reason = g_strdup ("replaced");
+        }
+      else
+        {
+          old->retire = g_strdup (pvd_retire_to_string (retire));
+        }
+      if (!update_token_state (self, old, error))
+        goto fail;
+      if (retire == PVD_RETIRE_NOW)
+        ADD_TOKEN_EVENT (self, old, "token.revoked", now,
+                         g_strdup_printf ("Replaced by %s, revoked at once by %s",
+                                          token->id, created_by),
+                         error);
+    }
+
+  if (!commit (self, error))
+    goto fail;
+
+  if (out_token != NULL)
+    *out_token = g_steal_pointer (&token);
+  return g_steal_pointer (&secret);
+
+fail:
+  rollback (self);
+  return NULL;
+}
+
+/**
+ * pvd_store_revoke_token:
+ * @force: revoke even if the identity provider still depends on the token
+ *
+ * Returns: (transfer full): the token as it now stands
+ */
+PvdToken *
+pvd_store_revoke_token (PvdStore    *self,
+                        gint64       tenant_id,
+                        const char  *kind,
+                        const char  *token_id,
+                        const char  *who,
+                        gboolean     force,
+                        gint64       now,
+                        GError     **error)
+{
+  g_autoptr(PvdConnection) connection = NULL;
+  g_autoptr(PvdToken) token = NULL;
+
+  if (!begin (self, error))
+    return NULL;
+
+  if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
+      !(token = get_token (self, tenant_id, kind, token_id, error)))
+    goto fail;
+
+  if (pvd_token_is_deleted (token, now))
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
+                   "The token %s is already deleted", token_id);
+      goto fail;
+    }
+  if (!force && pvd_token_is_active (token, now) &&
+      g_strcmp0 (connection->last_request_token_id, token->id) == 0)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_TOKEN_IN_USE,
+                   "The identity provider is still using the token %s (its last request came "
+                   "with it); revoking it would stop provisioning. Repeat with force=true to "
+                   "revoke it anyway", token->id);
+      goto fail;
+    }
+
+  token->revoked_at = now;
+  g_free (token->revoked_by);
+  token->revoked_by = g_strdup (who);
+  g_free (token->revoke_reason);
+  token->revoke_reason = g_strdup ("revoked");
+  token->retires_at = 0;
+  if (!update_token_state (self, token, error))
+    goto fail;
+  ADD_TOKEN_EVENT (self, token, "token.revoked", now,
+                   g_strdup_printf ("Revoked by %s%s", who, force ? " (forced)" : ""), error);
+
+  /* A replacement withdrawn: the token it was to replace goes on as before. */
+  if (token->replaces != NULL)
+    {
+      g_autoptr(PvdToken) old = get_token (self, tenant_id, kind, token->replaces, NULL);
+
+      if (old != NULL && g_strcmp0 (old->replaced_by, token->id) == 0 &&
+          !pvd_token_is_deleted (old, now))
+        {
+          g_clear_pointer (&old->replaced_by, g_free);
+          g_clear_pointer (&old->retire, g_free);
+          g_clear_pointer (&old->revoked_by, g_free);
+          g_clear_pointer (&old->revoke_reason, g_free);
+          old->retires_at = 0;
+          if (!update_token_state (self, old, error))
+            goto fail;
+        }
+    }
+
+  if (!commit (self, error))
+    goto fail;
+
+  return g_steal_pointer (&token);
+
+fail:
+  rollback (self);
+  return NULL;
+}
+
+static PvdToken *
+find_token_by_secret (PvdStore    *self,
+                      const char  *secret,
+                      GError     **error)
+{
+  static const char sql[] = "SELECT " TOKEN_COLUMNS " FROM tokens WHERE digest = ?1";
+  g_autofree char *digest = pv_token_digest (secret);
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, digest);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return token_from_row (stmt);
+  if (rc != SQLITE_DONE)
+    set_db_error (self, error);
+  return NULL;
+}
+
+static gboolean
+record_use (PvdStore        *self,
+            PvdToken        *token,
+            const char      *user_agent,
+            gint64           now,
+            GError         **error)
+{
+  static const char sql[] =
+    "UPDATE connections SET last_request_at = ?3, last_request_token_id = ?4"
+    " WHERE tenant_id = ?1 AND kind = ?2";
+  g_autoptr(PvdStmt) stmt = NULL;
+
+  token->use_count++;
+  token->last_used_at = now;
+  if (user_agent != NULL && g_strcmp0 (user_agent, token->last_user_agent) != 0)
+    {
+      g_free (token->last_user_agent);
+      token->last_user_agent = g_utf8_make_valid (user_agent, MIN (strlen (user_agent), 200));
+    }
+  if (!update_token_state (self, token, error))
+    return FALSE;
+
+  if (!(stmt = prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, token->tenant_id);
+  bind_text (stmt, 2, token->kind);
+  sqlite3_bind_int64 (stmt, 3, now);
+  bind_text (stmt, 4, token->id);
+  return run (self, stmt, error);
+}
+
+/**
+ * pvd_store_authenticate_scim:
+ * @secret: the bearer token the identity provider sent
+ * @tenant_id: the tenant of the SCIM URL
+ * @kind: the connection of the SCIM URL
+ * @user_agent: (nullable): the client's User-Agent
+ * @retire_grace: seconds a replaced token keeps working after this first use
+ * @out_token: (out): the token, on %PVD_SCIM_AUTH_OK
+ *
+ * Checks a SCIM bearer token and records its use.  The first use of a
+ * replacement starts the retirement of the token it replaces.
+ */
+PvdScimAuth
+pvd_store_authenticate_scim (PvdStore    *self,
+                             const char  *secret,
+                             gint64       tenant_id,
+                             const char  *kind,
+                             const char  *user_agent,
+                             gint64       now,
+                             gint64       retire_grace,
+                             PvdToken   **out_token,
+                             GError     **error)
+{
+  g_autoptr(PvdToken) token = NULL;
+  gboolean first_use;
+  PvTokenKind token_kind;
+
+  if (!pv_token_is_well_formed (secret, &token_kind) || token_kind != PV_TOKEN_SCIM)
+    return PVD_SCIM_AUTH_UNKNOWN;
+
+  token = find_token_by_secret (self, secret, error);
+  if (token == NULL)
+    return PVD_SCIM_AUTH_UNKNOWN;
+  if (token->tenant_id != tenant_id || g_strcmp0 (token->kind, kind) != 0)
+    return PVD_SCIM_AUTH_WRONG_CONNECTION;
+  if (pvd_token_is_deleted (token, now))
+    return PVD_SCIM_AUTH_REVOKED;
+  if (token->expires_at <= now)
+    return PVD_SCIM_AUTH_EXPIRED;
+
+  first_use = token->use_count == 0;
+  if (!begin (self, error))
+    return PVD_SCIM_AUTH_UNKNOWN;
+  if (!record_use (self, token, user_agent, now, error))
+    goto fail;
+
+  if (first_use)
+    {
+      ADD_TOKEN_EVENT (self, token, "token.first-use", now,
+                       g_strdup_printf ("First request with this token%s%s",
+                                        user_agent ? " from " : "",
+                                        user_agent ? token->last_user_agent : ""),
+                       error);
+
+      if (token->replaces != NULL)
+        {
+          g_autoptr(PvdToken) old = get_token (self, tenant_id, kind, token->replaces, NULL);
+
+          if (old != NULL && !pvd_token_is_deleted (old, now) &&
+              g_strcmp0 (old->replaced_by, token->id) == 0 &&
+              g_strcmp0 (old->retire, "on-first-use") == 0)
+            {
+              old->retires_at = now + retire_grace;
+              old->revoked_by = g_strdup_printf ("provisiod (first use of %s)", token->id);
+              old->revoke_reason = g_strdup ("retired-after-first-use");
+              if (!update_token_state (self, old, error))
+                goto fail;
+              {
+                g_autofree char *when = pv_time_format (old->retires_at);
+
+                ADD_TOKEN_EVENT (self, old, "token.retired", now,
+                                 g_strdup_printf ("The identity provider uses %s now; "
+                                                  "this token stops working at %s",
+                                                  token->id, when),
+                                 error);
+              }
+            }
+        }
+    }
+
+  if (!commit (self, error))
+    goto fail;
+
+  if (out_token != NULL)
+    *out_token = g_steal_pointer (&token);
+  return PVD_SCIM_AUTH_OK;
+
+fail:
+  rollback (self);
+  return PVD_SCIM_AUTH_UNKNOWN;
+}
+
+gboolean
+pvd_store_insert_token (PvdStore        *self,
+                        const PvdToken  *token,
+                        const char      *secret,
+                        GError         **error)
+{
+  g_autofree char *digest = pv_token_digest (secret);
+
+  return insert_token (self, token, digest, error) &&
+         update_token_state (self, token, error);
+}
+
+/* Events */
+
+gboolean
+pvd_store_add_event (PvdStore        *self,
+                     gint64           tenant_id,
+                     const char      *kind,
+                     const PvdEvent  *event,
+                     GError         **error)
+{
+  static const char sql[] =
+    "INSERT INTO events (tenant_id, kind, at, type, token_id, token_prefix, operation,"
+    " status, user_agent, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+  static const char prune[] =
+    "DELETE FROM events WHERE tenant_id = ?1 AND kind = ?2 AND id <="
+    " (SELECT id FROM events WHERE tenant_id = ?1 AND kind = ?2"
+    "  ORDER BY id DESC LIMIT 1 OFFSET ?3)";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  bind_text (stmt, 2, kind);
+  sqlite3_bind_int64 (stmt, 3, event->at);
+  bind_text (stmt, 4, event->type);
+  bind_text (stmt, 5, event->token_id);
+  bind_text (stmt, 6, event->token_prefix);
+  bind_text (stmt, 7, event->operation);
+  if (event->status != 0)
+    sqlite3_bind_int (stmt, 8, event->status);
+  bind_text (stmt, 9, event->user_agent);
+  bind_text (stmt, 10, event->detail);
+  if (!run (self, stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, stmt_done);
+
+  /* Pruning every hundredth insert keeps between 1,000 and 1,100 events. */
+  if (++self->events_added % 100 == 0)
+    {
+      if (!(stmt = prepare (self, prune, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, tenant_id);
+      bind_text (stmt, 2, kind);
+      sqlite3_bind_int (stmt, 3, PVD_EVENTS_KEPT);
+      if (!run (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+pvd_store_list_events (PvdStore             *self,
+                       gint64                tenant_id,
+                       const char           *kind,
+                       const PvdEventQuery  *query,
+                       GError              **error)
+{
+  static const char sql[] =
+    "SELECT id, at, type, token_id, token_prefix, operation, status, user_agent, detail"
+    " FROM events WHERE tenant_id = ?1 AND kind = ?2 AND (?3 = 0 OR at > ?3)"
+    " AND id > ?4 AND (?5 IS NULL OR token_id = ?5) ORDER BY id DESC LIMIT ?6";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_event_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  bind_text (stmt, 2, kind);
+  sqlite3_bind_int64 (stmt, 3, query->since);
+  sqlite3_bind_int64 (stmt, 4, query->after_id);
+  bind_text (stmt, 5, query->token_id);
+  sqlite3_bind_int (stmt, 6, query->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PvdEvent *event = g_new0 (PvdEvent, 1);
+
+      event->id = sqlite3_column_int64 (stmt, 0);
+      event->at = sqlite3_column_int64 (stmt, 1);
+      event->type = column_text (stmt, 2);
+      event->token_id = column_text (stmt, 3);
+      event->token_prefix = column_text (stmt, 4);
+      event->operation = column_text (stmt, 5);
+      event->status = sqlite3_column_int (stmt, 6);
+      event->user_agent = column_text (stmt, 7);
+      event->detail = column_text (stmt, 8);
+      g_ptr_array_add (events, event);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error);
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}
+
+gint64
+pvd_store_count_requests (PvdStore    *self,
+                          gint64       tenant_id,
+                          const char  *kind,
+                          gint64       since,
+                          GError     **error)
+{
+  static const char sql[] =
+    "SELECT count(*) FROM events WHERE tenant_id = ?1 AND kind = ?2 AND type = 'scim'"
+    " AND at > ?3";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  bind_text (stmt, 2, kind);
+  sqlite3_bind_int64 (stmt, 3, since);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
