@@ -62,11 +62,33 @@ static void
 test_days_left (void)
 {
   g_assert_cmpint (pv_expiry_days_left (NOW + 9 * DAY, NOW), ==, 9);
-  g_assert_cmpint (pv_expiry_days_left (NOW + 9 * DAY - 1, NOW), ==, 8);
+  g_assert_cmpint (pv_expiry_days_left (NOW + 9 * DAY - 1, NOW), ==, 9);
+  g_assert_cmpint (pv_expiry_days_left (NOW + 8 * DAY + 1, NOW), ==, 9);
+  g_assert_cmpint (pv_expiry_days_left (NOW + 8 * DAY, NOW), ==, 8);
+  g_assert_cmpint (pv_expiry_days_left (NOW + 1, NOW), ==, 1);
   g_assert_cmpint (pv_expiry_days_left (NOW, NOW), ==, 0);
   g_assert_cmpint (pv_expiry_days_left (NOW - 1, NOW), ==, -1);
   g_assert_cmpint (pv_expiry_days_left (NOW - DAY, NOW), ==, -1);
   g_assert_cmpint (pv_expiry_days_left (NOW - DAY - 1, NOW), ==, -2);
+}
+
+/* days_left <= N is the same statement as "the N-day threshold is crossed". */
+static void
+test_days_left_matches_thresholds (void)
+{
+  PvExpiryPolicy p = { 0 };
+  const gint64 expires = NOW + 100 * DAY;
+
+  pv_expiry_policy_init_default (&p);
+  for (gint64 now = NOW; now < expires; now += 3607)
+    {
+      gint crossed = pv_expiry_crossed_threshold (&p, expires, now);
+      gint64 days = pv_expiry_days_left (expires, now);
+
+      for (guint i = 0; i < p.n_thresholds; i++)
+        g_assert_cmpint (days <= p.thresholds[i], ==,
+                         crossed >= 0 && (guint) crossed <= p.thresholds[i]);
+    }
 }
 
 static void
@@ -123,6 +145,7 @@ main (int   argc,
   g_test_add_func ("/expiry/default-policy", test_default_policy);
   g_test_add_func ("/expiry/parse", test_parse);
   g_test_add_func ("/expiry/days-left", test_days_left);
+  g_test_add_func ("/expiry/days-left-matches-thresholds", test_days_left_matches_thresholds);
   g_test_add_func ("/expiry/states", test_states);
   g_test_add_func ("/expiry/thresholds", test_thresholds);
 

@@ -174,7 +174,13 @@ pv_expiry_policy_to_string (const PvExpiryPolicy *policy)
  * @expires_at: expiry, seconds since the epoch
  * @now: the time to measure from
  *
- * Returns: whole days left, rounded down; negative once expired
+ * Days left, counted as people count them: any part of a day is a day, so
+ * a token with 6 days and 23 hours left "expires in 7 days", just as its
+ * 7-day reminder is due.  That makes `days_left <= N` exactly "the N-day
+ * threshold is crossed".  Once expired, the days since expiry, negative:
+ * -1 during the first day after expiry.
+ *
+ * Returns: whole days left, rounded away from zero; 0 at the moment of expiry
  */
 gint64
 pv_expiry_days_left (gint64 expires_at,
@@ -182,10 +188,9 @@ pv_expiry_days_left (gint64 expires_at,
 {
   gint64 left = expires_at - now;
 
-  /* Floor division: one second past expiry is day -1, not day 0. */
   if (left < 0)
     return -((-left + PV_SECONDS_PER_DAY - 1) / PV_SECONDS_PER_DAY);
-  return left / PV_SECONDS_PER_DAY;
+  return (left + PV_SECONDS_PER_DAY - 1) / PV_SECONDS_PER_DAY;
 }
 
 /**

@@ -296,9 +296,14 @@ authenticate_admin (PvdRequest *req)
 
   if (secret == NULL)
     {
+      gboolean other_scheme = soup_message_headers_get_one (
+        soup_server_message_get_request_headers (req->msg), "Authorization") != NULL;
+
       pvd_count_auth_failure (req->server, req->msg);
       pvd_send_error (req->msg, 401, "unauthorized",
-                      "An admin API key is needed: send “Authorization: Bearer pva_…”");
+                      other_scheme ? "The Authorization header must use the Bearer scheme "
+                                     "with an admin API key"
+                                   : "An admin API key is needed: send “Authorization: Bearer pva_…”");
       return FALSE;
     }
 
