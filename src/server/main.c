@@ -27,6 +27,7 @@ typedef struct {
   char     *public_url;
   gint      retire_grace;
   gint      auth_failure_limit;
+  gint      threads;
   gboolean  test_clock;
   char     *clock;
   gboolean  demo;
@@ -55,7 +56,8 @@ load_config (Options  *o,
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   static const char *known[] = {
-    "db", "listen", "public-url", "retire-grace", "auth-failure-limit", "test-clock", NULL
+    "db", "listen", "public-url", "retire-grace", "auth-failure-limit", "threads", "test-clock",
+    NULL
   };
   g_auto(GStrv) keys = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -94,6 +96,7 @@ load_config (Options  *o,
     }
   INT_KEY (retire_grace, "retire-grace");
   INT_KEY (auth_failure_limit, "auth-failure-limit");
+  INT_KEY (threads, "threads");
 #undef INT_KEY
 
   if (!o->test_clock && g_key_file_has_key (file, "server", "test-clock", NULL))
@@ -260,6 +263,7 @@ serve (Options *o,
   g_autofree char *demo_dir = NULL;
   PvdServerOptions server_options = {
     .listen = o->listen,
+    .threads = (guint) o->threads,
     .public_url = o->public_url,
     .retire_grace = o->retire_grace,
     .auth_failure_limit = (guint) o->auth_failure_limit,
@@ -276,20 +280,24 @@ serve (Options *o,
       o->db = g_build_filename (demo_dir, "demo.db", NULL);
     }
 
+  /* Opening the database here first creates or migrates it once, before
+   * the workers open their own connections. */
   store = pvd_store_open (o->db, &error);
   if (store == NULL)
     goto fail;
 
-  server = pvd_server_new (store, &server_options, &error);
-  if (server == NULL || !pvd_server_listen (server, &error))
-    goto fail;
-
   if (o->demo)
     {
-      demo_tenants = pvd_demo_seed (store, pvd_server_now (server), o->retire_grace, &error);
+      demo_tenants = pvd_demo_seed (store, g_get_real_time () / G_USEC_PER_SEC + clock_offset,
+                                    o->retire_grace, &error);
       if (demo_tenants == NULL)
         goto fail;
     }
+  g_clear_object (&store);
+
+  server = pvd_server_new (o->db, &server_options);
+  if (!pvd_server_listen (server, &error))
+    goto fail;
 
   g_print ("provisiod: listening on %s\n", pvd_server_get_url (server));
   for (guint i = 0; demo_tenants != NULL && i < demo_tenants->len; i++)
@@ -312,7 +320,6 @@ serve (Options *o,
   g_main_loop_run (loop);
 
   g_clear_object (&server);
-  g_clear_object (&store);
   if (demo_dir != NULL)
     {
       remove_database (o->db);
@@ -335,7 +342,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  Options o = { .retire_grace = -1, .auth_failure_limit = -1 };
+  Options o = { .retire_grace = -1, .auth_failure_limit = -1, .threads = -1 };
   g_auto(GStrv) args = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -348,6 +355,7 @@ main (int   argc,
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &o.public_url, N_("Base of the URLs handed out (default: the listening address)"), N_("URL") },
     { "retire-grace", 0, 0, G_OPTION_ARG_INT, &o.retire_grace, N_("Seconds a replaced token keeps working after its successor’s first use (default: 300)"), N_("SECONDS") },
     { "auth-failure-limit", 0, 0, G_OPTION_ARG_INT, &o.auth_failure_limit, N_("Failed authentications per address and minute before 429 (default: 20)"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Worker threads serving requests (default: one per processor)"), N_("N") },
     { "test-clock", 0, 0, G_OPTION_ARG_NONE, &o.test_clock, N_("Allow setting the server’s clock over HTTP, for tests and demos (loopback only)"), NULL },
     { "clock", 0, 0, G_OPTION_ARG_STRING, &o.clock, N_("Start the clock at TIME (RFC 3339); implies --test-clock"), N_("TIME") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &o.demo, N_("Serve demo tenants from a temporary database"), NULL },
@@ -401,6 +409,14 @@ main (int   argc,
     o.retire_grace = PVD_DEFAULT_RETIRE_GRACE;
   if (o.auth_failure_limit < 0)
     o.auth_failure_limit = PVD_DEFAULT_AUTH_FAILURE_LIMIT;
+  if (o.threads < 0)
+    o.threads = MIN (g_get_num_processors (), 8);
+  if (o.threads == 0 || o.threads > 64)
+    {
+      g_printerr (_("provisiod: --threads must be between 1 and 64\n"));
+      options_clear (&o);
+      return 2;
+    }
   if (o.auth_failure_limit == 0)
     {
       g_printerr (_("provisiod: --auth-failure-limit must be at least 1\n"));

@@ -126,7 +126,7 @@ static void
 get_sso (PvdRequest *req)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PvdSso) sso = pvd_store_get_sso (req->server->store, req->tenant->id, &error);
+  g_autoptr(PvdSso) sso = pvd_store_get_sso (req->store, req->tenant->id, &error);
 
   if (sso == NULL)
     pvd_send_store_error (req->msg, error);
@@ -192,7 +192,7 @@ update_sso (PvdRequest *req)
 {
   JsonObject *body = json_node_get_object (req->body);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PvdSso) sso = pvd_store_get_sso (req->server->store, req->tenant->id, &error);
+  g_autoptr(PvdSso) sso = pvd_store_get_sso (req->store, req->tenant->id, &error);
 
   if (sso == NULL)
     {
@@ -216,7 +216,7 @@ update_sso (PvdRequest *req)
       !read_certificate (req, json_object_get_string_member (body, "certificate_pem"), sso))
     return;
 
-  if (!pvd_store_update_sso (req->server->store, sso, &error))
+  if (!pvd_store_update_sso (req->store, sso, &error))
     pvd_send_store_error (req->msg, error);
   else
     send_sso (req, sso);
@@ -241,7 +241,6 @@ add_token (JsonBuilder    *b,
   add_expiry (b, req, t->expires_at);
   pvd_json_time (b, "last_used_at", t->last_used_at);
   pvd_json_string (b, "last_user_agent", t->last_user_agent);
-  pvd_json_int (b, "use_count", t->use_count);
   pvd_json_string (b, "replaces", t->replaces);
   pvd_json_string (b, "replaced_by", t->replaced_by);
   pvd_json_string (b, "retire", pending ? t->retire : NULL);
@@ -290,17 +289,17 @@ add_connection (JsonBuilder *b,
                 const char  *kind,
                 GError     **error)
 {
-  PvdStore *store = req->server->store;
+  PvdStore *store = req->store;
   g_autoptr(PvdConnection) c = pvd_store_get_connection (store, req->tenant->id, kind, error);
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GPtrArray) deleted = g_ptr_array_new ();
   g_autofree char *scim_url = NULL;
-  gint64 requests;
+  gint64 writes;
   guint n_active = 0;
 
   if (c == NULL ||
       !(tokens = pvd_store_list_tokens (store, req->tenant->id, kind, error)) ||
-      (requests = pvd_store_count_requests (store, req->tenant->id, kind,
+      (writes = pvd_store_count_scim_writes (store, req->tenant->id, kind,
                                             req->now - 86400, error)) < 0)
     return FALSE;
 
@@ -353,7 +352,7 @@ add_connection (JsonBuilder *b,
   json_builder_set_member_name (b, "counts");
   json_builder_begin_object (b);
   pvd_json_int (b, "active_tokens", n_active);
-  pvd_json_int (b, "requests_24h", requests);
+  pvd_json_int (b, "scim_writes_24h", writes);
   json_builder_end_object (b);
 
   json_builder_end_object (b);
@@ -422,7 +421,7 @@ update_connection (PvdRequest *req)
 
   if (kind == NULL)
     return;
-  c = pvd_store_get_connection (req->server->store, req->tenant->id, kind, &error);
+  c = pvd_store_get_connection (req->store, req->tenant->id, kind, &error);
   if (c == NULL)
     {
       pvd_send_store_error (req->msg, error);
@@ -439,7 +438,7 @@ update_connection (PvdRequest *req)
   if (json_object_has_member (body, "token_lifetime_days"))
     c->token_lifetime_days = json_object_get_int_member (body, "token_lifetime_days");
 
-  if (!pvd_store_update_connection (req->server->store, c, &error))
+  if (!pvd_store_update_connection (req->store, c, &error))
     pvd_send_store_error (req->msg, error);
   else
     send_connection (req, kind);
@@ -472,7 +471,7 @@ issue_token (PvdRequest *req)
   if (!pvd_retire_from_string (retire_text, &retire))
     g_assert_not_reached ();   /* the schema's enum */
 
-  secret = pvd_store_issue_token (req->server->store, req->tenant->id, kind, description,
+  secret = pvd_store_issue_token (req->store, req->tenant->id, kind, description,
                                   lifetime, retire, req->key->owner, req->now, &token, &error);
   if (secret == NULL)
     {
@@ -510,7 +509,7 @@ revoke_token (PvdRequest *req)
       return;
     }
 
-  token = pvd_store_revoke_token (req->server->store, req->tenant->id, kind, req->params[1],
+  token = pvd_store_revoke_token (req->store, req->tenant->id, kind, req->params[1],
                                   req->key->owner, g_strcmp0 (force, "true") == 0, req->now,
                                   &error);
   if (token == NULL)
@@ -571,7 +570,7 @@ list_events (PvdRequest *req)
   query.limit = (guint) limit;
   query.token_id = req->query ? g_hash_table_lookup (req->query, "token") : NULL;
 
-  events = pvd_store_list_events (req->server->store, req->tenant->id, kind, &query, &error);
+  events = pvd_store_list_events (req->store, req->tenant->id, kind, &query, &error);
   if (events == NULL)
     {
       pvd_send_store_error (req->msg, error);
@@ -641,7 +640,7 @@ send_reminders (PvdRequest *req)
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
       GPtrArray *list = *tokens[k] =
-        pvd_store_list_tokens (req->server->store, req->tenant->id, kinds[k], &error);
+        pvd_store_list_tokens (req->store, req->tenant->id, kinds[k], &error);
 
       if (list == NULL)
         {
@@ -658,7 +657,7 @@ send_reminders (PvdRequest *req)
         }
     }
 
-  sso = pvd_store_get_sso (req->server->store, req->tenant->id, &error);
+  sso = pvd_store_get_sso (req->store, req->tenant->id, &error);
   if (sso == NULL)
     {
       pvd_send_store_error (req->msg, error);
@@ -733,7 +732,7 @@ set_reminders (PvdRequest *req)
     }
 
   text = pv_expiry_policy_to_string (&policy);
-  if (!pvd_store_set_reminders (req->server->store, req->tenant->id, text, &error))
+  if (!pvd_store_set_reminders (req->store, req->tenant->id, text, &error))
     {
       pvd_send_store_error (req->msg, error);
       return;
@@ -751,7 +750,7 @@ send_clock (PvdRequest *req)
 
   json_builder_begin_object (b);
   pvd_json_time (b, "now", pvd_server_now (req->server));
-  pvd_json_int (b, "offset_seconds", req->server->options.clock_offset);
+  pvd_json_int (b, "offset_seconds", pvd_server_get_clock_offset (req->server));
   json_builder_end_object (b);
   send_builder (req, 200, b);
 }
@@ -775,13 +774,13 @@ set_clock (PvdRequest *req)
       /* The schema checked the format. */
       if (!pv_time_parse (json_object_get_string_member (body, "now"), &now))
         g_assert_not_reached ();
-      req->server->options.clock_offset = now - real;
+      pvd_server_set_clock_offset (req->server, now - real);
     }
   else
-    req->server->options.clock_offset = json_object_get_int_member (body, "offset_seconds");
+    pvd_server_set_clock_offset (req->server, json_object_get_int_member (body, "offset_seconds"));
 
   g_message ("Test clock set to %+" G_GINT64_FORMAT " s from real time",
-             req->server->options.clock_offset);
+             pvd_server_get_clock_offset (req->server));
   send_clock (req);
 }
 

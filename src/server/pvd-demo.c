@@ -57,7 +57,7 @@ issue (Demo        *demo,
   return secret;
 }
 
-/* An identity provider's requests with @secret, spread from @first to @last. */
+/* An identity provider's changes with @secret, spread from @first to @last. */
 static gboolean
 use (Demo        *demo,
      const char  *kind,
@@ -68,8 +68,12 @@ use (Demo        *demo,
      guint        n_requests,
      GError     **error)
 {
-  static const char *operations[] = {
-    "GET /Users", "POST /Users", "PATCH /Users", "GET /Groups", "PATCH /Users",
+  static const struct {
+    const char *operation;
+    int         status;
+  } requests[] = {
+    { "POST /Users", 201 }, { "PATCH /Users", 200 }, { "PATCH /Users", 200 },
+    { "PATCH /Groups", 204 },
   };
 
   for (guint i = 0; i < n_requests; i++)
@@ -89,8 +93,8 @@ use (Demo        *demo,
       event.type = (char *) "scim";
       event.token_id = token->id;
       event.token_prefix = token->prefix;
-      event.operation = (char *) operations[i % G_N_ELEMENTS (operations)];
-      event.status = i % G_N_ELEMENTS (operations) == 1 ? 201 : 200;
+      event.operation = (char *) requests[i % G_N_ELEMENTS (requests)].operation;
+      event.status = requests[i % G_N_ELEMENTS (requests)].status;
       event.user_agent = (char *) user_agent;
       if (!pvd_store_add_event (demo->store, demo->tenant->id, kind, &event, error))
         return FALSE;

@@ -122,10 +122,12 @@ auth_failure_detail (PvdScimAuth result)
  * an event of the token that made it, and answers it.
  */
 void
-pvd_scim_handle (PvdServer         *server,
+pvd_scim_handle (PvdWorker         *worker,
                  SoupServerMessage *msg,
                  const char        *path)
 {
+  PvdServer *server = worker->server;
+  PvdStore *store = worker->store;
   g_auto(GStrv) parts = g_strsplit (path, "/", 7);
   g_autoptr(PvdTenant) tenant = NULL;
   g_autoptr(PvdConnection) connection = NULL;
@@ -159,9 +161,11 @@ pvd_scim_handle (PvdServer         *server,
     }
 
   secret = pvd_bearer_token (msg);
-  tenant = pvd_store_get_tenant (server->store, parts[2], NULL);
+  pvd_store_begin_read (store);
+  tenant = pvd_store_get_tenant (store, parts[2], NULL);
   if (secret == NULL || tenant == NULL)
     {
+      pvd_store_end_read (store);
       pvd_count_auth_failure (server, msg);
       send_scim_error (msg, 401, secret == NULL ? "A bearer token is needed"
                                                 : auth_failure_detail (PVD_SCIM_AUTH_UNKNOWN));
@@ -170,8 +174,10 @@ pvd_scim_handle (PvdServer         *server,
 
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                              "User-Agent");
-  result = pvd_store_authenticate_scim (server->store, secret, tenant->id, kind, user_agent,
+  result = pvd_store_authenticate_scim (store, secret, tenant->id, kind, user_agent,
                                         now, server->options.retire_grace, &token, &error);
+  if (error != NULL || result != PVD_SCIM_AUTH_OK)
+    pvd_store_end_read (store);
   if (error != NULL)
     {
       g_warning ("SCIM authentication failed: %s", error->message);
@@ -185,7 +191,8 @@ pvd_scim_handle (PvdServer         *server,
       return;
     }
 
-  connection = pvd_store_get_connection (server->store, tenant->id, kind, NULL);
+  connection = pvd_store_get_connection (store, tenant->id, kind, NULL);
+  pvd_store_end_read (store);
   base_url = pvd_scim_base_url (server, tenant->slug, kind);
   if (connection != NULL && !connection->enabled)
     send_scim_error (msg, 403, "Provisioning is disabled for this connection in the tenant");
@@ -196,6 +203,11 @@ pvd_scim_handle (PvdServer         *server,
   else
     send_scim_error (msg, 404, "This endpoint does not serve that resource type");
 
+  /* Reads are the identity provider's look-ups; what it changed is what an
+   * admin wants to see. */
+  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
+    return;
+
   operation = g_strdup_printf ("%s /%.100s", method, resource);
   event.at = now;
   event.type = (char *) "scim";
@@ -204,6 +216,6 @@ pvd_scim_handle (PvdServer         *server,
   event.operation = operation;
   event.status = soup_server_message_get_status (msg);
   event.user_agent = token->last_user_agent;
-  if (!pvd_store_add_event (server->store, tenant->id, kind, &event, &error))
+  if (!pvd_store_add_event (store, tenant->id, kind, &event, &error))
     g_warning ("Could not record a SCIM event: %s", error->message);
 }

@@ -17,28 +17,52 @@
 
 G_BEGIN_DECLS
 
+/* Each worker thread has its own main context, SoupServer, database
+ * connection and validator; they share only the listening port (through
+ * SO_REUSEPORT) and what PvdServer guards with its locks. */
+typedef struct {
+  PvdServer    *server;
+  guint         index;
+  GSocket      *socket;
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *soup;
+  PvdStore     *store;
+  PvdSchema    *schema;
+  GHashTable   *cache;       /* tenant, path and query -> PvdCachedResponse */
+  GHashTable   *auth_cache;  /* key digest -> PvdAuthEntry */
+} PvdWorker;
+
 struct _PvdServer
 {
   GObject           parent_instance;
 
-  PvdStore         *store;
-  PvdSchema        *schema;
-  SoupServer       *soup;
+  char             *db_path;
   PvdServerOptions  options;
   char             *url;
+  GPtrArray        *workers;
+
+  GMutex            lock;            /* guards what follows, and startup */
+  GCond             started;
+  guint             n_started;
+  GError           *start_error;
   GHashTable       *auth_failures;   /* client address -> PvdAuthFailures */
 };
 
 typedef struct {
   PvdServer         *server;
+  PvdWorker         *worker;
+  PvdStore          *store;
+  PvdSchema         *schema;
   SoupServerMessage *msg;
   const char        *path;
   GHashTable        *query;
   const char        *template;
   char              *params[2];      /* {kind}, {id} in path order */
   JsonNode          *body;
-  PvdApiKey         *key;
-  PvdTenant         *tenant;
+  const PvdApiKey   *key;        /* borrowed from the worker's auth cache */
+  const PvdTenant   *tenant;     /* likewise */
   PvExpiryPolicy     policy;
   gint64             now;
 } PvdRequest;
@@ -57,7 +81,7 @@ extern const PvdRoute pvd_api_routes[];
 extern const gsize    pvd_api_n_routes;
 
 /* pvd-scim.c */
-void      pvd_scim_handle         (PvdServer         *server,
+void      pvd_scim_handle         (PvdWorker         *worker,
                                    SoupServerMessage *msg,
                                    const char        *path);
 
@@ -81,6 +105,9 @@ void      pvd_count_auth_failure  (PvdServer         *self,
 char     *pvd_scim_base_url       (PvdServer         *self,
                                    const char        *slug,
                                    const char        *kind);
+void      pvd_server_set_clock_offset (PvdServer     *self,
+                                   gint64             offset);
+gint64    pvd_server_get_clock_offset (PvdServer     *self);
 
 /* JsonBuilder helpers */
 void      pvd_json_time           (JsonBuilder       *builder,

@@ -10,8 +10,13 @@
 #include "config.h"
 
 #include <string.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "pv-time.h"
+#include "pv-token.h"
 #include "pvd-server-private.h"
 
 G_DEFINE_FINAL_TYPE (PvdServer, pvd_server, G_TYPE_OBJECT)
@@ -24,17 +29,55 @@ typedef struct {
   guint  count;
 } PvdAuthFailures;
 
+/* A GET answer depends only on the tenant, the path and query, the
+ * database and the second it is computed in; it is kept for as long as all
+ * of these stay the same. */
+typedef struct {
+  gint64  data_version;
+  gint64  changes;
+  gint64  now;
+  GBytes *body;
+} PvdCachedResponse;
+
+#define MAX_CACHED_RESPONSES 1024
+
+/* What an admin key stands for, kept while the database is unchanged, so
+ * that a request needs no query to authenticate. */
+typedef struct {
+  PvdApiKey      *key;
+  PvdTenant      *tenant;
+  PvExpiryPolicy  policy;
+  gint64          data_version;
+  gint64          changes;
+} PvdAuthEntry;
+
+static void
+auth_entry_free (PvdAuthEntry *entry)
+{
+  pvd_api_key_free (entry->key);
+  pvd_tenant_free (entry->tenant);
+  g_free (entry);
+}
+
+static void
+cached_response_free (PvdCachedResponse *cached)
+{
+  g_bytes_unref (cached->body);
+  g_free (cached);
+}
+
 static void
 pvd_server_finalize (GObject *object)
 {
   PvdServer *self = (PvdServer *) object;
 
-  if (self->soup != NULL)
-    soup_server_disconnect (self->soup);
-  g_clear_object (&self->soup);
-  g_clear_object (&self->store);
-  g_clear_object (&self->schema);
+  pvd_server_stop (self);
+  g_clear_pointer (&self->workers, g_ptr_array_unref);
   g_clear_pointer (&self->auth_failures, g_hash_table_unref);
+  g_clear_error (&self->start_error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->started);
+  g_free (self->db_path);
   g_free (self->options.listen);
   g_free (self->options.public_url);
   g_free (self->url);
@@ -51,13 +94,41 @@ pvd_server_class_init (PvdServerClass *klass)
 static void
 pvd_server_init (PvdServer *self)
 {
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->started);
   self->auth_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 gint64
+pvd_server_get_clock_offset (PvdServer *self)
+{
+  gint64 offset;
+
+  g_mutex_lock (&self->lock);
+  offset = self->options.clock_offset;
+  g_mutex_unlock (&self->lock);
+  return offset;
+}
+
+void
+pvd_server_set_clock_offset (PvdServer *self,
+                             gint64     offset)
+{
+  g_mutex_lock (&self->lock);
+  self->options.clock_offset = offset;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * pvd_server_now:
+ *
+ * Returns: the server's time in seconds since the epoch: real time, moved by
+ *   the test clock when there is one
+ */
+gint64
 pvd_server_now (PvdServer *self)
 {
-  return g_get_real_time () / G_USEC_PER_SEC + self->options.clock_offset;
+  return g_get_real_time () / G_USEC_PER_SEC + pvd_server_get_clock_offset (self);
 }
 
 const char *
@@ -240,14 +311,17 @@ gboolean
 pvd_rate_limited (PvdServer         *self,
                   SoupServerMessage *msg)
 {
-  PvdAuthFailures *failures = g_hash_table_lookup (self->auth_failures, client_address (msg));
+  PvdAuthFailures *failures;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
-  gint64 retry_after;
+  gint64 retry_after = 0;
   g_autofree char *header = NULL;
 
-  if (failures == NULL || failures->count < self->options.auth_failure_limit)
-    return FALSE;
-  retry_after = failures->window_start + PVD_AUTH_FAILURE_WINDOW - now;
+  g_mutex_lock (&self->lock);
+  failures = g_hash_table_lookup (self->auth_failures, client_address (msg));
+  if (failures != NULL && failures->count >= self->options.auth_failure_limit)
+    retry_after = failures->window_start + PVD_AUTH_FAILURE_WINDOW - now;
+  g_mutex_unlock (&self->lock);
+
   if (retry_after <= 0)
     return FALSE;
 
@@ -262,9 +336,11 @@ pvd_count_auth_failure (PvdServer         *self,
                         SoupServerMessage *msg)
 {
   const char *address = client_address (msg);
-  PvdAuthFailures *failures = g_hash_table_lookup (self->auth_failures, address);
+  PvdAuthFailures *failures;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
 
+  g_mutex_lock (&self->lock);
+  failures = g_hash_table_lookup (self->auth_failures, address);
   if (failures == NULL)
     {
       /* Bounded memory even if many addresses fail: forget them all. */
@@ -279,13 +355,18 @@ pvd_count_auth_failure (PvdServer         *self,
       failures->count = 0;
     }
   failures->count++;
+  g_mutex_unlock (&self->lock);
 }
 
 static gboolean
 authenticate_admin (PvdRequest *req)
 {
   g_autofree char *secret = pvd_bearer_token (req->msg);
+  g_autofree char *digest = NULL;
   g_autoptr(GError) error = NULL;
+  PvdAuthEntry *entry = NULL;
+  gint64 data_version = -1, changes = -1;
+  PvTokenKind kind;
 
   if (pvd_rate_limited (req->server, req->msg))
     {
@@ -307,25 +388,55 @@ authenticate_admin (PvdRequest *req)
       return FALSE;
     }
 
-  req->key = pvd_store_authenticate_admin (req->server->store, secret, req->now, &error);
-  if (req->key == NULL)
+  if (pv_token_is_well_formed (secret, &kind) && kind == PV_TOKEN_ADMIN)
     {
-      if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED))
-        pvd_count_auth_failure (req->server, req->msg);
-      pvd_send_store_error (req->msg, error);
-      return FALSE;
+      digest = pv_token_digest (secret);
+      entry = g_hash_table_lookup (req->worker->auth_cache, digest);
+      pvd_store_get_version (req->store, &data_version, &changes);
+      if (entry != NULL &&
+          (entry->data_version != data_version || entry->changes != changes ||
+           entry->key->expires_at <= req->now || req->now - entry->key->last_used_at >= 60))
+        entry = NULL;
     }
 
-  req->tenant = pvd_store_get_tenant_by_id (req->server->store, req->key->tenant_id, &error);
-  if (req->tenant == NULL)
+  if (entry == NULL)
     {
-      pvd_send_store_error (req->msg, error);
-      return FALSE;
+      g_autoptr(PvdApiKey) key = pvd_store_authenticate_admin (req->store, secret, req->now,
+                                                               &error);
+      g_autoptr(PvdTenant) tenant = NULL;
+
+      if (key == NULL)
+        {
+          if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED))
+            pvd_count_auth_failure (req->server, req->msg);
+          pvd_send_store_error (req->msg, error);
+          return FALSE;
+        }
+      tenant = pvd_store_get_tenant_by_id (req->store, key->tenant_id, &error);
+      if (tenant == NULL)
+        {
+          pvd_send_store_error (req->msg, error);
+          return FALSE;
+        }
+
+      entry = g_new0 (PvdAuthEntry, 1);
+      pv_expiry_policy_init_default (&entry->policy);
+      if (!pv_expiry_policy_parse (&entry->policy, tenant->reminder_thresholds, &error))
+        g_warning ("Tenant %s has invalid reminder thresholds: %s", tenant->slug, error->message);
+      entry->key = g_steal_pointer (&key);
+      entry->tenant = g_steal_pointer (&tenant);
+      /* After the store's own write of last_used_at, if there was one. */
+      pvd_store_get_version (req->store, &entry->data_version, &entry->changes);
+
+      if (g_hash_table_size (req->worker->auth_cache) >= MAX_CACHED_RESPONSES)
+        g_hash_table_remove_all (req->worker->auth_cache);
+      g_hash_table_replace (req->worker->auth_cache,
+                            digest ? g_steal_pointer (&digest) : pv_token_digest (secret), entry);
     }
 
-  pv_expiry_policy_init_default (&req->policy);
-  if (!pv_expiry_policy_parse (&req->policy, req->tenant->reminder_thresholds, &error))
-    g_warning ("Tenant %s has invalid reminder thresholds: %s", req->tenant->slug, error->message);
+  req->key = entry->key;
+  req->tenant = entry->tenant;
+  req->policy = entry->policy;
   return TRUE;
 }
 
@@ -427,7 +538,7 @@ read_body (PvdRequest *req,
     }
 
   req->body = json_parser_steal_root (parser);
-  if (!pvd_schema_validate (req->server->schema, schema, req->body, &error))
+  if (!pvd_schema_validate (req->schema, schema, req->body, &error))
     {
       pvd_send_error (req->msg, 400, "invalid_request", "%s", error->message);
       return FALSE;
@@ -437,51 +548,96 @@ read_body (PvdRequest *req,
 
 /* Routing */
 
+/* Matches "/a/{x}/b" against "/a/value/b", capturing the {…} segments. */
 static gboolean
 match_template (const char  *template,
                 const char  *path,
                 char       **params)
 {
-  g_auto(GStrv) t = g_strsplit (template, "/", -1);
-  g_auto(GStrv) p = g_strsplit (path, "/", -1);
+  const char *starts[2];
+  gsize lengths[2];
   guint n_params = 0;
 
-  if (g_strv_length (t) != g_strv_length (p))
+  while (*template != '\0' && *path != '\0')
+    {
+      if (*template == '{')
+        {
+          const char *end = strchr (path, '/');
+          gsize length = end ? (gsize) (end - path) : strlen (path);
+
+          if (length == 0 || n_params == G_N_ELEMENTS (starts))
+            return FALSE;
+          starts[n_params] = path;
+          lengths[n_params++] = length;
+          path += length;
+          template = strchr (template, '}') + 1;
+        }
+      else if (*template++ != *path++)
+        return FALSE;
+    }
+  if (*template != '\0' || *path != '\0')
     return FALSE;
 
-  for (guint i = 0; t[i] != NULL; i++)
-    {
-      if (t[i][0] == '{')
-        {
-          if (p[i][0] == '\0')
-            goto mismatch;
-          g_assert (n_params < 2);
-          params[n_params++] = g_strdup (p[i]);
-        }
-      else if (!g_str_equal (t[i], p[i]))
-        goto mismatch;
-    }
-  return TRUE;
-
-mismatch:
   for (guint i = 0; i < n_params; i++)
-    g_clear_pointer (&params[i], g_free);
-  return FALSE;
+    params[i] = g_strndup (starts[i], lengths[i]);
+  return TRUE;
 }
 
 static void
-dispatch (PvdServer         *self,
+handle_get (PvdWorker      *worker,
+            PvdRequest     *req,
+            const PvdRoute *route)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (req->msg));
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %s?%s", req->tenant->id,
+                                          req->path, query ? query : "");
+  PvdCachedResponse *cached = g_hash_table_lookup (worker->cache, key);
+  gint64 data_version, changes;
+
+  pvd_store_get_version (worker->store, &data_version, &changes);
+  if (cached != NULL && cached->data_version == data_version &&
+      cached->changes == changes && cached->now == req->now)
+    {
+      soup_server_message_set_status (req->msg, 200, NULL);
+      soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (cached->body, NULL),
+                                        g_bytes_get_size (cached->body));
+      return;
+    }
+
+  route->handler (req);
+
+  if (soup_server_message_get_status (req->msg) == 200)
+    {
+      if (g_hash_table_size (worker->cache) >= MAX_CACHED_RESPONSES)
+        g_hash_table_remove_all (worker->cache);
+      cached = g_new0 (PvdCachedResponse, 1);
+      cached->data_version = data_version;
+      cached->changes = changes;
+      cached->now = req->now;
+      cached->body = soup_message_body_flatten (soup_server_message_get_response_body (req->msg));
+      g_hash_table_replace (worker->cache, g_steal_pointer (&key), cached);
+    }
+}
+
+static void
+dispatch (PvdWorker         *worker,
           SoupServerMessage *msg,
           const char        *path,
           GHashTable        *query)
 {
+  PvdServer *self = worker->server;
   const char *method = soup_server_message_get_method (msg);
   PvdRequest req = { 0 };
   const PvdRoute *route = NULL;
   GString *allow = NULL;
   JsonNode *schema;
+  gboolean read_only = FALSE;
 
   req.server = self;
+  req.worker = worker;
+  req.store = worker->store;
+  req.schema = worker->schema;
   req.msg = msg;
   req.path = path;
   req.query = query;
@@ -531,6 +687,13 @@ dispatch (PvdServer         *self,
       goto out;
     }
 
+  /* A GET runs in one read transaction, authentication included: a
+   * consistent view, and one round of file locking instead of one per
+   * statement. */
+  read_only = g_str_equal (method, "GET");
+  if (read_only)
+    pvd_store_begin_read (worker->store);
+
   if (route->admin_auth && !authenticate_admin (&req))
     goto out;
 
@@ -541,20 +704,45 @@ dispatch (PvdServer         *self,
       goto out;
     }
 
-  schema = pvd_schema_get_request_schema (self->schema, route->template, method);
+  schema = pvd_schema_get_request_schema (worker->schema, route->template, method);
   if (schema != NULL && !read_body (&req, schema))
     goto out;
 
-  route->handler (&req);
+  if (g_str_equal (method, "GET") && route->admin_auth)
+    handle_get (worker, &req, route);
+  else
+    route->handler (&req);
 
 out:
+  if (read_only)
+    pvd_store_end_read (worker->store);
   if (allow != NULL)
     g_string_free (allow, TRUE);
   g_free (req.params[0]);
   g_free (req.params[1]);
   g_clear_pointer (&req.body, json_node_unref);
-  g_clear_pointer (&req.key, pvd_api_key_free);
-  g_clear_pointer (&req.tenant, pvd_tenant_free);
+}
+
+static void
+wrote_body_cb (SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
+}
+
+/* libsoup writes a response's headers and body with two send() calls; a
+ * corked socket sends them as one segment once the body is written, which
+ * halves the network work per small response. */
+static void
+cork (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 1, NULL))
+    g_signal_connect (msg, "wrote-body", G_CALLBACK (wrote_body_cb), NULL);
 }
 
 static void
@@ -564,16 +752,17 @@ handle_cb (SoupServer        *server,
            GHashTable        *query,
            gpointer           user_data)
 {
-  PvdServer *self = user_data;
+  PvdWorker *worker = user_data;
   gint64 start = g_get_monotonic_time ();
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
 
   if (g_str_has_prefix (path, "/t/"))
-    pvd_scim_handle (self, msg, path);
+    pvd_scim_handle (worker, msg, path);
   else
-    dispatch (self, msg, path, query);
+    dispatch (worker, msg, path, query);
+  cork (msg);
 
   /* The path is logged, never a header or a body: that is where secrets go. */
   g_debug ("%s %.200s %u %.1f ms", soup_server_message_get_method (msg), path,
@@ -604,33 +793,24 @@ early_cb (SoupServer        *server,
 
 /**
  * pvd_server_new:
- * @store: the database
+ * @db_path: the database, which each worker opens for itself
  * @options: listening address and policies; copied
- * @error: return location for an error
  *
  * Returns: (transfer full): a server, not yet listening
  */
 PvdServer *
-pvd_server_new (PvdStore                *store,
-                const PvdServerOptions  *options,
-                GError                 **error)
+pvd_server_new (const char              *db_path,
+                const PvdServerOptions  *options)
 {
-  g_autoptr(PvdServer) self = g_object_new (PVD_TYPE_SERVER, NULL);
+  PvdServer *self = g_object_new (PVD_TYPE_SERVER, NULL);
 
-  self->store = g_object_ref (store);
+  self->db_path = g_strdup (db_path);
   self->options = *options;
   self->options.listen = g_strdup (options->listen);
   self->options.public_url = g_strdup (options->public_url);
+  self->options.threads = CLAMP (options->threads, 1, 64);
 
-  self->schema = pvd_schema_new_from_resource ("/io/github/provisio/provisiod/openapi.json", error);
-  if (self->schema == NULL)
-    return NULL;
-
-  self->soup = soup_server_new ("server-header", "provisiod/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
-  soup_server_add_handler (self->soup, NULL, handle_cb, self, NULL);
-
-  return g_steal_pointer (&self);
+  return self;
 }
 
 static GInetSocketAddress *
@@ -660,37 +840,190 @@ parse_listen (const char  *listen,
   return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (address, port));
 }
 
+static void
+worker_free (PvdWorker *worker)
+{
+  g_assert (worker->thread == NULL);
+  g_clear_object (&worker->socket);
+  g_free (worker);
+}
+
+static gboolean
+quit_worker_cb (gpointer user_data)
+{
+  PvdWorker *worker = user_data;
+
+  g_main_loop_quit (worker->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_started (PvdWorker *worker,
+                GError    *error)
+{
+  PvdServer *self = worker->server;
+
+  g_mutex_lock (&self->lock);
+  if (error != NULL && self->start_error == NULL)
+    self->start_error = g_error_copy (error);
+  self->n_started++;
+  g_cond_broadcast (&self->started);
+  g_mutex_unlock (&self->lock);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  PvdWorker *worker = data;
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (worker->context);
+  worker->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) cached_response_free);
+  worker->auth_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) auth_entry_free);
+
+  worker->store = pvd_store_open (worker->server->db_path, &error);
+  if (worker->store != NULL)
+    worker->schema = pvd_schema_new_from_resource ("/io/github/provisio/provisiod/openapi.json",
+                                                   &error);
+  if (worker->schema != NULL)
+    {
+      worker->soup = soup_server_new ("server-header", "provisiod/" PACKAGE_VERSION " ", NULL);
+      soup_server_add_early_handler (worker->soup, NULL, early_cb, worker, NULL);
+      soup_server_add_handler (worker->soup, NULL, handle_cb, worker, NULL);
+      soup_server_listen_socket (worker->soup, worker->socket, 0, &error);
+    }
+
+  worker_started (worker, error);
+  if (error == NULL)
+    g_main_loop_run (worker->loop);
+
+  if (worker->soup != NULL)
+    soup_server_disconnect (worker->soup);
+  g_clear_object (&worker->soup);
+  g_clear_object (&worker->schema);
+  g_clear_object (&worker->store);
+  g_clear_pointer (&worker->cache, g_hash_table_unref);
+  g_clear_pointer (&worker->auth_cache, g_hash_table_unref);
+  g_main_context_pop_thread_default (worker->context);
+  return NULL;
+}
+
+/* One listening socket per worker on the same address; the kernel spreads
+ * new connections over them. */
+static GSocket *
+open_socket (GInetSocketAddress  *address,
+             GError             **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  struct sockaddr_storage native;
+  gssize length = g_socket_address_get_native_size (G_SOCKET_ADDRESS (address));
+
+  socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
+                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL ||
+      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error) ||
+      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, error) ||
+      !g_socket_address_to_native (G_SOCKET_ADDRESS (address), &native, sizeof native, error))
+    return NULL;
+
+  /* Not g_socket_bind(): it turns SO_REUSEPORT off again for TCP. */
+  if (bind (g_socket_get_fd (socket), (struct sockaddr *) &native, (socklen_t) length) != 0)
+    {
+      int saved = errno;
+      g_autofree char *where = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot listen on %s: %s", where, g_strerror (saved));
+      return NULL;
+    }
+  if (!g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+/**
+ * pvd_server_listen:
+ * @error: return location for an error
+ *
+ * Opens the listening sockets and starts the workers; returns once all of
+ * them serve, or the first failed.
+ */
 gboolean
 pvd_server_listen (PvdServer  *self,
                    GError    **error)
 {
   g_autoptr(GInetSocketAddress) address = parse_listen (self->options.listen, error);
-  GSList *uris;
-  g_autofree char *uri = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *host = NULL;
+  GInetAddress *inet;
+  guint16 port;
 
   if (address == NULL)
     return FALSE;
+  inet = g_inet_socket_address_get_address (address);   /* owned by address */
 
-  if (self->options.test_clock &&
-      !g_inet_address_get_is_loopback (g_inet_socket_address_get_address (address)))
+  if (self->options.test_clock && !g_inet_address_get_is_loopback (inet))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "The test clock is only available on a loopback address");
       return FALSE;
     }
 
-  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (address), 0, error))
-    return FALSE;
+  self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
+  for (guint i = 0; i < self->options.threads; i++)
+    {
+      PvdWorker *worker = g_new0 (PvdWorker, 1);
 
-  uris = soup_server_get_uris (self->soup);
-  g_assert (uris != NULL);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+      worker->server = self;
+      worker->index = i;
+      g_ptr_array_add (self->workers, worker);
 
-  /* "http://127.0.0.1:8080/" -> "http://127.0.0.1:8080" */
-  if (g_str_has_suffix (uri, "/"))
-    uri[strlen (uri) - 1] = '\0';
-  self->url = g_steal_pointer (&uri);
+      worker->socket = open_socket (address, error);
+      if (worker->socket == NULL)
+        return FALSE;
+
+      /* Port 0: the first socket picks the port, the others share it. */
+      if (i == 0)
+        {
+          bound = g_socket_get_local_address (worker->socket, error);
+          if (bound == NULL)
+            return FALSE;
+          g_clear_object (&address);
+          address = G_INET_SOCKET_ADDRESS (g_object_ref (bound));
+        }
+    }
+
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      PvdWorker *worker = g_ptr_array_index (self->workers, i);
+      g_autofree char *name = g_strdup_printf ("pvd-worker-%u", i);
+
+      worker->context = g_main_context_new ();
+      worker->loop = g_main_loop_new (worker->context, FALSE);
+      worker->thread = g_thread_new (name, worker_thread, worker);
+    }
+
+  g_mutex_lock (&self->lock);
+  while (self->n_started < self->workers->len)
+    g_cond_wait (&self->started, &self->lock);
+  g_mutex_unlock (&self->lock);
+
+  if (self->start_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->start_error));
+      pvd_server_stop (self);
+      return FALSE;
+    }
+
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound));
+  host = g_inet_address_to_string (inet);
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    self->url = g_strdup_printf ("http://[%s]:%u", host, port);
+  else
+    self->url = g_strdup_printf ("http://%s:%u", host, port);
 
   if (self->options.public_url == NULL)
     self->options.public_url = g_strdup (self->url);
@@ -698,4 +1031,25 @@ pvd_server_listen (PvdServer  *self,
     self->options.public_url[strlen (self->options.public_url) - 1] = '\0';
 
   return TRUE;
+}
+
+/**
+ * pvd_server_stop:
+ *
+ * Stops every worker and waits for it; requests in progress finish first.
+ */
+void
+pvd_server_stop (PvdServer *self)
+{
+  for (guint i = 0; self->workers != NULL && i < self->workers->len; i++)
+    {
+      PvdWorker *worker = g_ptr_array_index (self->workers, i);
+
+      if (worker->thread == NULL)
+        continue;
+      g_main_context_invoke (worker->context, quit_worker_cb, worker);
+      g_thread_join (g_steal_pointer (&worker->thread));
+      g_clear_pointer (&worker->loop, g_main_loop_unref);
+      g_clear_pointer (&worker->context, g_main_context_unref);
+    }
 }

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   char    *listen;               /* ADDR:PORT */
+  guint    threads;              /* worker threads, at least 1 */
   char    *public_url;           /* NULL: from the listening address */
   gint64   retire_grace;
   guint    auth_failure_limit;
@@ -30,12 +31,12 @@ typedef struct {
 #define PVD_TYPE_SERVER (pvd_server_get_type ())
 G_DECLARE_FINAL_TYPE (PvdServer, pvd_server, PVD, SERVER, GObject)
 
-PvdServer  *pvd_server_new         (PvdStore                *store,
-                                    const PvdServerOptions  *options,
-                                    GError                 **error);
+PvdServer  *pvd_server_new         (const char              *db_path,
+                                    const PvdServerOptions  *options);
 gboolean    pvd_server_listen      (PvdServer               *self,
                                     GError                 **error);
 const char *pvd_server_get_url     (PvdServer               *self);
 gint64      pvd_server_now         (PvdServer               *self);
+void        pvd_server_stop        (PvdServer               *self);
 
 G_END_DECLS

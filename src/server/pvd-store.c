@@ -79,7 +79,6 @@ static const char schema_v1[] =
   "  expires_at INTEGER NOT NULL,"
   "  last_used_at INTEGER,"
   "  last_user_agent TEXT,"
-  "  use_count INTEGER NOT NULL DEFAULT 0,"
   "  replaces TEXT,"
   "  replaced_by TEXT,"
   "  retire TEXT,"
@@ -203,24 +202,40 @@ exec (PvdStore    *self,
 }
 
 static gboolean
+run_static (PvdStore    *self,
+            const char  *sql,
+            GError     **error)
+{
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+
+  return stmt != NULL && run (self, stmt, error);
+}
+
+static gboolean
 begin (PvdStore  *self,
        GError   **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", error);
+  static const char sql[] = "BEGIN IMMEDIATE";
+
+  return run_static (self, sql, error);
 }
 
 static gboolean
 commit (PvdStore  *self,
         GError   **error)
 {
-  return exec (self, "COMMIT", error);
+  static const char sql[] = "COMMIT";
+
+  return run_static (self, sql, error);
 }
 
 static void
 rollback (PvdStore *self)
 {
+  static const char sql[] = "ROLLBACK";
+
   if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    run_static (self, sql, NULL);
 }
 
 static void
@@ -289,6 +304,19 @@ migrate (PvdStore  *self,
   return TRUE;
 }
 
+/* SQLite's own busy timeout sleeps in steps of milliseconds; the workers'
+ * write transactions take microseconds, so wait in small steps, for at most
+ * five seconds in all. */
+static int
+busy_cb (void *user_data,
+         int   n_calls)
+{
+  if (n_calls >= 50000)
+    return 0;
+  g_usleep (n_calls < 100 ? 10 : 100);
+  return 1;
+}
+
 /**
  * pvd_store_open:
  * @path: the database file, created if missing
@@ -312,7 +340,7 @@ pvd_store_open (const char  *path,
       return NULL;
     }
 
-  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_busy_handler (self->db, busy_cb, NULL);
   sqlite3_extended_result_codes (self->db, 1);
 
   /* WAL with synchronous=NORMAL: a committed transaction survives a crash of
@@ -867,16 +895,17 @@ pvd_store_authenticate_admin (PvdStore    *self,
       return NULL;
     }
 
-  /* A minute's precision is plenty and spares a write on every request. */
-  if (now - key->last_used_at >= 60)
+  /* A minute's precision is plenty and spares a write on every request.
+   * Best effort: inside a read transaction that another connection has
+   * overtaken the write fails, and the next request records the use. */
+  if (now - key->last_used_at >= 60 && (stmt = prepare (self, touch, NULL)) != NULL)
     {
-      if (!(stmt = prepare (self, touch, error)))
-        return NULL;
       bind_text (stmt, 1, key->id);
       sqlite3_bind_int64 (stmt, 2, now);
-      if (!run (self, stmt, error))
-        return NULL;
-      key->last_used_at = now;
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        key->last_used_at = now;
+      else
+        g_debug ("Could not record the use of an admin key: %s", sqlite3_errmsg (self->db));
     }
 
   return g_steal_pointer (&key);
@@ -1007,7 +1036,7 @@ pvd_store_update_connection (PvdStore             *self,
 
 #define TOKEN_COLUMNS \
   "id, tenant_id, kind, prefix, description, created_at, created_by, expires_at," \
-  " last_used_at, last_user_agent, use_count, replaces, replaced_by, retire, retires_at," \
+  " last_used_at, last_user_agent, replaces, replaced_by, retire, retires_at," \
   " revoked_at, revoked_by, revoke_reason"
 
 static PvdToken *
@@ -1025,14 +1054,13 @@ token_from_row (PvdStmt *stmt)
   token->expires_at = sqlite3_column_int64 (stmt, 7);
   token->last_used_at = sqlite3_column_int64 (stmt, 8);
   token->last_user_agent = column_text (stmt, 9);
-  token->use_count = sqlite3_column_int64 (stmt, 10);
-  token->replaces = column_text (stmt, 11);
-  token->replaced_by = column_text (stmt, 12);
-  token->retire = column_text (stmt, 13);
-  token->retires_at = sqlite3_column_int64 (stmt, 14);
-  token->revoked_at = sqlite3_column_int64 (stmt, 15);
-  token->revoked_by = column_text (stmt, 16);
-  token->revoke_reason = column_text (stmt, 17);
+  token->replaces = column_text (stmt, 10);
+  token->replaced_by = column_text (stmt, 11);
+  token->retire = column_text (stmt, 12);
+  token->retires_at = sqlite3_column_int64 (stmt, 13);
+  token->revoked_at = sqlite3_column_int64 (stmt, 14);
+  token->revoked_by = column_text (stmt, 15);
+  token->revoke_reason = column_text (stmt, 16);
   return token;
 }
 
@@ -1104,8 +1132,8 @@ update_token_state (PvdStore        *self,
 {
   static const char sql[] =
     "UPDATE tokens SET replaced_by = ?2, retire = ?3, retires_at = ?4, revoked_at = ?5,"
-    " revoked_by = ?6, revoke_reason = ?7, last_used_at = ?8, last_user_agent = ?9,"
-    " use_count = ?10 WHERE id = ?1";
+    " revoked_by = ?6, revoke_reason = ?7, last_used_at = ?8, last_user_agent = ?9"
+    " WHERE id = ?1";
   g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
 
   if (stmt == NULL)
@@ -1119,7 +1147,6 @@ update_token_state (PvdStore        *self,
   bind_text (stmt, 7, token->revoke_reason);
   bind_time (stmt, 8, token->last_used_at);
   bind_text (stmt, 9, token->last_user_agent);
-  sqlite3_bind_int64 (stmt, 10, token->use_count);
   return run (self, stmt, error);
 }
 
@@ -1408,7 +1435,6 @@ record_use (PvdStore        *self,
     " WHERE tenant_id = ?1 AND kind = ?2";
   g_autoptr(PvdStmt) stmt = NULL;
 
-  token->use_count++;
   token->last_used_at = now;
   if (user_agent != NULL && g_strcmp0 (user_agent, token->last_user_agent) != 0)
     {
@@ -1437,7 +1463,8 @@ record_use (PvdStore        *self,
  * @out_token: (out): the token, on %PVD_SCIM_AUTH_OK
  *
  * Checks a SCIM bearer token and records its use.  The first use of a
- * replacement starts the retirement of the token it replaces.
+ * replacement starts the retirement of the token it replaces.  May be
+ * called inside pvd_store_begin_read(); a write ends that read transaction.
  */
 PvdScimAuth
 pvd_store_authenticate_scim (PvdStore    *self,
@@ -1467,7 +1494,19 @@ pvd_store_authenticate_scim (PvdStore    *self,
   if (token->expires_at <= now)
     return PVD_SCIM_AUTH_EXPIRED;
 
-  first_use = token->use_count == 0;
+  /* Writing on every request would make every SCIM read a write
+   * transaction; a second's precision is enough for "last used", except
+   * for a first use and a change of client, which are recorded at once. */
+  first_use = token->last_used_at == 0;
+  if (!first_use && now - token->last_used_at < 1 &&
+      (user_agent == NULL || g_strcmp0 (token->last_user_agent, user_agent) == 0))
+    {
+      if (out_token != NULL)
+        *out_token = g_steal_pointer (&token);
+      return PVD_SCIM_AUTH_OK;
+    }
+
+  pvd_store_end_read (self);
   if (!begin (self, error))
     return PVD_SCIM_AUTH_UNKNOWN;
   if (!record_use (self, token, user_agent, now, error))
@@ -1517,6 +1556,51 @@ pvd_store_authenticate_scim (PvdStore    *self,
 fail:
   rollback (self);
   return PVD_SCIM_AUTH_UNKNOWN;
+}
+
+/**
+ * pvd_store_get_version:
+ * @out_data_version: (out): changes when another connection commits
+ * @out_changes: (out): changes when this connection writes
+ *
+ * Together the two numbers change whenever the database does, whoever
+ * wrote: a cheap test of whether an answer computed earlier still holds.
+ */
+void
+pvd_store_get_version (PvdStore *self,
+                       gint64   *out_data_version,
+                       gint64   *out_changes)
+{
+  static const char sql[] = "PRAGMA data_version";
+  g_autoptr(PvdStmt) stmt = prepare (self, sql, NULL);
+
+  *out_data_version = -1;
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    *out_data_version = sqlite3_column_int64 (stmt, 0);
+  *out_changes = sqlite3_total_changes64 (self->db);
+}
+
+/**
+ * pvd_store_begin_read:
+ *
+ * Starts a read transaction for the queries that follow, until
+ * pvd_store_end_read().  A write inside it is still possible (SQLite
+ * upgrades the lock), it is just not atomic with the reads.
+ */
+void
+pvd_store_begin_read (PvdStore *self)
+{
+  static const char sql[] = "BEGIN DEFERRED";
+
+  if (sqlite3_get_autocommit (self->db))
+    run_static (self, sql, NULL);
+}
+
+void
+pvd_store_end_read (PvdStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    commit (self, NULL);
 }
 
 gboolean
@@ -1627,7 +1711,7 @@ pvd_store_list_events (PvdStore             *self,
 }
 
 gint64
-pvd_store_count_requests (PvdStore    *self,
+pvd_store_count_scim_writes (PvdStore    *self,
                           gint64       tenant_id,
                           const char  *kind,
                           gint64       since,

@@ -85,7 +85,6 @@ typedef struct {
   gint64  expires_at;
   gint64  last_used_at;
   char   *last_user_agent;
-  gint64  use_count;
   char   *replaces;
   char   *replaced_by;
   char   *retire;
@@ -216,7 +215,7 @@ GPtrArray     *pvd_store_list_tokens        (PvdStore        *self,
                                              gint64           tenant_id,
                                              const char      *kind,
                                              GError         **error);
-gint64         pvd_store_count_requests     (PvdStore        *self,
+gint64         pvd_store_count_scim_writes  (PvdStore        *self,
                                              gint64           tenant_id,
                                              const char      *kind,
                                              gint64           since,
@@ -260,6 +259,12 @@ GPtrArray     *pvd_store_list_events        (PvdStore        *self,
                                              const char      *kind,
                                              const PvdEventQuery *query,
                                              GError         **error);
+
+void           pvd_store_get_version        (PvdStore        *self,
+                                             gint64          *out_data_version,
+                                             gint64          *out_changes);
+void           pvd_store_begin_read         (PvdStore        *self);
+void           pvd_store_end_read           (PvdStore        *self);
 
 /* For the demo: writes rows as they are given. */
 gboolean       pvd_store_insert_token       (PvdStore        *self,
