@@ -134,18 +134,6 @@ get_sso (PvdRequest *req)
     send_sso (req, sso);
 }
 
-static char *
-fingerprint (GByteArray *der)
-{
-  g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
-  GString *s = g_string_new (NULL);
-
-  for (gsize i = 0; hex[i] != '\0'; i += 2)
-    g_string_append_printf (s, "%s%c%c", i ? ":" : "",
-                            g_ascii_toupper (hex[i]), g_ascii_toupper (hex[i + 1]));
-  return g_string_free (s, FALSE);
-}
-
 static gboolean
 read_certificate (PvdRequest  *req,
                   const char  *pem,
@@ -179,7 +167,7 @@ read_certificate (PvdRequest  *req,
     }
 
   g_free (sso->cert_fingerprint);
-  sso->cert_fingerprint = fingerprint (der);
+  sso->cert_fingerprint = pvd_sso_fingerprint (der->data, der->len);
   g_free (sso->cert_subject);
   sso->cert_subject = g_steal_pointer (&subject);
   sso->cert_not_before = g_date_time_to_unix (not_before);
@@ -224,6 +212,20 @@ update_sso (PvdRequest *req)
 
 /* Provisioning connections */
 
+/* What a token and a deleted token have in common. */
+static void
+add_token_identity (JsonBuilder    *b,
+                    const PvdToken *t)
+{
+  pvd_json_string (b, "id", t->id);
+  pvd_json_string (b, "prefix", t->prefix);
+  pvd_json_string (b, "description", t->description);
+  pvd_json_time (b, "created_at", t->created_at);
+  pvd_json_string (b, "created_by", t->created_by);
+  pvd_json_time (b, "expires_at", t->expires_at);
+  pvd_json_time (b, "last_used_at", t->last_used_at);
+}
+
 static void
 add_token (JsonBuilder    *b,
            PvdRequest     *req,
@@ -232,14 +234,8 @@ add_token (JsonBuilder    *b,
   gboolean pending = t->replaced_by != NULL;
 
   json_builder_begin_object (b);
-  pvd_json_string (b, "id", t->id);
-  pvd_json_string (b, "prefix", t->prefix);
-  pvd_json_string (b, "description", t->description);
-  pvd_json_time (b, "created_at", t->created_at);
-  pvd_json_string (b, "created_by", t->created_by);
-  pvd_json_time (b, "expires_at", t->expires_at);
+  add_token_identity (b, t);
   add_expiry (b, req, t->expires_at);
-  pvd_json_time (b, "last_used_at", t->last_used_at);
   pvd_json_string (b, "last_user_agent", t->last_user_agent);
   pvd_json_string (b, "replaces", t->replaces);
   pvd_json_string (b, "replaced_by", t->replaced_by);
@@ -259,13 +255,7 @@ add_deleted_token (JsonBuilder    *b,
                    const PvdToken *t)
 {
   json_builder_begin_object (b);
-  pvd_json_string (b, "id", t->id);
-  pvd_json_string (b, "prefix", t->prefix);
-  pvd_json_string (b, "description", t->description);
-  pvd_json_time (b, "created_at", t->created_at);
-  pvd_json_string (b, "created_by", t->created_by);
-  pvd_json_time (b, "expires_at", t->expires_at);
-  pvd_json_time (b, "last_used_at", t->last_used_at);
+  add_token_identity (b, t);
   pvd_json_time (b, "deleted_at", deleted_at (t));
   pvd_json_string (b, "deleted_by", t->revoked_by ? t->revoked_by : "provisiod");
   pvd_json_string (b, "reason", t->revoke_reason ? t->revoke_reason : "revoked");

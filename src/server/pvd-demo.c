@@ -9,7 +9,8 @@
 
 #include "config.h"
 
-#include "pv-token.h"
+#include <string.h>
+
 #include "pvd-demo.h"
 
 /* The demo is built through the same store calls as real use, at moments in
@@ -126,20 +127,13 @@ set_sso (Demo        *demo,
 {
   g_autoptr(PvdSso) sso = pvd_store_get_sso (demo->store, demo->tenant->id, error);
   g_autofree char *seed = NULL;
-  g_autofree char *hex = NULL;
-  GString *fp;
 
   if (sso == NULL)
     return FALSE;
 
-  /* Demo certificates are described, not created: a fingerprint derived
-   * from the tenant's name stands for the certificate's DER. */
+  /* Demo certificates are described, not created: a text naming the tenant
+   * stands for the certificate's DER. */
   seed = g_strdup_printf ("demo certificate of %s", demo->tenant->slug);
-  hex = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
-  fp = g_string_new (NULL);
-  for (guint i = 0; hex[i] != '\0'; i += 2)
-    g_string_append_printf (fp, "%s%c%c", i ? ":" : "", g_ascii_toupper (hex[i]),
-                            g_ascii_toupper (hex[i + 1]));
 
   g_free (sso->idp_entity_id);
   sso->idp_entity_id = g_strdup (idp_entity_id);
@@ -147,7 +141,7 @@ set_sso (Demo        *demo,
   g_free (sso->cert_subject);
   sso->cert_subject = g_strdup_printf ("CN=%s SSO signing (demo)", demo->tenant->name);
   g_free (sso->cert_fingerprint);
-  sso->cert_fingerprint = g_string_free (fp, FALSE);
+  sso->cert_fingerprint = pvd_sso_fingerprint ((const guint8 *) seed, strlen (seed));
   sso->cert_not_after = demo->now + cert_days_left * DAY;
   sso->cert_not_before = sso->cert_not_after - 3 * 365 * DAY;
   return pvd_store_update_sso (demo->store, sso, error);

@@ -495,6 +495,26 @@ pvd_kind_is_valid (const char *kind)
   return g_strcmp0 (kind, "users") == 0 || g_strcmp0 (kind, "persons") == 0;
 }
 
+/**
+ * pvd_sso_fingerprint:
+ * @der: (array length=length): a certificate, DER
+ *
+ * Returns: (transfer full): its SHA-256 fingerprint as identity providers
+ *   show it, colon-separated uppercase hex
+ */
+char *
+pvd_sso_fingerprint (const guint8 *der,
+                     gsize         length)
+{
+  g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der, length);
+  GString *s = g_string_sized_new (95);
+
+  for (gsize i = 0; hex[i] != '\0'; i += 2)
+    g_string_append_printf (s, "%s%c%c", i ? ":" : "",
+                            g_ascii_toupper (hex[i]), g_ascii_toupper (hex[i + 1]));
+  return g_string_free (s, FALSE);
+}
+
 /* Tenants */
 
 #define TENANT_COLUMNS "id, slug, name, plan, created_at, reminder_thresholds"

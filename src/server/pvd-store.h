@@ -142,6 +142,8 @@ const char *pvd_retire_to_string (PvdRetire     retire);
 gboolean   pvd_retire_from_string (const char  *text,
                                    PvdRetire   *out_retire);
 gboolean   pvd_kind_is_valid    (const char     *kind);
+char      *pvd_sso_fingerprint  (const guint8   *der,
+                                 gsize           length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvdTenant, pvd_tenant_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvdApiKey, pvd_api_key_free)
