@@ -13,16 +13,8 @@
 
 #include "pv-time.h"
 #include "pv-token.h"
-#include "pvd-store.h"
+#include "pvd-store-private.h"
 
-struct _PvdStore
-{
-  GObject     parent_instance;
-
-  sqlite3    *db;
-  GHashTable *statements;   /* const char *sql (by address) -> sqlite3_stmt */
-  guint       events_added;
-};
 
 G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
 
@@ -102,21 +94,9 @@ static const char schema_v1[] =
   "  detail TEXT);"
   "CREATE INDEX events_by_connection ON events (tenant_id, kind, id);";
 
-/* Statements are cached by the address of their text, so every SQL string
- * handed to prepare() must be a static constant. */
-typedef sqlite3_stmt PvdStmt;
 
-static void
-stmt_done (PvdStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvdStmt, stmt_done)
-
-static gboolean
-set_db_error (PvdStore  *self,
+gboolean
+pvd_store_set_db_error (PvdStore  *self,
               GError   **error)
 {
   /* SQLite's messages name tables and constraints, never bound values, so
@@ -126,8 +106,8 @@ set_db_error (PvdStore  *self,
   return FALSE;
 }
 
-static PvdStmt *
-prepare (PvdStore    *self,
+PvdStmt *
+pvd_store_prepare (PvdStore    *self,
          const char  *sql,
          GError     **error)
 {
@@ -138,7 +118,7 @@ prepare (PvdStore    *self,
       if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                               &stmt, NULL) != SQLITE_OK)
         {
-          set_db_error (self, error);
+          pvd_store_set_db_error (self, error);
           return NULL;
         }
       g_hash_table_insert (self->statements, (gpointer) sql, stmt);
@@ -146,8 +126,8 @@ prepare (PvdStore    *self,
   return stmt;
 }
 
-static void
-bind_text (PvdStmt    *stmt,
+void
+pvd_bind_text (PvdStmt    *stmt,
            int         index,
            const char *text)
 {
@@ -158,8 +138,8 @@ bind_text (PvdStmt    *stmt,
 }
 
 /* Times: 0 is stored as NULL. */
-static void
-bind_time (PvdStmt *stmt,
+void
+pvd_bind_time (PvdStmt *stmt,
            int      index,
            gint64   value)
 {
@@ -169,8 +149,8 @@ bind_time (PvdStmt *stmt,
     sqlite3_bind_int64 (stmt, index, value);
 }
 
-static char *
-column_text (PvdStmt *stmt,
+char *
+pvd_column_text (PvdStmt *stmt,
              int      column)
 {
   const unsigned char *text = sqlite3_column_text (stmt, column);
@@ -179,15 +159,15 @@ column_text (PvdStmt *stmt,
 }
 
 /* Runs a statement that returns no rows. */
-static gboolean
-run (PvdStore  *self,
+gboolean
+pvd_store_run (PvdStore  *self,
      PvdStmt   *stmt,
      GError   **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_db_error (self, error);
+    return pvd_store_set_db_error (self, error);
   return TRUE;
 }
 
@@ -197,7 +177,7 @@ exec (PvdStore    *self,
       GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_db_error (self, error);
+    return pvd_store_set_db_error (self, error);
   return TRUE;
 }
 
@@ -206,13 +186,13 @@ run_static (PvdStore    *self,
             const char  *sql,
             GError     **error)
 {
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
-  return stmt != NULL && run (self, stmt, error);
+  return stmt != NULL && pvd_store_run (self, stmt, error);
 }
 
-static gboolean
-begin (PvdStore  *self,
+gboolean
+pvd_store_begin (PvdStore  *self,
        GError   **error)
 {
   static const char sql[] = "BEGIN IMMEDIATE";
@@ -220,8 +200,8 @@ begin (PvdStore  *self,
   return run_static (self, sql, error);
 }
 
-static gboolean
-commit (PvdStore  *self,
+gboolean
+pvd_store_commit (PvdStore  *self,
         GError   **error)
 {
   static const char sql[] = "COMMIT";
@@ -229,8 +209,8 @@ commit (PvdStore  *self,
   return run_static (self, sql, error);
 }
 
-static void
-rollback (PvdStore *self)
+void
+pvd_store_rollback (PvdStore *self)
 {
   static const char sql[] = "ROLLBACK";
 
@@ -277,7 +257,7 @@ migrate (PvdStore  *self,
   int version = 0;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
-    return set_db_error (self, error);
+    return pvd_store_set_db_error (self, error);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
@@ -292,13 +272,13 @@ migrate (PvdStore  *self,
       return FALSE;
     }
 
-  if (!begin (self, error))
+  if (!pvd_store_begin (self, error))
     return FALSE;
   if (!exec (self, schema_v1, error) ||
       !exec (self, "PRAGMA user_version = 1", error) ||
-      !commit (self, error))
+      !pvd_store_commit (self, error))
     {
-      rollback (self);
+      pvd_store_rollback (self);
       return FALSE;
     }
   return TRUE;
@@ -525,11 +505,11 @@ tenant_from_row (PvdStmt *stmt)
   PvdTenant *tenant = g_new0 (PvdTenant, 1);
 
   tenant->id = sqlite3_column_int64 (stmt, 0);
-  tenant->slug = column_text (stmt, 1);
-  tenant->name = column_text (stmt, 2);
-  tenant->plan = column_text (stmt, 3);
+  tenant->slug = pvd_column_text (stmt, 1);
+  tenant->name = pvd_column_text (stmt, 2);
+  tenant->plan = pvd_column_text (stmt, 3);
   tenant->created_at = sqlite3_column_int64 (stmt, 4);
-  tenant->reminder_thresholds = column_text (stmt, 5);
+  tenant->reminder_thresholds = pvd_column_text (stmt, 5);
   return tenant;
 }
 
@@ -577,13 +557,13 @@ pvd_store_create_tenant (PvdStore    *self,
       return NULL;
     }
 
-  if (!begin (self, error))
+  if (!pvd_store_begin (self, error))
     return NULL;
 
-  if (!(stmt = prepare (self, insert_tenant, error)))
+  if (!(stmt = pvd_store_prepare (self, insert_tenant, error)))
     goto fail;
-  bind_text (stmt, 1, slug);
-  bind_text (stmt, 2, name);
+  pvd_bind_text (stmt, 1, slug);
+  pvd_bind_text (stmt, 2, name);
   sqlite3_bind_int64 (stmt, 3, now);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
@@ -591,38 +571,38 @@ pvd_store_create_tenant (PvdStore    *self,
         g_set_error (error, PVD_ERROR, PVD_ERROR_EXISTS,
                      "A tenant “%s” already exists", slug);
       else
-        set_db_error (self, error);
+        pvd_store_set_db_error (self, error);
       goto fail;
     }
   tenant_id = sqlite3_last_insert_rowid (self->db);
-  g_clear_pointer (&stmt, stmt_done);
+  g_clear_pointer (&stmt, pvd_stmt_done);
 
-  if (!(stmt = prepare (self, insert_sso, error)))
+  if (!(stmt = pvd_store_prepare (self, insert_sso, error)))
     goto fail;
   sqlite3_bind_int64 (stmt, 1, tenant_id);
-  if (!run (self, stmt, error))
+  if (!pvd_store_run (self, stmt, error))
     goto fail;
-  g_clear_pointer (&stmt, stmt_done);
+  g_clear_pointer (&stmt, pvd_stmt_done);
 
   for (guint i = 0; i < 2; i++)
     {
-      if (!(stmt = prepare (self, insert_connection, error)))
+      if (!(stmt = pvd_store_prepare (self, insert_connection, error)))
         goto fail;
       sqlite3_bind_int64 (stmt, 1, tenant_id);
-      bind_text (stmt, 2, i == 0 ? "users" : "persons");
-      if (!run (self, stmt, error))
+      pvd_bind_text (stmt, 2, i == 0 ? "users" : "persons");
+      if (!pvd_store_run (self, stmt, error))
         goto fail;
-      g_clear_pointer (&stmt, stmt_done);
+      g_clear_pointer (&stmt, pvd_stmt_done);
     }
 
-  if (!commit (self, error))
+  if (!pvd_store_commit (self, error))
     goto fail;
 
   return pvd_store_get_tenant_by_id (self, tenant_id, error);
 
 fail:
-  g_clear_pointer (&stmt, stmt_done);
-  rollback (self);
+  g_clear_pointer (&stmt, pvd_stmt_done);
+  pvd_store_rollback (self);
   return NULL;
 }
 
@@ -631,7 +611,7 @@ pvd_store_list_tenants (PvdStore  *self,
                         GError   **error)
 {
   static const char sql[] = "SELECT " TENANT_COLUMNS " FROM tenants ORDER BY slug";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   g_autoptr(GPtrArray) tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_tenant_free);
   int rc;
 
@@ -641,7 +621,7 @@ pvd_store_list_tenants (PvdStore  *self,
     g_ptr_array_add (tenants, tenant_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&tenants);
@@ -654,13 +634,13 @@ get_tenant (PvdStore    *self,
             gint64       tenant_id,
             GError     **error)
 {
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   if (slug != NULL)
-    bind_text (stmt, 1, slug);
+    pvd_bind_text (stmt, 1, slug);
   else
     sqlite3_bind_int64 (stmt, 1, tenant_id);
 
@@ -671,7 +651,7 @@ get_tenant (PvdStore    *self,
     g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "No tenant “%s”",
                  slug ? slug : "(id)");
   else
-    set_db_error (self, error);
+    pvd_store_set_db_error (self, error);
   return NULL;
 }
 
@@ -702,13 +682,13 @@ pvd_store_set_reminders (PvdStore    *self,
                          GError     **error)
 {
   static const char sql[] = "UPDATE tenants SET reminder_thresholds = ?2 WHERE id = ?1";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, tenant_id);
-  bind_text (stmt, 2, thresholds);
-  return run (self, stmt, error);
+  pvd_bind_text (stmt, 2, thresholds);
+  return pvd_store_run (self, stmt, error);
 }
 
 /* Admin API keys */
@@ -720,10 +700,10 @@ api_key_from_row (PvdStmt *stmt)
 {
   PvdApiKey *key = g_new0 (PvdApiKey, 1);
 
-  key->id = column_text (stmt, 0);
+  key->id = pvd_column_text (stmt, 0);
   key->tenant_id = sqlite3_column_int64 (stmt, 1);
-  key->prefix = column_text (stmt, 2);
-  key->owner = column_text (stmt, 3);
+  key->prefix = pvd_column_text (stmt, 2);
+  key->owner = pvd_column_text (stmt, 3);
   key->created_at = sqlite3_column_int64 (stmt, 4);
   key->expires_at = sqlite3_column_int64 (stmt, 5);
   key->last_used_at = sqlite3_column_int64 (stmt, 6);
@@ -764,27 +744,27 @@ pvd_store_issue_api_key (PvdStore    *self,
       return NULL;
     }
 
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = pvd_store_prepare (self, sql, error)))
     return NULL;
-  bind_text (stmt, 1, id);
+  pvd_bind_text (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, tenant_id);
-  bind_text (stmt, 3, digest);
-  bind_text (stmt, 4, prefix);
-  bind_text (stmt, 5, owner);
+  pvd_bind_text (stmt, 3, digest);
+  pvd_bind_text (stmt, 4, prefix);
+  pvd_bind_text (stmt, 5, owner);
   sqlite3_bind_int64 (stmt, 6, now);
   sqlite3_bind_int64 (stmt, 7, now + lifetime_days * 86400);
-  if (!run (self, stmt, error))
+  if (!pvd_store_run (self, stmt, error))
     return NULL;
-  g_clear_pointer (&stmt, stmt_done);
+  g_clear_pointer (&stmt, pvd_stmt_done);
 
   if (out_key != NULL)
     {
-      if (!(stmt = prepare (self, select_sql, error)))
+      if (!(stmt = pvd_store_prepare (self, select_sql, error)))
         return NULL;
-      bind_text (stmt, 1, id);
+      pvd_bind_text (stmt, 1, id);
       if (sqlite3_step (stmt) != SQLITE_ROW)
         {
-          set_db_error (self, error);
+          pvd_store_set_db_error (self, error);
           return NULL;
         }
       *out_key = api_key_from_row (stmt);
@@ -800,7 +780,7 @@ pvd_store_list_api_keys (PvdStore  *self,
 {
   static const char sql[] =
     "SELECT " KEY_COLUMNS " FROM admin_keys WHERE tenant_id = ?1 ORDER BY created_at, id";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_api_key_free);
   int rc;
 
@@ -811,7 +791,7 @@ pvd_store_list_api_keys (PvdStore  *self,
     g_ptr_array_add (keys, api_key_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&keys);
@@ -828,15 +808,15 @@ pvd_store_revoke_api_key (PvdStore    *self,
   static const char sql[] =
     "UPDATE admin_keys SET revoked_at = ?3, revoked_by = ?4"
     " WHERE id = ?1 AND tenant_id = ?2 AND revoked_at IS NULL";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key_id);
+  pvd_bind_text (stmt, 1, key_id);
   sqlite3_bind_int64 (stmt, 2, tenant_id);
   sqlite3_bind_int64 (stmt, 3, now);
-  bind_text (stmt, 4, who);
-  if (!run (self, stmt, error))
+  pvd_bind_text (stmt, 4, who);
+  if (!pvd_store_run (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -884,18 +864,18 @@ pvd_store_authenticate_admin (PvdStore    *self,
     }
 
   digest = pv_token_digest (secret);
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = pvd_store_prepare (self, sql, error)))
     return NULL;
-  bind_text (stmt, 1, digest);
+  pvd_bind_text (stmt, 1, digest);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     key = api_key_from_row (stmt);
   else if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return NULL;
     }
-  g_clear_pointer (&stmt, stmt_done);
+  g_clear_pointer (&stmt, pvd_stmt_done);
 
   if (key == NULL)
     {
@@ -918,9 +898,9 @@ pvd_store_authenticate_admin (PvdStore    *self,
   /* A minute's precision is plenty and spares a write on every request.
    * Best effort: inside a read transaction that another connection has
    * overtaken the write fails, and the next request records the use. */
-  if (now - key->last_used_at >= 60 && (stmt = prepare (self, touch, NULL)) != NULL)
+  if (now - key->last_used_at >= 60 && (stmt = pvd_store_prepare (self, touch, NULL)) != NULL)
     {
-      bind_text (stmt, 1, key->id);
+      pvd_bind_text (stmt, 1, key->id);
       sqlite3_bind_int64 (stmt, 2, now);
       if (sqlite3_step (stmt) == SQLITE_DONE)
         key->last_used_at = now;
@@ -941,7 +921,7 @@ pvd_store_get_sso (PvdStore  *self,
   static const char sql[] =
     "SELECT tenant_id, protocol, idp_entity_id, enforced, cert_subject, cert_fingerprint,"
     " cert_not_before, cert_not_after FROM sso WHERE tenant_id = ?1";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   PvdSso *sso;
 
   if (stmt == NULL)
@@ -949,17 +929,17 @@ pvd_store_get_sso (PvdStore  *self,
   sqlite3_bind_int64 (stmt, 1, tenant_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return NULL;
     }
 
   sso = g_new0 (PvdSso, 1);
   sso->tenant_id = sqlite3_column_int64 (stmt, 0);
-  sso->protocol = column_text (stmt, 1);
-  sso->idp_entity_id = column_text (stmt, 2);
+  sso->protocol = pvd_column_text (stmt, 1);
+  sso->idp_entity_id = pvd_column_text (stmt, 2);
   sso->enforced = sqlite3_column_int (stmt, 3) != 0;
-  sso->cert_subject = column_text (stmt, 4);
-  sso->cert_fingerprint = column_text (stmt, 5);
+  sso->cert_subject = pvd_column_text (stmt, 4);
+  sso->cert_fingerprint = pvd_column_text (stmt, 5);
   sso->cert_not_before = sqlite3_column_int64 (stmt, 6);
   sso->cert_not_after = sqlite3_column_int64 (stmt, 7);
   return sso;
@@ -973,19 +953,19 @@ pvd_store_update_sso (PvdStore      *self,
   static const char sql[] =
     "UPDATE sso SET protocol = ?2, idp_entity_id = ?3, enforced = ?4, cert_subject = ?5,"
     " cert_fingerprint = ?6, cert_not_before = ?7, cert_not_after = ?8 WHERE tenant_id = ?1";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, sso->tenant_id);
-  bind_text (stmt, 2, sso->protocol);
-  bind_text (stmt, 3, sso->idp_entity_id);
+  pvd_bind_text (stmt, 2, sso->protocol);
+  pvd_bind_text (stmt, 3, sso->idp_entity_id);
   sqlite3_bind_int (stmt, 4, sso->enforced);
-  bind_text (stmt, 5, sso->cert_subject);
-  bind_text (stmt, 6, sso->cert_fingerprint);
-  bind_time (stmt, 7, sso->cert_not_before);
-  bind_time (stmt, 8, sso->cert_not_after);
-  return run (self, stmt, error);
+  pvd_bind_text (stmt, 5, sso->cert_subject);
+  pvd_bind_text (stmt, 6, sso->cert_fingerprint);
+  pvd_bind_time (stmt, 7, sso->cert_not_before);
+  pvd_bind_time (stmt, 8, sso->cert_not_after);
+  return pvd_store_run (self, stmt, error);
 }
 
 /* Connections */
@@ -1000,14 +980,14 @@ pvd_store_get_connection (PvdStore    *self,
     "SELECT tenant_id, kind, enabled, identity_provider, token_lifetime_days,"
     " last_request_at, last_request_token_id FROM connections"
     " WHERE tenant_id = ?1 AND kind = ?2";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   PvdConnection *connection;
   int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, tenant_id);
-  bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 2, kind);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
     {
@@ -1017,18 +997,18 @@ pvd_store_get_connection (PvdStore    *self,
     }
   if (rc != SQLITE_ROW)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return NULL;
     }
 
   connection = g_new0 (PvdConnection, 1);
   connection->tenant_id = sqlite3_column_int64 (stmt, 0);
-  connection->kind = column_text (stmt, 1);
+  connection->kind = pvd_column_text (stmt, 1);
   connection->enabled = sqlite3_column_int (stmt, 2) != 0;
-  connection->identity_provider = column_text (stmt, 3);
+  connection->identity_provider = pvd_column_text (stmt, 3);
   connection->token_lifetime_days = sqlite3_column_int64 (stmt, 4);
   connection->last_request_at = sqlite3_column_int64 (stmt, 5);
-  connection->last_request_token_id = column_text (stmt, 6);
+  connection->last_request_token_id = pvd_column_text (stmt, 6);
   return connection;
 }
 
@@ -1040,16 +1020,16 @@ pvd_store_update_connection (PvdStore             *self,
   static const char sql[] =
     "UPDATE connections SET enabled = ?3, identity_provider = ?4, token_lifetime_days = ?5"
     " WHERE tenant_id = ?1 AND kind = ?2";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, connection->tenant_id);
-  bind_text (stmt, 2, connection->kind);
+  pvd_bind_text (stmt, 2, connection->kind);
   sqlite3_bind_int (stmt, 3, connection->enabled);
-  bind_text (stmt, 4, connection->identity_provider);
+  pvd_bind_text (stmt, 4, connection->identity_provider);
   sqlite3_bind_int64 (stmt, 5, connection->token_lifetime_days);
-  return run (self, stmt, error);
+  return pvd_store_run (self, stmt, error);
 }
 
 /* Tokens */
@@ -1064,23 +1044,23 @@ token_from_row (PvdStmt *stmt)
 {
   PvdToken *token = g_new0 (PvdToken, 1);
 
-  token->id = column_text (stmt, 0);
+  token->id = pvd_column_text (stmt, 0);
   token->tenant_id = sqlite3_column_int64 (stmt, 1);
-  token->kind = column_text (stmt, 2);
-  token->prefix = column_text (stmt, 3);
-  token->description = column_text (stmt, 4);
+  token->kind = pvd_column_text (stmt, 2);
+  token->prefix = pvd_column_text (stmt, 3);
+  token->description = pvd_column_text (stmt, 4);
   token->created_at = sqlite3_column_int64 (stmt, 5);
-  token->created_by = column_text (stmt, 6);
+  token->created_by = pvd_column_text (stmt, 6);
   token->expires_at = sqlite3_column_int64 (stmt, 7);
   token->last_used_at = sqlite3_column_int64 (stmt, 8);
-  token->last_user_agent = column_text (stmt, 9);
-  token->replaces = column_text (stmt, 10);
-  token->replaced_by = column_text (stmt, 11);
-  token->retire = column_text (stmt, 12);
+  token->last_user_agent = pvd_column_text (stmt, 9);
+  token->replaces = pvd_column_text (stmt, 10);
+  token->replaced_by = pvd_column_text (stmt, 11);
+  token->retire = pvd_column_text (stmt, 12);
   token->retires_at = sqlite3_column_int64 (stmt, 13);
   token->revoked_at = sqlite3_column_int64 (stmt, 14);
-  token->revoked_by = column_text (stmt, 15);
-  token->revoke_reason = column_text (stmt, 16);
+  token->revoked_by = pvd_column_text (stmt, 15);
+  token->revoke_reason = pvd_column_text (stmt, 16);
   return token;
 }
 
@@ -1099,19 +1079,19 @@ pvd_store_list_tokens (PvdStore    *self,
   static const char sql[] =
     "SELECT " TOKEN_COLUMNS " FROM tokens WHERE tenant_id = ?1 AND kind = ?2"
     " ORDER BY created_at DESC, rowid DESC";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_token_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, tenant_id);
-  bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 2, kind);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (tokens, token_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&tokens);
@@ -1126,14 +1106,14 @@ get_token (PvdStore    *self,
 {
   static const char sql[] =
     "SELECT " TOKEN_COLUMNS " FROM tokens WHERE id = ?1 AND tenant_id = ?2 AND kind = ?3";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, token_id);
+  pvd_bind_text (stmt, 1, token_id);
   sqlite3_bind_int64 (stmt, 2, tenant_id);
-  bind_text (stmt, 3, kind);
+  pvd_bind_text (stmt, 3, kind);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return token_from_row (stmt);
@@ -1141,7 +1121,7 @@ get_token (PvdStore    *self,
     g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
                  "The %s connection has no token “%s”", kind, token_id);
   else
-    set_db_error (self, error);
+    pvd_store_set_db_error (self, error);
   return NULL;
 }
 
@@ -1154,20 +1134,20 @@ update_token_state (PvdStore        *self,
     "UPDATE tokens SET replaced_by = ?2, retire = ?3, retires_at = ?4, revoked_at = ?5,"
     " revoked_by = ?6, revoke_reason = ?7, last_used_at = ?8, last_user_agent = ?9"
     " WHERE id = ?1";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, token->id);
-  bind_text (stmt, 2, token->replaced_by);
-  bind_text (stmt, 3, token->retire);
-  bind_time (stmt, 4, token->retires_at);
-  bind_time (stmt, 5, token->revoked_at);
-  bind_text (stmt, 6, token->revoked_by);
-  bind_text (stmt, 7, token->revoke_reason);
-  bind_time (stmt, 8, token->last_used_at);
-  bind_text (stmt, 9, token->last_user_agent);
-  return run (self, stmt, error);
+  pvd_bind_text (stmt, 1, token->id);
+  pvd_bind_text (stmt, 2, token->replaced_by);
+  pvd_bind_text (stmt, 3, token->retire);
+  pvd_bind_time (stmt, 4, token->retires_at);
+  pvd_bind_time (stmt, 5, token->revoked_at);
+  pvd_bind_text (stmt, 6, token->revoked_by);
+  pvd_bind_text (stmt, 7, token->revoke_reason);
+  pvd_bind_time (stmt, 8, token->last_used_at);
+  pvd_bind_text (stmt, 9, token->last_user_agent);
+  return pvd_store_run (self, stmt, error);
 }
 
 static gboolean
@@ -1179,21 +1159,21 @@ insert_token (PvdStore        *self,
   static const char sql[] =
     "INSERT INTO tokens (id, tenant_id, kind, digest, prefix, description, created_at,"
     " created_by, expires_at, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, token->id);
+  pvd_bind_text (stmt, 1, token->id);
   sqlite3_bind_int64 (stmt, 2, token->tenant_id);
-  bind_text (stmt, 3, token->kind);
-  bind_text (stmt, 4, digest);
-  bind_text (stmt, 5, token->prefix);
-  bind_text (stmt, 6, token->description ? token->description : "");
+  pvd_bind_text (stmt, 3, token->kind);
+  pvd_bind_text (stmt, 4, digest);
+  pvd_bind_text (stmt, 5, token->prefix);
+  pvd_bind_text (stmt, 6, token->description ? token->description : "");
   sqlite3_bind_int64 (stmt, 7, token->created_at);
-  bind_text (stmt, 8, token->created_by);
+  pvd_bind_text (stmt, 8, token->created_by);
   sqlite3_bind_int64 (stmt, 9, token->expires_at);
-  bind_text (stmt, 10, token->replaces);
-  return run (self, stmt, error);
+  pvd_bind_text (stmt, 10, token->replaces);
+  return pvd_store_run (self, stmt, error);
 }
 
 static void
@@ -1249,7 +1229,7 @@ pvd_store_issue_token (PvdStore    *self,
   PvdToken *old = NULL;
   guint n_active = 0;
 
-  if (!begin (self, error))
+  if (!pvd_store_begin (self, error))
     return NULL;
 
   if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
@@ -1329,7 +1309,7 @@ pvd_store_issue_token (PvdStore    *self,
                          error);
     }
 
-  if (!commit (self, error))
+  if (!pvd_store_commit (self, error))
     goto fail;
 
   if (out_token != NULL)
@@ -1337,7 +1317,7 @@ pvd_store_issue_token (PvdStore    *self,
   return g_steal_pointer (&secret);
 
 fail:
-  rollback (self);
+  pvd_store_rollback (self);
   return NULL;
 }
 
@@ -1360,7 +1340,7 @@ pvd_store_revoke_token (PvdStore    *self,
   g_autoptr(PvdConnection) connection = NULL;
   g_autoptr(PvdToken) token = NULL;
 
-  if (!begin (self, error))
+  if (!pvd_store_begin (self, error))
     return NULL;
 
   if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
@@ -1412,13 +1392,13 @@ pvd_store_revoke_token (PvdStore    *self,
         }
     }
 
-  if (!commit (self, error))
+  if (!pvd_store_commit (self, error))
     goto fail;
 
   return g_steal_pointer (&token);
 
 fail:
-  rollback (self);
+  pvd_store_rollback (self);
   return NULL;
 }
 
@@ -1429,17 +1409,17 @@ find_token_by_secret (PvdStore    *self,
 {
   static const char sql[] = "SELECT " TOKEN_COLUMNS " FROM tokens WHERE digest = ?1";
   g_autofree char *digest = pv_token_digest (secret);
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, digest);
+  pvd_bind_text (stmt, 1, digest);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return token_from_row (stmt);
   if (rc != SQLITE_DONE)
-    set_db_error (self, error);
+    pvd_store_set_db_error (self, error);
   return NULL;
 }
 
@@ -1464,13 +1444,13 @@ record_use (PvdStore        *self,
   if (!update_token_state (self, token, error))
     return FALSE;
 
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = pvd_store_prepare (self, sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, token->tenant_id);
-  bind_text (stmt, 2, token->kind);
+  pvd_bind_text (stmt, 2, token->kind);
   sqlite3_bind_int64 (stmt, 3, now);
-  bind_text (stmt, 4, token->id);
-  return run (self, stmt, error);
+  pvd_bind_text (stmt, 4, token->id);
+  return pvd_store_run (self, stmt, error);
 }
 
 /**
@@ -1527,7 +1507,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
     }
 
   pvd_store_end_read (self);
-  if (!begin (self, error))
+  if (!pvd_store_begin (self, error))
     return PVD_SCIM_AUTH_UNKNOWN;
   if (!record_use (self, token, user_agent, now, error))
     goto fail;
@@ -1566,7 +1546,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
         }
     }
 
-  if (!commit (self, error))
+  if (!pvd_store_commit (self, error))
     goto fail;
 
   if (out_token != NULL)
@@ -1574,7 +1554,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
   return PVD_SCIM_AUTH_OK;
 
 fail:
-  rollback (self);
+  pvd_store_rollback (self);
   return PVD_SCIM_AUTH_UNKNOWN;
 }
 
@@ -1592,7 +1572,7 @@ pvd_store_get_version (PvdStore *self,
                        gint64   *out_changes)
 {
   static const char sql[] = "PRAGMA data_version";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, NULL);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, NULL);
 
   *out_data_version = -1;
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -1620,7 +1600,7 @@ void
 pvd_store_end_read (PvdStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
-    commit (self, NULL);
+    pvd_store_commit (self, NULL);
 }
 
 gboolean
@@ -1651,34 +1631,34 @@ pvd_store_add_event (PvdStore        *self,
     "DELETE FROM events WHERE tenant_id = ?1 AND kind = ?2 AND id <="
     " (SELECT id FROM events WHERE tenant_id = ?1 AND kind = ?2"
     "  ORDER BY id DESC LIMIT 1 OFFSET ?3)";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, tenant_id);
-  bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 2, kind);
   sqlite3_bind_int64 (stmt, 3, event->at);
-  bind_text (stmt, 4, event->type);
-  bind_text (stmt, 5, event->token_id);
-  bind_text (stmt, 6, event->token_prefix);
-  bind_text (stmt, 7, event->operation);
+  pvd_bind_text (stmt, 4, event->type);
+  pvd_bind_text (stmt, 5, event->token_id);
+  pvd_bind_text (stmt, 6, event->token_prefix);
+  pvd_bind_text (stmt, 7, event->operation);
   if (event->status != 0)
     sqlite3_bind_int (stmt, 8, event->status);
-  bind_text (stmt, 9, event->user_agent);
-  bind_text (stmt, 10, event->detail);
-  if (!run (self, stmt, error))
+  pvd_bind_text (stmt, 9, event->user_agent);
+  pvd_bind_text (stmt, 10, event->detail);
+  if (!pvd_store_run (self, stmt, error))
     return FALSE;
-  g_clear_pointer (&stmt, stmt_done);
+  g_clear_pointer (&stmt, pvd_stmt_done);
 
   /* Pruning every hundredth insert keeps between 1,000 and 1,100 events. */
   if (++self->events_added % 100 == 0)
     {
-      if (!(stmt = prepare (self, prune, error)))
+      if (!(stmt = pvd_store_prepare (self, prune, error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, tenant_id);
-      bind_text (stmt, 2, kind);
+      pvd_bind_text (stmt, 2, kind);
       sqlite3_bind_int (stmt, 3, PVD_EVENTS_KEPT);
-      if (!run (self, stmt, error))
+      if (!pvd_store_run (self, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -1695,17 +1675,17 @@ pvd_store_list_events (PvdStore             *self,
     "SELECT id, at, type, token_id, token_prefix, operation, status, user_agent, detail"
     " FROM events WHERE tenant_id = ?1 AND kind = ?2 AND (?3 = 0 OR at > ?3)"
     " AND id > ?4 AND (?5 IS NULL OR token_id = ?5) ORDER BY id DESC LIMIT ?6";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_event_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, tenant_id);
-  bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 2, kind);
   sqlite3_bind_int64 (stmt, 3, query->since);
   sqlite3_bind_int64 (stmt, 4, query->after_id);
-  bind_text (stmt, 5, query->token_id);
+  pvd_bind_text (stmt, 5, query->token_id);
   sqlite3_bind_int (stmt, 6, query->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1713,18 +1693,18 @@ pvd_store_list_events (PvdStore             *self,
 
       event->id = sqlite3_column_int64 (stmt, 0);
       event->at = sqlite3_column_int64 (stmt, 1);
-      event->type = column_text (stmt, 2);
-      event->token_id = column_text (stmt, 3);
-      event->token_prefix = column_text (stmt, 4);
-      event->operation = column_text (stmt, 5);
+      event->type = pvd_column_text (stmt, 2);
+      event->token_id = pvd_column_text (stmt, 3);
+      event->token_prefix = pvd_column_text (stmt, 4);
+      event->operation = pvd_column_text (stmt, 5);
       event->status = sqlite3_column_int (stmt, 6);
-      event->user_agent = column_text (stmt, 7);
-      event->detail = column_text (stmt, 8);
+      event->user_agent = pvd_column_text (stmt, 7);
+      event->detail = pvd_column_text (stmt, 8);
       g_ptr_array_add (events, event);
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return NULL;
     }
   return g_steal_pointer (&events);
@@ -1740,16 +1720,16 @@ pvd_store_count_scim_writes (PvdStore    *self,
   static const char sql[] =
     "SELECT count(*) FROM events WHERE tenant_id = ?1 AND kind = ?2 AND type = 'scim'"
     " AND at > ?3";
-  g_autoptr(PvdStmt) stmt = prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, tenant_id);
-  bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 2, kind);
   sqlite3_bind_int64 (stmt, 3, since);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      set_db_error (self, error);
+      pvd_store_set_db_error (self, error);
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
