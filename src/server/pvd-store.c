@@ -20,7 +20,7 @@ G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (pvd-error-quark, pvd_error)
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char schema_v1[] =
   "CREATE TABLE tenants ("
@@ -93,6 +93,27 @@ static const char schema_v1[] =
   "  user_agent TEXT,"
   "  detail TEXT);"
   "CREATE INDEX events_by_connection ON events (tenant_id, kind, id);";
+
+/* Version 2: the users and groups that identity providers provision. */
+static const char schema_v2[] =
+  "CREATE TABLE scim_resources ("
+  "  tenant_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  type TEXT NOT NULL CHECK (type IN ('User', 'Group')),"
+  "  id TEXT NOT NULL,"
+  "  external_id TEXT,"
+  "  name TEXT NOT NULL,"
+  "  name_key TEXT NOT NULL,"
+  "  attributes TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  modified_at INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  PRIMARY KEY (tenant_id, kind, type, id),"
+  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);"
+  "CREATE UNIQUE INDEX scim_user_names ON scim_resources (tenant_id, kind, name_key)"
+  "  WHERE type = 'User';"
+  "CREATE INDEX scim_names ON scim_resources (tenant_id, kind, type, name_key);"
+  "CREATE INDEX scim_external_ids ON scim_resources (tenant_id, kind, type, external_id);";
 
 
 gboolean
@@ -272,10 +293,12 @@ migrate (PvdStore  *self,
       return FALSE;
     }
 
+  /* Each step brings the schema one version up, in one transaction. */
   if (!pvd_store_begin (self, error))
     return FALSE;
-  if (!exec (self, schema_v1, error) ||
-      !exec (self, "PRAGMA user_version = 1", error) ||
+  if ((version < 1 && !exec (self, schema_v1, error)) ||
+      (version < 2 && !exec (self, schema_v2, error)) ||
+      !exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
       !pvd_store_commit (self, error))
     {
       pvd_store_rollback (self);

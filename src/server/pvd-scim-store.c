@@ -1,0 +1,444 @@
+/* pvd-scim-store.c: SCIM users and groups of a provisioning connection
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisiod"
+
+#include "config.h"
+
+#include "pvd-scim-store.h"
+#include "pvd-store-private.h"
+
+/* A resource is one row: the attributes as JSON text, and beside them the
+ * few values that need an index (the unique userName, externalId) or that
+ * the server owns (id, times, version). */
+
+#define RESOURCE_COLUMNS "id, type, external_id, name, attributes, created_at, modified_at, version"
+
+void
+pvd_scim_resource_free (PvdScimResource *resource)
+{
+  if (resource == NULL)
+    return;
+  g_free (resource->id);
+  g_free (resource->external_id);
+  g_free (resource->name);
+  g_clear_pointer (&resource->attributes, json_object_unref);
+  g_free (resource);
+}
+
+const char *
+pvd_scim_type_name (PvdScimType type)
+{
+  return type == PVD_SCIM_USER ? "User" : "Group";
+}
+
+/* userName is unique without regard to case (RFC 7643 §4.1.1): the key is
+ * the case-folded, normalized name. */
+static char *
+name_key (const char *name)
+{
+  g_autofree char *normalized = g_utf8_normalize (name, -1, G_NORMALIZE_NFKC);
+
+  return g_utf8_casefold (normalized ? normalized : name, -1);
+}
+
+static PvdScimResource *
+resource_from_row (PvdStmt  *stmt,
+                   GError  **error)
+{
+  g_autoptr(PvdScimResource) resource = g_new0 (PvdScimResource, 1);
+  g_autoptr(JsonNode) node = NULL;
+  const char *text = (const char *) sqlite3_column_text (stmt, 4);
+
+  resource->id = pvd_column_text (stmt, 0);
+  resource->type = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "Group") == 0
+                   ? PVD_SCIM_GROUP : PVD_SCIM_USER;
+  resource->external_id = pvd_column_text (stmt, 2);
+  resource->name = pvd_column_text (stmt, 3);
+  resource->created_at = sqlite3_column_int64 (stmt, 5);
+  resource->modified_at = sqlite3_column_int64 (stmt, 6);
+  resource->version = sqlite3_column_int64 (stmt, 7);
+
+  node = json_from_string (text, error);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_clear_error (error);
+      g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
+                   "The stored resource %s is damaged", resource->id);
+      return NULL;
+    }
+  resource->attributes = json_node_dup_object (node);
+  return g_steal_pointer (&resource);
+}
+
+static char *
+attributes_to_text (JsonObject *attributes)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), attributes);
+
+  return json_to_string (node, FALSE);
+}
+
+static const char *
+string_member (JsonObject *attributes,
+               const char *member)
+{
+  JsonNode *node = json_object_has_member (attributes, member)
+                   ? json_object_get_member (attributes, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+check_uniqueness (PvdStore    *store,
+                  int          rc,
+                  PvdScimType  type,
+                  const char  *name,
+                  GError     **error)
+{
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_EXISTS,
+                   type == PVD_SCIM_USER ? "A user with userName “%s” already exists"
+                                         : "A group “%s” already exists", name);
+      return FALSE;
+    }
+  return pvd_store_set_db_error (store, error);
+}
+
+/**
+ * pvd_scim_store_create:
+ * @attributes: the resource as the client sent it, already checked; `id`
+ *   and `meta` are not kept
+ *
+ * Returns: (transfer full): the new resource, with its id and version
+ */
+PvdScimResource *
+pvd_scim_store_create (PvdStore     *store,
+                       gint64        tenant_id,
+                       const char   *kind,
+                       PvdScimType   type,
+                       JsonObject   *attributes,
+                       gint64        now,
+                       GError      **error)
+{
+  static const char sql[] =
+    "INSERT INTO scim_resources (tenant_id, kind, type, id, external_id, name, name_key,"
+    " attributes, created_at, modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 1)";
+  const char *name = string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName");
+  g_autoptr(PvdStmt) stmt = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
+  PvdScimResource *resource;
+  int rc;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  json_object_remove_member (attributes, "id");
+  json_object_remove_member (attributes, "meta");
+  key = name_key (name);
+  text = attributes_to_text (attributes);
+
+  if (!(stmt = pvd_store_prepare (store, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  pvd_bind_text (stmt, 4, id);
+  pvd_bind_text (stmt, 5, string_member (attributes, "externalId"));
+  pvd_bind_text (stmt, 6, name);
+  pvd_bind_text (stmt, 7, key);
+  pvd_bind_text (stmt, 8, text);
+  sqlite3_bind_int64 (stmt, 9, now);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      check_uniqueness (store, sqlite3_extended_errcode (sqlite3_db_handle (stmt)), type, name,
+                        error);
+      return NULL;
+    }
+
+  resource = g_new0 (PvdScimResource, 1);
+  resource->id = g_steal_pointer (&id);
+  resource->type = type;
+  resource->external_id = g_strdup (string_member (attributes, "externalId"));
+  resource->name = g_strdup (name);
+  resource->attributes = json_object_ref (attributes);
+  resource->created_at = now;
+  resource->modified_at = now;
+  resource->version = 1;
+  return resource;
+}
+
+PvdScimResource *
+pvd_scim_store_get (PvdStore     *store,
+                    gint64        tenant_id,
+                    const char   *kind,
+                    PvdScimType   type,
+                    const char   *id,
+                    GError      **error)
+{
+  static const char sql[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  pvd_bind_text (stmt, 4, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return resource_from_row (stmt, error);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
+                 pvd_scim_type_name (type), id);
+  else
+    pvd_store_set_db_error (store, error);
+  return NULL;
+}
+
+/**
+ * pvd_scim_store_replace:
+ * @attributes: the resource's new attributes, already checked
+ *
+ * Returns: (transfer full): the resource as it now stands, its version one up
+ */
+PvdScimResource *
+pvd_scim_store_replace (PvdStore     *store,
+                        gint64        tenant_id,
+                        const char   *kind,
+                        PvdScimType   type,
+                        const char   *id,
+                        JsonObject   *attributes,
+                        gint64        now,
+                        GError      **error)
+{
+  static const char sql[] =
+    "UPDATE scim_resources SET external_id = ?5, name = ?6, name_key = ?7, attributes = ?8,"
+    " modified_at = ?9, version = version + 1"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
+  const char *name = string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName");
+  g_autoptr(PvdStmt) stmt = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
+  int rc;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  json_object_remove_member (attributes, "id");
+  json_object_remove_member (attributes, "meta");
+  key = name_key (name);
+  text = attributes_to_text (attributes);
+
+  if (!(stmt = pvd_store_prepare (store, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  pvd_bind_text (stmt, 4, id);
+  pvd_bind_text (stmt, 5, string_member (attributes, "externalId"));
+  pvd_bind_text (stmt, 6, name);
+  pvd_bind_text (stmt, 7, key);
+  pvd_bind_text (stmt, 8, text);
+  sqlite3_bind_int64 (stmt, 9, now);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      check_uniqueness (store, sqlite3_extended_errcode (sqlite3_db_handle (stmt)), type, name,
+                        error);
+      return NULL;
+    }
+  if (sqlite3_changes (sqlite3_db_handle (stmt)) == 0)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
+                   pvd_scim_type_name (type), id);
+      return NULL;
+    }
+  g_clear_pointer (&stmt, pvd_stmt_done);
+
+  return pvd_scim_store_get (store, tenant_id, kind, type, id, error);
+}
+
+gboolean
+pvd_scim_store_delete (PvdStore     *store,
+                       gint64        tenant_id,
+                       const char   *kind,
+                       PvdScimType   type,
+                       const char   *id,
+                       GError      **error)
+{
+  static const char sql[] =
+    "DELETE FROM scim_resources WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  pvd_bind_text (stmt, 4, id);
+  if (!pvd_store_run (store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (sqlite3_db_handle (stmt)) == 0)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
+                   pvd_scim_type_name (type), id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * pvd_scim_store_lookup:
+ * @column: "name" (userName or displayName, case-insensitive), "externalId"
+ *   or "id"
+ * @value: the value to look for
+ *
+ * An indexed lookup, for the filters identity providers send all the time
+ * (`userName eq "…"`, `externalId eq "…"`).
+ *
+ * Returns: (transfer full) (element-type PvdScimResource): the matches
+ */
+GPtrArray *
+pvd_scim_store_lookup (PvdStore     *store,
+                       gint64        tenant_id,
+                       const char   *kind,
+                       PvdScimType   type,
+                       const char   *column,
+                       const char   *value,
+                       GError      **error)
+{
+  static const char by_name[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND name_key = ?4 ORDER BY rowid";
+  static const char by_external_id[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND external_id = ?4 ORDER BY rowid";
+  static const char by_id[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+  g_autoptr(PvdStmt) stmt = NULL;
+  g_autofree char *key = NULL;
+  const char *sql;
+  int rc;
+
+  if (g_str_equal (column, "name"))
+    {
+      sql = by_name;
+      value = key = name_key (value);
+    }
+  else if (g_str_equal (column, "externalId"))
+    sql = by_external_id;
+  else
+    sql = by_id;
+
+  if (!(stmt = pvd_store_prepare (store, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  pvd_bind_text (stmt, 4, value);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PvdScimResource *resource = resource_from_row (stmt, error);
+
+      if (resource == NULL)
+        return NULL;
+      g_ptr_array_add (found, resource);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pvd_store_set_db_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+}
+
+/**
+ * pvd_scim_store_foreach:
+ * @func: called for each resource in creation order; returns %FALSE to stop
+ *
+ * Streams the resources of a type, for filters that no index answers.
+ */
+gboolean
+pvd_scim_store_foreach (PvdStore            *store,
+                        gint64               tenant_id,
+                        const char          *kind,
+                        PvdScimType          type,
+                        PvdScimResourceFunc  func,
+                        gpointer             user_data,
+                        GError             **error)
+{
+  static const char sql[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 ORDER BY rowid";
+  /* Not the shared cached statement: a callback may run other queries. */
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return pvd_store_set_db_error (store, error);
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, pvd_scim_type_name (type), -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(PvdScimResource) resource = resource_from_row (stmt, error);
+
+      if (resource == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      if (!func (resource, user_data))
+        break;
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      pvd_store_set_db_error (store, error);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+/**
+ * pvd_scim_store_count:
+ *
+ * Returns: how many users and groups the connection holds, or -1
+ */
+gint64
+pvd_scim_store_count (PvdStore     *store,
+                      gint64        tenant_id,
+                      const char   *kind,
+                      GError      **error)
+{
+  static const char sql[] =
+    "SELECT count(*) FROM scim_resources WHERE tenant_id = ?1 AND kind = ?2";
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      pvd_store_set_db_error (store, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
