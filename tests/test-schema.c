@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pvd-schema.h"
+#include "pvd-server-private.h"
 
 static PvdSchema *
 load (void)
@@ -175,6 +176,33 @@ test_keywords_known (void)
     walk_schema (json_object_get_member (schemas, l->data), l->data);
 }
 
+/* What json-glib 1.6 would accept but RFC 8259 does not. */
+static void
+test_json_precheck (void)
+{
+  const char *valid[] = {
+    "{}", "[]", "{\"a\": [1, -2, 3.5, 1e10, 0, -0.5E-3, true, false, null, \"x\\\"y\"]}",
+    " { \"\\u00e9\" : \"é\" } ", "0", "\"text\"",
+  };
+  const char *invalid[] = {
+    "{'a': 1}", "{\"a\": 01}", "/*c*/{}", "{\"a\": 0x10}", "{\"a\": .5}", "{\"a\": 1.}",
+    "{\"a\": +1}", "{\"a\": tru}", "{\"a\": \"unterminated}", "{\"a\": NaN}", "}",
+    "{\"a\": \"tab\there\"}", "{\"a\": 1e}",
+  };
+  g_autofree char *deep = g_strnfill (65, '[');
+  g_autofree char *ok_depth = g_strnfill (64, '[');
+
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    g_assert_true (pvd_json_precheck (valid[i], strlen (valid[i])));
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      if (pvd_json_precheck (invalid[i], strlen (invalid[i])))
+        g_error ("accepted: %s", invalid[i]);
+    }
+  g_assert_false (pvd_json_precheck (deep, strlen (deep)));
+  g_assert_true (pvd_json_precheck (ok_depth, strlen (ok_depth)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,6 +214,7 @@ main (int   argc,
   g_test_add_func ("/schema/object-bounds", test_object_bounds);
   g_test_add_func ("/schema/no-body-schema", test_no_body_schema);
   g_test_add_func ("/schema/keywords-known", test_keywords_known);
+  g_test_add_func ("/json/precheck", test_json_precheck);
 
   return g_test_run ();
 }

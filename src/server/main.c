@@ -271,6 +271,12 @@ serve (Options *o,
     .clock_offset = clock_offset,
   };
 
+  /* Before anything is announced: a SIGTERM right after the "listening"
+   * line must still shut down cleanly. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+
   if (o->demo)
     {
       demo_dir = g_dir_make_tmp ("provisiod-demo-XXXXXX", &error);
@@ -314,9 +320,6 @@ serve (Options *o,
   if (o->test_clock)
     g_message ("The test clock is on: anyone on this machine can move the server's time");
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
 
   g_clear_object (&server);

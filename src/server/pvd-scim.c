@@ -124,7 +124,8 @@ auth_failure_detail (PvdScimAuth result)
 void
 pvd_scim_handle (PvdWorker         *worker,
                  SoupServerMessage *msg,
-                 const char        *path)
+                 const char        *path,
+                 GHashTable        *query)
 {
   PvdServer *server = worker->server;
   PvdStore *store = worker->store;

@@ -83,7 +83,8 @@ extern const gsize    pvd_api_n_routes;
 /* pvd-scim.c */
 void      pvd_scim_handle         (PvdWorker         *worker,
                                    SoupServerMessage *msg,
-                                   const char        *path);
+                                   const char        *path,
+                                   GHashTable        *query);
 
 /* pvd-server.c */
 void      pvd_send_json           (SoupServerMessage *msg,
@@ -108,6 +109,9 @@ char     *pvd_scim_base_url       (PvdServer         *self,
 void      pvd_server_set_clock_offset (PvdServer     *self,
                                    gint64             offset);
 gint64    pvd_server_get_clock_offset (PvdServer     *self);
+
+gboolean  pvd_json_precheck       (const char        *data,
+                                   gsize              length);
 
 /* JsonBuilder helpers */
 void      pvd_json_time           (JsonBuilder       *builder,

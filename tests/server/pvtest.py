@@ -1,0 +1,224 @@
+# pvtest.py: a real provisiod on a random loopback port, for the integration tests.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unittest
+import urllib.parse
+
+import jsonschema
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
+PROVISIOD = os.environ.get("PROVISIOD", os.path.join(TOP, "build", "src", "server", "provisiod"))
+OPENAPI = json.load(open(os.path.join(TOP, "docs", "openapi.json")))
+
+SECRET = re.compile(r"pv[as]_[0-9A-Za-z]{49}")
+
+
+def day(n):
+    return n * 86400
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.text = body.decode("utf-8", "replace")
+        try:
+            self.json = json.loads(self.text) if self.text else None
+        except ValueError:
+            self.json = None
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+
+def _template_for(path):
+    """The OpenAPI path template matching a concrete path, and its parameters."""
+    for template in OPENAPI["paths"]:
+        pattern = "^" + re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            return template
+    return None
+
+
+def _validator(schema):
+    resolver = jsonschema.RefResolver.from_schema(OPENAPI)
+    return jsonschema.Draft202012Validator(schema, resolver=resolver)
+
+
+def check_against_openapi(method, path, response):
+    """Validates an answer of the management API against docs/openapi.json.
+    Returns the operationId, or None for a path the file does not document."""
+    template = _template_for(path)
+    if template is None:
+        return None
+    operation = OPENAPI["paths"][template].get(method.lower())
+    if operation is None:
+        return None
+    responses = operation["responses"]
+    documented = responses.get(str(response.status))
+    if documented is None:
+        raise AssertionError(f"{method} {template}: status {response.status} is not documented: {response.text[:300]}")
+    if "$ref" in documented:
+        documented = OPENAPI["components"]["responses"][documented["$ref"].split("/")[-1]]
+    schema = documented["content"]["application/json"]["schema"]
+    _validator(schema).validate(response.json)
+    return operation["operationId"], response.status
+
+
+class Server:
+    """provisiod on 127.0.0.1, port chosen by the kernel, with its own database."""
+
+    def __init__(self, workdir, extra=(), db=None, test_clock=True):
+        self.workdir = workdir
+        self.test_clock = test_clock
+        self.db = db or os.path.join(workdir, "provisiod.db")
+        self.extra = list(extra)
+        self.proc = None
+        self.url = None
+        self.output = ""
+        self.seen = []      # (operationId, status) validated against the OpenAPI file
+        self.secrets = set()
+
+    def start(self):
+        args = [PROVISIOD, "--db", self.db, "--listen", "127.0.0.1:0", "--retire-grace", "0"]
+        args += (["--test-clock"] if self.test_clock else []) + self.extra
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=dict(os.environ, G_MESSAGES_DEBUG="all"))
+        line = self.proc.stdout.readline().decode()
+        m = re.match(r"provisiod: listening on (http://127\.0\.0\.1:\d+)$", line.strip())
+        if not m:
+            self.proc.kill()
+            raise AssertionError("provisiod did not start: " + line + self.proc.stderr.read().decode())
+        self.url = m.group(1)
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        out, err = self.proc.communicate(timeout=20)
+        self.output += out.decode() + err.decode()
+        if sig == signal.SIGTERM:
+            assert self.proc.returncode == 0, f"provisiod exited with {self.proc.returncode}: {err.decode()[-2000:]}"
+        return self.proc.returncode
+
+    def cli(self, *args, check=True):
+        r = subprocess.run([PROVISIOD, "--db", self.db] + list(args), capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise AssertionError(f"provisiod {' '.join(args)}: {r.stderr}")
+        self.secrets.update(SECRET.findall(r.stdout))
+        return r
+
+    def create_tenant(self, slug, name=None, owner="admin@example.com"):
+        r = self.cli("tenant", "create", slug, "--name", name or slug.title(), "--owner", owner)
+        key = r.stdout.strip().splitlines()[-1]
+        assert SECRET.fullmatch(key) and key.startswith("pva_"), "no key on the last line"
+        return key
+
+    def request(self, method, path, key=None, body=None, headers=None, raw=None,
+                content_type="application/json", validate=True):
+        url = urllib.parse.urlsplit(self.url)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        h = {"User-Agent": "provisio-tests"}
+        if key is not None:
+            h["Authorization"] = "Bearer " + key
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+        if data is not None and content_type:
+            h["Content-Type"] = content_type
+        h.update(headers or {})
+        conn.request(method, path, body=data, headers=h)
+        resp = conn.getresponse()
+        r = Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read())
+        conn.close()
+        if r.json is not None:
+            self.secrets.update(SECRET.findall(r.text))
+        if validate and (path.startswith("/api/") or path.startswith("/_test/")):
+            path_only = path.split("?")[0]
+            seen = check_against_openapi(method, path_only, r)
+            if seen:
+                self.seen.append(seen)
+            elif r.status != 404 and r.status != 405:
+                raise AssertionError(f"{method} {path}: undocumented path answered {r.status}")
+        return r
+
+    def set_clock(self, now=None, offset=None):
+        body = {"now": now} if now is not None else {"offset_seconds": offset}
+        r = self.request("PUT", "/_test/clock", body=body)
+        assert r.status == 200, r.text
+        return r.json
+
+    def scim(self, method, base_url, resource, secret, body=None, user_agent="Test IdP/1.0"):
+        path = urllib.parse.urlsplit(base_url).path + resource
+        return self.request(method, path, key=secret, body=body, headers={"User-Agent": user_agent},
+                            content_type="application/scim+json", validate=False)
+
+
+class ServerTest(unittest.TestCase):
+    """A fresh provisiod per test, checked afterwards for leaked secrets."""
+
+    extra_args = ()
+    test_clock = True
+
+    def setUp(self):
+        self.workdir = tempfile.mkdtemp(prefix="provisiod-test-")
+        self.server = Server(self.workdir, self.extra_args, test_clock=self.test_clock)
+        self.key = self.server.create_tenant("acme", "Acme Corp", owner="alice@acme.example")
+        self.server.start()
+
+    def tearDown(self):
+        server = self.server
+        if server.proc and server.proc.poll() is None:
+            server.stop()
+        leaked = [s[:10] for s in server.secrets if s in server.output]
+        db_bytes = b""
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                with open(server.db + suffix, "rb") as f:
+                    db_bytes += f.read()
+            except OSError:
+                pass
+        stored = [s[:10] for s in server.secrets if s.encode() in db_bytes]
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.assertEqual(leaked, [], "secrets in provisiod's output (prefixes shown)")
+        self.assertEqual(stored, [], "secrets in the database instead of digests (prefixes shown)")
+
+    # helpers
+    def get(self, path, key=None):
+        return self.server.request("GET", path, key=key or self.key)
+
+    def connection(self, kind="users", key=None):
+        r = self.get(f"/api/v1/provisioning/{kind}", key)
+        self.assertEqual(r.status, 200, r.text)
+        return r.json
+
+    def issue(self, kind="users", key=None, expect=201, **body):
+        r = self.server.request("POST", f"/api/v1/provisioning/{kind}/tokens", key=key or self.key,
+                                body=body if body else None)
+        self.assertEqual(r.status, expect, r.text)
+        return r.json
+
+    def revoke(self, token_id, kind="users", key=None, force=False, expect=200):
+        q = "?force=true" if force else ""
+        r = self.server.request("DELETE", f"/api/v1/provisioning/{kind}/tokens/{token_id}{q}",
+                                key=key or self.key)
+        self.assertEqual(r.status, expect, r.text)
+        return r.json
+
+    def assertError(self, r, status, code, mentions=None):
+        self.assertEqual(r.status, status, r.text)
+        self.assertIsInstance(r.json, dict, r.text)
+        self.assertEqual(r.json.get("error"), code, r.text)
+        self.assertTrue(r.json.get("message"))
+        if mentions:
+            self.assertIn(mentions, r.json["message"])

@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+# What provisiod acknowledged is there after a restart, clean or not.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import os
+import signal
+import unittest
+
+from pvtest import Server, ServerTest
+
+
+class Persistence(ServerTest):
+
+    def state(self):
+        """Everything the API shows, but the clock and the port, which a restart changes."""
+        out = {}
+        for path in ("/api/v1/provisioning", "/api/v1/reminders", "/api/v1/sso"):
+            j = json.loads(self.get(path).text.replace(self.server.url, "BASE"))
+            j.pop("server_time", None)
+            out[path] = j
+        return out
+
+    def restart(self, sig=signal.SIGTERM):
+        self.server.stop(sig)
+        self.server.start()
+
+    def test_restart_keeps_everything(self):
+        first = self.issue("users")
+        second = self.issue("users", retire="never")
+        persons = self.issue("persons", lifetime_days=90)
+        self.revoke(persons["token"]["id"], kind="persons")
+        self.server.request("PUT", "/api/v1/reminders", key=self.key, body={"thresholds_days": [45, 5]})
+        self.server.request("PATCH", "/api/v1/sso", key=self.key, body={"idp_entity_id": "https://idp.example/",
+                                                                       "enforced": True})
+        self.server.request("PATCH", "/api/v1/provisioning/users", key=self.key,
+                            body={"identity_provider": "okta", "token_lifetime_days": 200})
+        before = self.state()
+
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            self.restart(sig)
+            self.assertEqual(self.state(), before, f"after {sig.name}")
+            for t in (first, second):
+                self.assertEqual(self.server.scim("GET", t["scim_base_url"], "/ServiceProviderConfig",
+                                                  t["secret"]).status, 200)
+            self.assertEqual(self.server.scim("GET", persons["scim_base_url"], "/ServiceProviderConfig",
+                                              persons["secret"]).status, 401)
+            before = self.state()   # last_used_at moved on
+
+
+class Configuration(ServerTest):
+
+    def test_config_file(self):
+        """A GKeyFile sets what the command line can; unknown keys are refused."""
+        self.server.stop()
+        conf = os.path.join(self.workdir, "provisiod.conf")
+        with open(conf, "w") as f:
+            f.write(f"[server]\ndb={self.server.db}\nlisten=127.0.0.1:0\nretire-grace=42\n"
+                    "public-url=https://tenant.example.com/\nthreads=1\n")
+        other = Server(self.workdir, ["--config", conf], db=os.path.join(self.workdir, "unused.db"))
+        other.db = self.server.db
+        other.start()
+        try:
+            conn = other.request("GET", "/api/v1/provisioning/users", key=self.key).json
+            self.assertEqual(conn["token_policy"]["retire_grace_seconds"], 0)   # the command line wins
+            self.assertEqual(conn["scim_base_url"], "https://tenant.example.com/t/acme/scim/users/v2")
+        finally:
+            other.stop()
+
+        with open(conf, "a") as f:
+            f.write("colour=blue\n")
+        r = other.cli("--config", conf, "tenant", "list", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("colour", r.stderr)
+        self.server.start()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

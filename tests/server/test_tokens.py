@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+# The whole life of a SCIM token, against a real provisiod.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import re
+import unittest
+
+from pvtest import ServerTest, day
+
+
+class TokenLifecycle(ServerTest):
+
+    def test_issue_shows_secret_once(self):
+        """The secret is in the issuing answer and in no later answer."""
+        issued = self.issue(description="Entra app Users")
+        secret = issued["secret"]
+        self.assertRegex(secret, r"^pvs_[0-9A-Za-z]{49}$")
+        self.assertTrue(secret.startswith(issued["token"]["prefix"]))
+        self.assertEqual(issued["token"]["description"], "Entra app Users")
+        self.assertEqual(issued["token"]["created_by"], "alice@acme.example")
+        self.assertIsNone(issued["replaces"])
+        for path in ("/api/v1/provisioning", "/api/v1/provisioning/users",
+                     "/api/v1/provisioning/users/events", "/api/v1/reminders"):
+            self.assertNotIn(secret, self.get(path).text)
+        self.assertNotIn(secret[10:], self.get("/api/v1/provisioning").text)
+
+    def test_default_lifetime_and_bounds(self):
+        """365 days by default; 30 to 730 when asked; the connection's default can change."""
+        t = self.issue()["token"]
+        self.assertEqual(t["days_left"], 365)
+        self.assertEqual(t["state"], "ok")
+        self.revoke(t["id"])
+        t = self.issue(lifetime_days=30)["token"]
+        self.assertEqual(t["days_left"], 30)
+        self.revoke(t["id"])
+        for bad in (29, 731, 0, -5):
+            r = self.server.request("POST", "/api/v1/provisioning/users/tokens", key=self.key,
+                                    body={"lifetime_days": bad})
+            self.assertError(r, 400, "invalid_request", "lifetime_days")
+        r = self.server.request("PATCH", "/api/v1/provisioning/users", key=self.key,
+                                body={"token_lifetime_days": 180})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json["token_policy"]["lifetime_days"], 180)
+        self.assertEqual(self.issue()["token"]["days_left"], 180)
+        # the other connection is untouched
+        self.assertEqual(self.connection("persons")["token_policy"]["lifetime_days"], 365)
+
+    def test_overlap_limit_and_retire_on_first_use(self):
+        """Two tokens overlap; a third is refused; the old one retires once the IdP used the new one."""
+        old = self.issue()
+        new = self.issue(retire="on-first-use")
+        self.assertEqual(new["replaces"], old["token"]["id"])
+        conn = self.connection()
+        self.assertEqual(conn["counts"]["active_tokens"], 2)
+        old_row = next(t for t in conn["tokens"] if t["id"] == old["token"]["id"])
+        self.assertEqual(old_row["replaced_by"], new["token"]["id"])
+        self.assertEqual(old_row["retire"], "on-first-use")
+        self.assertIsNone(old_row["retires_at"])
+
+        r = self.server.request("POST", "/api/v1/provisioning/users/tokens", key=self.key)
+        self.assertError(r, 409, "token_limit_reached")
+
+        # The old token keeps working until the new one has been used.
+        base = old["scim_base_url"]
+        self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 200)
+        self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", new["secret"],
+                                          user_agent="Entra/1").status, 200)
+
+        conn = self.connection()
+        self.assertEqual([t["id"] for t in conn["tokens"]], [new["token"]["id"]])
+        deleted = conn["deleted_tokens"][0]
+        self.assertEqual(deleted["id"], old["token"]["id"])
+        self.assertEqual(deleted["reason"], "retired-after-first-use")
+        self.assertIn(new["token"]["id"], deleted["deleted_by"])
+        self.assertEqual(conn["last_request_token_id"], new["token"]["id"])
+        self.assertEqual(conn["tokens"][0]["last_user_agent"], "Entra/1")
+        self.assertIsNotNone(conn["tokens"][0]["last_used_at"])
+
+        r = self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"])
+        self.assertEqual(r.status, 401)
+        self.assertTrue(r.header("WWW-Authenticate").startswith("Bearer"))
+        self.assertIn("urn:ietf:params:scim:api:messages:2.0:Error", r.json["schemas"])
+        self.assertEqual(r.json["status"], "401")
+
+    def test_grace_period(self):
+        """With a grace period the replaced token works on until it ends."""
+        self.server.stop()
+        self.server.extra = ["--retire-grace", "600"]
+        self.server.start()
+        old = self.issue()
+        new = self.issue()
+        base = old["scim_base_url"]
+        self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", new["secret"]).status, 200)
+        row = next(t for t in self.connection()["tokens"] if t["id"] == old["token"]["id"])
+        self.assertIsNotNone(row["retires_at"])
+        self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 200)
+        self.server.set_clock(offset=601)
+        self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 401)
+
+    def test_retire_now_and_never(self):
+        """retire=now deletes the old token at once; retire=never keeps both."""
+        old = self.issue()
+        new = self.issue(retire="now")
+        conn = self.connection()
+        self.assertEqual([t["id"] for t in conn["tokens"]], [new["token"]["id"]])
+        self.assertEqual(conn["deleted_tokens"][0]["reason"], "replaced")
+        self.assertEqual(conn["deleted_tokens"][0]["deleted_by"], "alice@acme.example")
+        self.assertEqual(self.server.scim("GET", old["scim_base_url"], "/ServiceProviderConfig",
+                                          old["secret"]).status, 401)
+
+        newer = self.issue(retire="never")
+        self.assertEqual(self.server.scim("GET", new["scim_base_url"], "/ServiceProviderConfig",
+                                          newer["secret"]).status, 200)
+        conn = self.connection()
+        self.assertEqual(conn["counts"]["active_tokens"], 2)
+        self.assertEqual(self.server.scim("GET", new["scim_base_url"], "/ServiceProviderConfig",
+                                          new["secret"]).status, 200)
+
+    def test_revoke_and_deleted_list(self):
+        """A revoked token is listed with who and when until its original expiry, then gone."""
+        t = self.issue(lifetime_days=30)
+        gone = self.revoke(t["token"]["id"])
+        self.assertEqual(gone["reason"], "revoked")
+        self.assertEqual(gone["deleted_by"], "alice@acme.example")
+        conn = self.connection()
+        self.assertEqual(conn["tokens"], [])
+        self.assertEqual(conn["deleted_tokens"][0]["id"], t["token"]["id"])
+        self.assertEqual(self.server.scim("GET", t["scim_base_url"], "/ServiceProviderConfig",
+                                          t["secret"]).status, 401)
+        # revoking again: nothing left to revoke
+        self.assertError(self.server.request("DELETE", f"/api/v1/provisioning/users/tokens/{t['token']['id']}",
+                                             key=self.key), 404, "not_found")
+        self.server.set_clock(offset=day(29))
+        self.assertEqual(len(self.connection()["deleted_tokens"]), 1)
+        self.server.set_clock(offset=day(31))
+        self.assertEqual(self.connection()["deleted_tokens"], [])
+
+    def test_refuses_to_revoke_what_the_idp_uses(self):
+        """The token of the last SCIM request is only revoked with force=true."""
+        t = self.issue()
+        self.assertEqual(self.server.scim("GET", t["scim_base_url"], "/ServiceProviderConfig",
+                                          t["secret"]).status, 200)
+        r = self.server.request("DELETE", f"/api/v1/provisioning/users/tokens/{t['token']['id']}", key=self.key)
+        self.assertError(r, 409, "token_in_use")
+        self.assertEqual(self.connection()["counts"]["active_tokens"], 1)
+        self.revoke(t["token"]["id"], force=True)
+        self.assertEqual(self.connection()["counts"]["active_tokens"], 0)
+        r = self.server.request("DELETE", f"/api/v1/provisioning/users/tokens/{t['token']['id']}?force=maybe",
+                                key=self.key)
+        self.assertError(r, 400, "invalid_parameter")
+
+    def test_withdrawn_replacement(self):
+        """Revoking a replacement before its first use leaves the old token as it was."""
+        old = self.issue()
+        new = self.issue()
+        self.revoke(new["token"]["id"])
+        row = self.connection()["tokens"][0]
+        self.assertEqual(row["id"], old["token"]["id"])
+        self.assertIsNone(row["replaced_by"])
+        self.assertIsNone(row["retire"])
+        self.assertEqual(self.server.scim("GET", old["scim_base_url"], "/ServiceProviderConfig",
+                                          old["secret"]).status, 200)
+
+    def test_expiry(self):
+        """Past its expiry a token is expired, refused, not counted, and a new one can be issued."""
+        a = self.issue(lifetime_days=30)
+        b = self.issue(lifetime_days=30, retire="never")
+        self.server.set_clock(offset=day(30) + 1)
+        conn = self.connection()
+        self.assertEqual({t["state"] for t in conn["tokens"]}, {"expired"})
+        self.assertEqual(conn["counts"]["active_tokens"], 0)
+        self.assertTrue(all(t["days_left"] < 0 for t in conn["tokens"]))
+        r = self.server.scim("GET", a["scim_base_url"], "/ServiceProviderConfig", a["secret"])
+        self.assertEqual(r.status, 401)
+        self.assertIn("expired", r.json["detail"])
+        fresh = self.issue()
+        self.assertIsNone(fresh["replaces"])
+        self.assertEqual(self.server.scim("GET", b["scim_base_url"], "/ServiceProviderConfig",
+                                          fresh["secret"]).status, 200)
+
+    def test_connections_are_separate(self):
+        """A users token is refused on the persons connection and the other way round."""
+        u = self.issue("users")
+        p = self.issue("persons")
+        self.assertNotEqual(u["scim_base_url"], p["scim_base_url"])
+        self.assertEqual(self.server.scim("GET", p["scim_base_url"], "/ServiceProviderConfig",
+                                          u["secret"]).status, 401)
+        self.assertEqual(self.server.scim("GET", u["scim_base_url"], "/ServiceProviderConfig",
+                                          p["secret"]).status, 401)
+        self.assertEqual(self.connection("persons")["counts"]["active_tokens"], 1)
+        self.assertEqual(self.connection("users")["counts"]["active_tokens"], 1)
+
+    def test_events(self):
+        """Issue, first use and writes are events of the token that made them, newest first."""
+        old = self.issue()
+        new = self.issue()
+        self.server.scim("GET", new["scim_base_url"], "/ServiceProviderConfig", new["secret"])
+        self.server.scim("POST", new["scim_base_url"], "/Users", new["secret"],
+                         body={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x@acme.example"})
+        events = self.get("/api/v1/provisioning/users/events").json["events"]
+        types = [e["type"] for e in events]
+        self.assertEqual(types[-2:], ["token.issued", "token.issued"])
+        self.assertIn("token.first-use", types)
+        self.assertIn("token.retired", types)
+        self.assertEqual(types[0], "scim")
+        self.assertEqual(events[0]["token_id"], new["token"]["id"])
+        self.assertTrue(events[0]["operation"].startswith("POST /Users"))
+        ids = [e["id"] for e in events]
+        self.assertEqual(ids, sorted(ids, reverse=True))
+        # filters
+        newest = ids[0]
+        self.assertEqual(self.get(f"/api/v1/provisioning/users/events?after_id={newest}").json["events"], [])
+        only_old = self.get(f"/api/v1/provisioning/users/events?token={old['token']['id']}").json["events"]
+        self.assertTrue(only_old and all(e["token_id"] == old["token"]["id"] for e in only_old))
+        self.assertEqual(len(self.get("/api/v1/provisioning/users/events?limit=2").json["events"]), 2)
+        future = "2100-01-01T00:00:00Z"
+        self.assertEqual(self.get(f"/api/v1/provisioning/users/events?since={future}").json["events"], [])
+        self.assertEqual(self.get("/api/v1/provisioning/persons/events").json["events"], [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
