@@ -43,7 +43,7 @@ send_scim_error (SoupServerMessage *msg,
 }
 
 static void
-send_service_provider_config (PvdServer         *server,
+send_service_provider_config (PvdWorker         *worker,
                               SoupServerMessage *msg,
                               const char        *base_url)
 {
@@ -94,6 +94,21 @@ send_service_provider_config (PvdServer         *server,
 
   root = json_builder_get_root (b);
   pvd_send_json (msg, 200, SCIM_CONTENT_TYPE, root);
+
+  /* It only depends on the base URL: the next answers are copies. */
+  if (g_hash_table_size (worker->documents) >= 1024)
+    g_hash_table_remove_all (worker->documents);
+  g_hash_table_replace (worker->documents, g_steal_pointer (&location),
+                        soup_message_body_flatten (soup_server_message_get_response_body (msg)));
+}
+
+static void
+send_document (SoupServerMessage *msg,
+               GBytes            *document)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, SCIM_CONTENT_TYPE, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (document, NULL), g_bytes_get_size (document));
 }
 
 static const char *
@@ -128,11 +143,10 @@ pvd_scim_handle (PvdWorker         *worker,
                  GHashTable        *query)
 {
   PvdServer *server = worker->server;
-  PvdStore *store = worker->store;
   g_auto(GStrv) parts = g_strsplit (path, "/", 7);
-  g_autoptr(PvdTenant) tenant = NULL;
-  g_autoptr(PvdConnection) connection = NULL;
-  g_autoptr(PvdToken) token = NULL;
+  const PvdTenant *tenant = NULL;
+  const PvdToken *token = NULL;
+  gboolean enabled = FALSE;
   g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *base_url = NULL;
@@ -162,23 +176,17 @@ pvd_scim_handle (PvdWorker         *worker,
     }
 
   secret = pvd_bearer_token (msg);
-  pvd_store_begin_read (store);
-  tenant = pvd_store_get_tenant (store, parts[2], NULL);
-  if (secret == NULL || tenant == NULL)
+  if (secret == NULL)
     {
-      pvd_store_end_read (store);
       pvd_count_auth_failure (server, msg);
-      send_scim_error (msg, 401, secret == NULL ? "A bearer token is needed"
-                                                : auth_failure_detail (PVD_SCIM_AUTH_UNKNOWN));
+      send_scim_error (msg, 401, "A bearer token is needed");
       return;
     }
 
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                              "User-Agent");
-  result = pvd_store_authenticate_scim (store, secret, tenant->id, kind, user_agent,
-                                        now, server->options.retire_grace, &token, &error);
-  if (error != NULL || result != PVD_SCIM_AUTH_OK)
-    pvd_store_end_read (store);
+  result = pvd_scim_authenticate (worker, parts[2], kind, secret, user_agent, now,
+                                  &tenant, &token, &enabled, &error);
   if (error != NULL)
     {
       g_warning ("SCIM authentication failed: %s", error->message);
@@ -192,13 +200,19 @@ pvd_scim_handle (PvdWorker         *worker,
       return;
     }
 
-  connection = pvd_store_get_connection (store, tenant->id, kind, NULL);
-  pvd_store_end_read (store);
   base_url = pvd_scim_base_url (server, tenant->slug, kind);
-  if (connection != NULL && !connection->enabled)
+  if (!enabled)
     send_scim_error (msg, 403, "Provisioning is disabled for this connection in the tenant");
   else if (g_str_equal (resource, "ServiceProviderConfig") && g_str_equal (method, "GET"))
-    send_service_provider_config (server, msg, base_url);
+    {
+      g_autofree char *location = g_strdup_printf ("%s/ServiceProviderConfig", base_url);
+      GBytes *document = g_hash_table_lookup (worker->documents, location);
+
+      if (document != NULL)
+        send_document (msg, document);
+      else
+        send_service_provider_config (worker, msg, base_url);
+    }
   else if (g_str_equal (resource, "ServiceProviderConfig"))
     send_scim_error (msg, 405, "ServiceProviderConfig is read-only");
   else
@@ -217,6 +231,6 @@ pvd_scim_handle (PvdWorker         *worker,
   event.operation = operation;
   event.status = soup_server_message_get_status (msg);
   event.user_agent = token->last_user_agent;
-  if (!pvd_store_add_event (store, tenant->id, kind, &event, &error))
+  if (!pvd_store_add_event (worker->store, tenant->id, kind, &event, &error))
     g_warning ("Could not record a SCIM event: %s", error->message);
 }

@@ -32,6 +32,8 @@ typedef struct {
   PvdSchema    *schema;
   GHashTable   *cache;       /* tenant, path and query -> PvdCachedResponse */
   GHashTable   *auth_cache;  /* key digest -> PvdAuthEntry */
+  GHashTable   *scim_cache;  /* SCIM token digest -> PvdScimAuthEntry */
+  GHashTable   *documents;   /* answers that never change, by URL -> GBytes */
 } PvdWorker;
 
 struct _PvdServer
@@ -48,6 +50,7 @@ struct _PvdServer
   guint             n_started;
   GError           *start_error;
   GHashTable       *auth_failures;   /* client address -> PvdAuthFailures */
+  gint              n_failing;       /* its size, read without the lock */
 };
 
 typedef struct {
@@ -103,6 +106,16 @@ gboolean  pvd_rate_limited        (PvdServer         *self,
                                    SoupServerMessage *msg);
 void      pvd_count_auth_failure  (PvdServer         *self,
                                    SoupServerMessage *msg);
+PvdScimAuth pvd_scim_authenticate (PvdWorker         *worker,
+                                   const char        *slug,
+                                   const char        *kind,
+                                   const char        *secret,
+                                   const char        *user_agent,
+                                   gint64             now,
+                                   const PvdTenant  **out_tenant,
+                                   const PvdToken   **out_token,
+                                   gboolean          *out_enabled,
+                                   GError           **error);
 char     *pvd_scim_base_url       (PvdServer         *self,
                                    const char        *slug,
                                    const char        *kind);

@@ -51,6 +51,23 @@ typedef struct {
   gint64          changes;
 } PvdAuthEntry;
 
+/* What a SCIM token stands for, kept like PvdAuthEntry. */
+typedef struct {
+  PvdTenant *tenant;
+  PvdToken  *token;
+  gboolean   enabled;
+  gint64     data_version;
+  gint64     changes;
+} PvdScimAuthEntry;
+
+static void
+scim_auth_entry_free (PvdScimAuthEntry *entry)
+{
+  pvd_tenant_free (entry->tenant);
+  pvd_token_free (entry->token);
+  g_free (entry);
+}
+
 static void
 auth_entry_free (PvdAuthEntry *entry)
 {
@@ -99,24 +116,18 @@ pvd_server_init (PvdServer *self)
   self->auth_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
+/* Read on every request by every worker: an atomic, not a lock. */
 gint64
 pvd_server_get_clock_offset (PvdServer *self)
 {
-  gint64 offset;
-
-  g_mutex_lock (&self->lock);
-  offset = self->options.clock_offset;
-  g_mutex_unlock (&self->lock);
-  return offset;
+  return __atomic_load_n (&self->options.clock_offset, __ATOMIC_RELAXED);
 }
 
 void
 pvd_server_set_clock_offset (PvdServer *self,
                              gint64     offset)
 {
-  g_mutex_lock (&self->lock);
-  self->options.clock_offset = offset;
-  g_mutex_unlock (&self->lock);
+  __atomic_store_n (&self->options.clock_offset, offset, __ATOMIC_RELAXED);
 }
 
 /**
@@ -316,6 +327,10 @@ pvd_rate_limited (PvdServer         *self,
   gint64 retry_after = 0;
   g_autofree char *header = NULL;
 
+  /* Nobody has failed lately: no need to take the lock. */
+  if (g_atomic_int_get (&self->n_failing) == 0)
+    return FALSE;
+
   g_mutex_lock (&self->lock);
   failures = g_hash_table_lookup (self->auth_failures, client_address (msg));
   if (failures != NULL && failures->count >= self->options.auth_failure_limit)
@@ -348,6 +363,7 @@ pvd_count_auth_failure (PvdServer         *self,
         g_hash_table_remove_all (self->auth_failures);
       failures = g_new0 (PvdAuthFailures, 1);
       g_hash_table_insert (self->auth_failures, g_strdup (address), failures);
+      g_atomic_int_set (&self->n_failing, g_hash_table_size (self->auth_failures));
     }
   if (failures->count == 0 || now - failures->window_start >= PVD_AUTH_FAILURE_WINDOW)
     {
@@ -438,6 +454,98 @@ authenticate_admin (PvdRequest *req)
   req->tenant = entry->tenant;
   req->policy = entry->policy;
   return TRUE;
+}
+
+/**
+ * pvd_scim_authenticate:
+ * @slug: the tenant of the SCIM URL
+ * @kind: the connection of the SCIM URL
+ * @secret: the bearer token sent
+ * @out_tenant: (out) (transfer none): the tenant, on %PVD_SCIM_AUTH_OK
+ * @out_token: (out) (transfer none): the token, likewise
+ * @out_enabled: (out): whether the connection is enabled, likewise
+ * @error: set only when the database fails
+ *
+ * Authenticates a SCIM request.  While the database is unchanged and the
+ * token's use was recorded this second, the answer comes from the worker's
+ * cache without a query; otherwise from the store, which records the use.
+ * The pointers stay valid until the worker's next authentication.
+ */
+PvdScimAuth
+pvd_scim_authenticate (PvdWorker        *worker,
+                       const char       *slug,
+                       const char       *kind,
+                       const char       *secret,
+                       const char       *user_agent,
+                       gint64            now,
+                       const PvdTenant **out_tenant,
+                       const PvdToken  **out_token,
+                       gboolean         *out_enabled,
+                       GError          **error)
+{
+  PvdStore *store = worker->store;
+  PvdScimAuthEntry *entry = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(PvdTenant) tenant = NULL;
+  g_autoptr(PvdToken) token = NULL;
+  g_autoptr(PvdConnection) connection = NULL;
+  gint64 data_version, changes;
+  PvTokenKind token_kind;
+  PvdScimAuth result;
+
+  if (!pv_token_is_well_formed (secret, &token_kind) || token_kind != PV_TOKEN_SCIM)
+    return PVD_SCIM_AUTH_UNKNOWN;
+
+  digest = pv_token_digest (secret);
+  pvd_store_begin_read (store);
+  pvd_store_get_version (store, &data_version, &changes);
+  entry = g_hash_table_lookup (worker->scim_cache, digest);
+  if (entry != NULL && entry->data_version == data_version && entry->changes == changes &&
+      g_str_equal (entry->tenant->slug, slug) && g_str_equal (entry->token->kind, kind) &&
+      pvd_token_is_active (entry->token, now) && now - entry->token->last_used_at < 1 &&
+      (user_agent == NULL || g_strcmp0 (user_agent, entry->token->last_user_agent) == 0))
+    {
+      pvd_store_end_read (store);
+      goto done;
+    }
+
+  tenant = pvd_store_get_tenant (store, slug, NULL);
+  if (tenant == NULL)
+    {
+      pvd_store_end_read (store);
+      return PVD_SCIM_AUTH_UNKNOWN;
+    }
+  result = pvd_store_authenticate_scim (store, secret, tenant->id, kind, user_agent, now,
+                                        worker->server->options.retire_grace, &token, error);
+  if (result != PVD_SCIM_AUTH_OK || (error != NULL && *error != NULL))
+    {
+      pvd_store_end_read (store);
+      return result;
+    }
+  connection = pvd_store_get_connection (store, tenant->id, kind, error);
+  if (connection == NULL)
+    {
+      pvd_store_end_read (store);
+      return PVD_SCIM_AUTH_UNKNOWN;
+    }
+
+  entry = g_new0 (PvdScimAuthEntry, 1);
+  entry->tenant = g_steal_pointer (&tenant);
+  entry->token = g_steal_pointer (&token);
+  entry->enabled = connection->enabled;
+  /* After the store's own write of the token's use, if there was one. */
+  pvd_store_get_version (store, &entry->data_version, &entry->changes);
+  pvd_store_end_read (store);
+
+  if (g_hash_table_size (worker->scim_cache) >= MAX_CACHED_RESPONSES)
+    g_hash_table_remove_all (worker->scim_cache);
+  g_hash_table_replace (worker->scim_cache, g_steal_pointer (&digest), entry);
+
+done:
+  *out_tenant = entry->tenant;
+  *out_token = entry->token;
+  *out_enabled = entry->enabled;
+  return PVD_SCIM_AUTH_OK;
 }
 
 /* Bodies */
@@ -807,9 +915,10 @@ handle_cb (SoupServer        *server,
   cork (msg);
 
   /* The path is logged, never a header or a body: that is where secrets go. */
-  g_debug ("%s %.200s %u %.1f ms", soup_server_message_get_method (msg), path,
-           soup_server_message_get_status (msg),
-           (g_get_monotonic_time () - start) / 1000.0);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    g_debug ("%s %.200s %u %.1f ms", soup_server_message_get_method (msg), path,
+             soup_server_message_get_status (msg),
+             (g_get_monotonic_time () - start) / 1000.0);
 }
 
 static void
@@ -924,6 +1033,10 @@ worker_thread (gpointer data)
                                          (GDestroyNotify) cached_response_free);
   worker->auth_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) auth_entry_free);
+  worker->scim_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) scim_auth_entry_free);
+  worker->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_bytes_unref);
 
   worker->store = pvd_store_open (worker->server->db_path, &error);
   if (worker->store != NULL)
@@ -948,6 +1061,8 @@ worker_thread (gpointer data)
   g_clear_object (&worker->store);
   g_clear_pointer (&worker->cache, g_hash_table_unref);
   g_clear_pointer (&worker->auth_cache, g_hash_table_unref);
+  g_clear_pointer (&worker->scim_cache, g_hash_table_unref);
+  g_clear_pointer (&worker->documents, g_hash_table_unref);
   g_main_context_pop_thread_default (worker->context);
   return NULL;
 }
