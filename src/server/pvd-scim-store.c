@@ -369,7 +369,7 @@ pvd_scim_store_lookup (PvdStore     *store,
 
 /**
  * pvd_scim_store_foreach:
- * @func: called for each resource in creation order; returns %FALSE to stop
+ * @func: given each resource in creation order; returns %FALSE to stop
  *
  * Streams the resources of a type, for filters that no index answers.
  */
@@ -403,7 +403,7 @@ pvd_scim_store_foreach (PvdStore            *store,
           sqlite3_finalize (stmt);
           return FALSE;
         }
-      if (!func (resource, user_data))
+      if (!func (g_steal_pointer (&resource), user_data))
         break;
     }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -414,6 +414,71 @@ pvd_scim_store_foreach (PvdStore            *store,
     }
   sqlite3_finalize (stmt);
   return TRUE;
+}
+
+/**
+ * pvd_scim_store_page:
+ * @offset: how many resources to skip, in creation order
+ * @limit: how many to return at most
+ * @out_total: (out): how many there are in all
+ *
+ * An unfiltered list, one page of it, without reading the others.
+ *
+ * Returns: (transfer full) (element-type PvdScimResource): the page
+ */
+GPtrArray *
+pvd_scim_store_page (PvdStore     *store,
+                     gint64        tenant_id,
+                     const char   *kind,
+                     PvdScimType   type,
+                     gint64        offset,
+                     gint64        limit,
+                     gint64       *out_total,
+                     GError      **error)
+{
+  static const char count_sql[] =
+    "SELECT count(*) FROM scim_resources WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3";
+  static const char page_sql[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 ORDER BY rowid LIMIT ?4 OFFSET ?5";
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+  g_autoptr(PvdStmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = pvd_store_prepare (store, count_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      pvd_store_set_db_error (store, error);
+      return NULL;
+    }
+  *out_total = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, pvd_stmt_done);
+
+  if (!(stmt = pvd_store_prepare (store, page_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  sqlite3_bind_int64 (stmt, 4, limit);
+  sqlite3_bind_int64 (stmt, 5, offset);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PvdScimResource *resource = resource_from_row (stmt, error);
+
+      if (resource == NULL)
+        return NULL;
+      g_ptr_array_add (page, resource);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pvd_store_set_db_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&page);
 }
 
 /**

@@ -37,6 +37,7 @@ typedef struct {
   gint64      version;
 } PvdScimResource;
 
+/* Takes @resource (transfer full); returns FALSE to stop. */
 typedef gboolean (*PvdScimResourceFunc) (PvdScimResource *resource,
                                          gpointer         user_data);
 
@@ -85,6 +86,14 @@ gboolean         pvd_scim_store_foreach   (PvdStore        *store,
                                            PvdScimType      type,
                                            PvdScimResourceFunc func,
                                            gpointer         user_data,
+                                           GError         **error);
+GPtrArray       *pvd_scim_store_page      (PvdStore        *store,
+                                           gint64           tenant_id,
+                                           const char      *kind,
+                                           PvdScimType      type,
+                                           gint64           offset,
+                                           gint64           limit,
+                                           gint64          *out_total,
                                            GError         **error);
 gint64           pvd_scim_store_count     (PvdStore        *store,
                                            gint64           tenant_id,

@@ -11,26 +11,146 @@
 
 #include <string.h>
 
+#include "pv-time.h"
+#include "pvd-scim-filter.h"
+#include "pvd-scim-patch.h"
+#include "pvd-scim-store.h"
 #include "pvd-server-private.h"
 
 #define SCIM_CONTENT_TYPE "application/scim+json"
-#define SCIM_ERROR_SCHEMA "urn:ietf:params:scim:api:messages:2.0:Error"
+#define SCHEMA_ERROR "urn:ietf:params:scim:api:messages:2.0:Error"
+#define SCHEMA_LIST "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+#define SCHEMA_PATCH "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+#define SCHEMA_USER "urn:ietf:params:scim:schemas:core:2.0:User"
+#define SCHEMA_GROUP "urn:ietf:params:scim:schemas:core:2.0:Group"
+#define SCHEMA_ENTERPRISE "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+#define DEFAULT_COUNT 100
+#define MAX_COUNT 1000
+
+/* One SCIM request, authenticated. */
+typedef struct {
+  PvdServer         *server;
+  PvdStore          *store;
+  SoupServerMessage *msg;
+  const PvdTenant   *tenant;
+  const char        *kind;
+  const PvdToken    *token;
+  PvdWorker         *worker;
+  char              *base_url;
+  const char        *method;
+  GHashTable        *query;
+  gint64             now;
+} Scim;
+
+/* Schemas, from data/scim/scim-schemas.json */
+
+typedef struct {
+  JsonNode   *document;      /* read-only once loaded: shared by the workers */
+  GHashTable *case_exact;    /* "userName", "emails.value", "urn:…:manager.value" -> bool */
+} Schemas;
+
+static void
+index_attributes (GHashTable *table,
+                  const char *prefix,
+                  JsonArray  *attributes)
+{
+  for (guint i = 0; i < json_array_get_length (attributes); i++)
+    {
+      JsonObject *a = json_array_get_object_element (attributes, i);
+      g_autofree char *name = prefix ? g_strdup_printf ("%s.%s", prefix, json_object_get_string_member (a, "name"))
+                                     : g_strdup (json_object_get_string_member (a, "name"));
+      g_autofree char *folded = g_ascii_strdown (name, -1);
+
+      g_hash_table_insert (table, g_steal_pointer (&folded),
+                           GINT_TO_POINTER (json_object_get_boolean_member (a, "caseExact")));
+      if (json_object_has_member (a, "subAttributes"))
+        index_attributes (table, name, json_object_get_array_member (a, "subAttributes"));
+    }
+}
+
+static const Schemas *
+get_schemas (void)
+{
+  static gsize initialized = 0;
+  static Schemas schemas;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_autoptr(GBytes) bytes = g_resources_lookup_data ("/io/github/provisio/provisiod/scim-schemas.json",
+                                                         0, NULL);
+      JsonArray *list;
+
+      g_assert (bytes != NULL);
+      schemas.document = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
+      g_assert (schemas.document != NULL);
+      schemas.case_exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      list = json_object_get_array_member (json_node_get_object (schemas.document), "schemas");
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonObject *schema = json_array_get_object_element (list, i);
+          const char *id = json_object_get_string_member (schema, "id");
+          g_autofree char *urn = g_ascii_strdown (id, -1);
+          JsonArray *attributes = json_object_get_array_member (schema, "attributes");
+
+          index_attributes (schemas.case_exact, NULL, attributes);
+          index_attributes (schemas.case_exact, urn, attributes);
+        }
+      g_once_init_leave (&initialized, 1);
+    }
+  return &schemas;
+}
+
+/* id and meta.version are the server's, compared exactly (RFC 7643 §3.1). */
+static gboolean
+attribute_is_case_exact (const char *path,
+                         gpointer    user_data)
+{
+  g_autofree char *folded = g_ascii_strdown (path, -1);
+  gpointer value;
+
+  if (g_str_equal (folded, "id") || g_str_equal (folded, "meta.version") ||
+      g_str_equal (folded, "externalid"))
+    return TRUE;
+  if (g_hash_table_lookup_extended (get_schemas ()->case_exact, folded, NULL, &value))
+    return GPOINTER_TO_INT (value);
+  return FALSE;
+}
+
+/* Responses */
 
 static void
 send_scim_error (SoupServerMessage *msg,
                  guint              status,
-                 const char        *detail)
+                 const char        *scim_type,
+                 const char        *format,
+                 ...) G_GNUC_PRINTF (4, 5);
+
+static void
+send_scim_error (SoupServerMessage *msg,
+                 guint              status,
+                 const char        *scim_type,
+                 const char        *format,
+                 ...)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *status_text = g_strdup_printf ("%u", status);
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "schemas");
   json_builder_begin_array (b);
-  json_builder_add_string_value (b, SCIM_ERROR_SCHEMA);
+  json_builder_add_string_value (b, SCHEMA_ERROR);
   json_builder_end_array (b);
   pvd_json_string (b, "status", status_text);
+  if (scim_type != NULL)
+    pvd_json_string (b, "scimType", scim_type);
   pvd_json_string (b, "detail", detail);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
@@ -43,14 +163,986 @@ send_scim_error (SoupServerMessage *msg,
 }
 
 static void
-send_service_provider_config (PvdWorker         *worker,
-                              SoupServerMessage *msg,
-                              const char        *base_url)
+send_store_error (Scim         *s,
+                  const GError *error)
 {
-  static const char *unsupported[] = { "patch", "bulk", "filter", "changePassword", "sort", "etag" };
+  if (g_error_matches (error, PVD_ERROR, PVD_ERROR_NOT_FOUND))
+    send_scim_error (s->msg, 404, NULL, "%s", error->message);
+  else if (g_error_matches (error, PVD_ERROR, PVD_ERROR_EXISTS))
+    send_scim_error (s->msg, 409, "uniqueness", "%s", error->message);
+  else
+    {
+      g_warning ("SCIM request failed: %s", error->message);
+      send_scim_error (s->msg, 500, NULL, "The server could not complete the request");
+    }
+}
+
+static char *
+etag (gint64 version)
+{
+  return g_strdup_printf ("W/\"%" G_GINT64_FORMAT "\"", version);
+}
+
+static const char *
+type_path (PvdScimType type)
+{
+  return type == PVD_SCIM_USER ? "Users" : "Groups";
+}
+
+/* attributes= / excludedAttributes= (RFC 7644 §3.4.2.5) */
+typedef struct {
+  GStrv only;       /* lowercase attribute paths, or NULL */
+  GStrv excluded;
+} Projection;
+
+static void
+projection_clear (Projection *p)
+{
+  g_clear_pointer (&p->only, g_strfreev);
+  g_clear_pointer (&p->excluded, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Projection, projection_clear)
+
+static GStrv
+split_attributes (const char *text)
+{
+  g_auto(GStrv) parts = NULL;
+  GPtrArray *list;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  parts = g_strsplit (text, ",", 100);
+  list = g_ptr_array_new ();
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *p = g_ascii_strdown (g_strstrip (parts[i]), -1);
+
+      /* "urn:…:User:userName" is the core attribute userName. */
+      if (g_str_has_prefix (p, "urn:ietf:params:scim:schemas:core:2.0:"))
+        {
+          char *colon = strrchr (p, ':');
+          char *plain = g_strdup (colon + 1);
+          g_free (p);
+          p = plain;
+        }
+      if (*p != '\0')
+        g_ptr_array_add (list, p);
+      else
+        g_free (p);
+    }
+  g_ptr_array_add (list, NULL);
+  return (GStrv) g_ptr_array_free (list, FALSE);
+}
+
+/* Whether @name (a top-level member, maybe an extension URN) is asked for. */
+static gboolean
+listed (GStrv       list,
+        const char *name,
+        gboolean    prefix_counts)
+{
+  g_autofree char *folded = g_ascii_strdown (name, -1);
+  gsize length = strlen (folded);
+
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      if (g_str_equal (list[i], folded))
+        return TRUE;
+      if (prefix_counts && strncmp (list[i], folded, length) == 0 &&
+          (list[i][length] == '.' || list[i][length] == ':'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+project_sub_attributes (JsonObject *object,
+                        const char *parent,
+                        GStrv       only)
+{
+  g_autofree char *prefix = g_ascii_strdown (parent, -1);
+  g_autoptr(GList) members = json_object_get_members (object);
+  gboolean whole = FALSE;
+
+  for (guint i = 0; only[i] != NULL; i++)
+    if (g_str_equal (only[i], prefix))
+      whole = TRUE;
+  if (whole)
+    return;
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      g_autofree char *path = g_strdup_printf ("%s.%s", parent, (const char *) l->data);
+
+      if (!listed (only, path, FALSE))
+        json_object_remove_member (object, l->data);
+    }
+}
+
+static void
+apply_projection (JsonObject       *object,
+                  const Projection *p)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *value = json_object_get_member (object, name);
+
+      /* returned: always (RFC 7643 §7) */
+      if (g_str_equal (name, "id") || g_str_equal (name, "schemas"))
+        continue;
+
+      if (p->excluded != NULL && listed (p->excluded, name, FALSE))
+        {
+          json_object_remove_member (object, name);
+          continue;
+        }
+      if (p->only == NULL)
+        continue;
+      if (!listed (p->only, name, TRUE))
+        {
+          json_object_remove_member (object, name);
+          continue;
+        }
+      /* Only some sub-attributes asked for: of a complex value, or of each
+       * value of a multi-valued one. */
+      if (JSON_NODE_HOLDS_OBJECT (value))
+        project_sub_attributes (json_node_get_object (value), name, p->only);
+      else if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
+              project_sub_attributes (json_array_get_object_element (array, i), name, p->only);
+        }
+    }
+}
+
+static JsonNode *
+resource_to_node (Scim                  *s,
+                  const PvdScimResource *r,
+                  const Projection      *projection)
+{
+  g_autoptr(JsonNode) copy = json_node_copy (json_node_init_object (json_node_alloc (), r->attributes));
+  JsonObject *object = json_node_get_object (copy);
+  g_autoptr(JsonObject) meta = json_object_new ();
+  g_autofree char *created = pv_time_format (r->created_at);
+  g_autofree char *modified = pv_time_format (r->modified_at);
+  g_autofree char *location = g_strdup_printf ("%s/%s/%s", s->base_url, type_path (r->type), r->id);
+  g_autofree char *version = etag (r->version);
+
+  json_object_set_string_member (object, "id", r->id);
+  json_object_set_string_member (meta, "resourceType", pvd_scim_type_name (r->type));
+  json_object_set_string_member (meta, "created", created);
+  json_object_set_string_member (meta, "lastModified", modified);
+  json_object_set_string_member (meta, "location", location);
+  json_object_set_string_member (meta, "version", version);
+  json_object_set_object_member (object, "meta", g_steal_pointer (&meta));
+
+  if (projection != NULL)
+    apply_projection (object, projection);
+  return g_steal_pointer (&copy);
+}
+
+static void
+send_resource (Scim                  *s,
+               guint                  status,
+               const PvdScimResource *r,
+               const Projection      *projection)
+{
+  g_autoptr(JsonNode) node = resource_to_node (s, r, projection);
+  g_autofree char *version = etag (r->version);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (s->msg);
+
+  soup_message_headers_replace (headers, "ETag", version);
+  if (status == 201)
+    {
+      g_autofree char *location = g_strdup_printf ("%s/%s/%s", s->base_url, type_path (r->type), r->id);
+      soup_message_headers_replace (headers, "Location", location);
+    }
+  pvd_send_json (s->msg, status, SCIM_CONTENT_TYPE, node);
+}
+
+/* Requests */
+
+static const char *
+query_param (Scim       *s,
+             const char *name)
+{
+  return s->query ? g_hash_table_lookup (s->query, name) : NULL;
+}
+
+static JsonObject *
+read_body (Scim *s)
+{
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (s->msg));
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (length == 0)
+    {
+      send_scim_error (s->msg, 400, "invalidSyntax", "The request needs a JSON body");
+      return NULL;
+    }
+  if (length > PVD_MAX_BODY_SIZE)
+    {
+      send_scim_error (s->msg, 413, NULL, "The body is larger than %d KiB", PVD_MAX_BODY_SIZE / 1024);
+      return NULL;
+    }
+  if (!pvd_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL) ||
+      !json_parser_load_from_data (parser, data, length, &error))
+    {
+      send_scim_error (s->msg, 400, "invalidSyntax", "The body is not valid JSON");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      send_scim_error (s->msg, 400, "invalidSyntax", "The body must be a JSON object");
+      return NULL;
+    }
+  return json_node_dup_object (json_parser_get_root (parser));
+}
+
+/* Checks and tidies a user or group before it is stored: the identity
+ * provider's quirks made standard, what the server owns dropped, the types
+ * of known attributes checked. */
+static gboolean
+coerce_boolean (JsonObject *object,
+                const char *member,
+                const char *where,
+                GError    **error)
+{
+  JsonNode *node;
+
+  if (!json_object_has_member (object, member))
+    return TRUE;
+  node = json_object_get_member (object, member);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+
+      /* Entra sends "True" and "False" as strings. */
+      if (g_ascii_strcasecmp (text, "true") == 0 || g_ascii_strcasecmp (text, "false") == 0)
+        {
+          json_object_set_boolean_member (object, member, g_ascii_strcasecmp (text, "true") == 0);
+          return TRUE;
+        }
+    }
+  if (JSON_NODE_HOLDS_NULL (node) ||
+      (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "“%s” must be true or false", where);
+  return FALSE;
+}
+
+static gboolean
+check_type (JsonObject  *definition,
+            JsonNode    *value,
+            const char  *where,
+            GError     **error)
+{
+  const char *type = json_object_get_string_member (definition, "type");
+  gboolean multi = json_object_get_boolean_member (definition, "multiValued");
+  gboolean ok;
+
+  if (JSON_NODE_HOLDS_NULL (value))
+    return TRUE;
+  if (multi)
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (value))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "“%s” is multi-valued and must be an array", where);
+          return FALSE;
+        }
+      array = json_node_get_array (value);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (g_str_equal (type, "complex") ? !JSON_NODE_HOLDS_OBJECT (element)
+                                            : !JSON_NODE_HOLDS_VALUE (element))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "“%s” has a value of the wrong type", where);
+              return FALSE;
+            }
+          if (JSON_NODE_HOLDS_OBJECT (element) &&
+              !coerce_boolean (json_node_get_object (element), "primary", where, error))
+            return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (g_str_equal (type, "complex"))
+    ok = JSON_NODE_HOLDS_OBJECT (value);
+  else if (g_str_equal (type, "boolean"))
+    ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN;
+  else if (g_str_equal (type, "integer"))
+    ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64;
+  else if (g_str_equal (type, "decimal"))
+    ok = JSON_NODE_HOLDS_VALUE (value) && (json_node_get_value_type (value) == G_TYPE_INT64 ||
+                                           json_node_get_value_type (value) == G_TYPE_DOUBLE);
+  else
+    ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING;
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 "“%s” must be %s", where,
+                 g_str_equal (type, "complex") ? "an object" :
+                 g_str_equal (type, "boolean") ? "true or false" :
+                 g_str_equal (type, "integer") ? "an integer" :
+                 g_str_equal (type, "decimal") ? "a number" : "a string");
+  return ok;
+}
+
+static JsonObject *
+find_definition (JsonArray  *attributes,
+                 const char *name)
+{
+  for (guint i = 0; i < json_array_get_length (attributes); i++)
+    {
+      JsonObject *a = json_array_get_object_element (attributes, i);
+
+      if (g_ascii_strcasecmp (json_object_get_string_member (a, "name"), name) == 0)
+        return a;
+    }
+  return NULL;
+}
+
+static JsonArray *
+schema_attributes (const char *urn)
+{
+  JsonArray *list = json_object_get_array_member (json_node_get_object (get_schemas ()->document),
+                                                  "schemas");
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *schema = json_array_get_object_element (list, i);
+
+      if (g_ascii_strcasecmp (json_object_get_string_member (schema, "id"), urn) == 0)
+        return json_object_get_array_member (schema, "attributes");
+    }
+  return NULL;
+}
+
+static gboolean
+check_against (JsonObject  *object,
+               JsonArray   *attributes,
+               GError     **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      JsonObject *definition = find_definition (attributes, l->data);
+
+      if (definition == NULL)
+        continue;   /* kept as sent; nothing here depends on it */
+      if (g_str_equal (json_object_get_string_member (definition, "type"), "boolean") &&
+          !json_object_get_boolean_member (definition, "multiValued") &&
+          !coerce_boolean (object, l->data, l->data, error))
+        return FALSE;
+      if (!check_type (definition, json_object_get_member (object, l->data), l->data, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+normalize (JsonObject   *object,
+           PvdScimType   type,
+           GError      **error)
+{
+  const char *core = type == PVD_SCIM_USER ? SCHEMA_USER : SCHEMA_GROUP;
+  const char *name_attribute = type == PVD_SCIM_USER ? "userName" : "displayName";
+  g_autoptr(GList) members = json_object_get_members (object);
+  JsonNode *name;
+  JsonNode *schemas;
+
+  /* Member names are case-insensitive (RFC 7643 §2.1): store the schema's
+   * spelling of the known ones. */
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      JsonObject *definition = find_definition (schema_attributes (core), l->data);
+      const char *canonical = definition ? json_object_get_string_member (definition, "name") : NULL;
+
+      if (canonical != NULL && !g_str_equal (canonical, l->data))
+        {
+          JsonNode *value = json_node_copy (json_object_get_member (object, l->data));
+
+          json_object_remove_member (object, l->data);
+          json_object_set_member (object, canonical, value);
+        }
+    }
+
+  /* The server's, or never kept. */
+  json_object_remove_member (object, "id");
+  json_object_remove_member (object, "meta");
+  json_object_remove_member (object, "password");
+  json_object_remove_member (object, "groups");
+
+  name = json_object_has_member (object, name_attribute)
+         ? json_object_get_member (object, name_attribute) : NULL;
+  if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) ||
+      json_node_get_value_type (name) != G_TYPE_STRING || *json_node_get_string (name) == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "“%s” is required and must be a non-empty string", name_attribute);
+      return FALSE;
+    }
+  if (json_object_has_member (object, "externalId") &&
+      !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "externalId")) &&
+      json_node_get_value_type (json_object_get_member (object, "externalId")) != G_TYPE_STRING)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "“externalId” must be a string");
+      return FALSE;
+    }
+
+  if (!check_against (object, schema_attributes (core), error))
+    return FALSE;
+  if (type == PVD_SCIM_USER && json_object_has_member (object, SCHEMA_ENTERPRISE))
+    {
+      JsonNode *extension = json_object_get_member (object, SCHEMA_ENTERPRISE);
+
+      if (!JSON_NODE_HOLDS_OBJECT (extension))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "“%s” must be an object", SCHEMA_ENTERPRISE);
+          return FALSE;
+        }
+      if (!check_against (json_node_get_object (extension), schema_attributes (SCHEMA_ENTERPRISE),
+                          error))
+        return FALSE;
+    }
+
+  /* schemas: the core schema and the extensions present. */
+  schemas = json_object_has_member (object, "schemas") ? json_object_get_member (object, "schemas") : NULL;
+  if (schemas != NULL && !JSON_NODE_HOLDS_ARRAY (schemas))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "“schemas” must be an array");
+      return FALSE;
+    }
+  {
+    JsonArray *list = json_array_new ();
+
+    json_array_add_string_element (list, core);
+    if (json_object_has_member (object, SCHEMA_ENTERPRISE))
+      json_array_add_string_element (list, SCHEMA_ENTERPRISE);
+    json_object_set_array_member (object, "schemas", list);
+  }
+  return TRUE;
+}
+
+/* Handlers */
+
+static PvdScimResource *
+get_checked (Scim        *s,
+             PvdScimType  type,
+             const char  *id)
+{
+  g_autoptr(GError) error = NULL;
+  PvdScimResource *r = pvd_scim_store_get (s->store, s->tenant->id, s->kind, type, id, &error);
+
+  if (r == NULL)
+    send_store_error (s, error);
+  return r;
+}
+
+/* If-Match (RFC 7644 §3.14): refuse to change what the client has not seen. */
+static gboolean
+precondition_holds (Scim                  *s,
+                    const PvdScimResource *r)
+{
+  const char *if_match = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (s->msg), "If-Match");
+  g_autofree char *current = etag (r->version);
+
+  if (if_match == NULL || g_str_equal (g_strstrip (g_strdup (if_match)), "*") ||
+      strstr (if_match, current + 2) != NULL)
+    return TRUE;
+  send_scim_error (s->msg, 412, NULL, "The resource has changed (its version is %s)", current);
+  return FALSE;
+}
+
+static void
+create_resource (Scim        *s,
+                 PvdScimType  type)
+{
+  g_autoptr(JsonObject) body = read_body (s);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvdScimResource) r = NULL;
+
+  if (body == NULL)
+    return;
+  if (!normalize (body, type, &error))
+    {
+      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
+      return;
+    }
+  r = pvd_scim_store_create (s->store, s->tenant->id, s->kind, type, body, s->now, &error);
+  if (r == NULL)
+    send_store_error (s, error);
+  else
+    send_resource (s, 201, r, NULL);
+}
+
+static void
+replace_resource (Scim        *s,
+                  PvdScimType  type,
+                  const char  *id)
+{
+  g_autoptr(JsonObject) body = read_body (s);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvdScimResource) current = NULL;
+  g_autoptr(PvdScimResource) r = NULL;
+
+  if (body == NULL || !(current = get_checked (s, type, id)) || !precondition_holds (s, current))
+    return;
+  if (!normalize (body, type, &error))
+    {
+      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
+      return;
+    }
+  r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, body, s->now, &error);
+  if (r == NULL)
+    send_store_error (s, error);
+  else
+    send_resource (s, 200, r, NULL);
+}
+
+static void
+patch_resource (Scim        *s,
+                PvdScimType  type,
+                const char  *id)
+{
+  g_autoptr(JsonObject) body = read_body (s);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvdScimResource) current = NULL;
+  g_autoptr(PvdScimResource) r = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+  JsonObject *attributes;
+
+  if (body == NULL || !(current = get_checked (s, type, id)) || !precondition_holds (s, current))
+    return;
+
+  copy = json_node_copy (json_node_init_object (json_node_alloc (), current->attributes));
+  attributes = json_node_get_object (copy);
+  if (!pvd_scim_patch_apply (attributes, body, type == PVD_SCIM_USER ? SCHEMA_USER : SCHEMA_GROUP,
+                             &error))
+    {
+      send_scim_error (s->msg, 400, pvd_scim_patch_scim_type (error), "%s", error->message);
+      return;
+    }
+  if (!normalize (attributes, type, &error))
+    {
+      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
+      return;
+    }
+  r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, attributes, s->now, &error);
+  if (r == NULL)
+    send_store_error (s, error);
+  else
+    send_resource (s, 200, r, NULL);
+}
+
+static void
+delete_resource (Scim        *s,
+                 PvdScimType  type,
+                 const char  *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvdScimResource) current = get_checked (s, type, id);
+
+  if (current == NULL || !precondition_holds (s, current))
+    return;
+  if (!pvd_scim_store_delete (s->store, s->tenant->id, s->kind, type, id, &error))
+    send_store_error (s, error);
+  else
+    soup_server_message_set_status (s->msg, 204, NULL);
+}
+
+/* Listing and searching */
+
+typedef struct {
+  PvdScimFilter *filter;
+  GPtrArray     *page;
+  gint64         skip;
+  gint64         count;
+  gint64         total;
+} Search;
+
+/* Filters may name id and meta, which the stored attributes lack. */
+static void
+add_server_attributes (PvdScimResource *r)
+{
+  JsonObject *meta = json_object_new ();
+  g_autofree char *created = pv_time_format (r->created_at);
+  g_autofree char *modified = pv_time_format (r->modified_at);
+  g_autofree char *version = etag (r->version);
+
+  json_object_set_string_member (r->attributes, "id", r->id);
+  json_object_set_string_member (meta, "resourceType", pvd_scim_type_name (r->type));
+  json_object_set_string_member (meta, "created", created);
+  json_object_set_string_member (meta, "lastModified", modified);
+  json_object_set_string_member (meta, "version", version);
+  json_object_set_object_member (r->attributes, "meta", meta);
+}
+
+static gboolean
+search_cb (PvdScimResource *resource,
+           gpointer         user_data)
+{
+  g_autoptr(PvdScimResource) r = resource;
+  Search *search = user_data;
+  gboolean hit;
+
+  add_server_attributes (r);
+  hit = pvd_scim_filter_matches (search->filter, r->attributes, attribute_is_case_exact);
+  json_object_remove_member (r->attributes, "id");
+  json_object_remove_member (r->attributes, "meta");
+  if (hit)
+    {
+      search->total++;
+      if (search->total > search->skip && (gint64) search->page->len < search->count)
+        g_ptr_array_add (search->page, g_steal_pointer (&r));
+    }
+  return TRUE;
+}
+
+/* The resources of @type matching @filter (or all), one page of them. */
+static GPtrArray *
+find (Scim           *s,
+      PvdScimType     type,
+      PvdScimFilter  *filter,
+      gint64          skip,
+      gint64          count,
+      gint64         *total,
+      GError        **error)
+{
+  const char *attribute = NULL;
+  const char *value = NULL;
+  Search search = { filter, NULL, skip, count, 0 };
+
+  if (filter == NULL)
+    return pvd_scim_store_page (s->store, s->tenant->id, s->kind, type, skip, count, total, error);
+
+  /* What identity providers send all the time goes through an index. */
+  if (pvd_scim_filter_is_simple_eq (filter, &attribute, &value))
+    {
+      const char *column = NULL;
+
+      if (g_ascii_strcasecmp (attribute, type == PVD_SCIM_USER ? "userName" : "displayName") == 0)
+        column = "name";
+      else if (g_ascii_strcasecmp (attribute, "externalId") == 0)
+        column = "externalId";
+      else if (g_ascii_strcasecmp (attribute, "id") == 0)
+        column = "id";
+
+      if (column != NULL)
+        {
+          g_autoptr(GPtrArray) all = pvd_scim_store_lookup (s->store, s->tenant->id, s->kind, type,
+                                                            column, value, error);
+          GPtrArray *page;
+
+          if (all == NULL)
+            return NULL;
+          *total = all->len;
+          page = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+          for (guint i = 0; i < all->len; i++)
+            if ((gint64) i >= skip && (gint64) page->len < count)
+              g_ptr_array_add (page, g_steal_pointer (&g_ptr_array_index (all, i)));
+          return page;
+        }
+    }
+
+  search.page = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+  if (!pvd_scim_store_foreach (s->store, s->tenant->id, s->kind, type, search_cb, &search, error))
+    {
+      g_ptr_array_unref (search.page);
+      return NULL;
+    }
+  *total = search.total;
+  return search.page;
+}
+
+static gboolean
+parse_count (Scim        *s,
+             const char  *name,
+             const char  *text,
+             gint64       fallback,
+             gint64      *out)
+{
+  gint64 value;
+
+  if (text == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_signed (text, 10, G_MININT32, G_MAXINT32, &value, NULL))
+    {
+      send_scim_error (s->msg, 400, "invalidValue", "“%s” must be a whole number", name);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static void
+send_list (Scim        *s,
+           GPtrArray   *lists[2],
+           PvdScimType  types[2],
+           gint64       total,
+           gint64       start_index,
+           const Projection *projection)
+{
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *location = g_strdup_printf ("%s/ServiceProviderConfig", base_url);
+  guint n = 0;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schemas");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, SCHEMA_LIST);
+  json_builder_end_array (b);
+  pvd_json_int (b, "totalResults", total);
+  pvd_json_int (b, "startIndex", start_index);
+  json_builder_set_member_name (b, "Resources");
+  json_builder_begin_array (b);
+  for (guint l = 0; l < 2 && lists[l] != NULL; l++)
+    for (guint i = 0; i < lists[l]->len; i++, n++)
+      json_builder_add_value (b, resource_to_node (s, g_ptr_array_index (lists[l], i), projection));
+  json_builder_end_array (b);
+  pvd_json_int (b, "itemsPerPage", n);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, root);
+}
+
+/* GET /Users?filter=…, POST /Users/.search and POST /.search */
+static void
+list_resources (Scim        *s,
+                gboolean     users,
+                gboolean     groups,
+                JsonObject  *search_request)
+{
+  const char *filter_text = NULL, *start_text = NULL, *count_text = NULL;
+  const char *attributes_text = NULL, *excluded_text = NULL;
+  g_autofree char *start_owned = NULL, *count_owned = NULL;
+  g_autoptr(PvdScimFilter) filter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_auto(Projection) projection = { NULL, NULL };
+  gint64 start_index, count, total_first = 0, total_second = 0;
+  GPtrArray *lists[2] = { NULL, NULL };
+  PvdScimType types[2] = { PVD_SCIM_USER, PVD_SCIM_GROUP };
+
+  if (search_request != NULL)
+    {
+      /* SearchRequest members (RFC 7644 §3.4.3) */
+#define MEMBER_STRING(name) \
+      (json_object_has_member (search_request, name) && \
+       JSON_NODE_HOLDS_VALUE (json_object_get_member (search_request, name)) && \
+       json_node_get_value_type (json_object_get_member (search_request, name)) == G_TYPE_STRING \
+       ? json_object_get_string_member (search_request, name) : NULL)
+      filter_text = MEMBER_STRING ("filter");
+      if (json_object_has_member (search_request, "startIndex"))
+        start_text = start_owned = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    json_object_get_int_member (search_request, "startIndex"));
+      if (json_object_has_member (search_request, "count"))
+        count_text = count_owned = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    json_object_get_int_member (search_request, "count"));
+      if (json_object_has_member (search_request, "attributes") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (search_request, "attributes")))
+        {
+          JsonArray *a = json_object_get_array_member (search_request, "attributes");
+          GString *joined = g_string_new (NULL);
+
+          for (guint i = 0; i < json_array_get_length (a); i++)
+            if (JSON_NODE_HOLDS_VALUE (json_array_get_element (a, i)))
+              g_string_append_printf (joined, "%s%s", i ? "," : "", json_array_get_string_element (a, i));
+          projection.only = split_attributes (joined->str);
+          g_string_free (joined, TRUE);
+        }
+#undef MEMBER_STRING
+    }
+  else
+    {
+      filter_text = query_param (s, "filter");
+      start_text = query_param (s, "startIndex");
+      count_text = query_param (s, "count");
+      attributes_text = query_param (s, "attributes");
+      excluded_text = query_param (s, "excludedAttributes");
+      projection.only = split_attributes (attributes_text);
+      projection.excluded = split_attributes (excluded_text);
+    }
+
+  if (!parse_count (s, "startIndex", start_text, 1, &start_index) ||
+      !parse_count (s, "count", count_text, DEFAULT_COUNT, &count))
+    return;
+  /* RFC 7644 §3.4.2.4: below 1 is 1, negative counts are 0. */
+  start_index = MAX (start_index, 1);
+  count = CLAMP (count, 0, MAX_COUNT);
+
+  if (filter_text != NULL && *filter_text != '\0')
+    {
+      filter = pvd_scim_filter_parse (filter_text, &error);
+      if (filter == NULL)
+        {
+          send_scim_error (s->msg, 400, "invalidFilter", "%s", error->message);
+          return;
+        }
+    }
+
+  if (users)
+    {
+      first = find (s, PVD_SCIM_USER, filter, start_index - 1, count, &total_first, &error);
+      if (first == NULL)
+        {
+          send_store_error (s, error);
+          return;
+        }
+      lists[0] = first;
+    }
+  if (groups)
+    {
+      gint64 skip = MAX (0, start_index - 1 - total_first);
+      gint64 room = users ? count - (gint64) first->len : count;
+
+      second = find (s, PVD_SCIM_GROUP, filter, skip, MAX (room, 0), &total_second, &error);
+      if (second == NULL)
+        {
+          send_store_error (s, error);
+          return;
+        }
+      lists[users ? 1 : 0] = second;
+      if (!users)
+        types[0] = PVD_SCIM_GROUP;
+    }
+
+  send_list (s, lists, types, total_first + total_second, start_index, &projection);
+}
+
+static void
+get_resource (Scim        *s,
+              PvdScimType  type,
+              const char  *id)
+{
+  g_autoptr(PvdScimResource) r = get_checked (s, type, id);
+  g_auto(Projection) projection = { split_attributes (query_param (s, "attributes")),
+                                    split_attributes (query_param (s, "excludedAttributes")) };
+  const char *if_none_match = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (s->msg), "If-None-Match");
+  g_autofree char *current = NULL;
+
+  if (r == NULL)
+    return;
+  current = etag (r->version);
+  if (if_none_match != NULL && strstr (if_none_match, current + 2) != NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (s->msg), "ETag", current);
+      soup_server_message_set_status (s->msg, 304, NULL);
+      return;
+    }
+  send_resource (s, 200, r, &projection);
+}
+
+/* Discovery: /ServiceProviderConfig, /Schemas, /ResourceTypes */
+
+static void
+absolutize_location (Scim       *s,
+                     JsonObject *object)
+{
+  JsonObject *meta = json_object_has_member (object, "meta") ? json_object_get_object_member (object, "meta") : NULL;
+
+  if (meta != NULL && json_object_has_member (meta, "location"))
+    {
+      g_autofree char *location = g_strconcat (s->base_url,
+                                               json_object_get_string_member (meta, "location"), NULL);
+      json_object_set_string_member (meta, "location", location);
+    }
+}
+
+static void
+send_discovery (Scim       *s,
+                const char *member,
+                const char *id)
+{
+  JsonArray *all = json_object_get_array_member (json_node_get_object (get_schemas ()->document), member);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n = json_array_get_length (all);
+
+  for (guint i = 0; id != NULL && i < n; i++)
+    {
+      JsonNode *copy = json_node_copy (json_array_get_element (all, i));
+
+      if (g_strcmp0 (json_object_get_string_member (json_node_get_object (copy), "id"), id) == 0)
+        {
+          absolutize_location (s, json_node_get_object (copy));
+          pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, copy);
+          json_node_unref (copy);
+          return;
+        }
+      json_node_unref (copy);
+    }
+  if (id != NULL)
+    {
+      send_scim_error (s->msg, 404, NULL, "No %s “%s”",
+                       g_str_equal (member, "schemas") ? "schema" : "resource type", id);
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schemas");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, SCHEMA_LIST);
+  json_builder_end_array (b);
+  pvd_json_int (b, "totalResults", n);
+  pvd_json_int (b, "itemsPerPage", n);
+  pvd_json_int (b, "startIndex", 1);
+  json_builder_set_member_name (b, "Resources");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *copy = json_node_copy (json_array_get_element (all, i));
+
+      absolutize_location (s, json_node_get_object (copy));
+      json_builder_add_value (b, copy);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, root);
+}
+
+static void
+send_service_provider_config (Scim *s)
+{
+  g_autofree char *key = g_strdup_printf ("%s/ServiceProviderConfig", s->base_url);
+  GBytes *document = g_hash_table_lookup (s->worker->documents, key);
+
+  /* It only depends on the base URL: built once, then copied. */
+  if (document != NULL)
+    {
+      soup_server_message_set_status (s->msg, 200, NULL);
+      soup_server_message_set_response (s->msg, SCIM_CONTENT_TYPE, SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (document, NULL),
+                                        g_bytes_get_size (document));
+      return;
+    }
+
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *location = g_strdup_printf ("%s/ServiceProviderConfig", s->base_url);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "schemas");
@@ -58,21 +1150,26 @@ send_service_provider_config (PvdWorker         *worker,
   json_builder_add_string_value (b, "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
   json_builder_end_array (b);
 
-  /* Only what this endpoint really does is advertised. */
-  for (guint i = 0; i < G_N_ELEMENTS (unsupported); i++)
-    {
-      json_builder_set_member_name (b, unsupported[i]);
-      json_builder_begin_object (b);
-      pvd_json_bool (b, "supported", FALSE);
-      if (g_str_equal (unsupported[i], "bulk"))
-        {
-          pvd_json_int (b, "maxOperations", 0);
-          pvd_json_int (b, "maxPayloadSize", 0);
-        }
-      else if (g_str_equal (unsupported[i], "filter"))
-        pvd_json_int (b, "maxResults", 0);
-      json_builder_end_object (b);
-    }
+#define FEATURE(name, supported) \
+  json_builder_set_member_name (b, name); \
+  json_builder_begin_object (b); \
+  pvd_json_bool (b, "supported", supported);
+  FEATURE ("patch", TRUE);
+  json_builder_end_object (b);
+  FEATURE ("bulk", FALSE);
+  pvd_json_int (b, "maxOperations", 0);
+  pvd_json_int (b, "maxPayloadSize", 0);
+  json_builder_end_object (b);
+  FEATURE ("filter", TRUE);
+  pvd_json_int (b, "maxResults", MAX_COUNT);
+  json_builder_end_object (b);
+  FEATURE ("changePassword", FALSE);
+  json_builder_end_object (b);
+  FEATURE ("sort", FALSE);
+  json_builder_end_object (b);
+  FEATURE ("etag", TRUE);
+  json_builder_end_object (b);
+#undef FEATURE
 
   json_builder_set_member_name (b, "authenticationSchemes");
   json_builder_begin_array (b);
@@ -93,22 +1190,89 @@ send_service_provider_config (PvdWorker         *worker,
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  pvd_send_json (msg, 200, SCIM_CONTENT_TYPE, root);
-
-  /* It only depends on the base URL: the next answers are copies. */
-  if (g_hash_table_size (worker->documents) >= 1024)
-    g_hash_table_remove_all (worker->documents);
-  g_hash_table_replace (worker->documents, g_steal_pointer (&location),
-                        soup_message_body_flatten (soup_server_message_get_response_body (msg)));
+  pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, root);
+  if (g_hash_table_size (s->worker->documents) >= 1024)
+    g_hash_table_remove_all (s->worker->documents);
+  g_hash_table_replace (s->worker->documents, g_steal_pointer (&key),
+                        soup_message_body_flatten (soup_server_message_get_response_body (s->msg)));
 }
 
 static void
-send_document (SoupServerMessage *msg,
-               GBytes            *document)
+method_not_allowed (Scim       *s,
+                    const char *allowed)
 {
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, SCIM_CONTENT_TYPE, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (document, NULL), g_bytes_get_size (document));
+  soup_message_headers_replace (soup_server_message_get_response_headers (s->msg), "Allow", allowed);
+  send_scim_error (s->msg, 405, NULL, "%s is not allowed here; use %s", s->method, allowed);
+}
+
+/* Routes `/{resource}[/{id}]` below the base URL. */
+static void
+route (Scim       *s,
+       const char *resource)
+{
+  g_auto(GStrv) parts = g_strsplit (resource, "/", 3);
+  guint n = g_strv_length (parts);
+  const char *first = n > 0 ? parts[0] : "";
+  const char *id = n > 1 ? parts[1] : NULL;
+  gboolean get = g_str_equal (s->method, "GET");
+  gboolean post = g_str_equal (s->method, "POST");
+  PvdScimType type;
+
+  if (n > 2 || (id != NULL && *id == '\0'))
+    {
+      send_scim_error (s->msg, 404, NULL, "There is nothing at this path");
+      return;
+    }
+
+  if (g_str_equal (first, "ServiceProviderConfig") && id == NULL)
+    get ? send_service_provider_config (s) : method_not_allowed (s, "GET");
+  else if (g_str_equal (first, "Schemas"))
+    get ? send_discovery (s, "schemas", id) : method_not_allowed (s, "GET");
+  else if (g_str_equal (first, "ResourceTypes"))
+    get ? send_discovery (s, "resourceTypes", id) : method_not_allowed (s, "GET");
+  else if (g_str_equal (first, ".search") && id == NULL)
+    {
+      g_autoptr(JsonObject) body = NULL;
+
+      if (!post)
+        method_not_allowed (s, "POST");
+      else if ((body = read_body (s)) != NULL)
+        list_resources (s, TRUE, TRUE, body);
+    }
+  else if (g_str_equal (first, "Users") || g_str_equal (first, "Groups"))
+    {
+      type = g_str_equal (first, "Users") ? PVD_SCIM_USER : PVD_SCIM_GROUP;
+      if (id == NULL)
+        {
+          if (get)
+            list_resources (s, type == PVD_SCIM_USER, type == PVD_SCIM_GROUP, NULL);
+          else if (post)
+            create_resource (s, type);
+          else
+            method_not_allowed (s, "GET, POST");
+        }
+      else if (g_str_equal (id, ".search"))
+        {
+          g_autoptr(JsonObject) body = NULL;
+
+          if (!post)
+            method_not_allowed (s, "POST");
+          else if ((body = read_body (s)) != NULL)
+            list_resources (s, type == PVD_SCIM_USER, type == PVD_SCIM_GROUP, body);
+        }
+      else if (get)
+        get_resource (s, type, id);
+      else if (g_str_equal (s->method, "PUT"))
+        replace_resource (s, type, id);
+      else if (g_str_equal (s->method, "PATCH"))
+        patch_resource (s, type, id);
+      else if (g_str_equal (s->method, "DELETE"))
+        delete_resource (s, type, id);
+      else
+        method_not_allowed (s, "GET, PUT, PATCH, DELETE");
+    }
+  else
+    send_scim_error (s->msg, 404, NULL, "This endpoint serves no “%s”", first);
 }
 
 static const char *
@@ -133,8 +1297,8 @@ auth_failure_detail (PvdScimAuth result)
  * pvd_scim_handle:
  * @path: `/t/{tenant}/scim/{users|persons}/v2/…`
  *
- * Authenticates a SCIM request with the connection's tokens, records it as
- * an event of the token that made it, and answers it.
+ * Authenticates a SCIM request with the connection's tokens, answers it,
+ * and records what changed as an event of the token that made it.
  */
 void
 pvd_scim_handle (PvdWorker         *worker,
@@ -142,7 +1306,7 @@ pvd_scim_handle (PvdWorker         *worker,
                  const char        *path,
                  GHashTable        *query)
 {
-  PvdServer *server = worker->server;
+  PvdStore *store = worker->store;
   g_auto(GStrv) parts = g_strsplit (path, "/", 7);
   const PvdTenant *tenant = NULL;
   const PvdToken *token = NULL;
@@ -151,86 +1315,85 @@ pvd_scim_handle (PvdWorker         *worker,
   g_autofree char *secret = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *operation = NULL;
-  const char *method = soup_server_message_get_method (msg);
   const char *user_agent;
   const char *resource;
-  const char *kind;
   PvdScimAuth result;
   PvdEvent event = { 0 };
-  gint64 now = pvd_server_now (server);
+  Scim s = { 0 };
+
+  s.server = worker->server;
+  s.worker = worker;
+  s.store = store;
+  s.msg = msg;
+  s.method = soup_server_message_get_method (msg);
+  s.query = query;
+  s.now = pvd_server_now (s.server);
 
   /* "", "t", tenant, "scim", kind, "v2", resource */
   if (g_strv_length (parts) < 6 || !g_str_equal (parts[3], "scim") ||
       !pvd_kind_is_valid (parts[4]) || !g_str_equal (parts[5], "v2"))
     {
-      send_scim_error (msg, 404, "There is no SCIM endpoint at this path");
+      send_scim_error (msg, 404, NULL, "There is no SCIM endpoint at this path");
       return;
     }
-  kind = parts[4];
+  s.kind = parts[4];
   resource = parts[6] ? parts[6] : "";
 
-  if (pvd_rate_limited (server, msg))
+  if (pvd_rate_limited (s.server, msg))
     {
-      send_scim_error (msg, 429, "Too many failed authentications from this address");
+      send_scim_error (msg, 429, NULL, "Too many failed authentications from this address");
       return;
     }
 
   secret = pvd_bearer_token (msg);
   if (secret == NULL)
     {
-      pvd_count_auth_failure (server, msg);
-      send_scim_error (msg, 401, "A bearer token is needed");
+      pvd_count_auth_failure (s.server, msg);
+      send_scim_error (msg, 401, NULL, "A bearer token is needed");
       return;
     }
 
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                              "User-Agent");
-  result = pvd_scim_authenticate (worker, parts[2], kind, secret, user_agent, now,
+  result = pvd_scim_authenticate (worker, parts[2], s.kind, secret, user_agent, s.now,
                                   &tenant, &token, &enabled, &error);
   if (error != NULL)
     {
       g_warning ("SCIM authentication failed: %s", error->message);
-      send_scim_error (msg, 500, "The server could not check the token");
+      send_scim_error (msg, 500, NULL, "The server could not check the token");
       return;
     }
   if (result != PVD_SCIM_AUTH_OK)
     {
-      pvd_count_auth_failure (server, msg);
-      send_scim_error (msg, 401, auth_failure_detail (result));
+      pvd_count_auth_failure (s.server, msg);
+      send_scim_error (msg, 401, NULL, "%s", auth_failure_detail (result));
       return;
     }
 
-  base_url = pvd_scim_base_url (server, tenant->slug, kind);
-  if (!enabled)
-    send_scim_error (msg, 403, "Provisioning is disabled for this connection in the tenant");
-  else if (g_str_equal (resource, "ServiceProviderConfig") && g_str_equal (method, "GET"))
-    {
-      g_autofree char *location = g_strdup_printf ("%s/ServiceProviderConfig", base_url);
-      GBytes *document = g_hash_table_lookup (worker->documents, location);
+  base_url = pvd_scim_base_url (s.server, tenant->slug, s.kind);
+  s.tenant = tenant;
+  s.token = token;
+  s.base_url = base_url;
 
-      if (document != NULL)
-        send_document (msg, document);
-      else
-        send_service_provider_config (worker, msg, base_url);
-    }
-  else if (g_str_equal (resource, "ServiceProviderConfig"))
-    send_scim_error (msg, 405, "ServiceProviderConfig is read-only");
+  if (!enabled)
+    send_scim_error (msg, 403, NULL, "Provisioning is disabled for this connection in the tenant");
   else
-    send_scim_error (msg, 404, "This endpoint does not serve that resource type");
+    route (&s, resource);
 
   /* Reads are the identity provider's look-ups; what it changed is what an
    * admin wants to see. */
-  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
+  if (g_str_equal (s.method, "GET") || g_str_equal (s.method, "HEAD") ||
+      g_str_has_suffix (resource, ".search"))
     return;
 
-  operation = g_strdup_printf ("%s /%.100s", method, resource);
-  event.at = now;
+  operation = g_strdup_printf ("%s /%.100s", s.method, resource);
+  event.at = s.now;
   event.type = (char *) "scim";
   event.token_id = token->id;
   event.token_prefix = token->prefix;
   event.operation = operation;
   event.status = soup_server_message_get_status (msg);
   event.user_agent = token->last_user_agent;
-  if (!pvd_store_add_event (worker->store, tenant->id, kind, &event, &error))
+  if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error))
     g_warning ("Could not record a SCIM event: %s", error->message);
 }
