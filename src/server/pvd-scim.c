@@ -217,6 +217,12 @@ split_attributes (const char *text)
   for (guint i = 0; parts[i] != NULL; i++)
     {
       char *p = g_ascii_strdown (g_strstrip (parts[i]), -1);
+      char *bracket = strchr (p, '[');
+
+      /* "emails[type eq \"work\"]" is not in the RFC's grammar for this
+       * parameter; it is read as the attribute it filters. */
+      if (bracket != NULL)
+        *bracket = '\0';
 
       /* "urn:…:User:userName" is the core attribute userName. */
       if (g_str_has_prefix (p, "urn:ietf:params:scim:schemas:core:2.0:"))
@@ -1205,6 +1211,10 @@ method_not_allowed (Scim       *s,
   send_scim_error (s->msg, 405, NULL, "%s is not allowed here; use %s", s->method, allowed);
 }
 
+static const char *endpoints[] = {
+  "ServiceProviderConfig", "Schemas", "ResourceTypes", "Users", "Groups", ".search",
+};
+
 /* Routes `/{resource}[/{id}]` below the base URL. */
 static void
 route (Scim       *s,
@@ -1214,6 +1224,17 @@ route (Scim       *s,
   guint n = g_strv_length (parts);
   const char *first = n > 0 ? parts[0] : "";
   const char *id = n > 1 ? parts[1] : NULL;
+
+  /* "/Users/" is "/Users"; endpoint names are matched without regard to
+   * case ("/users"), as some clients send them. */
+  if (n == 2 && *id == '\0')
+    {
+      id = NULL;
+      n = 1;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    if (g_ascii_strcasecmp (first, endpoints[i]) == 0)
+      first = endpoints[i];
   gboolean get = g_str_equal (s->method, "GET");
   gboolean post = g_str_equal (s->method, "POST");
   PvdScimType type;
