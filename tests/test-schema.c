@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "pvd-schema.h"
-#include "pvd-server-private.h"
+#include "pv-json.h"
 
 static PvdSchema *
 load (void)
@@ -187,20 +187,20 @@ test_json_precheck (void)
   const char *invalid[] = {
     "{'a': 1}", "{\"a\": 01}", "/*c*/{}", "{\"a\": 0x10}", "{\"a\": .5}", "{\"a\": 1.}",
     "{\"a\": +1}", "{\"a\": tru}", "{\"a\": \"unterminated}", "{\"a\": NaN}", "}",
-    "{\"a\": \"tab\there\"}", "{\"a\": 1e}",
+    "{\"a\": \"tab\there\"}", "{\"a\": 1e}", "{\"a\": \"\\q\"}", "{\"a\": \"\\u12\"}",
   };
   g_autofree char *deep = g_strnfill (65, '[');
   g_autofree char *ok_depth = g_strnfill (64, '[');
 
   for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
-    g_assert_true (pvd_json_precheck (valid[i], strlen (valid[i])));
+    g_assert_true (pv_json_precheck (valid[i], strlen (valid[i])));
   for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
     {
-      if (pvd_json_precheck (invalid[i], strlen (invalid[i])))
+      if (pv_json_precheck (invalid[i], strlen (invalid[i])))
         g_error ("accepted: %s", invalid[i]);
     }
-  g_assert_false (pvd_json_precheck (deep, strlen (deep)));
-  g_assert_true (pvd_json_precheck (ok_depth, strlen (ok_depth)));
+  g_assert_false (pv_json_precheck (deep, strlen (deep)));
+  g_assert_true (pv_json_precheck (ok_depth, strlen (ok_depth)));
 }
 
 int

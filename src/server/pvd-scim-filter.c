@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv-json.h"
 #include "pvd-scim-filter.h"
 
 /* A recursive-descent parser over the RFC's grammar:
@@ -193,7 +194,7 @@ parse_value (Parser *p)
           return NULL;
         }
       literal = g_strndup (start, end + 1);
-      node = json_from_string (literal, NULL);
+      node = pv_json_precheck (literal, end + 1) ? json_from_string (literal, NULL) : NULL;
       if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
         {
           fail (p, "Malformed string");

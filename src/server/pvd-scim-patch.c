@@ -503,8 +503,8 @@ apply_without_path (JsonObject  *resource,
 
       /* An extension object: each of its attributes is an operation. */
       if (g_ascii_strncasecmp (key, "urn:", 4) == 0 && JSON_NODE_HOLDS_OBJECT (member) &&
-          g_ascii_strcasecmp (key, core_schema) != 0 && strchr (key + 4, '.') == NULL &&
-          g_str_has_suffix (key, ":User"))
+          g_ascii_strcasecmp (key, core_schema) != 0 &&
+          (g_str_has_suffix (key, ":User") || g_str_has_suffix (key, ":Group")))
         {
           g_autoptr(GList) inner = json_object_get_members (json_node_get_object (member));
 

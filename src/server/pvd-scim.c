@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "pv-json.h"
 #include "pv-time.h"
 #include "pvd-scim-filter.h"
 #include "pvd-scim-patch.h"
@@ -400,7 +401,7 @@ read_body (Scim *s)
       send_scim_error (s->msg, 413, NULL, "The body is larger than %d KiB", PVD_MAX_BODY_SIZE / 1024);
       return NULL;
     }
-  if (!pvd_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL) ||
+  if (!pv_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL) ||
       !json_parser_load_from_data (parser, data, length, &error))
     {
       send_scim_error (s->msg, 400, "invalidSyntax", "The body is not valid JSON");

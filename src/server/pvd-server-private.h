@@ -123,8 +123,6 @@ void      pvd_server_set_clock_offset (PvdServer     *self,
                                    gint64             offset);
 gint64    pvd_server_get_clock_offset (PvdServer     *self);
 
-gboolean  pvd_json_precheck       (const char        *data,
-                                   gsize              length);
 
 /* JsonBuilder helpers */
 void      pvd_json_time           (JsonBuilder       *builder,

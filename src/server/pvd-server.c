@@ -15,13 +15,13 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "pv-json.h"
 #include "pv-time.h"
 #include "pv-token.h"
 #include "pvd-server-private.h"
 
 G_DEFINE_FINAL_TYPE (PvdServer, pvd_server, G_TYPE_OBJECT)
 
-#define MAX_JSON_DEPTH 64
 #define MAX_TRACKED_ADDRESSES 10000
 
 typedef struct {
@@ -550,88 +550,6 @@ done:
 
 /* Bodies */
 
-/* json-glib 1.6 is lenient where RFC 8259 is not (single quotes, comments,
- * leading zeros, hexadecimal numbers) and recurses once per nesting level.
- * This pass over the tokens outside strings keeps both out: what it lets
- * through, json-glib parses as the RFC does. */
-gboolean
-pvd_json_precheck (const char *data,
-                   gsize       length)
-{
-  guint depth = 0;
-  gsize i = 0;
-
-  while (i < length)
-    {
-      char c = data[i];
-
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ':')
-        i++;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-          i++;
-        }
-      else if (c == '}' || c == ']')
-        {
-          if (depth == 0)
-            return FALSE;
-          depth--;
-          i++;
-        }
-      else if (c == '"')
-        {
-          for (i++; i < length && data[i] != '"'; i++)
-            {
-              if ((guchar) data[i] < 0x20)
-                return FALSE;
-              if (data[i] == '\\')
-                i++;
-            }
-          if (i >= length)
-            return FALSE;
-          i++;
-        }
-      else if (c == '-' || g_ascii_isdigit (c))
-        {
-          if (c == '-')
-            i++;
-          if (i >= length || !g_ascii_isdigit (data[i]))
-            return FALSE;
-          /* no leading zeros */
-          if (data[i] == '0' && i + 1 < length && g_ascii_isdigit (data[i + 1]))
-            return FALSE;
-          while (i < length && g_ascii_isdigit (data[i]))
-            i++;
-          if (i < length && data[i] == '.')
-            {
-              if (++i >= length || !g_ascii_isdigit (data[i]))
-                return FALSE;
-              while (i < length && g_ascii_isdigit (data[i]))
-                i++;
-            }
-          if (i < length && (data[i] == 'e' || data[i] == 'E'))
-            {
-              i++;
-              if (i < length && (data[i] == '+' || data[i] == '-'))
-                i++;
-              if (i >= length || !g_ascii_isdigit (data[i]))
-                return FALSE;
-              while (i < length && g_ascii_isdigit (data[i]))
-                i++;
-            }
-        }
-      else if (length - i >= 4 && (memcmp (data + i, "true", 4) == 0 || memcmp (data + i, "null", 4) == 0))
-        i += 4;
-      else if (length - i >= 5 && memcmp (data + i, "false", 5) == 0)
-        i += 5;
-      else
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 read_body (PvdRequest *req,
            JsonNode   *schema)
@@ -674,7 +592,7 @@ read_body (PvdRequest *req,
     }
 
   parser = json_parser_new_immutable ();
-  if (!pvd_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL) ||
+  if (!pv_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL) ||
       !json_parser_load_from_data (parser, data, length, &error))
     {
       pvd_send_error (req->msg, 400, "invalid_json", "The body is not valid JSON%s%s",

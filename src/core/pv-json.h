@@ -1,0 +1,19 @@
+/* pv-json.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PV_JSON_MAX_DEPTH 64
+
+gboolean pv_json_precheck (const char *data,
+                           gsize       length);
+
+G_END_DECLS
