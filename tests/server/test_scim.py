@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+# The SCIM endpoint as Entra and Okta use it, and its error paths.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import unittest
+import urllib.parse
+
+from pvtest import ServerTest
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+def q(text):
+    return urllib.parse.quote(text)
+
+
+class Scim(ServerTest):
+
+    def setUp(self):
+        super().setUp()
+        issued = self.issue(description="Entra app Users")
+        self.base, self.secret = issued["scim_base_url"], issued["secret"]
+
+    def call(self, method, resource, body=None, headers=None, secret=None, base=None):
+        path = urllib.parse.urlsplit(base or self.base).path + resource
+        h = {"User-Agent": "Azure AD SCIM client (tests)"}
+        h.update(headers or {})
+        return self.server.request(method, path, key=secret or self.secret, body=body, headers=h,
+                                   content_type="application/scim+json", validate=False)
+
+    def create_user(self, name, **extra):
+        body = {"schemas": [USER], "userName": name, "active": True,
+                "name": {"givenName": "Given", "familyName": name.split("@")[0]},
+                "emails": [{"value": name, "type": "work", "primary": True}]}
+        body.update(extra)
+        r = self.call("POST", "/Users", body)
+        self.assertEqual(r.status, 201, r.text)
+        return r.json
+
+    def assertScimError(self, r, status, scim_type=None):
+        self.assertEqual(r.status, status, r.text)
+        self.assertIn(ERROR, r.json["schemas"])
+        self.assertEqual(r.json["status"], str(status))
+        self.assertTrue(r.json["detail"])
+        if scim_type:
+            self.assertEqual(r.json.get("scimType"), scim_type)
+
+    def test_create_read_and_meta(self):
+        u = self.create_user("bjensen@example.com", externalId="e-1",
+                             **{ENTERPRISE: {"employeeNumber": "701984", "manager": {"value": "m"}}})
+        self.assertTrue(u["id"])
+        self.assertEqual(u["meta"]["resourceType"], "User")
+        self.assertEqual(u["meta"]["location"], f"{self.base}/Users/{u['id']}")
+        self.assertEqual(u["meta"]["version"], 'W/"1"')
+        self.assertIn(ENTERPRISE, u["schemas"])
+        r = self.call("GET", f"/Users/{u['id']}")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("Content-Type"), "application/scim+json")
+        self.assertEqual(r.header("ETag"), 'W/"1"')
+        self.assertEqual(r.json[ENTERPRISE]["employeeNumber"], "701984")
+        self.assertNotIn("password", self.call("GET", f"/Users/{u['id']}").text)
+        r = self.call("GET", f"/Users/{u['id']}", headers={"If-None-Match": 'W/"1"'})
+        self.assertEqual(r.status, 304)
+
+    def test_password_is_never_kept(self):
+        u = self.create_user("p@example.com", password="Secret-Passw0rd!")
+        self.assertNotIn("password", u)
+        self.assertNotIn("Secret-Passw0rd!", self.call("GET", f"/Users/{u['id']}").text)
+
+    def test_uniqueness_and_bad_bodies(self):
+        self.create_user("dup@example.com")
+        self.assertScimError(self.call("POST", "/Users", {"schemas": [USER], "userName": "DUP@example.com"}),
+                             409, "uniqueness")
+        for body in ({"schemas": [USER]}, {"schemas": [USER], "userName": ""},
+                     {"schemas": [USER], "userName": 7}, {"schemas": [USER], "userName": "a", "active": "maybe"},
+                     {"schemas": [USER], "userName": "a", "emails": "a@b"},
+                     {"schemas": [USER], "userName": "a", "name": "Bob"},
+                     {"schemas": "x", "userName": "a"}):
+            self.assertScimError(self.call("POST", "/Users", body), 400, "invalidValue")
+        for raw in (b"{", b"[]", b"{'userName': 'x'}"):
+            path = urllib.parse.urlsplit(self.base).path + "/Users"
+            r = self.server.request("POST", path, key=self.secret, raw=raw,
+                                    content_type="application/scim+json", validate=False)
+            self.assertScimError(r, 400, "invalidSyntax")
+        self.assertScimError(self.call("GET", "/Users/nope"), 404)
+        self.assertScimError(self.call("GET", "/Elephants"), 404)
+        self.assertScimError(self.call("DELETE", "/Users"), 405)
+
+    def test_filters_and_pages(self):
+        for i in range(5):
+            self.create_user(f"user{i}@example.com", title="Engineer" if i % 2 else "Manager")
+        r = self.call("GET", "/Users?filter=" + q('userName eq "USER3@example.com"'))
+        self.assertEqual(r.json["totalResults"], 1)
+        self.assertEqual(r.json["Resources"][0]["userName"], "user3@example.com")
+        r = self.call("GET", "/Users?filter=" + q('title eq "engineer" and emails[type eq "work"]'))
+        self.assertEqual(r.json["totalResults"], 2)
+        r = self.call("GET", "/Users?startIndex=2&count=2")
+        self.assertEqual((r.json["totalResults"], r.json["itemsPerPage"], r.json["startIndex"]), (5, 2, 2))
+        self.assertEqual([u["userName"] for u in r.json["Resources"]], ["user1@example.com", "user2@example.com"])
+        r = self.call("GET", "/Users?filter=" + q('userName sw "user"') + "&startIndex=5&count=10")
+        self.assertEqual((r.json["totalResults"], r.json["itemsPerPage"]), (5, 1))
+        r = self.call("GET", "/Users?count=0")
+        self.assertEqual((r.json["totalResults"], r.json["Resources"]), (5, []))
+        r = self.call("GET", "/Users?attributes=userName&count=1")
+        self.assertEqual(set(r.json["Resources"][0]), {"id", "schemas", "userName"})
+        r = self.call("GET", "/Users?excludedAttributes=emails,name&count=1")
+        self.assertNotIn("emails", r.json["Resources"][0])
+        self.assertIn("userName", r.json["Resources"][0])
+        for bad in ('userName eq', 'userName eq "x" and', 'nosuch op "x"', "(" * 40 + "title pr" + ")" * 40):
+            self.assertScimError(self.call("GET", "/Users?filter=" + q(bad)), 400, "invalidFilter")
+        self.assertScimError(self.call("GET", "/Users?count=many"), 400, "invalidValue")
+        r = self.call("POST", "/Users/.search", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                                                 "filter": 'title eq "Manager"', "count": 2})
+        self.assertEqual((r.json["totalResults"], r.json["itemsPerPage"]), (3, 2))
+
+    def test_entra_patches(self):
+        u = self.create_user("omalley@example.com")
+        ops = [{"op": "Replace", "path": "active", "value": "False"},
+               {"op": "Replace", "value": {"name.givenName": "Ryan", "displayName": "Ryan O'Malley"}},
+               {"op": "Add", "path": 'emails[type eq "home"].value', "value": "ryan@home.example"},
+               {"op": "Replace", "path": ENTERPRISE + ":manager", "value": {"value": "boss"}}]
+        r = self.call("PATCH", f"/Users/{u['id']}", {"schemas": [PATCH], "Operations": ops})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertIs(r.json["active"], False)
+        self.assertEqual(r.json["name"]["givenName"], "Ryan")
+        self.assertEqual(r.json["displayName"], "Ryan O'Malley")
+        self.assertIn({"type": "home", "value": "ryan@home.example"}, r.json["emails"])
+        self.assertEqual(r.json[ENTERPRISE]["manager"]["value"], "boss")
+        self.assertEqual(r.json["meta"]["version"], 'W/"2"')
+        # deprovisioned users stay, inactive
+        r = self.call("GET", "/Users?filter=" + q("active eq false"))
+        self.assertEqual(r.json["totalResults"], 1)
+        for bad_ops in ([], [{"op": "jump", "path": "title", "value": "x"}], [{"op": "remove"}],
+                        [{"op": "replace", "path": "emails[type eq", "value": "x"}],
+                        [{"op": "replace", "path": "id", "value": "new"}],
+                        [{"op": "replace", "path": "active", "value": "perhaps"}],
+                        [{"op": "replace", "path": "userName", "value": ""}]):
+            r = self.call("PATCH", f"/Users/{u['id']}", {"schemas": [PATCH], "Operations": bad_ops})
+            self.assertEqual(r.status, 400, (bad_ops, r.text))
+            self.assertIn(r.json.get("scimType"), ("invalidSyntax", "invalidPath", "noTarget", "mutability",
+                                                   "invalidValue"))
+        self.assertEqual(self.call("GET", f"/Users/{u['id']}").json["meta"]["version"], 'W/"2"')
+
+    def test_okta_put_and_deactivate(self):
+        u = self.create_user("okta@example.com")
+        replacement = dict(u, title="Pilot", active=False)
+        replacement.pop("meta")
+        r = self.call("PUT", f"/Users/{u['id']}", replacement)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual((r.json["title"], r.json["active"]), ("Pilot", False))
+        r = self.call("PUT", f"/Users/{u['id']}", replacement, headers={"If-Match": 'W/"1"'})
+        self.assertScimError(r, 412)
+        r = self.call("PUT", f"/Users/{u['id']}", dict(replacement, userName="other@example.com"),
+                      headers={"If-Match": 'W/"2"'})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(self.call("GET", "/Users?filter=" + q('userName eq "okta@example.com"')).json["totalResults"], 0)
+
+    def test_groups_and_members(self):
+        a, b, c = (self.create_user(f"{n}@example.com")["id"] for n in "abc")
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "Engineers",
+                                          "members": [{"value": a}, {"value": b}]})
+        self.assertEqual(r.status, 201, r.text)
+        g = r.json["id"]
+        ops = [{"op": "Add", "path": "members", "value": [{"value": c}, {"value": a}]}]
+        r = self.call("PATCH", f"/Groups/{g}", {"schemas": [PATCH], "Operations": ops})
+        self.assertEqual([m["value"] for m in r.json["members"]], [a, b, c])
+        ops = [{"op": "Remove", "path": f'members[value eq "{b}"]'}]
+        r = self.call("PATCH", f"/Groups/{g}", {"schemas": [PATCH], "Operations": ops})
+        self.assertEqual([m["value"] for m in r.json["members"]], [a, c])
+        ops = [{"op": "Remove", "path": "members", "value": [{"value": a}]}]
+        r = self.call("PATCH", f"/Groups/{g}", {"schemas": [PATCH], "Operations": ops})
+        self.assertEqual([m["value"] for m in r.json["members"]], [c])
+        r = self.call("GET", "/Groups?filter=" + q('displayName eq "engineers"'))
+        self.assertEqual(r.json["totalResults"], 1)
+        r = self.call("GET", f"/Groups?filter=" + q(f'members[value eq "{c}"]'))
+        self.assertEqual(r.json["totalResults"], 1)
+        self.assertEqual(self.call("DELETE", f"/Groups/{g}").status, 204)
+        self.assertScimError(self.call("GET", f"/Groups/{g}"), 404)
+
+    def test_discovery(self):
+        spc = self.call("GET", "/ServiceProviderConfig").json
+        self.assertTrue(spc["patch"]["supported"] and spc["filter"]["supported"] and spc["etag"]["supported"])
+        self.assertFalse(spc["bulk"]["supported"])
+        schemas = self.call("GET", "/Schemas").json
+        self.assertEqual({s["id"] for s in schemas["Resources"]}, {USER, GROUP, ENTERPRISE})
+        self.assertEqual(self.call("GET", f"/Schemas/{USER}").json["name"], "User")
+        types = self.call("GET", "/ResourceTypes").json["Resources"]
+        self.assertEqual({t["endpoint"] for t in types}, {"/Users", "/Groups"})
+        self.assertTrue(types[0]["meta"]["location"].startswith(self.base))
+
+    def test_connections_and_events(self):
+        """Persons are kept apart from users; every write is an event of its token."""
+        u = self.create_user("only-users@example.com")
+        persons = self.issue("persons")
+        r = self.call("GET", "/Users", secret=persons["secret"], base=persons["scim_base_url"])
+        self.assertEqual(r.json["totalResults"], 0)
+        self.assertScimError(self.call("GET", f"/Users/{u['id']}", secret=persons["secret"],
+                                       base=persons["scim_base_url"]), 404)
+        self.call("DELETE", f"/Users/{u['id']}")
+        events = [e for e in self.get("/api/v1/provisioning/users/events").json["events"] if e["type"] == "scim"]
+        self.assertEqual([(e["operation"].split("/")[0] + "/" + e["operation"].split("/")[1], e["status"])
+                          for e in events], [("DELETE /Users", 204), ("POST /Users", 201)])
+        self.assertTrue(all(e["user_agent"] == "Azure AD SCIM client (tests)" for e in events))
+        self.assertEqual(self.connection()["counts"]["scim_writes_24h"], 2)
+
+    def test_unauthorized(self):
+        for secret in ("pvs_garbage", self.key):
+            r = self.call("GET", "/Users", secret=secret)
+            self.assertScimError(r, 401)
+            self.assertIn("Bearer", r.header("WWW-Authenticate"))
+        r = self.server.request("PATCH", "/api/v1/provisioning/users", key=self.key, body={"enabled": False})
+        self.assertEqual(r.status, 200)
+        self.assertScimError(self.call("GET", "/Users"), 403)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
