@@ -1398,15 +1398,33 @@ pvd_scim_handle (PvdWorker         *worker,
   s.base_url = base_url;
 
   if (!enabled)
-    send_scim_error (msg, 403, NULL, "Provisioning is disabled for this connection in the tenant");
-  else
-    route (&s, resource);
+    {
+      send_scim_error (msg, 403, NULL, "Provisioning is disabled for this connection in the tenant");
+      return;
+    }
 
-  /* Reads are the identity provider's look-ups; what it changed is what an
-   * admin wants to see. */
+  /* Reads are the identity provider's look-ups: one read transaction.  A
+   * change and its event are one write transaction: what the IdP changed is
+   * what an admin wants to see, and one commit costs half of two. */
   if (g_str_equal (s.method, "GET") || g_str_equal (s.method, "HEAD") ||
       g_str_has_suffix (resource, ".search"))
-    return;
+    {
+      pvd_store_begin_read (store);
+      route (&s, resource);
+      pvd_store_end_read (store);
+      return;
+    }
+
+  /* Workers take turns to write here rather than poll SQLite's lock. */
+  g_mutex_lock (&s.server->write_lock);
+  if (!pvd_store_begin_write (store, &error))
+    {
+      g_mutex_unlock (&s.server->write_lock);
+      g_warning ("Could not start a SCIM write: %s", error->message);
+      send_scim_error (msg, 503, NULL, "The tenant is busy; try again");
+      return;
+    }
+  route (&s, resource);
 
   operation = g_strdup_printf ("%s /%.100s", s.method, resource);
   event.at = s.now;
@@ -1416,6 +1434,12 @@ pvd_scim_handle (PvdWorker         *worker,
   event.operation = operation;
   event.status = soup_server_message_get_status (msg);
   event.user_agent = token->last_user_agent;
-  if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error))
-    g_warning ("Could not record a SCIM event: %s", error->message);
+  if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error) ||
+      !pvd_store_end_write (store, &error))
+    {
+      g_warning ("Could not record a SCIM change: %s", error->message);
+      pvd_store_cancel_write (store);
+      send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
+    }
+  g_mutex_unlock (&s.server->write_lock);
 }

@@ -45,6 +45,7 @@ struct _PvdServer
   char             *url;
   GPtrArray        *workers;
 
+  GMutex            write_lock;      /* one worker writes at a time */
   GMutex            lock;            /* guards what follows, and startup */
   GCond             started;
   guint             n_started;

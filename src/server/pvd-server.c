@@ -93,6 +93,7 @@ pvd_server_finalize (GObject *object)
   g_clear_pointer (&self->auth_failures, g_hash_table_unref);
   g_clear_error (&self->start_error);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->write_lock);
   g_cond_clear (&self->started);
   g_free (self->db_path);
   g_free (self->options.listen);
@@ -112,6 +113,7 @@ static void
 pvd_server_init (PvdServer *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->write_lock);
   g_cond_init (&self->started);
   self->auth_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
@@ -778,8 +780,15 @@ dispatch (PvdWorker         *worker,
 
   if (g_str_equal (method, "GET") && route->admin_auth)
     handle_get (worker, &req, route);
-  else
+  else if (read_only)
     route->handler (&req);
+  else
+    {
+      /* Workers take turns to write here rather than poll SQLite's lock. */
+      g_mutex_lock (&self->write_lock);
+      route->handler (&req);
+      g_mutex_unlock (&self->write_lock);
+    }
 
 out:
   if (read_only)

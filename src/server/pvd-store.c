@@ -1619,6 +1619,39 @@ pvd_store_begin_read (PvdStore *self)
     run_static (self, sql, NULL);
 }
 
+/**
+ * pvd_store_begin_write:
+ *
+ * Starts a write transaction for the statements that follow, committed by
+ * pvd_store_end_write(): one commit for a request's change and its event.
+ */
+gboolean
+pvd_store_begin_write (PvdStore  *self,
+                       GError   **error)
+{
+  return pvd_store_begin (self, error);
+}
+
+gboolean
+pvd_store_end_write (PvdStore  *self,
+                     GError   **error)
+{
+  if (sqlite3_get_autocommit (self->db))
+    return TRUE;
+  if (!pvd_store_commit (self, error))
+    {
+      pvd_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+pvd_store_cancel_write (PvdStore *self)
+{
+  pvd_store_rollback (self);
+}
+
 void
 pvd_store_end_read (PvdStore *self)
 {

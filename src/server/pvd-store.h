@@ -266,6 +266,11 @@ void           pvd_store_get_version        (PvdStore        *self,
                                              gint64          *out_data_version,
                                              gint64          *out_changes);
 void           pvd_store_begin_read         (PvdStore        *self);
+gboolean       pvd_store_begin_write        (PvdStore        *self,
+                                             GError         **error);
+gboolean       pvd_store_end_write          (PvdStore        *self,
+                                             GError         **error);
+void           pvd_store_cancel_write       (PvdStore        *self);
 void           pvd_store_end_read           (PvdStore        *self);
 
 /* For the demo: writes rows as they are given. */
