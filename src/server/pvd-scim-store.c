@@ -113,6 +113,54 @@ check_uniqueness (PvdStore    *store,
   return pvd_store_set_db_error (store, error);
 }
 
+/* Runs an INSERT or UPDATE whose parameters are, in order: tenant, kind,
+ * type, id, externalId, name, name key, attributes, time. */
+static gboolean
+write_resource (PvdStore     *store,
+                const char   *sql,
+                gint64        tenant_id,
+                const char   *kind,
+                PvdScimType   type,
+                const char   *id,
+                JsonObject   *attributes,
+                gint64        now,
+                GError      **error)
+{
+  const char *name = string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName");
+  g_autoptr(PvdStmt) stmt = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  json_object_remove_member (attributes, "id");
+  json_object_remove_member (attributes, "meta");
+  key = name_key (name);
+  text = attributes_to_text (attributes);
+
+  if (!(stmt = pvd_store_prepare (store, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  pvd_bind_text (stmt, 4, id);
+  pvd_bind_text (stmt, 5, string_member (attributes, "externalId"));
+  pvd_bind_text (stmt, 6, name);
+  pvd_bind_text (stmt, 7, key);
+  pvd_bind_text (stmt, 8, text);
+  sqlite3_bind_int64 (stmt, 9, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return check_uniqueness (store, sqlite3_extended_errcode (sqlite3_db_handle (stmt)), type, name,
+                             error);
+  if (sqlite3_changes (sqlite3_db_handle (stmt)) == 0)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
+                   pvd_scim_type_name (type), id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * pvd_scim_store_create:
  * @attributes: the resource as the client sent it, already checked; `id`
@@ -132,45 +180,17 @@ pvd_scim_store_create (PvdStore     *store,
   static const char sql[] =
     "INSERT INTO scim_resources (tenant_id, kind, type, id, external_id, name, name_key,"
     " attributes, created_at, modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 1)";
-  const char *name = string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName");
-  g_autoptr(PvdStmt) stmt = NULL;
   g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *key = NULL;
-  g_autofree char *text = NULL;
   PvdScimResource *resource;
-  int rc;
 
-  g_return_val_if_fail (name != NULL, NULL);
-
-  json_object_remove_member (attributes, "id");
-  json_object_remove_member (attributes, "meta");
-  key = name_key (name);
-  text = attributes_to_text (attributes);
-
-  if (!(stmt = pvd_store_prepare (store, sql, error)))
+  if (!write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
-  pvd_bind_text (stmt, 4, id);
-  pvd_bind_text (stmt, 5, string_member (attributes, "externalId"));
-  pvd_bind_text (stmt, 6, name);
-  pvd_bind_text (stmt, 7, key);
-  pvd_bind_text (stmt, 8, text);
-  sqlite3_bind_int64 (stmt, 9, now);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      check_uniqueness (store, sqlite3_extended_errcode (sqlite3_db_handle (stmt)), type, name,
-                        error);
-      return NULL;
-    }
 
   resource = g_new0 (PvdScimResource, 1);
   resource->id = g_steal_pointer (&id);
   resource->type = type;
   resource->external_id = g_strdup (string_member (attributes, "externalId"));
-  resource->name = g_strdup (name);
+  resource->name = g_strdup (string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName"));
   resource->attributes = json_object_ref (attributes);
   resource->created_at = now;
   resource->modified_at = now;
@@ -229,45 +249,9 @@ pvd_scim_store_replace (PvdStore     *store,
     "UPDATE scim_resources SET external_id = ?5, name = ?6, name_key = ?7, attributes = ?8,"
     " modified_at = ?9, version = version + 1"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
-  const char *name = string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName");
-  g_autoptr(PvdStmt) stmt = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *text = NULL;
-  int rc;
 
-  g_return_val_if_fail (name != NULL, NULL);
-
-  json_object_remove_member (attributes, "id");
-  json_object_remove_member (attributes, "meta");
-  key = name_key (name);
-  text = attributes_to_text (attributes);
-
-  if (!(stmt = pvd_store_prepare (store, sql, error)))
+  if (!write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
-  pvd_bind_text (stmt, 4, id);
-  pvd_bind_text (stmt, 5, string_member (attributes, "externalId"));
-  pvd_bind_text (stmt, 6, name);
-  pvd_bind_text (stmt, 7, key);
-  pvd_bind_text (stmt, 8, text);
-  sqlite3_bind_int64 (stmt, 9, now);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      check_uniqueness (store, sqlite3_extended_errcode (sqlite3_db_handle (stmt)), type, name,
-                        error);
-      return NULL;
-    }
-  if (sqlite3_changes (sqlite3_db_handle (stmt)) == 0)
-    {
-      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
-                   pvd_scim_type_name (type), id);
-      return NULL;
-    }
-  g_clear_pointer (&stmt, pvd_stmt_done);
-
   return pvd_scim_store_get (store, tenant_id, kind, type, id, error);
 }
 
@@ -300,6 +284,31 @@ pvd_scim_store_delete (PvdStore     *store,
   return TRUE;
 }
 
+/* Every row of a stepped statement, as resources. */
+static GPtrArray *
+collect (PvdStore  *store,
+         PvdStmt   *stmt,
+         GError   **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PvdScimResource *resource = resource_from_row (stmt, error);
+
+      if (resource == NULL)
+        return NULL;
+      g_ptr_array_add (found, resource);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pvd_store_set_db_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+}
+
 /**
  * pvd_scim_store_lookup:
  * @column: "name" (userName or displayName, case-insensitive), "externalId"
@@ -329,11 +338,9 @@ pvd_scim_store_lookup (PvdStore     *store,
   static const char by_id[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
   g_autoptr(PvdStmt) stmt = NULL;
   g_autofree char *key = NULL;
   const char *sql;
-  int rc;
 
   if (g_str_equal (column, "name"))
     {
@@ -351,20 +358,7 @@ pvd_scim_store_lookup (PvdStore     *store,
   pvd_bind_text (stmt, 2, kind);
   pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
   pvd_bind_text (stmt, 4, value);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PvdScimResource *resource = resource_from_row (stmt, error);
-
-      if (resource == NULL)
-        return NULL;
-      g_ptr_array_add (found, resource);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      pvd_store_set_db_error (store, error);
-      return NULL;
-    }
-  return g_steal_pointer (&found);
+  return collect (store, stmt, error);
 }
 
 /**
@@ -441,9 +435,7 @@ pvd_scim_store_page (PvdStore     *store,
   static const char page_sql[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 ORDER BY rowid LIMIT ?4 OFFSET ?5";
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
   g_autoptr(PvdStmt) stmt = NULL;
-  int rc;
 
   if (!(stmt = pvd_store_prepare (store, count_sql, error)))
     return NULL;
@@ -465,20 +457,7 @@ pvd_scim_store_page (PvdStore     *store,
   pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
   sqlite3_bind_int64 (stmt, 4, limit);
   sqlite3_bind_int64 (stmt, 5, offset);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PvdScimResource *resource = resource_from_row (stmt, error);
-
-      if (resource == NULL)
-        return NULL;
-      g_ptr_array_add (page, resource);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      pvd_store_set_db_error (store, error);
-      return NULL;
-    }
-  return g_steal_pointer (&page);
+  return collect (store, stmt, error);
 }
 
 /**

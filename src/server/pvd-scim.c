@@ -700,28 +700,39 @@ create_resource (Scim        *s,
     send_resource (s, 201, r, NULL);
 }
 
+/* PUT and PATCH end alike: check the new attributes, store, answer. */
+static void
+store_replacement (Scim        *s,
+                   PvdScimType  type,
+                   const char  *id,
+                   JsonObject  *attributes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvdScimResource) r = NULL;
+
+  if (!normalize (attributes, type, &error))
+    {
+      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
+      return;
+    }
+  r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, attributes, s->now, &error);
+  if (r == NULL)
+    send_store_error (s, error);
+  else
+    send_resource (s, 200, r, NULL);
+}
+
 static void
 replace_resource (Scim        *s,
                   PvdScimType  type,
                   const char  *id)
 {
   g_autoptr(JsonObject) body = read_body (s);
-  g_autoptr(GError) error = NULL;
   g_autoptr(PvdScimResource) current = NULL;
-  g_autoptr(PvdScimResource) r = NULL;
 
   if (body == NULL || !(current = get_checked (s, type, id)) || !precondition_holds (s, current))
     return;
-  if (!normalize (body, type, &error))
-    {
-      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
-      return;
-    }
-  r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, body, s->now, &error);
-  if (r == NULL)
-    send_store_error (s, error);
-  else
-    send_resource (s, 200, r, NULL);
+  store_replacement (s, type, id, body);
 }
 
 static void
@@ -732,7 +743,6 @@ patch_resource (Scim        *s,
   g_autoptr(JsonObject) body = read_body (s);
   g_autoptr(GError) error = NULL;
   g_autoptr(PvdScimResource) current = NULL;
-  g_autoptr(PvdScimResource) r = NULL;
   g_autoptr(JsonNode) copy = NULL;
   JsonObject *attributes;
 
@@ -747,16 +757,7 @@ patch_resource (Scim        *s,
       send_scim_error (s->msg, 400, pvd_scim_patch_scim_type (error), "%s", error->message);
       return;
     }
-  if (!normalize (attributes, type, &error))
-    {
-      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
-      return;
-    }
-  r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, attributes, s->now, &error);
-  if (r == NULL)
-    send_store_error (s, error);
-  else
-    send_resource (s, 200, r, NULL);
+  store_replacement (s, type, id, attributes);
 }
 
 static void
