@@ -1,0 +1,328 @@
+/* pv-client.c: requests to a tenant's management API
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "pv-client.h"
+#include "pv-json.h"
+
+/* One SoupSession per tenant connection; every call is asynchronous and
+ * ends in a PvError a user interface can act on.  The admin API key lives
+ * in this object's memory only: it is sent in the Authorization header and
+ * never logged or put in a message. */
+
+struct _PvClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  char        *base_url;
+  char        *api_key;
+};
+
+G_DEFINE_FINAL_TYPE (PvClient, pv_client, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (pv-error-quark, pv_error)
+
+#define MAX_RESPONSE_SIZE (8 * 1024 * 1024)
+
+static void
+pv_client_finalize (GObject *object)
+{
+  PvClient *self = (PvClient *) object;
+
+  g_clear_object (&self->session);
+  g_free (self->base_url);
+  if (self->api_key != NULL)
+    {
+      memset (self->api_key, 0, strlen (self->api_key));
+      g_free (self->api_key);
+    }
+
+  G_OBJECT_CLASS (pv_client_parent_class)->finalize (object);
+}
+
+static void
+pv_client_class_init (PvClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pv_client_finalize;
+}
+
+static void
+pv_client_init (PvClient *self)
+{
+  self->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION,
+                                                 "timeout", 30,
+                                                 NULL);
+}
+
+/**
+ * pv_client_new:
+ * @base_url: the tenant server, such as `https://tenant.example.com`
+ * @api_key: (nullable): the tenant's admin API key
+ *
+ * Returns: (transfer full): a client for one tenant
+ */
+PvClient *
+pv_client_new (const char *base_url,
+               const char *api_key)
+{
+  PvClient *self;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  self = g_object_new (PV_TYPE_CLIENT, NULL);
+  self->base_url = g_strdup (base_url);
+  if (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+  self->api_key = g_strdup (api_key);
+  return self;
+}
+
+const char *
+pv_client_get_base_url (PvClient *self)
+{
+  g_return_val_if_fail (PV_IS_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+/**
+ * pv_client_set_tls_database:
+ * @database: (nullable): the certificates to trust, such as a tenant's
+ *   pinned certificate; %NULL for the system's
+ */
+void
+pv_client_set_tls_database (PvClient     *self,
+                            GTlsDatabase *database)
+{
+  g_return_if_fail (PV_IS_CLIENT (self));
+
+  if (database != NULL)
+    soup_session_set_tls_database (self->session, database);
+  else
+    soup_session_set_tls_database (self->session, g_tls_backend_get_default_database (g_tls_backend_get_default ()));
+}
+
+static void
+set_network_error (GError    **error,
+                   const char *url,
+                   GError     *cause)
+{
+  if (cause->domain == G_TLS_ERROR)
+    g_set_error (error, PV_ERROR, PV_ERROR_TLS,
+                 _("The connection to %s is not secure: %s"), url, cause->message);
+  else
+    g_set_error (error, PV_ERROR, PV_ERROR_NETWORK,
+                 _("Could not reach %s: %s"), url, cause->message);
+}
+
+static PvError
+error_for_status (guint status)
+{
+  switch (status)
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+      return PV_ERROR_UNAUTHORIZED;
+    case SOUP_STATUS_FORBIDDEN:
+      return PV_ERROR_FORBIDDEN;
+    case SOUP_STATUS_NOT_FOUND:
+      return PV_ERROR_NOT_FOUND;
+    case SOUP_STATUS_CONFLICT:
+      return PV_ERROR_CONFLICT;
+    case 429:   /* Too Many Requests; libsoup 3.2 has no name for it */
+      return PV_ERROR_RATE_LIMITED;
+    default:
+      return status >= 500 ? PV_ERROR_SERVER : PV_ERROR_INVALID_REQUEST;
+    }
+}
+
+static const char *
+message_for_status (guint status)
+{
+  switch (error_for_status (status))
+    {
+    case PV_ERROR_UNAUTHORIZED:
+      return _("The tenant did not accept the admin API key");
+    case PV_ERROR_FORBIDDEN:
+      return _("The admin API key may not do this");
+    case PV_ERROR_NOT_FOUND:
+      return _("The tenant has no such item");
+    case PV_ERROR_CONFLICT:
+      return _("The tenant refused this as things stand");
+    case PV_ERROR_RATE_LIMITED:
+      return _("Too many failed sign-ins; wait a minute and try again");
+    case PV_ERROR_SERVER:
+      return _("The tenant server failed; nothing was changed");
+    default:
+      return _("The tenant refused the request");
+    }
+}
+
+/* The message a Provisio server sends with an error, if it looks like one. */
+static const char *
+server_message (JsonNode *root)
+{
+  JsonNode *message;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  message = json_object_get_member (json_node_get_object (root), "message");
+  if (message == NULL || !JSON_NODE_HOLDS_VALUE (message) ||
+      json_node_get_value_type (message) != G_TYPE_STRING ||
+      strlen (json_node_get_string (message)) > 500)
+    return NULL;
+  return json_node_get_string (message);
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *url = g_uri_to_string_partial (soup_message_get_uri (msg), G_URI_HIDE_QUERY);
+  const char *content_type;
+  const char *data;
+  JsonNode *root = NULL;
+  gsize length;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        {
+          GError *e = NULL;
+
+          set_network_error (&e, url, error);
+          g_task_return_error (task, e);
+        }
+      return;
+    }
+
+  status = soup_message_get_status (msg);
+  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  data = g_bytes_get_data (bytes, &length);
+
+  if (g_strcmp0 (content_type, "application/json") == 0 && length <= MAX_RESPONSE_SIZE &&
+      pv_json_precheck (data, length) && g_utf8_validate_len (data, length, NULL))
+    {
+      parser = json_parser_new_immutable ();
+      if (json_parser_load_from_data (parser, data, length, NULL))
+        root = json_parser_get_root (parser);
+    }
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_task_return_new_error (task, PV_ERROR, PV_ERROR_INVALID_RESPONSE,
+                                   _("%s does not answer like a Provisio tenant (%s)"), url,
+                                   root != NULL ? _("not a JSON object") :
+                                   content_type != NULL && g_strcmp0 (content_type, "application/json") != 0
+                                   ? content_type : _("not valid JSON"));
+          return;
+        }
+      g_task_return_pointer (task, json_object_ref (json_node_get_object (root)),
+                             (GDestroyNotify) json_object_unref);
+      return;
+    }
+
+  /* The server's own words where it gave some; ours otherwise. */
+  {
+    const char *said = server_message (root);
+
+    g_task_return_new_error (task, PV_ERROR, error_for_status (status), "%s",
+                             said != NULL ? said : message_for_status (status));
+  }
+}
+
+/**
+ * pv_client_request_async:
+ * @method: an HTTP method
+ * @path: a path below the base URL, such as `/api/v1/tenant`
+ * @body: (nullable): a JSON body
+ *
+ * Sends one management API request; the answer is a JSON object or a
+ * #PvError.
+ */
+void
+pv_client_request_async (PvClient            *self,
+                         const char          *method,
+                         const char          *path,
+                         JsonNode            *body,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (PV_IS_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_client_request_async);
+
+  url = g_strconcat (self->base_url, path, NULL);
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_INVALID_REQUEST,
+                               _("“%s” is not a server address"), self->base_url);
+      return;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  if (self->api_key != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", self->api_key, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    authorization);
+    }
+  if (body != NULL)
+    {
+      char *text = json_to_string (body, FALSE);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    sent_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_client_request_finish:
+ *
+ * Returns: (transfer full): the answer, a JSON object
+ */
+JsonObject *
+pv_client_request_finish (PvClient      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (PV_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_client_request_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

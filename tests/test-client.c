@@ -1,0 +1,346 @@
+/* test-client.c: libprovisio's management API client against a real
+ * provisiod, and against servers that answer wrongly
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "pv-client.h"
+
+typedef struct {
+  char        *dir;
+  char        *db;
+  GSubprocess *provisiod;
+  char        *url;
+  char        *key;
+} Fixture;
+
+static const char *
+provisiod_path (void)
+{
+  const char *path = g_getenv ("PROVISIOD");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs `provisiod --db DB ARGS…` and returns its last line of output. */
+static char *
+admin (Fixture     *f,
+       const char **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status;
+
+  g_ptr_array_add (argv, (char *) provisiod_path ());
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, f->db);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *create[] = { "tenant", "create", "acme", "--name", "Acme", "--owner", "ann@acme.example", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  f->dir = g_dir_make_tmp ("pv-client-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db = g_build_filename (f->dir, "t.db", NULL);
+  f->key = admin (f, create);
+  g_assert_true (g_str_has_prefix (f->key, "pva_"));
+
+  f->provisiod = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod_path (),
+                                   "--db", f->db, "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->provisiod));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
+  f->url = g_strdup (line + strlen ("provisiod: listening on "));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_subprocess_force_exit (f->provisiod);
+  g_subprocess_wait (f->provisiod, NULL, NULL);
+  g_clear_object (&f->provisiod);
+  for (const char *const *s = (const char *[]) { "", "-wal", "-shm", NULL }; *s; s++)
+    {
+      g_autofree char *file = g_strconcat (f->db, *s, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->url);
+  g_free (f->key);
+}
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* One request, waited for in this test's own loop. */
+static JsonObject *
+request (PvClient    *client,
+         const char  *method,
+         const char  *path,
+         const char  *body,
+         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = body ? json_from_string (body, NULL) : NULL;
+
+  pv_client_request_async (client, method, path, node, NULL, done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return pv_client_request_finish (client, result, error);
+}
+
+static void
+test_ok (Fixture       *f,
+         gconstpointer  data)
+{
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) tenant = request (client, "GET", "/api/v1/tenant", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (tenant, "id"), ==, "acme");
+}
+
+static void
+assert_pv_error (GError     *error,
+                 PvError     code,
+                 const char *key,
+                 const char *mentions)
+{
+  g_assert_error (error, PV_ERROR, (gint) code);
+  g_assert_null (strstr (error->message, key));   /* never the secret */
+  if (mentions != NULL && strstr (error->message, mentions) == NULL)
+    g_error ("“%s” does not mention “%s”", error->message, mentions);
+}
+
+static void
+test_tenant_errors (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(PvClient) wrong = pv_client_new (f->url, "pva_not-a-key");
+  const char *issue[] = { "key", "issue", "acme", NULL };
+  g_autofree char *second_key = admin (f, issue);
+  g_autoptr(PvClient) second = pv_client_new (f->url, second_key);
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  o = request (wrong, "GET", "/api/v1/tenant", NULL, &error);
+  g_assert_null (o);
+  assert_pv_error (error, PV_ERROR_UNAUTHORIZED, "pva_not-a-key", NULL);
+  g_clear_error (&error);
+
+  for (int i = 0; i < 2; i++)
+    json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  assert_pv_error (error, PV_ERROR_CONFLICT, f->key, "2 active tokens");
+  g_clear_error (&error);
+
+  g_assert_null (request (client, "DELETE", "/api/v1/provisioning/users/tokens/tok_000000000000", NULL, &error));
+  assert_pv_error (error, PV_ERROR_NOT_FOUND, f->key, NULL);
+  g_clear_error (&error);
+
+  g_assert_null (request (client, "PATCH", "/api/v1/provisioning/users", "{\"token_lifetime_days\": 1}", &error));
+  assert_pv_error (error, PV_ERROR_INVALID_REQUEST, f->key, "token_lifetime_days");
+  g_clear_error (&error);
+
+  /* The key revoked on the server: refused at once. */
+  {
+    g_autoptr(JsonObject) me = request (client, "GET", "/api/v1/tenant", NULL, &error);
+    const char *id = json_object_get_string_member (json_object_get_object_member (me, "api_key"), "id");
+    const char *revoke[] = { "key", "revoke", "acme", id, NULL };
+    g_autofree char *out = admin (f, revoke);
+
+    g_assert_null (request (client, "GET", "/api/v1/tenant", NULL, &error));
+    assert_pv_error (error, PV_ERROR_UNAUTHORIZED, f->key, "revoked");
+    g_clear_error (&error);
+    o = request (second, "GET", "/api/v1/tenant", NULL, &error);
+    g_assert_no_error (error);
+    json_object_unref (o);
+  }
+}
+
+static void
+test_nothing_listening (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_force_exit (f->provisiod);
+  g_subprocess_wait (f->provisiod, NULL, NULL);
+  client = pv_client_new (f->url, f->key);
+  g_assert_null (request (client, "GET", "/api/v1/tenant", NULL, &error));
+  assert_pv_error (error, PV_ERROR_NETWORK, f->key, "127.0.0.1");
+}
+
+/* Servers that are not Provisio tenants */
+
+static void
+odd_cb (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
+{
+  if (g_str_equal (path, "/html"))
+    soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html>Welcome</html>", 20);
+  else if (g_str_equal (path, "/truncated"))
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"id\": \"ac", 10);
+  else if (g_str_equal (path, "/array"))
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "[1, 2]", 6);
+  else if (g_str_equal (path, "/lenient"))
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{'id': 1}", 9);
+  else
+    {
+      soup_server_message_set_status (msg, 502, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<h1>Bad gateway</h1>", 20);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+static char *
+start_server (SoupServer *server,
+              gboolean    https)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  soup_server_add_handler (server, NULL, odd_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | (https ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  if (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  return url;
+}
+
+static void
+test_not_a_tenant (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autofree char *url = start_server (server, FALSE);
+  g_autoptr(PvClient) client = pv_client_new (url, "pva_secret");
+  struct { const char *path; PvError code; } cases[] = {
+    { "/html", PV_ERROR_INVALID_RESPONSE },
+    { "/truncated", PV_ERROR_INVALID_RESPONSE },
+    { "/array", PV_ERROR_INVALID_RESPONSE },
+    { "/lenient", PV_ERROR_INVALID_RESPONSE },
+    { "/gateway", PV_ERROR_SERVER },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (request (client, "GET", cases[i].path, NULL, &error));
+      assert_pv_error (error, cases[i].code, "pva_secret", NULL);
+    }
+}
+
+static void
+test_tls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pv-tls-XXXXXX", &error);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                         "-keyout", key, "-out", cert, NULL };
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GTlsDatabase) pinned = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autofree char *url = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", certificate, NULL);
+  url = start_server (server, TRUE);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+
+  /* A self-signed certificate is not trusted by the system... */
+  client = pv_client_new (url, "pva_secret");
+  g_assert_null (request (client, "GET", "/html", NULL, &error));
+  assert_pv_error (error, PV_ERROR_TLS, "pva_secret", NULL);
+  g_clear_error (&error);
+
+  /* ...but is once pinned. */
+  pinned = g_tls_file_database_new (cert, &error);
+  g_assert_no_error (error);
+  pv_client_set_tls_database (client, pinned);
+  g_assert_null (request (client, "GET", "/html", NULL, &error));
+  assert_pv_error (error, PV_ERROR_INVALID_RESPONSE, "pva_secret", NULL);
+
+  g_unlink (cert);
+  g_unlink (key);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/client/ok", Fixture, NULL, fixture_set_up, test_ok, fixture_tear_down);
+  g_test_add ("/client/tenant-errors", Fixture, NULL, fixture_set_up, test_tenant_errors, fixture_tear_down);
+  g_test_add ("/client/nothing-listening", Fixture, NULL, fixture_set_up, test_nothing_listening,
+              fixture_tear_down);
+  g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
+  g_test_add_func ("/client/tls", test_tls);
+
+  return g_test_run ();
+}
