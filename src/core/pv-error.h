@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * @PV_ERROR_NETWORK: nothing answered: no route, connection refused, timeout
  * @PV_ERROR_TLS: the server's certificate is not trusted or TLS failed
  * @PV_ERROR_INVALID_RESPONSE: something answered, but not a Provisio tenant
+ * @PV_ERROR_KEYRING: the system keyring is missing or refused
+ * @PV_ERROR_KEYRING_LOCKED: the keyring is locked
+ * @PV_ERROR_KEYRING_NOT_FOUND: the keyring holds no such secret
  *
  * What went wrong talking to a tenant, in terms a user interface can act on.
  * Messages are translated and never contain a secret.
@@ -40,6 +43,9 @@ typedef enum {
   PV_ERROR_NETWORK,
   PV_ERROR_TLS,
   PV_ERROR_INVALID_RESPONSE,
+  PV_ERROR_KEYRING,
+  PV_ERROR_KEYRING_LOCKED,
+  PV_ERROR_KEYRING_NOT_FOUND,
 } PvError;
 
 GQuark pv_error_quark (void);

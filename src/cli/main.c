@@ -1,0 +1,596 @@
+/* main.c: provisioctl, the command line for scripts, monitoring and admins
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisioctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "pv-client.h"
+#include "pv-credentials.h"
+#include "pv-profiles.h"
+#include "pv-token.h"
+
+/* Exit codes of `check`, as monitoring plugins use them. */
+enum {
+  CHECK_OK = 0,
+  CHECK_WARNING = 1,
+  CHECK_CRITICAL = 2,
+  CHECK_UNKNOWN = 3,
+};
+
+static gboolean opt_json;
+static gboolean opt_version;
+
+static const GOptionEntry entries[] = {
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("status: print JSON for scripts"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+/* Waiting for one asynchronous result in this command's own main loop. */
+static void
+got_result_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static GPtrArray *
+load_profiles (GFile   *file,
+               GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_profiles_load_async (file, NULL, got_result_cb, &result);
+  return pv_profiles_load_finish (wait_for (&result), error);
+}
+
+static gboolean
+save_profiles (GFile      *file,
+               GPtrArray  *profiles,
+               GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_profiles_save_async (file, profiles, NULL, got_result_cb, &result);
+  return pv_profiles_save_finish (wait_for (&result), error);
+}
+
+/* The key from the terminal, not echoed, or from standard input; never
+ * from the command line, where other users' `ps` would see it. */
+static char *
+read_key (void)
+{
+  g_autofree char *line = NULL;
+  struct termios saved, quiet;
+  gboolean tty = isatty (STDIN_FILENO);
+  char buffer[256];
+
+  if (tty)
+    {
+      g_printerr (_("Admin API key: "));
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+    }
+  if (fgets (buffer, sizeof buffer, stdin) != NULL)
+    line = g_strstrip (g_strdup (buffer));
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+      g_printerr ("\n");
+    }
+  memset (buffer, 0, sizeof buffer);
+  return g_steal_pointer (&line);
+}
+
+static JsonObject *
+call (PvClient    *client,
+      const char  *method,
+      const char  *path,
+      GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_client_request_async (client, method, path, NULL, NULL, got_result_cb, &result);
+  return pv_client_request_finish (client, wait_for (&result), error);
+}
+
+static PvProfile *
+find_profile (GPtrArray  *profiles,
+              const char *id,
+              guint      *index)
+{
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      PvProfile *p = g_ptr_array_index (profiles, i);
+
+      if (g_str_equal (p->id, id))
+        {
+          if (index)
+            *index = i;
+          return p;
+        }
+    }
+  return NULL;
+}
+
+static int
+tenant_add (GFile      *file,
+            const char *id,
+            const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(JsonObject) tenant = NULL;
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *label = NULL;
+  PvTokenKind kind;
+  guint index;
+
+  if (!pv_profile_id_is_valid (id))
+    {
+      g_printerr (_("“%s” is not a usable name: use up to 40 letters, digits, dashes and underscores\n"), id);
+      return 2;
+    }
+  key = read_key ();
+  if (!pv_token_is_well_formed (key, &kind) || kind != PV_TOKEN_ADMIN)
+    {
+      g_printerr (_("That is not a Provisio admin API key (they start with pva_ and are 53 characters long)\n"));
+      return 2;
+    }
+
+  /* Checked live before anything is kept. */
+  client = pv_client_new (url, key);
+  tenant = call (client, "GET", "/api/v1/tenant", &error);
+  if (tenant == NULL)
+    goto fail;
+
+  label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), id, url);
+  pv_credentials_store_async (id, PV_CREDENTIAL_ADMIN_KEY, label, key, NULL, got_result_cb, &stored);
+  if (!pv_credentials_store_finish (wait_for (&stored), &error))
+    goto fail;
+
+  if (!(profiles = load_profiles (file, &error)))
+    goto fail;
+  if (find_profile (profiles, id, &index))
+    g_ptr_array_remove_index (profiles, index);
+  {
+    PvProfile *profile = g_new0 (PvProfile, 1);
+
+    profile->id = g_strdup (id);
+    profile->base_url = g_strdup (pv_client_get_base_url (client));
+    g_ptr_array_add (profiles, profile);
+  }
+  if (!save_profiles (file, profiles, &error))
+    goto fail;
+
+  g_print (_("Added %s: tenant “%s” (%s), key of %s, %" G_GINT64_FORMAT " days left\n"), id,
+           json_object_get_string_member (tenant, "name"), json_object_get_string_member (tenant, "id"),
+           json_object_get_string_member (json_object_get_object_member (tenant, "api_key"), "owner"),
+           json_object_get_int_member (json_object_get_object_member (tenant, "api_key"), "days_left"));
+  return 0;
+
+fail:
+  g_printerr ("provisioctl: %s\n", error->message);
+  return 1;
+}
+
+static int
+tenant_list (GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) profiles = load_profiles (file, &error);
+
+  if (profiles == NULL)
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      PvProfile *p = g_ptr_array_index (profiles, i);
+      g_print ("%-20s %s\n", p->id, p->base_url);
+    }
+  return 0;
+}
+
+static int
+tenant_remove (GFile      *file,
+               const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) profiles = load_profiles (file, &error);
+  g_autoptr(GAsyncResult) cleared = NULL;
+  guint index;
+
+  if (profiles == NULL)
+    goto fail;
+  if (!find_profile (profiles, id, &index))
+    {
+      g_printerr (_("provisioctl: no tenant “%s”\n"), id);
+      return 1;
+    }
+  g_ptr_array_remove_index (profiles, index);
+  if (!save_profiles (file, profiles, &error))
+    goto fail;
+  pv_credentials_clear_async (id, PV_CREDENTIAL_ADMIN_KEY, NULL, got_result_cb, &cleared);
+  if (!pv_credentials_clear_finish (wait_for (&cleared), &error))
+    goto fail;
+  g_print (_("Removed %s and its key from the keyring\n"), id);
+  return 0;
+
+fail:
+  g_printerr ("provisioctl: %s\n", error->message);
+  return 1;
+}
+
+/* status and check: every tenant at once */
+
+typedef struct {
+  PvProfile  *profile;
+  PvClient   *client;
+  JsonObject *provisioning;
+  JsonObject *reminders;
+  GError     *error;
+  guint       pending;
+} TenantState;
+
+typedef struct {
+  GPtrArray *tenants;   /* TenantState */
+  guint      pending;
+} Survey;
+
+static void
+tenant_state_free (TenantState *t)
+{
+  g_clear_object (&t->client);
+  g_clear_pointer (&t->provisioning, json_object_unref);
+  g_clear_pointer (&t->reminders, json_object_unref);
+  g_clear_error (&t->error);
+  g_free (t);
+}
+
+typedef struct {
+  Survey      *survey;
+  TenantState *tenant;
+  JsonObject **slot;
+} Pending;
+
+static void
+answered_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Pending *p = user_data;
+  GError *error = NULL;
+
+  *p->slot = pv_client_request_finish (PV_CLIENT (source), result, &error);
+  if (error != NULL && p->tenant->error == NULL)
+    p->tenant->error = error;
+  else
+    g_clear_error (&error);
+  p->survey->pending--;
+  g_free (p);
+}
+
+static void
+ask (Survey      *survey,
+     TenantState *t,
+     const char  *path,
+     JsonObject **slot)
+{
+  Pending *p = g_new0 (Pending, 1);
+
+  p->survey = survey;
+  p->tenant = t;
+  p->slot = slot;
+  survey->pending++;
+  pv_client_request_async (t->client, "GET", path, NULL, NULL, answered_cb, p);
+}
+
+static void
+key_found_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Pending *p = user_data;
+  TenantState *t = p->tenant;
+  Survey *survey = p->survey;
+  g_autoptr(GError) error = NULL;
+  char *key = pv_credentials_lookup_finish (result, &error);
+
+  g_free (p);
+  survey->pending--;
+  if (key == NULL)
+    {
+      t->error = g_steal_pointer (&error);
+      return;
+    }
+  t->client = pv_client_new (t->profile->base_url, key);
+  secret_password_free (key);
+  ask (survey, t, "/api/v1/provisioning", &t->provisioning);
+  ask (survey, t, "/api/v1/reminders", &t->reminders);
+}
+
+static gboolean
+survey_all (GFile   *file,
+            Survey  *survey,
+            GError **error)
+{
+  g_autoptr(GPtrArray) profiles = load_profiles (file, error);
+
+  if (profiles == NULL)
+    return FALSE;
+  survey->tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) tenant_state_free);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      TenantState *t = g_new0 (TenantState, 1);
+      Pending *p = g_new0 (Pending, 1);
+
+      t->profile = g_ptr_array_index (profiles, i);
+      g_ptr_array_add (survey->tenants, t);
+      p->survey = survey;
+      p->tenant = t;
+      survey->pending++;
+      pv_credentials_lookup_async (t->profile->id, PV_CREDENTIAL_ADMIN_KEY, NULL, key_found_cb, p);
+    }
+  while (survey->pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* The profiles stay with the survey. */
+  g_ptr_array_set_free_func (profiles, NULL);
+  return TRUE;
+}
+
+static int
+status (GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  Survey survey = { 0 };
+  int status = 0;
+
+  if (!survey_all (file, &survey, &error))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 1;
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "tenants");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < survey.tenants->len; i++)
+        {
+          TenantState *t = g_ptr_array_index (survey.tenants, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, t->profile->id);
+          json_builder_set_member_name (b, "url");
+          json_builder_add_string_value (b, t->profile->base_url);
+          json_builder_set_member_name (b, "error");
+          if (t->error)
+            json_builder_add_string_value (b, t->error->message);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "connections");
+          if (t->provisioning)
+            json_builder_add_value (b, json_node_ref (json_object_get_member (t->provisioning, "connections")));
+          else
+            {
+              json_builder_begin_array (b);
+              json_builder_end_array (b);
+            }
+          json_builder_end_object (b);
+          status = t->error ? 1 : status;
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      /* Translators: column headings of provisioctl status */
+      g_print ("%-14s %-8s %-12s %-20s %6s  %s\n", _("TENANT"), _("KIND"), _("TOKEN"), _("EXPIRES"),
+               _("DAYS"), _("STATE"));
+      for (guint i = 0; i < survey.tenants->len; i++)
+        {
+          TenantState *t = g_ptr_array_index (survey.tenants, i);
+          JsonArray *connections;
+
+          if (t->error != NULL)
+            {
+              g_print ("%-14s %s\n", t->profile->id, t->error->message);
+              status = 1;
+              continue;
+            }
+          connections = json_object_get_array_member (t->provisioning, "connections");
+          for (guint c = 0; c < json_array_get_length (connections); c++)
+            {
+              JsonObject *conn = json_array_get_object_element (connections, c);
+              JsonArray *tokens = json_object_get_array_member (conn, "tokens");
+
+              if (json_array_get_length (tokens) == 0)
+                g_print ("%-14s %-8s %s\n", t->profile->id, json_object_get_string_member (conn, "kind"),
+                         _("(no token)"));
+              for (guint k = 0; k < json_array_get_length (tokens); k++)
+                {
+                  JsonObject *tok = json_array_get_object_element (tokens, k);
+
+                  g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s\n", t->profile->id,
+                           json_object_get_string_member (conn, "kind"),
+                           json_object_get_string_member (tok, "prefix"),
+                           json_object_get_string_member (tok, "expires_at"),
+                           json_object_get_int_member (tok, "days_left"),
+                           json_object_get_string_member (tok, "state"));
+                }
+            }
+        }
+    }
+  g_ptr_array_unref (survey.tenants);
+  return status;
+}
+
+static int
+check (GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) details = g_string_new (NULL);
+  Survey survey = { 0 };
+  int worst = CHECK_OK;
+  guint n_items = 0, n_unknown = 0;
+  const char *words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+  if (!survey_all (file, &survey, &error))
+    {
+      g_print ("PROVISIO UNKNOWN - %s\n", error->message);
+      return CHECK_UNKNOWN;
+    }
+  if (survey.tenants->len == 0)
+    {
+      g_print ("PROVISIO UNKNOWN - %s\n", _("no tenants; add one with provisioctl tenant add"));
+      g_ptr_array_unref (survey.tenants);
+      return CHECK_UNKNOWN;
+    }
+
+  for (guint i = 0; i < survey.tenants->len; i++)
+    {
+      TenantState *t = g_ptr_array_index (survey.tenants, i);
+      JsonArray *items;
+
+      if (t->error != NULL)
+        {
+          n_unknown++;
+          g_string_append_printf (details, "%s%s: %s", details->len ? "; " : "", t->profile->id,
+                                  t->error->message);
+          continue;
+        }
+      items = json_object_get_array_member (t->reminders, "items");
+      for (guint k = 0; k < json_array_get_length (items); k++)
+        {
+          JsonObject *item = json_array_get_object_element (items, k);
+          const char *state = json_object_get_string_member (item, "state");
+          const char *connection = json_object_get_null_member (item, "connection") ? NULL
+                                   : json_object_get_string_member (item, "connection");
+          int level = g_str_equal (state, "ok") ? CHECK_OK :
+                      g_str_equal (state, "due-soon") ? CHECK_WARNING : CHECK_CRITICAL;
+          gint64 days = json_object_get_int_member (item, "days_left");
+
+          n_items++;
+          worst = MAX (worst, level);
+          if (level == CHECK_OK)
+            continue;
+          if (details->len > 0)
+            g_string_append (details, "; ");
+          if (days <= 0)
+            /* Translators: tenant/connection, such as contoso/persons */
+            g_string_append_printf (details, _("%s/%s expired"), t->profile->id,
+                                    connection ? connection : "sso-certificate");
+          else
+            g_string_append_printf (details,
+                                    /* Translators: tenant/connection and days left */
+                                    g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s/%s expires in %" G_GINT64_FORMAT " day",
+                                                 "%s/%s expires in %" G_GINT64_FORMAT " days", days),
+                                    t->profile->id, connection ? connection : "sso-certificate", days);
+        }
+    }
+
+  /* Expired or urgent beats unknown; unknown beats a warning. */
+  if (n_unknown > 0 && worst < CHECK_CRITICAL)
+    worst = CHECK_UNKNOWN;
+  g_print ("PROVISIO %s - %u tenant(s), %u token(s) and certificate(s)%s%s\n", words[worst],
+           survey.tenants->len, n_items, details->len ? ": " : "", details->str);
+  g_ptr_array_unref (survey.tenants);
+  return worst;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_auto(GStrv) args = NULL;
+  const char *path;
+  guint n;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("COMMAND — tenant add NAME URL | tenant list | tenant remove NAME | status | check"));
+  g_option_context_set_summary (context,
+    _("Watches the provisioning tokens of Provisio tenants.\n\n"
+      "  tenant add NAME URL   add a tenant; the admin API key is read from the\n"
+      "                        terminal or standard input and kept in the keyring\n"
+      "  tenant list           the tenants added\n"
+      "  tenant remove NAME    forget a tenant and its key\n"
+      "  status [--json]       every token of every tenant, with days left\n"
+      "  check                 for monitoring: exit 0 ok, 1 due soon, 2 urgent or\n"
+      "                        expired, 3 unknown, with a one-line summary"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 2;
+    }
+  if (opt_version)
+    {
+      g_print ("provisioctl %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  path = g_getenv ("PROVISIO_TENANTS_FILE");
+  file = path ? g_file_new_for_path (path) : pv_profiles_default_file ();
+  n = g_strv_length (args);
+
+  if (n == 5 && g_str_equal (args[1], "tenant") && g_str_equal (args[2], "add"))
+    return tenant_add (file, args[3], args[4]);
+  if (n == 3 && g_str_equal (args[1], "tenant") && g_str_equal (args[2], "list"))
+    return tenant_list (file);
+  if (n == 4 && g_str_equal (args[1], "tenant") && g_str_equal (args[2], "remove"))
+    return tenant_remove (file, args[3]);
+  if (n == 2 && g_str_equal (args[1], "status"))
+    return status (file);
+  if (n == 2 && g_str_equal (args[1], "check"))
+    return check (file);
+
+  g_printerr (_("provisioctl: unknown command; see provisioctl --help\n"));
+  return 2;
+}

@@ -1,0 +1,49 @@
+/* pv-credentials.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * PvCredentialKind:
+ * @PV_CREDENTIAL_ADMIN_KEY: a tenant's admin API key
+ *
+ * What a secret in the keyring is for; more kinds (Graph refresh tokens)
+ * come with the features that need them.
+ */
+typedef enum {
+  PV_CREDENTIAL_ADMIN_KEY,
+} PvCredentialKind;
+
+void      pv_credentials_store_async   (const char          *tenant,
+                                        PvCredentialKind     kind,
+                                        const char          *label,
+                                        const char          *secret,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  pv_credentials_store_finish  (GAsyncResult        *result,
+                                        GError             **error);
+void      pv_credentials_lookup_async  (const char          *tenant,
+                                        PvCredentialKind     kind,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+char     *pv_credentials_lookup_finish (GAsyncResult        *result,
+                                        GError             **error);
+void      pv_credentials_clear_async   (const char          *tenant,
+                                        PvCredentialKind     kind,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  pv_credentials_clear_finish  (GAsyncResult        *result,
+                                        GError             **error);
+
+G_END_DECLS

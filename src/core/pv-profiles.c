@@ -1,0 +1,194 @@
+/* pv-profiles.c: the tenants Provisio watches, in a key file without secrets
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "pv-profiles.h"
+
+/* $XDG_CONFIG_HOME/provisio/tenants.ini:
+ *
+ *   [tenant contoso]
+ *   url=https://contoso.example.com
+ */
+
+void
+pv_profile_free (PvProfile *profile)
+{
+  if (profile == NULL)
+    return;
+  g_free (profile->id);
+  g_free (profile->base_url);
+  g_free (profile);
+}
+
+/**
+ * pv_profile_id_is_valid:
+ *
+ * Returns: whether @id is 1 to 40 letters, digits, dashes and underscores
+ */
+gboolean
+pv_profile_id_is_valid (const char *id)
+{
+  gsize length = id ? strlen (id) : 0;
+
+  if (length == 0 || length > 40)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (id[i]) && id[i] != '-' && id[i] != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * pv_profiles_default_file:
+ *
+ * Returns: (transfer full): the user's tenants.ini
+ */
+GFile *
+pv_profiles_default_file (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "provisio", "tenants.ini", NULL);
+
+  return g_file_new_for_path (path);
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_profile_free);
+  g_auto(GStrv) groups = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      /* No file yet: no tenants yet. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify) g_ptr_array_unref);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!g_key_file_load_from_data (keyfile, contents, length, G_KEY_FILE_NONE, &error))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The tenant list %s is damaged: %s"),
+                               g_file_peek_path (G_FILE (source)), error->message);
+      return;
+    }
+
+  groups = g_key_file_get_groups (keyfile, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *url = g_key_file_get_string (keyfile, groups[i], "url", NULL);
+      PvProfile *profile;
+
+      if (!g_str_has_prefix (groups[i], "tenant ") || url == NULL ||
+          !pv_profile_id_is_valid (groups[i] + 7))
+        continue;
+      profile = g_new0 (PvProfile, 1);
+      profile->id = g_strdup (groups[i] + 7);
+      profile->base_url = g_steal_pointer (&url);
+      g_ptr_array_add (profiles, profile);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+pv_profiles_load_async (GFile               *file,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task = g_task_new (file, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pv_profiles_load_async);
+  g_file_load_contents_async (file, cancellable, loaded_cb, task);
+}
+
+/**
+ * pv_profiles_load_finish:
+ *
+ * Returns: (transfer full) (element-type PvProfile): the profiles, in file order
+ */
+GPtrArray *
+pv_profiles_load_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_profiles_load_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* In a worker thread: the directory may need creating, then the file is
+ * replaced atomically, readable by its owner only. */
+static void
+save_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GFile *file = source;
+  GBytes *bytes = task_data;
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_make_directory_with_parents (parent, cancellable, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_error (&error);
+  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL,
+                                FALSE, G_FILE_CREATE_PRIVATE, NULL, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+pv_profiles_save_async (GFile               *file,
+                        GPtrArray           *profiles,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (file, cancellable, callback, user_data);
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  gsize length;
+  char *data;
+
+  g_task_set_source_tag (task, pv_profiles_save_async);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      PvProfile *profile = g_ptr_array_index (profiles, i);
+      g_autofree char *group = g_strconcat ("tenant ", profile->id, NULL);
+
+      g_key_file_set_string (keyfile, group, "url", profile->base_url);
+    }
+  data = g_key_file_to_data (keyfile, &length, NULL);
+  g_task_set_task_data (task, g_bytes_new_take (data, length), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+pv_profiles_save_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_profiles_save_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,46 @@
+/* pv-profiles.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * PvProfile:
+ * @id: a short name the admin chose, such as "contoso"
+ * @base_url: the tenant server's address
+ *
+ * A tenant Provisio watches.  No secret: the admin API key is in the
+ * keyring, under @id.
+ */
+typedef struct {
+  char *id;
+  char *base_url;
+} PvProfile;
+
+void       pv_profile_free             (PvProfile           *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvProfile, pv_profile_free)
+
+gboolean   pv_profile_id_is_valid      (const char          *id);
+GFile     *pv_profiles_default_file    (void);
+void       pv_profiles_load_async      (GFile               *file,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GPtrArray *pv_profiles_load_finish     (GAsyncResult        *result,
+                                        GError             **error);
+void       pv_profiles_save_async      (GFile               *file,
+                                        GPtrArray           *profiles,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean   pv_profiles_save_finish     (GAsyncResult        *result,
+                                        GError             **error);
+
+G_END_DECLS
