@@ -33,9 +33,18 @@ enum {
 
 static gboolean opt_json;
 static gboolean opt_version;
+static gboolean opt_force;
+static char *opt_retire;
+static char *opt_description;
 
 static const GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("status: print JSON for scripts"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("status, events: print JSON for scripts"), NULL },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
+    N_("revoke: even the token the identity provider still uses"), NULL },
+  { "retire", 0, 0, G_OPTION_ARG_STRING, &opt_retire,
+    N_("renew: what becomes of the old token: on-first-use (default), now or never"), N_("WHEN") },
+  { "description", 0, 0, G_OPTION_ARG_STRING, &opt_description,
+    N_("renew: a note kept with the new token"), N_("TEXT") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
   { NULL }
 };
@@ -248,6 +257,174 @@ tenant_remove (GFile      *file,
 fail:
   g_printerr ("provisioctl: %s\n", error->message);
   return 1;
+}
+
+/* A client for one tenant, its key from the keyring. */
+static PvClient *
+client_for (GFile       *file,
+            const char  *id,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) profiles = load_profiles (file, error);
+  g_autoptr(GAsyncResult) found = NULL;
+  PvProfile *profile;
+  char *key;
+  PvClient *client;
+
+  if (profiles == NULL)
+    return NULL;
+  profile = find_profile (profiles, id, NULL);
+  if (profile == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("No tenant “%s”; see provisioctl tenant list"), id);
+      return NULL;
+    }
+  pv_credentials_lookup_async (id, PV_CREDENTIAL_ADMIN_KEY, NULL, got_result_cb, &found);
+  key = pv_credentials_lookup_finish (wait_for (&found), error);
+  if (key == NULL)
+    return NULL;
+  client = pv_client_new (profile->base_url, key);
+  secret_password_free (key);
+  return client;
+}
+
+static gboolean
+kind_is_valid (const char *kind)
+{
+  if (g_strcmp0 (kind, "users") == 0 || g_strcmp0 (kind, "persons") == 0)
+    return TRUE;
+  g_printerr (_("provisioctl: the connection is “users” or “persons”, not “%s”\n"), kind);
+  return FALSE;
+}
+
+/* renew TENANT KIND: the secret alone on standard output, once. */
+static int
+renew (GFile      *file,
+       const char *id,
+       const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(JsonObject) issued = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/tokens", kind);
+  JsonObject *token;
+  const char *replaces;
+
+  if (!kind_is_valid (kind))
+    return 2;
+  if (opt_retire && !g_strv_contains ((const char *[]) { "on-first-use", "now", "never", NULL }, opt_retire))
+    {
+      g_printerr (_("provisioctl: --retire is on-first-use, now or never\n"));
+      return 2;
+    }
+  if (!(client = client_for (file, id, &error)))
+    goto fail;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "retire");
+  json_builder_add_string_value (b, opt_retire ? opt_retire : "on-first-use");
+  if (opt_description)
+    {
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, opt_description);
+    }
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+  pv_client_request_async (client, "POST", path, body, NULL, got_result_cb, &result);
+  issued = pv_client_request_finish (client, wait_for (&result), &error);
+  if (issued == NULL)
+    goto fail;
+
+  token = json_object_get_object_member (issued, "token");
+  replaces = json_object_get_null_member (issued, "replaces") ? NULL
+             : json_object_get_string_member (issued, "replaces");
+  g_printerr (_("New %s token %s… of %s, expires %s.\n"), kind,
+              json_object_get_string_member (token, "prefix"), id,
+              json_object_get_string_member (token, "expires_at"));
+  g_printerr (_("Paste it as the secret token of the identity provider's app for %s, with the tenant URL %s\n"),
+              g_str_equal (kind, "users") ? _("Users") : _("Persons"),
+              json_object_get_string_member (issued, "scim_base_url"));
+  if (replaces != NULL)
+    g_printerr (_("The token it replaces (%s) retires: %s.\n"), replaces,
+                json_object_get_string_member (issued, "retire"));
+  g_print ("%s\n", json_object_get_string_member (issued, "secret"));
+  return 0;
+
+fail:
+  g_printerr ("provisioctl: %s\n", error->message);
+  return 1;
+}
+
+static int
+revoke_token (GFile      *file,
+              const char *id,
+              const char *kind,
+              const char *token_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+  g_autofree char *path = NULL;
+
+  if (!kind_is_valid (kind))
+    return 2;
+  if (!(client = client_for (file, id, &error)))
+    goto fail;
+  path = g_strdup_printf ("/api/v1/provisioning/%s/tokens/%s%s", kind, token_id,
+                          opt_force ? "?force=true" : "");
+  if (!(gone = call (client, "DELETE", path, &error)))
+    goto fail;
+  g_print (_("Revoked %s (%s…); listed as deleted until %s\n"), token_id,
+           json_object_get_string_member (gone, "prefix"), json_object_get_string_member (gone, "expires_at"));
+  return 0;
+
+fail:
+  g_printerr ("provisioctl: %s\n", error->message);
+  return 1;
+}
+
+static int
+events (GFile      *file,
+        const char *id,
+        const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/events?limit=50", kind);
+  JsonArray *list;
+
+  if (!kind_is_valid (kind))
+    return 2;
+  if (!(client = client_for (file, id, &error)) || !(answer = call (client, "GET", path, &error)))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 1;
+    }
+  list = json_object_get_array_member (answer, "events");
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), list);
+      g_autofree char *text = json_to_string (node, TRUE);
+
+      g_print ("%s\n", text);
+      return 0;
+    }
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *e = json_array_get_object_element (list, i);
+
+      g_print ("%s  %-16s %-12s %-28s %s\n", json_object_get_string_member (e, "at"),
+               json_object_get_string_member (e, "type"),
+               json_object_get_null_member (e, "token_prefix") ? "" : json_object_get_string_member (e, "token_prefix"),
+               json_object_get_string_member (e, "operation"),
+               json_object_get_null_member (e, "detail") ? "" : json_object_get_string_member (e, "detail"));
+    }
+  return 0;
 }
 
 /* status and check: every tenant at once */
@@ -553,7 +730,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  context = g_option_context_new (_("COMMAND — tenant add NAME URL | tenant list | tenant remove NAME | status | check"));
+  context = g_option_context_new (_("COMMAND…"));
   g_option_context_set_summary (context,
     _("Watches the provisioning tokens of Provisio tenants.\n\n"
       "  tenant add NAME URL   add a tenant; the admin API key is read from the\n"
@@ -562,7 +739,11 @@ main (int   argc,
       "  tenant remove NAME    forget a tenant and its key\n"
       "  status [--json]       every token of every tenant, with days left\n"
       "  check                 for monitoring: exit 0 ok, 1 due soon, 2 urgent or\n"
-      "                        expired, 3 unknown, with a one-line summary"));
+      "                        expired, 3 unknown, with a one-line summary\n"
+      "  renew NAME KIND       issue a new token for users or persons; the secret\n"
+      "                        is printed once, alone, on standard output\n"
+      "  revoke NAME KIND ID   revoke a token (--force if the IdP still uses it)\n"
+      "  events NAME KIND      recent SCIM changes and token events"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   args = g_strdupv (argv);
   if (!g_option_context_parse_strv (context, &args, &error))
@@ -590,6 +771,12 @@ main (int   argc,
     return status (file);
   if (n == 2 && g_str_equal (args[1], "check"))
     return check (file);
+  if (n == 4 && g_str_equal (args[1], "renew"))
+    return renew (file, args[2], args[3]);
+  if (n == 5 && g_str_equal (args[1], "revoke"))
+    return revoke_token (file, args[2], args[3], args[4]);
+  if (n == 4 && g_str_equal (args[1], "events"))
+    return events (file, args[2], args[3]);
 
   g_printerr (_("provisioctl: unknown command; see provisioctl --help\n"));
   return 2;

@@ -107,6 +107,43 @@ class Provisioctl(ServerTest):
         self.assertIn("Could not reach", r.stdout)
         self.server.start()
 
+    def test_renew_revoke_events(self):
+        """renew prints the secret alone, once; revoke protects what the IdP uses."""
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        first = self.ctl("renew", "acme", "users", "--description", "Entra Users")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        secret = first.stdout.strip()
+        self.assertRegex(first.stdout, r"^pvs_[0-9A-Za-z]{49}\n$")
+        self.server.secrets.add(secret)
+        self.assertIn("Users", first.stderr)
+        self.assertIn("/t/acme/scim/users/v2", first.stderr)
+        self.assertNotIn(secret, first.stderr)
+        conn = self.connection()
+        token_id = conn["tokens"][0]["id"]
+        self.assertEqual(conn["tokens"][0]["description"], "Entra Users")
+
+        second = self.ctl("renew", "acme", "users")
+        self.assertEqual(second.returncode, 0, second.stderr)
+        self.server.secrets.add(second.stdout.strip())
+        self.assertIn("on-first-use", second.stderr)
+        third = self.ctl("renew", "acme", "users")
+        self.assertEqual(third.returncode, 1)
+        self.assertIn("2 active tokens", third.stderr)
+        self.assertEqual(third.stdout, "")
+        self.assertEqual(self.ctl("renew", "acme", "admins").returncode, 2)
+
+        self.server.scim("GET", conn["scim_base_url"], "/ServiceProviderConfig", secret)
+        refused = self.ctl("revoke", "acme", "users", token_id)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("still using", refused.stderr)
+        forced = self.ctl("revoke", "acme", "users", token_id, "--force")
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertIn(token_id, forced.stdout)
+
+        events = json.loads(self.ctl("events", "acme", "users", "--json").stdout)
+        self.assertIn("token.revoked", [e["type"] for e in events])
+        self.assertIn("token.issued", self.ctl("events", "acme", "users").stdout)
+
     def test_no_tenants(self):
         r = self.ctl("check")
         self.assertEqual(r.returncode, 3)
