@@ -439,6 +439,7 @@ typedef struct {
 } TenantState;
 
 typedef struct {
+  GPtrArray *profiles;  /* PvProfile, which the states point into */
   GPtrArray *tenants;   /* TenantState */
   guint      pending;
 } Survey;
@@ -491,57 +492,55 @@ ask (Survey      *survey,
   pv_client_request_async (t->client, "GET", path, NULL, NULL, answered_cb, p);
 }
 
-static void
-key_found_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Pending *p = user_data;
-  TenantState *t = p->tenant;
-  Survey *survey = p->survey;
-  g_autoptr(GError) error = NULL;
-  char *key = pv_credentials_lookup_finish (result, &error);
-
-  g_free (p);
-  survey->pending--;
-  if (key == NULL)
-    {
-      t->error = g_steal_pointer (&error);
-      return;
-    }
-  t->client = pv_client_new (t->profile->base_url, key);
-  secret_password_free (key);
-  ask (survey, t, "/api/v1/provisioning", &t->provisioning);
-  ask (survey, t, "/api/v1/reminders", &t->reminders);
-}
-
 static gboolean
 survey_all (GFile   *file,
             Survey  *survey,
             GError **error)
 {
   g_autoptr(GPtrArray) profiles = load_profiles (file, error);
+  g_autoptr(GAsyncResult) found = NULL;
+  g_autoptr(GHashTable) keys = NULL;
 
   if (profiles == NULL)
     return FALSE;
   survey->tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) tenant_state_free);
+  survey->profiles = g_ptr_array_ref (profiles);
+  if (profiles->len == 0)
+    return TRUE;
+
+  pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, NULL, got_result_cb, &found);
+  keys = pv_credentials_lookup_all_finish (wait_for (&found), error);
+  if (keys == NULL)
+    return FALSE;
+
   for (guint i = 0; i < profiles->len; i++)
     {
       TenantState *t = g_new0 (TenantState, 1);
-      Pending *p = g_new0 (Pending, 1);
+      const char *key;
 
       t->profile = g_ptr_array_index (profiles, i);
       g_ptr_array_add (survey->tenants, t);
-      p->survey = survey;
-      p->tenant = t;
-      survey->pending++;
-      pv_credentials_lookup_async (t->profile->id, PV_CREDENTIAL_ADMIN_KEY, NULL, key_found_cb, p);
+      key = g_hash_table_lookup (keys, t->profile->id);
+      if (key == NULL)
+        {
+          t->error = g_error_new (PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND,
+                                  _("The keyring holds no admin API key for this tenant, or it is locked"));
+          continue;
+        }
+      t->client = pv_client_new (t->profile->base_url, key);
+      ask (survey, t, "/api/v1/provisioning", &t->provisioning);
+      ask (survey, t, "/api/v1/reminders", &t->reminders);
     }
   while (survey->pending > 0)
     g_main_context_iteration (NULL, TRUE);
-  /* The profiles stay with the survey. */
-  g_ptr_array_set_free_func (profiles, NULL);
   return TRUE;
+}
+
+static void
+survey_clear (Survey *survey)
+{
+  g_clear_pointer (&survey->tenants, g_ptr_array_unref);
+  g_clear_pointer (&survey->profiles, g_ptr_array_unref);
 }
 
 static int
@@ -554,6 +553,7 @@ status (GFile *file)
   if (!survey_all (file, &survey, &error))
     {
       g_printerr ("provisioctl: %s\n", error->message);
+      survey_clear (&survey);
       return 1;
     }
 
@@ -636,7 +636,7 @@ status (GFile *file)
             }
         }
     }
-  g_ptr_array_unref (survey.tenants);
+  survey_clear (&survey);
   return status;
 }
 
@@ -653,12 +653,13 @@ check (GFile *file)
   if (!survey_all (file, &survey, &error))
     {
       g_print ("PROVISIO UNKNOWN - %s\n", error->message);
+      survey_clear (&survey);
       return CHECK_UNKNOWN;
     }
   if (survey.tenants->len == 0)
     {
       g_print ("PROVISIO UNKNOWN - %s\n", _("no tenants; add one with provisioctl tenant add"));
-      g_ptr_array_unref (survey.tenants);
+      survey_clear (&survey);
       return CHECK_UNKNOWN;
     }
 
@@ -710,7 +711,7 @@ check (GFile *file)
     worst = CHECK_UNKNOWN;
   g_print ("PROVISIO %s - %u tenant(s), %u token(s) and certificate(s)%s%s\n", words[worst],
            survey.tenants->len, n_items, details->len ? ": " : "", details->str);
-  g_ptr_array_unref (survey.tenants);
+  survey_clear (&survey);
   return worst;
 }
 

@@ -58,12 +58,33 @@ pv_client_class_init (PvClientClass *klass)
   G_OBJECT_CLASS (klass)->finalize = pv_client_finalize;
 }
 
+static SoupSession *
+new_session (void)
+{
+  return soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION,
+                                        "timeout", 30,
+                                        "max-conns", 64,
+                                        "max-conns-per-host", 16,
+                                        NULL);
+}
+
+/* One session for every tenant that trusts the system's certificates, so
+ * that connections are shared; a tenant with a pinned certificate gets its
+ * own.  Clients are used from the main thread only. */
+static SoupSession *
+shared_session (void)
+{
+  static SoupSession *session;
+
+  if (session == NULL)
+    session = new_session ();
+  return g_object_ref (session);
+}
+
 static void
 pv_client_init (PvClient *self)
 {
-  self->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION,
-                                                 "timeout", 30,
-                                                 NULL);
+  self->session = shared_session ();
 }
 
 /**
@@ -107,10 +128,14 @@ pv_client_set_tls_database (PvClient     *self,
 {
   g_return_if_fail (PV_IS_CLIENT (self));
 
-  if (database != NULL)
-    soup_session_set_tls_database (self->session, database);
-  else
-    soup_session_set_tls_database (self->session, g_tls_backend_get_default_database (g_tls_backend_get_default ()));
+  g_clear_object (&self->session);
+  if (database == NULL)
+    {
+      self->session = shared_session ();
+      return;
+    }
+  self->session = new_session ();
+  soup_session_set_tls_database (self->session, database);
 }
 
 static void

@@ -38,6 +38,12 @@ void      pv_credentials_lookup_async  (const char          *tenant,
                                         gpointer             user_data);
 char     *pv_credentials_lookup_finish (GAsyncResult        *result,
                                         GError             **error);
+void        pv_credentials_lookup_all_async  (PvCredentialKind     kind,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GHashTable *pv_credentials_lookup_all_finish (GAsyncResult        *result,
+                                            GError             **error);
 void      pv_credentials_clear_async   (const char          *tenant,
                                         PvCredentialKind     kind,
                                         GCancellable        *cancellable,
