@@ -20,6 +20,7 @@
 
 #include "pv-client.h"
 #include "pv-credentials.h"
+#include "pv-probe.h"
 #include "pv-profiles.h"
 #include "pv-token.h"
 
@@ -90,7 +91,7 @@ save_profiles (GFile      *file,
 /* The key from the terminal, not echoed, or from standard input; never
  * from the command line, where other users' `ps` would see it. */
 static char *
-read_key (void)
+read_secret (const char *prompt)
 {
   g_autofree char *line = NULL;
   struct termios saved, quiet;
@@ -99,7 +100,7 @@ read_key (void)
 
   if (tty)
     {
-      g_printerr (_("Admin API key: "));
+      g_printerr ("%s", prompt);
       tcgetattr (STDIN_FILENO, &saved);
       quiet = saved;
       quiet.c_lflag &= ~ECHO;
@@ -167,7 +168,7 @@ tenant_add (GFile      *file,
       g_printerr (_("“%s” is not a usable name: use up to 40 letters, digits, dashes and underscores\n"), id);
       return 2;
     }
-  key = read_key ();
+  key = read_secret (_("Admin API key: "));
   if (!pv_token_is_well_formed (key, &kind) || kind != PV_TOKEN_ADMIN)
     {
       g_printerr (_("That is not a Provisio admin API key (they start with pva_ and are 53 characters long)\n"));
@@ -425,6 +426,76 @@ events (GFile      *file,
                json_object_get_null_member (e, "detail") ? "" : json_object_get_string_member (e, "detail"));
     }
   return 0;
+}
+
+/* test URL: the SCIM probe, with a token from the terminal or standard input */
+static int
+test_connection (const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(PvProbeResult) result = NULL;
+  g_autofree char *token = NULL;
+
+  token = read_secret (_("SCIM token: "));
+  if (token == NULL || *token == '\0')
+    {
+      g_printerr (_("provisioctl: no token given\n"));
+      return 2;
+    }
+  pv_probe_async (url, token, NULL, NULL, got_result_cb, &done);
+  result = pv_probe_finish (wait_for (&done), &error);
+  if (result == NULL)
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 1;
+    }
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_string_value (b, pv_probe_verdict_to_string (result->verdict));
+      json_builder_set_member_name (b, "detail");
+      json_builder_add_string_value (b, result->detail);
+      json_builder_set_member_name (b, "elapsed_ms");
+      json_builder_add_int_value (b, result->elapsed_ms);
+      json_builder_set_member_name (b, "features");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < result->features->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (result->features, i));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "endpoints");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < result->endpoints->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (result->endpoints, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *features = NULL;
+      g_autofree char *endpoints = NULL;
+
+      g_ptr_array_add (result->features, NULL);
+      g_ptr_array_add (result->endpoints, NULL);
+      features = g_strjoinv (", ", (char **) result->features->pdata);
+      endpoints = g_strjoinv (", ", (char **) result->endpoints->pdata);
+      g_print ("%s: %s (%" G_GINT64_FORMAT " ms)\n", pv_probe_verdict_to_string (result->verdict),
+               result->detail, result->elapsed_ms);
+      if (*features)
+        g_print (_("Supports: %s\n"), features);
+      if (*endpoints)
+        g_print (_("Resource types: %s\n"), endpoints);
+    }
+  return result->verdict == PV_PROBE_WORKS || result->verdict == PV_PROBE_SLOW ? 0 : 1;
 }
 
 /* status and check: every tenant at once */
@@ -744,7 +815,9 @@ main (int   argc,
       "  renew NAME KIND       issue a new token for users or persons; the secret\n"
       "                        is printed once, alone, on standard output\n"
       "  revoke NAME KIND ID   revoke a token (--force if the IdP still uses it)\n"
-      "  events NAME KIND      recent SCIM changes and token events"));
+      "  events NAME KIND      recent SCIM changes and token events\n"
+      "  test URL              test a SCIM base URL with a token read from the\n"
+      "                        terminal or standard input, as an IdP would"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   args = g_strdupv (argv);
   if (!g_option_context_parse_strv (context, &args, &error))
@@ -778,6 +851,8 @@ main (int   argc,
     return revoke_token (file, args[2], args[3], args[4]);
   if (n == 4 && g_str_equal (args[1], "events"))
     return events (file, args[2], args[3]);
+  if (n == 3 && g_str_equal (args[1], "test"))
+    return test_connection (args[2]);
 
   g_printerr (_("provisioctl: unknown command; see provisioctl --help\n"));
   return 2;
