@@ -614,6 +614,22 @@ survey_clear (Survey *survey)
   g_clear_pointer (&survey->profiles, g_ptr_array_unref);
 }
 
+/* Days left come from the tenant's clock; say so when this one is off. */
+static void
+warn_about_clocks (Survey *survey)
+{
+  for (guint i = 0; i < survey->tenants->len; i++)
+    {
+      TenantState *t = g_ptr_array_index (survey->tenants, i);
+      gint64 skew = t->client ? pv_client_get_clock_skew (t->client) : 0;
+
+      if (ABS (skew) >= 120)
+        g_printerr (_("provisioctl: this computer's clock is %" G_GINT64_FORMAT " minutes %s %s's; "
+                      "expiry is computed with the tenant's clock\n"),
+                    ABS (skew) / 60, skew > 0 ? _("behind") : _("ahead of"), t->profile->id);
+    }
+}
+
 static int
 status (GFile *file)
 {
@@ -627,6 +643,7 @@ status (GFile *file)
       survey_clear (&survey);
       return 1;
     }
+  warn_about_clocks (&survey);
 
   if (opt_json)
     {

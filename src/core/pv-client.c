@@ -15,6 +15,7 @@
 
 #include "pv-client.h"
 #include "pv-json.h"
+#include "pv-time.h"
 
 /* One SoupSession per tenant connection; every call is asynchronous and
  * ends in a PvError a user interface can act on.  The admin API key lives
@@ -28,6 +29,7 @@ struct _PvClient
   SoupSession *session;
   char        *base_url;
   char        *api_key;
+  gint64       clock_skew;
 };
 
 G_DEFINE_FINAL_TYPE (PvClient, pv_client, G_TYPE_OBJECT)
@@ -209,6 +211,33 @@ server_message (JsonNode *root)
   return json_node_get_string (message);
 }
 
+/* Answers that carry the server's time tell how far this computer's clock
+ * is off; expiry maths uses the tenant's clock. */
+static void
+note_server_time (PvClient   *self,
+                  JsonObject *answer)
+{
+  JsonNode *node = json_object_get_member (answer, "server_time");
+  gint64 server;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+      pv_time_parse (json_node_get_string (node), &server))
+    self->clock_skew = server - g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/**
+ * pv_client_get_clock_skew:
+ *
+ * Returns: the tenant's clock minus this computer's, in seconds, as of the
+ *   last answer that carried the server's time (0 before any)
+ */
+gint64
+pv_client_get_clock_skew (PvClient *self)
+{
+  g_return_val_if_fail (PV_IS_CLIENT (self), 0);
+  return self->clock_skew;
+}
+
 static void
 sent_cb (GObject      *source,
          GAsyncResult *result,
@@ -264,6 +293,7 @@ sent_cb (GObject      *source,
                                    ? content_type : _("not valid JSON"));
           return;
         }
+      note_server_time (g_task_get_source_object (task), json_node_get_object (root));
       g_task_return_pointer (task, json_object_ref (json_node_get_object (root)),
                              (GDestroyNotify) json_object_unref);
       return;

@@ -22,6 +22,7 @@ PvClient   *pv_client_new                (const char          *base_url,
 const char *pv_client_get_base_url       (PvClient            *self);
 void        pv_client_set_tls_database   (PvClient            *self,
                                           GTlsDatabase        *database);
+gint64      pv_client_get_clock_skew     (PvClient            *self);
 
 void        pv_client_request_async      (PvClient            *self,
                                           const char          *method,

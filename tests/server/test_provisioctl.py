@@ -74,9 +74,16 @@ class Provisioctl(ServerTest):
         self.assertEqual(kinds["users"]["tokens"][0]["id"], users["token"]["id"])
         self.assertEqual(kinds["users"]["tokens"][0]["days_left"], 100)
         self.assertEqual(kinds["persons"]["tokens"], [])
-        table = self.ctl("status").stdout
-        self.assertIn(users["token"]["prefix"], table)
-        self.assertIn("(no token)", table)
+        table = self.ctl("status")
+        self.assertIn(users["token"]["prefix"], table.stdout)
+        self.assertIn("(no token)", table.stdout)
+        self.assertNotIn("clock", table.stderr)
+
+        # The tenant's clock two days ahead: the days left are the tenant's, and the user is told.
+        self.server.set_clock(offset=day(2))
+        r = self.ctl("status", "--json")
+        self.assertIn("clock is 2880 minutes behind acme", r.stderr)
+        self.assertEqual(json.loads(r.stdout)["tenants"][0]["connections"][0]["tokens"][0]["days_left"], 98)
 
     def test_check_exit_codes(self):
         """0 ok, 1 inside the first threshold, 2 within 7 days or expired, 3 unreachable."""
@@ -143,6 +150,18 @@ class Provisioctl(ServerTest):
         events = json.loads(self.ctl("events", "acme", "users", "--json").stdout)
         self.assertIn("token.revoked", [e["type"] for e in events])
         self.assertIn("token.issued", self.ctl("events", "acme", "users").stdout)
+
+    def test_no_keyring(self):
+        """Without a Secret Service the key is not kept anywhere else, and the user is told why."""
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants,
+                   DBUS_SESSION_BUS_ADDRESS="unix:path=" + os.path.join(self.workdir, "no-bus"))
+        env.pop("DISPLAY", None)
+        r = subprocess.run([PROVISIOCTL, "tenant", "add", "acme", self.server.url], input=self.key + "\n",
+                           capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("keyring", r.stderr)
+        self.assertNotIn(self.key, r.stdout + r.stderr)
+        self.assertFalse(os.path.exists(self.tenants), "nothing kept without the keyring")
 
     def test_no_tenants(self):
         r = self.ctl("check")
