@@ -18,10 +18,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "pv-cache.h"
 #include "pv-client.h"
 #include "pv-credentials.h"
 #include "pv-probe.h"
 #include "pv-profiles.h"
+#include "pv-time.h"
 #include "pv-token.h"
 
 /* Exit codes of `check`, as monitoring plugins use them. */
@@ -35,11 +37,14 @@ enum {
 static gboolean opt_json;
 static gboolean opt_version;
 static gboolean opt_force;
+static gboolean opt_offline;
 static char *opt_retire;
 static char *opt_description;
 
 static const GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("status, events: print JSON for scripts"), NULL },
+  { "offline", 0, 0, G_OPTION_ARG_NONE, &opt_offline,
+    N_("status: show the last known state, without asking the tenants"), NULL },
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
     N_("revoke: even the token the identity provider still uses"), NULL },
   { "retire", 0, 0, G_OPTION_ARG_STRING, &opt_retire,
@@ -249,6 +254,13 @@ tenant_remove (GFile      *file,
   g_ptr_array_remove_index (profiles, index);
   if (!save_profiles (file, profiles, &error))
     goto fail;
+  {
+    g_autoptr(GAsyncResult) forgotten = NULL;
+
+    pv_cache_forget_async (id, NULL, got_result_cb, &forgotten);
+    if (!pv_cache_forget_finish (wait_for (&forgotten), &error))
+      goto fail;
+  }
   pv_credentials_clear_async (id, PV_CREDENTIAL_ADMIN_KEY, NULL, got_result_cb, &cleared);
   if (!pv_credentials_clear_finish (wait_for (&cleared), &error))
     goto fail;
@@ -500,13 +512,25 @@ test_connection (const char *url)
 
 /* status and check: every tenant at once */
 
+static void
+remembered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_cache_save_finish (result, &error))
+    g_printerr (_("provisioctl: could not keep the state for offline use: %s\n"), error->message);
+  g_ptr_array_add (user_data, g_object_ref (result));
+}
+
 typedef struct {
   PvProfile  *profile;
   PvClient   *client;
   JsonObject *provisioning;
   JsonObject *reminders;
   GError     *error;
-  guint       pending;
+  gint64      fetched_at;   /* 0: just now */
 } TenantState;
 
 typedef struct {
@@ -607,6 +631,65 @@ survey_all (GFile   *file,
   return TRUE;
 }
 
+/* The last known state of every tenant, from the cache. */
+static gboolean
+survey_cached (GFile   *file,
+               Survey  *survey,
+               GError **error)
+{
+  g_autoptr(GPtrArray) profiles = load_profiles (file, error);
+
+  if (profiles == NULL)
+    return FALSE;
+  survey->tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) tenant_state_free);
+  survey->profiles = g_ptr_array_ref (profiles);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      TenantState *t = g_new0 (TenantState, 1);
+      g_autoptr(GAsyncResult) loaded = NULL;
+      g_autoptr(JsonObject) state = NULL;
+
+      t->profile = g_ptr_array_index (profiles, i);
+      g_ptr_array_add (survey->tenants, t);
+      pv_cache_load_async (t->profile->id, NULL, got_result_cb, &loaded);
+      state = pv_cache_load_finish (wait_for (&loaded), &t->fetched_at, &t->error);
+      if (state == NULL)
+        continue;
+      if (!json_object_has_member (state, "provisioning") || !json_object_has_member (state, "reminders"))
+        {
+          t->error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The saved state of this tenant is damaged"));
+          continue;
+        }
+      t->provisioning = json_object_ref (json_object_get_object_member (state, "provisioning"));
+      t->reminders = json_object_ref (json_object_get_object_member (state, "reminders"));
+    }
+  return TRUE;
+}
+
+/* Keeps what the tenants answered, for the next time there is no network. */
+static void
+remember (Survey *survey)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  guint expected = 0;
+
+  for (guint i = 0; i < survey->tenants->len; i++)
+    {
+      TenantState *t = g_ptr_array_index (survey->tenants, i);
+      g_autoptr(JsonObject) state = NULL;
+
+      if (t->error != NULL || t->fetched_at != 0)
+        continue;
+      state = json_object_new ();
+      json_object_set_object_member (state, "provisioning", json_object_ref (t->provisioning));
+      json_object_set_object_member (state, "reminders", json_object_ref (t->reminders));
+      pv_cache_save_async (t->profile->id, state, NULL, remembered_cb, results);
+      expected++;
+    }
+  while (results->len < expected)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 survey_clear (Survey *survey)
 {
@@ -637,13 +720,28 @@ status (GFile *file)
   Survey survey = { 0 };
   int status = 0;
 
-  if (!survey_all (file, &survey, &error))
+  if (!(opt_offline ? survey_cached (file, &survey, &error) : survey_all (file, &survey, &error)))
     {
       g_printerr ("provisioctl: %s\n", error->message);
       survey_clear (&survey);
       return 1;
     }
-  warn_about_clocks (&survey);
+  if (opt_offline)
+    {
+      for (guint i = 0; i < survey.tenants->len; i++)
+        {
+          TenantState *t = g_ptr_array_index (survey.tenants, i);
+          g_autofree char *when = t->fetched_at ? pv_time_format (t->fetched_at) : NULL;
+
+          if (when != NULL)
+            g_printerr (_("provisioctl: %s as of %s\n"), t->profile->id, when);
+        }
+    }
+  else
+    {
+      warn_about_clocks (&survey);
+      remember (&survey);
+    }
 
   if (opt_json)
     {
@@ -663,6 +761,14 @@ status (GFile *file)
           json_builder_add_string_value (b, t->profile->id);
           json_builder_set_member_name (b, "url");
           json_builder_add_string_value (b, t->profile->base_url);
+          json_builder_set_member_name (b, "fetched_at");
+          if (t->fetched_at != 0)
+            {
+              g_autofree char *when = pv_time_format (t->fetched_at);
+              json_builder_add_string_value (b, when);
+            }
+          else
+            json_builder_add_null_value (b);
           json_builder_set_member_name (b, "error");
           if (t->error)
             json_builder_add_string_value (b, t->error->message);
@@ -826,7 +932,9 @@ main (int   argc,
       "                        terminal or standard input and kept in the keyring\n"
       "  tenant list           the tenants added\n"
       "  tenant remove NAME    forget a tenant and its key\n"
-      "  status [--json]       every token of every tenant, with days left\n"
+      "  status [--json] [--offline]\n"
+      "                        every token of every tenant, with days left; the\n"
+      "                        last known state without a network\n"
       "  check                 for monitoring: exit 0 ok, 1 due soon, 2 urgent or\n"
       "                        expired, 3 unknown, with a one-line summary\n"
       "  renew NAME KIND       issue a new token for users or persons; the secret\n"

@@ -85,6 +85,30 @@ class Provisioctl(ServerTest):
         self.assertIn("clock is 2880 minutes behind acme", r.stderr)
         self.assertEqual(json.loads(r.stdout)["tenants"][0]["connections"][0]["tokens"][0]["days_left"], 98)
 
+    def test_offline(self):
+        """The last known state is there without a network, says when it is from, and holds no secret."""
+        t = self.issue(lifetime_days=100)["token"]
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        self.assertEqual(self.ctl("status").returncode, 0)
+        cache = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
+                             "provisio", "tenants", "acme.json")
+        self.assertEqual(os.stat(cache).st_mode & 0o777, 0o600)
+        with open(cache) as f:
+            self.assertNotIn(self.key, f.read())
+
+        self.server.stop()
+        self.assertEqual(self.ctl("status").returncode, 1)
+        r = self.ctl("status", "--offline", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("acme as of", r.stderr)
+        tenant = json.loads(r.stdout)["tenants"][0]
+        self.assertIsNotNone(tenant["fetched_at"])
+        self.assertEqual(tenant["connections"][0]["tokens"][0]["id"], t["id"])
+        self.server.start()
+
+        self.ctl("tenant", "remove", "acme")
+        self.assertFalse(os.path.exists(cache), "a removed tenant's state is forgotten")
+
     def test_check_exit_codes(self):
         """0 ok, 1 inside the first threshold, 2 within 7 days or expired, 3 unreachable."""
         t = self.issue(lifetime_days=300)["token"]

@@ -1,0 +1,205 @@
+/* pv-cache.c: the last known state of each tenant, for opening without a network
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "pv-cache.h"
+#include "pv-json.h"
+#include "pv-time.h"
+
+/* $XDG_CACHE_HOME/provisio/tenants/ID.json holds what the management API
+ * answered, which carries no secret (the API never sends one outside the
+ * issuing answer, which is not cached), and when it was fetched.  Reading
+ * and writing happen off the main thread. */
+
+/**
+ * pv_cache_file_for:
+ * @tenant: a tenant profile's id
+ *
+ * Returns: (transfer full): where the tenant's last known state is kept
+ */
+GFile *
+pv_cache_file_for (const char *tenant)
+{
+  g_autofree char *name = g_strconcat (tenant, ".json", NULL);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "provisio", "tenants", name, NULL);
+
+  return g_file_new_for_path (path);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  g_autoptr(GFile) file = pv_cache_file_for (g_task_get_name (task));
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_make_directory_with_parents (parent, cancellable, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_error (&error);
+  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
+                                G_FILE_CREATE_PRIVATE, NULL, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * pv_cache_save_async:
+ * @state: what the tenant answered, such as {"provisioning": …, "reminders": …}
+ *
+ * Keeps @state with the time it was fetched, replacing the file atomically.
+ */
+void
+pv_cache_save_async (const char          *tenant,
+                     JsonObject          *state,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(JsonObject) wrapper = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *now = pv_time_format (g_get_real_time () / G_USEC_PER_SEC);
+  char *text;
+
+  g_task_set_source_tag (task, pv_cache_save_async);
+  g_task_set_name (task, tenant);
+  json_object_set_string_member (wrapper, "fetched_at", now);
+  json_object_set_object_member (wrapper, "state", json_object_ref (state));
+  node = json_node_init_object (json_node_alloc (), wrapper);
+  text = json_to_string (node, FALSE);
+  g_task_set_task_data (task, g_bytes_new_take (text, strlen (text)), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+pv_cache_save_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_cache_save_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *contents = NULL;
+  JsonObject *root;
+  gint64 *fetched_at = g_new0 (gint64, 1);
+  gsize length;
+
+  g_task_set_task_data (task, fetched_at, g_free);
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                 _("Nothing is known of this tenant yet"));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!pv_json_precheck (contents, length) || !json_parser_load_from_data (parser, contents, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      !json_object_has_member (root = json_node_get_object (json_parser_get_root (parser)), "state") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "state")) ||
+      !json_object_has_member (root, "fetched_at") ||
+      !pv_time_parse (json_object_get_string_member (root, "fetched_at"), fetched_at))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The saved state of this tenant is damaged"));
+      return;
+    }
+  g_task_return_pointer (task, json_object_ref (json_object_get_object_member (root, "state")),
+                         (GDestroyNotify) json_object_unref);
+}
+
+void
+pv_cache_load_async (const char          *tenant,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GFile) file = pv_cache_file_for (tenant);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pv_cache_load_async);
+  g_file_load_contents_async (file, cancellable, loaded_cb, task);
+}
+
+/**
+ * pv_cache_load_finish:
+ * @out_fetched_at: (out): when the state was fetched, seconds since the epoch
+ *
+ * Returns: (transfer full): the state as saved
+ */
+JsonObject *
+pv_cache_load_finish (GAsyncResult  *result,
+                      gint64        *out_fetched_at,
+                      GError       **error)
+{
+  JsonObject *state;
+
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_cache_load_async, NULL);
+  state = g_task_propagate_pointer (G_TASK (result), error);
+  if (state != NULL && out_fetched_at != NULL)
+    *out_fetched_at = *(gint64 *) g_task_get_task_data (G_TASK (result));
+  return state;
+}
+
+/**
+ * pv_cache_forget_async:
+ *
+ * Deletes what is kept of a tenant, when it is removed.
+ */
+void
+pv_cache_forget_async (const char          *tenant,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GFile) file = pv_cache_file_for (tenant);
+
+  g_file_delete_async (file, G_PRIORITY_DEFAULT, cancellable, callback, user_data);
+}
+
+/**
+ * pv_cache_forget_finish:
+ *
+ * Returns: %TRUE, also when nothing was kept
+ */
+gboolean
+pv_cache_forget_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GObject) file = g_async_result_get_source_object (result);
+
+  if (g_file_delete_finish (G_FILE (file), result, &local_error) ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
