@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "pv-client.h"
+#include "pv-connection-info.h"
+#include "pv-token-info.h"
 
 typedef struct {
   char        *dir;
@@ -329,6 +331,94 @@ test_tls (void)
   g_rmdir (dir);
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  GPtrArray *names = user_data;
+
+  g_ptr_array_add (names, (gpointer) g_param_spec_get_name (pspec));
+}
+
+static gboolean
+has_name (GPtrArray  *names,
+          const char *name)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (g_str_equal (g_ptr_array_index (names, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* The models a view binds to, updated from what a real provisiod answers. */
+static void
+test_models (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(PvConnectionInfo) connection = pv_connection_info_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+  g_autoptr(PvTokenInfo) token = NULL;
+  g_autoptr(PvTokenInfo) same = NULL;
+  g_autoptr(GPtrArray) notified = g_ptr_array_new ();
+  g_autofree char *path = NULL;
+  JsonObject *bad;
+
+  first = request (client, "POST", "/api/v1/provisioning/users/tokens", "{\"description\": \"Entra\"}", &error);
+  g_assert_no_error (error);
+  answer = request (client, "GET", "/api/v1/provisioning/users", NULL, &error);
+  g_assert_true (pv_connection_info_update_from_json (connection, answer, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pv_connection_info_get_kind (connection), ==, "users");
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)), ==, 1);
+  token = g_list_model_get_item (pv_connection_info_get_tokens (connection), 0);
+  g_assert_cmpstr (pv_token_info_get_description (token), ==, "Entra");
+  g_assert_cmpstr (pv_token_info_get_created_by (token), ==, "ann@acme.example");
+  g_assert_cmpint (pv_token_info_get_state (token), ==, PV_EXPIRY_OK);
+  g_assert_null (pv_token_info_get_replaced_by (token));
+  g_assert_cmpint (pv_token_info_get_expires_at (token) - pv_token_info_get_created_at (token), ==, 365 * 86400);
+
+  /* A renewal: the same object, told only what changed. */
+  g_signal_connect (token, "notify", G_CALLBACK (count_notify_cb), notified);
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_clear_pointer (&answer, json_object_unref);
+  answer = request (client, "GET", "/api/v1/provisioning/users", NULL, &error);
+  g_assert_true (pv_connection_info_update_from_json (connection, answer, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)), ==, 2);
+  same = g_list_model_get_item (pv_connection_info_get_tokens (connection), 1);
+  g_assert_true (same == token);
+  g_assert_nonnull (pv_token_info_get_replaced_by (token));
+  g_assert_true (has_name (notified, "replaced-by"));
+  g_assert_false (has_name (notified, "description"));
+  g_assert_false (has_name (notified, "expires-at"));
+
+  /* Revoked: it moves to the deleted tokens, with who did it. */
+  path = g_strdup_printf ("/api/v1/provisioning/users/tokens/%s", pv_token_info_get_id (token));
+  gone = request (client, "DELETE", path, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&answer, json_object_unref);
+  answer = request (client, "GET", "/api/v1/provisioning/users", NULL, &error);
+  g_assert_true (pv_connection_info_update_from_json (connection, answer, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (connection)), ==, 1);
+  g_clear_object (&same);
+  same = g_list_model_get_item (pv_connection_info_get_deleted_tokens (connection), 0);
+  g_assert_true (pv_token_info_get_deleted (same));
+  g_assert_cmpstr (pv_token_info_get_deleted_by (same), ==, "ann@acme.example");
+
+  /* What is not a connection changes nothing. */
+  bad = json_object_new ();
+  json_object_set_string_member (bad, "kind", "users");
+  g_assert_false (pv_connection_info_update_from_json (connection, bad, &error));
+  g_assert_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE);
+  json_object_unref (bad);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -339,6 +429,7 @@ main (int   argc,
   g_test_add ("/client/tenant-errors", Fixture, NULL, fixture_set_up, test_tenant_errors, fixture_tear_down);
   g_test_add ("/client/nothing-listening", Fixture, NULL, fixture_set_up, test_nothing_listening,
               fixture_tear_down);
+  g_test_add ("/client/models", Fixture, NULL, fixture_set_up, test_models, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
   g_test_add_func ("/client/tls", test_tls);
 
