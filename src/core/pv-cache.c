@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-cache.h"
+#include "pv-files.h"
 #include "pv-json.h"
 #include "pv-time.h"
 
@@ -37,25 +38,14 @@ pv_cache_file_for (const char *tenant)
 }
 
 static void
-save_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
-  GBytes *bytes = task_data;
-  g_autoptr(GFile) file = pv_cache_file_for (g_task_get_name (task));
-  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_make_directory_with_parents (parent, cancellable, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_error (&error);
-  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE, NULL, cancellable, &error))
+  if (!pv_file_write_private_finish (result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -74,20 +64,21 @@ pv_cache_save_async (const char          *tenant,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr(JsonObject) wrapper = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GFile) file = pv_cache_file_for (tenant);
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *now = pv_time_format (g_get_real_time () / G_USEC_PER_SEC);
   char *text;
 
   g_task_set_source_tag (task, pv_cache_save_async);
-  g_task_set_name (task, tenant);
   json_object_set_string_member (wrapper, "fetched_at", now);
   json_object_set_object_member (wrapper, "state", json_object_ref (state));
   node = json_node_init_object (json_node_alloc (), wrapper);
   text = json_to_string (node, FALSE);
-  g_task_set_task_data (task, g_bytes_new_take (text, strlen (text)), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, save_thread);
+  bytes = g_bytes_new_take (text, strlen (text));
+  pv_file_write_private_async (file, bytes, cancellable, saved_cb, task);
 }
 
 gboolean

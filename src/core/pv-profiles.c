@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pv-files.h"
 #include "pv-profiles.h"
 
 /* $XDG_CONFIG_HOME/provisio/tenants.ini:
@@ -133,28 +134,15 @@ pv_profiles_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* In a worker thread: the directory may need creating, then the file is
- * replaced atomically, readable by its owner only. */
 static void
-save_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
-  GFile *file = source;
-  GBytes *bytes = task_data;
-  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_make_directory_with_parents (parent, cancellable, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_error (&error);
-  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL,
-                                FALSE, G_FILE_CREATE_PRIVATE, NULL, cancellable, &error))
+  if (!pv_file_write_private_finish (result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -167,8 +155,9 @@ pv_profiles_save_async (GFile               *file,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (file, cancellable, callback, user_data);
+  GTask *task = g_task_new (file, cancellable, callback, user_data);
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GBytes) bytes = NULL;
   gsize length;
   char *data;
 
@@ -181,8 +170,8 @@ pv_profiles_save_async (GFile               *file,
       g_key_file_set_string (keyfile, group, "url", profile->base_url);
     }
   data = g_key_file_to_data (keyfile, &length, NULL);
-  g_task_set_task_data (task, g_bytes_new_take (data, length), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, save_thread);
+  bytes = g_bytes_new_take (data, length);
+  pv_file_write_private_async (file, bytes, cancellable, saved_cb, task);
 }
 
 gboolean

@@ -1,0 +1,22 @@
+/* pv-files.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+void     pv_file_write_private_async  (GFile               *file,
+                                       GBytes              *contents,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean pv_file_write_private_finish (GAsyncResult        *result,
+                                       GError             **error);
+
+G_END_DECLS
