@@ -113,6 +113,18 @@ check_uniqueness (PvdStore    *store,
   return pvd_store_set_db_error (store, error);
 }
 
+/* Parameters 1 to 3 of every statement here: the connection and the type. */
+static void
+bind_connection (PvdStmt     *stmt,
+                 gint64       tenant_id,
+                 const char  *kind,
+                 PvdScimType  type)
+{
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+}
+
 /* Runs an INSERT or UPDATE whose parameters are, in order: tenant, kind,
  * type, id, externalId, name, name key, attributes, time. */
 static gboolean
@@ -140,9 +152,7 @@ write_resource (PvdStore     *store,
 
   if (!(stmt = pvd_store_prepare (store, sql, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  bind_connection (stmt, tenant_id, kind, type);
   pvd_bind_text (stmt, 4, id);
   pvd_bind_text (stmt, 5, string_member (attributes, "externalId"));
   pvd_bind_text (stmt, 6, name);
@@ -214,9 +224,7 @@ pvd_scim_store_get (PvdStore     *store,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  bind_connection (stmt, tenant_id, kind, type);
   pvd_bind_text (stmt, 4, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -269,9 +277,7 @@ pvd_scim_store_delete (PvdStore     *store,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  bind_connection (stmt, tenant_id, kind, type);
   pvd_bind_text (stmt, 4, id);
   if (!pvd_store_run (store, stmt, error))
     return FALSE;
@@ -354,9 +360,7 @@ pvd_scim_store_lookup (PvdStore     *store,
 
   if (!(stmt = pvd_store_prepare (store, sql, error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  bind_connection (stmt, tenant_id, kind, type);
   pvd_bind_text (stmt, 4, value);
   return collect (store, stmt, error);
 }
@@ -439,9 +443,7 @@ pvd_scim_store_page (PvdStore     *store,
 
   if (!(stmt = pvd_store_prepare (store, count_sql, error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  bind_connection (stmt, tenant_id, kind, type);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       pvd_store_set_db_error (store, error);
@@ -452,9 +454,7 @@ pvd_scim_store_page (PvdStore     *store,
 
   if (!(stmt = pvd_store_prepare (store, page_sql, error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
+  bind_connection (stmt, tenant_id, kind, type);
   sqlite3_bind_int64 (stmt, 4, limit);
   sqlite3_bind_int64 (stmt, 5, offset);
   return collect (store, stmt, error);
