@@ -904,11 +904,10 @@ parse_count (Scim        *s,
 }
 
 static void
-send_list (Scim        *s,
-           GPtrArray   *lists[2],
-           PvdScimType  types[2],
-           gint64       total,
-           gint64       start_index,
+send_list (Scim             *s,
+           GPtrArray        *lists[2],
+           gint64            total,
+           gint64            start_index,
            const Projection *projection)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -951,7 +950,6 @@ list_resources (Scim        *s,
   g_auto(Projection) projection = { NULL, NULL };
   gint64 start_index, count, total_first = 0, total_second = 0;
   GPtrArray *lists[2] = { NULL, NULL };
-  PvdScimType types[2] = { PVD_SCIM_USER, PVD_SCIM_GROUP };
 
   if (search_request != NULL)
     {
@@ -1032,11 +1030,9 @@ list_resources (Scim        *s,
           return;
         }
       lists[users ? 1 : 0] = second;
-      if (!users)
-        types[0] = PVD_SCIM_GROUP;
     }
 
-  send_list (s, lists, types, total_first + total_second, start_index, &projection);
+  send_list (s, lists, total_first + total_second, start_index, &projection);
 }
 
 static void
