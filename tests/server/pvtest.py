@@ -3,6 +3,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import fcntl
 import http.client
 import json
 import os
@@ -22,6 +23,24 @@ PROVISIOD = os.environ.get("PROVISIOD", os.path.join(TOP, "build", "src", "serve
 OPENAPI = json.load(open(os.path.join(TOP, "docs", "openapi.json")))
 
 SECRET = re.compile(r"pv[as]_[0-9A-Za-z]{49}")
+
+NPM_PREFIX = os.environ.get("NPM_PREFIX", os.path.join(TOP, "build", "npm"))
+# Node.js packages the tests use: newman runs Microsoft's SCIM collection,
+# scimmy + scimmy-routers + express make an independent SCIM server.
+NPM_PACKAGES = ["newman@6", "scimmy", "scimmy-routers", "express"]
+
+
+def npm_packages():
+    """Installs the test's npm packages once, under a lock: tests run in
+    parallel, and two npm installs into one prefix spoil each other."""
+    os.makedirs(NPM_PREFIX, exist_ok=True)
+    with open(os.path.join(NPM_PREFIX, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        names = [p.split("@")[0] for p in NPM_PACKAGES]
+        if not all(os.path.exists(os.path.join(NPM_PREFIX, "node_modules", n)) for n in names):
+            subprocess.run(["npm", "install", "--prefix", NPM_PREFIX, "--no-audit", "--no-fund",
+                            "--loglevel", "error"] + NPM_PACKAGES, check=True)
+    return NPM_PREFIX
 
 
 def day(n):

@@ -11,10 +11,9 @@ import subprocess
 import unittest
 import urllib.parse
 
-from pvtest import TOP, ServerTest
+from pvtest import TOP, ServerTest, npm_packages
 
 CONFORMANCE = os.environ.get("CONFORMANCE_DIR", os.path.join(TOP, "..", "shared", "conformance"))
-NPM_PREFIX = os.environ.get("NPM_PREFIX", os.path.join(TOP, "build", "npm"))
 
 # Assertions of Microsoft's collection that go beyond RFC 7643/7644, with the
 # reason provisiod does what the RFC says instead (docs/scim-conformance.md).
@@ -30,11 +29,7 @@ MICROSOFT_NON_RFC = {
 
 
 def newman():
-    exe = os.path.join(NPM_PREFIX, "node_modules", ".bin", "newman")
-    if not os.path.exists(exe):
-        subprocess.run(["npm", "install", "--prefix", NPM_PREFIX, "--no-audit", "--no-fund",
-                        "--loglevel", "error", "newman@6"], check=True)
-    return exe
+    return os.path.join(npm_packages(), "node_modules", ".bin", "newman")
 
 
 class Conformance(ServerTest):

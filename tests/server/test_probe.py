@@ -16,8 +16,7 @@ import threading
 import time
 import unittest
 
-from pvtest import ServerTest, TOP
-from test_conformance import NPM_PREFIX
+from pvtest import ServerTest, TOP, npm_packages
 
 PROVISIOCTL = os.environ.get("PROVISIOCTL", os.path.join(TOP, "build", "src", "cli", "provisioctl"))
 SPC = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
@@ -77,14 +76,12 @@ class Probe(ServerTest):
 
     def test_independent_scim_server(self):
         """An endpoint built on scimmy (npm), which nobody on this project wrote."""
-        if not os.path.exists(os.path.join(NPM_PREFIX, "node_modules", "scimmy-routers")):
-            subprocess.run(["npm", "install", "--prefix", NPM_PREFIX, "--no-audit", "--no-fund",
-                            "--loglevel", "error", "scimmy", "scimmy-routers", "express"], check=True)
-        shutil.copy(os.path.join(TOP, "bench", "scimmy-peer.mjs"), os.path.join(NPM_PREFIX, "scimmy-peer.mjs"))
+        prefix = npm_packages()
+        shutil.copy(os.path.join(TOP, "bench", "scimmy-peer.mjs"), os.path.join(prefix, "scimmy-peer.mjs"))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        peer = subprocess.Popen(["node", os.path.join(NPM_PREFIX, "scimmy-peer.mjs"), str(port), "peer-token", "3"],
+        peer = subprocess.Popen(["node", os.path.join(prefix, "scimmy-peer.mjs"), str(port), "peer-token", "3"],
                                 stdout=subprocess.PIPE, text=True)
         try:
             self.assertEqual(peer.stdout.readline().strip(), "listening")
