@@ -14,6 +14,9 @@
 
 #include "pv-client.h"
 #include "pv-connection-info.h"
+#include "pv-event-info.h"
+#include "pv-reminder-info.h"
+#include "pv-sso-info.h"
 #include "pv-token-info.h"
 
 typedef struct {
@@ -419,6 +422,73 @@ test_models (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)), ==, 1);
 }
 
+static void
+test_more_models (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(PvSsoInfo) sso = pv_sso_info_new ();
+  g_autoptr(GPtrArray) notified = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) empty = json_object_new ();
+  JsonArray *list;
+  gboolean issued = FALSE;
+
+  answer = request (client, "GET", "/api/v1/sso", NULL, &error);
+  g_assert_true (pv_sso_info_update_from_json (sso, answer, &error));
+  g_assert_false (pv_sso_info_get_configured (sso));
+  g_assert_cmpstr (pv_sso_info_get_protocol (sso), ==, "saml");
+  g_assert_true (g_str_has_suffix (pv_sso_info_get_reply_url (sso), "/t/acme/saml/acs"));
+  g_assert_null (pv_sso_info_get_certificate_fingerprint (sso));
+
+  g_signal_connect (sso, "notify", G_CALLBACK (count_notify_cb), notified);
+  g_clear_pointer (&answer, json_object_unref);
+  answer = request (client, "PATCH", "/api/v1/sso", "{\"idp_entity_id\": \"https://sts.example/x/\"}", &error);
+  g_assert_true (pv_sso_info_update_from_json (sso, answer, &error));
+  g_assert_cmpstr (pv_sso_info_get_idp_entity_id (sso), ==, "https://sts.example/x/");
+  g_assert_true (has_name (notified, "idp-entity-id"));
+  g_assert_true (has_name (notified, "configured"));
+  g_assert_false (has_name (notified, "reply-url"));
+  g_assert_false (pv_sso_info_update_from_json (sso, empty, &error));
+  g_assert_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  g_assert_cmpstr (pv_sso_info_get_idp_entity_id (sso), ==, "https://sts.example/x/");
+
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/persons/tokens", NULL, &error));
+  g_clear_pointer (&answer, json_object_unref);
+  answer = request (client, "GET", "/api/v1/provisioning/persons/events", NULL, &error);
+  list = json_object_get_array_member (answer, "events");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      g_autoptr(PvEventInfo) event = pv_event_info_new ();
+
+      g_assert_true (pv_event_info_update_from_json (event, json_array_get_object_element (list, i), &error));
+      g_assert_no_error (error);
+      issued |= g_str_equal (pv_event_info_get_event_type (event), "token.issued");
+      g_assert_cmpint (pv_event_info_get_status (event), ==, -1);
+      g_assert_cmpint (pv_event_info_get_at (event), >, 0);
+    }
+  g_assert_true (issued);
+
+  g_clear_pointer (&answer, json_object_unref);
+  answer = request (client, "GET", "/api/v1/reminders", NULL, &error);
+  list = json_object_get_array_member (answer, "items");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  {
+    g_autoptr(PvReminderInfo) reminder = pv_reminder_info_new ();
+
+    g_assert_true (pv_reminder_info_update_from_json (reminder, json_array_get_object_element (list, 0), &error));
+    g_assert_cmpstr (pv_reminder_info_get_connection (reminder), ==, "persons");
+    g_assert_cmpint (pv_reminder_info_get_state (reminder), ==, PV_EXPIRY_OK);
+    g_assert_cmpint (pv_reminder_info_get_days_left (reminder), ==, 365);
+    g_assert_cmpint (pv_reminder_info_get_crossed_threshold (reminder), ==, -1);
+    g_assert_false (pv_reminder_info_get_due (reminder));
+    g_assert_cmpint (pv_reminder_info_get_next_reminder_at (reminder), ==,
+                     pv_reminder_info_get_expires_at (reminder) - 60 * 86400);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,6 +500,7 @@ main (int   argc,
   g_test_add ("/client/nothing-listening", Fixture, NULL, fixture_set_up, test_nothing_listening,
               fixture_tear_down);
   g_test_add ("/client/models", Fixture, NULL, fixture_set_up, test_models, fixture_tear_down);
+  g_test_add ("/client/more-models", Fixture, NULL, fixture_set_up, test_more_models, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
   g_test_add_func ("/client/tls", test_tls);
 

@@ -9,10 +9,7 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
-#include "pv-error.h"
-#include "pv-time.h"
+#include "pv-json-read.h"
 #include "pv-token-info.h"
 
 /* A token or a deleted token of a provisioning connection, as the
@@ -137,52 +134,6 @@ pv_token_info_new (void)
   return g_object_new (PV_TYPE_TOKEN_INFO, NULL);
 }
 
-/* Member readers: a wrong type is an invalid response, never a crash. */
-static gboolean
-read_string (JsonObject  *object,
-             const char  *member,
-             gboolean     nullable,
-             const char **out,
-             GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node != NULL && nullable && JSON_NODE_HOLDS_NULL (node))
-    {
-      *out = NULL;
-      return TRUE;
-    }
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE,
-                   _("The tenant's answer has no usable “%s”"), member);
-      return FALSE;
-    }
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-static gboolean
-read_time (JsonObject  *object,
-           const char  *member,
-           gboolean     nullable,
-           gint64      *out,
-           GError     **error)
-{
-  const char *text;
-
-  if (!read_string (object, member, nullable, &text, error))
-    return FALSE;
-  *out = 0;
-  if (text != NULL && !pv_time_parse (text, out))
-    {
-      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE,
-                   _("The tenant's answer has no usable “%s”"), member);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 set_string (PvTokenInfo *self,
             char       **field,
@@ -220,7 +171,7 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
                                 JsonObject   *object,
                                 GError      **error)
 {
-  const char *id, *prefix, *description, *created_by, *state_text = NULL;
+  const char *id, *prefix, *description, *created_by;
   const char *deleted_by = NULL, *replaced_by = NULL;
   gint64 created_at, expires_at, last_used_at, deleted_at = 0;
   gboolean deleted = json_object_has_member (object, "deleted_at");
@@ -228,29 +179,26 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
 
   g_return_val_if_fail (PV_IS_TOKEN_INFO (self), FALSE);
 
-  if (!read_string (object, "id", FALSE, &id, error) ||
-      !read_string (object, "prefix", FALSE, &prefix, error) ||
-      !read_string (object, "description", FALSE, &description, error) ||
-      !read_string (object, "created_by", FALSE, &created_by, error) ||
-      !read_time (object, "created_at", FALSE, &created_at, error) ||
-      !read_time (object, "expires_at", FALSE, &expires_at, error) ||
-      !read_time (object, "last_used_at", TRUE, &last_used_at, error))
+  if (!pv_json_read_string (object, "id", FALSE, &id, error) ||
+      !pv_json_read_string (object, "prefix", FALSE, &prefix, error) ||
+      !pv_json_read_string (object, "description", FALSE, &description, error) ||
+      !pv_json_read_string (object, "created_by", FALSE, &created_by, error) ||
+      !pv_json_read_time (object, "created_at", FALSE, &created_at, error) ||
+      !pv_json_read_time (object, "expires_at", FALSE, &expires_at, error) ||
+      !pv_json_read_time (object, "last_used_at", TRUE, &last_used_at, error))
     return FALSE;
   if (deleted)
     {
-      if (!read_time (object, "deleted_at", FALSE, &deleted_at, error) ||
-          !read_string (object, "deleted_by", FALSE, &deleted_by, error))
+      if (!pv_json_read_time (object, "deleted_at", FALSE, &deleted_at, error) ||
+          !pv_json_read_string (object, "deleted_by", FALSE, &deleted_by, error))
         return FALSE;
       state = expires_at <= deleted_at ? PV_EXPIRY_EXPIRED : PV_EXPIRY_OK;
     }
   else
     {
-      if (!read_string (object, "state", FALSE, &state_text, error) ||
-          !read_string (object, "replaced_by", TRUE, &replaced_by, error))
+      if (!pv_json_read_state (object, "state", FALSE, &state, error) ||
+          !pv_json_read_string (object, "replaced_by", TRUE, &replaced_by, error))
         return FALSE;
-      for (PvExpiryState s = PV_EXPIRY_OK; s <= PV_EXPIRY_EXPIRED; s++)
-        if (g_str_equal (state_text, pv_expiry_state_to_string (s)))
-          state = s;
     }
 
   g_object_freeze_notify (G_OBJECT (self));
