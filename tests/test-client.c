@@ -17,6 +17,7 @@
 #include "pv-event-info.h"
 #include "pv-reminder-info.h"
 #include "pv-sso-info.h"
+#include "pv-tenant-info.h"
 #include "pv-token-info.h"
 
 typedef struct {
@@ -489,10 +490,86 @@ test_more_models (Fixture       *f,
   }
 }
 
+static gboolean
+refresh (PvTenantInfo  *tenant,
+         PvClient      *client,
+         GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_tenant_info_refresh_async (tenant, client, NULL, done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return pv_tenant_info_refresh_finish (tenant, result, error);
+}
+
+/* Everything of a tenant in one refresh, kept for offline use. */
+static void
+test_tenant_info (Fixture       *f,
+                  gconstpointer  data)
+{
+  PvProfile profile = { (char *) "acme-test", f->url };
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(PvClient) wrong = pv_client_new (f->url, "pva_wrong");
+  g_autoptr(PvTenantInfo) tenant = pv_tenant_info_new (&profile);
+  g_autoptr(PvTenantInfo) offline = pv_tenant_info_new (&profile);
+  g_autoptr(PvConnectionInfo) users = NULL;
+  g_autoptr(PvConnectionInfo) again = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_assert_true (refresh (tenant, client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pv_tenant_info_get_name (tenant), ==, "Acme");
+  g_assert_cmpstr (pv_tenant_info_get_account (tenant), ==, "ann@acme.example");
+  g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_connections (tenant)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_reminders (tenant)), ==, 1);
+  g_assert_true (g_str_has_suffix (pv_sso_info_get_reply_url (pv_tenant_info_get_sso (tenant)), "/saml/acs"));
+  users = g_list_model_get_item (pv_tenant_info_get_connections (tenant), 0);
+  g_assert_cmpstr (pv_connection_info_get_kind (users), ==, "users");
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (users)), ==, 1);
+
+  /* A second refresh keeps the objects views are bound to. */
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_assert_true (refresh (tenant, client, &error));
+  again = g_list_model_get_item (pv_tenant_info_get_connections (tenant), 0);
+  g_assert_true (again == users);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (users)), ==, 2);
+
+  /* A refused refresh changes nothing. */
+  {
+    g_autoptr(PvTenantInfo) other = pv_tenant_info_new (&profile);
+
+    g_assert_false (refresh (other, wrong, &error));
+    g_assert_error (error, PV_ERROR, PV_ERROR_UNAUTHORIZED);
+    g_clear_error (&error);
+    g_assert_null (pv_tenant_info_get_name (other));
+    g_assert_cmpint (pv_tenant_info_get_fetched_at (other), ==, 0);
+  }
+
+  /* The last known state, without asking the tenant. */
+  pv_tenant_info_load_cached_async (offline, NULL, done_cb, &loaded);
+  while (loaded == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_info_load_cached_finish (offline, loaded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pv_tenant_info_get_name (offline), ==, "Acme");
+  g_assert_cmpint (pv_tenant_info_get_fetched_at (offline), ==, pv_tenant_info_get_fetched_at (tenant));
+  g_clear_object (&again);
+  again = g_list_model_get_item (pv_tenant_info_get_connections (offline), 0);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (again)), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *cache = g_dir_make_tmp ("pv-cache-XXXXXX", NULL);
+
+  /* The offline cache goes to a throw-away directory. */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/client/ok", Fixture, NULL, fixture_set_up, test_ok, fixture_tear_down);
@@ -501,6 +578,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/client/models", Fixture, NULL, fixture_set_up, test_models, fixture_tear_down);
   g_test_add ("/client/more-models", Fixture, NULL, fixture_set_up, test_more_models, fixture_tear_down);
+  g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
   g_test_add_func ("/client/tls", test_tls);
 

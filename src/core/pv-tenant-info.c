@@ -1,0 +1,527 @@
+/* pv-tenant-info.c: everything known of one tenant, for views to bind to
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include "pv-cache.h"
+#include "pv-connection-info.h"
+#include "pv-error.h"
+#include "pv-json-read.h"
+#include "pv-reminder-info.h"
+#include "pv-tenant-info.h"
+
+/* A tenant Provisio watches: its profile (id, address), what its answers
+ * say (name, the account of the admin key, the provisioning connections,
+ * the SSO configuration, the reminders), and when that was fetched.
+ * refresh asks the tenant (four requests at once) and keeps the answers
+ * for offline use; load_cached shows the last known state without a
+ * network.  The state is {"tenant", "provisioning", "sso", "reminders"},
+ * the management API's own answers. */
+
+struct _PvTenantInfo
+{
+  GObject     parent_instance;
+
+  char       *id;
+  char       *base_url;
+  char       *name;
+  char       *account;
+  gint64      fetched_at;
+  GListStore *connections;
+  GListStore *reminders;
+  PvSsoInfo  *sso;
+};
+
+G_DEFINE_FINAL_TYPE (PvTenantInfo, pv_tenant_info, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_BASE_URL,
+  PROP_NAME,
+  PROP_ACCOUNT,
+  PROP_FETCHED_AT,
+  PROP_CONNECTIONS,
+  PROP_REMINDERS,
+  PROP_SSO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+pv_tenant_info_finalize (GObject *object)
+{
+  PvTenantInfo *self = (PvTenantInfo *) object;
+
+  g_free (self->id);
+  g_free (self->base_url);
+  g_free (self->name);
+  g_free (self->account);
+  g_clear_object (&self->connections);
+  g_clear_object (&self->reminders);
+  g_clear_object (&self->sso);
+
+  G_OBJECT_CLASS (pv_tenant_info_parent_class)->finalize (object);
+}
+
+static void
+pv_tenant_info_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PvTenantInfo *self = PV_TENANT_INFO (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_string (value, self->account);
+      break;
+    case PROP_FETCHED_AT:
+      g_value_set_int64 (value, self->fetched_at);
+      break;
+    case PROP_CONNECTIONS:
+      g_value_set_object (value, self->connections);
+      break;
+    case PROP_REMINDERS:
+      g_value_set_object (value, self->reminders);
+      break;
+    case PROP_SSO:
+      g_value_set_object (value, self->sso);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pv_tenant_info_class_init (PvTenantInfoClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = pv_tenant_info_finalize;
+  object_class->get_property = pv_tenant_info_get_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
+  properties[PROP_BASE_URL] = g_param_spec_string ("base-url", NULL, NULL, NULL, flags);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  properties[PROP_ACCOUNT] = g_param_spec_string ("account", NULL, NULL, NULL, flags);
+  properties[PROP_FETCHED_AT] = g_param_spec_int64 ("fetched-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_CONNECTIONS] = g_param_spec_object ("connections", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_REMINDERS] = g_param_spec_object ("reminders", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_SSO] = g_param_spec_object ("sso", NULL, NULL, PV_TYPE_SSO_INFO, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pv_tenant_info_init (PvTenantInfo *self)
+{
+  self->connections = g_list_store_new (PV_TYPE_CONNECTION_INFO);
+  self->reminders = g_list_store_new (PV_TYPE_REMINDER_INFO);
+  self->sso = pv_sso_info_new ();
+}
+
+/**
+ * pv_tenant_info_new:
+ * @profile: the tenant's profile; copied
+ *
+ * Returns: (transfer full): a tenant of which nothing is known yet
+ */
+PvTenantInfo *
+pv_tenant_info_new (const PvProfile *profile)
+{
+  PvTenantInfo *self = g_object_new (PV_TYPE_TENANT_INFO, NULL);
+
+  self->id = g_strdup (profile->id);
+  self->base_url = g_strdup (profile->base_url);
+  return self;
+}
+
+static void
+set_string (PvTenantInfo *self,
+            char        **field,
+            const char   *value,
+            guint         prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+update_connections (PvTenantInfo  *self,
+                    JsonObject    *provisioning,
+                    GError       **error)
+{
+  JsonNode *node = json_object_get_member (provisioning, "connections");
+  JsonArray *array;
+  g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return pv_json_invalid (error, "connections");
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(PvConnectionInfo) connection = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return pv_json_invalid (error, "connections");
+      /* The same kind keeps its object: views bound to it stay bound. */
+      if (i < n_old)
+        connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+      if (connection == NULL ||
+          g_strcmp0 (pv_connection_info_get_kind (connection),
+                     json_object_get_string_member_with_default (json_node_get_object (element), "kind", "")) != 0)
+        {
+          g_clear_object (&connection);
+          connection = pv_connection_info_new ();
+        }
+      if (!pv_connection_info_update_from_json (connection, json_node_get_object (element), error))
+        return FALSE;
+      g_ptr_array_add (connections, g_steal_pointer (&connection));
+    }
+  g_list_store_splice (self->connections, 0, n_old, connections->pdata, connections->len);
+  return TRUE;
+}
+
+static gboolean
+update_reminders (PvTenantInfo  *self,
+                  JsonObject    *reminders,
+                  GError       **error)
+{
+  JsonNode *node = json_object_get_member (reminders, "items");
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return pv_json_invalid (error, "items");
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(PvReminderInfo) reminder = pv_reminder_info_new ();
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !pv_reminder_info_update_from_json (reminder, json_node_get_object (element), error))
+        return error == NULL || *error != NULL ? FALSE : pv_json_invalid (error, "items");
+      g_ptr_array_add (items, g_steal_pointer (&reminder));
+    }
+  g_list_store_splice (self->reminders, 0, g_list_model_get_n_items (G_LIST_MODEL (self->reminders)),
+                       items->pdata, items->len);
+  return TRUE;
+}
+
+/**
+ * pv_tenant_info_update_from_json:
+ * @state: {"tenant", "provisioning", "sso", "reminders"}: the management
+ *   API's answers; a part that is missing is left as it was
+ *
+ * Returns: %FALSE with a %PV_ERROR_INVALID_RESPONSE if a part is malformed
+ */
+gboolean
+pv_tenant_info_update_from_json (PvTenantInfo  *self,
+                                 JsonObject    *state,
+                                 GError       **error)
+{
+  JsonObject *tenant = object_member (state, "tenant");
+  JsonObject *provisioning = object_member (state, "provisioning");
+  JsonObject *sso = object_member (state, "sso");
+  JsonObject *reminders = object_member (state, "reminders");
+  const char *name = NULL, *account = NULL;
+
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), FALSE);
+
+  if (tenant != NULL &&
+      (!pv_json_read_string (tenant, "name", FALSE, &name, error) ||
+       !pv_json_read_string_in (object_member (tenant, "api_key"), "owner", FALSE, &account, error)))
+    return FALSE;
+  if ((provisioning != NULL && !update_connections (self, provisioning, error)) ||
+      (sso != NULL && !pv_sso_info_update_from_json (self->sso, sso, error)) ||
+      (reminders != NULL && !update_reminders (self, reminders, error)))
+    return FALSE;
+  if (tenant != NULL)
+    {
+      set_string (self, &self->name, name, PROP_NAME);
+      set_string (self, &self->account, account, PROP_ACCOUNT);
+    }
+  return TRUE;
+}
+
+static void
+set_fetched_at (PvTenantInfo *self,
+                gint64        when)
+{
+  if (self->fetched_at == when)
+    return;
+  self->fetched_at = when;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED_AT]);
+}
+
+/* Refreshing */
+
+static const char *parts[] = { "tenant", "provisioning", "sso", "reminders" };
+static const char *paths[] = { "/api/v1/tenant", "/api/v1/provisioning", "/api/v1/sso", "/api/v1/reminders" };
+
+typedef struct {
+  JsonObject *state;
+  GError     *error;
+  guint       pending;
+} Refresh;
+
+static void
+refresh_free (Refresh *r)
+{
+  g_clear_pointer (&r->state, json_object_unref);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+/* The refresh ends once its state is kept, so that two refreshes one after
+ * the other cannot leave the older state on disk. */
+static void
+cached_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_cache_save_finish (result, &error))
+    g_warning ("Could not keep the state for offline use: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* One of the four answers; the last one updates the models. */
+typedef struct {
+  GTask      *task;
+  const char *part;
+} Asked;
+
+static void
+answered_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Asked *asked = user_data;
+  g_autoptr(GTask) task = asked->task;
+  const char *part = asked->part;
+  PvTenantInfo *self = g_task_get_source_object (task);
+  Refresh *r = g_task_get_task_data (task);
+  GError *error = NULL;
+  JsonObject *answer = pv_client_request_finish (PV_CLIENT (source), result, &error);
+
+  g_free (asked);
+  if (answer != NULL)
+    json_object_set_object_member (r->state, part, answer);
+  else if (r->error == NULL)
+    r->error = error;
+  else
+    g_clear_error (&error);
+
+  if (--r->pending > 0)
+    return;
+  if (r->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&r->error));
+      return;
+    }
+  if (!pv_tenant_info_update_from_json (self, r->state, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  set_fetched_at (self, g_get_real_time () / G_USEC_PER_SEC);
+  pv_cache_save_async (self->id, r->state, NULL, cached_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_tenant_info_refresh_async:
+ * @client: a client for this tenant
+ *
+ * Asks the tenant for everything at once and updates the models; on
+ * success the answers are kept for offline use before it finishes.
+ */
+void
+pv_tenant_info_refresh_async (PvTenantInfo        *self,
+                              PvClient            *client,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Refresh *r = g_new0 (Refresh, 1);
+
+  g_task_set_source_tag (task, pv_tenant_info_refresh_async);
+  r->state = json_object_new ();
+  r->pending = G_N_ELEMENTS (paths);
+  g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      Asked *asked = g_new0 (Asked, 1);
+
+      asked->task = i == 0 ? task : g_object_ref (task);
+      asked->part = parts[i];
+      pv_client_request_async (client, "GET", paths[i], NULL, cancellable, answered_cb, asked);
+    }
+}
+
+gboolean
+pv_tenant_info_refresh_finish (PvTenantInfo  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_info_refresh_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvTenantInfo *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) state = NULL;
+  GError *error = NULL;
+  gint64 fetched_at = 0;
+
+  state = pv_cache_load_finish (result, &fetched_at, &error);
+  if (state == NULL || !pv_tenant_info_update_from_json (self, state, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  set_fetched_at (self, fetched_at);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * pv_tenant_info_load_cached_async:
+ *
+ * Shows the last known state, without a network; #PvTenantInfo:fetched-at
+ * says when it was fetched.
+ */
+void
+pv_tenant_info_load_cached_async (PvTenantInfo        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pv_tenant_info_load_cached_async);
+  pv_cache_load_async (self->id, cancellable, loaded_cb, task);
+}
+
+gboolean
+pv_tenant_info_load_cached_finish (PvTenantInfo  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_info_load_cached_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+pv_tenant_info_get_id (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return self->id;
+}
+
+const char *
+pv_tenant_info_get_base_url (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return self->base_url;
+}
+
+const char *
+pv_tenant_info_get_name (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return self->name;
+}
+
+const char *
+pv_tenant_info_get_account (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return self->account;
+}
+
+gint64
+pv_tenant_info_get_fetched_at (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), 0);
+  return self->fetched_at;
+}
+
+/**
+ * pv_tenant_info_get_connections:
+ *
+ * Returns: (transfer none): the users and persons connections (#PvConnectionInfo)
+ */
+GListModel *
+pv_tenant_info_get_connections (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return G_LIST_MODEL (self->connections);
+}
+
+/**
+ * pv_tenant_info_get_reminders:
+ *
+ * Returns: (transfer none): what is due, soonest first (#PvReminderInfo)
+ */
+GListModel *
+pv_tenant_info_get_reminders (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return G_LIST_MODEL (self->reminders);
+}
+
+/**
+ * pv_tenant_info_get_sso:
+ *
+ * Returns: (transfer none): the SSO configuration
+ */
+PvSsoInfo *
+pv_tenant_info_get_sso (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return self->sso;
+}

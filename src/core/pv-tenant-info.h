@@ -1,0 +1,50 @@
+/* pv-tenant-info.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "pv-client.h"
+#include "pv-profiles.h"
+#include "pv-sso-info.h"
+
+G_BEGIN_DECLS
+
+#define PV_TYPE_TENANT_INFO (pv_tenant_info_get_type ())
+G_DECLARE_FINAL_TYPE (PvTenantInfo, pv_tenant_info, PV, TENANT_INFO, GObject)
+
+PvTenantInfo *pv_tenant_info_new                (const PvProfile      *profile);
+const char   *pv_tenant_info_get_id             (PvTenantInfo         *self);
+const char   *pv_tenant_info_get_base_url       (PvTenantInfo         *self);
+const char   *pv_tenant_info_get_name           (PvTenantInfo         *self);
+const char   *pv_tenant_info_get_account        (PvTenantInfo         *self);
+gint64        pv_tenant_info_get_fetched_at     (PvTenantInfo         *self);
+GListModel   *pv_tenant_info_get_connections    (PvTenantInfo         *self);
+GListModel   *pv_tenant_info_get_reminders      (PvTenantInfo         *self);
+PvSsoInfo    *pv_tenant_info_get_sso            (PvTenantInfo         *self);
+gboolean      pv_tenant_info_update_from_json   (PvTenantInfo         *self,
+                                                 JsonObject           *state,
+                                                 GError              **error);
+void          pv_tenant_info_refresh_async      (PvTenantInfo         *self,
+                                                 PvClient             *client,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      pv_tenant_info_refresh_finish     (PvTenantInfo         *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+void          pv_tenant_info_load_cached_async  (PvTenantInfo         *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      pv_tenant_info_load_cached_finish (PvTenantInfo         *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+G_END_DECLS
