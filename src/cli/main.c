@@ -20,10 +20,17 @@
 
 #include "pv-cache.h"
 #include "pv-client.h"
+#include "pv-connection-info.h"
 #include "pv-credentials.h"
+#include "pv-event-info.h"
+#include "pv-expiry.h"
+#include "pv-json-read.h"
 #include "pv-probe.h"
 #include "pv-profiles.h"
+#include "pv-reminder-info.h"
+#include "pv-tenant-info.h"
 #include "pv-time.h"
+#include "pv-token-info.h"
 #include "pv-token.h"
 
 /* Exit codes of `check`, as monitoring plugins use them. */
@@ -41,16 +48,33 @@ static gboolean opt_offline;
 static char *opt_retire;
 static char *opt_description;
 
-static const GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("status, events: print JSON for scripts"), NULL },
+static const GOptionEntry json_entries[] = {
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry status_entries[] = {
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
   { "offline", 0, 0, G_OPTION_ARG_NONE, &opt_offline,
-    N_("status: show the last known state, without asking the tenants"), NULL },
-  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
-    N_("revoke: even the token the identity provider still uses"), NULL },
+    N_("Show the last known state, without asking the tenants"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry renew_entries[] = {
   { "retire", 0, 0, G_OPTION_ARG_STRING, &opt_retire,
-    N_("renew: what becomes of the old token: on-first-use (default), now or never"), N_("WHEN") },
+    N_("What becomes of the old token: on-first-use (default), now or never"), N_("WHEN") },
   { "description", 0, 0, G_OPTION_ARG_STRING, &opt_description,
-    N_("renew: a note kept with the new token"), N_("TEXT") },
+    N_("A note kept with the new token"), N_("TEXT") },
+  { NULL }
+};
+
+static const GOptionEntry revoke_entries[] = {
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
+    N_("Even the token the identity provider still uses"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry main_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
   { NULL }
 };
@@ -134,6 +158,16 @@ call (PvClient    *client,
   return pv_client_request_finish (client, wait_for (&result), error);
 }
 
+/* A member that must be an object, or NULL. */
+static JsonObject *
+object_in (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 static PvProfile *
 find_profile (GPtrArray  *profiles,
               const char *id,
@@ -165,6 +199,8 @@ tenant_add (GFile      *file,
   g_autoptr(GAsyncResult) stored = NULL;
   g_autofree char *key = NULL;
   g_autofree char *label = NULL;
+  const char *name, *tenant_id, *owner;
+  gint64 days_left;
   PvTokenKind kind;
   guint index;
 
@@ -183,7 +219,11 @@ tenant_add (GFile      *file,
   /* Checked live before anything is kept. */
   client = pv_client_new (url, key);
   tenant = call (client, "GET", "/api/v1/tenant", &error);
-  if (tenant == NULL)
+  if (tenant == NULL ||
+      !pv_json_read_string (tenant, "name", FALSE, &name, &error) ||
+      !pv_json_read_string (tenant, "id", FALSE, &tenant_id, &error) ||
+      !pv_json_read_string_in (object_in (tenant, "api_key"), "owner", FALSE, &owner, &error) ||
+      !pv_json_read_int64 (object_in (tenant, "api_key"), "days_left", FALSE, &days_left, &error))
     goto fail;
 
   label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), id, url);
@@ -206,9 +246,7 @@ tenant_add (GFile      *file,
     goto fail;
 
   g_print (_("Added %s: tenant “%s” (%s), key of %s, %" G_GINT64_FORMAT " days left\n"), id,
-           json_object_get_string_member (tenant, "name"), json_object_get_string_member (tenant, "id"),
-           json_object_get_string_member (json_object_get_object_member (tenant, "api_key"), "owner"),
-           json_object_get_int_member (json_object_get_object_member (tenant, "api_key"), "days_left"));
+           name, tenant_id, owner, days_left);
   return 0;
 
 fail:
@@ -325,7 +363,7 @@ renew (GFile      *file,
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/tokens", kind);
   JsonObject *token;
-  const char *replaces;
+  const char *prefix, *expires_at, *replaces, *scim_base_url, *retire, *secret;
 
   if (!kind_is_valid (kind))
     return 2;
@@ -352,19 +390,20 @@ renew (GFile      *file,
   if (issued == NULL)
     goto fail;
 
-  token = json_object_get_object_member (issued, "token");
-  replaces = json_object_get_null_member (issued, "replaces") ? NULL
-             : json_object_get_string_member (issued, "replaces");
-  g_printerr (_("New %s token %s… of %s, expires %s.\n"), kind,
-              json_object_get_string_member (token, "prefix"), id,
-              json_object_get_string_member (token, "expires_at"));
+  token = object_in (issued, "token");
+  if (!pv_json_read_string_in (token, "prefix", FALSE, &prefix, &error) ||
+      !pv_json_read_string_in (token, "expires_at", FALSE, &expires_at, &error) ||
+      !pv_json_read_string (issued, "replaces", TRUE, &replaces, &error) ||
+      !pv_json_read_string (issued, "scim_base_url", FALSE, &scim_base_url, &error) ||
+      !pv_json_read_string (issued, "retire", FALSE, &retire, &error) ||
+      !pv_json_read_string (issued, "secret", FALSE, &secret, &error))
+    goto fail;
+  g_printerr (_("New %s token %s… of %s, expires %s.\n"), kind, prefix, id, expires_at);
   g_printerr (_("Paste it as the secret token of the identity provider's app for %s, with the tenant URL %s\n"),
-              g_str_equal (kind, "users") ? _("Users") : _("Persons"),
-              json_object_get_string_member (issued, "scim_base_url"));
+              g_str_equal (kind, "users") ? _("Users") : _("Persons"), scim_base_url);
   if (replaces != NULL)
-    g_printerr (_("The token it replaces (%s) retires: %s.\n"), replaces,
-                json_object_get_string_member (issued, "retire"));
-  g_print ("%s\n", json_object_get_string_member (issued, "secret"));
+    g_printerr (_("The token it replaces (%s) retires: %s.\n"), replaces, retire);
+  g_print ("%s\n", secret);
   return 0;
 
 fail:
@@ -382,6 +421,7 @@ revoke_token (GFile      *file,
   g_autoptr(PvClient) client = NULL;
   g_autoptr(JsonObject) gone = NULL;
   g_autofree char *path = NULL;
+  const char *prefix, *expires_at;
 
   if (!kind_is_valid (kind))
     return 2;
@@ -389,10 +429,11 @@ revoke_token (GFile      *file,
     goto fail;
   path = g_strdup_printf ("/api/v1/provisioning/%s/tokens/%s%s", kind, token_id,
                           opt_force ? "?force=true" : "");
-  if (!(gone = call (client, "DELETE", path, &error)))
+  if (!(gone = call (client, "DELETE", path, &error)) ||
+      !pv_json_read_string (gone, "prefix", FALSE, &prefix, &error) ||
+      !pv_json_read_string (gone, "expires_at", FALSE, &expires_at, &error))
     goto fail;
-  g_print (_("Revoked %s (%s…); listed as deleted until %s\n"), token_id,
-           json_object_get_string_member (gone, "prefix"), json_object_get_string_member (gone, "expires_at"));
+  g_print (_("Revoked %s (%s…); listed as deleted until %s\n"), token_id, prefix, expires_at);
   return 0;
 
 fail:
@@ -408,8 +449,10 @@ events (GFile      *file,
   g_autoptr(GError) error = NULL;
   g_autoptr(PvClient) client = NULL;
   g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/events?limit=50", kind);
   JsonArray *list;
+  JsonNode *node;
 
   if (!kind_is_valid (kind))
     return 2;
@@ -418,24 +461,46 @@ events (GFile      *file,
       g_printerr ("provisioctl: %s\n", error->message);
       return 1;
     }
-  list = json_object_get_array_member (answer, "events");
+  node = json_object_get_member (answer, "events");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      pv_json_invalid (&error, "events");
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 1;
+    }
+  list = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *element = json_array_get_element (list, i);
+      g_autoptr(PvEventInfo) event = pv_event_info_new ();
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !pv_event_info_update_from_json (event, json_node_get_object (element), &error))
+        {
+          if (error == NULL)
+            pv_json_invalid (&error, "events");
+          g_printerr ("provisioctl: %s\n", error->message);
+          return 1;
+        }
+      g_ptr_array_add (items, g_steal_pointer (&event));
+    }
   if (opt_json)
     {
-      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), list);
       g_autofree char *text = json_to_string (node, TRUE);
 
       g_print ("%s\n", text);
       return 0;
     }
-  for (guint i = 0; i < json_array_get_length (list); i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      JsonObject *e = json_array_get_object_element (list, i);
+      PvEventInfo *e = g_ptr_array_index (items, i);
+      g_autofree char *at = pv_time_format (pv_event_info_get_at (e));
+      const char *prefix = pv_event_info_get_token_prefix (e);
+      const char *operation = pv_event_info_get_operation (e);
+      const char *detail = pv_event_info_get_detail (e);
 
-      g_print ("%s  %-16s %-12s %-28s %s\n", json_object_get_string_member (e, "at"),
-               json_object_get_string_member (e, "type"),
-               json_object_get_null_member (e, "token_prefix") ? "" : json_object_get_string_member (e, "token_prefix"),
-               json_object_get_string_member (e, "operation"),
-               json_object_get_null_member (e, "detail") ? "" : json_object_get_string_member (e, "detail"));
+      g_print ("%s  %-16s %-12s %-28s %s\n", at, pv_event_info_get_event_type (e), prefix ? prefix : "",
+               operation ? operation : "", detail ? detail : "");
     }
   return 0;
 }
@@ -512,25 +577,11 @@ test_connection (const char *url)
 
 /* status and check: every tenant at once */
 
-static void
-remembered_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!pv_cache_save_finish (result, &error))
-    g_printerr (_("provisioctl: could not keep the state for offline use: %s\n"), error->message);
-  g_ptr_array_add (user_data, g_object_ref (result));
-}
-
 typedef struct {
-  PvProfile  *profile;
-  PvClient   *client;
-  JsonObject *provisioning;
-  JsonObject *reminders;
-  GError     *error;
-  gint64      fetched_at;   /* 0: just now */
+  PvProfile    *profile;
+  PvTenantInfo *info;
+  PvClient     *client;
+  GError       *error;
 } TenantState;
 
 typedef struct {
@@ -542,9 +593,8 @@ typedef struct {
 static void
 tenant_state_free (TenantState *t)
 {
+  g_clear_object (&t->info);
   g_clear_object (&t->client);
-  g_clear_pointer (&t->provisioning, json_object_unref);
-  g_clear_pointer (&t->reminders, json_object_unref);
   g_clear_error (&t->error);
   g_free (t);
 }
@@ -552,45 +602,39 @@ tenant_state_free (TenantState *t)
 typedef struct {
   Survey      *survey;
   TenantState *tenant;
-  JsonObject **slot;
 } Pending;
 
 static void
-answered_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+refreshed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   Pending *p = user_data;
-  GError *error = NULL;
 
-  *p->slot = pv_client_request_finish (PV_CLIENT (source), result, &error);
-  if (error != NULL && p->tenant->error == NULL)
-    p->tenant->error = error;
-  else
-    g_clear_error (&error);
+  pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &p->tenant->error);
   p->survey->pending--;
   g_free (p);
 }
 
 static void
-ask (Survey      *survey,
-     TenantState *t,
-     const char  *path,
-     JsonObject **slot)
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  Pending *p = g_new0 (Pending, 1);
+  Pending *p = user_data;
 
-  p->survey = survey;
-  p->tenant = t;
-  p->slot = slot;
-  survey->pending++;
-  pv_client_request_async (t->client, "GET", path, NULL, NULL, answered_cb, p);
+  pv_tenant_info_load_cached_finish (PV_TENANT_INFO (source), result, &p->tenant->error);
+  p->survey->pending--;
+  g_free (p);
 }
 
+/* Every tenant at once, asking each (@cached: FALSE) or reading the last
+ * known state of each. */
 static gboolean
-survey_all (GFile   *file,
-            Survey  *survey,
-            GError **error)
+survey_all (GFile    *file,
+            gboolean  cached,
+            Survey   *survey,
+            GError  **error)
 {
   g_autoptr(GPtrArray) profiles = load_profiles (file, error);
   g_autoptr(GAsyncResult) found = NULL;
@@ -603,91 +647,47 @@ survey_all (GFile   *file,
   if (profiles->len == 0)
     return TRUE;
 
-  pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, NULL, got_result_cb, &found);
-  keys = pv_credentials_lookup_all_finish (wait_for (&found), error);
-  if (keys == NULL)
-    return FALSE;
+  if (!cached)
+    {
+      pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, NULL, got_result_cb, &found);
+      keys = pv_credentials_lookup_all_finish (wait_for (&found), error);
+      if (keys == NULL)
+        return FALSE;
+    }
 
   for (guint i = 0; i < profiles->len; i++)
     {
       TenantState *t = g_new0 (TenantState, 1);
+      Pending *p;
       const char *key;
 
       t->profile = g_ptr_array_index (profiles, i);
+      t->info = pv_tenant_info_new (t->profile);
       g_ptr_array_add (survey->tenants, t);
+      p = g_new0 (Pending, 1);
+      p->survey = survey;
+      p->tenant = t;
+      survey->pending++;
+      if (cached)
+        {
+          pv_tenant_info_load_cached_async (t->info, NULL, loaded_cb, p);
+          continue;
+        }
       key = g_hash_table_lookup (keys, t->profile->id);
       if (key == NULL)
         {
           t->error = g_error_new (PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND,
-                                  _("The keyring holds no admin API key for this tenant, or it is locked"));
+                                  _("The keyring holds no admin API key for this tenant"));
+          survey->pending--;
+          g_free (p);
           continue;
         }
       t->client = pv_client_new (t->profile->base_url, key);
-      ask (survey, t, "/api/v1/provisioning", &t->provisioning);
-      ask (survey, t, "/api/v1/reminders", &t->reminders);
+      pv_tenant_info_refresh_async (t->info, t->client, NULL, refreshed_cb, p);
     }
   while (survey->pending > 0)
     g_main_context_iteration (NULL, TRUE);
   return TRUE;
-}
-
-/* The last known state of every tenant, from the cache. */
-static gboolean
-survey_cached (GFile   *file,
-               Survey  *survey,
-               GError **error)
-{
-  g_autoptr(GPtrArray) profiles = load_profiles (file, error);
-
-  if (profiles == NULL)
-    return FALSE;
-  survey->tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) tenant_state_free);
-  survey->profiles = g_ptr_array_ref (profiles);
-  for (guint i = 0; i < profiles->len; i++)
-    {
-      TenantState *t = g_new0 (TenantState, 1);
-      g_autoptr(GAsyncResult) loaded = NULL;
-      g_autoptr(JsonObject) state = NULL;
-
-      t->profile = g_ptr_array_index (profiles, i);
-      g_ptr_array_add (survey->tenants, t);
-      pv_cache_load_async (t->profile->id, NULL, got_result_cb, &loaded);
-      state = pv_cache_load_finish (wait_for (&loaded), &t->fetched_at, &t->error);
-      if (state == NULL)
-        continue;
-      if (!json_object_has_member (state, "provisioning") || !json_object_has_member (state, "reminders"))
-        {
-          t->error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The saved state of this tenant is damaged"));
-          continue;
-        }
-      t->provisioning = json_object_ref (json_object_get_object_member (state, "provisioning"));
-      t->reminders = json_object_ref (json_object_get_object_member (state, "reminders"));
-    }
-  return TRUE;
-}
-
-/* Keeps what the tenants answered, for the next time there is no network. */
-static void
-remember (Survey *survey)
-{
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
-  guint expected = 0;
-
-  for (guint i = 0; i < survey->tenants->len; i++)
-    {
-      TenantState *t = g_ptr_array_index (survey->tenants, i);
-      g_autoptr(JsonObject) state = NULL;
-
-      if (t->error != NULL || t->fetched_at != 0)
-        continue;
-      state = json_object_new ();
-      json_object_set_object_member (state, "provisioning", json_object_ref (t->provisioning));
-      json_object_set_object_member (state, "reminders", json_object_ref (t->reminders));
-      pv_cache_save_async (t->profile->id, state, NULL, remembered_cb, results);
-      expected++;
-    }
-  while (results->len < expected)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -695,6 +695,82 @@ survey_clear (Survey *survey)
 {
   g_clear_pointer (&survey->tenants, g_ptr_array_unref);
   g_clear_pointer (&survey->profiles, g_ptr_array_unref);
+}
+
+/* "Now" by the tenant's clock, as far as it is known. */
+static gint64
+tenant_now (TenantState *t)
+{
+  return g_get_real_time () / G_USEC_PER_SEC + (t->client ? pv_client_get_clock_skew (t->client) : 0);
+}
+
+static void
+add_time (JsonBuilder *b,
+          const char  *member,
+          gint64       when)
+{
+  json_builder_set_member_name (b, member);
+  if (when != 0)
+    {
+      g_autofree char *text = pv_time_format (when);
+      json_builder_add_string_value (b, text);
+    }
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_connections (JsonBuilder *b,
+                 TenantState *t)
+{
+  GListModel *connections = pv_tenant_info_get_connections (t->info);
+
+  json_builder_begin_array (b);
+  for (guint c = 0; t->error == NULL && c < g_list_model_get_n_items (connections); c++)
+    {
+      g_autoptr(PvConnectionInfo) conn = g_list_model_get_item (connections, c);
+      GListModel *tokens = pv_connection_info_get_tokens (conn);
+
+      json_builder_begin_object (b);
+      add_string (b, "kind", pv_connection_info_get_kind (conn));
+      add_string (b, "identity_provider", pv_connection_info_get_identity_provider (conn));
+      add_string (b, "scim_base_url", pv_connection_info_get_scim_base_url (conn));
+      json_builder_set_member_name (b, "tokens");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < g_list_model_get_n_items (tokens); k++)
+        {
+          g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, k);
+
+          json_builder_begin_object (b);
+          add_string (b, "id", pv_token_info_get_id (token));
+          add_string (b, "prefix", pv_token_info_get_prefix (token));
+          add_string (b, "description", pv_token_info_get_description (token));
+          add_string (b, "created_by", pv_token_info_get_created_by (token));
+          add_time (b, "created_at", pv_token_info_get_created_at (token));
+          add_time (b, "expires_at", pv_token_info_get_expires_at (token));
+          add_time (b, "last_used_at", pv_token_info_get_last_used_at (token));
+          json_builder_set_member_name (b, "days_left");
+          json_builder_add_int_value (b, pv_expiry_days_left (pv_token_info_get_expires_at (token),
+                                                              tenant_now (t)));
+          add_string (b, "state", pv_expiry_state_to_string (pv_token_info_get_state (token)));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
 }
 
 /* Days left come from the tenant's clock; say so when this one is off. */
@@ -720,7 +796,7 @@ status (GFile *file)
   Survey survey = { 0 };
   int status = 0;
 
-  if (!(opt_offline ? survey_cached (file, &survey, &error) : survey_all (file, &survey, &error)))
+  if (!survey_all (file, opt_offline, &survey, &error))
     {
       g_printerr ("provisioctl: %s\n", error->message);
       survey_clear (&survey);
@@ -731,7 +807,8 @@ status (GFile *file)
       for (guint i = 0; i < survey.tenants->len; i++)
         {
           TenantState *t = g_ptr_array_index (survey.tenants, i);
-          g_autofree char *when = t->fetched_at ? pv_time_format (t->fetched_at) : NULL;
+          gint64 fetched_at = pv_tenant_info_get_fetched_at (t->info);
+          g_autofree char *when = t->error == NULL && fetched_at ? pv_time_format (fetched_at) : NULL;
 
           if (when != NULL)
             g_printerr (_("provisioctl: %s as of %s\n"), t->profile->id, when);
@@ -740,7 +817,6 @@ status (GFile *file)
   else
     {
       warn_about_clocks (&survey);
-      remember (&survey);
     }
 
   if (opt_json)
@@ -761,27 +837,10 @@ status (GFile *file)
           json_builder_add_string_value (b, t->profile->id);
           json_builder_set_member_name (b, "url");
           json_builder_add_string_value (b, t->profile->base_url);
-          json_builder_set_member_name (b, "fetched_at");
-          if (t->fetched_at != 0)
-            {
-              g_autofree char *when = pv_time_format (t->fetched_at);
-              json_builder_add_string_value (b, when);
-            }
-          else
-            json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "error");
-          if (t->error)
-            json_builder_add_string_value (b, t->error->message);
-          else
-            json_builder_add_null_value (b);
+          add_time (b, "fetched_at", opt_offline ? pv_tenant_info_get_fetched_at (t->info) : 0);
+          add_string (b, "error", t->error ? t->error->message : NULL);
           json_builder_set_member_name (b, "connections");
-          if (t->provisioning)
-            json_builder_add_value (b, json_node_ref (json_object_get_member (t->provisioning, "connections")));
-          else
-            {
-              json_builder_begin_array (b);
-              json_builder_end_array (b);
-            }
+          add_connections (b, t);
           json_builder_end_object (b);
           status = t->error ? 1 : status;
         }
@@ -799,7 +858,7 @@ status (GFile *file)
       for (guint i = 0; i < survey.tenants->len; i++)
         {
           TenantState *t = g_ptr_array_index (survey.tenants, i);
-          JsonArray *connections;
+          GListModel *connections = pv_tenant_info_get_connections (t->info);
 
           if (t->error != NULL)
             {
@@ -807,25 +866,23 @@ status (GFile *file)
               status = 1;
               continue;
             }
-          connections = json_object_get_array_member (t->provisioning, "connections");
-          for (guint c = 0; c < json_array_get_length (connections); c++)
+          for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
             {
-              JsonObject *conn = json_array_get_object_element (connections, c);
-              JsonArray *tokens = json_object_get_array_member (conn, "tokens");
+              g_autoptr(PvConnectionInfo) conn = g_list_model_get_item (connections, c);
+              GListModel *tokens = pv_connection_info_get_tokens (conn);
+              const char *kind = pv_connection_info_get_kind (conn);
 
-              if (json_array_get_length (tokens) == 0)
-                g_print ("%-14s %-8s %s\n", t->profile->id, json_object_get_string_member (conn, "kind"),
-                         _("(no token)"));
-              for (guint k = 0; k < json_array_get_length (tokens); k++)
+              if (g_list_model_get_n_items (tokens) == 0)
+                g_print ("%-14s %-8s %s\n", t->profile->id, kind, _("(no token)"));
+              for (guint k = 0; k < g_list_model_get_n_items (tokens); k++)
                 {
-                  JsonObject *tok = json_array_get_object_element (tokens, k);
+                  g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, k);
+                  g_autofree char *expires = pv_time_format (pv_token_info_get_expires_at (token));
 
-                  g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s\n", t->profile->id,
-                           json_object_get_string_member (conn, "kind"),
-                           json_object_get_string_member (tok, "prefix"),
-                           json_object_get_string_member (tok, "expires_at"),
-                           json_object_get_int_member (tok, "days_left"),
-                           json_object_get_string_member (tok, "state"));
+                  g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s\n", t->profile->id, kind,
+                           pv_token_info_get_prefix (token), expires,
+                           pv_expiry_days_left (pv_token_info_get_expires_at (token), tenant_now (t)),
+                           pv_expiry_state_to_string (pv_token_info_get_state (token)));
                 }
             }
         }
@@ -844,7 +901,7 @@ check (GFile *file)
   guint n_items = 0, n_unknown = 0;
   const char *words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
-  if (!survey_all (file, &survey, &error))
+  if (!survey_all (file, FALSE, &survey, &error))
     {
       g_print ("PROVISIO UNKNOWN - %s\n", error->message);
       survey_clear (&survey);
@@ -860,7 +917,7 @@ check (GFile *file)
   for (guint i = 0; i < survey.tenants->len; i++)
     {
       TenantState *t = g_ptr_array_index (survey.tenants, i);
-      JsonArray *items;
+      GListModel *reminders = pv_tenant_info_get_reminders (t->info);
 
       if (t->error != NULL)
         {
@@ -869,16 +926,14 @@ check (GFile *file)
                                   t->error->message);
           continue;
         }
-      items = json_object_get_array_member (t->reminders, "items");
-      for (guint k = 0; k < json_array_get_length (items); k++)
+      for (guint k = 0; k < g_list_model_get_n_items (reminders); k++)
         {
-          JsonObject *item = json_array_get_object_element (items, k);
-          const char *state = json_object_get_string_member (item, "state");
-          const char *connection = json_object_get_null_member (item, "connection") ? NULL
-                                   : json_object_get_string_member (item, "connection");
-          int level = g_str_equal (state, "ok") ? CHECK_OK :
-                      g_str_equal (state, "due-soon") ? CHECK_WARNING : CHECK_CRITICAL;
-          gint64 days = json_object_get_int_member (item, "days_left");
+          g_autoptr(PvReminderInfo) item = g_list_model_get_item (reminders, k);
+          PvExpiryState state = pv_reminder_info_get_state (item);
+          const char *connection = pv_reminder_info_get_connection (item);
+          int level = state == PV_EXPIRY_OK ? CHECK_OK :
+                      state == PV_EXPIRY_DUE_SOON ? CHECK_WARNING : CHECK_CRITICAL;
+          gint64 days = pv_reminder_info_get_days_left (item);
 
           n_items++;
           worst = MAX (worst, level);
@@ -909,6 +964,190 @@ check (GFile *file)
   return worst;
 }
 
+static int
+run_tenant_add (GFile *file, char **args)
+{
+  return tenant_add (file, args[0], args[1]);
+}
+
+static int
+run_tenant_list (GFile *file, char **args)
+{
+  return tenant_list (file);
+}
+
+static int
+run_tenant_remove (GFile *file, char **args)
+{
+  return tenant_remove (file, args[0]);
+}
+
+static int
+run_status (GFile *file, char **args)
+{
+  return status (file);
+}
+
+static int
+run_check (GFile *file, char **args)
+{
+  return check (file);
+}
+
+static int
+run_renew (GFile *file, char **args)
+{
+  return renew (file, args[0], args[1]);
+}
+
+static int
+run_revoke (GFile *file, char **args)
+{
+  return revoke_token (file, args[0], args[1], args[2]);
+}
+
+static int
+run_events (GFile *file, char **args)
+{
+  return events (file, args[0], args[1]);
+}
+
+static int
+run_test (GFile *file, char **args)
+{
+  return test_connection (args[0]);
+}
+
+typedef struct {
+  const char *name;          /* one or two words */
+  const char *parameters;    /* translatable */
+  const char *summary;       /* translatable, one line for the command list */
+  const char *description;   /* translatable, for the command's --help */
+  const GOptionEntry *entries;
+  guint n_args;
+  int (*run) (GFile *file, char **args);
+} Command;
+
+static const Command commands[] = {
+  { "tenant add", N_("NAME URL"), N_("Add a tenant"),
+    N_("Adds a tenant by the base URL of its management API. The admin API key is read "
+       "from the terminal, without echo, or from standard input, checked against the "
+       "tenant, and kept in the keyring only."),
+    NULL, 2, run_tenant_add },
+  { "tenant list", "", N_("List the tenants added"),
+    N_("Lists the tenants added, with their URLs and whether the keyring holds their keys."),
+    NULL, 0, run_tenant_list },
+  { "tenant remove", N_("NAME"), N_("Forget a tenant and its key"),
+    N_("Forgets a tenant: its key is deleted from the keyring, its cached state removed. "
+       "Nothing changes on the tenant itself."),
+    NULL, 1, run_tenant_remove },
+  { "status", "", N_("Every token of every tenant, with days left"),
+    N_("Asks every tenant at once and lists each connection's tokens with their state and "
+       "days left, and each SSO signing certificate. With --offline, the last known state "
+       "is shown without a network."),
+    status_entries, 0, run_status },
+  { "check", "", N_("For monitoring: one line and an exit code"),
+    N_("Prints one summary line and exits 0 when all is well, 1 when a token or certificate "
+       "is due soon, 2 when one is urgent or expired, 3 when a tenant cannot be asked."),
+    NULL, 0, run_check },
+  { "renew", N_("NAME KIND"), N_("Issue a new token for users or persons"),
+    N_("Issues a new SCIM token for the users or persons connection. The secret is printed "
+       "once, alone, on standard output; messages go to standard error. The old token is "
+       "kept until the identity provider first uses the new one, unless --retire says "
+       "otherwise."),
+    renew_entries, 2, run_renew },
+  { "revoke", N_("NAME KIND ID"), N_("Revoke a token"),
+    N_("Revokes a token by its id. The token the identity provider last used is refused "
+       "unless --force is given, as provisioning would stop."),
+    revoke_entries, 3, run_revoke },
+  { "events", N_("NAME KIND"), N_("Recent SCIM changes and token events"),
+    N_("Lists the recent events of a connection, newest first: SCIM changes made by the "
+       "identity provider, token issues, first uses and revocations."),
+    json_entries, 2, run_events },
+  { "test", N_("URL"), N_("Test a SCIM base URL as an IdP would"),
+    N_("Tests a SCIM 2.0 base URL with a bearer token read from the terminal or standard "
+       "input: what the endpoint advertises and a verdict. Exits 0 when it works."),
+    json_entries, 1, run_test },
+};
+
+/* The words of the command line that are not options, in order. */
+static GPtrArray *
+command_words (char **args)
+{
+  GPtrArray *words = g_ptr_array_new ();
+
+  for (guint i = 1; args[i]; i++)
+    if (args[i][0] != '-')
+      g_ptr_array_add (words, args[i]);
+  return words;
+}
+
+static const Command *
+find_command (char **args)
+{
+  g_autoptr(GPtrArray) words = command_words (args);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(GStrv) name = g_strsplit (commands[i].name, " ", -1);
+      guint n = g_strv_length (name);
+      gboolean match = words->len >= n;
+
+      for (guint j = 0; match && j < n; j++)
+        match = g_str_equal (name[j], g_ptr_array_index (words, j));
+      if (match)
+        return &commands[i];
+    }
+  return NULL;
+}
+
+/* GOption prints a summary as it is; paragraphs are wrapped here, after translation. */
+static char *
+wrap (const char *text,
+      guint       width)
+{
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  GString *s = g_string_new (NULL);
+  guint column = 0;
+
+  for (guint i = 0; words[i]; i++)
+    {
+      guint length = g_utf8_strlen (words[i], -1);
+
+      if (column > 0 && column + 1 + length > width)
+        {
+          g_string_append_c (s, '\n');
+          column = 0;
+        }
+      else if (column > 0)
+        {
+          g_string_append_c (s, ' ');
+          column++;
+        }
+      g_string_append (s, words[i]);
+      column += length;
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+command_list (void)
+{
+  GString *s = g_string_new (_("Watches the provisioning tokens of Provisio tenants."));
+
+  g_string_append (s, "\n\n");
+  g_string_append (s, _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].parameters));
+
+      g_string_append_printf (s, "\n  %-22s %s", g_strstrip (usage), _(commands[i].summary));
+    }
+  g_string_append (s, "\n\n");
+  g_string_append (s, _("“provisioctl COMMAND --help” tells more of each."));
+  return g_string_free (s, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -916,35 +1155,40 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) words = NULL;
   g_auto(GStrv) args = NULL;
+  const Command *command;
   const char *path;
-  guint n;
+  guint n_name;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  context = g_option_context_new (_("COMMAND…"));
-  g_option_context_set_summary (context,
-    _("Watches the provisioning tokens of Provisio tenants.\n\n"
-      "  tenant add NAME URL   add a tenant; the admin API key is read from the\n"
-      "                        terminal or standard input and kept in the keyring\n"
-      "  tenant list           the tenants added\n"
-      "  tenant remove NAME    forget a tenant and its key\n"
-      "  status [--json] [--offline]\n"
-      "                        every token of every tenant, with days left; the\n"
-      "                        last known state without a network\n"
-      "  check                 for monitoring: exit 0 ok, 1 due soon, 2 urgent or\n"
-      "                        expired, 3 unknown, with a one-line summary\n"
-      "  renew NAME KIND       issue a new token for users or persons; the secret\n"
-      "                        is printed once, alone, on standard output\n"
-      "  revoke NAME KIND ID   revoke a token (--force if the IdP still uses it)\n"
-      "  events NAME KIND      recent SCIM changes and token events\n"
-      "  test URL              test a SCIM base URL with a token read from the\n"
-      "                        terminal or standard input, as an IdP would"));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   args = g_strdupv (argv);
+  command = find_command (args);
+  if (command)
+    {
+      g_autofree char *parameter_string = g_strdup_printf ("%s %s", command->name, _(command->parameters));
+
+      context = g_option_context_new (g_strstrip (parameter_string));
+      g_autofree char *description = wrap (_(command->description), 76);
+
+      g_option_context_set_summary (context, description);
+      if (command->entries)
+        g_option_context_add_main_entries (context, command->entries, GETTEXT_PACKAGE);
+    }
+  else
+    {
+      g_autofree char *list = command_list ();
+
+      context = g_option_context_new (_("COMMAND…"));
+      g_option_context_set_summary (context, list);
+    }
+  g_option_context_add_main_entries (context, main_entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
   if (!g_option_context_parse_strv (context, &args, &error))
     {
       g_printerr ("provisioctl: %s\n", error->message);
@@ -956,29 +1200,27 @@ main (int   argc,
       return 0;
     }
 
+  words = command_words (args);
+  if (!command)
+    {
+      if (words->len == 0)
+        g_printerr (_("provisioctl: a command is needed; see provisioctl --help\n"));
+      else
+        g_printerr (_("provisioctl: unknown command “%s”; see provisioctl --help\n"),
+                    (const char *) g_ptr_array_index (words, 0));
+      return 2;
+    }
+
+  n_name = 1 + (strchr (command->name, ' ') != NULL);
+  if (words->len != n_name + command->n_args)
+    {
+      g_printerr (_("provisioctl: usage: provisioctl %s %s; see provisioctl %s --help\n"),
+                  command->name, _(command->parameters), command->name);
+      return 2;
+    }
+
   path = g_getenv ("PROVISIO_TENANTS_FILE");
   file = path ? g_file_new_for_path (path) : pv_profiles_default_file ();
-  n = g_strv_length (args);
-
-  if (n == 5 && g_str_equal (args[1], "tenant") && g_str_equal (args[2], "add"))
-    return tenant_add (file, args[3], args[4]);
-  if (n == 3 && g_str_equal (args[1], "tenant") && g_str_equal (args[2], "list"))
-    return tenant_list (file);
-  if (n == 4 && g_str_equal (args[1], "tenant") && g_str_equal (args[2], "remove"))
-    return tenant_remove (file, args[3]);
-  if (n == 2 && g_str_equal (args[1], "status"))
-    return status (file);
-  if (n == 2 && g_str_equal (args[1], "check"))
-    return check (file);
-  if (n == 4 && g_str_equal (args[1], "renew"))
-    return renew (file, args[2], args[3]);
-  if (n == 5 && g_str_equal (args[1], "revoke"))
-    return revoke_token (file, args[2], args[3], args[4]);
-  if (n == 4 && g_str_equal (args[1], "events"))
-    return events (file, args[2], args[3]);
-  if (n == 3 && g_str_equal (args[1], "test"))
-    return test_connection (args[2]);
-
-  g_printerr (_("provisioctl: unknown command; see provisioctl --help\n"));
-  return 2;
+  g_ptr_array_add (words, NULL);
+  return command->run (file, (char **) words->pdata + n_name);
 }

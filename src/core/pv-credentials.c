@@ -103,55 +103,34 @@ pv_credentials_store_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-looked_up_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* tenant -> secret of the items found; a locked item (the user refused or
+ * could not answer the unlock prompt) makes the whole answer "locked" rather
+ * than "not there", so that the UI says the right thing. */
+static GHashTable *
+secrets_of (GList   *items,
+            GError **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  char *secret = secret_password_lookup_finish (result, &error);
+  g_autoptr(GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) secret_password_free);
 
-  if (error != NULL)
-    g_task_return_error (task, keyring_error (error));
-  else if (secret == NULL)
-    g_task_return_new_error (task, PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND,
-                             _("The keyring holds no admin API key for this tenant, or it is locked"));
-  else
-    g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
-}
+  for (const GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+      /* SECRET_SEARCH_LOAD_SECRETS has fetched them: no further round trip. */
+      g_autoptr(SecretValue) value = SECRET_IS_ITEM (l->data) ? secret_item_get_secret (l->data) : NULL;
+      const char *tenant = g_hash_table_lookup (attributes, "tenant");
 
-/**
- * pv_credentials_lookup_async:
- *
- * Finds a secret; %PV_ERROR_KEYRING_NOT_FOUND if there is none (a locked
- * keyring looks the same to libsecret).
- */
-void
-pv_credentials_lookup_async (const char          *tenant,
-                             PvCredentialKind     kind,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, pv_credentials_lookup_async);
-  secret_password_lookup (get_schema (), cancellable, looked_up_cb, task,
-                          "tenant", tenant, "kind", kind_name (kind), NULL);
-}
-
-/**
- * pv_credentials_lookup_finish:
- *
- * Returns: (transfer full): the secret; free it with secret_password_free()
- */
-char *
-pv_credentials_lookup_finish (GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_lookup_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+      if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
+        {
+          g_set_error_literal (error, PV_ERROR, PV_ERROR_KEYRING_LOCKED,
+                               _("The keyring is locked; unlock it and try again"));
+          return NULL;
+        }
+      if (tenant != NULL && value != NULL)
+        g_hash_table_replace (secrets, g_strdup (tenant),
+                              g_strdup (secret_value_get_text (value)));
+    }
+  return g_steal_pointer (&secrets);
 }
 
 static void
@@ -169,20 +148,62 @@ searched_cb (GObject      *source,
       g_task_return_error (task, keyring_error (error));
       return;
     }
-  secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                   (GDestroyNotify) secret_password_free);
-  for (const GList *l = items; l != NULL; l = l->next)
+  secrets = secrets_of (items, &error);
+  if (secrets == NULL)
     {
-      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
-      /* SECRET_SEARCH_LOAD_SECRETS has fetched them: no further round trip. */
-      g_autoptr(SecretValue) value = SECRET_IS_ITEM (l->data) ? secret_item_get_secret (l->data) : NULL;
-      const char *tenant = g_hash_table_lookup (attributes, "tenant");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_get_source_tag (task) == pv_credentials_lookup_async)
+    {
+      g_autofree char *tenant = NULL;
+      char *secret = NULL;
 
-      if (tenant != NULL && value != NULL)
-        g_hash_table_replace (secrets, g_strdup (tenant),
-                              g_strdup (secret_value_get_text (value)));
+      if (g_hash_table_steal_extended (secrets, g_task_get_task_data (task),
+                                       (gpointer *) &tenant, (gpointer *) &secret))
+        g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
+      else
+        g_task_return_new_error (task, PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND,
+                                 _("The keyring holds no admin API key for this tenant"));
+      return;
     }
   g_task_return_pointer (task, g_steal_pointer (&secrets), (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * pv_credentials_lookup_async:
+ *
+ * Finds a secret, asking the keyring to unlock itself if it must:
+ * %PV_ERROR_KEYRING_NOT_FOUND if there is none, %PV_ERROR_KEYRING_LOCKED if
+ * the keyring stayed locked.
+ */
+void
+pv_credentials_lookup_async (const char          *tenant,
+                             PvCredentialKind     kind,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pv_credentials_lookup_async);
+  g_task_set_task_data (task, g_strdup (tenant), g_free);
+  secret_password_search (get_schema (), SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                          cancellable, searched_cb, task,
+                          "tenant", tenant, "kind", kind_name (kind), NULL);
+}
+
+/**
+ * pv_credentials_lookup_finish:
+ *
+ * Returns: (transfer full): the secret; free it with secret_password_free()
+ */
+char *
+pv_credentials_lookup_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_lookup_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

@@ -10,7 +10,9 @@ import json
 import os
 import re
 import subprocess
+import threading
 import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from pvtest import ServerTest, TOP, day
 
@@ -187,12 +189,95 @@ class Provisioctl(ServerTest):
         self.assertNotIn(self.key, r.stdout + r.stderr)
         self.assertFalse(os.path.exists(self.tenants), "nothing kept without the keyring")
 
+    def test_locked_keyring(self):
+        """A keyring that stays locked is named as such, not mistaken for a missing key.
+
+        Locking cannot be undone here without a prompt, so this runs in a
+        keyring and bus of its own; without a display the unlock prompt fails
+        at once, as a dismissed prompt would."""
+        script = """
+            "$PROVISIOCTL" tenant add acme "$URL" >/dev/null || exit 10
+            gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \\
+                --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
+            "$PROVISIOCTL" status; echo "status=$?"
+            "$PROVISIOCTL" check; echo "check=$?"
+        """
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, PROVISIOCTL=PROVISIOCTL, URL=self.server.url)
+        for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+            env.pop(name, None)
+        r = subprocess.run([os.path.join(TOP, "tests", "with-session.sh"), "sh", "-c", script],
+                           input=self.key + "\n", capture_output=True, text=True, env=env, timeout=60)
+        self.assertIn("status=1", r.stdout, r.stderr)
+        self.assertIn("check=3", r.stdout)
+        self.assertIn("PROVISIO UNKNOWN - The keyring is locked", r.stdout)
+        self.assertIn("provisioctl: The keyring is locked; unlock it and try again", r.stderr)
+        self.assertNotIn(self.key, r.stdout + r.stderr)
+
+    def test_malformed_answers(self):
+        """A tenant that answers with the wrong shapes gets a readable error, never a crash."""
+        key = self.key
+        answers = {
+            "/api/v1/tenant": {"id": "t", "name": "Odd", "api_key": {"owner": "o", "days_left": 9}},
+            "/api/v1/provisioning": {"connections": [{"kind": "users", "tokens": "many"}]},
+            "/api/v1/sso": {"configured": False},
+            "/api/v1/reminders": {"items": [{"state": 7}]},
+            "/api/v1/provisioning/users/events?limit=50": {"events": [{"at": 12}]},
+            "/api/v1/provisioning/users/tokens": {"token": {"prefix": None}, "secret": 5},
+        }
+
+        class Odd(BaseHTTPRequestHandler):
+            def answer(self):
+                body = json.dumps(answers.get(self.path, {})).encode()
+                self.send_response(200 if self.headers.get("Authorization") == "Bearer " + key else 401)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            do_GET = do_POST = answer
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Odd)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        url = "http://127.0.0.1:%d" % server.server_address[1]
+        self.assertEqual(self.ctl("tenant", "add", "odd", url, key=self.key).returncode, 0)
+        for args in (("status",), ("check",), ("events", "odd", "users"), ("renew", "odd", "users")):
+            r = self.ctl(*args)
+            self.assertIn(r.returncode, (1, 3), (args, r.stdout, r.stderr))
+            self.assertIn("The tenant's answer", r.stdout + r.stderr, args)
+            self.assertNotIn("CRITICAL", r.stderr)
+            self.assertEqual(r.stdout.count("\n") <= 2, True, r.stdout)
+
     def test_no_tenants(self):
         r = self.ctl("check")
         self.assertEqual(r.returncode, 3)
         self.assertEqual(self.ctl("status").returncode, 0)
         self.assertEqual(self.ctl("frobnicate").returncode, 2)
         self.assertEqual(self.ctl("--help").returncode, 0)
+
+    def test_help(self):
+        """Every command has its own --help naming its parameters and only its options."""
+        overview = self.ctl("--help")
+        commands = {"tenant add": ["NAME URL"], "tenant list": [], "tenant remove": ["NAME"],
+                    "status": ["--json", "--offline"], "check": [], "renew": ["--retire", "--description"],
+                    "revoke": ["--force"], "events": ["--json"], "test": ["--json"]}
+        for command, expected in commands.items():
+            self.assertIn(command, overview.stdout)
+            r = self.ctl(*command.split(), "--help")
+            self.assertEqual(r.returncode, 0, command)
+            self.assertIn("provisioctl [OPTION…] " + command, r.stdout)
+            for word in expected:
+                self.assertIn(word, r.stdout, command)
+            for other in {"--force", "--retire", "--offline"} - set(expected):
+                self.assertNotIn(other, r.stdout, command)
+        wrong = self.ctl("status", "--force")
+        self.assertEqual(wrong.returncode, 2)
+        self.assertIn("--force", wrong.stderr)
+        missing = self.ctl("renew", "acme")
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("renew NAME KIND", missing.stderr)
 
 
 if __name__ == "__main__":
