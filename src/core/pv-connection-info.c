@@ -27,6 +27,7 @@ struct _PvConnectionInfo
   char       *kind;
   char       *identity_provider;
   char       *scim_base_url;
+  char       *in_use_token_id;
   GListStore *tokens;
   GListStore *deleted_tokens;
 };
@@ -38,6 +39,7 @@ enum {
   PROP_KIND,
   PROP_IDENTITY_PROVIDER,
   PROP_SCIM_BASE_URL,
+  PROP_IN_USE_TOKEN_ID,
   PROP_TOKENS,
   PROP_DELETED_TOKENS,
   N_PROPS
@@ -53,6 +55,7 @@ pv_connection_info_finalize (GObject *object)
   g_free (self->kind);
   g_free (self->identity_provider);
   g_free (self->scim_base_url);
+  g_free (self->in_use_token_id);
   g_clear_object (&self->tokens);
   g_clear_object (&self->deleted_tokens);
 
@@ -78,6 +81,9 @@ pv_connection_info_get_property (GObject    *object,
     case PROP_SCIM_BASE_URL:
       g_value_set_string (value, self->scim_base_url);
       break;
+    case PROP_IN_USE_TOKEN_ID:
+      g_value_set_string (value, self->in_use_token_id);
+      break;
     case PROP_TOKENS:
       g_value_set_object (value, self->tokens);
       break;
@@ -101,6 +107,8 @@ pv_connection_info_class_init (PvConnectionInfoClass *klass)
   properties[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, NULL, flags);
   properties[PROP_IDENTITY_PROVIDER] = g_param_spec_string ("identity-provider", NULL, NULL, NULL, flags);
   properties[PROP_SCIM_BASE_URL] = g_param_spec_string ("scim-base-url", NULL, NULL, NULL, flags);
+  /* The token of the identity provider's last request: the one provisioning depends on */
+  properties[PROP_IN_USE_TOKEN_ID] = g_param_spec_string ("in-use-token-id", NULL, NULL, NULL, flags);
   properties[PROP_TOKENS] = g_param_spec_object ("tokens", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_DELETED_TOKENS] = g_param_spec_object ("deleted-tokens", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -237,6 +245,8 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
   set_string (self, &self->kind, kind, PROP_KIND);
   set_string (self, &self->identity_provider, string_member (object, "identity_provider"), PROP_IDENTITY_PROVIDER);
   set_string (self, &self->scim_base_url, url, PROP_SCIM_BASE_URL);
+  set_string (self, &self->in_use_token_id, string_member (object, "last_request_token_id"),
+              PROP_IN_USE_TOKEN_ID);
   g_list_store_splice (self->tokens, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tokens)),
                        tokens->pdata, tokens->len);
   g_list_store_splice (self->deleted_tokens, 0, g_list_model_get_n_items (G_LIST_MODEL (self->deleted_tokens)),
@@ -287,4 +297,17 @@ pv_connection_info_get_deleted_tokens (PvConnectionInfo *self)
 {
   g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), NULL);
   return G_LIST_MODEL (self->deleted_tokens);
+}
+
+/**
+ * pv_connection_info_get_in_use_token_id:
+ *
+ * Returns: (nullable): the id of the token of the identity provider's last
+ *   request, which revoking would stop provisioning with
+ */
+const char *
+pv_connection_info_get_in_use_token_id (PvConnectionInfo *self)
+{
+  g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), NULL);
+  return self->in_use_token_id;
 }

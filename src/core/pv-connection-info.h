@@ -24,5 +24,6 @@ const char       *pv_connection_info_get_identity_provider (PvConnectionInfo *se
 const char       *pv_connection_info_get_scim_base_url  (PvConnectionInfo  *self);
 GListModel       *pv_connection_info_get_tokens         (PvConnectionInfo  *self);
 GListModel       *pv_connection_info_get_deleted_tokens (PvConnectionInfo  *self);
+const char       *pv_connection_info_get_in_use_token_id (PvConnectionInfo *self);
 
 G_END_DECLS

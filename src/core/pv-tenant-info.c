@@ -36,6 +36,8 @@ struct _PvTenantInfo
   GListStore *connections;
   GListStore *reminders;
   PvSsoInfo  *sso;
+  GError     *error;
+  PvExpiryState state;
 };
 
 G_DEFINE_FINAL_TYPE (PvTenantInfo, pv_tenant_info, G_TYPE_OBJECT)
@@ -50,6 +52,8 @@ enum {
   PROP_CONNECTIONS,
   PROP_REMINDERS,
   PROP_SSO,
+  PROP_ERROR,
+  PROP_STATE,
   N_PROPS
 };
 
@@ -67,6 +71,7 @@ pv_tenant_info_finalize (GObject *object)
   g_clear_object (&self->connections);
   g_clear_object (&self->reminders);
   g_clear_object (&self->sso);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (pv_tenant_info_parent_class)->finalize (object);
 }
@@ -105,6 +110,12 @@ pv_tenant_info_get_property (GObject    *object,
     case PROP_SSO:
       g_value_set_object (value, self->sso);
       break;
+    case PROP_ERROR:
+      g_value_set_boxed (value, self->error);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -127,6 +138,11 @@ pv_tenant_info_class_init (PvTenantInfoClass *klass)
   properties[PROP_CONNECTIONS] = g_param_spec_object ("connections", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_REMINDERS] = g_param_spec_object ("reminders", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_SSO] = g_param_spec_object ("sso", NULL, NULL, PV_TYPE_SSO_INFO, flags);
+  /* Why the last refresh failed, or NULL */
+  properties[PROP_ERROR] = g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, flags);
+  /* The most pressing #PvExpiryState of the tenant's reminders */
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, PV_EXPIRY_OK, PV_EXPIRY_EXPIRED,
+                                             PV_EXPIRY_OK, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -221,6 +237,7 @@ update_reminders (PvTenantInfo  *self,
 {
   JsonNode *node = json_object_get_member (reminders, "items");
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  PvExpiryState state = PV_EXPIRY_OK;
   JsonArray *array;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -238,6 +255,13 @@ update_reminders (PvTenantInfo  *self,
     }
   g_list_store_splice (self->reminders, 0, g_list_model_get_n_items (G_LIST_MODEL (self->reminders)),
                        items->pdata, items->len);
+  for (guint i = 0; i < items->len; i++)
+    state = MAX (state, pv_reminder_info_get_state (g_ptr_array_index (items, i)));
+  if (state != self->state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
   return TRUE;
 }
 
@@ -285,6 +309,53 @@ set_fetched_at (PvTenantInfo *self,
     return;
   self->fetched_at = when;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCHED_AT]);
+}
+
+/**
+ * pv_tenant_info_set_error:
+ * @error: (nullable): why the tenant could not be asked; copied
+ *
+ * Also set by refresh; views show it next to the last known state.
+ */
+void
+pv_tenant_info_set_error (PvTenantInfo *self,
+                          const GError *error)
+{
+  g_return_if_fail (PV_IS_TENANT_INFO (self));
+
+  if (error == NULL && self->error == NULL)
+    return;
+  if (error != NULL && self->error != NULL && g_error_matches (self->error, error->domain, error->code) &&
+      g_strcmp0 (self->error->message, error->message) == 0)
+    return;
+  g_clear_error (&self->error);
+  self->error = error ? g_error_copy (error) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+/**
+ * pv_tenant_info_get_error:
+ *
+ * Returns: (transfer none) (nullable): why the last refresh failed
+ */
+const GError *
+pv_tenant_info_get_error (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return self->error;
+}
+
+/**
+ * pv_tenant_info_get_state:
+ *
+ * Returns: the most pressing state among the tenant's tokens and SSO
+ *   certificate, as its reminders say
+ */
+PvExpiryState
+pv_tenant_info_get_state (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), PV_EXPIRY_OK);
+  return self->state;
 }
 
 /* Refreshing */
@@ -352,14 +423,17 @@ answered_cb (GObject      *source,
     return;
   if (r->error != NULL)
     {
+      pv_tenant_info_set_error (self, r->error);
       g_task_return_error (task, g_steal_pointer (&r->error));
       return;
     }
   if (!pv_tenant_info_update_from_json (self, r->state, &error))
     {
+      pv_tenant_info_set_error (self, error);
       g_task_return_error (task, error);
       return;
     }
+  pv_tenant_info_set_error (self, NULL);
   set_fetched_at (self, g_get_real_time () / G_USEC_PER_SEC);
   pv_cache_save_async (self->id, r->state, NULL, cached_cb, g_steal_pointer (&task));
 }

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pv-client.h"
+#include "pv-expiry.h"
 #include "pv-profiles.h"
 #include "pv-sso-info.h"
 
@@ -28,6 +29,10 @@ gint64        pv_tenant_info_get_fetched_at     (PvTenantInfo         *self);
 GListModel   *pv_tenant_info_get_connections    (PvTenantInfo         *self);
 GListModel   *pv_tenant_info_get_reminders      (PvTenantInfo         *self);
 PvSsoInfo    *pv_tenant_info_get_sso            (PvTenantInfo         *self);
+const GError *pv_tenant_info_get_error          (PvTenantInfo         *self);
+void          pv_tenant_info_set_error          (PvTenantInfo         *self,
+                                                 const GError         *error);
+PvExpiryState pv_tenant_info_get_state          (PvTenantInfo         *self);
 gboolean      pv_tenant_info_update_from_json   (PvTenantInfo         *self,
                                                  JsonObject           *state,
                                                  GError              **error);

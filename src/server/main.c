@@ -315,6 +315,9 @@ serve (Options *o,
       g_print (_("provisiod: demo tenant %s (%s), admin API key %s\n"),
                t->slug, t->name, t->admin_key);
     }
+  /* For programs that start the demo, such as the app: the keys are all out. */
+  if (demo_tenants != NULL)
+    g_print ("provisiod: demo ready\n");
   fflush (stdout);
 
   if (o->test_clock)

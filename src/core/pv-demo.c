@@ -1,0 +1,296 @@
+/* pv-demo.c: a demo tenant server, started as a child process
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "pv-demo.h"
+#include "pv-error.h"
+
+/* `provisiod --demo` on a free loopback port, with its temporary database
+ * and three demo tenants.  The admin API keys it prints are the demo's and
+ * live only in memory: the tenant list made here keeps nothing.  The server
+ * stops with the PvDemo, or with this process if it dies first. */
+
+#define DEMO_TENANT_LINE "provisiod: demo tenant "
+#define DEMO_READY_LINE "provisiod: demo ready"
+#define LISTENING_LINE "provisiod: listening on "
+
+struct _PvDemo
+{
+  GObject           parent_instance;
+
+  GSubprocess      *process;
+  GDataInputStream *output;
+  char             *url;
+  PvTenantList     *tenants;
+};
+
+G_DEFINE_FINAL_TYPE (PvDemo, pv_demo, G_TYPE_OBJECT)
+
+static void
+pv_demo_dispose (GObject *object)
+{
+  PvDemo *self = PV_DEMO (object);
+
+  pv_demo_stop (self);
+  g_clear_object (&self->output);
+  g_clear_object (&self->tenants);
+
+  G_OBJECT_CLASS (pv_demo_parent_class)->dispose (object);
+}
+
+static void
+pv_demo_finalize (GObject *object)
+{
+  PvDemo *self = PV_DEMO (object);
+
+  g_free (self->url);
+
+  G_OBJECT_CLASS (pv_demo_parent_class)->finalize (object);
+}
+
+static void
+pv_demo_class_init (PvDemoClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pv_demo_dispose;
+  object_class->finalize = pv_demo_finalize;
+}
+
+static void
+pv_demo_init (PvDemo *self)
+{
+  self->tenants = pv_tenant_list_new (NULL);
+}
+
+/**
+ * pv_demo_find_server:
+ *
+ * Returns: (transfer full) (nullable): the provisiod to run: $PROVISIOD, the
+ *   one installed next to this program (or built next to it), or the one
+ *   on $PATH
+ */
+char *
+pv_demo_find_server (void)
+{
+  const char *env = g_getenv ("PROVISIOD");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (dir != NULL)
+    {
+      g_autofree char *installed = g_build_filename (dir, "provisiod", NULL);
+      g_autofree char *built = g_build_filename (dir, "..", "server", "provisiod", NULL);
+
+      if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&installed);
+      if (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&built);
+    }
+  return g_find_program_in_path ("provisiod");
+}
+
+/* In the child, before exec: the server goes when this process goes. */
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+typedef struct {
+  guint   pending;
+  GError *error;
+} Start;
+
+static void
+start_free (Start *start)
+{
+  g_clear_error (&start->error);
+  g_free (start);
+}
+
+static void
+start_step_done (GTask *task)
+{
+  Start *start = g_task_get_task_data (task);
+
+  if (--start->pending > 0)
+    return;
+  if (start->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&start->error));
+  else
+    g_task_return_pointer (task, g_object_ref (g_task_get_source_object (task)), g_object_unref);
+}
+
+static void
+tenant_added_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Start *start = g_task_get_task_data (task);
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tenant = pv_tenant_list_add_finish (PV_TENANT_LIST (source), result, &error);
+  if (tenant == NULL && start->error == NULL)
+    start->error = g_steal_pointer (&error);
+  start_step_done (task);
+}
+
+static void
+line_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvDemo *self = g_task_get_source_object (task);
+  Start *start = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_finish_utf8 (self->output, result, NULL, &error);
+  if (line == NULL)
+    {
+      if (start->error == NULL)
+        start->error = error ? g_steal_pointer (&error)
+                             : g_error_new (PV_ERROR, PV_ERROR_SERVER,
+                                            _("The demo server stopped before it was ready"));
+      start_step_done (task);
+      return;
+    }
+
+  if (g_str_has_prefix (line, LISTENING_LINE))
+    self->url = g_strdup (line + strlen (LISTENING_LINE));
+  else if (g_str_has_prefix (line, DEMO_TENANT_LINE) && self->url != NULL)
+    {
+      /* "provisiod: demo tenant ID (NAME), admin API key KEY" */
+      g_auto(GStrv) words = g_strsplit (line + strlen (DEMO_TENANT_LINE), " ", -1);
+      guint n = g_strv_length (words);
+
+      if (n >= 2)
+        {
+          start->pending++;
+          pv_tenant_list_add_async (self->tenants, words[0], self->url, words[n - 1],
+                                    g_task_get_cancellable (task), tenant_added_cb, g_object_ref (task));
+        }
+    }
+  else if (g_str_equal (line, DEMO_READY_LINE))
+    {
+      /* The one pending step that stands for reading. */
+      if (start->pending == 1)
+        g_task_return_new_error (task, PV_ERROR, PV_ERROR_SERVER, _("The demo server offered no tenants"));
+      else
+        start_step_done (task);
+      return;
+    }
+
+  g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                       line_read_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_demo_start_async:
+ * @server: the provisiod program (see pv_demo_find_server())
+ *
+ * Starts the demo server and connects to its tenants.
+ */
+void
+pv_demo_start_async (const char          *server,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(PvDemo) self = g_object_new (PV_TYPE_DEMO, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Start *start = g_new0 (Start, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, pv_demo_start_async);
+  /* The last step of reading stands as one pending step, so that the
+   * tenants added while reading cannot finish the task early. */
+  start->pending = 1;
+  g_task_set_task_data (task, start, (GDestroyNotify) start_free);
+
+  /* Its announcements are read here: in the C locale, whatever the user's. */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &error, server, "--demo",
+                                               "--listen", "127.0.0.1:0", "--threads", "2", NULL);
+  if (self->process == NULL)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_SERVER, _("Could not start the demo server: %s"),
+                               error->message);
+      g_error_free (error);
+      g_object_unref (task);
+      return;
+    }
+  self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, cancellable, line_read_cb, task);
+}
+
+/**
+ * pv_demo_start_finish:
+ *
+ * Returns: (transfer full): the running demo; its server stops when it is
+ *   disposed
+ */
+PvDemo *
+pv_demo_start_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_demo_start_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+pv_demo_get_url (PvDemo *self)
+{
+  g_return_val_if_fail (PV_IS_DEMO (self), NULL);
+  return self->url;
+}
+
+/**
+ * pv_demo_get_tenants:
+ *
+ * Returns: (transfer none): the demo's tenants, keys in memory only
+ */
+PvTenantList *
+pv_demo_get_tenants (PvDemo *self)
+{
+  g_return_val_if_fail (PV_IS_DEMO (self), NULL);
+  return self->tenants;
+}
+
+/**
+ * pv_demo_stop:
+ *
+ * Stops the server, which removes its temporary database.
+ */
+void
+pv_demo_stop (PvDemo *self)
+{
+  g_return_if_fail (PV_IS_DEMO (self));
+
+  if (self->process == NULL)
+    return;
+  g_subprocess_send_signal (self->process, SIGTERM);
+  /* Reaped by GLib's child watch; nothing waits for it here. */
+  g_subprocess_wait_async (self->process, NULL, NULL, NULL);
+  g_clear_object (&self->process);
+}

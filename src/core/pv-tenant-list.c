@@ -1,0 +1,832 @@
+/* pv-tenant-list.c: the tenants Provisio watches, as a list model
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "pv-cache.h"
+#include "pv-credentials.h"
+#include "pv-error.h"
+#include "pv-profiles.h"
+#include "pv-tenant-list.h"
+
+/* A GListModel of #PvTenantInfo with what it takes to ask each tenant: the
+ * profiles file (names and addresses), the admin API keys (from the
+ * keyring, never kept anywhere else) and one #PvClient per tenant.
+ *
+ * A list made without a profiles file keeps nothing: the demo's tenants
+ * live as long as the demo server, and their keys only in memory. */
+
+struct _PvTenantList
+{
+  GObject     parent_instance;
+
+  GFile      *profiles;    /* NULL: nothing is kept */
+  GListStore *tenants;     /* PvTenantInfo */
+  GHashTable *clients;     /* id -> PvClient */
+  guint       n_refreshing;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PvTenantList, pv_tenant_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_REFRESHING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GType
+get_item_type (GListModel *model)
+{
+  return PV_TYPE_TENANT_INFO;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (PV_TENANT_LIST (model)->tenants));
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (PV_TENANT_LIST (model)->tenants), position);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+items_changed_cb (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  PvTenantList *self)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+static void
+pv_tenant_list_finalize (GObject *object)
+{
+  PvTenantList *self = (PvTenantList *) object;
+
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->tenants);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+
+  G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
+}
+
+static void
+pv_tenant_list_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PvTenantList *self = PV_TENANT_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_REFRESHING:
+      g_value_set_boolean (value, pv_tenant_list_get_refreshing (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pv_tenant_list_class_init (PvTenantListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = pv_tenant_list_finalize;
+  object_class->get_property = pv_tenant_list_get_property;
+
+  properties[PROP_REFRESHING] =
+    g_param_spec_boolean ("refreshing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pv_tenant_list_init (PvTenantList *self)
+{
+  self->tenants = g_list_store_new (PV_TYPE_TENANT_INFO);
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_signal_connect_object (self->tenants, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
+}
+
+/**
+ * pv_tenant_list_new:
+ * @profiles: (nullable): the tenants file (see pv_profiles_default_file());
+ *   %NULL for a list that keeps nothing, as the demo's
+ *
+ * Returns: (transfer full): an empty list; load it with pv_tenant_list_load_async()
+ */
+PvTenantList *
+pv_tenant_list_new (GFile *profiles)
+{
+  PvTenantList *self = g_object_new (PV_TYPE_TENANT_LIST, NULL);
+
+  g_set_object (&self->profiles, profiles);
+  return self;
+}
+
+/**
+ * pv_tenant_list_get_client:
+ *
+ * Returns: (transfer none) (nullable): the client for @tenant, or %NULL if
+ *   its key could not be found
+ */
+PvClient *
+pv_tenant_list_get_client (PvTenantList *self,
+                           PvTenantInfo *tenant)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+  g_return_val_if_fail (PV_IS_TENANT_INFO (tenant), NULL);
+  return g_hash_table_lookup (self->clients, pv_tenant_info_get_id (tenant));
+}
+
+/**
+ * pv_tenant_list_lookup:
+ *
+ * Returns: (transfer none) (nullable): the tenant named @id
+ */
+PvTenantInfo *
+pv_tenant_list_lookup (PvTenantList *self,
+                       const char   *id)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
+
+      if (g_strcmp0 (pv_tenant_info_get_id (tenant), id) == 0)
+        return tenant;
+    }
+  return NULL;
+}
+
+gboolean
+pv_tenant_list_get_refreshing (PvTenantList *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), FALSE);
+  return self->n_refreshing > 0;
+}
+
+static void
+set_client (PvTenantList *self,
+            const char   *id,
+            const char   *base_url,
+            const char   *key)
+{
+  g_hash_table_replace (self->clients, g_strdup (id), pv_client_new (base_url, key));
+}
+
+/* Loading: profiles, then the keys and every cached state at once. */
+
+typedef struct {
+  guint   pending;
+  GError *error;   /* the keyring's, which concerns every tenant */
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_clear_error (&load->error);
+  g_free (load);
+}
+
+static void
+load_step_done (GTask *task)
+{
+  Load *load = g_task_get_task_data (task);
+
+  if (--load->pending > 0)
+    return;
+  if (load->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&load->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+cache_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* No cached state yet is normal; a damaged one is replaced at the next refresh. */
+  if (!pv_tenant_info_load_cached_finish (PV_TENANT_INFO (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_debug ("No usable cached state for %s: %s", pv_tenant_info_get_id (PV_TENANT_INFO (source)),
+             error->message);
+  load_step_done (task);
+}
+
+static void
+keys_found_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GError) error = NULL;
+
+  keys = pv_credentials_lookup_all_finish (result, &error);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
+      const char *id = pv_tenant_info_get_id (tenant);
+      const char *key = keys ? g_hash_table_lookup (keys, id) : NULL;
+
+      if (key != NULL)
+        {
+          set_client (self, id, pv_tenant_info_get_base_url (tenant), key);
+          continue;
+        }
+      if (error != NULL)
+        pv_tenant_info_set_error (tenant, error);
+      else
+        {
+          g_autoptr(GError) missing = g_error_new (PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND,
+                                                   _("The keyring holds no admin API key for this tenant"));
+          pv_tenant_info_set_error (tenant, missing);
+        }
+    }
+  if (error != NULL && load->error == NULL)
+    load->error = g_steal_pointer (&error);
+  load_step_done (task);
+}
+
+static void
+profiles_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_object_unref);
+  GError *error = NULL;
+
+  profiles = pv_profiles_load_finish (result, &error);
+  if (profiles == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < profiles->len; i++)
+    g_ptr_array_add (infos, pv_tenant_info_new (g_ptr_array_index (profiles, i)));
+  g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
+                       infos->pdata, infos->len);
+  if (infos->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  load->pending = infos->len + 1;
+  for (guint i = 0; i < infos->len; i++)
+    pv_tenant_info_load_cached_async (g_ptr_array_index (infos, i), g_task_get_cancellable (task),
+                                      cache_loaded_cb, g_object_ref (task));
+  pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
+                                   keys_found_cb, g_object_ref (task));
+}
+
+/**
+ * pv_tenant_list_load_async:
+ *
+ * Reads the tenants file, shows each tenant's last known state and finds
+ * the keys.  If the keyring cannot be used the list is still filled, each
+ * tenant says why, and the finish function gives the keyring's error.
+ */
+void
+pv_tenant_list_load_async (PvTenantList        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pv_tenant_list_load_async);
+  g_task_set_task_data (task, g_new0 (Load, 1), (GDestroyNotify) load_free);
+  if (self->profiles == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  pv_profiles_load_async (self->profiles, cancellable, profiles_loaded_cb, task);
+}
+
+gboolean
+pv_tenant_list_load_finish (PvTenantList  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_list_load_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Refreshing every tenant at once */
+
+typedef struct {
+  guint pending;
+  guint failed;
+} Refresh;
+
+static void
+refreshing_done (PvTenantList *self)
+{
+  if (--self->n_refreshing == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESHING]);
+}
+
+static void
+tenant_refreshed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  Refresh *refresh = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error))
+    refresh->failed++;
+  if (--refresh->pending > 0)
+    return;
+  refreshing_done (self);
+  g_task_return_int (task, refresh->failed);
+}
+
+/**
+ * pv_tenant_list_refresh_async:
+ *
+ * Asks every tenant at once.  A tenant that cannot be asked keeps its last
+ * known state and says why in #PvTenantInfo:error.
+ */
+void
+pv_tenant_list_refresh_async (PvTenantList        *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Refresh *refresh = g_new0 (Refresh, 1);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tenants));
+
+  g_task_set_source_tag (task, pv_tenant_list_refresh_async);
+  g_task_set_task_data (task, refresh, g_free);
+
+  if (self->n_refreshing++ == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESHING]);
+  refresh->pending = 1;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
+      PvClient *client = pv_tenant_list_get_client (self, tenant);
+
+      if (client == NULL)
+        {
+          refresh->failed++;
+          continue;
+        }
+      refresh->pending++;
+      pv_tenant_info_refresh_async (tenant, client, cancellable, tenant_refreshed_cb, g_object_ref (task));
+    }
+  /* The one pending step that stands for the loop itself. */
+  if (--refresh->pending == 0)
+    {
+      refreshing_done (self);
+      g_task_return_int (task, refresh->failed);
+    }
+}
+
+/**
+ * pv_tenant_list_refresh_finish:
+ *
+ * Returns: how many tenants could not be asked
+ */
+guint
+pv_tenant_list_refresh_finish (PvTenantList  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_list_refresh_async, 0);
+  return (guint) g_task_propagate_int (G_TASK (result), error);
+}
+
+/* Adding: checked live, the key kept in the keyring, then the profile. */
+
+typedef struct {
+  char         *id;
+  char         *base_url;
+  char         *key;
+  PvClient     *client;
+  PvTenantInfo *tenant;
+  GPtrArray    *profiles;
+} Add;
+
+static void
+add_free (Add *add)
+{
+  g_free (add->id);
+  g_free (add->base_url);
+  if (add->key != NULL)
+    secret_password_free (add->key);
+  g_clear_object (&add->client);
+  g_clear_object (&add->tenant);
+  g_clear_pointer (&add->profiles, g_ptr_array_unref);
+  g_free (add);
+}
+
+static void
+add_complete (GTask *task)
+{
+  PvTenantList *self = g_task_get_source_object (task);
+  Add *add = g_task_get_task_data (task);
+  PvTenantInfo *old = pv_tenant_list_lookup (self, add->id);
+  guint position;
+
+  g_hash_table_replace (self->clients, g_strdup (add->id), g_object_ref (add->client));
+  if (old != NULL && g_list_store_find (self->tenants, old, &position))
+    g_list_store_splice (self->tenants, position, 1, (gpointer *) &add->tenant, 1);
+  else
+    g_list_store_append (self->tenants, add->tenant);
+  g_task_return_pointer (task, g_object_ref (add->tenant), g_object_unref);
+}
+
+static void
+added_refreshed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* It answered a moment ago; if it fails now, the tenant says why. */
+  pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error);
+  add_complete (task);
+}
+
+static void
+add_refresh (GTask *task)
+{
+  Add *add = g_task_get_task_data (task);
+
+  pv_tenant_info_refresh_async (add->tenant, add->client, g_task_get_cancellable (task),
+                                added_refreshed_cb, task);
+}
+
+static void
+profiles_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!pv_profiles_save_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  add_refresh (task);
+}
+
+static void
+add_profiles_loaded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  Add *add = g_task_get_task_data (task);
+  PvProfile *profile;
+  GError *error = NULL;
+
+  add->profiles = pv_profiles_load_finish (result, &error);
+  if (add->profiles == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  for (guint i = 0; i < add->profiles->len; i++)
+    if (g_str_equal (((PvProfile *) g_ptr_array_index (add->profiles, i))->id, add->id))
+      {
+        g_ptr_array_remove_index (add->profiles, i);
+        break;
+      }
+  profile = g_new0 (PvProfile, 1);
+  profile->id = g_strdup (add->id);
+  profile->base_url = g_strdup (add->base_url);
+  g_ptr_array_add (add->profiles, profile);
+  pv_profiles_save_async (self->profiles, add->profiles, g_task_get_cancellable (task),
+                          profiles_saved_cb, task);
+}
+
+static void
+key_stored_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!pv_credentials_store_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  pv_profiles_load_async (self->profiles, g_task_get_cancellable (task), add_profiles_loaded_cb, task);
+}
+
+static void
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  Add *add = g_task_get_task_data (task);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) state = json_object_new ();
+  g_autofree char *label = NULL;
+  PvProfile profile;
+  GError *error = NULL;
+
+  answer = pv_client_request_finish (add->client, result, &error);
+  if (answer == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  profile.id = add->id;
+  profile.base_url = add->base_url;
+  add->tenant = pv_tenant_info_new (&profile);
+  json_object_set_object_member (state, "tenant", g_steal_pointer (&answer));
+  if (!pv_tenant_info_update_from_json (add->tenant, state, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->profiles == NULL)
+    {
+      add_refresh (task);
+      return;
+    }
+  /* Translators: the label of the admin API key in the keyring (Seahorse shows it) */
+  label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), add->id, add->base_url);
+  pv_credentials_store_async (add->id, PV_CREDENTIAL_ADMIN_KEY, label, add->key,
+                              g_task_get_cancellable (task), key_stored_cb, task);
+}
+
+/**
+ * pv_tenant_list_add_async:
+ * @id: the name the admin gives the tenant (see pv_profile_id_is_valid())
+ * @base_url: the address of its management API
+ * @key: its admin API key
+ *
+ * Checks the key against the tenant, keeps it in the keyring (unless the
+ * list keeps nothing) and the tenant in the profiles file, and adds it to
+ * the list, fetched; a tenant of the same name is replaced.  Nothing is
+ * kept if the check fails.
+ */
+void
+pv_tenant_list_add_async (PvTenantList        *self,
+                          const char          *id,
+                          const char          *base_url,
+                          const char          *key,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Add *add = g_new0 (Add, 1);
+
+  g_task_set_source_tag (task, pv_tenant_list_add_async);
+  g_task_set_task_data (task, add, (GDestroyNotify) add_free);
+  if (!pv_profile_id_is_valid (id))
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_INVALID_REQUEST,
+                               _("“%s” is not a usable name: use up to 40 letters, digits, dashes and underscores"),
+                               id);
+      g_object_unref (task);
+      return;
+    }
+  add->id = g_strdup (id);
+  add->key = g_strdup (key);
+  add->client = pv_client_new (base_url, key);
+  add->base_url = g_strdup (pv_client_get_base_url (add->client));
+  pv_client_request_async (add->client, "GET", "/api/v1/tenant", NULL, cancellable, checked_cb, task);
+}
+
+/**
+ * pv_tenant_list_add_finish:
+ *
+ * Returns: (transfer full): the tenant added
+ */
+PvTenantInfo *
+pv_tenant_list_add_finish (PvTenantList  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_list_add_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Removing: the profile, the cached state, then the key. */
+
+static void
+remove_step_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data);
+
+typedef enum {
+  REMOVE_PROFILE,
+  REMOVE_CACHE,
+  REMOVE_KEY,
+  REMOVE_DONE,
+} RemoveStep;
+
+typedef struct {
+  PvTenantInfo *tenant;
+  GPtrArray    *profiles;
+  RemoveStep    step;
+} Remove;
+
+static void
+remove_free (Remove *r)
+{
+  g_clear_object (&r->tenant);
+  g_clear_pointer (&r->profiles, g_ptr_array_unref);
+  g_free (r);
+}
+
+static void
+remove_next (GTask *task)
+{
+  PvTenantList *self = g_task_get_source_object (task);
+  Remove *r = g_task_get_task_data (task);
+  const char *id = pv_tenant_info_get_id (r->tenant);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint position;
+
+  switch (r->step)
+    {
+    case REMOVE_PROFILE:
+      for (guint i = 0; i < r->profiles->len; i++)
+        if (g_str_equal (((PvProfile *) g_ptr_array_index (r->profiles, i))->id, id))
+          {
+            g_ptr_array_remove_index (r->profiles, i);
+            break;
+          }
+      pv_profiles_save_async (self->profiles, r->profiles, cancellable, remove_step_cb, task);
+      break;
+    case REMOVE_CACHE:
+      pv_cache_forget_async (id, cancellable, remove_step_cb, task);
+      break;
+    case REMOVE_KEY:
+      pv_credentials_clear_async (id, PV_CREDENTIAL_ADMIN_KEY, cancellable, remove_step_cb, task);
+      break;
+    case REMOVE_DONE:
+      g_hash_table_remove (self->clients, id);
+      if (g_list_store_find (self->tenants, r->tenant, &position))
+        g_list_store_remove (self->tenants, position);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+remove_step_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  Remove *r = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean ok;
+
+  switch (r->step)
+    {
+    case REMOVE_PROFILE:
+      ok = pv_profiles_save_finish (result, &error);
+      break;
+    case REMOVE_CACHE:
+      ok = pv_cache_forget_finish (result, &error);
+      break;
+    case REMOVE_KEY:
+      ok = pv_credentials_clear_finish (result, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (!ok)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  r->step++;
+  remove_next (task);
+}
+
+static void
+remove_profiles_loaded_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Remove *r = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  r->profiles = pv_profiles_load_finish (result, &error);
+  if (r->profiles == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  remove_next (task);
+}
+
+/**
+ * pv_tenant_list_remove_async:
+ *
+ * Forgets @tenant: its profile, its cached state and its key.  Nothing
+ * changes on the tenant itself.
+ */
+void
+pv_tenant_list_remove_async (PvTenantList        *self,
+                             PvTenantInfo        *tenant,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Remove *r = g_new0 (Remove, 1);
+
+  g_task_set_source_tag (task, pv_tenant_list_remove_async);
+  r->tenant = g_object_ref (tenant);
+  g_task_set_task_data (task, r, (GDestroyNotify) remove_free);
+  if (self->profiles == NULL)
+    {
+      r->step = REMOVE_DONE;
+      remove_next (task);
+      return;
+    }
+  pv_profiles_load_async (self->profiles, cancellable, remove_profiles_loaded_cb, task);
+}
+
+gboolean
+pv_tenant_list_remove_finish (PvTenantList  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_list_remove_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

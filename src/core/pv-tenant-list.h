@@ -1,0 +1,59 @@
+/* pv-tenant-list.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pv-client.h"
+#include "pv-tenant-info.h"
+
+G_BEGIN_DECLS
+
+#define PV_TYPE_TENANT_LIST (pv_tenant_list_get_type ())
+G_DECLARE_FINAL_TYPE (PvTenantList, pv_tenant_list, PV, TENANT_LIST, GObject)
+
+PvTenantList *pv_tenant_list_new            (GFile               *profiles);
+PvClient     *pv_tenant_list_get_client     (PvTenantList        *self,
+                                             PvTenantInfo        *tenant);
+PvTenantInfo *pv_tenant_list_lookup         (PvTenantList        *self,
+                                             const char          *id);
+gboolean      pv_tenant_list_get_refreshing (PvTenantList        *self);
+void          pv_tenant_list_load_async     (PvTenantList        *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean      pv_tenant_list_load_finish    (PvTenantList        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void          pv_tenant_list_refresh_async  (PvTenantList        *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+guint         pv_tenant_list_refresh_finish (PvTenantList        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void          pv_tenant_list_add_async      (PvTenantList        *self,
+                                             const char          *id,
+                                             const char          *base_url,
+                                             const char          *key,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+PvTenantInfo *pv_tenant_list_add_finish     (PvTenantList        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void          pv_tenant_list_remove_async   (PvTenantList        *self,
+                                             PvTenantInfo        *tenant,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean      pv_tenant_list_remove_finish  (PvTenantList        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+G_END_DECLS
