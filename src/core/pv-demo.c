@@ -161,6 +161,7 @@ line_read_cb (GObject      *source,
   Start *start = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
+  GCancellable *cancellable;
 
   line = g_data_input_stream_read_line_finish_utf8 (self->output, result, NULL, &error);
   if (line == NULL)
@@ -198,7 +199,8 @@ line_read_cb (GObject      *source,
       return;
     }
 
-  g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  g_data_input_stream_read_line_async (self->output, G_PRIORITY_DEFAULT, cancellable,
                                        line_read_cb, g_steal_pointer (&task));
 }
 

@@ -23,20 +23,21 @@ typedef struct {
   const char *detail;
 } Step;
 
-/* Translators: in the steps, %1$s is the app ("Users" or "Persons"), %2$s the
- * tenant's name and %3$s the tenant URL to check */
+
+/* Translators: in the steps, keep {app} (the app: "Users" or "Persons"),
+ * {tenant} (the tenant's name) and {url} (the tenant URL) as they are */
 static const Step entra_renew[] = {
   { N_("Sign in to the Microsoft Entra admin center"),
     N_("Open entra.microsoft.com with an account that is at least a Cloud Application Administrator.") },
-  { N_("Open the enterprise application for %1$s"),
+  { N_("Open the enterprise application for {app}"),
     N_("Go to Identity › Applications › Enterprise applications and open the app that provisions "
-       "%1$s of %2$s. Users and Persons are two different apps: check the name before going on.") },
+       "{app} of {tenant}. Users and Persons are two different apps: check the name before going on.") },
   { N_("Open Provisioning › Connectivity"),
     N_("In the app, select Provisioning, then Manage › Connectivity (called Admin Credentials in "
        "older versions of the portal).") },
   { N_("Paste the new token into Secret token"),
     N_("Replace what is in Secret token with the token copied from Provisio. The Tenant URL must "
-       "stay %3$s.") },
+       "stay {url}.") },
   { N_("Select Test connection"),
     N_("Entra tries the token against the tenant at once; it should report that the credentials "
        "are authorized.") },
@@ -48,11 +49,11 @@ static const Step entra_renew[] = {
 static const Step okta_renew[] = {
   { N_("Sign in to the Okta Admin Console"),
     N_("Use an account that may edit application provisioning.") },
-  { N_("Open the application for %1$s"),
-    N_("Go to Applications › Applications and open the app that provisions %1$s of %2$s. Users and "
+  { N_("Open the application for {app}"),
+    N_("Go to Applications › Applications and open the app that provisions {app} of {tenant}. Users and "
        "Persons are two different apps: check the name before going on.") },
   { N_("Open Provisioning › Integration and select Edit"),
-    N_("The SCIM connector base URL must stay %3$s.") },
+    N_("The SCIM connector base URL must stay {url}.") },
   { N_("Paste the new token into API Token"),
     N_("Replace the token in the API Token field (HTTP Header authentication) with the one copied "
        "from Provisio.") },
@@ -63,14 +64,28 @@ static const Step okta_renew[] = {
 };
 
 static const Step other_renew[] = {
-  { N_("Open the provisioning settings of the app for %1$s"),
-    N_("In your identity provider, open the app that provisions %1$s of %2$s.") },
+  { N_("Open the provisioning settings of the app for {app}"),
+    N_("In your identity provider, open the app that provisions {app} of {tenant}.") },
   { N_("Replace the bearer token"),
     N_("Paste the token copied from Provisio where the SCIM bearer token goes. The SCIM base URL must "
-       "stay %3$s.") },
+       "stay {url}.") },
   { N_("Test and save"),
     N_("Use the identity provider's connection test if it has one, then save.") },
 };
+
+static char *
+fill (const char *text,
+      const char *app,
+      const char *tenant,
+      const char *url)
+{
+  GString *s = g_string_new (text);
+
+  g_string_replace (s, "{app}", app, 0);
+  g_string_replace (s, "{tenant}", tenant, 0);
+  g_string_replace (s, "{url}", url, 0);
+  return g_string_free (s, FALSE);
+}
 
 void
 pv_guide_step_free (PvGuideStep *step)
@@ -154,12 +169,8 @@ pv_guide_renew_steps (const char *identity_provider,
     {
       PvGuideStep *step = g_new0 (PvGuideStep, 1);
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-#pragma GCC diagnostic ignored "-Wformat-extra-args"
-      step->title = g_strdup_printf (_(table[i].title), app, tenant_name, scim_base_url);
-      step->detail = g_strdup_printf (_(table[i].detail), app, tenant_name, scim_base_url);
-#pragma GCC diagnostic pop
+      step->title = fill (_(table[i].title), app, tenant_name, scim_base_url);
+      step->detail = fill (_(table[i].detail), app, tenant_name, scim_base_url);
       g_ptr_array_add (steps, step);
     }
   return steps;

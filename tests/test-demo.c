@@ -1,0 +1,214 @@
+/* test-demo.c: libprovisio's tenant list, tokens and event watch against
+ * the real demo server, started as the app starts it
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "pv-connection-info.h"
+#include "pv-demo.h"
+#include "pv-error.h"
+#include "pv-event-watch.h"
+#include "pv-guide.h"
+#include "pv-tokens.h"
+
+static void
+got_result_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static PvDemo *
+start_demo (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server = pv_demo_find_server ();
+  PvDemo *demo;
+
+  g_assert_nonnull (server);
+  pv_demo_start_async (server, NULL, got_result_cb, &result);
+  demo = pv_demo_start_finish (wait_for (&result), &error);
+  g_assert_no_error (error);
+  return demo;
+}
+
+static PvConnectionInfo *
+connection_of (PvTenantInfo *tenant,
+               const char   *kind)
+{
+  GListModel *connections = pv_tenant_info_get_connections (tenant);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
+
+      if (g_str_equal (pv_connection_info_get_kind (c), kind))
+        return c;
+    }
+  return NULL;
+}
+
+/* The demo's tenants, fetched, with the states the dashboard shows. */
+static void
+test_demo_tenants (void)
+{
+  g_autoptr(PvDemo) demo = start_demo ();
+  PvTenantList *tenants = pv_demo_get_tenants (demo);
+  gboolean seen[PV_EXPIRY_EXPIRED + 1] = { FALSE };
+
+  g_assert_true (g_str_has_prefix (pv_demo_get_url (demo), "http://127.0.0.1:"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tenants)), ==, 3);
+  g_assert_nonnull (pv_tenant_list_lookup (tenants, "contoso"));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (tenants), i);
+      GListModel *connections = pv_tenant_info_get_connections (tenant);
+
+      g_assert_null (pv_tenant_info_get_error (tenant));
+      g_assert_nonnull (pv_tenant_info_get_name (tenant));
+      g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), >, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 2);
+      g_assert_nonnull (pv_tenant_list_get_client (tenants, tenant));
+      seen[pv_tenant_info_get_state (tenant)] = TRUE;
+    }
+  /* Expired, urgent and due-soon tokens are among the demo's. */
+  g_assert_true (seen[PV_EXPIRY_EXPIRED]);
+  g_assert_true (seen[PV_EXPIRY_URGENT] || seen[PV_EXPIRY_DUE_SOON]);
+}
+
+static guint
+count_events_of_type (GListModel *events,
+                      const char *type)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(PvEventInfo) e = g_list_model_get_item (events, i);
+
+      n += g_str_equal (pv_event_info_get_event_type (e), type);
+    }
+  return n;
+}
+
+/* Renewing as the assistant does: issue, watch, the IdP's first use seen
+ * as it happens, then the old token refused for revocation while in use. */
+static void
+test_renew_and_watch (void)
+{
+  g_autoptr(PvDemo) demo = start_demo ();
+  PvTenantList *tenants = pv_demo_get_tenants (demo);
+  PvTenantInfo *contoso = pv_tenant_list_lookup (tenants, "contoso");
+  PvClient *client = pv_tenant_list_get_client (tenants, contoso);
+  PvConnectionInfo *users = connection_of (contoso, "users");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) refreshed = NULL;
+  g_autoptr(GAsyncResult) revoked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvIssuedToken) issued = NULL;
+  g_autoptr(PvEventWatch) watch = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *in_use = NULL;
+  gint64 deadline;
+
+  g_assert_nonnull (users);
+  in_use = g_strdup (pv_connection_info_get_in_use_token_id (users));
+
+  pv_tokens_issue_async (client, "users", "on-first-use", "test", NULL, got_result_cb, &result);
+  issued = pv_tokens_issue_finish (wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (issued->secret, "pvs_"));
+  g_assert_true (g_str_has_prefix (issued->secret, pv_token_info_get_prefix (issued->token)));
+  g_assert_cmpstr (issued->retire, ==, "on-first-use");
+
+  watch = pv_event_watch_new (client, "users", pv_token_info_get_id (issued->token), 100);
+  pv_event_watch_start (watch);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (count_events_of_type (pv_event_watch_get_events (watch), "token.issued") == 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_events_of_type (pv_event_watch_get_events (watch), "token.first-use"), ==, 0);
+
+  /* The identity provider's first request with the new token. */
+  url = g_strconcat (issued->scim_base_url, "/Users?count=1", NULL);
+  msg = soup_message_new ("GET", url);
+  auth = g_strconcat ("Bearer ", issued->secret, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent", "Azure AD SCIM Client");
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (count_events_of_type (pv_event_watch_get_events (watch), "token.first-use") == 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_events_of_type (pv_event_watch_get_events (watch), "token.first-use"), ==, 1);
+  pv_event_watch_stop (watch);
+
+  pv_tenant_list_refresh_async (tenants, NULL, got_result_cb, &refreshed);
+  g_assert_cmpuint (pv_tenant_list_refresh_finish (tenants, wait_for (&refreshed), &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pv_connection_info_get_in_use_token_id (users), ==, pv_token_info_get_id (issued->token));
+
+  /* The token the IdP now uses is protected. */
+  pv_tokens_revoke_async (client, "users", pv_token_info_get_id (issued->token), FALSE, NULL,
+                          got_result_cb, &revoked);
+  g_assert_false (pv_tokens_revoke_finish (wait_for (&revoked), &error));
+  g_assert_error (error, PV_ERROR, PV_ERROR_CONFLICT);
+}
+
+static void
+test_guides (void)
+{
+  g_autoptr(GPtrArray) entra = pv_guide_renew_steps ("entra", "persons", "Contoso", "https://x/scim");
+  g_autoptr(GPtrArray) okta = pv_guide_renew_steps ("okta", "users", "Contoso", "https://x/scim");
+  g_autoptr(GPtrArray) unset = pv_guide_renew_steps (NULL, "users", "Contoso", "https://x/scim");
+  gboolean names_app = FALSE, names_url = FALSE;
+
+  g_assert_cmpuint (entra->len, ==, 6);
+  for (guint i = 0; i < entra->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (entra, i);
+
+      names_app |= strstr (step->title, "Persons") != NULL;
+      names_url |= strstr (step->detail, "https://x/scim") != NULL;
+      g_assert_null (strchr (step->title, '{'));
+      g_assert_null (strchr (step->detail, '{'));
+    }
+  g_assert_true (names_app);
+  g_assert_true (names_url);
+  g_assert_nonnull (strstr (((PvGuideStep *) g_ptr_array_index (okta, 3))->title, "API Token"));
+  g_assert_cmpuint (unset->len, ==, entra->len);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/demo/tenants", test_demo_tenants);
+  g_test_add_func ("/demo/renew-and-watch", test_renew_and_watch);
+  g_test_add_func ("/guide/renew-steps", test_guides);
+  return g_test_run ();
+}
