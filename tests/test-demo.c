@@ -15,6 +15,7 @@
 #include "pv-error.h"
 #include "pv-event-watch.h"
 #include "pv-guide.h"
+#include "pv-overview.h"
 #include "pv-tokens.h"
 
 static void
@@ -90,6 +91,31 @@ test_demo_tenants (void)
   /* Expired, urgent and due-soon tokens are among the demo's. */
   g_assert_true (seen[PV_EXPIRY_EXPIRED]);
   g_assert_true (seen[PV_EXPIRY_URGENT] || seen[PV_EXPIRY_DUE_SOON]);
+
+  /* The dashboard: a bar per token and certificate, actions most pressing first. */
+  {
+    g_autoptr(GPtrArray) items = pv_overview_items (G_LIST_MODEL (tenants));
+    g_autoptr(GPtrArray) actions = pv_overview_next_actions (G_LIST_MODEL (tenants), g_get_real_time () / G_USEC_PER_SEC);
+    g_autofree char *words = pv_overview_describe (items, g_get_real_time () / G_USEC_PER_SEC);
+    guint in_use = 0;
+
+    g_assert_cmpuint (items->len, >=, 6);
+    for (guint i = 0; i < items->len; i++)
+      in_use += ((PvOverviewItem *) g_ptr_array_index (items, i))->in_use;
+    g_assert_cmpuint (in_use, >=, 1);
+    g_assert_cmpuint (actions->len, >=, 3);
+    for (guint i = 1; i < actions->len; i++)
+      {
+        PvNextAction *a = g_ptr_array_index (actions, i - 1);
+        PvNextAction *b = g_ptr_array_index (actions, i);
+
+        g_assert_cmpint (a->state, >=, b->state);
+        if (a->kind != NULL)
+          g_assert_true (strstr (a->title, "Users") || strstr (a->title, "Persons"));
+      }
+    g_assert_nonnull (strstr (words, "Expired"));
+    g_assert_nonnull (strstr (words, "Contoso"));
+  }
 }
 
 static guint

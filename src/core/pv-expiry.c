@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "pv-expiry.h"
 
@@ -295,6 +296,34 @@ pv_expiry_state_to_string (PvExpiryState state)
       return "urgent";
     case PV_EXPIRY_EXPIRED:
       return "expired";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * pv_expiry_state_to_label:
+ * @state: a state
+ *
+ * Returns: (transfer none): the state for people, translated
+ */
+const char *
+pv_expiry_state_to_label (PvExpiryState state)
+{
+  switch (state)
+    {
+    case PV_EXPIRY_OK:
+      /* Translators: a token's state */
+      return _("OK");
+    case PV_EXPIRY_DUE_SOON:
+      /* Translators: a token's state */
+      return _("Due soon");
+    case PV_EXPIRY_URGENT:
+      /* Translators: a token's state */
+      return _("Urgent");
+    case PV_EXPIRY_EXPIRED:
+      /* Translators: a token's state */
+      return _("Expired");
     default:
       g_return_val_if_reached (NULL);
     }

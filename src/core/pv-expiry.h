@@ -68,5 +68,6 @@ gint64        pv_expiry_next_reminder         (const PvExpiryPolicy *policy,
                                                gint64                expires_at,
                                                gint64                now);
 const char   *pv_expiry_state_to_string       (PvExpiryState         state);
+const char   *pv_expiry_state_to_label        (PvExpiryState         state);
 
 G_END_DECLS

@@ -1,0 +1,354 @@
+/* pv-overview.c: what the dashboard shows, computed from the tenants
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-connection-info.h"
+#include "pv-guide.h"
+#include "pv-overview.h"
+#include "pv-sso-info.h"
+#include "pv-token-info.h"
+
+/* The dashboard's content as plain data, so that it is tested without a
+ * display and the app, its accessible text and its tests agree: one bar per
+ * token that is not deleted and per SSO certificate; one next action per
+ * connection or certificate that needs the admin, most pressing first. */
+
+static void
+overview_item_free (PvOverviewItem *item)
+{
+  g_clear_object (&item->tenant);
+  g_free (item->kind);
+  g_free (item->token_id);
+  g_free (item->label);
+  g_free (item);
+}
+
+static void
+next_action_free (PvNextAction *action)
+{
+  g_clear_object (&action->tenant);
+  g_free (action->kind);
+  g_free (action->title);
+  g_free (action->subtitle);
+  g_free (action);
+}
+
+static const char *
+tenant_name (PvTenantInfo *tenant)
+{
+  const char *name = pv_tenant_info_get_name (tenant);
+
+  return name ? name : pv_tenant_info_get_id (tenant);
+}
+
+/**
+ * pv_overview_items:
+ * @tenants: a list of #PvTenantInfo
+ *
+ * Returns: (transfer full) (element-type PvOverviewItem): the timeline's
+ *   bars, tenant by tenant, connection by connection, newest token first
+ */
+GPtrArray *
+pv_overview_items (GListModel *tenants)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) overview_item_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      GListModel *connections = pv_tenant_info_get_connections (tenant);
+      PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
+
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+          GListModel *tokens = pv_connection_info_get_tokens (connection);
+          const char *kind = pv_connection_info_get_kind (connection);
+
+          for (guint t = 0; t < g_list_model_get_n_items (tokens); t++)
+            {
+              g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, t);
+              PvOverviewItem *item = g_new0 (PvOverviewItem, 1);
+
+              item->tenant = g_object_ref (tenant);
+              item->kind = g_strdup (kind);
+              item->token_id = g_strdup (pv_token_info_get_id (token));
+              /* Translators: a bar of the timeline: tenant · app · token prefix */
+              item->label = g_strdup_printf (_("%s · %s · %s"), tenant_name (tenant), pv_guide_app_name (kind),
+                                             pv_token_info_get_prefix (token));
+              item->starts_at = pv_token_info_get_created_at (token);
+              item->expires_at = pv_token_info_get_expires_at (token);
+              item->state = pv_token_info_get_state (token);
+              item->in_use = g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), item->token_id) == 0;
+              g_ptr_array_add (items, item);
+            }
+        }
+      if (pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0)
+        {
+          PvOverviewItem *item = g_new0 (PvOverviewItem, 1);
+
+          item->tenant = g_object_ref (tenant);
+          /* Translators: a bar of the timeline: tenant · SSO signing certificate */
+          item->label = g_strdup_printf (_("%s · SSO certificate"), tenant_name (tenant));
+          item->expires_at = pv_sso_info_get_certificate_not_after (sso);
+          item->state = pv_sso_info_get_certificate_state (sso);
+          g_ptr_array_add (items, item);
+        }
+    }
+  return items;
+}
+
+/**
+ * pv_format_days_left:
+ *
+ * Returns: (transfer full): "expires in 9 days", "expires today", "expired 3 days ago"
+ */
+char *
+pv_format_days_left (gint64 expires_at,
+                     gint64 now)
+{
+  gint64 days = pv_expiry_days_left (expires_at, now);
+
+  if (expires_at <= now)
+    {
+      gint64 ago = -days;
+
+      if (ago <= 0)
+        return g_strdup (_("expired today"));
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expired %" G_GINT64_FORMAT " day ago",
+                                           "expired %" G_GINT64_FORMAT " days ago", ago), ago);
+    }
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expires in %" G_GINT64_FORMAT " day",
+                                       "expires in %" G_GINT64_FORMAT " days", days), days);
+}
+
+/**
+ * pv_format_relative:
+ *
+ * Returns: (transfer full): "3 minutes ago", "2 days ago", "in 5 hours"
+ */
+char *
+pv_format_relative (gint64 when,
+                    gint64 now)
+{
+  gint64 delta = now - when;
+  gint64 span = ABS (delta);
+  gint64 n;
+
+  if (span < 60)
+    return g_strdup (_("just now"));
+  if (span < 3600)
+    {
+      n = span / 60;
+      return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " minute ago",
+                                                       "%" G_GINT64_FORMAT " minutes ago", n)
+                                        : g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " minute",
+                                                       "in %" G_GINT64_FORMAT " minutes", n), n);
+    }
+  if (span < 86400)
+    {
+      n = span / 3600;
+      return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " hour ago",
+                                                       "%" G_GINT64_FORMAT " hours ago", n)
+                                        : g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " hour",
+                                                       "in %" G_GINT64_FORMAT " hours", n), n);
+    }
+  n = span / 86400;
+  return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " day ago",
+                                                   "%" G_GINT64_FORMAT " days ago", n)
+                                    : g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " day",
+                                                   "in %" G_GINT64_FORMAT " days", n), n);
+}
+
+/**
+ * pv_format_date:
+ *
+ * Returns: (transfer full): the local date and time, in the user's locale
+ */
+char *
+pv_format_date (gint64 when)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (when);
+
+  /* Translators: a date and time, see g_date_time_format() */
+  return dt ? g_date_time_format (dt, _("%e %B %Y, %H:%M")) : g_strdup ("—");
+}
+
+static gint
+compare_actions (gconstpointer a,
+                 gconstpointer b)
+{
+  const PvNextAction *x = *(PvNextAction **) a;
+  const PvNextAction *y = *(PvNextAction **) b;
+
+  /* A tenant that cannot be asked first: nothing is known of it. */
+  if ((x->action == PV_ACTION_RECONNECT) != (y->action == PV_ACTION_RECONNECT))
+    return x->action == PV_ACTION_RECONNECT ? -1 : 1;
+  if (x->state != y->state)
+    return y->state - x->state;
+  return (x->expires_at > y->expires_at) - (x->expires_at < y->expires_at);
+}
+
+static PvNextAction *
+next_action_new (PvActionKind  kind_of_action,
+                 PvTenantInfo *tenant,
+                 const char   *kind,
+                 PvExpiryState state,
+                 gint64        expires_at)
+{
+  PvNextAction *action = g_new0 (PvNextAction, 1);
+
+  action->action = kind_of_action;
+  action->tenant = g_object_ref (tenant);
+  action->kind = g_strdup (kind);
+  action->state = state;
+  action->expires_at = expires_at;
+  return action;
+}
+
+/**
+ * pv_overview_next_actions:
+ * @tenants: a list of #PvTenantInfo
+ * @now: by the tenants' clock
+ *
+ * What the admin should do, most pressing first: a connection whose newest
+ * token needs renewing (or that has none), a new token the identity
+ * provider has not used yet, an SSO certificate that expires, a tenant that
+ * cannot be asked.
+ *
+ * Returns: (transfer full) (element-type PvNextAction): the actions
+ */
+GPtrArray *
+pv_overview_next_actions (GListModel *tenants,
+                          gint64      now)
+{
+  GPtrArray *actions = g_ptr_array_new_with_free_func ((GDestroyNotify) next_action_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      GListModel *connections = pv_tenant_info_get_connections (tenant);
+      PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
+      const GError *error = pv_tenant_info_get_error (tenant);
+      const char *name = tenant_name (tenant);
+
+      if (error != NULL)
+        {
+          PvNextAction *action = next_action_new (PV_ACTION_RECONNECT, tenant, NULL, PV_EXPIRY_EXPIRED, 0);
+
+          /* Translators: %s is a tenant's name */
+          action->title = g_strdup_printf (_("Check the connection to %s"), name);
+          action->subtitle = g_strdup (error->message);
+          g_ptr_array_add (actions, action);
+        }
+
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+          GListModel *tokens = pv_connection_info_get_tokens (connection);
+          const char *kind = pv_connection_info_get_kind (connection);
+          const char *app = pv_guide_app_name (kind);
+          g_autoptr(PvTokenInfo) newest = NULL;
+          PvNextAction *action;
+          g_autofree char *left = NULL;
+          g_autofree char *date = NULL;
+
+          /* Newest first: the one that counts. */
+          if (g_list_model_get_n_items (tokens) > 0)
+            newest = g_list_model_get_item (tokens, 0);
+          if (newest == NULL)
+            {
+              /* Never set up: nothing stops, nothing to remind of. */
+              if (pv_connection_info_get_identity_provider (connection) == NULL)
+                continue;
+              action = next_action_new (PV_ACTION_RENEW, tenant, kind, PV_EXPIRY_EXPIRED, 0);
+              /* Translators: %s is "Users" or "Persons", then a tenant's name */
+              action->title = g_strdup_printf (_("Issue a %s token for %s"), app, name);
+              action->subtitle = g_strdup (_("The connection has no token: provisioning stopped"));
+              g_ptr_array_add (actions, action);
+              continue;
+            }
+
+          left = pv_format_days_left (pv_token_info_get_expires_at (newest), now);
+          date = pv_format_date (pv_token_info_get_expires_at (newest));
+          if (pv_token_info_get_last_used_at (newest) == 0 && g_list_model_get_n_items (tokens) > 1)
+            {
+              action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind,
+                                        MAX (PV_EXPIRY_DUE_SOON, pv_token_info_get_state (newest)),
+                                        pv_token_info_get_expires_at (newest));
+              /* Translators: %s is "Users" or "Persons", then a tenant's name */
+              action->title = g_strdup_printf (_("Paste the new %s token of %s into the identity provider"),
+                                               app, name);
+              /* Translators: %s is a token prefix */
+              action->subtitle = g_strdup_printf (_("Token %s… waits for its first use; the old one keeps working until then"),
+                                                  pv_token_info_get_prefix (newest));
+              g_ptr_array_add (actions, action);
+              continue;
+            }
+          if (pv_token_info_get_state (newest) == PV_EXPIRY_OK)
+            continue;
+          action = next_action_new (PV_ACTION_RENEW, tenant, kind, pv_token_info_get_state (newest),
+                                    pv_token_info_get_expires_at (newest));
+          /* Translators: %s is "Users" or "Persons", then a tenant's name */
+          action->title = g_strdup_printf (_("Renew the %s token of %s"), app, name);
+          /* Translators: "expires in 9 days" and a date */
+          action->subtitle = g_strdup_printf (_("Token %s… %s (%s)"), pv_token_info_get_prefix (newest), left, date);
+          g_ptr_array_add (actions, action);
+        }
+
+      if (pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0 &&
+          pv_sso_info_get_certificate_state (sso) != PV_EXPIRY_OK)
+        {
+          gint64 not_after = pv_sso_info_get_certificate_not_after (sso);
+          g_autofree char *left = pv_format_days_left (not_after, now);
+          g_autofree char *date = pv_format_date (not_after);
+          PvNextAction *action = next_action_new (PV_ACTION_RENEW_CERTIFICATE, tenant, NULL,
+                                                  pv_sso_info_get_certificate_state (sso), not_after);
+
+          /* Translators: %s is a tenant's name */
+          action->title = g_strdup_printf (_("Renew the SSO signing certificate of %s"), name);
+          /* Translators: "expires in 9 days" and a date */
+          action->subtitle = g_strdup_printf (_("The identity provider's certificate %s (%s)"), left, date);
+          g_ptr_array_add (actions, action);
+        }
+    }
+  g_ptr_array_sort (actions, compare_actions);
+  return actions;
+}
+
+/**
+ * pv_overview_describe:
+ * @items: (element-type PvOverviewItem): from pv_overview_items()
+ *
+ * Returns: (transfer full): the timeline in words, for screen readers
+ */
+char *
+pv_overview_describe (GPtrArray *items,
+                      gint64     now)
+{
+  GString *s = g_string_new (NULL);
+
+  if (items->len == 0)
+    return g_strdup (_("No tokens yet"));
+  for (guint i = 0; i < items->len; i++)
+    {
+      PvOverviewItem *item = g_ptr_array_index (items, i);
+      g_autofree char *left = pv_format_days_left (item->expires_at, now);
+
+      /* Translators: a timeline bar in words: its label, "expires in 9 days", its state */
+      g_string_append_printf (s, _("%s %s, %s."), item->label, left,
+                              pv_expiry_state_to_label (item->state));
+      if (i + 1 < items->len)
+        g_string_append_c (s, ' ');
+    }
+  return g_string_free (s, FALSE);
+}

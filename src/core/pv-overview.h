@@ -1,0 +1,87 @@
+/* pv-overview.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pv-expiry.h"
+#include "pv-tenant-info.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PvActionKind:
+ * @PV_ACTION_RENEW: renew the connection's token
+ * @PV_ACTION_FINISH_RENEWAL: a new token waits for the identity provider's first use
+ * @PV_ACTION_RENEW_CERTIFICATE: the SSO signing certificate expires
+ * @PV_ACTION_RECONNECT: the tenant cannot be asked
+ */
+typedef enum {
+  PV_ACTION_RENEW,
+  PV_ACTION_FINISH_RENEWAL,
+  PV_ACTION_RENEW_CERTIFICATE,
+  PV_ACTION_RECONNECT,
+} PvActionKind;
+
+/**
+ * PvOverviewItem:
+ * @tenant: the tenant
+ * @kind: (nullable): "users" or "persons"; %NULL for the SSO certificate
+ *   or the tenant itself
+ * @token_id: (nullable): the token concerned
+ * @label: what it is, for people ("Contoso · Persons · pvs_AbC123")
+ * @starts_at: when it was issued (0 if unknown)
+ * @expires_at: when it expires (0 if it does not)
+ * @state: how soon
+ * @in_use: whether the identity provider's last request used it
+ *
+ * A bar on the dashboard's timeline.
+ */
+typedef struct {
+  PvTenantInfo *tenant;
+  char         *kind;
+  char         *token_id;
+  char         *label;
+  gint64        starts_at;
+  gint64        expires_at;
+  PvExpiryState state;
+  gboolean      in_use;
+} PvOverviewItem;
+
+/**
+ * PvNextAction:
+ * @action: what to do
+ * @tenant: the tenant
+ * @kind: (nullable): "users" or "persons"
+ * @title: the action, for people ("Renew the Persons token of Contoso")
+ * @subtitle: why ("Expires in 9 days, on 2 December 2026")
+ * @state: how pressing
+ * @expires_at: when it expires, or 0
+ */
+typedef struct {
+  PvActionKind  action;
+  PvTenantInfo *tenant;
+  char         *kind;
+  char         *title;
+  char         *subtitle;
+  PvExpiryState state;
+  gint64        expires_at;
+} PvNextAction;
+
+GPtrArray *pv_overview_items        (GListModel *tenants);
+GPtrArray *pv_overview_next_actions (GListModel *tenants,
+                                     gint64      now);
+char      *pv_overview_describe     (GPtrArray  *items,
+                                     gint64      now);
+char      *pv_format_days_left      (gint64      expires_at,
+                                     gint64      now);
+char      *pv_format_relative       (gint64      when,
+                                     gint64      now);
+char      *pv_format_date           (gint64      when);
+
+G_END_DECLS
