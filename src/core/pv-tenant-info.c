@@ -59,6 +59,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 pv_tenant_info_finalize (GObject *object)
 {
@@ -144,6 +151,15 @@ pv_tenant_info_class_init (PvTenantInfoClass *klass)
   properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, PV_EXPIRY_OK, PV_EXPIRY_EXPIRED,
                                              PV_EXPIRY_OK, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PvTenantInfo::changed:
+   *
+   * Emitted once after each update of what is known of the tenant (its
+   * answers, its error), for views that redraw as a whole.
+   */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -298,6 +314,7 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
       set_string (self, &self->name, name, PROP_NAME);
       set_string (self, &self->account, account, PROP_ACCOUNT);
     }
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
 }
 
@@ -331,6 +348,7 @@ pv_tenant_info_set_error (PvTenantInfo *self,
   g_clear_error (&self->error);
   self->error = error ? g_error_copy (error) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
 /**

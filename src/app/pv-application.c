@@ -1,0 +1,523 @@
+/* pv-application.c
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-application.h"
+#include "pv-demo.h"
+#include "pv-error.h"
+#include "pv-preferences-window.h"
+#include "pv-profiles.h"
+#include "pv-window.h"
+
+/* The application: the tenants it shows (the admin's own, or the demo's
+ * while the demo runs), its settings and its actions.  Windows bind to
+ * :tenants and show :busy; what goes wrong at this level is said through
+ * ::error. */
+
+struct _PvApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  PvTenantList   *own;       /* the admin's tenants, loaded once */
+  PvDemo         *demo;      /* while the demo runs */
+  GCancellable   *cancellable;
+  guint           busy;
+  guint           refresh_id;
+  gboolean        own_loaded;
+  gboolean        demo_requested;
+};
+
+G_DEFINE_FINAL_TYPE (PvApplication, pv_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_TENANTS,
+  PROP_DEMO,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+PvApplication *
+pv_application_new (GApplicationFlags flags)
+{
+  return g_object_new (PV_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", "/io/github/provisio/Provisio",
+                       "flags", flags,
+                       NULL);
+}
+
+static void
+set_busy (PvApplication *self,
+          gboolean       busy)
+{
+  gboolean was = self->busy > 0;
+
+  if (busy)
+    self->busy++;
+  else
+    self->busy--;
+  if (was != (self->busy > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+report (PvApplication *self,
+        const GError  *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+}
+
+/**
+ * pv_application_get_tenants:
+ *
+ * Returns: (transfer none): the tenants shown: the demo's while it runs
+ */
+PvTenantList *
+pv_application_get_tenants (PvApplication *self)
+{
+  g_return_val_if_fail (PV_IS_APPLICATION (self), NULL);
+  return self->demo ? pv_demo_get_tenants (self->demo) : self->own;
+}
+
+gboolean
+pv_application_get_demo (PvApplication *self)
+{
+  g_return_val_if_fail (PV_IS_APPLICATION (self), FALSE);
+  return self->demo != NULL;
+}
+
+gboolean
+pv_application_get_busy (PvApplication *self)
+{
+  g_return_val_if_fail (PV_IS_APPLICATION (self), FALSE);
+  return self->busy > 0;
+}
+
+/**
+ * pv_application_get_settings:
+ *
+ * Returns: (transfer none): the app's settings
+ */
+GSettings *
+pv_application_get_settings (PvApplication *self)
+{
+  g_return_val_if_fail (PV_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+/**
+ * pv_application_get_policy:
+ *
+ * The reminder thresholds of the preferences; the defaults if they do not parse.
+ */
+void
+pv_application_get_policy (PvApplication  *self,
+                           PvExpiryPolicy *policy)
+{
+  g_autofree char *text = g_settings_get_string (self->settings, "reminder-thresholds");
+
+  if (!pv_expiry_policy_parse (policy, text, NULL))
+    pv_expiry_policy_init_default (policy);
+}
+
+static void
+refreshed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PvApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  pv_tenant_list_refresh_finish (PV_TENANT_LIST (source), result, &error);
+  if (error != NULL)
+    report (self, error);
+}
+
+/**
+ * pv_application_refresh:
+ *
+ * Asks every tenant shown; each says for itself if it could not be asked.
+ */
+void
+pv_application_refresh (PvApplication *self)
+{
+  PvTenantList *tenants = pv_application_get_tenants (self);
+
+  if (pv_tenant_list_get_refreshing (tenants))
+    return;
+  pv_tenant_list_refresh_async (tenants, self->cancellable, refreshed_cb, g_object_ref (self));
+}
+
+static gboolean
+refresh_timeout_cb (gpointer user_data)
+{
+  pv_application_refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule_refresh (PvApplication *self)
+{
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refresh_id = g_timeout_add_seconds (60 * g_settings_get_uint (self->settings, "refresh-interval"),
+                                            refresh_timeout_cb, self);
+}
+
+static void
+own_loaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PvApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, &error))
+    report (self, error);
+  set_busy (self, FALSE);
+  if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    pv_tenant_list_refresh_async (self->own, self->cancellable, refreshed_cb, g_object_ref (self));
+}
+
+static void
+demo_started_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PvApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvDemo) demo = pv_demo_start_finish (result, &error);
+
+  set_busy (self, FALSE);
+  if (demo == NULL)
+    {
+      report (self, error);
+      return;
+    }
+  self->demo = g_steal_pointer (&demo);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+}
+
+/**
+ * pv_application_start_demo:
+ *
+ * Starts the demo tenant server and shows its tenants instead of the
+ * admin's own until pv_application_leave_demo() or the app quits.
+ */
+void
+pv_application_start_demo (PvApplication *self)
+{
+  g_autofree char *server = NULL;
+
+  g_return_if_fail (PV_IS_APPLICATION (self));
+
+  if (self->demo != NULL)
+    return;
+  server = pv_demo_find_server ();
+  if (server == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (PV_ERROR, PV_ERROR_SERVER,
+                                             _("The demo needs provisiod, which is not installed"));
+      report (self, error);
+      return;
+    }
+  set_busy (self, TRUE);
+  pv_demo_start_async (server, self->cancellable, demo_started_cb, g_object_ref (self));
+}
+
+void
+pv_application_leave_demo (PvApplication *self)
+{
+  g_return_if_fail (PV_IS_APPLICATION (self));
+
+  if (self->demo == NULL)
+    return;
+  g_clear_object (&self->demo);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+}
+
+/* Actions */
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { "The Provisio authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", "Provisio",
+                         "application-icon", APP_ID,
+                         "developer-name", "The Provisio authors",
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Keeps SCIM provisioning tokens renewed before they expire"),
+                         "website", "https://github.com/provisio/provisio",
+                         "issue-url", "https://github.com/provisio/provisio/issues",
+                         "developers", developers,
+                         "copyright", "© 2026 The Provisio authors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+help_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *page = parameter ? g_variant_get_string (parameter, NULL) : "";
+  g_autofree char *uri = g_strconcat ("help:provisio", *page ? "/" : "", page, NULL);
+
+  gtk_show_uri (gtk_application_get_active_window (app), uri, GDK_CURRENT_TIME);
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PvApplication *self = user_data;
+  GtkWindow *window = pv_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (window);
+}
+
+static void
+demo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  pv_application_start_demo (user_data);
+}
+
+static void
+leave_demo_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  pv_application_leave_demo (user_data);
+}
+
+static void
+refresh_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  pv_application_refresh (user_data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+  { "help", help_activated, "s" },
+  { "preferences", preferences_activated },
+  { "demo", demo_activated },
+  { "leave-demo", leave_demo_activated },
+  { "refresh", refresh_activated },
+};
+
+static void
+update_action_states (PvApplication *self)
+{
+  GAction *demo = g_action_map_lookup_action (G_ACTION_MAP (self), "demo");
+  GAction *leave = g_action_map_lookup_action (G_ACTION_MAP (self), "leave-demo");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (demo), self->demo == NULL && self->busy == 0);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (leave), self->demo != NULL);
+}
+
+/* GApplication */
+
+static void
+pv_application_startup (GApplication *app)
+{
+  PvApplication *self = PV_APPLICATION (app);
+  const char *quit_accels[] = { "<Primary>q", NULL };
+  const char *help_accels[] = { "F1", NULL };
+  const char *refresh_accels[] = { "<Primary>r", "F5", NULL };
+  const char *preferences_accels[] = { "<Primary>comma", NULL };
+
+  G_APPLICATION_CLASS (pv_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help::", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh", refresh_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  g_signal_connect_swapped (self, "notify::demo", G_CALLBACK (update_action_states), self);
+  g_signal_connect_swapped (self, "notify::busy", G_CALLBACK (update_action_states), self);
+  update_action_states (self);
+  g_signal_connect_swapped (self->settings, "changed::refresh-interval", G_CALLBACK (schedule_refresh), self);
+  schedule_refresh (self);
+}
+
+static void
+pv_application_activate (GApplication *app)
+{
+  PvApplication *self = PV_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (pv_window_new (self));
+  gtk_window_present (window);
+
+  if (self->demo_requested)
+    {
+      self->demo_requested = FALSE;
+      pv_application_start_demo (self);
+    }
+  else if (!self->own_loaded)
+    {
+      self->own_loaded = TRUE;
+      set_busy (self, TRUE);
+      pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
+    }
+}
+
+static int
+pv_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  PvApplication *self = PV_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("provisio %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_contains (options, "demo"))
+    self->demo_requested = TRUE;
+  return -1;
+}
+
+static void
+pv_application_shutdown (GApplication *app)
+{
+  PvApplication *self = PV_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  /* The demo server stops with it. */
+  g_clear_object (&self->demo);
+
+  G_APPLICATION_CLASS (pv_application_parent_class)->shutdown (app);
+}
+
+static void
+pv_application_dispose (GObject *object)
+{
+  PvApplication *self = PV_APPLICATION (object);
+
+  g_clear_object (&self->demo);
+  g_clear_object (&self->own);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (pv_application_parent_class)->dispose (object);
+}
+
+static void
+pv_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PvApplication *self = PV_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_TENANTS:
+      g_value_set_object (value, pv_application_get_tenants (self));
+      break;
+    case PROP_DEMO:
+      g_value_set_boolean (value, pv_application_get_demo (self));
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, pv_application_get_busy (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pv_application_class_init (PvApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = pv_application_dispose;
+  object_class->get_property = pv_application_get_property;
+  app_class->startup = pv_application_startup;
+  app_class->activate = pv_application_activate;
+  app_class->handle_local_options = pv_application_handle_local_options;
+  app_class->shutdown = pv_application_shutdown;
+
+  properties[PROP_TENANTS] = g_param_spec_object ("tenants", NULL, NULL, PV_TYPE_TENANT_LIST, flags);
+  properties[PROP_DEMO] = g_param_spec_boolean ("demo", NULL, NULL, FALSE, flags);
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PvApplication::error:
+   * @error: what went wrong, for the window to say
+   */
+  signals[SIGNAL_ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+pv_application_init (PvApplication *self)
+{
+  const char *path = g_getenv ("PROVISIO_TENANTS_FILE");
+  g_autoptr(GFile) file = path ? g_file_new_for_path (path) : pv_profiles_default_file ();
+  const GOptionEntry options[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start a demo tenant server and show its tenants"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  self->own = pv_tenant_list_new (file);
+  self->cancellable = g_cancellable_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Keeps SCIM provisioning tokens renewed before they expire."));
+}

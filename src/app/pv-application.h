@@ -1,0 +1,31 @@
+/* pv-application.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "pv-expiry.h"
+#include "pv-tenant-list.h"
+
+G_BEGIN_DECLS
+
+#define PV_TYPE_APPLICATION (pv_application_get_type ())
+G_DECLARE_FINAL_TYPE (PvApplication, pv_application, PV, APPLICATION, AdwApplication)
+
+PvApplication *pv_application_new          (GApplicationFlags  flags);
+PvTenantList  *pv_application_get_tenants  (PvApplication     *self);
+gboolean       pv_application_get_demo     (PvApplication     *self);
+gboolean       pv_application_get_busy     (PvApplication     *self);
+GSettings     *pv_application_get_settings (PvApplication     *self);
+void           pv_application_get_policy   (PvApplication     *self,
+                                            PvExpiryPolicy    *policy);
+void           pv_application_start_demo   (PvApplication     *self);
+void           pv_application_leave_demo   (PvApplication     *self);
+void           pv_application_refresh      (PvApplication     *self);
+
+G_END_DECLS

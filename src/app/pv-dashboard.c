@@ -1,0 +1,307 @@
+/* pv-dashboard.c: every token of every tenant at a glance
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-application.h"
+#include "pv-dashboard.h"
+#include "pv-overview.h"
+#include "pv-renew-window.h"
+#include "pv-timeline.h"
+#include "pv-widgets.h"
+#include "pv-window.h"
+
+/* The overview: a summary of states, the timeline, and the next actions,
+ * most pressing first, each with its button.  What it shows is computed
+ * in libprovisio (pv-overview.c); this only lays it out. */
+
+struct _PvDashboard
+{
+  AdwBin        parent_instance;
+
+  PvTenantList *tenants;
+  GtkLabel     *summary;
+  GtkBox       *counts;
+  PvTimeline   *timeline;
+  GtkWidget    *actions_group;
+  GPtrArray    *action_rows;
+};
+
+G_DEFINE_FINAL_TYPE (PvDashboard, pv_dashboard, ADW_TYPE_BIN)
+
+static PvApplication *
+get_app (PvDashboard *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return root ? PV_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))) : NULL;
+}
+
+static void
+action_button_cb (GtkButton   *button,
+                  PvDashboard *self)
+{
+  PvNextAction *action = g_object_get_data (G_OBJECT (button), "action");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  switch (action->action)
+    {
+    case PV_ACTION_RENEW:
+      {
+        GtkWindow *window = pv_renew_window_new (self->tenants, action->tenant, action->kind);
+
+        gtk_window_set_transient_for (window, GTK_WINDOW (root));
+        gtk_window_present (window);
+      }
+      break;
+    case PV_ACTION_RECONNECT:
+      pv_application_refresh (get_app (self));
+      break;
+    case PV_ACTION_FINISH_RENEWAL:
+    case PV_ACTION_RENEW_CERTIFICATE:
+    default:
+      pv_window_show_tenant (PV_WINDOW (root), pv_tenant_info_get_id (action->tenant));
+      break;
+    }
+}
+
+static void
+action_row_activated_cb (AdwActionRow *row,
+                         PvDashboard  *self)
+{
+  PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
+
+  pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                         pv_tenant_info_get_id (action->tenant));
+}
+
+static GtkWidget *
+action_row_new (PvDashboard  *self,
+                PvNextAction *action,
+                GPtrArray    *actions)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *dot = pv_state_dot_new ();
+  GtkWidget *button;
+  const char *label;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), action->title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), action->subtitle);
+  pv_set_state_class (dot, action->state);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
+
+  switch (action->action)
+    {
+    case PV_ACTION_RENEW:
+      label = _("_Renew…");
+      break;
+    case PV_ACTION_RECONNECT:
+      label = _("_Retry");
+      break;
+    case PV_ACTION_FINISH_RENEWAL:
+    case PV_ACTION_RENEW_CERTIFICATE:
+    default:
+      label = _("_Show");
+      break;
+    }
+  button = gtk_button_new_with_mnemonic (label);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  if (action->action == PV_ACTION_RENEW)
+    gtk_widget_add_css_class (button, "suggested-action");
+  /* The button's accessible name says which token of which tenant. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, action->title, -1);
+  /* The actions array owns the action: the button keeps both alive. */
+  g_object_set_data (G_OBJECT (button), "action", action);
+  g_object_set_data_full (G_OBJECT (button), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect (button, "clicked", G_CALLBACK (action_button_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+  g_object_set_data (G_OBJECT (row), "action", action);
+  g_object_set_data_full (G_OBJECT (row), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect (row, "activated", G_CALLBACK (action_row_activated_cb), self);
+  return row;
+}
+
+static void
+update_counts (PvDashboard *self,
+               GPtrArray   *items)
+{
+  guint counts[PV_EXPIRY_EXPIRED + 1] = { 0 };
+  guint n_tenants = g_list_model_get_n_items (G_LIST_MODEL (self->tenants));
+  g_autofree char *summary = NULL;
+  GtkWidget *child;
+
+  for (guint i = 0; i < items->len; i++)
+    counts[((PvOverviewItem *) g_ptr_array_index (items, i))->state]++;
+
+  /* Translators: the first part of the dashboard's summary */
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u tenant", "%u tenants", n_tenants), n_tenants);
+  {
+    g_autofree char *tokens = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u token or certificate",
+                                                            "%u tokens and certificates", items->len),
+                                               items->len);
+    g_autofree char *both = g_strdup_printf ("%s · %s", summary, tokens);
+
+    gtk_label_set_label (self->summary, both);
+  }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->counts))))
+    gtk_box_remove (self->counts, child);
+  for (int state = PV_EXPIRY_EXPIRED; state >= PV_EXPIRY_OK; state--)
+    {
+      g_autofree char *text = NULL;
+      GtkWidget *pill;
+
+      if (counts[state] == 0)
+        continue;
+      /* Translators: a count on the dashboard: "2 Expired", "3 Due soon" */
+      text = g_strdup_printf (_("%u %s"), counts[state], pv_expiry_state_to_label (state));
+      pill = pv_state_pill_new (state);
+      gtk_label_set_label (GTK_LABEL (pill), text);
+      gtk_box_append (self->counts, pill);
+    }
+}
+
+/**
+ * pv_dashboard_update:
+ *
+ * Shows the tenants as they are now.
+ */
+void
+pv_dashboard_update (PvDashboard *self)
+{
+  PvApplication *app = get_app (self);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) actions = NULL;
+  PvExpiryPolicy policy;
+
+  g_return_if_fail (PV_IS_DASHBOARD (self));
+
+  if (self->tenants == NULL)
+    return;
+  if (app != NULL)
+    pv_application_get_policy (app, &policy);
+  else
+    pv_expiry_policy_init_default (&policy);
+
+  items = pv_overview_items (G_LIST_MODEL (self->tenants));
+  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), now);
+  update_counts (self, items);
+  pv_timeline_set_items (self->timeline, items, now, &policy);
+
+  for (guint i = 0; i < self->action_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->actions_group),
+                                  g_ptr_array_index (self->action_rows, i));
+  g_ptr_array_set_size (self->action_rows, 0);
+  for (guint i = 0; i < actions->len; i++)
+    {
+      GtkWidget *row = action_row_new (self, g_ptr_array_index (actions, i), actions);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), row);
+      g_ptr_array_add (self->action_rows, row);
+    }
+  if (actions->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Nothing to do"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Every token is good for longer than the first reminder threshold"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), row);
+      g_ptr_array_add (self->action_rows, row);
+    }
+}
+
+/**
+ * pv_dashboard_set_tenants:
+ *
+ * Shows @tenants; the window calls pv_dashboard_update() when they change.
+ */
+void
+pv_dashboard_set_tenants (PvDashboard  *self,
+                          PvTenantList *tenants)
+{
+  g_return_if_fail (PV_IS_DASHBOARD (self));
+
+  g_set_object (&self->tenants, tenants);
+  pv_dashboard_update (self);
+}
+
+static void
+pv_dashboard_dispose (GObject *object)
+{
+  PvDashboard *self = PV_DASHBOARD (object);
+
+  g_clear_object (&self->tenants);
+  g_clear_pointer (&self->action_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (pv_dashboard_parent_class)->dispose (object);
+}
+
+static void
+pv_dashboard_class_init (PvDashboardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pv_dashboard_dispose;
+}
+
+static void
+pv_dashboard_init (PvDashboard *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *heading = gtk_label_new (_("Timeline"));
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *summary = gtk_label_new (NULL);
+  GtkWidget *counts = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *timeline = pv_timeline_new ();
+
+  self->action_rows = g_ptr_array_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1200);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 900);
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 24);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+
+  gtk_label_set_xalign (GTK_LABEL (summary), 0);
+  gtk_widget_add_css_class (summary, "title-2");
+  gtk_label_set_wrap (GTK_LABEL (summary), TRUE);
+  self->summary = GTK_LABEL (summary);
+  self->counts = GTK_BOX (counts);
+  gtk_box_append (GTK_BOX (box), summary);
+  gtk_box_append (GTK_BOX (box), counts);
+
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_widget_set_margin_top (heading, 12);
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_widget_add_css_class (frame, "card");
+  gtk_widget_set_overflow (frame, GTK_OVERFLOW_HIDDEN);
+  gtk_frame_set_child (GTK_FRAME (frame), timeline);
+  self->timeline = PV_TIMELINE (timeline);
+  gtk_box_append (GTK_BOX (box), frame);
+
+  self->actions_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->actions_group), _("Next Actions"));
+  gtk_widget_set_margin_top (self->actions_group, 12);
+  gtk_box_append (GTK_BOX (box), self->actions_group);
+
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  adw_bin_set_child (ADW_BIN (self), scrolled);
+}

@@ -1,0 +1,106 @@
+/* pv-preferences-window.c
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-expiry.h"
+#include "pv-preferences-window.h"
+
+/* Reminder thresholds (checked with the core's own parser before they are
+ * kept), the clipboard timeout and the refresh interval, all in GSettings. */
+
+static void
+thresholds_apply_cb (AdwEntryRow *row,
+                     GSettings   *settings)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *normal = NULL;
+  PvExpiryPolicy policy;
+
+  if (!pv_expiry_policy_parse (&policy, text, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row), error->message);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
+  normal = pv_expiry_policy_to_string (&policy);
+  g_settings_set_string (settings, "reminder-thresholds", normal);
+  gtk_editable_set_text (GTK_EDITABLE (row), normal);
+}
+
+static GtkWidget *
+spin_row_new (GSettings  *settings,
+              const char *key,
+              const char *title,
+              const char *subtitle,
+              guint       lower,
+              guint       upper)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_settings_bind (settings, key, gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin)), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  return row;
+}
+
+/**
+ * pv_preferences_window_new:
+ *
+ * Returns: (transfer full): the preferences window
+ */
+GtkWindow *
+pv_preferences_window_new (GSettings *settings)
+{
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *reminders = adw_preferences_group_new ();
+  GtkWidget *security = adw_preferences_group_new ();
+  GtkWidget *thresholds = adw_entry_row_new ();
+  g_autofree char *current = g_settings_get_string (settings, "reminder-thresholds");
+
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("General"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "preferences-system-symbolic");
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (reminders), _("Reminders"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (reminders),
+                                         _("Days before expiry at which a token is due soon, largest first, "
+                                           "comma-separated; they are marked on the timeline. The last week is "
+                                           "urgent."));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (thresholds), _("Reminder thresholds (days)"));
+  gtk_editable_set_text (GTK_EDITABLE (thresholds), current);
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (thresholds), TRUE);
+  g_signal_connect_object (thresholds, "apply", G_CALLBACK (thresholds_apply_cb), settings, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders), thresholds);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders),
+                             spin_row_new (settings, "refresh-interval", _("Refresh every (minutes)"),
+                                           _("While Provisio is open, every tenant is asked again"), 1, 1440));
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (security), _("Clipboard"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (security),
+                             spin_row_new (settings, "clipboard-timeout", _("Clear a copied token after (seconds)"),
+                                           _("A new token copied by the renew assistant leaves the clipboard then"),
+                                           10, 600));
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (reminders));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (security));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  return GTK_WINDOW (window);
+}

@@ -1,0 +1,16 @@
+/* pv-preferences-window.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+GtkWindow *pv_preferences_window_new (GSettings *settings);
+
+G_END_DECLS

@@ -1,0 +1,767 @@
+/* pv-renew-window.c: the renew assistant, one step at a time
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "pv-application.h"
+#include "pv-connection-info.h"
+#include "pv-event-watch.h"
+#include "pv-guide.h"
+#include "pv-overview.h"
+#include "pv-renew-window.h"
+#include "pv-tokens.h"
+#include "pv-widgets.h"
+
+/* intro -> issuing -> secret -> steps -> waiting -> done.
+ *
+ * The old token is never touched: the new one is issued with
+ * retire=on-first-use, so the tenant retires the old one only once the
+ * identity provider has used the new one.  Closing the window at any step
+ * loses nothing: the new token exists, and the tenant's panel says it waits
+ * for its first use.  The secret lives only in this window's memory, is
+ * zeroed when it closes, and leaves the clipboard after the configured
+ * time. */
+
+/* How often the tenant is asked for the new token's events while waiting */
+#define WATCH_INTERVAL_MS 1000
+/* Entra's provisioning cycle, for the progress of the wait */
+#define ENTRA_CYCLE_SECONDS (40 * 60)
+
+struct _PvRenewWindow
+{
+  AdwWindow      parent_instance;
+
+  PvTenantList  *tenants;
+  PvTenantInfo  *tenant;
+  char          *kind;
+  GCancellable  *cancellable;
+  PvIssuedToken *issued;
+  PvEventWatch  *watch;
+  GSettings     *settings;
+
+  GtkStack      *stack;
+  AdwWindowTitle *title;
+  GtkLabel      *intro_error;
+  GtkWidget     *issue_button;
+  GtkLabel      *secret_label;
+  GtkLabel      *clipboard_label;
+  GtkProgressBar *clipboard_progress;
+  GtkWidget     *to_steps_button;
+  GPtrArray     *checks;
+  GtkWidget     *to_wait_button;
+  GtkLabel      *wait_label;
+  GtkProgressBar *wait_progress;
+  GtkListBox    *event_list;
+  GtkWidget     *demo_button;
+  GtkLabel      *done_label;
+
+  guint          clipboard_id;
+  gint64         copied_at;
+  guint          wait_id;
+  gint64         wait_started;
+  gboolean       done;
+};
+
+G_DEFINE_FINAL_TYPE (PvRenewWindow, pv_renew_window, ADW_TYPE_WINDOW)
+
+static const char *
+tenant_name (PvRenewWindow *self)
+{
+  const char *name = pv_tenant_info_get_name (self->tenant);
+
+  return name ? name : pv_tenant_info_get_id (self->tenant);
+}
+
+static PvConnectionInfo *
+get_connection (PvRenewWindow *self)
+{
+  GListModel *connections = pv_tenant_info_get_connections (self->tenant);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
+
+      if (g_strcmp0 (pv_connection_info_get_kind (c), self->kind) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+static const char *
+identity_provider (PvRenewWindow *self)
+{
+  PvConnectionInfo *connection = get_connection (self);
+
+  return connection ? pv_connection_info_get_identity_provider (connection) : NULL;
+}
+
+/**
+ * pv_renew_window_get_step:
+ *
+ * Returns: the step shown: "intro", "issuing", "secret", "steps", "waiting" or "done"
+ */
+const char *
+pv_renew_window_get_step (PvRenewWindow *self)
+{
+  g_return_val_if_fail (PV_IS_RENEW_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+static void
+show_step (PvRenewWindow *self,
+           const char    *step)
+{
+  gtk_stack_set_visible_child_name (self->stack, step);
+}
+
+/* Refreshing the tenant so that its panels show what happened */
+
+static void
+tenant_refreshed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error);
+}
+
+static void
+refresh_tenant (PvRenewWindow *self)
+{
+  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
+
+  if (client != NULL)
+    pv_tenant_info_refresh_async (self->tenant, client, NULL, tenant_refreshed_cb, NULL);
+}
+
+/* Step 6: done */
+
+static void
+finish (PvRenewWindow *self,
+        PvEventInfo   *first_use)
+{
+  const char *app = pv_guide_app_name (self->kind);
+  const char *agent = pv_event_info_get_user_agent (first_use);
+  g_autofree char *when = pv_format_date (pv_event_info_get_at (first_use));
+  g_autofree char *text = NULL;
+
+  self->done = TRUE;
+  g_clear_handle_id (&self->wait_id, g_source_remove);
+  pv_event_watch_stop (self->watch);
+  if (self->issued->replaces != NULL)
+    /* Translators: %s: the app, the date of the first use, who used it */
+    text = g_strdup_printf (_("The %s app used the new token on %s (%s). The old token retires a few minutes "
+                              "after that first use; provisioning goes on with the new one."),
+                            app, when, agent ? agent : _("identity provider"));
+  else
+    text = g_strdup_printf (_("The %s app used the new token on %s (%s). Provisioning goes on with it."),
+                            app, when, agent ? agent : _("identity provider"));
+  gtk_label_set_label (self->done_label, text);
+  show_step (self, "done");
+  refresh_tenant (self);
+}
+
+/* Step 5: waiting for the identity provider's first use, live */
+
+static const char *
+event_words (PvEventInfo *event)
+{
+  const char *type = pv_event_info_get_event_type (event);
+
+  if (g_str_equal (type, "token.issued"))
+    return _("New token issued");
+  if (g_str_equal (type, "token.first-use"))
+    return _("First used by the identity provider");
+  if (g_str_equal (type, "token.retired"))
+    return _("Token retired");
+  if (g_str_equal (type, "token.revoked"))
+    return _("Token revoked");
+  return pv_event_info_get_operation (event);
+}
+
+static GtkWidget *
+event_row_new (gpointer item,
+               gpointer user_data)
+{
+  PvEventInfo *event = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (pv_event_info_get_at (event));
+  g_autofree char *time = g_date_time_format (at, "%H:%M:%S");
+  const char *agent = pv_event_info_get_user_agent (event);
+  g_autofree char *subtitle = NULL;
+
+  subtitle = pv_event_info_get_status (event) > 0
+             ? g_strdup_printf ("%s · HTTP %d%s%s", time, pv_event_info_get_status (event), agent ? " · " : "",
+                                agent ? agent : "")
+             : g_strdup_printf ("%s%s%s", time, agent ? " · " : "", agent ? agent : "");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), event_words (event));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static void
+event_cb (PvEventWatch  *watch,
+          PvEventInfo   *event,
+          PvRenewWindow *self)
+{
+  if (g_str_equal (pv_event_info_get_event_type (event), "token.first-use") && !self->done)
+    finish (self, event);
+}
+
+static void
+watch_error_cb (PvEventWatch  *watch,
+                const GError  *error,
+                PvRenewWindow *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Could not ask the tenant: %s. Still trying…"), error->message);
+
+  gtk_label_set_label (self->wait_label, text);
+}
+
+static gboolean
+wait_tick_cb (gpointer user_data)
+{
+  PvRenewWindow *self = user_data;
+  gint64 elapsed = (g_get_monotonic_time () - self->wait_started) / G_USEC_PER_SEC;
+  g_autofree char *text = NULL;
+
+  /* Translators: minutes and seconds waited so far */
+  text = g_strdup_printf (_("Waiting for %" G_GINT64_FORMAT ":%02d"), elapsed / 60, (int) (elapsed % 60));
+  gtk_progress_bar_set_text (self->wait_progress, text);
+  gtk_progress_bar_set_fraction (self->wait_progress, MIN (1.0, (double) elapsed / ENTRA_CYCLE_SECONDS));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_waiting (PvRenewWindow *self)
+{
+  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
+
+  show_step (self, "waiting");
+  if (self->watch == NULL && client != NULL)
+    {
+      self->watch = pv_event_watch_new (client, self->kind, pv_token_info_get_id (self->issued->token),
+                                        WATCH_INTERVAL_MS);
+      gtk_list_box_bind_model (self->event_list, pv_event_watch_get_events (self->watch), event_row_new, NULL, NULL);
+      g_signal_connect_object (self->watch, "event", G_CALLBACK (event_cb), self, 0);
+      g_signal_connect_object (self->watch, "error", G_CALLBACK (watch_error_cb), self, 0);
+      pv_event_watch_start (self->watch);
+      self->wait_started = g_get_monotonic_time ();
+      self->wait_id = g_timeout_add_seconds (1, wait_tick_cb, self);
+      wait_tick_cb (self);
+    }
+}
+
+/* Demo only: a request as the identity provider would make it. */
+static void
+demo_request_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+}
+
+static void
+demo_clicked_cb (PvRenewWindow *self)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
+  g_autofree char *url = g_strconcat (self->issued->scim_base_url, "/Users?filter=userName%20eq%20%22demo%40example.com%22", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *auth = g_strconcat ("Bearer ", self->issued->secret, NULL);
+
+  if (msg == NULL)
+    return;
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  explicit_bzero (auth, strlen (auth));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, self->cancellable, demo_request_cb, NULL);
+}
+
+/* Step 4: the identity provider's steps */
+
+static void
+check_toggled_cb (PvRenewWindow *self)
+{
+  gboolean all = TRUE;
+
+  for (guint i = 0; i < self->checks->len; i++)
+    all &= gtk_check_button_get_active (g_ptr_array_index (self->checks, i));
+  gtk_widget_set_sensitive (self->to_wait_button, all);
+}
+
+static GtkWidget *
+steps_page_new (PvRenewWindow *self)
+{
+  const char *idp = identity_provider (self);
+  const char *app = pv_guide_app_name (self->kind);
+  PvConnectionInfo *connection = get_connection (self);
+  const char *url = connection ? pv_connection_info_get_scim_base_url (connection) : "";
+  g_autoptr(GPtrArray) steps = pv_guide_renew_steps (idp, self->kind, tenant_name (self), url);
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *url_group = adw_preferences_group_new ();
+  GtkWidget *button_group = adw_preferences_group_new ();
+  GtkWidget *copy_again;
+  g_autofree char *title = NULL;
+
+  /* Translators: "Users" or "Persons", then the identity provider */
+  title = g_strdup_printf (_("Paste It Into the %s App of %s"), app,
+                           pv_guide_provider_name (idp ? idp : "entra"));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Tick each step once it is done. Users and Persons are two different apps: "
+                                           "this token belongs to the one named here only."));
+  for (guint i = 0; i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      g_autofree char *numbered = g_strdup_printf ("%u. %s", i + 1, step->title);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), numbered);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), step->detail);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, step->title, -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (check_toggled_cb), self);
+      g_ptr_array_add (self->checks, check);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (url_group), pv_info_row_new (_("Tenant URL"), url, TRUE));
+  copy_again = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (copy_again), _("Secret token"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (copy_again), _("Still here until this window closes"));
+  {
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("Copy _Again"));
+
+    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "renew.copy");
+    adw_action_row_add_suffix (ADW_ACTION_ROW (copy_again), button);
+  }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (url_group), copy_again);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (url_group));
+
+  self->to_wait_button = gtk_button_new_with_mnemonic (_("_Done: Wait for the First Use"));
+  gtk_widget_set_halign (self->to_wait_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->to_wait_button, "pill");
+  gtk_widget_add_css_class (self->to_wait_button, "suggested-action");
+  gtk_widget_set_sensitive (self->to_wait_button, FALSE);
+  g_signal_connect_swapped (self->to_wait_button, "clicked", G_CALLBACK (start_waiting), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (button_group), self->to_wait_button);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (button_group));
+  return page;
+}
+
+/* Step 3: the secret, once */
+
+static void
+clear_clipboard (PvRenewWindow *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+
+  g_clear_handle_id (&self->clipboard_id, g_source_remove);
+  /* Only if it still holds what this window put there. */
+  if (self->copied_at != 0 && gdk_clipboard_is_local (clipboard))
+    gdk_clipboard_set_text (clipboard, "");
+  self->copied_at = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->clipboard_progress), FALSE);
+  gtk_label_set_label (self->clipboard_label, _("The token is no longer on the clipboard"));
+}
+
+static gboolean
+clipboard_tick_cb (gpointer user_data)
+{
+  PvRenewWindow *self = user_data;
+  guint timeout = g_settings_get_uint (self->settings, "clipboard-timeout");
+  gint64 left = timeout - (g_get_monotonic_time () - self->copied_at) / G_USEC_PER_SEC;
+  g_autofree char *text = NULL;
+
+  if (left <= 0)
+    {
+      self->clipboard_id = 0;
+      clear_clipboard (self);
+      return G_SOURCE_REMOVE;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied. The clipboard is cleared in %" G_GINT64_FORMAT " second",
+                                       "Copied. The clipboard is cleared in %" G_GINT64_FORMAT " seconds", left), left);
+  gtk_label_set_label (self->clipboard_label, text);
+  gtk_progress_bar_set_fraction (self->clipboard_progress, (double) left / timeout);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PvRenewWindow *self = PV_RENEW_WINDOW (widget);
+
+  if (self->issued == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->issued->secret);
+  self->copied_at = g_get_monotonic_time ();
+  gtk_widget_set_visible (GTK_WIDGET (self->clipboard_progress), TRUE);
+  g_clear_handle_id (&self->clipboard_id, g_source_remove);
+  self->clipboard_id = g_timeout_add (500, clipboard_tick_cb, self);
+  clipboard_tick_cb (self);
+  gtk_widget_set_sensitive (self->to_steps_button, TRUE);
+}
+
+static void
+to_steps_cb (PvRenewWindow *self)
+{
+  show_step (self, "steps");
+}
+
+/* Step 1-2: issuing */
+
+static void
+issued_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PvRenewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PvIssuedToken *issued = pv_tokens_issue_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (issued == NULL)
+    {
+      g_autofree char *text = pv_error_advice (error);
+
+      gtk_label_set_label (self->intro_error, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->intro_error), TRUE);
+      show_step (self, "intro");
+      return;
+    }
+  self->issued = issued;
+  gtk_label_set_label (self->secret_label, issued->secret);
+  show_step (self, "secret");
+  /* The panels show the new token, waiting for its first use, even if this
+   * window is closed now. */
+  refresh_tenant (self);
+}
+
+static void
+issue_clicked_cb (PvRenewWindow *self)
+{
+  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
+  g_autofree char *description = NULL;
+
+  if (client == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
+  show_step (self, "issuing");
+  /* Translators: the note kept with a token issued by the assistant */
+  description = g_strdup_printf (_("Renewed with Provisio for the %s app"), pv_guide_app_name (self->kind));
+  pv_tokens_issue_async (client, self->kind, "on-first-use", description, self->cancellable, issued_cb,
+                         g_object_ref (self));
+}
+
+/* Building the steps */
+
+static GtkWidget *
+status_page_new (const char *icon,
+                 const char *title,
+                 const char *description,
+                 GtkWidget  *child)
+{
+  GtkWidget *page = adw_status_page_new ();
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon);
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
+  if (description != NULL)
+    adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  adw_status_page_set_child (ADW_STATUS_PAGE (page), child);
+  return page;
+}
+
+static GtkWidget *
+pill_button_new (const char *label,
+                 gboolean    suggested)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "pill");
+  if (suggested)
+    gtk_widget_add_css_class (button, "suggested-action");
+  return button;
+}
+
+static char *
+intro_text (PvRenewWindow *self)
+{
+  PvConnectionInfo *connection = get_connection (self);
+  GListModel *tokens = connection ? pv_connection_info_get_tokens (connection) : NULL;
+  const char *app = pv_guide_app_name (self->kind);
+  const char *idp = pv_guide_provider_name (identity_provider (self) ? identity_provider (self) : "entra");
+  g_autoptr(PvTokenInfo) current = tokens && g_list_model_get_n_items (tokens) ? g_list_model_get_item (tokens, 0) : NULL;
+  g_autofree char *now_part = NULL;
+
+  if (current != NULL)
+    {
+      g_autofree char *left = pv_format_days_left (pv_token_info_get_expires_at (current),
+                                                   g_get_real_time () / G_USEC_PER_SEC);
+
+      /* Translators: the current token's prefix and "expires in 9 days" */
+      now_part = g_strdup_printf (_("The current token %s… %s and keeps working meanwhile."),
+                                  pv_token_info_get_prefix (current), left);
+    }
+  /* Translators: the assistant's first page: the tenant, the app ("Users" or "Persons"), the identity provider */
+  return g_strdup_printf (_("Provisio issues a new token for the %2$s app of %1$s. You paste it into the %2$s "
+                            "app of %3$s — not the other app. Once %3$s uses it, the old token retires by itself. %4$s"),
+                          tenant_name (self), app, idp, now_part ? now_part : "");
+}
+
+static void
+build (PvRenewWindow *self)
+{
+  const char *app = pv_guide_app_name (self->kind);
+  const char *idp = identity_provider (self);
+  const char *idp_name = pv_guide_provider_name (idp ? idp : "entra");
+  GtkWidget *box, *button, *page, *scrolled, *group;
+  g_autofree char *window_title = NULL;
+  g_autofree char *intro = intro_text (self);
+  g_autofree char *wait_title = NULL;
+  g_autofree char *wait_text = NULL;
+
+  /* Translators: the renew assistant's title: "Users" or "Persons" */
+  window_title = g_strdup_printf (_("Renew %s Token"), app);
+  adw_window_title_set_title (self->title, window_title);
+  adw_window_title_set_subtitle (self->title, tenant_name (self));
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+
+  /* intro */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->intro_error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->intro_error, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->intro_error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
+  self->issue_button = pill_button_new (_("_Issue New Token"), TRUE);
+  g_signal_connect_swapped (self->issue_button, "clicked", G_CALLBACK (issue_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->intro_error));
+  gtk_box_append (GTK_BOX (box), self->issue_button);
+  gtk_stack_add_named (self->stack, status_page_new ("view-refresh-symbolic", window_title, intro, box), "intro");
+
+  /* issuing */
+  {
+    GtkWidget *spinner = gtk_spinner_new ();
+
+    gtk_spinner_start (GTK_SPINNER (spinner));
+    gtk_widget_set_size_request (spinner, 32, 32);
+    gtk_stack_add_named (self->stack, status_page_new (NULL, _("Issuing…"), NULL, spinner), "issuing");
+  }
+
+  /* secret */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->secret_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_selectable (self->secret_label, TRUE);
+  gtk_label_set_wrap (self->secret_label, TRUE);
+  gtk_label_set_wrap_mode (self->secret_label, PANGO_WRAP_CHAR);
+  gtk_widget_add_css_class (GTK_WIDGET (self->secret_label), "pv-secret");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->secret_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("New secret token"), -1);
+  button = pill_button_new (_("_Copy Token"), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "renew.copy");
+  self->clipboard_label = GTK_LABEL (gtk_label_new (_("Not copied yet")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->clipboard_label), "dim-label");
+  self->clipboard_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->clipboard_progress), FALSE);
+  self->to_steps_button = pill_button_new (_("_Next"), FALSE);
+  gtk_widget_set_sensitive (self->to_steps_button, FALSE);
+  g_signal_connect_swapped (self->to_steps_button, "clicked", G_CALLBACK (to_steps_cb), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->secret_label));
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_progress));
+  gtk_box_append (GTK_BOX (box), self->to_steps_button);
+  gtk_stack_add_named (self->stack,
+                       status_page_new ("dialog-password-symbolic", _("Copy the New Token"),
+                                        _("This is the only time it is shown: the tenant keeps only a digest of it, "
+                                          "and Provisio forgets it when this window closes."), box),
+                       "secret");
+
+  /* steps */
+  gtk_stack_add_named (self->stack, steps_page_new (self), "steps");
+
+  /* waiting */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->wait_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->wait_progress, TRUE);
+  self->wait_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->wait_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->wait_label), "dim-label");
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("The New Token's Events"));
+  self->event_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->event_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->event_list), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->event_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The new token's events"), -1);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->event_list));
+  self->demo_button = pill_button_new (_("_Act as the Identity Provider"), FALSE);
+  gtk_widget_set_tooltip_text (self->demo_button,
+                               _("Demo only: makes the request the identity provider would make with the new token"));
+  g_signal_connect_swapped (self->demo_button, "clicked", G_CALLBACK (demo_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_progress));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_label));
+  gtk_box_append (GTK_BOX (box), group);
+  gtk_box_append (GTK_BOX (box), self->demo_button);
+  /* Translators: %s is the identity provider */
+  wait_title = g_strdup_printf (_("Waiting for %s"), idp_name);
+  wait_text = g_strdup_printf (g_strcmp0 (idp, "okta") == 0
+                               ? _("Okta uses the new token with its next provisioning request. You may close "
+                                   "this window: the %s panel shows the token as waiting for its first use.")
+                               : _("Entra uses the new token from its next provisioning cycle, which can take up to "
+                                   "40 minutes. You may close this window: the %s panel shows the token as waiting "
+                                   "for its first use."), app);
+  page = status_page_new ("content-loading-symbolic", wait_title, wait_text, box);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), page);
+  gtk_stack_add_named (self->stack, scrolled, "waiting");
+
+  /* done */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->done_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->done_label, TRUE);
+  gtk_label_set_justify (self->done_label, GTK_JUSTIFY_CENTER);
+  button = pill_button_new (_("_Close"), TRUE);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (gtk_window_close), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_label));
+  gtk_box_append (GTK_BOX (box), button);
+  {
+    /* Translators: "Users" or "Persons" */
+    g_autofree char *done_title = g_strdup_printf (_("The %s App Uses the New Token"), app);
+
+    gtk_stack_add_named (self->stack, status_page_new ("emblem-ok-symbolic", done_title, NULL, box), "done");
+  }
+  show_step (self, "intro");
+}
+
+/* GtkWindow */
+
+static gboolean
+pv_renew_window_close_request (GtkWindow *window)
+{
+  PvRenewWindow *self = PV_RENEW_WINDOW (window);
+  GtkWindow *parent = gtk_window_get_transient_for (window);
+
+  if (self->issued != NULL && !self->done && parent != NULL)
+    {
+      /* Translators: "Users" or "Persons" */
+      g_autofree char *text = g_strdup_printf (_("The new %s token waits for its first use; the old one keeps working"),
+                                               pv_guide_app_name (self->kind));
+
+      gtk_widget_activate_action (GTK_WIDGET (parent), "win.toast", "s", text);
+    }
+  if (self->copied_at != 0)
+    clear_clipboard (self);
+  return GTK_WINDOW_CLASS (pv_renew_window_parent_class)->close_request (window);
+}
+
+static void
+pv_renew_window_dispose (GObject *object)
+{
+  PvRenewWindow *self = PV_RENEW_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->clipboard_id, g_source_remove);
+  g_clear_handle_id (&self->wait_id, g_source_remove);
+  if (self->watch != NULL)
+    pv_event_watch_stop (self->watch);
+  g_clear_object (&self->watch);
+  g_clear_pointer (&self->issued, pv_issued_token_free);
+  g_clear_object (&self->tenants);
+  g_clear_object (&self->tenant);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (pv_renew_window_parent_class)->dispose (object);
+}
+
+static void
+pv_renew_window_finalize (GObject *object)
+{
+  PvRenewWindow *self = PV_RENEW_WINDOW (object);
+
+  g_free (self->kind);
+
+  G_OBJECT_CLASS (pv_renew_window_parent_class)->finalize (object);
+}
+
+static void
+pv_renew_window_class_init (PvRenewWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = pv_renew_window_dispose;
+  object_class->finalize = pv_renew_window_finalize;
+  window_class->close_request = pv_renew_window_close_request;
+  gtk_widget_class_install_action (widget_class, "renew.copy", NULL, copy_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+pv_renew_window_init (PvRenewWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *title = adw_window_title_new (NULL, NULL);
+  GtkWidget *stack = gtk_stack_new ();
+
+  self->cancellable = g_cancellable_new ();
+  self->checks = g_ptr_array_new ();
+  self->title = ADW_WINDOW_TITLE (title);
+  self->stack = GTK_STACK (stack);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT);
+  gtk_widget_set_vexpand (stack, TRUE);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), stack);
+  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_window_set_default_size (GTK_WINDOW (self), 620, 700);
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+}
+
+/**
+ * pv_renew_window_new:
+ * @kind: "users" or "persons"
+ *
+ * Returns: (transfer full): the renew assistant for one connection of @tenant
+ */
+GtkWindow *
+pv_renew_window_new (PvTenantList *tenants,
+                     PvTenantInfo *tenant,
+                     const char   *kind)
+{
+  PvRenewWindow *self = g_object_new (PV_TYPE_RENEW_WINDOW, NULL);
+  GApplication *app = g_application_get_default ();
+
+  self->tenants = g_object_ref (tenants);
+  self->tenant = g_object_ref (tenant);
+  self->kind = g_strdup (kind);
+  self->settings = g_object_ref (pv_application_get_settings (PV_APPLICATION (app)));
+  build (self);
+  gtk_widget_set_visible (self->demo_button, pv_application_get_demo (PV_APPLICATION (app)));
+  return GTK_WINDOW (self);
+}

@@ -1,0 +1,539 @@
+/* pv-window.c: the main window: sidebar of tenants, overview, tenant pages
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-connect-window.h"
+#include "pv-dashboard.h"
+#include "pv-error.h"
+#include "pv-overview.h"
+#include "pv-tenant-page.h"
+#include "pv-widgets.h"
+#include "pv-window.h"
+
+struct _PvWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  AdwWindowTitle       *sidebar_title;
+  AdwWindowTitle       *content_title;
+  GtkListBox           *overview_list;
+  GtkListBoxRow        *overview_row;
+  GtkListBox           *tenant_list;
+  GtkStack             *refresh_stack;
+  GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
+  GtkStack             *stack;
+  PvDashboard          *dashboard;
+  PvTenantPage         *tenant_page;
+
+  PvTenantList         *tenants;
+  PvTenantInfo         *selected;   /* NULL: the overview */
+  GSignalGroup         *tenant_signals;
+  guint                 update_id;
+};
+
+G_DEFINE_FINAL_TYPE (PvWindow, pv_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static PvApplication *
+get_app (PvWindow *self)
+{
+  return PV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+void
+pv_window_add_toast (PvWindow   *self,
+                     const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Sidebar rows: one per tenant, kept up to date by the tenant itself. */
+
+static void
+update_tenant_row (GtkWidget    *row,
+                   PvTenantInfo *tenant)
+{
+  GtkWidget *dot = g_object_get_data (G_OBJECT (row), "dot");
+  GtkLabel *title = g_object_get_data (G_OBJECT (row), "title");
+  GtkLabel *subtitle = g_object_get_data (G_OBJECT (row), "subtitle");
+  const char *name = pv_tenant_info_get_name (tenant);
+  const GError *error = pv_tenant_info_get_error (tenant);
+  PvExpiryState state = pv_tenant_info_get_state (tenant);
+  g_autofree char *accessible = NULL;
+
+  gtk_label_set_label (title, name ? name : pv_tenant_info_get_id (tenant));
+  pv_set_state_class (dot, state);
+  if (error != NULL)
+    gtk_label_set_label (subtitle, error->message);
+  else if (pv_tenant_info_get_fetched_at (tenant) == 0)
+    gtk_label_set_label (subtitle, _("Not fetched yet"));
+  else
+    gtk_label_set_label (subtitle, pv_expiry_state_to_label (state));
+  gtk_widget_set_tooltip_text (row, gtk_label_get_label (subtitle));
+  /* Translators: a tenant in the sidebar, for screen readers: its name, then its state */
+  accessible = g_strdup_printf (_("%s, %s"), gtk_label_get_label (title), gtk_label_get_label (subtitle));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static GtkWidget *
+create_tenant_row (gpointer item,
+                   gpointer user_data)
+{
+  PvTenantInfo *tenant = item;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *dot = pv_state_dot_new ();
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_box_append (GTK_BOX (box), dot);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "dot", dot);
+  g_object_set_data (G_OBJECT (row), "title", title);
+  g_object_set_data (G_OBJECT (row), "subtitle", subtitle);
+  g_object_set_data_full (G_OBJECT (row), "tenant", g_object_ref (tenant), g_object_unref);
+  update_tenant_row (row, tenant);
+  g_signal_connect_object (tenant, "changed", G_CALLBACK (update_tenant_row), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (tenant, "notify::fetched-at", G_CALLBACK (update_tenant_row), row, G_CONNECT_SWAPPED);
+  return row;
+}
+
+/* What the content area shows */
+
+static void
+update_banner (PvWindow *self)
+{
+  guint n = self->tenants ? g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) : 0;
+  guint failed = 0;
+  gint64 oldest = 0;
+  const GError *first = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
+      const GError *error = pv_tenant_info_get_error (tenant);
+
+      if (error == NULL)
+        continue;
+      failed++;
+      if (first == NULL)
+        first = error;
+      if (pv_tenant_info_get_fetched_at (tenant) > 0 &&
+          (oldest == 0 || pv_tenant_info_get_fetched_at (tenant) < oldest))
+        oldest = pv_tenant_info_get_fetched_at (tenant);
+    }
+
+  if (failed == 0)
+    {
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      return;
+    }
+  if (g_error_matches (first, PV_ERROR, PV_ERROR_KEYRING) ||
+      g_error_matches (first, PV_ERROR, PV_ERROR_KEYRING_LOCKED))
+    text = g_strdup (first->message);
+  else if (oldest > 0)
+    {
+      g_autofree char *when = pv_format_date (oldest);
+
+      /* Translators: %u tenants could not be asked; the date is when the shown state was fetched */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u tenant could not be asked: showing what was known on %s",
+                                           "%u tenants could not be asked: showing what was known on %s",
+                                           failed), failed, when);
+    }
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u tenant could not be asked: %s",
+                                         "%u tenants could not be asked: %s", failed),
+                            failed, first->message);
+  gtk_label_set_label (self->banner_label, text);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+update_page (PvWindow *self)
+{
+  PvApplication *app = get_app (self);
+  guint n = self->tenants ? g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) : 0;
+
+  if (app == NULL)
+    return;
+  adw_window_title_set_subtitle (self->sidebar_title, pv_application_get_demo (app) ? _("Demo") : NULL);
+  if (n == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, pv_application_get_busy (app) ? "loading" : "welcome");
+      adw_window_title_set_title (self->content_title, "Provisio");
+      adw_window_title_set_subtitle (self->content_title, NULL);
+      return;
+    }
+  if (self->selected != NULL)
+    {
+      const char *name = pv_tenant_info_get_name (self->selected);
+
+      gtk_stack_set_visible_child_name (self->stack, "tenant");
+      adw_window_title_set_title (self->content_title, name ? name : pv_tenant_info_get_id (self->selected));
+      adw_window_title_set_subtitle (self->content_title, pv_tenant_info_get_base_url (self->selected));
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->stack, "overview");
+      adw_window_title_set_title (self->content_title, _("Overview"));
+      adw_window_title_set_subtitle (self->content_title, NULL);
+    }
+}
+
+/* Many tenants change at once during a refresh: the views that redraw as a
+ * whole are updated once, shortly after. */
+static gboolean
+update_cb (gpointer user_data)
+{
+  PvWindow *self = user_data;
+
+  self->update_id = 0;
+  update_banner (self);
+  update_page (self);
+  pv_dashboard_update (self->dashboard);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update (PvWindow *self)
+{
+  if (self->update_id == 0)
+    self->update_id = g_timeout_add (50, update_cb, self);
+}
+
+static void
+select_tenant (PvWindow     *self,
+               PvTenantInfo *tenant)
+{
+  g_set_object (&self->selected, tenant);
+  g_signal_group_set_target (self->tenant_signals, tenant);
+  pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
+  if (tenant == NULL)
+    {
+      gtk_list_box_unselect_all (self->tenant_list);
+      gtk_list_box_select_row (self->overview_list, self->overview_row);
+    }
+  else
+    gtk_list_box_unselect_all (self->overview_list);
+  update_page (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+void
+pv_window_show_overview (PvWindow *self)
+{
+  g_return_if_fail (PV_IS_WINDOW (self));
+  select_tenant (self, NULL);
+}
+
+/**
+ * pv_window_show_tenant:
+ *
+ * Returns: whether a tenant named @id is shown
+ */
+gboolean
+pv_window_show_tenant (PvWindow   *self,
+                       const char *id)
+{
+  PvTenantInfo *tenant;
+
+  g_return_val_if_fail (PV_IS_WINDOW (self), FALSE);
+  tenant = self->tenants ? pv_tenant_list_lookup (self->tenants, id) : NULL;
+  if (tenant == NULL)
+    return FALSE;
+  for (guint i = 0; ; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->tenant_list, i);
+
+      if (row == NULL)
+        break;
+      if (g_object_get_data (G_OBJECT (row), "tenant") == tenant)
+        gtk_list_box_select_row (self->tenant_list, row);
+    }
+  select_tenant (self, tenant);
+  return TRUE;
+}
+
+/**
+ * pv_window_get_page:
+ *
+ * Returns: the page shown: "loading", "welcome", "overview" or "tenant"
+ */
+const char *
+pv_window_get_page (PvWindow *self)
+{
+  g_return_val_if_fail (PV_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+static void
+overview_activated_cb (PvWindow      *self,
+                       GtkListBoxRow *row)
+{
+  select_tenant (self, NULL);
+}
+
+static void
+tenant_activated_cb (PvWindow      *self,
+                     GtkListBoxRow *row)
+{
+  select_tenant (self, g_object_get_data (G_OBJECT (row), "tenant"));
+}
+
+static void
+back_clicked_cb (PvWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+tenants_changed_cb (PvWindow *self,
+                    guint     position,
+                    guint     removed,
+                    guint     added)
+{
+  /* A tenant removed while shown: back to the overview. */
+  if (self->selected != NULL &&
+      pv_tenant_list_lookup (self->tenants, pv_tenant_info_get_id (self->selected)) != self->selected)
+    select_tenant (self, NULL);
+  queue_update (self);
+}
+
+static void
+refreshing_cb (PvWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->refresh_stack,
+                                    self->tenants && pv_tenant_list_get_refreshing (self->tenants)
+                                    ? "spinner" : "button");
+}
+
+static void
+tenant_changed_cb (PvWindow *self)
+{
+  queue_update (self);
+}
+
+/* Every tenant's changes, including those added later. */
+static void
+items_changed_watch_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        PvWindow   *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (model, i);
+
+      g_signal_connect_object (tenant, "changed", G_CALLBACK (tenant_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+watch_tenants (PvWindow     *self,
+               PvTenantList *tenants)
+{
+  guint n;
+
+  if (tenants == self->tenants)
+    return;
+  if (self->tenants != NULL)
+    g_signal_handlers_disconnect_by_data (self->tenants, self);
+  g_set_object (&self->tenants, tenants);
+  select_tenant (self, NULL);
+  gtk_list_box_bind_model (self->tenant_list, G_LIST_MODEL (tenants), create_tenant_row, self, NULL);
+  pv_dashboard_set_tenants (self->dashboard, tenants);
+  g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
+  g_signal_connect_swapped (tenants, "notify::refreshing", G_CALLBACK (refreshing_cb), self);
+  g_signal_connect (tenants, "items-changed", G_CALLBACK (items_changed_watch_cb), self);
+  n = g_list_model_get_n_items (G_LIST_MODEL (tenants));
+  items_changed_watch_cb (G_LIST_MODEL (tenants), 0, 0, n, self);
+  refreshing_cb (self);
+  queue_update (self);
+}
+
+static void
+app_tenants_cb (PvWindow *self)
+{
+  watch_tenants (self, pv_application_get_tenants (get_app (self)));
+}
+
+static void
+app_error_cb (PvWindow     *self,
+              const GError *error)
+{
+  pv_window_add_toast (self, error->message);
+}
+
+/* Actions */
+
+static void
+connected_cb (PvWindow     *self,
+              PvTenantInfo *tenant)
+{
+  const char *name = pv_tenant_info_get_name (tenant);
+  g_autofree char *text = NULL;
+
+  /* Translators: %s is a tenant's name */
+  text = g_strdup_printf (_("Connected to %s"), name ? name : pv_tenant_info_get_id (tenant));
+  pv_window_add_toast (self, text);
+  pv_window_show_tenant (self, pv_tenant_info_get_id (tenant));
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PvWindow *self = PV_WINDOW (widget);
+  PvApplication *app = get_app (self);
+  GtkWindow *dialog;
+
+  if (pv_application_get_demo (app))
+    {
+      pv_window_add_toast (self, _("Leave the demo to connect your own tenants"));
+      return;
+    }
+  dialog = GTK_WINDOW (pv_connect_window_new (pv_application_get_tenants (app)));
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "connected", G_CALLBACK (connected_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  pv_window_add_toast (PV_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* GtkWidget */
+
+static void
+save_size (PvWindow *self)
+{
+  GSettings *settings = pv_application_get_settings (get_app (self));
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+pv_window_close_request (GtkWindow *window)
+{
+  save_size (PV_WINDOW (window));
+  return GTK_WINDOW_CLASS (pv_window_parent_class)->close_request (window);
+}
+
+static void
+pv_window_dispose (GObject *object)
+{
+  PvWindow *self = PV_WINDOW (object);
+
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  if (self->tenants != NULL)
+    g_signal_handlers_disconnect_by_data (self->tenants, self);
+  g_clear_object (&self->tenants);
+  g_clear_object (&self->selected);
+  g_clear_object (&self->tenant_signals);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (pv_window_parent_class)->dispose (object);
+}
+
+static void
+pv_window_class_init (PvWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = pv_window_dispose;
+  window_class->close_request = pv_window_close_request;
+
+  g_type_ensure (PV_TYPE_DASHBOARD);
+  g_type_ensure (PV_TYPE_TENANT_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/provisio/Provisio/ui/pv-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, overview_list);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, overview_row);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, tenant_list);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_stack);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, dashboard);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, tenant_page);
+  gtk_widget_class_bind_template_callback (widget_class, overview_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tenant_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+}
+
+static void
+pv_window_init (PvWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->tenant_signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
+  g_signal_group_connect_swapped (self->tenant_signals, "changed", G_CALLBACK (update_page), self);
+}
+
+PvWindow *
+pv_window_new (PvApplication *application)
+{
+  PvWindow *self = g_object_new (PV_TYPE_WINDOW, "application", application, NULL);
+  GSettings *settings = pv_application_get_settings (application);
+
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_signal_connect_object (application, "notify::tenants", G_CALLBACK (app_tenants_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::busy", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::demo", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "error", G_CALLBACK (app_error_cb), self, G_CONNECT_SWAPPED);
+  watch_tenants (self, pv_application_get_tenants (application));
+  return self;
+}
