@@ -91,6 +91,14 @@ update_tenant_row (GtkWidget    *row,
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
+static void
+tenant_row_notify_cb (PvTenantInfo *tenant,
+                      GParamSpec   *pspec,
+                      GtkWidget    *row)
+{
+  update_tenant_row (row, tenant);
+}
+
 static GtkWidget *
 create_tenant_row (gpointer item,
                    gpointer user_data)
@@ -121,7 +129,7 @@ create_tenant_row (gpointer item,
   g_object_set_data_full (G_OBJECT (row), "tenant", g_object_ref (tenant), g_object_unref);
   update_tenant_row (row, tenant);
   g_signal_connect_object (tenant, "changed", G_CALLBACK (update_tenant_row), row, G_CONNECT_SWAPPED);
-  g_signal_connect_object (tenant, "notify::fetched-at", G_CALLBACK (update_tenant_row), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (tenant, "notify::fetched-at", G_CALLBACK (tenant_row_notify_cb), row, 0);
   return row;
 }
 

@@ -280,7 +280,7 @@ pv_overview_next_actions (GListModel *tenants,
 
           left = pv_format_days_left (pv_token_info_get_expires_at (newest), now);
           date = pv_format_date (pv_token_info_get_expires_at (newest));
-          if (pv_token_info_get_last_used_at (newest) == 0 && g_list_model_get_n_items (tokens) > 1)
+          if (pv_token_info_get_last_used_at (newest) == 0)
             {
               action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind,
                                         MAX (PV_EXPIRY_DUE_SOON, pv_token_info_get_state (newest)),

@@ -1212,6 +1212,9 @@ fill_token_event (PvdEvent       *event,
   event->token_prefix = token->prefix;
   event->operation = (char *) type;
   event->detail = detail;
+  /* Who used it first: what the app shows as the identity provider's switch. */
+  if (g_str_equal (type, "token.first-use"))
+    event->user_agent = token->last_user_agent;
 }
 
 #define ADD_TOKEN_EVENT(self, token, type, now, detail, error) \

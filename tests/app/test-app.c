@@ -1,0 +1,833 @@
+/* test-app.c: the desktop app under Xvfb, with a real provisiod, a real
+ * gnome-keyring on a private bus and the real GTK, driven as a user would
+ * through its widgets
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "pv-application.h"
+#include "pv-connect-window.h"
+#include "pv-connection-info.h"
+#include "pv-renew-window.h"
+#include "pv-tenant-list.h"
+#include "pv-timeline.h"
+#include "pv-window.h"
+
+static PvApplication *app;
+static PvWindow *window;
+static GSubprocess *server;
+static char *server_url;
+static char *admin_key;
+static char *revoked_key;
+static char *workdir;
+
+/* Spinning the main loop until something shows, as a person would wait */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+spin_until (Condition condition,
+            gpointer  data,
+            guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+/* Finding widgets by what a person sees */
+
+static char *
+without_mnemonic (const char *text)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = text; p && *p; p++)
+    if (*p != '_')
+      g_string_append_c (s, *p);
+  return g_string_free (s, FALSE);
+}
+
+static const char *
+visible_text (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_label (GTK_LABEL (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
+  if (ADW_IS_STATUS_PAGE (widget))
+    return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
+  return NULL;
+}
+
+static gboolean
+is_shown (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (w);
+
+      if (!gtk_widget_get_visible (w))
+        return FALSE;
+      /* Only the visible page of a stack */
+      if (parent != NULL && GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GtkWidget *
+find (GtkWidget  *root,
+      GType       type,
+      const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && is_shown (child))
+        {
+          g_autofree char *plain = without_mnemonic (visible_text (child));
+
+          if (text == NULL || (plain && strstr (plain, text)))
+            return child;
+        }
+      if ((found = find (child, type, text)))
+        return found;
+    }
+  return NULL;
+}
+
+static void
+count_text (GtkWidget  *root,
+            const char *text,
+            guint      *n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *t = visible_text (child);
+
+      if (t && strstr (t, text) && is_shown (child))
+        (*n)++;
+      count_text (child, text, n);
+    }
+}
+
+static gboolean
+shows_text (GtkWidget  *root,
+            const char *text)
+{
+  guint n = 0;
+
+  count_text (root, text, &n);
+  return n > 0;
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_shown_cb (gpointer data)
+{
+  TextWait *w = data;
+
+  return shows_text (w->root, w->text);
+}
+
+static void
+wait_for_text (GtkWidget  *root,
+               const char *text)
+{
+  TextWait w = { root, text };
+
+  if (!spin_until (text_shown_cb, &w, 20))
+    g_error ("“%s” did not show", text);
+}
+
+static void
+click (GtkWidget *root,
+       const char *label)
+{
+  GtkWidget *button = find (root, GTK_TYPE_BUTTON, label);
+
+  if (button == NULL)
+    g_error ("No button “%s”", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static GtkWindow *
+find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+window_shown_cb (gpointer data)
+{
+  return find_window ((GType) GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+window_gone_cb (gpointer data)
+{
+  return find_window ((GType) GPOINTER_TO_SIZE (data)) == NULL;
+}
+
+static GtkWindow *
+wait_for_window (GType type)
+{
+  if (!spin_until (window_shown_cb, GSIZE_TO_POINTER (type), 20))
+    g_error ("No %s showed", g_type_name (type));
+  return find_window (type);
+}
+
+static void
+set_row_text (GtkWidget  *root,
+              const char *title,
+              const char *text)
+{
+  GtkWidget *row = find (root, ADW_TYPE_ENTRY_ROW, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* Screenshots, kept as test artifacts */
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("PV_SCREENSHOT_DIR");
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  spin_for (300);
+  g_assert_cmpint (width, >=, 800);
+  g_assert_cmpint (height, >=, 600);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+
+  /* Not blank: a real view has many colours. */
+  pixels = g_malloc (width * height * 4);
+  gdk_texture_download (texture, pixels, width * 4);
+  for (int i = 0; i < width * height; i += 7)
+    g_hash_table_add (colours, GUINT_TO_POINTER (((guint32 *) pixels)[i]));
+  g_assert_cmpuint (g_hash_table_size (colours), >, 50);
+
+  if (dir != NULL)
+    {
+      g_mkdir_with_parents (dir, 0755);
+      path = g_strdup_printf ("%s/%s.png", dir, name);
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+    }
+}
+
+/* A real provisiod on loopback, with one tenant */
+
+static char *
+read_line (GDataInputStream *in)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+/* A second admin key of the tenant, revoked at once: well-formed, refused. */
+static char *
+issue_and_revoke_key (const char *provisiod,
+                      const char *db)
+{
+  const char *issue[] = { provisiod, "--db", db, "key", "issue", "acme", NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) words = NULL;
+  char *key;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) issue, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, NULL, NULL));
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  /* "Admin API key KEY-ID for …" */
+  words = g_strsplit (lines[0], " ", -1);
+  key = g_strdup (lines[1]);
+  {
+    const char *revoke[] = { provisiod, "--db", db, "key", "revoke", "acme", words[3], NULL };
+    int status;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) revoke, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                                 &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  return key;
+}
+
+static void
+start_server (void)
+{
+  g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
+  const char *provisiod = g_getenv ("PROVISIOD");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) create = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *line = NULL;
+
+  if (admin_key == NULL)
+    {
+      create = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod, "--db", db,
+                                 "tenant", "create", "acme", "--name", "Acme Corp", "--owner", "it@acme.example", NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (create, NULL, NULL, &out, NULL, &error);
+      g_assert_no_error (error);
+      lines = g_strsplit (g_strstrip (out), "\n", -1);
+      admin_key = g_strdup (lines[g_strv_length (lines) - 1]);
+      g_assert_true (g_str_has_prefix (admin_key, "pva_"));
+      revoked_key = issue_and_revoke_key (provisiod, db);
+    }
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                             provisiod, "--db", db, "--listen",
+                             server_url ? server_url + strlen ("http://") : "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = read_line (in);
+  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
+  if (server_url == NULL)
+    server_url = g_strdup (line + strlen ("provisiod: listening on "));
+}
+
+static void
+stop_server (void)
+{
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+}
+
+/* The tests, in order: each starts where the previous one left the app. */
+
+static gboolean
+page_is_cb (gpointer data)
+{
+  return g_strcmp0 (pv_window_get_page (window), data) == 0;
+}
+
+static void
+test_first_run (void)
+{
+  g_assert_true (spin_until (page_is_cb, (gpointer) "welcome", 20));
+  g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Connect a Tenant"));
+  g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Try the Demo"));
+  screenshot (GTK_WIDGET (window), "welcome");
+}
+
+static void
+test_connect (void)
+{
+  GtkWindow *dialog;
+  g_autofree char *tenants_file = NULL;
+  g_autofree char *contents = NULL;
+
+  /* A wrong key: said in words, nothing kept. */
+  click (GTK_WIDGET (window), "Connect a Tenant");
+  dialog = wait_for_window (PV_TYPE_CONNECT_WINDOW);
+  set_row_text (GTK_WIDGET (dialog), "Name", "acme");
+  set_row_text (GTK_WIDGET (dialog), "Server address", server_url);
+  set_row_text (GTK_WIDGET (dialog), "Admin API key", "pva_notakey");
+  click (GTK_WIDGET (dialog), "Connect");
+  wait_for_text (GTK_WIDGET (dialog), "not an admin API key");
+
+  /* Well-formed, but revoked in the tenant */
+  set_row_text (GTK_WIDGET (dialog), "Admin API key", revoked_key);
+  click (GTK_WIDGET (dialog), "Connect");
+  wait_for_text (GTK_WIDGET (dialog), "Check the admin API key");
+  tenants_file = g_build_filename (workdir, "tenants.ini", NULL);
+  g_assert_false (g_file_test (tenants_file, G_FILE_TEST_EXISTS));
+
+  set_row_text (GTK_WIDGET (dialog), "Admin API key", admin_key);
+  click (GTK_WIDGET (dialog), "Connect");
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_CONNECT_WINDOW), 20));
+  g_assert_true (spin_until (page_is_cb, (gpointer) "tenant", 20));
+  wait_for_text (GTK_WIDGET (window), "User Provisioning");
+  wait_for_text (GTK_WIDGET (window), "Person Provisioning");
+
+  /* The profile keeps no secret; the keyring has the key. */
+  g_assert_true (g_file_get_contents (tenants_file, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "acme"));
+  g_assert_null (strstr (contents, admin_key));
+  {
+    const char *argv[] = { "secret-tool", "lookup", "tenant", "acme", "kind", "admin-key", NULL };
+    g_autofree char *found = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &found, NULL, NULL, NULL));
+    g_assert_cmpstr (g_strstrip (found), ==, admin_key);
+  }
+}
+
+static PvTenantInfo *
+acme (void)
+{
+  return pv_tenant_list_lookup (pv_application_get_tenants (app), "acme");
+}
+
+static void
+test_tenant_panels (void)
+{
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  g_assert_true (shows_text (GTK_WIDGET (window), "Single Sign-On"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Management API"));
+  g_assert_true (shows_text (GTK_WIDGET (window), "it@acme.example"));
+  /* A new tenant's connections have no token yet. */
+  g_assert_true (shows_text (GTK_WIDGET (window), "No token"));
+  g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Renew"));
+  g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Test Connection"));
+}
+
+/* Renewing to the end: the new token's first use by the "identity
+ * provider" (a SCIM request made here with the secret from the clipboard)
+ * shows as a live event and ends the assistant. */
+
+static char *clipboard_text;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  clipboard_text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  g_clear_pointer (&clipboard_text, g_free);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, NULL);
+  while (clipboard_text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_steal_pointer (&clipboard_text);
+}
+
+static gboolean
+step_is_cb (gpointer data)
+{
+  PvRenewWindow *w = PV_RENEW_WINDOW (find_window (PV_TYPE_RENEW_WINDOW));
+
+  return w != NULL && g_strcmp0 (pv_renew_window_get_step (w), data) == 0;
+}
+
+static int
+scim_get (const char *base,
+          const char *secret)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("user-agent", "Azure AD SCIM Test", NULL);
+  g_autofree char *url = g_strconcat (base, "/Users?count=1", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *auth = g_strconcat ("Bearer ", secret, NULL);
+  g_autoptr(GBytes) body = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  return soup_message_get_status (msg);
+}
+
+static guint
+tick_all (GtkWidget *root)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_CHECK_BUTTON (c) && is_shown (c))
+        {
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (c), TRUE);
+          n++;
+        }
+      n += tick_all (c);
+    }
+  return n;
+}
+
+static void
+renew (const char *kind_label,
+       char      **secret_out,
+       char      **url_out)
+{
+  GtkWindow *assistant;
+  g_autofree char *secret = NULL;
+  guint n_checks;
+  g_autofree char *title = g_strdup_printf ("Renew %s Token", kind_label);
+
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  {
+    /* The panel's own Renew button: the first is the Users panel's. */
+    GtkWidget *panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP,
+                             g_str_equal (kind_label, "Users") ? "User Provisioning" : "Person Provisioning");
+
+    g_assert_nonnull (panel);
+    click (panel, "Renew");
+  }
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_cmpstr (gtk_window_get_title (assistant), ==, title);
+  /* Which app, said before anything happens */
+  g_assert_true (shows_text (GTK_WIDGET (assistant), kind_label));
+  click (GTK_WIDGET (assistant), "Issue New Token");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  g_assert_false (gtk_widget_is_sensitive (find (GTK_WIDGET (assistant), GTK_TYPE_BUTTON, "Next")));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  secret = read_clipboard (GTK_WIDGET (assistant));
+  g_assert_true (g_str_has_prefix (secret, "pvs_"));
+  g_assert_cmpuint (strlen (secret), ==, 53);
+  wait_for_text (GTK_WIDGET (assistant), "clipboard is cleared in");
+  click (GTK_WIDGET (assistant), "Next");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
+
+  /* Every step names the app; all must be ticked before waiting. */
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Secret token"));
+  g_assert_false (gtk_widget_is_sensitive (find (GTK_WIDGET (assistant), GTK_TYPE_BUTTON, "Wait for the First Use")));
+  n_checks = tick_all (GTK_WIDGET (assistant));
+  g_assert_cmpuint (n_checks, >=, 3);
+  click (GTK_WIDGET (assistant), "Wait for the First Use");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "waiting", 5));
+  wait_for_text (GTK_WIDGET (assistant), "New token issued");
+  g_assert_false (step_is_cb ((gpointer) "done"));
+
+  *secret_out = g_steal_pointer (&secret);
+  *url_out = NULL;
+}
+
+static void
+test_renew (void)
+{
+  g_autofree char *secret = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *scim = NULL;
+  GtkWindow *assistant;
+  PvConnectionInfo *users;
+
+  renew ("Users", &secret, &url);
+  assistant = find_window (PV_TYPE_RENEW_WINDOW);
+
+  /* The identity provider's first request with the new token */
+  users = g_list_model_get_item (pv_tenant_info_get_connections (acme ()), 0);
+  scim = g_strdup (pv_connection_info_get_scim_base_url (users));
+  g_object_unref (users);
+  g_assert_cmpint (scim_get (scim, secret), ==, 200);
+  /* Seen live, with who used it */
+  g_assert_true (spin_until (step_is_cb, (gpointer) "done", 20));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Uses the New Token"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Azure AD SCIM Test"));
+  screenshot (GTK_WIDGET (window), "tenant-after-renew");
+  click (GTK_WIDGET (assistant), "Close");
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+
+  /* The panel: the token in use */
+  wait_for_text (GTK_WIDGET (window), "In use");
+
+  /* Closing midway loses nothing: the Persons token is issued, the window
+   * closed before the IdP used it; the panel says it waits. */
+  {
+    g_autofree char *secret2 = NULL;
+    g_autofree char *url2 = NULL;
+
+    renew ("Persons", &secret2, &url2);
+    gtk_window_close (find_window (PV_TYPE_RENEW_WINDOW));
+    g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+    wait_for_text (GTK_WIDGET (window), "waiting for the identity provider's first use");
+  }
+}
+
+static void
+test_dashboard (void)
+{
+  PvTimeline *timeline;
+
+  pv_window_show_overview (window);
+  g_assert_true (spin_until (page_is_cb, (gpointer) "overview", 10));
+  wait_for_text (GTK_WIDGET (window), "Next Actions");
+  /* The Persons token waits for its first use: the next action says so and names the app. */
+  wait_for_text (GTK_WIDGET (window), "Paste the new Persons token of Acme Corp");
+  timeline = PV_TIMELINE (find (GTK_WIDGET (window), PV_TYPE_TIMELINE, NULL));
+  g_assert_nonnull (timeline);
+  g_assert_cmpuint (pv_timeline_get_n_bars (timeline), ==, 2);
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_ROLE_IMG);
+  screenshot (GTK_WIDGET (window), "overview-light");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot (GTK_WIDGET (window), "overview-dark");
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  screenshot (GTK_WIDGET (window), "tenant-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static gboolean
+dialog_shown_cb (gpointer data)
+{
+  return find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static void
+test_revoke (void)
+{
+  GtkWindow *dialog;
+  GtkWidget *panel;
+  PvTenantInfo *tenant = acme ();
+  g_autoptr(PvConnectionInfo) users = g_list_model_get_item (pv_tenant_info_get_connections (tenant), 0);
+  g_autofree char *in_use = g_strdup (pv_connection_info_get_in_use_token_id (users));
+
+  g_assert_nonnull (in_use);
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "User Provisioning");
+
+  /* The token in use: the first Revoke is refused by the tenant, and the
+   * second dialog names the app and offers to insist. */
+  {
+    GtkWidget *expander = find (panel, ADW_TYPE_EXPANDER_ROW, NULL);
+
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+    spin_for (300);
+    click (expander, "Revoke");
+  }
+  g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Revoke Token"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "revoke");
+  gtk_window_destroy (dialog);
+  g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Users Still Uses"));
+  /* Cancel: nothing is revoked. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (dialog);
+  spin_for (500);
+  g_assert_cmpstr (pv_connection_info_get_in_use_token_id (users), ==, in_use);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (users)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users)), ==, 0);
+
+  /* The Persons token nobody uses yet: revoked after one confirmation,
+   * then listed as deleted, with who deleted it. */
+  panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "Person Provisioning");
+  {
+    GtkWidget *expander = find (panel, ADW_TYPE_EXPANDER_ROW, NULL);
+
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+    spin_for (300);
+    click (expander, "Revoke");
+  }
+  g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "Persons app of Acme Corp"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "revoke");
+  gtk_window_destroy (dialog);
+  wait_for_text (GTK_WIDGET (window), "1 deleted token");
+  g_assert_false (dialog_shown_cb (NULL));
+  {
+    GtkWidget *deleted;
+
+    panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "Person Provisioning");
+    deleted = find (panel, ADW_TYPE_EXPANDER_ROW, "deleted token");
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (deleted), TRUE);
+    spin_for (300);
+    wait_for_text (deleted, "Deleted by it@acme.example");
+  }
+}
+
+static gboolean
+banner_cb (gpointer data)
+{
+  return shows_text (GTK_WIDGET (window), "could not be asked");
+}
+
+static void
+test_server_down (void)
+{
+  stop_server ();
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (spin_until (banner_cb, NULL, 20));
+  /* The last known state stays shown. */
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "Could not be asked");
+  g_assert_true (shows_text (GTK_WIDGET (window), "User Provisioning"));
+  screenshot (GTK_WIDGET (window), "tenant-offline");
+  start_server ();
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+}
+
+static gboolean
+no_banner_cb (gpointer data)
+{
+  GtkWidget *revealer = find (GTK_WIDGET (window), GTK_TYPE_REVEALER, NULL);
+
+  return revealer != NULL && !gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+static void
+test_recovers (void)
+{
+  g_assert_true (spin_until (no_banner_cb, NULL, 20));
+}
+
+static gboolean
+demo_ready_cb (gpointer data)
+{
+  return pv_application_get_demo (app) &&
+         g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (app))) == 3;
+}
+
+static void
+test_demo (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "demo", NULL);
+  g_assert_true (spin_until (demo_ready_cb, NULL, 30));
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "Contoso");
+  wait_for_text (GTK_WIDGET (window), "Renew the");
+  screenshot (GTK_WIDGET (window), "demo-overview");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "leave-demo", NULL);
+  g_assert_false (pv_application_get_demo (app));
+  g_assert_nonnull (acme ());
+}
+
+/* Without a Secret Service: the app says so and keeps nothing elsewhere. */
+static void
+test_no_keyring (void)
+{
+  GtkWindow *dialog;
+  g_autofree char *tenants_file = g_build_filename (workdir, "tenants.ini", NULL);
+
+  wait_for_text (GTK_WIDGET (window), "Connect a Tenant");
+  click (GTK_WIDGET (window), "Connect a Tenant");
+  dialog = wait_for_window (PV_TYPE_CONNECT_WINDOW);
+  set_row_text (GTK_WIDGET (dialog), "Name", "acme");
+  set_row_text (GTK_WIDGET (dialog), "Server address", server_url);
+  set_row_text (GTK_WIDGET (dialog), "Admin API key", admin_key);
+  click (GTK_WIDGET (dialog), "Connect");
+  wait_for_text (GTK_WIDGET (dialog), "keyring");
+  g_assert_false (g_file_test (tenants_file, G_FILE_TEST_EXISTS));
+  screenshot (GTK_WIDGET (window), "no-keyring");
+  gtk_window_close (dialog);
+}
+
+static gboolean
+window_mapped_cb (gpointer data)
+{
+  window = PV_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tenants = NULL;
+  gboolean no_keyring = g_getenv ("PV_TEST_NO_KEYRING") != NULL;
+  int status;
+
+  workdir = g_dir_make_tmp ("provisio-test-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  tenants = g_build_filename (workdir, "tenants.ini", NULL);
+  g_setenv ("PROVISIO_TENANTS_FILE", tenants, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  /* Criticals stay fatal.  GTK warns about focus under Xvfb, where no
+   * window manager hands it out; those warnings are not the app's. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  start_server ();
+
+  app = pv_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (spin_until (window_mapped_cb, NULL, 20));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  spin_for (200);
+
+  if (no_keyring)
+    g_test_add_func ("/app/no-keyring", test_no_keyring);
+  else
+    {
+      g_test_add_func ("/app/first-run", test_first_run);
+      g_test_add_func ("/app/connect", test_connect);
+      g_test_add_func ("/app/tenant-panels", test_tenant_panels);
+      g_test_add_func ("/app/renew", test_renew);
+      g_test_add_func ("/app/dashboard", test_dashboard);
+      g_test_add_func ("/app/revoke", test_revoke);
+      g_test_add_func ("/app/server-down", test_server_down);
+      g_test_add_func ("/app/recovers", test_recovers);
+      g_test_add_func ("/app/demo", test_demo);
+    }
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  if (server != NULL)
+    stop_server ();
+  {
+    const char *argv_rm[] = { "rm", "-rf", workdir, NULL };
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  return status;
+}
