@@ -405,8 +405,12 @@ pv_connection_panel_new (PvTenantList     *tenants,
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (panel),
                                    g_str_equal (kind, "persons") ? _("Person Provisioning") : _("User Provisioning"));
-  /* Translators: a panel's description: the identity provider, then "Users" or "Persons" */
-  description = g_strdup_printf (_("%s, through its own enterprise app for %s"), pv_guide_provider_name (idp), app);
+  if (idp == NULL)
+    /* Translators: a panel's description: "Users" or "Persons" */
+    description = g_strdup_printf (_("The identity provider provisions through its own app for %s"), app);
+  else
+    /* Translators: a panel's description: the identity provider, then "Users" or "Persons" */
+    description = g_strdup_printf (_("%s, through its own enterprise app for %s"), pv_guide_provider_name (idp), app);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (panel), description);
 
   /* Translators: accessible names: "Renew Users token", "Test Persons connection" */

@@ -162,8 +162,8 @@ pv_timeline_snapshot (GtkWidget   *widget,
       if (at >= self->now - PAST_DAYS * DAY && at <= self->now + FUTURE_DAYS * DAY)
         {
           double x = x_of (self, at);
-          /* Translators: a month on the timeline's scale, see g_date_time_format() */
-          g_autofree char *name = g_date_time_format (month, g_date_time_get_month (month) == 1 ? _("%b %Y") : _("%b"));
+          /* A month's short name; the year at each January */
+          g_autofree char *name = g_date_time_format (month, g_date_time_get_month (month) == 1 ? "%Y" : "%b");
 
           gtk_snapshot_append_color (snapshot, &faint, &GRAPHENE_RECT_INIT (x, AXIS_HEIGHT - 4, 1, bottom - AXIS_HEIGHT + 4));
           pango_layout_set_width (layout, -1);
@@ -173,19 +173,33 @@ pv_timeline_snapshot (GtkWidget   *widget,
       month = g_steal_pointer (&next);
     }
 
-  /* Reminder thresholds, counted back from today: a token whose bar ends
-   * left of the "30 d" line will be reminded of within 30 days. */
-  for (guint i = 0; i < self->policy.n_thresholds; i++)
-    {
-      guint days = self->policy.thresholds[i];
-      double x = x_of (self, self->now + (gint64) days * DAY);
-      /* Translators: a reminder threshold on the timeline, in days: "30 d" */
-      g_autofree char *text = g_strdup_printf (_("%u d"), days);
+  /* Reminder thresholds, counted from today: a token whose bar ends left
+   * of the "30 d" line will be reminded of within 30 days.  Their labels go
+   * under the scale, left to right after "Today", where they fit. */
+  {
+    double label_end;
+    int text_width;
 
-      append_dashed_line (snapshot, x, AXIS_HEIGHT, bottom, &dim);
-      if (days >= 7)
-        append_text (snapshot, layout, text, x - 10, bottom + 3, &dim);
-    }
+    pango_layout_set_width (layout, -1);
+    pango_layout_set_text (layout, _("Today"), -1);
+    pango_layout_get_pixel_size (layout, &text_width, NULL);
+    label_end = x_of (self, self->now) + 4 + text_width;
+    for (int i = (int) self->policy.n_thresholds - 1; i >= 0; i--)
+      {
+        guint days = self->policy.thresholds[i];
+        double x = x_of (self, self->now + (gint64) days * DAY);
+        /* Translators: a reminder threshold on the timeline, in days: "30 d" */
+        g_autofree char *text = g_strdup_printf (_("%u d"), days);
+
+        append_dashed_line (snapshot, x, AXIS_HEIGHT, bottom, &dim);
+        pango_layout_set_text (layout, text, -1);
+        pango_layout_get_pixel_size (layout, &text_width, NULL);
+        if (x - text_width / 2.0 < label_end + 6)
+          continue;
+        append_text (snapshot, layout, text, x - text_width / 2.0, bottom + 3, &dim);
+        label_end = x + text_width / 2.0;
+      }
+  }
 
   /* Bars */
   for (guint i = 0; self->items != NULL && i < self->items->len; i++)

@@ -180,7 +180,7 @@ pv_format_date (gint64 when)
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (when);
 
   /* Translators: a date and time, see g_date_time_format() */
-  return dt ? g_date_time_format (dt, _("%e %B %Y, %H:%M")) : g_strdup ("—");
+  return dt ? g_date_time_format (dt, _("%-d %B %Y, %H:%M")) : g_strdup ("—");
 }
 
 static gint
@@ -288,9 +288,14 @@ pv_overview_next_actions (GListModel *tenants,
               /* Translators: %s is "Users" or "Persons", then a tenant's name */
               action->title = g_strdup_printf (_("Paste the new %s token of %s into the identity provider"),
                                                app, name);
-              /* Translators: %s is a token prefix */
-              action->subtitle = g_strdup_printf (_("Token %s… waits for its first use; the old one keeps working until then"),
-                                                  pv_token_info_get_prefix (newest));
+              if (g_list_model_get_n_items (tokens) > 1)
+                /* Translators: %s is a token prefix */
+                action->subtitle = g_strdup_printf (_("Token %s… waits for its first use; the old one keeps working until then"),
+                                                    pv_token_info_get_prefix (newest));
+              else
+                /* Translators: %s is a token prefix */
+                action->subtitle = g_strdup_printf (_("Token %s… waits for its first use"),
+                                                    pv_token_info_get_prefix (newest));
               g_ptr_array_add (actions, action);
               continue;
             }
