@@ -238,7 +238,7 @@ wait_tick_cb (gpointer user_data)
   g_autofree char *text = NULL;
 
   /* Translators: minutes and seconds waited so far */
-  text = g_strdup_printf (_("Waiting for %" G_GINT64_FORMAT ":%02d"), elapsed / 60, (int) (elapsed % 60));
+  text = g_strdup_printf (_("Waiting for %d:%02d"), (int) (elapsed / 60), (int) (elapsed % 60));
   gtk_progress_bar_set_text (self->wait_progress, text);
   gtk_progress_bar_set_fraction (self->wait_progress, MIN (1.0, (double) elapsed / ENTRA_CYCLE_SECONDS));
   return G_SOURCE_CONTINUE;
@@ -397,8 +397,8 @@ clipboard_tick_cb (gpointer user_data)
       clear_clipboard (self);
       return G_SOURCE_REMOVE;
     }
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied. The clipboard is cleared in %" G_GINT64_FORMAT " second",
-                                       "Copied. The clipboard is cleared in %" G_GINT64_FORMAT " seconds", left), left);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied. The clipboard is cleared in %d second",
+                                       "Copied. The clipboard is cleared in %d seconds", left), (int) left);
   gtk_label_set_label (self->clipboard_label, text);
   gtk_progress_bar_set_fraction (self->clipboard_progress, (double) left / timeout);
   return G_SOURCE_CONTINUE;

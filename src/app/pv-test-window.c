@@ -65,7 +65,7 @@ probed_cb (GObject      *source,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->verdict_row),
                                  works ? _("The connection works") : _("The connection does not work"));
   /* Translators: the probe's verdict, then how long it took */
-  timing = g_strdup_printf (_("%s (%" G_GINT64_FORMAT " ms)"), probe->detail, probe->elapsed_ms);
+  timing = g_strdup_printf (_("%s (%d ms)"), probe->detail, (int) probe->elapsed_ms);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->verdict_row), timing);
   pv_set_state_class (self->verdict_row, works ? PV_EXPIRY_OK : PV_EXPIRY_EXPIRED);
   g_ptr_array_add (probe->features, NULL);

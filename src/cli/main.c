@@ -245,8 +245,9 @@ tenant_add (GFile      *file,
   if (!save_profiles (file, profiles, &error))
     goto fail;
 
-  g_print (_("Added %s: tenant “%s” (%s), key of %s, %" G_GINT64_FORMAT " days left\n"), id,
-           name, tenant_id, owner, days_left);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Added %s: tenant “%s” (%s), key of %s, %d day left\n",
+                        "Added %s: tenant “%s” (%s), key of %s, %d days left\n", days_left),
+           id, name, tenant_id, owner, (int) days_left);
   return 0;
 
 fail:
@@ -783,9 +784,12 @@ warn_about_clocks (Survey *survey)
       gint64 skew = t->client ? pv_client_get_clock_skew (t->client) : 0;
 
       if (ABS (skew) >= 120)
-        g_printerr (_("provisioctl: this computer's clock is %" G_GINT64_FORMAT " minutes %s %s's; "
-                      "expiry is computed with the tenant's clock\n"),
-                    ABS (skew) / 60, skew > 0 ? _("behind") : _("ahead of"), t->profile->id);
+        g_printerr (skew > 0
+                    ? _("provisioctl: this computer's clock is %d minutes behind %s's; "
+                        "expiry is computed with the tenant's clock\n")
+                    : _("provisioctl: this computer's clock is %d minutes ahead of %s's; "
+                        "expiry is computed with the tenant's clock\n"),
+                    (int) (ABS (skew) / 60), t->profile->id);
     }
 }
 
@@ -949,9 +953,9 @@ check (GFile *file)
             g_string_append_printf (details,
                                     /* Translators: tenant/connection and days left */
                                     g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s/%s expires in %" G_GINT64_FORMAT " day",
-                                                 "%s/%s expires in %" G_GINT64_FORMAT " days", days),
-                                    t->profile->id, connection ? connection : "sso-certificate", days);
+                                                 "%s/%s expires in %d day",
+                                                 "%s/%s expires in %d days", days),
+                                    t->profile->id, connection ? connection : "sso-certificate", (int) days);
         }
     }
 

@@ -124,11 +124,11 @@ pv_format_days_left (gint64 expires_at,
 
       if (ago <= 0)
         return g_strdup (_("expired today"));
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expired %" G_GINT64_FORMAT " day ago",
-                                           "expired %" G_GINT64_FORMAT " days ago", ago), ago);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expired %d day ago", "expired %d days ago", ago),
+                              (int) ago);
     }
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expires in %" G_GINT64_FORMAT " day",
-                                       "expires in %" G_GINT64_FORMAT " days", days), days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expires in %d day", "expires in %d days", days),
+                          (int) days);
 }
 
 /**
@@ -149,24 +149,24 @@ pv_format_relative (gint64 when,
   if (span < 3600)
     {
       n = span / 60;
-      return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " minute ago",
-                                                       "%" G_GINT64_FORMAT " minutes ago", n)
-                                        : g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " minute",
-                                                       "in %" G_GINT64_FORMAT " minutes", n), n);
+      return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%d minute ago",
+                                                       "%d minutes ago", n)
+                                        : g_dngettext (GETTEXT_PACKAGE, "in %d minute",
+                                                       "in %d minutes", n), (int) n);
     }
   if (span < 86400)
     {
       n = span / 3600;
-      return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " hour ago",
-                                                       "%" G_GINT64_FORMAT " hours ago", n)
-                                        : g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " hour",
-                                                       "in %" G_GINT64_FORMAT " hours", n), n);
+      return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%d hour ago",
+                                                       "%d hours ago", n)
+                                        : g_dngettext (GETTEXT_PACKAGE, "in %d hour",
+                                                       "in %d hours", n), (int) n);
     }
   n = span / 86400;
-  return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " day ago",
-                                                   "%" G_GINT64_FORMAT " days ago", n)
-                                    : g_dngettext (GETTEXT_PACKAGE, "in %" G_GINT64_FORMAT " day",
-                                                   "in %" G_GINT64_FORMAT " days", n), n);
+  return g_strdup_printf (delta > 0 ? g_dngettext (GETTEXT_PACKAGE, "%d day ago",
+                                                   "%d days ago", n)
+                                    : g_dngettext (GETTEXT_PACKAGE, "in %d day",
+                                                   "in %d days", n), (int) n);
 }
 
 /**
