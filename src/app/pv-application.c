@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-application.h"
+#include "pv-bench.h"
 #include "pv-demo.h"
 #include "pv-error.h"
 #include "pv-preferences-window.h"
@@ -394,7 +395,10 @@ pv_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (pv_window_new (self));
+    {
+      window = GTK_WINDOW (pv_window_new (self));
+      pv_bench_attach (self, window);
+    }
   gtk_window_present (window);
 
   if (self->demo_requested)

@@ -204,7 +204,7 @@ pv_dashboard_update (PvDashboard *self)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->actions_group),
                                   g_ptr_array_index (self->action_rows, i));
   g_ptr_array_set_size (self->action_rows, 0);
-  for (guint i = 0; i < actions->len; i++)
+  for (guint i = 0; i < MIN (actions->len, 25); i++)
     {
       GtkWidget *row = action_row_new (self, g_ptr_array_index (actions, i), actions);
 

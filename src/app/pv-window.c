@@ -31,7 +31,8 @@ struct _PvWindow
   AdwWindowTitle       *content_title;
   GtkListBox           *overview_list;
   GtkListBoxRow        *overview_row;
-  GtkListBox           *tenant_list;
+  GtkListView          *tenant_list;
+  GtkSingleSelection   *selection;
   GtkStack             *refresh_stack;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
@@ -99,12 +100,10 @@ tenant_row_notify_cb (PvTenantInfo *tenant,
   update_tenant_row (row, tenant);
 }
 
-static GtkWidget *
-create_tenant_row (gpointer item,
-                   gpointer user_data)
+static void
+setup_tenant_row_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item)
 {
-  PvTenantInfo *tenant = item;
-  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *dot = pv_state_dot_new ();
@@ -122,15 +121,29 @@ create_tenant_row (gpointer item,
   gtk_box_append (GTK_BOX (labels), subtitle);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), labels);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data (G_OBJECT (row), "dot", dot);
-  g_object_set_data (G_OBJECT (row), "title", title);
-  g_object_set_data (G_OBJECT (row), "subtitle", subtitle);
-  g_object_set_data_full (G_OBJECT (row), "tenant", g_object_ref (tenant), g_object_unref);
+  g_object_set_data (G_OBJECT (box), "dot", dot);
+  g_object_set_data (G_OBJECT (box), "title", title);
+  g_object_set_data (G_OBJECT (box), "subtitle", subtitle);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_tenant_row_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  PvTenantInfo *tenant = gtk_list_item_get_item (item);
+
   update_tenant_row (row, tenant);
   g_signal_connect_object (tenant, "changed", G_CALLBACK (update_tenant_row), row, G_CONNECT_SWAPPED);
   g_signal_connect_object (tenant, "notify::fetched-at", G_CALLBACK (tenant_row_notify_cb), row, 0);
-  return row;
+}
+
+static void
+unbind_tenant_row_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item)
+{
+  g_signal_handlers_disconnect_by_data (gtk_list_item_get_item (item), gtk_list_item_get_child (item));
 }
 
 /* What the content area shows */
@@ -238,6 +251,26 @@ queue_update (PvWindow *self)
     self->update_id = g_timeout_add (50, update_cb, self);
 }
 
+static gboolean
+tenant_position (PvWindow     *self,
+                 PvTenantInfo *tenant,
+                 guint        *position)
+{
+  GListModel *model = G_LIST_MODEL (self->tenants);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PvTenantInfo) item = g_list_model_get_item (model, i);
+
+      if (item == tenant)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static void
 select_tenant (PvWindow     *self,
                PvTenantInfo *tenant)
@@ -247,11 +280,17 @@ select_tenant (PvWindow     *self,
   pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
   if (tenant == NULL)
     {
-      gtk_list_box_unselect_all (self->tenant_list);
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       gtk_list_box_select_row (self->overview_list, self->overview_row);
     }
   else
-    gtk_list_box_unselect_all (self->overview_list);
+    {
+      guint position;
+
+      gtk_list_box_unselect_all (self->overview_list);
+      if (self->tenants != NULL && tenant_position (self, tenant, &position))
+        gtk_single_selection_set_selected (self->selection, position);
+    }
   update_page (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -278,15 +317,6 @@ pv_window_show_tenant (PvWindow   *self,
   tenant = self->tenants ? pv_tenant_list_lookup (self->tenants, id) : NULL;
   if (tenant == NULL)
     return FALSE;
-  for (guint i = 0; ; i++)
-    {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->tenant_list, i);
-
-      if (row == NULL)
-        break;
-      if (g_object_get_data (G_OBJECT (row), "tenant") == tenant)
-        gtk_list_box_select_row (self->tenant_list, row);
-    }
   select_tenant (self, tenant);
   return TRUE;
 }
@@ -311,10 +341,12 @@ overview_activated_cb (PvWindow      *self,
 }
 
 static void
-tenant_activated_cb (PvWindow      *self,
-                     GtkListBoxRow *row)
+tenant_activated_cb (PvWindow *self,
+                     guint     position)
 {
-  select_tenant (self, g_object_get_data (G_OBJECT (row), "tenant"));
+  g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), position);
+
+  select_tenant (self, tenant);
 }
 
 static void
@@ -377,8 +409,14 @@ watch_tenants (PvWindow     *self,
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_set_object (&self->tenants, tenants);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (tenants)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  gtk_list_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
+  /* The list view holds it. */
+  g_object_unref (self->selection);
   select_tenant (self, NULL);
-  gtk_list_box_bind_model (self->tenant_list, G_LIST_MODEL (tenants), create_tenant_row, self, NULL);
   pv_dashboard_set_tenants (self->dashboard, tenants);
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
   g_signal_connect_swapped (tenants, "notify::refreshing", G_CALLBACK (refreshing_cb), self);
@@ -522,7 +560,14 @@ pv_window_class_init (PvWindowClass *klass)
 static void
 pv_window_init (PvWindow *self)
 {
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_tenant_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_tenant_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_tenant_row_cb), NULL);
+  gtk_list_view_set_factory (self->tenant_list, factory);
+  g_object_unref (factory);
   self->tenant_signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
   g_signal_group_connect_swapped (self->tenant_signals, "changed", G_CALLBACK (update_page), self);
 }

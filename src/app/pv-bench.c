@@ -1,0 +1,179 @@
+/* pv-bench.c: what tools/bench-app measures, from inside the app
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pv-bench.h"
+#include "pv-window.h"
+
+/* With PROVISIO_BENCH=1 (set by tools/bench-app only), the app measures
+ * and prints one JSON line, then quits:
+ *   first_frame_ms      launch (PROVISIO_BENCH_T0, CLOCK_MONOTONIC in µs)
+ *                       to the window's first painted frame
+ *   dashboard_frame_ms  launch to the first frame of the overview with
+ *                       every tenant's cached state
+ *   refresh_ms          the refresh of every tenant, start to end
+ *   max_stall_ms        the longest the main loop did not run a 5 ms
+ *                       high-priority timer, from the first frame to the
+ *                       end of the refresh and the redraw after it
+ *   peak_kib            VmHWM */
+
+typedef struct {
+  PvApplication *app;
+  GtkWindow     *window;
+  gint64         t0;
+  gint64         first_frame;
+  gint64         dashboard_frame;
+  gint64         refresh_start;
+  gint64         refresh_end;
+  gint64         last_tick;
+  gint64         max_stall;
+  guint          expected;
+  gboolean       dashboard_ready;
+  gboolean       refreshed;
+} Bench;
+
+static Bench bench;
+
+static guint64
+peak_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmHWM:");
+  return line ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+static gboolean
+report_cb (gpointer user_data)
+{
+  printf ("{\"first_frame_ms\": %.1f, \"dashboard_frame_ms\": %.1f, \"refresh_ms\": %.1f, "
+          "\"max_stall_ms\": %.1f, \"peak_kib\": %" G_GUINT64_FORMAT ", \"tenants\": %u}\n",
+          (bench.first_frame - bench.t0) / 1000.0, (bench.dashboard_frame - bench.t0) / 1000.0,
+          (bench.refresh_end - bench.refresh_start) / 1000.0, bench.max_stall / 1000.0, peak_kib (),
+          g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (bench.app))));
+  fflush (stdout);
+  g_application_quit (G_APPLICATION (bench.app));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (bench.last_tick != 0)
+    bench.max_stall = MAX (bench.max_stall, now - bench.last_tick - 5000);
+  bench.last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+all_cached (void)
+{
+  GListModel *tenants = G_LIST_MODEL (pv_application_get_tenants (bench.app));
+  guint n = g_list_model_get_n_items (tenants);
+
+  if (n == 0 || n < bench.expected)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+
+      if (pv_tenant_info_get_fetched_at (tenant) == 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (bench.first_frame == 0)
+    {
+      bench.first_frame = now;
+      bench.last_tick = now;
+      g_timeout_add_full (G_PRIORITY_HIGH, 5, tick_cb, NULL, NULL);
+    }
+  if (bench.dashboard_frame == 0 && bench.dashboard_ready)
+    bench.dashboard_frame = now;
+}
+
+static void
+check_dashboard (void)
+{
+  if (bench.dashboard_ready)
+    return;
+  if (g_strcmp0 (pv_window_get_page (PV_WINDOW (bench.window)), "overview") == 0 && all_cached ())
+    {
+      bench.dashboard_ready = TRUE;
+      gtk_widget_queue_draw (GTK_WIDGET (bench.window));
+    }
+}
+
+static void
+refreshing_cb (PvTenantList *tenants)
+{
+  if (pv_tenant_list_get_refreshing (tenants))
+    bench.refresh_start = g_get_monotonic_time ();
+  else if (bench.refresh_start != 0 && !bench.refreshed)
+    {
+      bench.refreshed = TRUE;
+      bench.refresh_end = g_get_monotonic_time ();
+      /* The redraw after the refresh counts too. */
+      g_timeout_add (1000, report_cb, NULL);
+    }
+}
+
+static void
+realized_cb (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+}
+
+static gboolean
+poll_dashboard_cb (gpointer user_data)
+{
+  check_dashboard ();
+  return bench.dashboard_ready ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/**
+ * pv_bench_attach:
+ *
+ * Measures this run (see above) when PROVISIO_BENCH is set.
+ */
+void
+pv_bench_attach (PvApplication *app,
+                 GtkWindow     *window)
+{
+  const char *t0 = g_getenv ("PROVISIO_BENCH_T0");
+  const char *expected = g_getenv ("PROVISIO_BENCH_TENANTS");
+
+  if (g_getenv ("PROVISIO_BENCH") == NULL)
+    return;
+  bench.app = app;
+  bench.window = window;
+  bench.t0 = t0 ? g_ascii_strtoll (t0, NULL, 10) : g_get_monotonic_time ();
+  bench.expected = expected ? (guint) g_ascii_strtoull (expected, NULL, 10) : 1;
+  g_signal_connect (window, "realize", G_CALLBACK (realized_cb), NULL);
+  g_signal_connect (pv_application_get_tenants (app), "notify::refreshing", G_CALLBACK (refreshing_cb), NULL);
+  g_timeout_add (1, poll_dashboard_cb, NULL);
+}
