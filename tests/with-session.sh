@@ -53,7 +53,9 @@ fi
 
 status=0
 if [ "$display" = true ]; then
-  set -- xvfb-run -a -s "-screen 0 1280x800x24" sh -c "$inner" sh "$@"
+  # -noreset: a program that closes the last connection must not reset the
+  # server under the next one.
+  set -- xvfb-run -a -s "-screen 0 1280x800x24 -noreset" sh -c "$inner" sh "$@"
 else
   set -- sh -c "$inner" sh "$@"
 fi

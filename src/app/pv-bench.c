@@ -22,9 +22,11 @@
  *   dashboard_frame_ms  launch to the first frame of the overview with
  *                       every tenant's cached state
  *   refresh_ms          the refresh of every tenant, start to end
- *   max_stall_ms        the longest the main loop did not run a 5 ms
+ *   startup_stall_ms    the longest the main loop did not run a 5 ms
  *                       high-priority timer, from the first frame to the
- *                       end of the refresh and the redraw after it
+ *                       start of the refresh (loading the cached state)
+ *   max_stall_ms        the same, from the start of the refresh of every
+ *                       tenant to its end and the redraw after it
  *   peak_kib            VmHWM */
 
 typedef struct {
@@ -37,6 +39,7 @@ typedef struct {
   gint64         refresh_end;
   gint64         last_tick;
   gint64         max_stall;
+  gint64         startup_stall;
   guint          expected;
   gboolean       dashboard_ready;
   gboolean       refreshed;
@@ -60,9 +63,11 @@ static gboolean
 report_cb (gpointer user_data)
 {
   printf ("{\"first_frame_ms\": %.1f, \"dashboard_frame_ms\": %.1f, \"refresh_ms\": %.1f, "
-          "\"max_stall_ms\": %.1f, \"peak_kib\": %" G_GUINT64_FORMAT ", \"tenants\": %u}\n",
+          "\"startup_stall_ms\": %.1f, \"max_stall_ms\": %.1f, \"peak_kib\": %" G_GUINT64_FORMAT ", "
+          "\"tenants\": %u}\n",
           (bench.first_frame - bench.t0) / 1000.0, (bench.dashboard_frame - bench.t0) / 1000.0,
-          (bench.refresh_end - bench.refresh_start) / 1000.0, bench.max_stall / 1000.0, peak_kib (),
+          (bench.refresh_end - bench.refresh_start) / 1000.0, bench.startup_stall / 1000.0,
+          bench.max_stall / 1000.0, peak_kib (),
           g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (bench.app))));
   fflush (stdout);
   g_application_quit (G_APPLICATION (bench.app));
@@ -74,7 +79,9 @@ tick_cb (gpointer user_data)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (bench.last_tick != 0)
+  if (bench.last_tick != 0 && bench.refresh_start == 0)
+    bench.startup_stall = MAX (bench.startup_stall, now - bench.last_tick - 5000);
+  else if (bench.last_tick != 0)
     bench.max_stall = MAX (bench.max_stall, now - bench.last_tick - 5000);
   bench.last_tick = now;
   return G_SOURCE_CONTINUE;
@@ -129,8 +136,12 @@ check_dashboard (void)
 static void
 refreshing_cb (PvTenantList *tenants)
 {
-  if (pv_tenant_list_get_refreshing (tenants))
-    bench.refresh_start = g_get_monotonic_time ();
+  if (pv_tenant_list_get_refreshing (tenants) && bench.refresh_start == 0)
+    {
+      /* The tick that ends now belongs to the startup. */
+      tick_cb (NULL);
+      bench.refresh_start = g_get_monotonic_time ();
+    }
   else if (bench.refresh_start != 0 && !bench.refreshed)
     {
       bench.refreshed = TRUE;

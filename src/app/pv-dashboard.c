@@ -33,7 +33,14 @@ struct _PvDashboard
   PvTimeline   *timeline;
   GtkWidget    *actions_group;
   GPtrArray    *action_rows;
+  char         *shown;        /* what the action rows say, to skip redoing them */
+  char         *counted;      /* the same for the counts */
+  gboolean      show_all;
 };
+
+/* Beyond this, the rest waits behind a "Show All" row: hundreds of rows
+ * would make every refresh stall the window. */
+#define ACTION_ROWS 20
 
 G_DEFINE_FINAL_TYPE (PvDashboard, pv_dashboard, ADW_TYPE_BIN)
 
@@ -96,6 +103,10 @@ action_row_new (PvDashboard  *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), action->title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), action->subtitle);
+  /* One line each: wrapped labels make every relayout of the overview slow. */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_set_tooltip_text (row, action->subtitle);
   pv_set_state_class (dot, action->state);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
 
@@ -137,6 +148,7 @@ update_counts (PvDashboard *self,
                GPtrArray   *items)
 {
   guint counts[PV_EXPIRY_EXPIRED + 1] = { 0 };
+  g_autofree char *signature = NULL;
   guint n_tenants = g_list_model_get_n_items (G_LIST_MODEL (self->tenants));
   g_autofree char *summary = NULL;
   GtkWidget *child;
@@ -155,6 +167,11 @@ update_counts (PvDashboard *self,
     gtk_label_set_label (self->summary, both);
   }
 
+  signature = g_strdup_printf ("%u %u %u %u", counts[0], counts[1], counts[2], counts[3]);
+  if (g_strcmp0 (signature, self->counted) == 0)
+    return;
+  g_free (self->counted);
+  self->counted = g_steal_pointer (&signature);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->counts))))
     gtk_box_remove (self->counts, child);
   for (int state = PV_EXPIRY_EXPIRED; state >= PV_EXPIRY_OK; state--)
@@ -171,6 +188,9 @@ update_counts (PvDashboard *self,
       gtk_box_append (self->counts, pill);
     }
 }
+
+static void update_actions (PvDashboard *self,
+                            GPtrArray   *actions);
 
 /**
  * pv_dashboard_update:
@@ -200,14 +220,61 @@ pv_dashboard_update (PvDashboard *self)
   update_counts (self, items);
   pv_timeline_set_items (self->timeline, items, now, &policy);
 
+  update_actions (self, actions);
+}
+
+static void
+show_all_cb (PvDashboard *self)
+{
+  self->show_all = TRUE;
+  pv_dashboard_update (self);
+}
+
+static void
+update_actions (PvDashboard *self,
+                GPtrArray   *actions)
+{
+  guint n = self->show_all ? actions->len : MIN (actions->len, ACTION_ROWS);
+  g_autoptr(GString) shown = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      PvNextAction *action = g_ptr_array_index (actions, i);
+
+      g_string_append_printf (shown, "%s\n%s\n%d\n", action->title, action->subtitle, action->state);
+    }
+  g_string_append_printf (shown, "%u", actions->len);
+  if (g_strcmp0 (shown->str, self->shown) == 0)
+    return;
+  g_free (self->shown);
+  self->shown = g_strdup (shown->str);
+
   for (guint i = 0; i < self->action_rows->len; i++)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->actions_group),
                                   g_ptr_array_index (self->action_rows, i));
   g_ptr_array_set_size (self->action_rows, 0);
-  for (guint i = 0; i < MIN (actions->len, 25); i++)
+  for (guint i = 0; i < n; i++)
     {
       GtkWidget *row = action_row_new (self, g_ptr_array_index (actions, i), actions);
 
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), row);
+      g_ptr_array_add (self->action_rows, row);
+    }
+  if (n < actions->len)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button;
+      g_autofree char *label = NULL;
+
+      /* Translators: a button under the first next actions: how many there are in all */
+      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show _All %u Actions", "Show _All %u Actions",
+                                            actions->len), actions->len);
+      button = gtk_button_new_with_mnemonic (label);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_signal_connect_swapped (button, "clicked", G_CALLBACK (show_all_cb), self);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("The most pressing are shown first"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), row);
       g_ptr_array_add (self->action_rows, row);
     }
@@ -245,6 +312,8 @@ pv_dashboard_dispose (GObject *object)
 
   g_clear_object (&self->tenants);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->shown, g_free);
+  g_clear_pointer (&self->counted, g_free);
 
   G_OBJECT_CLASS (pv_dashboard_parent_class)->dispose (object);
 }

@@ -37,6 +37,7 @@ struct _PvTimeline
   GPtrArray     *items;      /* PvOverviewItem */
   gint64         now;
   PvExpiryPolicy policy;
+  gboolean       watching_scroll;
 };
 
 G_DEFINE_FINAL_TYPE (PvTimeline, pv_timeline, GTK_TYPE_WIDGET)
@@ -143,6 +144,7 @@ pv_timeline_snapshot (GtkWidget   *widget,
   double bottom = height - FOOT_HEIGHT;
   GdkRGBA fg = foreground (widget);
   GdkRGBA dim = fg, faint = fg, accent = named_color (widget, "accent_color", "#1c71d8");
+  int first_row = 0, last_row = G_MAXINT;
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   g_autoptr(GDateTime) month = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (self->now);
@@ -201,8 +203,19 @@ pv_timeline_snapshot (GtkWidget   *widget,
       }
   }
 
-  /* Bars */
-  for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+  /* Bars: only those in view, so that hundreds of tokens cost what a
+   * screenful does; scrolling redraws (see map). */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+    graphene_rect_t view;
+
+    if (scrolled != NULL && gtk_widget_compute_bounds (scrolled, widget, &view))
+      {
+        first_row = MAX (0, (int) ((view.origin.y - AXIS_HEIGHT) / ROW_HEIGHT) - 1);
+        last_row = MAX (0, (int) ((view.origin.y + view.size.height - AXIS_HEIGHT) / ROW_HEIGHT) + 1);
+      }
+  }
+  for (guint i = first_row; self->items != NULL && i < self->items->len && (int) i <= last_row; i++)
     {
       PvOverviewItem *item = g_ptr_array_index (self->items, i);
       double y = AXIS_HEIGHT + i * ROW_HEIGHT;
@@ -295,6 +308,23 @@ pv_timeline_query_tooltip (GtkWidget  *widget,
 }
 
 static void
+pv_timeline_map (GtkWidget *widget)
+{
+  PvTimeline *self = PV_TIMELINE (widget);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+
+  GTK_WIDGET_CLASS (pv_timeline_parent_class)->map (widget);
+  if (scrolled != NULL && !self->watching_scroll)
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (gtk_widget_queue_draw), self,
+                               G_CONNECT_SWAPPED);
+      self->watching_scroll = TRUE;
+    }
+}
+
+static void
 pv_timeline_css_changed (GtkWidget         *widget,
                          GtkCssStyleChange *change)
 {
@@ -324,6 +354,7 @@ pv_timeline_class_init (PvTimelineClass *klass)
   widget_class->measure = pv_timeline_measure;
   widget_class->query_tooltip = pv_timeline_query_tooltip;
   widget_class->css_changed = pv_timeline_css_changed;
+  widget_class->map = pv_timeline_map;
   gtk_widget_class_set_css_name (widget_class, "pv-timeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -357,6 +388,7 @@ pv_timeline_set_items (PvTimeline           *self,
                        const PvExpiryPolicy *policy)
 {
   g_autofree char *description = NULL;
+  guint old_len = self->items ? self->items->len : 0;
 
   g_return_if_fail (PV_IS_TIMELINE (self));
 
@@ -366,7 +398,11 @@ pv_timeline_set_items (PvTimeline           *self,
   self->policy = *policy;
   description = pv_overview_describe (items, now);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+  /* A new size makes the whole overview measure itself again: only then. */
+  if (items->len != old_len)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  else
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 guint

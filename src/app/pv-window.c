@@ -33,7 +33,8 @@ struct _PvWindow
   GtkListBoxRow        *overview_row;
   GtkListView          *tenant_list;
   GtkSingleSelection   *selection;
-  GtkStack             *refresh_stack;
+  GtkWidget            *refresh_icon;
+  GtkSpinner           *refresh_spinner;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkStack             *stack;
@@ -371,9 +372,13 @@ tenants_changed_cb (PvWindow *self,
 static void
 refreshing_cb (PvWindow *self)
 {
-  gtk_stack_set_visible_child_name (self->refresh_stack,
-                                    self->tenants && pv_tenant_list_get_refreshing (self->tenants)
-                                    ? "spinner" : "button");
+  gboolean refreshing = self->tenants && pv_tenant_list_get_refreshing (self->tenants);
+
+  gtk_spinner_set_spinning (self->refresh_spinner, refreshing);
+  gtk_widget_set_opacity (GTK_WIDGET (self->refresh_spinner), refreshing ? 1 : 0);
+  gtk_widget_set_opacity (self->refresh_icon, refreshing ? 0 : 1);
+  gtk_widget_set_tooltip_text (gtk_widget_get_parent (gtk_widget_get_parent (self->refresh_icon)),
+                               refreshing ? _("Refreshing…") : _("Refresh"));
 }
 
 static void
@@ -543,7 +548,8 @@ pv_window_class_init (PvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PvWindow, overview_list);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, overview_row);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, tenant_list);
-  gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_stack);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_icon);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_spinner);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, stack);

@@ -208,15 +208,38 @@ set_client (PvTenantList *self,
 /* Loading: profiles, then the keys and every cached state at once. */
 
 typedef struct {
-  guint   pending;
-  GError *error;   /* the keyring's, which concerns every tenant */
+  guint      pending;
+  GError    *error;     /* the keyring's, which concerns every tenant */
+  GPtrArray *infos;     /* PvTenantInfo whose cached state is still to load */
+  guint      next;
 } Load;
 
 static void
 load_free (Load *load)
 {
   g_clear_error (&load->error);
+  g_clear_pointer (&load->infos, g_ptr_array_unref);
   g_free (load);
+}
+
+static void cache_loaded_cb (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+/* A few cached states at a time: with hundreds of tenants, each is read in
+ * a worker thread and shown in a main-loop iteration of its own, so that
+ * the window keeps drawing, without queueing all of them at once. */
+#define CACHE_LOADS_AT_ONCE 8
+
+static void
+load_next_cache (GTask *task)
+{
+  Load *load = g_task_get_task_data (task);
+
+  if (load->next >= load->infos->len)
+    return;
+  pv_tenant_info_load_cached_async (g_ptr_array_index (load->infos, load->next++), g_task_get_cancellable (task),
+                                    cache_loaded_cb, g_object_ref (task));
 }
 
 static void
@@ -245,6 +268,7 @@ cache_loaded_cb (GObject      *source,
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_debug ("No usable cached state for %s: %s", pv_tenant_info_get_id (PV_TENANT_INFO (source)),
              error->message);
+  load_next_cache (task);
   load_step_done (task);
 }
 
@@ -314,9 +338,9 @@ profiles_loaded_cb (GObject      *source,
     }
 
   load->pending = infos->len + 1;
-  for (guint i = 0; i < infos->len; i++)
-    pv_tenant_info_load_cached_async (g_ptr_array_index (infos, i), g_task_get_cancellable (task),
-                                      cache_loaded_cb, g_object_ref (task));
+  load->infos = g_ptr_array_ref (infos);
+  for (guint i = 0; i < CACHE_LOADS_AT_ONCE; i++)
+    load_next_cache (task);
   pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
                                    keys_found_cb, g_object_ref (task));
 }
