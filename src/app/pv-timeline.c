@@ -38,6 +38,7 @@ struct _PvTimeline
   gint64         now;
   PvExpiryPolicy policy;
   gboolean       watching_scroll;
+  char          *description;
 };
 
 G_DEFINE_FINAL_TYPE (PvTimeline, pv_timeline, GTK_TYPE_WIDGET)
@@ -339,6 +340,7 @@ pv_timeline_finalize (GObject *object)
   PvTimeline *self = PV_TIMELINE (object);
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->description, g_free);
 
   G_OBJECT_CLASS (pv_timeline_parent_class)->finalize (object);
 }
@@ -397,7 +399,13 @@ pv_timeline_set_items (PvTimeline           *self,
   self->now = now;
   self->policy = *policy;
   description = pv_overview_describe (items, now);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  /* Screen readers hear of it when it changes, not at every refresh. */
+  if (g_strcmp0 (description, self->description) != 0)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+      g_free (self->description);
+      self->description = g_steal_pointer (&description);
+    }
   /* A new size makes the whole overview measure itself again: only then. */
   if (items->len != old_len)
     gtk_widget_queue_resize (GTK_WIDGET (self));

@@ -32,9 +32,15 @@ void
 pv_set_state_class (GtkWidget     *widget,
                     PvExpiryState  state)
 {
+  const char *wanted = pv_state_css_class (state);
+
+  /* Each class change restyles the widget: none when nothing changes. */
+  if (gtk_widget_has_css_class (widget, wanted))
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (widget, state_classes[i]);
-  gtk_widget_add_css_class (widget, pv_state_css_class (state));
+    if (gtk_widget_has_css_class (widget, state_classes[i]))
+      gtk_widget_remove_css_class (widget, state_classes[i]);
+  gtk_widget_add_css_class (widget, wanted);
 }
 
 /**

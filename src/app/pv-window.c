@@ -79,7 +79,8 @@ update_tenant_row (GtkWidget    *row,
   PvExpiryState state = pv_tenant_info_get_state (tenant);
   g_autofree char *accessible = NULL;
 
-  gtk_label_set_label (title, name ? name : pv_tenant_info_get_id (tenant));
+  if (g_strcmp0 (gtk_label_get_label (title), name ? name : pv_tenant_info_get_id (tenant)) != 0)
+    gtk_label_set_label (title, name ? name : pv_tenant_info_get_id (tenant));
   pv_set_state_class (dot, state);
   if (error != NULL)
     gtk_label_set_label (subtitle, error->message);
@@ -87,10 +88,14 @@ update_tenant_row (GtkWidget    *row,
     gtk_label_set_label (subtitle, _("Not fetched yet"));
   else
     gtk_label_set_label (subtitle, pv_expiry_state_to_label (state));
-  gtk_widget_set_tooltip_text (row, gtk_label_get_label (subtitle));
   /* Translators: a tenant in the sidebar, for screen readers: its name, then its state */
   accessible = g_strdup_printf (_("%s, %s"), gtk_label_get_label (title), gtk_label_get_label (subtitle));
+  /* A refresh that changes nothing changes nothing here either. */
+  if (g_strcmp0 (accessible, g_object_get_data (G_OBJECT (row), "accessible")) == 0)
+    return;
+  gtk_widget_set_tooltip_text (row, gtk_label_get_label (subtitle));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_set_data_full (G_OBJECT (row), "accessible", g_steal_pointer (&accessible), g_free);
 }
 
 static void
