@@ -33,8 +33,8 @@ struct _PvWindow
   GtkListBoxRow        *overview_row;
   GtkListView          *tenant_list;
   GtkSingleSelection   *selection;
-  GtkWidget            *refresh_icon;
-  GtkSpinner           *refresh_spinner;
+  GtkProgressBar       *refresh_progress;
+  guint                 progress_hide_id;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkStack             *stack;
@@ -374,16 +374,30 @@ tenants_changed_cb (PvWindow *self,
   queue_update (self);
 }
 
+static gboolean
+hide_progress_cb (gpointer user_data)
+{
+  PvWindow *self = user_data;
+
+  self->progress_hide_id = 0;
+  gtk_widget_set_opacity (GTK_WIDGET (self->refresh_progress), 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* The share of tenants asked so far, as a bar over the page; it fades a
+ * moment after the last answer. */
 static void
 refreshing_cb (PvWindow *self)
 {
   gboolean refreshing = self->tenants && pv_tenant_list_get_refreshing (self->tenants);
 
-  gtk_spinner_set_spinning (self->refresh_spinner, refreshing);
-  gtk_widget_set_opacity (GTK_WIDGET (self->refresh_spinner), refreshing ? 1 : 0);
-  gtk_widget_set_opacity (self->refresh_icon, refreshing ? 0 : 1);
-  gtk_widget_set_tooltip_text (gtk_widget_get_parent (gtk_widget_get_parent (self->refresh_icon)),
-                               refreshing ? _("Refreshing…") : _("Refresh"));
+  gtk_progress_bar_set_fraction (self->refresh_progress,
+                                 self->tenants ? pv_tenant_list_get_progress (self->tenants) : 0);
+  g_clear_handle_id (&self->progress_hide_id, g_source_remove);
+  if (refreshing)
+    gtk_widget_set_opacity (GTK_WIDGET (self->refresh_progress), 1);
+  else
+    self->progress_hide_id = g_timeout_add (300, hide_progress_cb, self);
 }
 
 static void
@@ -430,6 +444,7 @@ watch_tenants (PvWindow     *self,
   pv_dashboard_set_tenants (self->dashboard, tenants);
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
   g_signal_connect_swapped (tenants, "notify::refreshing", G_CALLBACK (refreshing_cb), self);
+  g_signal_connect_swapped (tenants, "notify::progress", G_CALLBACK (refreshing_cb), self);
   g_signal_connect (tenants, "items-changed", G_CALLBACK (items_changed_watch_cb), self);
   n = g_list_model_get_n_items (G_LIST_MODEL (tenants));
   items_changed_watch_cb (G_LIST_MODEL (tenants), 0, 0, n, self);
@@ -520,6 +535,7 @@ pv_window_dispose (GObject *object)
   PvWindow *self = PV_WINDOW (object);
 
   g_clear_handle_id (&self->update_id, g_source_remove);
+  g_clear_handle_id (&self->progress_hide_id, g_source_remove);
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_clear_object (&self->tenants);
@@ -553,8 +569,7 @@ pv_window_class_init (PvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PvWindow, overview_list);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, overview_row);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, tenant_list);
-  gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_icon);
-  gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_progress);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, stack);

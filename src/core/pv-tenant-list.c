@@ -33,6 +33,8 @@ struct _PvTenantList
   GListStore *tenants;     /* PvTenantInfo */
   GHashTable *clients;     /* id -> PvClient */
   guint       n_refreshing;
+  guint       refresh_total;
+  guint       refresh_done;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -43,6 +45,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PvTenantList, pv_tenant_list, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_REFRESHING,
+  PROP_PROGRESS,
   N_PROPS
 };
 
@@ -110,6 +113,9 @@ pv_tenant_list_get_property (GObject    *object,
     case PROP_REFRESHING:
       g_value_set_boolean (value, pv_tenant_list_get_refreshing (self));
       break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, pv_tenant_list_get_progress (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -126,6 +132,10 @@ pv_tenant_list_class_init (PvTenantListClass *klass)
   properties[PROP_REFRESHING] =
     g_param_spec_boolean ("refreshing", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* While refreshing: the share of tenants that answered (or failed) */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0, 1, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -187,6 +197,18 @@ pv_tenant_list_lookup (PvTenantList *self,
         return tenant;
     }
   return NULL;
+}
+
+/**
+ * pv_tenant_list_get_progress:
+ *
+ * Returns: while refreshing, the share of tenants done, from 0 to 1
+ */
+double
+pv_tenant_list_get_progress (PvTenantList *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), 0);
+  return self->refresh_total ? (double) self->refresh_done / self->refresh_total : 1;
 }
 
 gboolean
@@ -407,6 +429,8 @@ tenant_refreshed_cb (GObject      *source,
 
   if (!pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error))
     refresh->failed++;
+  self->refresh_done++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
   if (--refresh->pending > 0)
     return;
   refreshing_done (self);
@@ -432,6 +456,9 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
   g_task_set_source_tag (task, pv_tenant_list_refresh_async);
   g_task_set_task_data (task, refresh, g_free);
 
+  if (self->n_refreshing == 0)
+    self->refresh_total = self->refresh_done = 0;
+  self->refresh_total += n;
   if (self->n_refreshing++ == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESHING]);
   refresh->pending = 1;
@@ -443,6 +470,7 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
       if (client == NULL)
         {
           refresh->failed++;
+          self->refresh_done++;
           continue;
         }
       refresh->pending++;

@@ -23,6 +23,7 @@ PvClient     *pv_tenant_list_get_client     (PvTenantList        *self,
 PvTenantInfo *pv_tenant_list_lookup         (PvTenantList        *self,
                                              const char          *id);
 gboolean      pv_tenant_list_get_refreshing (PvTenantList        *self);
+double        pv_tenant_list_get_progress   (PvTenantList        *self);
 void          pv_tenant_list_load_async     (PvTenantList        *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
