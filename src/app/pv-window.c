@@ -204,6 +204,18 @@ update_banner (PvWindow *self)
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
 }
 
+/* AdwWindowTitle relays out the header bar at each call: only on a change. */
+static void
+set_title (AdwWindowTitle *title,
+           const char     *text,
+           const char     *subtitle)
+{
+  if (g_strcmp0 (adw_window_title_get_title (title), text ? text : "") != 0)
+    adw_window_title_set_title (title, text);
+  if (g_strcmp0 (adw_window_title_get_subtitle (title), subtitle ? subtitle : "") != 0)
+    adw_window_title_set_subtitle (title, subtitle);
+}
+
 static void
 update_page (PvWindow *self)
 {
@@ -212,12 +224,11 @@ update_page (PvWindow *self)
 
   if (app == NULL)
     return;
-  adw_window_title_set_subtitle (self->sidebar_title, pv_application_get_demo (app) ? _("Demo") : NULL);
+  set_title (self->sidebar_title, "Provisio", pv_application_get_demo (app) ? _("Demo") : NULL);
   if (n == 0)
     {
       gtk_stack_set_visible_child_name (self->stack, pv_application_get_busy (app) ? "loading" : "welcome");
-      adw_window_title_set_title (self->content_title, "Provisio");
-      adw_window_title_set_subtitle (self->content_title, NULL);
+      set_title (self->content_title, "Provisio", NULL);
       return;
     }
   if (self->selected != NULL)
@@ -225,14 +236,13 @@ update_page (PvWindow *self)
       const char *name = pv_tenant_info_get_name (self->selected);
 
       gtk_stack_set_visible_child_name (self->stack, "tenant");
-      adw_window_title_set_title (self->content_title, name ? name : pv_tenant_info_get_id (self->selected));
-      adw_window_title_set_subtitle (self->content_title, pv_tenant_info_get_base_url (self->selected));
+      set_title (self->content_title, name ? name : pv_tenant_info_get_id (self->selected),
+                 pv_tenant_info_get_base_url (self->selected));
     }
   else
     {
       gtk_stack_set_visible_child_name (self->stack, "overview");
-      adw_window_title_set_title (self->content_title, _("Overview"));
-      adw_window_title_set_subtitle (self->content_title, NULL);
+      set_title (self->content_title, _("Overview"), NULL);
     }
 }
 
@@ -244,6 +254,8 @@ update_cb (gpointer user_data)
   PvWindow *self = user_data;
 
   self->update_id = 0;
+  if (self->tenants != NULL && pv_tenant_list_get_refreshing (self->tenants))
+    gtk_progress_bar_set_fraction (self->refresh_progress, pv_tenant_list_get_progress (self->tenants));
   update_banner (self);
   update_page (self);
   pv_dashboard_update (self->dashboard);
@@ -444,7 +456,7 @@ watch_tenants (PvWindow     *self,
   pv_dashboard_set_tenants (self->dashboard, tenants);
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
   g_signal_connect_swapped (tenants, "notify::refreshing", G_CALLBACK (refreshing_cb), self);
-  g_signal_connect_swapped (tenants, "notify::progress", G_CALLBACK (refreshing_cb), self);
+  g_signal_connect_swapped (tenants, "notify::progress", G_CALLBACK (queue_update), self);
   g_signal_connect (tenants, "items-changed", G_CALLBACK (items_changed_watch_cb), self);
   n = g_list_model_get_n_items (G_LIST_MODEL (tenants));
   items_changed_watch_cb (G_LIST_MODEL (tenants), 0, 0, n, self);

@@ -195,7 +195,10 @@ compare_actions (gconstpointer a,
     return x->action == PV_ACTION_RECONNECT ? -1 : 1;
   if (x->state != y->state)
     return y->state - x->state;
-  return (x->expires_at > y->expires_at) - (x->expires_at < y->expires_at);
+  if (x->expires_at != y->expires_at)
+    return (x->expires_at > y->expires_at) - (x->expires_at < y->expires_at);
+  /* The same order at every refresh: g_ptr_array_sort is not stable. */
+  return g_strcmp0 (x->title, y->title);
 }
 
 static PvNextAction *
