@@ -81,34 +81,52 @@ action_button_cb (GtkButton   *button,
 }
 
 static void
-action_row_activated_cb (AdwActionRow *row,
-                         PvDashboard  *self)
+action_row_pressed_cb (GtkGestureClick *gesture,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       PvDashboard     *self)
 {
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
 
   pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                          pv_tenant_info_get_id (action->tenant));
 }
 
+/* A plain row, lighter than an AdwActionRow: the overview redoes these as
+ * tenants answer, and their layout is what a refresh costs. */
 static GtkWidget *
 action_row_new (PvDashboard  *self,
                 PvNextAction *action,
                 GPtrArray    *actions)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (action->title);
+  GtkWidget *subtitle = gtk_label_new (action->subtitle);
   GtkWidget *dot = pv_state_dot_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
   GtkWidget *button;
   const char *label;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), action->title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), action->subtitle);
-  /* One line each: wrapped labels make every relayout of the overview slow. */
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_add_css_class (box, "pv-action-row");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
   gtk_widget_set_tooltip_text (row, action->subtitle);
   pv_set_state_class (dot, action->state);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), dot);
+  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), dot);
+  gtk_box_append (GTK_BOX (box), labels);
 
   switch (action->action)
     {
@@ -134,12 +152,14 @@ action_row_new (PvDashboard  *self,
   g_object_set_data (G_OBJECT (button), "action", action);
   g_object_set_data_full (G_OBJECT (button), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
   g_signal_connect (button, "clicked", G_CALLBACK (action_button_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
   g_object_set_data (G_OBJECT (row), "action", action);
   g_object_set_data_full (G_OBJECT (row), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_signal_connect (row, "activated", G_CALLBACK (action_row_activated_cb), self);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_signal_connect (click, "released", G_CALLBACK (action_row_pressed_cb), self);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
   return row;
 }
 
