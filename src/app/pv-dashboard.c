@@ -32,6 +32,7 @@ struct _PvDashboard
   GtkBox       *counts;
   PvTimeline   *timeline;
   GtkWidget    *actions_group;
+  GtkListBox   *actions_list;
   GPtrArray    *action_rows;
   char         *shown;        /* what the action rows say, to skip redoing them */
   char         *counted;      /* the same for the counts */
@@ -81,17 +82,15 @@ action_button_cb (GtkButton   *button,
 }
 
 static void
-action_row_pressed_cb (GtkGestureClick *gesture,
-                       int              n_press,
-                       double           x,
-                       double           y,
-                       PvDashboard     *self)
+action_row_activated_cb (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         PvDashboard   *self)
 {
-  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
 
-  pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                         pv_tenant_info_get_id (action->tenant));
+  if (action != NULL)
+    pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                           pv_tenant_info_get_id (action->tenant));
 }
 
 /* A plain row, lighter than an AdwActionRow: the overview redoes these as
@@ -107,7 +106,6 @@ action_row_new (PvDashboard  *self,
   GtkWidget *title = gtk_label_new (action->title);
   GtkWidget *subtitle = gtk_label_new (action->subtitle);
   GtkWidget *dot = pv_state_dot_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
   GtkWidget *button;
   const char *label;
 
@@ -157,9 +155,7 @@ action_row_new (PvDashboard  *self,
 
   g_object_set_data (G_OBJECT (row), "action", action);
   g_object_set_data_full (G_OBJECT (row), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  g_signal_connect (click, "released", G_CALLBACK (action_row_pressed_cb), self);
-  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   return row;
 }
 
@@ -270,14 +266,13 @@ update_actions (PvDashboard *self,
   self->shown = g_strdup (shown->str);
 
   for (guint i = 0; i < self->action_rows->len; i++)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->actions_group),
-                                  g_ptr_array_index (self->action_rows, i));
+    gtk_list_box_remove (self->actions_list, g_ptr_array_index (self->action_rows, i));
   g_ptr_array_set_size (self->action_rows, 0);
   for (guint i = 0; i < n; i++)
     {
       GtkWidget *row = action_row_new (self, g_ptr_array_index (actions, i), actions);
 
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), row);
+      gtk_list_box_append (self->actions_list, row);
       g_ptr_array_add (self->action_rows, row);
     }
   if (n < actions->len)
@@ -295,7 +290,7 @@ update_actions (PvDashboard *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      _("The most pressing are shown first"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), row);
+      gtk_list_box_append (self->actions_list, row);
       g_ptr_array_add (self->action_rows, row);
     }
   if (actions->len == 0)
@@ -305,7 +300,7 @@ update_actions (PvDashboard *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Nothing to do"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                    _("Every token is good for longer than the first reminder threshold"));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), row);
+      gtk_list_box_append (self->actions_list, row);
       g_ptr_array_add (self->action_rows, row);
     }
 }
@@ -388,6 +383,15 @@ pv_dashboard_init (PvDashboard *self)
   self->actions_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->actions_group), _("Next Actions"));
   gtk_widget_set_margin_top (self->actions_group, 12);
+  /* Its own boxed list: the group keeps other widgets than its own rows
+   * outside its list. */
+  self->actions_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->actions_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->actions_list), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->actions_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Next Actions"), -1);
+  g_signal_connect (self->actions_list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), GTK_WIDGET (self->actions_list));
   gtk_box_append (GTK_BOX (box), self->actions_group);
 
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
