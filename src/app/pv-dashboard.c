@@ -41,7 +41,7 @@ struct _PvDashboard
 
 /* Beyond this, the rest waits behind a "Show All" row: hundreds of rows
  * would make every refresh stall the window. */
-#define ACTION_ROWS 20
+#define ACTION_ROWS 10
 
 G_DEFINE_FINAL_TYPE (PvDashboard, pv_dashboard, ADW_TYPE_BIN)
 

@@ -624,6 +624,20 @@ dialog_shown_cb (gpointer data)
   return find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
+/* Revoke… on the first token of a panel; returns the dialog that asks. */
+static GtkWindow *
+press_revoke (const char *panel_title)
+{
+  GtkWidget *panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, panel_title);
+  GtkWidget *expander = find (panel, ADW_TYPE_EXPANDER_ROW, NULL);
+
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  spin_for (300);
+  click (expander, "Revoke");
+  g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
+  return find_window (ADW_TYPE_MESSAGE_DIALOG);
+}
+
 static void
 test_revoke (void)
 {
@@ -636,19 +650,10 @@ test_revoke (void)
   g_assert_nonnull (in_use);
   g_assert_true (pv_window_show_tenant (window, "acme"));
   wait_for_text (GTK_WIDGET (window), "SCIM base URL");
-  panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "User Provisioning");
 
   /* The token in use: the first Revoke is refused by the tenant, and the
    * second dialog names the app and offers to insist. */
-  {
-    GtkWidget *expander = find (panel, ADW_TYPE_EXPANDER_ROW, NULL);
-
-    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
-    spin_for (300);
-    click (expander, "Revoke");
-  }
-  g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
-  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = press_revoke ("User Provisioning");
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Revoke Token"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "revoke");
   gtk_window_destroy (dialog);
@@ -665,16 +670,7 @@ test_revoke (void)
 
   /* The Persons token nobody uses yet: revoked after one confirmation,
    * then listed as deleted, with who deleted it. */
-  panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "Person Provisioning");
-  {
-    GtkWidget *expander = find (panel, ADW_TYPE_EXPANDER_ROW, NULL);
-
-    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
-    spin_for (300);
-    click (expander, "Revoke");
-  }
-  g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
-  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = press_revoke ("Person Provisioning");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "Persons app of Acme Corp"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "revoke");
   gtk_window_destroy (dialog);
