@@ -186,6 +186,13 @@ schedule_refresh (PvApplication *self)
                                             refresh_timeout_cb, self);
 }
 
+static gboolean
+first_refresh_cb (gpointer user_data)
+{
+  pv_application_refresh (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 own_loaded_cb (GObject      *source,
                GAsyncResult *result,
@@ -197,8 +204,10 @@ own_loaded_cb (GObject      *source,
   if (!pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, &error))
     report (self, error);
   set_busy (self, FALSE);
+  /* The last known state is drawn first (the window redraws shortly after
+   * a change), then the tenants are asked. */
   if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    pv_tenant_list_refresh_async (self->own, self->cancellable, refreshed_cb, g_object_ref (self));
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 150, first_refresh_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
