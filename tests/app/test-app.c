@@ -11,6 +11,8 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 #include "pv-application.h"
 #include "pv-connect-window.h"
@@ -318,6 +320,12 @@ issue_and_revoke_key (const char *provisiod,
 }
 
 static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
 start_server (void)
 {
   g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
@@ -327,6 +335,7 @@ start_server (void)
   g_autofree char *out = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *line = NULL;
 
   if (admin_key == NULL)
@@ -342,9 +351,11 @@ start_server (void)
       revoked_key = issue_and_revoke_key (provisiod, db);
     }
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                             provisiod, "--db", db, "--listen",
-                             server_url ? server_url + strlen ("http://") : "127.0.0.1:0", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* The server goes with this test, even when it aborts. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen",
+                                        server_url ? server_url + strlen ("http://") : "127.0.0.1:0", NULL);
   g_assert_no_error (error);
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   line = read_line (in);
