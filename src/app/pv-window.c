@@ -10,7 +10,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "pv-calendar.h"
 #include "pv-connect-window.h"
 #include "pv-dashboard.h"
 #include "pv-error.h"
@@ -513,6 +515,72 @@ connect_action (GtkWidget  *widget,
 }
 
 static void
+calendar_written_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(PvWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      pv_window_add_toast (self, error->message);
+      return;
+    }
+  name = g_file_get_basename (G_FILE (source));
+  /* Translators: %s is a file name */
+  text = g_strdup_printf (_("Expiries saved to %s"), name);
+  pv_window_add_toast (self, text);
+}
+
+static void
+calendar_chosen_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    PvWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  PvExpiryPolicy policy;
+  char *ics;
+  GBytes *bytes;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->tenants != NULL &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    {
+      pv_application_get_policy (get_app (self), &policy);
+      ics = pv_calendar_build (G_LIST_MODEL (self->tenants), &policy, g_get_real_time () / G_USEC_PER_SEC);
+      bytes = g_bytes_new_take (ics, strlen (ics));
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                           calendar_written_cb, g_object_ref (self));
+      g_bytes_unref (bytes);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_calendar_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  PvWindow *self = PV_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("Export Expiries"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Calendar files"));
+  gtk_file_filter_add_mime_type (filter, "text/calendar");
+  gtk_file_filter_add_suffix (filter, "ics");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* Translators: the suggested file name of the calendar export */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("token-expiries.ics"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (calendar_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
 toast_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -593,6 +661,7 @@ pv_window_class_init (PvWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.export-calendar", NULL, export_calendar_action);
 }
 
 static void

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "pv-cache.h"
+#include "pv-calendar.h"
 #include "pv-client.h"
 #include "pv-connection-info.h"
 #include "pv-credentials.h"
@@ -47,6 +48,7 @@ static gboolean opt_force;
 static gboolean opt_offline;
 static char *opt_retire;
 static char *opt_description;
+static char *opt_output;
 
 static const GOptionEntry json_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
@@ -57,6 +59,14 @@ static const GOptionEntry status_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
   { "offline", 0, 0, G_OPTION_ARG_NONE, &opt_offline,
     N_("Show the last known state, without asking the tenants"), NULL },
+  { NULL }
+};
+
+static const GOptionEntry calendar_entries[] = {
+  { "offline", 0, 0, G_OPTION_ARG_NONE, &opt_offline,
+    N_("From the last known state, without asking the tenants"), NULL },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("Write to FILE rather than standard output"),
+    N_("FILE") },
   { NULL }
 };
 
@@ -968,6 +978,51 @@ check (GFile *file)
   return worst;
 }
 
+/* calendar: the expiries as iCalendar */
+static int
+calendar (GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) infos = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autofree char *ics = NULL;
+  Survey survey = { 0 };
+  PvExpiryPolicy policy;
+  int status = 0;
+
+  if (!survey_all (file, opt_offline, &survey, &error))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      survey_clear (&survey);
+      return 1;
+    }
+  for (guint i = 0; i < survey.tenants->len; i++)
+    {
+      TenantState *t = g_ptr_array_index (survey.tenants, i);
+
+      if (t->error != NULL)
+        {
+          g_printerr (_("provisioctl: %s left out: %s\n"), t->profile->id, t->error->message);
+          status = 1;
+          continue;
+        }
+      g_list_store_append (infos, t->info);
+    }
+  pv_expiry_policy_init_default (&policy);
+  ics = pv_calendar_build (G_LIST_MODEL (infos), &policy, g_get_real_time () / G_USEC_PER_SEC);
+  survey_clear (&survey);
+  if (opt_output == NULL)
+    {
+      fputs (ics, stdout);
+      return status;
+    }
+  if (!g_file_set_contents (opt_output, ics, -1, &error))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 1;
+    }
+  return status;
+}
+
 static int
 run_tenant_add (GFile *file, char **args)
 {
@@ -990,6 +1045,12 @@ static int
 run_status (GFile *file, char **args)
 {
   return status (file);
+}
+
+static int
+run_calendar (GFile *file, char **args)
+{
+  return calendar (file);
 }
 
 static int
@@ -1054,6 +1115,11 @@ static const Command commands[] = {
     N_("Prints one summary line and exits 0 when all is well, 1 when a token or certificate "
        "is due soon, 2 when one is urgent or expired, 3 when a tenant cannot be asked."),
     NULL, 0, run_check },
+  { "calendar", "", N_("Upcoming expiries as an iCalendar file"),
+    N_("Writes every token's and SSO certificate's expiry as an all-day event, with an alarm at each reminder "
+       "threshold (60, 30, 14, 7, 3 and 1 days), for a calendar application. Importing again updates the same "
+       "events."),
+    calendar_entries, 0, run_calendar },
   { "renew", N_("NAME KIND"), N_("Issue a new token for users or persons"),
     N_("Issues a new SCIM token for the users or persons connection. The secret is printed "
        "once, alone, on standard output; messages go to standard error. The old token is "

@@ -26,7 +26,7 @@ class Provisioctl(ServerTest):
         self.tenants = os.path.join(self.workdir, "tenants.ini")
 
     def ctl(self, *args, key=None):
-        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants)
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC")
         r = subprocess.run([PROVISIOCTL] + list(args), input=(key + "\n") if key else "",
                            capture_output=True, text=True, env=env, timeout=30)
         self.assertNotIn(self.key, r.stdout + r.stderr, "the key was printed")
@@ -213,6 +213,43 @@ class Provisioctl(ServerTest):
         self.assertIn("provisioctl: The keyring is locked; unlock it and try again", r.stderr)
         self.assertNotIn(self.key, r.stdout + r.stderr)
 
+    def test_calendar(self):
+        """The expiries as iCalendar: one event per token on its day, an alarm per threshold, stable UIDs."""
+        users = self.issue(lifetime_days=100)["token"]
+        persons = self.issue("persons", lifetime_days=200)["token"]
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        out = os.path.join(self.workdir, "expiries.ics")
+        r = self.ctl("calendar", "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, "rb") as f:
+            raw = f.read()
+        self.assertTrue(raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n"))
+        physical = raw.split(b"\r\n")[:-1]
+        self.assertTrue(all(len(line) <= 75 for line in physical), "lines fold at 75 octets")
+        text = raw.decode("utf-8").replace("\r\n ", "")   # unfold
+        events = [block.split("END:VEVENT")[0] for block in text.split("BEGIN:VEVENT")[1:]]
+        self.assertEqual(len(events), 2)
+
+        def prop(event, name):
+            for line in event.split("\r\n"):
+                key, _, value = line.partition(":")
+                if key.split(";")[0] == name:
+                    return value
+            return None
+
+        by_uid = {prop(e, "UID"): e for e in events}
+        for token in (users, persons):
+            event = by_uid[f"{token['id']}@acme.provisio"]
+            self.assertEqual(prop(event, "DTSTART"), token["expires_at"][:10].replace("-", ""))
+            self.assertIn(token["prefix"], prop(event, "SUMMARY"))
+            self.assertEqual([l for l in event.split("\r\n") if l.startswith("TRIGGER:")],
+                             [f"TRIGGER:-P{d}D" for d in (60, 30, 14, 7, 3, 1)])
+        self.assertIn("Persons", prop(by_uid[f"{persons['id']}@acme.provisio"], "DESCRIPTION"))
+        # The same file again: the same UIDs, so calendars update rather than duplicate.
+        again = self.ctl("calendar").stdout   # text mode: CRLF reads as \n
+        self.assertEqual(sorted(by_uid), sorted(l[4:] for l in again.replace("\n ", "").split("\n")
+                                                if l.startswith("UID:")))
+
     def test_malformed_answers(self):
         """A tenant that answers with the wrong shapes gets a readable error, never a crash."""
         key = self.key
@@ -261,6 +298,7 @@ class Provisioctl(ServerTest):
         """Every command has its own --help naming its parameters and only its options."""
         overview = self.ctl("--help")
         commands = {"tenant add": ["NAME URL"], "tenant list": [], "tenant remove": ["NAME"],
+                    "calendar": ["--offline", "--output"],
                     "status": ["--json", "--offline"], "check": [], "renew": ["--retire", "--description"],
                     "revoke": ["--force"], "events": ["--json"], "test": ["--json"]}
         for command, expected in commands.items():
