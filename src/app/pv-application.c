@@ -16,7 +16,10 @@
 #include "pv-demo.h"
 #include "pv-error.h"
 #include "pv-preferences-window.h"
+#include "pv-files.h"
 #include "pv-profiles.h"
+#include "pv-reminders.h"
+#include "pv-renew-window.h"
 #include "pv-window.h"
 
 /* The application: the tenants it shows (the admin's own, or the demo's
@@ -36,6 +39,8 @@ struct _PvApplication
   guint           refresh_id;
   gboolean        own_loaded;
   gboolean        demo_requested;
+  char           *pending_tenant;   /* from a notification, until the tenants are loaded */
+  char           *pending_kind;     /* with it, to renew */
 };
 
 G_DEFINE_FINAL_TYPE (PvApplication, pv_application, ADW_TYPE_APPLICATION)
@@ -143,6 +148,87 @@ pv_application_get_policy (PvApplication  *self,
     pv_expiry_policy_init_default (policy);
 }
 
+/* Reminders while the app runs: the same as provisioctl remind, from the
+ * same record of what was sent, so that each goes out once either way. */
+
+static void
+reminders_saved_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_file_write_private_finish (result, &error))
+    g_warning ("Could not remember the reminders sent: %s", error->message);
+}
+
+static void
+reminders_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(PvApplication) self = user_data;
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  guint n_sent = 0;
+  PvExpiryPolicy policy;
+  GListModel *tenants = G_LIST_MODEL (self->own);
+
+  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
+    g_key_file_load_from_data (sent, contents, length, G_KEY_FILE_NONE, NULL);
+  pv_application_get_policy (self, &policy);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
+      g_autoptr(GPtrArray) due = NULL;
+      PvClient *client = pv_tenant_list_get_client (self->own, tenant);
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC + (client ? pv_client_get_clock_skew (client) : 0);
+
+      if (pv_tenant_info_get_fetched_at (tenant) == 0)
+        continue;
+      g_list_store_append (one, tenant);
+      due = pv_reminders_due (G_LIST_MODEL (one), &policy, now, sent);
+      for (guint k = 0; k < due->len; k++)
+        {
+          PvDueReminder *r = g_ptr_array_index (due, k);
+          g_autoptr(GNotification) notification = g_notification_new (r->title);
+
+          g_notification_set_body (notification, r->body);
+          g_notification_set_priority (notification, r->state >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
+                                                                                   : G_NOTIFICATION_PRIORITY_NORMAL);
+          g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
+                                                        pv_tenant_info_get_id (r->tenant));
+          if (r->kind != NULL)
+            g_notification_add_button_with_target (notification, _("Renew…"), "app.renew", "(ss)",
+                                                   pv_tenant_info_get_id (r->tenant), r->kind);
+          g_application_send_notification (G_APPLICATION (self), r->key, notification);
+          pv_reminders_mark_sent (sent, r);
+          n_sent++;
+        }
+    }
+  if (n_sent > 0)
+    {
+      g_autofree char *data = g_key_file_to_data (sent, &length, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+
+      pv_file_write_private_async (G_FILE (source), bytes, NULL, reminders_saved_cb, NULL);
+    }
+}
+
+static void
+remind (PvApplication *self)
+{
+  g_autoptr(GFile) state = NULL;
+
+  if (self->demo != NULL || !g_settings_get_boolean (self->settings, "notifications"))
+    return;
+  state = pv_reminders_state_file ();
+  g_file_load_contents_async (state, self->cancellable, reminders_loaded_cb, g_object_ref (self));
+}
+
 static void
 refreshed_cb (GObject      *source,
               GAsyncResult *result,
@@ -154,6 +240,8 @@ refreshed_cb (GObject      *source,
   pv_tenant_list_refresh_finish (PV_TENANT_LIST (source), result, &error);
   if (error != NULL)
     report (self, error);
+  else if (PV_TENANT_LIST (source) == self->own)
+    remind (self);
 }
 
 /**
@@ -186,6 +274,42 @@ schedule_refresh (PvApplication *self)
                                             refresh_timeout_cb, self);
 }
 
+/* What a notification asked for: the tenant's page, or its renew assistant. */
+static void
+open_pending (PvApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  PvTenantInfo *tenant;
+
+  if (self->pending_tenant == NULL || window == NULL || self->demo != NULL)
+    return;
+  tenant = pv_tenant_list_lookup (self->own, self->pending_tenant);
+  if (tenant != NULL && pv_window_show_tenant (PV_WINDOW (window), self->pending_tenant) &&
+      self->pending_kind != NULL)
+    {
+      GtkWindow *renew = pv_renew_window_new (self->own, tenant, self->pending_kind);
+
+      gtk_window_set_transient_for (renew, window);
+      gtk_window_present (renew);
+    }
+  g_clear_pointer (&self->pending_tenant, g_free);
+  g_clear_pointer (&self->pending_kind, g_free);
+}
+
+static void
+open_from_notification (PvApplication *self,
+                        const char    *tenant,
+                        const char    *kind)
+{
+  g_free (self->pending_tenant);
+  g_free (self->pending_kind);
+  self->pending_tenant = g_strdup (tenant);
+  self->pending_kind = g_strdup (kind);
+  g_application_activate (G_APPLICATION (self));
+  if (self->own_loaded && self->busy == 0)
+    open_pending (self);
+}
+
 static gboolean
 first_refresh_cb (gpointer user_data)
 {
@@ -204,6 +328,7 @@ own_loaded_cb (GObject      *source,
   if (!pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, &error))
     report (self, error);
   set_busy (self, FALSE);
+  open_pending (self);
   /* The last known state is drawn first (the window redraws shortly after
    * a change), then the tenants are asked. */
   if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -351,6 +476,26 @@ refresh_activated (GSimpleAction *action,
   pv_application_refresh (user_data);
 }
 
+static void
+show_tenant_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  open_from_notification (user_data, g_variant_get_string (parameter, NULL), NULL);
+}
+
+static void
+renew_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  const char *tenant, *kind;
+
+  g_variant_get (parameter, "(&s&s)", &tenant, &kind);
+  if (g_strcmp0 (kind, "users") == 0 || g_strcmp0 (kind, "persons") == 0)
+    open_from_notification (user_data, tenant, kind);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
@@ -359,6 +504,9 @@ static const GActionEntry app_actions[] = {
   { "demo", demo_activated },
   { "leave-demo", leave_demo_activated },
   { "refresh", refresh_activated },
+  /* From the reminders' notifications (provisioctl remind) */
+  { "show-tenant", show_tenant_activated, "s" },
+  { "renew", renew_activated, "(ss)" },
 };
 
 static void
@@ -461,6 +609,8 @@ pv_application_dispose (GObject *object)
   g_clear_object (&self->own);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_tenant, g_free);
+  g_clear_pointer (&self->pending_kind, g_free);
 
   G_OBJECT_CLASS (pv_application_parent_class)->dispose (object);
 }

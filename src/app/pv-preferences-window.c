@@ -61,6 +61,64 @@ spin_row_new (GSettings  *settings,
   return row;
 }
 
+/* The background check is the systemd user timer: enabled or disabled
+ * with systemctl, and the switch says what systemd answered. */
+static void
+timer_switched_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GtkWidget) window = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The background check could not be switched: %s"),
+                                               error->message);
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (text));
+    }
+}
+
+static void
+background_changed_cb (GSettings  *settings,
+                       const char *key,
+                       GtkWidget  *window)
+{
+  gboolean on = g_settings_get_boolean (settings, key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "systemctl", "--user", on ? "enable" : "disable", "--now",
+                              "provisio-reminders.timer", NULL);
+  if (process == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (error->message));
+      return;
+    }
+  g_subprocess_wait_check_async (process, NULL, timer_switched_cb, g_object_ref (window));
+}
+
+static GtkWidget *
+switch_row_new (GSettings  *settings,
+                const char *key,
+                const char *title,
+                const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_settings_bind (settings, key, toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  return row;
+}
+
 /**
  * pv_preferences_window_new:
  *
@@ -92,6 +150,14 @@ pv_preferences_window_new (GSettings *settings)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders),
                              spin_row_new (settings, "refresh-interval", _("Refresh every (minutes)"),
                                            _("While Provisio is open, every tenant is asked again"), 1, 1440));
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders),
+                             switch_row_new (settings, "notifications", _("Notifications"),
+                                             _("A desktop notification when a token crosses a threshold, once each")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders),
+                             switch_row_new (settings, "background-check", _("Check when Provisio is closed"),
+                                             _("Twice a day, through the systemd user timer provisio-reminders.timer")));
+  g_signal_connect_object (settings, "changed::background-check", G_CALLBACK (background_changed_cb), window, 0);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (security), _("Clipboard"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (security),

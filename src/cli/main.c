@@ -28,6 +28,8 @@
 #include "pv-json-read.h"
 #include "pv-probe.h"
 #include "pv-profiles.h"
+#include "pv-reminders.h"
+#include "pv-files.h"
 #include "pv-reminder-info.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
@@ -978,6 +980,131 @@ check (GFile *file)
   return worst;
 }
 
+/* remind: the reminders due, as desktop notifications, each once */
+
+/* The reminder thresholds of the app's preferences, where its settings
+ * schema is installed; the defaults otherwise.  Returns whether the
+ * preferences allow notifications. */
+static gboolean
+remind_policy (PvExpiryPolicy *policy)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  pv_expiry_policy_init_default (policy);
+  if (schema != NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autofree char *text = g_settings_get_string (settings, "reminder-thresholds");
+
+      if (!pv_expiry_policy_parse (policy, text, NULL))
+        pv_expiry_policy_init_default (policy);
+      return g_settings_get_boolean (settings, "notifications");
+    }
+  return TRUE;
+}
+
+static int
+remind (GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GPtrArray) holders = NULL;
+  g_autoptr(GFile) state = pv_reminders_state_file ();
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GApplication) app = NULL;
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autofree char *state_path = g_file_get_path (state);
+  g_autofree char *data = NULL;
+  Survey survey = { 0 };
+  PvExpiryPolicy policy;
+  gsize length;
+
+  if (!survey_all (file, FALSE, &survey, &error))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      survey_clear (&survey);
+      return 1;
+    }
+  if (!remind_policy (&policy))
+    {
+      g_printerr (_("provisioctl: notifications are off in Provisio's preferences\n"));
+      survey_clear (&survey);
+      return 0;
+    }
+  g_key_file_load_from_file (sent, state_path, G_KEY_FILE_NONE, NULL);
+  due = g_ptr_array_new_with_free_func (NULL);
+  holders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < survey.tenants->len; i++)
+    {
+      TenantState *t = g_ptr_array_index (survey.tenants, i);
+      g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
+      GPtrArray *found;
+
+      /* A tenant out of reach: its last known state still says when its
+       * tokens expire. */
+      if (t->error != NULL)
+        {
+          g_autoptr(GAsyncResult) loaded = NULL;
+          g_autoptr(GError) cache_error = NULL;
+
+          pv_tenant_info_load_cached_async (t->info, NULL, got_result_cb, &loaded);
+          if (!pv_tenant_info_load_cached_finish (t->info, wait_for (&loaded), &cache_error))
+            {
+              g_printerr (_("provisioctl: %s left out: %s\n"), t->profile->id, t->error->message);
+              continue;
+            }
+        }
+      /* Each by its own clock, as the tenant counts the days. */
+      g_list_store_append (one, t->info);
+      found = pv_reminders_due (G_LIST_MODEL (one), &policy, tenant_now (t), sent);
+      g_ptr_array_extend (due, found, NULL, NULL);
+      g_ptr_array_add (holders, found);
+    }
+
+  /* Sent as the app, so that the notification's actions open it. */
+  app = g_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  if (due->len > 0 && !g_application_register (app, NULL, &error))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      survey_clear (&survey);
+      return 1;
+    }
+  for (guint i = 0; i < due->len; i++)
+    {
+      PvDueReminder *r = g_ptr_array_index (due, i);
+      g_autoptr(GNotification) notification = g_notification_new (r->title);
+
+      g_notification_set_body (notification, r->body);
+      g_notification_set_priority (notification, r->state >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
+                                                                               : G_NOTIFICATION_PRIORITY_NORMAL);
+      g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
+                                                    pv_tenant_info_get_id (r->tenant));
+      if (r->kind != NULL)
+        g_notification_add_button_with_target (notification, _("Renew…"), "app.renew", "(ss)",
+                                               pv_tenant_info_get_id (r->tenant), r->kind);
+      g_application_send_notification (app, r->key, notification);
+      pv_reminders_mark_sent (sent, r);
+      g_print ("%s\n", r->title);
+    }
+  if (due->len > 0)
+    {
+      GDBusConnection *bus = g_application_get_dbus_connection (app);
+      g_autoptr(GBytes) bytes = NULL;
+
+      /* The notifications leave before the process does. */
+      if (bus != NULL)
+        g_dbus_connection_flush_sync (bus, NULL, NULL);
+      data = g_key_file_to_data (sent, &length, NULL);
+      bytes = g_bytes_new (data, length);
+      pv_file_write_private_async (state, bytes, NULL, got_result_cb, &written);
+      if (!pv_file_write_private_finish (wait_for (&written), &error))
+        g_printerr (_("provisioctl: could not remember the reminders sent: %s\n"), error->message);
+    }
+  survey_clear (&survey);
+  return 0;
+}
+
 /* calendar: the expiries as iCalendar */
 static int
 calendar (GFile *file)
@@ -1054,6 +1181,12 @@ run_calendar (GFile *file, char **args)
 }
 
 static int
+run_remind (GFile *file, char **args)
+{
+  return remind (file);
+}
+
+static int
 run_check (GFile *file, char **args)
 {
   return check (file);
@@ -1115,6 +1248,12 @@ static const Command commands[] = {
     N_("Prints one summary line and exits 0 when all is well, 1 when a token or certificate "
        "is due soon, 2 when one is urgent or expired, 3 when a tenant cannot be asked."),
     NULL, 0, run_check },
+  { "remind", "", N_("Send the reminders that are due, each once"),
+    N_("Sends a desktop notification for each token or SSO certificate that crossed a reminder threshold since "
+       "the last time, once per token and threshold, as the Provisio app (its Renew button opens the renew "
+       "assistant). Tenants out of reach are judged on their last known state. The systemd user timer "
+       "provisio-reminders.timer runs this when the app is closed."),
+    NULL, 0, run_remind },
   { "calendar", "", N_("Upcoming expiries as an iCalendar file"),
     N_("Writes every token's and SSO certificate's expiry as an all-day event, with an alarm at each reminder "
        "threshold (60, 30, 14, 7, 3 and 1 days), for a calendar application. Importing again updates the same "

@@ -698,6 +698,22 @@ test_revoke (void)
   }
 }
 
+/* A reminder's Renew button (provisioctl remind sends app.renew) opens the
+ * renew assistant of that connection. */
+static void
+test_notification_action (void)
+{
+  GtkWindow *assistant;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "renew", g_variant_new ("(ss)", "acme", "persons"));
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_cmpstr (gtk_window_get_title (assistant), ==, "Renew Persons Token");
+  g_assert_true (step_is_cb ((gpointer) "intro"));
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  g_assert_cmpstr (pv_window_get_page (window), ==, "tenant");
+}
+
 static gboolean
 banner_cb (gpointer data)
 {
@@ -821,6 +837,7 @@ main (int   argc,
       g_test_add_func ("/app/renew", test_renew);
       g_test_add_func ("/app/dashboard", test_dashboard);
       g_test_add_func ("/app/revoke", test_revoke);
+      g_test_add_func ("/app/notification-action", test_notification_action);
       g_test_add_func ("/app/server-down", test_server_down);
       g_test_add_func ("/app/recovers", test_recovers);
       g_test_add_func ("/app/demo", test_demo);

@@ -250,6 +250,46 @@ class Provisioctl(ServerTest):
         self.assertEqual(sorted(by_uid), sorted(l[4:] for l in again.replace("\n ", "").split("\n")
                                                 if l.startswith("UID:")))
 
+    def test_remind(self):
+        """Reminders as desktop notifications at each threshold, once each, with a Renew action."""
+        t = self.issue(lifetime_days=100)["token"]
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        log = os.path.join(self.workdir, "notifications.jsonl")
+        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
+                                 log], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(fake.terminate)
+        self.assertEqual(fake.stdout.readline().strip(), "ready")
+
+        def sent():
+            if not os.path.exists(log):
+                return []
+            with open(log) as f:
+                return [json.loads(line) for line in f]
+
+        # 100 days left: nothing is due.
+        r = self.ctl("remind")
+        self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+        self.assertEqual(sent(), [])
+
+        steps = ((day(100 - 60) + 60, 60), (day(100 - 30) + 60, 30), (day(100 - 7) + 60, 7), (day(100) + 60, 0))
+        for n, (offset, threshold) in enumerate(steps, 1):
+            self.server.set_clock(offset=offset)
+            r = self.ctl("remind")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(len(sent()), n, (threshold, r.stdout, r.stderr))
+            note = sent()[-1]
+            self.assertEqual(note["app_id"], "io.github.provisio.Provisio")
+            self.assertIn("Users token of Acme", note["title"])
+            self.assertEqual(note["button_actions"], ["app.renew"])
+            self.assertEqual(note["button_targets"], [["acme", "users"]])
+            self.assertEqual(note["default_action"], "app.show-tenant")
+            if threshold == 0:
+                self.assertIn("expired", note["title"])
+                self.assertEqual(note["priority"], "urgent")
+            # Again at the same moment: nothing new.
+            self.assertEqual(self.ctl("remind").stdout, "")
+            self.assertEqual(len(sent()), n)
+
     def test_malformed_answers(self):
         """A tenant that answers with the wrong shapes gets a readable error, never a crash."""
         key = self.key

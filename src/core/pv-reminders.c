@@ -1,0 +1,135 @@
+/* pv-reminders.c: which reminders are due, each once
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-guide.h"
+#include "pv-overview.h"
+#include "pv-reminders.h"
+
+/* A reminder is due when a token (or SSO certificate) has crossed a
+ * threshold for which nothing was sent yet: once per token and threshold,
+ * the smallest crossed when several were (a check that ran last 20 days ago
+ * sends the 14-day reminder, not also the 30-day one), and once more when
+ * it has expired.  What was sent is kept in a key file:
+ * [sent] TENANT/KIND/TOKEN-ID=THRESHOLD (0: the expiry). */
+
+#define GROUP "sent"
+
+static void
+due_reminder_free (PvDueReminder *r)
+{
+  g_free (r->key);
+  g_clear_object (&r->tenant);
+  g_free (r->kind);
+  g_free (r->title);
+  g_free (r->body);
+  g_free (r);
+}
+
+/**
+ * pv_reminders_state_file:
+ *
+ * Returns: (transfer full): $XDG_STATE_HOME/provisio/reminders.ini
+ */
+GFile *
+pv_reminders_state_file (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "reminders.ini", NULL);
+
+  return g_file_new_for_path (path);
+}
+
+/**
+ * pv_reminders_due:
+ * @tenants: a list of #PvTenantInfo
+ * @policy: the thresholds
+ * @now: by the tenants' clock
+ * @sent: what was sent before (see pv_reminders_mark_sent())
+ *
+ * Returns: (transfer full) (element-type PvDueReminder): the reminders to send now
+ */
+GPtrArray *
+pv_reminders_due (GListModel           *tenants,
+                  const PvExpiryPolicy *policy,
+                  gint64                now,
+                  GKeyFile             *sent)
+{
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants);
+  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) due_reminder_free);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      PvOverviewItem *item = g_ptr_array_index (items, i);
+      const char *name = pv_tenant_info_get_name (item->tenant);
+      g_autofree char *key = NULL;
+      g_autofree char *left = NULL;
+      g_autofree char *date = NULL;
+      gint threshold;
+      PvDueReminder *r;
+
+      if (item->expires_at == 0)
+        continue;
+      threshold = item->expires_at <= now ? 0 : pv_expiry_crossed_threshold (policy, item->expires_at, now);
+      if (threshold < 0)
+        continue;
+      if (item->token_id != NULL)
+        key = g_strdup_printf ("%s/%s/%s", pv_tenant_info_get_id (item->tenant), item->kind, item->token_id);
+      else
+        key = g_strdup_printf ("%s/sso-certificate/%" G_GINT64_FORMAT, pv_tenant_info_get_id (item->tenant),
+                               item->expires_at);
+      /* Sent already for this threshold or a smaller one */
+      if (g_key_file_has_key (sent, GROUP, key, NULL) &&
+          g_key_file_get_integer (sent, GROUP, key, NULL) <= threshold)
+        continue;
+
+      r = g_new0 (PvDueReminder, 1);
+      r->key = g_steal_pointer (&key);
+      r->tenant = g_object_ref (item->tenant);
+      r->kind = g_strdup (item->kind);
+      r->threshold = threshold;
+      r->state = item->expires_at <= now ? PV_EXPIRY_EXPIRED : pv_expiry_state (policy, item->expires_at, now);
+      left = pv_format_days_left (item->expires_at, now);
+      date = pv_format_date (item->expires_at);
+      name = name ? name : pv_tenant_info_get_id (item->tenant);
+      if (item->kind != NULL)
+        {
+          /* Translators: a notification's title: "Users" or "Persons", then a tenant's name */
+          r->title = g_strdup_printf (_("The %s token of %s %s"), pv_guide_app_name (item->kind), name, left);
+          /* Translators: a notification's text: the date, then "Users" or "Persons" */
+          r->body = g_strdup_printf (_("On %s provisioning through the %s app stops. Renew the token and paste it "
+                                       "into that app of the identity provider."), date,
+                                     pv_guide_app_name (item->kind));
+        }
+      else
+        {
+          /* Translators: a notification's title: a tenant's name, then "expires in 9 days" */
+          r->title = g_strdup_printf (_("The SSO certificate of %s %s"), name, left);
+          /* Translators: a notification's text: the date */
+          r->body = g_strdup_printf (_("On %s sign-in through the identity provider stops. Renew the signing "
+                                       "certificate there and update the tenant's SSO settings."), date);
+        }
+      g_ptr_array_add (due, r);
+    }
+  return due;
+}
+
+/**
+ * pv_reminders_mark_sent:
+ *
+ * Remembers that @reminder was sent, so that it is not sent again.
+ */
+void
+pv_reminders_mark_sent (GKeyFile            *sent,
+                        const PvDueReminder *reminder)
+{
+  g_key_file_set_integer (sent, GROUP, reminder->key, reminder->threshold);
+}

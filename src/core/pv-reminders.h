@@ -1,0 +1,45 @@
+/* pv-reminders.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pv-expiry.h"
+#include "pv-tenant-info.h"
+
+G_BEGIN_DECLS
+
+/**
+ * PvDueReminder:
+ * @key: what it is about, stable: "TENANT/KIND/TOKEN-ID" or "TENANT/sso-certificate/DATE"
+ * @tenant: the tenant
+ * @kind: (nullable): "users" or "persons"; %NULL for the SSO certificate
+ * @threshold: the threshold crossed, in days; 0 once expired
+ * @state: how pressing
+ * @title: the notification's title, naming the app and the tenant
+ * @body: its text: when, and what to do
+ */
+typedef struct {
+  char          *key;
+  PvTenantInfo  *tenant;
+  char          *kind;
+  gint           threshold;
+  PvExpiryState  state;
+  char          *title;
+  char          *body;
+} PvDueReminder;
+
+GPtrArray *pv_reminders_due        (GListModel           *tenants,
+                                    const PvExpiryPolicy *policy,
+                                    gint64                now,
+                                    GKeyFile             *sent);
+void       pv_reminders_mark_sent  (GKeyFile             *sent,
+                                    const PvDueReminder  *reminder);
+GFile     *pv_reminders_state_file (void);
+
+G_END_DECLS
