@@ -8,7 +8,7 @@ cd "$top"
 listed=$(grep -v '^#' po/POTFILES.in | sed '/^$/d' | sort)
 marked=$( (grep -rlE '(^|[^A-Za-z0-9_])(N?_|C_|NC_|g_dngettext)\(' src --include='*.c';
           grep -rl 'translatable="yes"' src --include='*.ui';
-          ls data/*.desktop.in.in data/*.metainfo.xml.in.in data/*.gschema.xml 2>/dev/null) | sort)
+          ls data/*.desktop.in.in data/*.metainfo.xml.in.in data/*.gschema.xml data/guides/*.guide 2>/dev/null) | sort)
 
 status=0
 for f in $marked; do

@@ -8,6 +8,8 @@ cd "$top"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# data/its: which parts of the guides are translatable
+GETTEXTDATADIRS="$PWD/data${GETTEXTDATADIRS:+:$GETTEXTDATADIRS}" \
 xgettext --package-name=provisio --from-code=UTF-8 --add-comments --directory=. \
   --files-from=po/POTFILES.in --output="$tmp/provisio.pot" \
   --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \

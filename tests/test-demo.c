@@ -210,6 +210,8 @@ test_guides (void)
   g_autoptr(GPtrArray) entra = pv_guide_renew_steps ("entra", "persons", "Contoso", "https://x/scim");
   g_autoptr(GPtrArray) okta = pv_guide_renew_steps ("okta", "users", "Contoso", "https://x/scim");
   g_autoptr(GPtrArray) unset = pv_guide_renew_steps (NULL, "users", "Contoso", "https://x/scim");
+  g_autoptr(GPtrArray) odd = pv_guide_renew_steps ("something-else", "users", "Contoso", "https://x/scim");
+  g_auto(GStrv) guides = pv_guide_list ();
   gboolean names_app = FALSE, names_url = FALSE;
 
   g_assert_cmpuint (entra->len, ==, 6);
@@ -226,6 +228,38 @@ test_guides (void)
   g_assert_true (names_url);
   g_assert_nonnull (strstr (((PvGuideStep *) g_ptr_array_index (okta, 3))->title, "API Token"));
   g_assert_cmpuint (unset->len, ==, entra->len);
+  g_assert_cmpuint (odd->len, ==, 3);
+
+  /* Every guide there is: loads (steps with text, known fields and
+   * placeholders, https links), and asks for the tenant URL and the token. */
+  g_assert_cmpuint (g_strv_length (guides), >=, 5);
+  for (guint i = 0; guides[i]; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (guides[i], "-", 2);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) steps = pv_guide_steps (parts[0], parts[1], "users", "Contoso", "https://x/scim", &error);
+      gboolean url = FALSE, token = FALSE;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (steps);
+      for (guint k = 0; k < steps->len; k++)
+        {
+          PvGuideStep *step = g_ptr_array_index (steps, k);
+
+          g_assert_cmpuint (strlen (step->title), >, 0);
+          g_assert_cmpuint (strlen (step->detail), >, 0);
+          url |= g_strv_contains ((const char * const *) step->fields, "tenant-url");
+          token |= g_strv_contains ((const char * const *) step->fields, "secret-token");
+        }
+      g_assert_true (url);
+      g_assert_true (token);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (pv_guide_steps ("entra", "nonsense", "users", "C", "u", &error));
+    g_assert_error (error, G_RESOURCE_ERROR, G_RESOURCE_ERROR_NOT_FOUND);
+  }
 }
 
 int

@@ -300,6 +300,13 @@ check_toggled_cb (PvRenewWindow *self)
   gtk_widget_set_sensitive (self->to_wait_button, all);
 }
 
+static void
+open_link_cb (GtkButton *button)
+{
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))),
+                g_object_get_data (G_OBJECT (button), "uri"), GDK_CURRENT_TIME);
+}
+
 static GtkWidget *
 steps_page_new (PvRenewWindow *self)
 {
@@ -310,9 +317,7 @@ steps_page_new (PvRenewWindow *self)
   g_autoptr(GPtrArray) steps = pv_guide_renew_steps (idp, self->kind, tenant_name (self), url);
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *url_group = adw_preferences_group_new ();
   GtkWidget *button_group = adw_preferences_group_new ();
-  GtkWidget *copy_again;
   g_autofree char *title = NULL;
 
   /* Translators: "Users" or "Persons", then the identity provider */
@@ -338,23 +343,41 @@ steps_page_new (PvRenewWindow *self)
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       g_signal_connect_swapped (check, "toggled", G_CALLBACK (check_toggled_cb), self);
       g_ptr_array_add (self->checks, check);
+      /* The values the step needs, and where it happens, from the guide */
+      for (guint f = 0; step->fields[f]; f++)
+        {
+          GtkWidget *button;
+
+          if (g_str_equal (step->fields[f], "secret-token"))
+            {
+              button = gtk_button_new_from_icon_name ("dialog-password-symbolic");
+              gtk_widget_set_tooltip_text (button, _("Copy the new token again"));
+              gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                              _("Copy the new token again"), -1);
+              gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "renew.copy");
+              gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+              gtk_widget_add_css_class (button, "flat");
+            }
+          else
+            button = pv_copy_button_new (url, _("Tenant URL"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      if (step->link != NULL)
+        {
+          GtkWidget *button = gtk_button_new_from_icon_name ("adw-external-link-symbolic");
+
+          gtk_widget_set_tooltip_text (button, _("Open the page in the browser"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Open the page in the browser"), -1);
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          g_object_set_data_full (G_OBJECT (button), "uri", g_strdup (step->link), g_free);
+          g_signal_connect (button, "clicked", G_CALLBACK (open_link_cb), NULL);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (url_group), pv_info_row_new (_("Tenant URL"), url, TRUE));
-  copy_again = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (copy_again), _("Secret token"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (copy_again), _("Still here until this window closes"));
-  {
-    GtkWidget *button = gtk_button_new_with_mnemonic (_("Copy _Again"));
-
-    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-    gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "renew.copy");
-    adw_action_row_add_suffix (ADW_ACTION_ROW (copy_again), button);
-  }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (url_group), copy_again);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (url_group));
 
   self->to_wait_button = gtk_button_new_with_mnemonic (_("_Done: Wait for the First Use"));
   gtk_widget_set_halign (self->to_wait_button, GTK_ALIGN_CENTER);

@@ -10,81 +10,44 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "pv-core-resources.h"
+#include "pv-error.h"
 #include "pv-guide.h"
 
-/* The one place where the identity providers' screens are described; the
- * app's renew assistant, its help and the CLI's hints all read them from
- * here.  Each step names the app (Users or Persons) it concerns, because
- * the two are separate enterprise applications. */
+/* The guides are data: data/guides/IDP-TASK.guide, one per identity
+ * provider and task, compiled into libprovisio as resources and made
+ * translatable through ITS rules (data/its): the renew assistant, the CLI
+ * and the tests all read them from here.  A guide is
+ *
+ *   <guide idp="entra" task="renew">
+ *     <step>
+ *       <title>…</title> <detail>…</detail>
+ *       <link>https://…</link>          (optional)
+ *       <field>tenant-url</field>       (optional, repeated)
+ *     </step>
+ *   </guide>
+ *
+ * In title and detail, {app} is "Users" or "Persons", {tenant} the tenant's
+ * name and {url} the tenant URL; each step names the app it concerns,
+ * because the two are separate enterprise applications. */
 
-typedef struct {
-  const char *title;
-  const char *detail;
-} Step;
+#define GUIDES_PATH "/io/github/provisio/Provisio/guides"
 
+static const char *known_fields[] = { "tenant-url", "secret-token", NULL };
+static const char *known_placeholders[] = { "app", "tenant", "url", NULL };
 
-/* Translators: in the steps, keep {app} (the app: "Users" or "Persons"),
- * {tenant} (the tenant's name) and {url} (the tenant URL) as they are */
-static const Step entra_renew[] = {
-  { N_("Sign in to the Microsoft Entra admin center"),
-    N_("Open entra.microsoft.com with an account that is at least a Cloud Application Administrator.") },
-  { N_("Open the enterprise application for {app}"),
-    N_("Go to Identity › Applications › Enterprise applications and open the app that provisions "
-       "{app} of {tenant}. Users and Persons are two different apps: check the name before going on.") },
-  { N_("Open Provisioning › Connectivity"),
-    N_("In the app, select Provisioning, then Manage › Connectivity (called Admin Credentials in "
-       "older versions of the portal).") },
-  { N_("Paste the new token into Secret token"),
-    N_("Replace what is in Secret token with the token copied from Provisio. The Tenant URL must "
-       "stay {url}.") },
-  { N_("Select Test connection"),
-    N_("Entra tries the token against the tenant at once; it should report that the credentials "
-       "are authorized.") },
-  { N_("Select Save"),
-    N_("The provisioning service uses the new token from its next cycle, which can take up to 40 "
-       "minutes; Provisio waits for that first use.") },
-};
-
-static const Step okta_renew[] = {
-  { N_("Sign in to the Okta Admin Console"),
-    N_("Use an account that may edit application provisioning.") },
-  { N_("Open the application for {app}"),
-    N_("Go to Applications › Applications and open the app that provisions {app} of {tenant}. Users and "
-       "Persons are two different apps: check the name before going on.") },
-  { N_("Open Provisioning › Integration and select Edit"),
-    N_("The SCIM connector base URL must stay {url}.") },
-  { N_("Paste the new token into API Token"),
-    N_("Replace the token in the API Token field (HTTP Header authentication) with the one copied "
-       "from Provisio.") },
-  { N_("Select Test API Credentials"),
-    N_("Okta tries the token at once and should say that the app was verified.") },
-  { N_("Select Save"),
-    N_("Okta uses the new token from the next provisioning request; Provisio waits for that first use.") },
-};
-
-static const Step other_renew[] = {
-  { N_("Open the provisioning settings of the app for {app}"),
-    N_("In your identity provider, open the app that provisions {app} of {tenant}.") },
-  { N_("Replace the bearer token"),
-    N_("Paste the token copied from Provisio where the SCIM bearer token goes. The SCIM base URL must "
-       "stay {url}.") },
-  { N_("Test and save"),
-    N_("Use the identity provider's connection test if it has one, then save.") },
-};
-
-static char *
-fill (const char *text,
-      const char *app,
-      const char *tenant,
-      const char *url)
+static void
+ensure_resources (void)
 {
-  GString *s = g_string_new (text);
+  static gsize registered = 0;
 
-  g_string_replace (s, "{app}", app, 0);
-  g_string_replace (s, "{tenant}", tenant, 0);
-  g_string_replace (s, "{url}", url, 0);
-  return g_string_free (s, FALSE);
+  if (g_once_init_enter (&registered))
+    {
+      pv_core_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
 }
 
 void
@@ -94,6 +57,8 @@ pv_guide_step_free (PvGuideStep *step)
     return;
   g_free (step->title);
   g_free (step->detail);
+  g_free (step->link);
+  g_strfreev (step->fields);
   g_free (step);
 }
 
@@ -131,15 +96,250 @@ pv_guide_provider_name (const char *identity_provider)
   return _("Another identity provider");
 }
 
+/* Parsing */
+
+typedef struct {
+  GPtrArray   *steps;     /* PvGuideStep, as written */
+  PvGuideStep *step;      /* being read */
+  GPtrArray   *fields;
+  GString     *text;
+} Parse;
+
+/* As xgettext does for ITS: runs of white space are one space. */
+static char *
+normalized (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r", -1);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; words[i]; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (s->len > 0)
+        g_string_append_c (s, ' ');
+      g_string_append (s, words[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+start_element (GMarkupParseContext  *context,
+               const char           *name,
+               const char          **attribute_names,
+               const char          **attribute_values,
+               gpointer              user_data,
+               GError              **error)
+{
+  Parse *p = user_data;
+
+  g_string_truncate (p->text, 0);
+  if (g_str_equal (name, "step"))
+    {
+      p->step = g_new0 (PvGuideStep, 1);
+      p->fields = g_ptr_array_new ();
+    }
+  else if (!g_str_equal (name, "guide") && p->step == NULL)
+    g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_UNKNOWN_ELEMENT, "<%s> outside a step", name);
+  else if (!g_str_equal (name, "guide") && !g_strv_contains ((const char *[]) { "title", "detail", "link", "field", NULL }, name))
+    g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_UNKNOWN_ELEMENT, "unknown element <%s>", name);
+}
+
+static void
+text (GMarkupParseContext  *context,
+      const char           *content,
+      gsize                 length,
+      gpointer              user_data,
+      GError              **error)
+{
+  g_string_append_len (((Parse *) user_data)->text, content, length);
+}
+
+static void
+replace_string (char       **field,
+                const char  *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+static void
+end_element (GMarkupParseContext  *context,
+             const char           *name,
+             gpointer              user_data,
+             GError              **error)
+{
+  Parse *p = user_data;
+  g_autofree char *value = normalized (p->text->str);
+
+  if (p->step == NULL)
+    return;
+  if (g_str_equal (name, "title"))
+    replace_string (&p->step->title, value);
+  else if (g_str_equal (name, "detail"))
+    replace_string (&p->step->detail, value);
+  else if (g_str_equal (name, "link"))
+    replace_string (&p->step->link, value);
+  else if (g_str_equal (name, "field"))
+    g_ptr_array_add (p->fields, g_steal_pointer (&value));
+  else if (g_str_equal (name, "step"))
+    {
+      g_ptr_array_add (p->fields, NULL);
+      p->step->fields = (char **) g_ptr_array_free (g_steal_pointer (&p->fields), FALSE);
+      g_ptr_array_add (p->steps, g_steal_pointer (&p->step));
+    }
+}
+
+/* Every step has a title and a detail, names only known fields and
+ * placeholders, and links to https pages only. */
+static gboolean
+check_step (const PvGuideStep  *step,
+            const char         *guide,
+            guint               n,
+            GError            **error)
+{
+  const char *texts[] = { step->title, step->detail };
+
+  if (step->title == NULL || *step->title == '\0' || step->detail == NULL || *step->detail == '\0')
+    return g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE,
+                        "%s, step %u: a title and a detail are needed", guide, n), FALSE;
+  if (step->link != NULL && !g_str_has_prefix (step->link, "https://"))
+    return g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE,
+                        "%s, step %u: links go to https pages", guide, n), FALSE;
+  for (guint i = 0; step->fields[i]; i++)
+    if (!g_strv_contains (known_fields, step->fields[i]))
+      return g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE,
+                          "%s, step %u: no field “%s”", guide, n, step->fields[i]), FALSE;
+  for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+    for (const char *open = strchr (texts[t], '{'); open; open = strchr (open + 1, '{'))
+      {
+        const char *close = strchr (open, '}');
+        g_autofree char *name = close ? g_strndup (open + 1, close - open - 1) : NULL;
+
+        if (name == NULL || !g_strv_contains (known_placeholders, name))
+          return g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE,
+                              "%s, step %u: no placeholder “%s”", guide, n, name ? name : open), FALSE;
+      }
+  return TRUE;
+}
+
+static char *
+fill (const char *text,
+      const char *app,
+      const char *tenant,
+      const char *url)
+{
+  GString *s = g_string_new (text);
+
+  g_string_replace (s, "{app}", app, 0);
+  g_string_replace (s, "{tenant}", tenant, 0);
+  g_string_replace (s, "{url}", url, 0);
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * pv_guide_list:
+ *
+ * Returns: (transfer full): the guides there are, as "IDP-TASK"
+ */
+char **
+pv_guide_list (void)
+{
+  g_auto(GStrv) names = NULL;
+  GPtrArray *list = g_ptr_array_new ();
+
+  ensure_resources ();
+  names = g_resources_enumerate_children (GUIDES_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  for (guint i = 0; names && names[i]; i++)
+    if (g_str_has_suffix (names[i], ".guide"))
+      g_ptr_array_add (list, g_strndup (names[i], strlen (names[i]) - strlen (".guide")));
+  g_ptr_array_add (list, NULL);
+  return (char **) g_ptr_array_free (list, FALSE);
+}
+
+/**
+ * pv_guide_steps:
+ * @identity_provider: (nullable): "entra", "okta", "other"; %NULL (never
+ *   set up) is guided as Entra, the common case
+ * @task: "renew" or "setup"
+ * @kind: "users" or "persons"
+ * @tenant_name: the tenant's name, as the admin knows it
+ * @scim_base_url: the tenant URL the identity provider uses
+ *
+ * The steps of a guide, translated, with the tenant's values filled in.
+ *
+ * Returns: (transfer full) (element-type PvGuideStep): the steps, in order,
+ *   or %NULL if there is no such guide or it is malformed
+ */
+GPtrArray *
+pv_guide_steps (const char  *identity_provider,
+                const char  *task,
+                const char  *kind,
+                const char  *tenant_name,
+                const char  *scim_base_url,
+                GError     **error)
+{
+  const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
+  GPtrArray *filled;
+  const char *app = pv_guide_app_name (kind);
+  Parse p = { steps, NULL, NULL, g_string_new (NULL) };
+  gboolean ok;
+
+  ensure_resources ();
+  path = g_strdup_printf (GUIDES_PATH "/%s-%s.guide", identity_provider ? identity_provider : "entra", task);
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    {
+      g_string_free (p.text, TRUE);
+      return NULL;
+    }
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
+  ok = g_markup_parse_context_parse (context, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error) &&
+       g_markup_parse_context_end_parse (context, error);
+  g_string_free (p.text, TRUE);
+  if (p.step != NULL)
+    pv_guide_step_free (p.step);
+  if (p.fields != NULL)
+    g_ptr_array_free (p.fields, TRUE);
+  if (!ok)
+    return NULL;
+  if (steps->len == 0)
+    {
+      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE, "%s has no steps", path);
+      return NULL;
+    }
+
+  filled = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+      PvGuideStep *out;
+
+      if (!check_step (step, path, i + 1, error))
+        {
+          g_ptr_array_unref (filled);
+          return NULL;
+        }
+      out = g_new0 (PvGuideStep, 1);
+      /* The msgids are the guide's own words, extracted through data/its. */
+      out->title = fill (g_dgettext (GETTEXT_PACKAGE, step->title), app, tenant_name, scim_base_url);
+      out->detail = fill (g_dgettext (GETTEXT_PACKAGE, step->detail), app, tenant_name, scim_base_url);
+      out->link = g_strdup (step->link);
+      out->fields = g_strdupv (step->fields);
+      g_ptr_array_add (filled, out);
+    }
+  return filled;
+}
+
 /**
  * pv_guide_renew_steps:
  * @identity_provider: (nullable): "entra", "okta", anything else
- * @kind: "users" or "persons"
- * @tenant_name: the tenant's name, as the admin knows it
- * @scim_base_url: the tenant URL the identity provider must keep
  *
- * The steps that put a new token into the identity provider's app.  A
- * connection never set up is guided as Entra's, the common case.
+ * The steps that put a new token into the identity provider's app.
  *
  * Returns: (transfer full) (element-type PvGuideStep): the steps, in order
  */
@@ -149,29 +349,13 @@ pv_guide_renew_steps (const char *identity_provider,
                       const char *tenant_name,
                       const char *scim_base_url)
 {
-  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
-  const char *app = pv_guide_app_name (kind);
-  const Step *table = entra_renew;
-  gsize n = G_N_ELEMENTS (entra_renew);
+  g_autoptr(GError) error = NULL;
+  const char *idp = identity_provider == NULL || g_str_equal (identity_provider, "entra") ||
+                    g_str_equal (identity_provider, "okta") ? identity_provider : "other";
+  GPtrArray *steps = pv_guide_steps (idp, "renew", kind, tenant_name, scim_base_url, &error);
 
-  if (g_strcmp0 (identity_provider, "okta") == 0)
-    {
-      table = okta_renew;
-      n = G_N_ELEMENTS (okta_renew);
-    }
-  else if (g_strcmp0 (identity_provider, "other") == 0)
-    {
-      table = other_renew;
-      n = G_N_ELEMENTS (other_renew);
-    }
-
-  for (gsize i = 0; i < n; i++)
-    {
-      PvGuideStep *step = g_new0 (PvGuideStep, 1);
-
-      step->title = fill (_(table[i].title), app, tenant_name, scim_base_url);
-      step->detail = fill (_(table[i].detail), app, tenant_name, scim_base_url);
-      g_ptr_array_add (steps, step);
-    }
+  /* The guides are part of the program; the tests read every one. */
+  if (steps == NULL)
+    g_error ("The renew guide of %s is broken: %s", idp ? idp : "entra", error->message);
   return steps;
 }

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -15,18 +15,30 @@ G_BEGIN_DECLS
  * PvGuideStep:
  * @title: what to do, one line
  * @detail: where to find it and what to check
+ * @link: (nullable): the admin portal's page for it
+ * @fields: (array zero-terminated=1): values the step needs, with a copy
+ *   button: "tenant-url", "secret-token"
  */
 typedef struct {
-  char *title;
-  char *detail;
+  char  *title;
+  char  *detail;
+  char  *link;
+  char **fields;
 } PvGuideStep;
 
-void        pv_guide_step_free          (PvGuideStep *step);
-const char *pv_guide_app_name           (const char  *kind);
-const char *pv_guide_provider_name      (const char  *identity_provider);
-GPtrArray  *pv_guide_renew_steps        (const char  *identity_provider,
-                                         const char  *kind,
-                                         const char  *tenant_name,
-                                         const char  *scim_base_url);
+void        pv_guide_step_free      (PvGuideStep *step);
+const char *pv_guide_app_name       (const char  *kind);
+const char *pv_guide_provider_name  (const char  *identity_provider);
+GPtrArray  *pv_guide_steps          (const char  *identity_provider,
+                                     const char  *task,
+                                     const char  *kind,
+                                     const char  *tenant_name,
+                                     const char  *scim_base_url,
+                                     GError     **error);
+GPtrArray  *pv_guide_renew_steps    (const char  *identity_provider,
+                                     const char  *kind,
+                                     const char  *tenant_name,
+                                     const char  *scim_base_url);
+char      **pv_guide_list           (void);
 
 G_END_DECLS
