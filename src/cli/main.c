@@ -24,7 +24,9 @@
 #include "pv-connection-info.h"
 #include "pv-credentials.h"
 #include "pv-event-info.h"
+#include "pv-event-watch.h"
 #include "pv-expiry.h"
+#include "pv-guide.h"
 #include "pv-json-read.h"
 #include "pv-probe.h"
 #include "pv-profiles.h"
@@ -35,6 +37,7 @@
 #include "pv-time.h"
 #include "pv-token-info.h"
 #include "pv-token.h"
+#include "pv-tokens.h"
 
 /* Exit codes of `check`, as monitoring plugins use them. */
 enum {
@@ -51,6 +54,8 @@ static gboolean opt_offline;
 static char *opt_retire;
 static char *opt_description;
 static char *opt_output;
+static char *opt_idp;
+static gboolean opt_no_wait;
 
 static const GOptionEntry json_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
@@ -69,6 +74,13 @@ static const GOptionEntry calendar_entries[] = {
     N_("From the last known state, without asking the tenants"), NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("Write to FILE rather than standard output"),
     N_("FILE") },
+  { NULL }
+};
+
+static const GOptionEntry setup_entries[] = {
+  { "idp", 0, 0, G_OPTION_ARG_STRING, &opt_idp, N_("The identity provider: entra (default) or okta"), N_("IDP") },
+  { "no-wait", 0, 0, G_OPTION_ARG_NONE, &opt_no_wait,
+    N_("Do not wait for the identity provider's first request"), NULL },
   { NULL }
 };
 
@@ -980,6 +992,152 @@ check (GFile *file)
   return worst;
 }
 
+/* setup: a connection's first token, the identity provider's steps, and
+ * the wait for its first request */
+
+static void
+first_event_cb (PvEventWatch *watch,
+                PvEventInfo  *event,
+                gpointer      user_data)
+{
+  const char *agent = pv_event_info_get_user_agent (event);
+
+  if (!g_str_equal (pv_event_info_get_event_type (event), "token.first-use"))
+    return;
+  /* Translators: the identity provider's program, such as "Azure AD SCIM client" */
+  g_print (_("The identity provider's first request arrived (%s). Provisioning works.\n"),
+           agent ? agent : _("unknown client"));
+  *(gboolean *) user_data = TRUE;
+}
+
+static int
+setup (GFile      *file,
+       const char *id,
+       const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(PvTenantInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PvIssuedToken) issued = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(JsonObject) patched = NULL;
+  g_autoptr(PvEventWatch) watch = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", kind);
+  PvConnectionInfo *connection = NULL;
+  GListModel *connections;
+  const PvAttributeMapping *mappings;
+  const char *idp = opt_idp ? opt_idp : "entra";
+  const char *app = pv_guide_app_name (kind);
+  const char *name;
+  gboolean used = FALSE;
+  guint n_mappings;
+  PvProfile profile = { (char *) id, NULL };
+
+  if (!kind_is_valid (kind))
+    return 2;
+  if (!g_str_equal (idp, "entra") && !g_str_equal (idp, "okta"))
+    {
+      g_printerr (_("provisioctl: --idp is entra or okta\n"));
+      return 2;
+    }
+  if (!(client = client_for (file, id, &error)))
+    goto fail;
+
+  profile.base_url = (char *) pv_client_get_base_url (client);
+  info = pv_tenant_info_new (&profile);
+  pv_tenant_info_refresh_async (info, client, NULL, got_result_cb, &result);
+  if (!pv_tenant_info_refresh_finish (info, wait_for (&result), &error))
+    goto fail;
+  connections = pv_tenant_info_get_connections (info);
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
+
+      if (g_str_equal (pv_connection_info_get_kind (c), kind))
+        connection = c;
+    }
+  name = pv_tenant_info_get_name (info) ? pv_tenant_info_get_name (info) : id;
+  if (connection == NULL)
+    {
+      g_printerr (_("provisioctl: %s has no %s connection\n"), id, kind);
+      return 1;
+    }
+  /* Setting up again would strand the token the identity provider uses. */
+  if (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)) > 0)
+    {
+      g_printerr (_("provisioctl: the %s connection of %s already has a token; renew it with "
+                    "provisioctl renew %s %s\n"), app, name, id, kind);
+      return 1;
+    }
+
+  /* The tenant learns which identity provider provisions it. */
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr(JsonNode) body = NULL;
+    g_autoptr(GAsyncResult) done = NULL;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "identity_provider");
+    json_builder_add_string_value (b, idp);
+    json_builder_end_object (b);
+    body = json_builder_get_root (b);
+    pv_client_request_async (client, "PATCH", path, body, NULL, got_result_cb, &done);
+    if (!(patched = pv_client_request_finish (client, wait_for (&done), &error)))
+      goto fail;
+  }
+
+  g_clear_object (&result);
+  pv_tokens_issue_async (client, kind, "on-first-use", _("Set up with provisioctl"), NULL, got_result_cb, &result);
+  if (!(issued = pv_tokens_issue_finish (wait_for (&result), &error)))
+    goto fail;
+
+  steps = pv_guide_steps (idp, "setup", kind, name, issued->scim_base_url, &error);
+  if (steps == NULL)
+    goto fail;
+  /* Translators: the heading of provisioctl setup: "Users" or "Persons", the tenant, the identity provider */
+  g_print (_("Setting up the %s app of %s in %s\n\n"), app, name, pv_guide_provider_name (idp));
+  for (guint i = 0; i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+
+      g_print ("%u. %s\n   %s\n", i + 1, step->title, step->detail);
+      for (guint f = 0; step->fields[f]; f++)
+        {
+          if (g_str_equal (step->fields[f], "tenant-url"))
+            g_print ("   %s: %s\n", _("Tenant URL"), issued->scim_base_url);
+          else if (g_str_equal (step->fields[f], "secret-token"))
+            /* Shown this once: the tenant keeps only its digest. */
+            g_print ("   %s: %s\n", _("Secret token"), issued->secret);
+        }
+      if (step->link != NULL)
+        g_print ("   %s\n", step->link);
+      g_print ("\n");
+    }
+  mappings = pv_guide_mappings (idp, &n_mappings);
+  g_print ("%s\n", _("Attribute mappings (identity provider → tenant):"));
+  for (guint i = 0; i < n_mappings; i++)
+    g_print ("  %-34s → %s%s%s%s\n", mappings[i].source, mappings[i].target,
+             mappings[i].note ? " (" : "", mappings[i].note ? _(mappings[i].note) : "", mappings[i].note ? ")" : "");
+  fflush (stdout);
+
+  if (opt_no_wait)
+    return 0;
+  g_printerr (_("Waiting for the identity provider's first request with the new token (Ctrl+C stops "
+                "waiting; the token stays)…\n"));
+  watch = pv_event_watch_new (client, kind, pv_token_info_get_id (issued->token), 2000);
+  g_signal_connect (watch, "event", G_CALLBACK (first_event_cb), &used);
+  pv_event_watch_start (watch);
+  while (!used)
+    g_main_context_iteration (NULL, TRUE);
+  pv_event_watch_stop (watch);
+  return 0;
+
+fail:
+  g_printerr ("provisioctl: %s\n", error->message);
+  return 1;
+}
+
 /* remind: the reminders due, as desktop notifications, each once */
 
 /* The reminder thresholds of the app's preferences, where its settings
@@ -1181,6 +1339,12 @@ run_calendar (GFile *file, char **args)
 }
 
 static int
+run_setup (GFile *file, char **args)
+{
+  return setup (file, args[0], args[1]);
+}
+
+static int
 run_remind (GFile *file, char **args)
 {
   return remind (file);
@@ -1248,6 +1412,12 @@ static const Command commands[] = {
     N_("Prints one summary line and exits 0 when all is well, 1 when a token or certificate "
        "is due soon, 2 when one is urgent or expired, 3 when a tenant cannot be asked."),
     NULL, 0, run_check },
+  { "setup", N_("NAME KIND"), N_("Set up a connection's provisioning for the first time"),
+    N_("For a users or persons connection that has no token yet: tells the tenant which identity provider "
+       "provisions it, issues the first token, prints the identity provider's steps with the tenant URL and "
+       "the token (shown this once) and the attribute mappings, then waits until the identity provider's "
+       "first request arrives."),
+    setup_entries, 2, run_setup },
   { "remind", "", N_("Send the reminders that are due, each once"),
     N_("Sends a desktop notification for each token or SSO certificate that crossed a reminder threshold since "
        "the last time, once per token and threshold, as the Provisio app (its Renew button opens the renew "

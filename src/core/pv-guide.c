@@ -96,6 +96,55 @@ pv_guide_provider_name (const char *identity_provider)
   return _("Another identity provider");
 }
 
+/* The attribute mappings that match what the tenant's SCIM endpoint
+ * keeps (data/scim/scim-schemas.json), as the admin sets them in the
+ * identity provider's app. */
+static const PvAttributeMapping entra_mappings[] = {
+  { "objectId", "externalId", N_("Matching attribute, precedence 1") },
+  { "userPrincipalName", "userName", N_("Matching attribute, precedence 2") },
+  { "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")", "active", NULL },
+  { "displayName", "displayName", NULL },
+  { "mail", "emails[type eq \"work\"].value", NULL },
+  { "givenName", "name.givenName", NULL },
+  { "surname", "name.familyName", NULL },
+  { "jobTitle", "title", NULL },
+  { "employeeId", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+    N_("Where the connection keeps it") },
+  { "manager", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+    N_("Where the connection keeps it") },
+};
+
+static const PvAttributeMapping okta_mappings[] = {
+  { "user.login", "userName", N_("Unique identifier for users") },
+  { "user.firstName", "name.givenName", NULL },
+  { "user.lastName", "name.familyName", NULL },
+  { "user.displayName", "displayName", NULL },
+  { "user.email", "emails[type eq \"work\"].value", NULL },
+  { "user.title", "title", NULL },
+  { "user.employeeNumber", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber",
+    N_("Where the connection keeps it") },
+};
+
+/**
+ * pv_guide_mappings:
+ * @identity_provider: (nullable): "okta", or anything else for Entra's
+ *
+ * Returns: (array length=n_mappings): the attribute mappings to set up;
+ *   notes are untranslated (N_())
+ */
+const PvAttributeMapping *
+pv_guide_mappings (const char *identity_provider,
+                   guint      *n_mappings)
+{
+  if (g_strcmp0 (identity_provider, "okta") == 0)
+    {
+      *n_mappings = G_N_ELEMENTS (okta_mappings);
+      return okta_mappings;
+    }
+  *n_mappings = G_N_ELEMENTS (entra_mappings);
+  return entra_mappings;
+}
+
 /* Parsing */
 
 typedef struct {

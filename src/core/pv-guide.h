@@ -26,7 +26,21 @@ typedef struct {
   char **fields;
 } PvGuideStep;
 
+/**
+ * PvAttributeMapping:
+ * @source: the identity provider's attribute or expression
+ * @target: the SCIM attribute of the tenant
+ * @note: (nullable): matching precedence, or when it applies
+ */
+typedef struct {
+  const char *source;
+  const char *target;
+  const char *note;
+} PvAttributeMapping;
+
 void        pv_guide_step_free      (PvGuideStep *step);
+const PvAttributeMapping *pv_guide_mappings (const char *identity_provider,
+                                             guint      *n_mappings);
 const char *pv_guide_app_name       (const char  *kind);
 const char *pv_guide_provider_name  (const char  *identity_provider);
 GPtrArray  *pv_guide_steps          (const char  *identity_provider,

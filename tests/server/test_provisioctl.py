@@ -290,6 +290,44 @@ class Provisioctl(ServerTest):
             self.assertEqual(self.ctl("remind").stdout, "")
             self.assertEqual(len(sent()), n)
 
+    def test_setup(self):
+        """First-time setup: the IdP recorded, the first token shown once in the Okta steps with the
+        tenant URL and mappings, then the wait ends with the IdP's first request."""
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants)
+        proc = subprocess.Popen([PROVISIOCTL, "setup", "acme", "persons", "--idp", "okta"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(proc.kill)
+        lines = []
+        while not lines or not lines[-1].startswith("  user.employeeNumber"):
+            line = proc.stdout.readline()
+            if not line:
+                self.fail("".join(lines) + proc.stderr.read())
+            lines.append(line)
+        text = "".join(lines)
+        self.assertIn("Setting up the Persons app of Acme Corp in Okta", text)
+        self.assertIn("API Token", text)
+        secret = re.search(r"Secret token: (pvs_\w+)", text).group(1)
+        url = re.search(r"Tenant URL: (\S+)", text).group(1)
+        self.assertTrue(url.endswith("/t/acme/scim/persons/v2"))
+        self.assertIn("user.login", text)
+        self.assertEqual(self.connection("persons")["identity_provider"], "okta")
+
+        # The identity provider's first request ends the wait.
+        r = self.server.scim("POST", url, "/Users", secret,
+                             body={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                   "userName": "ann@acme.example"}, user_agent="Okta SCIM Client 1.0.0")
+        self.assertEqual(r.status, 201)
+        out, err = proc.communicate(timeout=20)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("first request arrived (Okta SCIM Client 1.0.0)", out)
+
+        # Set up already: refused, nothing issued.
+        again = self.ctl("setup", "acme", "persons", "--no-wait")
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("already has a token", again.stderr)
+        self.assertEqual(len(self.connection("persons")["tokens"]), 1)
+
     def test_malformed_answers(self):
         """A tenant that answers with the wrong shapes gets a readable error, never a crash."""
         key = self.key
@@ -338,7 +376,7 @@ class Provisioctl(ServerTest):
         """Every command has its own --help naming its parameters and only its options."""
         overview = self.ctl("--help")
         commands = {"tenant add": ["NAME URL"], "tenant list": [], "tenant remove": ["NAME"],
-                    "calendar": ["--offline", "--output"],
+                    "calendar": ["--offline", "--output"], "setup": ["--idp", "--no-wait"],
                     "status": ["--json", "--offline"], "check": [], "renew": ["--retire", "--description"],
                     "revoke": ["--force"], "events": ["--json"], "test": ["--json"]}
         for command, expected in commands.items():
