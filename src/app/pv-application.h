@@ -27,5 +27,18 @@ void           pv_application_get_policy   (PvApplication     *self,
 void           pv_application_start_demo   (PvApplication     *self);
 void           pv_application_leave_demo   (PvApplication     *self);
 void           pv_application_refresh      (PvApplication     *self);
+void           pv_application_remember_setup (PvApplication   *self,
+                                            const char        *tenant,
+                                            const char        *kind,
+                                            const char        *idp,
+                                            const char        *token_id);
+void           pv_application_forget_setup (PvApplication     *self,
+                                            const char        *tenant,
+                                            const char        *kind);
+gboolean       pv_application_lookup_setup (PvApplication     *self,
+                                            const char        *tenant,
+                                            const char        *kind,
+                                            char             **idp,
+                                            char             **token_id);
 
 G_END_DECLS

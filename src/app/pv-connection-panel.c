@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-application.h"
 #include "pv-connection-panel.h"
 #include "pv-error.h"
 #include "pv-guide.h"
@@ -244,6 +245,27 @@ renew_clicked_cb (GtkButton *button,
 }
 
 static void
+setup_clicked_cb (GtkButton *button,
+                  Context   *c)
+{
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  g_autofree char *idp = NULL;
+  g_autofree char *token_id = NULL;
+  GtkWindow *window;
+
+  /* Resumed where it stopped, if it was left with its token unused */
+  if (c->token == NULL ||
+      !pv_application_lookup_setup (app, pv_tenant_info_get_id (c->tenant), pv_connection_info_get_kind (c->connection),
+                                    &idp, &token_id) ||
+      g_strcmp0 (token_id, pv_token_info_get_id (c->token)) != 0)
+    g_clear_pointer (&idp, g_free);
+  window = pv_renew_window_new_setup (c->tenants, c->tenant, pv_connection_info_get_kind (c->connection),
+                                      idp, idp ? token_id : NULL);
+  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
+  gtk_window_present (window);
+}
+
+static void
 test_clicked_cb (GtkButton *button,
                  Context   *c)
 {
@@ -392,7 +414,7 @@ pv_connection_panel_new (PvTenantList     *tenants,
 {
   GtkWidget *panel = adw_preferences_group_new ();
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *renew = gtk_button_new_with_mnemonic (_("_Renew…"));
+  GtkWidget *renew;
   GtkWidget *test = gtk_button_new_with_mnemonic (_("_Test Connection…"));
   const char *kind = pv_connection_info_get_kind (connection);
   const char *app = pv_guide_app_name (kind);
@@ -413,14 +435,48 @@ pv_connection_panel_new (PvTenantList     *tenants,
     description = g_strdup_printf (_("%s, through its own enterprise app for %s"), pv_guide_provider_name (idp), app);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (panel), description);
 
-  /* Translators: accessible names: "Renew Users token", "Test Persons connection" */
-  renew_name = g_strdup_printf (_("Renew %s token"), app);
+  /* A connection without a token is set up; one whose setup was left with
+   * its first token unused continues it; any other is renewed. */
+  {
+    guint n_tokens = g_list_model_get_n_items (tokens);
+    g_autoptr(PvTokenInfo) only = n_tokens == 1 ? g_list_model_get_item (tokens, 0) : NULL;
+    g_autofree char *idp_left = NULL;
+    g_autofree char *token_left = NULL;
+
+    if (only != NULL && pv_token_info_get_last_used_at (only) == 0 &&
+        pv_application_lookup_setup (PV_APPLICATION (g_application_get_default ()), pv_tenant_info_get_id (tenant),
+                                     kind, &idp_left, &token_left) &&
+        g_strcmp0 (token_left, pv_token_info_get_id (only)) == 0)
+      {
+        renew = gtk_button_new_with_mnemonic (_("_Continue Setup…"));
+        /* Translators: accessible name: "Continue the setup of Users" */
+        renew_name = g_strdup_printf (_("Continue the setup of %s"), app);
+        g_signal_connect_data (renew, "clicked", G_CALLBACK (setup_clicked_cb),
+                               context_new (tenants, tenant, connection, only, panel), context_closure_free, 0);
+      }
+    else if (n_tokens == 0)
+      {
+        renew = gtk_button_new_with_mnemonic (_("_Set Up…"));
+        /* Translators: accessible name: "Set up Users provisioning" */
+        renew_name = g_strdup_printf (_("Set up %s provisioning"), app);
+        g_signal_connect_data (renew, "clicked", G_CALLBACK (setup_clicked_cb),
+                               context_new (tenants, tenant, connection, NULL, panel), context_closure_free, 0);
+      }
+    else
+      {
+        renew = gtk_button_new_with_mnemonic (_("_Renew…"));
+        /* Translators: accessible name: "Renew Users token" */
+        renew_name = g_strdup_printf (_("Renew %s token"), app);
+        g_signal_connect_data (renew, "clicked", G_CALLBACK (renew_clicked_cb),
+                               context_new (tenants, tenant, connection, NULL, panel), context_closure_free, 0);
+      }
+  }
+
+  /* Translators: accessible name: "Test Persons connection" */
   test_name = g_strdup_printf (_("Test %s connection"), app);
   gtk_accessible_update_property (GTK_ACCESSIBLE (renew), GTK_ACCESSIBLE_PROPERTY_LABEL, renew_name, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (test), GTK_ACCESSIBLE_PROPERTY_LABEL, test_name, -1);
   gtk_widget_add_css_class (renew, "suggested-action");
-  g_signal_connect_data (renew, "clicked", G_CALLBACK (renew_clicked_cb),
-                         context_new (tenants, tenant, connection, NULL, panel), context_closure_free, 0);
   g_signal_connect_data (test, "clicked", G_CALLBACK (test_clicked_cb),
                          context_new (tenants, tenant, connection, NULL, panel), context_closure_free, 0);
   gtk_box_append (GTK_BOX (buttons), test);

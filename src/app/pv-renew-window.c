@@ -46,6 +46,9 @@ struct _PvRenewWindow
   char          *kind;
   GCancellable  *cancellable;
   PvIssuedToken *issued;
+  char          *token_id;    /* the new token's, also when resumed without its secret */
+  gboolean       setup;       /* the first-time setup rather than a renewal */
+  char          *idp;         /* setup: the identity provider chosen */
   PvEventWatch  *watch;
   GSettings     *settings;
 
@@ -57,6 +60,8 @@ struct _PvRenewWindow
   GtkLabel      *clipboard_label;
   GtkProgressBar *clipboard_progress;
   GtkWidget     *to_steps_button;
+  GtkWidget     *steps_page;
+  GtkWidget     *wait_page;
   GPtrArray     *checks;
   GtkWidget     *to_wait_button;
   GtkLabel      *wait_label;
@@ -101,6 +106,9 @@ static const char *
 identity_provider (PvRenewWindow *self)
 {
   PvConnectionInfo *connection = get_connection (self);
+
+  if (self->setup)
+    return self->idp;
 
   return connection ? pv_connection_info_get_identity_provider (connection) : NULL;
 }
@@ -159,7 +167,15 @@ finish (PvRenewWindow *self,
   self->done = TRUE;
   g_clear_handle_id (&self->wait_id, g_source_remove);
   pv_event_watch_stop (self->watch);
-  if (self->issued->replaces != NULL)
+  if (self->setup)
+    {
+      pv_application_forget_setup (PV_APPLICATION (g_application_get_default ()),
+                                   pv_tenant_info_get_id (self->tenant), self->kind);
+      /* Translators: the app, the date of the first request, who sent it */
+      text = g_strdup_printf (_("The %s app sent its first request on %s (%s). Provisioning is set up."),
+                              app, when, agent ? agent : _("identity provider"));
+    }
+  else if (self->issued != NULL && self->issued->replaces != NULL)
     /* Translators: %s: the app, the date of the first use, who used it */
     text = g_strdup_printf (_("The %s app used the new token on %s (%s). The old token retires a few minutes "
                               "after that first use; provisioning goes on with the new one."),
@@ -249,11 +265,21 @@ start_waiting (PvRenewWindow *self)
 {
   PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
 
+  if (self->setup)
+    {
+      /* Translators: %s is the identity provider */
+      g_autofree char *title = g_strdup_printf (_("Waiting for %s"), pv_guide_provider_name (self->idp));
+
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->wait_page), title);
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->wait_page),
+                                       _("The first SCIM request with the new token shows here as it arrives. You "
+                                         "may close this window and continue the setup later from the tenant's "
+                                         "page."));
+    }
   show_step (self, "waiting");
   if (self->watch == NULL && client != NULL)
     {
-      self->watch = pv_event_watch_new (client, self->kind, pv_token_info_get_id (self->issued->token),
-                                        WATCH_INTERVAL_MS);
+      self->watch = pv_event_watch_new (client, self->kind, self->token_id, WATCH_INTERVAL_MS);
       gtk_list_box_bind_model (self->event_list, pv_event_watch_get_events (self->watch), event_row_new, NULL, NULL);
       g_signal_connect_object (self->watch, "event", G_CALLBACK (event_cb), self, 0);
       g_signal_connect_object (self->watch, "error", G_CALLBACK (watch_error_cb), self, 0);
@@ -276,13 +302,20 @@ demo_request_cb (GObject      *source,
 static void
 demo_clicked_cb (PvRenewWindow *self)
 {
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
-  g_autofree char *url = g_strconcat (self->issued->scim_base_url, "/Users?filter=userName%20eq%20%22demo%40example.com%22", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autofree char *auth = g_strconcat ("Bearer ", self->issued->secret, NULL);
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
 
+  /* Resumed, the secret is gone: there is nothing to act with. */
+  if (self->issued == NULL)
+    return;
+  session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
+  url = g_strconcat (self->issued->scim_base_url, "/Users?filter=userName%20eq%20%22demo%40example.com%22", NULL);
+  msg = soup_message_new ("GET", url);
   if (msg == NULL)
     return;
+  auth = g_strconcat ("Bearer ", self->issued->secret, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   explicit_bzero (auth, strlen (auth));
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, self->cancellable, demo_request_cb, NULL);
@@ -307,6 +340,35 @@ open_link_cb (GtkButton *button)
                 g_object_get_data (G_OBJECT (button), "uri"), GDK_CURRENT_TIME);
 }
 
+/* The attribute mappings of a first setup, each target with a copy button */
+static GtkWidget *
+mappings_group_new (const char *idp)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  const PvAttributeMapping *mappings;
+  guint n;
+
+  mappings = pv_guide_mappings (idp, &n);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Attribute Mappings"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("In the app's mappings: the identity provider's attribute, then the "
+                                           "tenant's SCIM attribute."));
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *subtitle = mappings[i].note
+                                  ? g_strdup_printf ("→ %s · %s", mappings[i].target, _(mappings[i].note))
+                                  : g_strdup_printf ("→ %s", mappings[i].target);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mappings[i].source);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), pv_copy_button_new (mappings[i].target, mappings[i].target));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  return group;
+}
+
 static GtkWidget *
 steps_page_new (PvRenewWindow *self)
 {
@@ -314,15 +376,23 @@ steps_page_new (PvRenewWindow *self)
   const char *app = pv_guide_app_name (self->kind);
   PvConnectionInfo *connection = get_connection (self);
   const char *url = connection ? pv_connection_info_get_scim_base_url (connection) : "";
-  g_autoptr(GPtrArray) steps = pv_guide_renew_steps (idp, self->kind, tenant_name (self), url);
+  g_autoptr(GPtrArray) steps = self->setup
+                                ? pv_guide_steps (idp, "setup", self->kind, tenant_name (self), url, NULL)
+                                : pv_guide_renew_steps (idp, self->kind, tenant_name (self), url);
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *button_group = adw_preferences_group_new ();
   g_autofree char *title = NULL;
 
-  /* Translators: "Users" or "Persons", then the identity provider */
-  title = g_strdup_printf (_("Paste It Into the %s App of %s"), app,
-                           pv_guide_provider_name (idp ? idp : "entra"));
+  if (steps == NULL)
+    g_error ("The setup guide of %s is broken", idp);
+  if (self->setup)
+    /* Translators: "Users" or "Persons", then the identity provider */
+    title = g_strdup_printf (_("Set Up the %s App in %s"), app, pv_guide_provider_name (idp));
+  else
+    /* Translators: "Users" or "Persons", then the identity provider */
+    title = g_strdup_printf (_("Paste It Into the %s App of %s"), app,
+                             pv_guide_provider_name (idp ? idp : "entra"));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("Tick each step once it is done. Users and Persons are two different apps: "
@@ -378,6 +448,18 @@ steps_page_new (PvRenewWindow *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  if (self->setup)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (mappings_group_new (idp)));
+  if (self->issued == NULL)
+    {
+      /* Resumed: the secret was shown when it was issued, and only then. */
+      GtkWidget *note = adw_preferences_group_new ();
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (note),
+                                             _("The token was shown when it was issued and cannot be shown again. "
+                                               "If it is lost, revoke it on the tenant's page and set up again."));
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (note));
+    }
 
   self->to_wait_button = gtk_button_new_with_mnemonic (_("_Done: Wait for the First Use"));
   gtk_widget_set_halign (self->to_wait_button, GTK_ALIGN_CENTER);
@@ -448,6 +530,12 @@ copy_action (GtkWidget  *widget,
 static void
 to_steps_cb (PvRenewWindow *self)
 {
+  /* Built now: in a setup, the steps are those of the provider chosen. */
+  if (self->steps_page == NULL)
+    {
+      self->steps_page = steps_page_new (self);
+      gtk_stack_add_named (self->stack, self->steps_page, "steps");
+    }
   show_step (self, "steps");
 }
 
@@ -474,6 +562,10 @@ issued_cb (GObject      *source,
       return;
     }
   self->issued = issued;
+  self->token_id = g_strdup (pv_token_info_get_id (issued->token));
+  if (self->setup)
+    pv_application_remember_setup (PV_APPLICATION (g_application_get_default ()),
+                                   pv_tenant_info_get_id (self->tenant), self->kind, self->idp, self->token_id);
   gtk_label_set_label (self->secret_label, issued->secret);
   show_step (self, "secret");
   /* The panels show the new token, waiting for its first use, even if this
@@ -482,19 +574,89 @@ issued_cb (GObject      *source,
 }
 
 static void
-issue_clicked_cb (PvRenewWindow *self)
+issue (PvRenewWindow *self)
 {
   PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
   g_autofree char *description = NULL;
 
   if (client == NULL)
     return;
-  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
-  show_step (self, "issuing");
-  /* Translators: the note kept with a token issued by the assistant */
-  description = g_strdup_printf (_("Renewed with Provisio for the %s app"), pv_guide_app_name (self->kind));
+  if (self->setup)
+    /* Translators: the note kept with a token issued by the setup assistant */
+    description = g_strdup_printf (_("Set up with Provisio for the %s app"), pv_guide_app_name (self->kind));
+  else
+    /* Translators: the note kept with a token issued by the assistant */
+    description = g_strdup_printf (_("Renewed with Provisio for the %s app"), pv_guide_app_name (self->kind));
   pv_tokens_issue_async (client, self->kind, "on-first-use", description, self->cancellable, issued_cb,
                          g_object_ref (self));
+}
+
+static void
+idp_recorded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PvRenewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = pv_client_request_finish (PV_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (answer == NULL)
+    {
+      g_autofree char *text = pv_error_advice (error);
+
+      gtk_label_set_label (self->intro_error, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->intro_error), TRUE);
+      show_step (self, "intro");
+      return;
+    }
+  issue (self);
+}
+
+/* Setup: the tenant learns which identity provider provisions the
+ * connection, then the first token is issued. */
+static void
+setup_with (PvRenewWindow *self,
+            const char    *idp)
+{
+  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", self->kind);
+
+  if (client == NULL)
+    return;
+  g_free (self->idp);
+  self->idp = g_strdup (idp);
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
+  show_step (self, "issuing");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "identity_provider");
+  json_builder_add_string_value (b, idp);
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+  pv_client_request_async (client, "PATCH", path, body, self->cancellable, idp_recorded_cb, g_object_ref (self));
+}
+
+static void
+entra_clicked_cb (PvRenewWindow *self)
+{
+  setup_with (self, "entra");
+}
+
+static void
+okta_clicked_cb (PvRenewWindow *self)
+{
+  setup_with (self, "okta");
+}
+
+static void
+issue_clicked_cb (PvRenewWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
+  show_step (self, "issuing");
+  issue (self);
 }
 
 /* Building the steps */
@@ -565,8 +727,12 @@ build (PvRenewWindow *self)
   g_autofree char *wait_title = NULL;
   g_autofree char *wait_text = NULL;
 
-  /* Translators: the renew assistant's title: "Users" or "Persons" */
-  window_title = g_strdup_printf (_("Renew %s Token"), app);
+  if (self->setup)
+    /* Translators: the setup assistant's title: "Users" or "Persons" */
+    window_title = g_strdup_printf (_("Set Up %s Provisioning"), app);
+  else
+    /* Translators: the renew assistant's title: "Users" or "Persons" */
+    window_title = g_strdup_printf (_("Renew %s Token"), app);
   adw_window_title_set_title (self->title, window_title);
   adw_window_title_set_subtitle (self->title, tenant_name (self));
   gtk_window_set_title (GTK_WINDOW (self), window_title);
@@ -577,11 +743,32 @@ build (PvRenewWindow *self)
   gtk_label_set_wrap (self->intro_error, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->intro_error), "error");
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
-  self->issue_button = pill_button_new (_("_Issue New Token"), TRUE);
-  g_signal_connect_swapped (self->issue_button, "clicked", G_CALLBACK (issue_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->intro_error));
-  gtk_box_append (GTK_BOX (box), self->issue_button);
-  gtk_stack_add_named (self->stack, status_page_new ("view-refresh-symbolic", window_title, intro, box), "intro");
+  if (self->setup)
+    {
+      g_autofree char *setup_intro = NULL;
+
+      button = pill_button_new (_("Set Up in Microsoft _Entra ID"), TRUE);
+      g_signal_connect_swapped (button, "clicked", G_CALLBACK (entra_clicked_cb), self);
+      gtk_box_append (GTK_BOX (box), button);
+      button = pill_button_new (_("Set Up in _Okta"), FALSE);
+      g_signal_connect_swapped (button, "clicked", G_CALLBACK (okta_clicked_cb), self);
+      gtk_box_append (GTK_BOX (box), button);
+      /* Translators: the setup assistant's first page: "Users" or "Persons", then the tenant */
+      setup_intro = g_strdup_printf (_("Provisio records which identity provider provisions the %s app of %s, issues "
+                                       "its first token and guides you through the setup there, until the first "
+                                       "SCIM request arrives. Users and Persons each get their own app."),
+                                     app, tenant_name (self));
+      gtk_stack_add_named (self->stack, status_page_new ("list-add-symbolic", window_title, setup_intro, box),
+                           "intro");
+    }
+  else
+    {
+      self->issue_button = pill_button_new (_("_Issue New Token"), TRUE);
+      g_signal_connect_swapped (self->issue_button, "clicked", G_CALLBACK (issue_clicked_cb), self);
+      gtk_box_append (GTK_BOX (box), self->issue_button);
+      gtk_stack_add_named (self->stack, status_page_new ("view-refresh-symbolic", window_title, intro, box), "intro");
+    }
 
   /* issuing */
   {
@@ -621,8 +808,6 @@ build (PvRenewWindow *self)
                                           "and Provisio forgets it when this window closes."), box),
                        "secret");
 
-  /* steps */
-  gtk_stack_add_named (self->stack, steps_page_new (self), "steps");
 
   /* waiting */
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
@@ -656,6 +841,7 @@ build (PvRenewWindow *self)
                                    "40 minutes. You may close this window: the %s panel shows the token as waiting "
                                    "for its first use."), app);
   page = status_page_new ("content-loading-symbolic", wait_title, wait_text, box);
+  self->wait_page = page;
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), page);
   gtk_stack_add_named (self->stack, scrolled, "waiting");
@@ -686,11 +872,14 @@ pv_renew_window_close_request (GtkWindow *window)
   PvRenewWindow *self = PV_RENEW_WINDOW (window);
   GtkWindow *parent = gtk_window_get_transient_for (window);
 
-  if (self->issued != NULL && !self->done && parent != NULL)
+  if (self->token_id != NULL && !self->done && parent != NULL)
     {
-      /* Translators: "Users" or "Persons" */
-      g_autofree char *text = g_strdup_printf (_("The new %s token waits for its first use; the old one keeps working"),
-                                               pv_guide_app_name (self->kind));
+      g_autofree char *text = self->setup
+        /* Translators: "Users" or "Persons" */
+        ? g_strdup_printf (_("The setup of the %s app continues from the tenant's page"), pv_guide_app_name (self->kind))
+        /* Translators: "Users" or "Persons" */
+        : g_strdup_printf (_("The new %s token waits for its first use; the old one keeps working"),
+                           pv_guide_app_name (self->kind));
 
       gtk_widget_activate_action (GTK_WIDGET (parent), "win.toast", "s", text);
     }
@@ -726,6 +915,8 @@ pv_renew_window_finalize (GObject *object)
   PvRenewWindow *self = PV_RENEW_WINDOW (object);
 
   g_free (self->kind);
+  g_free (self->token_id);
+  g_free (self->idp);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->finalize (object);
 }
@@ -766,6 +957,25 @@ pv_renew_window_init (PvRenewWindow *self)
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
 }
 
+static PvRenewWindow *
+assistant_new (PvTenantList *tenants,
+               PvTenantInfo *tenant,
+               const char   *kind,
+               gboolean      setup)
+{
+  PvRenewWindow *self = g_object_new (PV_TYPE_RENEW_WINDOW, NULL);
+  GApplication *app = g_application_get_default ();
+
+  self->tenants = g_object_ref (tenants);
+  self->tenant = g_object_ref (tenant);
+  self->kind = g_strdup (kind);
+  self->setup = setup;
+  self->settings = g_object_ref (pv_application_get_settings (PV_APPLICATION (app)));
+  build (self);
+  gtk_widget_set_visible (self->demo_button, pv_application_get_demo (PV_APPLICATION (app)));
+  return self;
+}
+
 /**
  * pv_renew_window_new:
  * @kind: "users" or "persons"
@@ -777,14 +987,32 @@ pv_renew_window_new (PvTenantList *tenants,
                      PvTenantInfo *tenant,
                      const char   *kind)
 {
-  PvRenewWindow *self = g_object_new (PV_TYPE_RENEW_WINDOW, NULL);
-  GApplication *app = g_application_get_default ();
+  return GTK_WINDOW (assistant_new (tenants, tenant, kind, FALSE));
+}
 
-  self->tenants = g_object_ref (tenants);
-  self->tenant = g_object_ref (tenant);
-  self->kind = g_strdup (kind);
-  self->settings = g_object_ref (pv_application_get_settings (PV_APPLICATION (app)));
-  build (self);
-  gtk_widget_set_visible (self->demo_button, pv_application_get_demo (PV_APPLICATION (app)));
+/**
+ * pv_renew_window_new_setup:
+ * @idp: (nullable): to resume a setup: the identity provider chosen
+ * @token_id: (nullable): to resume: the token it issued, whose secret is gone
+ *
+ * Returns: (transfer full): the first-time setup assistant for a connection
+ *   that has no token, or, resumed, the setup's steps and the wait for the
+ *   first request
+ */
+GtkWindow *
+pv_renew_window_new_setup (PvTenantList *tenants,
+                           PvTenantInfo *tenant,
+                           const char   *kind,
+                           const char   *idp,
+                           const char   *token_id)
+{
+  PvRenewWindow *self = assistant_new (tenants, tenant, kind, TRUE);
+
+  if (idp != NULL && token_id != NULL)
+    {
+      self->idp = g_strdup (idp);
+      self->token_id = g_strdup (token_id);
+      to_steps_cb (self);
+    }
   return GTK_WINDOW (self);
 }

@@ -19,6 +19,11 @@ G_DECLARE_FINAL_TYPE (PvRenewWindow, pv_renew_window, PV, RENEW_WINDOW, AdwWindo
 GtkWindow  *pv_renew_window_new      (PvTenantList  *tenants,
                                       PvTenantInfo  *tenant,
                                       const char    *kind);
+GtkWindow  *pv_renew_window_new_setup (PvTenantList *tenants,
+                                       PvTenantInfo *tenant,
+                                       const char   *kind,
+                                       const char   *idp,
+                                       const char   *token_id);
 const char *pv_renew_window_get_step (PvRenewWindow *self);
 
 G_END_DECLS

@@ -446,9 +446,10 @@ test_tenant_panels (void)
   g_assert_true (shows_text (GTK_WIDGET (window), "Single Sign-On"));
   g_assert_true (shows_text (GTK_WIDGET (window), "Management API"));
   g_assert_true (shows_text (GTK_WIDGET (window), "it@acme.example"));
-  /* A new tenant's connections have no token yet. */
+  /* A new tenant's connections have no token yet: they are set up, not renewed. */
   g_assert_true (shows_text (GTK_WIDGET (window), "No token"));
-  g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Renew"));
+  g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Set Up"));
+  g_assert_null (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Renew"));
   g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Test Connection"));
 }
 
@@ -552,7 +553,7 @@ renew (const char *kind_label,
   g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
 
   /* Every step names the app; all must be ticked before waiting. */
-  g_assert_true (shows_text (GTK_WIDGET (assistant), "Secret token"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Paste the new token into"));
   g_assert_false (gtk_widget_is_sensitive (find (GTK_WIDGET (assistant), GTK_TYPE_BUTTON, "Wait for the First Use")));
   n_checks = tick_all (GTK_WIDGET (assistant));
   g_assert_cmpuint (n_checks, >=, 3);
@@ -563,6 +564,94 @@ renew (const char *kind_label,
 
   *secret_out = g_steal_pointer (&secret);
   *url_out = NULL;
+}
+
+static char *
+connection_url (const char *kind)
+{
+  GListModel *connections = pv_tenant_info_get_connections (acme ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
+
+      if (g_str_equal (pv_connection_info_get_kind (c), kind))
+        return g_strdup (pv_connection_info_get_scim_base_url (c));
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+no_continue_cb (gpointer data)
+{
+  return find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Continue Setup") == NULL;
+}
+
+/* The first setup: Users in Entra to the end; Persons in Okta, left after
+ * the token was shown and resumed from the panel. */
+static void
+test_setup (void)
+{
+  GtkWindow *assistant;
+  GtkWidget *panel;
+  g_autofree char *users_secret = NULL;
+  g_autofree char *persons_secret = NULL;
+  g_autofree char *users_url = connection_url ("users");
+  g_autofree char *persons_url = connection_url ("persons");
+
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  click (find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "User Provisioning"), "Set Up");
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_cmpstr (gtk_window_get_title (assistant), ==, "Set Up Users Provisioning");
+  click (GTK_WIDGET (assistant), "Set Up in Microsoft Entra ID");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  users_secret = read_clipboard (GTK_WIDGET (assistant));
+  click (GTK_WIDGET (assistant), "Next");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
+  /* Entra's setup steps and the mappings, with the matching attribute */
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Create an enterprise application for Users"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Sync only assigned users and groups"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "userPrincipalName"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Matching attribute, precedence 1"));
+  g_assert_cmpuint (tick_all (GTK_WIDGET (assistant)), ==, 7);
+  click (GTK_WIDGET (assistant), "Wait for the First Use");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "waiting", 5));
+  g_assert_cmpint (scim_get (users_url, users_secret), ==, 200);
+  g_assert_true (spin_until (step_is_cb, (gpointer) "done", 20));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Provisioning is set up"));
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+
+  /* Persons in Okta: closed once the token is shown */
+  wait_for_text (GTK_WIDGET (window), "In use");
+  panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "Person Provisioning");
+  click (panel, "Set Up");
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Set Up in Okta");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  persons_secret = read_clipboard (GTK_WIDGET (assistant));
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+
+  /* Resumed from the panel, at the steps, without the secret */
+  wait_for_text (GTK_WIDGET (window), "Continue Setup");
+  click (find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "Person Provisioning"), "Continue Setup");
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_true (step_is_cb ((gpointer) "steps"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Paste the token into API Token"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "cannot be shown again"));
+  tick_all (GTK_WIDGET (assistant));
+  click (GTK_WIDGET (assistant), "Wait for the First Use");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "waiting", 5));
+  g_assert_cmpint (scim_get (persons_url, persons_secret), ==, 200);
+  g_assert_true (spin_until (step_is_cb, (gpointer) "done", 20));
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  /* Done: the panel renews from now on. */
+  g_assert_true (spin_until (no_continue_cb, NULL, 20));
 }
 
 static void
@@ -618,7 +707,20 @@ test_dashboard (void)
   wait_for_text (GTK_WIDGET (window), "Paste the new Persons token of Acme Corp");
   timeline = PV_TIMELINE (find (GTK_WIDGET (window), PV_TYPE_TIMELINE, NULL));
   g_assert_nonnull (timeline);
-  g_assert_cmpuint (pv_timeline_get_n_bars (timeline), ==, 2);
+  /* A bar per token that is not deleted */
+  {
+    GListModel *connections = pv_tenant_info_get_connections (acme ());
+    guint n = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+      {
+        g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
+
+        n += g_list_model_get_n_items (pv_connection_info_get_tokens (c));
+      }
+    g_assert_cmpuint (n, >=, 3);
+    g_assert_cmpuint (pv_timeline_get_n_bars (timeline), ==, n);
+  }
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_ROLE_IMG);
   screenshot (GTK_WIDGET (window), "overview-light");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
@@ -657,6 +759,8 @@ test_revoke (void)
   PvTenantInfo *tenant = acme ();
   g_autoptr(PvConnectionInfo) users = g_list_model_get_item (pv_tenant_info_get_connections (tenant), 0);
   g_autofree char *in_use = g_strdup (pv_connection_info_get_in_use_token_id (users));
+  guint n_tokens = g_list_model_get_n_items (pv_connection_info_get_tokens (users));
+  guint n_deleted = g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users));
 
   g_assert_nonnull (in_use);
   g_assert_true (pv_window_show_tenant (window, "acme"));
@@ -676,8 +780,8 @@ test_revoke (void)
   gtk_window_destroy (dialog);
   spin_for (500);
   g_assert_cmpstr (pv_connection_info_get_in_use_token_id (users), ==, in_use);
-  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (users)), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (users)), ==, n_tokens);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users)), ==, n_deleted);
 
   /* The Persons token nobody uses yet: revoked after one confirmation,
    * then listed as deleted, with who deleted it. */
@@ -834,6 +938,7 @@ main (int   argc,
       g_test_add_func ("/app/first-run", test_first_run);
       g_test_add_func ("/app/connect", test_connect);
       g_test_add_func ("/app/tenant-panels", test_tenant_panels);
+      g_test_add_func ("/app/setup", test_setup);
       g_test_add_func ("/app/renew", test_renew);
       g_test_add_func ("/app/dashboard", test_dashboard);
       g_test_add_func ("/app/revoke", test_revoke);
