@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-connection-info.h"
+#include "pv-json-read.h"
 #include "pv-error.h"
 #include "pv-token-info.h"
 
@@ -28,6 +29,7 @@ struct _PvConnectionInfo
   char       *identity_provider;
   char       *scim_base_url;
   char       *in_use_token_id;
+  gint64      last_request_at;
   GListStore *tokens;
   GListStore *deleted_tokens;
 };
@@ -40,6 +42,7 @@ enum {
   PROP_IDENTITY_PROVIDER,
   PROP_SCIM_BASE_URL,
   PROP_IN_USE_TOKEN_ID,
+  PROP_LAST_REQUEST_AT,
   PROP_TOKENS,
   PROP_DELETED_TOKENS,
   N_PROPS
@@ -84,6 +87,9 @@ pv_connection_info_get_property (GObject    *object,
     case PROP_IN_USE_TOKEN_ID:
       g_value_set_string (value, self->in_use_token_id);
       break;
+    case PROP_LAST_REQUEST_AT:
+      g_value_set_int64 (value, self->last_request_at);
+      break;
     case PROP_TOKENS:
       g_value_set_object (value, self->tokens);
       break;
@@ -109,6 +115,8 @@ pv_connection_info_class_init (PvConnectionInfoClass *klass)
   properties[PROP_SCIM_BASE_URL] = g_param_spec_string ("scim-base-url", NULL, NULL, NULL, flags);
   /* The token of the identity provider's last request: the one provisioning depends on */
   properties[PROP_IN_USE_TOKEN_ID] = g_param_spec_string ("in-use-token-id", NULL, NULL, NULL, flags);
+  /* The identity provider's last request, 0 if none */
+  properties[PROP_LAST_REQUEST_AT] = g_param_spec_int64 ("last-request-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_TOKENS] = g_param_spec_object ("tokens", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_DELETED_TOKENS] = g_param_spec_object ("deleted-tokens", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -228,6 +236,7 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
   g_autoptr(GPtrArray) deleted = NULL;
   const char *kind = string_member (object, "kind");
   const char *url = string_member (object, "scim_base_url");
+  gint64 last_request_at = 0;
 
   g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), FALSE);
 
@@ -236,6 +245,8 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
       g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE, _("The tenant's answer is not a provisioning connection"));
       return FALSE;
     }
+  if (!pv_json_read_time (object, "last_request_at", TRUE, &last_request_at, error))
+    return FALSE;
   if (!(tokens_json = array_member (object, "tokens", error)) ||
       !(deleted_json = array_member (object, "deleted_tokens", error)) ||
       !(tokens = tokens_from_json (self->tokens, tokens_json, error)) ||
@@ -247,6 +258,11 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
   set_string (self, &self->scim_base_url, url, PROP_SCIM_BASE_URL);
   set_string (self, &self->in_use_token_id, string_member (object, "last_request_token_id"),
               PROP_IN_USE_TOKEN_ID);
+  if (self->last_request_at != last_request_at)
+    {
+      self->last_request_at = last_request_at;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_REQUEST_AT]);
+    }
   g_list_store_splice (self->tokens, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tokens)),
                        tokens->pdata, tokens->len);
   g_list_store_splice (self->deleted_tokens, 0, g_list_model_get_n_items (G_LIST_MODEL (self->deleted_tokens)),
@@ -310,4 +326,16 @@ pv_connection_info_get_in_use_token_id (PvConnectionInfo *self)
 {
   g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), NULL);
   return self->in_use_token_id;
+}
+
+/**
+ * pv_connection_info_get_last_request_at:
+ *
+ * Returns: when the identity provider's last request arrived, 0 if never
+ */
+gint64
+pv_connection_info_get_last_request_at (PvConnectionInfo *self)
+{
+  g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), 0);
+  return self->last_request_at;
 }

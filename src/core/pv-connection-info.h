@@ -25,5 +25,6 @@ const char       *pv_connection_info_get_scim_base_url  (PvConnectionInfo  *self
 GListModel       *pv_connection_info_get_tokens         (PvConnectionInfo  *self);
 GListModel       *pv_connection_info_get_deleted_tokens (PvConnectionInfo  *self);
 const char       *pv_connection_info_get_in_use_token_id (PvConnectionInfo *self);
+gint64            pv_connection_info_get_last_request_at (PvConnectionInfo *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-connection-info.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
@@ -46,6 +47,59 @@ pv_reminders_state_file (void)
   g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "reminders.ini", NULL);
 
   return g_file_new_for_path (path);
+}
+
+/* Entra provisions in cycles of about 40 minutes: two without a single
+ * request (Entra asks even when nothing changed) mean provisioning stopped,
+ * for example because Entra put the job in quarantine.  Okta and others
+ * only call when something changes, so their silence says nothing. */
+#define ENTRA_QUIET_SECONDS (2 * 40 * 60)
+
+static void
+add_quiet_connections (GPtrArray  *due,
+                       GListModel *tenants,
+                       gint64      now,
+                       GKeyFile   *sent)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      GListModel *connections = pv_tenant_info_get_connections (tenant);
+      const char *name = pv_tenant_info_get_name (tenant) ? pv_tenant_info_get_name (tenant)
+                                                          : pv_tenant_info_get_id (tenant);
+
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+          gint64 last = pv_connection_info_get_last_request_at (connection);
+          const char *kind = pv_connection_info_get_kind (connection);
+          g_autofree char *key = NULL;
+          g_autofree char *since = NULL;
+          PvDueReminder *r;
+
+          if (g_strcmp0 (pv_connection_info_get_identity_provider (connection), "entra") != 0 ||
+              last == 0 || now - last <= ENTRA_QUIET_SECONDS)
+            continue;
+          /* Once per silence: a request ends it, a later one starts another. */
+          key = g_strdup_printf ("%s/%s/quiet-since-%" G_GINT64_FORMAT, pv_tenant_info_get_id (tenant), kind, last);
+          if (g_key_file_has_key (sent, GROUP, key, NULL))
+            continue;
+          since = pv_format_date (last);
+          r = g_new0 (PvDueReminder, 1);
+          r->key = g_steal_pointer (&key);
+          r->tenant = g_object_ref (tenant);
+          r->kind = g_strdup (kind);
+          r->threshold = 0;
+          r->state = PV_EXPIRY_URGENT;
+          /* Translators: "Users" or "Persons", then a tenant's name, then a date */
+          r->title = g_strdup_printf (_("No SCIM request from the %s app of %s since %s"),
+                                      pv_guide_app_name (kind), name, since);
+          r->body = g_strdup (_("Entra provisions about every 40 minutes; two cycles have passed without a "
+                                "request. Check the app's provisioning status in Entra: a job in quarantine "
+                                "or a rejected token stops provisioning."));
+          g_ptr_array_add (due, r);
+        }
+    }
 }
 
 /**
@@ -119,6 +173,7 @@ pv_reminders_due (GListModel           *tenants,
         }
       g_ptr_array_add (due, r);
     }
+  add_quiet_connections (due, tenants, now, sent);
   return due;
 }
 

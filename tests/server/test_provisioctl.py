@@ -328,6 +328,31 @@ class Provisioctl(ServerTest):
         self.assertIn("already has a token", again.stderr)
         self.assertEqual(len(self.connection("persons")["tokens"]), 1)
 
+    def test_remind_quiet(self):
+        """An Entra connection without a request for two cycles is reported once as stopped."""
+        t = self.issue(lifetime_days=300)
+        r = self.server.request("PATCH", "/api/v1/provisioning/users", key=self.key,
+                                body={"identity_provider": "entra"})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(self.server.scim("GET", t["scim_base_url"], "/Users?count=1", t["secret"]).status, 200)
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        log = os.path.join(self.workdir, "notifications.jsonl")
+        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
+                                 log], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(fake.terminate)
+        self.assertEqual(fake.stdout.readline().strip(), "ready")
+
+        self.server.set_clock(offset=30 * 60)
+        self.assertEqual(self.ctl("remind").stdout, "")
+        self.server.set_clock(offset=90 * 60)
+        r = self.ctl("remind")
+        self.assertIn("No SCIM request from the Users app of Acme Corp since", r.stdout, r.stderr)
+        self.assertEqual(self.ctl("remind").stdout, "", "once per silence")
+        with open(log) as f:
+            notes = [json.loads(line) for line in f]
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes[0]["priority"], "urgent")
+
     def test_malformed_answers(self):
         """A tenant that answers with the wrong shapes gets a readable error, never a crash."""
         key = self.key
