@@ -16,6 +16,7 @@
 #include "pv-event-watch.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
+#include "pv-reminders.h"
 #include "pv-tokens.h"
 
 static void
@@ -115,6 +116,32 @@ test_demo_tenants (void)
       }
     g_assert_nonnull (strstr (words, "Expired"));
     g_assert_nonnull (strstr (words, "Contoso"));
+  }
+
+  /* Reminders: tokens and SSO certificates, each once. */
+  {
+    g_autoptr(GKeyFile) sent = g_key_file_new ();
+    g_autoptr(GPtrArray) due = NULL;
+    g_autoptr(GPtrArray) again = NULL;
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    PvExpiryPolicy policy;
+    gboolean certificate = FALSE, named = TRUE;
+
+    pv_expiry_policy_init_default (&policy);
+    due = pv_reminders_due (G_LIST_MODEL (tenants), &policy, now, sent);
+    g_assert_cmpuint (due->len, >=, 3);
+    for (guint i = 0; i < due->len; i++)
+      {
+        PvDueReminder *r = g_ptr_array_index (due, i);
+
+        certificate |= r->kind == NULL && strstr (r->title, "SSO certificate") != NULL;
+        named &= r->kind == NULL || strstr (r->title, "Users") || strstr (r->title, "Persons");
+        pv_reminders_mark_sent (sent, r);
+      }
+    g_assert_true (certificate);
+    g_assert_true (named);
+    again = pv_reminders_due (G_LIST_MODEL (tenants), &policy, now, sent);
+    g_assert_cmpuint (again->len, ==, 0);
   }
 }
 

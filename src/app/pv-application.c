@@ -135,9 +135,28 @@ pv_application_get_settings (PvApplication *self)
 }
 
 /**
+ * pv_application_get_policy_for:
+ * @tenant: a tenant
+ *
+ * The reminder thresholds for @tenant: the preferences' if they set some,
+ * the tenant's own schedule otherwise.
+ */
+void
+pv_application_get_policy_for (PvApplication  *self,
+                               PvTenantInfo   *tenant,
+                               PvExpiryPolicy *policy)
+{
+  g_autofree char *text = g_settings_get_string (self->settings, "reminder-thresholds");
+
+  if (*text != '\0' && pv_expiry_policy_parse (policy, text, NULL))
+    return;
+  *policy = *pv_tenant_info_get_policy (tenant);
+}
+
+/**
  * pv_application_get_policy:
  *
- * The reminder thresholds of the preferences; the defaults if they do not parse.
+ * The reminder thresholds of the preferences; the defaults if they set none.
  */
 void
 pv_application_get_policy (PvApplication  *self,
@@ -178,8 +197,6 @@ reminders_loaded_cb (GObject      *source,
 
   if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
     g_key_file_load_from_data (sent, contents, length, G_KEY_FILE_NONE, NULL);
-  pv_application_get_policy (self, &policy);
-
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
@@ -190,6 +207,7 @@ reminders_loaded_cb (GObject      *source,
 
       if (pv_tenant_info_get_fetched_at (tenant) == 0)
         continue;
+      pv_application_get_policy_for (self, tenant, &policy);
       g_list_store_append (one, tenant);
       due = pv_reminders_due (G_LIST_MODEL (one), &policy, now, sent);
       for (guint k = 0; k < due->len; k++)

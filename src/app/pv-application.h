@@ -24,6 +24,9 @@ gboolean       pv_application_get_busy     (PvApplication     *self);
 GSettings     *pv_application_get_settings (PvApplication     *self);
 void           pv_application_get_policy   (PvApplication     *self,
                                             PvExpiryPolicy    *policy);
+void           pv_application_get_policy_for (PvApplication   *self,
+                                            PvTenantInfo      *tenant,
+                                            PvExpiryPolicy    *policy);
 void           pv_application_start_demo   (PvApplication     *self);
 void           pv_application_leave_demo   (PvApplication     *self);
 void           pv_application_refresh      (PvApplication     *self);

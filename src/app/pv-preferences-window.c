@@ -24,8 +24,16 @@ thresholds_apply_cb (AdwEntryRow *row,
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
   g_autoptr(GError) error = NULL;
   g_autofree char *normal = NULL;
+  g_autofree char *stripped = g_strdup (text);
   PvExpiryPolicy policy;
 
+  /* Empty: each tenant's own schedule */
+  if (*g_strstrip (stripped) == '\0')
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+      g_settings_set_string (settings, "reminder-thresholds", "");
+      return;
+    }
   if (!pv_expiry_policy_parse (&policy, text, &error))
     {
       gtk_widget_add_css_class (GTK_WIDGET (row), "error");
@@ -139,9 +147,10 @@ pv_preferences_window_new (GSettings *settings)
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (reminders), _("Reminders"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (reminders),
-                                         _("Days before expiry at which a token is due soon, largest first, "
-                                           "comma-separated; they are marked on the timeline. The last week is "
-                                           "urgent."));
+                                         _("Days before expiry at which you are reminded, largest first, "
+                                           "comma-separated, for every tenant; empty for each tenant's own "
+                                           "schedule (60, 30, 14, 7, 3 and 1 days unless the tenant says "
+                                           "otherwise). The last week is urgent."));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (thresholds), _("Reminder thresholds (days)"));
   gtk_editable_set_text (GTK_EDITABLE (thresholds), current);
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (thresholds), TRUE);

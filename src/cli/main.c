@@ -1140,23 +1140,23 @@ fail:
 
 /* remind: the reminders due, as desktop notifications, each once */
 
-/* The reminder thresholds of the app's preferences, where its settings
- * schema is installed; the defaults otherwise.  Returns whether the
- * preferences allow notifications. */
+/* The app's preferences, where its settings schema is installed: the
+ * reminder thresholds they set for every tenant (@overridden), and whether
+ * they allow notifications. */
 static gboolean
-remind_policy (PvExpiryPolicy *policy)
+remind_policy (PvExpiryPolicy *policy,
+               gboolean       *overridden)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
 
-  pv_expiry_policy_init_default (policy);
+  *overridden = FALSE;
   if (schema != NULL)
     {
       g_autoptr(GSettings) settings = g_settings_new (APP_ID);
       g_autofree char *text = g_settings_get_string (settings, "reminder-thresholds");
 
-      if (!pv_expiry_policy_parse (policy, text, NULL))
-        pv_expiry_policy_init_default (policy);
+      *overridden = *text != '\0' && pv_expiry_policy_parse (policy, text, NULL);
       return g_settings_get_boolean (settings, "notifications");
     }
   return TRUE;
@@ -1176,6 +1176,7 @@ remind (GFile *file)
   g_autofree char *data = NULL;
   Survey survey = { 0 };
   PvExpiryPolicy policy;
+  gboolean overridden;
   gsize length;
 
   if (!survey_all (file, FALSE, &survey, &error))
@@ -1184,7 +1185,7 @@ remind (GFile *file)
       survey_clear (&survey);
       return 1;
     }
-  if (!remind_policy (&policy))
+  if (!remind_policy (&policy, &overridden))
     {
       g_printerr (_("provisioctl: notifications are off in Provisio's preferences\n"));
       survey_clear (&survey);
@@ -1213,9 +1214,11 @@ remind (GFile *file)
               continue;
             }
         }
-      /* Each by its own clock, as the tenant counts the days. */
+      /* Each by its own clock and, unless the preferences say otherwise,
+       * its own schedule, as the tenant counts the days. */
       g_list_store_append (one, t->info);
-      found = pv_reminders_due (G_LIST_MODEL (one), &policy, tenant_now (t), sent);
+      found = pv_reminders_due (G_LIST_MODEL (one), overridden ? &policy : pv_tenant_info_get_policy (t->info),
+                                tenant_now (t), sent);
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }

@@ -38,6 +38,7 @@ struct _PvTenantInfo
   PvSsoInfo  *sso;
   GError     *error;
   PvExpiryState state;
+  PvExpiryPolicy policy;    /* the tenant's own reminder schedule */
 };
 
 G_DEFINE_FINAL_TYPE (PvTenantInfo, pv_tenant_info, G_TYPE_OBJECT)
@@ -168,6 +169,7 @@ pv_tenant_info_init (PvTenantInfo *self)
   self->connections = g_list_store_new (PV_TYPE_CONNECTION_INFO);
   self->reminders = g_list_store_new (PV_TYPE_REMINDER_INFO);
   self->sso = pv_sso_info_new ();
+  pv_expiry_policy_init_default (&self->policy);
 }
 
 /**
@@ -246,6 +248,33 @@ update_connections (PvTenantInfo  *self,
   return TRUE;
 }
 
+/* The tenant's schedule, if it says one that makes sense; the default
+ * otherwise (an older tenant, a schedule out of range). */
+static void
+update_policy (PvTenantInfo *self,
+               JsonObject   *reminders)
+{
+  JsonNode *node = json_object_get_member (reminders, "thresholds_days");
+  gint64 days[PV_EXPIRY_MAX_THRESHOLDS];
+  gsize n = 0;
+  JsonArray *array;
+
+  pv_expiry_policy_init_default (&self->policy);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array) && n < G_N_ELEMENTS (days); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64)
+        return;
+      days[n++] = json_node_get_int (element);
+    }
+  if (n == 0 || !pv_expiry_policy_set_thresholds (&self->policy, days, n, NULL))
+    pv_expiry_policy_init_default (&self->policy);
+}
+
 static gboolean
 update_reminders (PvTenantInfo  *self,
                   JsonObject    *reminders,
@@ -258,6 +287,7 @@ update_reminders (PvTenantInfo  *self,
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     return pv_json_invalid (error, "items");
+  update_policy (self, reminders);
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -361,6 +391,19 @@ pv_tenant_info_get_error (PvTenantInfo *self)
 {
   g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
   return self->error;
+}
+
+/**
+ * pv_tenant_info_get_policy:
+ *
+ * Returns: (transfer none): the tenant's own reminder schedule (the
+ *   default until its reminders are known)
+ */
+const PvExpiryPolicy *
+pv_tenant_info_get_policy (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return &self->policy;
 }
 
 /**

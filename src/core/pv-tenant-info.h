@@ -33,6 +33,7 @@ const GError *pv_tenant_info_get_error          (PvTenantInfo         *self);
 void          pv_tenant_info_set_error          (PvTenantInfo         *self,
                                                  const GError         *error);
 PvExpiryState pv_tenant_info_get_state          (PvTenantInfo         *self);
+const PvExpiryPolicy *pv_tenant_info_get_policy (PvTenantInfo         *self);
 gboolean      pv_tenant_info_update_from_json   (PvTenantInfo         *self,
                                                  JsonObject           *state,
                                                  GError              **error);

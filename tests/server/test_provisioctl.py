@@ -328,6 +328,23 @@ class Provisioctl(ServerTest):
         self.assertIn("already has a token", again.stderr)
         self.assertEqual(len(self.connection("persons")["tokens"]), 1)
 
+    def test_remind_tenant_schedule(self):
+        """Without thresholds in the preferences, each tenant's own schedule decides."""
+        self.issue(lifetime_days=100)
+        r = self.server.request("PUT", "/api/v1/reminders", key=self.key, body={"thresholds_days": [45, 10]})
+        self.assertEqual(r.status, 200)
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        log = os.path.join(self.workdir, "notifications.jsonl")
+        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
+                                 log], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(fake.terminate)
+        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        # 59 days left: past the default 60, but not this tenant's 45.
+        self.server.set_clock(offset=day(41))
+        self.assertEqual(self.ctl("remind").stdout, "")
+        self.server.set_clock(offset=day(55) + 60)
+        self.assertIn("expires in 45 days", self.ctl("remind").stdout)
+
     def test_remind_quiet(self):
         """An Entra connection without a request for two cycles is reported once as stopped."""
         t = self.issue(lifetime_days=300)
