@@ -818,6 +818,74 @@ test_notification_action (void)
   g_assert_cmpstr (pv_window_get_page (window), ==, "tenant");
 }
 
+/* Reminders while the app runs: after a refresh, as notifications on the
+ * session bus (a stand-in server records them), each once. */
+static guint
+count_lines (const char *path,
+             const char *needle)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    n += *lines[i] && strstr (lines[i], needle) != NULL;
+  return n;
+}
+
+typedef struct {
+  const char *path;
+  guint       n;
+} LinesWait;
+
+static gboolean
+lines_cb (gpointer data)
+{
+  LinesWait *w = data;
+
+  return count_lines (w->path, "io.github.provisio.Provisio") >= w->n;
+}
+
+static void
+test_reminders (void)
+{
+  g_autofree char *log = g_build_filename (workdir, "notifications.jsonl", NULL);
+  const char *argv[] = { "/usr/bin/python3", g_getenv ("PV_FAKE_NOTIFICATIONS"), log, NULL };
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *ready = NULL;
+  GSettings *settings = pv_application_get_settings (app);
+  LinesWait w = { log, 1 };
+  guint n;
+
+  g_assert_nonnull (argv[1]);
+  fake = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  ready = read_line (in);
+  g_assert_cmpstr (ready, ==, "ready");
+
+  /* Tokens of a year: a 365-day threshold is crossed at once. */
+  g_settings_set_string (settings, "reminder-thresholds", "365,30");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (spin_until (lines_cb, &w, 20));
+  spin_for (500);
+  n = count_lines (log, "io.github.provisio.Provisio");
+  g_assert_cmpuint (count_lines (log, "token of Acme Corp"), ==, n);
+  g_assert_cmpuint (count_lines (log, "app.renew"), ==, n);
+
+  /* Sent once: another refresh adds none. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  spin_for (2000);
+  g_assert_cmpuint (count_lines (log, "io.github.provisio.Provisio"), ==, n);
+  g_settings_reset (settings, "reminder-thresholds");
+  g_subprocess_send_signal (fake, SIGTERM);
+}
+
 static gboolean
 banner_cb (gpointer data)
 {
@@ -943,6 +1011,7 @@ main (int   argc,
       g_test_add_func ("/app/dashboard", test_dashboard);
       g_test_add_func ("/app/revoke", test_revoke);
       g_test_add_func ("/app/notification-action", test_notification_action);
+      g_test_add_func ("/app/reminders", test_reminders);
       g_test_add_func ("/app/server-down", test_server_down);
       g_test_add_func ("/app/recovers", test_recovers);
       g_test_add_func ("/app/demo", test_demo);
