@@ -62,6 +62,8 @@ struct _PvRenewWindow
   GtkWidget     *to_steps_button;
   GtkWidget     *steps_page;
   GtkWidget     *wait_page;
+  GtkWidget     *wait_box;
+  gboolean       verify_added;
   GPtrArray     *checks;
   GtkWidget     *to_wait_button;
   GtkLabel      *wait_label;
@@ -260,6 +262,55 @@ wait_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void open_link_cb (GtkButton *button);
+
+/* While waiting: how to check in the identity provider (its verify guide) */
+static void
+add_verify_steps (PvRenewWindow *self)
+{
+  const char *idp = identity_provider (self) ? identity_provider (self) : "entra";
+  PvConnectionInfo *connection = get_connection (self);
+  const char *url = connection ? pv_connection_info_get_scim_base_url (connection) : "";
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *group;
+
+  if (self->verify_added)
+    return;
+  self->verify_added = TRUE;
+  steps = pv_guide_steps (idp, "verify", self->kind, tenant_name (self), url, NULL);
+  if (steps == NULL)
+    return;
+  group = adw_preferences_group_new ();
+  /* Translators: %s is the identity provider */
+  title = g_strdup_printf (_("Meanwhile, Check in %s"), pv_guide_provider_name (idp));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), step->detail);
+      if (step->link != NULL)
+        {
+          GtkWidget *button = gtk_button_new_from_icon_name ("adw-external-link-symbolic");
+
+          gtk_widget_set_tooltip_text (button, _("Open the page in the browser"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Open the page in the browser"), -1);
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          g_object_set_data_full (G_OBJECT (button), "uri", g_strdup (step->link), g_free);
+          g_signal_connect (button, "clicked", G_CALLBACK (open_link_cb), NULL);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (GTK_BOX (self->wait_box), group);
+}
+
 static void
 start_waiting (PvRenewWindow *self)
 {
@@ -277,6 +328,7 @@ start_waiting (PvRenewWindow *self)
                                          "page."));
     }
   show_step (self, "waiting");
+  add_verify_steps (self);
   if (self->watch == NULL && client != NULL)
     {
       self->watch = pv_event_watch_new (client, self->kind, self->token_id, WATCH_INTERVAL_MS);
@@ -842,6 +894,7 @@ build (PvRenewWindow *self)
                                    "for its first use."), app);
   page = status_page_new ("content-loading-symbolic", wait_title, wait_text, box);
   self->wait_page = page;
+  self->wait_box = box;
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), page);
   gtk_stack_add_named (self->stack, scrolled, "waiting");

@@ -1119,6 +1119,22 @@ setup (GFile      *file,
   for (guint i = 0; i < n_mappings; i++)
     g_print ("  %-34s → %s%s%s%s\n", mappings[i].source, mappings[i].target,
              mappings[i].note ? " (" : "", mappings[i].note ? _(mappings[i].note) : "", mappings[i].note ? ")" : "");
+  {
+    g_autoptr(GPtrArray) verify = pv_guide_steps (idp, "verify", kind, name, issued->scim_base_url, NULL);
+
+    if (verify != NULL)
+      {
+        /* Translators: %s is the identity provider */
+        g_print ("\n");
+        g_print (_("To check in %s:\n"), pv_guide_provider_name (idp));
+        for (guint i = 0; i < verify->len; i++)
+          {
+            PvGuideStep *step = g_ptr_array_index (verify, i);
+
+            g_print ("  - %s: %s\n", step->title, step->detail);
+          }
+      }
+  }
   fflush (stdout);
 
   if (opt_no_wait)

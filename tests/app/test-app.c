@@ -618,6 +618,9 @@ test_setup (void)
   g_assert_cmpuint (tick_all (GTK_WIDGET (assistant)), ==, 7);
   click (GTK_WIDGET (assistant), "Wait for the First Use");
   g_assert_true (spin_until (step_is_cb, (gpointer) "waiting", 5));
+  /* Meanwhile, how to check in Entra (its verify guide) */
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Meanwhile, Check in Microsoft Entra ID"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Read the provisioning logs"));
   g_assert_cmpint (scim_get (users_url, users_secret), ==, 200);
   g_assert_true (spin_until (step_is_cb, (gpointer) "done", 20));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Provisioning is set up"));

@@ -299,7 +299,7 @@ class Provisioctl(ServerTest):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.addCleanup(proc.kill)
         lines = []
-        while not lines or not lines[-1].startswith("  user.employeeNumber"):
+        while not lines or not lines[-1].startswith("  - Read the System Log"):
             line = proc.stdout.readline()
             if not line:
                 self.fail("".join(lines) + proc.stderr.read())
@@ -311,6 +311,7 @@ class Provisioctl(ServerTest):
         url = re.search(r"Tenant URL: (\S+)", text).group(1)
         self.assertTrue(url.endswith("/t/acme/scim/persons/v2"))
         self.assertIn("user.login", text)
+        self.assertIn("To check in Okta:", text)
         self.assertEqual(self.connection("persons")["identity_provider"], "okta")
 
         # The identity provider's first request ends the wait.
