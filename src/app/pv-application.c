@@ -190,6 +190,8 @@ reminders_loaded_cb (GObject      *source,
   g_autoptr(PvApplication) self = user_data;
   g_autoptr(GKeyFile) sent = g_key_file_new ();
   g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) holders = NULL;
   gsize length = 0;
   guint n_sent = 0;
   PvExpiryPolicy policy;
@@ -197,37 +199,26 @@ reminders_loaded_cb (GObject      *source,
 
   if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
     g_key_file_load_from_data (sent, contents, length, G_KEY_FILE_NONE, NULL);
+  due = g_ptr_array_new_with_free_func (NULL);
+  holders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
       g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
-      g_autoptr(GPtrArray) due = NULL;
       PvClient *client = pv_tenant_list_get_client (self->own, tenant);
       gint64 now = g_get_real_time () / G_USEC_PER_SEC + (client ? pv_client_get_clock_skew (client) : 0);
+      GPtrArray *found;
 
       if (pv_tenant_info_get_fetched_at (tenant) == 0)
         continue;
       pv_application_get_policy_for (self, tenant, &policy);
       g_list_store_append (one, tenant);
-      due = pv_reminders_due (G_LIST_MODEL (one), &policy, now, sent);
-      for (guint k = 0; k < due->len; k++)
-        {
-          PvDueReminder *r = g_ptr_array_index (due, k);
-          g_autoptr(GNotification) notification = g_notification_new (r->title);
-
-          g_notification_set_body (notification, r->body);
-          g_notification_set_priority (notification, r->state >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
-                                                                                   : G_NOTIFICATION_PRIORITY_NORMAL);
-          g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
-                                                        pv_tenant_info_get_id (r->tenant));
-          if (r->kind != NULL)
-            g_notification_add_button_with_target (notification, _("Renew…"), "app.renew", "(ss)",
-                                                   pv_tenant_info_get_id (r->tenant), r->kind);
-          g_application_send_notification (G_APPLICATION (self), r->key, notification);
-          pv_reminders_mark_sent (sent, r);
-          n_sent++;
-        }
+      found = pv_reminders_due (G_LIST_MODEL (one), &policy, now, sent);
+      g_ptr_array_extend (due, found, NULL, NULL);
+      g_ptr_array_add (holders, found);
     }
+  pv_reminders_send (G_APPLICATION (self), due, sent);
+  n_sent = due->len;
   if (n_sent > 0)
     {
       g_autofree char *data = g_key_file_to_data (sent, &length, NULL);

@@ -1247,23 +1247,9 @@ remind (GFile *file)
       survey_clear (&survey);
       return 1;
     }
+  pv_reminders_send (app, due, sent);
   for (guint i = 0; i < due->len; i++)
-    {
-      PvDueReminder *r = g_ptr_array_index (due, i);
-      g_autoptr(GNotification) notification = g_notification_new (r->title);
-
-      g_notification_set_body (notification, r->body);
-      g_notification_set_priority (notification, r->state >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
-                                                                               : G_NOTIFICATION_PRIORITY_NORMAL);
-      g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
-                                                    pv_tenant_info_get_id (r->tenant));
-      if (r->kind != NULL)
-        g_notification_add_button_with_target (notification, _("Renew…"), "app.renew", "(ss)",
-                                               pv_tenant_info_get_id (r->tenant), r->kind);
-      g_application_send_notification (app, r->key, notification);
-      pv_reminders_mark_sent (sent, r);
-      g_print ("%s\n", r->title);
-    }
+    g_print ("%s\n", ((PvDueReminder *) g_ptr_array_index (due, i))->title);
   if (due->len > 0)
     {
       GDBusConnection *bus = g_application_get_dbus_connection (app);

@@ -188,3 +188,69 @@ pv_reminders_mark_sent (GKeyFile            *sent,
 {
   g_key_file_set_integer (sent, GROUP, reminder->key, reminder->threshold);
 }
+
+/* More than this at once (a first check, a long holiday) is one summary
+ * rather than a flood. */
+#define MAX_SEPARATE_NOTIFICATIONS 3
+
+/**
+ * pv_reminders_send:
+ * @app: the application the notifications come from (its actions
+ *   app.show-tenant and app.renew open the tenant and the renew assistant)
+ * @due: (element-type PvDueReminder): from pv_reminders_due()
+ * @sent: marked as sent
+ *
+ * Sends @due as notifications: one each, or one summary when there are
+ * many, and remembers them in @sent.
+ */
+void
+pv_reminders_send (GApplication *app,
+                   GPtrArray    *due,
+                   GKeyFile     *sent)
+{
+  if (due->len > MAX_SEPARATE_NOTIFICATIONS)
+    {
+      g_autoptr(GNotification) notification = NULL;
+      g_autoptr(GString) body = g_string_new (NULL);
+      g_autofree char *title = NULL;
+      PvExpiryState worst = PV_EXPIRY_OK;
+
+      for (guint i = 0; i < due->len; i++)
+        {
+          PvDueReminder *r = g_ptr_array_index (due, i);
+
+          worst = MAX (worst, r->state);
+          if (i < MAX_SEPARATE_NOTIFICATIONS)
+            g_string_append_printf (body, "%s%s", body->len ? "\n" : "", r->title);
+          pv_reminders_mark_sent (sent, r);
+        }
+      g_string_append (body, "\n…");
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u token or certificate needs attention",
+                                            "%u tokens and certificates need attention", due->len), due->len);
+      notification = g_notification_new (title);
+      g_notification_set_body (notification, body->str);
+      g_notification_set_priority (notification, worst >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
+                                                                           : G_NOTIFICATION_PRIORITY_NORMAL);
+      /* No default action: clicking it opens the app, on the overview
+       * that lists them all. */
+      g_application_send_notification (app, "reminders-summary", notification);
+      return;
+    }
+
+  for (guint i = 0; i < due->len; i++)
+    {
+      PvDueReminder *r = g_ptr_array_index (due, i);
+      g_autoptr(GNotification) notification = g_notification_new (r->title);
+
+      g_notification_set_body (notification, r->body);
+      g_notification_set_priority (notification, r->state >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
+                                                                               : G_NOTIFICATION_PRIORITY_NORMAL);
+      g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
+                                                    pv_tenant_info_get_id (r->tenant));
+      if (r->kind != NULL)
+        g_notification_add_button_with_target (notification, _("Renew…"), "app.renew", "(ss)",
+                                               pv_tenant_info_get_id (r->tenant), r->kind);
+      g_application_send_notification (app, r->key, notification);
+      pv_reminders_mark_sent (sent, r);
+    }
+}

@@ -41,5 +41,8 @@ GPtrArray *pv_reminders_due        (GListModel           *tenants,
 void       pv_reminders_mark_sent  (GKeyFile             *sent,
                                     const PvDueReminder  *reminder);
 GFile     *pv_reminders_state_file (void);
+void       pv_reminders_send       (GApplication         *app,
+                                    GPtrArray            *due,
+                                    GKeyFile             *sent);
 
 G_END_DECLS

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -260,11 +261,17 @@ class Provisioctl(ServerTest):
         self.addCleanup(fake.terminate)
         self.assertEqual(fake.stdout.readline().strip(), "ready")
 
-        def sent():
-            if not os.path.exists(log):
-                return []
-            with open(log) as f:
-                return [json.loads(line) for line in f]
+        def sent(expect=None):
+            # The stand-in writes what it received a moment after the sender is gone.
+            deadline = time.monotonic() + 5
+            while True:
+                notes = []
+                if os.path.exists(log):
+                    with open(log) as f:
+                        notes = [json.loads(line) for line in f]
+                if expect is None or len(notes) >= expect or time.monotonic() > deadline:
+                    return notes
+                time.sleep(0.05)
 
         # 100 days left: nothing is due.
         r = self.ctl("remind")
@@ -276,7 +283,7 @@ class Provisioctl(ServerTest):
             self.server.set_clock(offset=offset)
             r = self.ctl("remind")
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertEqual(len(sent()), n, (threshold, r.stdout, r.stderr))
+            self.assertEqual(len(sent(n)), n, (threshold, r.stdout, r.stderr))
             note = sent()[-1]
             self.assertEqual(note["app_id"], "io.github.provisio.Provisio")
             self.assertIn("Users token of Acme", note["title"])
@@ -288,6 +295,7 @@ class Provisioctl(ServerTest):
                 self.assertEqual(note["priority"], "urgent")
             # Again at the same moment: nothing new.
             self.assertEqual(self.ctl("remind").stdout, "")
+            time.sleep(0.3)
             self.assertEqual(len(sent()), n)
 
     def test_setup(self):
@@ -329,6 +337,33 @@ class Provisioctl(ServerTest):
         self.assertIn("already has a token", again.stderr)
         self.assertEqual(len(self.connection("persons")["tokens"]), 1)
 
+    def test_remind_summary(self):
+        """Many reminders at once are one notification, not a flood."""
+        for kind in ("users", "users", "persons", "persons"):
+            self.issue(kind, lifetime_days=40, retire="never")
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        log = os.path.join(self.workdir, "notifications.jsonl")
+        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
+                                 log], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(fake.terminate)
+        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        r = self.ctl("remind")
+        self.assertEqual(len(r.stdout.splitlines()), 4, r.stdout)
+        deadline = time.monotonic() + 5
+        notes = []
+        while not notes and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if os.path.exists(log):
+                with open(log) as f:
+                    notes = [json.loads(line) for line in f]
+        time.sleep(0.3)
+        with open(log) as f:
+            notes = [json.loads(line) for line in f]
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes[0]["title"], "4 tokens and certificates need attention")
+        self.assertIn("Acme Corp", notes[0]["body"])
+        self.assertEqual(self.ctl("remind").stdout, "", "all four were sent")
+
     def test_remind_tenant_schedule(self):
         """Without thresholds in the preferences, each tenant's own schedule decides."""
         self.issue(lifetime_days=100)
@@ -366,8 +401,13 @@ class Provisioctl(ServerTest):
         r = self.ctl("remind")
         self.assertIn("No SCIM request from the Users app of Acme Corp since", r.stdout, r.stderr)
         self.assertEqual(self.ctl("remind").stdout, "", "once per silence")
-        with open(log) as f:
-            notes = [json.loads(line) for line in f]
+        deadline = time.monotonic() + 5
+        notes = []
+        while not notes and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if os.path.exists(log):
+                with open(log) as f:
+                    notes = [json.loads(line) for line in f]
         self.assertEqual(len(notes), 1)
         self.assertEqual(notes[0]["priority"], "urgent")
 
