@@ -262,7 +262,7 @@ wait_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void open_link_cb (GtkButton *button);
+static GtkWidget *link_button_new (const char *uri);
 
 /* While waiting: how to check in the identity provider (its verify guide) */
 static void
@@ -295,16 +295,7 @@ add_verify_steps (PvRenewWindow *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), step->detail);
       if (step->link != NULL)
         {
-          GtkWidget *button = gtk_button_new_from_icon_name ("adw-external-link-symbolic");
-
-          gtk_widget_set_tooltip_text (button, _("Open the page in the browser"));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Open the page in the browser"), -1);
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (button, "flat");
-          g_object_set_data_full (G_OBJECT (button), "uri", g_strdup (step->link), g_free);
-          g_signal_connect (button, "clicked", G_CALLBACK (open_link_cb), NULL);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), link_button_new (step->link));
         }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
@@ -390,6 +381,22 @@ open_link_cb (GtkButton *button)
 {
   gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))),
                 g_object_get_data (G_OBJECT (button), "uri"), GDK_CURRENT_TIME);
+}
+
+/* A guide step's link to the admin portal */
+static GtkWidget *
+link_button_new (const char *uri)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("adw-external-link-symbolic");
+
+  gtk_widget_set_tooltip_text (button, _("Open the page in the browser"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Open the page in the browser"), -1);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  g_object_set_data_full (G_OBJECT (button), "uri", g_strdup (uri), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (open_link_cb), NULL);
+  return button;
 }
 
 /* The attribute mappings of a first setup, each target with a copy button */
@@ -486,16 +493,7 @@ steps_page_new (PvRenewWindow *self)
         }
       if (step->link != NULL)
         {
-          GtkWidget *button = gtk_button_new_from_icon_name ("adw-external-link-symbolic");
-
-          gtk_widget_set_tooltip_text (button, _("Open the page in the browser"));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          _("Open the page in the browser"), -1);
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (button, "flat");
-          g_object_set_data_full (G_OBJECT (button), "uri", g_strdup (step->link), g_free);
-          g_signal_connect (button, "clicked", G_CALLBACK (open_link_cb), NULL);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), link_button_new (step->link));
         }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }

@@ -33,6 +33,30 @@ class Provisioctl(ServerTest):
         self.assertNotIn(self.key, r.stdout + r.stderr, "the key was printed")
         return r
 
+    def notification_server(self):
+        """A stand-in for the desktop's notification server on the test bus; returns its log."""
+        log = os.path.join(self.workdir, "notifications.jsonl")
+        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
+                                 log], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(fake.stdout.close)
+        self.addCleanup(fake.wait)
+        self.addCleanup(fake.terminate)
+        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        return log
+
+    def notifications(self, log, expect=0):
+        """What the stand-in recorded, waiting a moment for @expect of them (it writes after the
+        sender has gone)."""
+        deadline = time.monotonic() + 5
+        while True:
+            notes = []
+            if os.path.exists(log):
+                with open(log) as f:
+                    notes = [json.loads(line) for line in f]
+            if len(notes) >= expect or time.monotonic() > deadline:
+                return notes
+            time.sleep(0.05)
+
     def keyring(self, tenant):
         r = subprocess.run(["secret-tool", "lookup", "tenant", tenant, "kind", "admin-key"],
                            capture_output=True, text=True)
@@ -255,23 +279,10 @@ class Provisioctl(ServerTest):
         """Reminders as desktop notifications at each threshold, once each, with a Renew action."""
         t = self.issue(lifetime_days=100)["token"]
         self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
-        log = os.path.join(self.workdir, "notifications.jsonl")
-        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
-                                 log], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(fake.terminate)
-        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        log = self.notification_server()
 
-        def sent(expect=None):
-            # The stand-in writes what it received a moment after the sender is gone.
-            deadline = time.monotonic() + 5
-            while True:
-                notes = []
-                if os.path.exists(log):
-                    with open(log) as f:
-                        notes = [json.loads(line) for line in f]
-                if expect is None or len(notes) >= expect or time.monotonic() > deadline:
-                    return notes
-                time.sleep(0.05)
+        def sent(expect=0):
+            return self.notifications(log, expect)
 
         # 100 days left: nothing is due.
         r = self.ctl("remind")
@@ -342,23 +353,12 @@ class Provisioctl(ServerTest):
         for kind in ("users", "users", "persons", "persons"):
             self.issue(kind, lifetime_days=40, retire="never")
         self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
-        log = os.path.join(self.workdir, "notifications.jsonl")
-        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
-                                 log], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(fake.terminate)
-        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        log = self.notification_server()
         r = self.ctl("remind")
         self.assertEqual(len(r.stdout.splitlines()), 4, r.stdout)
-        deadline = time.monotonic() + 5
-        notes = []
-        while not notes and time.monotonic() < deadline:
-            time.sleep(0.05)
-            if os.path.exists(log):
-                with open(log) as f:
-                    notes = [json.loads(line) for line in f]
+        self.notifications(log, 1)
         time.sleep(0.3)
-        with open(log) as f:
-            notes = [json.loads(line) for line in f]
+        notes = self.notifications(log)
         self.assertEqual(len(notes), 1)
         self.assertEqual(notes[0]["title"], "4 tokens and certificates need attention")
         self.assertIn("Acme Corp", notes[0]["body"])
@@ -370,11 +370,7 @@ class Provisioctl(ServerTest):
         r = self.server.request("PUT", "/api/v1/reminders", key=self.key, body={"thresholds_days": [45, 10]})
         self.assertEqual(r.status, 200)
         self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
-        log = os.path.join(self.workdir, "notifications.jsonl")
-        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
-                                 log], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(fake.terminate)
-        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        log = self.notification_server()
         # 59 days left: past the default 60, but not this tenant's 45.
         self.server.set_clock(offset=day(41))
         self.assertEqual(self.ctl("remind").stdout, "")
@@ -389,11 +385,7 @@ class Provisioctl(ServerTest):
         self.assertEqual(r.status, 200)
         self.assertEqual(self.server.scim("GET", t["scim_base_url"], "/Users?count=1", t["secret"]).status, 200)
         self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
-        log = os.path.join(self.workdir, "notifications.jsonl")
-        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
-                                 log], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(fake.terminate)
-        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        log = self.notification_server()
 
         self.server.set_clock(offset=30 * 60)
         self.assertEqual(self.ctl("remind").stdout, "")
@@ -401,13 +393,7 @@ class Provisioctl(ServerTest):
         r = self.ctl("remind")
         self.assertIn("No SCIM request from the Users app of Acme Corp since", r.stdout, r.stderr)
         self.assertEqual(self.ctl("remind").stdout, "", "once per silence")
-        deadline = time.monotonic() + 5
-        notes = []
-        while not notes and time.monotonic() < deadline:
-            time.sleep(0.05)
-            if os.path.exists(log):
-                with open(log) as f:
-                    notes = [json.loads(line) for line in f]
+        notes = self.notifications(log, 1)
         self.assertEqual(len(notes), 1)
         self.assertEqual(notes[0]["priority"], "urgent")
 
