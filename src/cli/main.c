@@ -1545,6 +1545,9 @@ main (int   argc,
   const char *path;
   guint n_name;
 
+  /* Standard output is for results (renew prints the secret alone there):
+   * every log message, debug ones included, goes to standard error. */
+  g_log_writer_default_set_use_stderr (TRUE);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -397,6 +397,52 @@ class Provisioctl(ServerTest):
         self.assertEqual(len(notes), 1)
         self.assertEqual(notes[0]["priority"], "urgent")
 
+    def test_secrets_audit(self):
+        """With debug logging on, no secret reaches a log or any file of this home (config, cache,
+        state, the keyring's own files, which are encrypted); only the outputs meant for them."""
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, G_MESSAGES_DEBUG="all")
+        logs = []
+
+        def run(*args, stdin=""):
+            r = subprocess.run([PROVISIOCTL] + list(args), input=stdin, capture_output=True, text=True,
+                               env=env, timeout=30)
+            logs.append(r.stderr)
+            return r
+
+        self.assertEqual(run("tenant", "add", "acme", self.server.url, stdin=self.key + "\n").returncode, 0)
+        setup = run("setup", "acme", "users", "--no-wait")
+        first = re.search(r"Secret token: (pvs_\w+)", setup.stdout).group(1)
+        r = run("renew", "acme", "users")
+        renewed = r.stdout.strip()
+        self.assertTrue(renewed.startswith("pvs_"), r.stderr[-500:])
+        url = self.connection("users")["scim_base_url"]
+        for secret in (first, renewed):
+            self.assertEqual(self.server.scim("GET", url, "/Users?count=1", secret).status, 200)
+        secrets = [self.key, first, renewed]
+        for args in (("status",), ("status", "--json"), ("check",), ("events", "acme", "users", "--json"),
+                     ("calendar",), ("remind",), ("tenant", "list")):
+            out = run(*args).stdout
+            for secret in secrets:
+                self.assertNotIn(secret, out, args)
+        self.assertTrue(any("provisio" in log or "GLib" in log or log == "" for log in logs))
+        for log in logs:
+            for secret in secrets:
+                self.assertNotIn(secret, log, "a secret in provisioctl's debug output")
+        home = os.environ["HOME"]
+        checked = 0
+        for root, _, files in os.walk(home):
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    with open(path, "rb") as f:
+                        data = f.read()
+                except OSError:
+                    continue
+                checked += 1
+                for secret in secrets:
+                    self.assertNotIn(secret.encode(), data, f"a secret in {os.path.relpath(path, home)}")
+        self.assertGreater(checked, 3, "the tenants file, the cache and the keyring were looked at")
+
     def test_malformed_answers(self):
         """A tenant that answers with the wrong shapes gets a readable error, never a crash."""
         key = self.key
