@@ -182,16 +182,6 @@ call (PvClient    *client,
   return pv_client_request_finish (client, wait_for (&result), error);
 }
 
-/* A member that must be an object, or NULL. */
-static JsonObject *
-object_in (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static PvProfile *
 find_profile (GPtrArray  *profiles,
               const char *id,
@@ -246,8 +236,8 @@ tenant_add (GFile      *file,
   if (tenant == NULL ||
       !pv_json_read_string (tenant, "name", FALSE, &name, &error) ||
       !pv_json_read_string (tenant, "id", FALSE, &tenant_id, &error) ||
-      !pv_json_read_string_in (object_in (tenant, "api_key"), "owner", FALSE, &owner, &error) ||
-      !pv_json_read_int64 (object_in (tenant, "api_key"), "days_left", FALSE, &days_left, &error))
+      !pv_json_read_string_in (pv_json_object_member (tenant, "api_key"), "owner", FALSE, &owner, &error) ||
+      !pv_json_read_int64 (pv_json_object_member (tenant, "api_key"), "days_left", FALSE, &days_left, &error))
     goto fail;
 
   label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), id, url);
@@ -415,7 +405,7 @@ renew (GFile      *file,
   if (issued == NULL)
     goto fail;
 
-  token = object_in (issued, "token");
+  token = pv_json_object_member (issued, "token");
   if (!pv_json_read_string_in (token, "prefix", FALSE, &prefix, &error) ||
       !pv_json_read_string_in (token, "expires_at", FALSE, &expires_at, &error) ||
       !pv_json_read_string (issued, "replaces", TRUE, &replaces, &error) ||

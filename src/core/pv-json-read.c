@@ -22,6 +22,22 @@ pv_json_invalid (GError     **error,
   return FALSE;
 }
 
+/**
+ * pv_json_object_member:
+ * @object: (nullable): an object, or %NULL
+ *
+ * Returns: (transfer none) (nullable): @member of @object if it is an
+ *   object; %NULL when it is missing, of another type, or @object is %NULL
+ */
+JsonObject *
+pv_json_object_member (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* The member's node, or NULL for a JSON null that is allowed. */
 static gboolean
 member_value (JsonObject  *object,

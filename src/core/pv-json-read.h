@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+JsonObject *pv_json_object_member (JsonObject  *object,
+                                   const char  *member);
+
 /* Each reads @member of @object into @out; a missing member or a wrong type
  * is a PV_ERROR_INVALID_RESPONSE naming the member, never a crash.  With
  * @nullable, JSON null (and, for the _in variants, a NULL @object) gives

@@ -201,15 +201,6 @@ set_string (PvTenantInfo *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static JsonObject *
-object_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static gboolean
 update_connections (PvTenantInfo  *self,
                     JsonObject    *provisioning,
@@ -323,17 +314,17 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
                                  JsonObject    *state,
                                  GError       **error)
 {
-  JsonObject *tenant = object_member (state, "tenant");
-  JsonObject *provisioning = object_member (state, "provisioning");
-  JsonObject *sso = object_member (state, "sso");
-  JsonObject *reminders = object_member (state, "reminders");
+  JsonObject *tenant = pv_json_object_member (state, "tenant");
+  JsonObject *provisioning = pv_json_object_member (state, "provisioning");
+  JsonObject *sso = pv_json_object_member (state, "sso");
+  JsonObject *reminders = pv_json_object_member (state, "reminders");
   const char *name = NULL, *account = NULL;
 
   g_return_val_if_fail (PV_IS_TENANT_INFO (self), FALSE);
 
   if (tenant != NULL &&
       (!pv_json_read_string (tenant, "name", FALSE, &name, error) ||
-       !pv_json_read_string_in (object_member (tenant, "api_key"), "owner", FALSE, &account, error)))
+       !pv_json_read_string_in (pv_json_object_member (tenant, "api_key"), "owner", FALSE, &account, error)))
     return FALSE;
   if ((provisioning != NULL && !update_connections (self, provisioning, error)) ||
       (sso != NULL && !pv_sso_info_update_from_json (self->sso, sso, error)) ||

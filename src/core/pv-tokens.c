@@ -41,7 +41,7 @@ issued_cb (GObject      *source,
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(PvIssuedToken) issued = g_new0 (PvIssuedToken, 1);
   const char *secret, *scim_base_url, *replaces, *retire;
-  JsonNode *token;
+  JsonObject *token;
   GError *error = NULL;
 
   answer = pv_client_request_finish (PV_CLIENT (source), result, &error);
@@ -50,11 +50,11 @@ issued_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  token = json_object_get_member (answer, "token");
+  token = pv_json_object_member (answer, "token");
   issued->token = pv_token_info_new ();
-  if (token == NULL || !JSON_NODE_HOLDS_OBJECT (token))
+  if (token == NULL)
     pv_json_invalid (&error, "token");
-  else if (pv_token_info_update_from_json (issued->token, json_node_get_object (token), &error) &&
+  else if (pv_token_info_update_from_json (issued->token, token, &error) &&
            pv_json_read_string (answer, "secret", FALSE, &secret, &error) &&
            pv_json_read_string (answer, "scim_base_url", FALSE, &scim_base_url, &error) &&
            pv_json_read_string (answer, "replaces", TRUE, &replaces, &error) &&
