@@ -50,22 +50,6 @@ start_demo (void)
   return demo;
 }
 
-static PvConnectionInfo *
-connection_of (PvTenantInfo *tenant,
-               const char   *kind)
-{
-  GListModel *connections = pv_tenant_info_get_connections (tenant);
-
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-    {
-      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
-
-      if (g_str_equal (pv_connection_info_get_kind (c), kind))
-        return c;
-    }
-  return NULL;
-}
-
 /* The demo's tenants, fetched, with the states the dashboard shows. */
 static void
 test_demo_tenants (void)
@@ -169,7 +153,7 @@ test_renew_and_watch (void)
   PvTenantList *tenants = pv_demo_get_tenants (demo);
   PvTenantInfo *contoso = pv_tenant_list_lookup (tenants, "contoso");
   PvClient *client = pv_tenant_list_get_client (tenants, contoso);
-  PvConnectionInfo *users = connection_of (contoso, "users");
+  PvConnectionInfo *users = pv_tenant_info_get_connection (contoso, "users");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) refreshed = NULL;
   g_autoptr(GAsyncResult) revoked = NULL;

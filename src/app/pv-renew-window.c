@@ -92,16 +92,7 @@ tenant_name (PvRenewWindow *self)
 static PvConnectionInfo *
 get_connection (PvRenewWindow *self)
 {
-  GListModel *connections = pv_tenant_info_get_connections (self->tenant);
-
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-    {
-      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
-
-      if (g_strcmp0 (pv_connection_info_get_kind (c), self->kind) == 0)
-        return c;
-    }
-  return NULL;
+  return pv_tenant_info_get_connection (self->tenant, self->kind);
 }
 
 static const char *

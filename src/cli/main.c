@@ -1014,8 +1014,7 @@ setup (GFile      *file,
   g_autoptr(JsonObject) patched = NULL;
   g_autoptr(PvEventWatch) watch = NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", kind);
-  PvConnectionInfo *connection = NULL;
-  GListModel *connections;
+  PvConnectionInfo *connection;
   const PvAttributeMapping *mappings;
   const char *idp = opt_idp ? opt_idp : "entra";
   const char *app = pv_guide_app_name (kind);
@@ -1039,14 +1038,7 @@ setup (GFile      *file,
   pv_tenant_info_refresh_async (info, client, NULL, got_result_cb, &result);
   if (!pv_tenant_info_refresh_finish (info, wait_for (&result), &error))
     goto fail;
-  connections = pv_tenant_info_get_connections (info);
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-    {
-      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
-
-      if (g_str_equal (pv_connection_info_get_kind (c), kind))
-        connection = c;
-    }
+  connection = pv_tenant_info_get_connection (info, kind);
   name = pv_tenant_info_get_name (info) ? pv_tenant_info_get_name (info) : id;
   if (connection == NULL)
     {

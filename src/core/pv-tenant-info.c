@@ -629,6 +629,32 @@ pv_tenant_info_get_connections (PvTenantInfo *self)
 }
 
 /**
+ * pv_tenant_info_get_connection:
+ * @kind: "users" or "persons"
+ *
+ * Returns: (transfer none) (nullable): the connection of that kind
+ */
+PvConnectionInfo *
+pv_tenant_info_get_connection (PvTenantInfo *self,
+                               const char   *kind)
+{
+  GListModel *connections;
+
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+
+  connections = G_LIST_MODEL (self->connections);
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      /* The store keeps it alive. */
+      g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, i);
+
+      if (g_strcmp0 (pv_connection_info_get_kind (connection), kind) == 0)
+        return connection;
+    }
+  return NULL;
+}
+
+/**
  * pv_tenant_info_get_reminders:
  *
  * Returns: (transfer none): what is due, soonest first (#PvReminderInfo)

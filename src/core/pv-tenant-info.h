@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pv-client.h"
+#include "pv-connection-info.h"
 #include "pv-expiry.h"
 #include "pv-profiles.h"
 #include "pv-sso-info.h"
@@ -27,6 +28,8 @@ const char   *pv_tenant_info_get_name           (PvTenantInfo         *self);
 const char   *pv_tenant_info_get_account        (PvTenantInfo         *self);
 gint64        pv_tenant_info_get_fetched_at     (PvTenantInfo         *self);
 GListModel   *pv_tenant_info_get_connections    (PvTenantInfo         *self);
+PvConnectionInfo *pv_tenant_info_get_connection (PvTenantInfo         *self,
+                                                 const char           *kind);
 GListModel   *pv_tenant_info_get_reminders      (PvTenantInfo         *self);
 PvSsoInfo    *pv_tenant_info_get_sso            (PvTenantInfo         *self);
 const GError *pv_tenant_info_get_error          (PvTenantInfo         *self);

@@ -569,16 +569,10 @@ renew (const char *kind_label,
 static char *
 connection_url (const char *kind)
 {
-  GListModel *connections = pv_tenant_info_get_connections (acme ());
+  PvConnectionInfo *connection = pv_tenant_info_get_connection (acme (), kind);
 
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-    {
-      g_autoptr(PvConnectionInfo) c = g_list_model_get_item (connections, i);
-
-      if (g_str_equal (pv_connection_info_get_kind (c), kind))
-        return g_strdup (pv_connection_info_get_scim_base_url (c));
-    }
-  g_assert_not_reached ();
+  g_assert_nonnull (connection);
+  return g_strdup (pv_connection_info_get_scim_base_url (connection));
 }
 
 static gboolean
