@@ -582,6 +582,18 @@ to_steps_cb (PvRenewWindow *self)
 
 /* Step 1-2: issuing */
 
+/* Back to the first page, saying what went wrong and what to do */
+static void
+show_intro_error (PvRenewWindow *self,
+                  const GError  *error)
+{
+  g_autofree char *text = pv_error_advice (error);
+
+  gtk_label_set_label (self->intro_error, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), TRUE);
+  show_step (self, "intro");
+}
+
 static void
 issued_cb (GObject      *source,
            GAsyncResult *result,
@@ -595,11 +607,7 @@ issued_cb (GObject      *source,
     return;
   if (issued == NULL)
     {
-      g_autofree char *text = pv_error_advice (error);
-
-      gtk_label_set_label (self->intro_error, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->intro_error), TRUE);
-      show_step (self, "intro");
+      show_intro_error (self, error);
       return;
     }
   self->issued = issued;
@@ -639,17 +647,11 @@ idp_recorded_cb (GObject      *source,
 {
   g_autoptr(PvRenewWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = pv_client_request_finish (PV_CLIENT (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (answer == NULL)
+  if (!pv_tokens_set_identity_provider_finish (result, &error))
     {
-      g_autofree char *text = pv_error_advice (error);
-
-      gtk_label_set_label (self->intro_error, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->intro_error), TRUE);
-      show_step (self, "intro");
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_intro_error (self, error);
       return;
     }
   issue (self);
@@ -662,9 +664,6 @@ setup_with (PvRenewWindow *self,
             const char    *idp)
 {
   PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", self->kind);
 
   if (client == NULL)
     return;
@@ -672,12 +671,8 @@ setup_with (PvRenewWindow *self,
   self->idp = g_strdup (idp);
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   show_step (self, "issuing");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "identity_provider");
-  json_builder_add_string_value (b, idp);
-  json_builder_end_object (b);
-  body = json_builder_get_root (b);
-  pv_client_request_async (client, "PATCH", path, body, self->cancellable, idp_recorded_cb, g_object_ref (self));
+  pv_tokens_set_identity_provider_async (client, self->kind, idp, self->cancellable, idp_recorded_cb,
+                                         g_object_ref (self));
 }
 
 static void

@@ -1011,9 +1011,7 @@ setup (GFile      *file,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(PvIssuedToken) issued = NULL;
   g_autoptr(GPtrArray) steps = NULL;
-  g_autoptr(JsonObject) patched = NULL;
   g_autoptr(PvEventWatch) watch = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", kind);
   PvConnectionInfo *connection;
   const PvAttributeMapping *mappings;
   const char *idp = opt_idp ? opt_idp : "entra";
@@ -1054,20 +1052,10 @@ setup (GFile      *file,
     }
 
   /* The tenant learns which identity provider provisions it. */
-  {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
-    g_autoptr(JsonNode) body = NULL;
-    g_autoptr(GAsyncResult) done = NULL;
-
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "identity_provider");
-    json_builder_add_string_value (b, idp);
-    json_builder_end_object (b);
-    body = json_builder_get_root (b);
-    pv_client_request_async (client, "PATCH", path, body, NULL, got_result_cb, &done);
-    if (!(patched = pv_client_request_finish (client, wait_for (&done), &error)))
-      goto fail;
-  }
+  g_clear_object (&result);
+  pv_tokens_set_identity_provider_async (client, kind, idp, NULL, got_result_cb, &result);
+  if (!pv_tokens_set_identity_provider_finish (wait_for (&result), &error))
+    goto fail;
 
   g_clear_object (&result);
   pv_tokens_issue_async (client, kind, "on-first-use", _("Set up with provisioctl"), NULL, got_result_cb, &result);

@@ -1,4 +1,5 @@
-/* pv-tokens.c: issuing and revoking a connection's tokens
+/* pv-tokens.c: issuing and revoking a connection's tokens, and telling the
+ * tenant which identity provider uses them
  *
  * Copyright 2026 The Provisio authors
  *
@@ -120,10 +121,11 @@ pv_tokens_issue_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A request whose answer only says it was done */
 static void
-revoked_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+answered_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(JsonObject) answer = NULL;
@@ -134,6 +136,44 @@ revoked_cb (GObject      *source,
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * pv_tokens_set_identity_provider_async:
+ * @kind: "users" or "persons"
+ * @identity_provider: "entra", "okta" or "other"
+ *
+ * Tells the tenant which identity provider provisions the connection (the
+ * first step of a setup).
+ */
+void
+pv_tokens_set_identity_provider_async (PvClient            *client,
+                                       const char          *kind,
+                                       const char          *identity_provider,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", kind);
+
+  g_task_set_source_tag (task, pv_tokens_set_identity_provider_async);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "identity_provider");
+  json_builder_add_string_value (b, identity_provider);
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+  pv_client_request_async (client, "PATCH", path, body, cancellable, answered_cb, task);
+}
+
+gboolean
+pv_tokens_set_identity_provider_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tokens_set_identity_provider_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -158,7 +198,7 @@ pv_tokens_revoke_async (PvClient            *client,
                                            force ? "?force=true" : "");
 
   g_task_set_source_tag (task, pv_tokens_revoke_async);
-  pv_client_request_async (client, "DELETE", path, NULL, cancellable, revoked_cb, task);
+  pv_client_request_async (client, "DELETE", path, NULL, cancellable, answered_cb, task);
 }
 
 gboolean

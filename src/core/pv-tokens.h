@@ -51,5 +51,13 @@ void           pv_tokens_revoke_async  (PvClient            *client,
                                         gpointer             user_data);
 gboolean       pv_tokens_revoke_finish (GAsyncResult        *result,
                                         GError             **error);
+void           pv_tokens_set_identity_provider_async  (PvClient            *client,
+                                                       const char          *kind,
+                                                       const char          *identity_provider,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean       pv_tokens_set_identity_provider_finish (GAsyncResult        *result,
+                                                       GError             **error);
 
 G_END_DECLS
