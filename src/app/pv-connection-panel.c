@@ -32,7 +32,6 @@ typedef struct {
   PvTenantInfo     *tenant;
   PvConnectionInfo *connection;
   PvTokenInfo      *token;
-  GtkWidget        *panel;
 } Context;
 
 static void
@@ -56,8 +55,7 @@ static Context *
 context_new (PvTenantList     *tenants,
              PvTenantInfo     *tenant,
              PvConnectionInfo *connection,
-             PvTokenInfo      *token,
-             GtkWidget        *panel)
+             PvTokenInfo      *token)
 {
   Context *c = g_new0 (Context, 1);
 
@@ -65,7 +63,6 @@ context_new (PvTenantList     *tenants,
   c->tenant = g_object_ref (tenant);
   c->connection = g_object_ref (connection);
   c->token = token ? g_object_ref (token) : NULL;
-  c->panel = panel;
   return c;
 }
 
@@ -188,7 +185,7 @@ revoke_token (Context   *c,
   if (client == NULL)
     return;
   r = g_new0 (Revoking, 1);
-  r->context = context_new (c->tenants, c->tenant, c->connection, c->token, NULL);
+  r->context = context_new (c->tenants, c->tenant, c->connection, c->token);
   g_set_weak_pointer (&r->widget, widget);
   pv_tokens_revoke_async (client, pv_connection_info_get_kind (c->connection), pv_token_info_get_id (c->token),
                           force, NULL, revoked_cb, r);
@@ -229,7 +226,7 @@ revoke_clicked_cb (GtkButton *button,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb),
-                         context_new (c->tenants, c->tenant, c->connection, c->token, NULL),
+                         context_new (c->tenants, c->tenant, c->connection, c->token),
                          context_closure_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -270,8 +267,7 @@ test_clicked_cb (GtkButton *button,
                  Context   *c)
 {
   GtkWindow *window = pv_test_window_new (pv_connection_info_get_scim_base_url (c->connection),
-                                          pv_guide_app_name (pv_connection_info_get_kind (c->connection)),
-                                          NULL);
+                                          pv_guide_app_name (pv_connection_info_get_kind (c->connection)));
 
   gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
   gtk_window_present (window);
@@ -297,7 +293,6 @@ token_row_new (PvTenantList     *tenants,
                PvTenantInfo     *tenant,
                PvConnectionInfo *connection,
                PvTokenInfo      *token,
-               GtkWidget        *panel,
                gint64            now)
 {
   GtkWidget *row = adw_expander_row_new ();
@@ -362,7 +357,7 @@ token_row_new (PvTenantList     *tenants,
 
     gtk_accessible_update_property (GTK_ACCESSIBLE (revoke_button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   }
-  c = context_new (tenants, tenant, connection, token, panel);
+  c = context_new (tenants, tenant, connection, token);
   g_signal_connect_data (revoke_button, "clicked", G_CALLBACK (revoke_clicked_cb), c,
                          context_closure_free, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (revoke_row), revoke_button);
@@ -452,7 +447,7 @@ pv_connection_panel_new (PvTenantList     *tenants,
         /* Translators: accessible name: "Continue the setup of Users" */
         renew_name = g_strdup_printf (_("Continue the setup of %s"), app);
         g_signal_connect_data (renew, "clicked", G_CALLBACK (setup_clicked_cb),
-                               context_new (tenants, tenant, connection, only, panel), context_closure_free, 0);
+                               context_new (tenants, tenant, connection, only), context_closure_free, 0);
       }
     else if (n_tokens == 0)
       {
@@ -460,7 +455,7 @@ pv_connection_panel_new (PvTenantList     *tenants,
         /* Translators: accessible name: "Set up Users provisioning" */
         renew_name = g_strdup_printf (_("Set up %s provisioning"), app);
         g_signal_connect_data (renew, "clicked", G_CALLBACK (setup_clicked_cb),
-                               context_new (tenants, tenant, connection, NULL, panel), context_closure_free, 0);
+                               context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
       }
     else
       {
@@ -468,7 +463,7 @@ pv_connection_panel_new (PvTenantList     *tenants,
         /* Translators: accessible name: "Renew Users token" */
         renew_name = g_strdup_printf (_("Renew %s token"), app);
         g_signal_connect_data (renew, "clicked", G_CALLBACK (renew_clicked_cb),
-                               context_new (tenants, tenant, connection, NULL, panel), context_closure_free, 0);
+                               context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
       }
   }
 
@@ -478,7 +473,7 @@ pv_connection_panel_new (PvTenantList     *tenants,
   gtk_accessible_update_property (GTK_ACCESSIBLE (test), GTK_ACCESSIBLE_PROPERTY_LABEL, test_name, -1);
   gtk_widget_add_css_class (renew, "suggested-action");
   g_signal_connect_data (test, "clicked", G_CALLBACK (test_clicked_cb),
-                         context_new (tenants, tenant, connection, NULL, panel), context_closure_free, 0);
+                         context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
   gtk_box_append (GTK_BOX (buttons), test);
   gtk_box_append (GTK_BOX (buttons), renew);
   gtk_widget_set_valign (buttons, GTK_ALIGN_END);
@@ -501,7 +496,7 @@ pv_connection_panel_new (PvTenantList     *tenants,
       g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, i);
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel),
-                                 token_row_new (tenants, tenant, connection, token, panel, now));
+                                 token_row_new (tenants, tenant, connection, token, now));
     }
   if (g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (connection)) > 0)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel), deleted_rows_new (connection));

@@ -121,14 +121,12 @@ pv_test_window_init (PvTestWindow *self)
 /**
  * pv_test_window_new:
  * @app_name: "Users" or "Persons", translated
- * @token: (nullable): the token to test with, if known
  *
  * Returns: (transfer full): the Test Connection window
  */
 GtkWindow *
 pv_test_window_new (const char *scim_base_url,
-                    const char *app_name,
-                    const char *token)
+                    const char *app_name)
 {
   PvTestWindow *self = g_object_new (PV_TYPE_TEST_WINDOW, NULL);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -153,8 +151,6 @@ pv_test_window_new (const char *scim_base_url,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), pv_info_row_new (_("SCIM base URL"), scim_base_url, TRUE));
   self->token_row = adw_password_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("Secret token"));
-  if (token != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->token_row), token);
   g_signal_connect_swapped (self->token_row, "entry-activated", G_CALLBACK (test_clicked_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->token_row);
 

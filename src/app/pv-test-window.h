@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PvTestWindow, pv_test_window, PV, TEST_WINDOW, AdwWindow)
 
 GtkWindow *pv_test_window_new (const char *scim_base_url,
-                               const char *app_name,
-                               const char *token);
+                               const char *app_name);
 
 G_END_DECLS

@@ -45,7 +45,6 @@ struct _PvWindow
 
   PvTenantList         *tenants;
   PvTenantInfo         *selected;   /* NULL: the overview */
-  GSignalGroup         *tenant_signals;
   guint                 update_id;
 };
 
@@ -296,7 +295,6 @@ select_tenant (PvWindow     *self,
                PvTenantInfo *tenant)
 {
   g_set_object (&self->selected, tenant);
-  g_signal_group_set_target (self->tenant_signals, tenant);
   pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
   if (tenant == NULL)
     {
@@ -620,7 +618,6 @@ pv_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_clear_object (&self->tenants);
   g_clear_object (&self->selected);
-  g_clear_object (&self->tenant_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pv_window_parent_class)->dispose (object);
@@ -675,8 +672,6 @@ pv_window_init (PvWindow *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_tenant_row_cb), NULL);
   gtk_list_view_set_factory (self->tenant_list, factory);
   g_object_unref (factory);
-  self->tenant_signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
-  g_signal_group_connect_swapped (self->tenant_signals, "changed", G_CALLBACK (update_page), self);
 }
 
 PvWindow *
