@@ -204,16 +204,14 @@ reminders_loaded_cb (GObject      *source,
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
-      g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
       PvClient *client = pv_tenant_list_get_client (self->own, tenant);
-      gint64 now = g_get_real_time () / G_USEC_PER_SEC + (client ? pv_client_get_clock_skew (client) : 0);
+      gint64 now = client ? pv_client_get_now (client) : g_get_real_time () / G_USEC_PER_SEC;
       GPtrArray *found;
 
       if (pv_tenant_info_get_fetched_at (tenant) == 0)
         continue;
       pv_application_get_policy_for (self, tenant, &policy);
-      g_list_store_append (one, tenant);
-      found = pv_reminders_due (G_LIST_MODEL (one), &policy, now, sent);
+      found = pv_reminders_due_for_tenant (tenant, &policy, now, sent);
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }

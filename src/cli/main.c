@@ -716,7 +716,7 @@ survey_clear (Survey *survey)
 static gint64
 tenant_now (TenantState *t)
 {
-  return g_get_real_time () / G_USEC_PER_SEC + (t->client ? pv_client_get_clock_skew (t->client) : 0);
+  return t->client ? pv_client_get_now (t->client) : g_get_real_time () / G_USEC_PER_SEC;
 }
 
 static void
@@ -1183,7 +1183,6 @@ remind (GFile *file)
   for (guint i = 0; i < survey.tenants->len; i++)
     {
       TenantState *t = g_ptr_array_index (survey.tenants, i);
-      g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
       GPtrArray *found;
 
       /* A tenant out of reach: its last known state still says when its
@@ -1202,9 +1201,8 @@ remind (GFile *file)
         }
       /* Each by its own clock and, unless the preferences say otherwise,
        * its own schedule, as the tenant counts the days. */
-      g_list_store_append (one, t->info);
-      found = pv_reminders_due (G_LIST_MODEL (one), overridden ? &policy : pv_tenant_info_get_policy (t->info),
-                                tenant_now (t), sent);
+      found = pv_reminders_due_for_tenant (t->info, overridden ? &policy : pv_tenant_info_get_policy (t->info),
+                                           tenant_now (t), sent);
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }

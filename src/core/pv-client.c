@@ -226,6 +226,19 @@ note_server_time (PvClient   *self,
 }
 
 /**
+ * pv_client_get_now:
+ *
+ * Returns: now by the tenant's clock, as far as its answers tell (this
+ *   computer's clock corrected by pv_client_get_clock_skew())
+ */
+gint64
+pv_client_get_now (PvClient *self)
+{
+  g_return_val_if_fail (PV_IS_CLIENT (self), 0);
+  return g_get_real_time () / G_USEC_PER_SEC + pv_client_get_clock_skew (self);
+}
+
+/**
  * pv_client_get_clock_skew:
  *
  * Returns: the tenant's clock minus this computer's, in seconds, as of the

@@ -23,6 +23,7 @@ const char *pv_client_get_base_url       (PvClient            *self);
 void        pv_client_set_tls_database   (PvClient            *self,
                                           GTlsDatabase        *database);
 gint64      pv_client_get_clock_skew     (PvClient            *self);
+gint64      pv_client_get_now            (PvClient            *self);
 
 void        pv_client_request_async      (PvClient            *self,
                                           const char          *method,

@@ -178,6 +178,28 @@ pv_reminders_due (GListModel           *tenants,
 }
 
 /**
+ * pv_reminders_due_for_tenant:
+ * @now: by this tenant's clock (see pv_client_get_now())
+ * @policy: this tenant's thresholds
+ *
+ * pv_reminders_due() for one tenant, which the app and provisioctl judge
+ * each by its own clock and schedule.
+ *
+ * Returns: (transfer full) (element-type PvDueReminder): the reminders to send now
+ */
+GPtrArray *
+pv_reminders_due_for_tenant (PvTenantInfo         *tenant,
+                             const PvExpiryPolicy *policy,
+                             gint64                now,
+                             GKeyFile             *sent)
+{
+  g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
+
+  g_list_store_append (one, tenant);
+  return pv_reminders_due (G_LIST_MODEL (one), policy, now, sent);
+}
+
+/**
  * pv_reminders_mark_sent:
  *
  * Remembers that @reminder was sent, so that it is not sent again.

@@ -38,6 +38,10 @@ GPtrArray *pv_reminders_due        (GListModel           *tenants,
                                     const PvExpiryPolicy *policy,
                                     gint64                now,
                                     GKeyFile             *sent);
+GPtrArray *pv_reminders_due_for_tenant (PvTenantInfo   *tenant,
+                                        const PvExpiryPolicy *policy,
+                                        gint64          now,
+                                        GKeyFile       *sent);
 void       pv_reminders_mark_sent  (GKeyFile             *sent,
                                     const PvDueReminder  *reminder);
 GFile     *pv_reminders_state_file (void);
