@@ -19,6 +19,7 @@
 #include "pvd-demo.h"
 #include "pvd-server.h"
 #include "pvd-store.h"
+#include "pvd-tls.h"
 
 typedef struct {
   char     *config;
@@ -29,6 +30,9 @@ typedef struct {
   gint      auth_failure_limit;
   gint      threads;
   gboolean  test_clock;
+  char     *tls_certificate;
+  char     *tls_key;
+  gboolean  allow_insecure_http;
   char     *clock;
   gboolean  demo;
   gboolean  version;
@@ -46,6 +50,8 @@ options_clear (Options *o)
   g_free (o->listen);
   g_free (o->public_url);
   g_free (o->clock);
+  g_free (o->tls_certificate);
+  g_free (o->tls_key);
   g_free (o->name);
   g_free (o->owner);
 }
@@ -57,6 +63,7 @@ load_config (Options  *o,
   g_autoptr(GKeyFile) file = g_key_file_new ();
   static const char *known[] = {
     "db", "listen", "public-url", "retire-grace", "auth-failure-limit", "threads", "test-clock",
+    "tls-certificate", "tls-key", "allow-insecure-http",
     NULL
   };
   g_auto(GStrv) keys = NULL;
@@ -83,6 +90,20 @@ load_config (Options  *o,
   STRING_KEY (public_url, "public-url");
 #undef STRING_KEY
 
+  /* File names in the configuration are relative to it, as they read. */
+#define FILE_KEY(field, key) \
+  if (o->field == NULL && g_key_file_has_key (file, "server", key, NULL)) \
+    { \
+      g_autofree char *value = g_key_file_get_string (file, "server", key, NULL); \
+      g_autofree char *dir = g_path_get_dirname (o->config); \
+      if (value != NULL && *value != '\0') \
+        o->field = g_path_is_absolute (value) ? g_steal_pointer (&value) \
+                                              : g_build_filename (dir, value, NULL); \
+    }
+  FILE_KEY (tls_certificate, "tls-certificate");
+  FILE_KEY (tls_key, "tls-key");
+#undef FILE_KEY
+
 #define INT_KEY(field, key) \
   if (o->field < 0 && g_key_file_has_key (file, "server", key, NULL)) \
     { \
@@ -106,6 +127,16 @@ load_config (Options  *o,
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                        _("%s: “test-clock” must be true or false"), o->config);
+          return FALSE;
+        }
+    }
+  if (!o->allow_insecure_http && g_key_file_has_key (file, "server", "allow-insecure-http", NULL))
+    {
+      o->allow_insecure_http = g_key_file_get_boolean (file, "server", "allow-insecure-http", &local_error);
+      if (local_error != NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("%s: “allow-insecure-http” must be true or false"), o->config);
           return FALSE;
         }
     }
@@ -261,6 +292,7 @@ serve (Options *o,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GPtrArray) demo_tenants = NULL;
   g_autofree char *demo_dir = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
   PvdServerOptions server_options = {
     .listen = o->listen,
     .threads = (guint) o->threads,
@@ -269,7 +301,17 @@ serve (Options *o,
     .auth_failure_limit = (guint) o->auth_failure_limit,
     .test_clock = o->test_clock,
     .clock_offset = clock_offset,
+    .allow_insecure_http = o->allow_insecure_http,
   };
+
+  /* Before the database: a bad certificate changes nothing. */
+  if (o->tls_certificate != NULL)
+    {
+      certificate = pvd_tls_load_certificate (o->tls_certificate, o->tls_key, &error);
+      if (certificate == NULL)
+        goto fail;
+      server_options.tls_certificate = certificate;
+    }
 
   /* Before anything is announced: a SIGTERM right after the "listening"
    * line must still shut down cleanly. */
@@ -363,6 +405,9 @@ main (int   argc,
     { "auth-failure-limit", 0, 0, G_OPTION_ARG_INT, &o.auth_failure_limit, N_("Failed authentications per address and minute before 429 (default: 20)"), N_("N") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Worker threads serving requests (default: one per processor)"), N_("N") },
     { "test-clock", 0, 0, G_OPTION_ARG_NONE, &o.test_clock, N_("Allow setting the server’s clock over HTTP, for tests and demos (loopback only)"), NULL },
+    { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_certificate, N_("Serve HTTPS with the certificate in FILE (PEM; with any intermediate certificates after it)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_key, N_("The private key of --tls-certificate (PEM, unencrypted)"), N_("FILE") },
+    { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &o.allow_insecure_http, N_("Serve plain HTTP on an address other than loopback, such as behind a TLS-terminating proxy"), NULL },
     { "clock", 0, 0, G_OPTION_ARG_STRING, &o.clock, N_("Start the clock at TIME (RFC 3339); implies --test-clock"), N_("TIME") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &o.demo, N_("Serve demo tenants from a temporary database"), NULL },
     { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, N_("tenant create: the tenant’s display name"), N_("NAME") },
@@ -371,6 +416,11 @@ main (int   argc,
     { "version", 0, 0, G_OPTION_ARG_NONE, &o.version, N_("Print the version and exit"), NULL },
     { NULL }
   };
+
+  /* HTTPS with TLS 1.2 and 1.3 only: GnuTLS's default on Debian 12 still
+   * accepts 1.0 and 1.1.  glib-networking reads this at the first TLS
+   * connection; an administrator's own setting wins. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", PVD_TLS_PRIORITY, FALSE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -444,6 +494,13 @@ main (int   argc,
     }
   if (o.demo)
     o.test_clock = TRUE;
+  if ((o.tls_certificate == NULL) != (o.tls_key == NULL))
+    {
+      g_printerr (_("provisiod: HTTPS needs both a certificate and its key: --tls-certificate FILE "
+                    "--tls-key FILE (or tls-certificate and tls-key in the configuration)\n"));
+      options_clear (&o);
+      return 2;
+    }
 
   if (g_strv_length (args) > 1)
     status = admin_command (&o, args + 1, g_get_real_time () / G_USEC_PER_SEC + clock_offset);

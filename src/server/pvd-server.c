@@ -19,6 +19,7 @@
 #include "pv-time.h"
 #include "pv-token.h"
 #include "pvd-server-private.h"
+#include "pvd-tls.h"
 
 G_DEFINE_FINAL_TYPE (PvdServer, pvd_server, G_TYPE_OBJECT)
 
@@ -98,6 +99,7 @@ pvd_server_finalize (GObject *object)
   g_free (self->db_path);
   g_free (self->options.listen);
   g_free (self->options.public_url);
+  g_clear_object (&self->options.tls_certificate);
   g_free (self->url);
 
   G_OBJECT_CLASS (pvd_server_parent_class)->finalize (object);
@@ -886,6 +888,7 @@ pvd_server_new (const char              *db_path,
   self->options = *options;
   self->options.listen = g_strdup (options->listen);
   self->options.public_url = g_strdup (options->public_url);
+  self->options.tls_certificate = options->tls_certificate ? g_object_ref (options->tls_certificate) : NULL;
   self->options.threads = CLAMP (options->threads, 1, 64);
 
   return self;
@@ -971,10 +974,17 @@ worker_thread (gpointer data)
                                                    &error);
   if (worker->schema != NULL)
     {
-      worker->soup = soup_server_new ("server-header", "provisiod/" PACKAGE_VERSION " ", NULL);
+      GTlsCertificate *certificate = worker->server->options.tls_certificate;
+
+      /* Every worker serves the one certificate, which is immutable once
+       * loaded; each TLS connection has its own session state. */
+      worker->soup = soup_server_new ("server-header", "provisiod/" PACKAGE_VERSION " ",
+                                      "tls-certificate", certificate,
+                                      NULL);
       soup_server_add_early_handler (worker->soup, NULL, early_cb, worker, NULL);
       soup_server_add_handler (worker->soup, NULL, handle_cb, worker, NULL);
-      soup_server_listen_socket (worker->soup, worker->socket, 0, &error);
+      soup_server_listen_socket (worker->soup, worker->socket,
+                                 certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, &error);
     }
 
   worker_started (worker, error);
@@ -1042,6 +1052,7 @@ pvd_server_listen (PvdServer  *self,
   g_autoptr(GSocketAddress) bound = NULL;
   g_autofree char *host = NULL;
   GInetAddress *inet;
+  const char *scheme;
   guint16 port;
 
   if (address == NULL)
@@ -1054,6 +1065,9 @@ pvd_server_listen (PvdServer  *self,
                    "The test clock is only available on a loopback address");
       return FALSE;
     }
+  if (self->options.tls_certificate == NULL &&
+      !pvd_tls_check_plain_http (inet, self->options.allow_insecure_http, error))
+    return FALSE;
 
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   for (guint i = 0; i < self->options.threads; i++)
@@ -1104,10 +1118,11 @@ pvd_server_listen (PvdServer  *self,
   port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (bound));
   host = g_inet_address_to_string (inet);
+  scheme = self->options.tls_certificate != NULL ? "https" : "http";
   if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-    self->url = g_strdup_printf ("http://[%s]:%u", host, port);
+    self->url = g_strdup_printf ("%s://[%s]:%u", scheme, host, port);
   else
-    self->url = g_strdup_printf ("http://%s:%u", host, port);
+    self->url = g_strdup_printf ("%s://%s:%u", scheme, host, port);
 
   if (self->options.public_url == NULL)
     self->options.public_url = g_strdup (self->url);

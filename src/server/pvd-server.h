@@ -26,6 +26,8 @@ typedef struct {
   guint    auth_failure_limit;
   gboolean test_clock;
   gint64   clock_offset;
+  GTlsCertificate *tls_certificate;     /* NULL: plain HTTP */
+  gboolean allow_insecure_http;         /* plain HTTP beyond loopback */
 } PvdServerOptions;
 
 #define PVD_TYPE_SERVER (pvd_server_get_type ())
