@@ -38,6 +38,8 @@ kind_name (PvCredentialKind kind)
 {
   switch (kind)
     {
+    case PV_CREDENTIAL_GRAPH_REFRESH_TOKEN:
+      return "graph-refresh-token";
     case PV_CREDENTIAL_ADMIN_KEY:
     default:
       return "admin-key";

@@ -14,12 +14,13 @@ G_BEGIN_DECLS
 /**
  * PvCredentialKind:
  * @PV_CREDENTIAL_ADMIN_KEY: a tenant's admin API key
+ * @PV_CREDENTIAL_GRAPH_REFRESH_TOKEN: a Microsoft sign-in's refresh token
  *
- * What a secret in the keyring is for; more kinds (Graph refresh tokens)
- * come with the features that need them.
+ * What a secret in the keyring is for.
  */
 typedef enum {
   PV_CREDENTIAL_ADMIN_KEY,
+  PV_CREDENTIAL_GRAPH_REFRESH_TOKEN,
 } PvCredentialKind;
 
 void      pv_credentials_store_async   (const char          *tenant,

@@ -1,0 +1,1200 @@
+/* pv-entra.c: the Entra apps that provision a tenant, and handing them a new token
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "pv-entra.h"
+#include "pv-error.h"
+#include "pv-files.h"
+#include "pv-json-read.h"
+#include "pv-overview.h"
+#include "pv-time.h"
+#include "pv-token-info.h"
+
+/* Everything here goes through Microsoft Graph's synchronization API:
+ * /servicePrincipals/{id}/synchronization/jobs, .../secrets,
+ * .../jobs/{id}/validateCredentials and .../restart.  Answers are read
+ * defensively: a member of the wrong type is an INVALID_RESPONSE, never a
+ * crash. */
+
+#define MAX_APPS 5000
+#define DISCOVER_PARALLEL 4
+#define ENTRA_CYCLE (40 * 60)
+
+static void
+invalid (GError    **error,
+         const char *what)
+{
+  g_set_error (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+               _("Microsoft Graph's answer has no usable “%s”"), what);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+member_time (JsonObject *object,
+             const char *member)
+{
+  gint64 when;
+
+  if (!pv_time_parse (member_string (object, member), &when))
+    return 0;
+  return when;
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+member_array (JsonObject *object,
+              const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* -- jobs --------------------------------------------------------------- */
+
+void
+pv_entra_job_free (PvEntraJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->id);
+  g_free (job->template_id);
+  g_free (job->status);
+  g_free (job->quarantine_reason);
+  g_free (job->quarantine_error);
+  g_free (job->last_run_state);
+  g_free (job);
+}
+
+/**
+ * pv_entra_job_new_from_json:
+ * @object: a synchronizationJob as Graph sends it
+ *
+ * Returns: (transfer full) (nullable): the job, or %NULL if @object lacks
+ *   its id or status code
+ */
+PvEntraJob *
+pv_entra_job_new_from_json (JsonObject  *object,
+                            GError     **error)
+{
+  g_autoptr(PvEntraJob) job = g_new0 (PvEntraJob, 1);
+  JsonObject *status = member_object (object, "status");
+  JsonObject *quarantine = member_object (status, "quarantine");
+  JsonObject *success = member_object (status, "lastSuccessfulExecution");
+  JsonObject *last = member_object (status, "lastExecution");
+  const char *id = member_string (object, "id");
+  const char *code = member_string (status, "code");
+
+  if (id == NULL || *id == '\0')
+    {
+      invalid (error, "id");
+      return NULL;
+    }
+  if (code == NULL)
+    {
+      invalid (error, "status.code");
+      return NULL;
+    }
+  job->id = g_strdup (id);
+  job->template_id = g_strdup (member_string (object, "templateId"));
+  job->status = g_strdup (code);
+  job->quarantine_reason = g_strdup (member_string (quarantine, "reason"));
+  job->quarantine_since = member_time (quarantine, "seriesBegan");
+  if (job->quarantine_since == 0)
+    job->quarantine_since = member_time (quarantine, "currentBegan");
+  job->quarantine_error = g_strdup (member_string (member_object (quarantine, "error"), "message"));
+  if (job->quarantine_error == NULL)
+    job->quarantine_error = g_strdup (member_string (member_object (last, "error"), "message"));
+  job->last_success_at = member_time (success, "timeEnded");
+  if (job->last_success_at == 0)
+    job->last_success_at = member_time (success, "timeBegan");
+  job->last_run_at = member_time (last, "timeEnded");
+  job->last_run_state = g_strdup (member_string (last, "state"));
+  return g_steal_pointer (&job);
+}
+
+gboolean
+pv_entra_job_in_quarantine (const PvEntraJob *job)
+{
+  return job != NULL && g_ascii_strcasecmp (job->status, "Quarantine") == 0;
+}
+
+/**
+ * pv_entra_job_describe:
+ *
+ * Returns: the job's state and last good run in a sentence
+ */
+char *
+pv_entra_job_describe (const PvEntraJob *job,
+                       gint64            now)
+{
+  g_autofree char *success = job->last_success_at > 0
+    ? pv_format_relative (job->last_success_at, now) : NULL;
+  g_autofree char *last = success != NULL
+    /* Translators: %s is "12 minutes ago" */
+    ? g_strdup_printf (_("last successful run %s"), success)
+    : g_strdup (_("no successful run yet"));
+
+  if (pv_entra_job_in_quarantine (job))
+    {
+      g_autofree char *since = job->quarantine_since > 0 ? pv_format_date (job->quarantine_since) : NULL;
+
+      /* Translators: a date, a reason code from Microsoft, "last successful run …" */
+      return g_strdup_printf (_("In quarantine since %s (%s); %s"),
+                              since != NULL ? since : _("an unknown date"),
+                              job->quarantine_reason != NULL ? job->quarantine_reason : _("no reason given"),
+                              last);
+    }
+  if (g_ascii_strcasecmp (job->status, "Active") == 0)
+    /* Translators: %s is "last successful run 12 minutes ago" */
+    return g_strdup_printf (_("Active; %s"), last);
+  if (g_ascii_strcasecmp (job->status, "Paused") == 0)
+    return g_strdup_printf (_("Paused by an administrator; %s"), last);
+  if (g_ascii_strcasecmp (job->status, "NotRun") == 0)
+    return g_strdup (_("Started, first run not finished"));
+  if (g_ascii_strcasecmp (job->status, "NotConfigured") == 0)
+    return g_strdup (_("Not configured in Entra"));
+  /* Translators: %s is Microsoft's status code */
+  return g_strdup_printf (_("Status %s"), job->status);
+}
+
+void
+pv_entra_app_free (PvEntraApp *app)
+{
+  if (app == NULL)
+    return;
+  g_free (app->service_principal_id);
+  g_free (app->display_name);
+  g_free (app->base_address);
+  pv_entra_job_free (app->job);
+  g_free (app);
+}
+
+/* -- matching ----------------------------------------------------------- */
+
+/**
+ * pv_entra_urls_match:
+ *
+ * Returns: whether @a and @b name the same SCIM base URL: scheme and host
+ *   in any case, default ports, a trailing slash or not
+ */
+gboolean
+pv_entra_urls_match (const char *a,
+                     const char *b)
+{
+  g_autoptr(GUri) ua = NULL;
+  g_autoptr(GUri) ub = NULL;
+  g_autofree char *pa = NULL;
+  g_autofree char *pb = NULL;
+  g_autofree char *ta = NULL;
+  g_autofree char *tb = NULL;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  ta = g_strstrip (g_strdup (a));
+  tb = g_strstrip (g_strdup (b));
+  ua = g_uri_parse (ta, G_URI_FLAGS_NONE, NULL);
+  ub = g_uri_parse (tb, G_URI_FLAGS_NONE, NULL);
+  if (ua == NULL || ub == NULL || g_uri_get_host (ua) == NULL || g_uri_get_host (ub) == NULL)
+    return FALSE;
+  pa = g_strdup (g_uri_get_path (ua));
+  pb = g_strdup (g_uri_get_path (ub));
+  while (strlen (pa) > 0 && pa[strlen (pa) - 1] == '/')
+    pa[strlen (pa) - 1] = '\0';
+  while (strlen (pb) > 0 && pb[strlen (pb) - 1] == '/')
+    pb[strlen (pb) - 1] = '\0';
+  return g_ascii_strcasecmp (g_uri_get_scheme (ua), g_uri_get_scheme (ub)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
+         g_uri_get_port (ua) == g_uri_get_port (ub) &&
+         strcmp (pa, pb) == 0;
+}
+
+/**
+ * pv_entra_match:
+ * @apps: (element-type PvEntraApp): what discovery found
+ * @scim_base_url: a connection's SCIM base URL
+ *
+ * Returns: the index of the one app whose job uses @scim_base_url, or -1
+ *   if none or several do (then the admin chooses)
+ */
+gint
+pv_entra_match (GPtrArray  *apps,
+                const char *scim_base_url)
+{
+  gint found = -1;
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvEntraApp *app = g_ptr_array_index (apps, i);
+
+      if (pv_entra_urls_match (app->base_address, scim_base_url))
+        {
+          if (found >= 0)
+            return -1;
+          found = (gint) i;
+        }
+    }
+  return found;
+}
+
+/* -- discovery ---------------------------------------------------------- */
+
+typedef struct {
+  PvGraph        *graph;
+  GQueue          pending;     /* PvEntraApp without job, owned */
+  GPtrArray      *apps;        /* found, with a job */
+  guint           total;
+  guint           done;
+  guint           running;
+  PvProgressFunc  progress;
+  gpointer        progress_data;
+  GError         *error;
+} Discover;
+
+static void
+discover_free (Discover *d)
+{
+  g_object_unref (d->graph);
+  g_queue_clear_full (&d->pending, (GDestroyNotify) pv_entra_app_free);
+  g_ptr_array_unref (d->apps);
+  g_clear_error (&d->error);
+  g_free (d);
+}
+
+static void discover_next (GTask *task);
+
+typedef struct {
+  GTask      *task;
+  PvEntraApp *app;
+} Probe;
+
+static void
+probe_finish (Probe *probe)
+{
+  Discover *d = g_task_get_task_data (probe->task);
+  GTask *task = probe->task;
+
+  d->running--;
+  d->done++;
+  if (d->progress != NULL)
+    d->progress (d->done, d->total, d->progress_data);
+  pv_entra_app_free (probe->app);
+  g_free (probe);
+  discover_next (task);
+  g_object_unref (task);
+}
+
+static void
+secrets_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Probe *probe = user_data;
+  Discover *d = g_task_get_task_data (probe->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
+  JsonArray *value = answer != NULL ? member_array (json_node_get_object (answer), "value") : NULL;
+
+  /* The BaseAddress only: a secret value Graph might send is never kept.
+   * Without it the admin picks the app by name. */
+  for (guint i = 0; value != NULL && i < json_array_get_length (value); i++)
+    {
+      JsonNode *pair = json_array_get_element (value, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (pair) ? json_node_get_object (pair) : NULL;
+
+      if (g_strcmp0 (member_string (object, "key"), "BaseAddress") == 0)
+        {
+          g_free (probe->app->base_address);
+          probe->app->base_address = g_strdup (member_string (object, "value"));
+        }
+    }
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && d->error == NULL)
+    d->error = g_steal_pointer (&error);
+  g_ptr_array_add (d->apps, g_steal_pointer (&probe->app));
+  probe_finish (probe);
+}
+
+static void
+jobs_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Probe *probe = user_data;
+  Discover *d = g_task_get_task_data (probe->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
+  JsonArray *value = answer != NULL ? member_array (json_node_get_object (answer), "value") : NULL;
+  g_autofree char *path = NULL;
+
+  if (answer == NULL)
+    {
+      /* An app without provisioning may answer 404; anything else stops. */
+      if (!g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_FOUND) && d->error == NULL)
+        d->error = g_steal_pointer (&error);
+      probe_finish (probe);
+      return;
+    }
+  for (guint i = 0; value != NULL && i < json_array_get_length (value) && probe->app->job == NULL; i++)
+    {
+      JsonNode *job = json_array_get_element (value, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (job))
+        probe->app->job = pv_entra_job_new_from_json (json_node_get_object (job), NULL);
+    }
+  if (probe->app->job == NULL || d->error != NULL)
+    {
+      probe_finish (probe);
+      return;
+    }
+  path = g_strdup_printf ("/servicePrincipals/%s/synchronization/secrets",
+                          probe->app->service_principal_id);
+  pv_graph_request_async (d->graph, "GET", path, NULL, g_task_get_cancellable (probe->task),
+                          secrets_cb, probe);
+}
+
+static gint
+compare_apps (gconstpointer a,
+              gconstpointer b)
+{
+  const PvEntraApp *x = *(PvEntraApp **) a;
+  const PvEntraApp *y = *(PvEntraApp **) b;
+
+  return g_utf8_collate (x->display_name, y->display_name);
+}
+
+static void
+discover_next (GTask *task)
+{
+  Discover *d = g_task_get_task_data (task);
+
+  while (d->error == NULL && d->running < DISCOVER_PARALLEL && !g_queue_is_empty (&d->pending))
+    {
+      Probe *probe = g_new0 (Probe, 1);
+      g_autofree char *path = NULL;
+
+      probe->task = g_object_ref (task);
+      probe->app = g_queue_pop_head (&d->pending);
+      d->running++;
+      path = g_strdup_printf ("/servicePrincipals/%s/synchronization/jobs",
+                              probe->app->service_principal_id);
+      pv_graph_request_async (d->graph, "GET", path, NULL, g_task_get_cancellable (task), jobs_cb, probe);
+    }
+  if (d->running > 0)
+    return;
+  if (d->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&d->error));
+      return;
+    }
+  if (g_queue_is_empty (&d->pending))
+    {
+      g_ptr_array_sort (d->apps, compare_apps);
+      g_task_return_pointer (task, g_ptr_array_ref (d->apps), (GDestroyNotify) g_ptr_array_unref);
+    }
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 64)
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Discover *d = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
+  JsonArray *value;
+  const char *next;
+
+  if (answer == NULL)
+    {
+      if (error == NULL)
+        invalid (&error, "value");
+      g_task_return_error (task, error);
+      return;
+    }
+  value = member_array (json_node_get_object (answer), "value");
+  if (value == NULL)
+    {
+      invalid (&error, "value");
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (value) && d->total < MAX_APPS; i++)
+    {
+      JsonNode *node = json_array_get_element (value, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = member_string (object, "id");
+      PvEntraApp *app;
+
+      /* The id goes into a path: only what Graph's ids look like. */
+      if (!valid_id (id))
+        continue;
+      app = g_new0 (PvEntraApp, 1);
+      app->service_principal_id = g_strdup (id);
+      app->display_name = g_strdup (member_string (object, "displayName"));
+      if (app->display_name == NULL)
+        app->display_name = g_strdup (id);
+      g_queue_push_tail (&d->pending, app);
+      d->total++;
+    }
+  next = member_string (json_node_get_object (answer), "@odata.nextLink");
+  if (next != NULL && d->total < MAX_APPS)
+    {
+      pv_graph_request_async (d->graph, "GET", next, NULL, g_task_get_cancellable (task),
+                              listed_cb, g_steal_pointer (&task));
+      return;
+    }
+  if (d->progress != NULL)
+    d->progress (0, d->total, d->progress_data);
+  discover_next (task);
+}
+
+/**
+ * pv_entra_discover_async:
+ * @progress: (nullable): told how many apps were looked at, of how many
+ *
+ * Lists the directory's enterprise apps that have a provisioning job, with
+ * the SCIM base URL each job uses where Graph tells it.
+ */
+void
+pv_entra_discover_async (PvGraph             *graph,
+                         PvProgressFunc       progress,
+                         gpointer             progress_data,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (graph, cancellable, callback, user_data);
+  Discover *d = g_new0 (Discover, 1);
+
+  g_task_set_source_tag (task, pv_entra_discover_async);
+  d->graph = g_object_ref (graph);
+  d->apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_app_free);
+  d->progress = progress;
+  d->progress_data = progress_data;
+  g_queue_init (&d->pending);
+  g_task_set_task_data (task, d, (GDestroyNotify) discover_free);
+  pv_graph_request_async (graph, "GET", "/servicePrincipals?$select=id,appId,displayName&$top=999",
+                          NULL, cancellable, listed_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_entra_discover_finish:
+ *
+ * Returns: (transfer container) (element-type PvEntraApp): by name
+ */
+GPtrArray *
+pv_entra_discover_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+job_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
+  PvEntraJob *job;
+
+  if (answer == NULL)
+    {
+      if (error == NULL)
+        invalid (&error, "status");
+      g_task_return_error (task, error);
+      return;
+    }
+  job = pv_entra_job_new_from_json (json_node_get_object (answer), &error);
+  if (job == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, job, (GDestroyNotify) pv_entra_job_free);
+}
+
+void
+pv_entra_get_job_async (PvGraph             *graph,
+                        const char          *service_principal_id,
+                        const char          *job_id,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (graph, cancellable, callback, user_data);
+  g_autofree char *path = NULL;
+
+  g_task_set_source_tag (task, pv_entra_get_job_async);
+  if (!valid_id (service_principal_id) || !valid_id (job_id))
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_FOUND,
+                               _("The link to the Entra app is damaged; link the app again"));
+      return;
+    }
+  path = g_strdup_printf ("/servicePrincipals/%s/synchronization/jobs/%s", service_principal_id, job_id);
+  pv_graph_request_async (graph, "GET", path, NULL, cancellable, job_cb, g_steal_pointer (&task));
+}
+
+PvEntraJob *
+pv_entra_get_job_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* -- configuration ------------------------------------------------------ */
+
+static void
+link_free (PvEntraLink *link)
+{
+  g_free (link->service_principal_id);
+  g_free (link->job_id);
+  g_free (link->display_name);
+  g_free (link);
+}
+
+PvEntraConfig *
+pv_entra_config_new (void)
+{
+  PvEntraConfig *config = g_new0 (PvEntraConfig, 1);
+
+  config->cloud = g_strdup ("global");
+  config->links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) link_free);
+  return config;
+}
+
+void
+pv_entra_config_free (PvEntraConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->cloud);
+  g_free (config->login_url);
+  g_free (config->graph_url);
+  g_free (config->directory);
+  g_free (config->client_id);
+  g_hash_table_unref (config->links);
+  g_free (config);
+}
+
+GFile *
+pv_entra_config_default_file (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "provisio", "entra.ini", NULL);
+
+  return g_file_new_for_path (path);
+}
+
+const PvEntraLink *
+pv_entra_config_get_link (PvEntraConfig *config,
+                          const char    *tenant,
+                          const char    *kind)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%s", tenant, kind);
+
+  return g_hash_table_lookup (config->links, key);
+}
+
+/**
+ * pv_entra_config_set_link:
+ * @service_principal_id: (nullable): %NULL removes the link
+ */
+void
+pv_entra_config_set_link (PvEntraConfig *config,
+                          const char    *tenant,
+                          const char    *kind,
+                          const char    *service_principal_id,
+                          const char    *job_id,
+                          const char    *display_name)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%s", tenant, kind);
+  PvEntraLink *link;
+
+  if (service_principal_id == NULL)
+    {
+      g_hash_table_remove (config->links, key);
+      return;
+    }
+  link = g_new0 (PvEntraLink, 1);
+  link->service_principal_id = g_strdup (service_principal_id);
+  link->job_id = g_strdup (job_id);
+  link->display_name = g_strdup (display_name);
+  g_hash_table_replace (config->links, g_steal_pointer (&key), link);
+}
+
+static char *
+key_string (GKeyFile   *file,
+            const char *group,
+            const char *key)
+{
+  g_autofree char *value = g_key_file_get_string (file, group, key, NULL);
+
+  if (value == NULL || *g_strstrip (value) == '\0')
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
+/**
+ * pv_entra_config_load:
+ *
+ * Reads @file; a missing file is the default configuration.
+ */
+PvEntraConfig *
+pv_entra_config_load (GFile   *file,
+                      GError **error)
+{
+  g_autoptr(PvEntraConfig) config = pv_entra_config_new ();
+  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_auto(GStrv) groups = NULL;
+  char *value;
+
+  if (!g_key_file_load_from_file (keys, path, G_KEY_FILE_NONE, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&config);
+      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_REQUEST,
+                   _("Could not read %s: %s"), path, local->message);
+      return NULL;
+    }
+  if ((value = key_string (keys, "entra", "cloud")) != NULL)
+    {
+      g_free (config->cloud);
+      config->cloud = value;
+    }
+  config->login_url = key_string (keys, "entra", "login-url");
+  config->graph_url = key_string (keys, "entra", "graph-url");
+  config->directory = key_string (keys, "entra", "directory");
+  config->client_id = key_string (keys, "entra", "client-id");
+
+  groups = g_key_file_get_groups (keys, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = g_strsplit (groups[i], " ", 0);
+      g_autofree char *sp = NULL;
+      g_autofree char *job = NULL;
+      g_autofree char *name = NULL;
+
+      if (g_strv_length (words) != 3 || strcmp (words[0], "link") != 0)
+        continue;
+      sp = key_string (keys, groups[i], "service-principal");
+      job = key_string (keys, groups[i], "job");
+      name = key_string (keys, groups[i], "app");
+      if (valid_id (sp) && valid_id (job))
+        pv_entra_config_set_link (config, words[1], words[2], sp, job, name);
+    }
+  return g_steal_pointer (&config);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  PvEntraConfig *config = pv_entra_config_load (task_data, &error);
+
+  if (config == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, config, (GDestroyNotify) pv_entra_config_free);
+}
+
+void
+pv_entra_config_load_async (GFile               *file,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+PvEntraConfig *
+pv_entra_config_load_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!pv_file_write_private_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+set_optional (GKeyFile   *keys,
+              const char *group,
+              const char *key,
+              const char *value)
+{
+  if (value != NULL)
+    g_key_file_set_string (keys, group, key, value);
+}
+
+void
+pv_entra_config_save_async (PvEntraConfig       *config,
+                            GFile               *file,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  g_autoptr(GList) sorted = NULL;
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  gsize length;
+  char *data;
+
+  set_optional (keys, "entra", "cloud", config->cloud);
+  set_optional (keys, "entra", "login-url", config->login_url);
+  set_optional (keys, "entra", "graph-url", config->graph_url);
+  set_optional (keys, "entra", "directory", config->directory);
+  set_optional (keys, "entra", "client-id", config->client_id);
+  sorted = g_list_sort (g_hash_table_get_keys (config->links), (GCompareFunc) strcmp);
+  for (GList *l = sorted; l != NULL; l = l->next)
+    {
+      const PvEntraLink *link = g_hash_table_lookup (config->links, l->data);
+      g_autofree char *tenant_kind = g_strdup (l->data);
+      char *slash = strrchr (tenant_kind, '/');
+      g_autofree char *group = NULL;
+
+      *slash = '\0';
+      group = g_strdup_printf ("link %s %s", tenant_kind, slash + 1);
+      g_key_file_set_string (keys, group, "service-principal", link->service_principal_id);
+      set_optional (keys, group, "job", link->job_id);
+      set_optional (keys, group, "app", link->display_name);
+    }
+  data = g_key_file_to_data (keys, &length, NULL);
+  pv_file_write_private_async (file, g_bytes_new_take (data, length), cancellable, saved_cb, task);
+}
+
+gboolean
+pv_entra_config_save_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Microsoft's hosts over HTTPS; plain HTTP only on this machine (a local
+ * stand-in for tests). */
+static gboolean
+acceptable_url (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0)
+    return TRUE;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 &&
+         (strcmp (host, "127.0.0.1") == 0 || strcmp (host, "::1") == 0 || strcmp (host, "localhost") == 0);
+}
+
+/**
+ * pv_entra_config_new_graph:
+ *
+ * Returns: (transfer full) (nullable): a #PvGraph for the configured cloud
+ */
+PvGraph *
+pv_entra_config_new_graph (PvEntraConfig  *config,
+                           GError        **error)
+{
+  const PvGraphCloud *cloud = pv_graph_cloud_lookup (config->cloud);
+  const char *login = cloud != NULL ? cloud->login_url : config->login_url;
+  const char *graph = cloud != NULL ? cloud->graph_url : config->graph_url;
+
+  if (cloud == NULL && g_strcmp0 (config->cloud, "custom") != 0)
+    {
+      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_REQUEST,
+                   _("“%s” is not a Microsoft cloud; use global, usgov, usgov-dod, china or custom"),
+                   config->cloud);
+      return NULL;
+    }
+  if (!acceptable_url (login) || !acceptable_url (graph))
+    {
+      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_REQUEST,
+                   _("A custom cloud needs HTTPS addresses for both sign-in and Graph"));
+      return NULL;
+    }
+  return pv_graph_new (login, graph, config->directory, config->client_id);
+}
+
+/* -- hand-over ---------------------------------------------------------- */
+
+/**
+ * pv_entra_hand_over_step_title:
+ * @app: the Entra app's name
+ *
+ * Returns: what the step does, naming the app
+ */
+char *
+pv_entra_hand_over_step_title (PvHandOverStep  step,
+                               const char     *app)
+{
+  switch (step)
+    {
+    case PV_HAND_OVER_VALIDATE:
+      /* Translators: %s is an Entra app's name */
+      return g_strdup_printf (_("Entra tests the tenant URL and the new token for “%s”"), app);
+    case PV_HAND_OVER_SAVE:
+      return g_strdup_printf (_("Save them in “%s”"), app);
+    case PV_HAND_OVER_CHECK_JOB:
+      return g_strdup_printf (_("Read the provisioning state of “%s”"), app);
+    case PV_HAND_OVER_RESTART:
+      return g_strdup_printf (_("Restart provisioning of “%s” out of quarantine"), app);
+    case PV_HAND_OVER_N_STEPS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+typedef struct {
+  PvGraph        *graph;
+  char           *sp;
+  char           *job_id;
+  char           *base_address;
+  char           *secret;
+  PvHandOverStep  step;
+  PvHandOverFunc  func;
+  gpointer        func_data;
+  PvEntraJob     *job;
+} HandOver;
+
+static void
+hand_over_free (HandOver *h)
+{
+  g_object_unref (h->graph);
+  g_free (h->sp);
+  g_free (h->job_id);
+  g_free (h->base_address);
+  if (h->secret != NULL)
+    {
+      explicit_bzero (h->secret, strlen (h->secret));
+      g_free (h->secret);
+    }
+  pv_entra_job_free (h->job);
+  g_free (h);
+}
+
+static void
+report (HandOver    *h,
+        PvStepState  state,
+        const char  *detail)
+{
+  if (h->func != NULL)
+    h->func (h->step, state, detail, h->func_data);
+}
+
+static JsonNode *
+credentials_node (HandOver *h,
+                  gboolean  validate)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  if (validate)
+    {
+      json_builder_set_member_name (b, "useSavedCredentials");
+      json_builder_add_boolean_value (b, FALSE);
+      json_builder_set_member_name (b, "credentials");
+    }
+  else
+    json_builder_set_member_name (b, "value");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "key");
+  json_builder_add_string_value (b, "BaseAddress");
+  json_builder_set_member_name (b, "value");
+  json_builder_add_string_value (b, h->base_address);
+  json_builder_end_object (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "key");
+  json_builder_add_string_value (b, "SecretToken");
+  json_builder_set_member_name (b, "value");
+  json_builder_add_string_value (b, h->secret);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* The node holds the secret: zero its string before letting it go. */
+static void
+scrub_node (JsonNode *node)
+{
+  JsonObject *root = json_node_get_object (node);
+  JsonArray *pairs = member_array (root, "value");
+
+  if (pairs == NULL)
+    pairs = member_array (root, "credentials");
+  for (guint i = 0; pairs != NULL && i < json_array_get_length (pairs); i++)
+    {
+      JsonObject *pair = json_array_get_object_element (pairs, i);
+      const char *value = member_string (pair, "value");
+
+      if (g_strcmp0 (member_string (pair, "key"), "SecretToken") == 0 && value != NULL)
+        explicit_bzero ((char *) value, strlen (value));
+    }
+  json_node_unref (node);
+}
+
+static void hand_over_run (GTask *task);
+
+static void
+step_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HandOver *h = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
+
+  if (error != NULL)
+    {
+      if (h->step == PV_HAND_OVER_VALIDATE &&
+          (g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_REFUSED) ||
+           g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_SERVER)))
+        {
+          /* Graph answers a failed test with an error status and its reason. */
+          GError *rejected = g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_CREDENTIALS_REJECTED,
+                                          _("Entra could not use the tenant URL and the new token: %s"),
+                                          error->message);
+          report (h, PV_STEP_FAILED, rejected->message);
+          g_task_return_error (task, rejected);
+          return;
+        }
+      report (h, PV_STEP_FAILED, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (h->step == PV_HAND_OVER_CHECK_JOB)
+    {
+      GError *invalid_error = NULL;
+      g_autofree char *described = NULL;
+
+      h->job = answer != NULL ? pv_entra_job_new_from_json (json_node_get_object (answer), &invalid_error) : NULL;
+      if (h->job == NULL)
+        {
+          if (invalid_error == NULL)
+            invalid (&invalid_error, "status");
+          report (h, PV_STEP_FAILED, invalid_error->message);
+          g_task_return_error (task, invalid_error);
+          return;
+        }
+      described = pv_entra_job_describe (h->job, g_get_real_time () / G_USEC_PER_SEC);
+      report (h, PV_STEP_DONE, described);
+      h->step = PV_HAND_OVER_RESTART;
+      if (!pv_entra_job_in_quarantine (h->job))
+        {
+          report (h, PV_STEP_SKIPPED, _("Not in quarantine"));
+          g_task_return_pointer (task, g_steal_pointer (&h->job), (GDestroyNotify) pv_entra_job_free);
+          return;
+        }
+      hand_over_run (g_steal_pointer (&task));
+      return;
+    }
+
+  report (h, PV_STEP_DONE, NULL);
+  if (h->step == PV_HAND_OVER_RESTART)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&h->job), (GDestroyNotify) pv_entra_job_free);
+      return;
+    }
+  h->step++;
+  hand_over_run (g_steal_pointer (&task));
+}
+
+static void
+hand_over_run (GTask *task)
+{
+  HandOver *h = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+  JsonNode *body = NULL;
+  const char *method = "POST";
+
+  report (h, PV_STEP_RUNNING, NULL);
+  switch (h->step)
+    {
+    case PV_HAND_OVER_VALIDATE:
+      path = g_strdup_printf ("/servicePrincipals/%s/synchronization/jobs/%s/validateCredentials", h->sp, h->job_id);
+      body = credentials_node (h, TRUE);
+      break;
+    case PV_HAND_OVER_SAVE:
+      method = "PUT";
+      path = g_strdup_printf ("/servicePrincipals/%s/synchronization/secrets", h->sp);
+      body = credentials_node (h, FALSE);
+      break;
+    case PV_HAND_OVER_CHECK_JOB:
+      method = "GET";
+      path = g_strdup_printf ("/servicePrincipals/%s/synchronization/jobs/%s", h->sp, h->job_id);
+      break;
+    case PV_HAND_OVER_RESTART:
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+
+        path = g_strdup_printf ("/servicePrincipals/%s/synchronization/jobs/%s/restart", h->sp, h->job_id);
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "criteria");
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "resetScope");
+        json_builder_add_string_value (b, "Watermark, Escrows, QuarantineState");
+        json_builder_end_object (b);
+        json_builder_end_object (b);
+        body = json_builder_get_root (b);
+      }
+      break;
+    case PV_HAND_OVER_N_STEPS:
+    default:
+      g_assert_not_reached ();
+    }
+  pv_graph_request_async (h->graph, method, path, body, g_task_get_cancellable (task), step_cb, task);
+  if (body != NULL)
+    scrub_node (body);
+}
+
+/**
+ * pv_entra_hand_over_async:
+ * @link: the Entra app of the connection
+ * @base_address: the connection's SCIM base URL
+ * @secret: the new token
+ * @step_func: (nullable): told as each step starts and ends
+ *
+ * Gives the Entra app its new token: Entra tests the URL and token first
+ * (validateCredentials), so a token it cannot use is never saved over the
+ * working one; then they are saved (PUT secrets), the job's state is read,
+ * and a job in quarantine is restarted with its quarantine state reset.
+ * On failure nothing else is tried; the token is still valid in the tenant
+ * and the old one keeps working, so the admin can paste it by hand.
+ */
+void
+pv_entra_hand_over_async (PvGraph             *graph,
+                          const PvEntraLink   *link,
+                          const char          *base_address,
+                          const char          *secret,
+                          PvHandOverFunc       step_func,
+                          gpointer             step_data,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (graph, cancellable, callback, user_data);
+  HandOver *h = g_new0 (HandOver, 1);
+
+  g_task_set_source_tag (task, pv_entra_hand_over_async);
+  h->graph = g_object_ref (graph);
+  h->sp = g_strdup (link->service_principal_id);
+  h->job_id = g_strdup (link->job_id);
+  h->base_address = g_strdup (base_address);
+  h->secret = g_strdup (secret);
+  h->func = step_func;
+  h->func_data = step_data;
+  g_task_set_task_data (task, h, (GDestroyNotify) hand_over_free);
+  if (!valid_id (h->sp) || !valid_id (h->job_id))
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_FOUND,
+                               _("The link to the Entra app is damaged; link the app again"));
+      return;
+    }
+  hand_over_run (g_steal_pointer (&task));
+}
+
+/**
+ * pv_entra_hand_over_finish:
+ *
+ * Returns: (transfer full): the job's state as read during the hand-over
+ */
+PvEntraJob *
+pv_entra_hand_over_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* -- health ------------------------------------------------------------- */
+
+/**
+ * pv_entra_stale_since:
+ * @connection: a connection as the tenant reports it
+ * @now: the tenant's time
+ *
+ * A renewal the identity provider has not taken up: the newest token was
+ * never used while an older one still is, for longer than two of Entra's
+ * 40-minute cycles.
+ *
+ * Returns: when the newest token was issued, or 0 if nothing is stale
+ */
+gint64
+pv_entra_stale_since (PvConnectionInfo *connection,
+                      gint64            now)
+{
+  GListModel *tokens = pv_connection_info_get_tokens (connection);
+  const char *in_use = pv_connection_info_get_in_use_token_id (connection);
+  g_autoptr(PvTokenInfo) newest = NULL;
+  gint64 created;
+
+  if (g_list_model_get_n_items (tokens) < 2 || in_use == NULL)
+    return 0;
+  newest = g_list_model_get_item (tokens, 0);
+  created = pv_token_info_get_created_at (newest);
+  if (pv_token_info_get_last_used_at (newest) != 0 ||
+      g_strcmp0 (pv_token_info_get_id (newest), in_use) == 0 ||
+      now - created < 2 * ENTRA_CYCLE)
+    return 0;
+  return created;
+}

@@ -1,0 +1,1187 @@
+/* pv-graph.c: a Microsoft sign-in and calls to Microsoft Graph
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+#include <libsoup/soup.h>
+
+#include "pv-credentials.h"
+#include "pv-error.h"
+#include "pv-graph.h"
+#include "pv-json.h"
+
+/* The admin signs in with the OAuth 2.0 device authorization grant
+ * (RFC 8628) at the Microsoft identity platform: Provisio shows a code, the
+ * admin enters it in any browser.  The refresh token goes to the keyring and
+ * nowhere else; access tokens live in memory only.  Every Graph call goes
+ * through pv_graph_request_async(), which refreshes the access token when it
+ * runs out or Graph answers 401, and waits as Graph's Retry-After says when
+ * it throttles (429, 503), within a bound. */
+
+G_DEFINE_QUARK (pv-graph-error-quark, pv_graph_error)
+
+#define MAX_RESPONSE_SIZE (4 * 1024 * 1024)
+#define DEFAULT_MAX_WAIT 120
+#define DEVICE_CODE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
+
+struct _PvGraph
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  char        *login_url;
+  char        *graph_url;
+  char        *directory;
+  char        *client_id;
+  char        *account;
+
+  char        *access_token;
+  gint64       access_expires;   /* monotonic seconds */
+  char        *refresh_token;
+  guint        max_wait;
+};
+
+G_DEFINE_FINAL_TYPE (PvGraph, pv_graph, G_TYPE_OBJECT)
+
+enum { SIGNAL_DEVICE_CODE, SIGNAL_WAITING, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const PvGraphCloud clouds[] = {
+  { "global", N_("Global Service"), "https://login.microsoftonline.com", "https://graph.microsoft.com" },
+  { "usgov", N_("US Government L4"), "https://login.microsoftonline.us", "https://graph.microsoft.us" },
+  { "usgov-dod", N_("US Government L5 (DOD)"), "https://login.microsoftonline.us", "https://dod-graph.microsoft.us" },
+  { "china", N_("China (operated by 21Vianet)"), "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn" },
+};
+
+/**
+ * pv_graph_clouds:
+ * @n_clouds: (out): how many
+ *
+ * Returns: Microsoft's clouds, the global service first
+ */
+const PvGraphCloud *
+pv_graph_clouds (guint *n_clouds)
+{
+  *n_clouds = G_N_ELEMENTS (clouds);
+  return clouds;
+}
+
+const PvGraphCloud *
+pv_graph_cloud_lookup (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (clouds); i++)
+    if (g_strcmp0 (clouds[i].id, id) == 0)
+      return &clouds[i];
+  return NULL;
+}
+
+PvDeviceCode *
+pv_device_code_copy (const PvDeviceCode *code)
+{
+  PvDeviceCode *copy = g_new0 (PvDeviceCode, 1);
+
+  copy->user_code = g_strdup (code->user_code);
+  copy->verification_uri = g_strdup (code->verification_uri);
+  copy->message = g_strdup (code->message);
+  copy->expires_in = code->expires_in;
+  copy->interval = code->interval;
+  return copy;
+}
+
+void
+pv_device_code_free (PvDeviceCode *code)
+{
+  if (code == NULL)
+    return;
+  g_free (code->user_code);
+  g_free (code->verification_uri);
+  g_free (code->message);
+  g_free (code);
+}
+
+G_DEFINE_BOXED_TYPE (PvDeviceCode, pv_device_code, pv_device_code_copy, pv_device_code_free)
+
+static void
+secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+static void
+secret_replace (char      **slot,
+                const char *value)
+{
+  secret_free (*slot);
+  *slot = g_strdup (value);
+}
+
+static void
+pv_graph_finalize (GObject *object)
+{
+  PvGraph *self = (PvGraph *) object;
+
+  g_clear_object (&self->session);
+  g_free (self->login_url);
+  g_free (self->graph_url);
+  g_free (self->directory);
+  g_free (self->client_id);
+  g_free (self->account);
+  secret_free (self->access_token);
+  secret_free (self->refresh_token);
+
+  G_OBJECT_CLASS (pv_graph_parent_class)->finalize (object);
+}
+
+static void
+pv_graph_class_init (PvGraphClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pv_graph_finalize;
+
+  /**
+   * PvGraph::device-code:
+   * @code: the code to show
+   *
+   * The sign-in waits for the admin to enter @code.
+   */
+  signals[SIGNAL_DEVICE_CODE] =
+    g_signal_new ("device-code", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PV_TYPE_DEVICE_CODE);
+
+  /**
+   * PvGraph::waiting:
+   * @seconds: how long
+   *
+   * Graph asked to wait before the next try (throttling).
+   */
+  signals[SIGNAL_WAITING] =
+    g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+pv_graph_init (PvGraph *self)
+{
+  self->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION,
+                                                 "timeout", 30, NULL);
+  self->max_wait = DEFAULT_MAX_WAIT;
+}
+
+static char *
+strip_slash (const char *url)
+{
+  char *copy = g_strdup (url);
+  gsize len = strlen (copy);
+
+  while (len > 0 && copy[len - 1] == '/')
+    copy[--len] = '\0';
+  return copy;
+}
+
+/**
+ * pv_graph_new:
+ * @login_url: the identity platform, such as `https://login.microsoftonline.com`
+ * @graph_url: Microsoft Graph, such as `https://graph.microsoft.com`
+ * @directory: the Entra tenant: its id, a domain, or "organizations"
+ * @client_id: the public client Provisio signs in as
+ */
+PvGraph *
+pv_graph_new (const char *login_url,
+              const char *graph_url,
+              const char *directory,
+              const char *client_id)
+{
+  PvGraph *self;
+
+  g_return_val_if_fail (login_url != NULL && graph_url != NULL, NULL);
+
+  self = g_object_new (PV_TYPE_GRAPH, NULL);
+  self->login_url = strip_slash (login_url);
+  self->graph_url = strip_slash (graph_url);
+  self->directory = g_strdup (directory != NULL && *directory != '\0' ? directory : "organizations");
+  self->client_id = g_strdup (client_id != NULL && *client_id != '\0' ? client_id : PV_GRAPH_DEFAULT_CLIENT_ID);
+  return self;
+}
+
+const char *
+pv_graph_get_directory (PvGraph *self)
+{
+  g_return_val_if_fail (PV_IS_GRAPH (self), NULL);
+  return self->directory;
+}
+
+const char *
+pv_graph_get_graph_url (PvGraph *self)
+{
+  g_return_val_if_fail (PV_IS_GRAPH (self), NULL);
+  return self->graph_url;
+}
+
+/**
+ * pv_graph_get_account:
+ *
+ * Returns: (nullable): the signed-in account's name, once known
+ */
+const char *
+pv_graph_get_account (PvGraph *self)
+{
+  g_return_val_if_fail (PV_IS_GRAPH (self), NULL);
+  return self->account;
+}
+
+gboolean
+pv_graph_get_signed_in (PvGraph *self)
+{
+  g_return_val_if_fail (PV_IS_GRAPH (self), FALSE);
+  return self->refresh_token != NULL;
+}
+
+/**
+ * pv_graph_get_scopes:
+ *
+ * Returns: the scopes Provisio asks for, on this cloud's Graph
+ */
+char *
+pv_graph_get_scopes (PvGraph *self)
+{
+  g_return_val_if_fail (PV_IS_GRAPH (self), NULL);
+  return g_strdup_printf ("%s/Synchronization.ReadWrite.All %s/Application.Read.All offline_access openid profile",
+                          self->graph_url, self->graph_url);
+}
+
+/**
+ * pv_graph_set_retry_limit:
+ * @max_wait_seconds: the longest a call waits in all for a throttled Graph
+ */
+void
+pv_graph_set_retry_limit (PvGraph *self,
+                          guint    max_wait_seconds)
+{
+  g_return_if_fail (PV_IS_GRAPH (self));
+  self->max_wait = max_wait_seconds;
+}
+
+/* The keyring item of this sign-in: one per directory, client and cloud. */
+static char *
+keyring_name (PvGraph *self)
+{
+  return g_strdup_printf ("entra:%s:%s:%s", self->login_url, self->directory, self->client_id);
+}
+
+/* -- answers ------------------------------------------------------------ */
+
+static JsonNode *
+parse_json (GBytes *bytes)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  const char *data;
+  gsize length;
+
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &length);
+  if (length == 0 || length > MAX_RESPONSE_SIZE ||
+      !g_utf8_validate_len (data, length, NULL) || !pv_json_precheck (data, length))
+    return NULL;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, NULL))
+    return NULL;
+  return json_parser_steal_root (parser);
+}
+
+static const char *
+object_string (JsonNode   *node,
+               const char *member)
+{
+  JsonNode *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  value = json_object_get_member (json_node_get_object (node), member);
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (value);
+}
+
+static gint64
+object_int (JsonNode   *node,
+            const char *member,
+            gint64      fallback)
+{
+  JsonNode *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return fallback;
+  value = json_object_get_member (json_node_get_object (node), member);
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
+    return fallback;
+  if (json_node_get_value_type (value) == G_TYPE_INT64)
+    return json_node_get_int (value);
+  if (json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      gint64 parsed;
+
+      if (g_ascii_string_to_signed (json_node_get_string (value), 10, 0, G_MAXINT32, &parsed, NULL))
+        return parsed;
+    }
+  return fallback;
+}
+
+/* Microsoft's words, first line only and bounded: AADSTS descriptions carry
+ * trace ids on further lines, Graph messages are short. */
+static char *
+short_text (const char *text)
+{
+  g_autofree char *line = NULL;
+  const char *end;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  end = strpbrk (text, "\r\n");
+  line = end != NULL ? g_strndup (text, end - text) : g_strdup (text);
+  if (!g_utf8_validate (line, -1, NULL))
+    return NULL;
+  if (g_utf8_strlen (line, -1) > 300)
+    {
+      char *cut = g_utf8_offset_to_pointer (line, 300);
+      *cut = '\0';
+    }
+  return g_steal_pointer (&line);
+}
+
+/**
+ * pv_graph_error_message:
+ * @status: Graph's HTTP status
+ * @body: (nullable): Graph's error body, `{"error": {"code", "message"}}`
+ *
+ * Returns: what to tell the admin
+ */
+char *
+pv_graph_error_message (guint     status,
+                        JsonNode *body)
+{
+  g_autofree char *said = NULL;
+  const char *what;
+
+  if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    {
+      JsonNode *error = json_object_get_member (json_node_get_object (body), "error");
+
+      said = short_text (object_string (error, "message"));
+    }
+
+  switch (status)
+    {
+    case 401:
+      what = _("Microsoft Graph did not accept the sign-in; sign in again");
+      break;
+    case 403:
+      what = _("The Microsoft account may not do this; it needs the Application Administrator or Cloud Application Administrator role and consent to Synchronization.ReadWrite.All");
+      break;
+    case 404:
+      what = _("Microsoft Graph has no such enterprise app or provisioning job");
+      break;
+    case 429:
+    case 503:
+      what = _("Microsoft Graph is busy and asked to wait; try again later");
+      break;
+    default:
+      what = status >= 500 ? _("Microsoft Graph failed; nothing was changed")
+                           : _("Microsoft Graph refused the request");
+    }
+  if (said != NULL)
+    return g_strdup_printf ("%s (%s)", what, said);
+  return g_strdup (what);
+}
+
+static PvGraphError
+error_for_status (guint status)
+{
+  switch (status)
+    {
+    case 401: return PV_GRAPH_ERROR_UNAUTHORIZED;
+    case 403: return PV_GRAPH_ERROR_FORBIDDEN;
+    case 404: return PV_GRAPH_ERROR_NOT_FOUND;
+    case 429: return PV_GRAPH_ERROR_THROTTLED;
+    default: return status >= 500 ? PV_GRAPH_ERROR_SERVER : PV_GRAPH_ERROR_REFUSED;
+    }
+}
+
+static GError *
+network_error (GError *cause)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (cause);
+  if (cause->domain == G_TLS_ERROR)
+    return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_NETWORK,
+                        _("The connection to Microsoft is not secure (%s)"), cause->message);
+  return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_NETWORK,
+                      _("Could not reach Microsoft (%s); nothing was changed there"), cause->message);
+}
+
+/* -- the identity platform ---------------------------------------------- */
+
+static SoupMessage *
+form_message (PvGraph    *self,
+              const char *endpoint,
+              char       *form)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s/oauth2/v2.0/%s", self->login_url,
+                                          self->directory, endpoint);
+  g_autoptr(GBytes) body = g_bytes_new_with_free_func (form, strlen (form),
+                                                        (GDestroyNotify) secret_free, form);
+  SoupMessage *msg = soup_message_new ("POST", url);
+
+  if (msg == NULL)
+    return NULL;
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  return msg;
+}
+
+/* The account's name from the ID token, for display only: the token came
+ * straight from Microsoft over TLS, and nothing is decided on it. */
+static char *
+account_from_id_token (const char *id_token)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree guchar *decoded = NULL;
+  g_autoptr(JsonNode) claims = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len, decoded_len;
+  const char *name;
+
+  if (id_token == NULL)
+    return NULL;
+  parts = g_strsplit (id_token, ".", 4);
+  if (g_strv_length (parts) != 3 || strlen (parts[1]) > 16384)
+    return NULL;
+  len = strlen (parts[1]);
+  payload = g_malloc (len + 4);
+  for (gsize i = 0; i < len; i++)
+    payload[i] = parts[1][i] == '-' ? '+' : parts[1][i] == '_' ? '/' : parts[1][i];
+  while (len % 4 != 0)
+    payload[len++] = '=';
+  payload[len] = '\0';
+  decoded = g_base64_decode (payload, &decoded_len);
+  bytes = g_bytes_new (decoded, decoded_len);
+  claims = parse_json (bytes);
+  name = object_string (claims, "preferred_username");
+  if (name == NULL)
+    name = object_string (claims, "upn");
+  if (name == NULL)
+    name = object_string (claims, "name");
+  return short_text (name);
+}
+
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_credentials_store_finish (result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* A token answer: keep the access token, store a new refresh token.  The
+ * task returns once the refresh token is in the keyring. */
+static gboolean
+take_tokens (PvGraph  *self,
+             JsonNode *answer,
+             GTask    *task)
+{
+  const char *access = object_string (answer, "access_token");
+  const char *refresh = object_string (answer, "refresh_token");
+  gint64 expires_in = object_int (answer, "expires_in", 3600);
+  g_autofree char *account = account_from_id_token (object_string (answer, "id_token"));
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+
+  if (access == NULL || *access == '\0' || g_strcmp0 (object_string (answer, "token_type"), "Bearer") != 0)
+    return FALSE;
+
+  secret_replace (&self->access_token, access);
+  self->access_expires = g_get_monotonic_time () / G_USEC_PER_SEC + CLAMP (expires_in, 60, 86400);
+  if (account != NULL)
+    {
+      g_free (self->account);
+      self->account = g_steal_pointer (&account);
+    }
+
+  if (refresh == NULL || g_strcmp0 (refresh, self->refresh_token) == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return TRUE;
+    }
+  secret_replace (&self->refresh_token, refresh);
+  name = keyring_name (self);
+  label = g_strdup_printf (_("Provisio: Microsoft sign-in for %s"), self->directory);
+  pv_credentials_store_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, label, refresh,
+                              g_task_get_cancellable (task), stored_cb, g_object_ref (task));
+  return TRUE;
+}
+
+static GError *
+oauth_error (JsonNode *answer,
+             guint     status)
+{
+  const char *code = object_string (answer, "error");
+  g_autofree char *description = short_text (object_string (answer, "error_description"));
+
+  if (g_strcmp0 (code, "authorization_declined") == 0 || g_strcmp0 (code, "access_denied") == 0)
+    return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_DECLINED,
+                        _("The sign-in was declined; nothing was changed"));
+  if (g_strcmp0 (code, "expired_token") == 0)
+    return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_CODE_EXPIRED,
+                        _("The code expired before the sign-in was finished; start again"));
+  if (g_strcmp0 (code, "bad_verification_code") == 0)
+    return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_BAD_CODE,
+                        _("Microsoft did not recognise the sign-in code; start again"));
+  if (g_strcmp0 (code, "invalid_grant") == 0 || g_strcmp0 (code, "interaction_required") == 0)
+    return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                        _("The Microsoft sign-in has expired or was revoked; sign in again"));
+  if (code != NULL)
+    return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+                        _("Microsoft refused the sign-in: %s"),
+                        description != NULL ? description : code);
+  return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                      _("The Microsoft sign-in answered with HTTP %u and no usable error"), status);
+}
+
+/* -- sign-in ------------------------------------------------------------ */
+
+typedef struct {
+  char   *device_code;
+  gint    interval;
+  gint64  deadline;   /* monotonic seconds */
+} SignIn;
+
+static void
+sign_in_free (SignIn *data)
+{
+  secret_free (data->device_code);
+  g_free (data);
+}
+
+static void poll_token (GTask *task);
+
+static gboolean
+poll_again (gpointer user_data)
+{
+  poll_token (G_TASK (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (GTask *task)
+{
+  SignIn *data = g_task_get_task_data (task);
+  g_autoptr(GSource) source = g_timeout_source_new_seconds (data->interval);
+
+  g_task_attach_source (task, source, poll_again);
+}
+
+static void
+polled_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvGraph *self = g_task_get_source_object (task);
+  SignIn *data = g_task_get_task_data (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonNode) answer = NULL;
+  const char *code;
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, network_error (error));
+      return;
+    }
+  answer = parse_json (bytes);
+  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      if (!take_tokens (self, answer, task))
+        g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                                 _("The Microsoft sign-in answered without a usable token"));
+      return;
+    }
+
+  code = object_string (answer, "error");
+  if (g_strcmp0 (code, "authorization_pending") == 0 || g_strcmp0 (code, "slow_down") == 0)
+    {
+      if (g_strcmp0 (code, "slow_down") == 0)
+        data->interval += 5;   /* RFC 8628, section 3.5 */
+      if (g_get_monotonic_time () / G_USEC_PER_SEC + data->interval > data->deadline)
+        g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_CODE_EXPIRED,
+                                 _("The code expired before the sign-in was finished; start again"));
+      else
+        schedule_poll (task);
+      return;
+    }
+  g_task_return_error (task, oauth_error (answer, soup_message_get_status (msg)));
+}
+
+static void
+poll_token (GTask *task)
+{
+  PvGraph *self = g_task_get_source_object (task);
+  SignIn *data = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  msg = form_message (self, "token",
+                      soup_form_encode ("grant_type", DEVICE_CODE_GRANT,
+                                        "client_id", self->client_id,
+                                        "device_code", data->device_code,
+                                        NULL));
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), polled_cb, g_object_ref (task));
+}
+
+static void
+device_code_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvGraph *self = g_task_get_source_object (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonNode) answer = NULL;
+  PvDeviceCode code = { 0 };
+  SignIn *data;
+  const char *device_code;
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, network_error (error));
+      return;
+    }
+  answer = parse_json (bytes);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      g_task_return_error (task, oauth_error (answer, soup_message_get_status (msg)));
+      return;
+    }
+
+  device_code = object_string (answer, "device_code");
+  code.user_code = (char *) object_string (answer, "user_code");
+  code.verification_uri = (char *) object_string (answer, "verification_uri");
+  code.message = (char *) object_string (answer, "message");
+  code.expires_in = (gint) CLAMP (object_int (answer, "expires_in", 900), 1, 3600);
+  code.interval = (gint) CLAMP (object_int (answer, "interval", 5), 1, 60);
+  if (device_code == NULL || code.user_code == NULL || code.verification_uri == NULL ||
+      strlen (code.user_code) > 64 ||
+      !(g_str_has_prefix (code.verification_uri, "https://") || g_str_has_prefix (code.verification_uri, "http://")))
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                               _("The Microsoft sign-in answered without a usable code"));
+      return;
+    }
+
+  data = g_new0 (SignIn, 1);
+  data->device_code = g_strdup (device_code);
+  data->interval = code.interval;
+  data->deadline = g_get_monotonic_time () / G_USEC_PER_SEC + code.expires_in;
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_in_free);
+
+  g_signal_emit (self, signals[SIGNAL_DEVICE_CODE], 0, &code);
+  schedule_poll (task);
+}
+
+/**
+ * pv_graph_sign_in_async:
+ *
+ * Starts the device code flow; #PvGraph::device-code says what to show.
+ * Finishes once the admin has signed in and the refresh token is in the
+ * keyring, or with %PV_GRAPH_ERROR_DECLINED, %PV_GRAPH_ERROR_CODE_EXPIRED,
+ * %PV_GRAPH_ERROR_BAD_CODE, a network or a keyring error.
+ */
+void
+pv_graph_sign_in_async (PvGraph             *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *scopes = NULL;
+
+  g_return_if_fail (PV_IS_GRAPH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_graph_sign_in_async);
+
+  scopes = pv_graph_get_scopes (self);
+  msg = form_message (self, "devicecode",
+                      soup_form_encode ("client_id", self->client_id, "scope", scopes, NULL));
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+                               _("“%s” is not a sign-in address"), self->login_url);
+      return;
+    }
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    device_code_cb, g_steal_pointer (&task));
+}
+
+gboolean
+pv_graph_sign_in_finish (PvGraph       *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -- refresh ------------------------------------------------------------ */
+
+static void
+refreshed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvGraph *self = g_task_get_source_object (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonNode) answer = NULL;
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, network_error (error));
+      return;
+    }
+  answer = parse_json (bytes);
+  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      if (!take_tokens (self, answer, task))
+        g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                                 _("The Microsoft sign-in answered without a usable token"));
+      return;
+    }
+  error = oauth_error (answer, soup_message_get_status (msg));
+  if (error->code == PV_GRAPH_ERROR_NOT_SIGNED_IN)
+    {
+      g_clear_pointer (&self->refresh_token, secret_free);
+      g_clear_pointer (&self->access_token, secret_free);
+    }
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* A new access token from the refresh token. */
+static void
+refresh_async (PvGraph             *self,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *scopes = NULL;
+
+  if (self->refresh_token == NULL)
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                               _("Sign in to Microsoft Entra first"));
+      return;
+    }
+  scopes = pv_graph_get_scopes (self);
+  msg = form_message (self, "token",
+                      soup_form_encode ("grant_type", "refresh_token",
+                                        "client_id", self->client_id,
+                                        "refresh_token", self->refresh_token,
+                                        "scope", scopes,
+                                        NULL));
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    refreshed_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+refresh_finish (GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -- restore and sign out ----------------------------------------------- */
+
+static void
+restore_refreshed_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!refresh_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+looked_up_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvGraph *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  char *secret = pv_credentials_lookup_finish (result, &error);
+
+  if (secret == NULL)
+    {
+      if (g_error_matches (error, PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                                   _("Sign in to Microsoft Entra first"));
+        }
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+  secret_replace (&self->refresh_token, secret);
+  secret_password_free (secret);
+  refresh_async (self, g_task_get_cancellable (task), restore_refreshed_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_graph_restore_async:
+ *
+ * Takes up the sign-in kept in the keyring and checks it with Microsoft
+ * (one token refresh, which also tells the account's name).  Fails with
+ * %PV_GRAPH_ERROR_NOT_SIGNED_IN when there is none or it has lapsed; after a
+ * network error the sign-in is kept for the next call.
+ */
+void
+pv_graph_restore_async (PvGraph             *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (PV_IS_GRAPH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_graph_restore_async);
+  name = keyring_name (self);
+  pv_credentials_lookup_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, cancellable,
+                               looked_up_cb, g_steal_pointer (&task));
+}
+
+gboolean
+pv_graph_restore_finish (PvGraph       *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+cleared_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!pv_credentials_clear_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * pv_graph_sign_out_async:
+ *
+ * Forgets the tokens and removes the refresh token from the keyring.
+ */
+void
+pv_graph_sign_out_async (PvGraph             *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (PV_IS_GRAPH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_graph_sign_out_async);
+  g_clear_pointer (&self->access_token, secret_free);
+  g_clear_pointer (&self->refresh_token, secret_free);
+  g_clear_pointer (&self->account, g_free);
+  name = keyring_name (self);
+  pv_credentials_clear_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, cancellable,
+                              cleared_cb, g_steal_pointer (&task));
+}
+
+gboolean
+pv_graph_sign_out_finish (PvGraph       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -- Graph calls -------------------------------------------------------- */
+
+typedef struct {
+  char   *method;
+  char   *url;
+  GBytes *body;
+  guint   waited;
+  guint   auth_retries;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_free (call->method);
+  g_free (call->url);
+  if (call->body != NULL)
+    g_bytes_unref (call->body);
+  g_free (call);
+}
+
+static void send_call (GTask *task);
+
+static gboolean
+send_again (gpointer user_data)
+{
+  send_call (g_object_ref (G_TASK (user_data)));
+  return G_SOURCE_REMOVE;
+}
+
+/* Retry-After in seconds, as Graph sends it; an HTTP date is also allowed. */
+static guint
+retry_after (SoupMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+  guint64 seconds;
+
+  if (value == NULL)
+    return 5;
+  if (g_ascii_string_to_unsigned (value, 10, 0, 3600, &seconds, NULL))
+    return MAX ((guint) seconds, 1);
+  {
+    g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    if (when != NULL)
+      return (guint) CLAMP (g_date_time_difference (when, now) / G_USEC_PER_SEC, 1, 3600);
+  }
+  return 5;
+}
+
+static void
+called_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvGraph *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *message = NULL;
+  guint status;
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, network_error (error));
+      return;
+    }
+  status = soup_message_get_status (msg);
+  answer = parse_json (bytes);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (g_bytes_get_size (bytes) == 0 || status == SOUP_STATUS_NO_CONTENT)
+        g_task_return_pointer (task, NULL, NULL);
+      else if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+        g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                                 _("Microsoft Graph answered with something that is not a JSON object"));
+      else
+        g_task_return_pointer (task, g_steal_pointer (&answer), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  if (status == SOUP_STATUS_UNAUTHORIZED && call->auth_retries == 0 && self->refresh_token != NULL)
+    {
+      /* The access token may have been revoked or run out early. */
+      call->auth_retries++;
+      g_clear_pointer (&self->access_token, secret_free);
+      send_call (g_steal_pointer (&task));
+      return;
+    }
+
+  if (status == 429 || status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == SOUP_STATUS_GATEWAY_TIMEOUT)
+    {
+      guint wait = retry_after (msg);
+
+      if (call->waited + wait <= self->max_wait)
+        {
+          g_autoptr(GSource) timer = g_timeout_source_new_seconds (wait);
+
+          call->waited += wait;
+          g_debug ("Graph asked to wait %u s before %s", wait, call->method);
+          g_signal_emit (self, signals[SIGNAL_WAITING], 0, wait);
+          g_task_attach_source (task, timer, send_again);
+          return;
+        }
+      message = pv_graph_error_message (429, answer);
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_THROTTLED, "%s", message);
+      return;
+    }
+
+  message = pv_graph_error_message (status, answer);
+  g_task_return_new_error (task, PV_GRAPH_ERROR, error_for_status (status), "%s", message);
+}
+
+static void
+token_ready_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!refresh_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  send_call (g_steal_pointer (&task));
+}
+
+static void
+send_call (GTask *task)
+{
+  PvGraph *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *authorization = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->access_token == NULL ||
+      g_get_monotonic_time () / G_USEC_PER_SEC + 60 >= self->access_expires)
+    {
+      refresh_async (self, g_task_get_cancellable (task), token_ready_cb, task);
+      return;
+    }
+
+  msg = soup_message_new (call->method, call->url);
+  if (call->body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", call->body);
+  authorization = g_strconcat ("Bearer ", self->access_token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  explicit_bzero (authorization, strlen (authorization));
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), called_cb, task);
+}
+
+/**
+ * pv_graph_request_async:
+ * @method: the HTTP method
+ * @path: a path under `/v1.0`, such as `/servicePrincipals`, or an
+ *   `@odata.nextLink` Graph gave (only on this Graph's host)
+ * @body: (nullable): the JSON body
+ *
+ * Calls Graph as the signed-in admin.
+ */
+void
+pv_graph_request_async (PvGraph             *self,
+                        const char          *method,
+                        const char          *path,
+                        JsonNode            *body,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *prefix = NULL;
+  Call *call;
+
+  g_return_if_fail (PV_IS_GRAPH (self));
+  g_return_if_fail (method != NULL && path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_graph_request_async);
+
+  call = g_new0 (Call, 1);
+  call->method = g_strdup (method);
+  prefix = g_strconcat (self->graph_url, "/", NULL);
+  if (path[0] == '/')
+    call->url = g_strconcat (self->graph_url, "/v1.0", path, NULL);
+  else if (g_str_has_prefix (path, prefix))
+    call->url = g_strdup (path);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  /* A link to another host would get the access token: refuse it. */
+  if (call->url == NULL || !g_uri_is_valid (call->url, G_URI_FLAGS_NONE, NULL))
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                               _("Microsoft Graph pointed to an address outside %s"), self->graph_url);
+      return;
+    }
+  if (body != NULL)
+    {
+      char *text = json_to_string (body, FALSE);
+      call->body = g_bytes_new_with_free_func (text, strlen (text), (GDestroyNotify) secret_free, text);
+    }
+  send_call (g_steal_pointer (&task));
+}
+
+/**
+ * pv_graph_request_finish:
+ *
+ * Returns: (transfer full) (nullable): Graph's JSON object, or %NULL with
+ *   no error for an answer without a body (204)
+ */
+JsonNode *
+pv_graph_request_finish (PvGraph       *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
