@@ -38,6 +38,7 @@
 #include "pv-token-info.h"
 #include "pv-token.h"
 #include "pv-tokens.h"
+#include "provisioctl.h"
 
 /* Exit codes of `check`, as monitoring plugins use them. */
 enum {
@@ -56,6 +57,7 @@ static char *opt_description;
 static char *opt_output;
 static char *opt_idp;
 static gboolean opt_no_wait;
+static gboolean opt_entra;
 
 static const GOptionEntry json_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
@@ -89,6 +91,8 @@ static const GOptionEntry renew_entries[] = {
     N_("What becomes of the old token: on-first-use (default), now or never"), N_("WHEN") },
   { "description", 0, 0, G_OPTION_ARG_STRING, &opt_description,
     N_("A note kept with the new token"), N_("TEXT") },
+  { "entra", 0, 0, G_OPTION_ARG_NONE, &opt_entra,
+    N_("Then give the token to the linked Entra app through Microsoft Graph"), NULL },
   { NULL }
 };
 
@@ -104,7 +108,7 @@ static const GOptionEntry main_entries[] = {
 };
 
 /* Waiting for one asynchronous result in this command's own main loop. */
-static void
+void
 got_result_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -112,7 +116,7 @@ got_result_cb (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
+GAsyncResult *
 wait_for (GAsyncResult **slot)
 {
   while (*slot == NULL)
@@ -120,7 +124,7 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
-static GPtrArray *
+GPtrArray *
 load_profiles (GFile   *file,
                GError **error)
 {
@@ -326,7 +330,7 @@ fail:
 }
 
 /* A client for one tenant, its key from the keyring. */
-static PvClient *
+PvClient *
 client_for (GFile       *file,
             const char  *id,
             GError     **error)
@@ -355,7 +359,7 @@ client_for (GFile       *file,
   return client;
 }
 
-static gboolean
+gboolean
 kind_is_valid (const char *kind)
 {
   if (g_strcmp0 (kind, "users") == 0 || g_strcmp0 (kind, "persons") == 0)
@@ -419,6 +423,13 @@ renew (GFile      *file,
   if (replaces != NULL)
     g_printerr (_("The token it replaces (%s) retires: %s.\n"), replaces, retire);
   g_print ("%s\n", secret);
+  fflush (stdout);
+  if (opt_entra)
+    {
+      PvIssuedToken handed = { .secret = (char *) secret, .scim_base_url = (char *) scim_base_url };
+
+      return entra_hand_over (id, kind, &handed) ? 0 : 1;
+    }
   return 0;
 
 fail:
@@ -1363,6 +1374,36 @@ typedef struct {
   int (*run) (GFile *file, char **args);
 } Command;
 
+static int
+run_entra_sign_in (GFile *file, char **args)
+{
+  return entra_sign_in (file, args);
+}
+
+static int
+run_entra_sign_out (GFile *file, char **args)
+{
+  return entra_sign_out (file, args);
+}
+
+static int
+run_entra_apps (GFile *file, char **args)
+{
+  return entra_apps (file, args);
+}
+
+static int
+run_entra_link (GFile *file, char **args)
+{
+  return entra_link (file, args);
+}
+
+static int
+run_entra_status (GFile *file, char **args)
+{
+  return entra_status (file, args);
+}
+
 static const Command commands[] = {
   { "tenant add", N_("NAME URL"), N_("Add a tenant"),
     N_("Adds a tenant by the base URL of its management API. The admin API key is read "
@@ -1420,6 +1461,27 @@ static const Command commands[] = {
     N_("Tests a SCIM 2.0 base URL with a bearer token read from the terminal or standard "
        "input: what the endpoint advertises and a verdict. Exits 0 when it works."),
     json_entries, 1, run_test },
+  { "entra sign-in", "", N_("Sign in to Microsoft Entra for Graph"),
+    N_("Signs in to Microsoft Entra with a code entered in any browser (the device code flow), asking for "
+       "Synchronization.ReadWrite.All and Application.Read.All. The refresh token is kept in the keyring only; "
+       "the cloud, directory and client id in entra.ini."),
+    entra_sign_in_entries, 0, run_entra_sign_in },
+  { "entra sign-out", "", N_("Forget the Microsoft sign-in"),
+    N_("Removes the Microsoft sign-in from the keyring."),
+    NULL, 0, run_entra_sign_out },
+  { "entra apps", "", N_("The directory's enterprise apps that provision"),
+    N_("Lists the enterprise apps of the Entra directory that have a provisioning job, with the job's state, "
+       "the tenant URL it uses and the Provisio connection with that URL."),
+    entra_json_entries, 0, run_entra_apps },
+  { "entra link", N_("NAME KIND"), N_("Link a connection to its Entra app"),
+    N_("Finds the Entra app whose provisioning job uses the connection's tenant URL (or the one given with "
+       "--app) and, once confirmed, links the two, so that renew --entra and the app can update it."),
+    entra_link_entries, 2, run_entra_link },
+  { "entra status", "", N_("Provisioning health of the linked Entra apps"),
+    N_("For each linked connection: the Entra job's state (active, paused, in quarantine with reason and since "
+       "when), its last successful run, and a warning when a token renewed in the tenant is still unused while "
+       "Entra uses the old one. Exits 1 when any of these needs attention."),
+    NULL, 0, run_entra_status },
 };
 
 /* The words of the command line that are not options, in order. */
