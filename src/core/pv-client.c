@@ -16,6 +16,7 @@
 #include "pv-client.h"
 #include "pv-json.h"
 #include "pv-time.h"
+#include "pv-tls.h"
 
 /* One SoupSession per tenant connection; every call is asynchronous and
  * ends in a PvError a user interface can act on.  The admin API key lives
@@ -30,7 +31,25 @@ struct _PvClient
   char        *base_url;
   char        *api_key;
   gint64       clock_skew;
+  char        *pin;                  /* the pinned certificate's fingerprint */
+  gboolean     allow_insecure_http;
 };
+
+/* One request: the message, and the certificate it was refused, if any. */
+typedef struct {
+  SoupMessage          *msg;
+  GTlsCertificate      *peer;
+  GTlsCertificateFlags  peer_errors;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_signal_handlers_disconnect_by_data (request->msg, request);
+  g_object_unref (request->msg);
+  g_clear_object (&request->peer);
+  g_free (request);
+}
 
 G_DEFINE_FINAL_TYPE (PvClient, pv_client, G_TYPE_OBJECT)
 
@@ -45,6 +64,7 @@ pv_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_free (self->base_url);
+  g_free (self->pin);
   if (self->api_key != NULL)
     {
       memset (self->api_key, 0, strlen (self->api_key));
@@ -130,6 +150,7 @@ pv_client_set_tls_database (PvClient     *self,
 {
   g_return_if_fail (PV_IS_CLIENT (self));
 
+  g_clear_pointer (&self->pin, g_free);
   g_clear_object (&self->session);
   if (database == NULL)
     {
@@ -140,12 +161,73 @@ pv_client_set_tls_database (PvClient     *self,
   soup_session_set_tls_database (self->session, database);
 }
 
+/**
+ * pv_client_set_pinned_certificate:
+ * @fingerprint: (nullable): the SHA-256 fingerprint of the tenant server's
+ *   certificate (see pv_tls_fingerprint()); %NULL to trust the system's
+ *   certificate authorities again
+ *
+ * Trusts the one certificate with @fingerprint and nothing else: a
+ * self-signed certificate that matches is accepted, any other refused,
+ * even one the system trusts.
+ */
+void
+pv_client_set_pinned_certificate (PvClient   *self,
+                                  const char *fingerprint)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+
+  g_return_if_fail (PV_IS_CLIENT (self));
+
+  if (fingerprint != NULL)
+    {
+      database = pv_tls_pinned_database_new (fingerprint);
+      g_return_if_fail (database != NULL);
+    }
+  pv_client_set_tls_database (self, database);
+  self->pin = pv_tls_fingerprint_normalize (fingerprint);
+}
+
+/**
+ * pv_client_set_allow_insecure_http:
+ * @allow: whether to send the admin API key over plain HTTP to another
+ *   computer
+ *
+ * Plain `http://` is refused but for this computer (loopback) unless
+ * allowed here.
+ */
+void
+pv_client_set_allow_insecure_http (PvClient *self,
+                                   gboolean  allow)
+{
+  g_return_if_fail (PV_IS_CLIENT (self));
+  self->allow_insecure_http = allow;
+}
+
 static void
 set_network_error (GError    **error,
+                   PvClient   *self,
+                   Request    *request,
                    const char *url,
                    GError     *cause)
 {
-  if (cause->domain == G_TLS_ERROR)
+  if (cause->domain == G_TLS_ERROR && request->peer != NULL && self->pin != NULL)
+    {
+      g_autofree char *presented = pv_tls_fingerprint (request->peer);
+
+      g_set_error (error, PV_ERROR, PV_ERROR_TLS,
+                   _("The tenant’s certificate does not match the pinned certificate: %s presented "
+                     "SHA-256 %s, the pin is %s"), url, presented, self->pin);
+    }
+  else if (cause->domain == G_TLS_ERROR && request->peer != NULL)
+    {
+      g_autofree char *reasons = pv_tls_describe_errors (request->peer_errors,
+                                                         g_uri_get_host (soup_message_get_uri (request->msg)));
+
+      g_set_error (error, PV_ERROR, PV_ERROR_TLS,
+                   _("The tenant’s certificate is not trusted (%s): %s"), reasons, url);
+    }
+  else if (cause->domain == G_TLS_ERROR)
     g_set_error (error, PV_ERROR, PV_ERROR_TLS,
                  _("The connection to %s is not secure: %s"), url, cause->message);
   else
@@ -257,7 +339,8 @@ sent_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
+  Request *request = g_task_get_task_data (task);
+  SoupMessage *msg = request->msg;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = NULL;
@@ -277,7 +360,7 @@ sent_cb (GObject      *source,
         {
           GError *e = NULL;
 
-          set_network_error (&e, url, error);
+          set_network_error (&e, g_task_get_source_object (task), request, url, error);
           g_task_return_error (task, e);
         }
       return;
@@ -321,6 +404,21 @@ sent_cb (GObject      *source,
   }
 }
 
+/* Only called for a certificate the session's database refused: kept for
+ * the error message, and refused. */
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  Request *request = user_data;
+
+  g_set_object (&request->peer, certificate);
+  request->peer_errors = errors;
+  return FALSE;
+}
+
 /**
  * pv_client_request_async:
  * @method: an HTTP method
@@ -342,6 +440,7 @@ pv_client_request_async (PvClient            *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
+  Request *request;
 
   g_return_if_fail (PV_IS_CLIENT (self));
   g_return_if_fail (path != NULL && path[0] == '/');
@@ -355,6 +454,16 @@ pv_client_request_async (PvClient            *self,
     {
       g_task_return_new_error (task, PV_ERROR, PV_ERROR_INVALID_REQUEST,
                                _("“%s” is not a server address"), self->base_url);
+      return;
+    }
+  /* Before the key is put anywhere. */
+  if (!self->allow_insecure_http && pv_tls_url_is_insecure (self->base_url))
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_TLS,
+                               _("%s is plain HTTP to another computer: the admin API key would cross the "
+                                 "network unencrypted. Use https://, or allow plain HTTP for this tenant "
+                                 "explicitly (provisioctl tenant add --allow-insecure-http)"),
+                               self->base_url);
       return;
     }
 
@@ -373,7 +482,10 @@ pv_client_request_async (PvClient            *self,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  request = g_new0 (Request, 1);
+  request->msg = g_object_ref (msg);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), request);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
                                     sent_cb, g_steal_pointer (&task));
 }

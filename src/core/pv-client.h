@@ -22,6 +22,10 @@ PvClient   *pv_client_new                (const char          *base_url,
 const char *pv_client_get_base_url       (PvClient            *self);
 void        pv_client_set_tls_database   (PvClient            *self,
                                           GTlsDatabase        *database);
+void        pv_client_set_pinned_certificate (PvClient        *self,
+                                          const char          *fingerprint);
+void        pv_client_set_allow_insecure_http (PvClient       *self,
+                                          gboolean             allow);
 gint64      pv_client_get_clock_skew     (PvClient            *self);
 gint64      pv_client_get_now            (PvClient            *self);
 

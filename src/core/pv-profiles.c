@@ -14,11 +14,14 @@
 
 #include "pv-files.h"
 #include "pv-profiles.h"
+#include "pv-tls.h"
 
 /* $XDG_CONFIG_HOME/provisio/tenants.ini:
  *
  *   [tenant contoso]
  *   url=https://contoso.example.com
+ *   pinned-sha256=AB:CD:…             (optional: the one certificate trusted)
+ *   allow-insecure-http=true          (optional: plain http:// beyond loopback)
  */
 
 void
@@ -28,7 +31,44 @@ pv_profile_free (PvProfile *profile)
     return;
   g_free (profile->id);
   g_free (profile->base_url);
+  g_free (profile->pinned_certificate);
   g_free (profile);
+}
+
+/**
+ * pv_profile_copy:
+ *
+ * Returns: (transfer full): a copy of @profile
+ */
+PvProfile *
+pv_profile_copy (const PvProfile *profile)
+{
+  PvProfile *copy = g_new0 (PvProfile, 1);
+
+  copy->id = g_strdup (profile->id);
+  copy->base_url = g_strdup (profile->base_url);
+  copy->pinned_certificate = g_strdup (profile->pinned_certificate);
+  copy->allow_insecure_http = profile->allow_insecure_http;
+  return copy;
+}
+
+/**
+ * pv_profile_new_client:
+ * @api_key: (nullable): the tenant's admin API key
+ *
+ * Returns: (transfer full): a client for the tenant of @profile, trusting
+ *   its pinned certificate if it has one
+ */
+PvClient *
+pv_profile_new_client (const PvProfile *profile,
+                       const char      *api_key)
+{
+  PvClient *client = pv_client_new (profile->base_url, api_key);
+
+  if (profile->pinned_certificate != NULL)
+    pv_client_set_pinned_certificate (client, profile->pinned_certificate);
+  pv_client_set_allow_insecure_http (client, profile->allow_insecure_http);
+  return client;
 }
 
 /**
@@ -96,14 +136,27 @@ loaded_cb (GObject      *source,
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_autofree char *url = g_key_file_get_string (keyfile, groups[i], "url", NULL);
+      g_autofree char *pin = g_key_file_get_string (keyfile, groups[i], "pinned-sha256", NULL);
+      g_autofree char *fingerprint = NULL;
       PvProfile *profile;
 
       if (!g_str_has_prefix (groups[i], "tenant ") || url == NULL ||
           !pv_profile_id_is_valid (groups[i] + 7))
         continue;
+      /* A pin that cannot be read must not fall back to trusting more. */
+      if (pin != NULL && (fingerprint = pv_tls_fingerprint_normalize (pin)) == NULL)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                   _("The tenant list %s is damaged: the pinned-sha256 of %s is not a "
+                                     "SHA-256 fingerprint"),
+                                   g_file_peek_path (G_FILE (source)), groups[i] + 7);
+          return;
+        }
       profile = g_new0 (PvProfile, 1);
       profile->id = g_strdup (groups[i] + 7);
       profile->base_url = g_steal_pointer (&url);
+      profile->pinned_certificate = g_steal_pointer (&fingerprint);
+      profile->allow_insecure_http = g_key_file_get_boolean (keyfile, groups[i], "allow-insecure-http", NULL);
       g_ptr_array_add (profiles, profile);
     }
   g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify) g_ptr_array_unref);
@@ -168,6 +221,10 @@ pv_profiles_save_async (GFile               *file,
       g_autofree char *group = g_strconcat ("tenant ", profile->id, NULL);
 
       g_key_file_set_string (keyfile, group, "url", profile->base_url);
+      if (profile->pinned_certificate != NULL)
+        g_key_file_set_string (keyfile, group, "pinned-sha256", profile->pinned_certificate);
+      if (profile->allow_insecure_http)
+        g_key_file_set_boolean (keyfile, group, "allow-insecure-http", TRUE);
     }
   data = g_key_file_to_data (keyfile, &length, NULL);
   bytes = g_bytes_new_take (data, length);

@@ -219,12 +219,11 @@ pv_tenant_list_get_refreshing (PvTenantList *self)
 }
 
 static void
-set_client (PvTenantList *self,
-            const char   *id,
-            const char   *base_url,
-            const char   *key)
+set_client (PvTenantList    *self,
+            const PvProfile *profile,
+            const char      *key)
 {
-  g_hash_table_replace (self->clients, g_strdup (id), pv_client_new (base_url, key));
+  g_hash_table_replace (self->clients, g_strdup (profile->id), pv_profile_new_client (profile, key));
 }
 
 /* Loading: profiles, then the keys and every cached state at once. */
@@ -233,6 +232,7 @@ typedef struct {
   guint      pending;
   GError    *error;     /* the keyring's, which concerns every tenant */
   GPtrArray *infos;     /* PvTenantInfo whose cached state is still to load */
+  GPtrArray *profiles;  /* PvProfile, how to reach each */
   guint      next;
 } Load;
 
@@ -241,6 +241,7 @@ load_free (Load *load)
 {
   g_clear_error (&load->error);
   g_clear_pointer (&load->infos, g_ptr_array_unref);
+  g_clear_pointer (&load->profiles, g_ptr_array_unref);
   g_free (load);
 }
 
@@ -311,10 +312,14 @@ keys_found_cb (GObject      *source,
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
       const char *id = pv_tenant_info_get_id (tenant);
       const char *key = keys ? g_hash_table_lookup (keys, id) : NULL;
+      const PvProfile *profile = NULL;
 
-      if (key != NULL)
+      for (guint j = 0; j < load->profiles->len && profile == NULL; j++)
+        if (g_str_equal (((PvProfile *) g_ptr_array_index (load->profiles, j))->id, id))
+          profile = g_ptr_array_index (load->profiles, j);
+      if (key != NULL && profile != NULL)
         {
-          set_client (self, id, pv_tenant_info_get_base_url (tenant), key);
+          set_client (self, profile, key);
           continue;
         }
       if (error != NULL)
@@ -361,6 +366,7 @@ profiles_loaded_cb (GObject      *source,
 
   load->pending = infos->len + 1;
   load->infos = g_ptr_array_ref (infos);
+  load->profiles = g_ptr_array_ref (profiles);
   for (guint i = 0; i < CACHE_LOADS_AT_ONCE; i++)
     load_next_cache (task);
   pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
@@ -504,6 +510,7 @@ pv_tenant_list_refresh_finish (PvTenantList  *self,
 typedef struct {
   char         *id;
   char         *base_url;
+  PvProfile    *profile;
   char         *key;
   PvClient     *client;
   PvTenantInfo *tenant;
@@ -515,6 +522,7 @@ add_free (Add *add)
 {
   g_free (add->id);
   g_free (add->base_url);
+  g_clear_pointer (&add->profile, pv_profile_free);
   if (add->key != NULL)
     secret_password_free (add->key);
   g_clear_object (&add->client);
@@ -602,9 +610,7 @@ add_profiles_loaded_cb (GObject      *source,
         g_ptr_array_remove_index (add->profiles, i);
         break;
       }
-  profile = g_new0 (PvProfile, 1);
-  profile->id = g_strdup (add->id);
-  profile->base_url = g_strdup (add->base_url);
+  profile = pv_profile_copy (add->profile);
   g_ptr_array_add (add->profiles, profile);
   pv_profiles_save_async (self->profiles, add->profiles, g_task_get_cancellable (task),
                           profiles_saved_cb, task);
@@ -691,23 +697,48 @@ pv_tenant_list_add_async (PvTenantList        *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
+  PvProfile profile = { (char *) id, (char *) base_url };
+
+  pv_tenant_list_add_profile_async (self, &profile, key, cancellable, callback, user_data);
+}
+
+/**
+ * pv_tenant_list_add_profile_async:
+ * @profile: the tenant's name, address, and how to trust it (its pinned
+ *   certificate, plain HTTP allowed)
+ * @key: its admin API key
+ *
+ * As pv_tenant_list_add_async(), with the whole profile; finish it with
+ * pv_tenant_list_add_finish().
+ */
+void
+pv_tenant_list_add_profile_async (PvTenantList        *self,
+                                  const PvProfile     *profile,
+                                  const char          *key,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   Add *add = g_new0 (Add, 1);
 
   g_task_set_source_tag (task, pv_tenant_list_add_async);
   g_task_set_task_data (task, add, (GDestroyNotify) add_free);
-  if (!pv_profile_id_is_valid (id))
+  if (!pv_profile_id_is_valid (profile->id))
     {
       g_task_return_new_error (task, PV_ERROR, PV_ERROR_INVALID_REQUEST,
                                _("“%s” is not a usable name: use up to 40 letters, digits, dashes and underscores"),
-                               id);
+                               profile->id);
       g_object_unref (task);
       return;
     }
-  add->id = g_strdup (id);
+  add->id = g_strdup (profile->id);
   add->key = g_strdup (key);
-  add->client = pv_client_new (base_url, key);
+  add->client = pv_profile_new_client (profile, key);
   add->base_url = g_strdup (pv_client_get_base_url (add->client));
+  add->profile = pv_profile_copy (profile);
+  g_free (add->profile->base_url);
+  add->profile->base_url = g_strdup (add->base_url);
   pv_client_request_async (add->client, "GET", "/api/v1/tenant", NULL, cancellable, checked_cb, task);
 }
 

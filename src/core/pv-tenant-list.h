@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "pv-client.h"
+#include "pv-profiles.h"
 #include "pv-tenant-info.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,12 @@ void          pv_tenant_list_add_async      (PvTenantList        *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+void          pv_tenant_list_add_profile_async (PvTenantList        *self,
+                                                const PvProfile     *profile,
+                                                const char          *key,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
 PvTenantInfo *pv_tenant_list_add_finish     (PvTenantList        *self,
                                              GAsyncResult        *result,
                                              GError             **error);
