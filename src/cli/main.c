@@ -35,6 +35,7 @@
 #include "pv-reminder-info.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
+#include "pv-tls.h"
 #include "pv-token-info.h"
 #include "pv-token.h"
 #include "pv-tokens.h"
@@ -57,6 +58,16 @@ static char *opt_description;
 static char *opt_output;
 static char *opt_idp;
 static gboolean opt_no_wait;
+static char *opt_pin_certificate;
+static gboolean opt_allow_insecure_http;
+
+static const GOptionEntry tenant_add_entries[] = {
+  { "pin-certificate", 0, 0, G_OPTION_ARG_FILENAME, &opt_pin_certificate,
+    N_("Trust only this certificate (PEM) for the tenant, such as its self-signed one"), N_("FILE") },
+  { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &opt_allow_insecure_http,
+    N_("Allow a plain http:// URL to another computer: the key crosses the network unencrypted"), NULL },
+  { NULL }
+};
 static gboolean opt_entra;
 
 static const GOptionEntry json_entries[] = {
@@ -217,16 +228,25 @@ tenant_add (GFile      *file,
   g_autoptr(GAsyncResult) stored = NULL;
   g_autofree char *key = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *pin = NULL;
   const char *name, *tenant_id, *owner;
   gint64 days_left;
   PvTokenKind kind;
   guint index;
+  PvProfile profile = { (char *) id, (char *) url };
 
   if (!pv_profile_id_is_valid (id))
     {
       g_printerr (_("“%s” is not a usable name: use up to 40 letters, digits, dashes and underscores\n"), id);
       return 2;
     }
+  if (opt_pin_certificate != NULL && !(pin = pv_tls_fingerprint_of_file (opt_pin_certificate, &error)))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 2;
+    }
+  profile.pinned_certificate = pin;
+  profile.allow_insecure_http = opt_allow_insecure_http;
   key = read_secret (_("Admin API key: "));
   if (!pv_token_is_well_formed (key, &kind) || kind != PV_TOKEN_ADMIN)
     {
@@ -234,8 +254,8 @@ tenant_add (GFile      *file,
       return 2;
     }
 
-  /* Checked live before anything is kept. */
-  client = pv_client_new (url, key);
+  /* Checked live, as it will be reached, before anything is kept. */
+  client = pv_profile_new_client (&profile, key);
   tenant = call (client, "GET", "/api/v1/tenant", &error);
   if (tenant == NULL ||
       !pv_json_read_string (tenant, "name", FALSE, &name, &error) ||
@@ -253,19 +273,16 @@ tenant_add (GFile      *file,
     goto fail;
   if (find_profile (profiles, id, &index))
     g_ptr_array_remove_index (profiles, index);
-  {
-    PvProfile *profile = g_new0 (PvProfile, 1);
-
-    profile->id = g_strdup (id);
-    profile->base_url = g_strdup (pv_client_get_base_url (client));
-    g_ptr_array_add (profiles, profile);
-  }
+  profile.base_url = (char *) pv_client_get_base_url (client);
+  g_ptr_array_add (profiles, pv_profile_copy (&profile));
   if (!save_profiles (file, profiles, &error))
     goto fail;
 
   g_print (g_dngettext (GETTEXT_PACKAGE, "Added %s: tenant “%s” (%s), key of %s, %d day left\n",
                         "Added %s: tenant “%s” (%s), key of %s, %d days left\n", days_left),
            id, name, tenant_id, owner, (int) days_left);
+  if (pin != NULL)
+    g_print (_("Pinned certificate: SHA-256 %s\n"), pin);
   return 0;
 
 fail:
@@ -287,7 +304,17 @@ tenant_list (GFile *file)
   for (guint i = 0; i < profiles->len; i++)
     {
       PvProfile *p = g_ptr_array_index (profiles, i);
-      g_print ("%-20s %s\n", p->id, p->base_url);
+
+      g_print ("%-20s %s", p->id, p->base_url);
+      if (p->pinned_certificate != NULL)
+        {
+          g_print ("  ");
+          /* Translators: %s is a certificate's SHA-256 fingerprint */
+          g_print (_("pinned certificate SHA-256 %s"), p->pinned_certificate);
+        }
+      if (p->allow_insecure_http)
+        g_print ("  %s", _("(plain HTTP allowed)"));
+      g_print ("\n");
     }
   return 0;
 }
@@ -354,7 +381,7 @@ client_for (GFile       *file,
   key = pv_credentials_lookup_finish (wait_for (&found), error);
   if (key == NULL)
     return NULL;
-  client = pv_client_new (profile->base_url, key);
+  client = pv_profile_new_client (profile, key);
   secret_password_free (key);
   return client;
 }
@@ -708,7 +735,7 @@ survey_all (GFile    *file,
           g_free (p);
           continue;
         }
-      t->client = pv_client_new (t->profile->base_url, key);
+      t->client = pv_profile_new_client (t->profile, key);
       pv_tenant_info_refresh_async (t->info, t->client, NULL, refreshed_cb, p);
     }
   while (survey->pending > 0)
@@ -1408,10 +1435,13 @@ static const Command commands[] = {
   { "tenant add", N_("NAME URL"), N_("Add a tenant"),
     N_("Adds a tenant by the base URL of its management API. The admin API key is read "
        "from the terminal, without echo, or from standard input, checked against the "
-       "tenant, and kept in the keyring only."),
-    NULL, 2, run_tenant_add },
+       "tenant, and kept in the keyring only. The tenant's certificate must be trusted by "
+       "this computer, or pinned with --pin-certificate: then that certificate alone is "
+       "trusted, self-signed or not. Plain http:// is for this computer (loopback) only, "
+       "unless --allow-insecure-http."),
+    tenant_add_entries, 2, run_tenant_add },
   { "tenant list", "", N_("List the tenants added"),
-    N_("Lists the tenants added, with their URLs and whether the keyring holds their keys."),
+    N_("Lists the tenants added, with their URLs and the SHA-256 fingerprint of a pinned certificate."),
     NULL, 0, run_tenant_list },
   { "tenant remove", N_("NAME"), N_("Forget a tenant and its key"),
     N_("Forgets a tenant: its key is deleted from the keyring, its cached state removed. "
