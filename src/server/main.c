@@ -267,7 +267,10 @@ static gboolean
 quit_cb (gpointer user_data)
 {
   g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
+  /* Kept: a second signal while shutting down (the app that started the
+   * demo stops it, then exits, which signals it again) must not kill the
+   * server before it has removed its temporary database. */
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -421,6 +424,13 @@ main (int   argc,
    * accepts 1.0 and 1.1.  glib-networking reads this at the first TLS
    * connection; an administrator's own setting wins. */
   g_setenv ("G_TLS_GNUTLS_PRIORITY", PVD_TLS_PRIORITY, FALSE);
+
+  /* Standard output carries only the announcements that programs read
+   * (the listening line, the demo's tenants); every log message, debug
+   * included, goes to standard error.  A program that starts the demo stops
+   * reading its output once it is ready: request logs there would fill the
+   * pipe and stall the server. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
