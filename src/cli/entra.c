@@ -230,6 +230,7 @@ discover (PvGraph  *graph,
 static PvTenantInfo *
 tenant_info (GFile       *file,
              const char  *id,
+             gint64      *now,
              GError     **error)
 {
   g_autoptr(PvClient) client = client_for (file, id, error);
@@ -244,6 +245,8 @@ tenant_info (GFile       *file,
   pv_tenant_info_refresh_async (info, client, NULL, got_result_cb, &result);
   if (!pv_tenant_info_refresh_finish (info, wait_for (&result), error))
     return NULL;
+  if (now != NULL)
+    *now = pv_client_get_now (client);
   return g_steal_pointer (&info);
 }
 
@@ -260,7 +263,7 @@ all_tenants (GFile *file)
     {
       PvProfile *profile = g_ptr_array_index (profiles, i);
       g_autoptr(GError) local = NULL;
-      PvTenantInfo *info = tenant_info (file, profile->id, &local);
+      PvTenantInfo *info = tenant_info (file, profile->id, NULL, &local);
 
       if (info == NULL)
         g_printerr (_("provisioctl: %s left out: %s\n"), profile->id, local->message);
@@ -396,7 +399,7 @@ entra_link (GFile  *file,
   if (!kind_is_valid (kind))
     return 2;
   if ((config = load_config (&config_file, &error)) == NULL ||
-      (info = tenant_info (file, id, &error)) == NULL ||
+      (info = tenant_info (file, id, NULL, &error)) == NULL ||
       (graph = signed_in_graph (config, &error)) == NULL ||
       (apps = discover (graph, &error)) == NULL)
     return fail (error);
@@ -476,6 +479,7 @@ entra_status (GFile  *file,
       g_autoptr(GError) local = NULL;
       g_autoptr(PvTenantInfo) info = NULL;
       PvConnectionInfo *connection;
+      gint64 tenant_now = now;
 
       /* Translators: a tenant's id, "Users" or "Persons", an Entra app's name */
       g_print (_("%s · %s app “%s”\n"), parts[0], pv_guide_app_name (parts[1]), link->display_name);
@@ -498,15 +502,15 @@ entra_status (GFile  *file,
         }
 
       g_clear_error (&local);
-      info = tenant_info (file, parts[0], &local);
+      info = tenant_info (file, parts[0], &tenant_now, &local);
       connection = info != NULL ? pv_tenant_info_get_connection (info, parts[1]) : NULL;
       if (connection != NULL)
         {
-          gint64 stale = pv_entra_stale_since (connection, now);
+          gint64 stale = pv_entra_stale_since (connection, tenant_now);
 
           if (stale > 0)
             {
-              g_autofree char *when = pv_format_relative (stale, now);
+              g_autofree char *when = pv_format_relative (stale, tenant_now);
 
               /* Translators: %s is "3 days ago" */
               g_print ("  ");

@@ -479,8 +479,9 @@ listed_cb (GObject      *source,
   next = member_string (json_node_get_object (answer), "@odata.nextLink");
   if (next != NULL && d->total < MAX_APPS)
     {
-      pv_graph_request_async (d->graph, "GET", next, NULL, g_task_get_cancellable (task),
-                              listed_cb, g_steal_pointer (&task));
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      pv_graph_request_async (d->graph, "GET", next, NULL, cancellable, listed_cb, g_steal_pointer (&task));
       return;
     }
   if (d->progress != NULL)
@@ -887,11 +888,11 @@ pv_entra_hand_over_step_title (PvHandOverStep  step,
 {
   switch (step)
     {
-    case PV_HAND_OVER_VALIDATE:
-      /* Translators: %s is an Entra app's name */
-      return g_strdup_printf (_("Entra tests the tenant URL and the new token for “%s”"), app);
     case PV_HAND_OVER_SAVE:
-      return g_strdup_printf (_("Save them in “%s”"), app);
+      /* Translators: %s is an Entra app's name */
+      return g_strdup_printf (_("Save the tenant URL and the new token in “%s”"), app);
+    case PV_HAND_OVER_VALIDATE:
+      return g_strdup_printf (_("Entra tests the connection of “%s” to the tenant"), app);
     case PV_HAND_OVER_CHECK_JOB:
       return g_strdup_printf (_("Read the provisioning state of “%s”"), app);
     case PV_HAND_OVER_RESTART:
@@ -940,20 +941,12 @@ report (HandOver    *h,
 }
 
 static JsonNode *
-credentials_node (HandOver *h,
-                  gboolean  validate)
+secrets_node (HandOver *h)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  if (validate)
-    {
-      json_builder_set_member_name (b, "useSavedCredentials");
-      json_builder_add_boolean_value (b, FALSE);
-      json_builder_set_member_name (b, "credentials");
-    }
-  else
-    json_builder_set_member_name (b, "value");
+  json_builder_set_member_name (b, "value");
   json_builder_begin_array (b);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "key");
@@ -979,8 +972,6 @@ scrub_node (JsonNode *node)
   JsonObject *root = json_node_get_object (node);
   JsonArray *pairs = member_array (root, "value");
 
-  if (pairs == NULL)
-    pairs = member_array (root, "credentials");
   for (guint i = 0; pairs != NULL && i < json_array_get_length (pairs); i++)
     {
       JsonObject *pair = json_array_get_object_element (pairs, i);
@@ -1071,14 +1062,23 @@ hand_over_run (GTask *task)
   report (h, PV_STEP_RUNNING, NULL);
   switch (h->step)
     {
-    case PV_HAND_OVER_VALIDATE:
-      path = g_strdup_printf ("/servicePrincipals/%s/synchronization/jobs/%s/validateCredentials", h->sp, h->job_id);
-      body = credentials_node (h, TRUE);
-      break;
     case PV_HAND_OVER_SAVE:
       method = "PUT";
       path = g_strdup_printf ("/servicePrincipals/%s/synchronization/secrets", h->sp);
-      body = credentials_node (h, FALSE);
+      body = secrets_node (h);
+      break;
+    case PV_HAND_OVER_VALIDATE:
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+
+        /* What was saved: the secret goes over the wire once. */
+        path = g_strdup_printf ("/servicePrincipals/%s/synchronization/jobs/%s/validateCredentials", h->sp, h->job_id);
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "useSavedCredentials");
+        json_builder_add_boolean_value (b, TRUE);
+        json_builder_end_object (b);
+        body = json_builder_get_root (b);
+      }
       break;
     case PV_HAND_OVER_CHECK_JOB:
       method = "GET";
@@ -1104,8 +1104,10 @@ hand_over_run (GTask *task)
       g_assert_not_reached ();
     }
   pv_graph_request_async (h->graph, method, path, body, g_task_get_cancellable (task), step_cb, task);
-  if (body != NULL)
+  if (body != NULL && h->step == PV_HAND_OVER_SAVE)
     scrub_node (body);
+  else if (body != NULL)
+    json_node_unref (body);
 }
 
 /**
@@ -1115,12 +1117,15 @@ hand_over_run (GTask *task)
  * @secret: the new token
  * @step_func: (nullable): told as each step starts and ends
  *
- * Gives the Entra app its new token: Entra tests the URL and token first
- * (validateCredentials), so a token it cannot use is never saved over the
- * working one; then they are saved (PUT secrets), the job's state is read,
- * and a job in quarantine is restarted with its quarantine state reset.
- * On failure nothing else is tried; the token is still valid in the tenant
- * and the old one keeps working, so the admin can paste it by hand.
+ * Gives the Entra app its new token: the tenant URL and token are saved
+ * (PUT secrets), Entra tests what was saved against the tenant
+ * (validateCredentials), the job's state is read, and a job in quarantine
+ * is restarted with its quarantine state reset.  Saving comes first: the
+ * test is the new token's first use, which retires the old token in the
+ * tenant, so it must only happen once Entra holds the new one.  On failure
+ * nothing else is tried; the new token is valid in the tenant and the old
+ * one keeps working until the new one is used, so the admin can go on by
+ * hand.
  */
 void
 pv_entra_hand_over_async (PvGraph             *graph,

@@ -160,14 +160,14 @@ PvGraph           *pv_entra_config_new_graph    (PvEntraConfig       *config,
 
 /**
  * PvHandOverStep:
- * @PV_HAND_OVER_VALIDATE: Entra tries the tenant URL and the new token
- * @PV_HAND_OVER_SAVE: they are saved in the Entra app
+ * @PV_HAND_OVER_SAVE: the tenant URL and the new token are saved in the Entra app
+ * @PV_HAND_OVER_VALIDATE: Entra tests them against the tenant
  * @PV_HAND_OVER_CHECK_JOB: the provisioning job's state is read
  * @PV_HAND_OVER_RESTART: a job in quarantine is restarted
  */
 typedef enum {
-  PV_HAND_OVER_VALIDATE,
   PV_HAND_OVER_SAVE,
+  PV_HAND_OVER_VALIDATE,
   PV_HAND_OVER_CHECK_JOB,
   PV_HAND_OVER_RESTART,
   PV_HAND_OVER_N_STEPS,

@@ -850,6 +850,7 @@ looked_up_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   PvGraph *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
   GError *error = NULL;
   char *secret = pv_credentials_lookup_finish (result, &error);
 
@@ -867,7 +868,8 @@ looked_up_cb (GObject      *source,
     }
   secret_replace (&self->refresh_token, secret);
   secret_password_free (secret);
-  refresh_async (self, g_task_get_cancellable (task), restore_refreshed_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  refresh_async (self, cancellable, restore_refreshed_cb, g_steal_pointer (&task));
 }
 
 /**

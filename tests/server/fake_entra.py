@@ -1,0 +1,384 @@
+#!/usr/bin/python3
+# A local stand-in for the Microsoft identity platform's device code flow and
+# the Microsoft Graph synchronization API, which these machines cannot reach.
+# Built from Microsoft's documentation only:
+#   - OAuth 2.0 device authorization grant (learn.microsoft.com, "Microsoft
+#     identity platform and the OAuth 2.0 device authorization grant flow"):
+#     POST /{tenant}/oauth2/v2.0/devicecode and /token, the errors
+#     authorization_pending, authorization_declined, bad_verification_code,
+#     expired_token, and RFC 8628's slow_down; refresh_token grant, invalid_grant.
+#   - Graph v1.0: GET /servicePrincipals (with @odata.nextLink paging),
+#     GET /servicePrincipals/{id}/synchronization/jobs[/{jobId}],
+#     GET and PUT .../synchronization/secrets (PUT answers 204),
+#     POST .../jobs/{jobId}/validateCredentials (204), POST .../restart (204),
+#     error bodies {"error": {"code", "message", "innerError"}}, 401
+#     InvalidAuthenticationToken, 403 Authorization_RequestDenied, 429
+#     TooManyRequests with Retry-After.
+# The provisioning job is real as far as the tenant sees it: validating and
+# running it make SCIM requests to the BaseAddress with the saved token.
+#
+# Run alone it prints "fake-entra: listening on URL"; tests steer it through
+# POST /_control/<what> (never part of Microsoft's API).  It never logs a
+# token; /_control/state shows saved tokens only as SHA-256 digests.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import base64
+import hashlib
+import json
+import secrets
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+GRAPH_PAGE = 2   # small pages, so that paging is exercised
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class State:
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.codes = {}        # device_code -> dict
+        self.refresh = {}      # refresh token -> account
+        self.access = {}       # access token -> (account, expires monotonic)
+        self.apps = {}         # sp id -> dict
+        self.account = "admin@contoso.example"
+        self.access_lifetime = 3599
+        self.code_lifetime = 900
+        self.interval = 1
+        self.auto_approve = None   # seconds after the code is issued, or None
+        self.forbidden = False
+        self.throttle = 0          # this many next Graph calls answer 429
+        self.retry_after = 1       # with this Retry-After
+        self.drop = None           # a path part: the next such call gets no answer
+        self.fail_validation = False
+        self.log = []              # (method, path, status)
+        self.runs = []             # (sp, SCIM status) of job runs
+
+    def add_app(self, sp, name, base_address=None, status="Active", job_id=None):
+        self.apps[sp] = {
+            "id": sp, "displayName": name, "appId": str(uuid.uuid4()),
+            "job": {"id": job_id or f"scim.{sp[:8]}", "templateId": "scim", "status": status,
+                    "quarantine": None, "last_success": "2026-11-22T10:00:00Z"},
+            "base_address": base_address, "secret": None,
+        }
+        if status == "Quarantine":
+            self.quarantine(sp)
+
+    def quarantine(self, sp):
+        job = self.apps[sp]["job"]
+        job["status"] = "Quarantine"
+        job["quarantine"] = {"currentBegan": "2026-11-20T08:00:00Z", "seriesBegan": "2026-11-19T08:00:00Z",
+                             "nextAttempt": "2026-11-21T08:00:00Z", "reason": "EncounteredQuarantineException",
+                             "seriesCount": 3,
+                             "error": {"code": "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
+                                       "message": "The SCIM endpoint rejected the credentials (HTTP 401).",
+                                       "tenantActionable": True}}
+
+
+STATE = State()
+
+
+def scim_probe(base, token):
+    """What Entra does to test credentials or in a cycle: a SCIM query."""
+    filt = urllib.parse.quote(f'userName eq "{uuid.uuid4()}"')
+    req = urllib.request.Request(base.rstrip("/") + "/Users?filter=" + filt,
+                                 headers={"Authorization": "Bearer " + token,
+                                          "User-Agent": "Microsoft Entra provisioning (stand-in)",
+                                          "Accept": "application/scim+json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:
+        return 0
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, body=None, headers=None):
+        data = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        with STATE.lock:
+            STATE.log.append((self.command, self.path.split("?")[0], status))
+
+    def graph_error(self, status, code, message, headers=None):
+        self.send(status, {"error": {"code": code, "message": message,
+                                     "innerError": {"date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                                                    "request-id": str(uuid.uuid4()),
+                                                    "client-request-id": str(uuid.uuid4())}}}, headers)
+
+    def oauth_error(self, code, description, status=400):
+        self.send(status, {"error": code, "error_description": f"AADSTS{70000 + len(code)}: {description}\r\n"
+                           f"Trace ID: {uuid.uuid4()}\r\nCorrelation ID: {uuid.uuid4()}",
+                           "error_codes": [70000 + len(code)], "timestamp": time.strftime("%Y-%m-%d %H:%M:%SZ"),
+                           "trace_id": str(uuid.uuid4()), "correlation_id": str(uuid.uuid4())})
+
+    def body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    # -- the identity platform ------------------------------------------------
+
+    def tokens(self):
+        account = STATE.account
+        access = "eyJ0eXAi." + secrets.token_urlsafe(32)
+        refresh = "0.AAAA" + secrets.token_urlsafe(40)
+        STATE.access[access] = (account, time.monotonic() + STATE.access_lifetime)
+        STATE.refresh[refresh] = account
+        id_token = ".".join([b64url(b'{"typ":"JWT","alg":"RS256"}'),
+                             b64url(json.dumps({"preferred_username": account, "tid": "contoso"}).encode()),
+                             b64url(b"signature")])
+        return {"token_type": "Bearer", "scope": "Synchronization.ReadWrite.All Application.Read.All",
+                "expires_in": STATE.access_lifetime, "ext_expires_in": STATE.access_lifetime,
+                "access_token": access, "refresh_token": refresh, "id_token": id_token}
+
+    def login(self, tenant, endpoint):
+        form = urllib.parse.parse_qs(self.body().decode())
+        get = lambda k: (form.get(k) or [None])[0]
+        if not get("client_id"):
+            return self.oauth_error("invalid_request", "The request body must contain the following parameter: 'client_id'.")
+        if endpoint == "devicecode":
+            if "offline_access" not in (get("scope") or ""):
+                return self.oauth_error("invalid_scope", "offline_access is needed for a refresh token.")
+            device_code = "DAQABAAEAAAD" + secrets.token_urlsafe(48)
+            user_code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9))
+            with STATE.lock:
+                STATE.codes[device_code] = {"user_code": user_code, "client_id": get("client_id"),
+                                            "state": "pending", "issued": time.monotonic(), "last_poll": 0.0}
+            return self.send(200, {"user_code": user_code, "device_code": device_code,
+                                   "verification_uri": "https://microsoft.com/devicelogin",
+                                   "expires_in": STATE.code_lifetime, "interval": STATE.interval,
+                                   "message": f"To sign in, use a web browser to open the page "
+                                              f"https://microsoft.com/devicelogin and enter the code {user_code} to authenticate."})
+        grant = get("grant_type")
+        if grant == "urn:ietf:params:oauth:grant-type:device_code":
+            with STATE.lock:
+                code = STATE.codes.get(get("device_code") or "")
+                if code is None or code["client_id"] != get("client_id"):
+                    return self.oauth_error("bad_verification_code", "The provided value for 'device_code' is not valid.")
+                now = time.monotonic()
+                if now - code["issued"] > STATE.code_lifetime or code["state"] == "expired":
+                    return self.oauth_error("expired_token", "The provided authorization code or refresh token has expired.")
+                too_fast = now - code["last_poll"] < STATE.interval * 0.5
+                code["last_poll"] = now
+                if STATE.auto_approve is not None and now - code["issued"] >= STATE.auto_approve and code["state"] == "pending":
+                    code["state"] = "approved"
+                if code["state"] == "declined":
+                    return self.oauth_error("authorization_declined", "The user declined the sign-in.")
+                if code["state"] == "pending":
+                    if too_fast:
+                        return self.oauth_error("slow_down", "Polling too fast.")
+                    return self.oauth_error("authorization_pending",
+                                            "The provided request has not yet been authorized by the user.")
+                del STATE.codes[get("device_code")]
+                return self.send(200, self.tokens())
+        if grant == "refresh_token":
+            with STATE.lock:
+                account = STATE.refresh.pop(get("refresh_token") or "", None)
+                if account is None:
+                    return self.oauth_error("invalid_grant", "The refresh token has expired or was revoked.")
+                return self.send(200, self.tokens())
+        return self.oauth_error("unsupported_grant_type", "The grant type is not supported.")
+
+    # -- Graph ---------------------------------------------------------------
+
+    def graph(self, method, path, query):
+        body = self.body()   # always read, so that the connection stays in step
+        auth = self.headers.get("Authorization") or ""
+        with STATE.lock:
+            held = STATE.access.get(auth[7:]) if auth.startswith("Bearer ") else None
+            if held is None or held[1] < time.monotonic():
+                return self.graph_error(401, "InvalidAuthenticationToken", "Access token has expired or is not valid yet.")
+            if STATE.drop and STATE.drop in path:
+                STATE.drop = None
+                STATE.log.append((method, path, 0))
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if STATE.throttle > 0:
+                STATE.throttle -= 1
+                return self.graph_error(429, "TooManyRequests", "Too many requests; retry after the time given.",
+                                        {"Retry-After": str(STATE.retry_after)})
+            if STATE.forbidden:
+                return self.graph_error(403, "Authorization_RequestDenied",
+                                        "Insufficient privileges to complete the operation.")
+        parts = [p for p in path.split("/") if p]
+        if parts == ["v1.0", "servicePrincipals"] and method == "GET":
+            ids = sorted(STATE.apps)
+            skip = int(query.get("$skiptoken", ["0"])[0])
+            page = [{"id": i, "appId": STATE.apps[i]["appId"], "displayName": STATE.apps[i]["displayName"]}
+                    for i in ids[skip:skip + GRAPH_PAGE]]
+            # Graph lists every service principal, provisioning or not.
+            answer = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals", "value": page}
+            if skip + GRAPH_PAGE < len(ids):
+                host = self.headers.get("Host")
+                answer["@odata.nextLink"] = f"http://{host}/v1.0/servicePrincipals?$select=id,appId,displayName&$top=999&$skiptoken={skip + GRAPH_PAGE}"
+            return self.send(200, answer)
+        if len(parts) < 4 or parts[:2] != ["v1.0", "servicePrincipals"] or parts[3] != "synchronization":
+            return self.graph_error(400, "BadRequest", "Resource not found for the segment.")
+        app = STATE.apps.get(parts[2])
+        if app is None:
+            return self.graph_error(404, "Request_ResourceNotFound",
+                                    f"Resource '{parts[2]}' does not exist or one of its queried reference-property objects are not present.")
+        rest = parts[4:]
+        if rest == ["jobs"] and method == "GET":
+            jobs = [] if app["job"] is None or app["job"]["status"] == "None" else [self.job_json(app)]
+            return self.send(200, {"value": jobs})
+        if rest == ["secrets"] and method == "GET":
+            pairs = [{"key": "BaseAddress", "value": app["base_address"]}] if app["base_address"] else []
+            return self.send(200, {"value": pairs})
+        if rest == ["secrets"] and method == "PUT":
+            try:
+                pairs = {p["key"]: p["value"] for p in json.loads(body)["value"]}
+            except (ValueError, KeyError, TypeError):
+                return self.graph_error(400, "BadRequest", "The request body is not a list of key/value pairs.")
+            with STATE.lock:
+                app["base_address"] = pairs.get("BaseAddress", app["base_address"])
+                if "SecretToken" in pairs:
+                    app["secret"] = pairs["SecretToken"]
+            return self.send(204)
+        if len(rest) >= 2 and rest[0] == "jobs" and rest[1] == app["job"]["id"]:
+            if len(rest) == 2 and method == "GET":
+                return self.send(200, self.job_json(app))
+            if rest[2:] == ["validateCredentials"] and method == "POST":
+                try:
+                    request = json.loads(body)
+                except ValueError:
+                    return self.graph_error(400, "BadRequest", "The request body is not JSON.")
+                if request.get("useSavedCredentials"):
+                    base, token = app["base_address"], app["secret"]
+                else:
+                    pairs = {p["key"]: p["value"] for p in request.get("credentials", [])}
+                    base, token = pairs.get("BaseAddress"), pairs.get("SecretToken")
+                # fail_validation: Entra cannot reach the tenant at all.
+                status = scim_probe(base, token) if base and token and not STATE.fail_validation else 0
+                if status != 200:
+                    return self.graph_error(400, "BadRequest",
+                                            f"Failed to validate credentials: the SCIM endpoint answered HTTP {status}.")
+                return self.send(204)
+            if rest[2:] == ["restart"] and method == "POST":
+                try:
+                    criteria = json.loads(body)["criteria"]["resetScope"]
+                except (ValueError, KeyError, TypeError):
+                    return self.graph_error(400, "BadRequest", "criteria.resetScope is required.")
+                with STATE.lock:
+                    job = app["job"]
+                    if "QuarantineState" in criteria:
+                        job["quarantine"] = None
+                    job["status"] = "Active"
+                threading.Thread(target=run_job, args=(app["id"],), daemon=True).start()
+                return self.send(204)
+        return self.graph_error(400, "BadRequest", "Unsupported request.")
+
+    def job_json(self, app):
+        job = app["job"]
+        status = {"code": job["status"], "countSuccessiveCompleteFailures": 0, "escrowsPruned": False,
+                  "lastExecution": {"state": "Succeeded", "timeBegan": job["last_success"],
+                                    "timeEnded": job["last_success"], "error": None},
+                  "lastSuccessfulExecution": {"state": "Succeeded", "timeBegan": job["last_success"],
+                                              "timeEnded": job["last_success"]},
+                  "quarantine": job["quarantine"], "troubleshootingUrl": None}
+        if job["quarantine"]:
+            status["lastExecution"] = {"state": "Failed", "timeBegan": job["quarantine"]["currentBegan"],
+                                       "timeEnded": job["quarantine"]["currentBegan"],
+                                       "error": job["quarantine"]["error"]}
+        return {"id": job["id"], "templateId": job["templateId"],
+                "schedule": {"expiration": None, "interval": "PT40M", "state": "Active"}, "status": status}
+
+    # -- the stand-in's own controls -------------------------------------------
+
+    def control(self, what):
+        raw = self.body()
+        args = json.loads(raw) if raw else {}
+        with STATE.lock:
+            if what == "approve" or what == "decline" or what == "expire":
+                for code in STATE.codes.values():
+                    if code["state"] == "pending":
+                        code["state"] = {"approve": "approved", "decline": "declined", "expire": "expired"}[what]
+                return self.send(200, {"codes": len(STATE.codes)})
+            if what == "app":
+                STATE.add_app(args["id"], args["displayName"], args.get("base_address"), args.get("status", "Active"))
+                return self.send(200, {})
+            if what == "quarantine":
+                STATE.quarantine(args["id"])
+                return self.send(200, {})
+            if what == "set":
+                for k in ("auto_approve", "forbidden", "throttle", "retry_after", "drop", "fail_validation", "access_lifetime",
+                          "code_lifetime", "interval"):
+                    if k in args:
+                        setattr(STATE, k, args[k])
+                if args.get("revoke_sign_in"):
+                    STATE.refresh.clear()
+                    STATE.access.clear()
+                return self.send(200, {})
+            if what == "state":
+                apps = {sp: {"base_address": a["base_address"], "status": a["job"]["status"],
+                             "secret_sha256": hashlib.sha256(a["secret"].encode()).hexdigest() if a["secret"] else None}
+                        for sp, a in STATE.apps.items()}
+                return self.send(200, {"apps": apps, "log": STATE.log, "runs": STATE.runs})
+        if what == "run":
+            return self.send(200, {"status": run_job(args["id"])})
+        return self.send(404, {"error": "unknown control"})
+
+    def dispatch(self):
+        url = urllib.parse.urlsplit(self.path)
+        parts = [p for p in url.path.split("/") if p]
+        if parts[:1] == ["_control"] and len(parts) == 2:
+            return self.control(parts[1])
+        if len(parts) == 4 and parts[1:3] == ["oauth2", "v2.0"] and parts[3] in ("devicecode", "token") \
+                and self.command == "POST":
+            return self.login(parts[0], parts[3])
+        if parts[:1] == ["v1.0"]:
+            return self.graph(self.command, url.path, urllib.parse.parse_qs(url.query))
+        return self.send(404, {"error": {"code": "NotFound", "message": "No such endpoint."}})
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = dispatch
+
+
+def run_job(sp):
+    """One provisioning cycle: a SCIM request with the saved token."""
+    app = STATE.apps[sp]
+    status = scim_probe(app["base_address"], app["secret"]) if app["secret"] else 0
+    with STATE.lock:
+        STATE.runs.append((sp, status))
+        if status == 200:
+            app["job"]["last_success"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return status
+
+
+def start(port=0):
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+if __name__ == "__main__":
+    _, url = start(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    print(f"fake-entra: listening on {url}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+# The Entra step done through Microsoft Graph, end to end: provisioctl signs
+# in with the device code flow, finds the tenant's Entra apps, links them and
+# hands a renewed token over, against a real provisiod and a local stand-in
+# for Microsoft's sign-in and Graph (fake_entra.py, built from Microsoft's
+# documented requests and responses), with a real gnome-keyring on a private
+# D-Bus (run through tests/with-session.sh).
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+import urllib.request
+
+from pvtest import ServerTest, TOP
+
+PROVISIOCTL = os.environ.get("PROVISIOCTL", os.path.join(TOP, "build", "src", "cli", "provisioctl"))
+FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_entra.py")
+# The stand-in's access and refresh tokens start so; none may be printed.
+GRAPH_TOKEN = re.compile(r"eyJ0eXAi\.[A-Za-z0-9_-]{20,}|0\.AAAA[A-Za-z0-9_-]{20,}")
+
+
+class Entra(ServerTest):
+
+    def setUp(self):
+        super().setUp()
+        self.tenants = os.path.join(self.workdir, "tenants.ini")
+        self.config = tempfile.mkdtemp(prefix="provisio-config-")
+        self.fake = subprocess.Popen(["/usr/bin/python3", FAKE], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(self.fake.wait)
+        self.addCleanup(self.fake.terminate)
+        self.addCleanup(self.fake.stdout.close)
+        line = self.fake.stdout.readline()
+        self.fake_url = re.match(r"fake-entra: listening on (\S+)", line).group(1)
+        self.assertEqual(self.ctl("tenant", "add", "acme", self.server.url, key=self.key).returncode, 0)
+        self.users_url = self.connection("users")["scim_base_url"]
+        self.persons_url = self.connection("persons")["scim_base_url"]
+        self.control("app", id="11111111-aaaa", displayName="Acme Users", base_address=self.users_url)
+        self.control("app", id="22222222-bbbb", displayName="Acme Persons", base_address=self.persons_url)
+        self.control("app", id="33333333-cccc", displayName="Other SaaS", base_address="https://other.example/scim")
+        self.control("app", id="44444444-dddd", displayName="Office (no provisioning)", status="None")
+
+    def control(self, what, **args):
+        req = urllib.request.Request(self.fake_url + "/_control/" + what, data=json.dumps(args).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            return json.loads(r.read())
+
+    def ctl(self, *args, key=None, stdin=None):
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC", G_MESSAGES_DEBUG="all",
+                   XDG_CONFIG_HOME=getattr(self, "config", self.workdir))
+        r = subprocess.run([PROVISIOCTL] + list(args), input=(key + "\n") if key else (stdin or ""),
+                           capture_output=True, text=True, env=env, timeout=60)
+        self.assertNotIn(self.key, r.stdout + r.stderr, "the admin key was printed")
+        self.assertIsNone(GRAPH_TOKEN.search(r.stdout + r.stderr), "a Microsoft token was printed")
+        self.assertNotIn("CRITICAL", r.stderr)
+        # What the admin reads, without the debug log.
+        r.stderr = "".join(line for line in r.stderr.splitlines(True) if not line.startswith("(provisioctl:"))
+        return r
+
+    def sign_in(self):
+        self.control("set", auto_approve=1)
+        r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url,
+                     "--graph-url", self.fake_url, "--directory", "contoso.example")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def link(self, kind):
+        r = self.ctl("entra", "link", "acme", kind, "--yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def in_use(self, kind="users"):
+        """A token the IdP uses, as before a renewal."""
+        old = self.issue(kind)
+        self.assertEqual(self.server.scim("GET", old["scim_base_url"], "/Users", old["secret"]).status, 200)
+        return old
+
+    def renew(self, kind="users"):
+        r = self.ctl("renew", "acme", kind, "--entra")
+        secret = r.stdout.strip()
+        self.assertRegex(secret, r"^pvs_[0-9A-Za-z]+$", "the secret alone on standard output: " + r.stderr)
+        self.server.secrets.add(secret)
+        return r, secret
+
+    def state(self):
+        return self.control("state")
+
+    def test_sign_in_discover_link_and_hand_over(self):
+        r = self.sign_in()
+        self.assertIn("as admin@contoso.example", r.stdout)
+        self.assertRegex(r.stderr, r"open https://microsoft.com/devicelogin .* enter the code [A-Z0-9]{9}")
+        # The refresh token is in the keyring, the configuration holds none.
+        found = subprocess.run(["secret-tool", "search", "--all", "kind", "graph-refresh-token"],
+                               capture_output=True, text=True)
+        self.assertIn("secret = 0.AAAA", found.stdout)
+        with open(os.path.join(self.config, "provisio", "entra.ini")) as f:
+            ini = f.read()
+        self.assertIn("directory=contoso.example", ini)
+        self.assertNotIn("0.AAAA", ini)
+
+        apps = json.loads(self.ctl("entra", "apps", "--json").stdout)
+        self.assertEqual([a["display_name"] for a in apps], ["Acme Persons", "Acme Users", "Other SaaS"],
+                         "every app with a job, over several pages, by name")
+        users = apps[1]
+        self.assertEqual((users["base_address"], users["status"]), (self.users_url, "Active"))
+        self.assertEqual(users["connections"], [{"tenant": "acme", "kind": "users", "linked": False}])
+        self.assertEqual(apps[2]["connections"], [])
+
+        # Linking asks first; no means nothing is linked.
+        no = self.ctl("entra", "link", "acme", "users", stdin="n\n")
+        self.assertEqual(no.returncode, 1)
+        self.assertIn("Link the Users connection of acme to the Entra app “Acme Users”?", no.stderr)
+        self.assertEqual(self.ctl("entra", "link", "acme", "users", stdin="y\n").returncode, 0)
+        with open(os.path.join(self.config, "provisio", "entra.ini")) as f:
+            self.assertIn("[link acme users]\nservice-principal=11111111-aaaa\njob=scim.11111111\n", f.read())
+
+        old = self.in_use()
+        self.control("set", throttle=2)   # Graph throttles twice on the way
+        r, secret = self.renew()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Microsoft Graph asked to wait 1 second", r.stderr)
+        for step in ("[1/4] Save the tenant URL and the new token in “Acme Users”",
+                     "[2/4] Entra tests the connection of “Acme Users” to the tenant",
+                     "[3/4] Read the provisioning state of “Acme Users”",
+                     "[4/4] Restart provisioning of “Acme Users” out of quarantine: Not in quarantine"):
+            self.assertIn(step, r.stderr)
+        saved = self.state()["apps"]["11111111-aaaa"]
+        self.assertEqual(saved["secret_sha256"], hashlib.sha256(secret.encode()).hexdigest())
+        self.assertEqual(saved["base_address"], self.users_url)
+        log = [(m, p) for m, p, s in self.state()["log"] if s in (200, 204)]
+        self.assertLess(log.index(("PUT", "/v1.0/servicePrincipals/11111111-aaaa/synchronization/secrets")),
+                        log.index(("POST", "/v1.0/servicePrincipals/11111111-aaaa/synchronization/jobs/scim.11111111/validateCredentials")),
+                        "saved before Entra tests it, so the old token retires only once Entra has the new one")
+        # Entra's test was the new token's first use: the old one retired on it.
+        tokens = {t["id"]: t for t in self.connection("users")["tokens"]}
+        self.assertNotIn(old["token"]["id"], tokens)
+        self.assertEqual(self.server.scim("GET", self.users_url, "/Users", secret).status, 200)
+        self.assertEqual(self.server.scim("GET", self.users_url, "/Users", old["secret"]).status, 401)
+
+        health = self.ctl("entra", "status")
+        self.assertEqual(health.returncode, 0, health.stdout)
+        self.assertIn("acme · Users app “Acme Users”\n  Active; last successful run", health.stdout)
+
+    def test_quarantined_job_restarted(self):
+        self.sign_in()
+        self.control("quarantine", id="22222222-bbbb")
+        self.link("persons")
+        before = self.ctl("entra", "status")
+        self.assertEqual(before.returncode, 1)
+        self.assertIn("In quarantine since", before.stdout)
+        self.assertIn("(EncounteredQuarantineException)", before.stdout)
+        self.assertIn("rejected the credentials (HTTP 401)", before.stdout)
+
+        r, secret = self.renew("persons")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("[4/4] Restart provisioning of “Acme Persons” out of quarantine…\n      done", r.stderr)
+        state = self.state()
+        self.assertEqual(state["apps"]["22222222-bbbb"]["status"], "Active")
+        self.assertIn(["22222222-bbbb", 200], state["runs"], "the restarted job ran with the new token")
+        after = self.ctl("entra", "status")
+        self.assertEqual(after.returncode, 0, after.stdout)
+        self.assertIn("Acme Persons", after.stdout)
+        self.assertNotIn("quarantine", after.stdout)
+
+    def test_sign_in_refused(self):
+        # Declined by the admin.
+        self.control("set", auto_approve=None)
+        p = subprocess.Popen([PROVISIOCTL, "entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url,
+                              "--graph-url", self.fake_url],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, XDG_CONFIG_HOME=self.config))
+        self.assertIn("enter the code", p.stderr.readline())
+        self.control("decline")
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("The sign-in was declined", err)
+        # The code expires unused.
+        self.control("set", code_lifetime=2)
+        r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url, "--graph-url", self.fake_url)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("The code expired before the sign-in was finished", r.stderr)
+        # Nothing kept; Graph commands say to sign in.
+        found = subprocess.run(["secret-tool", "search", "--all", "kind", "graph-refresh-token"],
+                               capture_output=True, text=True)
+        self.assertNotIn(self.fake_url.split("//")[1], found.stdout + found.stderr)
+        r = self.ctl("entra", "apps")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Run provisioctl entra sign-in first", r.stderr)
+        # A national cloud is named; an unknown one is refused.
+        bad = self.ctl("entra", "sign-in", "--cloud", "mars")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("“mars” is not a Microsoft cloud", bad.stderr)
+        plain = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", "http://login.example",
+                         "--graph-url", self.fake_url)
+        self.assertEqual(plain.returncode, 2)
+        self.assertIn("needs HTTPS", plain.stderr)
+
+    def assertFellBack(self, r, secret, old, message):
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Entra was not updated: ", r.stderr)
+        self.assertIn(message, r.stderr)
+        self.assertIn("Nothing is lost: the new token is valid and the old one keeps working", r.stderr)
+        self.assertIn("Enterprise applications", r.stderr, "the manual steps follow")
+        # Nothing lost: the IdP's token still works, the new one was printed and is valid.
+        self.assertEqual(self.server.scim("GET", self.users_url, "/Users", old["secret"]).status, 200)
+        ids = [t["id"] for t in self.connection("users")["tokens"]]
+        self.assertIn(old["token"]["id"], ids)
+        self.assertEqual(len(ids), 2)
+
+    def test_graph_failures_fall_back(self):
+        self.sign_in()
+        self.link("users")
+        old = self.in_use()
+
+        self.control("set", forbidden=True)
+        r, secret = self.renew()
+        self.assertFellBack(r, secret, old, "The Microsoft account may not do this")
+        self.assertIn("(Insufficient privileges to complete the operation.)", r.stderr)
+        self.assertIsNone(self.state()["apps"]["11111111-aaaa"]["secret_sha256"])
+        self.control("set", forbidden=False)
+        self.revoke(self.connection("users")["tokens"][0]["id"])
+
+        # Entra cannot reach the tenant: saved, but its test fails; the old token is untouched.
+        self.control("set", fail_validation=True)
+        r, secret = self.renew()
+        self.assertFellBack(r, secret, old, "Entra could not use the tenant URL and the new token")
+        self.assertIn("[2/4] Entra tests the connection of “Acme Users” to the tenant…\n      failed", r.stderr)
+        self.control("set", fail_validation=False)
+        self.revoke(self.connection("users")["tokens"][0]["id"])
+
+        # The network goes midway: Graph's answer to the test never comes.
+        self.control("set", drop="validateCredentials")
+        r, secret = self.renew()
+        self.assertFellBack(r, secret, old, "Could not reach Microsoft")
+        self.revoke(self.connection("users")["tokens"][0]["id"])
+
+        # Throttled for longer than provisioctl waits (two minutes).
+        self.control("set", throttle=1000, retry_after=600)
+        r, secret = self.renew()
+        self.assertFellBack(r, secret, old, "Microsoft Graph is busy")
+        self.control("set", throttle=0)
+        self.revoke(self.connection("users")["tokens"][0]["id"])
+
+        # The sign-in revoked at Microsoft: 401, then the refresh fails.
+        self.control("set", revoke_sign_in=True)
+        r, secret = self.renew()
+        self.assertFellBack(r, secret, old, "sign in again")
+
+    def test_stale_renewal_warning(self):
+        """Renewed in the tenant, but Entra still uses the old token two cycles later."""
+        self.sign_in()
+        self.link("users")
+        old = self.in_use()
+        self.issue("users", retire="on-first-use")
+        self.assertNotIn("Warning", self.ctl("entra", "status").stdout, "within Entra's cycles: no warning")
+        self.server.set_clock(offset=2 * 3600)
+        self.assertEqual(self.server.scim("GET", self.users_url, "/Users", old["secret"]).status, 200)
+        r = self.ctl("entra", "status")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Warning: the token was renewed 2 hours ago, but Entra still uses the old one", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
