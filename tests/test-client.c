@@ -18,6 +18,7 @@
 #include "pv-reminder-info.h"
 #include "pv-sso-info.h"
 #include "pv-tenant-info.h"
+#include "pv-tls.h"
 #include "pv-token-info.h"
 
 typedef struct {
@@ -336,6 +337,182 @@ test_tls (void)
 }
 
 static void
+run_openssl (const char *dir,
+             const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  int status;
+
+  g_shell_parse_argv (command, NULL, &argv, &error);
+  g_assert_no_error (error);
+  g_spawn_sync (dir, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("failed: %s", command);
+}
+
+/* An HTTPS server on loopback with @name.pem and @name.key from @dir. */
+static char *
+start_https_server (SoupServer **server,
+                    const char  *dir,
+                    const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = g_strdup_printf ("%s/%s.pem", dir, name);
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", dir, name);
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+
+  g_assert_no_error (error);
+  *server = soup_server_new ("tls-certificate", certificate, NULL);
+  return start_server (*server, TRUE);
+}
+
+/* Trust as the system's store decides it, standing in for it a database
+ * of one CA (the system's store is such a GTlsDatabase, glib-networking's
+ * default); the pin, which replaces it; and plain HTTP, by address. */
+static void
+test_tls_trust (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pv-tls-XXXXXX", &error);
+  g_autofree char *ca_file = g_build_filename (dir, "ca.pem", NULL);
+  g_autofree char *other_file = g_build_filename (dir, "other.pem", NULL);
+  g_autofree char *server_file = g_build_filename (dir, "server.pem", NULL);
+  g_autofree char *server_pin = NULL;
+  g_autofree char *other_pin = NULL;
+  g_autoptr(GTlsDatabase) ca = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SoupServer) misnamed = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(PvClient) system = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *misnamed_url = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *file;
+
+  g_assert_no_error (error);
+  run_openssl (dir, "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=CA "
+                    "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
+                    "-keyout ca.key -out ca.pem");
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *name = i == 0 ? "server" : "misnamed";
+      g_autofree char *ext = g_strdup_printf ("%s/%s.ext", dir, name);
+      g_autofree char *req = g_strdup_printf ("openssl req -newkey rsa:2048 -nodes -subj /CN=%s "
+                                              "-keyout %s.key -out %s.csr", name, name, name);
+      g_autofree char *sign = g_strdup_printf ("openssl x509 -req -in %s.csr -CA ca.pem -CAkey ca.key "
+                                               "-CAcreateserial -days 2 -extfile %s.ext -out %s.pem",
+                                               name, name, name);
+
+      g_file_set_contents (ext, i == 0 ? "subjectAltName=IP:127.0.0.1\n"
+                                       : "subjectAltName=DNS:tenant.example.com\n", -1, &error);
+      g_assert_no_error (error);
+      run_openssl (dir, req);
+      run_openssl (dir, sign);
+    }
+  run_openssl (dir, "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                    "-addext subjectAltName=IP:127.0.0.1 -keyout other.key -out other.pem");
+
+  ca = g_tls_file_database_new (ca_file, &error);
+  g_assert_no_error (error);
+  server_pin = pv_tls_fingerprint_of_file (server_file, &error);
+  g_assert_no_error (error);
+  other_pin = pv_tls_fingerprint_of_file (other_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (server_pin), ==, 95);
+  g_assert_cmpstr (server_pin, !=, other_pin);
+
+  url = start_https_server (&server, dir, "server");
+  misnamed_url = start_https_server (&misnamed, dir, "misnamed");
+
+  /* Trusted by the store: the request goes through (and finds no tenant). */
+  client = pv_client_new (url, "pva_secret");
+  pv_client_set_tls_database (client, ca);
+  g_assert_null (request (client, "GET", "/html", NULL, &error));
+  assert_pv_error (error, PV_ERROR_INVALID_RESPONSE, "pva_secret", NULL);
+  g_clear_error (&error);
+
+  /* The system's own store does not know this CA. */
+  system = pv_client_new (url, "pva_secret");
+  g_assert_null (request (system, "GET", "/html", NULL, &error));
+  assert_pv_error (error, PV_ERROR_TLS, "pva_secret",
+                   "The tenant’s certificate is not trusted (it is self-signed or signed by an authority");
+  g_clear_error (&error);
+
+  /* Another pin: refused, though the store would trust the certificate. */
+  pv_client_set_pinned_certificate (client, other_pin);
+  g_assert_null (request (client, "GET", "/html", NULL, &error));
+  assert_pv_error (error, PV_ERROR_TLS, "pva_secret", "does not match the pinned certificate");
+  g_assert_nonnull (strstr (error->message, server_pin));
+  g_clear_error (&error);
+
+  /* Its own pin, in any spelling: accepted without the CA. */
+  {
+    g_autofree char *lower = g_ascii_strdown (server_pin, -1);
+    g_auto(GStrv) pairs = g_strsplit (lower, ":", -1);
+    g_autofree char *bare = g_strjoinv ("", pairs);
+
+    pv_client_set_pinned_certificate (client, bare);
+  }
+  g_assert_null (request (client, "GET", "/html", NULL, &error));
+  assert_pv_error (error, PV_ERROR_INVALID_RESPONSE, "pva_secret", NULL);
+  g_clear_error (&error);
+
+  /* Signed by the trusted CA, but for another name. */
+  g_clear_object (&client);
+  client = pv_client_new (misnamed_url, "pva_secret");
+  pv_client_set_tls_database (client, ca);
+  g_assert_null (request (client, "GET", "/html", NULL, &error));
+  assert_pv_error (error, PV_ERROR_TLS, "pva_secret", "it was issued for another name than 127.0.0.1");
+  g_clear_error (&error);
+
+  g_assert_null (pv_tls_fingerprint_normalize ("AB:CD"));
+  g_assert_null (pv_tls_fingerprint_normalize (NULL));
+  g_assert_null (pv_tls_fingerprint_of_file (ca_file + 1, &error));
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+
+  listing = g_dir_open (dir, 0, NULL);
+  while ((file = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *full = g_build_filename (dir, file, NULL);
+      g_unlink (full);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_plain_http (void)
+{
+  /* Nothing listens on port 1: a refusal before connecting is PV_ERROR_TLS,
+   * an attempt PV_ERROR_NETWORK.  0.0.0.0 reaches this machine. */
+  struct { const char *url; gboolean allow; PvError code; } cases[] = {
+    { "http://0.0.0.0:1", FALSE, PV_ERROR_TLS },
+    { "HTTP://0.0.0.0:1", FALSE, PV_ERROR_TLS },
+    { "http://0.0.0.0:1", TRUE, PV_ERROR_NETWORK },
+    { "https://0.0.0.0:1", FALSE, PV_ERROR_NETWORK },
+    { "http://127.0.0.1:1", FALSE, PV_ERROR_NETWORK },
+    { "http://127.3.4.5:1", FALSE, PV_ERROR_NETWORK },
+    { "http://localhost:1", FALSE, PV_ERROR_NETWORK },
+    { "http://[::1]:1", FALSE, PV_ERROR_NETWORK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PvClient) client = pv_client_new (cases[i].url, "pva_secret");
+      g_autoptr(GError) error = NULL;
+
+      pv_client_set_allow_insecure_http (client, cases[i].allow);
+      g_assert_null (request (client, "GET", "/api/v1/tenant", NULL, &error));
+      g_test_message ("%s: %s", cases[i].url, error->message);
+      assert_pv_error (error, cases[i].code, "pva_secret",
+                       cases[i].code == PV_ERROR_TLS ? "is plain HTTP to another computer" : NULL);
+    }
+}
+
+static void
 count_notify_cb (GObject    *object,
                  GParamSpec *pspec,
                  gpointer    user_data)
@@ -581,6 +758,8 @@ main (int   argc,
   g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
   g_test_add_func ("/client/tls", test_tls);
+  g_test_add_func ("/client/tls-trust", test_tls_trust);
+  g_test_add_func ("/client/plain-http", test_plain_http);
 
   return g_test_run ();
 }
