@@ -16,83 +16,9 @@ import time
 
 import pyatspi
 
+from atspi_helpers import all_of, app_named, click, find, press, wait
+
 PROVISIO = os.environ["PROVISIO"]
-TIMEOUT = 30
-
-
-def wait(what, find, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = find()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def app_named(name):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in desktop:
-        if app is not None and app.name == name:
-            return app
-    return None
-
-
-def descendants(root):
-    """Every accessible under @root, depth first, skipping broken nodes."""
-    stack = [root]
-    while stack:
-        acc = stack.pop()
-        try:
-            children = [acc.getChildAtIndex(i) for i in range(acc.childCount)]
-        except Exception:
-            continue
-        for child in reversed(children):
-            if child is not None:
-                yield child
-                stack.append(child)
-
-
-def role_and_name(acc):
-    try:
-        return acc.getRoleName(), acc.name or ""
-    except Exception:
-        return None, ""
-
-
-def find(root, role, name):
-    """The first accessible of @role whose name contains @name (GTK 4.8 makes
-    a button's name of its accessible label and its label together)."""
-    for acc in descendants(root):
-        r, n = role_and_name(acc)
-        if r == role and name in n:
-            return acc
-    return None
-
-
-def all_of(root, role):
-    return [acc for acc in descendants(root) if role_and_name(acc)[0] == role]
-
-
-def click(acc, window_title):
-    """A mouse click in the middle of @acc, for widgets that GTK 4.8 gives
-    no AT-SPI action (check boxes); its extents are window-relative, the
-    window's place on the screen comes from X."""
-    x, y, w, h = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    out = subprocess.run(["xdotool", "search", "--name", window_title, "getwindowgeometry", "--shell"],
-                         capture_output=True, text=True, check=True).stdout
-    geometry = dict(line.split("=", 1) for line in out.split() if "=" in line)
-    subprocess.run(["xdotool", "mousemove", str(int(geometry["X"]) + x + w // 2),
-                    str(int(geometry["Y"]) + y + h // 2), "click", "1"], check=True)
-
-
-def press(acc):
-    action = acc.queryAction()
-    for i in range(action.nActions):
-        if action.getName(i) in ("click", "press", "activate", "toggle"):
-            action.doAction(i)
-            return
-    action.doAction(0)
 
 
 def main():

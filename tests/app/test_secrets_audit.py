@@ -1,0 +1,331 @@
+#!/usr/bin/python3
+# The app's secrets audit (issue #8): a full renew in `provisio --demo`
+# through AT-SPI, with debug logging on, a home of its own and the keyfile
+# GSettings backend; the new token is read the way a person gets it (the
+# clipboard) and used for a real SCIM request, so that the tenant retires the
+# old one for real.  Then, while the app and its demo server run and again
+# once they are gone, no secret may be in the captured logs (the app's and
+# the demo server's), in any file of that home, its temporary directory (the
+# demo's SQLite files: raw bytes of the database, -wal and -shm) or the
+# session's home (the keyring's files), nor in the keyring itself; the
+# database must hold the new token's SHA-256 digest, so that the search is
+# known to look where the server writes.  Runs inside tests/with-session.sh
+# --display.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import zlib
+
+import pyatspi
+
+from atspi_helpers import all_of, app_named, click, find, press, wait
+
+PROVISIO = os.environ["PROVISIO"]
+APP_ID = "io.github.provisio.Provisio"
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# A token: "pvs_" (SCIM) or "pva_" (admin API key), 43 random base62
+# characters and a 6-character checksum (src/core/pv-token.c).
+TOKEN = re.compile(rb"pv[sa]_[0-9A-Za-z]{49}")
+DISPLAY_LENGTH = 10  # PV_TOKEN_DISPLAY_LENGTH: the part shown in lists and events
+PIECE = 16  # a part of a token that is as good as the token (see Audit)
+
+
+def well_formed_checksum(start):
+    """The checksum of src/core/pv-token.c: CRC-32 of a token's first 47
+    characters in 6 base62 digits, most significant first."""
+    crc = zlib.crc32(start)
+    digits = b""
+    for _ in range(6):
+        digits = BASE62[crc % 62].encode() + digits
+        crc //= 62
+    return digits
+
+
+def well_formed(token):
+    return token[47:] == well_formed_checksum(token[:47])
+
+
+class Audit:
+    """What is searched for, and where.
+
+    The secrets known by value (the new token, from the clipboard) are
+    searched as their whole string and as every piece of PIECE characters
+    after the first DISPLAY_LENGTH: those first ones are meant to appear
+    (lists, events), while 16 base62 characters of the rest (95 bits) can
+    only be there by copying the token, so that a leak cut at either end (a
+    "%.30s", a wrapped line) is found too.  Nothing in Provisio encodes a
+    token other than hashing it (base64, hex or JSON escapes of it appear
+    nowhere in the code; base62 needs no escaping), so the raw forms are the
+    ones that could leak.
+
+    The demo's admin API keys and the other tokens it seeded live only in
+    its memory and the app's: they are found by their shape instead.  Any
+    well-formed token (prefix, alphabet and checksum, 1 in 62^6 by chance)
+    anywhere is a leak, whichever secret it is."""
+
+    def __init__(self):
+        self.known = []   # (what, value)
+        self.findings = []
+
+    def add(self, what, secret):
+        self.known.append((what, secret.encode()))
+
+    def search(self, where, data):
+        for what, secret in self.known:
+            if secret in data:
+                self.findings.append(f"{what} in {where}")
+            elif any(secret[i:i + PIECE] in data for i in range(DISPLAY_LENGTH, len(secret) - PIECE + 1)):
+                self.findings.append(f"part of {what} in {where}")
+        for m in TOKEN.finditer(data):
+            if well_formed(m.group()) and all(m.group() != s for _, s in self.known):
+                self.findings.append(f"a well-formed {m.group()[:4].decode()} secret in {where}")
+
+    def search_tree(self, root, label, skip=()):
+        """Every regular file under @root, raw bytes; returns the names looked at."""
+        seen = []
+        for top, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if os.path.join(top, d) not in skip]
+            for name in files:
+                path = os.path.join(top, name)
+                try:
+                    if not stat.S_ISREG(os.lstat(path).st_mode):
+                        continue
+                    with open(path, "rb") as f:
+                        data = f.read()
+                except OSError:
+                    continue  # gone in between (an atomic replace)
+                rel = os.path.join(label, os.path.relpath(path, root))
+                seen.append(rel)
+                self.search(rel, data)
+        return seen
+
+    def check(self, moment):
+        if self.findings:
+            raise AssertionError(f"secrets found {moment} (values not shown):\n  " +
+                                 "\n  ".join(sorted(set(self.findings))))
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def clipboard():
+    try:
+        r = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        return None
+    return r.stdout.decode(errors="replace").strip() if r.returncode == 0 else None
+
+
+def children(pid, comm):
+    """The processes of @pid's children named @comm."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)
+            name = fields[0].split("(", 1)[1]
+            ppid = int(fields[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid and name == comm:
+            found.append(int(entry))
+    return found
+
+
+def gone(pid):
+    """Whether @pid has exited (a zombie that nobody reaps counts)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def tick(check, window_title):
+    """Ticks a step's check box, again if a click got lost on a busy machine."""
+    for _ in range(3):
+        click(check, window_title)
+        try:
+            return wait("the step ticked", lambda: check.getState().contains(pyatspi.STATE_CHECKED), 5)
+        except AssertionError:
+            continue
+    raise AssertionError("a step's check box does not tick")
+
+
+def main():
+    session_home = os.environ["HOME"]  # with-session.sh's: the keyring's files
+    root = tempfile.mkdtemp(prefix="provisio-audit-")
+    home = os.path.join(root, "home")
+    dirs = {
+        "HOME": home,
+        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+        "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+        "XDG_STATE_HOME": os.path.join(home, ".local", "state"),
+        "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
+        "XDG_RUNTIME_DIR": os.path.join(root, "run"),
+        "TMPDIR": os.path.join(root, "tmp"),
+    }
+    for path in dirs.values():
+        os.makedirs(path, mode=0o700, exist_ok=True)
+    logs = tempfile.mkdtemp(prefix="provisio-audit-logs-")
+    out_log, err_log = os.path.join(logs, "stdout"), os.path.join(logs, "stderr")
+    env = dict(os.environ, G_MESSAGES_DEBUG="all", GSETTINGS_BACKEND="keyfile", **dirs)
+    env.pop("PROVISIO_TENANTS_FILE", None)
+    env.pop("GTK_A11Y", None)
+    settings_file = os.path.join(dirs["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
+
+    audit = Audit()
+
+    def search_everything(moment):
+        out_bytes, err_bytes = read(out_log), read(err_log)
+        audit.search("the app's standard output", out_bytes)
+        audit.search("the app's standard error (and the demo server's)", err_bytes)
+        print(f"# {moment}: logs of {len(out_bytes)} + {len(err_bytes)} bytes searched,",
+              f"{(out_bytes + err_bytes).count(b'-DEBUG: ')} debug messages,",
+              f"{err_bytes.count(b'provisiod-DEBUG: ')} of them the demo server's")
+        seen = audit.search_tree(root, "$AUDIT")
+        seen += audit.search_tree(session_home, "$SESSION_HOME", skip={root})
+        shaders = [s for s in seen if "/mesa_shader_cache/" in s]
+        print(f"# {moment}: {len(seen)} files searched ({len(shaders)} of Mesa's shader cache):",
+              " ".join(sorted(set(seen) - set(shaders))))
+        audit.check(moment)
+        return seen
+
+    # The app's own output goes to files: a pipe nobody reads could fill.
+    with open(out_log, "wb") as out, open(err_log, "wb") as err:
+        proc = subprocess.Popen([PROVISIO, "--demo"], env=env, stdout=out, stderr=err)
+    server = None
+    try:
+        app = wait("the app on the accessibility bus", lambda: app_named("provisio"))
+        name = "Renew the Persons token of Contoso Ltd"
+        renew = wait(f"a button named “{name}”", lambda: find(app, "push button", name))
+        servers = wait("the demo server, a child of the app", lambda: children(proc.pid, "provisiod"))
+        assert len(servers) == 1, f"{len(servers)} demo servers"
+        server = servers[0]
+        databases = glob.glob(os.path.join(dirs["TMPDIR"], "provisiod-demo-*", "demo.db"))
+        assert len(databases) == 1, f"the demo's database in the private TMPDIR: {databases}"
+        db = databases[0]
+
+        press(renew)
+        issue = wait("the assistant's Issue New Token", lambda: find(app, "push button", "Issue New Token"))
+        title = "Renew Persons Token"
+        frame = wait("the assistant window", lambda: find(app, "frame", title) or find(app, "dialog", title))
+        press(issue)
+
+        # The secret as a person gets it: Copy Token, then the clipboard.
+        press(wait("Copy Token", lambda: find(app, "push button", "Copy Token")))
+        text = wait("the new token on the clipboard",
+                    lambda: (lambda t: t if t and TOKEN.fullmatch(t.encode()) else None)(clipboard()))
+        secret = text.encode()
+        assert secret.startswith(b"pvs_") and well_formed(secret), "the clipboard holds a well-formed SCIM token"
+        audit.add("the new Persons token", text)
+        # The search finds what it looks for: the token, a cut piece of it,
+        # and a token it does not know by value.
+        probe = Audit()
+        probe.add("it", text)
+        probe.search("a", b"Bearer " + secret + b"\n")
+        probe.search("b", b"token=" + secret[:30] + b"\n")
+        other = secret[:4] + secret[4:47][::-1]
+        probe.search("c", b"(" + other + b")")
+        probe.search("d", b"key " + other + well_formed_checksum(other))
+        assert probe.findings == ["it in a", "part of it in b", "a well-formed pvs_ secret in d"], probe.findings
+        # The window shows the same token (GTK 4.8 names a label by its text).
+        assert find(frame, "label", text), "the window shows the token copied"
+
+        press(wait("Next", lambda: find(app, "push button", "Next")))
+        step = wait("the step naming the tenant URL", lambda: find(frame, "label", "The Tenant URL must stay "))
+        url = re.search(r"must stay (http://127\.0\.0\.1:\d+/\S+?)\.?$", step.name).group(1)
+        print("# SCIM base URL:", url)
+        go = wait("the wait button", lambda: find(app, "push button", "Done: Wait for the First Use"))
+        checks = wait("the step check boxes", lambda: all_of(frame, "check box"))
+        assert len(checks) >= 5, f"only {len(checks)} steps"
+        for check in checks:
+            tick(check, title)
+        wait("the wait button enabled", lambda: go.getState().contains(pyatspi.STATE_SENSITIVE))
+        press(go)
+        wait("the wait for the first use", lambda: find(app, "push button", "Act as the Identity Provider"))
+
+        # The identity provider's first request with the new token, for real.
+        request = urllib.request.Request(url + "/Users?count=1", headers={
+            "Authorization": "Bearer " + text, "User-Agent": "Microsoft Entra ID SCIM client (secrets audit)"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.status == 200, f"the SCIM request answered {r.status}"
+            assert "urn:ietf:params:scim:api:messages:2.0:ListResponse" in json.load(r)["schemas"]
+        done = wait("the assistant's last step", lambda: find(app, "label", "The Persons App Uses the New Token"))
+        print("# result:", done.name)
+        press(wait("Close", lambda: find(frame, "push button", "Close")))
+        wait("the action gone from the dashboard", lambda: find(app, "push button", name) is None)
+
+        # While both run: the database holds the new token's digest (hex
+        # text, src/server/pvd-store.c), never the token.
+        stored = b"".join(read(db + s) for s in ("", "-wal", "-shm") if os.path.exists(db + s))
+        digest = hashlib.sha256(secret).hexdigest().encode()
+        assert digest in stored, "the database holds the new token's SHA-256 digest"
+        assert secret not in stored, "the database holds the new token"
+        # The keyring: the demo's keys stay in memory.
+        items = subprocess.run(["secret-tool", "search", "--all", "xdg:schema", APP_ID],
+                               capture_output=True, text=True, timeout=30)
+        assert items.returncode == 0, f"the keyring did not answer: {items.stderr}"
+        assert "secret = " not in items.stdout, "the demo kept a key in the keyring"
+        seen = search_everything("while the app and the demo server run")
+        rel_db = os.path.join("$AUDIT", os.path.relpath(db, root))
+        assert rel_db in seen, "the demo's database was searched"
+        # The demo server's own logs reach the captured output: its line
+        # for the SCIM request above.
+        logged = read(err_log)
+        assert re.search(rb"provisiod-DEBUG: .*GET /t/contoso/scim/persons/v2/Users 200", logged), \
+            "the demo server's request log is not in the captured output"
+
+        # The user closes the window; the app quits and stops the server,
+        # which removes its database.
+        main_window = wait("the main window", lambda: find(app, "frame", "Provisio"))
+        press(wait("the main window's Close", lambda: find(main_window, "push button", "Close")))
+        assert proc.wait(timeout=30) == 0, f"the app exited with {proc.returncode}"
+        wait("the demo server gone", lambda: gone(server))
+        server = None
+        left = [os.path.relpath(os.path.join(top, f), dirs["TMPDIR"])
+                for top, _, files in os.walk(dirs["TMPDIR"]) for f in files + [""]]
+        assert not glob.glob(os.path.join(dirs["TMPDIR"], "provisiod-demo-*")), \
+            f"the demo's database left behind: {left}"
+
+        # What stays.
+        seen = search_everything("after the app quit")
+        rel_settings = os.path.join("$AUDIT", os.path.relpath(settings_file, root))
+        assert rel_settings in seen, "the GSettings keyfile (the window's size) was written and searched"
+        assert any(s.startswith("$AUDIT/home/.cache/provisio/") for s in seen), "the tenants' cache was searched"
+        print("1..1")
+        print("ok 1 no secret in the logs, files, settings, keyring or database of a demo renewal")
+        return 0
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if server is not None and not gone(server):
+            os.kill(server, signal.SIGTERM)
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(logs, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
