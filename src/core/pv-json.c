@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "pv-json.h"
 
 /**
@@ -110,4 +112,34 @@ pv_json_precheck (const char *data,
         return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * pv_json_parse:
+ * @data: (array length=length): text from a peer
+ * @error: a %JSON_PARSER_ERROR, or %G_IO_ERROR_INVALID_DATA with no
+ *   message worth showing if pv_json_precheck() or UTF-8 refused it
+ *
+ * Reads JSON from a peer strictly: pv_json_precheck(), valid UTF-8, then
+ * json-glib.  provisiod reads request bodies through it, and the fuzz
+ * tests feed it what a peer could send.
+ *
+ * Returns: (transfer full) (nullable): the root node
+ */
+JsonNode *
+pv_json_parse (const char  *data,
+               gsize        length,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (!pv_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "");
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, error))
+    return NULL;
+  return json_parser_steal_root (parser);
 }

@@ -7,13 +7,16 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
 #define PV_JSON_MAX_DEPTH 64
 
-gboolean pv_json_precheck (const char *data,
-                           gsize       length);
+gboolean  pv_json_precheck (const char  *data,
+                            gsize        length);
+JsonNode *pv_json_parse    (const char  *data,
+                            gsize        length,
+                            GError     **error);
 
 G_END_DECLS

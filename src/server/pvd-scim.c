@@ -11,7 +11,6 @@
 
 #include <string.h>
 
-#include "pv-json.h"
 #include "pv-time.h"
 #include "pvd-scim-filter.h"
 #include "pvd-scim-patch.h"
@@ -102,10 +101,18 @@ get_schemas (void)
   return &schemas;
 }
 
-/* id and meta.version are the server's, compared exactly (RFC 7643 §3.1). */
-static gboolean
-attribute_is_case_exact (const char *path,
-                         gpointer    user_data)
+/**
+ * pvd_scim_attribute_is_case_exact:
+ * @path: an attribute path as a filter names it: "emails.value",
+ *   "urn:…:User:employeeNumber"
+ *
+ * Whether filters compare @path's strings with case, as the schemas say;
+ * id and meta.version are the server's, compared exactly (RFC 7643 §3.1).
+ * A #PvdScimCaseExactFunc.
+ */
+gboolean
+pvd_scim_attribute_is_case_exact (const char *path,
+                                  gpointer    user_data)
 {
   g_autofree char *folded = g_ascii_strdown (path, -1);
   gpointer value;
@@ -161,6 +168,15 @@ send_scim_error (SoupServerMessage *msg,
                                   "WWW-Authenticate",
                                   "Bearer realm=\"provisio\", error=\"invalid_token\"");
   pvd_send_json (msg, status, SCIM_CONTENT_TYPE, root);
+}
+
+/* For the server's own limits, checked before a request reaches SCIM. */
+void
+pvd_scim_send_error (SoupServerMessage *msg,
+                     guint              status,
+                     const char        *detail)
+{
+  send_scim_error (msg, status, NULL, "%s", detail);
 }
 
 static void
@@ -386,8 +402,8 @@ static JsonObject *
 read_body (Scim *s)
 {
   g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (s->msg));
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
 
@@ -401,18 +417,13 @@ read_body (Scim *s)
       send_scim_error (s->msg, 413, NULL, "The body is larger than %d KiB", PVD_MAX_BODY_SIZE / 1024);
       return NULL;
     }
-  if (!pv_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL) ||
-      !json_parser_load_from_data (parser, data, length, &error))
+  body = pvd_parse_body (data, length, &error);
+  if (body == NULL)
     {
-      send_scim_error (s->msg, 400, "invalidSyntax", "The body is not valid JSON");
+      send_scim_error (s->msg, 400, "invalidSyntax", "%s", error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      send_scim_error (s->msg, 400, "invalidSyntax", "The body must be a JSON object");
-      return NULL;
-    }
-  return json_node_dup_object (json_parser_get_root (parser));
+  return json_node_dup_object (body);
 }
 
 /* Checks and tidies a user or group before it is stored: the identity
@@ -562,10 +573,20 @@ check_against (JsonObject  *object,
   return TRUE;
 }
 
-static gboolean
-normalize (JsonObject   *object,
-           PvdScimType   type,
-           GError      **error)
+/**
+ * pvd_scim_normalize:
+ * @object: a user or group as a POST or PUT sent it, or as a PATCH left it
+ * @type: which
+ * @error: a %G_IO_ERROR_INVALID_DATA naming the attribute
+ *
+ * Checks and tidies @object in place before it is stored.
+ *
+ * Returns: %FALSE if it cannot be stored
+ */
+gboolean
+pvd_scim_normalize (JsonObject   *object,
+                    PvdScimType   type,
+                    GError      **error)
 {
   const char *core = type == PVD_SCIM_USER ? SCHEMA_USER : SCHEMA_GROUP;
   const char *name_attribute = type == PVD_SCIM_USER ? "userName" : "displayName";
@@ -688,7 +709,7 @@ create_resource (Scim        *s,
 
   if (body == NULL)
     return;
-  if (!normalize (body, type, &error))
+  if (!pvd_scim_normalize (body, type, &error))
     {
       send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
       return;
@@ -710,7 +731,7 @@ store_replacement (Scim        *s,
   g_autoptr(GError) error = NULL;
   g_autoptr(PvdScimResource) r = NULL;
 
-  if (!normalize (attributes, type, &error))
+  if (!pvd_scim_normalize (attributes, type, &error))
     {
       send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
       return;
@@ -812,7 +833,7 @@ search_cb (PvdScimResource *resource,
   gboolean hit;
 
   add_server_attributes (r);
-  hit = pvd_scim_filter_matches (search->filter, r->attributes, attribute_is_case_exact);
+  hit = pvd_scim_filter_matches (search->filter, r->attributes, pvd_scim_attribute_is_case_exact);
   json_object_remove_member (r->attributes, "id");
   json_object_remove_member (r->attributes, "meta");
   if (hit)
@@ -933,6 +954,21 @@ send_list (Scim             *s,
   pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, root);
 }
 
+/* A SearchRequest's startIndex or count as text for parse_count(): a
+ * member that is not a whole number reads as text that does not parse. */
+static char *
+search_request_number (JsonObject *search_request,
+                       const char *name)
+{
+  JsonNode *node = json_object_get_member (search_request, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return g_strdup ("-");
+}
+
 /* GET /Users?filter=…, POST /Users/.search and POST /.search */
 static void
 list_resources (Scim        *s,
@@ -960,12 +996,14 @@ list_resources (Scim        *s,
        json_node_get_value_type (json_object_get_member (search_request, name)) == G_TYPE_STRING \
        ? json_object_get_string_member (search_request, name) : NULL)
       filter_text = MEMBER_STRING ("filter");
-      if (json_object_has_member (search_request, "startIndex"))
-        start_text = start_owned = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                    json_object_get_int_member (search_request, "startIndex"));
-      if (json_object_has_member (search_request, "count"))
-        count_text = count_owned = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                    json_object_get_int_member (search_request, "count"));
+      if (filter_text == NULL && json_object_has_member (search_request, "filter") &&
+          !JSON_NODE_HOLDS_NULL (json_object_get_member (search_request, "filter")))
+        {
+          send_scim_error (s->msg, 400, "invalidFilter", "“filter” must be a string");
+          return;
+        }
+      start_text = start_owned = search_request_number (search_request, "startIndex");
+      count_text = count_owned = search_request_number (search_request, "count");
       if (json_object_has_member (search_request, "attributes") &&
           JSON_NODE_HOLDS_ARRAY (json_object_get_member (search_request, "attributes")))
         {

@@ -12,6 +12,7 @@
 
 #include "pv-expiry.h"
 #include "pvd-schema.h"
+#include "pvd-scim-store.h"
 #include "pvd-server.h"
 #include "pvd-store.h"
 
@@ -89,8 +90,19 @@ void      pvd_scim_handle         (PvdWorker         *worker,
                                    SoupServerMessage *msg,
                                    const char        *path,
                                    GHashTable        *query);
+void      pvd_scim_send_error     (SoupServerMessage *msg,
+                                   guint              status,
+                                   const char        *detail);
+gboolean  pvd_scim_normalize      (JsonObject        *object,
+                                   PvdScimType        type,
+                                   GError           **error);
+gboolean  pvd_scim_attribute_is_case_exact (const char *path,
+                                   gpointer           user_data);
 
 /* pvd-server.c */
+JsonNode *pvd_parse_body          (const char        *data,
+                                   gsize              length,
+                                   GError           **error);
 void      pvd_send_json           (SoupServerMessage *msg,
                                    guint              status,
                                    const char        *content_type,

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "pv-json.h"
@@ -554,6 +555,40 @@ done:
 
 /* Bodies */
 
+/**
+ * pvd_parse_body:
+ * @data: (array length=length): a request body as the peer sent it
+ * @length: its length, at most %PVD_MAX_BODY_SIZE
+ * @error: a %G_IO_ERROR_INVALID_DATA whose message says what is wrong, for
+ *   the answer
+ *
+ * The strict reading of every JSON body, by the management API and the
+ * SCIM endpoint: strict JSON (pv_json_parse()) whose root is an object.  It needs no request, so that the fuzz tests call it as is.
+ *
+ * Returns: (transfer full) (nullable): the body, a JSON object
+ */
+JsonNode *
+pvd_parse_body (const char  *data,
+                gsize        length,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = pv_json_parse (data, length, &local_error);
+
+  if (root == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The body is not valid JSON%s%s",
+                   *local_error->message ? ": " : "", local_error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The body must be a JSON object");
+      return NULL;
+    }
+  return g_steal_pointer (&root);
+}
+
 static gboolean
 read_body (PvdRequest *req,
            JsonNode   *schema)
@@ -561,7 +596,6 @@ read_body (PvdRequest *req,
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
   const char *content_type;
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
@@ -595,21 +629,12 @@ read_body (PvdRequest *req,
       return FALSE;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!pv_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL) ||
-      !json_parser_load_from_data (parser, data, length, &error))
+  req->body = pvd_parse_body (data, length, &error);
+  if (req->body == NULL)
     {
-      pvd_send_error (req->msg, 400, "invalid_json", "The body is not valid JSON%s%s",
-                      error ? ": " : "", error ? error->message : "");
+      pvd_send_error (req->msg, 400, "invalid_json", "%s", error->message);
       return FALSE;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      pvd_send_error (req->msg, 400, "invalid_json", "The body must be a JSON object");
-      return FALSE;
-    }
-
-  req->body = json_parser_steal_root (parser);
   if (!pvd_schema_validate (req->schema, schema, req->body, &error))
     {
       pvd_send_error (req->msg, 400, "invalid_request", "%s", error->message);
@@ -850,6 +875,63 @@ handle_cb (SoupServer        *server,
              (g_get_monotonic_time () - start) / 1000.0);
 }
 
+/* Limits */
+
+/* An error about the request itself, in the format of the part asked: a
+ * SCIM error body under /t/, the API's otherwise.  The connection closes
+ * after it, as what is left of the request is not read. */
+static void
+send_limit_error (SoupServerMessage *msg,
+                  const char        *path,
+                  guint              status,
+                  const char        *code,
+                  const char        *message)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  if (g_str_has_prefix (path, "/t/"))
+    pvd_scim_send_error (msg, status, message);
+  else
+    pvd_send_error (msg, status, code, "%s", message);
+  /* libsoup 3.2 has no phrase for 431 (RFC 6585). */
+  if (status == 431)
+    soup_server_message_set_status (msg, status, "Request Header Fields Too Large");
+}
+
+typedef struct {
+  guint n_fields;
+  gsize size;
+} HeaderSize;
+
+static void
+add_header_size (const char *name,
+                 const char *value,
+                 gpointer    user_data)
+{
+  HeaderSize *size = user_data;
+
+  size->n_fields++;
+  size->size += strlen (name) + strlen (value) + 4;   /* ": " and CRLF */
+}
+
+/* A body without a length (chunked) is counted as it arrives; past the
+ * limit the connection is closed, as libsoup would read on to its end. */
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (body->length > PVD_MAX_BODY_SIZE && socket != NULL)
+    {
+      g_debug ("Closing a connection whose body passed %d KiB", PVD_MAX_BODY_SIZE / 1024);
+      g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, user_data);
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+}
+
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -859,16 +941,87 @@ early_cb (SoupServer        *server,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
+  HeaderSize size = { 0, 0 };
+
+  soup_message_headers_foreach (headers, add_header_size, &size);
+  if (size.n_fields > PVD_MAX_HEADER_FIELDS || size.size > PVD_MAX_HEADER_SIZE)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("The request headers are too large: at most %d fields and %d KiB",
+                         PVD_MAX_HEADER_FIELDS, PVD_MAX_HEADER_SIZE / 1024);
+
+      send_limit_error (msg, path, 431, "headers_too_large", message);
+      return;
+    }
 
   /* Refuse an announced oversized body before reading it. */
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > PVD_MAX_BODY_SIZE)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      pvd_send_error (msg, 413, "payload_too_large",
-                      "The body is larger than %d KiB", PVD_MAX_BODY_SIZE / 1024);
+      g_autofree char *message = g_strdup_printf ("The body is larger than %d KiB",
+                                                  PVD_MAX_BODY_SIZE / 1024);
+
+      send_limit_error (msg, path, 413, "payload_too_large", message);
+      return;
     }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+}
+
+/* Slow clients: a client has request-timeout seconds from the start of a
+ * request (on a kept-alive connection: from the end of the previous answer)
+ * until its answer is written; past that its connection is closed.  Every
+ * read and write on the connection also gives up after that long without
+ * progress.  Each connection costs a worker nothing while it waits, so slow
+ * clients cannot hold up the others; the timeout frees what they hold. */
+static gboolean
+request_timeout_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  g_debug ("Closing a connection from %s: no complete request and answer within the request timeout",
+           client_address (msg));
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deadline_free (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+request_finished_cb (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "pvd-deadline", NULL);
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  PvdWorker *worker = user_data;
+  guint timeout = worker->server->options.request_timeout;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  if (timeout == 0)
+    return;
+  if (socket != NULL)
+    g_socket_set_timeout (socket, timeout);
+
+  /* The message owns its deadline, so the callback never outlives it. */
+  source = g_timeout_source_new_seconds (timeout);
+  g_source_set_callback (source, request_timeout_cb, msg, NULL);
+  g_source_attach (source, worker->context);
+  g_object_set_data_full (G_OBJECT (msg), "pvd-deadline", source, (GDestroyNotify) deadline_free);
+  g_signal_connect (msg, "finished", G_CALLBACK (request_finished_cb), NULL);
 }
 
 /**
@@ -981,6 +1134,7 @@ worker_thread (gpointer data)
       worker->soup = soup_server_new ("server-header", "provisiod/" PACKAGE_VERSION " ",
                                       "tls-certificate", certificate,
                                       NULL);
+      g_signal_connect (worker->soup, "request-started", G_CALLBACK (request_started_cb), worker);
       soup_server_add_early_handler (worker->soup, NULL, early_cb, worker, NULL);
       soup_server_add_handler (worker->soup, NULL, handle_cb, worker, NULL);
       soup_server_listen_socket (worker->soup, worker->socket,
@@ -1032,9 +1186,28 @@ open_socket (GInetSocketAddress  *address,
                    "Cannot listen on %s: %s", where, g_strerror (saved));
       return NULL;
     }
+  /* GLib's default backlog of 10 drops connections that arrive together,
+   * and a dropped SYN is retried a second later; the kernel caps this at
+   * net.core.somaxconn. */
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
   if (!g_socket_listen (socket, error))
     return NULL;
   return g_steal_pointer (&socket);
+}
+
+/* Each connection is a file: the usual soft limit of 1,024 would refuse
+ * connections long before the workers are busy.  The hard limit is the
+ * administrator's. */
+static void
+raise_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_warning ("Could not raise the limit of open files: %s", g_strerror (errno));
 }
 
 /**
@@ -1042,7 +1215,8 @@ open_socket (GInetSocketAddress  *address,
  * @error: return location for an error
  *
  * Opens the listening sockets and starts the workers; returns once all of
- * them serve, or the first failed.
+ * them serve, or the first failed.  Raises the process's soft limit of open
+ * files to its hard limit: every connection is one.
  */
 gboolean
 pvd_server_listen (PvdServer  *self,
@@ -1069,6 +1243,7 @@ pvd_server_listen (PvdServer  *self,
       !pvd_tls_check_plain_http (inet, self->options.allow_insecure_http, error))
     return FALSE;
 
+  raise_file_limit ();
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   for (guint i = 0; i < self->options.threads; i++)
     {
