@@ -287,6 +287,51 @@ fill (const char *text,
 }
 
 /**
+ * pv_guide_parse:
+ * @name: the guide's name for error messages ("entra-renew")
+ * @data: (array length=length): the guide file's text
+ *
+ * Reads one guide file and checks each step (a title and a detail, known
+ * fields and placeholders, https links only), as pv_guide_steps() does
+ * with the guides in the resources; the fuzz tests call it with any bytes.
+ *
+ * Returns: (transfer full) (element-type PvGuideStep): the steps as
+ *   written, untranslated and unfilled, or %NULL with an error
+ */
+GPtrArray *
+pv_guide_parse (const char  *name,
+                const char  *data,
+                gsize        length,
+                GError     **error)
+{
+  const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
+  Parse p = { steps, NULL, NULL, g_string_new (NULL) };
+  gboolean ok;
+
+  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
+  ok = g_markup_parse_context_parse (context, data, length, error) &&
+       g_markup_parse_context_end_parse (context, error);
+  g_string_free (p.text, TRUE);
+  if (p.step != NULL)
+    pv_guide_step_free (p.step);
+  if (p.fields != NULL)
+    g_ptr_array_free (p.fields, TRUE);
+  if (!ok)
+    return NULL;
+  if (steps->len == 0)
+    {
+      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE, "%s has no steps", name);
+      return NULL;
+    }
+  for (guint i = 0; i < steps->len; i++)
+    if (!check_step (g_ptr_array_index (steps, i), name, i + 1, error))
+      return NULL;
+  return g_steal_pointer (&steps);
+}
+
+/**
  * pv_guide_list:
  *
  * Returns: (transfer full): the guides there are, as "IDP-TASK"
@@ -328,39 +373,20 @@ pv_guide_steps (const char  *identity_provider,
                 const char  *scim_base_url,
                 GError     **error)
 {
-  const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
   g_autofree char *path = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GMarkupParseContext) context = NULL;
-  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
+  g_autoptr(GPtrArray) steps = NULL;
   GPtrArray *filled;
   const char *app = pv_guide_app_name (kind);
-  Parse p = { steps, NULL, NULL, g_string_new (NULL) };
-  gboolean ok;
 
   ensure_resources ();
   path = g_strdup_printf (GUIDES_PATH "/%s-%s.guide", identity_provider ? identity_provider : "entra", task);
   bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)
-    {
-      g_string_free (p.text, TRUE);
-      return NULL;
-    }
-  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
-  ok = g_markup_parse_context_parse (context, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error) &&
-       g_markup_parse_context_end_parse (context, error);
-  g_string_free (p.text, TRUE);
-  if (p.step != NULL)
-    pv_guide_step_free (p.step);
-  if (p.fields != NULL)
-    g_ptr_array_free (p.fields, TRUE);
-  if (!ok)
     return NULL;
-  if (steps->len == 0)
-    {
-      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_RESPONSE, "%s has no steps", path);
-      return NULL;
-    }
+  steps = pv_guide_parse (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+  if (steps == NULL)
+    return NULL;
 
   filled = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
   for (guint i = 0; i < steps->len; i++)
@@ -368,11 +394,6 @@ pv_guide_steps (const char  *identity_provider,
       PvGuideStep *step = g_ptr_array_index (steps, i);
       PvGuideStep *out;
 
-      if (!check_step (step, path, i + 1, error))
-        {
-          g_ptr_array_unref (filled);
-          return NULL;
-        }
       out = g_new0 (PvGuideStep, 1);
       /* The msgids are the guide's own words, extracted through data/its. */
       out->title = fill (g_dgettext (GETTEXT_PACKAGE, step->title), app, tenant_name, scim_base_url);

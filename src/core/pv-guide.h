@@ -54,5 +54,9 @@ GPtrArray  *pv_guide_renew_steps    (const char  *identity_provider,
                                      const char  *tenant_name,
                                      const char  *scim_base_url);
 char      **pv_guide_list           (void);
+GPtrArray  *pv_guide_parse          (const char  *name,
+                                     const char  *data,
+                                     gsize        length,
+                                     GError     **error);
 
 G_END_DECLS
