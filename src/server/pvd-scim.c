@@ -559,15 +559,17 @@ check_against (JsonObject  *object,
 
   for (const GList *l = members; l != NULL; l = l->next)
     {
-      JsonObject *definition = find_definition (attributes, l->data);
+      /* Coercing sets the member anew, which frees the name in @members. */
+      g_autofree char *name = g_strdup (l->data);
+      JsonObject *definition = find_definition (attributes, name);
 
       if (definition == NULL)
         continue;   /* kept as sent; nothing here depends on it */
       if (g_str_equal (json_object_get_string_member (definition, "type"), "boolean") &&
           !json_object_get_boolean_member (definition, "multiValued") &&
-          !coerce_boolean (object, l->data, l->data, error))
+          !coerce_boolean (object, name, name, error))
         return FALSE;
-      if (!check_type (definition, json_object_get_member (object, l->data), l->data, error))
+      if (!check_type (definition, json_object_get_member (object, name), name, error))
         return FALSE;
     }
   return TRUE;
