@@ -183,10 +183,12 @@ start_element (GMarkupParseContext  *context,
   Parse *p = user_data;
 
   g_string_truncate (p->text, 0);
-  if (g_str_equal (name, "step"))
+  if (g_str_equal (name, "step") && p->step != NULL)
+    g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT, "<step> inside a step");
+  else if (g_str_equal (name, "step"))
     {
       p->step = g_new0 (PvGuideStep, 1);
-      p->fields = g_ptr_array_new ();
+      p->fields = g_ptr_array_new_with_free_func (g_free);
     }
   else if (!g_str_equal (name, "guide") && p->step == NULL)
     g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_UNKNOWN_ELEMENT, "<%s> outside a step", name);
