@@ -133,7 +133,7 @@ pv_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
 
-  if (!pv_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL))
+  if (length == 0 || !pv_json_precheck (data, length) || !g_utf8_validate_len (data, length, NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "");
       return NULL;
@@ -141,5 +141,11 @@ pv_json_parse (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, error))
     return NULL;
+  /* json-glib reads white space alone as a document without a root */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "");
+      return NULL;
+    }
   return json_parser_steal_root (parser);
 }
