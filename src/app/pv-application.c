@@ -32,6 +32,7 @@ struct _PvApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  PvEntraSession *entra;     /* the Microsoft sign-in, links and job health */
   PvTenantList   *own;       /* the admin's tenants, loaded once */
   PvDemo         *demo;      /* while the demo runs */
   GCancellable   *cancellable;
@@ -120,6 +121,17 @@ pv_application_get_busy (PvApplication *self)
 {
   g_return_val_if_fail (PV_IS_APPLICATION (self), FALSE);
   return self->busy > 0;
+}
+
+/**
+ * pv_application_get_entra:
+ *
+ * Returns: (transfer none): the Microsoft sign-in, Entra links and job health
+ */
+PvEntraSession *
+pv_application_get_entra (PvApplication *self)
+{
+  return self->entra;
 }
 
 /**
@@ -250,6 +262,7 @@ refreshed_cb (GObject      *source,
     report (self, error);
   else if (PV_TENANT_LIST (source) == self->own)
     remind (self);
+  pv_entra_session_refresh_health (self->entra);
 }
 
 /**
@@ -555,7 +568,7 @@ preferences_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   PvApplication *self = user_data;
-  GtkWindow *window = pv_preferences_window_new (self->settings);
+  GtkWindow *window = pv_preferences_window_new (self->settings, self->entra);
 
   gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (window);
@@ -631,6 +644,18 @@ update_action_states (PvApplication *self)
 /* GApplication */
 
 static void
+entra_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_entra_session_load_finish (PV_ENTRA_SESSION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not load the Entra settings: %s", error->message);
+}
+
+static void
 pv_application_startup (GApplication *app)
 {
   PvApplication *self = PV_APPLICATION (app);
@@ -652,6 +677,7 @@ pv_application_startup (GApplication *app)
   update_action_states (self);
   g_signal_connect_swapped (self->settings, "changed::refresh-interval", G_CALLBACK (schedule_refresh), self);
   schedule_refresh (self);
+  pv_entra_session_load_async (self->entra, self->cancellable, entra_loaded_cb, NULL);
 }
 
 static void
@@ -720,6 +746,7 @@ pv_application_dispose (GObject *object)
   g_clear_object (&self->demo);
   g_clear_object (&self->own);
   g_clear_object (&self->settings);
+  g_clear_object (&self->entra);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_tenant, g_free);
   g_clear_pointer (&self->pending_kind, g_free);
@@ -797,4 +824,5 @@ pv_application_init (PvApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Keeps SCIM provisioning tokens renewed before they expire."));
+  self->entra = pv_entra_session_new (NULL);
 }

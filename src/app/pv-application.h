@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "pv-entra-session.h"
 #include "pv-expiry.h"
 #include "pv-tenant-list.h"
 
@@ -22,6 +23,7 @@ PvTenantList  *pv_application_get_tenants  (PvApplication     *self);
 gboolean       pv_application_get_demo     (PvApplication     *self);
 gboolean       pv_application_get_busy     (PvApplication     *self);
 GSettings     *pv_application_get_settings (PvApplication     *self);
+PvEntraSession *pv_application_get_entra   (PvApplication     *self);
 void           pv_application_get_policy   (PvApplication     *self,
                                             PvExpiryPolicy    *policy);
 void           pv_application_get_policy_for (PvApplication   *self,

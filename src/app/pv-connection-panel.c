@@ -17,6 +17,7 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-renew-window.h"
+#include "pv-entra-ui.h"
 #include "pv-test-window.h"
 #include "pv-token-info.h"
 #include "pv-tokens.h"
@@ -397,6 +398,62 @@ deleted_rows_new (PvConnectionInfo *connection)
   return row;
 }
 
+static void
+link_clicked_cb (GtkButton *button,
+                 Context   *c)
+{
+  GtkWindow *window = pv_entra_link_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))),
+                                                pv_application_get_entra (PV_APPLICATION (g_application_get_default ())),
+                                                c->tenant, pv_connection_info_get_kind (c->connection));
+
+  gtk_window_present (window);
+}
+
+/* The Entra app that provisions the connection: linked or not, its job's
+ * state, and a renewal Entra has not taken up. */
+static GtkWidget *
+entra_row_new (PvTenantList     *tenants,
+               PvTenantInfo     *tenant,
+               PvConnectionInfo *connection,
+               gint64            now)
+{
+  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+  const char *kind = pv_connection_info_get_kind (connection);
+  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
+                                                      pv_tenant_info_get_id (tenant), kind);
+  gboolean warning = FALSE;
+  g_autofree char *text = pv_entra_health_describe (entra, tenant, connection, now, &warning);
+  g_autofree char *name = NULL;
+  GtkWidget *row, *button;
+
+  if (text == NULL)
+    return NULL;
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Entra App"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+  if (warning)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Needs attention"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
+  button = gtk_button_new_with_mnemonic (link != NULL ? _("_Change…") : _("_Link…"));
+  /* Translators: accessible name: "Link Users to its Entra app" */
+  name = g_strdup_printf (_("Link %s to its Entra app"), pv_guide_app_name (kind));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (button, pv_entra_session_get_signed_in (entra));
+  if (!pv_entra_session_get_signed_in (entra))
+    gtk_widget_set_tooltip_text (button, _("Sign in to Microsoft Entra in Preferences first"));
+  g_signal_connect_data (button, "clicked", G_CALLBACK (link_clicked_cb),
+                         context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
 /**
  * pv_connection_panel_new:
  *
@@ -481,6 +538,12 @@ pv_connection_panel_new (PvTenantList     *tenants,
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel),
                              pv_info_row_new (_("SCIM base URL"), pv_connection_info_get_scim_base_url (connection), TRUE));
+  {
+    GtkWidget *entra = entra_row_new (tenants, tenant, connection, now);
+
+    if (entra != NULL)
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel), entra);
+  }
   if (g_list_model_get_n_items (tokens) == 0)
     {
       GtkWidget *row = adw_action_row_new ();

@@ -17,6 +17,8 @@
 #include "pv-renew-window.h"
 #include "pv-timeline.h"
 #include "pv-widgets.h"
+#include "pv-entra-ui.h"
+#include "pv-guide.h"
 #include "pv-window.h"
 
 /* The overview: a summary of states, the timeline, and the next actions,
@@ -33,6 +35,9 @@ struct _PvDashboard
   PvTimeline   *timeline;
   GtkWidget    *actions_group;
   GtkListBox   *actions_list;
+  GtkWidget    *health_group;
+  GtkListBox   *health_list;
+  char         *health_shown;
   GPtrArray    *action_rows;
   char         *shown;        /* what the action rows say, to skip redoing them */
   char         *counted;      /* the same for the counts */
@@ -208,6 +213,82 @@ update_counts (PvDashboard *self,
 static void update_actions (PvDashboard *self,
                             GPtrArray   *actions);
 
+static void
+health_row_activated_cb (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         PvDashboard   *self)
+{
+  const char *tenant = g_object_get_data (G_OBJECT (row), "tenant");
+
+  pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), tenant);
+}
+
+/* Provisioning health: each connection Entra provisions, with its job's
+ * state where Provisio is signed in, and a renewal Entra has not taken up. */
+static void
+update_health (PvDashboard *self,
+               gint64       now)
+{
+  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *child;
+
+  for (guint t = 0; t < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); t++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), t);
+      GListModel *connections = pv_tenant_info_get_connections (tenant);
+      const char *name = pv_tenant_info_get_name (tenant) ? pv_tenant_info_get_name (tenant)
+                                                          : pv_tenant_info_get_id (tenant);
+
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+          gboolean warning = FALSE;
+          g_autofree char *text = pv_entra_health_describe (entra, tenant, connection, now, &warning);
+          g_autofree char *title = NULL;
+          GtkWidget *row;
+
+          if (text == NULL)
+            continue;
+          /* Translators: "Users" or "Persons", then a tenant's name */
+          title = g_strdup_printf (_("%s of %s"), pv_guide_app_name (pv_connection_info_get_kind (connection)), name);
+          g_string_append_printf (shown, "%s\n%s\n%d\n", title, text, warning);
+          row = adw_action_row_new ();
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          g_object_set_data_full (G_OBJECT (row), "tenant", g_strdup (pv_tenant_info_get_id (tenant)), g_free);
+          if (warning)
+            {
+              GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+              gtk_widget_add_css_class (icon, "warning");
+              gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                              _("Needs attention"), -1);
+              adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+            }
+          g_ptr_array_add (rows, g_object_ref_sink (row));
+        }
+    }
+  if (g_strcmp0 (shown->str, self->health_shown) == 0)
+    {
+      g_ptr_array_set_free_func (rows, g_object_unref);
+      return;
+    }
+  g_free (self->health_shown);
+  self->health_shown = g_strdup (shown->str);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->health_list))) != NULL)
+    gtk_list_box_remove (self->health_list, child);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gtk_list_box_append (self->health_list, g_ptr_array_index (rows, i));
+      g_object_unref (g_ptr_array_index (rows, i));
+    }
+  gtk_widget_set_visible (self->health_group, rows->len > 0);
+}
+
 /**
  * pv_dashboard_update:
  *
@@ -237,6 +318,7 @@ pv_dashboard_update (PvDashboard *self)
   pv_timeline_set_items (self->timeline, items, now, &policy);
 
   update_actions (self, actions);
+  update_health (self, now);
 }
 
 static void
@@ -321,6 +403,13 @@ pv_dashboard_set_tenants (PvDashboard  *self,
 }
 
 static void
+entra_changed_cb (PvDashboard *self)
+{
+  if (self->tenants != NULL)
+    update_health (self, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+static void
 pv_dashboard_dispose (GObject *object)
 {
   PvDashboard *self = PV_DASHBOARD (object);
@@ -328,6 +417,7 @@ pv_dashboard_dispose (GObject *object)
   g_clear_object (&self->tenants);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
   g_clear_pointer (&self->shown, g_free);
+  g_clear_pointer (&self->health_shown, g_free);
   g_clear_pointer (&self->counted, g_free);
 
   G_OBJECT_CLASS (pv_dashboard_parent_class)->dispose (object);
@@ -393,6 +483,24 @@ pv_dashboard_init (PvDashboard *self)
   g_signal_connect (self->actions_list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), GTK_WIDGET (self->actions_list));
   gtk_box_append (GTK_BOX (box), self->actions_group);
+
+  self->health_group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->health_group), _("Provisioning Health"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->health_group),
+                                         _("The Entra apps that provision, as Microsoft Graph and the tenants "
+                                           "tell"));
+  gtk_widget_set_margin_top (self->health_group, 12);
+  self->health_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->health_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->health_list), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->health_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Provisioning Health"), -1);
+  g_signal_connect (self->health_list, "row-activated", G_CALLBACK (health_row_activated_cb), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->health_group), GTK_WIDGET (self->health_list));
+  gtk_widget_set_visible (self->health_group, FALSE);
+  gtk_box_append (GTK_BOX (box), self->health_group);
+  g_signal_connect_object (pv_application_get_entra (PV_APPLICATION (g_application_get_default ())), "changed",
+                           G_CALLBACK (entra_changed_cb), self, G_CONNECT_SWAPPED);
 
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-entra-ui.h"
 #include "pv-expiry.h"
 #include "pv-preferences-window.h"
 
@@ -133,7 +134,8 @@ switch_row_new (GSettings  *settings,
  * Returns: (transfer full): the preferences window
  */
 GtkWindow *
-pv_preferences_window_new (GSettings *settings)
+pv_preferences_window_new (GSettings      *settings,
+                           PvEntraSession *entra)
 {
   GtkWidget *window = adw_preferences_window_new ();
   GtkWidget *page = adw_preferences_page_new ();
@@ -176,6 +178,7 @@ pv_preferences_window_new (GSettings *settings)
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (reminders));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (security));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (pv_entra_preferences_group_new (entra)));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
   return GTK_WINDOW (window);
 }

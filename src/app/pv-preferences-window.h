@@ -9,8 +9,11 @@
 
 #include <adwaita.h>
 
+#include "pv-entra-session.h"
+
 G_BEGIN_DECLS
 
-GtkWindow *pv_preferences_window_new (GSettings *settings);
+GtkWindow *pv_preferences_window_new (GSettings      *settings,
+                                      PvEntraSession *entra);
 
 G_END_DECLS

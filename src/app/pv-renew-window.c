@@ -18,6 +18,7 @@
 #include "pv-event-watch.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
+#include "pv-entra.h"
 #include "pv-renew-window.h"
 #include "pv-tokens.h"
 #include "pv-widgets.h"
@@ -71,6 +72,10 @@ struct _PvRenewWindow
   GtkListBox    *event_list;
   GtkWidget     *demo_button;
   GtkLabel      *done_label;
+  GtkWidget     *hand_over_button;
+  GtkWidget     *hand_over_rows[PV_HAND_OVER_N_STEPS];
+  GtkWidget     *hand_over_icons[PV_HAND_OVER_N_STEPS];
+  GtkLabel      *hand_over_result;
 
   guint          clipboard_id;
   gint64         copied_at;
@@ -419,6 +424,157 @@ mappings_group_new (const char *idp)
   return group;
 }
 
+/* The Entra step through Microsoft Graph, where the connection is linked to
+ * its Entra app and Provisio is signed in: each step shown with its result;
+ * on success on to the wait, on failure the manual steps below still hold,
+ * with nothing lost. */
+
+static void
+hand_over_step_cb (PvHandOverStep  step,
+                   PvStepState     state,
+                   const char     *detail,
+                   gpointer        user_data)
+{
+  PvRenewWindow *self = user_data;
+  GtkWidget *old = self->hand_over_icons[step];
+  GtkWidget *icon;
+
+  switch (state)
+    {
+    case PV_STEP_RUNNING:
+      icon = gtk_spinner_new ();
+      gtk_spinner_start (GTK_SPINNER (icon));
+      break;
+    case PV_STEP_DONE:
+      icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
+      gtk_widget_add_css_class (icon, "success");
+      break;
+    case PV_STEP_SKIPPED:
+      icon = gtk_image_new_from_icon_name ("list-remove-symbolic");
+      gtk_widget_add_css_class (icon, "dim-label");
+      break;
+    case PV_STEP_FAILED:
+    default:
+      icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+      gtk_widget_add_css_class (icon, "error");
+      break;
+    }
+  if (detail != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->hand_over_rows[step]), detail);
+  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+  if (old != NULL)
+    adw_action_row_remove (ADW_ACTION_ROW (self->hand_over_rows[step]), old);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (self->hand_over_rows[step]), icon);
+  self->hand_over_icons[step] = icon;
+}
+
+static void
+handed_over_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PvRenewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvEntraJob) job = pv_entra_hand_over_finish (result, &error);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->hand_over_result), TRUE);
+  if (job == NULL)
+    {
+      /* Translators: %s is what went wrong */
+      text = g_strdup_printf (_("Entra was not updated: %s. Nothing is lost: the new token is valid and the old "
+                                "one keeps working. Follow the steps below by hand, or try again."),
+                              error->message);
+      gtk_label_set_label (self->hand_over_result, text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->hand_over_result), "error");
+      gtk_widget_set_sensitive (self->hand_over_button, TRUE);
+      return;
+    }
+  gtk_label_set_label (self->hand_over_result,
+                       _("Entra has the new token. Its next provisioning cycle uses it; Provisio waits for that."));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->hand_over_result), "error");
+  pv_entra_session_refresh_health (pv_application_get_entra (PV_APPLICATION (g_application_get_default ())));
+  start_waiting (self);
+}
+
+static void
+hand_over_clicked_cb (PvRenewWindow *self)
+{
+  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
+                                                      pv_tenant_info_get_id (self->tenant), self->kind);
+
+  if (link == NULL || self->issued == NULL)
+    return;
+  gtk_widget_set_sensitive (self->hand_over_button, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->hand_over_result), FALSE);
+  for (guint i = 0; i < PV_HAND_OVER_N_STEPS; i++)
+    {
+      gtk_widget_set_visible (self->hand_over_rows[i], TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->hand_over_rows[i]), "");
+      if (self->hand_over_icons[i] != NULL)
+        adw_action_row_remove (ADW_ACTION_ROW (self->hand_over_rows[i]), self->hand_over_icons[i]);
+      self->hand_over_icons[i] = NULL;
+    }
+  pv_entra_hand_over_async (pv_entra_session_get_graph (entra), link, self->issued->scim_base_url,
+                            self->issued->secret, hand_over_step_cb, self, self->cancellable,
+                            handed_over_cb, g_object_ref (self));
+}
+
+static GtkWidget *
+hand_over_group_new (PvRenewWindow *self)
+{
+  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
+                                                      pv_tenant_info_get_id (self->tenant), self->kind);
+  GtkWidget *group = adw_preferences_group_new ();
+  g_autofree char *label = NULL;
+  g_autofree char *description = NULL;
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Let Provisio Update Entra"));
+  if (link == NULL || !pv_entra_session_get_signed_in (entra))
+    {
+      /* Translators: "Users" or "Persons" */
+      description = g_strdup_printf (_("Sign in to Microsoft Entra in Preferences and link the %s connection to "
+                                       "its Entra app on the tenant's page, and Provisio does the steps below "
+                                       "for you next time."), pv_guide_app_name (self->kind));
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+      return group;
+    }
+  /* Translators: %s is an Entra app's name */
+  description = g_strdup_printf (_("Through Microsoft Graph, Provisio saves the tenant URL and the new token in “%s”, "
+                                   "has Entra test them, and restarts its job if it is in quarantine."),
+                                 link->display_name);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  /* Translators: %s is an Entra app's name */
+  label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
+  self->hand_over_button = gtk_button_new_with_mnemonic (label);
+  gtk_widget_add_css_class (self->hand_over_button, "suggested-action");
+  gtk_widget_set_valign (self->hand_over_button, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (self->hand_over_button, "clicked", G_CALLBACK (hand_over_clicked_cb), self);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->hand_over_button);
+  for (guint i = 0; i < PV_HAND_OVER_N_STEPS; i++)
+    {
+      g_autofree char *title = pv_entra_hand_over_step_title (i, link->display_name);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_widget_set_visible (row, FALSE);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      self->hand_over_rows[i] = row;
+    }
+  self->hand_over_result = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->hand_over_result, TRUE);
+  gtk_label_set_xalign (self->hand_over_result, 0);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->hand_over_result), 12);
+  gtk_widget_set_visible (GTK_WIDGET (self->hand_over_result), FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->hand_over_result));
+  return group;
+}
+
 static GtkWidget *
 steps_page_new (PvRenewWindow *self)
 {
@@ -436,6 +592,9 @@ steps_page_new (PvRenewWindow *self)
 
   if (steps == NULL)
     g_error ("The setup guide of %s is broken", idp);
+  /* Entra, and a secret to hand over: Provisio can do the steps itself. */
+  if (!self->setup && self->issued != NULL && g_strcmp0 (idp ? idp : "entra", "entra") == 0)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hand_over_group_new (self)));
   if (self->setup)
     /* Translators: "Users" or "Persons", then the identity provider */
     title = g_strdup_printf (_("Set Up the %s App in %s"), app, pv_guide_provider_name (idp));

@@ -15,6 +15,7 @@
 #include "pv-connection-panel.h"
 #include "pv-overview.h"
 #include "pv-sso-info.h"
+#include "pv-application.h"
 #include "pv-tenant-page.h"
 #include "pv-widgets.h"
 
@@ -268,4 +269,7 @@ pv_tenant_page_init (PvTenantPage *self)
 {
   self->signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
   g_signal_group_connect_swapped (self->signals, "changed", G_CALLBACK (rebuild), self);
+  /* The Entra app rows follow the sign-in, links and job states. */
+  g_signal_connect_object (pv_application_get_entra (PV_APPLICATION (g_application_get_default ())), "changed",
+                           G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
 }

@@ -141,6 +141,23 @@ pv_entra_job_new_from_json (JsonObject  *object,
   return g_steal_pointer (&job);
 }
 
+PvEntraJob *
+pv_entra_job_copy (const PvEntraJob *job)
+{
+  PvEntraJob *copy = g_new0 (PvEntraJob, 1);
+
+  copy->id = g_strdup (job->id);
+  copy->template_id = g_strdup (job->template_id);
+  copy->status = g_strdup (job->status);
+  copy->quarantine_reason = g_strdup (job->quarantine_reason);
+  copy->quarantine_since = job->quarantine_since;
+  copy->quarantine_error = g_strdup (job->quarantine_error);
+  copy->last_success_at = job->last_success_at;
+  copy->last_run_at = job->last_run_at;
+  copy->last_run_state = g_strdup (job->last_run_state);
+  return copy;
+}
+
 gboolean
 pv_entra_job_in_quarantine (const PvEntraJob *job)
 {
@@ -304,7 +321,8 @@ probe_finish (Probe *probe)
 
   d->running--;
   d->done++;
-  if (d->progress != NULL)
+  /* Once cancelled, whoever was told of progress may be gone. */
+  if (d->progress != NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     d->progress (d->done, d->total, d->progress_data);
   pv_entra_app_free (probe->app);
   g_free (probe);
@@ -995,6 +1013,12 @@ step_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Whoever was told of the steps may be gone. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   if (error != NULL)
     {
       if (h->step == PV_HAND_OVER_VALIDATE &&

@@ -41,6 +41,7 @@ typedef struct {
 
 PvEntraJob *pv_entra_job_new_from_json (JsonObject  *object,
                                         GError     **error);
+PvEntraJob *pv_entra_job_copy          (const PvEntraJob *job);
 void        pv_entra_job_free          (PvEntraJob  *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvEntraJob, pv_entra_job_free)
 gboolean    pv_entra_job_in_quarantine (const PvEntraJob *job);

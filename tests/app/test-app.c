@@ -17,6 +17,7 @@
 #include "pv-application.h"
 #include "pv-connect-window.h"
 #include "pv-connection-info.h"
+#include "pv-entra-session.h"
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
 #include "pv-timeline.h"
@@ -29,6 +30,8 @@ static char *server_url;
 static char *admin_key;
 static char *revoked_key;
 static char *workdir;
+static GSubprocess *fake_entra;
+static char *fake_entra_url;
 
 /* Spinning the main loop until something shows, as a person would wait */
 
@@ -692,6 +695,238 @@ test_renew (void)
   }
 }
 
+/* The Entra step through Microsoft Graph, against the local stand-in for
+ * Microsoft's sign-in and Graph (tests/server/fake_entra.py). */
+
+static void
+start_fake_entra (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "provisio", NULL);
+  g_autofree char *ini = g_build_filename (dir, "entra.ini", NULL);
+  g_autofree char *config = NULL;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  fake_entra = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", g_getenv ("PV_FAKE_ENTRA"), NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake_entra));
+  line = read_line (in);
+  g_assert_true (g_str_has_prefix (line, "fake-entra: listening on "));
+  fake_entra_url = g_strdup (line + strlen ("fake-entra: listening on "));
+  /* Where the app signs in: the stand-in, as a custom cloud. */
+  config = g_strdup_printf ("[entra]\ncloud=custom\nlogin-url=%s\ngraph-url=%s\ndirectory=contoso.example\n",
+                            fake_entra_url, fake_entra_url);
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (ini, config, -1, NULL));
+}
+
+static JsonObject *
+fake_control (const char *what,
+              const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (fake_entra_url, "/_control/", what, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static GtkWindow *
+find_window_titled (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (GTK_WIDGET (w)) && g_strcmp0 (gtk_window_get_title (w), title) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+titled_shown_cb (gpointer data)
+{
+  return find_window_titled (data) != NULL;
+}
+
+static gboolean
+titled_gone_cb (gpointer data)
+{
+  return find_window_titled (data) == NULL;
+}
+
+static gboolean
+signed_in_cb (gpointer data)
+{
+  return pv_entra_session_get_signed_in (pv_application_get_entra (app));
+}
+
+static void
+request_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* As an admin would before renewing: revoke the tokens the identity
+ * provider no longer uses (the old one retires after a grace period). */
+static void
+revoke_unused (const char *kind)
+{
+  PvClient *client = pv_tenant_list_get_client (pv_application_get_tenants (app), acme ());
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", kind);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) connection = NULL;
+  JsonArray *tokens;
+  const char *in_use;
+
+  pv_client_request_async (client, "GET", path, NULL, NULL, request_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  connection = pv_client_request_finish (client, result, NULL);
+  g_assert_nonnull (connection);
+  in_use = json_object_get_string_member (connection, "last_request_token_id");
+  tokens = json_object_get_array_member (connection, "tokens");
+  for (guint i = 0; i < json_array_get_length (tokens); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (tokens, i), "id");
+      g_autofree char *token_path = g_strdup_printf ("%s/tokens/%s", path, id);
+      g_autoptr(GAsyncResult) revoked = NULL;
+      g_autoptr(JsonObject) answer = NULL;
+
+      if (g_strcmp0 (id, in_use) == 0)
+        continue;
+      pv_client_request_async (client, "DELETE", token_path, NULL, NULL, request_done_cb, &revoked);
+      while (revoked == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      answer = pv_client_request_finish (client, revoked, NULL);
+      g_assert_nonnull (answer);
+    }
+}
+
+static void
+issue_in_assistant (const char *panel_title,
+                    char      **secret)
+{
+  GtkWindow *assistant;
+
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  click (find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, panel_title), "Renew");
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Issue New Token");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  *secret = read_clipboard (GTK_WIDGET (assistant));
+  click (GTK_WIDGET (assistant), "Next");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
+}
+
+static void
+test_entra (void)
+{
+  GtkWindow *prefs, *sign_in, *link, *assistant;
+  g_autofree char *secret = NULL;
+  g_autofree char *failed_secret = NULL;
+  g_autofree char *users_url = connection_url ("users");
+  g_autofree char *persons_url = connection_url ("persons");
+  g_autofree char *apps = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  g_autofree char *digest = NULL;
+
+  apps = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", \"base_address\": \"%s\"}",
+                          users_url);
+  json_object_unref (fake_control ("app", apps));
+  g_free (apps);
+  apps = g_strdup_printf ("{\"id\": \"22222222-bbbb\", \"displayName\": \"Acme Persons\", \"base_address\": \"%s\"}",
+                          persons_url);
+  json_object_unref (fake_control ("app", apps));
+
+  /* Sign in from the preferences with the code shown */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  wait_for_text (GTK_WIDGET (prefs), "Not signed in");
+  click (GTK_WIDGET (prefs), "Sign In");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  sign_in = find_window_titled ("Sign In to Microsoft Entra");
+  wait_for_text (GTK_WIDGET (sign_in), "enter this code");
+  g_assert_true (shows_text (GTK_WIDGET (sign_in), "https://microsoft.com/devicelogin"));
+  json_object_unref (fake_control ("approve", "{}"));
+  g_assert_true (spin_until (signed_in_cb, NULL, 20));
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
+  gtk_window_close (prefs);
+
+  /* Link the Users connection: its Entra app is found by its tenant URL and chosen already */
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "Not linked to its Entra app");
+  click (find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "User Provisioning"), "Link");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  link = find_window_titled ("Link the Users Connection to Its Entra App");
+  wait_for_text (GTK_WIDGET (link), "Uses this connection's tenant URL");
+  g_assert_true (shows_text (GTK_WIDGET (link), "Acme Persons"));
+  click (GTK_WIDGET (link), "Link");
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  wait_for_text (GTK_WIDGET (window), "“Acme Users”: Active");
+
+  /* Renew with the hand-over: every step shown, then the wait ends on Entra's first use */
+  revoke_unused ("users");
+  issue_in_assistant ("User Provisioning", &secret);
+  assistant = find_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Let Provisio Update Entra"));
+  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "done", 30));
+  state = fake_control ("state", "{}");
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_object_get_object_member (state, "apps"), "11111111-aaaa"),
+                     "secret_sha256"), ==, digest);
+  click (GTK_WIDGET (assistant), "Close");
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+
+  /* Graph refuses: said with Graph's reason, the manual steps stay, nothing lost */
+  json_object_unref (fake_control ("set", "{\"forbidden\": true}"));
+  revoke_unused ("users");
+  issue_in_assistant ("User Provisioning", &failed_secret);
+  assistant = find_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
+  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Insufficient privileges"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Paste the new token into"));
+  g_assert_true (step_is_cb ((gpointer) "steps"));
+  g_assert_cmpint (scim_get (users_url, secret), ==, 200);
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  json_object_unref (fake_control ("set", "{\"forbidden\": false}"));
+
+  /* Provisioning health on the dashboard: the job in quarantine, with since when and why */
+  json_object_unref (fake_control ("quarantine", "{\"id\": \"11111111-aaaa\"}"));
+  pv_application_refresh (app);
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "Provisioning Health");
+  wait_for_text (GTK_WIDGET (window), "“Acme Users”: In quarantine since");
+  g_assert_true (shows_text (GTK_WIDGET (window), "EncounteredQuarantineException"));
+  screenshot (GTK_WIDGET (window), "overview-health");
+  /* As the next tests expect: the Users token in use, and no other. */
+  revoke_unused ("users");
+  pv_application_refresh (app);
+  spin_for (500);
+}
+
 static void
 test_dashboard (void)
 {
@@ -987,6 +1222,8 @@ main (int   argc,
    * window manager hands it out; those warnings are not the app's. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   start_server ();
+  if (!no_keyring)
+    start_fake_entra ();
 
   app = pv_application_new (G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
@@ -1005,6 +1242,7 @@ main (int   argc,
       g_test_add_func ("/app/tenant-panels", test_tenant_panels);
       g_test_add_func ("/app/setup", test_setup);
       g_test_add_func ("/app/renew", test_renew);
+      g_test_add_func ("/app/entra", test_entra);
       g_test_add_func ("/app/dashboard", test_dashboard);
       g_test_add_func ("/app/revoke", test_revoke);
       g_test_add_func ("/app/notification-action", test_notification_action);
@@ -1020,6 +1258,12 @@ main (int   argc,
   g_clear_object (&app);
   if (server != NULL)
     stop_server ();
+  if (fake_entra != NULL)
+    {
+      g_subprocess_send_signal (fake_entra, SIGTERM);
+      g_subprocess_wait (fake_entra, NULL, NULL);
+      g_clear_object (&fake_entra);
+    }
   {
     const char *argv_rm[] = { "rm", "-rf", workdir, NULL };
     g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);

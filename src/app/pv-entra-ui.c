@@ -1,0 +1,686 @@
+/* pv-entra-ui.c: the Microsoft sign-in, linking a connection to its Entra
+ * app, and the provisioning health shown for it
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-entra-ui.h"
+#include "pv-guide.h"
+#include "pv-overview.h"
+#include "pv-widgets.h"
+
+/* -- provisioning health ------------------------------------------------ */
+
+/**
+ * pv_entra_health_describe:
+ * @warning: (out): whether it needs the admin's attention
+ *
+ * Returns: (nullable): a connection's health as Entra and the tenant tell
+ *   it, or %NULL when there is nothing to say (not provisioned by Entra)
+ */
+char *
+pv_entra_health_describe (PvEntraSession   *session,
+                          PvTenantInfo     *tenant,
+                          PvConnectionInfo *connection,
+                          gint64            now,
+                          gboolean         *warning)
+{
+  const char *kind = pv_connection_info_get_kind (connection);
+  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (session),
+                                                      pv_tenant_info_get_id (tenant), kind);
+  gint64 stale = pv_entra_stale_since (connection, now);
+  g_autofree char *state = NULL;
+  g_autofree char *stale_text = NULL;
+
+  *warning = FALSE;
+  if (link == NULL && g_strcmp0 (pv_connection_info_get_identity_provider (connection), "entra") != 0)
+    return NULL;
+
+  if (stale > 0)
+    {
+      g_autofree char *when = pv_format_relative (stale, now);
+
+      *warning = TRUE;
+      /* Translators: %s is "3 days ago" */
+      stale_text = g_strdup_printf (_("Renewed %s, but Entra still uses the old token"), when);
+    }
+  if (link == NULL)
+    state = g_strdup (_("Not linked to its Entra app"));
+  else if (!pv_entra_session_get_signed_in (session))
+    /* Translators: %s is an Entra app's name */
+    state = g_strdup_printf (_("“%s” in Entra; sign in to Microsoft Entra in Preferences to see its state"),
+                             link->display_name);
+  else
+    {
+      const GError *error = NULL;
+      const PvEntraJob *job = pv_entra_session_get_job (session, pv_tenant_info_get_id (tenant), kind, &error);
+
+      if (job != NULL)
+        {
+          g_autofree char *described = pv_entra_job_describe (job, now);
+
+          if (pv_entra_job_in_quarantine (job) || g_ascii_strcasecmp (job->status, "Paused") == 0)
+            *warning = TRUE;
+          /* Translators: an Entra app's name, then its state */
+          state = g_strdup_printf (_("“%s”: %s"), link->display_name, described);
+        }
+      else if (error != NULL)
+        {
+          *warning = TRUE;
+          state = g_strdup_printf (_("“%s”: %s"), link->display_name, error->message);
+        }
+      else
+        state = g_strdup_printf (_("“%s”: reading its state…"), link->display_name);
+    }
+  if (stale_text != NULL)
+    return g_strdup_printf ("%s · %s", stale_text, state);
+  return g_steal_pointer (&state);
+}
+
+/* -- sign-in ------------------------------------------------------------ */
+
+typedef struct {
+  GtkWindow      *window;
+  PvEntraSession *session;
+  GCancellable   *cancellable;
+  GtkLabel       *code;
+  GtkWidget      *code_box;
+  GtkLabel       *status;
+  GtkProgressBar *progress;
+  GtkWidget      *retry;
+  char           *uri;
+  gint64          started;
+  gint            lifetime;
+  guint           tick;
+  gulong          handler;
+} SignIn;
+
+static void
+sign_in_free (SignIn *s)
+{
+  g_cancellable_cancel (s->cancellable);
+  g_clear_object (&s->cancellable);
+  g_clear_handle_id (&s->tick, g_source_remove);
+  if (s->handler != 0 && pv_entra_session_get_graph (s->session) != NULL)
+    g_clear_signal_handler (&s->handler, pv_entra_session_get_graph (s->session));
+  g_object_unref (s->session);
+  g_free (s->uri);
+  g_free (s);
+}
+
+static gboolean
+sign_in_tick_cb (gpointer user_data)
+{
+  SignIn *s = user_data;
+  double left = s->lifetime - (g_get_monotonic_time () - s->started) / (double) G_USEC_PER_SEC;
+
+  gtk_progress_bar_set_fraction (s->progress, CLAMP (left / s->lifetime, 0, 1));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+device_code_cb (PvGraph      *graph,
+                PvDeviceCode *code,
+                SignIn       *s)
+{
+  g_autofree char *text = NULL;
+
+  gtk_label_set_label (s->code, code->user_code);
+  g_free (s->uri);
+  s->uri = g_strdup (code->verification_uri);
+  s->lifetime = MAX (code->expires_in, 1);
+  s->started = g_get_monotonic_time ();
+  gtk_widget_set_visible (s->code_box, TRUE);
+  /* Translators: a web address */
+  text = g_strdup_printf (_("Open %s in any browser, enter this code and sign in with an account that may "
+                            "manage the enterprise apps. Provisio waits here."), code->verification_uri);
+  gtk_label_set_label (s->status, text);
+  gtk_widget_set_visible (GTK_WIDGET (s->progress), TRUE);
+  if (s->tick == 0)
+    s->tick = g_timeout_add_seconds (1, sign_in_tick_cb, s);
+  sign_in_tick_cb (s);
+}
+
+static void sign_in_start (SignIn *s);
+
+static void
+signed_in_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SignIn *s = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_entra_session_sign_in_finish (PV_ENTRA_SESSION (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_clear_handle_id (&s->tick, g_source_remove);
+      gtk_widget_set_visible (s->code_box, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (s->progress), FALSE);
+      gtk_label_set_label (s->status, error->message);
+      gtk_widget_set_visible (s->retry, TRUE);
+      return;
+    }
+  pv_toast (GTK_WIDGET (gtk_window_get_transient_for (s->window)), _("Signed in to Microsoft Entra"));
+  gtk_window_destroy (s->window);
+}
+
+static void
+sign_in_start (SignIn *s)
+{
+  PvGraph *graph = pv_entra_session_get_graph (s->session);
+
+  gtk_widget_set_visible (s->retry, FALSE);
+  gtk_label_set_label (s->status, _("Asking Microsoft for a sign-in code…"));
+  if (graph != NULL && s->handler == 0)
+    s->handler = g_signal_connect (graph, "device-code", G_CALLBACK (device_code_cb), s);
+  pv_entra_session_sign_in_async (s->session, s->cancellable, signed_in_cb, s);
+}
+
+static void
+copy_code_cb (GtkButton *button,
+              SignIn    *s)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), gtk_label_get_label (s->code));
+  pv_toast (GTK_WIDGET (button), _("Code copied"));
+}
+
+static void
+open_page_cb (GtkButton *button,
+              SignIn    *s)
+{
+  if (s->uri != NULL)
+    gtk_show_uri (s->window, s->uri, GDK_CURRENT_TIME);
+}
+
+/**
+ * pv_entra_sign_in_window_new:
+ *
+ * Returns: (transfer full): a window that signs in with a device code and
+ *   closes once signed in
+ */
+GtkWindow *
+pv_entra_sign_in_window_new (GtkWindow      *parent,
+                             PvEntraSession *session)
+{
+  SignIn *s = g_new0 (SignIn, 1);
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *toast = adw_toast_overlay_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *title = gtk_label_new (_("Sign In to Microsoft Entra"));
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *copy = gtk_button_new_with_mnemonic (_("_Copy Code"));
+  GtkWidget *open = gtk_button_new_with_mnemonic (_("_Open Sign-In Page"));
+  GtkWidget *note = gtk_label_new (_("Provisio asks for Synchronization.ReadWrite.All and Application.Read.All. "
+                                     "It keeps the sign-in in the keyring only."));
+
+  s->window = GTK_WINDOW (window);
+  s->session = g_object_ref (session);
+  s->cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (window), "pv-sign-in", s, (GDestroyNotify) sign_in_free);
+
+  gtk_window_set_title (GTK_WINDOW (window), _("Sign In to Microsoft Entra"));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, -1);
+  gtk_widget_add_css_class (title, "title-2");
+  gtk_widget_set_margin_start (box, 24);
+  gtk_widget_set_margin_end (box, 24);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 24);
+  gtk_box_append (GTK_BOX (box), title);
+
+  s->status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (s->status, TRUE);
+  gtk_label_set_max_width_chars (s->status, 50);
+  gtk_label_set_justify (s->status, GTK_JUSTIFY_CENTER);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (s->status));
+
+  s->code_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  s->code = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_selectable (s->code, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (s->code), "title-1");
+  gtk_widget_add_css_class (GTK_WIDGET (s->code), "monospace");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (s->code), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sign-in code"), -1);
+  gtk_box_append (GTK_BOX (s->code_box), GTK_WIDGET (s->code));
+  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (copy, "pill");
+  gtk_widget_add_css_class (open, "pill");
+  gtk_widget_add_css_class (open, "suggested-action");
+  g_signal_connect (copy, "clicked", G_CALLBACK (copy_code_cb), s);
+  g_signal_connect (open, "clicked", G_CALLBACK (open_page_cb), s);
+  gtk_box_append (GTK_BOX (buttons), copy);
+  gtk_box_append (GTK_BOX (buttons), open);
+  gtk_box_append (GTK_BOX (s->code_box), buttons);
+  gtk_widget_set_visible (s->code_box, FALSE);
+  gtk_box_append (GTK_BOX (box), s->code_box);
+
+  /* How long the code stays valid. */
+  s->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (s->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Time left to enter the code"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (s->progress), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (s->progress));
+
+  s->retry = gtk_button_new_with_mnemonic (_("_Try Again"));
+  gtk_widget_set_halign (s->retry, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (s->retry, "pill");
+  gtk_widget_set_visible (s->retry, FALSE);
+  g_signal_connect_swapped (s->retry, "clicked", G_CALLBACK (sign_in_start), s);
+  gtk_box_append (GTK_BOX (box), s->retry);
+
+  gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (note), 50);
+  gtk_label_set_justify (GTK_LABEL (note), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (note, "dim-label");
+  gtk_widget_add_css_class (note, "caption");
+  gtk_box_append (GTK_BOX (box), note);
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (toast), box);
+  gtk_box_append (GTK_BOX (toolbar), header);
+  gtk_box_append (GTK_BOX (toolbar), toast);
+  adw_window_set_content (ADW_WINDOW (window), toolbar);
+
+  sign_in_start (s);
+  return GTK_WINDOW (window);
+}
+
+/* -- preferences -------------------------------------------------------- */
+
+typedef struct {
+  PvEntraSession *session;
+  AdwActionRow   *account;
+  GtkWidget      *sign_in;
+  GtkWidget      *sign_out;
+  AdwComboRow    *cloud;
+  AdwEntryRow    *directory;
+  AdwEntryRow    *client;
+  gulong          changed;
+} Prefs;
+
+static void
+prefs_free (Prefs *p)
+{
+  g_clear_signal_handler (&p->changed, p->session);
+  g_object_unref (p->session);
+  g_free (p);
+}
+
+static void
+prefs_update (Prefs *p)
+{
+  PvGraph *graph = pv_entra_session_get_graph (p->session);
+  gboolean signed_in = pv_entra_session_get_signed_in (p->session);
+  const GError *error = pv_entra_session_get_error (p->session);
+
+  if (signed_in)
+    {
+      const char *account = pv_graph_get_account (graph);
+      g_autofree char *title = account != NULL
+        /* Translators: an account such as admin@contoso.com */
+        ? g_strdup_printf (_("Signed in as %s"), account) : g_strdup (_("Signed in"));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->account), title);
+      adw_action_row_set_subtitle (p->account, error != NULL ? error->message : pv_graph_get_directory (graph));
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->account), _("Not signed in"));
+      adw_action_row_set_subtitle (p->account,
+                                   error != NULL && !g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN)
+                                   ? error->message
+                                   : _("Sign in to update Entra apps for you when a token is renewed, and to see "
+                                       "their provisioning health"));
+    }
+  gtk_widget_set_visible (p->sign_in, !signed_in);
+  gtk_widget_set_visible (p->sign_out, signed_in);
+}
+
+static void
+prefs_sign_in_cb (GtkButton *button,
+                  Prefs     *p)
+{
+  GtkWindow *window = pv_entra_sign_in_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))),
+                                                   p->session);
+
+  gtk_window_present (window);
+}
+
+static void
+prefs_sign_out_cb (GtkButton *button,
+                   Prefs     *p)
+{
+  pv_entra_session_sign_out (p->session);
+  prefs_update (p);
+}
+
+static void
+prefs_apply_cb (Prefs *p)
+{
+  PvEntraConfig *config = pv_entra_session_get_config (p->session);
+  g_autoptr(GError) error = NULL;
+  guint n, selected = adw_combo_row_get_selected (p->cloud);
+  const PvGraphCloud *clouds = pv_graph_clouds (&n);
+  const char *cloud = selected < n ? clouds[selected].id : config->cloud;
+  const char *directory = gtk_editable_get_text (GTK_EDITABLE (p->directory));
+  const char *client = gtk_editable_get_text (GTK_EDITABLE (p->client));
+
+  if (g_strcmp0 (cloud, config->cloud) == 0 && g_strcmp0 (directory, config->directory ? config->directory : "") == 0 &&
+      g_strcmp0 (client, config->client_id ? config->client_id : "") == 0)
+    return;
+  if (!pv_entra_session_configure (p->session, cloud, directory, client, &error))
+    pv_toast (GTK_WIDGET (p->account), error->message);
+}
+
+/**
+ * pv_entra_preferences_group_new:
+ *
+ * Returns: (transfer full): the Microsoft Entra group of the preferences
+ */
+GtkWidget *
+pv_entra_preferences_group_new (PvEntraSession *session)
+{
+  Prefs *p = g_new0 (Prefs, 1);
+  PvEntraConfig *config = pv_entra_session_get_config (session);
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkStringList *names = gtk_string_list_new (NULL);
+  guint n;
+  const PvGraphCloud *clouds = pv_graph_clouds (&n);
+
+  p->session = g_object_ref (session);
+  g_object_set_data_full (G_OBJECT (group), "pv-prefs", p, (GDestroyNotify) prefs_free);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Microsoft Entra"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Signed in, Provisio pastes renewed tokens into the linked Entra apps "
+                                           "itself and shows their provisioning jobs' state."));
+
+  p->account = ADW_ACTION_ROW (adw_action_row_new ());
+  p->sign_in = gtk_button_new_with_mnemonic (_("_Sign In…"));
+  p->sign_out = gtk_button_new_with_mnemonic (_("Sign _Out"));
+  gtk_widget_set_valign (p->sign_in, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (p->sign_out, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (p->sign_in, "suggested-action");
+  g_signal_connect (p->sign_in, "clicked", G_CALLBACK (prefs_sign_in_cb), p);
+  g_signal_connect (p->sign_out, "clicked", G_CALLBACK (prefs_sign_out_cb), p);
+  adw_action_row_add_suffix (p->account, p->sign_in);
+  adw_action_row_add_suffix (p->account, p->sign_out);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->account));
+
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (names, _(clouds[i].name));
+  if (pv_graph_cloud_lookup (config->cloud) == NULL)
+    gtk_string_list_append (names, _("Custom (from entra.ini)"));
+  p->cloud = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->cloud), _("Cloud"));
+  adw_combo_row_set_model (p->cloud, G_LIST_MODEL (names));
+  g_object_unref (names);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (clouds[i].id, config->cloud) == 0)
+      adw_combo_row_set_selected (p->cloud, i);
+  if (pv_graph_cloud_lookup (config->cloud) == NULL)
+    adw_combo_row_set_selected (p->cloud, n);
+  g_signal_connect_swapped (p->cloud, "notify::selected", G_CALLBACK (prefs_apply_cb), p);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->cloud));
+
+  p->directory = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->directory), _("Directory (tenant ID or domain)"));
+  gtk_editable_set_text (GTK_EDITABLE (p->directory), config->directory ? config->directory : "");
+  adw_entry_row_set_show_apply_button (p->directory, TRUE);
+  g_signal_connect_swapped (p->directory, "apply", G_CALLBACK (prefs_apply_cb), p);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->directory));
+
+  p->client = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->client), _("Client ID (empty: Microsoft Graph Command Line Tools)"));
+  gtk_editable_set_text (GTK_EDITABLE (p->client), config->client_id ? config->client_id : "");
+  adw_entry_row_set_show_apply_button (p->client, TRUE);
+  g_signal_connect_swapped (p->client, "apply", G_CALLBACK (prefs_apply_cb), p);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->client));
+
+  p->changed = g_signal_connect_swapped (session, "changed", G_CALLBACK (prefs_update), p);
+  prefs_update (p);
+  return group;
+}
+
+/* -- linking ------------------------------------------------------------ */
+
+typedef struct {
+  GtkWindow      *window;
+  PvEntraSession *session;
+  PvTenantInfo   *tenant;
+  char           *kind;
+  GCancellable   *cancellable;
+  GtkStack       *stack;
+  GtkProgressBar *progress;
+  GtkLabel       *message;
+  GtkListBox     *list;
+  GtkWidget      *link_button;
+  GPtrArray      *apps;
+  GPtrArray      *checks;
+} Link;
+
+static void
+link_free (Link *l)
+{
+  g_cancellable_cancel (l->cancellable);
+  g_clear_object (&l->cancellable);
+  g_object_unref (l->session);
+  g_object_unref (l->tenant);
+  g_free (l->kind);
+  g_clear_pointer (&l->apps, g_ptr_array_unref);
+  g_ptr_array_unref (l->checks);
+  g_free (l);
+}
+
+static void
+link_progress_cb (guint    done,
+                  guint    total,
+                  gpointer user_data)
+{
+  Link *l = user_data;
+  g_autofree char *text = g_strdup_printf (_("%u of %u enterprise apps looked at"), done, total);
+
+  gtk_progress_bar_set_fraction (l->progress, total > 0 ? (double) done / total : 0);
+  gtk_progress_bar_set_text (l->progress, text);
+}
+
+static void
+link_toggled_cb (Link *l)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < l->checks->len; i++)
+    any |= gtk_check_button_get_active (g_ptr_array_index (l->checks, i));
+  gtk_widget_set_sensitive (l->link_button, any);
+}
+
+static void
+discovered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Link *l = user_data;
+  g_autoptr(GError) error = NULL;
+  PvConnectionInfo *connection;
+  const char *url;
+  GtkCheckButton *first = NULL;
+  gint match;
+  GPtrArray *found = pv_entra_discover_finish (result, &error);
+
+  /* Cancelled: the window and its data are gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  connection = pv_tenant_info_get_connection (l->tenant, l->kind);
+  url = connection != NULL ? pv_connection_info_get_scim_base_url (connection) : NULL;
+  l->apps = found;
+  if (l->apps == NULL)
+    {
+      gtk_label_set_label (l->message, error->message);
+      gtk_stack_set_visible_child_name (l->stack, "message");
+      return;
+    }
+  if (l->apps->len == 0)
+    {
+      gtk_label_set_label (l->message, _("No enterprise app of this directory has a provisioning job. Set up "
+                                         "provisioning in Entra first."));
+      gtk_stack_set_visible_child_name (l->stack, "message");
+      return;
+    }
+  match = pv_entra_match (l->apps, url);
+  for (guint i = 0; i < l->apps->len; i++)
+    {
+      PvEntraApp *app = g_ptr_array_index (l->apps, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      g_autofree char *subtitle = NULL;
+
+      if ((gint) i == match)
+        subtitle = g_strdup_printf ("%s · %s", _("Uses this connection's tenant URL"), app->base_address);
+      else
+        subtitle = g_strdup (app->base_address != NULL ? app->base_address : _("Its tenant URL is not known"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), app->display_name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, app->display_name, -1);
+      if (first == NULL)
+        first = GTK_CHECK_BUTTON (check);
+      else
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), first);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), (gint) i == match);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (link_toggled_cb), l);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      gtk_list_box_append (l->list, row);
+      g_ptr_array_add (l->checks, check);
+    }
+  link_toggled_cb (l);
+  gtk_stack_set_visible_child_name (l->stack, "apps");
+}
+
+static void
+link_clicked_cb (Link *l)
+{
+  for (guint i = 0; i < l->checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (l->checks, i)))
+      {
+        PvEntraApp *app = g_ptr_array_index (l->apps, i);
+        g_autofree char *text = g_strdup_printf (_("Linked to “%s”"), app->display_name);
+
+        pv_entra_session_link (l->session, pv_tenant_info_get_id (l->tenant), l->kind, app);
+        pv_toast (GTK_WIDGET (gtk_window_get_transient_for (l->window)), text);
+        gtk_window_destroy (l->window);
+        return;
+      }
+}
+
+/**
+ * pv_entra_link_window_new:
+ *
+ * Returns: (transfer full): a window that finds the Entra app of a
+ *   connection and links it once the admin confirms
+ */
+GtkWindow *
+pv_entra_link_window_new (GtkWindow      *parent,
+                          PvEntraSession *session,
+                          PvTenantInfo   *tenant,
+                          const char     *kind)
+{
+  Link *l = g_new0 (Link, 1);
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  GtkWidget *searching = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *apps = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *intro = gtk_label_new (NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *intro_text = NULL;
+
+  l->window = GTK_WINDOW (window);
+  l->session = g_object_ref (session);
+  l->tenant = g_object_ref (tenant);
+  l->kind = g_strdup (kind);
+  l->cancellable = g_cancellable_new ();
+  l->checks = g_ptr_array_new ();
+  g_object_set_data_full (G_OBJECT (window), "pv-link", l, (GDestroyNotify) link_free);
+
+  /* Translators: "Users" or "Persons" */
+  title = g_strdup_printf (_("Link the %s Connection to Its Entra App"), pv_guide_app_name (kind));
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_default_size (GTK_WINDOW (window), 560, 520);
+
+  l->link_button = gtk_button_new_with_mnemonic (_("_Link"));
+  gtk_widget_add_css_class (l->link_button, "suggested-action");
+  gtk_widget_set_sensitive (l->link_button, FALSE);
+  g_signal_connect_swapped (l->link_button, "clicked", G_CALLBACK (link_clicked_cb), l);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), window);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), l->link_button);
+
+  l->stack = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (l->stack), TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (l->stack), 18);
+  gtk_widget_set_margin_end (GTK_WIDGET (l->stack), 18);
+  gtk_widget_set_margin_top (GTK_WIDGET (l->stack), 18);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (l->stack), 18);
+
+  gtk_widget_set_valign (searching, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (searching), gtk_label_new (_("Looking for the enterprise apps that provision…")));
+  l->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (l->progress, TRUE);
+  gtk_box_append (GTK_BOX (searching), GTK_WIDGET (l->progress));
+  gtk_stack_add_named (l->stack, searching, "searching");
+
+  /* Translators: "Users" or "Persons", then a tenant's name */
+  intro_text = g_strdup_printf (_("Choose the Entra app that provisions the %s of %s. Users and Persons are two "
+                                  "different apps: the one whose job uses this connection's tenant URL is "
+                                  "chosen already."), pv_guide_app_name (kind),
+                                pv_tenant_info_get_name (tenant) ? pv_tenant_info_get_name (tenant)
+                                                                 : pv_tenant_info_get_id (tenant));
+  gtk_label_set_label (GTK_LABEL (intro), intro_text);
+  gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (intro), 0);
+  gtk_box_append (GTK_BOX (apps), intro);
+  l->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (l->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (l->list), "boxed-list");
+  gtk_widget_set_valign (GTK_WIDGET (l->list), GTK_ALIGN_START);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (l->list));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (apps), scrolled);
+  gtk_stack_add_named (l->stack, apps, "apps");
+
+  l->message = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (l->message, TRUE);
+  gtk_stack_add_named (l->stack, GTK_WIDGET (l->message), "message");
+
+  gtk_box_append (GTK_BOX (toolbar), header);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (l->stack));
+  adw_window_set_content (ADW_WINDOW (window), toolbar);
+
+  if (!pv_entra_session_get_signed_in (session))
+    {
+      gtk_label_set_label (l->message, _("Sign in to Microsoft Entra in Preferences first."));
+      gtk_stack_set_visible_child_name (l->stack, "message");
+    }
+  else
+    pv_entra_discover_async (pv_entra_session_get_graph (session), link_progress_cb, l,
+                             l->cancellable, discovered_cb, l);
+  return GTK_WINDOW (window);
+}

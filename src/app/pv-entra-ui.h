@@ -1,0 +1,30 @@
+/* pv-entra-ui.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "pv-entra-session.h"
+#include "pv-tenant-info.h"
+
+G_BEGIN_DECLS
+
+GtkWidget *pv_entra_preferences_group_new (PvEntraSession *session);
+GtkWindow *pv_entra_sign_in_window_new    (GtkWindow      *parent,
+                                           PvEntraSession *session);
+GtkWindow *pv_entra_link_window_new       (GtkWindow      *parent,
+                                           PvEntraSession *session,
+                                           PvTenantInfo   *tenant,
+                                           const char     *kind);
+char      *pv_entra_health_describe       (PvEntraSession *session,
+                                           PvTenantInfo   *tenant,
+                                           PvConnectionInfo *connection,
+                                           gint64          now,
+                                           gboolean       *warning);
+
+G_END_DECLS

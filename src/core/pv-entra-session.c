@@ -1,0 +1,469 @@
+/* pv-entra-session.c: the app's Microsoft sign-in, Entra links and job health
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisio"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pv-entra-session.h"
+
+/* One place for what the desktop app knows of Entra: the configuration in
+ * entra.ini, the sign-in (restored from the keyring at start), and the
+ * state of each linked app's provisioning job, read after every refresh of
+ * the tenants.  "changed" says that any of it changed. */
+
+struct _PvEntraSession
+{
+  GObject        parent_instance;
+
+  GFile         *file;
+  PvEntraConfig *config;
+  PvGraph       *graph;
+  GError        *error;       /* why there is no sign-in, or the last failure */
+  GHashTable    *jobs;        /* "tenant/kind" → PvEntraJob */
+  GHashTable    *job_errors;  /* "tenant/kind" → GError */
+  GCancellable  *cancellable;
+  guint          pending;
+};
+
+G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+pv_entra_session_dispose (GObject *object)
+{
+  PvEntraSession *self = (PvEntraSession *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->config, pv_entra_config_free);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->jobs, g_hash_table_unref);
+  g_clear_pointer (&self->job_errors, g_hash_table_unref);
+
+  G_OBJECT_CLASS (pv_entra_session_parent_class)->dispose (object);
+}
+
+static void
+pv_entra_session_class_init (PvEntraSessionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = pv_entra_session_dispose;
+
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+pv_entra_session_init (PvEntraSession *self)
+{
+  self->config = pv_entra_config_new ();
+  self->cancellable = g_cancellable_new ();
+  self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_entra_job_free);
+  self->job_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_error_free);
+}
+
+/**
+ * pv_entra_session_new:
+ * @config_file: (nullable): entra.ini; the default when %NULL
+ */
+PvEntraSession *
+pv_entra_session_new (GFile *config_file)
+{
+  PvEntraSession *self = g_object_new (PV_TYPE_ENTRA_SESSION, NULL);
+
+  self->file = config_file != NULL ? g_object_ref (config_file) : pv_entra_config_default_file ();
+  return self;
+}
+
+PvEntraConfig *
+pv_entra_session_get_config (PvEntraSession *self)
+{
+  return self->config;
+}
+
+/**
+ * pv_entra_session_get_graph:
+ *
+ * Returns: (nullable) (transfer none): Graph, signed in or not
+ */
+PvGraph *
+pv_entra_session_get_graph (PvEntraSession *self)
+{
+  return self->graph;
+}
+
+gboolean
+pv_entra_session_get_signed_in (PvEntraSession *self)
+{
+  return self->graph != NULL && pv_graph_get_signed_in (self->graph);
+}
+
+const GError *
+pv_entra_session_get_error (PvEntraSession *self)
+{
+  return self->error;
+}
+
+/**
+ * pv_entra_session_get_job:
+ * @error: (out) (optional): why the job could not be read
+ *
+ * Returns: (nullable): the linked app's job as last read
+ */
+const PvEntraJob *
+pv_entra_session_get_job (PvEntraSession  *self,
+                          const char      *tenant,
+                          const char      *kind,
+                          const GError   **error)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%s", tenant, kind);
+
+  if (error != NULL)
+    *error = g_hash_table_lookup (self->job_errors, key);
+  return g_hash_table_lookup (self->jobs, key);
+}
+
+static void
+set_error (PvEntraSession *self,
+           const GError   *error)
+{
+  g_clear_error (&self->error);
+  if (error != NULL)
+    self->error = g_error_copy (error);
+}
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_entra_config_save_finish (result, &error))
+    g_warning ("Could not keep the Entra settings: %s", error->message);
+}
+
+static void
+save (PvEntraSession *self)
+{
+  pv_entra_config_save_async (self->config, self->file, self->cancellable, saved_cb, NULL);
+}
+
+/* -- load --------------------------------------------------------------- */
+
+static void
+restored_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_graph_restore_finish (PV_GRAPH (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Not signed in is a state, not a failure of loading. */
+  set_error (self, error);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  pv_entra_session_refresh_health (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+restore (PvEntraSession *self,
+         GTask          *task)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->graph);
+  g_hash_table_remove_all (self->jobs);
+  g_hash_table_remove_all (self->job_errors);
+  self->graph = pv_entra_config_new_graph (self->config, &error);
+  if (self->graph == NULL)
+    {
+      set_error (self, error);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+      if (task != NULL)
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (task == NULL)
+    {
+      set_error (self, NULL);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+      return;
+    }
+  pv_graph_restore_async (self->graph, self->cancellable, restored_cb, g_object_ref (task));
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  PvEntraConfig *config = pv_entra_config_load_finish (result, &error);
+
+  if (config == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* A damaged file: say so, and go on with the defaults. */
+      set_error (self, error);
+    }
+  else
+    {
+      pv_entra_config_free (self->config);
+      self->config = config;
+    }
+  restore (self, task);
+}
+
+/**
+ * pv_entra_session_load_async:
+ *
+ * Reads entra.ini and takes up the sign-in kept in the keyring, checking it
+ * with Microsoft; then reads the linked apps' jobs.
+ */
+void
+pv_entra_session_load_async (PvEntraSession      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  pv_entra_config_load_async (self->file, self->cancellable, loaded_cb, g_steal_pointer (&task));
+}
+
+gboolean
+pv_entra_session_load_finish (PvEntraSession  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * pv_entra_session_configure:
+ * @cloud: a #PvGraphCloud id, or "custom" (hosts from entra.ini)
+ *
+ * Changes where and as what Provisio signs in; a sign-in for other
+ * settings no longer applies, so the admin signs in again.
+ */
+gboolean
+pv_entra_session_configure (PvEntraSession  *self,
+                            const char      *cloud,
+                            const char      *directory,
+                            const char      *client_id,
+                            GError         **error)
+{
+  g_autoptr(PvGraph) probe = NULL;
+  g_autofree char *old_cloud = self->config->cloud;
+  g_autofree char *old_directory = self->config->directory;
+  g_autofree char *old_client = self->config->client_id;
+
+  self->config->cloud = g_strdup (cloud);
+  self->config->directory = directory != NULL && *directory != '\0' ? g_strdup (directory) : NULL;
+  self->config->client_id = client_id != NULL && *client_id != '\0' ? g_strdup (client_id) : NULL;
+  probe = pv_entra_config_new_graph (self->config, error);
+  if (probe == NULL)
+    {
+      g_free (self->config->cloud);
+      g_free (self->config->directory);
+      g_free (self->config->client_id);
+      self->config->cloud = g_steal_pointer (&old_cloud);
+      self->config->directory = g_steal_pointer (&old_directory);
+      self->config->client_id = g_steal_pointer (&old_client);
+      return FALSE;
+    }
+  save (self);
+  restore (self, NULL);
+  return TRUE;
+}
+
+/* -- sign-in ------------------------------------------------------------ */
+
+static void
+signed_in_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!pv_graph_sign_in_finish (PV_GRAPH (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  set_error (self, NULL);
+  save (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  pv_entra_session_refresh_health (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * pv_entra_session_sign_in_async:
+ *
+ * The device code flow on the session's #PvGraph: connect to its
+ * #PvGraph::device-code first to show the code.
+ */
+void
+pv_entra_session_sign_in_async (PvEntraSession      *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  if (self->graph == NULL)
+    {
+      g_task_return_error (task, self->error != NULL ? g_error_copy (self->error)
+                           : g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+                                          _("The Microsoft cloud settings are not usable")));
+      return;
+    }
+  pv_graph_sign_in_async (self->graph, cancellable, signed_in_cb, g_steal_pointer (&task));
+}
+
+gboolean
+pv_entra_session_sign_in_finish (PvEntraSession  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+signed_out_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_graph_sign_out_finish (PV_GRAPH (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not remove the Microsoft sign-in from the keyring: %s", error->message);
+}
+
+void
+pv_entra_session_sign_out (PvEntraSession *self)
+{
+  if (self->graph == NULL)
+    return;
+  pv_graph_sign_out_async (self->graph, self->cancellable, signed_out_cb, NULL);
+  g_hash_table_remove_all (self->jobs);
+  g_hash_table_remove_all (self->job_errors);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/**
+ * pv_entra_session_link:
+ * @app: (nullable): the Entra app the admin confirmed; %NULL unlinks
+ */
+void
+pv_entra_session_link (PvEntraSession   *self,
+                       const char       *tenant,
+                       const char       *kind,
+                       const PvEntraApp *app)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%s", tenant, kind);
+
+  if (app != NULL)
+    {
+      pv_entra_config_set_link (self->config, tenant, kind, app->service_principal_id,
+                                app->job->id, app->display_name);
+      g_hash_table_replace (self->jobs, g_strdup (key), pv_entra_job_copy (app->job));
+    }
+  else
+    pv_entra_config_set_link (self->config, tenant, kind, NULL, NULL, NULL);
+  g_hash_table_remove (self->job_errors, key);
+  save (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  pv_entra_session_refresh_health (self);
+}
+
+/* -- health ------------------------------------------------------------- */
+
+typedef struct {
+  PvEntraSession *self;
+  char           *key;
+} JobRead;
+
+static void
+job_read_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  JobRead *read = user_data;
+  PvEntraSession *self = read->self;
+  g_autoptr(GError) error = NULL;
+  PvEntraJob *job = pv_entra_get_job_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_free (read->key);
+      g_free (read);
+      return;
+    }
+  if (job != NULL)
+    {
+      g_hash_table_replace (self->jobs, g_strdup (read->key), job);
+      g_hash_table_remove (self->job_errors, read->key);
+    }
+  else
+    g_hash_table_replace (self->job_errors, g_strdup (read->key), g_steal_pointer (&error));
+  if (--self->pending == 0)
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  g_free (read->key);
+  g_free (read);
+}
+
+/**
+ * pv_entra_session_refresh_health:
+ *
+ * Reads every linked app's job again, when signed in; "changed" follows.
+ */
+void
+pv_entra_session_refresh_health (PvEntraSession *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (!pv_entra_session_get_signed_in (self) || self->pending > 0)
+    return;
+  g_hash_table_iter_init (&iter, self->config->links);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const PvEntraLink *link = value;
+      JobRead *read = g_new0 (JobRead, 1);
+
+      read->self = self;
+      read->key = g_strdup (key);
+      self->pending++;
+      pv_entra_get_job_async (self->graph, link->service_principal_id, link->job_id,
+                              self->cancellable, job_read_cb, read);
+    }
+}

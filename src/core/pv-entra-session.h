@@ -1,0 +1,55 @@
+/* pv-entra-session.h
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pv-entra.h"
+
+G_BEGIN_DECLS
+
+#define PV_TYPE_ENTRA_SESSION (pv_entra_session_get_type ())
+G_DECLARE_FINAL_TYPE (PvEntraSession, pv_entra_session, PV, ENTRA_SESSION, GObject)
+
+PvEntraSession    *pv_entra_session_new              (GFile               *config_file);
+PvEntraConfig     *pv_entra_session_get_config       (PvEntraSession      *self);
+PvGraph           *pv_entra_session_get_graph        (PvEntraSession      *self);
+gboolean           pv_entra_session_get_signed_in    (PvEntraSession      *self);
+const GError      *pv_entra_session_get_error        (PvEntraSession      *self);
+const PvEntraJob  *pv_entra_session_get_job          (PvEntraSession      *self,
+                                                      const char          *tenant,
+                                                      const char          *kind,
+                                                      const GError       **error);
+
+void               pv_entra_session_load_async       (PvEntraSession      *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           pv_entra_session_load_finish      (PvEntraSession      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+gboolean           pv_entra_session_configure        (PvEntraSession      *self,
+                                                      const char          *cloud,
+                                                      const char          *directory,
+                                                      const char          *client_id,
+                                                      GError             **error);
+void               pv_entra_session_sign_in_async    (PvEntraSession      *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           pv_entra_session_sign_in_finish   (PvEntraSession      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+void               pv_entra_session_sign_out         (PvEntraSession      *self);
+void               pv_entra_session_link             (PvEntraSession      *self,
+                                                      const char          *tenant,
+                                                      const char          *kind,
+                                                      const PvEntraApp    *app);
+void               pv_entra_session_refresh_health   (PvEntraSession      *self);
+
+G_END_DECLS
