@@ -28,6 +28,7 @@ typedef struct {
   char     *public_url;
   gint      retire_grace;
   gint      auth_failure_limit;
+  gint      request_timeout;
   gint      threads;
   gboolean  test_clock;
   char     *tls_certificate;
@@ -62,7 +63,7 @@ load_config (Options  *o,
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   static const char *known[] = {
-    "db", "listen", "public-url", "retire-grace", "auth-failure-limit", "threads", "test-clock",
+    "db", "listen", "public-url", "retire-grace", "auth-failure-limit", "request-timeout", "threads", "test-clock",
     "tls-certificate", "tls-key", "allow-insecure-http",
     NULL
   };
@@ -117,6 +118,7 @@ load_config (Options  *o,
     }
   INT_KEY (retire_grace, "retire-grace");
   INT_KEY (auth_failure_limit, "auth-failure-limit");
+  INT_KEY (request_timeout, "request-timeout");
   INT_KEY (threads, "threads");
 #undef INT_KEY
 
@@ -302,6 +304,7 @@ serve (Options *o,
     .public_url = o->public_url,
     .retire_grace = o->retire_grace,
     .auth_failure_limit = (guint) o->auth_failure_limit,
+    .request_timeout = (guint) o->request_timeout,
     .test_clock = o->test_clock,
     .clock_offset = clock_offset,
     .allow_insecure_http = o->allow_insecure_http,
@@ -393,7 +396,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  Options o = { .retire_grace = -1, .auth_failure_limit = -1, .threads = -1 };
+  Options o = { .retire_grace = -1, .auth_failure_limit = -1, .request_timeout = -1, .threads = -1 };
   g_auto(GStrv) args = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -406,6 +409,7 @@ main (int   argc,
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &o.public_url, N_("Base of the URLs handed out (default: the listening address)"), N_("URL") },
     { "retire-grace", 0, 0, G_OPTION_ARG_INT, &o.retire_grace, N_("Seconds a replaced token keeps working after its successor’s first use (default: 300)"), N_("SECONDS") },
     { "auth-failure-limit", 0, 0, G_OPTION_ARG_INT, &o.auth_failure_limit, N_("Failed authentications per address and minute before 429 (default: 20)"), N_("N") },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &o.request_timeout, N_("Seconds a client has for a request and its answer before its connection is closed (default: 30)"), N_("SECONDS") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Worker threads serving requests (default: one per processor)"), N_("N") },
     { "test-clock", 0, 0, G_OPTION_ARG_NONE, &o.test_clock, N_("Allow setting the server’s clock over HTTP, for tests and demos (loopback only)"), NULL },
     { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_certificate, N_("Serve HTTPS with the certificate in FILE (PEM; with any intermediate certificates after it)"), N_("FILE") },
@@ -477,6 +481,15 @@ main (int   argc,
     o.auth_failure_limit = PVD_DEFAULT_AUTH_FAILURE_LIMIT;
   if (o.threads < 0)
     o.threads = MIN (g_get_num_processors (), 8);
+  if (o.request_timeout < 0)
+    o.request_timeout = PVD_DEFAULT_REQUEST_TIMEOUT;
+  if (o.request_timeout == 0 || o.request_timeout > PVD_MAX_REQUEST_TIMEOUT)
+    {
+      g_printerr (_("provisiod: --request-timeout must be between 1 and %d seconds\n"),
+                  PVD_MAX_REQUEST_TIMEOUT);
+      options_clear (&o);
+      return 2;
+    }
   if (o.threads == 0 || o.threads > 64)
     {
       g_printerr (_("provisiod: --threads must be between 1 and 64\n"));

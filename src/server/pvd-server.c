@@ -878,8 +878,10 @@ handle_cb (SoupServer        *server,
 /* Limits */
 
 /* An error about the request itself, in the format of the part asked: a
- * SCIM error body under /t/, the API's otherwise.  The connection closes
- * after it, as what is left of the request is not read. */
+ * SCIM error body under /t/, the API's otherwise.  libsoup 3.2 still reads
+ * the body before it answers (unless the client sent "Expect:
+ * 100-continue"): it is dropped as it comes, and the connection closes
+ * after the answer. */
 static void
 send_limit_error (SoupServerMessage *msg,
                   const char        *path,
@@ -887,6 +889,7 @@ send_limit_error (SoupServerMessage *msg,
                   const char        *code,
                   const char        *message)
 {
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Connection", "close");
   if (g_str_has_prefix (path, "/t/"))
@@ -968,22 +971,20 @@ early_cb (SoupServer        *server,
     g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
 }
 
-/* Slow clients: a client has request-timeout seconds from the start of a
- * request (on a kept-alive connection: from the end of the previous answer)
- * until its answer is written; past that its connection is closed.  Every
- * read and write on the connection also gives up after that long without
- * progress.  Each connection costs a worker nothing while it waits, so slow
- * clients cannot hold up the others; the timeout frees what they hold. */
+/* Slow clients: a connection has request-timeout seconds from the start of
+ * a request until its answer is written, and as long again from there to
+ * the next request; past either its connection is closed.  Waiting costs a
+ * worker nothing, so slow clients cannot hold up the others; the timeout
+ * frees what they hold.  The deadline belongs to the connection's socket,
+ * which outlives each request on it and takes the deadline with it. */
 static gboolean
-request_timeout_cb (gpointer user_data)
+deadline_cb (gpointer user_data)
 {
-  SoupServerMessage *msg = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket = user_data;
 
-  g_debug ("Closing a connection from %s: no complete request and answer within the request timeout",
-           client_address (msg));
-  if (socket != NULL)
-    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  g_debug ("Closing a connection that sent no complete request, or read no answer, "
+           "within the request timeout");
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -995,10 +996,27 @@ deadline_free (GSource *source)
 }
 
 static void
+set_deadline (PvdWorker         *worker,
+              SoupServerMessage *msg)
+{
+  guint timeout = worker->server->options.request_timeout;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  if (timeout == 0 || socket == NULL)
+    return;
+  source = g_timeout_source_new_seconds (timeout);
+  g_source_set_callback (source, deadline_cb, socket, NULL);
+  g_source_attach (source, worker->context);
+  /* Replaces, and so removes, the one before. */
+  g_object_set_data_full (G_OBJECT (socket), "pvd-deadline", source, (GDestroyNotify) deadline_free);
+}
+
+static void
 request_finished_cb (SoupServerMessage *msg,
                      gpointer           user_data)
 {
-  g_object_set_data (G_OBJECT (msg), "pvd-deadline", NULL);
+  set_deadline (user_data, msg);
 }
 
 static void
@@ -1006,22 +1024,8 @@ request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
-  PvdWorker *worker = user_data;
-  guint timeout = worker->server->options.request_timeout;
-  GSocket *socket = soup_server_message_get_socket (msg);
-  GSource *source;
-
-  if (timeout == 0)
-    return;
-  if (socket != NULL)
-    g_socket_set_timeout (socket, timeout);
-
-  /* The message owns its deadline, so the callback never outlives it. */
-  source = g_timeout_source_new_seconds (timeout);
-  g_source_set_callback (source, request_timeout_cb, msg, NULL);
-  g_source_attach (source, worker->context);
-  g_object_set_data_full (G_OBJECT (msg), "pvd-deadline", source, (GDestroyNotify) deadline_free);
-  g_signal_connect (msg, "finished", G_CALLBACK (request_finished_cb), NULL);
+  set_deadline (user_data, msg);
+  g_signal_connect (msg, "finished", G_CALLBACK (request_finished_cb), user_data);
 }
 
 /**

@@ -17,6 +17,12 @@ G_BEGIN_DECLS
 #define PVD_DEFAULT_RETIRE_GRACE 300
 #define PVD_DEFAULT_AUTH_FAILURE_LIMIT 20
 #define PVD_AUTH_FAILURE_WINDOW 60
+#define PVD_DEFAULT_REQUEST_TIMEOUT 30
+#define PVD_MAX_REQUEST_TIMEOUT 3600
+/* Request headers: libsoup itself drops a connection whose headers pass
+ * 64 KiB; provisiod answers 431 well before that. */
+#define PVD_MAX_HEADER_FIELDS 100
+#define PVD_MAX_HEADER_SIZE (16 * 1024)
 
 typedef struct {
   char    *listen;               /* ADDR:PORT */
@@ -24,6 +30,7 @@ typedef struct {
   char    *public_url;           /* NULL: from the listening address */
   gint64   retire_grace;
   guint    auth_failure_limit;
+  guint    request_timeout;      /* seconds for a request and its answer */
   gboolean test_clock;
   gint64   clock_offset;
   GTlsCertificate *tls_certificate;     /* NULL: plain HTTP */
