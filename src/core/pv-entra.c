@@ -15,6 +15,7 @@
 #include "pv-entra.h"
 #include "pv-error.h"
 #include "pv-files.h"
+#include "pv-graph-private.h"
 #include "pv-json-read.h"
 #include "pv-overview.h"
 #include "pv-time.h"
@@ -330,6 +331,33 @@ probe_finish (Probe *probe)
   g_object_unref (task);
 }
 
+/**
+ * pv_entra_base_address_from_secrets:
+ * @answer: (nullable): a synchronization's secrets as Graph lists them
+ *
+ * The BaseAddress only: a secret value Graph might send is never kept.
+ * Without it the admin picks the app by name.
+ *
+ * Returns: (nullable): the SCIM base URL the app's job uses
+ */
+char *
+pv_entra_base_address_from_secrets (JsonNode *answer)
+{
+  JsonArray *value = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+    ? member_array (json_node_get_object (answer), "value") : NULL;
+  const char *found = NULL;
+
+  for (guint i = 0; value != NULL && i < json_array_get_length (value); i++)
+    {
+      JsonNode *pair = json_array_get_element (value, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (pair) ? json_node_get_object (pair) : NULL;
+
+      if (g_strcmp0 (member_string (object, "key"), "BaseAddress") == 0 && member_string (object, "value") != NULL)
+        found = member_string (object, "value");
+    }
+  return found != NULL && strlen (found) <= 2048 ? g_strdup (found) : NULL;
+}
+
 static void
 secrets_cb (GObject      *source,
             GAsyncResult *result,
@@ -339,21 +367,9 @@ secrets_cb (GObject      *source,
   Discover *d = g_task_get_task_data (probe->task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
-  JsonArray *value = answer != NULL ? member_array (json_node_get_object (answer), "value") : NULL;
 
-  /* The BaseAddress only: a secret value Graph might send is never kept.
-   * Without it the admin picks the app by name. */
-  for (guint i = 0; value != NULL && i < json_array_get_length (value); i++)
-    {
-      JsonNode *pair = json_array_get_element (value, i);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (pair) ? json_node_get_object (pair) : NULL;
-
-      if (g_strcmp0 (member_string (object, "key"), "BaseAddress") == 0)
-        {
-          g_free (probe->app->base_address);
-          probe->app->base_address = g_strdup (member_string (object, "value"));
-        }
-    }
+  g_free (probe->app->base_address);
+  probe->app->base_address = pv_entra_base_address_from_secrets (answer);
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && d->error == NULL)
     d->error = g_steal_pointer (&error);
   g_ptr_array_add (d->apps, g_steal_pointer (&probe->app));

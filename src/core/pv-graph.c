@@ -17,6 +17,7 @@
 #include "pv-credentials.h"
 #include "pv-error.h"
 #include "pv-graph.h"
+#include "pv-graph-private.h"
 #include "pv-json.h"
 
 /* The admin signs in with the OAuth 2.0 device authorization grant
@@ -109,6 +110,42 @@ pv_device_code_free (PvDeviceCode *code)
 }
 
 G_DEFINE_BOXED_TYPE (PvDeviceCode, pv_device_code, pv_device_code_copy, pv_device_code_free)
+
+static const char *object_string (JsonNode *node, const char *member);
+static gint64      object_int    (JsonNode *node, const char *member, gint64 fallback);
+static char       *short_text    (const char *text);
+
+/**
+ * pv_device_code_new_from_json:
+ * @answer: (nullable): the devicecode endpoint's answer
+ * @device_code: (out): the code to poll with, a secret
+ *
+ * Returns: (transfer full) (nullable): what to show, or %NULL if @answer is
+ *   not a usable device authorization response
+ */
+PvDeviceCode *
+pv_device_code_new_from_json (JsonNode  *answer,
+                              char     **device_code)
+{
+  const char *device = object_string (answer, "device_code");
+  const char *user_code = object_string (answer, "user_code");
+  const char *uri = object_string (answer, "verification_uri");
+  PvDeviceCode *code;
+
+  *device_code = NULL;
+  if (device == NULL || *device == '\0' || user_code == NULL || *user_code == '\0' || uri == NULL ||
+      strlen (user_code) > 64 || strlen (uri) > 2048 ||
+      !(g_str_has_prefix (uri, "https://") || g_str_has_prefix (uri, "http://")))
+    return NULL;
+  code = g_new0 (PvDeviceCode, 1);
+  code->user_code = g_strdup (user_code);
+  code->verification_uri = g_strdup (uri);
+  code->message = short_text (object_string (answer, "message"));
+  code->expires_in = (gint) CLAMP (object_int (answer, "expires_in", 900), 1, 3600);
+  code->interval = (gint) CLAMP (object_int (answer, "interval", 5), 1, 60);
+  *device_code = g_strdup (device);
+  return code;
+}
 
 static void
 secret_free (char *secret)
@@ -281,23 +318,24 @@ keyring_name (PvGraph *self)
 
 /* -- answers ------------------------------------------------------------ */
 
-static JsonNode *
-parse_json (GBytes *bytes)
+/**
+ * pv_graph_parse:
+ * @bytes: (nullable): an answer's body from Microsoft
+ *
+ * Returns: (transfer full) (nullable): its JSON, read strictly and bounded
+ */
+JsonNode *
+pv_graph_parse (GBytes *bytes)
 {
-  g_autoptr(JsonParser) parser = NULL;
   const char *data;
   gsize length;
 
   if (bytes == NULL)
     return NULL;
   data = g_bytes_get_data (bytes, &length);
-  if (length == 0 || length > MAX_RESPONSE_SIZE ||
-      !g_utf8_validate_len (data, length, NULL) || !pv_json_precheck (data, length))
+  if (length > MAX_RESPONSE_SIZE)
     return NULL;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, NULL))
-    return NULL;
-  return json_parser_steal_root (parser);
+  return pv_json_parse (data, length, NULL);
 }
 
 static const char *
@@ -452,8 +490,8 @@ form_message (PvGraph    *self,
 
 /* The account's name from the ID token, for display only: the token came
  * straight from Microsoft over TLS, and nothing is decided on it. */
-static char *
-account_from_id_token (const char *id_token)
+char *
+pv_graph_account_from_id_token (const char *id_token)
 {
   g_auto(GStrv) parts = NULL;
   g_autofree char *payload = NULL;
@@ -477,7 +515,7 @@ account_from_id_token (const char *id_token)
   payload[len] = '\0';
   decoded = g_base64_decode (payload, &decoded_len);
   bytes = g_bytes_new (decoded, decoded_len);
-  claims = parse_json (bytes);
+  claims = pv_graph_parse (bytes);
   name = object_string (claims, "preferred_username");
   if (name == NULL)
     name = object_string (claims, "upn");
@@ -510,7 +548,7 @@ take_tokens (PvGraph  *self,
   const char *access = object_string (answer, "access_token");
   const char *refresh = object_string (answer, "refresh_token");
   gint64 expires_in = object_int (answer, "expires_in", 3600);
-  g_autofree char *account = account_from_id_token (object_string (answer, "id_token"));
+  g_autofree char *account = pv_graph_account_from_id_token (object_string (answer, "id_token"));
   g_autofree char *name = NULL;
   g_autofree char *label = NULL;
 
@@ -538,9 +576,9 @@ take_tokens (PvGraph  *self,
   return TRUE;
 }
 
-static GError *
-oauth_error (JsonNode *answer,
-             guint     status)
+GError *
+pv_graph_oauth_error (JsonNode *answer,
+                      guint     status)
 {
   const char *code = object_string (answer, "error");
   g_autofree char *description = short_text (object_string (answer, "error_description"));
@@ -617,7 +655,7 @@ polled_cb (GObject      *source,
       g_task_return_error (task, network_error (error));
       return;
     }
-  answer = parse_json (bytes);
+  answer = pv_graph_parse (bytes);
   if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
       if (!take_tokens (self, answer, task))
@@ -638,7 +676,7 @@ polled_cb (GObject      *source,
         schedule_poll (task);
       return;
     }
-  g_task_return_error (task, oauth_error (answer, soup_message_get_status (msg)));
+  g_task_return_error (task, pv_graph_oauth_error (answer, soup_message_get_status (msg)));
 }
 
 static void
@@ -670,31 +708,24 @@ device_code_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   g_autoptr(JsonNode) answer = NULL;
-  PvDeviceCode code = { 0 };
+  g_autoptr(PvDeviceCode) code = NULL;
   SignIn *data;
-  const char *device_code;
+  char *device_code = NULL;
 
   if (bytes == NULL)
     {
       g_task_return_error (task, network_error (error));
       return;
     }
-  answer = parse_json (bytes);
+  answer = pv_graph_parse (bytes);
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
-      g_task_return_error (task, oauth_error (answer, soup_message_get_status (msg)));
+      g_task_return_error (task, pv_graph_oauth_error (answer, soup_message_get_status (msg)));
       return;
     }
 
-  device_code = object_string (answer, "device_code");
-  code.user_code = (char *) object_string (answer, "user_code");
-  code.verification_uri = (char *) object_string (answer, "verification_uri");
-  code.message = (char *) object_string (answer, "message");
-  code.expires_in = (gint) CLAMP (object_int (answer, "expires_in", 900), 1, 3600);
-  code.interval = (gint) CLAMP (object_int (answer, "interval", 5), 1, 60);
-  if (device_code == NULL || code.user_code == NULL || code.verification_uri == NULL ||
-      strlen (code.user_code) > 64 ||
-      !(g_str_has_prefix (code.verification_uri, "https://") || g_str_has_prefix (code.verification_uri, "http://")))
+  code = pv_device_code_new_from_json (answer, &device_code);
+  if (code == NULL)
     {
       g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
                                _("The Microsoft sign-in answered without a usable code"));
@@ -702,12 +733,12 @@ device_code_cb (GObject      *source,
     }
 
   data = g_new0 (SignIn, 1);
-  data->device_code = g_strdup (device_code);
-  data->interval = code.interval;
-  data->deadline = g_get_monotonic_time () / G_USEC_PER_SEC + code.expires_in;
+  data->device_code = device_code;
+  data->interval = code->interval;
+  data->deadline = g_get_monotonic_time () / G_USEC_PER_SEC + code->expires_in;
   g_task_set_task_data (task, data, (GDestroyNotify) sign_in_free);
 
-  g_signal_emit (self, signals[SIGNAL_DEVICE_CODE], 0, &code);
+  g_signal_emit (self, signals[SIGNAL_DEVICE_CODE], 0, code);
   schedule_poll (task);
 }
 
@@ -775,7 +806,7 @@ refreshed_cb (GObject      *source,
       g_task_return_error (task, network_error (error));
       return;
     }
-  answer = parse_json (bytes);
+  answer = pv_graph_parse (bytes);
   if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
       if (!take_tokens (self, answer, task))
@@ -783,7 +814,7 @@ refreshed_cb (GObject      *source,
                                  _("The Microsoft sign-in answered without a usable token"));
       return;
     }
-  error = oauth_error (answer, soup_message_get_status (msg));
+  error = pv_graph_oauth_error (answer, soup_message_get_status (msg));
   if (error->code == PV_GRAPH_ERROR_NOT_SIGNED_IN)
     {
       g_clear_pointer (&self->refresh_token, secret_free);
@@ -1027,7 +1058,7 @@ called_cb (GObject      *source,
       return;
     }
   status = soup_message_get_status (msg);
-  answer = parse_json (bytes);
+  answer = pv_graph_parse (bytes);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
