@@ -39,6 +39,7 @@ struct _PvTenantInfo
   GError     *error;
   PvExpiryState state;
   PvExpiryPolicy policy;    /* the tenant's own reminder schedule */
+  gboolean    no_cache;     /* the demo's: its state is not kept */
 };
 
 G_DEFINE_FINAL_TYPE (PvTenantInfo, pv_tenant_info, G_TYPE_OBJECT)
@@ -487,7 +488,27 @@ answered_cb (GObject      *source,
     }
   pv_tenant_info_set_error (self, NULL);
   set_fetched_at (self, g_get_real_time () / G_USEC_PER_SEC);
+  if (self->no_cache)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   pv_cache_save_async (self->id, r->state, NULL, cached_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_tenant_info_set_keeps_state:
+ * @keeps: whether each refresh keeps the state for offline use
+ *
+ * The demo's tenants keep nothing: their state would take the place of a
+ * real tenant's of the same name.
+ */
+void
+pv_tenant_info_set_keeps_state (PvTenantInfo *self,
+                                gboolean      keeps)
+{
+  g_return_if_fail (PV_IS_TENANT_INFO (self));
+  self->no_cache = !keeps;
 }
 
 /**

@@ -33,6 +33,8 @@ PvConnectionInfo *pv_tenant_info_get_connection (PvTenantInfo         *self,
 GListModel   *pv_tenant_info_get_reminders      (PvTenantInfo         *self);
 PvSsoInfo    *pv_tenant_info_get_sso            (PvTenantInfo         *self);
 const GError *pv_tenant_info_get_error          (PvTenantInfo         *self);
+void          pv_tenant_info_set_keeps_state    (PvTenantInfo         *self,
+                                                 gboolean              keeps);
 void          pv_tenant_info_set_error          (PvTenantInfo         *self,
                                                  const GError         *error);
 PvExpiryState pv_tenant_info_get_state          (PvTenantInfo         *self);

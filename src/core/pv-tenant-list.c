@@ -658,6 +658,8 @@ checked_cb (GObject      *source,
   profile.id = add->id;
   profile.base_url = add->base_url;
   add->tenant = pv_tenant_info_new (&profile);
+  /* A list that keeps nothing keeps no state either. */
+  pv_tenant_info_set_keeps_state (add->tenant, self->profiles != NULL);
   json_object_set_object_member (state, "tenant", g_steal_pointer (&answer));
   if (!pv_tenant_info_update_from_json (add->tenant, state, &error))
     {
