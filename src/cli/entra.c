@@ -131,6 +131,16 @@ device_code_cb (PvGraph      *graph,
   g_printerr ("%s\n", _("Waiting for the sign-in…"));
 }
 
+static void
+set_from_option (char       **setting,
+                 const char  *option)
+{
+  if (option == NULL)
+    return;
+  g_free (*setting);
+  *setting = g_strdup (option);
+}
+
 int
 entra_sign_in (GFile  *file,
                char  **args)
@@ -143,31 +153,12 @@ entra_sign_in (GFile  *file,
 
   if (config == NULL)
     return fail (error);
-  if (opt_cloud != NULL)
-    {
-      g_free (config->cloud);
-      config->cloud = g_strdup (opt_cloud);
-    }
-  if (opt_login_url != NULL)
-    {
-      g_free (config->login_url);
-      config->login_url = g_strdup (opt_login_url);
-    }
-  if (opt_graph_url != NULL)
-    {
-      g_free (config->graph_url);
-      config->graph_url = g_strdup (opt_graph_url);
-    }
-  if (opt_directory != NULL)
-    {
-      g_free (config->directory);
-      config->directory = g_strdup (opt_directory);
-    }
-  if (opt_client_id != NULL)
-    {
-      g_free (config->client_id);
-      config->client_id = g_strdup (opt_client_id);
-    }
+  /* What the options say replaces what entra.ini says. */
+  set_from_option (&config->cloud, opt_cloud);
+  set_from_option (&config->login_url, opt_login_url);
+  set_from_option (&config->graph_url, opt_graph_url);
+  set_from_option (&config->directory, opt_directory);
+  set_from_option (&config->client_id, opt_client_id);
   graph = pv_entra_config_new_graph (config, &error);
   if (graph == NULL)
     {

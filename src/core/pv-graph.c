@@ -636,33 +636,48 @@ schedule_poll (GTask *task)
   g_task_attach_source (task, source, poll_again);
 }
 
+/* A token endpoint's answer: a network failure or the tokens finish @task
+ * (TRUE); an error answer is left to the caller, in @answer and @status. */
+static gboolean
+token_answer (GTask         *task,
+              GObject       *source,
+              GAsyncResult  *result,
+              JsonNode     **answer,
+              guint         *status)
+{
+  PvGraph *self = g_task_get_source_object (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, network_error (error));
+      return TRUE;
+    }
+  *answer = pv_graph_parse (bytes);
+  *status = soup_message_get_status (msg);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (*status))
+    return FALSE;
+  if (!take_tokens (self, *answer, task))
+    g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                             _("The Microsoft sign-in answered without a usable token"));
+  return TRUE;
+}
+
 static void
 polled_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PvGraph *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   g_autoptr(JsonNode) answer = NULL;
   const char *code;
+  guint status;
 
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, network_error (error));
-      return;
-    }
-  answer = pv_graph_parse (bytes);
-  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    {
-      if (!take_tokens (self, answer, task))
-        g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
-                                 _("The Microsoft sign-in answered without a usable token"));
-      return;
-    }
+  if (token_answer (task, source, result, &answer, &status))
+    return;
 
   code = object_string (answer, "error");
   if (g_strcmp0 (code, "authorization_pending") == 0 || g_strcmp0 (code, "slow_down") == 0)
@@ -676,7 +691,7 @@ polled_cb (GObject      *source,
         schedule_poll (task);
       return;
     }
-  g_task_return_error (task, pv_graph_oauth_error (answer, soup_message_get_status (msg)));
+  g_task_return_error (task, pv_graph_oauth_error (answer, status));
 }
 
 static void
@@ -796,25 +811,13 @@ refreshed_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   PvGraph *self = g_task_get_source_object (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   g_autoptr(JsonNode) answer = NULL;
+  guint status;
 
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, network_error (error));
-      return;
-    }
-  answer = pv_graph_parse (bytes);
-  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    {
-      if (!take_tokens (self, answer, task))
-        g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
-                                 _("The Microsoft sign-in answered without a usable token"));
-      return;
-    }
-  error = pv_graph_oauth_error (answer, soup_message_get_status (msg));
+  if (token_answer (task, source, result, &answer, &status))
+    return;
+  error = pv_graph_oauth_error (answer, status);
   if (error->code == PV_GRAPH_ERROR_NOT_SIGNED_IN)
     {
       g_clear_pointer (&self->refresh_token, secret_free);
