@@ -849,6 +849,29 @@ cork (SoupServerMessage *msg)
     g_signal_connect (msg, "wrote-body", G_CALLBACK (wrote_body_cb), NULL);
 }
 
+/* libsoup 3.2 takes a response with neither a length nor chunks to end
+ * when the connection closes, and so closes it after each one: a 204 has
+ * no body and must not say Content-Length, which libsoup removes from it as
+ * it writes the headers.  Once they are written, say there is no body:
+ * the connection stays open for the next request, as the client expects,
+ * rather than losing one the client had already sent on it. */
+static void
+wrote_bodiless_headers_cb (SoupServerMessage *msg,
+                           gpointer           user_data)
+{
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_NONE);
+}
+
+static void
+keep_alive_without_body (SoupServerMessage *msg)
+{
+  guint status = soup_server_message_get_status (msg);
+
+  if (status == SOUP_STATUS_NO_CONTENT)
+    g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_bodiless_headers_cb), NULL);
+}
+
 static void
 handle_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -866,6 +889,7 @@ handle_cb (SoupServer        *server,
     pvd_scim_handle (worker, msg, path, query);
   else
     dispatch (worker, msg, path, query);
+  keep_alive_without_body (msg);
   cork (msg);
 
   /* The path is logged, never a header or a body: that is where secrets go. */
