@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-connect-window.h"
+#include "pv-tls.h"
 #include "pv-profiles.h"
 #include "pv-token.h"
 #include "pv-widgets.h"
@@ -31,6 +32,10 @@ struct _PvConnectWindow
   GtkWidget    *name_row;
   GtkWidget    *url_row;
   GtkWidget    *key_row;
+  GtkWidget    *pin_row;
+  GtkWidget    *pin_clear;
+  char         *pin;          /* the pinned certificate's SHA-256 fingerprint */
+  GtkFileChooserNative *chooser;
   GtkWidget    *connect_button;
   GtkWidget    *spinner;
   GtkLabel     *error_label;
@@ -61,6 +66,7 @@ set_busy (PvConnectWindow *self,
   gtk_widget_set_sensitive (self->name_row, !busy);
   gtk_widget_set_sensitive (self->url_row, !busy);
   gtk_widget_set_sensitive (self->key_row, !busy);
+  gtk_widget_set_sensitive (self->pin_row, !busy);
   gtk_widget_set_visible (self->spinner, busy);
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
 }
@@ -122,9 +128,122 @@ connect_clicked_cb (PvConnectWindow *self)
     }
   show_error (self, NULL);
   set_busy (self, TRUE);
-  pv_tenant_list_add_async (self->tenants, name, stripped_url, stripped_key, self->cancellable, added_cb,
-                            g_object_ref (self));
+  {
+    PvProfile profile = { (char *) name, stripped_url, self->pin, FALSE };
+
+    pv_tenant_list_add_profile_async (self->tenants, &profile, stripped_key, self->cancellable, added_cb,
+                                      g_object_ref (self));
+  }
   explicit_bzero (stripped_key, strlen (stripped_key));
+}
+
+/* Pinning the tenant server's certificate: its SHA-256 fingerprint, read
+ * from a PEM file in a thread; only that certificate is then trusted. */
+
+static void
+show_pin (PvConnectWindow *self)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->pin_row), self->pin != NULL
+                               ? self->pin
+                               : _("None: the computer's certificate authorities decide"));
+  gtk_widget_set_visible (self->pin_clear, self->pin != NULL);
+}
+
+static void
+fingerprint_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  g_autofree char *path = g_file_get_path (task_data);
+  GError *error = NULL;
+  char *fingerprint = path != NULL ? pv_tls_fingerprint_of_file (path, &error) : NULL;
+
+  if (fingerprint == NULL && error == NULL)
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Choose a file on this computer"));
+  if (fingerprint != NULL)
+    g_task_return_pointer (task, fingerprint, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+fingerprint_read_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PvConnectWindow *self = PV_CONNECT_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  char *fingerprint = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (fingerprint == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  g_free (self->pin);
+  self->pin = fingerprint;
+  show_pin (self);
+}
+
+/**
+ * pv_connect_window_pin_file:
+ * @file: a PEM file holding the tenant server's certificate first
+ *
+ * Pins that certificate, as choosing it in the window does.
+ */
+void
+pv_connect_window_pin_file (PvConnectWindow *self,
+                            GFile           *file)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, fingerprint_read_cb, NULL);
+
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, fingerprint_thread);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     PvConnectWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        pv_connect_window_pin_file (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_pin_cb (PvConnectWindow *self)
+{
+  g_autoptr(GtkFileFilter) pem = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Choose the Tenant Server's Certificate"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Pin"), _("_Cancel"));
+  gtk_file_filter_set_name (pem, _("PEM certificates"));
+  gtk_file_filter_add_pattern (pem, "*.pem");
+  gtk_file_filter_add_pattern (pem, "*.crt");
+  gtk_file_filter_add_pattern (pem, "*.cer");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), pem);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+clear_pin_cb (PvConnectWindow *self)
+{
+  g_clear_pointer (&self->pin, g_free);
+  show_pin (self);
 }
 
 static void
@@ -135,6 +254,10 @@ pv_connect_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->tenants);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->pin, g_free);
 
   G_OBJECT_CLASS (pv_connect_window_parent_class)->dispose (object);
 }
@@ -199,6 +322,29 @@ pv_connect_window_init (PvConnectWindow *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->name_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->url_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->key_row);
+
+  /* A server whose certificate no authority of this computer signed. */
+  {
+    GtkWidget *choose = gtk_button_new_with_mnemonic (_("C_hoose…"));
+
+    self->pin_row = adw_action_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->pin_row), _("Pinned certificate"));
+    gtk_widget_set_tooltip_text (self->pin_row,
+                                 _("For a server with its own certificate: only that certificate is then trusted"));
+    gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+    g_signal_connect_swapped (choose, "clicked", G_CALLBACK (choose_pin_cb), self);
+    self->pin_clear = gtk_button_new_from_icon_name ("edit-clear-symbolic");
+    gtk_widget_set_valign (self->pin_clear, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (self->pin_clear, "flat");
+    gtk_widget_set_tooltip_text (self->pin_clear, _("Trust the computer's certificate authorities again"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_clear), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Unpin the certificate"), -1);
+    g_signal_connect_swapped (self->pin_clear, "clicked", G_CALLBACK (clear_pin_cb), self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (self->pin_row), self->pin_clear);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (self->pin_row), choose);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->pin_row);
+    show_pin (self);
+  }
 
   self->error_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->error_label, TRUE);

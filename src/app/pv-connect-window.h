@@ -18,4 +18,7 @@ G_DECLARE_FINAL_TYPE (PvConnectWindow, pv_connect_window, PV, CONNECT_WINDOW, Ad
 
 PvConnectWindow *pv_connect_window_new (PvTenantList *tenants);
 
+void             pv_connect_window_pin_file (PvConnectWindow *self,
+                                             GFile           *file);
+
 G_END_DECLS

@@ -435,6 +435,111 @@ test_connect (void)
   }
 }
 
+/* A tenant server with a self-signed certificate: refused as not trusted,
+ * then connected with its certificate pinned (what the file chooser of
+ * the Pinned certificate row calls). */
+
+static char *
+run_out (const char *const *argv)
+{
+  g_autofree char *out = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+removed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(gboolean *) user_data = pv_tenant_list_remove_finish (PV_TENANT_LIST (source), result, NULL);
+}
+
+static gboolean
+flag_set_cb (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_connect_pinned (void)
+{
+  g_autofree char *dir = g_build_filename (workdir, "tls", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *db = g_build_filename (dir, "secure.db", NULL);
+  const char *provisiod = g_getenv ("PROVISIOD");
+  const char *req[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-subj", "/CN=localhost", "-days", "2", "-keyout", key, "-out", cert, NULL };
+  const char *create[] = { provisiod, "--db", db, "tenant", "create", "secure", "--name", "Secure Ltd",
+                           "--owner", "it@secure.example", NULL };
+  const char *fp[] = { "openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", cert, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *fingerprint_line = NULL;
+  g_autofree char *secure_key = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *tenants_file = g_build_filename (workdir, "tenants.ini", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) secure = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GFile) cert_file = g_file_new_for_path (cert);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  const char *fingerprint;
+  gboolean removed = FALSE;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_free (run_out (req));
+  out = run_out (create);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  secure_key = g_strdup (lines[g_strv_length (lines) - 1]);
+  fingerprint_line = g_strstrip (run_out (fp));
+  fingerprint = strchr (fingerprint_line, '=') + 1;   /* "sha256 Fingerprint=AB:…" */
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  secure = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen", "127.0.0.1:0",
+                                        "--tls-certificate", cert, "--tls-key", key, NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (secure));
+  line = read_line (in);
+  g_assert_true (g_str_has_prefix (line, "provisiod: listening on https://"));
+  url = g_strdup (line + strlen ("provisiod: listening on "));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.connect", NULL);
+  dialog = wait_for_window (PV_TYPE_CONNECT_WINDOW);
+  set_row_text (GTK_WIDGET (dialog), "Name", "secure");
+  set_row_text (GTK_WIDGET (dialog), "Server address", url);
+  set_row_text (GTK_WIDGET (dialog), "Admin API key", secure_key);
+  g_assert_true (shows_text (GTK_WIDGET (dialog), "the computer's certificate authorities decide"));
+  click (GTK_WIDGET (dialog), "Connect");
+  wait_for_text (GTK_WIDGET (dialog), "not trusted");
+
+  pv_connect_window_pin_file (PV_CONNECT_WINDOW (dialog), cert_file);
+  wait_for_text (GTK_WIDGET (dialog), fingerprint);
+  click (GTK_WIDGET (dialog), "Connect");
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_CONNECT_WINDOW), 20));
+  wait_for_text (GTK_WIDGET (window), "Secure Ltd");
+  g_assert_true (g_file_get_contents (tenants_file, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, fingerprint));
+  g_assert_null (strstr (contents, secure_key));
+
+  /* As the next tests expect: acme alone. */
+  pv_tenant_list_remove_async (pv_application_get_tenants (app),
+                               pv_tenant_list_lookup (pv_application_get_tenants (app), "secure"),
+                               NULL, removed_cb, &removed);
+  g_assert_true (spin_until (flag_set_cb, &removed, 20));
+  g_subprocess_send_signal (secure, SIGTERM);
+  g_subprocess_wait (secure, NULL, NULL);
+}
+
 static PvTenantInfo *
 acme (void)
 {
@@ -1239,6 +1344,7 @@ main (int   argc,
     {
       g_test_add_func ("/app/first-run", test_first_run);
       g_test_add_func ("/app/connect", test_connect);
+      g_test_add_func ("/app/connect-pinned", test_connect_pinned);
       g_test_add_func ("/app/tenant-panels", test_tenant_panels);
       g_test_add_func ("/app/setup", test_setup);
       g_test_add_func ("/app/renew", test_renew);
