@@ -693,9 +693,12 @@ precondition_holds (Scim                  *s,
   const char *if_match = soup_message_headers_get_one (
     soup_server_message_get_request_headers (s->msg), "If-Match");
   g_autofree char *current = etag (r->version);
+  g_autofree char *wanted = NULL;
 
-  if (if_match == NULL || g_str_equal (g_strstrip (g_strdup (if_match)), "*") ||
-      strstr (if_match, current + 2) != NULL)
+  if (if_match == NULL)
+    return TRUE;
+  wanted = g_strstrip (g_strdup (if_match));
+  if (g_str_equal (wanted, "*") || strstr (wanted, current + 2) != NULL)
     return TRUE;
   send_scim_error (s->msg, 412, NULL, "The resource has changed (its version is %s)", current);
   return FALSE;
