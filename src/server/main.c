@@ -166,6 +166,8 @@ admin_command (Options  *o,
   store = pvd_store_open (o->db, &error);
   if (store == NULL)
     goto fail;
+  /* A key handed out, or revoked, is on disk before it is said. */
+  pvd_store_set_durable (store, TRUE);
 
   if (g_str_equal (what, "tenant") && g_str_equal (verb, "create") && n == 3)
     {

@@ -811,9 +811,12 @@ dispatch (PvdWorker         *worker,
     route->handler (&req);
   else
     {
-      /* Workers take turns to write here rather than poll SQLite's lock. */
+      /* Workers take turns to write here rather than poll SQLite's lock.
+       * What an administrator changes is on disk before it is answered. */
       g_mutex_lock (&self->write_lock);
+      pvd_store_set_durable (worker->store, TRUE);
       route->handler (&req);
+      pvd_store_set_durable (worker->store, FALSE);
       g_mutex_unlock (&self->write_lock);
     }
 

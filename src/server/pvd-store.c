@@ -347,7 +347,8 @@ pvd_store_open (const char  *path,
   sqlite3_extended_result_codes (self->db, 1);
 
   /* WAL with synchronous=NORMAL: a committed transaction survives a crash of
-   * the process; a power loss may lose the last few, never corrupt. */
+   * the process; a power loss may lose the last few, never corrupt.  What
+   * must survive that too is committed durably: pvd_store_set_durable(). */
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = NORMAL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
@@ -1620,6 +1621,27 @@ pvd_store_begin_read (PvdStore *self)
 
   if (sqlite3_get_autocommit (self->db))
     run_static (self, sql, NULL);
+}
+
+/**
+ * pvd_store_set_durable:
+ * @durable: whether each commit that follows is on disk before it returns
+ *
+ * Commits survive a crash of the process either way (SQLite's WAL is
+ * written at each commit); a durable commit also survives a power loss,
+ * for the price of an fsync.  Off by default, for SCIM writes and the
+ * record of each token's use, which an identity provider repeats; on for
+ * what an administrator does: a token issued and handed out, or revoked,
+ * must not come back otherwise after a power loss.
+ */
+void
+pvd_store_set_durable (PvdStore *self,
+                       gboolean  durable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!exec (self, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", &error))
+    g_warning ("Could not change the database's synchronous mode: %s", error->message);
 }
 
 /**
