@@ -30,6 +30,9 @@ LIBSOUP_HEADER_LIMIT = 64 * 1024
 MAX_BODY = 64 * 1024
 MAX_COUNT = 1000
 
+# tools/dev runs the sanitized build with ASAN_OPTIONS set.
+SANITIZED = "ASAN_OPTIONS" in os.environ
+
 
 # The separate client: one request at a time on its own connections until
 # told to stop; prints its latencies in seconds.
@@ -239,7 +242,9 @@ class Abuse(StressTest):
         sock.close()
         self.assertEqual(a.status, 413)
         self.assertEqual(a.json["error"], "payload_too_large")
-        self.assertLess(self.peak_memory() - before, 8 << 20)
+        # AddressSanitizer keeps freed memory in quarantine: no measure there.
+        if not SANITIZED:
+            self.assertLess(self.peak_memory() - before, 8 << 20)
 
         # A Content-Length that promises more than comes: the server waits,
         # serves others meanwhile, and closes the connection at the timeout.
@@ -412,8 +417,10 @@ class SlowClients(StressTest):
     extra_args = ("--request-timeout", "5")
     SLOWLORIS = int(os.environ.get("PVD_SLOWLORIS", "200"))
     SLOW_READERS = int(os.environ.get("PVD_SLOW_READERS", "10"))
-    # Under the sanitizers every answer costs about three times as much.
-    BOUND = 3.0 if "ASAN_OPTIONS" in os.environ else 1.0
+    # Under the sanitizers every answer costs several times as much: fewer
+    # big answers asked for, and a wider bound.
+    PIPELINED = 3 if SANITIZED else 8
+    BOUND = 3.0 if SANITIZED else 1.0
 
     def test_slow_clients_do_not_starve_others(self):
         url = urllib.parse.urlsplit(self.server.url)
@@ -453,7 +460,7 @@ class SlowClients(StressTest):
             s = socket.socket()
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             s.connect(address)
-            s.sendall(big * 8)          # 1.4 MB of answers pipelined, never read: the writes stall
+            s.sendall(big * self.PIPELINED)     # up to 1.4 MB of answers asked for, never read
             readers.append(s)
 
         # One byte a second on each slowloris connection, while a normal
@@ -555,7 +562,7 @@ class ThousandConnections(StressTest):
               f"p99 {percentile(latencies, 99) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
         self.assertEqual(answered, self.ROUNDS * self.CONNECTIONS)
         self.assertGreaterEqual(held, self.CONNECTIONS)
-        self.assertLess(percentile(latencies, 99), 3.0 if "ASAN_OPTIONS" in os.environ else 1.0)
+        self.assertLess(percentile(latencies, 99), 3.0 if SANITIZED else 1.0)
         self.assertEqual(self.get("/api/v1/tenant").status, 200)
 
     def _wait_connected(self, sockets):
