@@ -411,6 +411,35 @@ class Abuse(StressTest):
         self.assertEqual(a.status, 200)
 
 
+class RequestTimeoutSetting(StressTest):
+    """request-timeout from the command line or the configuration."""
+
+    def test_bounds_and_configuration(self):
+        for value in ("0", "3601"):
+            r = self.server.cli("--request-timeout", value, "tenant", "list", check=False)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("--request-timeout must be between 1 and 3600 seconds", r.stderr)
+        conf = os.path.join(self.workdir, "bad.conf")
+        with open(conf, "w") as f:
+            f.write("[server]\nrequest-timeout=soon\n")
+        r = self.server.cli("--config", conf, "tenant", "list", check=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("request-timeout", r.stderr)
+
+        self.server.stop()
+        conf = os.path.join(self.workdir, "provisiod.conf")
+        with open(conf, "w") as f:
+            f.write("[server]\nrequest-timeout=2\n")
+        self.server.extra = ["--config", conf]
+        self.server.start()
+        url = urllib.parse.urlsplit(self.server.url)
+        start = time.monotonic()
+        sock = socket.create_connection((url.hostname, url.port))
+        self.assertTrue(closed_by_server(sock, 6))
+        self.assertGreaterEqual(time.monotonic() - start, 1.5)
+        sock.close()
+
+
 class SlowClients(StressTest):
     """Slowloris and slow readers hold connections; a normal client is still
     answered at once, and the request timeout frees what they hold."""
