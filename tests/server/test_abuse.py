@@ -10,6 +10,7 @@ import json
 import os
 import selectors
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ import unittest
 import urllib.parse
 
 from pvstress import StressTest, percentile, raise_file_limit
+from pvtest import PROVISIOD
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -438,6 +440,55 @@ class RequestTimeoutSetting(StressTest):
         self.assertTrue(closed_by_server(sock, 6))
         self.assertGreaterEqual(time.monotonic() - start, 1.5)
         sock.close()
+
+
+class TlsRequestTimeout(StressTest):
+    """Over HTTPS the timeout also closes a connection that stalls in, or
+    after, the TLS handshake."""
+
+    def setUp(self):
+        super().setUp()
+        self.server.stop()
+        cert, key = os.path.join(self.workdir, "cert.pem"), os.path.join(self.workdir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                        "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+        self.server.extra = ["--tls-certificate", cert, "--tls-key", key, "--request-timeout", "2"]
+        # DrainedServer expects http://; read the https URL ourselves.
+        self.server.start = self._start_https
+        self.server.start()
+
+    def _start_https(self):
+        server = self.server
+        args = [PROVISIOD, "--db", server.db, "--listen", "127.0.0.1:0"] + server.extra
+        server.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = server.proc.stdout.readline().decode().strip()
+        self.assertTrue(line.startswith("provisiod: listening on https://127.0.0.1:"), line)
+        server.port = int(line.rsplit(":", 1)[1])
+        threads = [threading.Thread(target=server._drain, args=(st,), daemon=True)
+                   for st in (server.proc.stdout, server.proc.stderr)]
+        for t in threads:
+            t.start()
+        server._threads = threads
+
+    def test_stalled_handshakes_are_closed(self):
+        address = ("127.0.0.1", self.server.port)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        start = time.monotonic()
+        silent = socket.create_connection(address)
+        partial = socket.create_connection(address)
+        partial.sendall(b"\x16\x03\x01\x00")             # the start of a ClientHello
+        idle = context.wrap_socket(socket.create_connection(address))
+        served = context.wrap_socket(socket.create_connection(address))
+        served.sendall(f"GET /api/v1/tenant HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {self.key}\r\n\r\n".encode())
+        a, _ = read_answer(served)
+        self.assertEqual(a.status, 200)
+        for sock in (silent, partial, idle, served):
+            self.assertTrue(closed_by_server(sock, 6), "a stalled TLS connection stayed open")
+            sock.close()
+        self.assertLess(time.monotonic() - start, 6)
 
 
 class SlowClients(StressTest):
