@@ -37,6 +37,7 @@ class DrainedServer(Server):
     def __init__(self, workdir, extra=(), db=None, test_clock=True, port=0):
         super().__init__(workdir, extra, db=db, test_clock=test_clock)
         self.port = port
+        self.file_limit = None      # a soft RLIMIT_NOFILE to start it with
         self._chunks = []
         self._threads = []
 
@@ -48,8 +49,15 @@ class DrainedServer(Server):
     def start(self):
         args = [PROVISIOD, "--db", self.db, "--listen", f"127.0.0.1:{self.port}", "--retire-grace", "0"]
         args += (["--test-clock"] if self.test_clock else []) + self.extra
+        limit = self.file_limit
+
+        def lower_file_limit():
+            if limit is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE,
+                                   (limit, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env=dict(os.environ, G_MESSAGES_DEBUG="all"))
+                                     env=dict(os.environ, G_MESSAGES_DEBUG="all"),
+                                     preexec_fn=lower_file_limit)
         line = self.proc.stdout.readline().decode()
         m = re.match(r"provisiod: listening on (http://127\.0\.0\.1:(\d+))$", line.strip())
         if not m:

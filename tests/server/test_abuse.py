@@ -601,6 +601,14 @@ class ThousandConnections(StressTest):
     def test_thousand_connections(self):
         limit = raise_file_limit()
         self.assertGreater(limit, self.CONNECTIONS + 100, "the test cannot hold its sockets")
+        # Started with the usual soft limit of 1,024 open files, provisiod
+        # raises it to the hard limit.
+        self.server.stop()
+        self.server.file_limit = 1024
+        self.server.start()
+        with open(f"/proc/{self.server.proc.pid}/limits") as f:
+            soft, hard = next(line.split()[3:5] for line in f if line.startswith("Max open files"))
+        self.assertEqual(soft, hard)
         url = urllib.parse.urlsplit(self.server.url)
         address = (url.hostname, url.port)
         issued = self.issue(description="load")
