@@ -35,6 +35,8 @@ typedef struct {
   GHashTable   *auth_cache;  /* key digest -> PvdAuthEntry */
   GHashTable   *scim_cache;  /* SCIM token digest -> PvdScimAuthEntry */
   GHashTable   *documents;   /* answers that never change, by URL -> GBytes */
+  GHashTable   *deadlines;   /* GSocket -> PvdDeadline, see pvd-server.c */
+  GSource      *sweep;       /* closes the connections past their deadline */
 } PvdWorker;
 
 struct _PvdServer

@@ -1002,24 +1002,24 @@ early_cb (SoupServer        *server,
  * a request until its answer is written, and as long again from there to
  * the next request; past either its connection is closed.  Waiting costs a
  * worker nothing, so slow clients cannot hold up the others; the timeout
- * frees what they hold.  The deadline belongs to the connection's socket,
- * which outlives each request on it and takes the deadline with it. */
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  GSocket *socket = user_data;
-
-  g_debug ("Closing a connection that sent no complete request, or read no answer, "
-           "within the request timeout");
-  g_socket_shutdown (socket, TRUE, TRUE, NULL);
-  return G_SOURCE_REMOVE;
-}
+ * frees what they hold.
+ *
+ * Each request only moves its connection's deadline; once a second the
+ * worker closes the connections past theirs.  A timer per request would
+ * cost a source and a wake-up of the main loop each time. */
+typedef struct {
+  PvdWorker *worker;
+  GSocket   *socket;     /* not a reference: removed as it goes */
+  gint64     deadline;   /* monotonic microseconds */
+} PvdDeadline;
 
 static void
-deadline_free (GSource *source)
+socket_gone_cb (gpointer  data,
+                GObject  *where_the_object_was)
 {
-  g_source_destroy (source);
-  g_source_unref (source);
+  PvdDeadline *d = data;
+
+  g_hash_table_remove (d->worker->deadlines, d->socket);
 }
 
 static void
@@ -1028,22 +1028,41 @@ set_deadline (PvdWorker         *worker,
 {
   guint timeout = worker->server->options.request_timeout;
   GSocket *socket = soup_server_message_get_socket (msg);
-  GSource *source;
+  PvdDeadline *d;
 
   if (timeout == 0 || socket == NULL)
     return;
-  source = g_timeout_source_new_seconds (timeout);
-  g_source_set_callback (source, deadline_cb, socket, NULL);
-  g_source_attach (source, worker->context);
-  /* Replaces, and so removes, the one before. */
-  g_object_set_data_full (G_OBJECT (socket), "pvd-deadline", source, (GDestroyNotify) deadline_free);
+  d = g_hash_table_lookup (worker->deadlines, socket);
+  if (d == NULL)
+    {
+      d = g_new0 (PvdDeadline, 1);
+      d->worker = worker;
+      d->socket = socket;
+      g_object_weak_ref (G_OBJECT (socket), socket_gone_cb, d);
+      g_hash_table_insert (worker->deadlines, socket, d);
+    }
+  d->deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
 }
 
-static void
-request_finished_cb (SoupServerMessage *msg,
-                     gpointer           user_data)
+static gboolean
+sweep_cb (gpointer user_data)
 {
-  set_deadline (user_data, msg);
+  PvdWorker *worker = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  PvdDeadline *d;
+
+  g_hash_table_iter_init (&iter, worker->deadlines);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &d))
+    if (now >= d->deadline)
+      {
+        g_debug ("Closing a connection that sent no complete request, or read no answer, "
+                 "within the request timeout");
+        /* The connection sees its end and goes, and its socket with it. */
+        g_socket_shutdown (d->socket, TRUE, TRUE, NULL);
+        d->deadline = G_MAXINT64;
+      }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1052,7 +1071,45 @@ request_started_cb (SoupServer        *server,
                     gpointer           user_data)
 {
   set_deadline (user_data, msg);
-  g_signal_connect (msg, "finished", G_CALLBACK (request_finished_cb), user_data);
+}
+
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  set_deadline (user_data, msg);
+}
+
+static void
+deadlines_start (PvdWorker *worker)
+{
+  worker->deadlines = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (worker->server->options.request_timeout == 0)
+    return;
+  g_signal_connect (worker->soup, "request-started", G_CALLBACK (request_started_cb), worker);
+  g_signal_connect (worker->soup, "request-finished", G_CALLBACK (request_finished_cb), worker);
+  worker->sweep = g_timeout_source_new_seconds (1);
+  g_source_set_callback (worker->sweep, sweep_cb, worker, NULL);
+  g_source_attach (worker->sweep, worker->context);
+}
+
+static void
+deadlines_stop (PvdWorker *worker)
+{
+  GHashTableIter iter;
+  PvdDeadline *d;
+
+  if (worker->sweep != NULL)
+    g_source_destroy (worker->sweep);
+  g_clear_pointer (&worker->sweep, g_source_unref);
+  if (worker->deadlines == NULL)
+    return;
+  /* Sockets still held elsewhere must not call back into a freed table. */
+  g_hash_table_iter_init (&iter, worker->deadlines);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &d))
+    g_object_weak_unref (G_OBJECT (d->socket), socket_gone_cb, d);
+  g_clear_pointer (&worker->deadlines, g_hash_table_unref);
 }
 
 /**
@@ -1165,7 +1222,7 @@ worker_thread (gpointer data)
       worker->soup = soup_server_new ("server-header", "provisiod/" PACKAGE_VERSION " ",
                                       "tls-certificate", certificate,
                                       NULL);
-      g_signal_connect (worker->soup, "request-started", G_CALLBACK (request_started_cb), worker);
+      deadlines_start (worker);
       soup_server_add_early_handler (worker->soup, NULL, early_cb, worker, NULL);
       soup_server_add_handler (worker->soup, NULL, handle_cb, worker, NULL);
       soup_server_listen_socket (worker->soup, worker->socket,
@@ -1179,6 +1236,7 @@ worker_thread (gpointer data)
   if (worker->soup != NULL)
     soup_server_disconnect (worker->soup);
   g_clear_object (&worker->soup);
+  deadlines_stop (worker);
   g_clear_object (&worker->schema);
   g_clear_object (&worker->store);
   g_clear_pointer (&worker->cache, g_hash_table_unref);
