@@ -984,7 +984,7 @@ early_cb (SoupServer        *server,
       return;
     }
 
-  /* Refuse an announced oversized body before reading it. */
+  /* Refuse an announced oversized body without keeping it. */
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > PVD_MAX_BODY_SIZE)
     {
