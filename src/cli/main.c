@@ -1401,36 +1401,6 @@ typedef struct {
   int (*run) (GFile *file, char **args);
 } Command;
 
-static int
-run_entra_sign_in (GFile *file, char **args)
-{
-  return entra_sign_in (file, args);
-}
-
-static int
-run_entra_sign_out (GFile *file, char **args)
-{
-  return entra_sign_out (file, args);
-}
-
-static int
-run_entra_apps (GFile *file, char **args)
-{
-  return entra_apps (file, args);
-}
-
-static int
-run_entra_link (GFile *file, char **args)
-{
-  return entra_link (file, args);
-}
-
-static int
-run_entra_status (GFile *file, char **args)
-{
-  return entra_status (file, args);
-}
-
 static const Command commands[] = {
   { "tenant add", N_("NAME URL"), N_("Add a tenant"),
     N_("Adds a tenant by the base URL of its management API. The admin API key is read "
@@ -1495,23 +1465,23 @@ static const Command commands[] = {
     N_("Signs in to Microsoft Entra with a code entered in any browser (the device code flow), asking for "
        "Synchronization.ReadWrite.All and Application.Read.All. The refresh token is kept in the keyring only; "
        "the cloud, directory and client id in entra.ini."),
-    entra_sign_in_entries, 0, run_entra_sign_in },
+    entra_sign_in_entries, 0, entra_sign_in },
   { "entra sign-out", "", N_("Forget the Microsoft sign-in"),
     N_("Removes the Microsoft sign-in from the keyring."),
-    NULL, 0, run_entra_sign_out },
+    NULL, 0, entra_sign_out },
   { "entra apps", "", N_("The directory's enterprise apps that provision"),
     N_("Lists the enterprise apps of the Entra directory that have a provisioning job, with the job's state, "
        "the tenant URL it uses and the Provisio connection with that URL."),
-    entra_json_entries, 0, run_entra_apps },
+    entra_json_entries, 0, entra_apps },
   { "entra link", N_("NAME KIND"), N_("Link a connection to its Entra app"),
     N_("Finds the Entra app whose provisioning job uses the connection's tenant URL (or the one given with "
        "--app) and, once confirmed, links the two, so that renew --entra and the app can update it."),
-    entra_link_entries, 2, run_entra_link },
+    entra_link_entries, 2, entra_link },
   { "entra status", "", N_("Provisioning health of the linked Entra apps"),
     N_("For each linked connection: the Entra job's state (active, paused, in quarantine with reason and since "
        "when), its last successful run, and a warning when a token renewed in the tenant is still unused while "
        "Entra uses the old one. Exits 1 when any of these needs attention."),
-    NULL, 0, run_entra_status },
+    NULL, 0, entra_status },
 };
 
 /* The words of the command line that are not options, in order. */
