@@ -30,6 +30,7 @@ struct _PvEntraSession
   GHashTable    *job_errors;  /* "tenant/kind" → GError */
   GCancellable  *cancellable;
   guint          pending;
+  gboolean       jobs_changed;  /* during a read of the jobs */
 };
 
 G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
@@ -412,6 +413,18 @@ typedef struct {
   char           *key;
 } JobRead;
 
+static gboolean
+jobs_equal (const PvEntraJob *a,
+            const PvEntraJob *b)
+{
+  return a != NULL && b != NULL &&
+         g_strcmp0 (a->status, b->status) == 0 &&
+         g_strcmp0 (a->quarantine_reason, b->quarantine_reason) == 0 &&
+         g_strcmp0 (a->quarantine_error, b->quarantine_error) == 0 &&
+         a->quarantine_since == b->quarantine_since &&
+         a->last_success_at == b->last_success_at;
+}
+
 static void
 job_read_cb (GObject      *source,
              GAsyncResult *result,
@@ -430,12 +443,20 @@ job_read_cb (GObject      *source,
     }
   if (job != NULL)
     {
+      self->jobs_changed |= !jobs_equal (g_hash_table_lookup (self->jobs, read->key), job) ||
+                            g_hash_table_contains (self->job_errors, read->key);
       g_hash_table_replace (self->jobs, g_strdup (read->key), job);
       g_hash_table_remove (self->job_errors, read->key);
     }
   else
-    g_hash_table_replace (self->job_errors, g_strdup (read->key), g_steal_pointer (&error));
-  if (--self->pending == 0)
+    {
+      const GError *old = g_hash_table_lookup (self->job_errors, read->key);
+
+      self->jobs_changed |= old == NULL || g_strcmp0 (old->message, error->message) != 0;
+      g_hash_table_replace (self->job_errors, g_strdup (read->key), g_steal_pointer (&error));
+    }
+  /* Said only when something changed: the tenant pages are built again on it. */
+  if (--self->pending == 0 && self->jobs_changed)
     g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   g_free (read->key);
   g_free (read);
@@ -454,6 +475,7 @@ pv_entra_session_refresh_health (PvEntraSession *self)
 
   if (!pv_entra_session_get_signed_in (self) || self->pending > 0)
     return;
+  self->jobs_changed = FALSE;
   g_hash_table_iter_init (&iter, self->config->links);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {

@@ -260,8 +260,18 @@ screenshot (GtkWidget  *widget,
   spin_for (300);
   g_assert_cmpint (width, >=, 800);
   g_assert_cmpint (height, >=, 600);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* A widget waiting for its new size draws nothing until it has it: a
+   * refresh may have changed the page a moment ago. */
+  for (guint tries = 0; node == NULL && tries < 20; tries++)
+    {
+      if (tries > 0)
+        {
+          snapshot = gtk_snapshot_new ();
+          spin_for (100);
+        }
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
