@@ -403,13 +403,9 @@ renew (GFile      *file,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvClient) client = NULL;
-  g_autoptr(JsonObject) issued = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(PvIssuedToken) issued = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/tokens", kind);
-  JsonObject *token;
-  const char *prefix, *expires_at, *replaces, *scim_base_url, *retire, *secret;
+  g_autofree char *expires_at = NULL;
 
   if (!kind_is_valid (kind))
     return 2;
@@ -421,42 +417,22 @@ renew (GFile      *file,
   if (!(client = client_for (file, id, &error)))
     goto fail;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "retire");
-  json_builder_add_string_value (b, opt_retire ? opt_retire : "on-first-use");
-  if (opt_description)
-    {
-      json_builder_set_member_name (b, "description");
-      json_builder_add_string_value (b, opt_description);
-    }
-  json_builder_end_object (b);
-  body = json_builder_get_root (b);
-  pv_client_request_async (client, "POST", path, body, NULL, got_result_cb, &result);
-  issued = pv_client_request_finish (client, wait_for (&result), &error);
-  if (issued == NULL)
+  pv_tokens_issue_async (client, kind, opt_retire ? opt_retire : "on-first-use", opt_description,
+                         NULL, got_result_cb, &result);
+  if (!(issued = pv_tokens_issue_finish (wait_for (&result), &error)))
     goto fail;
 
-  token = pv_json_object_member (issued, "token");
-  if (!pv_json_read_string_in (token, "prefix", FALSE, &prefix, &error) ||
-      !pv_json_read_string_in (token, "expires_at", FALSE, &expires_at, &error) ||
-      !pv_json_read_string (issued, "replaces", TRUE, &replaces, &error) ||
-      !pv_json_read_string (issued, "scim_base_url", FALSE, &scim_base_url, &error) ||
-      !pv_json_read_string (issued, "retire", FALSE, &retire, &error) ||
-      !pv_json_read_string (issued, "secret", FALSE, &secret, &error))
-    goto fail;
-  g_printerr (_("New %s token %s… of %s, expires %s.\n"), kind, prefix, id, expires_at);
+  expires_at = pv_time_format (pv_token_info_get_expires_at (issued->token));
+  g_printerr (_("New %s token %s… of %s, expires %s.\n"), kind, pv_token_info_get_prefix (issued->token), id,
+              expires_at);
   g_printerr (_("Paste it as the secret token of the identity provider's app for %s, with the tenant URL %s\n"),
-              g_str_equal (kind, "users") ? _("Users") : _("Persons"), scim_base_url);
-  if (replaces != NULL)
-    g_printerr (_("The token it replaces (%s) retires: %s.\n"), replaces, retire);
-  g_print ("%s\n", secret);
+              g_str_equal (kind, "users") ? _("Users") : _("Persons"), issued->scim_base_url);
+  if (issued->replaces != NULL)
+    g_printerr (_("The token it replaces (%s) retires: %s.\n"), issued->replaces, issued->retire);
+  g_print ("%s\n", issued->secret);
   fflush (stdout);
   if (opt_entra)
-    {
-      PvIssuedToken handed = { .secret = (char *) secret, .scim_base_url = (char *) scim_base_url };
-
-      return entra_hand_over (id, kind, &handed) ? 0 : 1;
-    }
+    return entra_hand_over (id, kind, issued) ? 0 : 1;
   return 0;
 
 fail:
