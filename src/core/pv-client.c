@@ -17,6 +17,7 @@
 #include "pv-json.h"
 #include "pv-time.h"
 #include "pv-tls.h"
+#include "pv-token.h"
 
 /* One SoupSession per tenant connection; every call is asynchronous and
  * ends in a PvError a user interface can act on.  The admin API key lives
@@ -65,11 +66,7 @@ pv_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_free (self->base_url);
   g_free (self->pin);
-  if (self->api_key != NULL)
-    {
-      memset (self->api_key, 0, strlen (self->api_key));
-      g_free (self->api_key);
-    }
+  pv_secret_free (self->api_key);
 
   G_OBJECT_CLASS (pv_client_parent_class)->finalize (object);
 }

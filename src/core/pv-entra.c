@@ -19,6 +19,7 @@
 #include "pv-json-read.h"
 #include "pv-overview.h"
 #include "pv-time.h"
+#include "pv-token.h"
 #include "pv-token-info.h"
 
 /* Everything here goes through Microsoft Graph's synchronization API:
@@ -956,11 +957,7 @@ hand_over_free (HandOver *h)
   g_free (h->sp);
   g_free (h->job_id);
   g_free (h->base_address);
-  if (h->secret != NULL)
-    {
-      explicit_bzero (h->secret, strlen (h->secret));
-      g_free (h->secret);
-    }
+  pv_secret_free (h->secret);
   pv_entra_job_free (h->job);
   g_free (h);
 }

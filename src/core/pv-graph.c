@@ -19,6 +19,7 @@
 #include "pv-graph.h"
 #include "pv-graph-private.h"
 #include "pv-json.h"
+#include "pv-token.h"
 
 /* The admin signs in with the OAuth 2.0 device authorization grant
  * (RFC 8628) at the Microsoft identity platform: Provisio shows a code, the
@@ -148,19 +149,10 @@ pv_device_code_new_from_json (JsonNode  *answer,
 }
 
 static void
-secret_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-static void
 secret_replace (char      **slot,
                 const char *value)
 {
-  secret_free (*slot);
+  pv_secret_free (*slot);
   *slot = g_strdup (value);
 }
 
@@ -175,8 +167,8 @@ pv_graph_finalize (GObject *object)
   g_free (self->directory);
   g_free (self->client_id);
   g_free (self->account);
-  secret_free (self->access_token);
-  secret_free (self->refresh_token);
+  pv_secret_free (self->access_token);
+  pv_secret_free (self->refresh_token);
 
   G_OBJECT_CLASS (pv_graph_parent_class)->finalize (object);
 }
@@ -478,7 +470,7 @@ form_message (PvGraph    *self,
   g_autofree char *url = g_strdup_printf ("%s/%s/oauth2/v2.0/%s", self->login_url,
                                           self->directory, endpoint);
   g_autoptr(GBytes) body = g_bytes_new_with_free_func (form, strlen (form),
-                                                        (GDestroyNotify) secret_free, form);
+                                                        (GDestroyNotify) pv_secret_free, form);
   SoupMessage *msg = soup_message_new ("POST", url);
 
   if (msg == NULL)
@@ -614,7 +606,7 @@ typedef struct {
 static void
 sign_in_free (SignIn *data)
 {
-  secret_free (data->device_code);
+  pv_secret_free (data->device_code);
   g_free (data);
 }
 
@@ -820,8 +812,8 @@ refreshed_cb (GObject      *source,
   error = pv_graph_oauth_error (answer, status);
   if (error->code == PV_GRAPH_ERROR_NOT_SIGNED_IN)
     {
-      g_clear_pointer (&self->refresh_token, secret_free);
-      g_clear_pointer (&self->access_token, secret_free);
+      g_clear_pointer (&self->refresh_token, pv_secret_free);
+      g_clear_pointer (&self->access_token, pv_secret_free);
     }
   g_task_return_error (task, g_steal_pointer (&error));
 }
@@ -973,8 +965,8 @@ pv_graph_sign_out_async (PvGraph             *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pv_graph_sign_out_async);
-  g_clear_pointer (&self->access_token, secret_free);
-  g_clear_pointer (&self->refresh_token, secret_free);
+  g_clear_pointer (&self->access_token, pv_secret_free);
+  g_clear_pointer (&self->refresh_token, pv_secret_free);
   g_clear_pointer (&self->account, g_free);
   name = keyring_name (self);
   pv_credentials_clear_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, cancellable,
@@ -1079,7 +1071,7 @@ called_cb (GObject      *source,
     {
       /* The access token may have been revoked or run out early. */
       call->auth_retries++;
-      g_clear_pointer (&self->access_token, secret_free);
+      g_clear_pointer (&self->access_token, pv_secret_free);
       send_call (g_steal_pointer (&task));
       return;
     }
@@ -1202,7 +1194,7 @@ pv_graph_request_async (PvGraph             *self,
   if (body != NULL)
     {
       char *text = json_to_string (body, FALSE);
-      call->body = g_bytes_new_with_free_func (text, strlen (text), (GDestroyNotify) secret_free, text);
+      call->body = g_bytes_new_with_free_func (text, strlen (text), (GDestroyNotify) pv_secret_free, text);
     }
   send_call (g_steal_pointer (&task));
 }

@@ -16,6 +16,7 @@
 
 #include "pv-json.h"
 #include "pv-probe.h"
+#include "pv-token.h"
 
 /* What an identity provider's own "Test connection" does, with a verdict
  * precise enough to act on: GET /ServiceProviderConfig with the token, then
@@ -36,11 +37,7 @@ probe_free (Probe *probe)
 {
   g_clear_object (&probe->session);
   g_free (probe->base_url);
-  if (probe->token != NULL)
-    {
-      memset (probe->token, 0, strlen (probe->token));
-      g_free (probe->token);
-    }
+  pv_secret_free (probe->token);
   g_clear_pointer (&probe->result, pv_probe_result_free);
   g_free (probe);
 }

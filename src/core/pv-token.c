@@ -219,3 +219,18 @@ pv_random_id (const char *prefix)
   body[12] = '\0';
   return g_strconcat (prefix, body, NULL);
 }
+
+/**
+ * pv_secret_free:
+ * @secret: (nullable): a token, key or refresh token
+ *
+ * Zeroes @secret, then frees it, so that it does not linger in freed memory.
+ */
+void
+pv_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}

@@ -37,5 +37,6 @@ char       *pv_token_digest          (const char  *token);
 char       *pv_token_display_prefix  (const char  *token);
 const char *pv_token_kind_prefix     (PvTokenKind  kind);
 char       *pv_random_id             (const char  *prefix);
+void        pv_secret_free           (char        *secret);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "pv-error.h"
 #include "pv-json-read.h"
+#include "pv-token.h"
 #include "pv-tokens.h"
 
 void
@@ -22,11 +23,7 @@ pv_issued_token_free (PvIssuedToken *issued)
   if (issued == NULL)
     return;
   g_clear_object (&issued->token);
-  if (issued->secret != NULL)
-    {
-      explicit_bzero (issued->secret, strlen (issued->secret));
-      g_free (issued->secret);
-    }
+  pv_secret_free (issued->secret);
   g_free (issued->scim_base_url);
   g_free (issued->replaces);
   g_free (issued->retire);
