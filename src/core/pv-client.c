@@ -15,6 +15,7 @@
 
 #include "pv-client.h"
 #include "pv-json.h"
+#include "pv-json-read.h"
 #include "pv-time.h"
 #include "pv-tls.h"
 #include "pv-token.h"
@@ -296,11 +297,9 @@ static void
 note_server_time (PvClient   *self,
                   JsonObject *answer)
 {
-  JsonNode *node = json_object_get_member (answer, "server_time");
   gint64 server;
 
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
-      pv_time_parse (json_node_get_string (node), &server))
+  if (pv_time_parse (pv_json_string_member (answer, "server_time"), &server))
     self->clock_skew = server - g_get_real_time () / G_USEC_PER_SEC;
 }
 

@@ -208,17 +208,6 @@ array_member (JsonObject  *object,
   return json_node_get_array (node);
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /**
  * pv_connection_info_update_from_json:
  * @object: a Connection of the management API
@@ -234,8 +223,8 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
   JsonArray *tokens_json, *deleted_json;
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GPtrArray) deleted = NULL;
-  const char *kind = string_member (object, "kind");
-  const char *url = string_member (object, "scim_base_url");
+  const char *kind = pv_json_string_member (object, "kind");
+  const char *url = pv_json_string_member (object, "scim_base_url");
   gint64 last_request_at = 0;
 
   g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), FALSE);
@@ -254,9 +243,9 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
     return FALSE;
 
   set_string (self, &self->kind, kind, PROP_KIND);
-  set_string (self, &self->identity_provider, string_member (object, "identity_provider"), PROP_IDENTITY_PROVIDER);
+  set_string (self, &self->identity_provider, pv_json_string_member (object, "identity_provider"), PROP_IDENTITY_PROVIDER);
   set_string (self, &self->scim_base_url, url, PROP_SCIM_BASE_URL);
-  set_string (self, &self->in_use_token_id, string_member (object, "last_request_token_id"),
+  set_string (self, &self->in_use_token_id, pv_json_string_member (object, "last_request_token_id"),
               PROP_IN_USE_TOKEN_ID);
   if (self->last_request_at != last_request_at)
     {

@@ -40,44 +40,15 @@ invalid (GError    **error,
                _("Microsoft Graph's answer has no usable “%s”"), what);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gint64
 member_time (JsonObject *object,
              const char *member)
 {
   gint64 when;
 
-  if (!pv_time_parse (member_string (object, member), &when))
+  if (!pv_time_parse (pv_json_string_member (object, member), &when))
     return 0;
   return when;
-}
-
-static JsonObject *
-member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 /* -- jobs --------------------------------------------------------------- */
@@ -108,12 +79,12 @@ pv_entra_job_new_from_json (JsonObject  *object,
                             GError     **error)
 {
   g_autoptr(PvEntraJob) job = g_new0 (PvEntraJob, 1);
-  JsonObject *status = member_object (object, "status");
-  JsonObject *quarantine = member_object (status, "quarantine");
-  JsonObject *success = member_object (status, "lastSuccessfulExecution");
-  JsonObject *last = member_object (status, "lastExecution");
-  const char *id = member_string (object, "id");
-  const char *code = member_string (status, "code");
+  JsonObject *status = pv_json_object_member (object, "status");
+  JsonObject *quarantine = pv_json_object_member (status, "quarantine");
+  JsonObject *success = pv_json_object_member (status, "lastSuccessfulExecution");
+  JsonObject *last = pv_json_object_member (status, "lastExecution");
+  const char *id = pv_json_string_member (object, "id");
+  const char *code = pv_json_string_member (status, "code");
 
   if (id == NULL || *id == '\0')
     {
@@ -126,20 +97,20 @@ pv_entra_job_new_from_json (JsonObject  *object,
       return NULL;
     }
   job->id = g_strdup (id);
-  job->template_id = g_strdup (member_string (object, "templateId"));
+  job->template_id = g_strdup (pv_json_string_member (object, "templateId"));
   job->status = g_strdup (code);
-  job->quarantine_reason = g_strdup (member_string (quarantine, "reason"));
+  job->quarantine_reason = g_strdup (pv_json_string_member (quarantine, "reason"));
   job->quarantine_since = member_time (quarantine, "seriesBegan");
   if (job->quarantine_since == 0)
     job->quarantine_since = member_time (quarantine, "currentBegan");
-  job->quarantine_error = g_strdup (member_string (member_object (quarantine, "error"), "message"));
+  job->quarantine_error = g_strdup (pv_json_string_member (pv_json_object_member (quarantine, "error"), "message"));
   if (job->quarantine_error == NULL)
-    job->quarantine_error = g_strdup (member_string (member_object (last, "error"), "message"));
+    job->quarantine_error = g_strdup (pv_json_string_member (pv_json_object_member (last, "error"), "message"));
   job->last_success_at = member_time (success, "timeEnded");
   if (job->last_success_at == 0)
     job->last_success_at = member_time (success, "timeBegan");
   job->last_run_at = member_time (last, "timeEnded");
-  job->last_run_state = g_strdup (member_string (last, "state"));
+  job->last_run_state = g_strdup (pv_json_string_member (last, "state"));
   return g_steal_pointer (&job);
 }
 
@@ -345,7 +316,7 @@ char *
 pv_entra_base_address_from_secrets (JsonNode *answer)
 {
   JsonArray *value = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-    ? member_array (json_node_get_object (answer), "value") : NULL;
+    ? pv_json_array_member (json_node_get_object (answer), "value") : NULL;
   const char *found = NULL;
 
   for (guint i = 0; value != NULL && i < json_array_get_length (value); i++)
@@ -353,8 +324,8 @@ pv_entra_base_address_from_secrets (JsonNode *answer)
       JsonNode *pair = json_array_get_element (value, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (pair) ? json_node_get_object (pair) : NULL;
 
-      if (g_strcmp0 (member_string (object, "key"), "BaseAddress") == 0 && member_string (object, "value") != NULL)
-        found = member_string (object, "value");
+      if (g_strcmp0 (pv_json_string_member (object, "key"), "BaseAddress") == 0 && pv_json_string_member (object, "value") != NULL)
+        found = pv_json_string_member (object, "value");
     }
   return found != NULL && strlen (found) <= 2048 ? g_strdup (found) : NULL;
 }
@@ -386,7 +357,7 @@ jobs_cb (GObject      *source,
   Discover *d = g_task_get_task_data (probe->task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = pv_graph_request_finish (PV_GRAPH (source), result, &error);
-  JsonArray *value = answer != NULL ? member_array (json_node_get_object (answer), "value") : NULL;
+  JsonArray *value = answer != NULL ? pv_json_array_member (json_node_get_object (answer), "value") : NULL;
   g_autofree char *path = NULL;
 
   if (answer == NULL)
@@ -486,7 +457,7 @@ listed_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  value = member_array (json_node_get_object (answer), "value");
+  value = pv_json_array_member (json_node_get_object (answer), "value");
   if (value == NULL)
     {
       invalid (&error, "value");
@@ -497,7 +468,7 @@ listed_cb (GObject      *source,
     {
       JsonNode *node = json_array_get_element (value, i);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = member_string (object, "id");
+      const char *id = pv_json_string_member (object, "id");
       PvEntraApp *app;
 
       /* The id goes into a path: only what Graph's ids look like. */
@@ -505,13 +476,13 @@ listed_cb (GObject      *source,
         continue;
       app = g_new0 (PvEntraApp, 1);
       app->service_principal_id = g_strdup (id);
-      app->display_name = g_strdup (member_string (object, "displayName"));
+      app->display_name = g_strdup (pv_json_string_member (object, "displayName"));
       if (app->display_name == NULL)
         app->display_name = g_strdup (id);
       g_queue_push_tail (&d->pending, app);
       d->total++;
     }
-  next = member_string (json_node_get_object (answer), "@odata.nextLink");
+  next = pv_json_string_member (json_node_get_object (answer), "@odata.nextLink");
   if (next != NULL && d->total < MAX_APPS)
     {
       GCancellable *cancellable = g_task_get_cancellable (task);
@@ -1001,14 +972,14 @@ static void
 scrub_node (JsonNode *node)
 {
   JsonObject *root = json_node_get_object (node);
-  JsonArray *pairs = member_array (root, "value");
+  JsonArray *pairs = pv_json_array_member (root, "value");
 
   for (guint i = 0; pairs != NULL && i < json_array_get_length (pairs); i++)
     {
       JsonObject *pair = json_array_get_object_element (pairs, i);
-      const char *value = member_string (pair, "value");
+      const char *value = pv_json_string_member (pair, "value");
 
-      if (g_strcmp0 (member_string (pair, "key"), "SecretToken") == 0 && value != NULL)
+      if (g_strcmp0 (pv_json_string_member (pair, "key"), "SecretToken") == 0 && value != NULL)
         explicit_bzero ((char *) value, strlen (value));
     }
   json_node_unref (node);

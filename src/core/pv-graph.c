@@ -19,6 +19,7 @@
 #include "pv-graph.h"
 #include "pv-graph-private.h"
 #include "pv-json.h"
+#include "pv-json-read.h"
 #include "pv-token.h"
 
 /* The admin signs in with the OAuth 2.0 device authorization grant
@@ -334,14 +335,8 @@ static const char *
 object_string (JsonNode   *node,
                const char *member)
 {
-  JsonNode *value;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  value = json_object_get_member (json_node_get_object (node), member);
-  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (value);
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+         ? pv_json_string_member (json_node_get_object (node), member) : NULL;
 }
 
 static gint64

@@ -38,6 +38,39 @@ pv_json_object_member (JsonObject *object,
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/**
+ * pv_json_string_member:
+ * @object: (nullable): an object, or %NULL
+ *
+ * Returns: (transfer none) (nullable): @member of @object if it is a
+ *   string; %NULL when it is missing, of another type, or @object is %NULL
+ */
+const char *
+pv_json_string_member (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+/**
+ * pv_json_array_member:
+ * @object: (nullable): an object, or %NULL
+ *
+ * Returns: (transfer none) (nullable): @member of @object if it is an
+ *   array; %NULL when it is missing, of another type, or @object is %NULL
+ */
+JsonArray *
+pv_json_array_member (JsonObject *object,
+                      const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
 /* The member's node, or NULL for a JSON null that is allowed. */
 static gboolean
 member_value (JsonObject  *object,

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 
 JsonObject *pv_json_object_member (JsonObject  *object,
                                    const char  *member);
+const char *pv_json_string_member (JsonObject  *object,
+                                   const char  *member);
+JsonArray  *pv_json_array_member  (JsonObject  *object,
+                                   const char  *member);
 
 /* Each reads @member of @object into @out; a missing member or a wrong type
  * is a PV_ERROR_INVALID_RESPONSE naming the member, never a crash.  With
