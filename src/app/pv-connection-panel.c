@@ -422,7 +422,7 @@ entra_row_new (PvTenantList     *tenants,
   const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
                                                       pv_tenant_info_get_id (tenant), kind);
   gboolean warning = FALSE;
-  g_autofree char *text = pv_entra_health_describe (entra, tenant, connection, now, &warning);
+  g_autofree char *text = pv_entra_session_describe (entra, tenant, connection, now, &warning);
   g_autofree char *name = NULL;
   GtkWidget *row, *button;
 

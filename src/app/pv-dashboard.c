@@ -245,7 +245,7 @@ update_health (PvDashboard *self,
         {
           g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
           gboolean warning = FALSE;
-          g_autofree char *text = pv_entra_health_describe (entra, tenant, connection, now, &warning);
+          g_autofree char *text = pv_entra_session_describe (entra, tenant, connection, now, &warning);
           g_autofree char *title = NULL;
           GtkWidget *row;
 

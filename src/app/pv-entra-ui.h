@@ -21,10 +21,5 @@ GtkWindow *pv_entra_link_window_new       (GtkWindow      *parent,
                                            PvEntraSession *session,
                                            PvTenantInfo   *tenant,
                                            const char     *kind);
-char      *pv_entra_health_describe       (PvEntraSession *session,
-                                           PvTenantInfo   *tenant,
-                                           PvConnectionInfo *connection,
-                                           gint64          now,
-                                           gboolean       *warning);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-entra-session.h"
+#include "pv-overview.h"
 
 /* One place for what the desktop app knows of Entra: the configuration in
  * entra.ini, the sign-in (restored from the keyring at start), and the
@@ -488,4 +489,72 @@ pv_entra_session_refresh_health (PvEntraSession *self)
       pv_entra_get_job_async (self->graph, link->service_principal_id, link->job_id,
                               self->cancellable, job_read_cb, read);
     }
+}
+
+/* -- provisioning health ------------------------------------------------ */
+
+/**
+ * pv_entra_session_describe:
+ * @warning: (out): whether it needs the admin's attention
+ *
+ * Returns: (nullable): a connection's health as Entra and the tenant tell
+ *   it, or %NULL when there is nothing to say (not provisioned by Entra)
+ */
+char *
+pv_entra_session_describe (PvEntraSession   *session,
+                           PvTenantInfo     *tenant,
+                           PvConnectionInfo *connection,
+                           gint64            now,
+                           gboolean         *warning)
+{
+  const char *kind = pv_connection_info_get_kind (connection);
+  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (session),
+                                                      pv_tenant_info_get_id (tenant), kind);
+  gint64 stale = pv_entra_stale_since (connection, now);
+  g_autofree char *state = NULL;
+  g_autofree char *stale_text = NULL;
+
+  *warning = FALSE;
+  if (link == NULL && g_strcmp0 (pv_connection_info_get_identity_provider (connection), "entra") != 0)
+    return NULL;
+
+  if (stale > 0)
+    {
+      g_autofree char *when = pv_format_relative (stale, now);
+
+      *warning = TRUE;
+      /* Translators: %s is "3 days ago" */
+      stale_text = g_strdup_printf (_("Renewed %s, but Entra still uses the old token"), when);
+    }
+  if (link == NULL)
+    state = g_strdup (_("Not linked to its Entra app"));
+  else if (!pv_entra_session_get_signed_in (session))
+    /* Translators: %s is an Entra app's name */
+    state = g_strdup_printf (_("“%s” in Entra; sign in to Microsoft Entra in Preferences to see its state"),
+                             link->display_name);
+  else
+    {
+      const GError *error = NULL;
+      const PvEntraJob *job = pv_entra_session_get_job (session, pv_tenant_info_get_id (tenant), kind, &error);
+
+      if (job != NULL)
+        {
+          g_autofree char *described = pv_entra_job_describe (job, now);
+
+          if (pv_entra_job_in_quarantine (job) || g_ascii_strcasecmp (job->status, "Paused") == 0)
+            *warning = TRUE;
+          /* Translators: an Entra app's name, then its state */
+          state = g_strdup_printf (_("“%s”: %s"), link->display_name, described);
+        }
+      else if (error != NULL)
+        {
+          *warning = TRUE;
+          state = g_strdup_printf (_("“%s”: %s"), link->display_name, error->message);
+        }
+      else
+        state = g_strdup_printf (_("“%s”: reading its state…"), link->display_name);
+    }
+  if (stale_text != NULL)
+    return g_strdup_printf ("%s · %s", stale_text, state);
+  return g_steal_pointer (&state);
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "pv-entra.h"
+#include "pv-tenant-info.h"
 
 G_BEGIN_DECLS
 
@@ -51,5 +52,10 @@ void               pv_entra_session_link             (PvEntraSession      *self,
                                                       const char          *kind,
                                                       const PvEntraApp    *app);
 void               pv_entra_session_refresh_health   (PvEntraSession      *self);
+char              *pv_entra_session_describe         (PvEntraSession      *self,
+                                                      PvTenantInfo        *tenant,
+                                                      PvConnectionInfo    *connection,
+                                                      gint64               now,
+                                                      gboolean            *warning);
 
 G_END_DECLS
