@@ -6,6 +6,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import errno
 import json
 import os
 import selectors
@@ -284,10 +285,13 @@ class Abuse(StressTest):
                     piece = content[i:i + chunk]
                     sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
                 sock.sendall(b"0\r\n\r\n")
-            except (ConnectionResetError, BrokenPipeError):
-                return None
-            finally:
                 sock.shutdown(socket.SHUT_WR)
+            except OSError as e:
+                # The server closed it (reset, or already gone when shutting down our side).
+                if e.errno not in (errno.ECONNRESET, errno.EPIPE, errno.ENOTCONN):
+                    raise
+                sock.close()
+                return None
             a = read_answer(sock)[0]
             sock.close()
             return a
