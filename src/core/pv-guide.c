@@ -96,6 +96,27 @@ pv_guide_provider_name (const char *identity_provider)
   return _("Another identity provider");
 }
 
+/**
+ * pv_guide_provider_cycle:
+ * @identity_provider: (nullable): "entra", "okta", "other" or %NULL
+ *
+ * How long an identity provider that still holds a token may go without
+ * using it: Microsoft Entra ID runs a provisioning cycle every 40 minutes;
+ * Okta pushes each change as it happens and has no cycle, nor do the
+ * others we know nothing of, so for them an hour stands in.  provisiod
+ * retires a replaced token only after two of these without it
+ * (docs/provisiod.md, “Token rules”), and the renew assistant says so.
+ *
+ * Returns: seconds
+ */
+gint64
+pv_guide_provider_cycle (const char *identity_provider)
+{
+  if (g_strcmp0 (identity_provider, "entra") == 0)
+    return 40 * 60;
+  return 60 * 60;
+}
+
 /* The attribute mappings that match what the tenant's SCIM endpoint
  * keeps (data/scim/scim-schemas.json), as the admin sets them in the
  * identity provider's app. */

@@ -43,6 +43,7 @@ const PvAttributeMapping *pv_guide_mappings (const char *identity_provider,
                                              guint      *n_mappings);
 const char *pv_guide_app_name       (const char  *kind);
 const char *pv_guide_provider_name  (const char  *identity_provider);
+gint64      pv_guide_provider_cycle (const char  *identity_provider);
 GPtrArray  *pv_guide_steps          (const char  *identity_provider,
                                      const char  *task,
                                      const char  *kind,

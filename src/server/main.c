@@ -409,7 +409,7 @@ main (int   argc,
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &o.db, N_("The SQLite database (default: provisiod.db)"), N_("FILE") },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o.listen, N_("Listen on ADDR:PORT (default: 127.0.0.1:8080)"), N_("ADDR:PORT") },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &o.public_url, N_("Base of the URLs handed out (default: the listening address)"), N_("URL") },
-    { "retire-grace", 0, 0, G_OPTION_ARG_INT, &o.retire_grace, N_("Seconds a replaced token keeps working after its successor’s first use (default: 300)"), N_("SECONDS") },
+    { "retire-grace", 0, 0, G_OPTION_ARG_INT, &o.retire_grace, N_("Seconds a replaced token keeps working once the identity provider has used its successor and not it (default: two of the identity provider’s cycles)"), N_("SECONDS") },
     { "auth-failure-limit", 0, 0, G_OPTION_ARG_INT, &o.auth_failure_limit, N_("Failed authentications per address and minute before 429 (default: 20)"), N_("N") },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &o.request_timeout, N_("Seconds a client has for a request and its answer before its connection is closed (default: 30)"), N_("SECONDS") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Worker threads serving requests (default: one per processor)"), N_("N") },
@@ -477,8 +477,6 @@ main (int   argc,
     o.db = g_strdup ("provisiod.db");
   if (o.listen == NULL)
     o.listen = g_strdup ("127.0.0.1:8080");
-  if (o.retire_grace < 0)
-    o.retire_grace = PVD_DEFAULT_RETIRE_GRACE;
   if (o.auth_failure_limit < 0)
     o.auth_failure_limit = PVD_DEFAULT_AUTH_FAILURE_LIMIT;
   if (o.threads < 0)

@@ -307,7 +307,8 @@ add_connection (JsonBuilder *b,
   pvd_json_int (b, "min_lifetime_days", PVD_TOKEN_MIN_LIFETIME_DAYS);
   pvd_json_int (b, "max_lifetime_days", PVD_TOKEN_MAX_LIFETIME_DAYS);
   pvd_json_int (b, "max_active", PVD_TOKEN_MAX_ACTIVE);
-  pvd_json_int (b, "retire_grace_seconds", req->server->options.retire_grace);
+  pvd_json_int (b, "retire_grace_seconds",
+                pvd_retire_window (c->identity_provider, req->server->options.retire_grace));
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "tokens");

@@ -508,6 +508,7 @@ pvd_scim_authenticate (PvdWorker        *worker,
   if (entry != NULL && entry->data_version == data_version && entry->changes == changes &&
       g_str_equal (entry->tenant->slug, slug) && g_str_equal (entry->token->kind, kind) &&
       pvd_token_is_active (entry->token, now) && now - entry->token->last_used_at < 1 &&
+      entry->token->retires_at == 0 &&
       (user_agent == NULL || g_strcmp0 (user_agent, entry->token->last_user_agent) == 0))
     {
       pvd_store_end_read (store);

@@ -14,7 +14,6 @@
 G_BEGIN_DECLS
 
 #define PVD_MAX_BODY_SIZE (64 * 1024)
-#define PVD_DEFAULT_RETIRE_GRACE 300
 #define PVD_DEFAULT_AUTH_FAILURE_LIMIT 20
 #define PVD_AUTH_FAILURE_WINDOW 60
 #define PVD_DEFAULT_REQUEST_TIMEOUT 30
@@ -28,7 +27,7 @@ typedef struct {
   char    *listen;               /* ADDR:PORT */
   guint    threads;              /* worker threads, at least 1 */
   char    *public_url;           /* NULL: from the listening address */
-  gint64   retire_grace;
+  gint64   retire_grace;          /* -1: the identity provider's (pvd_retire_window) */
   guint    auth_failure_limit;
   guint    request_timeout;      /* seconds for a request and its answer */
   gboolean test_clock;

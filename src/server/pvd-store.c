@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "pv-guide.h"
 #include "pv-time.h"
 #include "pv-token.h"
 #include "pvd-store-private.h"
@@ -444,8 +445,8 @@ pvd_event_free (PvdEvent *event)
  * @token: a token
  * @now: the server's time
  *
- * A token is deleted once revoked, or once the grace period after its
- * replacement's first use is over.  Computed rather than stored so that no
+ * A token is deleted once revoked, or once its retirement time has come
+ * (update_retirement()).  Computed rather than stored so that no
  * background job is needed and a moved test clock gives consistent answers.
  */
 gboolean
@@ -460,6 +461,29 @@ pvd_token_is_active (const PvdToken *token,
                      gint64          now)
 {
   return !pvd_token_is_deleted (token, now) && token->expires_at > now;
+}
+
+/**
+ * pvd_retire_window:
+ * @identity_provider: (nullable): the connection's identity provider
+ * @retire_grace: the server's `--retire-grace`, or -1 when not given
+ *
+ * How long a replaced token must go unused, after the identity provider
+ * made a request with its replacement, before it retires: two of the
+ * identity provider's cycles (pv_guide_provider_cycle(), 80 minutes for
+ * Entra), one in which it would have used the old token and one for a
+ * late or slow cycle.  `--retire-grace` sets it for every connection
+ * (tests use 0).  See update_retirement() for the whole rule.
+ *
+ * Returns: seconds
+ */
+gint64
+pvd_retire_window (const char *identity_provider,
+                   gint64      retire_grace)
+{
+  if (retire_grace >= 0)
+    return retire_grace;
+  return 2 * pv_guide_provider_cycle (identity_provider);
 }
 
 const char *
@@ -1480,17 +1504,91 @@ record_use (PvdStore        *self,
   return pvd_store_run (self, stmt, error);
 }
 
+/*
+ * update_retirement:
+ * @used: the token of a request, its use already recorded
+ * @connection: the connection as it was before the request
+ *
+ * The retirement rule, in this one place.  An identity provider's “Test
+ * connection” is a request like any other, so one request with a new
+ * token proves nothing about which token the identity provider keeps:
+ *
+ * 1. A replaced token (retire=on-first-use) is never retired while it is
+ *    the token the identity provider used last: each use of it cancels a
+ *    retirement under way (the admin tested the new token but did not
+ *    save it, and the identity provider provisions on with the old one).
+ * 2. When the identity provider makes a request with the replacement and
+ *    its previous request did not (a switch, or the replacement's first
+ *    use), the old token's retirement starts: it retires once it has gone
+ *    pvd_retire_window() unused (two cycles of the identity provider).
+ *
+ * Retirement is a time stored in retires_at and compared with the
+ * server's clock when a token is read (pvd_token_is_deleted()), so no
+ * background job is needed and the test clock gives the same answers.
+ */
+static gboolean
+update_retirement (PvdStore             *self,
+                   PvdToken             *used,
+                   const PvdConnection  *connection,
+                   gint64                retire_grace,
+                   gint64                now,
+                   GError              **error)
+{
+  g_autoptr(PvdToken) old = NULL;
+  g_autofree char *when = NULL;
+
+  if (used->retires_at != 0)
+    {
+      used->retires_at = 0;
+      g_clear_pointer (&used->revoked_by, g_free);
+      g_clear_pointer (&used->revoke_reason, g_free);
+      if (!update_token_state (self, used, error))
+        return FALSE;
+      ADD_TOKEN_EVENT (self, used, "token.retire-cancelled", now,
+                       g_strdup_printf ("The identity provider still uses this token, not %s: "
+                                        "it stays until the identity provider has switched",
+                                        used->replaced_by),
+                       error);
+    }
+
+  if (used->replaces == NULL ||
+      g_strcmp0 (connection->last_request_token_id, used->id) == 0)
+    return TRUE;
+
+  old = get_token (self, used->tenant_id, used->kind, used->replaces, NULL);
+  if (old == NULL || pvd_token_is_deleted (old, now) || old->retires_at != 0 ||
+      g_strcmp0 (old->replaced_by, used->id) != 0 ||
+      g_strcmp0 (old->retire, "on-first-use") != 0)
+    return TRUE;
+
+  old->retires_at = now + pvd_retire_window (connection->identity_provider, retire_grace);
+  old->revoked_by = g_strdup_printf ("provisiod (the identity provider switched to %s)", used->id);
+  old->revoke_reason = g_strdup ("retired-after-first-use");
+  if (!update_token_state (self, old, error))
+    return FALSE;
+  when = pv_time_format (old->retires_at);
+  ADD_TOKEN_EVENT (self, old, "token.retired", now,
+                   g_strdup_printf ("The identity provider used %s; this token stops working "
+                                    "at %s unless the identity provider uses it again before",
+                                    used->id, when),
+                   error);
+  return TRUE;
+
+fail:
+  return FALSE;
+}
+
 /**
  * pvd_store_authenticate_scim:
  * @secret: the bearer token the identity provider sent
  * @tenant_id: the tenant of the SCIM URL
  * @kind: the connection of the SCIM URL
  * @user_agent: (nullable): the client's User-Agent
- * @retire_grace: seconds a replaced token keeps working after this first use
+ * @retire_grace: the server's `--retire-grace`, or -1 (pvd_retire_window())
  * @out_token: (out): the token, on %PVD_SCIM_AUTH_OK
  *
- * Checks a SCIM bearer token and records its use.  The first use of a
- * replacement starts the retirement of the token it replaces.  May be
+ * Checks a SCIM bearer token and records its use, and with it the moves
+ * of the retirement rule (update_retirement()).  May be
  * called inside pvd_store_begin_read(); a write ends that read transaction.
  */
 PvdScimAuth
@@ -1505,6 +1603,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
                              GError     **error)
 {
   g_autoptr(PvdToken) token = NULL;
+  g_autoptr(PvdConnection) connection = NULL;
   gboolean first_use;
   PvTokenKind token_kind;
 
@@ -1525,7 +1624,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
    * transaction; a second's precision is enough for "last used", except
    * for a first use and a change of client, which are recorded at once. */
   first_use = token->last_used_at == 0;
-  if (!first_use && now - token->last_used_at < 1 &&
+  if (!first_use && now - token->last_used_at < 1 && token->retires_at == 0 &&
       (user_agent == NULL || g_strcmp0 (token->last_user_agent, user_agent) == 0))
     {
       if (out_token != NULL)
@@ -1536,7 +1635,9 @@ pvd_store_authenticate_scim (PvdStore    *self,
   pvd_store_end_read (self);
   if (!pvd_store_begin (self, error))
     return PVD_SCIM_AUTH_UNKNOWN;
-  if (!record_use (self, token, user_agent, now, error))
+  /* The connection as it was before this request: which token came last. */
+  if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
+      !record_use (self, token, user_agent, now, error))
     goto fail;
 
   if (first_use)
@@ -1546,32 +1647,10 @@ pvd_store_authenticate_scim (PvdStore    *self,
                                         user_agent ? " from " : "",
                                         user_agent ? token->last_user_agent : ""),
                        error);
-
-      if (token->replaces != NULL)
-        {
-          g_autoptr(PvdToken) old = get_token (self, tenant_id, kind, token->replaces, NULL);
-
-          if (old != NULL && !pvd_token_is_deleted (old, now) &&
-              g_strcmp0 (old->replaced_by, token->id) == 0 &&
-              g_strcmp0 (old->retire, "on-first-use") == 0)
-            {
-              old->retires_at = now + retire_grace;
-              old->revoked_by = g_strdup_printf ("provisiod (first use of %s)", token->id);
-              old->revoke_reason = g_strdup ("retired-after-first-use");
-              if (!update_token_state (self, old, error))
-                goto fail;
-              {
-                g_autofree char *when = pv_time_format (old->retires_at);
-
-                ADD_TOKEN_EVENT (self, old, "token.retired", now,
-                                 g_strdup_printf ("The identity provider uses %s now; "
-                                                  "this token stops working at %s",
-                                                  token->id, when),
-                                 error);
-              }
-            }
-        }
     }
+
+  if (!update_retirement (self, token, connection, retire_grace, now, error))
+    goto fail;
 
   if (!pvd_store_commit (self, error))
     goto fail;

@@ -138,6 +138,8 @@ gboolean   pvd_token_is_deleted (const PvdToken *token,
                                  gint64          now);
 gboolean   pvd_token_is_active  (const PvdToken *token,
                                  gint64          now);
+gint64     pvd_retire_window    (const char     *identity_provider,
+                                 gint64          retire_grace);
 const char *pvd_retire_to_string (PvdRetire     retire);
 gboolean   pvd_retire_from_string (const char  *text,
                                    PvdRetire   *out_retire);

@@ -98,8 +98,9 @@ def check_against_openapi(method, path, response):
 class Server:
     """provisiod on 127.0.0.1, port chosen by the kernel, with its own database."""
 
-    def __init__(self, workdir, extra=(), db=None, test_clock=True):
+    def __init__(self, workdir, extra=(), db=None, test_clock=True, retire_grace=0):
         self.workdir = workdir
+        self.retire_grace = retire_grace    # None: the identity provider's window
         self.test_clock = test_clock
         self.db = db or os.path.join(workdir, "provisiod.db")
         self.extra = list(extra)
@@ -110,7 +111,9 @@ class Server:
         self.secrets = set()
 
     def start(self):
-        args = [PROVISIOD, "--db", self.db, "--listen", "127.0.0.1:0", "--retire-grace", "0"]
+        args = [PROVISIOD, "--db", self.db, "--listen", "127.0.0.1:0"]
+        if self.retire_grace is not None:
+            args += ["--retire-grace", str(self.retire_grace)]
         args += (["--test-clock"] if self.test_clock else []) + self.extra
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=dict(os.environ, G_MESSAGES_DEBUG="all"))
@@ -188,10 +191,12 @@ class ServerTest(unittest.TestCase):
 
     extra_args = ()
     test_clock = True
+    retire_grace = 0
 
     def setUp(self):
         self.workdir = tempfile.mkdtemp(prefix="provisiod-test-")
-        self.server = Server(self.workdir, self.extra_args, test_clock=self.test_clock)
+        self.server = Server(self.workdir, self.extra_args, test_clock=self.test_clock,
+                             retire_grace=self.retire_grace)
         self.key = self.server.create_tenant("acme", "Acme Corp", owner="alice@acme.example")
         self.server.start()
 

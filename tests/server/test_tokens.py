@@ -85,7 +85,7 @@ class TokenLifecycle(ServerTest):
         self.assertEqual(r.json["status"], "401")
 
     def test_grace_period(self):
-        """With a grace period the replaced token works on until it ends."""
+        """With a grace period the replaced token works on, unused, until it ends."""
         self.server.stop()
         self.server.extra = ["--retire-grace", "600"]
         self.server.start()
@@ -95,8 +95,10 @@ class TokenLifecycle(ServerTest):
         self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", new["secret"]).status, 200)
         row = next(t for t in self.connection()["tokens"] if t["id"] == old["token"]["id"])
         self.assertIsNotNone(row["retires_at"])
-        self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 200)
+        self.server.set_clock(offset=599)
+        self.assertEqual(self.connection()["counts"]["active_tokens"], 2)
         self.server.set_clock(offset=601)
+        self.assertEqual(self.connection()["counts"]["active_tokens"], 1)
         self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 401)
 
     def test_retire_now_and_never(self):
