@@ -79,8 +79,8 @@ test_demo_tenants (void)
 
   /* The dashboard: a bar per token and certificate, actions most pressing first. */
   {
-    g_autoptr(GPtrArray) items = pv_overview_items (G_LIST_MODEL (tenants));
-    g_autoptr(GPtrArray) actions = pv_overview_next_actions (G_LIST_MODEL (tenants), g_get_real_time () / G_USEC_PER_SEC);
+    g_autoptr(GPtrArray) items = pv_overview_items (G_LIST_MODEL (tenants), NULL, g_get_real_time () / G_USEC_PER_SEC);
+    g_autoptr(GPtrArray) actions = pv_overview_next_actions (G_LIST_MODEL (tenants), NULL, g_get_real_time () / G_USEC_PER_SEC);
     g_autofree char *words = pv_overview_describe (items, g_get_real_time () / G_USEC_PER_SEC);
     guint in_use = 0;
 

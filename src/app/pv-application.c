@@ -158,11 +158,26 @@ pv_application_get_policy_for (PvApplication  *self,
                                PvTenantInfo   *tenant,
                                PvExpiryPolicy *policy)
 {
+  if (!pv_application_get_override (self, policy))
+    *policy = *pv_tenant_info_get_policy (tenant);
+}
+
+/**
+ * pv_application_get_override:
+ * @policy: (out): the thresholds of the preferences, if they set some
+ *
+ * The thresholds that take the place of every tenant's own schedule, for
+ * the dashboard's colours and actions as for the reminders.
+ *
+ * Returns: whether the preferences set thresholds
+ */
+gboolean
+pv_application_get_override (PvApplication  *self,
+                             PvExpiryPolicy *policy)
+{
   g_autofree char *text = g_settings_get_string (self->settings, "reminder-thresholds");
 
-  if (*text != '\0' && pv_expiry_policy_parse (policy, text, NULL))
-    return;
-  *policy = *pv_tenant_info_get_policy (tenant);
+  return *text != '\0' && pv_expiry_policy_parse (policy, text, NULL);
 }
 
 /**

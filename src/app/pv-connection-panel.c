@@ -289,6 +289,29 @@ when_text (gint64 when,
   return g_strdup_printf ("%s (%s)", relative, date);
 }
 
+/* The state as it is now (pv_overview_token_state()); a token that a newer
+ * one in use replaces is being retired, whatever its expiry. */
+static GtkWidget *
+token_pill_new (PvTenantInfo     *tenant,
+                PvConnectionInfo *connection,
+                PvTokenInfo      *token,
+                gint64            now)
+{
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  PvExpiryPolicy override;
+  gboolean overridden = app != NULL && pv_application_get_override (app, &override);
+  GtkWidget *pill;
+
+  if (pv_overview_token_is_retiring (connection, token))
+    {
+      pill = pv_state_pill_new (PV_EXPIRY_OK);
+      gtk_label_set_label (GTK_LABEL (pill), _("Being retired"));
+      return pill;
+    }
+  return pv_state_pill_new (pv_overview_token_state (tenant, overridden ? &override : NULL,
+                                                     pv_token_info_get_expires_at (token), now));
+}
+
 static GtkWidget *
 token_row_new (PvTenantList     *tenants,
                PvTenantInfo     *tenant,
@@ -325,7 +348,7 @@ token_row_new (PvTenantList     *tenants,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), pv_state_pill_new (pv_token_info_get_state (token)));
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), token_pill_new (tenant, connection, token, now));
   if (in_use)
     {
       GtkWidget *badge = gtk_label_new (_("In use"));

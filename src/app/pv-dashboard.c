@@ -174,8 +174,14 @@ update_counts (PvDashboard *self,
   g_autofree char *summary = NULL;
   GtkWidget *child;
 
+  /* A token being retired stops nothing: it counts for nothing. */
   for (guint i = 0; i < items->len; i++)
-    counts[((PvOverviewItem *) g_ptr_array_index (items, i))->state]++;
+    {
+      PvOverviewItem *item = g_ptr_array_index (items, i);
+
+      if (!item->retiring)
+        counts[item->state]++;
+    }
 
   /* Translators: the first part of the dashboard's summary */
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u tenant", "%u tenants", n_tenants), n_tenants);
@@ -302,6 +308,8 @@ pv_dashboard_update (PvDashboard *self)
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) actions = NULL;
   PvExpiryPolicy policy;
+  PvExpiryPolicy override;
+  gboolean overridden;
 
   g_return_if_fail (PV_IS_DASHBOARD (self));
 
@@ -312,8 +320,10 @@ pv_dashboard_update (PvDashboard *self)
   else
     pv_expiry_policy_init_default (&policy);
 
-  items = pv_overview_items (G_LIST_MODEL (self->tenants));
-  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), now);
+  /* Computed now, from the expiries: not what the tenants said when asked. */
+  overridden = app != NULL && pv_application_get_override (app, &override);
+  items = pv_overview_items (G_LIST_MODEL (self->tenants), overridden ? &override : NULL, now);
+  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), overridden ? &override : NULL, now);
   update_counts (self, items);
   pv_timeline_set_items (self->timeline, items, now, &policy);
 

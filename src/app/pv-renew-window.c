@@ -72,6 +72,8 @@ struct _PvRenewWindow
   GtkListBox    *event_list;
   GtkWidget     *demo_button;
   GtkLabel      *done_label;
+  GtkLabel      *switch_labels[2];  /* waiting, done: which token came last */
+  guint          switch_id;
   GtkWidget     *hand_over_button;
   GtkWidget     *hand_over_rows[PV_HAND_OVER_N_STEPS];
   GtkWidget     *hand_over_icons[PV_HAND_OVER_N_STEPS];
@@ -151,6 +153,42 @@ refresh_tenant (PvRenewWindow *self)
     pv_tenant_info_refresh_async (self->tenant, client, NULL, tenant_refreshed_cb, NULL);
 }
 
+/* Waiting and done: which of the two tokens the identity provider used
+ * last, live.  A "Test connection" with the new token is a first use too;
+ * only the identity provider's later requests tell whether it was saved. */
+
+#define SWITCH_INTERVAL_SECONDS 10
+
+static void
+update_switch (PvRenewWindow *self)
+{
+  PvConnectionInfo *connection = get_connection (self);
+  g_autofree char *text = connection ? pv_overview_describe_switch (connection) : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->switch_labels); i++)
+    {
+      gtk_label_set_label (self->switch_labels[i], text ? text : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->switch_labels[i]), text != NULL);
+    }
+}
+
+static gboolean
+switch_tick_cb (gpointer user_data)
+{
+  refresh_tenant (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_switch (PvRenewWindow *self)
+{
+  if (self->switch_id != 0)
+    return;
+  g_signal_connect_object (self->tenant, "changed", G_CALLBACK (update_switch), self, G_CONNECT_SWAPPED);
+  self->switch_id = g_timeout_add_seconds (SWITCH_INTERVAL_SECONDS, switch_tick_cb, self);
+  update_switch (self);
+}
+
 /* Step 6: done */
 
 static void
@@ -175,8 +213,10 @@ finish (PvRenewWindow *self,
     }
   else if (self->issued != NULL && self->issued->replaces != NULL)
     /* Translators: %s: the app, the date of the first use, who used it */
-    text = g_strdup_printf (_("The %s app used the new token on %s (%s). The old token retires a few minutes "
-                              "after that first use; provisioning goes on with the new one."),
+    text = g_strdup_printf (_("The %s app used the new token on %s (%s). The old token retires by itself once "
+                              "the identity provider provisions with the new one and has gone two of its cycles "
+                              "without the old one; a test alone retires nothing. Make sure the new token is "
+                              "saved in the identity provider."),
                             app, when, agent ? agent : _("identity provider"));
   else
     text = g_strdup_printf (_("The %s app used the new token on %s (%s). Provisioning goes on with it."),
@@ -184,6 +224,7 @@ finish (PvRenewWindow *self,
   gtk_label_set_label (self->done_label, text);
   show_step (self, "done");
   refresh_tenant (self);
+  watch_switch (self);
 }
 
 /* Step 5: waiting for the identity provider's first use, live */
@@ -316,6 +357,7 @@ start_waiting (PvRenewWindow *self)
     }
   show_step (self, "waiting");
   add_verify_steps (self);
+  watch_switch (self);
   if (self->watch == NULL && client != NULL)
     {
       self->watch = pv_event_watch_new (client, self->kind, self->token_id, WATCH_INTERVAL_MS);
@@ -361,16 +403,6 @@ demo_clicked_cb (PvRenewWindow *self)
 }
 
 /* Step 4: the identity provider's steps */
-
-static void
-check_toggled_cb (PvRenewWindow *self)
-{
-  gboolean all = TRUE;
-
-  for (guint i = 0; i < self->checks->len; i++)
-    all &= gtk_check_button_get_active (g_ptr_array_index (self->checks, i));
-  gtk_widget_set_sensitive (self->to_wait_button, all);
-}
 
 static void
 open_link_cb (GtkButton *button)
@@ -587,7 +619,8 @@ steps_page_new (PvRenewWindow *self)
                                 : pv_guide_renew_steps (idp, self->kind, tenant_name (self), url);
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *button_group = adw_preferences_group_new ();
+  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   g_autofree char *title = NULL;
 
   if (steps == NULL)
@@ -604,8 +637,8 @@ steps_page_new (PvRenewWindow *self)
                              pv_guide_provider_name (idp ? idp : "entra"));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Tick each step once it is done. Users and Persons are two different apps: "
-                                           "this token belongs to the one named here only."));
+                                         _("The ticks are there to keep your place, not required. Users and Persons "
+                                           "are two different apps: this token belongs to the one named here only."));
   for (guint i = 0; i < steps->len; i++)
     {
       PvGuideStep *step = g_ptr_array_index (steps, i);
@@ -620,7 +653,6 @@ steps_page_new (PvRenewWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, step->title, -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      g_signal_connect_swapped (check, "toggled", G_CALLBACK (check_toggled_cb), self);
       g_ptr_array_add (self->checks, check);
       /* The values the step needs, and where it happens, from the guide */
       for (guint f = 0; step->fields[f]; f++)
@@ -665,11 +697,17 @@ steps_page_new (PvRenewWindow *self)
   gtk_widget_set_halign (self->to_wait_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (self->to_wait_button, "pill");
   gtk_widget_add_css_class (self->to_wait_button, "suggested-action");
-  gtk_widget_set_sensitive (self->to_wait_button, FALSE);
   g_signal_connect_swapped (self->to_wait_button, "clicked", G_CALLBACK (start_waiting), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (button_group), self->to_wait_button);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (button_group));
-  return page;
+  /* Below the steps, not after them: in sight whatever the window's size. */
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_widget_set_halign (bar, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (bar, 12);
+  gtk_widget_set_margin_bottom (bar, 12);
+  gtk_box_append (GTK_BOX (bar), self->to_wait_button);
+  gtk_box_append (GTK_BOX (outer), page);
+  gtk_box_append (GTK_BOX (outer), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (outer), bar);
+  return outer;
 }
 
 /* Step 3: the secret, once */
@@ -897,16 +935,26 @@ intro_text (PvRenewWindow *self)
 
   if (current != NULL)
     {
-      g_autofree char *left = pv_format_days_left (pv_token_info_get_expires_at (current),
-                                                   g_get_real_time () / G_USEC_PER_SEC);
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      gint64 expires_at = pv_token_info_get_expires_at (current);
+      g_autofree char *left = pv_format_days_left (expires_at, now);
 
-      /* Translators: the current token's prefix and "expires in 9 days" */
-      now_part = g_strdup_printf (_("The current token %s… %s and keeps working meanwhile."),
-                                  pv_token_info_get_prefix (current), left);
+      /* The truth for each state: an expired token works no more. */
+      if (expires_at <= now)
+        /* Translators: the current token's prefix, "expired 3 days ago", the identity provider */
+        now_part = g_strdup_printf (_("The current token %s… %s: provisioning through this app has stopped, "
+                                      "and starts again once %s uses the new token."),
+                                    pv_token_info_get_prefix (current), left, idp);
+      else
+        /* Translators: the current token's prefix, "expires in 9 days", the identity provider */
+        now_part = g_strdup_printf (_("The current token %s… %s and keeps working until %s has switched "
+                                      "to the new one, whether you test or save first."),
+                                    pv_token_info_get_prefix (current), left, idp);
     }
   /* Translators: the assistant's first page: the tenant, the app ("Users" or "Persons"), the identity provider */
   return g_strdup_printf (_("Provisio issues a new token for the %2$s app of %1$s. You paste it into the %2$s "
-                            "app of %3$s — not the other app. Once %3$s uses it, the old token retires by itself. %4$s"),
+                            "app of %3$s — not the other app — and save it there. Once %3$s provisions with it "
+                            "and no longer with the old token, the old one retires by itself. %4$s"),
                           tenant_name (self), app, idp, now_part ? now_part : "");
 }
 
@@ -1023,7 +1071,16 @@ build (PvRenewWindow *self)
   gtk_widget_set_tooltip_text (self->demo_button,
                                _("Demo only: makes the request the identity provider would make with the new token"));
   g_signal_connect_swapped (self->demo_button, "clicked", G_CALLBACK (demo_clicked_cb), self);
+  for (guint i = 0; i < G_N_ELEMENTS (self->switch_labels); i++)
+    {
+      self->switch_labels[i] = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_wrap (self->switch_labels[i], TRUE);
+      gtk_label_set_justify (self->switch_labels[i], GTK_JUSTIFY_CENTER);
+      gtk_widget_add_css_class (GTK_WIDGET (self->switch_labels[i]), "heading");
+      gtk_widget_set_visible (GTK_WIDGET (self->switch_labels[i]), FALSE);
+    }
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_progress));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->switch_labels[0]));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_label));
   gtk_box_append (GTK_BOX (box), group);
   gtk_box_append (GTK_BOX (box), self->demo_button);
@@ -1050,6 +1107,7 @@ build (PvRenewWindow *self)
   button = pill_button_new (_("_Close"), TRUE);
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (gtk_window_close), self);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->switch_labels[1]));
   gtk_box_append (GTK_BOX (box), button);
   {
     /* Translators: "Users" or "Persons" */
@@ -1092,6 +1150,7 @@ pv_renew_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->clipboard_id, g_source_remove);
   g_clear_handle_id (&self->wait_id, g_source_remove);
+  g_clear_handle_id (&self->switch_id, g_source_remove);
   if (self->watch != NULL)
     pv_event_watch_stop (self->watch);
   g_clear_object (&self->watch);

@@ -222,7 +222,7 @@ pv_timeline_snapshot (GtkWidget   *widget,
       double y = AXIS_HEIGHT + i * ROW_HEIGHT;
       double x0 = x_of (self, item->starts_at ? item->starts_at : self->now - PAST_DAYS * DAY);
       double x1 = x_of (self, item->expires_at);
-      GdkRGBA color = state_color (widget, item->state);
+      GdkRGBA color = state_color (widget, item->retiring ? PV_EXPIRY_OK : item->state);
       GskRoundedRect bar;
 
       if (i % 2 == 1)
@@ -297,7 +297,7 @@ pv_timeline_query_tooltip (GtkWidget  *widget,
   left = pv_format_days_left (item->expires_at, self->now);
   date = pv_format_date (item->expires_at);
   /* Translators: a bar's tooltip: its label, "expires in 9 days", the date, its state */
-  text = g_strdup_printf (_("%s\n%s (%s), %s"), item->label, left, date, pv_expiry_state_to_label (item->state));
+  text = g_strdup_printf (_("%s\n%s (%s), %s"), item->label, left, date, pv_overview_item_state_label (item));
   if (item->in_use)
     {
       g_autofree char *shorter = g_steal_pointer (&text);

@@ -46,6 +46,8 @@ struct _PvWindow
   PvTenantList         *tenants;
   PvTenantInfo         *selected;   /* NULL: the overview */
   guint                 update_id;
+  guint                 tick_id;
+  GHashTable           *rows;       /* bound sidebar row → its tenant */
 };
 
 G_DEFINE_FINAL_TYPE (PvWindow, pv_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -77,7 +79,11 @@ update_tenant_row (GtkWidget    *row,
   GtkLabel *subtitle = g_object_get_data (G_OBJECT (row), "subtitle");
   const char *name = pv_tenant_info_get_name (tenant);
   const GError *error = pv_tenant_info_get_error (tenant);
-  PvExpiryState state = pv_tenant_info_get_state (tenant);
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  PvExpiryPolicy override;
+  gboolean overridden = app != NULL && pv_application_get_override (app, &override);
+  PvExpiryState state = pv_overview_tenant_state (tenant, overridden ? &override : NULL,
+                                                  g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *accessible = NULL;
 
   if (g_strcmp0 (gtk_label_get_label (title), name ? name : pv_tenant_info_get_id (tenant)) != 0)
@@ -136,20 +142,25 @@ setup_tenant_row_cb (GtkSignalListItemFactory *factory,
 
 static void
 bind_tenant_row_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item)
+                    GtkListItem              *item,
+                    PvWindow                 *self)
 {
   GtkWidget *row = gtk_list_item_get_child (item);
   PvTenantInfo *tenant = gtk_list_item_get_item (item);
 
   update_tenant_row (row, tenant);
+  g_hash_table_insert (self->rows, row, tenant);
   g_signal_connect_object (tenant, "changed", G_CALLBACK (update_tenant_row), row, G_CONNECT_SWAPPED);
   g_signal_connect_object (tenant, "notify::fetched-at", G_CALLBACK (tenant_row_notify_cb), row, 0);
 }
 
 static void
 unbind_tenant_row_cb (GtkSignalListItemFactory *factory,
-                      GtkListItem              *item)
+                      GtkListItem              *item,
+                      PvWindow                 *self)
 {
+  if (self->rows != NULL)
+    g_hash_table_remove (self->rows, gtk_list_item_get_child (item));
   g_signal_handlers_disconnect_by_data (gtk_list_item_get_item (item), gtk_list_item_get_child (item));
 }
 
@@ -268,6 +279,28 @@ queue_update (PvWindow *self)
 {
   if (self->update_id == 0)
     self->update_id = g_timeout_add (50, update_cb, self);
+}
+
+/* States are computed when shown, from the expiries: a window left open
+ * (or opened offline) shows each one as it is now, and the thresholds of
+ * the preferences as soon as they change. */
+static void
+reevaluate (PvWindow *self)
+{
+  GHashTableIter iter;
+  gpointer row, tenant;
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, &tenant))
+    update_tenant_row (row, tenant);
+  queue_update (self);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  reevaluate (user_data);
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -613,7 +646,9 @@ pv_window_dispose (GObject *object)
   PvWindow *self = PV_WINDOW (object);
 
   g_clear_handle_id (&self->update_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->progress_hide_id, g_source_remove);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_clear_object (&self->tenants);
@@ -667,9 +702,11 @@ pv_window_init (PvWindow *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_hash_table_new (NULL, NULL);
+  self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tenant_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_tenant_row_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_tenant_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_tenant_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_tenant_row_cb), self);
   gtk_list_view_set_factory (self->tenant_list, factory);
   g_object_unref (factory);
 }
@@ -689,6 +726,8 @@ pv_window_new (PvApplication *application)
   g_signal_connect_object (application, "notify::busy", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "notify::demo", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "error", G_CALLBACK (app_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::reminder-thresholds", G_CALLBACK (reevaluate), self,
+                           G_CONNECT_SWAPPED);
   watch_tenants (self, pv_application_get_tenants (application));
   return self;
 }

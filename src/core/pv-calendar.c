@@ -94,7 +94,7 @@ pv_calendar_build (GListModel           *tenants,
                    const PvExpiryPolicy *policy,
                    gint64                now)
 {
-  g_autoptr(GPtrArray) items = pv_overview_items (tenants);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, policy, now);
   g_autoptr(GDateTime) stamp = g_date_time_new_from_unix_utc (now);
   g_autofree char *dtstamp = g_date_time_format (stamp, "%Y%m%dT%H%M%SZ");
   GString *out = g_string_new (NULL);

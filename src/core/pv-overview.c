@@ -50,15 +50,86 @@ tenant_name (PvTenantInfo *tenant)
   return name ? name : pv_tenant_info_get_id (tenant);
 }
 
+static const PvExpiryPolicy *
+policy_of (PvTenantInfo         *tenant,
+           const PvExpiryPolicy *override)
+{
+  return override != NULL ? override : pv_tenant_info_get_policy (tenant);
+}
+
+/**
+ * pv_overview_token_is_retiring:
+ * @connection: the token's connection
+ * @token: one of its tokens
+ *
+ * A token is being retired when a newer token of its connection has been
+ * used and the identity provider's last request did not use it: the
+ * tenant retires it by itself (docs/provisiod.md), so its expiry no
+ * longer stops anything.  It is shown as such, counts for nothing in the
+ * tenant's state and is not reminded of.  Until the new token is used, or
+ * while the identity provider still uses the old one (it tested the new
+ * token but did not save it), the old one counts.
+ *
+ * Returns: whether @token is being retired
+ */
+gboolean
+pv_overview_token_is_retiring (PvConnectionInfo *connection,
+                               PvTokenInfo      *token)
+{
+  GListModel *tokens = pv_connection_info_get_tokens (connection);
+
+  if (g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), pv_token_info_get_id (token)) == 0)
+    return FALSE;
+  /* Newest first: only the newer ones can replace it. */
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(PvTokenInfo) other = g_list_model_get_item (tokens, i);
+
+      if (other == token)
+        return FALSE;
+      if (pv_token_info_get_last_used_at (other) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * pv_overview_token_state:
+ * @tenant: the token's tenant
+ * @override: (nullable): the thresholds of the preferences, or %NULL for
+ *   the tenant's own schedule
+ * @expires_at: the expiry of a token or certificate
+ * @now: our clock, seconds since the epoch
+ *
+ * The state to show, computed when shown from the expiry and the tenant's
+ * clock (pv_tenant_info_get_now()), never the one fetched: a token that
+ * expired since the last fetch is expired.
+ *
+ * Returns: the state at @now
+ */
+PvExpiryState
+pv_overview_token_state (PvTenantInfo         *tenant,
+                         const PvExpiryPolicy *override,
+                         gint64                expires_at,
+                         gint64                now)
+{
+  return pv_expiry_state (policy_of (tenant, override), expires_at, pv_tenant_info_get_now (tenant, now));
+}
+
 /**
  * pv_overview_items:
  * @tenants: a list of #PvTenantInfo
+ * @override: (nullable): the thresholds of the preferences, or %NULL for
+ *   each tenant's own schedule
+ * @now: our clock; each tenant's expiries are judged by its own
  *
  * Returns: (transfer full) (element-type PvOverviewItem): the timeline's
  *   bars, tenant by tenant, connection by connection, newest token first
  */
 GPtrArray *
-pv_overview_items (GListModel *tenants)
+pv_overview_items (GListModel           *tenants,
+                   const PvExpiryPolicy *override,
+                   gint64                now)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) overview_item_free);
 
@@ -87,8 +158,9 @@ pv_overview_items (GListModel *tenants)
                                              pv_token_info_get_prefix (token));
               item->starts_at = pv_token_info_get_created_at (token);
               item->expires_at = pv_token_info_get_expires_at (token);
-              item->state = pv_token_info_get_state (token);
+              item->state = pv_overview_token_state (tenant, override, item->expires_at, now);
               item->in_use = g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), item->token_id) == 0;
+              item->retiring = pv_overview_token_is_retiring (connection, token);
               g_ptr_array_add (items, item);
             }
         }
@@ -100,7 +172,7 @@ pv_overview_items (GListModel *tenants)
           /* Translators: a bar of the timeline: tenant · SSO signing certificate */
           item->label = g_strdup_printf (_("%s · SSO certificate"), tenant_name (tenant));
           item->expires_at = pv_sso_info_get_certificate_not_after (sso);
-          item->state = pv_sso_info_get_certificate_state (sso);
+          item->state = pv_overview_token_state (tenant, override, item->expires_at, now);
           g_ptr_array_add (items, item);
         }
     }
@@ -108,9 +180,60 @@ pv_overview_items (GListModel *tenants)
 }
 
 /**
+ * pv_overview_item_state_label:
+ *
+ * Returns: the item's state in words; "Being retired" for a token being
+ *   retired, whatever its expiry
+ */
+const char *
+pv_overview_item_state_label (const PvOverviewItem *item)
+{
+  /* Translators: the state of a token that a newer one in use replaces */
+  return item->retiring ? _("Being retired") : pv_expiry_state_to_label (item->state);
+}
+
+/**
+ * pv_overview_tenant_state:
+ * @override: (nullable): the thresholds of the preferences, or %NULL
+ * @now: our clock
+ *
+ * What the sidebar and the counts say of a tenant: the most pressing
+ * state of its tokens and SSO certificate, computed now, leaving out the
+ * tokens being retired (pv_overview_token_is_retiring()).
+ *
+ * Returns: the tenant's state at @now
+ */
+PvExpiryState
+pv_overview_tenant_state (PvTenantInfo         *tenant,
+                          const PvExpiryPolicy *override,
+                          gint64                now)
+{
+  g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autoptr(GPtrArray) items = NULL;
+  PvExpiryState state = PV_EXPIRY_OK;
+
+  g_list_store_append (one, tenant);
+  items = pv_overview_items (G_LIST_MODEL (one), override, now);
+  for (guint i = 0; i < items->len; i++)
+    {
+      PvOverviewItem *item = g_ptr_array_index (items, i);
+
+      if (!item->retiring)
+        state = MAX (state, item->state);
+    }
+  return state;
+}
+
+/**
  * pv_format_days_left:
  *
- * Returns: (transfer full): "expires in 9 days", "expires today", "expired 3 days ago"
+ * The one wording of "N days" everywhere.  Before expiry any part of a day
+ * counts as a day (6 days and 2 hours left: "expires in 7 days", as the
+ * 7-day reminder is due, pv_expiry_days_left()); after it, whole days
+ * gone by (3 days and 2 hours ago: "expired 3 days ago"; within the first
+ * day "expired today"), so that a page shown a second later says the same.
+ *
+ * Returns: (transfer full): "expires in 9 days", "expired today", "expired 3 days ago"
  */
 char *
 pv_format_days_left (gint64 expires_at,
@@ -120,7 +243,7 @@ pv_format_days_left (gint64 expires_at,
 
   if (expires_at <= now)
     {
-      gint64 ago = -days;
+      gint64 ago = (now - expires_at) / PV_SECONDS_PER_DAY;
 
       if (ago <= 0)
         return g_strdup (_("expired today"));
@@ -183,6 +306,41 @@ pv_format_date (gint64 when)
   return dt ? g_date_time_format (dt, _("%-d %B %Y, %H:%M")) : g_strdup ("—");
 }
 
+/**
+ * pv_overview_describe_switch:
+ * @connection: a connection in the middle of a renewal
+ *
+ * Which of the tokens the identity provider used last, in words, for the
+ * renew assistant's wait and the next actions: the one thing that tells
+ * a test of the new token from its use.
+ *
+ * Returns: (transfer full) (nullable): the sentence, or %NULL if the
+ *   connection has a single token or the identity provider made no request
+ */
+char *
+pv_overview_describe_switch (PvConnectionInfo *connection)
+{
+  GListModel *tokens = pv_connection_info_get_tokens (connection);
+  const char *in_use = pv_connection_info_get_in_use_token_id (connection);
+  const char *idp = pv_guide_provider_name (pv_connection_info_get_identity_provider (connection) ?
+                                            pv_connection_info_get_identity_provider (connection) : "entra");
+  g_autoptr(PvTokenInfo) newest = NULL;
+
+  if (g_list_model_get_n_items (tokens) < 2 || in_use == NULL)
+    return NULL;
+  newest = g_list_model_get_item (tokens, 0);
+  if (g_strcmp0 (in_use, pv_token_info_get_id (newest)) == 0)
+    /* Translators: %s is the identity provider ("Microsoft Entra ID") */
+    return g_strdup_printf (_("%s provisions with the new token; the old one retires by itself "
+                              "once it has gone unused for two cycles"), idp);
+  if (pv_token_info_get_last_used_at (newest) != 0)
+    /* Translators: %s is the identity provider ("Microsoft Entra ID"), twice */
+    return g_strdup_printf (_("%s tested the new token but still provisions with the old one: save it in %s"),
+                            idp, idp);
+  /* Translators: %s is the identity provider ("Microsoft Entra ID") */
+  return g_strdup_printf (_("%s still provisions with the old token and has not used the new one yet"), idp);
+}
+
 static gint
 compare_actions (gconstpointer a,
                  gconstpointer b)
@@ -221,7 +379,9 @@ next_action_new (PvActionKind  kind_of_action,
 /**
  * pv_overview_next_actions:
  * @tenants: a list of #PvTenantInfo
- * @now: by the tenants' clock
+ * @override: (nullable): the thresholds of the preferences, or %NULL for
+ *   each tenant's own schedule
+ * @now: our clock; each tenant's expiries are judged by its own
  *
  * What the admin should do, most pressing first: a connection whose newest
  * token needs renewing (or that has none), a new token the identity
@@ -231,8 +391,9 @@ next_action_new (PvActionKind  kind_of_action,
  * Returns: (transfer full) (element-type PvNextAction): the actions
  */
 GPtrArray *
-pv_overview_next_actions (GListModel *tenants,
-                          gint64      now)
+pv_overview_next_actions (GListModel           *tenants,
+                          const PvExpiryPolicy *override,
+                          gint64                now)
 {
   GPtrArray *actions = g_ptr_array_new_with_free_func ((GDestroyNotify) next_action_free);
 
@@ -243,6 +404,7 @@ pv_overview_next_actions (GListModel *tenants,
       PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
       const GError *error = pv_tenant_info_get_error (tenant);
       const char *name = tenant_name (tenant);
+      gint64 tenant_now = pv_tenant_info_get_now (tenant, now);
 
       if (error != NULL)
         {
@@ -261,6 +423,7 @@ pv_overview_next_actions (GListModel *tenants,
           const char *kind = pv_connection_info_get_kind (connection);
           const char *app = pv_guide_app_name (kind);
           g_autoptr(PvTokenInfo) newest = NULL;
+          PvExpiryState state;
           PvNextAction *action;
           g_autofree char *left = NULL;
           g_autofree char *date = NULL;
@@ -281,12 +444,27 @@ pv_overview_next_actions (GListModel *tenants,
               continue;
             }
 
-          left = pv_format_days_left (pv_token_info_get_expires_at (newest), now);
+          left = pv_format_days_left (pv_token_info_get_expires_at (newest), tenant_now);
           date = pv_format_date (pv_token_info_get_expires_at (newest));
+          state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (newest), now);
+          if (pv_token_info_get_last_used_at (newest) != 0 && g_list_model_get_n_items (tokens) > 1 &&
+              pv_connection_info_get_in_use_token_id (connection) != NULL &&
+              g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), pv_token_info_get_id (newest)) != 0)
+            {
+              /* Tested, not saved: the identity provider went back to the old token. */
+              action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind, MAX (PV_EXPIRY_DUE_SOON, state),
+                                        pv_token_info_get_expires_at (newest));
+              /* Translators: %s is "Users" or "Persons", then a tenant's name */
+              action->title = g_strdup_printf (_("Save the new %s token of %s in the identity provider"),
+                                               app, name);
+              action->subtitle = pv_overview_describe_switch (connection);
+              g_ptr_array_add (actions, action);
+              continue;
+            }
           if (pv_token_info_get_last_used_at (newest) == 0)
             {
               action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind,
-                                        MAX (PV_EXPIRY_DUE_SOON, pv_token_info_get_state (newest)),
+                                        MAX (PV_EXPIRY_DUE_SOON, state),
                                         pv_token_info_get_expires_at (newest));
               /* Translators: %s is "Users" or "Persons", then a tenant's name */
               action->title = g_strdup_printf (_("Paste the new %s token of %s into the identity provider"),
@@ -302,9 +480,9 @@ pv_overview_next_actions (GListModel *tenants,
               g_ptr_array_add (actions, action);
               continue;
             }
-          if (pv_token_info_get_state (newest) == PV_EXPIRY_OK)
+          if (state == PV_EXPIRY_OK)
             continue;
-          action = next_action_new (PV_ACTION_RENEW, tenant, kind, pv_token_info_get_state (newest),
+          action = next_action_new (PV_ACTION_RENEW, tenant, kind, state,
                                     pv_token_info_get_expires_at (newest));
           /* Translators: %s is "Users" or "Persons", then a tenant's name */
           action->title = g_strdup_printf (_("Renew the %s token of %s"), app, name);
@@ -314,13 +492,14 @@ pv_overview_next_actions (GListModel *tenants,
         }
 
       if (pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0 &&
-          pv_sso_info_get_certificate_state (sso) != PV_EXPIRY_OK)
+          pv_overview_token_state (tenant, override, pv_sso_info_get_certificate_not_after (sso), now) != PV_EXPIRY_OK)
         {
           gint64 not_after = pv_sso_info_get_certificate_not_after (sso);
-          g_autofree char *left = pv_format_days_left (not_after, now);
+          g_autofree char *left = pv_format_days_left (not_after, tenant_now);
           g_autofree char *date = pv_format_date (not_after);
           PvNextAction *action = next_action_new (PV_ACTION_RENEW_CERTIFICATE, tenant, NULL,
-                                                  pv_sso_info_get_certificate_state (sso), not_after);
+                                                  pv_overview_token_state (tenant, override, not_after, now),
+                                                  not_after);
 
           /* Translators: %s is a tenant's name */
           action->title = g_strdup_printf (_("Renew the SSO signing certificate of %s"), name);
@@ -353,8 +532,7 @@ pv_overview_describe (GPtrArray *items,
       g_autofree char *left = pv_format_days_left (item->expires_at, now);
 
       /* Translators: a timeline bar in words: its label, "expires in 9 days", its state */
-      g_string_append_printf (s, _("%s %s, %s."), item->label, left,
-                              pv_expiry_state_to_label (item->state));
+      g_string_append_printf (s, _("%s %s, %s."), item->label, left, pv_overview_item_state_label (item));
       if (i + 1 < items->len)
         g_string_append_c (s, ' ');
     }

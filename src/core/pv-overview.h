@@ -10,7 +10,9 @@
 #include <gio/gio.h>
 
 #include "pv-expiry.h"
+#include "pv-connection-info.h"
 #include "pv-tenant-info.h"
+#include "pv-token-info.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +41,8 @@ typedef enum {
  * @expires_at: when it expires (0 if it does not)
  * @state: how soon
  * @in_use: whether the identity provider's last request used it
+ * @retiring: a newer token is in use: this one retires by itself and
+ *   counts for nothing (pv_overview_token_is_retiring())
  *
  * A bar on the dashboard's timeline.
  */
@@ -51,6 +55,7 @@ typedef struct {
   gint64        expires_at;
   PvExpiryState state;
   gboolean      in_use;
+  gboolean      retiring;
 } PvOverviewItem;
 
 /**
@@ -73,9 +78,23 @@ typedef struct {
   gint64        expires_at;
 } PvNextAction;
 
-GPtrArray *pv_overview_items        (GListModel *tenants);
-GPtrArray *pv_overview_next_actions (GListModel *tenants,
-                                     gint64      now);
+GPtrArray *pv_overview_items        (GListModel           *tenants,
+                                     const PvExpiryPolicy *override,
+                                     gint64                now);
+GPtrArray *pv_overview_next_actions (GListModel           *tenants,
+                                     const PvExpiryPolicy *override,
+                                     gint64                now);
+gboolean   pv_overview_token_is_retiring (PvConnectionInfo     *connection,
+                                          PvTokenInfo          *token);
+PvExpiryState pv_overview_token_state (PvTenantInfo         *tenant,
+                                       const PvExpiryPolicy *override,
+                                       gint64                expires_at,
+                                       gint64                now);
+PvExpiryState pv_overview_tenant_state (PvTenantInfo         *tenant,
+                                        const PvExpiryPolicy *override,
+                                        gint64                now);
+char      *pv_overview_describe_switch (PvConnectionInfo   *connection);
+const char *pv_overview_item_state_label (const PvOverviewItem *item);
 char      *pv_overview_describe     (GPtrArray  *items,
                                      gint64      now);
 char      *pv_format_days_left      (gint64      expires_at,

@@ -117,7 +117,7 @@ pv_reminders_due (GListModel           *tenants,
                   gint64                now,
                   GKeyFile             *sent)
 {
-  g_autoptr(GPtrArray) items = pv_overview_items (tenants);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, policy, now);
   GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) due_reminder_free);
 
   for (guint i = 0; i < items->len; i++)
@@ -130,7 +130,8 @@ pv_reminders_due (GListModel           *tenants,
       gint threshold;
       PvDueReminder *r;
 
-      if (item->expires_at == 0)
+      /* A token being retired stops nothing when it expires. */
+      if (item->expires_at == 0 || item->retiring)
         continue;
       threshold = item->expires_at <= now ? 0 : pv_expiry_crossed_threshold (policy, item->expires_at, now);
       if (threshold < 0)

@@ -39,6 +39,7 @@ struct _PvTenantInfo
   GError     *error;
   PvExpiryState state;
   PvExpiryPolicy policy;    /* the tenant's own reminder schedule */
+  gint64      clock_skew;   /* the tenant's clock minus ours, at the last fetch */
   gboolean    no_cache;     /* the demo's: its state is not kept */
 };
 
@@ -323,6 +324,15 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
 
   g_return_val_if_fail (PV_IS_TENANT_INFO (self), FALSE);
 
+  if (json_object_has_member (state, "clock_skew"))
+    {
+      JsonNode *node = json_object_get_member (state, "clock_skew");
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+        return pv_json_invalid (error, "clock_skew");
+      self->clock_skew = json_node_get_int (node);
+    }
+
   if (tenant != NULL &&
       (!pv_json_read_string (tenant, "name", FALSE, &name, error) ||
        !pv_json_read_string_in (pv_json_object_member (tenant, "api_key"), "owner", FALSE, &account, error)))
@@ -399,10 +409,28 @@ pv_tenant_info_get_policy (PvTenantInfo *self)
 }
 
 /**
+ * pv_tenant_info_get_now:
+ * @now: our clock, seconds since the epoch
+ *
+ * The tenant's clock, as known at the last fetch (pv_client_get_clock_skew()):
+ * what every expiry of this tenant is judged by.
+ *
+ * Returns: @now corrected by the tenant's clock skew
+ */
+gint64
+pv_tenant_info_get_now (PvTenantInfo *self,
+                        gint64        now)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), now);
+  return now + self->clock_skew;
+}
+
+/**
  * pv_tenant_info_get_state:
  *
  * Returns: the most pressing state among the tenant's tokens and SSO
- *   certificate, as its reminders say
+ *   certificate, as its reminders said when fetched; what to show is
+ *   pv_overview_tenant_state(), computed when shown
  */
 PvExpiryState
 pv_tenant_info_get_state (PvTenantInfo *self)
@@ -474,6 +502,9 @@ answered_cb (GObject      *source,
 
   if (--r->pending > 0)
     return;
+  /* Kept with the answers, so that what is shown offline is judged by the
+   * tenant's clock too. */
+  json_object_set_int_member (r->state, "clock_skew", pv_client_get_clock_skew (PV_CLIENT (source)));
   if (r->error != NULL)
     {
       pv_tenant_info_set_error (self, r->error);

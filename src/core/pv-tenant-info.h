@@ -38,6 +38,8 @@ void          pv_tenant_info_set_keeps_state    (PvTenantInfo         *self,
 void          pv_tenant_info_set_error          (PvTenantInfo         *self,
                                                  const GError         *error);
 PvExpiryState pv_tenant_info_get_state          (PvTenantInfo         *self);
+gint64        pv_tenant_info_get_now            (PvTenantInfo         *self,
+                                                 gint64                now);
 const PvExpiryPolicy *pv_tenant_info_get_policy (PvTenantInfo         *self);
 gboolean      pv_tenant_info_update_from_json   (PvTenantInfo         *self,
                                                  JsonObject           *state,

@@ -1,0 +1,276 @@
+/* test-overview.c: the dashboard's states, computed when shown
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A tenant's state as the management API answered it at one moment, then
+ * judged at another: what an app left open, or opened offline a week
+ * later, must show.  No display, no network.
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "pv-overview.h"
+#include "pv-reminders.h"
+#include "pv-tenant-info.h"
+#include "pv-time.h"
+
+#define DAY PV_SECONDS_PER_DAY
+
+static const gint64 FETCHED = 1795000000; /* 2026-11-18, when the tenant was asked */
+
+typedef struct {
+  const char *id;
+  gint64      created_at;
+  gint64      expires_at;
+  gint64      last_used_at;   /* 0: never */
+  const char *state;          /* as the tenant said at FETCHED */
+} Token;
+
+static char *
+time_or_null (gint64 when)
+{
+  g_autofree char *text = NULL;
+
+  if (when == 0)
+    return g_strdup ("null");
+  text = pv_time_format (when);
+  return g_strdup_printf ("\"%s\"", text);
+}
+
+/* The tenant's answers at FETCHED: one Entra users connection with @tokens
+ * (newest first), the last request with @in_use, the clock @skew. */
+static PvTenantInfo *
+tenant_new (const Token *tokens,
+            guint        n_tokens,
+            const char  *in_use,
+            gint64       skew)
+{
+  PvProfile profile = { (char *) "acme", (char *) "https://acme.example", NULL, FALSE };
+  PvTenantInfo *tenant = pv_tenant_info_new (&profile);
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  for (guint i = 0; i < n_tokens; i++)
+    {
+      g_autofree char *created = time_or_null (tokens[i].created_at);
+      g_autofree char *expires = time_or_null (tokens[i].expires_at);
+      g_autofree char *used = time_or_null (tokens[i].last_used_at);
+
+      g_string_append_printf (list, "%s{\"id\": \"%s\", \"prefix\": \"pvs_%s\", \"description\": \"\","
+                              " \"created_by\": \"alice\", \"created_at\": %s, \"expires_at\": %s,"
+                              " \"last_used_at\": %s, \"state\": \"%s\", \"replaced_by\": null}",
+                              i ? ", " : "", tokens[i].id, tokens[i].id, created, expires, used,
+                              tokens[i].state);
+    }
+  json = g_strdup_printf ("{\"clock_skew\": %" G_GINT64_FORMAT ","
+                          " \"tenant\": {\"name\": \"Acme\", \"api_key\": {\"owner\": \"alice\"}},"
+                          " \"provisioning\": {\"connections\": [{\"kind\": \"users\","
+                          " \"identity_provider\": \"entra\", \"scim_base_url\": \"https://acme.example/scim\","
+                          " \"last_request_at\": null, \"last_request_token_id\": %s%s%s,"
+                          " \"tokens\": [%s], \"deleted_tokens\": []}]}}",
+                          skew, in_use ? "\"" : "", in_use ? in_use : "null", in_use ? "\"" : "", list->str);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (pv_tenant_info_update_from_json (tenant, json_node_get_object (json_parser_get_root (parser)),
+                                                  &error));
+  g_assert_no_error (error);
+  return tenant;
+}
+
+static GListModel *
+one (PvTenantInfo *tenant)
+{
+  GListStore *store = g_list_store_new (PV_TYPE_TENANT_INFO);
+
+  g_list_store_append (store, tenant);
+  return G_LIST_MODEL (store);
+}
+
+/* Left open, or opened offline, a week after the last fetch: the token
+ * that expired meanwhile is expired, first in the next actions, and
+ * reminded of, although the tenant said "urgent". */
+static void
+test_expired_since_fetch (void)
+{
+  Token tokens[] = { { "a", FETCHED - 362 * DAY, FETCHED + 3 * DAY, FETCHED - 3600, "urgent" } };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 1, "a", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  gint64 week_later = FETCHED + 7 * DAY;
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, week_later);
+  g_autoptr(GPtrArray) actions = pv_overview_next_actions (tenants, NULL, week_later);
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GPtrArray) due = pv_reminders_due_for_tenant (tenant, pv_tenant_info_get_policy (tenant),
+                                                          week_later, sent);
+  PvNextAction *action;
+
+  g_assert_cmpint (pv_tenant_info_get_state (tenant), ==, PV_EXPIRY_OK); /* no reminders part fetched */
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpint (((PvOverviewItem *) items->pdata[0])->state, ==, PV_EXPIRY_EXPIRED);
+  g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, week_later), ==, PV_EXPIRY_EXPIRED);
+  g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, FETCHED), ==, PV_EXPIRY_URGENT);
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = actions->pdata[0];
+  g_assert_cmpint (action->action, ==, PV_ACTION_RENEW);
+  g_assert_cmpint (action->state, ==, PV_EXPIRY_EXPIRED);
+  g_assert_nonnull (strstr (action->subtitle, "expired 4 days ago"));
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpint (((PvDueReminder *) due->pdata[0])->state, ==, PV_EXPIRY_EXPIRED);
+}
+
+/* Judged by the tenant's clock: two hours ahead of ours, a token that
+ * expires in an hour by our clock has expired by the tenant's. */
+static void
+test_clock_skew (void)
+{
+  Token tokens[] = { { "a", FETCHED - 300 * DAY, FETCHED + 3600, FETCHED - 60, "urgent" } };
+  g_autoptr(PvTenantInfo) ahead = tenant_new (tokens, 1, "a", 7200);
+  g_autoptr(PvTenantInfo) same = tenant_new (tokens, 1, "a", 0);
+
+  g_assert_cmpint (pv_tenant_info_get_now (ahead, FETCHED), ==, FETCHED + 7200);
+  g_assert_cmpint (pv_overview_tenant_state (ahead, NULL, FETCHED), ==, PV_EXPIRY_EXPIRED);
+  g_assert_cmpint (pv_overview_tenant_state (same, NULL, FETCHED), ==, PV_EXPIRY_URGENT);
+}
+
+/* One rule for "N days": a page shown a moment later says the same. */
+static void
+test_days_wording (void)
+{
+  const struct { gint64 offset; const char *text; } cases[] = {
+    { -(6 * DAY + 3600), "expires in 7 days" },
+    { -DAY, "expires in 1 day" },
+    { -1, "expires in 1 day" },
+    { 0, "expired today" },
+    { DAY - 1, "expired today" },
+    { DAY, "expired 1 day ago" },
+    { 3 * DAY, "expired 3 days ago" },
+    { 3 * DAY + 1, "expired 3 days ago" },
+    { 4 * DAY - 1, "expired 3 days ago" },
+    { 4 * DAY, "expired 4 days ago" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = pv_format_days_left (FETCHED, FETCHED + cases[i].offset);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+/* The preferences' thresholds change the colours and the actions, not
+ * only the reminders. */
+static void
+test_override (void)
+{
+  Token tokens[] = { { "a", FETCHED - 345 * DAY, FETCHED + 20 * DAY, FETCHED - 60, "due-soon" } };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 1, "a", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  PvExpiryPolicy override = { 0 };
+  g_autoptr(GPtrArray) with_own = pv_overview_next_actions (tenants, NULL, FETCHED);
+  g_autoptr(GPtrArray) with_override = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_assert_true (pv_expiry_policy_parse (&override, "14,3", NULL));
+  with_override = pv_overview_next_actions (tenants, &override, FETCHED);
+  items = pv_overview_items (tenants, &override, FETCHED);
+  g_assert_cmpuint (with_own->len, ==, 1);
+  g_assert_cmpint (((PvNextAction *) with_own->pdata[0])->state, ==, PV_EXPIRY_DUE_SOON);
+  g_assert_cmpuint (with_override->len, ==, 0);
+  g_assert_cmpint (((PvOverviewItem *) items->pdata[0])->state, ==, PV_EXPIRY_OK);
+  g_assert_cmpint (pv_overview_tenant_state (tenant, &override, FETCHED), ==, PV_EXPIRY_OK);
+  g_assert_cmpint (pv_overview_tenant_state (tenant, &override, FETCHED + 10 * DAY), ==, PV_EXPIRY_DUE_SOON);
+}
+
+/* After a renewal: the expired token that the new one in use replaces is
+ * being retired; it does not make the tenant "Expired" nor is it reminded of. */
+static void
+test_retiring_not_expired (void)
+{
+  Token tokens[] = {
+    { "new", FETCHED - DAY, FETCHED + 364 * DAY, FETCHED - 600, "ok" },
+    { "old", FETCHED - 368 * DAY, FETCHED - 3 * DAY, FETCHED - 4 * DAY, "expired" },
+  };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "new", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, FETCHED);
+  g_autoptr(GPtrArray) actions = pv_overview_next_actions (tenants, NULL, FETCHED);
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GPtrArray) due = pv_reminders_due_for_tenant (tenant, pv_tenant_info_get_policy (tenant),
+                                                          FETCHED, sent);
+  PvOverviewItem *old;
+
+  g_assert_cmpuint (items->len, ==, 2);
+  old = items->pdata[1];
+  g_assert_cmpstr (old->token_id, ==, "old");
+  g_assert_true (old->retiring);
+  g_assert_false (((PvOverviewItem *) items->pdata[0])->retiring);
+  g_assert_cmpstr (pv_overview_item_state_label (old), ==, "Being retired");
+  g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, FETCHED), ==, PV_EXPIRY_OK);
+  g_assert_cmpuint (actions->len, ==, 0);
+  g_assert_cmpuint (due->len, ==, 0);
+}
+
+/* Before the new token is used, the old expired one still counts: the
+ * identity provider has nothing that works. */
+static void
+test_not_retiring_before_use (void)
+{
+  Token tokens[] = {
+    { "new", FETCHED - 60, FETCHED + 365 * DAY, 0, "ok" },
+    { "old", FETCHED - 368 * DAY, FETCHED - 3 * DAY, FETCHED - 4 * DAY, "expired" },
+  };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "old", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, FETCHED);
+
+  g_assert_false (((PvOverviewItem *) items->pdata[1])->retiring);
+  g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, FETCHED), ==, PV_EXPIRY_EXPIRED);
+}
+
+/* Tested, not saved: the identity provider used the new token once and
+ * went back to the old one.  The old one counts, and the action says so. */
+static void
+test_tested_not_saved (void)
+{
+  Token tokens[] = {
+    { "new", FETCHED - 7200, FETCHED + 365 * DAY, FETCHED - 7000, "ok" },
+    { "old", FETCHED - 355 * DAY, FETCHED + 10 * DAY, FETCHED - 600, "due-soon" },
+  };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "old", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, FETCHED);
+  g_autoptr(GPtrArray) actions = pv_overview_next_actions (tenants, NULL, FETCHED);
+  PvConnectionInfo *connection = pv_tenant_info_get_connection (tenant, "users");
+  g_autofree char *words = pv_overview_describe_switch (connection);
+  PvNextAction *action;
+
+  g_assert_false (((PvOverviewItem *) items->pdata[1])->retiring);
+  g_assert_cmpstr (words, ==, "Microsoft Entra ID tested the new token but still provisions with the old one: "
+                              "save it in Microsoft Entra ID");
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = actions->pdata[0];
+  g_assert_cmpint (action->action, ==, PV_ACTION_FINISH_RENEWAL);
+  g_assert_cmpstr (action->subtitle, ==, words);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/overview/expired-since-fetch", test_expired_since_fetch);
+  g_test_add_func ("/overview/clock-skew", test_clock_skew);
+  g_test_add_func ("/overview/days-wording", test_days_wording);
+  g_test_add_func ("/overview/override", test_override);
+  g_test_add_func ("/overview/retiring-not-expired", test_retiring_not_expired);
+  g_test_add_func ("/overview/not-retiring-before-use", test_not_retiring_before_use);
+  g_test_add_func ("/overview/tested-not-saved", test_tested_not_saved);
+  return g_test_run ();
+}
