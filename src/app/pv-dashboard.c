@@ -14,6 +14,7 @@
 #include "pv-application.h"
 #include "pv-dashboard.h"
 #include "pv-overview.h"
+#include "pv-reminders.h"
 #include "pv-renew-window.h"
 #include "pv-timeline.h"
 #include "pv-widgets.h"
@@ -31,6 +32,7 @@ struct _PvDashboard
 
   PvTenantList *tenants;
   GtkLabel     *summary;
+  GtkWidget    *ask_banner;   /* first run: remind in the background? */
   GtkBox       *counts;
   PvTimeline   *timeline;
   GtkWidget    *actions_group;
@@ -295,6 +297,90 @@ update_health (PvDashboard *self,
   gtk_widget_set_visible (self->health_group, rows->len > 0);
 }
 
+/* First run: the overview asks once, in a banner rather than a dialog,
+ * whether to remind in the background (the systemd user timer that the
+ * preferences switch too). */
+
+static void
+ask_answered (PvDashboard *self)
+{
+  PvApplication *app = get_app (self);
+
+  if (app != NULL)
+    g_settings_set_boolean (pv_application_get_settings (app), "background-asked", TRUE);
+  gtk_widget_set_visible (self->ask_banner, FALSE);
+}
+
+static void
+background_enabled_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(PvDashboard) self = user_data;
+  PvApplication *app = get_app (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_reminders_timer_set_finish (result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Background reminders could not be switched on: %s. "
+                                                 "Preferences can try again."), error->message);
+
+      gtk_widget_set_sensitive (self->ask_banner, TRUE);
+      pv_toast (GTK_WIDGET (self), text);
+      ask_answered (self);
+      return;
+    }
+  if (app != NULL)
+    g_settings_set_boolean (pv_application_get_settings (app), "background-check", TRUE);
+  pv_toast (GTK_WIDGET (self), _("Background reminders are on: twice a day, also when Provisio is closed"));
+  ask_answered (self);
+}
+
+static void
+ask_yes_cb (PvDashboard *self)
+{
+  gtk_widget_set_sensitive (self->ask_banner, FALSE);
+  pv_reminders_timer_set_async (TRUE, NULL, background_enabled_cb, g_object_ref (self));
+}
+
+static void
+ask_no_cb (PvDashboard *self)
+{
+  pv_toast (GTK_WIDGET (self), _("Background reminders can be switched on in Preferences"));
+  ask_answered (self);
+}
+
+static GtkWidget *
+ask_banner_new (PvDashboard *self)
+{
+  GtkWidget *banner = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (_("Remind you of expiring tokens also when Provisio is closed? A systemd "
+                                      "timer of your session checks twice a day."));
+  GtkWidget *yes = gtk_button_new_with_mnemonic (_("_Remind in the Background"));
+  GtkWidget *no = gtk_button_new_with_mnemonic (_("_Not Now"));
+
+  gtk_widget_add_css_class (banner, "card");
+  gtk_widget_add_css_class (banner, "pv-ask-banner");
+  gtk_widget_set_margin_bottom (banner, 12);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_valign (yes, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (no, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_end (no, 12);
+  gtk_widget_add_css_class (yes, "suggested-action");
+  g_signal_connect_swapped (yes, "clicked", G_CALLBACK (ask_yes_cb), self);
+  g_signal_connect_swapped (no, "clicked", G_CALLBACK (ask_no_cb), self);
+  gtk_box_append (GTK_BOX (banner), label);
+  gtk_box_append (GTK_BOX (banner), yes);
+  gtk_box_append (GTK_BOX (banner), no);
+  gtk_widget_set_visible (banner, FALSE);
+  return banner;
+}
+
 /**
  * pv_dashboard_update:
  *
@@ -329,6 +415,10 @@ pv_dashboard_update (PvDashboard *self)
 
   update_actions (self, actions);
   update_health (self, now);
+  /* Not in the demo: its answer would switch the real session's timer. */
+  gtk_widget_set_visible (self->ask_banner,
+                          app != NULL && !pv_application_get_demo (app) &&
+                          !g_settings_get_boolean (pv_application_get_settings (app), "background-asked"));
 }
 
 static void
@@ -467,6 +557,8 @@ pv_dashboard_init (PvDashboard *self)
   gtk_label_set_wrap (GTK_LABEL (summary), TRUE);
   self->summary = GTK_LABEL (summary);
   self->counts = GTK_BOX (counts);
+  self->ask_banner = ask_banner_new (self);
+  gtk_box_append (GTK_BOX (box), self->ask_banner);
   gtk_box_append (GTK_BOX (box), summary);
   gtk_box_append (GTK_BOX (box), counts);
 

@@ -14,6 +14,7 @@
 #include "pv-entra-ui.h"
 #include "pv-expiry.h"
 #include "pv-preferences-window.h"
+#include "pv-reminders.h"
 
 /* Reminder thresholds (checked with the core's own parser before they are
  * kept), the clipboard timeout and the refresh interval, all in GSettings. */
@@ -70,43 +71,111 @@ spin_row_new (GSettings  *settings,
   return row;
 }
 
-/* The background check is the systemd user timer: enabled or disabled
- * with systemctl, and the switch says what systemd answered. */
+/* The background check is the systemd user timer: the switch shows what
+ * systemd has enabled (asked when the window opens), and goes back, with
+ * systemctl's reason, when switching fails. */
+
+#define BACKGROUND_SUBTITLE N_("Twice a day, through the systemd user timer provisio-reminders.timer")
+
+typedef struct {
+  GtkWidget *window;
+  GtkWidget *row;
+  GtkSwitch *toggle;
+  GSettings *settings;
+  gulong     handler;
+} Background;
+
+static void
+background_free (Background *b)
+{
+  g_clear_object (&b->settings);
+  g_free (b);
+}
+
+/* Shows @on without switching anything. */
+static void
+background_show (Background *b,
+                 gboolean    on)
+{
+  g_signal_handler_block (b->toggle, b->handler);
+  gtk_switch_set_active (b->toggle, on);
+  g_signal_handler_unblock (b->toggle, b->handler);
+  gtk_widget_set_sensitive (GTK_WIDGET (b->toggle), TRUE);
+}
+
+static void
+timer_queried_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GtkWidget) row = user_data;
+  Background *b = g_object_get_data (G_OBJECT (row), "background");
+  gboolean on = pv_reminders_timer_query_finish (result, NULL);
+
+  background_show (b, on);
+  g_settings_set_boolean (b->settings, "background-check", on);
+}
+
 static void
 timer_switched_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(GtkWidget) window = user_data;
+  g_autoptr(GtkWidget) row = user_data;
+  Background *b = g_object_get_data (G_OBJECT (row), "background");
+  gboolean on = gtk_switch_get_active (b->toggle);
   g_autoptr(GError) error = NULL;
 
-  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error))
+  if (!pv_reminders_timer_set_finish (result, &error))
     {
-      g_autofree char *text = g_strdup_printf (_("The background check could not be switched: %s"),
-                                               error->message);
+      g_autofree char *text = on ? g_strdup_printf (_("The background check could not be switched on: %s"),
+                                                    error->message)
+                                 : g_strdup_printf (_("The background check could not be switched off: %s"),
+                                                    error->message);
 
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (text));
+      background_show (b, !on);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (b->row), text);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (b->window), adw_toast_new (text));
+      return;
     }
+  background_show (b, on);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (b->row), _(BACKGROUND_SUBTITLE));
+  g_settings_set_boolean (b->settings, "background-check", on);
 }
 
 static void
-background_changed_cb (GSettings  *settings,
-                       const char *key,
-                       GtkWidget  *window)
+background_toggled_cb (GtkSwitch  *toggle,
+                       GParamSpec *pspec,
+                       Background *b)
 {
-  gboolean on = g_settings_get_boolean (settings, key);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (toggle), FALSE);
+  pv_reminders_timer_set_async (gtk_switch_get_active (toggle), NULL, timer_switched_cb, g_object_ref (b->row));
+}
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              "systemctl", "--user", on ? "enable" : "disable", "--now",
-                              "provisio-reminders.timer", NULL);
-  if (process == NULL)
-    {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (error->message));
-      return;
-    }
-  g_subprocess_wait_check_async (process, NULL, timer_switched_cb, g_object_ref (window));
+static GtkWidget *
+background_row_new (GtkWidget *window,
+                    GSettings *settings)
+{
+  Background *b = g_new0 (Background, 1);
+  const char *title = _("Check when Provisio is closed");
+
+  b->window = window;
+  b->settings = g_object_ref (settings);
+  b->row = adw_action_row_new ();
+  b->toggle = GTK_SWITCH (gtk_switch_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (b->row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (b->row), _(BACKGROUND_SUBTITLE));
+  gtk_widget_set_valign (GTK_WIDGET (b->toggle), GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (b->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  /* Until systemd has answered, what was last known */
+  gtk_switch_set_active (b->toggle, g_settings_get_boolean (settings, "background-check"));
+  gtk_widget_set_sensitive (GTK_WIDGET (b->toggle), FALSE);
+  b->handler = g_signal_connect (b->toggle, "notify::active", G_CALLBACK (background_toggled_cb), b);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (b->row), GTK_WIDGET (b->toggle));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (b->row), GTK_WIDGET (b->toggle));
+  g_object_set_data_full (G_OBJECT (b->row), "background", b, (GDestroyNotify) background_free);
+  pv_reminders_timer_query_async (NULL, timer_queried_cb, g_object_ref (b->row));
+  return b->row;
 }
 
 static GtkWidget *
@@ -165,10 +234,7 @@ pv_preferences_window_new (GSettings      *settings,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders),
                              switch_row_new (settings, "notifications", _("Notifications"),
                                              _("A desktop notification when a token crosses a threshold, once each")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders),
-                             switch_row_new (settings, "background-check", _("Check when Provisio is closed"),
-                                             _("Twice a day, through the systemd user timer provisio-reminders.timer")));
-  g_signal_connect_object (settings, "changed::background-check", G_CALLBACK (background_changed_cb), window, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (reminders), background_row_new (window, settings));
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (security), _("Clipboard"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (security),

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pv-connection-info.h"
 #include "pv-guide.h"
@@ -53,7 +54,7 @@ pv_reminders_state_file (void)
  * request (Entra asks even when nothing changed) mean provisioning stopped,
  * for example because Entra put the job in quarantine.  Okta and others
  * only call when something changes, so their silence says nothing. */
-#define ENTRA_QUIET_SECONDS (2 * 40 * 60)
+#define ENTRA_QUIET_SECONDS (2 * pv_guide_provider_cycle ("entra"))
 
 static void
 add_quiet_connections (GPtrArray  *due,
@@ -276,4 +277,126 @@ pv_reminders_send (GApplication *app,
       g_application_send_notification (app, r->key, notification);
       pv_reminders_mark_sent (sent, r);
     }
+}
+
+/* The background check: the systemd user timer provisio-reminders.timer,
+ * as systemd itself has it, asked and switched with systemctl --user. */
+
+#define TIMER_UNIT "provisio-reminders.timer"
+
+static void
+systemctl_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GSubprocess *process = G_SUBPROCESS (source);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *verb = g_task_get_task_data (task);
+
+  if (!g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_str_equal (verb, "is-enabled"))
+    {
+      /* "enabled", or "disabled", "not-found"…, or no answer at all */
+      g_task_return_boolean (task, out != NULL && g_str_equal (g_strstrip (out), "enabled"));
+      return;
+    }
+  if (!g_subprocess_get_successful (process))
+    {
+      /* systemctl's own words: "Failed to connect to bus: …" */
+      g_autofree char *reason = g_strdup (err ? g_strstrip (err) : "");
+      char *newline = strchr (reason, '\n');
+
+      if (newline != NULL)
+        *newline = '\0';
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               *reason ? reason : _("systemctl --user failed"));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+systemctl_async (const char          *verb,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean query = g_str_equal (verb, "is-enabled");
+
+  g_task_set_source_tag (task, systemctl_async);
+  g_task_set_task_data (task, g_strdup (verb), g_free);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              "systemctl", "--user", verb, query ? TIMER_UNIT : "--now",
+                              query ? NULL : TIMER_UNIT, NULL);
+  if (process == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  g_subprocess_communicate_utf8_async (process, NULL, cancellable, systemctl_done_cb, task);
+}
+
+/**
+ * pv_reminders_timer_query_async:
+ *
+ * Asks systemd whether the background check's timer is enabled.
+ */
+void
+pv_reminders_timer_query_async (GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  systemctl_async ("is-enabled", cancellable, callback, user_data);
+}
+
+/**
+ * pv_reminders_timer_query_finish:
+ *
+ * Returns: whether systemd has the timer enabled; %FALSE with @error only
+ *   if systemctl could not be run
+ */
+gboolean
+pv_reminders_timer_query_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * pv_reminders_timer_set_async:
+ * @enable: enable and start the timer, or disable and stop it
+ *
+ * Switches the background check, with systemctl --user enable --now (or
+ * disable --now).
+ */
+void
+pv_reminders_timer_set_async (gboolean             enable,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  systemctl_async (enable ? "enable" : "disable", cancellable, callback, user_data);
+}
+
+/**
+ * pv_reminders_timer_set_finish:
+ *
+ * Returns: %TRUE once systemd did it; %FALSE with systemctl's reason
+ */
+gboolean
+pv_reminders_timer_set_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -49,4 +49,16 @@ void       pv_reminders_send       (GApplication         *app,
                                     GPtrArray            *due,
                                     GKeyFile             *sent);
 
+void       pv_reminders_timer_query_async  (GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean   pv_reminders_timer_query_finish (GAsyncResult        *result,
+                                            GError             **error);
+void       pv_reminders_timer_set_async    (gboolean             enable,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean   pv_reminders_timer_set_finish   (GAsyncResult        *result,
+                                            GError             **error);
+
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
 #include "pv-timeline.h"
+#include "pv-widgets.h"
 #include "pv-window.h"
 
 static PvApplication *app;
@@ -1258,9 +1259,58 @@ banner_cb (gpointer data)
   return shows_text (GTK_WIDGET (window), "could not be asked");
 }
 
+/* The sidebar's row of a tenant: its name's label */
+static GtkWidget *
+label_named (GtkWidget  *root,
+             const char *name)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (c) && g_str_equal (gtk_label_get_label (GTK_LABEL (c)), name) &&
+          GTK_IS_LABEL (gtk_widget_get_next_sibling (c)))
+        return c;
+      if ((found = label_named (c, name)))
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  const char   *name;
+  PvExpiryState state;
+} SidebarWait;
+
+/* The state dot before the tenant's name in the sidebar (its subtitle
+ * says why the tenant could not be asked while offline). */
+static gboolean
+sidebar_says_cb (gpointer data)
+{
+  SidebarWait *w = data;
+  GtkWidget *title = label_named (GTK_WIDGET (window), w->name);
+  GtkWidget *dot = title ? gtk_widget_get_prev_sibling (gtk_widget_get_parent (title)) : NULL;
+
+  return dot != NULL && gtk_widget_has_css_class (dot, pv_state_css_class (w->state));
+}
+
+/* Offline, time goes on: the tenant's clock, as last known, moved on by
+ * years.  The states are computed when shown, so every token shows as
+ * expired, in the sidebar and in the next actions, without a fetch. */
+static void
+later_offline (gint64 skew)
+{
+  g_autoptr(JsonObject) state = json_object_new ();
+
+  json_object_set_int_member (state, "clock_skew", skew);
+  g_assert_true (pv_tenant_info_update_from_json (acme (), state, NULL));
+}
+
 static void
 test_server_down (void)
 {
+  SidebarWait expired = { "Acme Corp", PV_EXPIRY_EXPIRED };
+
   stop_server ();
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
   g_assert_true (spin_until (banner_cb, NULL, 20));
@@ -1269,6 +1319,15 @@ test_server_down (void)
   wait_for_text (GTK_WIDGET (window), "Could not be asked");
   g_assert_true (shows_text (GTK_WIDGET (window), "User Provisioning"));
   screenshot (GTK_WIDGET (window), "tenant-offline");
+
+  pv_window_show_overview (window);
+  g_assert_false (sidebar_says_cb (&expired));
+  g_assert_false (shows_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp"));
+  later_offline (800 * 86400);
+  g_assert_true (spin_until (sidebar_says_cb, &expired, 10));
+  wait_for_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp");
+  screenshot (GTK_WIDGET (window), "overview-offline-later");
+  later_offline (0);
   start_server ();
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
 }
