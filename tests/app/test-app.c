@@ -17,6 +17,7 @@
 #include "pv-application.h"
 #include "pv-connect-window.h"
 #include "pv-connection-info.h"
+#include "pv-dashboard.h"
 #include "pv-entra-session.h"
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
@@ -719,6 +720,9 @@ no_continue_cb (gpointer data)
   return find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Continue Setup") == NULL;
 }
 
+/* The Users token of the setup, which the renewal replaces */
+static char *first_users_secret;
+
 /* The first setup: Users in Entra to the end; Persons in Okta, left after
  * the token was shown and resumed from the panel. */
 static void
@@ -740,6 +744,7 @@ test_setup (void)
   g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
   click (GTK_WIDGET (assistant), "Copy Token");
   users_secret = read_clipboard (GTK_WIDGET (assistant));
+  first_users_secret = g_strdup (users_secret);
   click (GTK_WIDGET (assistant), "Next");
   g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
   /* Entra's setup steps and the mappings, with the matching attribute */
@@ -810,6 +815,18 @@ test_renew (void)
   g_assert_true (spin_until (step_is_cb, (gpointer) "done", 20));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Uses the New Token"));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Azure AD SCIM Test"));
+  /* Live, which token the identity provider used last: the new one; then
+   * the old one again (tested, not saved), which keeps working. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID provisions with the new token");
+  g_assert_nonnull (first_users_secret);
+  g_assert_cmpint (scim_get (scim, first_users_secret), ==, 200);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID tested the new token but still provisions with the "
+                                         "old one: save it in Microsoft Entra ID");
+  g_assert_cmpint (scim_get (scim, secret), ==, 200);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID provisions with the new token");
   screenshot (GTK_WIDGET (window), "tenant-after-renew");
   click (GTK_WIDGET (assistant), "Close");
   g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
@@ -1236,8 +1253,13 @@ test_reminders (void)
   ready = read_line (in);
   g_assert_cmpstr (ready, ==, "ready");
 
-  /* Tokens of a year: a 365-day threshold is crossed at once. */
+  /* Tokens of a year: a 365-day threshold is crossed at once, for the
+   * reminders and for the dashboard's actions alike. */
+  pv_window_show_overview (window);
+  g_assert_true (spin_until (page_is_cb, (gpointer) "overview", 10));
+  g_assert_false (shows_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp"));
   g_settings_set_string (settings, "reminder-thresholds", "365,30");
+  wait_for_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp");
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
   g_assert_true (spin_until (lines_cb, &w, 20));
   spin_for (500);
@@ -1251,6 +1273,72 @@ test_reminders (void)
   g_assert_cmpuint (count_lines (log, "io.github.provisio.Provisio"), ==, n);
   g_settings_reset (settings, "reminder-thresholds");
   g_subprocess_send_signal (fake, SIGTERM);
+  spin_for (200);
+  g_assert_false (shows_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp"));
+}
+
+/* Whether systemd has the background check's timer enabled, as the
+ * session's systemctl says (here, usually: no user manager to ask). */
+static gboolean
+timer_enabled (void)
+{
+  g_autofree char *out = NULL;
+
+  g_spawn_command_line_sync ("systemctl --user is-enabled provisio-reminders.timer", &out, NULL, NULL, NULL);
+  return out != NULL && g_str_equal (g_strstrip (out), "enabled");
+}
+
+static gboolean
+no_text_cb (gpointer data)
+{
+  return !shows_text (GTK_WIDGET (window), data);
+}
+
+static gboolean
+sensitive_cb (gpointer data)
+{
+  return gtk_widget_is_sensitive (data);
+}
+
+/* First run: the overview asks once, in a banner, whether to remind in the
+ * background; the preferences' switch shows what systemd has, and goes
+ * back with the reason when switching fails. */
+static void
+test_background (void)
+{
+  GSettings *settings = pv_application_get_settings (app);
+  GtkWindow *preferences;
+  GtkWidget *row;
+  GtkWidget *toggle;
+  gboolean enabled;
+
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "also when Provisio is closed?");
+  click (GTK_WIDGET (window), "Remind in the Background");
+  g_assert_true (spin_until (no_text_cb, (gpointer) "also when Provisio is closed?", 20));
+  g_assert_true (g_settings_get_boolean (settings, "background-asked"));
+  enabled = timer_enabled ();
+  g_assert_cmpint (g_settings_get_boolean (settings, "background-check"), ==, enabled);
+  /* Asked once */
+  pv_dashboard_update (PV_DASHBOARD (find (GTK_WIDGET (window), PV_TYPE_DASHBOARD, NULL)));
+  g_assert_false (shows_text (GTK_WIDGET (window), "also when Provisio is closed?"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  preferences = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  row = find (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW, "Check when Provisio is closed");
+  g_assert_nonnull (row);
+  toggle = find (row, GTK_TYPE_SWITCH, NULL);
+  g_assert_true (spin_until (sensitive_cb, toggle, 20));
+  g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (toggle)), ==, enabled);
+  gtk_switch_set_active (GTK_SWITCH (toggle), !enabled);
+  g_assert_true (spin_until (sensitive_cb, toggle, 20));
+  g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (toggle)), ==, timer_enabled ());
+  if (gtk_switch_get_active (GTK_SWITCH (toggle)) == enabled)
+    /* It went back: the reason is said where the switch is. */
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "could not be switched"));
+  else
+    gtk_switch_set_active (GTK_SWITCH (toggle), enabled);
+  gtk_window_destroy (preferences);
 }
 
 static gboolean
@@ -1441,6 +1529,7 @@ main (int   argc,
       g_test_add_func ("/app/revoke", test_revoke);
       g_test_add_func ("/app/notification-action", test_notification_action);
       g_test_add_func ("/app/reminders", test_reminders);
+      g_test_add_func ("/app/background", test_background);
       g_test_add_func ("/app/server-down", test_server_down);
       g_test_add_func ("/app/recovers", test_recovers);
       g_test_add_func ("/app/demo", test_demo);
