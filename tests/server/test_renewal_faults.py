@@ -9,74 +9,14 @@
 
 import http.client
 import json
-import socket
-import threading
 import unittest
 import urllib.parse
 import uuid
 
+from faultproxy import AnswerDropper
 from pvtest import ServerTest
 
 TOKENS = "/api/v1/provisioning/users/tokens"
-
-
-class AnswerDropper:
-    """A loopback TCP proxy that forwards each request to provisiod, reads
-    provisiod's whole answer (so the tenant has committed) and then closes
-    the client's connection without passing a byte of it on: the answer is
-    lost on the way, as behind a proxy that timed out."""
-
-    def __init__(self, target_url):
-        url = urllib.parse.urlsplit(target_url)
-        self.target = (url.hostname, url.port)
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(8)
-        self.url = "http://127.0.0.1:%d" % self.listener.getsockname()[1]
-        self.dropped = []           # the answers provisiod gave, as bytes
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            with client:
-                request = self._read_message(client)
-                if request is None:
-                    continue
-                with socket.create_connection(self.target) as upstream:
-                    upstream.sendall(request)
-                    answer = self._read_message(upstream)
-                self.dropped.append(answer)
-                client.shutdown(socket.SHUT_RDWR)
-
-    @staticmethod
-    def _read_message(sock):
-        """One HTTP message with a Content-Length body, or None at EOF."""
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return None
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value.strip())
-        while len(body) < length:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            body += chunk
-        return head + b"\r\n\r\n" + body
-
-    def close(self):
-        self.listener.close()
 
 
 class RenewalFaults(ServerTest):
@@ -215,7 +155,7 @@ class RenewalFaults(ServerTest):
         old token and one replacement whose secret the client has, and the identity
         provider's token works throughout."""
         old = self.set_up_in_use()
-        proxy = AnswerDropper(self.server.url)
+        proxy = AnswerDropper(self.server.url, drop="POST " + TOKENS)
         self.addCleanup(proxy.close)
         url = urllib.parse.urlsplit(proxy.url)
         intent = str(uuid.uuid4())
@@ -228,8 +168,8 @@ class RenewalFaults(ServerTest):
         conn.close()
         # The tenant did commit: the answer the client never got had the secret.
         self.assertEqual(len(proxy.dropped), 1)
-        self.assertIn(b" 201 ", proxy.dropped[0].split(b"\r\n")[0])
-        lost = json.loads(proxy.dropped[0].partition(b"\r\n\r\n")[2])
+        status, lost = proxy.dropped_json()
+        self.assertEqual(status, 201)
         self.server.secrets.add(lost["secret"])
         self.assertProvisioningWorks(old)
 
