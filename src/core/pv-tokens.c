@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-connection-info.h"
 #include "pv-error.h"
 #include "pv-overview.h"
 #include "pv-json-read.h"
@@ -170,6 +171,50 @@ pv_issue_refusal_describe (const PvIssueRefusal *refusal)
       return g_strdup (_("The connection already has two active tokens that do not replace one another. "
                          "Revoke the one the identity provider does not use, then renew."));
     }
+}
+
+/**
+ * pv_issue_refusal_for_connection:
+ *
+ * What the tenant would answer to an issue, as far as the connection's
+ * listed tokens tell: a replacement that has never been used
+ * (%PV_ISSUE_REFUSED_PENDING) or one already in use while the token it
+ * replaces is still active (%PV_ISSUE_REFUSED_IN_USE), so that an assistant
+ * can offer what to do before anything is sent.  The tenant decides again
+ * when asked.
+ *
+ * Returns: (transfer full) (nullable): the refusal to expect, or %NULL when
+ *   a new token can be issued
+ */
+PvIssueRefusal *
+pv_issue_refusal_for_connection (PvConnectionInfo *connection)
+{
+  GListModel *tokens = pv_connection_info_get_tokens (connection);
+  guint n = g_list_model_get_n_items (tokens);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PvTokenInfo) old = g_list_model_get_item (tokens, i);
+      const char *replaced_by = pv_token_info_get_replaced_by (old);
+
+      if (replaced_by == NULL || pv_token_info_get_deleted (old))
+        continue;
+      for (guint j = 0; j < n; j++)
+        {
+          g_autoptr(PvTokenInfo) replacement = g_list_model_get_item (tokens, j);
+          PvIssueRefusal *refusal;
+
+          if (g_strcmp0 (pv_token_info_get_id (replacement), replaced_by) != 0 ||
+              pv_token_info_get_deleted (replacement))
+            continue;
+          refusal = g_new0 (PvIssueRefusal, 1);
+          refusal->kind = pv_token_info_get_last_used_at (replacement) == 0
+                          ? PV_ISSUE_REFUSED_PENDING : PV_ISSUE_REFUSED_IN_USE;
+          refusal->token = g_steal_pointer (&replacement);
+          return refusal;
+        }
+    }
+  return NULL;
 }
 
 /**

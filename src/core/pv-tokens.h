@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "pv-client.h"
+#include "pv-connection-info.h"
 #include "pv-token-info.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,7 @@ void           pv_issue_refusal_free   (PvIssueRefusal      *refusal);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvIssueRefusal, pv_issue_refusal_free)
 
 PvIssueRefusal *pv_issue_refusal_from_json    (JsonObject           *answer);
+PvIssueRefusal *pv_issue_refusal_for_connection (PvConnectionInfo   *connection);
 gboolean        pv_issue_refusal_can_replace  (const PvIssueRefusal *refusal);
 char           *pv_issue_refusal_describe     (const PvIssueRefusal *refusal);
 char           *pv_tokens_new_idempotency_key (void);
