@@ -8,7 +8,12 @@
 #      a token the admin copies;
 #   2. the app and provisioctl (another admin) renew the Persons token at
 #      once: provisioctl is first, the app's Issue is refused, it names the
-#      other admin, and one action replaces that unused replacement.
+#      other admin, and one action replaces that unused replacement;
+#   3. the answer to the app's Issue is lost on the way, behind a loopback
+#      proxy that drops it once provisiod committed (tests/server/
+#      faultproxy.py): the app asks again with the same Idempotency-Key,
+#      says the token was issued but its answer lost, and one action
+#      replaces it.
 # After each the connection holds the old token and one replacement, the
 # one whose secret the admin copied; the identity provider's token answers
 # SCIM requests throughout.  Runs inside tests/with-session.sh --display.
@@ -25,6 +30,9 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
+from faultproxy import AnswerDropper  # noqa: E402
 
 from atspi_helpers import app_named, descendants, find, role_and_name, press, wait
 
@@ -48,6 +56,8 @@ class Tenant:
         self.db = os.path.join(work, "provisiod.db")
         self.alice = self.ctl("tenant", "create", "acme", "--name", "Acme Corp",
                               "--owner", "alice@acme.example")
+        self.globex = self.ctl("tenant", "create", "globex", "--name", "Globex",
+                               "--owner", "carol@globex.example")
         self.bob = self.ctl("key", "issue", "acme", "--owner", "bob@acme.example")
         # A replaced token stays a day after its replacement's first use.
         self.proc = subprocess.Popen([PROVISIOD, "--db", self.db, "--listen", "127.0.0.1:0",
@@ -73,14 +83,14 @@ class Tenant:
         conn.close()
         return status, json.loads(data) if data else None
 
-    def connection(self, kind):
-        status, conn = self.request("GET", f"/api/v1/provisioning/{kind}", self.alice)
+    def connection(self, kind, key=None):
+        status, conn = self.request("GET", f"/api/v1/provisioning/{kind}", key or self.alice)
         assert status == 200, conn
         return conn
 
-    def in_use(self, kind):
+    def in_use(self, kind, key=None):
         """The connection's token, used by the identity provider."""
-        status, issued = self.request("POST", f"/api/v1/provisioning/{kind}/tokens", self.alice,
+        status, issued = self.request("POST", f"/api/v1/provisioning/{kind}/tokens", key or self.alice,
                                       {"description": "in use"})
         assert status == 201, issued
         assert self.idp_works(issued["scim_base_url"], issued["secret"])
@@ -103,9 +113,9 @@ class App:
         self.proc = subprocess.Popen([PROVISIO], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.atspi = wait("the app on the accessibility bus", lambda: app_named("provisio"))
 
-    def renew(self, kind):
+    def renew(self, kind, tenant="acme"):
         """What the Renew button of a reminder does: the app's renew action."""
-        param = f"[<('acme', '{kind}')>]"
+        param = f"[<('{tenant}', '{kind}')>]"
         subprocess.run(["gdbus", "call", "--session", "--dest", APP_ID, "--object-path",
                         "/" + APP_ID.replace(".", "/"), "--method", "org.freedesktop.Application.ActivateAction",
                         "renew", param, "{}"], check=True, capture_output=True, env=self.env, timeout=30)
@@ -153,8 +163,8 @@ def label_with(frame, *words):
         raise
 
 
-def check_one_old_one_fresh(tenant, kind, old, fresh_secret, replaced_id):
-    conn = tenant.connection(kind)
+def check_one_old_one_fresh(tenant, kind, old, fresh_secret, replaced_id, key=None):
+    conn = tenant.connection(kind, key)
     tokens = {t["id"]: t for t in conn["tokens"]}
     assert old["token"]["id"] in tokens and len(tokens) == 2, f"tokens: {list(tokens)}"
     fresh = next(t for t in tokens.values() if t["id"] != old["token"]["id"])
@@ -173,6 +183,10 @@ def main():
         env = dict(os.environ, PROVISIO_TENANTS_FILE=tenants_file, GSETTINGS_BACKEND="memory", TZ="UTC")
         env.pop("GTK_A11Y", None)
         subprocess.run([PROVISIOCTL, "tenant", "add", "acme", tenant.url], input=tenant.alice + "\n",
+                       text=True, env=env, check=True, capture_output=True)
+        # Globex through a proxy that loses the answer to the first issue.
+        proxy = AnswerDropper(tenant.url, drop="POST /api/v1/provisioning/users/tokens")
+        subprocess.run([PROVISIOCTL, "tenant", "add", "globex", proxy.url], input=tenant.globex + "\n",
                        text=True, env=env, check=True, capture_output=True)
         bob_env = dict(env, PROVISIO_TENANTS_FILE=os.path.join(work, "bob.ini"))
         # Another name: the keyring holds one admin key per tenant name.
@@ -221,6 +235,20 @@ def main():
             assert not tenant.idp_works(old["scim_base_url"], bobs), "the replaced token is gone"
             assert tenant.idp_works(old["scim_base_url"], secret), "the copied token works"
             ok("the app and provisioctl at once: the app names the other admin, one action replaces it")
+
+            # 3. The answer to the app's issue lost on the way.
+            old = tenant.in_use("users", tenant.globex)
+            frame = app.renew("users", tenant="globex")
+            press(wait("Issue New Token", lambda: find(frame, "push button", "Issue New Token")))
+            label_with(frame, "carol@globex.example", "answer was lost")
+            assert len(proxy.dropped) == 1 and proxy.dropped_json()[0] == 201, "the tenant had issued it"
+            lost = proxy.dropped_json()[1]["token"]["id"]
+            assert len(tenant.connection("users", tenant.globex)["tokens"]) == 2, "no third token"
+            press(wait("Replace the Unused Token", lambda: find(frame, "push button", "Replace the Unused Token")))
+            secret = app.copy_token(frame)
+            check_one_old_one_fresh(tenant, "users", old, secret, lost, tenant.globex)
+            assert tenant.idp_works(old["scim_base_url"], secret), "the copied token works"
+            ok("the answer to the issue lost: the app says so, one action replaces the token")
             return 0
         finally:
             if app is not None:
