@@ -20,6 +20,7 @@
 #include "pv-tenant-info.h"
 #include "pv-tls.h"
 #include "pv-token-info.h"
+#include "pv-tokens.h"
 
 typedef struct {
   char        *dir;
@@ -180,7 +181,7 @@ test_tenant_errors (Fixture       *f,
     json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
   g_assert_no_error (error);
   g_assert_null (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
-  assert_pv_error (error, PV_ERROR_CONFLICT, f->key, "2 active tokens");
+  assert_pv_error (error, PV_ERROR_CONFLICT, f->key, "never been used");
   g_clear_error (&error);
 
   g_assert_null (request (client, "DELETE", "/api/v1/provisioning/users/tokens/tok_000000000000", NULL, &error));
@@ -739,6 +740,101 @@ test_tenant_info (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (again)), ==, 2);
 }
 
+/* pv_tokens_issue_full_async() until it is done, and its refusal if refused */
+static PvIssuedToken *
+issue_full (PvClient         *client,
+            const char       *replace_unused,
+            const char       *idempotency_key,
+            PvIssueRefusal  **out_refusal,
+            GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  PvIssuedToken *issued;
+
+  pv_tokens_issue_full_async (client, "users", "on-first-use", NULL, replace_unused, idempotency_key, NULL,
+                              done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  issued = pv_tokens_issue_finish (result, error);
+  *out_refusal = issued == NULL ? pv_tokens_issue_get_refusal (result) : NULL;
+  return issued;
+}
+
+/* The tenant's refusals of an issue as core reads them (issue #21): who
+ * issued the token in the way and when, whether it may be replaced, the
+ * same as the connection's tokens predict; a replace in one request; a
+ * repeated Idempotency-Key. */
+static void
+test_issue_refusals (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvIssueRefusal) refusal = NULL;
+  g_autoptr(PvIssueRefusal) predicted = NULL;
+  g_autoptr(PvIssuedToken) old = NULL;
+  g_autoptr(PvIssuedToken) pending = NULL;
+  g_autoptr(PvIssuedToken) fresh = NULL;
+  g_autoptr(PvIssuedToken) none = NULL;
+  g_autoptr(PvConnectionInfo) connection = pv_connection_info_new ();
+  g_autoptr(JsonObject) listed = NULL;
+  g_autofree char *words = NULL;
+  g_autofree char *key = pv_tokens_new_idempotency_key ();
+
+  old = issue_full (client, NULL, NULL, &refusal, &error);
+  g_assert_no_error (error);
+  pending = issue_full (client, NULL, key, &refusal, &error);
+  g_assert_no_error (error);
+
+  /* The same intent again: issued already, its token named, nothing new. */
+  none = issue_full (client, NULL, key, &refusal, &error);
+  g_assert_null (none);
+  assert_pv_error (error, PV_ERROR_CONFLICT, pending->secret, NULL);
+  g_clear_error (&error);
+  g_assert_nonnull (refusal);
+  g_assert_cmpint (refusal->kind, ==, PV_ISSUE_REFUSED_ALREADY_ISSUED);
+  g_assert_cmpstr (pv_token_info_get_id (refusal->token), ==, pv_token_info_get_id (pending->token));
+  g_assert_true (pv_issue_refusal_can_replace (refusal));
+  words = pv_issue_refusal_describe (refusal);
+  g_assert_nonnull (strstr (words, "ann@acme.example"));
+  g_assert_nonnull (strstr (words, "answer was lost"));
+  g_clear_pointer (&words, g_free);
+  g_clear_pointer (&refusal, pv_issue_refusal_free);
+
+  /* Another intent: the unused replacement is in the way. */
+  none = issue_full (client, NULL, NULL, &refusal, &error);
+  g_assert_null (none);
+  g_clear_error (&error);
+  g_assert_cmpint (refusal->kind, ==, PV_ISSUE_REFUSED_PENDING);
+  g_assert_true (pv_issue_refusal_can_replace (refusal));
+  words = pv_issue_refusal_describe (refusal);
+  g_assert_nonnull (strstr (words, "ann@acme.example issued a replacement token on"));
+  g_clear_pointer (&words, g_free);
+
+  /* What the connection's listed tokens predict is the same. */
+  listed = request (client, "GET", "/api/v1/provisioning/users", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pv_connection_info_update_from_json (connection, listed, &error));
+  predicted = pv_issue_refusal_for_connection (connection);
+  g_assert_nonnull (predicted);
+  g_assert_cmpint (predicted->kind, ==, PV_ISSUE_REFUSED_PENDING);
+  g_assert_cmpstr (pv_token_info_get_id (predicted->token), ==, pv_token_info_get_id (pending->token));
+
+  /* Replaced in one request: the new one replaces the old token. */
+  g_clear_pointer (&predicted, pv_issue_refusal_free);
+  fresh = issue_full (client, pv_token_info_get_id (refusal->token), NULL, &predicted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fresh->replaces, ==, pv_token_info_get_id (old->token));
+  g_clear_pointer (&refusal, pv_issue_refusal_free);
+
+  /* The replaced one is no longer the one to replace. */
+  none = issue_full (client, pv_token_info_get_id (pending->token), NULL, &refusal, &error);
+  g_assert_null (none);
+  g_clear_error (&error);
+  g_assert_cmpint (refusal->kind, ==, PV_ISSUE_REFUSED_CHANGED);
+  g_assert_cmpstr (pv_token_info_get_id (refusal->token), ==, pv_token_info_get_id (fresh->token));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -754,6 +850,7 @@ main (int   argc,
   g_test_add ("/client/nothing-listening", Fixture, NULL, fixture_set_up, test_nothing_listening,
               fixture_tear_down);
   g_test_add ("/client/models", Fixture, NULL, fixture_set_up, test_models, fixture_tear_down);
+  g_test_add ("/client/issue-refusals", Fixture, NULL, fixture_set_up, test_issue_refusals, fixture_tear_down);
   g_test_add ("/client/more-models", Fixture, NULL, fixture_set_up, test_more_models, fixture_tear_down);
   g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);

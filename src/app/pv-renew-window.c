@@ -31,7 +31,16 @@
  * loses nothing: the new token exists, and the tenant's panel says it waits
  * for its first use.  The secret lives only in this window's memory, is
  * zeroed when it closes, and leaves the clipboard after the configured
- * time. */
+ * time
+ *
+ * A replacement nobody has used stands in the way of another (an answer
+ * lost on the way, this window closed or crashed before its token was
+ * copied, another admin renewing): the first page says so, with who issued
+ * it and when, as soon as the connection's tokens or the tenant's refusal
+ * tell, and offers to replace it in one request; each other refusal gets
+ * its own words (pv_issue_refusal_describe()).  Every issue carries an
+ * Idempotency-Key, kept when nothing answered so that trying again cannot
+ * issue twice. */
 
 /* How often the tenant is asked for the new token's events while waiting */
 #define WATCH_INTERVAL_MS 1000
@@ -57,6 +66,10 @@ struct _PvRenewWindow
   AdwWindowTitle *title;
   GtkLabel      *intro_error;
   GtkWidget     *issue_button;
+  GtkLabel      *refusal_label;   /* what stands in the way of a new token */
+  GtkWidget     *replace_button;
+  char          *replace_id;      /* the unused replacement the next issue replaces */
+  char          *idempotency_key; /* the intent the next issue belongs to */
   GtkLabel      *secret_label;
   GtkLabel      *clipboard_label;
   GtkProgressBar *clipboard_progress;
@@ -791,6 +804,28 @@ show_intro_error (PvRenewWindow *self,
   show_step (self, "intro");
 }
 
+/* What stands in the way of a new token (the tenant's refusal, or what the
+ * connection's tokens say it would be), who issued the token concerned and
+ * when, and the one action that resolves it where there is one: replacing a
+ * replacement nobody has used. */
+static void
+show_refusal (PvRenewWindow        *self,
+              const PvIssueRefusal *refusal)
+{
+  g_autofree char *text = pv_issue_refusal_describe (refusal);
+  gboolean can_replace = pv_issue_refusal_can_replace (refusal);
+
+  g_clear_pointer (&self->replace_id, g_free);
+  if (can_replace)
+    self->replace_id = g_strdup (pv_token_info_get_id (refusal->token));
+  gtk_label_set_label (self->refusal_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
+  gtk_widget_set_visible (self->replace_button, can_replace);
+  if (self->issue_button != NULL)
+    gtk_widget_set_visible (self->issue_button, !can_replace);
+}
+
 static void
 issued_cb (GObject      *source,
            GAsyncResult *result,
@@ -804,9 +839,25 @@ issued_cb (GObject      *source,
     return;
   if (issued == NULL)
     {
-      show_intro_error (self, error);
+      g_autoptr(PvIssueRefusal) refusal = pv_tokens_issue_get_refusal (result);
+
+      /* When nothing answered, trying again is the same intent: the tenant
+       * recognises its key if it did issue.  Anything else ends it. */
+      if (!g_error_matches (error, PV_ERROR, PV_ERROR_NETWORK))
+        g_clear_pointer (&self->idempotency_key, g_free);
+      if (refusal == NULL)
+        {
+          show_intro_error (self, error);
+          return;
+        }
+      show_refusal (self, refusal);
+      show_step (self, "intro");
+      /* The tenant's page shows the token in the way too. */
+      refresh_tenant (self);
       return;
     }
+  g_clear_pointer (&self->idempotency_key, g_free);
+  g_clear_pointer (&self->replace_id, g_free);
   self->issued = issued;
   self->token_id = g_strdup (pv_token_info_get_id (issued->token));
   if (self->setup)
@@ -833,8 +884,10 @@ issue (PvRenewWindow *self)
   else
     /* Translators: the note kept with a token issued by the assistant */
     description = g_strdup_printf (_("Renewed with Provisio for the %s app"), pv_guide_app_name (self->kind));
-  pv_tokens_issue_async (client, self->kind, "on-first-use", description, self->cancellable, issued_cb,
-                         g_object_ref (self));
+  if (self->idempotency_key == NULL)
+    self->idempotency_key = pv_tokens_new_idempotency_key ();
+  pv_tokens_issue_full_async (client, self->kind, "on-first-use", description, self->replace_id,
+                              self->idempotency_key, self->cancellable, issued_cb, g_object_ref (self));
 }
 
 static void
@@ -888,6 +941,20 @@ static void
 issue_clicked_cb (PvRenewWindow *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
+  g_clear_pointer (&self->replace_id, g_free);
+  show_step (self, "issuing");
+  issue (self);
+}
+
+/* The unused replacement goes, a new one takes its place, in one request */
+static void
+replace_clicked_cb (PvRenewWindow *self)
+{
+  if (self->replace_id == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
   show_step (self, "issuing");
   issue (self);
 }
@@ -987,6 +1054,15 @@ build (PvRenewWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->intro_error), "error");
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->intro_error));
+  self->refusal_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->refusal_label, TRUE);
+  gtk_label_set_justify (self->refusal_label, GTK_JUSTIFY_CENTER);
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->refusal_label));
+  self->replace_button = pill_button_new (_("_Replace the Unused Token"), TRUE);
+  gtk_widget_set_visible (self->replace_button, FALSE);
+  g_signal_connect_swapped (self->replace_button, "clicked", G_CALLBACK (replace_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), self->replace_button);
   if (self->setup)
     {
       g_autofree char *setup_intro = NULL;
@@ -1011,6 +1087,16 @@ build (PvRenewWindow *self)
       g_signal_connect_swapped (self->issue_button, "clicked", G_CALLBACK (issue_clicked_cb), self);
       gtk_box_append (GTK_BOX (box), self->issue_button);
       gtk_stack_add_named (self->stack, status_page_new ("view-refresh-symbolic", window_title, intro, box), "intro");
+      /* A replacement issued before (an answer lost, an assistant closed
+       * before its token was copied, another admin): said at once, with
+       * what to do about it. */
+      if (get_connection (self) != NULL)
+        {
+          g_autoptr(PvIssueRefusal) pending = pv_issue_refusal_for_connection (get_connection (self));
+
+          if (pending != NULL)
+            show_refusal (self, pending);
+        }
     }
 
   /* issuing */
@@ -1172,6 +1258,8 @@ pv_renew_window_finalize (GObject *object)
   g_free (self->kind);
   g_free (self->token_id);
   g_free (self->idp);
+  g_free (self->replace_id);
+  g_free (self->idempotency_key);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->finalize (object);
 }

@@ -54,6 +54,7 @@ static gboolean opt_version;
 static gboolean opt_force;
 static gboolean opt_offline;
 static char *opt_retire;
+static gboolean opt_replace_unused;
 static char *opt_description;
 static char *opt_output;
 static char *opt_idp;
@@ -104,6 +105,8 @@ static const GOptionEntry renew_entries[] = {
     N_("A note kept with the new token"), N_("TEXT") },
   { "entra", 0, 0, G_OPTION_ARG_NONE, &opt_entra,
     N_("Then give the token to the linked Entra app through Microsoft Graph"), NULL },
+  { "replace-unused", 0, 0, G_OPTION_ARG_NONE, &opt_replace_unused,
+    N_("If the connection already has a replacement that was never used, replace it"), NULL },
   { NULL }
 };
 
@@ -395,6 +398,27 @@ kind_is_valid (const char *kind)
   return FALSE;
 }
 
+/* One intent to issue, with its own Idempotency-Key; a refusal also in
+ * @out_refusal when the tenant named why. */
+static PvIssuedToken *
+issue_once (PvClient         *client,
+            const char       *kind,
+            const char       *replace_unused,
+            PvIssueRefusal  **out_refusal,
+            GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *key = pv_tokens_new_idempotency_key ();
+  PvIssuedToken *issued;
+
+  pv_tokens_issue_full_async (client, kind, opt_retire ? opt_retire : "on-first-use", opt_description,
+                              replace_unused, key, NULL, got_result_cb, &result);
+  issued = pv_tokens_issue_finish (wait_for (&result), error);
+  if (issued == NULL)
+    *out_refusal = pv_tokens_issue_get_refusal (result);
+  return issued;
+}
+
 /* renew TENANT KIND: the secret alone on standard output, once. */
 static int
 renew (GFile      *file,
@@ -404,7 +428,7 @@ renew (GFile      *file,
   g_autoptr(GError) error = NULL;
   g_autoptr(PvClient) client = NULL;
   g_autoptr(PvIssuedToken) issued = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PvIssueRefusal) refusal = NULL;
   g_autofree char *expires_at = NULL;
 
   if (!kind_is_valid (kind))
@@ -417,9 +441,33 @@ renew (GFile      *file,
   if (!(client = client_for (file, id, &error)))
     goto fail;
 
-  pv_tokens_issue_async (client, kind, opt_retire ? opt_retire : "on-first-use", opt_description,
-                         NULL, got_result_cb, &result);
-  if (!(issued = pv_tokens_issue_finish (wait_for (&result), &error)))
+  issued = issue_once (client, kind, NULL, &refusal, &error);
+  if (issued == NULL && refusal != NULL && pv_issue_refusal_can_replace (refusal))
+    {
+      g_autofree char *why = pv_issue_refusal_describe (refusal);
+      g_autofree char *unused = g_strdup (pv_token_info_get_id (refusal->token));
+
+      g_printerr ("provisioctl: %s\n", why);
+      if (!opt_replace_unused)
+        {
+          g_printerr (_("Run again with --replace-unused to replace %s (%s…) with a new token.\n"),
+                      unused, pv_token_info_get_prefix (refusal->token));
+          return 1;
+        }
+      g_printerr (_("Replacing %s (%s…) before first use (--replace-unused).\n"),
+                  unused, pv_token_info_get_prefix (refusal->token));
+      g_clear_error (&error);
+      g_clear_pointer (&refusal, pv_issue_refusal_free);
+      issued = issue_once (client, kind, unused, &refusal, &error);
+    }
+  if (issued == NULL && refusal != NULL)
+    {
+      g_autofree char *why = pv_issue_refusal_describe (refusal);
+
+      g_printerr ("provisioctl: %s\n", why);
+      return 1;
+    }
+  if (issued == NULL)
     goto fail;
 
   expires_at = pv_time_format (pv_token_info_get_expires_at (issued->token));
@@ -1423,7 +1471,11 @@ static const Command commands[] = {
     N_("Issues a new SCIM token for the users or persons connection. The secret is printed "
        "once, alone, on standard output; messages go to standard error. The old token is "
        "kept until the identity provider first uses the new one, unless --retire says "
-       "otherwise."),
+       "otherwise. If the connection already has a replacement nobody has used (an answer "
+       "lost on the way, an assistant closed before the secret was copied, another admin "
+       "renewing), renew says who issued it and when; with --replace-unused it replaces that "
+       "one in the same step, the old token untouched. A replacement the identity provider "
+       "has used is never replaced."),
     renew_entries, 2, run_renew },
   { "revoke", N_("NAME KIND ID"), N_("Revoke a token"),
     N_("Revokes a token by its id. The token the identity provider last used is refused "

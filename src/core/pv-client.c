@@ -42,6 +42,7 @@ typedef struct {
   SoupMessage          *msg;
   GTlsCertificate      *peer;
   GTlsCertificateFlags  peer_errors;
+  JsonObject           *error_answer;   /* what the server said with an error status */
 } Request;
 
 static void
@@ -50,6 +51,7 @@ request_free (Request *request)
   g_signal_handlers_disconnect_by_data (request->msg, request);
   g_object_unref (request->msg);
   g_clear_object (&request->peer);
+  g_clear_pointer (&request->error_answer, json_object_unref);
   g_free (request);
 }
 
@@ -390,6 +392,9 @@ sent_cb (GObject      *source,
   {
     const char *said = server_message (root);
 
+    if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+      request->error_answer = json_object_ref (json_node_get_object (root));
+
     g_task_return_new_error (task, PV_ERROR, error_for_status (status), "%s",
                              said != NULL ? said : message_for_status (status));
   }
@@ -428,6 +433,27 @@ pv_client_request_async (PvClient            *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
+  pv_client_request_full_async (self, method, path, body, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * pv_client_request_full_async:
+ * @idempotency_key: (nullable): sent as the Idempotency-Key header, the
+ *   same for every retry of one intent
+ *
+ * pv_client_request_async() with an Idempotency-Key; finish it with
+ * pv_client_request_finish().
+ */
+void
+pv_client_request_full_async (PvClient            *self,
+                              const char          *method,
+                              const char          *path,
+                              JsonNode            *body,
+                              const char          *idempotency_key,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
@@ -465,6 +491,9 @@ pv_client_request_async (PvClient            *self,
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
                                     authorization);
     }
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key",
+                                  idempotency_key);
   if (body != NULL)
     {
       char *text = json_to_string (body, FALSE);
@@ -496,4 +525,23 @@ pv_client_request_finish (PvClient      *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_client_request_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * pv_client_request_get_error_answer:
+ * @result: the result of a request that failed with an error status
+ *
+ * Returns: (transfer none) (nullable): the JSON object the server sent
+ *   with its error status, such as a refused issue's token
+ */
+JsonObject *
+pv_client_request_get_error_answer (GAsyncResult *result)
+{
+  Request *request;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_client_request_async, NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  return request != NULL ? request->error_answer : NULL;
 }

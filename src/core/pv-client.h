@@ -36,8 +36,17 @@ void        pv_client_request_async      (PvClient            *self,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
+void        pv_client_request_full_async (PvClient            *self,
+                                          const char          *method,
+                                          const char          *path,
+                                          JsonNode            *body,
+                                          const char          *idempotency_key,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
 JsonObject *pv_client_request_finish     (PvClient            *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+JsonObject *pv_client_request_get_error_answer (GAsyncResult     *result);
 
 G_END_DECLS

@@ -435,17 +435,47 @@ update_connection (PvdRequest *req)
     send_connection (req, kind);
 }
 
+/* The token a refused issue is about, in the error answer. */
+typedef struct {
+  PvdRequest     *req;
+  const PvdToken *token;
+} IssueConflict;
+
+static void
+add_conflict_token (JsonBuilder *b,
+                    gpointer     user_data)
+{
+  IssueConflict *conflict = user_data;
+
+  json_builder_set_member_name (b, "token");
+  add_token (b, conflict->req, conflict->token);
+}
+
+/* An Idempotency-Key is an opaque string the client makes up for one
+ * intent (a UUID, say): visible ASCII, at most 128 characters. */
+static gboolean
+idempotency_key_is_valid (const char *key)
+{
+  gsize length = strlen (key);
+
+  if (length == 0 || length > 128)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (key[i] < 0x21 || key[i] > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 issue_token (PvdRequest *req)
 {
   JsonObject *body = json_node_get_object (req->body);
   const char *kind = path_kind (req);
   const char *retire_text = "on-first-use";
-  const char *description = NULL;
-  gint64 lifetime = 0;
-  PvdRetire retire;
+  PvdIssue issue = { NULL, 0, PVD_RETIRE_ON_FIRST_USE, req->key->owner, NULL, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(PvdToken) token = NULL;
+  g_autoptr(PvdToken) conflict = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *secret = NULL;
   g_autofree char *scim_url = NULL;
@@ -453,20 +483,33 @@ issue_token (PvdRequest *req)
   if (kind == NULL)
     return;
 
+  issue.idempotency_key =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
+                                  "Idempotency-Key");
+  if (issue.idempotency_key != NULL && !idempotency_key_is_valid (issue.idempotency_key))
+    {
+      pvd_send_error (req->msg, 400, "invalid_parameter",
+                      "The Idempotency-Key header must be 1 to 128 visible ASCII characters");
+      return;
+    }
   if (json_object_has_member (body, "retire"))
     retire_text = json_object_get_string_member (body, "retire");
   if (json_object_has_member (body, "description"))
-    description = json_object_get_string_member (body, "description");
+    issue.description = json_object_get_string_member (body, "description");
   if (json_object_has_member (body, "lifetime_days"))
-    lifetime = json_object_get_int_member (body, "lifetime_days");
-  if (!pvd_retire_from_string (retire_text, &retire))
+    issue.lifetime_days = json_object_get_int_member (body, "lifetime_days");
+  if (json_object_has_member (body, "replace_unused"))
+    issue.replace_unused = json_object_get_string_member (body, "replace_unused");
+  if (!pvd_retire_from_string (retire_text, &issue.retire))
     g_assert_not_reached ();   /* the schema's enum */
 
-  secret = pvd_store_issue_token (req->store, req->tenant->id, kind, description,
-                                  lifetime, retire, req->key->owner, req->now, &token, &error);
+  secret = pvd_store_issue_token_full (req->store, req->tenant->id, kind, &issue, req->now,
+                                       &token, &conflict, &error);
   if (secret == NULL)
     {
-      pvd_send_store_error (req->msg, error);
+      IssueConflict extra = { req, conflict };
+
+      pvd_send_store_error_full (req->msg, error, conflict ? add_conflict_token : NULL, &extra);
       return;
     }
 

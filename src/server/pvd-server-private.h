@@ -116,6 +116,12 @@ void      pvd_send_error          (SoupServerMessage *msg,
                                    ...) G_GNUC_PRINTF (4, 5);
 void      pvd_send_store_error    (SoupServerMessage *msg,
                                    const GError      *error);
+typedef void (*PvdErrorExtraFunc) (JsonBuilder *builder,
+                                   gpointer     user_data);
+void      pvd_send_store_error_full (SoupServerMessage *msg,
+                                     const GError      *error,
+                                     PvdErrorExtraFunc  add_extra,
+                                     gpointer           user_data);
 char     *pvd_bearer_token        (SoupServerMessage *msg);
 gboolean  pvd_rate_limited        (PvdServer         *self,
                                    SoupServerMessage *msg);

@@ -172,25 +172,24 @@ pvd_send_json (SoupServerMessage *msg,
                                     SOUP_MEMORY_TAKE, text, length);
 }
 
-void
-pvd_send_error (SoupServerMessage *msg,
-                guint              status,
-                const char        *code,
-                const char        *format,
-                ...)
+/* An error answer: {"error": code, "message": text}, and the members
+ * @add_extra adds (a refused token issue names the token concerned). */
+static void
+send_error_body (SoupServerMessage   *msg,
+                 guint                status,
+                 const char          *code,
+                 const char          *message,
+                 PvdErrorExtraFunc    add_extra,
+                 gpointer             user_data)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
 
   json_builder_begin_object (builder);
   pvd_json_string (builder, "error", code);
   pvd_json_string (builder, "message", message);
+  if (add_extra != NULL)
+    add_extra (builder, user_data);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
@@ -201,37 +200,88 @@ pvd_send_error (SoupServerMessage *msg,
 }
 
 void
-pvd_send_store_error (SoupServerMessage *msg,
-                      const GError      *error)
+pvd_send_error (SoupServerMessage *msg,
+                guint              status,
+                const char        *code,
+                const char        *format,
+                ...)
 {
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  send_error_body (msg, status, code, message, NULL, NULL);
+}
+
+/**
+ * pvd_send_store_error_full:
+ * @add_extra: (nullable): adds members to the error object
+ *
+ * Answers with the status and error code of a store error.
+ */
+void
+pvd_send_store_error_full (SoupServerMessage *msg,
+                           const GError      *error,
+                           PvdErrorExtraFunc  add_extra,
+                           gpointer           user_data)
+{
+  guint status = 0;
+  const char *code = NULL;
+
   if (error->domain == PVD_ERROR)
     {
       switch ((PvdError) error->code)
         {
         case PVD_ERROR_NOT_FOUND:
-          pvd_send_error (msg, 404, "not_found", "%s", error->message);
-          return;
+          status = 404, code = "not_found";
+          break;
         case PVD_ERROR_INVALID:
         case PVD_ERROR_EXISTS:
-          pvd_send_error (msg, 400, "invalid_request", "%s", error->message);
-          return;
+          status = 400, code = "invalid_request";
+          break;
         case PVD_ERROR_TOKEN_LIMIT:
-          pvd_send_error (msg, 409, "token_limit_reached", "%s", error->message);
-          return;
+          status = 409, code = "token_limit_reached";
+          break;
         case PVD_ERROR_TOKEN_IN_USE:
-          pvd_send_error (msg, 409, "token_in_use", "%s", error->message);
-          return;
+          status = 409, code = "token_in_use";
+          break;
+        case PVD_ERROR_REPLACEMENT_PENDING:
+          status = 409, code = "replacement_pending";
+          break;
+        case PVD_ERROR_REPLACEMENT_IN_USE:
+          status = 409, code = "replacement_in_use";
+          break;
+        case PVD_ERROR_REPLACEMENT_CHANGED:
+          status = 409, code = "replacement_changed";
+          break;
+        case PVD_ERROR_ALREADY_ISSUED:
+          status = 409, code = "already_issued";
+          break;
         case PVD_ERROR_UNAUTHORIZED:
-          pvd_send_error (msg, 401, "unauthorized", "%s", error->message);
-          return;
+          status = 401, code = "unauthorized";
+          break;
         case PVD_ERROR_DATABASE:
         default:
           break;
         }
     }
+  if (code != NULL)
+    {
+      send_error_body (msg, status, code, error->message, add_extra, user_data);
+      return;
+    }
   g_warning ("Internal error: %s", error->message);
   pvd_send_error (msg, 500, "internal_error",
                   "The server could not complete the request; nothing was changed");
+}
+
+void
+pvd_send_store_error (SoupServerMessage *msg,
+                      const GError      *error)
+{
+  pvd_send_store_error_full (msg, error, NULL, NULL);
 }
 
 /* JSON helpers */

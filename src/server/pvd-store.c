@@ -271,6 +271,18 @@ pvd_store_init (PvdStore *self)
                                             finalize_statement);
 }
 
+/* Which token a request with an Idempotency-Key issued (issue #21).  Kept
+ * out of the numbered schema steps: created where missing, it needs no
+ * migration of its own, and a database without it reads as before. */
+static const char token_requests_schema[] =
+  "CREATE TABLE IF NOT EXISTS token_requests ("
+  "  tenant_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  idempotency_key TEXT NOT NULL,"
+  "  token_id TEXT NOT NULL,"
+  "  PRIMARY KEY (tenant_id, kind, idempotency_key),"
+  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);";
+
 static gboolean
 migrate (PvdStore  *self,
          GError   **error)
@@ -353,7 +365,8 @@ pvd_store_open (const char  *path,
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = NORMAL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !migrate (self, error))
+      !migrate (self, error) ||
+      !exec (self, token_requests_schema, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -1251,33 +1264,187 @@ fill_token_event (PvdEvent       *event,
       goto fail; \
   } G_STMT_END
 
+/* The token an earlier request with this Idempotency-Key issued, if any. */
+static PvdToken *
+find_requested_token (PvdStore    *self,
+                      gint64       tenant_id,
+                      const char  *kind,
+                      const char  *idempotency_key,
+                      GError     **error)
+{
+  static const char sql[] =
+    "SELECT token_id FROM token_requests WHERE tenant_id = ?1 AND kind = ?2 AND idempotency_key = ?3";
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_text (stmt, 2, kind);
+  pvd_bind_text (stmt, 3, idempotency_key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return get_token (self, tenant_id, kind, (const char *) sqlite3_column_text (stmt, 0), error);
+  if (rc != SQLITE_DONE)
+    pvd_store_set_db_error (self, error);
+  return NULL;
+}
+
+static gboolean
+record_request (PvdStore        *self,
+                const PvdToken  *token,
+                const char      *idempotency_key,
+                GError         **error)
+{
+  static const char sql[] =
+    "INSERT INTO token_requests (tenant_id, kind, idempotency_key, token_id) VALUES (?1, ?2, ?3, ?4)";
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, token->tenant_id);
+  pvd_bind_text (stmt, 2, token->kind);
+  pvd_bind_text (stmt, 3, idempotency_key);
+  pvd_bind_text (stmt, 4, token->id);
+  return pvd_store_run (self, stmt, error);
+}
+
+/* Who issued a token and when, for the messages of a refused issue. */
+static char *
+token_origin (const PvdToken *t)
+{
+  g_autofree char *when = pv_time_format (t->created_at);
+
+  return g_strdup_printf ("%s (%s…), issued by %s at %s", t->id, t->prefix, t->created_by, when);
+}
+
+/* Why a connection with two active tokens takes no third: its newest
+ * token is a replacement nobody has used yet (replace it), one the
+ * identity provider already uses (wait for the old one to retire, or
+ * revoke it), or there is no replacement between them at all. */
+static void
+refuse_third (const char      *kind,
+              const PvdToken  *newest,
+              const PvdToken  *old,
+              const PvdToken **conflict,
+              GError         **error)
+{
+  g_autofree char *origin = NULL;
+
+  if (newest == NULL || old == NULL || g_strcmp0 (old->replaced_by, newest->id) != 0)
+    {
+      g_set_error (error, PVD_ERROR, PVD_ERROR_TOKEN_LIMIT,
+                   "The %s connection already has %d active tokens; revoke one first",
+                   kind, PVD_TOKEN_MAX_ACTIVE);
+      return;
+    }
+  origin = token_origin (newest);
+  if (newest->last_used_at == 0)
+    g_set_error (error, PVD_ERROR, PVD_ERROR_REPLACEMENT_PENDING,
+                 "The %s connection already has a replacement for %s that has never been used: %s. "
+                 "Replace it (replace_unused: \"%s\") or revoke it; %s goes on working either way",
+                 kind, old->id, origin, newest->id, old->id);
+  else
+    g_set_error (error, PVD_ERROR, PVD_ERROR_REPLACEMENT_IN_USE,
+                 "The %s connection's replacement %s is already in use by the identity provider, "
+                 "and %s has not retired yet. Renew again once it has, or revoke it if the identity "
+                 "provider no longer uses it",
+                 kind, origin, old->id);
+  *conflict = newest;
+}
+
+/* Whether @target may be replaced before first use: it must be the
+ * connection's newest active token, never used. */
+static gboolean
+check_replace_unused (const char      *kind,
+                      const PvdToken  *target,
+                      const PvdToken  *newest,
+                      gint64           now,
+                      const PvdToken **conflict,
+                      GError         **error)
+{
+  g_autofree char *origin = token_origin (target);
+
+  if (pvd_token_is_deleted (target, now) || target->replaced_by != NULL ||
+      !pvd_token_is_active (target, now) ||
+      (newest != NULL && g_strcmp0 (newest->id, target->id) != 0))
+    {
+      if (newest != NULL && newest != target)
+        {
+          g_autofree char *current = token_origin (newest);
+
+          g_set_error (error, PVD_ERROR, PVD_ERROR_REPLACEMENT_CHANGED,
+                       "%s is no longer the %s connection's newest token: it is %s. "
+                       "Renew again to see what to do about that one",
+                       origin, kind, current);
+          *conflict = newest;
+        }
+      else
+        g_set_error (error, PVD_ERROR, PVD_ERROR_REPLACEMENT_CHANGED,
+                     "%s is no longer active on the %s connection; issue a token without replace_unused",
+                     origin, kind);
+      return FALSE;
+    }
+  if (target->last_used_at != 0)
+    {
+      g_autofree char *used = pv_time_format (target->last_used_at);
+
+      g_set_error (error, PVD_ERROR, PVD_ERROR_REPLACEMENT_IN_USE,
+                   "%s has been used (last at %s): a token the identity provider may rely on "
+                   "is never replaced before first use",
+                   origin, used);
+      *conflict = target;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
- * pvd_store_issue_token:
+ * pvd_store_issue_token_full:
+ * @issue: what to issue: description, lifetime, retire, who, and
+ *   optionally the unused replacement it replaces and the request's
+ *   Idempotency-Key
  * @out_token: (out) (optional): the new token's row
+ * @out_conflict: (out) (optional): on a refusal about a token (a pending
+ *   replacement, one already issued for this Idempotency-Key), that token
  *
  * Issues a SCIM token for a connection, replacing its one active token
- * according to @retire.
+ * according to @issue->retire.
+ *
+ * With @issue->replace_unused, that token (the connection's newest, never
+ * used) is deleted with the reason "replaced-before-first-use" in the same
+ * transaction, and the new token takes its place: it replaces what that
+ * one replaced, and the old token goes on as before.
+ *
+ * With @issue->idempotency_key, a repeated request issues nothing: it is
+ * refused with %PVD_ERROR_ALREADY_ISSUED and the token the first one
+ * issued, whose secret only that first answer held.
  *
  * Returns: (transfer full): the secret, which exists nowhere else
  */
 char *
-pvd_store_issue_token (PvdStore    *self,
-                       gint64       tenant_id,
-                       const char  *kind,
-                       const char  *description,
-                       gint64       lifetime_days,
-                       PvdRetire    retire,
-                       const char  *created_by,
-                       gint64       now,
-                       PvdToken   **out_token,
-                       GError     **error)
+pvd_store_issue_token_full (PvdStore        *self,
+                            gint64           tenant_id,
+                            const char      *kind,
+                            const PvdIssue  *issue,
+                            gint64           now,
+                            PvdToken       **out_token,
+                            PvdToken       **out_conflict,
+                            GError         **error)
 {
   g_autoptr(PvdConnection) connection = NULL;
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(PvdToken) token = NULL;
+  g_autoptr(PvdToken) target = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *digest = NULL;
+  const char *created_by = issue->created_by;
+  gint64 lifetime_days = issue->lifetime_days;
+  PvdRetire retire = issue->retire;
   PvdToken *old = NULL;
+  PvdToken *newest = NULL;
+  PvdToken *last_active = NULL;
+  const PvdToken *conflict = NULL;
   guint n_active = 0;
 
   if (!pvd_store_begin (self, error))
@@ -1286,6 +1453,32 @@ pvd_store_issue_token (PvdStore    *self,
   if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
       !(tokens = pvd_store_list_tokens (self, tenant_id, kind, error)))
     goto fail;
+
+  if (issue->idempotency_key != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(PvdToken) earlier = find_requested_token (self, tenant_id, kind,
+                                                          issue->idempotency_key, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+      if (earlier != NULL)
+        {
+          g_autofree char *origin = token_origin (earlier);
+
+          g_set_error (error, PVD_ERROR, PVD_ERROR_ALREADY_ISSUED,
+                       "A request with this Idempotency-Key already issued %s. Its secret was in "
+                       "that answer and can be shown only once: replace it (replace_unused: \"%s\") "
+                       "if it has never been used",
+                       origin, earlier->id);
+          if (out_conflict != NULL)
+            *out_conflict = g_steal_pointer (&earlier);
+          goto fail;
+        }
+    }
 
   if (lifetime_days == 0)
     lifetime_days = connection->token_lifetime_days;
@@ -1303,16 +1496,46 @@ pvd_store_issue_token (PvdStore    *self,
 
       if (pvd_token_is_active (t, now))
         {
-          old = t;
+          if (t->replaced_by == NULL &&
+              (newest == NULL || t->created_at >= newest->created_at))
+            newest = t;
+          last_active = t;
           n_active++;
         }
     }
-  if (n_active >= PVD_TOKEN_MAX_ACTIVE)
+  /* The token the new one replaces: the newest, or what the newest
+   * replaced when that one is replaced before first use. */
+  old = newest != NULL ? newest : last_active;
+
+  if (issue->replace_unused != NULL)
     {
-      g_set_error (error, PVD_ERROR, PVD_ERROR_TOKEN_LIMIT,
-                   "The %s connection already has %d active tokens; revoke one first",
-                   kind, PVD_TOKEN_MAX_ACTIVE);
-      goto fail;
+      if (!(target = get_token (self, tenant_id, kind, issue->replace_unused, error)))
+        goto fail;
+      if (!check_replace_unused (kind, target, newest, now, &conflict, error))
+        goto refused;
+      old = NULL;
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          PvdToken *t = g_ptr_array_index (tokens, i);
+
+          if (g_strcmp0 (t->id, target->replaces) == 0 && pvd_token_is_active (t, now))
+            old = t;
+        }
+    }
+  else if (n_active >= PVD_TOKEN_MAX_ACTIVE)
+    {
+      PvdToken *replaced = NULL;
+
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          PvdToken *t = g_ptr_array_index (tokens, i);
+
+          if (newest != NULL && g_strcmp0 (t->id, newest->replaces) == 0 &&
+              pvd_token_is_active (t, now))
+            replaced = t;
+        }
+      refuse_third (kind, newest, replaced, &conflict, error);
+      goto refused;
     }
 
   secret = pv_token_generate (PV_TOKEN_SCIM);
@@ -1322,7 +1545,7 @@ pvd_store_issue_token (PvdStore    *self,
   token->tenant_id = tenant_id;
   token->kind = g_strdup (kind);
   token->prefix = pv_token_display_prefix (secret);
-  token->description = g_strdup (description ? description : "");
+  token->description = g_strdup (issue->description ? issue->description : "");
   token->created_at = now;
   token->created_by = g_strdup (created_by);
   token->expires_at = now + lifetime_days * 86400;
@@ -1330,12 +1553,29 @@ pvd_store_issue_token (PvdStore    *self,
 
   if (!insert_token (self, token, digest, error))
     goto fail;
+  if (issue->idempotency_key != NULL &&
+      !record_request (self, token, issue->idempotency_key, error))
+    goto fail;
 
   ADD_TOKEN_EVENT (self, token, "token.issued", now,
                    old ? g_strdup_printf ("Issued by %s, replacing %s (retire: %s)",
                                           created_by, old->id, pvd_retire_to_string (retire))
                        : g_strdup_printf ("Issued by %s", created_by),
                    error);
+
+  if (target != NULL)
+    {
+      target->revoked_at = now;
+      target->revoked_by = g_strdup (created_by);
+      target->revoke_reason = g_strdup ("replaced-before-first-use");
+      target->replaced_by = g_strdup (token->id);
+      if (!update_token_state (self, target, error))
+        goto fail;
+      ADD_TOKEN_EVENT (self, target, "token.revoked", now,
+                       g_strdup_printf ("Replaced before first use by %s, by %s",
+                                        token->id, created_by),
+                       error);
+    }
 
   if (old != NULL)
     {
@@ -1349,6 +1589,7 @@ pvd_store_issue_token (PvdStore    *self,
         }
       else
         {
+          g_free (old->retire);
           old->retire = g_strdup (pvd_retire_to_string (retire));
         }
       if (!update_token_state (self, old, error))
@@ -1367,9 +1608,39 @@ pvd_store_issue_token (PvdStore    *self,
     *out_token = g_steal_pointer (&token);
   return g_steal_pointer (&secret);
 
+refused:
+  if (out_conflict != NULL && conflict != NULL)
+    *out_conflict = get_token (self, tenant_id, kind, conflict->id, NULL);
 fail:
   pvd_store_rollback (self);
   return NULL;
+}
+
+/**
+ * pvd_store_issue_token:
+ * @out_token: (out) (optional): the new token's row
+ *
+ * Issues a SCIM token for a connection, replacing its one active token
+ * according to @retire (pvd_store_issue_token_full() without replacing an
+ * unused replacement or an Idempotency-Key).
+ *
+ * Returns: (transfer full): the secret, which exists nowhere else
+ */
+char *
+pvd_store_issue_token (PvdStore    *self,
+                       gint64       tenant_id,
+                       const char  *kind,
+                       const char  *description,
+                       gint64       lifetime_days,
+                       PvdRetire    retire,
+                       const char  *created_by,
+                       gint64       now,
+                       PvdToken   **out_token,
+                       GError     **error)
+{
+  PvdIssue issue = { description, lifetime_days, retire, created_by, NULL, NULL };
+
+  return pvd_store_issue_token_full (self, tenant_id, kind, &issue, now, out_token, NULL, error);
 }
 
 /**

@@ -21,6 +21,10 @@ typedef enum {
   PVD_ERROR_TOKEN_IN_USE,
   PVD_ERROR_UNAUTHORIZED,
   PVD_ERROR_DATABASE,
+  PVD_ERROR_REPLACEMENT_PENDING,
+  PVD_ERROR_REPLACEMENT_IN_USE,
+  PVD_ERROR_REPLACEMENT_CHANGED,
+  PVD_ERROR_ALREADY_ISSUED,
 } PvdError;
 
 GQuark pvd_error_quark (void);
@@ -111,6 +115,16 @@ typedef enum {
   PVD_RETIRE_NOW,
   PVD_RETIRE_NEVER,
 } PvdRetire;
+
+/* What to issue (pvd_store_issue_token_full()). */
+typedef struct {
+  const char *description;      /* NULL: none */
+  gint64      lifetime_days;    /* 0: the connection's */
+  PvdRetire   retire;
+  const char *created_by;
+  const char *replace_unused;   /* NULL: none; else the unused replacement it replaces */
+  const char *idempotency_key;  /* NULL: none */
+} PvdIssue;
 
 typedef struct {
   gint64      since;       /* 0: any */
@@ -233,6 +247,14 @@ char          *pvd_store_issue_token        (PvdStore        *self,
                                              const char      *created_by,
                                              gint64           now,
                                              PvdToken       **out_token,
+                                             GError         **error);
+char          *pvd_store_issue_token_full   (PvdStore        *self,
+                                             gint64           tenant_id,
+                                             const char      *kind,
+                                             const PvdIssue  *issue,
+                                             gint64           now,
+                                             PvdToken       **out_token,
+                                             PvdToken       **out_conflict,
                                              GError         **error);
 PvdToken      *pvd_store_revoke_token       (PvdStore        *self,
                                              gint64           tenant_id,

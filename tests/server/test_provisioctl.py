@@ -186,7 +186,8 @@ class Provisioctl(ServerTest):
         self.assertIn("on-first-use", second.stderr)
         third = self.ctl("renew", "acme", "users")
         self.assertEqual(third.returncode, 1)
-        self.assertIn("2 active tokens", third.stderr)
+        self.assertIn("never been used", third.stderr)
+        self.assertIn("--replace-unused", third.stderr)
         self.assertEqual(third.stdout, "")
         self.assertEqual(self.ctl("renew", "acme", "admins").returncode, 2)
 
@@ -492,7 +493,7 @@ class Provisioctl(ServerTest):
         overview = self.ctl("--help")
         commands = {"tenant add": ["NAME URL"], "tenant list": [], "tenant remove": ["NAME"],
                     "calendar": ["--offline", "--output"], "setup": ["--idp", "--no-wait"],
-                    "status": ["--json", "--offline"], "check": [], "renew": ["--retire", "--description"],
+                    "status": ["--json", "--offline"], "check": [], "renew": ["--retire", "--description", "--replace-unused"],
                     "revoke": ["--force"], "events": ["--json"], "test": ["--json"]}
         for command, expected in commands.items():
             self.assertIn(command, overview.stdout)

@@ -60,7 +60,7 @@ class TokenLifecycle(ServerTest):
         self.assertIsNone(old_row["retires_at"])
 
         r = self.server.request("POST", "/api/v1/provisioning/users/tokens", key=self.key)
-        self.assertError(r, 409, "token_limit_reached")
+        self.assertError(r, 409, "replacement_pending")
 
         # The old token keeps working until the new one has been used.
         base = old["scim_base_url"]
