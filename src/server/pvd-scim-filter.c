@@ -915,7 +915,7 @@ pvd_scim_path_parse (const char  *text,
           n = peek_word (&p);
           path->sub_attribute = g_strndup (text + p.pos, n);
           if (n == 0 || strchr (path->sub_attribute, '.') || strchr (path->sub_attribute, ':') ||
-              !g_ascii_isalpha (*path->sub_attribute))
+              !valid_attribute (path->sub_attribute))
             {
               fail (&p, "Expected a sub-attribute after “].”");
               g_propagate_error (error, g_steal_pointer (&local_error));

@@ -177,47 +177,93 @@ split_attributes (const char *text)
   return (GStrv) g_ptr_array_free (list, FALSE);
 }
 
-/* Whether @name (a top-level member, maybe an extension URN) is asked for. */
+/* Whether @path (lowercase: "title", "name.givenname", "urn:…:user:manager")
+ * is in @list, or, with @below, whether something below it is
+ * ("name.givenname" below "name", "urn:…:user:department" below the
+ * extension "urn:…:user"). */
 static gboolean
 listed (GStrv       list,
-        const char *name,
-        gboolean    prefix_counts)
+        const char *path,
+        gboolean    below)
 {
-  g_autofree char *folded = g_ascii_strdown (name, -1);
-  gsize length = strlen (folded);
+  gsize length = strlen (path);
 
-  for (guint i = 0; list[i] != NULL; i++)
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
     {
-      if (g_str_equal (list[i], folded))
+      if (g_str_equal (list[i], path))
         return TRUE;
-      if (prefix_counts && strncmp (list[i], folded, length) == 0 &&
+      if (below && strncmp (list[i], path, length) == 0 &&
           (list[i][length] == '.' || list[i][length] == ':'))
         return TRUE;
     }
   return FALSE;
 }
 
+/* The sub-attributes of one complex value, at @path. */
 static void
-project_sub_attributes (JsonObject *object,
-                        const char *parent,
-                        GStrv       only)
+project_complex (JsonObject       *value,
+                 const char       *path,
+                 const Projection *p,
+                 gboolean          whole)
 {
-  g_autofree char *prefix = g_ascii_strdown (parent, -1);
-  g_autoptr(GList) members = json_object_get_members (object);
-  gboolean whole = FALSE;
-
-  for (guint i = 0; only[i] != NULL; i++)
-    if (g_str_equal (only[i], prefix))
-      whole = TRUE;
-  if (whole)
-    return;
+  g_autoptr(GList) members = json_object_get_members (value);
 
   for (const GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *path = g_strdup_printf ("%s.%s", parent, (const char *) l->data);
+      g_autofree char *sub = g_ascii_strdown (l->data, -1);
+      g_autofree char *sub_path = g_strdup_printf ("%s.%s", path, sub);
 
-      if (!listed (only, path, FALSE))
-        json_object_remove_member (object, l->data);
+      if (listed (p->excluded, sub_path, FALSE) || (!whole && !listed (p->only, sub_path, FALSE)))
+        json_object_remove_member (value, l->data);
+    }
+}
+
+/* Projects the members of @object (the resource, or an extension object
+ * whose URN is @prefix), as attributes= and excludedAttributes= ask. */
+static void
+project_members (JsonObject       *object,
+                 const char       *prefix,
+                 const Projection *p)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *folded = g_ascii_strdown (name, -1);
+      g_autofree char *path = prefix ? g_strdup_printf ("%s:%s", prefix, folded) : g_strdup (folded);
+      JsonNode *value = json_object_get_member (object, name);
+      gboolean whole;
+
+      /* returned: always (RFC 7643 §7) */
+      if (prefix == NULL && (g_str_equal (name, "id") || g_str_equal (name, "schemas")))
+        continue;
+      if (listed (p->excluded, path, FALSE) ||
+          (p->only != NULL && !listed (p->only, path, TRUE)))
+        {
+          json_object_remove_member (object, name);
+          continue;
+        }
+      whole = p->only == NULL || listed (p->only, path, FALSE);
+
+      /* An extension: its attributes are projected as the core ones. */
+      if (prefix == NULL && strchr (name, ':') != NULL && JSON_NODE_HOLDS_OBJECT (value))
+        {
+          if (!whole || listed (p->excluded, path, TRUE))
+            project_members (json_node_get_object (value), folded, &(Projection) {
+                               whole ? NULL : p->only, p->excluded });
+          continue;
+        }
+      if (JSON_NODE_HOLDS_OBJECT (value))
+        project_complex (json_node_get_object (value), path, p, whole);
+      else if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
+              project_complex (json_array_get_object_element (array, i), path, p, whole);
+        }
     }
 }
 
@@ -225,42 +271,7 @@ static void
 apply_projection (JsonObject       *object,
                   const Projection *p)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      JsonNode *value = json_object_get_member (object, name);
-
-      /* returned: always (RFC 7643 §7) */
-      if (g_str_equal (name, "id") || g_str_equal (name, "schemas"))
-        continue;
-
-      if (p->excluded != NULL && listed (p->excluded, name, FALSE))
-        {
-          json_object_remove_member (object, name);
-          continue;
-        }
-      if (p->only == NULL)
-        continue;
-      if (!listed (p->only, name, TRUE))
-        {
-          json_object_remove_member (object, name);
-          continue;
-        }
-      /* Only some sub-attributes asked for: of a complex value, or of each
-       * value of a multi-valued one. */
-      if (JSON_NODE_HOLDS_OBJECT (value))
-        project_sub_attributes (json_node_get_object (value), name, p->only);
-      else if (JSON_NODE_HOLDS_ARRAY (value))
-        {
-          JsonArray *array = json_node_get_array (value);
-
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
-              project_sub_attributes (json_array_get_object_element (array, i), name, p->only);
-        }
-    }
+  project_members (object, NULL, p);
 }
 
 static JsonNode *
@@ -425,6 +436,7 @@ check_type (JsonObject  *definition,
             GError     **error)
 {
   JsonArray *array;
+  guint primaries = 0;
 
   if (JSON_NODE_HOLDS_NULL (value))
     return TRUE;
@@ -439,8 +451,24 @@ check_type (JsonObject  *definition,
     }
   array = json_node_get_array (value);
   for (guint i = 0; i < json_array_get_length (array); i++)
-    if (!check_value (definition, json_array_get_element (array, i), where, error))
-      return FALSE;
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonNode *primary;
+
+      if (!check_value (definition, element, where, error))
+        return FALSE;
+      /* RFC 7643 §2.4: "primary" is true for one value at most. */
+      primary = JSON_NODE_HOLDS_OBJECT (element) && json_object_has_member (json_node_get_object (element), "primary")
+                ? json_object_get_member (json_node_get_object (element), "primary") : NULL;
+      if (primary != NULL && JSON_NODE_HOLDS_VALUE (primary) &&
+          json_node_get_value_type (primary) == G_TYPE_BOOLEAN && json_node_get_boolean (primary) &&
+          ++primaries > 1)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "“%s” has more than one primary value", where);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 
@@ -494,14 +522,9 @@ pvd_scim_normalize (JsonObject   *object,
   JsonNode *name;
   JsonNode *schemas;
 
-  /* The server's, or never kept. */
-  json_object_remove_member (object, "id");
-  json_object_remove_member (object, "meta");
-  json_object_remove_member (object, "password");
-  json_object_remove_member (object, "groups");
-
-  /* What the schemas do not declare is dropped, names the schemas' spelling
-   * (RFC 7643 §2.1: they are case-insensitive). */
+  /* What the schemas do not declare is dropped (id and meta, the server's,
+   * among them), names the schemas' spelling (RFC 7643 §2.1: they are
+   * case-insensitive); passwords are checked, then never kept. */
   pvd_scim_schema_prune (object, core);
 
   name = json_object_has_member (object, name_attribute)
@@ -537,6 +560,8 @@ pvd_scim_normalize (JsonObject   *object,
                           NULL, error))
         return FALSE;
     }
+
+  json_object_remove_member (object, "password");
 
   /* schemas: the core schema and the extensions present. */
   schemas = json_object_has_member (object, "schemas") ? json_object_get_member (object, "schemas") : NULL;
