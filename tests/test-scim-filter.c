@@ -105,6 +105,15 @@ test_logic (void)
   g_assert_false (matches ("not (userName sw \"b\") or title eq \"x\""));
   g_assert_true (matches ("((((((userName pr))))))"));
   g_assert_true (matches ("title pr AND userName pr Or nosuch pr"));
+
+  /* Entra's value path with a sub-attribute: the same element must match */
+  g_assert_true (matches ("emails[type eq \"work\"].value eq \"bjensen@example.com\""));
+  g_assert_true (matches ("emails[type eq \"work\" and value eq \"bjensen@example.com\"]"));
+  g_assert_false (matches ("emails[type eq \"work\"].value eq \"babs@jensen.org\""));
+  g_assert_false (matches ("emails[type eq \"home\"].value eq \"bjensen@example.com\""));
+  g_assert_true (matches ("emails[type eq \"home\"].value pr and userName pr"));
+  g_assert_true (matches ("emails[primary eq true].value sw \"BJENSEN\""));
+  g_assert_false (matches ("emails[type eq \"work\"].display pr"));
 }
 
 /* The example filters of RFC 7644 §3.4.2.2 all parse. */
@@ -260,8 +269,11 @@ patch (const char *resource,
 
   g_assert_nonnull (r);
   g_assert_nonnull (b);
+  /* a group is a resource without a userName */
   if (!pvd_scim_patch_apply (json_node_get_object (r), json_node_get_object (b),
-                             "urn:ietf:params:scim:schemas:core:2.0:User", error))
+                             strstr (resource, "\"userName\"") != NULL
+                             ? "urn:ietf:params:scim:schemas:core:2.0:User"
+                             : "urn:ietf:params:scim:schemas:core:2.0:Group", error))
     return NULL;
   return json_to_string (r, FALSE);
 }
@@ -316,6 +328,24 @@ test_patch (void)
   assert_patch ("{\"userName\":\"a\"}",
                 "[{\"op\":\"replace\",\"value\":{\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"employeeNumber\":\"7\"}}}]",
                 "{\"userName\":\"a\",\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"employeeNumber\":\"7\"}}");
+  /* the whole extension by its URN: matched before "…:2.0" and "User" */
+  assert_patch ("{\"userName\":\"a\"}",
+                "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\",\"value\":{\"department\":\"D\"}}]",
+                "{\"userName\":\"a\",\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"department\":\"D\"}}");
+  assert_patch ("{\"userName\":\"a\",\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"department\":\"D\",\"division\":\"V\"}}",
+                "[{\"op\":\"replace\",\"path\":\"URN:ietf:params:scim:schemas:extension:enterprise:2.0:user\",\"value\":{\"department\":\"E\"}}]",
+                "{\"userName\":\"a\",\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"department\":\"E\",\"division\":\"V\"}}");
+  assert_patch ("{\"userName\":\"a\",\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\":{\"department\":\"D\"}}",
+                "[{\"op\":\"remove\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"}]",
+                "{\"userName\":\"a\"}");
+  /* the core schema's URN before an attribute is the resource itself */
+  assert_patch ("{\"userName\":\"a\"}",
+                "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:core:2.0:User:title\",\"value\":\"T\"}]",
+                "{\"userName\":\"a\",\"title\":\"T\"}");
+  /* path-less: a member no schema declares is dropped, as in a POST */
+  assert_patch ("{\"userName\":\"a\"}",
+                "[{\"op\":\"add\",\"value\":{\"bogusAttr\":1,\"name.bogusSub\":\"x\",\"urn:example:foo:bar\":{\"a\":1},\"title\":\"T\"}}]",
+                "{\"userName\":\"a\",\"title\":\"T\"}");
   /* Okta and Entra deactivating; the string boolean is the caller's to normalise */
   assert_patch ("{\"userName\":\"a\",\"active\":true}",
                 "[{\"op\":\"replace\",\"path\":\"active\",\"value\":\"False\"}]",
@@ -339,6 +369,18 @@ test_patch_errors (void)
     { "[{\"op\":\"replace\",\"value\":\"not an object\"}]", PVD_SCIM_PATCH_ERROR_INVALID_SYNTAX },
     { "[\"op\"]", PVD_SCIM_PATCH_ERROR_INVALID_SYNTAX },
     { "[{\"op\":\"replace\",\"path\":7,\"value\":\"x\"}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    /* paths the schemas do not resolve */
+    { "[{\"op\":\"add\",\"path\":\"bogusAttr\",\"value\":1}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"replace\",\"path\":\"name.bogusSub\",\"value\":\"x\"}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"remove\",\"path\":\"emails[type eq \\\"work\\\"].bogus\"}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0\",\"value\":{}}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:Users\",\"value\":{}}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"add\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:bogus\",\"value\":1}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"add\",\"path\":\"urn:example:foo:bar\",\"value\":{}}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"replace\",\"path\":\"urn:ietf:params:scim:schemas:core:2.0:User\",\"value\":{}}]", PVD_SCIM_PATCH_ERROR_INVALID_PATH },
+    { "[{\"op\":\"replace\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\",\"value\":\"x\"}]", PVD_SCIM_PATCH_ERROR_INVALID_VALUE },
+    { "[{\"op\":\"replace\",\"path\":\"groups\",\"value\":[]}]", PVD_SCIM_PATCH_ERROR_MUTABILITY },
+    { "[{\"op\":\"replace\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName\",\"value\":\"x\"}]", PVD_SCIM_PATCH_ERROR_MUTABILITY },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -350,6 +392,17 @@ test_patch_errors (void)
         g_error ("accepted: %s", bad[i].operations);
       g_assert_error (error, PVD_SCIM_PATCH_ERROR, bad[i].code);
     }
+
+  /* a member's value is immutable (RFC 7643 §8.7.1): set once */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *result = patch ("{\"displayName\":\"g\",\"members\":[{\"value\":\"1\"}]}",
+                                     "[{\"op\":\"replace\",\"path\":\"members[value eq \\\"1\\\"].value\",\"value\":\"2\"}]",
+                                     &error);
+
+    g_assert_null (result);
+    g_assert_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY);
+  }
 }
 
 int

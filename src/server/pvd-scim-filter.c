@@ -22,6 +22,10 @@
  *   and       = unary *("and" unary)
  *   unary     = "not" "(" filter ")" / "(" filter ")" / attrPath "[" filter "]"
  *             / attrPath "pr" / attrPath compareOp compValue
+ *             / attrPath "[" filter "]" "." subAttr ("pr" / compareOp compValue)
+ *
+ * The last form is not the RFC's; Entra sends it (emails[type eq "work"].value
+ * eq "…") and it means attrPath "[" filter "and" subAttr compareOp compValue "]".
  *
  * Keywords and operators are case-insensitive; so are attribute names.
  * Input is bounded (length, depth, nodes): the parser sees what any client
@@ -260,6 +264,45 @@ parse_value (Parser *p)
 
 static PvdScimFilter *parse_or (Parser *p);
 
+/* After an attribute path: "pr", or an operator and a value. */
+static PvdScimFilter *
+parse_comparison (Parser *p,
+                  char   *attribute)
+{
+  g_autoptr(PvdScimFilter) node = NULL;
+  g_autofree char *owned = attribute;
+  gsize n;
+
+  skip_space (p);
+  n = peek_word (p);
+  if (word_is (p, n, "pr"))
+    {
+      if (!(node = new_node (p, NODE_PRESENT)))
+        return NULL;
+      p->pos += n;
+      node->attribute = g_steal_pointer (&owned);
+      return g_steal_pointer (&node);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (compare_ops); i++)
+    {
+      if (word_is (p, n, compare_ops[i]))
+        {
+          if (!(node = new_node (p, NODE_COMPARE)))
+            return NULL;
+          node->op = (CompareOp) i;
+          node->attribute = g_steal_pointer (&owned);
+          p->pos += n;
+          skip_space (p);
+          node->value = parse_value (p);
+          if (node->value == NULL)
+            return NULL;
+          return g_steal_pointer (&node);
+        }
+    }
+  fail (p, "Expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after “%s”", owned);
+  return NULL;
+}
+
 static PvdScimFilter *
 parse_unary (Parser *p)
 {
@@ -351,37 +394,42 @@ parse_unary (Parser *p)
           return NULL;
         }
       p->pos++;
+
+      /* `emails[type eq "work"].value eq "ann@example.com"`, as Entra sends
+       * it: the sub-attribute's condition joins the value filter, as in
+       * `emails[type eq "work" and value eq "ann@example.com"]`. */
+      if (p->text[p->pos] == '.')
+        {
+          PvdScimFilter *condition, *both;
+          char *sub;
+
+          p->pos++;
+          n = peek_word (p);
+          sub = g_strndup (p->text + p->pos, n);
+          if (n == 0 || strchr (sub, '.') != NULL || strchr (sub, ':') != NULL ||
+              !valid_attribute (sub))
+            {
+              g_free (sub);
+              fail (p, "Expected a sub-attribute after “].”");
+              return NULL;
+            }
+          p->pos += n;
+          condition = parse_comparison (p, sub);
+          if (condition == NULL)
+            return NULL;
+          if (!(both = new_node (p, NODE_AND)))
+            {
+              pvd_scim_filter_free (condition);
+              return NULL;
+            }
+          both->left = node->left;
+          both->right = condition;
+          node->left = both;
+        }
       return g_steal_pointer (&node);
     }
 
-  skip_space (p);
-  n = peek_word (p);
-  if (word_is (p, n, "pr"))
-    {
-      if (!(node = new_node (p, NODE_PRESENT)))
-        return NULL;
-      p->pos += n;
-      node->attribute = g_steal_pointer (&attribute);
-      return g_steal_pointer (&node);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (compare_ops); i++)
-    {
-      if (word_is (p, n, compare_ops[i]))
-        {
-          if (!(node = new_node (p, NODE_COMPARE)))
-            return NULL;
-          node->op = (CompareOp) i;
-          node->attribute = g_steal_pointer (&attribute);
-          p->pos += n;
-          skip_space (p);
-          node->value = parse_value (p);
-          if (node->value == NULL)
-            return NULL;
-          return g_steal_pointer (&node);
-        }
-    }
-  fail (p, "Expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after “%s”", attribute);
-  return NULL;
+  return parse_comparison (p, g_steal_pointer (&attribute));
 }
 
 static PvdScimFilter *
@@ -867,7 +915,7 @@ pvd_scim_path_parse (const char  *text,
           n = peek_word (&p);
           path->sub_attribute = g_strndup (text + p.pos, n);
           if (n == 0 || strchr (path->sub_attribute, '.') || strchr (path->sub_attribute, ':') ||
-              !g_ascii_isalpha (*path->sub_attribute))
+              !valid_attribute (path->sub_attribute))
             {
               fail (&p, "Expected a sub-attribute after “].”");
               g_propagate_error (error, g_steal_pointer (&local_error));

@@ -13,6 +13,7 @@
 
 #include "pvd-scim-filter.h"
 #include "pvd-scim-patch.h"
+#include "pvd-scim-schema.h"
 
 /* What identity providers really send is wider than the RFC's examples:
  * Entra capitalises operations ("Replace"), sends path-less operations whose
@@ -173,34 +174,179 @@ merge_object (JsonObject *target,
     set_member (target, l->data, json_node_copy (json_object_get_member (source, l->data)));
 }
 
-/* Splits "urn:…:User:name.givenName" into the schema URN (or NULL), the
- * attribute and the sub-attribute (or NULL). */
-static gboolean
-split_attribute (const char  *text,
-                 char       **urn,
-                 char       **attribute,
-                 char       **sub_attribute)
+/* What a path's attribute names, resolved against the resource type's
+ * schemas (pvd-scim-schema.c). */
+typedef struct {
+  char       *urn;             /* the extension it lives in, or NULL: the resource */
+  char       *attribute;       /* as the schema spells it; a whole extension's URN */
+  char       *sub;             /* as the schema spells it, or NULL */
+  JsonObject *sub_definition;  /* (nullable) */
+} Target;
+
+static void
+target_clear (Target *t)
 {
+  g_clear_pointer (&t->urn, g_free);
+  g_clear_pointer (&t->attribute, g_free);
+  g_clear_pointer (&t->sub, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
+
+static gboolean
+is_read_only (JsonObject *definition)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (definition, "mutability", ""),
+                    "readOnly") == 0;
+}
+
+/* Resolves "title", "name.givenName", "urn:…:enterprise:2.0:User:manager.value"
+ * or a whole extension, "urn:…:enterprise:2.0:User", with @sub_text the
+ * sub-attribute after a value filter ("emails[…].value").  Known schema URNs
+ * are matched first, the longest first; what names no attribute of the
+ * resource type is invalidPath, what the server owns is mutability. */
+static gboolean
+resolve_target (const char  *text,
+                const char  *sub_text,
+                const char  *core_schema,
+                Target      *t,
+                GError     **error)
+{
+  const char *schema = core_schema;
   const char *name = text;
   const char *dot;
+  const char *sub;
+  g_autofree char *attribute = NULL;
+  JsonObject *definition;
 
-  *urn = NULL;
   if (g_ascii_strncasecmp (text, "urn:", 4) == 0)
     {
-      const char *colon = strrchr (text, ':');
+      const char *urn = pvd_scim_schema_match_urn (core_schema, text);
 
-      *urn = g_strndup (text, colon - text);
-      name = colon + 1;
+      if (urn == NULL)
+        {
+          g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH,
+                       "“%s” names no schema of this resource", text);
+          return FALSE;
+        }
+      if (text[strlen (urn)] == '\0')
+        {
+          if (g_ascii_strcasecmp (urn, core_schema) == 0 || sub_text != NULL)
+            {
+              g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH,
+                           "“%s” names no attribute", text);
+              return FALSE;
+            }
+          t->attribute = g_strdup (urn);
+          return TRUE;
+        }
+      schema = urn;
+      name = text + strlen (urn) + 1;
+      if (g_ascii_strcasecmp (urn, core_schema) != 0)
+        t->urn = g_strdup (urn);
     }
-  if (*name == '\0')
+
+  dot = strchr (name, '.');
+  attribute = dot ? g_strndup (name, dot - name) : g_strdup (name);
+  sub = dot ? dot + 1 : sub_text;
+  if (*attribute == '\0' || (sub != NULL && *sub == '\0') || (dot != NULL && sub_text != NULL))
     {
-      g_clear_pointer (urn, g_free);
+      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH,
+                   "“%s” names no attribute", text);
       return FALSE;
     }
-  dot = strchr (name, '.');
-  *attribute = dot ? g_strndup (name, dot - name) : g_strdup (name);
-  *sub_attribute = dot ? g_strdup (dot + 1) : NULL;
-  return **attribute != '\0' && (*sub_attribute == NULL || **sub_attribute != '\0');
+
+  /* The common attributes (RFC 7643 §3.1) */
+  if (t->urn == NULL && (g_ascii_strcasecmp (attribute, "id") == 0 ||
+                         g_ascii_strcasecmp (attribute, "meta") == 0 ||
+                         g_ascii_strcasecmp (attribute, "schemas") == 0))
+    {
+      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,
+                   "“%s” is read-only", attribute);
+      return FALSE;
+    }
+  if (t->urn == NULL && sub == NULL && g_ascii_strcasecmp (attribute, "externalId") == 0)
+    {
+      t->attribute = g_strdup ("externalId");
+      return TRUE;
+    }
+
+  definition = pvd_scim_schema_find_attribute (pvd_scim_schema_attributes (schema), attribute);
+  if (definition == NULL)
+    {
+      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH,
+                   "“%s” is not an attribute of this resource", attribute);
+      return FALSE;
+    }
+  if (is_read_only (definition))
+    {
+      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,
+                   "“%s” is read-only", attribute);
+      return FALSE;
+    }
+  t->attribute = g_strdup (json_object_get_string_member (definition, "name"));
+  if (sub == NULL)
+    return TRUE;
+
+  t->sub_definition = pvd_scim_schema_find_attribute (
+    json_object_has_member (definition, "subAttributes")
+    ? json_object_get_array_member (definition, "subAttributes") : NULL, sub);
+  if (t->sub_definition == NULL)
+    {
+      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH,
+                   "“%s” has no sub-attribute “%s”", t->attribute, sub);
+      return FALSE;
+    }
+  if (is_read_only (t->sub_definition))
+    {
+      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,
+                   "“%s.%s” is read-only", t->attribute, sub);
+      return FALSE;
+    }
+  t->sub = g_strdup (json_object_get_string_member (t->sub_definition, "name"));
+  return TRUE;
+}
+
+static gboolean changes_immutable (JsonObject *element, JsonObject *sub_definition, JsonNode *value);
+
+/* The same for every member of @value merged into @element, an element of
+ * the core attribute @attribute. */
+static gboolean
+changes_any_immutable (JsonObject *element,
+                       const char *core_schema,
+                       const char *attribute,
+                       JsonObject *value)
+{
+  JsonObject *definition = pvd_scim_schema_find_attribute (pvd_scim_schema_attributes (core_schema),
+                                                           attribute);
+  JsonArray *subs = definition && json_object_has_member (definition, "subAttributes")
+                    ? json_object_get_array_member (definition, "subAttributes") : NULL;
+  g_autoptr(GList) members = json_object_get_members (value);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (changes_immutable (element, pvd_scim_schema_find_attribute (subs, l->data),
+                           json_object_get_member (value, l->data)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether setting @sub of @element to @value changes an immutable
+ * sub-attribute that is already set (RFC 7643 §7: it SHALL NOT be updated). */
+static gboolean
+changes_immutable (JsonObject *element,
+                   JsonObject *sub_definition,
+                   JsonNode   *value)
+{
+  const char *name;
+  JsonNode *current;
+
+  if (sub_definition == NULL ||
+      g_strcmp0 (json_object_get_string_member_with_default (sub_definition, "mutability", ""),
+                 "immutable") != 0)
+    return FALSE;
+  name = json_object_get_string_member (sub_definition, "name");
+  current = get_member (element, name);
+  return current != NULL && !JSON_NODE_HOLDS_NULL (current) && !json_node_equal (current, value);
 }
 
 /* The object an attribute lives in: the resource, or its extension object. */
@@ -257,48 +403,52 @@ apply_with_path (JsonObject  *resource,
                  const char  *path_text,
                  JsonNode    *value,
                  const char  *core_schema,
+                 gboolean     lenient,
                  GError     **error)
 {
   g_autoptr(PvdScimPath) path = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *urn = NULL;
-  g_autofree char *attribute = NULL;
-  g_autofree char *sub = NULL;
+  g_auto(Target) target = { NULL, NULL, NULL, NULL };
+  const char *urn, *attribute, *sub;
   PvdScimFilter *filter;
   JsonObject *container;
   JsonNode *existing;
 
   path = pvd_scim_path_parse (path_text, &local_error);
+  if (path == NULL && lenient)
+    return TRUE;
   if (path == NULL)
     {
       g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH,
                    "%s", local_error->message);
       return FALSE;
     }
-  if (!split_attribute (pvd_scim_path_get_attribute (path), &urn, &attribute, &sub))
+  if (!resolve_target (pvd_scim_path_get_attribute (path), pvd_scim_path_get_sub_attribute (path),
+                       core_schema, &target, &local_error))
     {
-      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH,
-                   "“%s” names no attribute", path_text);
+      /* A member of a path-less operation's value that no schema declares
+       * is dropped, as in a POST or PUT. */
+      if (lenient && g_error_matches (local_error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_PATH))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (pvd_scim_path_get_sub_attribute (path) != NULL)
-    {
-      g_free (sub);
-      sub = g_strdup (pvd_scim_path_get_sub_attribute (path));
-    }
+  urn = target.urn;
+  attribute = target.attribute;
+  sub = target.sub;
   filter = pvd_scim_path_get_filter (path);
 
-  if (g_ascii_strcasecmp (attribute, "id") == 0 || g_ascii_strcasecmp (attribute, "meta") == 0 ||
-      g_ascii_strcasecmp (attribute, "schemas") == 0 || g_ascii_strcasecmp (attribute, "groups") == 0)
-    {
-      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,
-                   "“%s” is read-only", attribute);
-      return FALSE;
-    }
   if (op != OP_REMOVE && value == NULL)
     {
       g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_SYNTAX,
                    "The operation on “%s” has no value", path_text);
+      return FALSE;
+    }
+  if (op != OP_REMOVE && pvd_scim_schema_is_extension (core_schema, attribute) &&
+      !JSON_NODE_HOLDS_OBJECT (value))
+    {
+      g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_INVALID_VALUE,
+                   "The value for “%s” must be an object", path_text);
       return FALSE;
     }
 
@@ -436,6 +586,15 @@ apply_with_path (JsonObject  *resource,
             continue;
           }
 
+        if (sub != NULL ? changes_immutable (json_node_get_object (element), target.sub_definition, value)
+                        : JSON_NODE_HOLDS_OBJECT (value) &&
+                          changes_any_immutable (json_node_get_object (element), core_schema,
+                                                 attribute, json_node_get_object (value)))
+          {
+            g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,
+                         "“%s” sets an immutable sub-attribute anew", path_text);
+            return FALSE;
+          }
         {
           JsonNode *copy = json_node_copy (element);
 
@@ -501,25 +660,26 @@ apply_without_path (JsonObject  *resource,
       const char *key = l->data;
       JsonNode *member = json_object_get_member (json_node_get_object (value), key);
 
+      const char *urn = pvd_scim_schema_match_urn (core_schema, key);
+
       /* An extension object: each of its attributes is an operation. */
-      if (g_ascii_strncasecmp (key, "urn:", 4) == 0 && JSON_NODE_HOLDS_OBJECT (member) &&
-          g_ascii_strcasecmp (key, core_schema) != 0 &&
-          (g_str_has_suffix (key, ":User") || g_str_has_suffix (key, ":Group")))
+      if (urn != NULL && strlen (urn) == strlen (key) && JSON_NODE_HOLDS_OBJECT (member) &&
+          pvd_scim_schema_is_extension (core_schema, urn))
         {
           g_autoptr(GList) inner = json_object_get_members (json_node_get_object (member));
 
           for (const GList *m = inner; m != NULL; m = m->next)
             {
-              g_autofree char *path = g_strdup_printf ("%s:%s", key, (const char *) m->data);
+              g_autofree char *path = g_strdup_printf ("%s:%s", urn, (const char *) m->data);
 
               if (!apply_with_path (resource, op, path,
                                     json_object_get_member (json_node_get_object (member), m->data),
-                                    core_schema, error))
+                                    core_schema, TRUE, error))
                 return FALSE;
             }
           continue;
         }
-      if (!apply_with_path (resource, op, key, member, core_schema, error))
+      if (!apply_with_path (resource, op, key, member, core_schema, TRUE, error))
         return FALSE;
     }
   return TRUE;
@@ -604,7 +764,7 @@ pvd_scim_patch_apply (JsonObject  *resource,
               return FALSE;
             }
           if (!apply_with_path (resource, op, json_node_get_string (path_node), value,
-                                core_schema, error))
+                                core_schema, FALSE, error))
             return FALSE;
         }
       else if (!apply_without_path (resource, op, value, core_schema, error))

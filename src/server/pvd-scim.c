@@ -14,6 +14,7 @@
 #include "pv-time.h"
 #include "pvd-scim-filter.h"
 #include "pvd-scim-patch.h"
+#include "pvd-scim-schema.h"
 #include "pvd-scim-store.h"
 #include "pvd-server-private.h"
 
@@ -42,88 +43,6 @@ typedef struct {
   GHashTable        *query;
   gint64             now;
 } Scim;
-
-/* Schemas, from data/scim/scim-schemas.json */
-
-typedef struct {
-  JsonNode   *document;      /* read-only once loaded: shared by the workers */
-  GHashTable *case_exact;    /* "userName", "emails.value", "urn:…:manager.value" -> bool */
-} Schemas;
-
-static void
-index_attributes (GHashTable *table,
-                  const char *prefix,
-                  JsonArray  *attributes)
-{
-  for (guint i = 0; i < json_array_get_length (attributes); i++)
-    {
-      JsonObject *a = json_array_get_object_element (attributes, i);
-      g_autofree char *name = prefix ? g_strdup_printf ("%s.%s", prefix, json_object_get_string_member (a, "name"))
-                                     : g_strdup (json_object_get_string_member (a, "name"));
-      g_autofree char *folded = g_ascii_strdown (name, -1);
-
-      g_hash_table_insert (table, g_steal_pointer (&folded),
-                           GINT_TO_POINTER (json_object_get_boolean_member (a, "caseExact")));
-      if (json_object_has_member (a, "subAttributes"))
-        index_attributes (table, name, json_object_get_array_member (a, "subAttributes"));
-    }
-}
-
-static const Schemas *
-get_schemas (void)
-{
-  static gsize initialized = 0;
-  static Schemas schemas;
-
-  if (g_once_init_enter (&initialized))
-    {
-      g_autoptr(GBytes) bytes = g_resources_lookup_data ("/io/github/provisio/provisiod/scim-schemas.json",
-                                                         0, NULL);
-      JsonArray *list;
-
-      g_assert (bytes != NULL);
-      schemas.document = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
-      g_assert (schemas.document != NULL);
-      schemas.case_exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      list = json_object_get_array_member (json_node_get_object (schemas.document), "schemas");
-      for (guint i = 0; i < json_array_get_length (list); i++)
-        {
-          JsonObject *schema = json_array_get_object_element (list, i);
-          const char *id = json_object_get_string_member (schema, "id");
-          g_autofree char *urn = g_ascii_strdown (id, -1);
-          JsonArray *attributes = json_object_get_array_member (schema, "attributes");
-
-          index_attributes (schemas.case_exact, NULL, attributes);
-          index_attributes (schemas.case_exact, urn, attributes);
-        }
-      g_once_init_leave (&initialized, 1);
-    }
-  return &schemas;
-}
-
-/**
- * pvd_scim_attribute_is_case_exact:
- * @path: an attribute path as a filter names it: "emails.value",
- *   "urn:…:User:employeeNumber"
- *
- * Whether filters compare @path's strings with case, as the schemas say;
- * id and meta.version are the server's, compared exactly (RFC 7643 §3.1).
- * A #PvdScimCaseExactFunc.
- */
-gboolean
-pvd_scim_attribute_is_case_exact (const char *path,
-                                  gpointer    user_data)
-{
-  g_autofree char *folded = g_ascii_strdown (path, -1);
-  gpointer value;
-
-  if (g_str_equal (folded, "id") || g_str_equal (folded, "meta.version") ||
-      g_str_equal (folded, "externalid"))
-    return TRUE;
-  if (g_hash_table_lookup_extended (get_schemas ()->case_exact, folded, NULL, &value))
-    return GPOINTER_TO_INT (value);
-  return FALSE;
-}
 
 /* Responses */
 
@@ -258,47 +177,93 @@ split_attributes (const char *text)
   return (GStrv) g_ptr_array_free (list, FALSE);
 }
 
-/* Whether @name (a top-level member, maybe an extension URN) is asked for. */
+/* Whether @path (lowercase: "title", "name.givenname", "urn:…:user:manager")
+ * is in @list, or, with @below, whether something below it is
+ * ("name.givenname" below "name", "urn:…:user:department" below the
+ * extension "urn:…:user"). */
 static gboolean
 listed (GStrv       list,
-        const char *name,
-        gboolean    prefix_counts)
+        const char *path,
+        gboolean    below)
 {
-  g_autofree char *folded = g_ascii_strdown (name, -1);
-  gsize length = strlen (folded);
+  gsize length = strlen (path);
 
-  for (guint i = 0; list[i] != NULL; i++)
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
     {
-      if (g_str_equal (list[i], folded))
+      if (g_str_equal (list[i], path))
         return TRUE;
-      if (prefix_counts && strncmp (list[i], folded, length) == 0 &&
+      if (below && strncmp (list[i], path, length) == 0 &&
           (list[i][length] == '.' || list[i][length] == ':'))
         return TRUE;
     }
   return FALSE;
 }
 
+/* The sub-attributes of one complex value, at @path. */
 static void
-project_sub_attributes (JsonObject *object,
-                        const char *parent,
-                        GStrv       only)
+project_complex (JsonObject       *value,
+                 const char       *path,
+                 const Projection *p,
+                 gboolean          whole)
 {
-  g_autofree char *prefix = g_ascii_strdown (parent, -1);
-  g_autoptr(GList) members = json_object_get_members (object);
-  gboolean whole = FALSE;
-
-  for (guint i = 0; only[i] != NULL; i++)
-    if (g_str_equal (only[i], prefix))
-      whole = TRUE;
-  if (whole)
-    return;
+  g_autoptr(GList) members = json_object_get_members (value);
 
   for (const GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *path = g_strdup_printf ("%s.%s", parent, (const char *) l->data);
+      g_autofree char *sub = g_ascii_strdown (l->data, -1);
+      g_autofree char *sub_path = g_strdup_printf ("%s.%s", path, sub);
 
-      if (!listed (only, path, FALSE))
-        json_object_remove_member (object, l->data);
+      if (listed (p->excluded, sub_path, FALSE) || (!whole && !listed (p->only, sub_path, FALSE)))
+        json_object_remove_member (value, l->data);
+    }
+}
+
+/* Projects the members of @object (the resource, or an extension object
+ * whose URN is @prefix), as attributes= and excludedAttributes= ask. */
+static void
+project_members (JsonObject       *object,
+                 const char       *prefix,
+                 const Projection *p)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *folded = g_ascii_strdown (name, -1);
+      g_autofree char *path = prefix ? g_strdup_printf ("%s:%s", prefix, folded) : g_strdup (folded);
+      JsonNode *value = json_object_get_member (object, name);
+      gboolean whole;
+
+      /* returned: always (RFC 7643 §7) */
+      if (prefix == NULL && (g_str_equal (name, "id") || g_str_equal (name, "schemas")))
+        continue;
+      if (listed (p->excluded, path, FALSE) ||
+          (p->only != NULL && !listed (p->only, path, TRUE)))
+        {
+          json_object_remove_member (object, name);
+          continue;
+        }
+      whole = p->only == NULL || listed (p->only, path, FALSE);
+
+      /* An extension: its attributes are projected as the core ones. */
+      if (prefix == NULL && strchr (name, ':') != NULL && JSON_NODE_HOLDS_OBJECT (value))
+        {
+          if (!whole || listed (p->excluded, path, TRUE))
+            project_members (json_node_get_object (value), folded, &(Projection) {
+                               whole ? NULL : p->only, p->excluded });
+          continue;
+        }
+      if (JSON_NODE_HOLDS_OBJECT (value))
+        project_complex (json_node_get_object (value), path, p, whole);
+      else if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
+              project_complex (json_array_get_object_element (array, i), path, p, whole);
+        }
     }
 }
 
@@ -306,42 +271,7 @@ static void
 apply_projection (JsonObject       *object,
                   const Projection *p)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      JsonNode *value = json_object_get_member (object, name);
-
-      /* returned: always (RFC 7643 §7) */
-      if (g_str_equal (name, "id") || g_str_equal (name, "schemas"))
-        continue;
-
-      if (p->excluded != NULL && listed (p->excluded, name, FALSE))
-        {
-          json_object_remove_member (object, name);
-          continue;
-        }
-      if (p->only == NULL)
-        continue;
-      if (!listed (p->only, name, TRUE))
-        {
-          json_object_remove_member (object, name);
-          continue;
-        }
-      /* Only some sub-attributes asked for: of a complex value, or of each
-       * value of a multi-valued one. */
-      if (JSON_NODE_HOLDS_OBJECT (value))
-        project_sub_attributes (json_node_get_object (value), name, p->only);
-      else if (JSON_NODE_HOLDS_ARRAY (value))
-        {
-          JsonArray *array = json_node_get_array (value);
-
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
-              project_sub_attributes (json_array_get_object_element (array, i), name, p->only);
-        }
-    }
+  project_members (object, NULL, p);
 }
 
 static JsonNode *
@@ -420,7 +350,9 @@ read_body (Scim *s)
   body = pvd_parse_body (data, length, &error);
   if (body == NULL)
     {
-      send_scim_error (s->msg, 400, "invalidSyntax", "%s", error->message);
+      send_scim_error (s->msg, 400,
+                       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+                       ? "invalidValue" : "invalidSyntax", "%s", error->message);
       return NULL;
     }
   return json_node_dup_object (body);
@@ -458,49 +390,26 @@ coerce_boolean (JsonObject *object,
   return FALSE;
 }
 
+static gboolean check_against (JsonObject *object, JsonArray *attributes, const char *prefix,
+                               GError **error);
+
+/* One value of @definition: a complex one's sub-attributes checked too. */
 static gboolean
-check_type (JsonObject  *definition,
-            JsonNode    *value,
-            const char  *where,
-            GError     **error)
+check_value (JsonObject  *definition,
+             JsonNode    *value,
+             const char  *where,
+             GError     **error)
 {
   const char *type = json_object_get_string_member (definition, "type");
-  gboolean multi = json_object_get_boolean_member (definition, "multiValued");
   gboolean ok;
 
-  if (JSON_NODE_HOLDS_NULL (value))
-    return TRUE;
-  if (multi)
-    {
-      JsonArray *array;
-
-      if (!JSON_NODE_HOLDS_ARRAY (value))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "“%s” is multi-valued and must be an array", where);
-          return FALSE;
-        }
-      array = json_node_get_array (value);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (g_str_equal (type, "complex") ? !JSON_NODE_HOLDS_OBJECT (element)
-                                            : !JSON_NODE_HOLDS_VALUE (element))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "“%s” has a value of the wrong type", where);
-              return FALSE;
-            }
-          if (JSON_NODE_HOLDS_OBJECT (element) &&
-              !coerce_boolean (json_node_get_object (element), "primary", where, error))
-            return FALSE;
-        }
-      return TRUE;
-    }
-
   if (g_str_equal (type, "complex"))
-    ok = JSON_NODE_HOLDS_OBJECT (value);
+    {
+      if (JSON_NODE_HOLDS_OBJECT (value))
+        return check_against (json_node_get_object (value),
+                              json_object_get_array_member (definition, "subAttributes"), where, error);
+      ok = FALSE;
+    }
   else if (g_str_equal (type, "boolean"))
     ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN;
   else if (g_str_equal (type, "integer"))
@@ -520,39 +429,56 @@ check_type (JsonObject  *definition,
   return ok;
 }
 
-static JsonObject *
-find_definition (JsonArray  *attributes,
-                 const char *name)
+static gboolean
+check_type (JsonObject  *definition,
+            JsonNode    *value,
+            const char  *where,
+            GError     **error)
 {
-  for (guint i = 0; i < json_array_get_length (attributes); i++)
-    {
-      JsonObject *a = json_array_get_object_element (attributes, i);
+  JsonArray *array;
+  guint primaries = 0;
 
-      if (g_ascii_strcasecmp (json_object_get_string_member (a, "name"), name) == 0)
-        return a;
+  if (JSON_NODE_HOLDS_NULL (value))
+    return TRUE;
+  if (!json_object_get_boolean_member (definition, "multiValued"))
+    return check_value (definition, value, where, error);
+
+  if (!JSON_NODE_HOLDS_ARRAY (value))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "“%s” is multi-valued and must be an array", where);
+      return FALSE;
     }
-  return NULL;
+  array = json_node_get_array (value);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonNode *primary;
+
+      if (!check_value (definition, element, where, error))
+        return FALSE;
+      /* RFC 7643 §2.4: "primary" is true for one value at most. */
+      primary = JSON_NODE_HOLDS_OBJECT (element) && json_object_has_member (json_node_get_object (element), "primary")
+                ? json_object_get_member (json_node_get_object (element), "primary") : NULL;
+      if (primary != NULL && JSON_NODE_HOLDS_VALUE (primary) &&
+          json_node_get_value_type (primary) == G_TYPE_BOOLEAN && json_node_get_boolean (primary) &&
+          ++primaries > 1)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "“%s” has more than one primary value", where);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
-static JsonArray *
-schema_attributes (const char *urn)
-{
-  JsonArray *list = json_object_get_array_member (json_node_get_object (get_schemas ()->document),
-                                                  "schemas");
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *schema = json_array_get_object_element (list, i);
-
-      if (g_ascii_strcasecmp (json_object_get_string_member (schema, "id"), urn) == 0)
-        return json_object_get_array_member (schema, "attributes");
-    }
-  return NULL;
-}
-
+/* The members of @object against their definitions in @attributes; those
+ * without one are the common attributes (pvd_scim_schema_prune() dropped
+ * the rest). */
 static gboolean
 check_against (JsonObject  *object,
                JsonArray   *attributes,
+               const char  *prefix,
                GError     **error)
 {
   g_autoptr(GList) members = json_object_get_members (object);
@@ -561,15 +487,16 @@ check_against (JsonObject  *object,
     {
       /* Coercing sets the member anew, which frees the name in @members. */
       g_autofree char *name = g_strdup (l->data);
-      JsonObject *definition = find_definition (attributes, name);
+      g_autofree char *where = prefix ? g_strdup_printf ("%s.%s", prefix, name) : g_strdup (name);
+      JsonObject *definition = pvd_scim_schema_find_attribute (attributes, name);
 
       if (definition == NULL)
-        continue;   /* kept as sent; nothing here depends on it */
+        continue;
       if (g_str_equal (json_object_get_string_member (definition, "type"), "boolean") &&
           !json_object_get_boolean_member (definition, "multiValued") &&
-          !coerce_boolean (object, name, name, error))
+          !coerce_boolean (object, name, where, error))
         return FALSE;
-      if (!check_type (definition, json_object_get_member (object, name), name, error))
+      if (!check_type (definition, json_object_get_member (object, name), where, error))
         return FALSE;
     }
   return TRUE;
@@ -592,31 +519,13 @@ pvd_scim_normalize (JsonObject   *object,
 {
   const char *core = type == PVD_SCIM_USER ? SCHEMA_USER : SCHEMA_GROUP;
   const char *name_attribute = type == PVD_SCIM_USER ? "userName" : "displayName";
-  g_autoptr(GList) members = json_object_get_members (object);
   JsonNode *name;
   JsonNode *schemas;
 
-  /* Member names are case-insensitive (RFC 7643 §2.1): store the schema's
-   * spelling of the known ones. */
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      JsonObject *definition = find_definition (schema_attributes (core), l->data);
-      const char *canonical = definition ? json_object_get_string_member (definition, "name") : NULL;
-
-      if (canonical != NULL && !g_str_equal (canonical, l->data))
-        {
-          JsonNode *value = json_node_copy (json_object_get_member (object, l->data));
-
-          json_object_remove_member (object, l->data);
-          json_object_set_member (object, canonical, value);
-        }
-    }
-
-  /* The server's, or never kept. */
-  json_object_remove_member (object, "id");
-  json_object_remove_member (object, "meta");
-  json_object_remove_member (object, "password");
-  json_object_remove_member (object, "groups");
+  /* What the schemas do not declare is dropped (id and meta, the server's,
+   * among them), names the schemas' spelling (RFC 7643 §2.1: they are
+   * case-insensitive); passwords are checked, then never kept. */
+  pvd_scim_schema_prune (object, core);
 
   name = json_object_has_member (object, name_attribute)
          ? json_object_get_member (object, name_attribute) : NULL;
@@ -635,7 +544,7 @@ pvd_scim_normalize (JsonObject   *object,
       return FALSE;
     }
 
-  if (!check_against (object, schema_attributes (core), error))
+  if (!check_against (object, pvd_scim_schema_attributes (core), NULL, error))
     return FALSE;
   if (type == PVD_SCIM_USER && json_object_has_member (object, SCHEMA_ENTERPRISE))
     {
@@ -647,10 +556,12 @@ pvd_scim_normalize (JsonObject   *object,
                        "“%s” must be an object", SCHEMA_ENTERPRISE);
           return FALSE;
         }
-      if (!check_against (json_node_get_object (extension), schema_attributes (SCHEMA_ENTERPRISE),
-                          error))
+      if (!check_against (json_node_get_object (extension), pvd_scim_schema_attributes (SCHEMA_ENTERPRISE),
+                          NULL, error))
         return FALSE;
     }
+
+  json_object_remove_member (object, "password");
 
   /* schemas: the core schema and the extensions present. */
   schemas = json_object_has_member (object, "schemas") ? json_object_get_member (object, "schemas") : NULL;
@@ -974,6 +885,49 @@ search_request_number (JsonObject *search_request,
   return g_strdup ("-");
 }
 
+/* A SearchRequest's attributes or excludedAttributes: an array of
+ * attribute paths (RFC 7644 §3.4.3), or the query string's comma-separated
+ * form as a string. */
+static gboolean
+search_request_attributes (Scim        *s,
+                           JsonObject  *search_request,
+                           const char  *name,
+                           GStrv       *out)
+{
+  JsonNode *node = json_object_get_member (search_request, name);
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      *out = split_attributes (json_node_get_string (node));
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          JsonNode *element = json_array_get_element (a, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            break;
+          g_string_append_printf (joined, "%s%s", i ? "," : "", json_node_get_string (element));
+          if (i + 1 == json_array_get_length (a))
+            {
+              *out = split_attributes (joined->str);
+              return TRUE;
+            }
+        }
+      if (json_array_get_length (a) == 0)
+        return TRUE;
+    }
+  send_scim_error (s->msg, 400, "invalidValue", "“%s” must be an array of attribute names", name);
+  return FALSE;
+}
+
 /* GET /Users?filter=…, POST /Users/.search and POST /.search */
 static void
 list_resources (Scim        *s,
@@ -1009,18 +963,9 @@ list_resources (Scim        *s,
         }
       start_text = start_owned = search_request_number (search_request, "startIndex");
       count_text = count_owned = search_request_number (search_request, "count");
-      if (json_object_has_member (search_request, "attributes") &&
-          JSON_NODE_HOLDS_ARRAY (json_object_get_member (search_request, "attributes")))
-        {
-          JsonArray *a = json_object_get_array_member (search_request, "attributes");
-          GString *joined = g_string_new (NULL);
-
-          for (guint i = 0; i < json_array_get_length (a); i++)
-            if (JSON_NODE_HOLDS_VALUE (json_array_get_element (a, i)))
-              g_string_append_printf (joined, "%s%s", i ? "," : "", json_array_get_string_element (a, i));
-          projection.only = split_attributes (joined->str);
-          g_string_free (joined, TRUE);
-        }
+      if (!search_request_attributes (s, search_request, "attributes", &projection.only) ||
+          !search_request_attributes (s, search_request, "excludedAttributes", &projection.excluded))
+        return;
 #undef MEMBER_STRING
     }
   else
@@ -1123,7 +1068,7 @@ send_discovery (Scim       *s,
                 const char *member,
                 const char *id)
 {
-  JsonArray *all = json_object_get_array_member (json_node_get_object (get_schemas ()->document), member);
+  JsonArray *all = json_object_get_array_member (pvd_scim_schemas_document (), member);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   guint n = json_array_get_length (all);

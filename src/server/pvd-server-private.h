@@ -98,6 +98,8 @@ void      pvd_scim_send_error     (SoupServerMessage *msg,
 gboolean  pvd_scim_normalize      (JsonObject        *object,
                                    PvdScimType        type,
                                    GError           **error);
+
+/* pvd-scim-schema.c */
 gboolean  pvd_scim_attribute_is_case_exact (const char *path,
                                    gpointer           user_data);
 

@@ -167,6 +167,24 @@ pvd_send_json (SoupServerMessage *msg,
 
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
+
+  /* json-glib 1.6 writes U+001F unescaped, which RFC 8259 forbids; the byte
+   * is nothing else in UTF-8, and only strings hold control characters. */
+  if (memchr (text, 0x1f, length) != NULL)
+    {
+      GString *escaped = g_string_sized_new (length + 16);
+
+      for (gsize i = 0; i < length; i++)
+        {
+          if (text[i] == 0x1f)
+            g_string_append (escaped, "\\u001f");
+          else
+            g_string_append_c (escaped, text[i]);
+        }
+      g_free (text);
+      length = escaped->len;
+      text = g_string_free (escaped, FALSE);
+    }
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, content_type ? content_type : "application/json",
                                     SOUP_MEMORY_TAKE, text, length);
@@ -606,12 +624,62 @@ done:
 
 /* Bodies */
 
+/* json-glib ends a string at an escaped NUL ("a\u0000b" reads as "a"), and
+ * neither C strings nor the store could keep it: the member that holds one,
+ * as a dotted path, or NULL.  @data has passed pv_json_precheck(). */
+static char *
+find_escaped_nul (const char *data,
+                  gsize       length)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);   /* per object */
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (data[i] == '{')
+        g_ptr_array_add (keys, NULL);
+      else if (data[i] == '}' && keys->len > 0)
+        g_ptr_array_remove_index (keys, keys->len - 1);
+      else if (data[i] == '"')
+        {
+          gsize start = ++i;
+          gboolean nul = FALSE;
+          gsize j;
+
+          for (; i < length && data[i] != '"'; i++)
+            if (data[i] == '\\')
+              {
+                nul = nul || (length - i >= 6 && memcmp (data + i, "\\u0000", 6) == 0);
+                i++;
+              }
+          for (j = i + 1; j < length && g_ascii_isspace (data[j]); j++)
+            ;
+          if (j < length && data[j] == ':' && keys->len > 0)
+            {
+              g_free (keys->pdata[keys->len - 1]);
+              keys->pdata[keys->len - 1] = nul ? g_strdup ("a member name")
+                                               : g_strndup (data + start, i - start);
+            }
+          if (nul)
+            {
+              GString *path = g_string_new (NULL);
+
+              for (guint k = 0; k < keys->len; k++)
+                if (keys->pdata[k] != NULL)
+                  g_string_append_printf (path, "%s%s", path->len ? "." : "", (char *) keys->pdata[k]);
+              return g_string_free (path, FALSE);
+            }
+        }
+    }
+  return NULL;
+}
+
 /**
  * pvd_parse_body:
  * @data: (array length=length): a request body as the peer sent it
  * @length: its length, at most %PVD_MAX_BODY_SIZE
  * @error: a %G_IO_ERROR_INVALID_DATA whose message says what is wrong, for
- *   the answer
+ *   the answer; %G_IO_ERROR_INVALID_ARGUMENT for valid JSON with a string
+ *   that cannot be kept whole (an escaped NUL), naming its member
  *
  * The strict reading of every JSON body, by the management API and the
  * SCIM endpoint: strict JSON (pv_json_parse()) whose root is an object.  It needs no request, so that the fuzz tests call it as is.
@@ -636,6 +704,22 @@ pvd_parse_body (const char  *data,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "The body must be a JSON object");
       return NULL;
+    }
+  /* Nothing a client sends is changed without a word. */
+  if (memchr (data, '\\', length) != NULL)
+    {
+      g_autofree char *where = find_escaped_nul (data, length);
+
+      if (where != NULL)
+        {
+          if (*where == '\0')
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "The body holds a NUL character (\\u0000), which cannot be kept");
+          else
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "“%s” holds a NUL character (\\u0000), which cannot be kept", where);
+          return NULL;
+        }
     }
   return g_steal_pointer (&root);
 }
@@ -683,7 +767,9 @@ read_body (PvdRequest *req,
   req->body = pvd_parse_body (data, length, &error);
   if (req->body == NULL)
     {
-      pvd_send_error (req->msg, 400, "invalid_json", "%s", error->message);
+      pvd_send_error (req->msg, 400,
+                      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+                      ? "invalid_request" : "invalid_json", "%s", error->message);
       return FALSE;
     }
   if (!pvd_schema_validate (req->schema, schema, req->body, &error))

@@ -25,6 +25,7 @@ MICROSOFT_NON_RFC = {
     ("filter greater than", "Total results"),
     ("Group patch add member", "Status code is 204"),
     ("Group patch add member2", "Status code is 204"),
+    ("Get group by id", "Body contians user"),
 }
 
 

@@ -4,6 +4,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
 import unittest
 import urllib.parse
 
@@ -189,10 +190,203 @@ class Scim(ServerTest):
         self.assertFalse(spc["bulk"]["supported"])
         schemas = self.call("GET", "/Schemas").json
         self.assertEqual({s["id"] for s in schemas["Resources"]}, {USER, GROUP, ENTERPRISE})
+        # RFC 7643 §7: every attribute definition complete; §8.7.1's values
+        # where the RFC gives them
+        defs = {}
+
+        def walk(prefix, attributes):
+            for a in attributes:
+                name = prefix + a["name"]
+                defs[name] = a
+                for key, kind in (("type", str), ("multiValued", bool), ("required", bool),
+                                  ("caseExact", bool), ("mutability", str), ("returned", str),
+                                  ("uniqueness", str), ("description", str)):
+                    self.assertIsInstance(a.get(key), kind, (name, key))
+                self.assertIn(a["type"], ("string", "boolean", "decimal", "integer", "dateTime",
+                                          "binary", "reference", "complex"), name)
+                self.assertIn(a["mutability"], ("readOnly", "readWrite", "immutable", "writeOnly"), name)
+                self.assertIn(a["returned"], ("always", "never", "default", "request"), name)
+                self.assertIn(a["uniqueness"], ("none", "server", "global"), name)
+                if a["type"] == "reference":
+                    self.assertTrue(a.get("referenceTypes"), name)
+                self.assertEqual(a["type"] == "complex", bool(a.get("subAttributes")), name)
+                walk(name + ".", a.get("subAttributes", []))
+
+        for schema in schemas["Resources"]:
+            walk(schema["id"] + ":", schema["attributes"])
+        rfc = {
+            USER + ":photos.value": {"referenceTypes": ["external"]},
+            USER + ":profileUrl": {"referenceTypes": ["external"]},
+            USER + ":groups.$ref": {"referenceTypes": ["User", "Group"]},
+            USER + ":groups": {"mutability": "readOnly"},
+            USER + ":password": {"mutability": "writeOnly", "returned": "never"},
+            USER + ":userName": {"uniqueness": "server", "required": True},
+            USER + ":emails.type": {"canonicalValues": ["work", "home", "other"]},
+            USER + ":phoneNumbers.type": {"canonicalValues": ["work", "home", "mobile", "fax", "pager", "other"]},
+            USER + ":ims.type": {"canonicalValues": ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"]},
+            USER + ":photos.type": {"canonicalValues": ["photo", "thumbnail"]},
+            USER + ":addresses.type": {"canonicalValues": ["work", "home", "other"]},
+            USER + ":groups.type": {"canonicalValues": ["direct", "indirect"]},
+            USER + ":x509Certificates.value": {"type": "binary"},
+            GROUP + ":members.value": {"mutability": "immutable"},
+            GROUP + ":members.$ref": {"referenceTypes": ["User", "Group"], "mutability": "immutable"},
+            GROUP + ":members.type": {"canonicalValues": ["User", "Group"], "mutability": "immutable"},
+            ENTERPRISE + ":manager.$ref": {"referenceTypes": ["User"]},
+            ENTERPRISE + ":manager.displayName": {"mutability": "readOnly"},
+        }
+        for name, expected in rfc.items():
+            self.assertEqual({k: defs[name].get(k) for k in expected}, expected, name)
         self.assertEqual(self.call("GET", f"/Schemas/{USER}").json["name"], "User")
         types = self.call("GET", "/ResourceTypes").json["Resources"]
         self.assertEqual({t["endpoint"] for t in types}, {"/Users", "/Groups"})
         self.assertTrue(types[0]["meta"]["location"].startswith(self.base))
+
+    def test_unknown_attributes_are_never_kept(self):
+        """What no schema of the resource declares is dropped, in POST, PUT and PATCH alike."""
+        unknown = {"bogusAttr": 1, "urn:example:foo:bar": {"a": 1},
+                   "adreses": [{"country": "Germany"}],
+                   ENTERPRISE.replace(":User", ":Users"): {"department": "x"}}
+
+        def check(resource):
+            text = json.dumps(resource)
+            for word in ("bogus", "urn:example", "adreses", ":Users", "secretSauce"):
+                self.assertNotIn(word, text)
+
+        r = self.call("POST", "/Users", dict(unknown, **{
+            "schemas": [USER, "urn:example:foo:bar"], "userName": "unknown@example.com",
+            "name": {"givenName": "Ann", "bogusSub": "x"},
+            "emails": [{"value": "unknown@example.com", "bogusSub": "x"}],
+            ENTERPRISE: {"department": "D", "secretSauce": 1, "manager": {"value": "m", "bogusSub": 1}}}))
+        self.assertEqual(r.status, 201, r.text)
+        u = r.json
+        check(u)
+        self.assertEqual((u["name"], u[ENTERPRISE]["department"]), ({"givenName": "Ann"}, "D"))
+        self.assertEqual(u["schemas"], [USER, ENTERPRISE])
+        check(self.call("GET", f"/Users/{u['id']}").json)
+        put = dict(u, **unknown, title="Pilot")
+        put.pop("meta")
+        r = self.call("PUT", f"/Users/{u['id']}", put)
+        self.assertEqual(r.status, 200, r.text)
+        check(r.json)
+        self.assertEqual(r.json["title"], "Pilot")
+        # PATCH without a path: the value's undeclared members dropped as in a POST
+        for op in ("add", "replace"):
+            r = self.call("PATCH", f"/Users/{u['id']}", {"schemas": [PATCH], "Operations": [
+                {"op": op, "value": dict(unknown, **{"name.bogusSub": "x", "nickName": op,
+                                                     "name": {"bogusSub": "x"}})}]})
+            self.assertEqual(r.status, 200, r.text)
+            check(r.json)
+            self.assertEqual(r.json["nickName"], op)
+            # with a path: a complex value's undeclared members dropped; a path
+            # that names no attribute is invalidPath
+            r = self.call("PATCH", f"/Users/{u['id']}", {"schemas": [PATCH], "Operations": [
+                {"op": op, "path": "name", "value": {"familyName": op, "bogusSub": "x"}}]})
+            self.assertEqual(r.status, 200, r.text)
+            check(r.json)
+            self.assertEqual(r.json["name"]["familyName"], op)
+            for path in ("bogusAttr", "name.bogusSub", "adreses", "urn:example:foo:bar",
+                         "urn:example:foo:bar:baz", ENTERPRISE + ":bogus", 'emails[type eq "work"].bogus'):
+                r = self.call("PATCH", f"/Users/{u['id']}", {"schemas": [PATCH], "Operations": [
+                    {"op": op, "path": path, "value": "x"}]})
+                self.assertScimError(r, 400, "invalidPath")
+        check(self.call("GET", f"/Users/{u['id']}").json)
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "G", "bogusAttr": 1,
+                                          "members": [{"value": u["id"], "bogusSub": 1}]})
+        self.assertEqual(r.status, 201, r.text)
+        check(r.json)
+
+    def test_whole_extension_as_a_patch_path(self):
+        u = self.create_user("ext@example.com")
+        path = f"/Users/{u['id']}"
+
+        def patch(*ops):
+            return self.call("PATCH", path, {"schemas": [PATCH], "Operations": list(ops)})
+
+        r = patch({"op": "add", "path": ENTERPRISE, "value": {"department": "R&D", "costCenter": "4"}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json[ENTERPRISE], {"department": "R&D", "costCenter": "4"})
+        self.assertEqual(r.json["schemas"], [USER, ENTERPRISE])
+        self.assertEqual(set(r.json) - {"id", "meta", "schemas", "userName", "active", "name", "emails"},
+                         {ENTERPRISE})
+        r = patch({"op": "replace", "path": ENTERPRISE.upper(), "value": {"department": "Sales"}})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json[ENTERPRISE], {"department": "Sales", "costCenter": "4"})
+        r = self.call("GET", "/Users?filter=" + q(f'{ENTERPRISE}:department eq "sales"'))
+        self.assertEqual(r.json["totalResults"], 1)
+        r = patch({"op": "remove", "path": ENTERPRISE})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertNotIn(ENTERPRISE, r.json)
+        self.assertEqual(r.json["schemas"], [USER])
+        self.assertNotIn(ENTERPRISE, self.call("GET", path).text)
+        for bad in ({"op": "add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0", "value": {}},
+                    {"op": "add", "path": ENTERPRISE + "s", "value": {}},
+                    {"op": "replace", "path": USER, "value": {"title": "x"}},
+                    {"op": "remove", "path": "urn:example:foo:bar"}):
+            self.assertScimError(patch(bad), 400, "invalidPath")
+        self.assertScimError(patch({"op": "add", "path": ENTERPRISE, "value": "x"}), 400, "invalidValue")
+        # a group has no enterprise extension
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "G"})
+        r = self.call("PATCH", f"/Groups/{r.json['id']}", {"schemas": [PATCH], "Operations": [
+            {"op": "add", "path": ENTERPRISE, "value": {"department": "x"}}]})
+        self.assertScimError(r, 400, "invalidPath")
+
+    def test_search_request_projection(self):
+        self.create_user("proj@example.com", title="T", **{ENTERPRISE: {"department": "D"}})
+        self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "Proj"})
+        search = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+        for endpoint in ("/.search", "/Users/.search"):
+            r = self.call("POST", endpoint, {"schemas": [search], "filter": 'userName sw "proj"',
+                                            "excludedAttributes": ["emails", "name", ENTERPRISE]})
+            self.assertEqual(r.status, 200, r.text)
+            (user,) = r.json["Resources"]
+            self.assertEqual(set(user) - {"id", "schemas", "meta", "active"}, {"userName", "title"})
+            r = self.call("POST", endpoint, {"schemas": [search], "filter": 'userName sw "proj"',
+                                            "attributes": ["userName", ENTERPRISE + ":department"]})
+            self.assertEqual(set(r.json["Resources"][0]), {"id", "schemas", "userName", ENTERPRISE})
+        r = self.call("POST", "/Groups/.search", {"schemas": [search], "excludedAttributes": ["displayName"]})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertNotIn("displayName", r.json["Resources"][0])
+        r = self.call("POST", "/Users/.search", {"schemas": [search], "excludedAttributes": [7]})
+        self.assertScimError(r, 400, "invalidValue")
+
+    def test_entra_value_path_filter_with_sub_attribute(self):
+        self.create_user("ann@example.com")
+        self.create_user("bob@example.com", emails=[{"value": "ann@example.com", "type": "home"}])
+        for text in ('emails[type eq "work"].value eq "ann@example.com"',
+                     'emails[type eq "work" and value eq "ann@example.com"]',
+                     'emails[Type eq "WORK"].Value eq "ANN@example.com"'):
+            r = self.call("GET", "/Users?filter=" + q(text))
+            self.assertEqual(r.status, 200, r.text)
+            self.assertEqual([u["userName"] for u in r.json["Resources"]], ["ann@example.com"], text)
+        r = self.call("GET", "/Users?filter=" + q('emails[type eq "home"].value pr'))
+        self.assertEqual([u["userName"] for u in r.json["Resources"]], ["bob@example.com"])
+        for bad in ('emails[type eq "work"].', 'emails[type eq "work"].value', 'emails[type eq "work"].a.b eq "x"'):
+            self.assertScimError(self.call("GET", "/Users?filter=" + q(bad)), 400, "invalidFilter")
+
+    def test_control_characters(self):
+        """A NUL cannot be kept: refused, naming the attribute; other control characters are kept whole."""
+        path = urllib.parse.urlsplit(self.base).path
+        for raw, where in ((b'{"schemas": [], "userName": "a\u0000b"}', "userName"),
+                           (b'{"userName": "a", "name": {"givenName": "x\u0000"}}', "name.givenName"),
+                           (b'{"userName": "a", "emails": [{"value": "\u0000"}]}', "emails.value")):
+            r = self.server.request("POST", path + "/Users", key=self.secret, raw=raw,
+                                    content_type="application/scim+json", validate=False)
+            self.assertScimError(r, 400, "invalidValue")
+            self.assertIn(f"“{where}”", r.json["detail"])
+        self.assertEqual(self.call("GET", "/Users").json["totalResults"], 0)
+        u = self.create_user("ctl@example.com", title="a\u0001b\tc\u001fd\u007f")
+        self.assertEqual(u["title"], "a\u0001b\tc\u001fd\u007f")
+        self.assertEqual(self.call("GET", f"/Users/{u['id']}").json["title"], "a\u0001b\tc\u001fd\u007f")
+        r = self.server.request("PATCH", path + f"/Users/{u['id']}", key=self.secret,
+                                raw=json.dumps({"schemas": [PATCH], "Operations": [
+                                    {"op": "replace", "path": "title", "value": "x"}]}).replace('"x"', '"x\\u0000"').encode(),
+                                content_type="application/scim+json", validate=False)
+        self.assertScimError(r, 400, "invalidValue")
+        self.assertEqual(self.call("GET", f"/Users/{u['id']}").json["title"], "a\u0001b\tc\u001fd\u007f")
+        # the management API's bodies alike
+        r = self.server.request("POST", "/api/v1/provisioning/users/tokens", key=self.key,
+                                raw=b'{"description": "Entra\u0000 app"}')
+        self.assertError(r, 400, "invalid_request", "“description”")
 
     def test_connections_and_events(self):
         """Persons are kept apart from users; every write is an event of its token."""

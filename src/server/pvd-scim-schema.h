@@ -1,0 +1,25 @@
+/* pvd-scim-schema.h: the SCIM schemas provisiod serves, as the law for what it keeps
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+JsonObject *pvd_scim_schemas_document        (void);
+JsonArray  *pvd_scim_schema_attributes       (const char  *urn);
+JsonObject *pvd_scim_schema_find_attribute   (JsonArray   *attributes,
+                                              const char  *name);
+const char *pvd_scim_schema_match_urn        (const char  *core_schema,
+                                              const char  *text);
+gboolean    pvd_scim_schema_is_extension     (const char  *core_schema,
+                                              const char  *urn);
+void        pvd_scim_schema_prune            (JsonObject  *resource,
+                                              const char  *core_schema);
+
+G_END_DECLS
