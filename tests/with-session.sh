@@ -3,7 +3,8 @@
 # throw-away home with a private D-Bus session bus and an unlocked
 # gnome-keyring, as ../shared/design/testing.md describes, so that keyring
 # tests use the real Secret Service and touch nothing of the user's.
-#   --display     also a private Xvfb screen (1280x800) for GTK tests
+#   --display     also a private Xvfb screen (1280x800, or $PV_XVFB_SCREEN
+#                 such as 1600x900x24) for GTK tests
 #   --no-keyring  no Secret Service on the bus, and none activated on demand
 set -eu
 display=false
@@ -55,7 +56,7 @@ status=0
 if [ "$display" = true ]; then
   # -noreset: a program that closes the last connection must not reset the
   # server under the next one.
-  set -- xvfb-run -a -s "-screen 0 1280x800x24 -noreset" sh -c "$inner" sh "$@"
+  set -- xvfb-run -a -s "-screen 0 ${PV_XVFB_SCREEN:-1280x800x24} -noreset" sh -c "$inner" sh "$@"
 else
   set -- sh -c "$inner" sh "$@"
 fi

@@ -1455,6 +1455,48 @@ test_demo (void)
   g_assert_nonnull (acme ());
 }
 
+/* The screenshots of the AppStream metainfo: the demo at 1280×720 (16:9,
+ * as AppStream recommends), light and dark.  tools/update-screenshots
+ * copies them to data/screenshots, which the metainfo refers to. */
+static gboolean
+window_is_1280x720_cb (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (window)) == 1280 &&
+         gtk_widget_get_height (GTK_WIDGET (window)) == 720;
+}
+
+static void
+test_appstream_screenshots (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  /* The default size counts the window's frame too: once for its size,
+   * then for 1280×720 inside it. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  spin_for (500);
+  gtk_window_set_default_size (GTK_WINDOW (window),
+                               2 * 1280 - gtk_widget_get_width (GTK_WIDGET (window)),
+                               2 * 720 - gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_true (spin_until (window_is_1280x720_cb, NULL, 10));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "demo", NULL);
+  g_assert_true (spin_until (demo_ready_cb, NULL, 30));
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "Renew the");
+  screenshot (GTK_WIDGET (window), "appstream-overview-light");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot (GTK_WIDGET (window), "appstream-overview-dark");
+  g_assert_true (pv_window_show_tenant (window, "contoso"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  screenshot (GTK_WIDGET (window), "appstream-tenant-dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  screenshot (GTK_WIDGET (window), "appstream-tenant-light");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "leave-demo", NULL);
+  g_assert_false (pv_application_get_demo (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+}
+
 /* Without a Secret Service: the app says so and keeps nothing elsewhere. */
 static void
 test_no_keyring (void)
@@ -1533,6 +1575,7 @@ main (int   argc,
       g_test_add_func ("/app/server-down", test_server_down);
       g_test_add_func ("/app/recovers", test_recovers);
       g_test_add_func ("/app/demo", test_demo);
+      g_test_add_func ("/app/appstream-screenshots", test_appstream_screenshots);
     }
   status = g_test_run ();
 
