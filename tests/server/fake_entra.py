@@ -61,10 +61,17 @@ SOURCES = {
     # GET secrets lists every stored key; keys such as SyncAll and
     # SyncNotificationSettings beside BaseAddress and SecretToken.
     "secrets": "https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationsecretkeystringvaluepair",
+    # ... with secret values masked as "*" and SyncNotificationSettings as a
+    # JSON string (observed).
+    "secrets-masked": "https://github.com/MicrosoftDocs/azure-docs/issues/55184",
     # restart: 204 at once, the job restarts later; resetScope may be empty.
     "restart": "https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobrestartcriteria",
     # Throttling: 429, 503 and 504 with Retry-After.
     "throttling": "https://learn.microsoft.com/graph/throttling",
+    # A policy that blocks the device code flow, as Microsoft recommends.
+    "block-device-code": "https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows",
+    # validateCredentials: 204 when passed, no documented error body.
+    "validate": "https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials",
 }
 
 # Real AADSTS codes and Microsoft's descriptions (SOURCES["aadsts"],
@@ -318,8 +325,10 @@ class Handler(BaseHTTPRequestHandler):
                         return self.oauth_error("slow_down", "Polling too fast.", 70016)
                     return self.oauth_error("authorization_pending", "OAuth 2.0 device flow error. Authorization "
                                             "is pending. Continue polling.", 70016)
-                # Conditional Access, MFA or consent refuse once the admin
-                # has signed in (SOURCES["ca-block"]).
+                # Conditional Access (which Microsoft recommends for the
+                # device code flow, SOURCES["block-device-code"]), MFA or
+                # consent refuse once the admin has signed in
+                # (SOURCES["ca-block"], SOURCES["aadsts"]).
                 if self.refused("device_code"):
                     del STATE.codes[get("device_code")]
                     return
@@ -404,7 +413,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, {"value": jobs})
         if rest == ["secrets"] and method == "GET":
             # Every stored key, secret values masked as "*"; the BaseAddress
-            # in the clear (SOURCES["secrets"]).
+            # in the clear (SOURCES["secrets"], SOURCES["secrets-masked"]).
             pairs = [{"key": "SyncNotificationSettings",
                       "value": '{"Enabled":false,"DeleteThresholdEnabled":false,"HumanResourcesLookaheadQueryEnabled":false}'},
                      {"key": "SyncAll", "value": "false"}]
@@ -440,7 +449,8 @@ class Handler(BaseHTTPRequestHandler):
                 status = scim_probe(base, token) if base and token and not STATE.fail_validation else 0
                 if status != 200:
                     # Microsoft documents only the 204 of a passed test; a
-                    # failed one comes as any 4xx/5xx, with or without words.
+                    # failed one comes as any 4xx/5xx, with or without words
+                    # (SOURCES["validate"]).
                     if STATE.validation_answer is not None:
                         return self.send_raw(STATE.validation_answer["status"], STATE.validation_answer.get("body"))
                     return self.graph_error(400, "BadRequest",
