@@ -621,8 +621,10 @@ take_tokens (PvGraph  *self,
   /* Without offline_access Microsoft gives no refresh token rather than an
    * error ("Microsoft identity platform and the OAuth 2.0 device
    * authorization grant flow", successful authentication response): such a
-   * sign-in lasts an hour and cannot be kept. */
-  if (refresh == NULL && self->refresh_token == NULL)
+   * sign-in lasts an hour and cannot be kept.  A new sign-in needs its own;
+   * a refresh may keep using the one it has. */
+  if (refresh == NULL &&
+      (self->refresh_token == NULL || g_task_get_source_tag (task) == pv_graph_sign_in_async))
     {
       g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_SIGN_IN_FAILED,
                                _("Microsoft signed the account in but gave no refresh token, so the sign-in cannot "

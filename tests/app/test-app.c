@@ -959,6 +959,7 @@ test_entra (void)
   g_autofree char *secret = NULL;
   g_autofree char *failed_secret = NULL;
   g_autofree char *rights_secret = NULL;
+  g_autofree char *validate_secret = NULL;
   g_autofree char *users_url = connection_url ("users");
   g_autofree char *persons_url = connection_url ("persons");
   g_autofree char *apps = NULL;
@@ -1046,6 +1047,19 @@ test_entra (void)
   g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
   json_object_unref (fake_control ("set", "{\"role\": true}"));
 
+  /* validateCredentials fails without a body: the status is said */
+  json_object_unref (fake_control ("set", "{\"fail_validation\": true, \"validation_answer\": {\"status\": 500}}"));
+  revoke_unused ("users");
+  issue_in_assistant ("User Provisioning", &validate_secret);
+  assistant = find_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
+  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Entra could not use the tenant URL and the new token: "
+                                                     "Microsoft Graph failed; nothing was changed (HTTP 500)"));
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  json_object_unref (fake_control ("set", "{\"fail_validation\": false, \"validation_answer\": null}"));
+
   /* Discovery skips a first-party app that answers oddly, and says so */
   json_object_unref (fake_control ("app", "{\"id\": \"55555555-eeee\", \"displayName\": \"Office 365 Exchange Online\", "
                                           "\"jobs_answer\": {\"status\": 500, \"body\": \"<html>error</html>\"}}"));
@@ -1068,7 +1082,16 @@ test_entra (void)
   g_assert_true (shows_text (GTK_WIDGET (sign_in), "Try Again"));
   gtk_window_destroy (sign_in);
   g_assert_true (pv_entra_session_get_signed_in (pv_application_get_entra (app)));
-  json_object_unref (fake_control ("set", "{\"auto_approve\": null, \"refuse\": null}"));
+  /* A client without offline_access: no refresh token, and the window says why */
+  json_object_unref (fake_control ("set", "{\"refuse\": null, \"consented\": [\"Synchronization.ReadWrite.All\", "
+                                          "\"Application.Read.All\", \"openid\", \"profile\"]}"));
+  sign_in = pv_entra_sign_in_window_new (GTK_WINDOW (window), pv_application_get_entra (app));
+  gtk_window_present (sign_in);
+  wait_for_text (GTK_WIDGET (sign_in), "the client needs the offline_access permission");
+  gtk_window_destroy (sign_in);
+  g_assert_true (pv_entra_session_get_signed_in (pv_application_get_entra (app)));
+  json_object_unref (fake_control ("set", "{\"auto_approve\": null, \"consented\": [\"Synchronization.ReadWrite.All\", "
+                                          "\"Application.Read.All\", \"offline_access\", \"openid\", \"profile\"]}"));
 
   /* Provisioning health on the dashboard: the job in quarantine, with since when and why */
   json_object_unref (fake_control ("quarantine", "{\"id\": \"11111111-aaaa\"}"));

@@ -422,8 +422,8 @@ class Entra(ServerTest):
         self.assertEqual(self.keyring_refresh_tokens(), [second])
 
         # A client without offline_access gets no refresh token, and no error
-        # from Microsoft: the sign-in cannot be kept, and says why.
-        self.ctl("entra", "sign-out")
+        # from Microsoft: the sign-in cannot be kept, and says why.  The
+        # sign-in there was stays as it was.
         self.control("set", consented=["Synchronization.ReadWrite.All", "Application.Read.All", "openid", "profile"])
         self.control("set", auto_approve=0)
         r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url, "--graph-url", self.fake_url,
@@ -431,6 +431,12 @@ class Entra(ServerTest):
         self.assertEqual(r.returncode, 1)
         self.assertIn("Microsoft signed the account in but gave no refresh token, so the sign-in cannot be kept; "
                       "the client needs the offline_access permission", r.stderr)
+        self.assertEqual(self.keyring_refresh_tokens(), [second])
+        self.ctl("entra", "sign-out")
+        r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url, "--graph-url", self.fake_url,
+                     "--directory", "contoso.example")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("the client needs the offline_access permission", r.stderr)
         self.assertIsNone(self.keyring_refresh_token())
 
     def test_graph_busy_with_503_504_and_dates(self):
