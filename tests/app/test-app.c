@@ -952,6 +952,32 @@ issue_in_assistant (const char *panel_title,
   g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
 }
 
+/* Renews the Users token with the hand-over while the stand-in is @set so;
+ * returns the assistant once it says Entra was not updated. */
+static GtkWindow *
+hand_over_refused (const char  *set,
+                   char       **secret)
+{
+  GtkWindow *assistant;
+
+  json_object_unref (fake_control ("set", set));
+  revoke_unused ("users");
+  issue_in_assistant ("User Provisioning", secret);
+  assistant = find_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
+  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  return assistant;
+}
+
+static void
+close_refused (GtkWindow  *assistant,
+               const char *reset)
+{
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  json_object_unref (fake_control ("set", reset));
+}
+
 static void
 test_entra (void)
 {
@@ -1017,48 +1043,28 @@ test_entra (void)
   g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
 
   /* Graph refuses: said with Graph's reason, the manual steps stay, nothing lost */
-  json_object_unref (fake_control ("set", "{\"forbidden\": true}"));
-  revoke_unused ("users");
-  issue_in_assistant ("User Provisioning", &failed_secret);
-  assistant = find_window (PV_TYPE_RENEW_WINDOW);
-  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
-  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  assistant = hand_over_refused ("{\"forbidden\": true}", &failed_secret);
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Insufficient privileges"));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Paste the new token into"));
   g_assert_true (step_is_cb ((gpointer) "steps"));
   g_assert_cmpint (scim_get (users_url, secret), ==, 200);
-  gtk_window_close (assistant);
-  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
-  json_object_unref (fake_control ("set", "{\"forbidden\": false}"));
+  close_refused (assistant, "{\"forbidden\": false}");
 
   /* Graph answers 401 UnknownError for missing rights: the role is named,
    * the sign-in is not declared dead */
-  json_object_unref (fake_control ("set", "{\"role\": false}"));
-  revoke_unused ("users");
-  issue_in_assistant ("User Provisioning", &rights_secret);
-  assistant = find_window (PV_TYPE_RENEW_WINDOW);
-  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
-  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  assistant = hand_over_refused ("{\"role\": false}", &rights_secret);
   g_assert_true (shows_text (GTK_WIDGET (assistant), "the account may not manage provisioning"));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Cloud Application Administrator"));
   g_assert_false (shows_text (GTK_WIDGET (assistant), "sign in again"));
   g_assert_true (pv_entra_session_get_signed_in (pv_application_get_entra (app)));
-  gtk_window_close (assistant);
-  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
-  json_object_unref (fake_control ("set", "{\"role\": true}"));
+  close_refused (assistant, "{\"role\": true}");
 
   /* validateCredentials fails without a body: the status is said */
-  json_object_unref (fake_control ("set", "{\"fail_validation\": true, \"validation_answer\": {\"status\": 500}}"));
-  revoke_unused ("users");
-  issue_in_assistant ("User Provisioning", &validate_secret);
-  assistant = find_window (PV_TYPE_RENEW_WINDOW);
-  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
-  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  assistant = hand_over_refused ("{\"fail_validation\": true, \"validation_answer\": {\"status\": 500}}",
+                                 &validate_secret);
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Entra could not use the tenant URL and the new token: "
                                                      "Microsoft Graph failed; nothing was changed (HTTP 500)"));
-  gtk_window_close (assistant);
-  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
-  json_object_unref (fake_control ("set", "{\"fail_validation\": false, \"validation_answer\": null}"));
+  close_refused (assistant, "{\"fail_validation\": false, \"validation_answer\": null}");
 
   /* Discovery skips a first-party app that answers oddly, and says so */
   json_object_unref (fake_control ("app", "{\"id\": \"55555555-eeee\", \"displayName\": \"Office 365 Exchange Online\", "
