@@ -394,6 +394,7 @@ typedef struct {
   GtkStack       *stack;
   GtkProgressBar *progress;
   GtkLabel       *message;
+  GtkLabel       *skipped;
   GtkListBox     *list;
   GtkWidget      *link_button;
   GPtrArray      *apps;
@@ -435,6 +436,36 @@ link_toggled_cb (Link *l)
   gtk_widget_set_sensitive (l->link_button, any);
 }
 
+/* The apps discovery skipped, in a few lines: how many, and each with why. */
+static char *
+describe_skipped (GPtrArray *skipped)
+{
+  GString *text;
+
+  if (skipped == NULL || skipped->len == 0)
+    return NULL;
+  text = g_string_new (NULL);
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                             "Skipped %u enterprise app whose provisioning Microsoft Graph did not show:",
+                                             "Skipped %u enterprise apps whose provisioning Microsoft Graph did not show:",
+                                             skipped->len), skipped->len);
+  for (guint i = 0; i < skipped->len && i < 5; i++)
+    {
+      PvEntraApp *app = g_ptr_array_index (skipped, i);
+
+      g_string_append_c (text, '\n');
+      /* Translators: an Entra app's name, then why it was skipped */
+      g_string_append_printf (text, _("%s: %s"), app->display_name, app->problem);
+    }
+  if (skipped->len > 5)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "and %u more", "and %u more", skipped->len - 5),
+                              skipped->len - 5);
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 discovered_cb (GObject      *source,
                GAsyncResult *result,
@@ -446,7 +477,9 @@ discovered_cb (GObject      *source,
   const char *url;
   GtkCheckButton *first = NULL;
   gint match;
-  GPtrArray *found = pv_entra_discover_finish (result, &error);
+  g_autoptr(GPtrArray) skipped = NULL;
+  g_autofree char *skipped_text = NULL;
+  GPtrArray *found = pv_entra_discover_finish (result, &skipped, &error);
 
   /* Cancelled: the window and its data are gone. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -460,13 +493,18 @@ discovered_cb (GObject      *source,
       gtk_stack_set_visible_child_name (l->stack, "message");
       return;
     }
+  skipped_text = describe_skipped (skipped);
   if (l->apps->len == 0)
     {
-      gtk_label_set_label (l->message, _("No enterprise app of this directory has a provisioning job. Set up "
-                                         "provisioning in Entra first."));
+      g_autofree char *text = g_strjoin ("\n\n", _("No enterprise app of this directory has a provisioning job. "
+                                                    "Set up provisioning in Entra first."), skipped_text, NULL);
+
+      gtk_label_set_label (l->message, text);
       gtk_stack_set_visible_child_name (l->stack, "message");
       return;
     }
+  gtk_label_set_label (l->skipped, skipped_text);
+  gtk_widget_set_visible (GTK_WIDGET (l->skipped), skipped_text != NULL);
   match = pv_entra_match (l->apps, url);
   for (guint i = 0; i < l->apps->len; i++)
     {
@@ -595,6 +633,12 @@ pv_entra_link_window_new (GtkWindow      *parent,
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (apps), scrolled);
+  l->skipped = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (l->skipped, TRUE);
+  gtk_label_set_xalign (l->skipped, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (l->skipped), "dim-label");
+  gtk_widget_set_visible (GTK_WIDGET (l->skipped), FALSE);
+  gtk_box_append (GTK_BOX (apps), GTK_WIDGET (l->skipped));
   gtk_stack_add_named (l->stack, apps, "apps");
 
   l->message = GTK_LABEL (gtk_label_new (NULL));

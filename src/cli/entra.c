@@ -214,8 +214,25 @@ discover (PvGraph  *graph,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
+  g_autoptr(GPtrArray) skipped = NULL;
+  GPtrArray *apps;
+
   pv_entra_discover_async (graph, progress_cb, NULL, NULL, got_result_cb, &result);
-  return pv_entra_discover_finish (wait_for (&result), error);
+  apps = pv_entra_discover_finish (wait_for (&result), &skipped, error);
+  /* On standard error, so that --json stays a list of apps. */
+  if (skipped != NULL && skipped->len > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "Skipped %u enterprise app whose provisioning Microsoft Graph did not show:\n",
+                             "Skipped %u enterprise apps whose provisioning Microsoft Graph did not show:\n",
+                             skipped->len), skipped->len);
+  for (guint i = 0; skipped != NULL && i < skipped->len; i++)
+    {
+      PvEntraApp *app = g_ptr_array_index (skipped, i);
+
+      /* Translators: an Entra app's name, then why it was skipped */
+      g_printerr (_("  %s: %s\n"), app->display_name, app->problem);
+    }
+  return apps;
 }
 
 static PvTenantInfo *

@@ -185,6 +185,7 @@ pv_entra_app_free (PvEntraApp *app)
   g_free (app->display_name);
   g_free (app->base_address);
   pv_entra_job_free (app->job);
+  g_free (app->problem);
   g_free (app);
 }
 
@@ -261,6 +262,7 @@ typedef struct {
   PvGraph        *graph;
   GQueue          pending;     /* PvEntraApp without job, owned */
   GPtrArray      *apps;        /* found, with a job */
+  GPtrArray      *skipped;     /* whose jobs could not be read, with why */
   guint           total;
   guint           done;
   guint           running;
@@ -275,6 +277,7 @@ discover_free (Discover *d)
   g_object_unref (d->graph);
   g_queue_clear_full (&d->pending, (GDestroyNotify) pv_entra_app_free);
   g_ptr_array_unref (d->apps);
+  g_ptr_array_unref (d->skipped);
   g_clear_error (&d->error);
   g_free (d);
 }
@@ -307,8 +310,9 @@ probe_finish (Probe *probe)
  * pv_entra_base_address_from_secrets:
  * @answer: (nullable): a synchronization's secrets as Graph lists them
  *
- * The BaseAddress only: a secret value Graph might send is never kept.
- * Without it the admin picks the app by name.
+ * The BaseAddress only.  Graph lists every stored key (SyncAll,
+ * SyncNotificationSettings, SecretToken, …) with secret values masked as
+ * "*"; none of them is kept.  Without it the admin picks the app by name.
  *
  * Returns: (nullable): the SCIM base URL the app's job uses
  */
@@ -327,7 +331,12 @@ pv_entra_base_address_from_secrets (JsonNode *answer)
       if (g_strcmp0 (pv_json_string_member (object, "key"), "BaseAddress") == 0 && pv_json_string_member (object, "value") != NULL)
         found = pv_json_string_member (object, "value");
     }
-  return found != NULL && strlen (found) <= 2048 ? g_strdup (found) : NULL;
+  /* Graph masks secret values as "*" (see docs/entra.md); a BaseAddress
+   * that is not a web address is no address. */
+  if (found == NULL || strlen (found) > 2048 ||
+      !(g_str_has_prefix (found, "https://") || g_str_has_prefix (found, "http://")))
+    return NULL;
+  return g_strdup (found);
 }
 
 static void
@@ -348,6 +357,28 @@ secrets_cb (GObject      *source,
   probe_finish (probe);
 }
 
+/* Whether an error ends the whole discovery: cancelled, the sign-in gone,
+ * or Microsoft out of reach.  Anything else is one app's answer. */
+static gboolean
+stops_discovery (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN) ||
+         g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_BLOCKED) ||
+         g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NETWORK);
+}
+
+static void
+skip_app (Probe      *probe,
+          const char *problem)
+{
+  Discover *d = g_task_get_task_data (probe->task);
+
+  g_debug ("Skipping enterprise app %s: %s", probe->app->service_principal_id, problem);
+  probe->app->problem = g_strdup (problem);
+  g_ptr_array_add (d->skipped, g_steal_pointer (&probe->app));
+}
+
 static void
 jobs_cb (GObject      *source,
          GAsyncResult *result,
@@ -360,11 +391,28 @@ jobs_cb (GObject      *source,
   JsonArray *value = answer != NULL ? pv_json_array_member (json_node_get_object (answer), "value") : NULL;
   g_autofree char *path = NULL;
 
-  if (answer == NULL)
+  if (error != NULL)
     {
-      /* An app without provisioning may answer 404; anything else stops. */
-      if (!g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_FOUND) && d->error == NULL)
-        d->error = g_steal_pointer (&error);
+      /* Microsoft does not document what apps without provisioning, or its
+       * own first-party apps, answer here: 404 is "no provisioning"; any
+       * other answer skips that app, counted and shown, and the scan goes
+       * on. */
+      if (stops_discovery (error))
+        {
+          if (d->error == NULL)
+            d->error = g_steal_pointer (&error);
+        }
+      else if (!g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_FOUND))
+        skip_app (probe, error->message);
+      probe_finish (probe);
+      return;
+    }
+  if (answer != NULL && value == NULL)
+    {
+      g_autoptr(GError) odd = NULL;
+
+      invalid (&odd, "value");
+      skip_app (probe, odd->message);
       probe_finish (probe);
       return;
     }
@@ -375,7 +423,14 @@ jobs_cb (GObject      *source,
       if (JSON_NODE_HOLDS_OBJECT (job))
         probe->app->job = pv_entra_job_new_from_json (json_node_get_object (job), NULL);
     }
-  if (probe->app->job == NULL || d->error != NULL)
+  if (probe->app->job == NULL && value != NULL && json_array_get_length (value) > 0)
+    {
+      g_autoptr(GError) odd = NULL;
+
+      invalid (&odd, "status.code");
+      skip_app (probe, odd->message);
+    }
+  if (probe->app == NULL || probe->app->job == NULL || d->error != NULL)
     {
       probe_finish (probe);
       return;
@@ -423,6 +478,7 @@ discover_next (GTask *task)
   if (g_queue_is_empty (&d->pending))
     {
       g_ptr_array_sort (d->apps, compare_apps);
+      g_ptr_array_sort (d->skipped, compare_apps);
       g_task_return_pointer (task, g_ptr_array_ref (d->apps), (GDestroyNotify) g_ptr_array_unref);
     }
 }
@@ -516,6 +572,7 @@ pv_entra_discover_async (PvGraph             *graph,
   g_task_set_source_tag (task, pv_entra_discover_async);
   d->graph = g_object_ref (graph);
   d->apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_app_free);
+  d->skipped = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_app_free);
   d->progress = progress;
   d->progress_data = progress_data;
   g_queue_init (&d->pending);
@@ -526,14 +583,22 @@ pv_entra_discover_async (PvGraph             *graph,
 
 /**
  * pv_entra_discover_finish:
+ * @skipped: (out) (optional) (transfer container) (element-type PvEntraApp):
+ *   the apps whose jobs could not be read, by name, each with its problem
  *
  * Returns: (transfer container) (element-type PvEntraApp): by name
  */
 GPtrArray *
 pv_entra_discover_finish (GAsyncResult  *result,
+                          GPtrArray    **skipped,
                           GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  Discover *d = g_task_get_task_data (G_TASK (result));
+  GPtrArray *apps = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (skipped != NULL)
+    *skipped = apps != NULL ? g_ptr_array_ref (d->skipped) : NULL;
+  return apps;
 }
 
 static void
@@ -909,6 +974,21 @@ pv_entra_hand_over_step_title (PvHandOverStep  step,
     }
 }
 
+/**
+ * pv_entra_hand_over_step_available:
+ *
+ * Returns: whether Microsoft offers @step's call in the cloud of @graph
+ *   (validateCredentials is not offered in China, operated by 21Vianet)
+ */
+gboolean
+pv_entra_hand_over_step_available (PvGraph        *graph,
+                                   PvHandOverStep  step)
+{
+  const PvGraphCloud *cloud = pv_graph_cloud_for_graph_url (pv_graph_get_graph_url (graph));
+
+  return step != PV_HAND_OVER_VALIDATE || cloud == NULL || cloud->validate_credentials;
+}
+
 typedef struct {
   PvGraph        *graph;
   char           *sp;
@@ -1007,9 +1087,11 @@ step_cb (GObject      *source,
     {
       if (h->step == PV_HAND_OVER_VALIDATE &&
           (g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_REFUSED) ||
-           g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_SERVER)))
+           g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_SERVER) ||
+           g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE)))
         {
-          /* Graph answers a failed test with an error status and its reason. */
+          /* Microsoft documents only the 204 of a passed test: a failed one
+           * is any 4xx or 5xx, with its message where Graph gives one. */
           GError *rejected = g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_CREDENTIALS_REJECTED,
                                           _("Entra could not use the tenant URL and the new token: %s"),
                                           error->message);
@@ -1049,12 +1131,16 @@ step_cb (GObject      *source,
       return;
     }
 
-  report (h, PV_STEP_DONE, NULL);
   if (h->step == PV_HAND_OVER_RESTART)
     {
+      /* Restarting is asynchronous: Graph answers 204 at once and the job
+       * leaves quarantine in the background (synchronizationJob: restart). */
+      report (h, PV_STEP_DONE, _("asked for; Entra restarts the job in the background, so it does not show as "
+                                 "Active at once"));
       g_task_return_pointer (task, g_steal_pointer (&h->job), (GDestroyNotify) pv_entra_job_free);
       return;
     }
+  report (h, PV_STEP_DONE, NULL);
   h->step++;
   hand_over_run (g_steal_pointer (&task));
 }
@@ -1067,6 +1153,15 @@ hand_over_run (GTask *task)
   JsonNode *body = NULL;
   const char *method = "POST";
 
+  if (!pv_entra_hand_over_step_available (h->graph, h->step))
+    {
+      const PvGraphCloud *cloud = pv_graph_cloud_for_graph_url (pv_graph_get_graph_url (h->graph));
+      g_autofree char *why = g_strdup_printf (_("Not available in the cloud %s; Entra's next provisioning cycle "
+                                                "uses the saved token instead"), _(cloud->name));
+
+      report (h, PV_STEP_SKIPPED, why);
+      h->step++;
+    }
   report (h, PV_STEP_RUNNING, NULL);
   switch (h->step)
     {

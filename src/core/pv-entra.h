@@ -54,12 +54,15 @@ char       *pv_entra_job_describe      (const PvEntraJob *job,
  * @display_name: its name in Entra
  * @base_address: (nullable): the SCIM base URL its job uses, where Graph tells
  * @job: its provisioning job
+ * @problem: (nullable): for an app discovery skipped, why its jobs could
+ *   not be read
  */
 typedef struct {
   char       *service_principal_id;
   char       *display_name;
   char       *base_address;
   PvEntraJob *job;
+  char       *problem;
 } PvEntraApp;
 
 void        pv_entra_app_free          (PvEntraApp  *app);
@@ -81,6 +84,7 @@ void        pv_entra_discover_async    (PvGraph             *graph,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
 GPtrArray  *pv_entra_discover_finish   (GAsyncResult        *result,
+                                        GPtrArray          **skipped,
                                         GError             **error);
 
 void        pv_entra_get_job_async     (PvGraph             *graph,
@@ -188,6 +192,8 @@ typedef void (*PvHandOverFunc) (PvHandOverStep  step,
 
 char       *pv_entra_hand_over_step_title (PvHandOverStep       step,
                                            const char          *app);
+gboolean    pv_entra_hand_over_step_available (PvGraph         *graph,
+                                               PvHandOverStep   step);
 void        pv_entra_hand_over_async      (PvGraph             *graph,
                                            const PvEntraLink   *link,
                                            const char          *base_address,

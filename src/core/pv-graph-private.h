@@ -16,6 +16,10 @@ JsonNode     *pv_graph_parse                 (GBytes     *bytes);
 char         *pv_graph_account_from_id_token (const char *id_token);
 GError       *pv_graph_oauth_error           (JsonNode   *answer,
                                               guint       status);
+guint         pv_graph_aadsts_code           (JsonNode   *answer);
+char         *pv_graph_missing_rights_message (const char *granted_scopes,
+                                               guint       status,
+                                               JsonNode   *body);
 PvDeviceCode *pv_device_code_new_from_json   (JsonNode   *answer,
                                               char      **device_code);
 char         *pv_entra_base_address_from_secrets (JsonNode *answer);

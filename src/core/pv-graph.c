@@ -50,6 +50,7 @@ struct _PvGraph
   char        *access_token;
   gint64       access_expires;   /* monotonic seconds */
   char        *refresh_token;
+  char        *granted_scopes;   /* what the last token answer says was granted */
   guint        max_wait;
 };
 
@@ -58,11 +59,19 @@ G_DEFINE_FINAL_TYPE (PvGraph, pv_graph, G_TYPE_OBJECT)
 enum { SIGNAL_DEVICE_CODE, SIGNAL_WAITING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+/* Hosts from "National clouds" (learn.microsoft.com/entra/identity-platform/
+ * authentication-national-cloud; for China docs.azure.cn/entra/
+ * identity-platform/authentication-national-cloud, which now names
+ * login.partner.microsoftonline.cn rather than login.chinacloudapi.cn).
+ * Whether validateCredentials is offered: the "national cloud deployments"
+ * table of synchronizationJob: validateCredentials (v1.0, en-us) marks China
+ * ❌; jobs, secrets and restart are ✅ everywhere.  See docs/entra.md. */
 static const PvGraphCloud clouds[] = {
-  { "global", N_("Global Service"), "https://login.microsoftonline.com", "https://graph.microsoft.com" },
-  { "usgov", N_("US Government L4"), "https://login.microsoftonline.us", "https://graph.microsoft.us" },
-  { "usgov-dod", N_("US Government L5 (DOD)"), "https://login.microsoftonline.us", "https://dod-graph.microsoft.us" },
-  { "china", N_("China (operated by 21Vianet)"), "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn" },
+  { "global", N_("Global Service"), "https://login.microsoftonline.com", "https://graph.microsoft.com", TRUE },
+  { "usgov", N_("US Government L4"), "https://login.microsoftonline.us", "https://graph.microsoft.us", TRUE },
+  { "usgov-dod", N_("US Government L5 (DOD)"), "https://login.microsoftonline.us", "https://dod-graph.microsoft.us", TRUE },
+  { "china", N_("China (operated by 21Vianet)"), "https://login.partner.microsoftonline.cn",
+    "https://microsoftgraph.chinacloudapi.cn", FALSE },
 };
 
 /**
@@ -83,6 +92,21 @@ pv_graph_cloud_lookup (const char *id)
 {
   for (guint i = 0; i < G_N_ELEMENTS (clouds); i++)
     if (g_strcmp0 (clouds[i].id, id) == 0)
+      return &clouds[i];
+  return NULL;
+}
+
+/**
+ * pv_graph_cloud_for_graph_url:
+ *
+ * Returns: (nullable): the cloud whose Graph is at @graph_url, or %NULL for
+ *   a custom one
+ */
+const PvGraphCloud *
+pv_graph_cloud_for_graph_url (const char *graph_url)
+{
+  for (guint i = 0; graph_url != NULL && i < G_N_ELEMENTS (clouds); i++)
+    if (g_ascii_strcasecmp (clouds[i].graph_url, graph_url) == 0)
       return &clouds[i];
   return NULL;
 }
@@ -170,6 +194,7 @@ pv_graph_finalize (GObject *object)
   g_free (self->account);
   pv_secret_free (self->access_token);
   pv_secret_free (self->refresh_token);
+  g_free (self->granted_scopes);
 
   G_OBJECT_CLASS (pv_graph_parent_class)->finalize (object);
 }
@@ -427,7 +452,58 @@ pv_graph_error_message (guint     status,
     }
   if (said != NULL)
     return g_strdup_printf ("%s (%s)", what, said);
+  /* No words from Graph (validateCredentials, for one, documents none):
+   * at least its status. */
+  if (status != 401 && status != 403 && status != 404)
+    return g_strdup_printf (_("%s (HTTP %u)"), what, status);
   return g_strdup (what);
+}
+
+static gboolean
+has_scope (const char *granted,
+           const char *scope)
+{
+  g_auto(GStrv) scopes = g_strsplit (granted != NULL ? granted : "", " ", -1);
+
+  for (guint i = 0; scopes[i] != NULL; i++)
+    {
+      const char *slash = strrchr (scopes[i], '/');
+
+      if (g_ascii_strcasecmp (slash != NULL ? slash + 1 : scopes[i], scope) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * pv_graph_missing_rights_message:
+ * @granted_scopes: (nullable): the scopes the token answer said were granted
+ * @body: (nullable): Graph's error body
+ *
+ * Returns: what the account lacks, when Graph refuses a working sign-in:
+ *   consent for Synchronization.ReadWrite.All if the token was granted
+ *   without it, else one of the roles that may manage provisioning
+ */
+char *
+pv_graph_missing_rights_message (const char *granted_scopes,
+                                 guint       status,
+                                 JsonNode   *body)
+{
+  g_autofree char *said = NULL;
+  const char *what;
+
+  if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    said = short_text (object_string (json_object_get_member (json_node_get_object (body), "error"), "message"));
+  if (granted_scopes != NULL && !has_scope (granted_scopes, "Synchronization.ReadWrite.All"))
+    what = _("The Microsoft sign-in works, but Synchronization.ReadWrite.All was not consented to for it; an "
+             "administrator grants admin consent for that permission to the client");
+  else
+    what = _("The Microsoft sign-in works, but the account may not manage provisioning; it needs the Application "
+             "Administrator or Cloud Application Administrator role");
+  if (said != NULL)
+    /* Translators: a message, then Graph's HTTP status and its own words */
+    return g_strdup_printf (_("%s (HTTP %u: %s)"), what, status, said);
+  return g_strdup_printf (_("%s (HTTP %u)"), what, status);
 }
 
 static PvGraphError
@@ -542,6 +618,22 @@ take_tokens (PvGraph  *self,
   if (access == NULL || *access == '\0' || g_strcmp0 (object_string (answer, "token_type"), "Bearer") != 0)
     return FALSE;
 
+  /* Without offline_access Microsoft gives no refresh token rather than an
+   * error ("Microsoft identity platform and the OAuth 2.0 device
+   * authorization grant flow", successful authentication response): such a
+   * sign-in lasts an hour and cannot be kept.  A new sign-in needs its own;
+   * a refresh may keep using the one it has. */
+  if (refresh == NULL &&
+      (self->refresh_token == NULL || g_task_get_source_tag (task) == pv_graph_sign_in_async))
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+                               _("Microsoft signed the account in but gave no refresh token, so the sign-in cannot "
+                                 "be kept; the client needs the offline_access permission"));
+      return TRUE;
+    }
+  g_free (self->granted_scopes);
+  self->granted_scopes = object_string (answer, "scope") != NULL
+    ? g_strndup (object_string (answer, "scope"), 4096) : NULL;
   secret_replace (&self->access_token, access);
   self->access_expires = g_get_monotonic_time () / G_USEC_PER_SEC + CLAMP (expires_in, 60, 86400);
   if (account != NULL)
@@ -563,12 +655,99 @@ take_tokens (PvGraph  *self,
   return TRUE;
 }
 
+/* The Microsoft identity platform's refusals that an admin can act on, by
+ * AADSTS code, as "Microsoft Entra authentication and authorization error
+ * codes" (learn.microsoft.com/entra/identity-platform/reference-error-codes)
+ * lists them.  Microsoft warns that codes may change: an unknown code is
+ * shown as it came, with Microsoft's own description. */
+typedef struct {
+  guint        code;
+  PvGraphError error;
+  const char  *advice;
+} Refusal;
+
+static const Refusal refusals[] = {
+  { 53003, PV_GRAPH_ERROR_BLOCKED,
+    N_("A Conditional Access policy of the directory blocks this sign-in, for example one that blocks the device "
+       "code flow; an administrator can exclude the account or Provisio's client from that policy") },
+  { 53000, PV_GRAPH_ERROR_BLOCKED,
+    N_("A Conditional Access policy allows this sign-in only from a compliant device; sign in on one, or ask an "
+       "administrator for an exception") },
+  { 53001, PV_GRAPH_ERROR_BLOCKED,
+    N_("A Conditional Access policy allows this sign-in only from a domain-joined device; sign in on one, or ask "
+       "an administrator for an exception") },
+  { 50076, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+    N_("Microsoft asks for multi-factor authentication again; sign in again") },
+  { 50079, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+    N_("The account must register for multi-factor authentication first; then sign in again") },
+  { 65001, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+    N_("Nobody has consented to Provisio's permissions for this client; an administrator grants admin consent to "
+       "it, or registers a client of the organisation's own") },
+  { 90094, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+    N_("These permissions need an administrator's consent; an administrator grants admin consent to the client, "
+       "or registers a client of the organisation's own") },
+  { 7000218, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+    N_("The client does not allow public client flows; turn on “Allow public client flows” in its app "
+       "registration") },
+  { 700016, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+    N_("The directory does not know this client; check the client ID, or have an administrator add it") },
+  { 90002, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+    N_("Microsoft does not know this directory; check the tenant ID or domain") },
+  { 50020, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+    N_("The account is not in this directory; sign in with an account of the directory") },
+  { 70011, PV_GRAPH_ERROR_SIGN_IN_FAILED,
+    N_("Microsoft refused the permissions Provisio asks for on this cloud") },
+};
+
+/**
+ * pv_graph_aadsts_code:
+ * @answer: (nullable): an error answer of the identity platform
+ *
+ * Returns: the AADSTS code of @answer (its "error_codes", else the
+ *   "AADSTSnnnn:" its description starts with), or 0
+ */
+guint
+pv_graph_aadsts_code (JsonNode *answer)
+{
+  const char *description = object_string (answer, "error_description");
+  JsonNode *codes = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+    ? json_object_get_member (json_node_get_object (answer), "error_codes") : NULL;
+  guint64 code;
+
+  if (codes != NULL && JSON_NODE_HOLDS_ARRAY (codes) && json_array_get_length (json_node_get_array (codes)) > 0)
+    {
+      JsonNode *first = json_array_get_element (json_node_get_array (codes), 0);
+
+      if (JSON_NODE_HOLDS_VALUE (first) && json_node_get_value_type (first) == G_TYPE_INT64 &&
+          json_node_get_int (first) > 0 && json_node_get_int (first) < G_MAXINT32)
+        return (guint) json_node_get_int (first);
+    }
+  if (description != NULL && g_str_has_prefix (description, "AADSTS"))
+    {
+      g_autofree char *digits = g_strndup (description + 6, strspn (description + 6, "0123456789"));
+
+      if (g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT32, &code, NULL))
+        return (guint) code;
+    }
+  return 0;
+}
+
 GError *
 pv_graph_oauth_error (JsonNode *answer,
                       guint     status)
 {
   const char *code = object_string (answer, "error");
   g_autofree char *description = short_text (object_string (answer, "error_description"));
+  guint aadsts = pv_graph_aadsts_code (answer);
+  g_autofree char *said = NULL;
+
+  /* Microsoft's words, always with their AADSTS code. */
+  if (description != NULL && aadsts != 0 && !g_str_has_prefix (description, "AADSTS"))
+    said = g_strdup_printf ("AADSTS%u: %s", aadsts, description);
+  else if (description != NULL)
+    said = g_steal_pointer (&description);
+  else if (aadsts != 0)
+    said = g_strdup_printf ("AADSTS%u", aadsts);
 
   if (g_strcmp0 (code, "authorization_declined") == 0 || g_strcmp0 (code, "access_denied") == 0)
     return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_DECLINED,
@@ -579,13 +758,20 @@ pv_graph_oauth_error (JsonNode *answer,
   if (g_strcmp0 (code, "bad_verification_code") == 0)
     return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_BAD_CODE,
                         _("Microsoft did not recognise the sign-in code; start again"));
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (refusals); i++)
+    if (refusals[i].code == aadsts)
+      return g_error_new (PV_GRAPH_ERROR, refusals[i].error, "%s (%s)", _(refusals[i].advice), said);
   if (g_strcmp0 (code, "invalid_grant") == 0 || g_strcmp0 (code, "interaction_required") == 0)
-    return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
-                        _("The Microsoft sign-in has expired or was revoked; sign in again"));
+    {
+      if (said != NULL)
+        return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                            _("The Microsoft sign-in has expired or was revoked; sign in again (%s)"), said);
+      return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                          _("The Microsoft sign-in has expired or was revoked; sign in again"));
+    }
   if (code != NULL)
     return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_SIGN_IN_FAILED,
-                        _("Microsoft refused the sign-in: %s"),
-                        description != NULL ? description : code);
+                        _("Microsoft refused the sign-in: %s"), said != NULL ? said : code);
   return g_error_new (PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
                       _("The Microsoft sign-in answered with HTTP %u and no usable error"), status);
 }
@@ -1062,7 +1248,17 @@ called_cb (GObject      *source,
       return;
     }
 
-  if (status == SOUP_STATUS_UNAUTHORIZED && call->auth_retries == 0 && self->refresh_token != NULL)
+  if (status == SOUP_STATUS_UNAUTHORIZED && call->auth_retries > 0)
+    {
+      /* A fresh token from a refresh that worked, and still 401: the sign-in
+       * is fine, the rights are missing.  The synchronization API answers so
+       * (401 UnknownError, empty message) where 403 would be expected:
+       * microsoftgraph/microsoft-graph-docs-contrib issue 8800. */
+      message = pv_graph_missing_rights_message (self->granted_scopes, status, answer);
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_MISSING_RIGHTS, "%s", message);
+      return;
+    }
+  if (status == SOUP_STATUS_UNAUTHORIZED && self->refresh_token != NULL)
     {
       /* The access token may have been revoked or run out early. */
       call->auth_retries++;

@@ -30,6 +30,12 @@ G_BEGIN_DECLS
  * @PV_GRAPH_ERROR_INVALID_RESPONSE: an answer that is not what Microsoft documents
  * @PV_GRAPH_ERROR_CREDENTIALS_REJECTED: Entra could not use the tenant URL and token
  * @PV_GRAPH_ERROR_REFUSED: Graph refused the request (other 4xx)
+ * @PV_GRAPH_ERROR_MISSING_RIGHTS: the sign-in works, but the account lacks the
+ *   role or the consent a call needs (Graph answers such calls 401, not 403)
+ * @PV_GRAPH_ERROR_BLOCKED: a policy of the directory refused the sign-in
+ *   (Conditional Access); signing in again does not help
+ * @PV_GRAPH_ERROR_NOT_AVAILABLE: Microsoft does not offer this call in the
+ *   chosen cloud
  *
  * What went wrong with Microsoft; messages are translated, say what to do
  * and never hold a token.
@@ -49,6 +55,9 @@ typedef enum {
   PV_GRAPH_ERROR_INVALID_RESPONSE,
   PV_GRAPH_ERROR_CREDENTIALS_REJECTED,
   PV_GRAPH_ERROR_REFUSED,
+  PV_GRAPH_ERROR_MISSING_RIGHTS,
+  PV_GRAPH_ERROR_BLOCKED,
+  PV_GRAPH_ERROR_NOT_AVAILABLE,
 } PvGraphError;
 
 GQuark pv_graph_error_quark (void);
@@ -59,6 +68,8 @@ GQuark pv_graph_error_quark (void);
  * @name: (translatable): what the admin reads
  * @login_url: the Microsoft identity platform's host
  * @graph_url: Microsoft Graph's host
+ * @validate_credentials: whether Graph offers synchronizationJob:
+ *   validateCredentials there
  *
  * One of Microsoft's clouds: the global service and the national clouds.
  */
@@ -67,10 +78,12 @@ typedef struct {
   const char *name;
   const char *login_url;
   const char *graph_url;
+  gboolean    validate_credentials;
 } PvGraphCloud;
 
 const PvGraphCloud *pv_graph_clouds        (guint      *n_clouds);
 const PvGraphCloud *pv_graph_cloud_lookup  (const char *id);
+const PvGraphCloud *pv_graph_cloud_for_graph_url (const char *graph_url);
 
 /* Microsoft Graph Command Line Tools: a public client of Microsoft's own
  * that may ask for Graph's delegated permissions in the device code flow. */

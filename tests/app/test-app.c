@@ -19,6 +19,7 @@
 #include "pv-connection-info.h"
 #include "pv-dashboard.h"
 #include "pv-entra-session.h"
+#include "pv-entra-ui.h"
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
 #include "pv-timeline.h"
@@ -988,12 +989,40 @@ issue_in_assistant (const char *panel_title,
   g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
 }
 
+/* Renews the Users token with the hand-over while the stand-in is @set so;
+ * returns the assistant once it says Entra was not updated. */
+static GtkWindow *
+hand_over_refused (const char  *set,
+                   char       **secret)
+{
+  GtkWindow *assistant;
+
+  json_object_unref (fake_control ("set", set));
+  revoke_unused ("users");
+  issue_in_assistant ("User Provisioning", secret);
+  assistant = find_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
+  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  return assistant;
+}
+
+static void
+close_refused (GtkWindow  *assistant,
+               const char *reset)
+{
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  json_object_unref (fake_control ("set", reset));
+}
+
 static void
 test_entra (void)
 {
   GtkWindow *prefs, *sign_in, *link, *assistant;
   g_autofree char *secret = NULL;
   g_autofree char *failed_secret = NULL;
+  g_autofree char *rights_secret = NULL;
+  g_autofree char *validate_secret = NULL;
   g_autofree char *users_url = connection_url ("users");
   g_autofree char *persons_url = connection_url ("persons");
   g_autofree char *apps = NULL;
@@ -1051,19 +1080,61 @@ test_entra (void)
   g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
 
   /* Graph refuses: said with Graph's reason, the manual steps stay, nothing lost */
-  json_object_unref (fake_control ("set", "{\"forbidden\": true}"));
-  revoke_unused ("users");
-  issue_in_assistant ("User Provisioning", &failed_secret);
-  assistant = find_window (PV_TYPE_RENEW_WINDOW);
-  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
-  wait_for_text (GTK_WIDGET (assistant), "Entra was not updated");
+  assistant = hand_over_refused ("{\"forbidden\": true}", &failed_secret);
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Insufficient privileges"));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Paste the new token into"));
   g_assert_true (step_is_cb ((gpointer) "steps"));
   g_assert_cmpint (scim_get (users_url, secret), ==, 200);
-  gtk_window_close (assistant);
-  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
-  json_object_unref (fake_control ("set", "{\"forbidden\": false}"));
+  close_refused (assistant, "{\"forbidden\": false}");
+
+  /* Graph answers 401 UnknownError for missing rights: the role is named,
+   * the sign-in is not declared dead */
+  assistant = hand_over_refused ("{\"role\": false}", &rights_secret);
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "the account may not manage provisioning"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Cloud Application Administrator"));
+  g_assert_false (shows_text (GTK_WIDGET (assistant), "sign in again"));
+  g_assert_true (pv_entra_session_get_signed_in (pv_application_get_entra (app)));
+  close_refused (assistant, "{\"role\": true}");
+
+  /* validateCredentials fails without a body: the status is said */
+  assistant = hand_over_refused ("{\"fail_validation\": true, \"validation_answer\": {\"status\": 500}}",
+                                 &validate_secret);
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Entra could not use the tenant URL and the new token: "
+                                                     "Microsoft Graph failed; nothing was changed (HTTP 500)"));
+  close_refused (assistant, "{\"fail_validation\": false, \"validation_answer\": null}");
+
+  /* Discovery skips a first-party app that answers oddly, and says so */
+  json_object_unref (fake_control ("app", "{\"id\": \"55555555-eeee\", \"displayName\": \"Office 365 Exchange Online\", "
+                                          "\"jobs_answer\": {\"status\": 500, \"body\": \"<html>error</html>\"}}"));
+  link = pv_entra_link_window_new (GTK_WINDOW (window), pv_application_get_entra (app), acme (), "persons");
+  gtk_window_present (link);
+  wait_for_text (GTK_WIDGET (link), "Skipped 1 enterprise app whose provisioning Microsoft Graph did not show");
+  g_assert_true (shows_text (GTK_WIDGET (link), "Office 365 Exchange Online: Microsoft Graph failed; nothing was "
+                                                "changed (HTTP 500)"));
+  g_assert_true (shows_text (GTK_WIDGET (link), "Acme Persons"));
+  gtk_window_destroy (link);
+
+  /* A Conditional Access policy blocks the sign-in: the window says which
+   * code and what an administrator does; the kept sign-in stays */
+  json_object_unref (fake_control ("set", "{\"auto_approve\": 0, \"refuse\": {\"at\": \"device_code\", "
+                                          "\"aadsts\": 53003}}"));
+  sign_in = pv_entra_sign_in_window_new (GTK_WINDOW (window), pv_application_get_entra (app));
+  gtk_window_present (sign_in);
+  wait_for_text (GTK_WIDGET (sign_in), "AADSTS53003");
+  g_assert_true (shows_text (GTK_WIDGET (sign_in), "exclude the account or Provisio's client from that policy"));
+  g_assert_true (shows_text (GTK_WIDGET (sign_in), "Try Again"));
+  gtk_window_destroy (sign_in);
+  g_assert_true (pv_entra_session_get_signed_in (pv_application_get_entra (app)));
+  /* A client without offline_access: no refresh token, and the window says why */
+  json_object_unref (fake_control ("set", "{\"refuse\": null, \"consented\": [\"Synchronization.ReadWrite.All\", "
+                                          "\"Application.Read.All\", \"openid\", \"profile\"]}"));
+  sign_in = pv_entra_sign_in_window_new (GTK_WINDOW (window), pv_application_get_entra (app));
+  gtk_window_present (sign_in);
+  wait_for_text (GTK_WIDGET (sign_in), "the client needs the offline_access permission");
+  gtk_window_destroy (sign_in);
+  g_assert_true (pv_entra_session_get_signed_in (pv_application_get_entra (app)));
+  json_object_unref (fake_control ("set", "{\"auto_approve\": null, \"consented\": [\"Synchronization.ReadWrite.All\", "
+                                          "\"Application.Read.All\", \"offline_access\", \"openid\", \"profile\"]}"));
 
   /* Provisioning health on the dashboard: the job in quarantine, with since when and why */
   json_object_unref (fake_control ("quarantine", "{\"id\": \"11111111-aaaa\"}"));

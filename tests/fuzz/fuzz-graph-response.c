@@ -8,7 +8,9 @@
  * or Microsoft Graph.  It is read as PvGraph reads answers
  * (pv_graph_parse()), then given to every reader of such an answer: the
  * device authorization response, the token endpoint's error, Graph's error
- * body at each status, a synchronization job (the answer itself and each
+ * body at each status, the AADSTS code of a refusal, what a working
+ * sign-in lacks when Graph answers 401 (with the input's "scope" as the
+ * granted scopes), a synchronization job (the answer itself and each
  * element of "value", as the job list), the secrets' BaseAddress, and the
  * ID token's account name (the input's "id_token", and the input itself as
  * a token).  A reader may refuse it; none may crash, warn or leak.
@@ -58,6 +60,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert (message != NULL);
     }
   g_free (pv_entra_base_address_from_secrets (answer));
+  {
+    g_autofree char *base = pv_entra_base_address_from_secrets (answer);
+
+    g_assert (base == NULL || g_str_has_prefix (base, "https://") || g_str_has_prefix (base, "http://"));
+  }
+  (void) pv_graph_aadsts_code (answer);
+  {
+    JsonNode *scope = JSON_NODE_HOLDS_OBJECT (answer)
+      ? json_object_get_member (json_node_get_object (answer), "scope") : NULL;
+    const char *granted = scope != NULL && JSON_NODE_HOLDS_VALUE (scope) &&
+                          json_node_get_value_type (scope) == G_TYPE_STRING ? json_node_get_string (scope) : NULL;
+    g_autofree char *message = pv_graph_missing_rights_message (granted, 401, answer);
+
+    g_assert (message != NULL);
+  }
 
   if (JSON_NODE_HOLDS_OBJECT (answer))
     {

@@ -14,6 +14,9 @@
 #     error bodies {"error": {"code", "message", "innerError"}}, 401
 #     InvalidAuthenticationToken, 403 Authorization_RequestDenied, 429
 #     TooManyRequests with Retry-After.
+# and, where Microsoft is awkward, from what it documents elsewhere and what
+# its trackers report; each such place names its source (see SOURCES and
+# docs/entra.md, "Microsoft's behaviour and its sources").
 # The provisioning job is real as far as the tenant sees it: validating and
 # running it make SCIM requests to the BaseAddress with the saved token.
 #
@@ -25,6 +28,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import base64
+import email.utils
 import hashlib
 import json
 import secrets
@@ -38,6 +42,64 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 GRAPH_PAGE = 2   # small pages, so that paging is exercised
+
+SOURCES = {
+    # 401 {"error":{"code":"UnknownError","message":""}} for a call the
+    # account may not make, where 403 would be expected.
+    "missing-rights": "https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/8800",
+    # The roles and the scope each synchronization call needs.
+    "roles": "https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials",
+    # AADSTS codes and the shape of an error answer (error, error_description
+    # starting "AADSTSnnnn:", error_codes, trace and correlation ids).
+    "aadsts": "https://learn.microsoft.com/entra/identity-platform/reference-error-codes",
+    # A Conditional Access block answered with AADSTS53003 (observed).
+    "ca-block": "https://github.com/dafthack/MSOLSpray/issues/5",
+    # Refresh tokens are not revoked when used.
+    "refresh": "https://learn.microsoft.com/entra/identity-platform/refresh-tokens",
+    # No offline_access: no refresh token, not an error.
+    "offline": "https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code",
+    # GET secrets lists every stored key; keys such as SyncAll and
+    # SyncNotificationSettings beside BaseAddress and SecretToken.
+    "secrets": "https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationsecretkeystringvaluepair",
+    # ... with secret values masked as "*" and SyncNotificationSettings as a
+    # JSON string (observed).
+    "secrets-masked": "https://github.com/MicrosoftDocs/azure-docs/issues/55184",
+    # restart: 204 at once, the job restarts later; resetScope may be empty.
+    "restart": "https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobrestartcriteria",
+    # Throttling: 429, 503 and 504 with Retry-After.
+    "throttling": "https://learn.microsoft.com/graph/throttling",
+    # A policy that blocks the device code flow, as Microsoft recommends.
+    "block-device-code": "https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows",
+    # validateCredentials: 204 when passed, no documented error body.
+    "validate": "https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials",
+}
+
+# Real AADSTS codes and Microsoft's descriptions (SOURCES["aadsts"],
+# SOURCES["ca-block"]), by the OAuth error each comes with.
+REFUSALS = {
+    53003: ("invalid_grant", "Access has been blocked by Conditional Access policies. The access policy does not "
+                             "allow token issuance."),
+    50076: ("interaction_required", "Due to a configuration change made by your administrator, or because you moved "
+                                    "to a new location, you must use multi-factor authentication to access "
+                                    "'00000003-0000-0000-c000-000000000000'."),
+    65001: ("invalid_grant", "The user or administrator has not consented to use the application with ID "
+                             "'14d82eec-204b-4c2f-b7e8-296a70dab67e' named 'Microsoft Graph Command Line Tools'. "
+                             "Send an interactive authorization request for this user and resource."),
+    70000: ("invalid_grant", "The provided grant is invalid or malformed."),
+    700082: ("invalid_grant", "The refresh token has expired due to inactivity. The token was issued on "
+                              "2026-08-01T10:00:00Z and was inactive for 90.00:00:00."),
+    7000218: ("invalid_client", "The request body must contain the following parameter: 'client_assertion' or "
+                                "'client_secret'."),
+    # Not in the client's table: shown as it came.
+    50158: ("interaction_required", "External security challenge not satisfied. User will be redirected to another "
+                                    "page or authentication provider to satisfy additional authentication challenges."),
+}
+
+# The directories the stand-in knows, as a tenant id or domain; "common" and
+# "organizations" are Microsoft's multi-tenant names.
+TENANTS = ("contoso.example", "contoso.onmicrosoft.com", "organizations", "common",
+           "6a4e1b1c-0000-4000-8000-c0450c0e0001")
+ALL_SCOPES = ("Synchronization.ReadWrite.All", "Application.Read.All", "offline_access", "openid", "profile")
 
 
 def b64url(data):
@@ -61,15 +123,25 @@ class State:
         self.retry_after = 1       # with this Retry-After
         self.drop = None           # a path part: the next such call gets no answer
         self.fail_validation = False
+        self.validation_answer = None  # {"status", "body"}: how a failed test is answered
+        self.role = True           # the account holds Application Administrator
+        self.consented = list(ALL_SCOPES)   # what the client may be granted
+        self.refuse = None         # {"at": "device_code"|"refresh", "aadsts": n}
+        self.throttle_status = 429
+        self.retry_after_date = False   # Retry-After as an HTTP date
+        self.restart_delay = 1.5   # seconds before a restarted job leaves quarantine
         self.log = []              # (method, path, status)
         self.runs = []             # (sp, SCIM status) of job runs
 
-    def add_app(self, sp, name, base_address=None, status="Active", job_id=None):
+    def add_app(self, sp, name, base_address=None, status="Active", job_id=None, jobs_answer=None):
         self.apps[sp] = {
             "id": sp, "displayName": name, "appId": str(uuid.uuid4()),
             "job": {"id": job_id or f"scim.{sp[:8]}", "templateId": "scim", "status": status,
                     "quarantine": None, "last_success": "2026-11-22T10:00:00Z"},
             "base_address": base_address, "secret": None,
+            # Microsoft does not document what its first-party apps answer on
+            # .../synchronization/jobs; tests give such an app any answer.
+            "jobs_answer": jobs_answer,
         }
         if status == "Quarantine":
             self.quarantine(sp)
@@ -123,17 +195,42 @@ class Handler(BaseHTTPRequestHandler):
         with STATE.lock:
             STATE.log.append((self.command, self.path.split("?")[0], status))
 
+    def send_raw(self, status, body):
+        """Any answer: JSON, text that is not JSON, or nothing."""
+        if body is None or not isinstance(body, str):
+            return self.send(status, body)
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        with STATE.lock:
+            STATE.log.append((self.command, self.path.split("?")[0], status))
+
     def graph_error(self, status, code, message, headers=None):
         self.send(status, {"error": {"code": code, "message": message,
                                      "innerError": {"date": time.strftime("%Y-%m-%dT%H:%M:%S"),
                                                     "request-id": str(uuid.uuid4()),
                                                     "client-request-id": str(uuid.uuid4())}}}, headers)
 
-    def oauth_error(self, code, description, status=400):
-        self.send(status, {"error": code, "error_description": f"AADSTS{70000 + len(code)}: {description}\r\n"
-                           f"Trace ID: {uuid.uuid4()}\r\nCorrelation ID: {uuid.uuid4()}",
-                           "error_codes": [70000 + len(code)], "timestamp": time.strftime("%Y-%m-%d %H:%M:%SZ"),
-                           "trace_id": str(uuid.uuid4()), "correlation_id": str(uuid.uuid4())})
+    def oauth_error(self, code, description, aadsts, status=400):
+        """An error of the identity platform, as SOURCES["aadsts"] shows it."""
+        self.send(status, {"error": code, "error_description": f"AADSTS{aadsts}: {description}\r\n"
+                           f"Trace ID: {uuid.uuid4()}\r\nCorrelation ID: {uuid.uuid4()}\r\n"
+                           f"Timestamp: {time.strftime('%Y-%m-%d %H:%M:%SZ', time.gmtime())}",
+                           "error_codes": [aadsts], "timestamp": time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime()),
+                           "trace_id": str(uuid.uuid4()), "correlation_id": str(uuid.uuid4()),
+                           "error_uri": f"https://login.microsoftonline.com/error?code={aadsts}"})
+
+    def refused(self, at):
+        """A refusal the test set up for this point of the sign-in, or None."""
+        refuse = STATE.refuse
+        if not refuse or refuse.get("at") != at:
+            return False
+        code, description = REFUSALS[refuse["aadsts"]]
+        self.oauth_error(code, description, refuse["aadsts"])
+        return True
 
     def body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -141,32 +238,63 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- the identity platform ------------------------------------------------
 
-    def tokens(self):
+    def tokens(self, requested):
+        """Tokens for the scopes asked for that the client may be granted.
+        Without offline_access there is no refresh token, and no error
+        (SOURCES["offline"])."""
         account = STATE.account
+        granted = [s for s in requested if s in STATE.consented]
         access = "eyJ0eXAi." + secrets.token_urlsafe(32)
-        refresh = "0.AAAA" + secrets.token_urlsafe(40)
-        STATE.access[access] = (account, time.monotonic() + STATE.access_lifetime)
-        STATE.refresh[refresh] = account
+        STATE.access[access] = (account, time.monotonic() + STATE.access_lifetime, granted)
         id_token = ".".join([b64url(b'{"typ":"JWT","alg":"RS256"}'),
                              b64url(json.dumps({"preferred_username": account, "tid": "contoso"}).encode()),
                              b64url(b"signature")])
-        return {"token_type": "Bearer", "scope": "Synchronization.ReadWrite.All Application.Read.All",
-                "expires_in": STATE.access_lifetime, "ext_expires_in": STATE.access_lifetime,
-                "access_token": access, "refresh_token": refresh, "id_token": id_token}
+        host = self.headers.get("Host")
+        answer = {"token_type": "Bearer",
+                  "scope": " ".join(f"http://{host}/{s}" if "." in s else s for s in granted
+                                    if s not in ("offline_access", "openid", "profile")),
+                  "expires_in": STATE.access_lifetime, "ext_expires_in": STATE.access_lifetime,
+                  "access_token": access, "id_token": id_token}
+        if "offline_access" in granted:
+            refresh = "0.AAAA" + secrets.token_urlsafe(40)
+            STATE.refresh[refresh] = (account, requested)
+            answer["refresh_token"] = refresh
+        return answer
+
+    def scopes(self, form_scope):
+        """The scopes asked for, by name, or None when one is on a host that
+        is not this cloud's Graph (AADSTS70011, SOURCES["aadsts"])."""
+        host = self.headers.get("Host")
+        names = []
+        for scope in (form_scope or "").split():
+            if "://" in scope:
+                if not scope.startswith(f"http://{host}/"):
+                    return None, scope
+                scope = scope.split("/", 3)[3]
+            names.append(scope)
+        return names, None
 
     def login(self, tenant, endpoint):
         form = urllib.parse.parse_qs(self.body().decode())
         get = lambda k: (form.get(k) or [None])[0]
+        if tenant not in TENANTS:
+            # AADSTS90002 InvalidTenantName (SOURCES["aadsts"]).
+            return self.oauth_error("invalid_request", f"Tenant '{tenant}' not found. Check to make sure you have the "
+                                    "correct tenant ID and are signing into the correct cloud.", 90002)
         if not get("client_id"):
-            return self.oauth_error("invalid_request", "The request body must contain the following parameter: 'client_id'.")
+            return self.oauth_error("invalid_request", "The request body must contain the following parameter: "
+                                    "'client_id'.", 900144)
         if endpoint == "devicecode":
-            if "offline_access" not in (get("scope") or ""):
-                return self.oauth_error("invalid_scope", "offline_access is needed for a refresh token.")
+            requested, bad = self.scopes(get("scope"))
+            if requested is None:
+                return self.oauth_error("invalid_scope", f"The provided value for the input parameter 'scope' is not "
+                                        f"valid. The scope {bad} is not valid.", 70011)
             device_code = "DAQABAAEAAAD" + secrets.token_urlsafe(48)
             user_code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(9))
             with STATE.lock:
                 STATE.codes[device_code] = {"user_code": user_code, "client_id": get("client_id"),
-                                            "state": "pending", "issued": time.monotonic(), "last_poll": 0.0}
+                                            "state": "pending", "issued": time.monotonic(), "last_poll": 0.0,
+                                            "scopes": requested}
             return self.send(200, {"user_code": user_code, "device_code": device_code,
                                    "verification_uri": "https://microsoft.com/devicelogin",
                                    "expires_in": STATE.code_lifetime, "interval": STATE.interval,
@@ -176,31 +304,51 @@ class Handler(BaseHTTPRequestHandler):
         if grant == "urn:ietf:params:oauth:grant-type:device_code":
             with STATE.lock:
                 code = STATE.codes.get(get("device_code") or "")
+                # The device code flow's errors (SOURCES["offline"]) with
+                # their AADSTS codes: 70016 pending, 70019 expired; Microsoft
+                # gives none of its own for a decline or an unknown code, so
+                # they carry 70000 InvalidGrant.
                 if code is None or code["client_id"] != get("client_id"):
-                    return self.oauth_error("bad_verification_code", "The provided value for 'device_code' is not valid.")
+                    return self.oauth_error("bad_verification_code", "The provided value for the input parameter "
+                                            "'device_code' is not valid.", 70000)
                 now = time.monotonic()
                 if now - code["issued"] > STATE.code_lifetime or code["state"] == "expired":
-                    return self.oauth_error("expired_token", "The provided authorization code or refresh token has expired.")
+                    return self.oauth_error("expired_token", "Verification code expired.", 70019)
                 too_fast = now - code["last_poll"] < STATE.interval * 0.5
                 code["last_poll"] = now
                 if STATE.auto_approve is not None and now - code["issued"] >= STATE.auto_approve and code["state"] == "pending":
                     code["state"] = "approved"
                 if code["state"] == "declined":
-                    return self.oauth_error("authorization_declined", "The user declined the sign-in.")
+                    return self.oauth_error("authorization_declined", "The user has declined the sign-in.", 70000)
                 if code["state"] == "pending":
                     if too_fast:
-                        return self.oauth_error("slow_down", "Polling too fast.")
-                    return self.oauth_error("authorization_pending",
-                                            "The provided request has not yet been authorized by the user.")
+                        return self.oauth_error("slow_down", "Polling too fast.", 70016)
+                    return self.oauth_error("authorization_pending", "OAuth 2.0 device flow error. Authorization "
+                                            "is pending. Continue polling.", 70016)
+                # Conditional Access (which Microsoft recommends for the
+                # device code flow, SOURCES["block-device-code"]), MFA or
+                # consent refuse once the admin has signed in
+                # (SOURCES["ca-block"], SOURCES["aadsts"]).
+                if self.refused("device_code"):
+                    del STATE.codes[get("device_code")]
+                    return
                 del STATE.codes[get("device_code")]
-                return self.send(200, self.tokens())
+                return self.send(200, self.tokens(code["scopes"]))
         if grant == "refresh_token":
             with STATE.lock:
-                account = STATE.refresh.pop(get("refresh_token") or "", None)
-                if account is None:
-                    return self.oauth_error("invalid_grant", "The refresh token has expired or was revoked.")
-                return self.send(200, self.tokens())
-        return self.oauth_error("unsupported_grant_type", "The grant type is not supported.")
+                # Not popped: a refresh token is not revoked by its use
+                # (SOURCES["refresh"]).
+                held = STATE.refresh.get(get("refresh_token") or "")
+                if held is None:
+                    return self.oauth_error("invalid_grant", "The provided grant has expired or was revoked.", 70008)
+                if self.refused("refresh"):
+                    return
+                requested, bad = self.scopes(get("scope"))
+                if requested is None:
+                    return self.oauth_error("invalid_scope", f"The provided value for the input parameter 'scope' "
+                                            f"is not valid. The scope {bad} is not valid.", 70011)
+                return self.send(200, self.tokens(requested))
+        return self.oauth_error("unsupported_grant_type", "The provided grant type is not supported.", 70003)
 
     # -- Graph ---------------------------------------------------------------
 
@@ -218,9 +366,17 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(2)
                 return
             if STATE.throttle > 0:
+                # 429, or 503/504 under load, with Retry-After in seconds or,
+                # as HTTP allows, as a date (SOURCES["throttling"]).
                 STATE.throttle -= 1
-                return self.graph_error(429, "TooManyRequests", "Too many requests; retry after the time given.",
-                                        {"Retry-After": str(STATE.retry_after)})
+                after = str(STATE.retry_after)
+                if STATE.retry_after_date:
+                    after = email.utils.formatdate(time.time() + STATE.retry_after, usegmt=True)
+                if STATE.throttle_status == 429:
+                    return self.graph_error(429, "TooManyRequests", "Too many requests; retry after the time given.",
+                                            {"Retry-After": after})
+                return self.graph_error(STATE.throttle_status, "ServiceUnavailable",
+                                        "The service is temporarily unavailable.", {"Retry-After": after})
             if STATE.forbidden:
                 return self.graph_error(403, "Authorization_RequestDenied",
                                         "Insufficient privileges to complete the operation.")
@@ -242,12 +398,29 @@ class Handler(BaseHTTPRequestHandler):
         if app is None:
             return self.graph_error(404, "Request_ResourceNotFound",
                                     f"Resource '{parts[2]}' does not exist or one of its queried reference-property objects are not present.")
+        # Without Application Administrator (or Cloud Application
+        # Administrator), or without consent for Synchronization.ReadWrite.All,
+        # the synchronization API answers 401 UnknownError with an empty
+        # message, not 403 (SOURCES["missing-rights"], SOURCES["roles"]).
+        if not STATE.role or "Synchronization.ReadWrite.All" not in held[2]:
+            return self.graph_error(401, "UnknownError", "")
         rest = parts[4:]
         if rest == ["jobs"] and method == "GET":
+            odd = app["jobs_answer"]
+            if odd is not None:
+                return self.send_raw(odd["status"], odd.get("body"))
             jobs = [] if app["job"] is None or app["job"]["status"] == "None" else [self.job_json(app)]
             return self.send(200, {"value": jobs})
         if rest == ["secrets"] and method == "GET":
-            pairs = [{"key": "BaseAddress", "value": app["base_address"]}] if app["base_address"] else []
+            # Every stored key, secret values masked as "*"; the BaseAddress
+            # in the clear (SOURCES["secrets"], SOURCES["secrets-masked"]).
+            pairs = [{"key": "SyncNotificationSettings",
+                      "value": '{"Enabled":false,"DeleteThresholdEnabled":false,"HumanResourcesLookaheadQueryEnabled":false}'},
+                     {"key": "SyncAll", "value": "false"}]
+            if app["base_address"]:
+                pairs.insert(0, {"key": "BaseAddress", "value": app["base_address"]})
+            if app["secret"]:
+                pairs.append({"key": "SecretToken", "value": "*"})
             return self.send(200, {"value": pairs})
         if rest == ["secrets"] and method == "PUT":
             try:
@@ -275,20 +448,28 @@ class Handler(BaseHTTPRequestHandler):
                 # fail_validation: Entra cannot reach the tenant at all.
                 status = scim_probe(base, token) if base and token and not STATE.fail_validation else 0
                 if status != 200:
+                    # Microsoft documents only the 204 of a passed test; a
+                    # failed one comes as any 4xx/5xx, with or without words
+                    # (SOURCES["validate"]).
+                    if STATE.validation_answer is not None:
+                        return self.send_raw(STATE.validation_answer["status"], STATE.validation_answer.get("body"))
                     return self.graph_error(400, "BadRequest",
                                             f"Failed to validate credentials: the SCIM endpoint answered HTTP {status}.")
                 return self.send(204)
             if rest[2:] == ["restart"] and method == "POST":
+                # criteria and its resetScope may be left out or empty, as the
+                # portal's "Restart provisioning" does (SOURCES["restart"]).
                 try:
-                    criteria = json.loads(body)["criteria"]["resetScope"]
-                except (ValueError, KeyError, TypeError):
-                    return self.graph_error(400, "BadRequest", "criteria.resetScope is required.")
-                with STATE.lock:
-                    job = app["job"]
-                    if "QuarantineState" in criteria:
-                        job["quarantine"] = None
-                    job["status"] = "Active"
-                threading.Thread(target=run_job, args=(app["id"],), daemon=True).start()
+                    request = json.loads(body) if body else {}
+                    criteria = ((request.get("criteria") or {}).get("resetScope") or "").replace(" ", "").split(",")
+                except (ValueError, AttributeError):
+                    return self.graph_error(400, "BadRequest", "The request body is not valid JSON.")
+                if criteria == [""] or "Full" in criteria:
+                    criteria = ["QuarantineState", "Watermark", "Escrows"]
+                # 204 at once; the job leaves quarantine later, in the
+                # background, not before this answer.
+                threading.Thread(target=restart_job, args=(app["id"], "QuarantineState" in criteria),
+                                 daemon=True).start()
                 return self.send(204)
         return self.graph_error(400, "BadRequest", "Unsupported request.")
 
@@ -319,14 +500,16 @@ class Handler(BaseHTTPRequestHandler):
                         code["state"] = {"approve": "approved", "decline": "declined", "expire": "expired"}[what]
                 return self.send(200, {"codes": len(STATE.codes)})
             if what == "app":
-                STATE.add_app(args["id"], args["displayName"], args.get("base_address"), args.get("status", "Active"))
+                STATE.add_app(args["id"], args["displayName"], args.get("base_address"), args.get("status", "Active"),
+                              jobs_answer=args.get("jobs_answer"))
                 return self.send(200, {})
             if what == "quarantine":
                 STATE.quarantine(args["id"])
                 return self.send(200, {})
             if what == "set":
                 for k in ("auto_approve", "forbidden", "throttle", "retry_after", "drop", "fail_validation", "access_lifetime",
-                          "code_lifetime", "interval"):
+                          "code_lifetime", "interval", "validation_answer", "role", "consented", "refuse",
+                          "throttle_status", "retry_after_date", "restart_delay"):
                     if k in args:
                         setattr(STATE, k, args[k])
                 if args.get("revoke_sign_in"):
@@ -355,6 +538,16 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, {"error": {"code": "NotFound", "message": "No such endpoint."}})
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = dispatch
+
+
+def restart_job(sp, lift_quarantine):
+    time.sleep(STATE.restart_delay)
+    with STATE.lock:
+        job = STATE.apps[sp]["job"]
+        if lift_quarantine:
+            job["quarantine"] = None
+        job["status"] = "Active"
+    run_job(sp)
 
 
 def run_job(sp):

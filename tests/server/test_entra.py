@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 import unittest
 import urllib.request
 
@@ -157,10 +158,20 @@ class Entra(ServerTest):
         self.assertIn("(EncounteredQuarantineException)", before.stdout)
         self.assertIn("rejected the credentials (HTTP 401)", before.stdout)
 
+        self.control("set", restart_delay=3)
         r, secret = self.renew("persons")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("[4/4] Restart provisioning of “Acme Persons” out of quarantine…\n      done", r.stderr)
-        state = self.state()
+        self.assertIn("[4/4] Restart provisioning of “Acme Persons” out of quarantine…\n      done: asked for; "
+                      "Entra restarts the job in the background, so it does not show as Active at once", r.stderr)
+        # Restarting is asynchronous: the job is not Active at once, and
+        # status says what it sees rather than what it hopes.
+        self.assertEqual(self.state()["apps"]["22222222-bbbb"]["status"], "Quarantine")
+        self.assertIn("In quarantine since", self.ctl("entra", "status").stdout)
+        for _ in range(50):
+            state = self.state()
+            if ["22222222-bbbb", 200] in state["runs"]:
+                break
+            time.sleep(0.2)
         self.assertEqual(state["apps"]["22222222-bbbb"]["status"], "Active")
         self.assertIn(["22222222-bbbb", 200], state["runs"], "the restarted job ran with the new token")
         after = self.ctl("entra", "status")
@@ -251,6 +262,216 @@ class Entra(ServerTest):
         self.control("set", revoke_sign_in=True)
         r, secret = self.renew()
         self.assertFellBack(r, secret, old, "sign in again")
+
+    def keyring_refresh_tokens(self, directory="contoso.example"):
+        """The refresh tokens the keyring holds for this stand-in's sign-in."""
+        name = f"entra:{self.fake_url}:{directory}:14d82eec-204b-4c2f-b7e8-296a70dab67e"
+        found = subprocess.run(["secret-tool", "search", "--all", "kind", "graph-refresh-token", "tenant", name],
+                               capture_output=True, text=True)
+        return re.findall(r"secret = (0\.AAAA\S+)", found.stdout)
+
+    def keyring_refresh_token(self):
+        held = self.keyring_refresh_tokens()
+        self.assertLessEqual(len(held), 1)
+        return held[0] if held else None
+
+    def token_calls(self):
+        return [s for m, p, s in self.state()["log"] if p.endswith("/oauth2/v2.0/token")]
+
+    def test_missing_rights_are_not_a_dead_sign_in(self):
+        """Graph answers 401 UnknownError for missing rights: the refresh works, the retry still gets 401."""
+        self.sign_in()
+        self.link("users")
+        old = self.in_use()
+
+        # No Application Administrator role.
+        self.control("set", role=False)
+        before = len(self.token_calls())
+        r, secret = self.renew()
+        self.assertFellBack(r, secret, old, "The Microsoft sign-in works, but the account may not manage provisioning; "
+                                            "it needs the Application Administrator or Cloud Application Administrator role")
+        self.assertIn("(HTTP 401)", r.stderr)
+        self.assertNotIn("sign in again", r.stderr)
+        self.assertEqual(self.token_calls()[before:].count(200), 2,
+                         "one refresh at start, one after the first 401; both worked")
+        self.assertIsNotNone(self.keyring_refresh_token(), "the sign-in is kept")
+        self.revoke(self.connection("users")["tokens"][0]["id"])
+
+        # The role, but no consent for Synchronization.ReadWrite.All.
+        self.control("set", role=True, consented=["Application.Read.All", "offline_access", "openid", "profile"])
+        r, secret = self.renew()
+        self.assertFellBack(r, secret, old, "Synchronization.ReadWrite.All was not consented to for it; an "
+                                            "administrator grants admin consent")
+        self.assertIsNotNone(self.keyring_refresh_token())
+        self.revoke(self.connection("users")["tokens"][0]["id"])
+
+        # Both back: the same sign-in works without signing in again.
+        self.control("set", consented=["Synchronization.ReadWrite.All", "Application.Read.All", "offline_access",
+                                       "openid", "profile"])
+        r, secret = self.renew()
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_discovery_skips_what_it_cannot_read(self):
+        """First-party apps answer the jobs endpoint in undocumented ways: each is skipped, counted and named."""
+        self.sign_in()
+        odd = {
+            "55555555-eeee": ("Office 365 Exchange Online", {"status": 403, "body": {"error": {
+                "code": "Authorization_RequestDenied", "message": "Insufficient privileges to complete the operation."}}}),
+            "66666666-ffff": ("Microsoft Teams Services", {"status": 401, "body": {"error": {
+                "code": "UnknownError", "message": ""}}}),
+            "77777777-0000": ("Windows Azure Service Management API", {"status": 500, "body": "<html><body>Internal "
+                                                                                              "error</body></html>"}),
+            "88888888-1111": ("Microsoft Graph", {"status": 200, "body": {"value": "not a list"}}),
+            "99999999-2222": ("SharePoint Online", {"status": 400, "body": {"error": {
+                "code": "BadRequest", "message": "The service principal does not support synchronization."}}}),
+            "aaaaaaaa-3333": ("Skype for Business", {"status": 404, "body": {"error": {
+                "code": "Request_ResourceNotFound", "message": "No synchronization."}}}),
+        }
+        for sp, (name, answer) in odd.items():
+            self.control("app", id=sp, displayName=name, jobs_answer=answer)
+        # A BaseAddress Graph masks is no address.
+        self.control("app", id="bbbbbbbb-4444", displayName="Masked SaaS", base_address="*")
+
+        r = self.ctl("entra", "apps", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        apps = json.loads(r.stdout)
+        self.assertEqual([a["display_name"] for a in apps],
+                         ["Acme Persons", "Acme Users", "Masked SaaS", "Other SaaS"], "the scan went on")
+        self.assertIsNone(apps[2]["base_address"])
+        self.assertIn("Skipped 5 enterprise apps whose provisioning Microsoft Graph did not show:", r.stderr)
+        self.assertIn("  Office 365 Exchange Online: The Microsoft account may not do this", r.stderr)
+        self.assertIn("  Microsoft Teams Services: The Microsoft sign-in works, but the account may not manage "
+                      "provisioning", r.stderr)
+        self.assertIn("  Windows Azure Service Management API: Microsoft Graph failed; nothing was changed (HTTP 500)",
+                      r.stderr)
+        self.assertIn("  Microsoft Graph: Microsoft Graph's answer has no usable “value”", r.stderr)
+        self.assertIn("  SharePoint Online: Microsoft Graph refused the request (The service principal does not "
+                      "support synchronization.)", r.stderr)
+        self.assertNotIn("Skype for Business", r.stderr, "404 is an app without provisioning, not a problem")
+
+        # Without the role every app is skipped, and the scan still ends with what it saw.
+        self.control("set", role=False)
+        r = self.ctl("entra", "apps")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("No enterprise app of this directory has a provisioning job.", r.stdout)
+        self.assertIn("Skipped 11 enterprise apps", r.stderr)
+
+    def test_sign_in_refusals_say_why(self):
+        """Conditional Access, MFA and consent refusals come with their AADSTS code and what to do."""
+        cases = [
+            (53003, "A Conditional Access policy of the directory blocks this sign-in, for example one that blocks "
+                    "the device code flow; an administrator can exclude the account or Provisio's client from that "
+                    "policy (AADSTS53003: Access has been blocked by Conditional Access policies."),
+            (65001, "Nobody has consented to Provisio's permissions for this client; an administrator grants admin "
+                    "consent to it, or registers a client of the organisation's own (AADSTS65001: The user or "
+                    "administrator has not consented"),
+            (7000218, "The client does not allow public client flows; turn on “Allow public client flows”"),
+            # A code Provisio does not know: Microsoft's own words, with the code.
+            (50158, "The Microsoft sign-in has expired or was revoked; sign in again (AADSTS50158: External "
+                    "security challenge not satisfied."),
+        ]
+        for code, message in cases:
+            self.control("set", auto_approve=0, refuse={"at": "device_code", "aadsts": code})
+            r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url,
+                         "--graph-url", self.fake_url, "--directory", "contoso.example")
+            self.assertEqual(r.returncode, 1, code)
+            self.assertIn(message, r.stderr)
+            self.assertNotIn("Trace ID", r.stderr, "Microsoft's first line only")
+            self.assertIsNone(self.keyring_refresh_token())
+
+        # An unknown directory; a scope on a host that is not the cloud's Graph.
+        self.control("set", refuse=None)
+        r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url,
+                     "--graph-url", self.fake_url, "--directory", "fabrikam.example")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Microsoft does not know this directory; check the tenant ID or domain (AADSTS90002: "
+                      "Tenant 'fabrikam.example' not found.", r.stderr)
+        r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url,
+                     "--graph-url", self.fake_url.replace("127.0.0.1", "localhost"), "--directory", "contoso.example")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Microsoft refused the permissions Provisio asks for on this cloud (AADSTS70011:", r.stderr)
+
+        # Signed in, then MFA is asked for again: sign in again, with the code.
+        self.sign_in()
+        self.control("set", refuse={"at": "refresh", "aadsts": 50076})
+        r = self.ctl("entra", "apps")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Run provisioctl entra sign-in first: Microsoft asks for multi-factor authentication again; "
+                      "sign in again (AADSTS50076:", r.stderr)
+
+        # Conditional Access blocks the refresh: signing in again would not
+        # help, and the sign-in is kept for when the policy allows it.
+        self.sign_in()
+        self.control("set", refuse={"at": "refresh", "aadsts": 53003})
+        r = self.ctl("entra", "apps")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("A Conditional Access policy of the directory blocks this sign-in", r.stderr)
+        self.assertNotIn("sign-in first", r.stderr)
+        self.assertIsNotNone(self.keyring_refresh_token())
+        self.control("set", refuse=None)
+        self.assertEqual(self.ctl("entra", "apps").returncode, 0)
+
+    def test_refresh_tokens_and_offline_access(self):
+        self.sign_in()
+        first = self.keyring_refresh_token()
+        self.assertEqual(self.ctl("entra", "apps").returncode, 0)
+        second = self.keyring_refresh_token()
+        # Microsoft does not revoke a refresh token by its use, and sends a
+        # new one: the keyring holds the newest only.
+        self.assertNotEqual(first, second)
+        self.assertEqual(self.keyring_refresh_tokens(), [second])
+
+        # A client without offline_access gets no refresh token, and no error
+        # from Microsoft: the sign-in cannot be kept, and says why.  The
+        # sign-in there was stays as it was.
+        self.control("set", consented=["Synchronization.ReadWrite.All", "Application.Read.All", "openid", "profile"])
+        self.control("set", auto_approve=0)
+        r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url, "--graph-url", self.fake_url,
+                     "--directory", "contoso.example")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Microsoft signed the account in but gave no refresh token, so the sign-in cannot be kept; "
+                      "the client needs the offline_access permission", r.stderr)
+        self.assertEqual(self.keyring_refresh_tokens(), [second])
+        self.ctl("entra", "sign-out")
+        r = self.ctl("entra", "sign-in", "--cloud", "custom", "--login-url", self.fake_url, "--graph-url", self.fake_url,
+                     "--directory", "contoso.example")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("the client needs the offline_access permission", r.stderr)
+        self.assertIsNone(self.keyring_refresh_token())
+
+    def test_graph_busy_with_503_504_and_dates(self):
+        self.sign_in()
+        self.link("users")
+        self.in_use()
+        # 503, then 504, each with Retry-After as an HTTP date.
+        self.control("set", throttle=1, throttle_status=503, retry_after_date=True, retry_after=2)
+        r = self.ctl("entra", "status")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertRegex(r.stderr, r"Microsoft Graph asked to wait [12] seconds?")
+        self.control("set", throttle=1, throttle_status=504)
+        r, secret = self.renew()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"Microsoft Graph asked to wait [12] seconds?")
+        statuses = [s for m, p, s in self.state()["log"]]
+        self.assertIn(503, statuses)
+        self.assertIn(504, statuses)
+
+    def test_failed_validation_in_any_shape(self):
+        """validateCredentials documents no error body: any 4xx/5xx is a failed test, with Graph's words if any."""
+        self.sign_in()
+        self.link("users")
+        old = self.in_use()
+        self.control("set", fail_validation=True)
+        for answer, said in [({"status": 500}, "Microsoft Graph failed; nothing was changed (HTTP 500)"),
+                             ({"status": 409, "body": "<html>Conflict</html>"},
+                              "Microsoft Graph refused the request (HTTP 409)"),
+                             ({"status": 400, "body": {"error": {"code": "CredentialValidationUnavailable",
+                                                                 "message": "The SCIM endpoint is not reachable."}}},
+                              "Microsoft Graph refused the request (The SCIM endpoint is not reachable.)")]:
+            self.control("set", validation_answer=answer)
+            r, secret = self.renew()
+            self.assertFellBack(r, secret, old, "Entra could not use the tenant URL and the new token: " + said)
+            self.revoke(self.connection("users")["tokens"][0]["id"])
 
     def test_stale_renewal_warning(self):
         """Renewed in the tenant, but Entra still uses the old token two cycles later."""
