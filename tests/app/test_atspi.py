@@ -16,7 +16,7 @@ import time
 
 import pyatspi
 
-from atspi_helpers import all_of, app_named, click, find, press, wait
+from atspi_helpers import all_of, app_named, click, find, press, stop, wait
 
 PROVISIO = os.environ["PROVISIO"]
 
@@ -71,11 +71,7 @@ def main():
             print("ok 1 renewed the Persons token of Contoso through AT-SPI")
             return 0
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 if __name__ == "__main__":

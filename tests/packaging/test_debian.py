@@ -250,7 +250,7 @@ def provisiod_from_unit(root, work):
 
 
 def provisio_demo(root, work):
-    from atspi_helpers import app_named, find, wait
+    from atspi_helpers import app_named, children, find, stop, wait
 
     env = dict(os.environ,
                XDG_DATA_DIRS=os.path.join(root, "usr/share") + ":/usr/share",
@@ -266,22 +266,12 @@ def provisio_demo(root, work):
         wait("the demo's tenant Contoso Ltd", lambda: find(acc, "label", "Contoso Ltd")
              or find(acc, "push button", "Contoso Ltd"))
         # The demo server it started is the installed one, next to it.
-        servers = []
-        for pid in os.listdir("/proc"):
-            try:
-                if pid.isdigit() and open(f"/proc/{pid}/stat").read().split(")")[1].split()[1] == str(app.pid):
-                    servers.append(os.readlink(f"/proc/{pid}/exe"))
-            except OSError:
-                continue
-        assert os.path.join(root, "usr/bin/provisiod") in servers, servers
+        servers = wait("the demo server, a child of the app", lambda: children(app.pid, "provisiod"))
+        assert os.readlink(f"/proc/{servers[0]}/exe") == os.path.join(root, "usr/bin/provisiod"), \
+            os.readlink(f"/proc/{servers[0]}/exe")
         assert app.poll() is None, app.stderr.read()
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
+        stop(app)
     ok("the installed provisio --demo under Xvfb: on the accessibility bus with the demo's "
        "Contoso Ltd, served by the installed provisiod")
 
