@@ -5,6 +5,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import os
 import subprocess
 import time
 
@@ -86,3 +87,34 @@ def press(acc):
             action.doAction(i)
             return
     action.doAction(0)
+
+
+def stop(proc, timeout=10):
+    """Ends a program the test started: SIGTERM, then SIGKILL after @timeout
+    seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def children(pid, comm):
+    """The processes of @pid's children named @comm."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)
+            name = fields[0].split("(", 1)[1]
+            ppid = int(fields[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid and name == comm:
+            found.append(int(entry))
+    return found

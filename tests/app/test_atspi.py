@@ -16,7 +16,7 @@ import time
 
 import pyatspi
 
-from atspi_helpers import all_of, app_named, descendants, find, press, role_and_name, wait
+from atspi_helpers import all_of, app_named, descendants, find, press, role_and_name, stop, wait
 
 PROVISIO = os.environ["PROVISIO"]
 
@@ -104,11 +104,7 @@ def main():
             print(f"ok 1 renewed the Persons token of Contoso through AT-SPI in {len(actions)} actions")
             return 0
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import zlib
 
 import pyatspi
 
-from atspi_helpers import all_of, app_named, click, find, press, wait
+from atspi_helpers import all_of, app_named, children, click, find, press, stop, wait
 
 PROVISIO = os.environ["PROVISIO"]
 APP_ID = "io.github.provisio.Provisio"
@@ -129,24 +129,6 @@ def clipboard():
     except subprocess.TimeoutExpired:
         return None
     return r.stdout.decode(errors="replace").strip() if r.returncode == 0 else None
-
-
-def children(pid, comm):
-    """The processes of @pid's children named @comm."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)
-            name = fields[0].split("(", 1)[1]
-            ppid = int(fields[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == pid and name == comm:
-            found.append(int(entry))
-    return found
 
 
 def gone(pid):
@@ -316,13 +298,7 @@ def main():
         print("ok 1 no secret in the logs, files, settings, keyring or database of a demo renewal")
         return 0
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         if server is not None and not gone(server):
             os.kill(server, signal.SIGTERM)
         shutil.rmtree(root, ignore_errors=True)

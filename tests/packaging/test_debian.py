@@ -228,10 +228,19 @@ def provisiod_from_unit(root, work):
     assert re.search(r"^db=/var/lib/provisiod/provisiod.db$", open(config).read(), re.M)
     db = os.path.join(root, "var/lib/provisiod/provisiod.db")
     here = ["--db", db]
+    # As root: as the unit runs it, as the provisiod user of the root's
+    # passwd, with no capabilities, no new privileges and UMask=0077.
+    user = re.search(r"^provisiod:x:(\d+):(\d+):", open(os.path.join(root, "etc/passwd")).read(), re.M) \
+        if os.geteuid() == 0 and os.path.exists(os.path.join(root, "etc/passwd")) else None
+    if user:
+        assert "CapabilityBoundingSet=\n" in unit and "NoNewPrivileges=yes" in unit and "UMask=0077" in unit
+        os.chmod(work, 0o711)
+        command = ["setpriv", f"--reuid={user.group(1)}", f"--regid={user.group(2)}", "--clear-groups",
+                   "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all"] + command
     key = run(command + here + ["tenant", "create", "acme", "--name", "Acme Ltd",
-                                "--owner", "packaging test"]).strip().splitlines()[-1]
+                                "--owner", "packaging test"], umask=0o077).strip().splitlines()[-1]
     assert re.fullmatch(r"pva_[0-9A-Za-z]{49}", key), "tenant create prints the key last"
-    server = subprocess.Popen(command + here + ["--listen", "127.0.0.1:0"],
+    server = subprocess.Popen(command + here + ["--listen", "127.0.0.1:0"], umask=0o077,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
@@ -245,12 +254,19 @@ def provisiod_from_unit(root, work):
     finally:
         server.terminate()
         assert server.wait(timeout=10) == 0, server.stderr.read()
-    ok("the installed provisiod from its unit's ExecStart (" + execstart +
-       "): a tenant created, served on loopback, its API answered with the key, stopped cleanly")
+    as_user = ""
+    if user:
+        state = os.stat(db)
+        assert state.st_uid == int(user.group(1)) and state.st_mode & 0o077 == 0, \
+            f"{db}: uid {state.st_uid}, mode {oct(state.st_mode)}"
+        as_user = (" as the provisiod user without capabilities or new privileges, "
+                   "its database its own and private")
+    ok("the installed provisiod from its unit's ExecStart (" + execstart + ")" + as_user +
+       ": a tenant created, served on loopback, its API answered with the key, stopped cleanly")
 
 
 def provisio_demo(root, work):
-    from atspi_helpers import app_named, find, wait
+    from atspi_helpers import app_named, children, find, stop, wait
 
     env = dict(os.environ,
                XDG_DATA_DIRS=os.path.join(root, "usr/share") + ":/usr/share",
@@ -266,22 +282,12 @@ def provisio_demo(root, work):
         wait("the demo's tenant Contoso Ltd", lambda: find(acc, "label", "Contoso Ltd")
              or find(acc, "push button", "Contoso Ltd"))
         # The demo server it started is the installed one, next to it.
-        servers = []
-        for pid in os.listdir("/proc"):
-            try:
-                if pid.isdigit() and open(f"/proc/{pid}/stat").read().split(")")[1].split()[1] == str(app.pid):
-                    servers.append(os.readlink(f"/proc/{pid}/exe"))
-            except OSError:
-                continue
-        assert os.path.join(root, "usr/bin/provisiod") in servers, servers
+        servers = wait("the demo server, a child of the app", lambda: children(app.pid, "provisiod"))
+        assert os.readlink(f"/proc/{servers[0]}/exe") == os.path.join(root, "usr/bin/provisiod"), \
+            os.readlink(f"/proc/{servers[0]}/exe")
         assert app.poll() is None, app.stderr.read()
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
+        stop(app)
     ok("the installed provisio --demo under Xvfb: on the accessibility bus with the demo's "
        "Contoso Ltd, served by the installed provisiod")
 
