@@ -91,6 +91,16 @@ test_clouds (void)
   for (PvHandOverStep step = PV_HAND_OVER_SAVE; step < PV_HAND_OVER_N_STEPS; step++)
     g_assert_true (pv_entra_hand_over_step_available (custom, step));
   g_assert_true (pv_entra_hand_over_step_available (in_china, PV_HAND_OVER_RESTART));
+
+  /* Said before a renewal, in the preferences and after provisioctl entra sign-in */
+  {
+    g_autofree char *note = pv_entra_cloud_note (in_china);
+    g_autofree char *none = pv_entra_cloud_note (custom);
+
+    g_assert_nonnull (strstr (note, "China (operated by 21Vianet)"));
+    g_assert_nonnull (strstr (note, "does not offer Entra's credential test"));
+    g_assert_null (none);
+  }
 }
 
 int

@@ -254,6 +254,7 @@ prefs_update (Prefs *p)
   PvGraph *graph = pv_entra_session_get_graph (p->session);
   gboolean signed_in = pv_entra_session_get_signed_in (p->session);
   const GError *error = pv_entra_session_get_error (p->session);
+  g_autofree char *note = NULL;
 
   if (signed_in)
     {
@@ -276,6 +277,9 @@ prefs_update (Prefs *p)
     }
   gtk_widget_set_visible (p->sign_in, !signed_in);
   gtk_widget_set_visible (p->sign_out, signed_in);
+  /* What the chosen cloud does not offer, said before a renewal needs it. */
+  note = graph != NULL ? pv_entra_cloud_note (graph) : NULL;
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (p->cloud), note != NULL ? note : "");
 }
 
 static void

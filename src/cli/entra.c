@@ -150,6 +150,7 @@ entra_sign_in (GFile  *file,
   g_autoptr(PvEntraConfig) config = load_config (&config_file, &error);
   g_autoptr(PvGraph) graph = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *note = NULL;
 
   if (config == NULL)
     return fail (error);
@@ -175,6 +176,9 @@ entra_sign_in (GFile  *file,
   g_print (_("Signed in to Microsoft Entra as %s (directory %s); the sign-in is kept in the keyring.\n"),
            pv_graph_get_account (graph) ? pv_graph_get_account (graph) : _("an unknown account"),
            pv_graph_get_directory (graph));
+  note = pv_entra_cloud_note (graph);
+  if (note != NULL)
+    g_print (_("Note: %s.\n"), note);
   return 0;
 }
 

@@ -989,6 +989,24 @@ pv_entra_hand_over_step_available (PvGraph        *graph,
   return step != PV_HAND_OVER_VALIDATE || cloud == NULL || cloud->validate_credentials;
 }
 
+/**
+ * pv_entra_cloud_note:
+ *
+ * Returns: (nullable): what the hand-over cannot do in the cloud of @graph,
+ *   to tell the admin before a renewal, or %NULL when it can do everything
+ */
+char *
+pv_entra_cloud_note (PvGraph *graph)
+{
+  const PvGraphCloud *cloud = pv_graph_cloud_for_graph_url (pv_graph_get_graph_url (graph));
+
+  if (pv_entra_hand_over_step_available (graph, PV_HAND_OVER_VALIDATE))
+    return NULL;
+  /* Translators: %s is a Microsoft cloud such as "China (operated by 21Vianet)" */
+  return g_strdup_printf (_("In the cloud %s Microsoft does not offer Entra's credential test: a renewal skips it, "
+                            "and Entra's next provisioning cycle uses the saved token"), _(cloud->name));
+}
+
 typedef struct {
   PvGraph        *graph;
   char           *sp;

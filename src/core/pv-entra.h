@@ -194,6 +194,7 @@ char       *pv_entra_hand_over_step_title (PvHandOverStep       step,
                                            const char          *app);
 gboolean    pv_entra_hand_over_step_available (PvGraph         *graph,
                                                PvHandOverStep   step);
+char       *pv_entra_cloud_note               (PvGraph         *graph);
 void        pv_entra_hand_over_async      (PvGraph             *graph,
                                            const PvEntraLink   *link,
                                            const char          *base_address,

@@ -65,7 +65,7 @@ static guint signals[N_SIGNALS];
  * login.partner.microsoftonline.cn rather than login.chinacloudapi.cn).
  * Whether validateCredentials is offered: the "national cloud deployments"
  * table of synchronizationJob: validateCredentials (v1.0, en-us) marks China
- * ❌; jobs, secrets and restart are ✅ everywhere.  See docs/entra.md. */
+ * ❌; PUT secrets, start and restart are ✅ everywhere.  See docs/entra.md. */
 static const PvGraphCloud clouds[] = {
   { "global", N_("Global Service"), "https://login.microsoftonline.com", "https://graph.microsoft.com", TRUE },
   { "usgov", N_("US Government L4"), "https://login.microsoftonline.us", "https://graph.microsoft.us", TRUE },

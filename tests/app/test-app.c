@@ -1023,6 +1023,7 @@ test_entra (void)
   g_autofree char *failed_secret = NULL;
   g_autofree char *rights_secret = NULL;
   g_autofree char *validate_secret = NULL;
+  g_autofree char *restart_secret = NULL;
   g_autofree char *users_url = connection_url ("users");
   g_autofree char *persons_url = connection_url ("persons");
   g_autofree char *apps = NULL;
@@ -1144,6 +1145,35 @@ test_entra (void)
   wait_for_text (GTK_WIDGET (window), "“Acme Users”: In quarantine since");
   g_assert_true (shows_text (GTK_WIDGET (window), "EncounteredQuarantineException"));
   screenshot (GTK_WIDGET (window), "overview-health");
+
+  /* Renewing restarts the job, asynchronously: Graph busy once on the way
+   * (503, Retry-After as a date), and right after the hand-over the health
+   * still says quarantine rather than what the app hopes */
+  json_object_unref (fake_control ("set", "{\"restart_delay\": 60, \"throttle\": 1, \"throttle_status\": 503, "
+                                          "\"retry_after_date\": true, \"retry_after\": 1}"));
+  revoke_unused ("users");
+  issue_in_assistant ("User Provisioning", &restart_secret);
+  assistant = find_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "done", 30));
+  click (GTK_WIDGET (assistant), "Close");
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  json_object_unref (state);
+  state = fake_control ("state", "{}");
+  {
+    JsonArray *log = json_object_get_array_member (state, "log");
+    gboolean busy = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (log); i++)
+      busy |= json_array_get_int_element (json_array_get_array_element (log, i), 2) == 503;
+    g_assert_true (busy);
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (json_object_get_object_member (state, "apps"), "11111111-aaaa"),
+                       "status"), ==, "Quarantine");
+  }
+  pv_application_refresh (app);
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "“Acme Users”: In quarantine since");
   /* As the next tests expect: the Users token in use, and no other. */
   revoke_unused ("users");
   pv_application_refresh (app);

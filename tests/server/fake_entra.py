@@ -305,9 +305,10 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 code = STATE.codes.get(get("device_code") or "")
                 # The device code flow's errors (SOURCES["offline"]) with
-                # their AADSTS codes: 70016 pending, 70019 expired; Microsoft
-                # gives none of its own for a decline or an unknown code, so
-                # they carry 70000 InvalidGrant.
+                # their AADSTS codes (SOURCES["aadsts"]): 70016 pending,
+                # 70019 expired; the stand-in knows none of Microsoft's own
+                # for a decline or an unknown code, so they carry 70000
+                # InvalidGrant.
                 if code is None or code["client_id"] != get("client_id"):
                     return self.oauth_error("bad_verification_code", "The provided value for the input parameter "
                                             "'device_code' is not valid.", 70000)
