@@ -70,6 +70,7 @@ struct _PvRenewWindow
   GtkWidget     *replace_button;
   char          *replace_id;      /* the unused replacement the next issue replaces */
   char          *idempotency_key; /* the intent the next issue belongs to */
+  gboolean       refused;         /* the tenant refused: its words stand */
   GtkLabel      *secret_label;
   GtkLabel      *clipboard_label;
   GtkProgressBar *clipboard_progress;
@@ -826,6 +827,42 @@ show_refusal (PvRenewWindow        *self,
     gtk_widget_set_visible (self->issue_button, !can_replace);
 }
 
+/* What the connection's tokens, as last read, say stands in the way */
+static void
+show_pending (PvRenewWindow *self)
+{
+  PvConnectionInfo *connection = get_connection (self);
+  g_autoptr(PvIssueRefusal) pending = connection ? pv_issue_refusal_for_connection (connection) : NULL;
+
+  if (pending != NULL)
+    {
+      show_refusal (self, pending);
+      return;
+    }
+  g_clear_pointer (&self->replace_id, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
+  gtk_widget_set_visible (self->replace_button, FALSE);
+  if (self->issue_button != NULL)
+    gtk_widget_set_visible (self->issue_button, TRUE);
+}
+
+/* The tenant as it is now, read when the assistant opens: another admin
+ * or the identity provider may have changed it since the last refresh. */
+static void
+opened_refresh_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PvRenewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Closed meanwhile: disposed, its widgets gone. */
+  if (!pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error) || self->cancellable == NULL)
+    return;
+  if (!self->refused && self->issued == NULL && g_strcmp0 (pv_renew_window_get_step (self), "intro") == 0)
+    show_pending (self);
+}
+
 static void
 issued_cb (GObject      *source,
            GAsyncResult *result,
@@ -850,6 +887,7 @@ issued_cb (GObject      *source,
           show_intro_error (self, error);
           return;
         }
+      self->refused = TRUE;
       show_refusal (self, refusal);
       show_step (self, "intro");
       /* The tenant's page shows the token in the way too. */
@@ -1089,14 +1127,8 @@ build (PvRenewWindow *self)
       gtk_stack_add_named (self->stack, status_page_new ("view-refresh-symbolic", window_title, intro, box), "intro");
       /* A replacement issued before (an answer lost, an assistant closed
        * before its token was copied, another admin): said at once, with
-       * what to do about it. */
-      if (get_connection (self) != NULL)
-        {
-          g_autoptr(PvIssueRefusal) pending = pv_issue_refusal_for_connection (get_connection (self));
-
-          if (pending != NULL)
-            show_refusal (self, pending);
-        }
+       * what to do about it, and again once the tenant has been read. */
+      show_pending (self);
     }
 
   /* issuing */
@@ -1316,6 +1348,9 @@ assistant_new (PvTenantList *tenants,
   self->settings = g_object_ref (pv_application_get_settings (PV_APPLICATION (app)));
   build (self);
   gtk_widget_set_visible (self->demo_button, pv_application_get_demo (PV_APPLICATION (app)));
+  if (!setup && pv_tenant_list_get_client (tenants, tenant) != NULL)
+    pv_tenant_info_refresh_async (tenant, pv_tenant_list_get_client (tenants, tenant), self->cancellable,
+                                  opened_refresh_cb, g_object_ref (self));
   return self;
 }
 

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  * @PV_ERROR_UNAUTHORIZED: the admin API key is missing, unknown, revoked or expired (401)
  * @PV_ERROR_FORBIDDEN: the key may not do this (403)
  * @PV_ERROR_NOT_FOUND: no such connection or token (404)
- * @PV_ERROR_CONFLICT: refused as things stand: token limit, token in use (409)
+ * @PV_ERROR_CONFLICT: refused as things stand: a token in use, or an issue
+ *   refused for a reason pv_tokens_issue_get_refusal() tells (409)
  * @PV_ERROR_RATE_LIMITED: too many failed authentications (429)
  * @PV_ERROR_INVALID_REQUEST: the server refused what was sent (other 4xx)
  * @PV_ERROR_SERVER: the server failed (5xx)

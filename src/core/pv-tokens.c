@@ -115,21 +115,19 @@ pv_issue_refusal_can_replace (const PvIssueRefusal *refusal)
 char *
 pv_issue_refusal_describe (const PvIssueRefusal *refusal)
 {
+  static const char *limit_words =
+    N_("The connection already has two active tokens that do not replace one another. "
+       "Revoke the one the identity provider does not use, then renew.");
   g_autofree char *when = NULL;
   const char *who;
 
   g_return_val_if_fail (refusal != NULL, NULL);
 
-  if (refusal->token == NULL)
-    switch (refusal->kind)
-      {
-      case PV_ISSUE_REFUSED_CHANGED:
-        return g_strdup (_("The replacement was replaced or revoked in the meantime, and the connection "
-                           "has no other new token."));
-      default:
-        return g_strdup (_("The connection already has two active tokens that do not replace one another. "
-                           "Revoke the one the identity provider does not use, then renew."));
-      }
+  if (refusal->token == NULL && refusal->kind == PV_ISSUE_REFUSED_CHANGED)
+    return g_strdup (_("The replacement was replaced or revoked in the meantime, and the connection "
+                       "has no other new token."));
+  if (refusal->token == NULL || refusal->kind == PV_ISSUE_REFUSED_LIMIT)
+    return g_strdup (_(limit_words));
 
   who = pv_token_info_get_created_by (refusal->token);
   when = pv_format_date (pv_token_info_get_created_at (refusal->token));
@@ -168,8 +166,7 @@ pv_issue_refusal_describe (const PvIssueRefusal *refusal)
                                 "provider already uses it."), who, when);
     case PV_ISSUE_REFUSED_LIMIT:
     default:
-      return g_strdup (_("The connection already has two active tokens that do not replace one another. "
-                         "Revoke the one the identity provider does not use, then renew."));
+      return g_strdup (_(limit_words));
     }
 }
 

@@ -1284,7 +1284,16 @@ find_requested_token (PvdStore    *self,
   pvd_bind_text (stmt, 3, idempotency_key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return get_token (self, tenant_id, kind, (const char *) sqlite3_column_text (stmt, 0), error);
+    {
+      g_autoptr(GError) local_error = NULL;
+      PvdToken *token = get_token (self, tenant_id, kind, (const char *) sqlite3_column_text (stmt, 0),
+                                   &local_error);
+
+      /* A token no longer stored leaves nothing to answer with: a new request. */
+      if (local_error != NULL && !g_error_matches (local_error, PVD_ERROR, PVD_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return token;
+    }
   if (rc != SQLITE_DONE)
     pvd_store_set_db_error (self, error);
   return NULL;
@@ -1369,7 +1378,7 @@ check_replace_unused (const char      *kind,
       !pvd_token_is_active (target, now) ||
       (newest != NULL && g_strcmp0 (newest->id, target->id) != 0))
     {
-      if (newest != NULL && newest != target)
+      if (newest != NULL && g_strcmp0 (newest->id, target->id) != 0)
         {
           g_autofree char *current = token_origin (newest);
 

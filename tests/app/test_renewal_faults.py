@@ -13,7 +13,10 @@
 #      proxy that drops it once provisiod committed (tests/server/
 #      faultproxy.py): the app asks again with the same Idempotency-Key,
 #      says the token was issued but its answer lost, and one action
-#      replaces it.
+#      replaces it;
+#   4. the identity provider has used the replacement: a second admin's
+#      Renew says who issued it and that it is in use, and offers no
+#      replacing.
 # After each the connection holds the old token and one replacement, the
 # one whose secret the admin copied; the identity provider's token answers
 # SCIM requests throughout.  Runs inside tests/with-session.sh --display.
@@ -235,6 +238,7 @@ def main():
             assert not tenant.idp_works(old["scim_base_url"], bobs), "the replaced token is gone"
             assert tenant.idp_works(old["scim_base_url"], secret), "the copied token works"
             ok("the app and provisioctl at once: the app names the other admin, one action replaces it")
+            persons_frame, persons_old, persons_secret = frame, old, secret
 
             # 3. The answer to the app's issue lost on the way.
             old = tenant.in_use("users", tenant.globex)
@@ -249,6 +253,21 @@ def main():
             check_one_old_one_fresh(tenant, "users", old, secret, lost, tenant.globex)
             assert tenant.idp_works(old["scim_base_url"], secret), "the copied token works"
             ok("the answer to the issue lost: the app says so, one action replaces the token")
+
+            # 4. The replacement already in use (the copied Persons token made a request
+            # above): Bob's Renew names Alice and offers no replacing.
+            press(wait("the Persons assistant's Close", lambda: find(persons_frame, "push button", "Close")))
+            wait("the Persons assistant closed", lambda: find(app.atspi, "frame", "Renew Persons Token") is None)
+            frame = app.renew("persons")
+            label_with(frame, "alice@acme.example", "already uses the replacement")
+            assert find(frame, "push button", "Replace the Unused Token") is None, "no replacing of a used token"
+            r = subprocess.run([PROVISIOCTL, "renew", "acme-bob", "persons", "--replace-unused"], env=bob_env,
+                               capture_output=True, text=True, timeout=30)
+            assert r.returncode == 1 and r.stdout == "" and "already uses" in r.stderr, r.stderr
+            assert tenant.idp_works(persons_old["scim_base_url"], persons_secret), "the token in use works"
+            assert tenant.idp_works(persons_old["scim_base_url"], persons_old["secret"]), "and the old one"
+            assert len(tenant.connection("persons")["tokens"]) == 2
+            ok("a replacement in use: the app and provisioctl name who issued it and never replace it")
             return 0
         finally:
             if app is not None:

@@ -26,6 +26,7 @@
 #include "pv-tenant-info.h"
 #include "pv-time.h"
 #include "pv-token-info.h"
+#include "pv-tokens.h"
 
 #define MAX_RESPONSE_SIZE (8 * 1024 * 1024)   /* as pv-client.c */
 
@@ -112,6 +113,22 @@ read_issued (JsonObject *answer)
                  pv_json_read_string (answer, "retire", FALSE, &retire, &error), &error);
 }
 
+/* pv_tokens_issue_get_refusal(): a 409 answer to an issue, in words, and
+ * what the connection's tokens predict */
+static void
+read_refusal (JsonObject *answer)
+{
+  g_autoptr(PvIssueRefusal) refusal = pv_issue_refusal_from_json (answer);
+  g_autoptr(PvConnectionInfo) connection = pv_connection_info_new ();
+  g_autoptr(PvIssueRefusal) predicted = NULL;
+  g_autofree char *words = pv_issue_refusal_describe (refusal);
+
+  g_assert (words != NULL);
+  pv_issue_refusal_can_replace (refusal);
+  if (pv_connection_info_update_from_json (connection, answer, NULL))
+    predicted = pv_issue_refusal_for_connection (connection);
+}
+
 /* Each model's reader, on the answer as one element of a list */
 static void
 read_elements (JsonObject *answer)
@@ -161,6 +178,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   read_tenant (answer);
   read_events (answer);
   read_issued (answer);
+  read_refusal (answer);
   read_elements (answer);
   return 0;
 }
