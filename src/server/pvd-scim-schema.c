@@ -231,11 +231,25 @@ pvd_scim_schema_match_urn (const char *core_schema,
   return best;
 }
 
+/**
+ * pvd_scim_schema_is_mutability:
+ * @definition: an attribute definition
+ * @mutability: "readOnly", "immutable", …
+ *
+ * Returns: whether @definition's mutability is @mutability
+ */
+gboolean
+pvd_scim_schema_is_mutability (JsonObject *definition,
+                               const char *mutability)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (definition, "mutability", ""),
+                    mutability) == 0;
+}
+
 static gboolean
 is_read_only (JsonObject *definition)
 {
-  return g_strcmp0 (json_object_get_string_member_with_default (definition, "mutability", ""),
-                    "readOnly") == 0;
+  return pvd_scim_schema_is_mutability (definition, "readOnly");
 }
 
 /* Keeps the sub-attributes of a complex value that its definition declares,

@@ -19,6 +19,8 @@ const char *pvd_scim_schema_match_urn        (const char  *core_schema,
                                               const char  *text);
 gboolean    pvd_scim_schema_is_extension     (const char  *core_schema,
                                               const char  *urn);
+gboolean    pvd_scim_schema_is_mutability    (JsonObject  *definition,
+                                              const char  *mutability);
 void        pvd_scim_schema_prune            (JsonObject  *resource,
                                               const char  *core_schema);
 
