@@ -812,6 +812,49 @@ pvd_scim_filter_matches (PvdScimFilter        *filter,
   return evaluate (filter, resource, &ctx);
 }
 
+static gboolean
+foreach_comparison (PvdScimFilter         *f,
+                    const char            *prefix,
+                    PvdScimComparisonFunc  func,
+                    gpointer               user_data)
+{
+  g_autofree char *path = NULL;
+
+  if (f == NULL)
+    return TRUE;
+  switch (f->type)
+    {
+    case NODE_AND:
+    case NODE_OR:
+      return foreach_comparison (f->left, prefix, func, user_data) &&
+             foreach_comparison (f->right, prefix, func, user_data);
+    case NODE_NOT:
+      return foreach_comparison (f->left, prefix, func, user_data);
+    case NODE_VALUE_PATH:
+      return foreach_comparison (f->left, f->attribute, func, user_data);
+    case NODE_PRESENT:
+    case NODE_COMPARE:
+    default:
+      path = prefix ? g_strdup_printf ("%s.%s", prefix, f->attribute) : g_strdup (f->attribute);
+      return func (path, f->type == NODE_COMPARE && f->op >= OP_GT, user_data);
+    }
+}
+
+/**
+ * pvd_scim_filter_foreach_comparison:
+ * @func: called with each comparison's attribute path, value paths'
+ *   attributes as "emails.value"; %FALSE stops
+ *
+ * Returns: %FALSE if @func stopped
+ */
+gboolean
+pvd_scim_filter_foreach_comparison (PvdScimFilter         *filter,
+                                    PvdScimComparisonFunc  func,
+                                    gpointer               user_data)
+{
+  return foreach_comparison (filter, NULL, func, user_data);
+}
+
 /**
  * pvd_scim_filter_is_simple_eq:
  * @out_attribute: (out) (transfer none): the attribute, without a core

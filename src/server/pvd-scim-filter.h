@@ -27,6 +27,13 @@ typedef enum {
 typedef gboolean (*PvdScimCaseExactFunc) (const char *attribute_path,
                                           gpointer    user_data);
 
+/* For pvd_scim_filter_foreach_comparison(): an attribute path as
+ * pvd_scim_attribute_is_case_exact() takes it, and whether the operator
+ * orders (gt, ge, lt, le). */
+typedef gboolean (*PvdScimComparisonFunc) (const char *attribute_path,
+                                           gboolean    ordering,
+                                           gpointer    user_data);
+
 typedef struct _PvdScimFilter PvdScimFilter;
 typedef struct _PvdScimPath PvdScimPath;
 
@@ -38,6 +45,9 @@ void           pvd_scim_filter_free           (PvdScimFilter        *filter);
 gboolean       pvd_scim_filter_matches        (PvdScimFilter        *filter,
                                                JsonObject           *resource,
                                                PvdScimCaseExactFunc  case_exact);
+gboolean       pvd_scim_filter_foreach_comparison (PvdScimFilter    *filter,
+                                               PvdScimComparisonFunc func,
+                                               gpointer              user_data);
 gboolean       pvd_scim_filter_is_simple_eq   (PvdScimFilter        *filter,
                                                const char          **out_attribute,
                                                const char          **out_value);

@@ -193,13 +193,6 @@ target_clear (Target *t)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 
-static gboolean
-is_read_only (JsonObject *definition)
-{
-  return g_strcmp0 (json_object_get_string_member_with_default (definition, "mutability", ""),
-                    "readOnly") == 0;
-}
-
 /* Resolves "title", "name.givenName", "urn:…:enterprise:2.0:User:manager.value"
  * or a whole extension, "urn:…:enterprise:2.0:User", with @sub_text the
  * sub-attribute after a value filter ("emails[…].value").  Known schema URNs
@@ -278,7 +271,7 @@ resolve_target (const char  *text,
                    "“%s” is not an attribute of this resource", attribute);
       return FALSE;
     }
-  if (is_read_only (definition))
+  if (pvd_scim_schema_is_mutability (definition, "readOnly"))
     {
       g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,
                    "“%s” is read-only", attribute);
@@ -297,7 +290,7 @@ resolve_target (const char  *text,
                    "“%s” has no sub-attribute “%s”", t->attribute, sub);
       return FALSE;
     }
-  if (is_read_only (t->sub_definition))
+  if (pvd_scim_schema_is_mutability (t->sub_definition, "readOnly"))
     {
       g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,
                    "“%s.%s” is read-only", t->attribute, sub);
@@ -305,29 +298,6 @@ resolve_target (const char  *text,
     }
   t->sub = g_strdup (json_object_get_string_member (t->sub_definition, "name"));
   return TRUE;
-}
-
-static gboolean changes_immutable (JsonObject *element, JsonObject *sub_definition, JsonNode *value);
-
-/* The same for every member of @value merged into @element, an element of
- * the core attribute @attribute. */
-static gboolean
-changes_any_immutable (JsonObject *element,
-                       const char *core_schema,
-                       const char *attribute,
-                       JsonObject *value)
-{
-  JsonObject *definition = pvd_scim_schema_find_attribute (pvd_scim_schema_attributes (core_schema),
-                                                           attribute);
-  JsonArray *subs = definition && json_object_has_member (definition, "subAttributes")
-                    ? json_object_get_array_member (definition, "subAttributes") : NULL;
-  g_autoptr(GList) members = json_object_get_members (value);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    if (changes_immutable (element, pvd_scim_schema_find_attribute (subs, l->data),
-                           json_object_get_member (value, l->data)))
-      return TRUE;
-  return FALSE;
 }
 
 /* Whether setting @sub of @element to @value changes an immutable
@@ -340,13 +310,32 @@ changes_immutable (JsonObject *element,
   const char *name;
   JsonNode *current;
 
-  if (sub_definition == NULL ||
-      g_strcmp0 (json_object_get_string_member_with_default (sub_definition, "mutability", ""),
-                 "immutable") != 0)
+  if (sub_definition == NULL || !pvd_scim_schema_is_mutability (sub_definition, "immutable"))
     return FALSE;
   name = json_object_get_string_member (sub_definition, "name");
   current = get_member (element, name);
   return current != NULL && !JSON_NODE_HOLDS_NULL (current) && !json_node_equal (current, value);
+}
+
+/* The same for every member of @value merged into @element, an element of
+ * @schema's attribute @attribute. */
+static gboolean
+changes_any_immutable (JsonObject *element,
+                       const char *schema,
+                       const char *attribute,
+                       JsonObject *value)
+{
+  JsonObject *definition = pvd_scim_schema_find_attribute (pvd_scim_schema_attributes (schema),
+                                                           attribute);
+  JsonArray *subs = definition && json_object_has_member (definition, "subAttributes")
+                    ? json_object_get_array_member (definition, "subAttributes") : NULL;
+  g_autoptr(GList) members = json_object_get_members (value);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (changes_immutable (element, pvd_scim_schema_find_attribute (subs, l->data),
+                           json_object_get_member (value, l->data)))
+      return TRUE;
+  return FALSE;
 }
 
 /* The object an attribute lives in: the resource, or its extension object. */
@@ -588,7 +577,7 @@ apply_with_path (JsonObject  *resource,
 
         if (sub != NULL ? changes_immutable (json_node_get_object (element), target.sub_definition, value)
                         : JSON_NODE_HOLDS_OBJECT (value) &&
-                          changes_any_immutable (json_node_get_object (element), core_schema,
+                          changes_any_immutable (json_node_get_object (element), urn ? urn : core_schema,
                                                  attribute, json_node_get_object (value)))
           {
             g_set_error (error, PVD_SCIM_PATCH_ERROR, PVD_SCIM_PATCH_ERROR_MUTABILITY,

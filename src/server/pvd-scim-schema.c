@@ -231,11 +231,57 @@ pvd_scim_schema_match_urn (const char *core_schema,
   return best;
 }
 
+/**
+ * pvd_scim_schema_is_mutability:
+ * @definition: an attribute definition
+ * @mutability: "readOnly", "immutable", …
+ *
+ * Returns: whether @definition's mutability is @mutability
+ */
+gboolean
+pvd_scim_schema_is_mutability (JsonObject *definition,
+                               const char *mutability)
+{
+  return g_strcmp0 (json_object_get_string_member_with_default (definition, "mutability", ""),
+                    mutability) == 0;
+}
+
+/**
+ * pvd_scim_schema_find_path:
+ * @core_schema: a resource type's core schema URN
+ * @path: an attribute path as a filter names it: "userName",
+ *   "name.givenName", "emails.value", "urn:…:enterprise:2.0:User:manager.value"
+ *
+ * Returns: (transfer none) (nullable): the definition of the attribute or
+ *   sub-attribute @path names among the resource type's schemas
+ */
+JsonObject *
+pvd_scim_schema_find_path (const char *core_schema,
+                           const char *path)
+{
+  const char *urn = pvd_scim_schema_match_urn (core_schema, path);
+  const char *name = urn ? path + strlen (urn) : path;
+  const char *dot;
+  g_autofree char *attribute = NULL;
+  JsonObject *definition;
+
+  if (urn != NULL && *name++ != ':')
+    return NULL;
+  dot = strchr (name, '.');
+  attribute = dot ? g_strndup (name, dot - name) : g_strdup (name);
+  definition = pvd_scim_schema_find_attribute (pvd_scim_schema_attributes (urn ? urn : core_schema),
+                                               attribute);
+  if (definition == NULL || dot == NULL)
+    return definition;
+  return pvd_scim_schema_find_attribute (json_object_has_member (definition, "subAttributes")
+                                         ? json_object_get_array_member (definition, "subAttributes")
+                                         : NULL, dot + 1);
+}
+
 static gboolean
 is_read_only (JsonObject *definition)
 {
-  return g_strcmp0 (json_object_get_string_member_with_default (definition, "mutability", ""),
-                    "readOnly") == 0;
+  return pvd_scim_schema_is_mutability (definition, "readOnly");
 }
 
 /* Keeps the sub-attributes of a complex value that its definition declares,

@@ -15,10 +15,14 @@ JsonObject *pvd_scim_schemas_document        (void);
 JsonArray  *pvd_scim_schema_attributes       (const char  *urn);
 JsonObject *pvd_scim_schema_find_attribute   (JsonArray   *attributes,
                                               const char  *name);
+JsonObject *pvd_scim_schema_find_path        (const char  *core_schema,
+                                              const char  *path);
 const char *pvd_scim_schema_match_urn        (const char  *core_schema,
                                               const char  *text);
 gboolean    pvd_scim_schema_is_extension     (const char  *core_schema,
                                               const char  *urn);
+gboolean    pvd_scim_schema_is_mutability    (JsonObject  *definition,
+                                              const char  *mutability);
 void        pvd_scim_schema_prune            (JsonObject  *resource,
                                               const char  *core_schema);
 

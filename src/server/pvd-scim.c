@@ -928,6 +928,58 @@ search_request_attributes (Scim        *s,
   return FALSE;
 }
 
+/* RFC 7644 §3.4.2.2: gt, ge, lt and le on a boolean or binary attribute
+ * are an invalidFilter. */
+typedef struct {
+  const char *core_schema;
+  char       *refused;
+} OrderingCheck;
+
+static gboolean
+check_ordering (const char *path,
+                gboolean    ordering,
+                gpointer    user_data)
+{
+  OrderingCheck *check = user_data;
+  JsonObject *definition;
+  const char *type;
+
+  if (!ordering || (definition = pvd_scim_schema_find_path (check->core_schema, path)) == NULL)
+    return TRUE;
+  type = json_object_get_string_member (definition, "type");
+  if (g_str_equal (type, "boolean") || g_str_equal (type, "binary"))
+    {
+      check->refused = g_strdup (path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+filter_applies (Scim          *s,
+                PvdScimFilter *filter,
+                gboolean       users,
+                gboolean       groups)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      OrderingCheck check = { i == 0 ? SCHEMA_USER : SCHEMA_GROUP, NULL };
+
+      if ((i == 0 && !users) || (i == 1 && !groups) ||
+          pvd_scim_filter_foreach_comparison (filter, check_ordering, &check))
+        continue;
+      send_scim_error (s->msg, 400, "invalidFilter",
+                       "“%s” is %s: gt, ge, lt and le do not compare it", check.refused,
+                       g_str_equal (json_object_get_string_member (pvd_scim_schema_find_path (check.core_schema,
+                                                                                              check.refused),
+                                                                   "type"), "boolean")
+                       ? "true or false" : "binary");
+      g_free (check.refused);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* GET /Users?filter=…, POST /Users/.search and POST /.search */
 static void
 list_resources (Scim        *s,
@@ -994,6 +1046,8 @@ list_resources (Scim        *s,
           send_scim_error (s->msg, 400, "invalidFilter", "%s", error->message);
           return;
         }
+      if (!filter_applies (s, filter, users, groups))
+        return;
     }
 
   if (users)

@@ -342,7 +342,8 @@ class SchemaDriven(StressTest):
                 self.assertEqual(self.call("POST", ep, again).status, 201, path)
 
         # filters: eq, the case rule, pr; and what no longer matches
-        for path, d, v in self.leaves(rtype, stored):
+        leaves = list(self.leaves(rtype, stored))
+        for path, d, v in leaves:
             if d["type"] == "complex" or not returned(d):
                 continue
             hits = lambda text: {u["id"] for u in self.check_list(rtype, self.call("GET", f"{ep}?filter={q(text)}&count=1000"))}
@@ -354,6 +355,17 @@ class SchemaDriven(StressTest):
                 (self.assertNotIn if d["caseExact"] else self.assertIn)(rid, folded, f"{path}: caseExact {d['caseExact']}")
             if isinstance(v, str) and len(v) > 2:
                 self.assertIn(rid, hits(f"{path} sw {json.dumps(v[:2])}"), path)
+            # gt, ge, lt, le order strings and numbers; on booleans and
+            # binary values they are an invalidFilter (RFC 7644 §3.4.2.2)
+            for op in ("gt", "ge", "lt", "le"):
+                r = self.call("GET", f"{ep}?filter={q(f'{path} {op} {json.dumps(v)}')}")
+                if d["type"] in ("boolean", "binary"):
+                    self.assertScimError(r, 400, "invalidFilter", (path, op))
+                    continue
+                ids = {u["id"] for u in self.check_list(rtype, r)}
+                if [p for p, _, _ in leaves].count(path) == 1:
+                    # the only value there: equal, so ge and le hold, gt and lt do not
+                    (self.assertIn if op in ("ge", "le") else self.assertNotIn)(rid, ids, (path, op))
 
         # the common attributes (RFC 7643 §3.1): id and externalId compare
         # with case; a remove needs a path
