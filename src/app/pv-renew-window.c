@@ -61,6 +61,7 @@ struct _PvRenewWindow
   GtkLabel      *clipboard_label;
   GtkProgressBar *clipboard_progress;
   GtkWidget     *to_steps_button;
+  GtkWidget     *secret_hand_over_button;   /* signed in and linked: straight to Graph */
   GtkWidget     *steps_page;
   GtkWidget     *wait_page;
   GtkWidget     *wait_box;
@@ -531,12 +532,24 @@ handed_over_cb (GObject      *source,
   start_waiting (self);
 }
 
+/* The Entra app Provisio can update itself, through Microsoft Graph: a
+ * renewal, signed in, of a connection linked to its app; or %NULL. */
+static const PvEntraLink *
+hand_over_link (PvRenewWindow *self)
+{
+  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+
+  if (!pv_entra_session_get_signed_in (entra))
+    return NULL;
+  return pv_entra_config_get_link (pv_entra_session_get_config (entra), pv_tenant_info_get_id (self->tenant),
+                                   self->kind);
+}
+
 static void
 hand_over_clicked_cb (PvRenewWindow *self)
 {
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
-  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
-                                                      pv_tenant_info_get_id (self->tenant), self->kind);
+  const PvEntraLink *link = hand_over_link (self);
 
   if (link == NULL || self->issued == NULL)
     return;
@@ -558,15 +571,13 @@ hand_over_clicked_cb (PvRenewWindow *self)
 static GtkWidget *
 hand_over_group_new (PvRenewWindow *self)
 {
-  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
-  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
-                                                      pv_tenant_info_get_id (self->tenant), self->kind);
+  const PvEntraLink *link = hand_over_link (self);
   GtkWidget *group = adw_preferences_group_new ();
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Let Provisio Update Entra"));
-  if (link == NULL || !pv_entra_session_get_signed_in (entra))
+  if (link == NULL)
     {
       /* Translators: "Users" or "Persons" */
       description = g_strdup_printf (_("Sign in to Microsoft Entra in Preferences and link the %s connection to "
@@ -777,6 +788,17 @@ to_steps_cb (PvRenewWindow *self)
   show_step (self, "steps");
 }
 
+/* Signed in to Entra and linked: nothing to copy, Provisio hands the
+ * token over at once; the steps page shows how it goes, and the manual
+ * steps stay there if Graph refuses. */
+static void
+secret_hand_over_cb (PvRenewWindow *self)
+{
+  to_steps_cb (self);
+  if (self->hand_over_button != NULL && gtk_widget_get_sensitive (self->hand_over_button))
+    hand_over_clicked_cb (self);
+}
+
 /* Step 1-2: issuing */
 
 /* Back to the first page, saying what went wrong and what to do */
@@ -813,6 +835,19 @@ issued_cb (GObject      *source,
     pv_application_remember_setup (PV_APPLICATION (g_application_get_default ()),
                                    pv_tenant_info_get_id (self->tenant), self->kind, self->idp, self->token_id);
   gtk_label_set_label (self->secret_label, issued->secret);
+  if (!self->setup && g_strcmp0 (identity_provider (self) ? identity_provider (self) : "entra", "entra") == 0)
+    {
+      const PvEntraLink *link = hand_over_link (self);
+
+      if (link != NULL)
+        {
+          /* Translators: %s is an Entra app's name */
+          g_autofree char *label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
+
+          gtk_button_set_label (GTK_BUTTON (self->secret_hand_over_button), label);
+          gtk_widget_set_visible (self->secret_hand_over_button, TRUE);
+        }
+    }
   show_step (self, "secret");
   /* The panels show the new token, waiting for its first use, even if this
    * window is closed now. */
@@ -1045,6 +1080,10 @@ build (PvRenewWindow *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_label));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_progress));
   gtk_box_append (GTK_BOX (box), self->to_steps_button);
+  self->secret_hand_over_button = pill_button_new ("", TRUE);
+  gtk_widget_set_visible (self->secret_hand_over_button, FALSE);
+  g_signal_connect_swapped (self->secret_hand_over_button, "clicked", G_CALLBACK (secret_hand_over_cb), self);
+  gtk_box_append (GTK_BOX (box), self->secret_hand_over_button);
   gtk_stack_add_named (self->stack,
                        status_page_new ("dialog-password-symbolic", _("Copy the New Token"),
                                         _("This is the only time it is shown: the tenant keeps only a digest of it, "
