@@ -35,8 +35,6 @@
 
 /* How often the tenant is asked for the new token's events while waiting */
 #define WATCH_INTERVAL_MS 1000
-/* Entra's provisioning cycle, for the progress of the wait */
-#define ENTRA_CYCLE_SECONDS (40 * 60)
 
 struct _PvRenewWindow
 {
@@ -296,7 +294,9 @@ wait_tick_cb (gpointer user_data)
   /* Translators: minutes and seconds waited so far */
   text = g_strdup_printf (_("Waiting for %d:%02d"), (int) (elapsed / 60), (int) (elapsed % 60));
   gtk_progress_bar_set_text (self->wait_progress, text);
-  gtk_progress_bar_set_fraction (self->wait_progress, MIN (1.0, (double) elapsed / ENTRA_CYCLE_SECONDS));
+  /* The identity provider's cycle (pv_guide_provider_cycle()) as the whole */
+  gtk_progress_bar_set_fraction (self->wait_progress,
+                                 MIN (1.0, (double) elapsed / pv_guide_provider_cycle (identity_provider (self))));
   return G_SOURCE_CONTINUE;
 }
 
