@@ -394,8 +394,8 @@ pv_dashboard_update (PvDashboard *self)
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) actions = NULL;
   PvExpiryPolicy policy;
-  PvExpiryPolicy override;
-  gboolean overridden;
+  PvExpiryPolicy storage;
+  const PvExpiryPolicy *override;
 
   g_return_if_fail (PV_IS_DASHBOARD (self));
 
@@ -407,9 +407,9 @@ pv_dashboard_update (PvDashboard *self)
     pv_expiry_policy_init_default (&policy);
 
   /* Computed now, from the expiries: not what the tenants said when asked. */
-  overridden = app != NULL && pv_application_get_override (app, &override);
-  items = pv_overview_items (G_LIST_MODEL (self->tenants), overridden ? &override : NULL, now);
-  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), overridden ? &override : NULL, now);
+  override = pv_application_get_override (app, &storage);
+  items = pv_overview_items (G_LIST_MODEL (self->tenants), override, now);
+  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), override, now);
   update_counts (self, items);
   pv_timeline_set_items (self->timeline, items, now, &policy);
 

@@ -970,7 +970,7 @@ intro_text (PvRenewWindow *self)
 
   if (current != NULL)
     {
-      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      gint64 now = pv_tenant_info_get_now (self->tenant, g_get_real_time () / G_USEC_PER_SEC);
       gint64 expires_at = pv_token_info_get_expires_at (current);
       g_autofree char *left = pv_format_days_left (expires_at, now);
 
