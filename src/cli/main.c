@@ -1422,8 +1422,8 @@ static const Command commands[] = {
   { "renew", N_("NAME KIND"), N_("Issue a new token for users or persons"),
     N_("Issues a new SCIM token for the users or persons connection. The secret is printed "
        "once, alone, on standard output; messages go to standard error. The old token is "
-       "kept until the identity provider first uses the new one, unless --retire says "
-       "otherwise."),
+       "kept until the identity provider provisions with the new one and no longer with it, "
+       "unless --retire says otherwise."),
     renew_entries, 2, run_renew },
   { "revoke", N_("NAME KIND ID"), N_("Revoke a token"),
     N_("Revokes a token by its id. The token the identity provider last used is refused "
