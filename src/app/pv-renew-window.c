@@ -27,7 +27,8 @@
  *
  * The old token is never touched: the new one is issued with
  * retire=on-first-use, so the tenant retires the old one only once the
- * identity provider has used the new one.  Closing the window at any step
+ * identity provider provisions with the new one and no longer with it
+ * (docs/provisiod.md, "Token rules").  Closing the window at any step
  * loses nothing: the new token exists, and the tenant's panel says it waits
  * for its first use.  The secret lives only in this window's memory, is
  * zeroed when it closes, and leaves the clipboard after the configured
