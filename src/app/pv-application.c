@@ -236,8 +236,8 @@ reminders_loaded_cb (GObject      *source,
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
-      PvClient *client = pv_tenant_list_get_client (self->own, tenant);
-      gint64 now = client ? pv_client_get_now (client) : g_get_real_time () / G_USEC_PER_SEC;
+      /* By the tenant's clock as last known, also offline */
+      gint64 now = pv_tenant_info_get_now (tenant, g_get_real_time () / G_USEC_PER_SEC);
       GPtrArray *found;
 
       if (pv_tenant_info_get_fetched_at (tenant) == 0)
