@@ -65,7 +65,6 @@ struct _PvRenewWindow
   GtkWidget     *wait_page;
   GtkWidget     *wait_box;
   gboolean       verify_added;
-  GPtrArray     *checks;
   GtkWidget     *to_wait_button;
   GtkLabel      *wait_label;
   GtkProgressBar *wait_progress;
@@ -665,7 +664,6 @@ steps_page_new (PvRenewWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, step->title, -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      g_ptr_array_add (self->checks, check);
       /* The values the step needs, and where it happens, from the guide */
       for (guint f = 0; step->fields[f]; f++)
         {
@@ -1199,7 +1197,6 @@ pv_renew_window_dispose (GObject *object)
   g_clear_object (&self->tenant);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->dispose (object);
 }
@@ -1239,7 +1236,6 @@ pv_renew_window_init (PvRenewWindow *self)
   GtkWidget *stack = gtk_stack_new ();
 
   self->cancellable = g_cancellable_new ();
-  self->checks = g_ptr_array_new ();
   self->title = ADW_WINDOW_TITLE (title);
   self->stack = GTK_STACK (stack);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
