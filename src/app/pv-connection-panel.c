@@ -300,16 +300,14 @@ token_pill_new (PvTenantInfo     *tenant,
   PvExpiryPolicy storage;
   const PvExpiryPolicy *override = pv_application_get_override (PV_APPLICATION (g_application_get_default ()),
                                                                 &storage);
+  PvExpiryState state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (token), now);
   GtkWidget *pill;
 
-  if (pv_overview_token_is_retiring (connection, token))
-    {
-      pill = pv_state_pill_new (PV_EXPIRY_OK);
-      gtk_label_set_label (GTK_LABEL (pill), _("Being retired"));
-      return pill;
-    }
-  return pv_state_pill_new (pv_overview_token_state (tenant, override,
-                                                     pv_token_info_get_expires_at (token), now));
+  if (!pv_overview_token_is_retiring (connection, token))
+    return pv_state_pill_new (state);
+  pill = pv_state_pill_new (PV_EXPIRY_OK);
+  gtk_label_set_label (GTK_LABEL (pill), pv_overview_state_label (state, TRUE));
+  return pill;
 }
 
 static GtkWidget *
