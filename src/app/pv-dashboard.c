@@ -308,6 +308,7 @@ ask_answered (PvDashboard *self)
 
   if (app != NULL)
     g_settings_set_boolean (pv_application_get_settings (app), "background-asked", TRUE);
+  gtk_widget_set_sensitive (self->ask_banner, TRUE);
   gtk_widget_set_visible (self->ask_banner, FALSE);
 }
 
@@ -325,7 +326,6 @@ background_enabled_cb (GObject      *source,
       g_autofree char *text = g_strdup_printf (_("Background reminders could not be switched on: %s. "
                                                  "Preferences can try again."), error->message);
 
-      gtk_widget_set_sensitive (self->ask_banner, TRUE);
       pv_toast (GTK_WIDGET (self), text);
       ask_answered (self);
       return;
