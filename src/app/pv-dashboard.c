@@ -360,7 +360,6 @@ ask_banner_new (PvDashboard *self)
   GtkWidget *no = gtk_button_new_with_mnemonic (_("_Not Now"));
 
   gtk_widget_add_css_class (banner, "card");
-  gtk_widget_add_css_class (banner, "pv-ask-banner");
   gtk_widget_set_margin_bottom (banner, 12);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
