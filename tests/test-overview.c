@@ -210,10 +210,30 @@ test_retiring_not_expired (void)
   g_assert_cmpstr (old->token_id, ==, "old");
   g_assert_true (old->retiring);
   g_assert_false (((PvOverviewItem *) items->pdata[0])->retiring);
-  g_assert_cmpstr (pv_overview_item_state_label (old), ==, "Being retired");
+  g_assert_cmpstr (pv_overview_item_state_label (old), ==, "Replaced");   /* expired, and replaced */
   g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, FETCHED), ==, PV_EXPIRY_OK);
   g_assert_cmpuint (actions->len, ==, 0);
   g_assert_cmpuint (due->len, ==, 0);
+}
+
+/* Renewed before expiry: the old token, urgent by its expiry, is being
+ * retired once the new one is in use, and makes nothing urgent. */
+static void
+test_retiring_before_expiry (void)
+{
+  Token tokens[] = {
+    { "new", FETCHED - 7200, FETCHED + 365 * DAY, FETCHED - 600, "ok" },
+    { "old", FETCHED - 360 * DAY, FETCHED + 5 * DAY, FETCHED - 3000, "urgent" },
+  };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "new", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, FETCHED);
+  PvOverviewItem *old = items->pdata[1];
+
+  g_assert_true (old->retiring);
+  g_assert_cmpint (old->state, ==, PV_EXPIRY_URGENT);
+  g_assert_cmpstr (pv_overview_item_state_label (old), ==, "Being retired");
+  g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, FETCHED), ==, PV_EXPIRY_OK);
 }
 
 /* Before the new token is used, the old expired one still counts: the
@@ -270,6 +290,7 @@ main (int   argc,
   g_test_add_func ("/overview/days-wording", test_days_wording);
   g_test_add_func ("/overview/override", test_override);
   g_test_add_func ("/overview/retiring-not-expired", test_retiring_not_expired);
+  g_test_add_func ("/overview/retiring-before-expiry", test_retiring_before_expiry);
   g_test_add_func ("/overview/not-retiring-before-use", test_not_retiring_before_use);
   g_test_add_func ("/overview/tested-not-saved", test_tested_not_saved);
   return g_test_run ();

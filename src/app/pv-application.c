@@ -158,26 +158,31 @@ pv_application_get_policy_for (PvApplication  *self,
                                PvTenantInfo   *tenant,
                                PvExpiryPolicy *policy)
 {
-  if (!pv_application_get_override (self, policy))
+  if (pv_application_get_override (self, policy) == NULL)
     *policy = *pv_tenant_info_get_policy (tenant);
 }
 
 /**
  * pv_application_get_override:
- * @policy: (out): the thresholds of the preferences, if they set some
+ * @self: (nullable): the application, if there is one
+ * @storage: where to put the thresholds
  *
  * The thresholds that take the place of every tenant's own schedule, for
  * the dashboard's colours and actions as for the reminders.
  *
- * Returns: whether the preferences set thresholds
+ * Returns: (nullable): @storage holding the thresholds of the preferences,
+ *   or %NULL if they set none (each tenant's own schedule applies)
  */
-gboolean
+const PvExpiryPolicy *
 pv_application_get_override (PvApplication  *self,
-                             PvExpiryPolicy *policy)
+                             PvExpiryPolicy *storage)
 {
-  g_autofree char *text = g_settings_get_string (self->settings, "reminder-thresholds");
+  g_autofree char *text = NULL;
 
-  return *text != '\0' && pv_expiry_policy_parse (policy, text, NULL);
+  if (self == NULL)
+    return NULL;
+  text = g_settings_get_string (self->settings, "reminder-thresholds");
+  return *text != '\0' && pv_expiry_policy_parse (storage, text, NULL) ? storage : NULL;
 }
 
 /**
@@ -231,8 +236,8 @@ reminders_loaded_cb (GObject      *source,
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
-      PvClient *client = pv_tenant_list_get_client (self->own, tenant);
-      gint64 now = client ? pv_client_get_now (client) : g_get_real_time () / G_USEC_PER_SEC;
+      /* By the tenant's clock as last known, also offline */
+      gint64 now = pv_tenant_info_get_now (tenant, g_get_real_time () / G_USEC_PER_SEC);
       GPtrArray *found;
 
       if (pv_tenant_info_get_fetched_at (tenant) == 0)

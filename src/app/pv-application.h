@@ -26,8 +26,8 @@ GSettings     *pv_application_get_settings (PvApplication     *self);
 PvEntraSession *pv_application_get_entra   (PvApplication     *self);
 void           pv_application_get_policy   (PvApplication     *self,
                                             PvExpiryPolicy    *policy);
-gboolean       pv_application_get_override (PvApplication   *self,
-                                            PvExpiryPolicy  *policy);
+const PvExpiryPolicy *pv_application_get_override (PvApplication  *self,
+                                                   PvExpiryPolicy *storage);
 void           pv_application_get_policy_for (PvApplication   *self,
                                             PvTenantInfo      *tenant,
                                             PvExpiryPolicy    *policy);

@@ -297,19 +297,17 @@ token_pill_new (PvTenantInfo     *tenant,
                 PvTokenInfo      *token,
                 gint64            now)
 {
-  PvApplication *app = PV_APPLICATION (g_application_get_default ());
-  PvExpiryPolicy override;
-  gboolean overridden = app != NULL && pv_application_get_override (app, &override);
+  PvExpiryPolicy storage;
+  const PvExpiryPolicy *override = pv_application_get_override (PV_APPLICATION (g_application_get_default ()),
+                                                                &storage);
+  PvExpiryState state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (token), now);
   GtkWidget *pill;
 
-  if (pv_overview_token_is_retiring (connection, token))
-    {
-      pill = pv_state_pill_new (PV_EXPIRY_OK);
-      gtk_label_set_label (GTK_LABEL (pill), _("Being retired"));
-      return pill;
-    }
-  return pv_state_pill_new (pv_overview_token_state (tenant, overridden ? &override : NULL,
-                                                     pv_token_info_get_expires_at (token), now));
+  if (!pv_overview_token_is_retiring (connection, token))
+    return pv_state_pill_new (state);
+  pill = pv_state_pill_new (PV_EXPIRY_OK);
+  gtk_label_set_label (GTK_LABEL (pill), pv_overview_state_label (state, TRUE));
+  return pill;
 }
 
 static GtkWidget *
@@ -325,7 +323,8 @@ token_row_new (PvTenantList     *tenants,
   gboolean waiting = pv_token_info_get_last_used_at (token) == 0;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
-  g_autofree char *left = pv_format_days_left (pv_token_info_get_expires_at (token), now);
+  g_autofree char *left = pv_format_days_left (pv_token_info_get_expires_at (token),
+                                               pv_tenant_info_get_now (tenant, now));
   g_autofree char *created = pv_format_date (pv_token_info_get_created_at (token));
   g_autofree char *created_row = NULL;
   g_autofree char *expires = pv_format_date (pv_token_info_get_expires_at (token));

@@ -308,6 +308,7 @@ ask_answered (PvDashboard *self)
 
   if (app != NULL)
     g_settings_set_boolean (pv_application_get_settings (app), "background-asked", TRUE);
+  gtk_widget_set_sensitive (self->ask_banner, TRUE);
   gtk_widget_set_visible (self->ask_banner, FALSE);
 }
 
@@ -325,7 +326,6 @@ background_enabled_cb (GObject      *source,
       g_autofree char *text = g_strdup_printf (_("Background reminders could not be switched on: %s. "
                                                  "Preferences can try again."), error->message);
 
-      gtk_widget_set_sensitive (self->ask_banner, TRUE);
       pv_toast (GTK_WIDGET (self), text);
       ask_answered (self);
       return;
@@ -360,7 +360,6 @@ ask_banner_new (PvDashboard *self)
   GtkWidget *no = gtk_button_new_with_mnemonic (_("_Not Now"));
 
   gtk_widget_add_css_class (banner, "card");
-  gtk_widget_add_css_class (banner, "pv-ask-banner");
   gtk_widget_set_margin_bottom (banner, 12);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -394,8 +393,8 @@ pv_dashboard_update (PvDashboard *self)
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) actions = NULL;
   PvExpiryPolicy policy;
-  PvExpiryPolicy override;
-  gboolean overridden;
+  PvExpiryPolicy storage;
+  const PvExpiryPolicy *override;
 
   g_return_if_fail (PV_IS_DASHBOARD (self));
 
@@ -407,9 +406,9 @@ pv_dashboard_update (PvDashboard *self)
     pv_expiry_policy_init_default (&policy);
 
   /* Computed now, from the expiries: not what the tenants said when asked. */
-  overridden = app != NULL && pv_application_get_override (app, &override);
-  items = pv_overview_items (G_LIST_MODEL (self->tenants), overridden ? &override : NULL, now);
-  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), overridden ? &override : NULL, now);
+  override = pv_application_get_override (app, &storage);
+  items = pv_overview_items (G_LIST_MODEL (self->tenants), override, now);
+  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), override, now);
   update_counts (self, items);
   pv_timeline_set_items (self->timeline, items, now, &policy);
 

@@ -27,7 +27,8 @@
  *
  * The old token is never touched: the new one is issued with
  * retire=on-first-use, so the tenant retires the old one only once the
- * identity provider has used the new one.  Closing the window at any step
+ * identity provider provisions with the new one and no longer with it
+ * (docs/provisiod.md, "Token rules").  Closing the window at any step
  * loses nothing: the new token exists, and the tenant's panel says it waits
  * for its first use.  The secret lives only in this window's memory, is
  * zeroed when it closes, and leaves the clipboard after the configured
@@ -44,8 +45,6 @@
 
 /* How often the tenant is asked for the new token's events while waiting */
 #define WATCH_INTERVAL_MS 1000
-/* Entra's provisioning cycle, for the progress of the wait */
-#define ENTRA_CYCLE_SECONDS (40 * 60)
 
 struct _PvRenewWindow
 {
@@ -75,11 +74,11 @@ struct _PvRenewWindow
   GtkLabel      *clipboard_label;
   GtkProgressBar *clipboard_progress;
   GtkWidget     *to_steps_button;
+  GtkWidget     *secret_hand_over_button;   /* signed in and linked: straight to Graph */
   GtkWidget     *steps_page;
   GtkWidget     *wait_page;
   GtkWidget     *wait_box;
   gboolean       verify_added;
-  GPtrArray     *checks;
   GtkWidget     *to_wait_button;
   GtkLabel      *wait_label;
   GtkProgressBar *wait_progress;
@@ -309,7 +308,9 @@ wait_tick_cb (gpointer user_data)
   /* Translators: minutes and seconds waited so far */
   text = g_strdup_printf (_("Waiting for %d:%02d"), (int) (elapsed / 60), (int) (elapsed % 60));
   gtk_progress_bar_set_text (self->wait_progress, text);
-  gtk_progress_bar_set_fraction (self->wait_progress, MIN (1.0, (double) elapsed / ENTRA_CYCLE_SECONDS));
+  /* The identity provider's cycle (pv_guide_provider_cycle()) as the whole */
+  gtk_progress_bar_set_fraction (self->wait_progress,
+                                 MIN (1.0, (double) elapsed / pv_guide_provider_cycle (identity_provider (self))));
   return G_SOURCE_CONTINUE;
 }
 
@@ -545,12 +546,24 @@ handed_over_cb (GObject      *source,
   start_waiting (self);
 }
 
+/* The Entra app Provisio can update itself, through Microsoft Graph: a
+ * renewal, signed in, of a connection linked to its app; or %NULL. */
+static const PvEntraLink *
+hand_over_link (PvRenewWindow *self)
+{
+  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+
+  if (!pv_entra_session_get_signed_in (entra))
+    return NULL;
+  return pv_entra_config_get_link (pv_entra_session_get_config (entra), pv_tenant_info_get_id (self->tenant),
+                                   self->kind);
+}
+
 static void
 hand_over_clicked_cb (PvRenewWindow *self)
 {
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
-  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
-                                                      pv_tenant_info_get_id (self->tenant), self->kind);
+  const PvEntraLink *link = hand_over_link (self);
 
   if (link == NULL || self->issued == NULL)
     return;
@@ -572,15 +585,13 @@ hand_over_clicked_cb (PvRenewWindow *self)
 static GtkWidget *
 hand_over_group_new (PvRenewWindow *self)
 {
-  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
-  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
-                                                      pv_tenant_info_get_id (self->tenant), self->kind);
+  const PvEntraLink *link = hand_over_link (self);
   GtkWidget *group = adw_preferences_group_new ();
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Let Provisio Update Entra"));
-  if (link == NULL || !pv_entra_session_get_signed_in (entra))
+  if (link == NULL)
     {
       /* Translators: "Users" or "Persons" */
       description = g_strdup_printf (_("Sign in to Microsoft Entra in Preferences and link the %s connection to "
@@ -667,7 +678,6 @@ steps_page_new (PvRenewWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, step->title, -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      g_ptr_array_add (self->checks, check);
       /* The values the step needs, and where it happens, from the guide */
       for (guint f = 0; step->fields[f]; f++)
         {
@@ -791,6 +801,17 @@ to_steps_cb (PvRenewWindow *self)
   show_step (self, "steps");
 }
 
+/* Signed in to Entra and linked: nothing to copy, Provisio hands the
+ * token over at once; the steps page shows how it goes, and the manual
+ * steps stay there if Graph refuses. */
+static void
+secret_hand_over_cb (PvRenewWindow *self)
+{
+  to_steps_cb (self);
+  if (self->hand_over_button != NULL && gtk_widget_get_sensitive (self->hand_over_button))
+    hand_over_clicked_cb (self);
+}
+
 /* Step 1-2: issuing */
 
 /* Back to the first page, saying what went wrong and what to do */
@@ -902,6 +923,19 @@ issued_cb (GObject      *source,
     pv_application_remember_setup (PV_APPLICATION (g_application_get_default ()),
                                    pv_tenant_info_get_id (self->tenant), self->kind, self->idp, self->token_id);
   gtk_label_set_label (self->secret_label, issued->secret);
+  if (!self->setup && g_strcmp0 (identity_provider (self) ? identity_provider (self) : "entra", "entra") == 0)
+    {
+      const PvEntraLink *link = hand_over_link (self);
+
+      if (link != NULL)
+        {
+          /* Translators: %s is an Entra app's name */
+          g_autofree char *label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
+
+          gtk_button_set_label (GTK_BUTTON (self->secret_hand_over_button), label);
+          gtk_widget_set_visible (self->secret_hand_over_button, TRUE);
+        }
+    }
   show_step (self, "secret");
   /* The panels show the new token, waiting for its first use, even if this
    * window is closed now. */
@@ -1040,7 +1074,7 @@ intro_text (PvRenewWindow *self)
 
   if (current != NULL)
     {
-      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      gint64 now = pv_tenant_info_get_now (self->tenant, g_get_real_time () / G_USEC_PER_SEC);
       gint64 expires_at = pv_token_info_get_expires_at (current);
       g_autofree char *left = pv_format_days_left (expires_at, now);
 
@@ -1163,6 +1197,10 @@ build (PvRenewWindow *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_label));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_progress));
   gtk_box_append (GTK_BOX (box), self->to_steps_button);
+  self->secret_hand_over_button = pill_button_new ("", TRUE);
+  gtk_widget_set_visible (self->secret_hand_over_button, FALSE);
+  g_signal_connect_swapped (self->secret_hand_over_button, "clicked", G_CALLBACK (secret_hand_over_cb), self);
+  gtk_box_append (GTK_BOX (box), self->secret_hand_over_button);
   gtk_stack_add_named (self->stack,
                        status_page_new ("dialog-password-symbolic", _("Copy the New Token"),
                                         _("This is the only time it is shown: the tenant keeps only a digest of it, "
@@ -1277,7 +1315,6 @@ pv_renew_window_dispose (GObject *object)
   g_clear_object (&self->tenant);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->dispose (object);
 }
@@ -1319,7 +1356,6 @@ pv_renew_window_init (PvRenewWindow *self)
   GtkWidget *stack = gtk_stack_new ();
 
   self->cancellable = g_cancellable_new ();
-  self->checks = g_ptr_array_new ();
   self->title = ADW_WINDOW_TITLE (title);
   self->stack = GTK_STACK (stack);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);

@@ -161,12 +161,17 @@ sso_group_new (PvTenantPage *self)
     }
   if (not_after > 0)
     {
-      g_autofree char *left = pv_format_days_left (not_after, g_get_real_time () / G_USEC_PER_SEC);
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      PvExpiryPolicy storage;
+      const PvExpiryPolicy *override = pv_application_get_override (PV_APPLICATION (g_application_get_default ()),
+                                                                    &storage);
+      g_autofree char *left = pv_format_days_left (not_after, pv_tenant_info_get_now (self->tenant, now));
       g_autofree char *date = pv_format_date (not_after);
       g_autofree char *text = g_strdup_printf ("%s (%s)", left, date);
       GtkWidget *row = pv_info_row_new (_("Certificate expiry"), text, FALSE);
 
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), pv_state_pill_new (pv_sso_info_get_certificate_state (sso)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 pv_state_pill_new (pv_overview_token_state (self->tenant, override, not_after, now)));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
   return group;

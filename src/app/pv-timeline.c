@@ -294,7 +294,7 @@ pv_timeline_query_tooltip (GtkWidget  *widget,
   if (self->items == NULL || y < AXIS_HEIGHT || row < 0 || (guint) row >= self->items->len)
     return FALSE;
   item = g_ptr_array_index (self->items, row);
-  left = pv_format_days_left (item->expires_at, self->now);
+  left = pv_format_days_left (item->expires_at, pv_tenant_info_get_now (item->tenant, self->now));
   date = pv_format_date (item->expires_at);
   /* Translators: a bar's tooltip: its label, "expires in 9 days", the date, its state */
   text = g_strdup_printf (_("%s\n%s (%s), %s"), item->label, left, date, pv_overview_item_state_label (item));

@@ -79,10 +79,10 @@ update_tenant_row (GtkWidget    *row,
   GtkLabel *subtitle = g_object_get_data (G_OBJECT (row), "subtitle");
   const char *name = pv_tenant_info_get_name (tenant);
   const GError *error = pv_tenant_info_get_error (tenant);
-  PvApplication *app = PV_APPLICATION (g_application_get_default ());
-  PvExpiryPolicy override;
-  gboolean overridden = app != NULL && pv_application_get_override (app, &override);
-  PvExpiryState state = pv_overview_tenant_state (tenant, overridden ? &override : NULL,
+  PvExpiryPolicy storage;
+  const PvExpiryPolicy *override = pv_application_get_override (PV_APPLICATION (g_application_get_default ()),
+                                                                &storage);
+  PvExpiryState state = pv_overview_tenant_state (tenant, override,
                                                   g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *accessible = NULL;
 

@@ -1470,8 +1470,8 @@ static const Command commands[] = {
   { "renew", N_("NAME KIND"), N_("Issue a new token for users or persons"),
     N_("Issues a new SCIM token for the users or persons connection. The secret is printed "
        "once, alone, on standard output; messages go to standard error. The old token is "
-       "kept until the identity provider first uses the new one, unless --retire says "
-       "otherwise. If the connection already has a replacement nobody has used (an answer "
+       "kept until the identity provider provisions with the new one and no longer with it, "
+       "unless --retire says otherwise. If the connection already has a replacement nobody has used (an answer "
        "lost on the way, an assistant closed before the secret was copied, another admin "
        "renewing), renew says who issued it and when; with --replace-unused it replaces that "
        "one in the same step, the old token untouched. A replacement the identity provider "

@@ -180,16 +180,34 @@ pv_overview_items (GListModel           *tenants,
 }
 
 /**
+ * pv_overview_state_label:
+ * @state: a token's state, computed now
+ * @retiring: whether a newer token in use replaces it
+ *   (pv_overview_token_is_retiring())
+ *
+ * Returns: the state in words: a token that a newer one in use replaces
+ *   is "Being retired" (the tenant retires it by itself), or "Replaced"
+ *   once it has expired; neither is a problem
+ */
+const char *
+pv_overview_state_label (PvExpiryState state,
+                         gboolean      retiring)
+{
+  if (!retiring)
+    return pv_expiry_state_to_label (state);
+  /* Translators: the state of an old token that a newer one in use replaces */
+  return state == PV_EXPIRY_EXPIRED ? C_("token", "Replaced") : _("Being retired");
+}
+
+/**
  * pv_overview_item_state_label:
  *
- * Returns: the item's state in words; "Being retired" for a token being
- *   retired, whatever its expiry
+ * Returns: the item's state in words (pv_overview_state_label())
  */
 const char *
 pv_overview_item_state_label (const PvOverviewItem *item)
 {
-  /* Translators: the state of a token that a newer one in use replaces */
-  return item->retiring ? _("Being retired") : pv_expiry_state_to_label (item->state);
+  return pv_overview_state_label (item->state, item->retiring);
 }
 
 /**

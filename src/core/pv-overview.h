@@ -94,6 +94,8 @@ PvExpiryState pv_overview_tenant_state (PvTenantInfo         *tenant,
                                         const PvExpiryPolicy *override,
                                         gint64                now);
 char      *pv_overview_describe_switch (PvConnectionInfo   *connection);
+const char *pv_overview_state_label (PvExpiryState state,
+                                     gboolean      retiring);
 const char *pv_overview_item_state_label (const PvOverviewItem *item);
 char      *pv_overview_describe     (GPtrArray  *items,
                                      gint64      now);

@@ -1029,6 +1029,7 @@ test_entra (void)
   g_autofree char *apps = NULL;
   g_autoptr(JsonObject) state = NULL;
   g_autofree char *digest = NULL;
+  guint n_actions = 0;
 
   apps = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", \"base_address\": \"%s\"}",
                           users_url);
@@ -1065,13 +1066,28 @@ test_entra (void)
   g_assert_true (spin_until (titled_gone_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
   wait_for_text (GTK_WIDGET (window), "“Acme Users”: Active");
 
-  /* Renew with the hand-over: every step shown, then the wait ends on Entra's first use */
+  /* Renew with the hand-over, counting the admin's actions up to the done
+   * page: Renew, Issue, Update for Me (nothing to copy); every step shown,
+   * then the wait ends on Entra's first use. */
   revoke_unused ("users");
-  issue_in_assistant ("User Provisioning", &secret);
-  assistant = find_window (PV_TYPE_RENEW_WINDOW);
-  g_assert_true (shows_text (GTK_WIDGET (assistant), "Let Provisio Update Entra"));
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "SCIM base URL");
+  click (find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "User Provisioning"), "Renew");
+  n_actions++;
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  click (GTK_WIDGET (assistant), "Issue New Token");
+  n_actions++;
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  /* The test's own copy, to check what Entra got: not an action of the admin */
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "renew.copy", NULL);
+  secret = read_clipboard (GTK_WIDGET (assistant));
   click (GTK_WIDGET (assistant), "Update “Acme Users” for Me");
+  n_actions++;
+  g_assert_true (step_is_cb ((gpointer) "steps"));
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "Let Provisio Update Entra"));
   g_assert_true (spin_until (step_is_cb, (gpointer) "done", 30));
+  g_test_message ("%u actions to renew with Microsoft Graph", n_actions);
+  g_assert_cmpuint (n_actions, <=, 4);
   state = fake_control ("state", "{}");
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
   g_assert_cmpstr (json_object_get_string_member (

@@ -51,8 +51,13 @@ def main():
                         return n[len(tenant) + 2:]
                 return None
 
+            def expired_count():
+                return [n for r, n in map(role_and_name, descendants(app))
+                        if r == "label" and n.endswith(" Expired")]
+
             print("# Contoso in the sidebar:", wait("Contoso's row", lambda: sidebar_state("Contoso Ltd")))
             assert sidebar_state("Contoso Ltd") == "Expired", sidebar_state("Contoso Ltd")
+            print("# the overview counts:", wait("the count of expired tokens", expired_count))
 
             name = "Renew the Persons token of Contoso Ltd"
             renew = wait(f"a button named “{name}”", lambda: find(app, "push button", name))
@@ -99,6 +104,7 @@ def main():
             # "Expired" (its Users token has six days left: urgent).
             wait("the action gone from the dashboard", lambda: find(app, "push button", name) is None)
             wait("Contoso no longer expired", lambda: sidebar_state("Contoso Ltd") == "Urgent")
+            wait("no expired count on the overview", lambda: not expired_count())
             print("# Contoso in the sidebar:", sidebar_state("Contoso Ltd"))
             print("1..1")
             print(f"ok 1 renewed the Persons token of Contoso through AT-SPI in {len(actions)} actions")

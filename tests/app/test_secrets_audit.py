@@ -140,17 +140,6 @@ def gone(pid):
         return True
 
 
-def tick(check, window_title):
-    """Ticks a step's check box, again if a click got lost on a busy machine."""
-    for _ in range(3):
-        click(check, window_title)
-        try:
-            return wait("the step ticked", lambda: check.getState().contains(pyatspi.STATE_CHECKED), 5)
-        except AssertionError:
-            continue
-    raise AssertionError("a step's check box does not tick")
-
-
 def main():
     session_home = os.environ["HOME"]  # with-session.sh's: the keyring's files
     root = tempfile.mkdtemp(prefix="provisio-audit-")
@@ -238,8 +227,7 @@ def main():
         go = wait("the wait button", lambda: find(app, "push button", "Done: Wait for the First Use"))
         checks = wait("the step check boxes", lambda: all_of(frame, "check box"))
         assert len(checks) >= 5, f"only {len(checks)} steps"
-        for check in checks:
-            tick(check, title)
+        # The ticks are help, not a gate: the wait button works without them.
         wait("the wait button enabled", lambda: go.getState().contains(pyatspi.STATE_SENSITIVE))
         press(go)
         wait("the wait for the first use", lambda: find(app, "push button", "Act as the Identity Provider"))
