@@ -58,7 +58,9 @@ issue (Demo        *demo,
   return secret;
 }
 
-/* An identity provider's changes with @secret, spread from @first to @last. */
+/* An identity provider's changes with @secret, spread from @first to @last: each
+ * one provisions (a POST or PATCH), so a replacement's changes retire the
+ * token it replaces as in production. */
 static gboolean
 use (Demo        *demo,
      const char  *kind,
@@ -83,7 +85,7 @@ use (Demo        *demo,
       g_autoptr(PvdToken) token = NULL;
       PvdEvent event = { 0 };
 
-      if (pvd_store_authenticate_scim (demo->store, secret, demo->tenant->id, kind, user_agent,
+      if (pvd_store_authenticate_scim (demo->store, secret, demo->tenant->id, kind, user_agent, TRUE,
                                        at, demo->grace, &token, error) != PVD_SCIM_AUTH_OK)
         {
           if (error != NULL && *error == NULL)

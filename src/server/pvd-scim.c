@@ -1336,6 +1336,38 @@ route (Scim       *s,
     send_scim_error (s->msg, 404, NULL, "This endpoint serves no “%s”", first);
 }
 
+/**
+ * pvd_scim_request_provisions:
+ * @method: the request's method
+ * @resource: the path below the SCIM base URL ("Users/2819c223…")
+ *
+ * Whether a request changes a user or group: POST of /Users or /Groups,
+ * or PUT, PATCH or DELETE of one of them.  The one kind of request an
+ * identity provider's test never makes (tests and look-ups only read, the
+ * .search endpoints included), so the evidence that it provisions with a
+ * token (update_retirement() in pvd-store.c).  Whether the change
+ * succeeds does not matter: the identity provider made it with that token.
+ *
+ * Returns: whether the request is a change
+ */
+gboolean
+pvd_scim_request_provisions (const char *method,
+                             const char *resource)
+{
+  g_auto(GStrv) parts = g_strsplit (resource, "/", 3);
+  guint n = g_strv_length (parts);
+  gboolean has_id = n == 2 && *parts[1] != '\0';
+
+  if (n == 0 || n > 2 ||
+      (g_ascii_strcasecmp (parts[0], "Users") != 0 && g_ascii_strcasecmp (parts[0], "Groups") != 0))
+    return FALSE;
+  if (g_str_equal (method, "POST"))
+    return !has_id;
+  if (g_str_equal (method, "PUT") || g_str_equal (method, "PATCH") || g_str_equal (method, "DELETE"))
+    return has_id && g_ascii_strcasecmp (parts[1], ".search") != 0;
+  return FALSE;
+}
+
 static const char *
 auth_failure_detail (PvdScimAuth result)
 {
@@ -1416,7 +1448,8 @@ pvd_scim_handle (PvdWorker         *worker,
 
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                              "User-Agent");
-  result = pvd_scim_authenticate (worker, parts[2], s.kind, secret, user_agent, s.now,
+  result = pvd_scim_authenticate (worker, parts[2], s.kind, secret, user_agent,
+                                  pvd_scim_request_provisions (s.method, resource), s.now,
                                   &tenant, &token, &enabled, &error);
   if (error != NULL)
     {

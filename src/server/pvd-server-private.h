@@ -88,6 +88,8 @@ extern const PvdRoute pvd_api_routes[];
 extern const gsize    pvd_api_n_routes;
 
 /* pvd-scim.c */
+gboolean  pvd_scim_request_provisions (const char     *method,
+                                       const char     *resource);
 void      pvd_scim_handle         (PvdWorker         *worker,
                                    SoupServerMessage *msg,
                                    const char        *path,
@@ -134,6 +136,7 @@ PvdScimAuth pvd_scim_authenticate (PvdWorker         *worker,
                                    const char        *kind,
                                    const char        *secret,
                                    const char        *user_agent,
+                                   gboolean           provisions,
                                    gint64             now,
                                    const PvdTenant  **out_tenant,
                                    const PvdToken   **out_token,

@@ -542,6 +542,9 @@ authenticate_admin (PvdRequest *req)
  * Authenticates a SCIM request.  While the database is unchanged and the
  * token's use was recorded this second, the answer comes from the worker's
  * cache without a query; otherwise from the store, which records the use.
+ * A change (@provisions, pvd_scim_request_provisions()) with a token that
+ * replaces another always asks the store: it may start the old token's
+ * retirement.
  * The pointers stay valid until the worker's next authentication.
  */
 PvdScimAuth
@@ -550,6 +553,7 @@ pvd_scim_authenticate (PvdWorker        *worker,
                        const char       *kind,
                        const char       *secret,
                        const char       *user_agent,
+                       gboolean          provisions,
                        gint64            now,
                        const PvdTenant **out_tenant,
                        const PvdToken  **out_token,
@@ -576,7 +580,7 @@ pvd_scim_authenticate (PvdWorker        *worker,
   if (entry != NULL && entry->data_version == data_version && entry->changes == changes &&
       g_str_equal (entry->tenant->slug, slug) && g_str_equal (entry->token->kind, kind) &&
       pvd_token_is_active (entry->token, now) && now - entry->token->last_used_at < 1 &&
-      entry->token->retires_at == 0 &&
+      entry->token->retires_at == 0 && !(provisions && entry->token->replaces != NULL) &&
       (user_agent == NULL || g_strcmp0 (user_agent, entry->token->last_user_agent) == 0))
     {
       pvd_store_end_read (store);
@@ -589,7 +593,7 @@ pvd_scim_authenticate (PvdWorker        *worker,
       pvd_store_end_read (store);
       return PVD_SCIM_AUTH_UNKNOWN;
     }
-  result = pvd_store_authenticate_scim (store, secret, tenant->id, kind, user_agent, now,
+  result = pvd_store_authenticate_scim (store, secret, tenant->id, kind, user_agent, provisions, now,
                                         worker->server->options.retire_grace, &token, error);
   if (result != PVD_SCIM_AUTH_OK || (error != NULL && *error != NULL))
     {

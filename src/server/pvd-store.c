@@ -482,7 +482,7 @@ pvd_token_is_active (const PvdToken *token,
  * @retire_grace: the server's `--retire-grace`, or -1 when not given
  *
  * How long a replaced token must go unused, after the identity provider
- * made a request with its replacement, before it retires: two of the
+ * changed a user or group with its replacement, before it retires: two of the
  * identity provider's cycles (pv_guide_provider_cycle(), 80 minutes for
  * Entra), one in which it would have used the old token and one for a
  * late or slow cycle.  `--retire-grace` sets it for every connection
@@ -1785,22 +1785,54 @@ record_use (PvdStore        *self,
 }
 
 /*
+ * retirement_to_start:
+ * @used: the token of a request that provisions (pvd_scim_request_provisions())
+ *
+ * Whether that request starts the retirement of the token @used replaces:
+ * it does when the old token is alive, replaced by @used with
+ * retire=on-first-use, and not being retired already.
+ *
+ * Returns: (transfer full) (nullable): the old token, or %NULL
+ */
+static PvdToken *
+retirement_to_start (PvdStore       *self,
+                     const PvdToken *used,
+                     gint64          now)
+{
+  g_autoptr(PvdToken) old = NULL;
+
+  if (used->replaces == NULL)
+    return NULL;
+  old = get_token (self, used->tenant_id, used->kind, used->replaces, NULL);
+  if (old == NULL || pvd_token_is_deleted (old, now) || old->retires_at != 0 ||
+      g_strcmp0 (old->replaced_by, used->id) != 0 ||
+      g_strcmp0 (old->retire, "on-first-use") != 0)
+    return NULL;
+  return g_steal_pointer (&old);
+}
+
+/*
  * update_retirement:
  * @used: the token of a request, its use already recorded
+ * @provisions: whether the request changes a user or group
+ *   (pvd_scim_request_provisions())
  * @connection: the connection as it was before the request
  *
- * The retirement rule, in this one place.  An identity provider's “Test
- * connection” is a request like any other, so one request with a new
- * token proves nothing about which token the identity provider keeps:
+ * The retirement rule, in this one place.  Only evidence that the
+ * identity provider provisions with the new token may doom the old one,
+ * and a read is no such evidence: an identity provider's “Test
+ * connection” only reads (Entra looks up a user that does not exist),
+ * and a test need not be followed by a save.  So:
  *
- * 1. A replaced token (retire=on-first-use) is never retired while it is
- *    the token the identity provider used last: each use of it cancels a
- *    retirement under way (the admin tested the new token but did not
- *    save it, and the identity provider provisions on with the old one).
- * 2. When the identity provider makes a request with the replacement and
- *    its previous request did not (a switch, or the replacement's first
- *    use), the old token's retirement starts: it retires once it has gone
- *    pvd_retire_window() unused (two cycles of the identity provider).
+ * 1. A request with a replacement that changes a user or group (POST,
+ *    PUT, PATCH or DELETE of /Users or /Groups) starts the retirement of
+ *    the token it replaces (retire=on-first-use): the old token retires
+ *    once it has gone pvd_retire_window() unused (two cycles of the
+ *    identity provider).  Reads with the new token are recorded as its
+ *    use but start nothing.
+ * 2. Each use of a token being retired, read or write, cancels its
+ *    retirement: the identity provider still uses it.  The next change
+ *    made with the new token starts it again.
  *
  * Retirement is a time stored in retires_at and compared with the
  * server's clock when a token is read (pvd_token_is_deleted()), so no
@@ -1809,6 +1841,7 @@ record_use (PvdStore        *self,
 static gboolean
 update_retirement (PvdStore             *self,
                    PvdToken             *used,
+                   gboolean              provisions,
                    const PvdConnection  *connection,
                    gint64                retire_grace,
                    gint64                now,
@@ -1831,14 +1864,7 @@ update_retirement (PvdStore             *self,
                        error);
     }
 
-  if (used->replaces == NULL ||
-      g_strcmp0 (connection->last_request_token_id, used->id) == 0)
-    return TRUE;
-
-  old = get_token (self, used->tenant_id, used->kind, used->replaces, NULL);
-  if (old == NULL || pvd_token_is_deleted (old, now) || old->retires_at != 0 ||
-      g_strcmp0 (old->replaced_by, used->id) != 0 ||
-      g_strcmp0 (old->retire, "on-first-use") != 0)
+  if (!provisions || !(old = retirement_to_start (self, used, now)))
     return TRUE;
 
   old->retires_at = now + pvd_retire_window (connection->identity_provider, retire_grace);
@@ -1848,8 +1874,8 @@ update_retirement (PvdStore             *self,
     return FALSE;
   when = pv_time_format (old->retires_at);
   ADD_TOKEN_EVENT (self, old, "token.retired", now,
-                   g_strdup_printf ("The identity provider used %s; this token stops working "
-                                    "at %s unless the identity provider uses it again before",
+                   g_strdup_printf ("The identity provider provisioned with %s; this token stops "
+                                    "working at %s unless the identity provider uses it again before",
                                     used->id, when),
                    error);
   return TRUE;
@@ -1864,6 +1890,8 @@ fail:
  * @tenant_id: the tenant of the SCIM URL
  * @kind: the connection of the SCIM URL
  * @user_agent: (nullable): the client's User-Agent
+ * @provisions: whether the request changes a user or group
+ *   (pvd_scim_request_provisions()): the evidence that starts a retirement
  * @retire_grace: the server's `--retire-grace`, or -1 (pvd_retire_window())
  * @out_token: (out): the token, on %PVD_SCIM_AUTH_OK
  *
@@ -1877,6 +1905,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
                              gint64       tenant_id,
                              const char  *kind,
                              const char  *user_agent,
+                             gboolean     provisions,
                              gint64       now,
                              gint64       retire_grace,
                              PvdToken   **out_token,
@@ -1884,6 +1913,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
 {
   g_autoptr(PvdToken) token = NULL;
   g_autoptr(PvdConnection) connection = NULL;
+  g_autoptr(PvdToken) old = NULL;
   gboolean first_use;
   PvTokenKind token_kind;
 
@@ -1902,10 +1932,12 @@ pvd_store_authenticate_scim (PvdStore    *self,
 
   /* Writing on every request would make every SCIM read a write
    * transaction; a second's precision is enough for "last used", except
-   * for a first use and a change of client, which are recorded at once. */
+   * for a first use, a change of client and a change that starts the
+   * old token's retirement, which are recorded at once. */
   first_use = token->last_used_at == 0;
   if (!first_use && now - token->last_used_at < 1 && token->retires_at == 0 &&
-      (user_agent == NULL || g_strcmp0 (token->last_user_agent, user_agent) == 0))
+      (user_agent == NULL || g_strcmp0 (token->last_user_agent, user_agent) == 0) &&
+      !(provisions && (old = retirement_to_start (self, token, now)) != NULL))
     {
       if (out_token != NULL)
         *out_token = g_steal_pointer (&token);
@@ -1929,7 +1961,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
                        error);
     }
 
-  if (!update_retirement (self, token, connection, retire_grace, now, error))
+  if (!update_retirement (self, token, provisions, connection, retire_grace, now, error))
     goto fail;
 
   if (!pvd_store_commit (self, error))

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import unittest
 import urllib.parse
+import uuid
 
 import jsonschema
 
@@ -184,6 +185,15 @@ class Server:
         path = urllib.parse.urlsplit(base_url).path + resource
         return self.request(method, path, key=secret, body=body, headers={"User-Agent": user_agent},
                             content_type="application/scim+json", validate=False)
+
+    def scim_provision(self, base_url, secret, user_agent="Test IdP/1.0"):
+        """A change as an identity provider's cycle makes one: it creates a user (a new
+        userName each time).  Unlike a read, it starts the retirement of the token that
+        `secret`'s token replaces (docs/provisiod.md, "Token rules")."""
+        name = f"{uuid.uuid4()}@provisioned.example"
+        return self.scim("POST", base_url, "/Users", secret, user_agent=user_agent,
+                         body={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                               "userName": name, "externalId": name, "active": True})
 
 
 class ServerTest(unittest.TestCase):

@@ -48,7 +48,8 @@ class TokenLifecycle(ServerTest):
         self.assertEqual(self.connection("persons")["token_policy"]["lifetime_days"], 365)
 
     def test_overlap_limit_and_retire_on_first_use(self):
-        """Two tokens overlap; a third is refused; the old one retires once the IdP used the new one."""
+        """Two tokens overlap; a third is refused; the old one retires once the IdP provisioned
+        with the new one, not at a read (a test) with it."""
         old = self.issue()
         new = self.issue(retire="on-first-use")
         self.assertEqual(new["replaces"], old["token"]["id"])
@@ -62,11 +63,16 @@ class TokenLifecycle(ServerTest):
         r = self.server.request("POST", "/api/v1/provisioning/users/tokens", key=self.key)
         self.assertError(r, 409, "replacement_pending")
 
-        # The old token keeps working until the new one has been used.
+        # The old token keeps working until the identity provider provisions with the new one.
         base = old["scim_base_url"]
         self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 200)
         self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", new["secret"],
-                                          user_agent="Entra/1").status, 200)
+                                          user_agent="Entra test").status, 200)
+        conn = self.connection()
+        self.assertEqual(conn["counts"]["active_tokens"], 2, "a read with the new token retires nothing")
+        self.assertEqual(conn["last_request_token_id"], new["token"]["id"])
+        self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 200)
+        self.assertEqual(self.server.scim_provision(base, new["secret"], user_agent="Entra/1").status, 201)
 
         conn = self.connection()
         self.assertEqual([t["id"] for t in conn["tokens"]], [new["token"]["id"]])
@@ -93,6 +99,9 @@ class TokenLifecycle(ServerTest):
         new = self.issue()
         base = old["scim_base_url"]
         self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", new["secret"]).status, 200)
+        row = next(t for t in self.connection()["tokens"] if t["id"] == old["token"]["id"])
+        self.assertIsNone(row["retires_at"], "a read with the new token starts no retirement")
+        self.assertEqual(self.server.scim_provision(base, new["secret"]).status, 201)
         row = next(t for t in self.connection()["tokens"] if t["id"] == old["token"]["id"])
         self.assertIsNotNone(row["retires_at"])
         self.server.set_clock(offset=599)
