@@ -29,6 +29,7 @@ typedef struct {
   gint64      expires_at;
   gint64      last_used_at;   /* 0: never */
   const char *state;          /* as the tenant said at FETCHED */
+  gint64      retires_at;     /* 0: its retirement has not started */
 } Token;
 
 static char *
@@ -62,12 +63,16 @@ tenant_new (const Token *tokens,
       g_autofree char *created = time_or_null (tokens[i].created_at);
       g_autofree char *expires = time_or_null (tokens[i].expires_at);
       g_autofree char *used = time_or_null (tokens[i].last_used_at);
+      g_autofree char *retires = time_or_null (tokens[i].retires_at);
+      /* Newest first: each older token is replaced by the one before it. */
+      g_autofree char *replaced_by = i ? g_strdup_printf ("\"%s\"", tokens[i - 1].id) : g_strdup ("null");
 
       g_string_append_printf (list, "%s{\"id\": \"%s\", \"prefix\": \"pvs_%s\", \"description\": \"\","
                               " \"created_by\": \"alice\", \"created_at\": %s, \"expires_at\": %s,"
-                              " \"last_used_at\": %s, \"state\": \"%s\", \"replaced_by\": null}",
+                              " \"last_used_at\": %s, \"state\": \"%s\", \"replaced_by\": %s,"
+                              " \"retire\": %s, \"retires_at\": %s}",
                               i ? ", " : "", tokens[i].id, tokens[i].id, created, expires, used,
-                              tokens[i].state);
+                              tokens[i].state, replaced_by, i ? "\"on-first-use\"" : "null", retires);
     }
   json = g_strdup_printf ("{\"clock_skew\": %" G_GINT64_FORMAT ","
                           " \"tenant\": {\"name\": \"Acme\", \"api_key\": {\"owner\": \"alice\"}},"
@@ -223,17 +228,50 @@ test_retiring_before_expiry (void)
 {
   Token tokens[] = {
     { "new", FETCHED - 7200, FETCHED + 365 * DAY, FETCHED - 600, "ok" },
-    { "old", FETCHED - 360 * DAY, FETCHED + 5 * DAY, FETCHED - 3000, "urgent" },
+    { "old", FETCHED - 360 * DAY, FETCHED + 5 * DAY, FETCHED - 3000, "urgent", FETCHED - 600 + 4800 },
   };
   g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "new", 0);
   g_autoptr(GListModel) tenants = one (tenant);
   g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, FETCHED);
   PvOverviewItem *old = items->pdata[1];
+  g_autofree char *words = pv_overview_describe_switch (pv_tenant_info_get_connection (tenant, "users"));
 
   g_assert_true (old->retiring);
   g_assert_cmpint (old->state, ==, PV_EXPIRY_URGENT);
   g_assert_cmpstr (pv_overview_item_state_label (old), ==, "Being retired");
   g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, FETCHED), ==, PV_EXPIRY_OK);
+  g_assert_cmpstr (words, ==, "Microsoft Entra ID provisions with the new token; the old one retires by itself "
+                              "once it has gone unused for two cycles");
+}
+
+/* The identity provider only read with the new token (a test, or a saved
+ * token in a quiet directory): the tenant keeps the old one until the
+ * identity provider changes something with the new one.  Neither token is
+ * a problem: the old one, urgent by its expiry, makes nothing urgent, no
+ * action asks for anything, and the words say what the tenant waits for
+ * rather than that the old one retires. */
+static void
+test_tested_only (void)
+{
+  Token tokens[] = {
+    { "new", FETCHED - 3 * DAY, FETCHED + 362 * DAY, FETCHED - 2 * DAY, "ok" },
+    { "old", FETCHED - 360 * DAY, FETCHED + 5 * DAY, FETCHED - 3 * DAY, "urgent" },
+  };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "new", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, FETCHED);
+  g_autoptr(GPtrArray) actions = pv_overview_next_actions (tenants, NULL, FETCHED);
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GPtrArray) due = pv_reminders_due_for_tenant (tenant, pv_tenant_info_get_policy (tenant),
+                                                          FETCHED, sent);
+  g_autofree char *words = pv_overview_describe_switch (pv_tenant_info_get_connection (tenant, "users"));
+
+  g_assert_true (((PvOverviewItem *) items->pdata[1])->retiring);
+  g_assert_cmpint (pv_overview_tenant_state (tenant, NULL, FETCHED), ==, PV_EXPIRY_OK);
+  g_assert_cmpuint (actions->len, ==, 0);
+  g_assert_cmpuint (due->len, ==, 0);
+  g_assert_cmpstr (words, ==, "Microsoft Entra ID tested the new token; the old one stays until Microsoft "
+                              "Entra ID provisions with the new one (its next change of a user or group)");
 }
 
 /* Before the new token is used, the old expired one still counts: the
@@ -293,5 +331,6 @@ main (int   argc,
   g_test_add_func ("/overview/retiring-before-expiry", test_retiring_before_expiry);
   g_test_add_func ("/overview/not-retiring-before-use", test_not_retiring_before_use);
   g_test_add_func ("/overview/tested-not-saved", test_tested_not_saved);
+  g_test_add_func ("/overview/tested-only", test_tested_only);
   return g_test_run ();
 }

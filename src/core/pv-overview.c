@@ -65,7 +65,10 @@ policy_of (PvTenantInfo         *tenant,
  * A token is being retired when a newer token of its connection has been
  * used and the identity provider's last request did not use it: the
  * tenant retires it by itself (docs/provisiod.md), so its expiry no
- * longer stops anything.  It is shown as such, counts for nothing in the
+ * longer stops anything.  That holds too while the identity provider has
+ * only read with the newer one (the tenant then keeps the old one until
+ * the newer one provisions, pv_overview_describe_switch()): the newer
+ * token works, and the old one is no problem of the admin's.  It is shown as such, counts for nothing in the
  * tenant's state and is not reminded of.  Until the new token is used, or
  * while the identity provider still uses the old one (it tested the new
  * token but did not save it), the old one counts.
@@ -324,13 +327,32 @@ pv_format_date (gint64 when)
   return dt ? g_date_time_format (dt, _("%-d %B %Y, %H:%M")) : g_strdup ("—");
 }
 
+/* The token @newest replaces, if the connection still has it. */
+static PvTokenInfo *
+find_replaced (GListModel  *tokens,
+               PvTokenInfo *newest)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, i);
+
+      if (g_strcmp0 (pv_token_info_get_replaced_by (token), pv_token_info_get_id (newest)) == 0)
+        return g_steal_pointer (&token);
+    }
+  return NULL;
+}
+
 /**
  * pv_overview_describe_switch:
  * @connection: a connection in the middle of a renewal
  *
  * Which of the tokens the identity provider used last, in words, for the
  * renew assistant's wait and the next actions: the one thing that tells
- * a test of the new token from its use.
+ * a test of the new token from its use.  When the identity provider used
+ * the new token last but the tenant has not started retiring the old one,
+ * it only read with the new one (a test, docs/provisiod.md): the old one
+ * stays until the identity provider changes a user or group with the new
+ * one, which in a quiet directory may take a while, and is harmless.
  *
  * Returns: (transfer full) (nullable): the sentence, or %NULL if the
  *   connection has a single token or the identity provider made no request
@@ -343,10 +365,18 @@ pv_overview_describe_switch (PvConnectionInfo *connection)
   const char *idp = pv_guide_provider_name (pv_connection_info_get_identity_provider (connection) ?
                                             pv_connection_info_get_identity_provider (connection) : "entra");
   g_autoptr(PvTokenInfo) newest = NULL;
+  g_autoptr(PvTokenInfo) old = NULL;
 
   if (g_list_model_get_n_items (tokens) < 2 || in_use == NULL)
     return NULL;
   newest = g_list_model_get_item (tokens, 0);
+  old = find_replaced (tokens, newest);
+  if (g_strcmp0 (in_use, pv_token_info_get_id (newest)) == 0 && old != NULL &&
+      pv_token_info_get_retires_at (old) == 0 &&
+      g_strcmp0 (pv_token_info_get_retire (old), "on-first-use") == 0)
+    /* Translators: %s is the identity provider ("Microsoft Entra ID"), twice */
+    return g_strdup_printf (_("%s tested the new token; the old one stays until %s provisions with the "
+                              "new one (its next change of a user or group)"), idp, idp);
   if (g_strcmp0 (in_use, pv_token_info_get_id (newest)) == 0)
     /* Translators: %s is the identity provider ("Microsoft Entra ID") */
     return g_strdup_printf (_("%s provisions with the new token; the old one retires by itself "

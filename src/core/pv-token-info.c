@@ -34,6 +34,8 @@ struct _PvTokenInfo
   char         *deleted_by;
   gint64        deleted_at;
   char         *replaced_by;
+  char         *retire;
+  gint64        retires_at;
 };
 
 G_DEFINE_FINAL_TYPE (PvTokenInfo, pv_token_info, G_TYPE_OBJECT)
@@ -52,6 +54,8 @@ enum {
   PROP_DELETED_BY,
   PROP_DELETED_AT,
   PROP_REPLACED_BY,
+  PROP_RETIRE,
+  PROP_RETIRES_AT,
   N_PROPS
 };
 
@@ -68,6 +72,7 @@ pv_token_info_finalize (GObject *object)
   g_free (self->created_by);
   g_free (self->deleted_by);
   g_free (self->replaced_by);
+  g_free (self->retire);
 
   G_OBJECT_CLASS (pv_token_info_parent_class)->finalize (object);
 }
@@ -94,6 +99,8 @@ pv_token_info_get_property (GObject    *object,
     case PROP_DELETED_BY: g_value_set_string (value, self->deleted_by); break;
     case PROP_DELETED_AT: g_value_set_int64 (value, self->deleted_at); break;
     case PROP_REPLACED_BY: g_value_set_string (value, self->replaced_by); break;
+    case PROP_RETIRE: g_value_set_string (value, self->retire); break;
+    case PROP_RETIRES_AT: g_value_set_int64 (value, self->retires_at); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -120,6 +127,8 @@ pv_token_info_class_init (PvTokenInfoClass *klass)
   properties[PROP_DELETED_BY] = g_param_spec_string ("deleted-by", NULL, NULL, NULL, flags);
   properties[PROP_DELETED_AT] = g_param_spec_int64 ("deleted-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_REPLACED_BY] = g_param_spec_string ("replaced-by", NULL, NULL, NULL, flags);
+  properties[PROP_RETIRE] = g_param_spec_string ("retire", NULL, NULL, NULL, flags);
+  properties[PROP_RETIRES_AT] = g_param_spec_int64 ("retires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -172,8 +181,8 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
                                 GError      **error)
 {
   const char *id, *prefix, *description, *created_by;
-  const char *deleted_by = NULL, *replaced_by = NULL;
-  gint64 created_at, expires_at, last_used_at, deleted_at = 0;
+  const char *deleted_by = NULL, *replaced_by = NULL, *retire = NULL;
+  gint64 created_at, expires_at, last_used_at, deleted_at = 0, retires_at = 0;
   gboolean deleted = json_object_has_member (object, "deleted_at");
   PvExpiryState state = PV_EXPIRY_OK;
 
@@ -197,7 +206,9 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
   else
     {
       if (!pv_json_read_state (object, "state", FALSE, &state, error) ||
-          !pv_json_read_string (object, "replaced_by", TRUE, &replaced_by, error))
+          !pv_json_read_string (object, "replaced_by", TRUE, &replaced_by, error) ||
+          !pv_json_read_string (object, "retire", TRUE, &retire, error) ||
+          !pv_json_read_time (object, "retires_at", TRUE, &retires_at, error))
         return FALSE;
     }
 
@@ -222,6 +233,8 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
   set_string (self, &self->deleted_by, deleted_by, PROP_DELETED_BY);
   set_int64 (self, &self->deleted_at, deleted_at, PROP_DELETED_AT);
   set_string (self, &self->replaced_by, replaced_by, PROP_REPLACED_BY);
+  set_string (self, &self->retire, retire, PROP_RETIRE);
+  set_int64 (self, &self->retires_at, retires_at, PROP_RETIRES_AT);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -308,4 +321,32 @@ pv_token_info_get_replaced_by (PvTokenInfo *self)
 {
   g_return_val_if_fail (PV_IS_TOKEN_INFO (self), NULL);
   return self->replaced_by;
+}
+
+/**
+ * pv_token_info_get_retire:
+ *
+ * Returns: (nullable): what the tenant does with this token now that a
+ *   newer one replaces it ("on-first-use", "never"), or %NULL
+ */
+const char *
+pv_token_info_get_retire (PvTokenInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TOKEN_INFO (self), NULL);
+  return self->retire;
+}
+
+/**
+ * pv_token_info_get_retires_at:
+ *
+ * Returns: when the tenant retires this token unless the identity
+ *   provider uses it again before, or 0 while its retirement has not
+ *   started (the identity provider has made no change with its
+ *   replacement yet, docs/provisiod.md)
+ */
+gint64
+pv_token_info_get_retires_at (PvTokenInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TOKEN_INFO (self), 0);
+  return self->retires_at;
 }

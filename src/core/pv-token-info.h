@@ -32,5 +32,7 @@ gboolean      pv_token_info_get_deleted      (PvTokenInfo  *self);
 const char   *pv_token_info_get_deleted_by   (PvTokenInfo  *self);
 gint64        pv_token_info_get_deleted_at   (PvTokenInfo  *self);
 const char   *pv_token_info_get_replaced_by  (PvTokenInfo  *self);
+const char   *pv_token_info_get_retire       (PvTokenInfo  *self);
+gint64        pv_token_info_get_retires_at   (PvTokenInfo  *self);
 
 G_END_DECLS
