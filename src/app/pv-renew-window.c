@@ -386,7 +386,10 @@ start_waiting (PvRenewWindow *self)
     }
 }
 
-/* Demo only: a request as the identity provider would make it. */
+/* Demo only: a request as the identity provider would make it in a cycle
+ * that changes something, once the new token is saved: it creates a user.
+ * A read (what a "Test connection" sends) would not start the old token's
+ * retirement (docs/provisiod.md), so the demo would not show the switch. */
 static void
 demo_request_cb (GObject      *source,
                  GAsyncResult *result,
@@ -400,17 +403,29 @@ demo_clicked_cb (PvRenewWindow *self)
 {
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *url = NULL;
   g_autofree char *auth = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *body = NULL;
+  gsize length;
 
   /* Resumed, the secret is gone: there is nothing to act with. */
   if (self->issued == NULL)
     return;
   session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
-  url = g_strconcat (self->issued->scim_base_url, "/Users?filter=userName%20eq%20%22demo%40example.com%22", NULL);
-  msg = soup_message_new ("GET", url);
+  url = g_strconcat (self->issued->scim_base_url, "/Users", NULL);
+  msg = soup_message_new ("POST", url);
   if (msg == NULL)
     return;
+  /* A new user each time: a second click is another change, not a conflict. */
+  uuid = g_uuid_string_random ();
+  body = g_strdup_printf ("{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                          " \"externalId\": \"%s\", \"userName\": \"demo-%s@example.com\","
+                          " \"active\": true, \"displayName\": \"Demo User\"}", uuid, uuid);
+  length = strlen (body);
+  bytes = g_bytes_new_take (g_steal_pointer (&body), length);
+  soup_message_set_request_body_from_bytes (msg, "application/scim+json", bytes);
   auth = g_strconcat ("Bearer ", self->issued->secret, NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   explicit_bzero (auth, strlen (auth));

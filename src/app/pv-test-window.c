@@ -145,10 +145,9 @@ pv_test_window_new (const char *scim_base_url,
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("Paste the secret token the identity provider has, and Provisio asks the "
                                            "SCIM endpoint as the identity provider's Test Connection does; nothing "
-                                           "is changed. A new token the identity provider does not have yet counts "
-                                           "as used once tested, and its predecessor then retires unless the "
-                                           "identity provider uses it again within two of its cycles: test only "
-                                           "the token in use."));
+                                           "is changed. Testing a new token records it as used, but retires "
+                                           "nothing: the old token stays until the identity provider provisions "
+                                           "with the new one (changes a user or group with it)."));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), pv_info_row_new (_("SCIM base URL"), scim_base_url, TRUE));
   self->token_row = adw_password_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("Secret token"));

@@ -598,7 +598,8 @@ entra_hand_over (const char    *tenant,
   if (job != NULL)
     {
       g_printerr (_("Entra has the new token. Its next provisioning cycle (within 40 minutes) uses it; "
-                    "the old token retires on that first use.\n"));
+                    "the old token stays until Entra changes a user or group with the new one, and "
+                    "retires two cycles after that.\n"));
       return TRUE;
     }
 
