@@ -104,7 +104,8 @@ pv_guide_provider_name (const char *identity_provider)
  * using it: Microsoft Entra ID runs a provisioning cycle every 40 minutes;
  * Okta pushes each change as it happens and has no cycle, nor do the
  * others we know nothing of, so for them an hour stands in.  provisiod
- * retires a replaced token only after two of these without it
+ * retires a replaced token only after two of these without it, counted
+ * from the identity provider's first change with the new one
  * (docs/provisiod.md, “Token rules”), and the renew assistant says so.
  *
  * Returns: seconds

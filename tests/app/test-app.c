@@ -184,6 +184,27 @@ wait_for_text (GtkWidget  *root,
     g_error ("“%s” did not show", text);
 }
 
+static gboolean
+button_shown_cb (gpointer data)
+{
+  TextWait *w = data;
+
+  return find (w->root, GTK_TYPE_BUTTON, w->text) != NULL;
+}
+
+/* The renew assistant reads the tenant again when it opens: until that
+ * answer is in, it shows what stood in the way as last known (a token this
+ * test has just revoked behind the app's back). */
+static void
+wait_for_button (GtkWidget  *root,
+                 const char *label)
+{
+  TextWait w = { root, label };
+
+  if (!spin_until (button_shown_cb, &w, 20))
+    g_error ("No button “%s” showed", label);
+}
+
 static void
 click (GtkWidget *root,
        const char *label)
@@ -621,6 +642,29 @@ scim_get (const char *base,
   return soup_message_get_status (msg);
 }
 
+/* A change as a saved identity provider makes in a cycle that changes
+ * something: it creates a user, a new one each time.  Unlike a read (a
+ * test), it starts the retirement of the token the new one replaces. */
+static int
+scim_provision (const char *base,
+                const char *secret)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("user-agent", "Azure AD SCIM Provisioning", NULL);
+  g_autofree char *url = g_strconcat (base, "/Users", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autofree char *auth = g_strconcat ("Bearer ", secret, NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *json = g_strdup_printf ("{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                                           " \"userName\": \"%s@acme.example\", \"active\": true}", uuid);
+  g_autoptr(GBytes) request = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) body = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/scim+json", request);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  return soup_message_get_status (msg);
+}
+
 /* The check buttons shown, or only those ticked */
 static guint
 count_checks (GtkWidget *root,
@@ -816,16 +860,23 @@ test_renew (void)
   g_assert_true (spin_until (step_is_cb, (gpointer) "done", 20));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Uses the New Token"));
   g_assert_true (shows_text (GTK_WIDGET (assistant), "Azure AD SCIM Test"));
-  /* Live, which token the identity provider used last: the new one; then
-   * the old one again (tested, not saved), which keeps working. */
+  /* Live, which token the identity provider used last: the new one, read
+   * only (a test: the old one stays); then the old one again (tested, not
+   * saved), which keeps working; then a change with the new one (saved),
+   * which starts the old one's retirement. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
-  wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID provisions with the new token");
+  wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID tested the new token; the old one stays until "
+                                         "Microsoft Entra ID provisions with the new one");
   g_assert_nonnull (first_users_secret);
   g_assert_cmpint (scim_get (scim, first_users_secret), ==, 200);
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
   wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID tested the new token but still provisions with the "
                                          "old one: save it in Microsoft Entra ID");
   g_assert_cmpint (scim_get (scim, secret), ==, 200);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID tested the new token; the old one stays until "
+                                         "Microsoft Entra ID provisions with the new one");
+  g_assert_cmpint (scim_provision (scim, secret), ==, 201);
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
   wait_for_text (GTK_WIDGET (assistant), "Microsoft Entra ID provisions with the new token");
   screenshot (GTK_WIDGET (window), "tenant-after-renew");
@@ -981,6 +1032,7 @@ issue_in_assistant (const char *panel_title,
   wait_for_text (GTK_WIDGET (window), "SCIM base URL");
   click (find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, panel_title), "Renew");
   assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  wait_for_button (GTK_WIDGET (assistant), "Issue New Token");
   click (GTK_WIDGET (assistant), "Issue New Token");
   g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
   click (GTK_WIDGET (assistant), "Copy Token");

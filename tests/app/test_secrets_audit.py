@@ -232,12 +232,18 @@ def main():
         press(go)
         wait("the wait for the first use", lambda: find(app, "push button", "Act as the Identity Provider"))
 
-        # The identity provider's first request with the new token, for real.
-        request = urllib.request.Request(url + "/Users?count=1", headers={
-            "Authorization": "Bearer " + text, "User-Agent": "Microsoft Entra ID SCIM client (secrets audit)"})
+        # The identity provider's first request with the new token, for real:
+        # a change (it creates a user), as a saved Entra makes in a cycle that
+        # changes something, which starts the old token's retirement (a read
+        # would not, docs/provisiod.md).
+        user = json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                           "userName": "audit@contoso.example", "active": True}).encode()
+        request = urllib.request.Request(url + "/Users", data=user, method="POST", headers={
+            "Authorization": "Bearer " + text, "Content-Type": "application/scim+json",
+            "User-Agent": "Microsoft Entra ID SCIM client (secrets audit)"})
         with urllib.request.urlopen(request, timeout=30) as r:
-            assert r.status == 200, f"the SCIM request answered {r.status}"
-            assert "urn:ietf:params:scim:api:messages:2.0:ListResponse" in json.load(r)["schemas"]
+            assert r.status == 201, f"the SCIM request answered {r.status}"
+            assert json.load(r)["userName"] == "audit@contoso.example"
         done = wait("the assistant's last step", lambda: find(app, "label", "The Persons App Uses the New Token"))
         print("# result:", done.name)
         press(wait("Close", lambda: find(frame, "push button", "Close")))
@@ -260,7 +266,7 @@ def main():
         # The demo server's own logs reach the captured output: its line
         # for the SCIM request above.
         logged = read(err_log)
-        assert re.search(rb"provisiod-DEBUG: .*GET /t/contoso/scim/persons/v2/Users 200", logged), \
+        assert re.search(rb"provisiod-DEBUG: .*POST /t/contoso/scim/persons/v2/Users 201", logged), \
             "the demo server's request log is not in the captured output"
 
         # The user closes the window; the app quits and stops the server,
