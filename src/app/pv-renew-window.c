@@ -168,7 +168,9 @@ refresh_tenant (PvRenewWindow *self)
 
 /* Waiting and done: which of the two tokens the identity provider used
  * last, live.  A "Test connection" with the new token is a first use too;
- * only the identity provider's later requests tell whether it was saved. */
+ * only the identity provider's later requests tell whether it was saved:
+ * a change with the new one (the tenant then retires the old one), or a
+ * request with the old one (it was not). */
 
 #define SWITCH_INTERVAL_SECONDS 10
 
