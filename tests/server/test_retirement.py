@@ -73,6 +73,16 @@ class Retirement(ServerTest):
         self.assertIsNone(row["retires_at"], f"{what}: the old token's retirement started")
         self.assertEqual(self.connection()["counts"]["active_tokens"], 2, what)
 
+    def renew_and_test(self):
+        """The old token in use; at 600 s a renewal, at 660 s Entra's test of the new token."""
+        old = self.issue()
+        self.assertEqual(self.provision(old), 201)
+        self.at(600)
+        new = self.issue()
+        self.at(660)
+        self.assertEqual(self.entra_test(new), 200)
+        return old, new
+
     # tests
     def test_window_is_the_identity_providers(self):
         """The reported window is two cycles of the connection's identity provider."""
@@ -85,12 +95,7 @@ class Retirement(ServerTest):
     def test_test_then_abandon_quiet(self):
         """Tested, never saved, in a quiet directory: six cycles and a day later the old token,
         which the identity provider still holds, works; the test was recorded as a use."""
-        old = self.issue()
-        self.assertEqual(self.provision(old), 201)
-        self.at(600)
-        new = self.issue()
-        self.at(660)
-        self.assertEqual(self.entra_test(new), 200)
+        old, new = self.renew_and_test()
         self.assertIsNotNone(self.row(new)["last_used_at"], "the test is the new token's use")
         self.assertEqual(self.connection()["last_request_token_id"], new["token"]["id"])
         self.assert_kept(old, new, "after the test")
@@ -110,12 +115,7 @@ class Retirement(ServerTest):
     def test_test_then_abandon_busy(self):
         """Tested, never saved, while the identity provider provisions with the old token every
         cycle: the old one works through six cycles and a day after, and never starts retiring."""
-        old = self.issue()
-        self.assertEqual(self.provision(old), 201)
-        self.at(600)
-        new = self.issue()
-        self.at(660)
-        self.assertEqual(self.entra_test(new), 200)
+        old, new = self.renew_and_test()
         for cycle in range(1, 7):
             self.at(660 + cycle * CYCLE)
             self.assertEqual(self.provision(old), 201, f"cycle {cycle}")
