@@ -206,6 +206,40 @@ class Retirement(ServerTest):
         self.assertIsNone(self.row(old))
         self.assertEqual(self.provision(old), 401)
 
+    def test_every_change_is_evidence(self):
+        """POST, PUT, PATCH and DELETE of users and groups, with the new token, each start the
+        old one's retirement, even when refused; what is not a change of a resource does not."""
+        old = self.issue()
+        self.assertEqual(self.provision(old), 201)
+        new = self.issue()
+        base, secret = new["scim_base_url"], new["secret"]
+        user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "kim@contoso.example"}
+        r = self.server.scim("POST", base, "/Users", secret, body=user)
+        self.assertEqual(r.status, 201, r.text)
+        uid = r.json["id"]
+        group = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sales"}
+        patch = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "replace", "path": "active", "value": False}]}
+        changes = [("POST", "/Groups", group, 201),
+                   ("PATCH", f"/Users/{uid}", patch, 200),
+                   ("PUT", f"/Users/{uid}", user, 200),
+                   ("POST", "/Users", user, 409),                  # refused: the userName is taken
+                   ("PATCH", "/Users/no-such-user", patch, 404),   # refused: nobody to change
+                   ("DELETE", f"/Users/{uid}", None, 204)]
+        not_changes = [("POST", f"/Users/{uid}", user, 405),
+                       ("GET", f"/Users/{uid}", None, 404)]
+        t = 0
+        for method, resource, body, status in changes + not_changes:
+            t += 60
+            self.at(t)
+            self.assertEqual(self.provision(old), 201)            # cancels, or nothing to cancel
+            self.assertIsNone(self.row(old)["retires_at"])
+            self.at(t + 30)
+            r = self.server.scim(method, base, resource, secret, body=body)
+            self.assertEqual(r.status, status, f"{method} {resource}: {r.text}")
+            started = self.row(old)["retires_at"] is not None
+            self.assertEqual(started, (method, resource, body, status) in changes, f"{method} {resource}")
+
     def test_old_use_cancels_until_the_next_change(self):
         """A use of the old token cancels its retirement; a read with the new one does not start it
         again, the new one's next change does."""
