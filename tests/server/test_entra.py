@@ -138,7 +138,16 @@ class Entra(ServerTest):
         self.assertLess(log.index(("PUT", "/v1.0/servicePrincipals/11111111-aaaa/synchronization/secrets")),
                         log.index(("POST", "/v1.0/servicePrincipals/11111111-aaaa/synchronization/jobs/scim.11111111/validateCredentials")),
                         "saved before Entra tests it, so the old token retires only once Entra has the new one")
-        # Entra's test was the new token's first use: the old one retired on it.
+        # Entra's test was the new token's first use, but a test only reads: the old token
+        # stays until Entra provisions with the new one.
+        tokens = {t["id"]: t for t in self.connection("users")["tokens"]}
+        new = next(t for t in tokens.values() if t["replaces"] == old["token"]["id"])
+        self.assertIsNotNone(new["last_used_at"])
+        self.assertIsNone(tokens[old["token"]["id"]]["retires_at"])
+        self.assertEqual(self.server.scim("GET", self.users_url, "/Users", old["secret"]).status, 200)
+        # Entra's next cycle that changes something (a new user in scope) uses the new token:
+        # the old one retires (at once here: the test server's window is 0).
+        self.assertEqual(self.control("run", id="11111111-aaaa", change=True)["status"], 200)
         tokens = {t["id"]: t for t in self.connection("users")["tokens"]}
         self.assertNotIn(old["token"]["id"], tokens)
         self.assertEqual(self.server.scim("GET", self.users_url, "/Users", secret).status, 200)
