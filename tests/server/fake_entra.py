@@ -160,13 +160,14 @@ class State:
 STATE = State()
 
 
-def scim_probe(base, token):
-    """What Entra does to test credentials or in a cycle: a SCIM query."""
-    filt = urllib.parse.quote(f'userName eq "{uuid.uuid4()}"')
-    req = urllib.request.Request(base.rstrip("/") + "/Users?filter=" + filt,
-                                 headers={"Authorization": "Bearer " + token,
-                                          "User-Agent": "Microsoft Entra provisioning (stand-in)",
-                                          "Accept": "application/scim+json"})
+def scim_request(base, token, method, resource, body=None):
+    """A SCIM request as Entra's provisioning service sends it; the status (0: no answer)."""
+    headers = {"Authorization": "Bearer " + token, "User-Agent": "Microsoft Entra provisioning (stand-in)",
+               "Accept": "application/scim+json"}
+    if body is not None:
+        headers["Content-Type"] = "application/scim+json"
+    req = urllib.request.Request(base.rstrip("/") + resource, method=method, headers=headers,
+                                 data=json.dumps(body).encode() if body is not None else None)
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
             return r.status
@@ -174,6 +175,20 @@ def scim_probe(base, token):
         return e.code
     except OSError:
         return 0
+
+
+def scim_probe(base, token):
+    """What Entra does to test credentials or in a cycle: a SCIM query."""
+    return scim_request(base, token, "GET", "/Users?filter=" + urllib.parse.quote(f'userName eq "{uuid.uuid4()}"'))
+
+
+def scim_create(base, token):
+    """What Entra does in a cycle for a user newly in scope whom its query did not find:
+    POST /Users (its request shape as the provisioning logs show it, trimmed)."""
+    name = f"{uuid.uuid4()}@contoso.example"
+    return scim_request(base, token, "POST", "/Users",
+                        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "externalId": name,
+                         "userName": name, "active": True, "displayName": "New Hire"})
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -549,25 +564,6 @@ def restart_job(sp, lift_quarantine):
             job["quarantine"] = None
         job["status"] = "Active"
     run_job(sp)
-
-
-def scim_create(base, token):
-    """What Entra does in a cycle for a user newly in scope whom its query did not find:
-    POST /Users (its request shape as the provisioning logs show it, trimmed)."""
-    name = f"{uuid.uuid4()}@contoso.example"
-    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "externalId": name,
-            "userName": name, "active": True, "displayName": "New Hire"}
-    req = urllib.request.Request(base.rstrip("/") + "/Users", data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": "Bearer " + token,
-                                          "User-Agent": "Microsoft Entra provisioning (stand-in)",
-                                          "Content-Type": "application/scim+json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
-    except OSError:
-        return 0
 
 
 def run_job(sp, change=False):
