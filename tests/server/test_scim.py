@@ -218,10 +218,15 @@ class Scim(ServerTest):
                                        headers={"If-Match": 'W/"1"'}), 412)
         self.assertEqual(self.call("GET", f"/Users/{c['id']}").json["meta"]["version"], 'W/"1"')
 
-        # PATCH add and remove by value filter, and by a list of values (Entra)
+        # PATCH add and remove by value filter, and by a list of values (Entra);
+        # lastModified moves on with the groups
+        self.server.set_clock(offset=3600)
         ops = [{"op": "Add", "path": "members", "value": [{"value": c["id"]}]}]
         self.assertEqual(self.call("PATCH", f"/Groups/{eng}", {"schemas": [PATCH], "Operations": ops}).status, 200)
-        self.assertEqual(self.groups_of(c["id"]), [self.membership(eng, "Engineers")])
+        r = self.call("GET", f"/Users/{c['id']}")
+        self.assertEqual(r.json["groups"], [self.membership(eng, "Engineers")])
+        self.assertEqual(r.json["meta"]["version"], 'W/"2"')
+        self.assertGreater(r.json["meta"]["lastModified"], c["meta"]["lastModified"])
         ops = [{"op": "Remove", "path": f'members[value eq "{b["id"]}"]'}]
         self.assertEqual(self.call("PATCH", f"/Groups/{eng}", {"schemas": [PATCH], "Operations": ops}).status, 200)
         self.assertIsNone(self.groups_of(b["id"]))
@@ -250,6 +255,10 @@ class Scim(ServerTest):
         ops = [{"op": "add", "path": "groups", "value": [{"value": adm}]}]
         self.assertScimError(self.call("PATCH", f"/Users/{c['id']}", {"schemas": [PATCH], "Operations": ops}),
                              400, "mutability")
+        ops = [{"op": "add", "value": {"groups": [{"value": adm}], "title": "Builder"}}]
+        self.assertScimError(self.call("PATCH", f"/Users/{c['id']}", {"schemas": [PATCH], "Operations": ops}),
+                             400, "mutability")
+        self.assertEqual(self.groups_of(c["id"]), [self.membership(eng, "Builders")])
 
         # attributes and excludedAttributes
         self.assertIsNone(self.groups_of(b["id"], "?excludedAttributes=groups"))
