@@ -181,8 +181,6 @@ static const char savepoint_sql[] = "SAVEPOINT scim_write";
 static const char release_sql[] = "RELEASE scim_write";
 static const char rollback_sql[] = "ROLLBACK TO scim_write";
 
-/* One change of the store either happens whole or not at all, even inside
- * the request's transaction. */
 static gboolean
 run_sql (PvdStore    *store,
          const char  *sql,
@@ -193,13 +191,26 @@ run_sql (PvdStore    *store,
   return stmt != NULL && pvd_store_run (store, stmt, error);
 }
 
+/* One change of the store happens whole or not at all, even inside the
+ * request's transaction: a change of several statements (@needed) runs
+ * under a savepoint.  A user's row alone is one statement. */
+static gboolean
+savepoint_begin (PvdStore  *store,
+                 gboolean   needed,
+                 GError   **error)
+{
+  return !needed || run_sql (store, savepoint_sql, error);
+}
+
 static gboolean
 savepoint_end (PvdStore  *store,
+               gboolean   needed,
                gboolean   ok)
 {
-  if (!ok)
+  if (needed && !ok)
     run_sql (store, rollback_sql, NULL);
-  run_sql (store, release_sql, NULL);
+  if (needed)
+    run_sql (store, release_sql, NULL);
   return ok;
 }
 
@@ -362,13 +373,13 @@ pvd_scim_store_create (PvdStore     *store,
     "INSERT INTO scim_resources (tenant_id, kind, type, id, external_id, name, name_key,"
     " attributes, created_at, modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 1)";
   g_autofree char *id = g_uuid_string_random ();
+  gboolean group = type == PVD_SCIM_GROUP;
   PvdScimResource *resource;
 
-  if (!run_sql (store, savepoint_sql, error))
-    return NULL;
-  if (!savepoint_end (store, write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error) &&
-                             (type != PVD_SCIM_GROUP ||
-                              sync_members (store, tenant_id, kind, id, attributes, FALSE, now, error))))
+  if (!savepoint_begin (store, group, error) ||
+      !savepoint_end (store, group,
+                      write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error) &&
+                      (!group || sync_members (store, tenant_id, kind, id, attributes, FALSE, now, error))))
     return NULL;
 
   resource = g_new0 (PvdScimResource, 1);
@@ -449,13 +460,13 @@ pvd_scim_store_replace (PvdStore     *store,
         old_name = pvd_column_text (stmt, 0);
     }
 
-  if (!run_sql (store, savepoint_sql, error))
+  if (!savepoint_begin (store, type == PVD_SCIM_GROUP, error))
     return NULL;
   ok = write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error) &&
        (type != PVD_SCIM_GROUP ||
         sync_members (store, tenant_id, kind, id, attributes,
                       g_strcmp0 (old_name, string_member (attributes, "displayName")) != 0, now, error));
-  if (!savepoint_end (store, ok))
+  if (!savepoint_end (store, type == PVD_SCIM_GROUP, ok))
     return NULL;
   return pvd_scim_store_get (store, tenant_id, kind, type, id, error);
 }
@@ -558,9 +569,9 @@ pvd_scim_store_delete (PvdStore     *store,
                        gint64        now,
                        GError      **error)
 {
-  if (!run_sql (store, savepoint_sql, error))
+  if (!savepoint_begin (store, TRUE, error))
     return FALSE;
-  return savepoint_end (store, delete_row (store, tenant_id, kind, type, id, error) &&
+  return savepoint_end (store, TRUE, delete_row (store, tenant_id, kind, type, id, error) &&
                                leave_groups (store, tenant_id, kind, id, now, error) &&
                                (type != PVD_SCIM_GROUP ||
                                 sync_members (store, tenant_id, kind, id, NULL, FALSE, now, error)));
