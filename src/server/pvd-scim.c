@@ -1159,7 +1159,6 @@ get_resource (Scim        *s,
   const char *if_none_match = soup_message_headers_get_one (
     soup_server_message_get_request_headers (s->msg), "If-None-Match");
   g_autofree char *current = NULL;
-
   g_autoptr(GError) error = NULL;
 
   if (r == NULL)
