@@ -236,6 +236,26 @@ member_values (JsonObject *attributes)
   return values;
 }
 
+/* A statement whose parameters 1 and 2 are the connection, and 3 @id. */
+static PvdStmt *
+prepare_for (PvdStore    *store,
+             const char  *sql,
+             gint64       tenant_id,
+             const char  *kind,
+             const char  *id,
+             GError     **error)
+{
+  PvdStmt *stmt = pvd_store_prepare (store, sql, error);
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_text (stmt, 2, kind);
+      pvd_bind_text (stmt, 3, id);
+    }
+  return stmt;
+}
+
 /* A user's groups changed: its version goes up (RFC 7644 §3.14). */
 static gboolean
 touch_user (PvdStore    *store,
@@ -248,15 +268,11 @@ touch_user (PvdStore    *store,
   static const char sql[] =
     "UPDATE scim_resources SET version = version + 1, modified_at = ?4"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'User' AND id = ?3";
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, id);
-  sqlite3_bind_int64 (stmt, 4, now);
-  return pvd_store_run (store, stmt, error);
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 4, now);
+  return stmt != NULL && pvd_store_run (store, stmt, error);
 }
 
 static gboolean
@@ -268,15 +284,11 @@ write_membership (PvdStore    *store,
                   const char  *member_id,
                   GError     **error)
 {
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, group_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, group_id);
-  pvd_bind_text (stmt, 4, member_id);
-  return pvd_store_run (store, stmt, error);
+  if (stmt != NULL)
+    pvd_bind_text (stmt, 4, member_id);
+  return stmt != NULL && pvd_store_run (store, stmt, error);
 }
 
 /* The ids in one column of scim_group_members, for one group or member. */
@@ -288,15 +300,12 @@ membership_ids (PvdStore    *store,
                 const char  *id,
                 GError     **error)
 {
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, id, error);
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_add (ids, pvd_column_text (stmt, 0));
   if (rc != SQLITE_DONE)
@@ -598,15 +607,12 @@ pvd_scim_store_user_groups (PvdStore     *store,
     "SELECT r.id, r.name FROM scim_group_members m JOIN scim_resources r"
     " ON r.tenant_id = m.tenant_id AND r.kind = m.kind AND r.type = 'Group' AND r.id = m.group_id"
     " WHERE m.tenant_id = ?1 AND m.kind = ?2 AND m.member_id = ?3 ORDER BY r.name_key, r.id";
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, user_id, error);
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_text (stmt, 3, user_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       PvdScimResource *group = g_new0 (PvdScimResource, 1);
