@@ -294,6 +294,14 @@ class Scim(ServerTest):
         self.assertEqual(r.json["totalResults"], 2)
         self.assertFalse([x for x in r.json["Resources"] if "groups" in x])
 
+        # a group of another connection naming the same id is not the user's
+        persons = self.issue("persons")
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "Elsewhere",
+                                          "members": [{"value": a["id"]}]},
+                      secret=persons["secret"], base=persons["scim_base_url"])
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(self.groups_of(a["id"]), [self.membership(adm, "Admins")])
+
         # a user deleted leaves its groups; a group deleted leaves its members
         self.assertEqual(self.call("DELETE", f"/Users/{b['id']}").status, 204)
         r = self.call("GET", f"/Groups/{eng}")
