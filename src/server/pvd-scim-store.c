@@ -171,6 +171,197 @@ write_resource (PvdStore     *store,
   return TRUE;
 }
 
+/* A group's members are also rows of scim_group_members, written in the
+ * same transaction as the group: a user's groups (RFC 7643 §4.1.2) are read
+ * from there.  Every member's value is a row, whatever it names; a user
+ * whose memberships change, or whose group is renamed, gets a new version,
+ * as its `groups` changed. */
+
+static const char savepoint_sql[] = "SAVEPOINT scim_write";
+static const char release_sql[] = "RELEASE scim_write";
+static const char rollback_sql[] = "ROLLBACK TO scim_write";
+
+static gboolean
+run_sql (PvdStore    *store,
+         const char  *sql,
+         GError     **error)
+{
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+
+  return stmt != NULL && pvd_store_run (store, stmt, error);
+}
+
+/* One change of the store happens whole or not at all, even inside the
+ * request's transaction: a change of several statements (@needed) runs
+ * under a savepoint.  A user's row alone is one statement. */
+static gboolean
+savepoint_begin (PvdStore  *store,
+                 gboolean   needed,
+                 GError   **error)
+{
+  return !needed || run_sql (store, savepoint_sql, error);
+}
+
+static gboolean
+savepoint_end (PvdStore  *store,
+               gboolean   needed,
+               gboolean   ok)
+{
+  if (needed && !ok)
+    run_sql (store, rollback_sql, NULL);
+  if (needed)
+    run_sql (store, release_sql, NULL);
+  return ok;
+}
+
+/* The member values of a group's attributes (or of none), as a set. */
+static GHashTable *
+member_values (JsonObject *attributes)
+{
+  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonNode *members = attributes && json_object_has_member (attributes, "members")
+                      ? json_object_get_member (attributes, "members") : NULL;
+
+  if (members == NULL || !JSON_NODE_HOLDS_ARRAY (members))
+    return values;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (members)); i++)
+    {
+      JsonNode *member = json_array_get_element (json_node_get_array (members), i);
+      const char *value = JSON_NODE_HOLDS_OBJECT (member)
+                          ? string_member (json_node_get_object (member), "value") : NULL;
+
+      if (value != NULL)
+        g_hash_table_add (values, g_strdup (value));
+    }
+  return values;
+}
+
+/* A statement whose parameters 1 and 2 are the connection, and 3 @id. */
+static PvdStmt *
+prepare_for (PvdStore    *store,
+             const char  *sql,
+             gint64       tenant_id,
+             const char  *kind,
+             const char  *id,
+             GError     **error)
+{
+  PvdStmt *stmt = pvd_store_prepare (store, sql, error);
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_text (stmt, 2, kind);
+      pvd_bind_text (stmt, 3, id);
+    }
+  return stmt;
+}
+
+/* A user's groups changed: its version goes up (RFC 7644 §3.14). */
+static gboolean
+touch_user (PvdStore    *store,
+            gint64       tenant_id,
+            const char  *kind,
+            const char  *id,
+            gint64       now,
+            GError     **error)
+{
+  static const char sql[] =
+    "UPDATE scim_resources SET version = version + 1, modified_at = ?4"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'User' AND id = ?3";
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, id, error);
+
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 4, now);
+  return stmt != NULL && pvd_store_run (store, stmt, error);
+}
+
+static gboolean
+write_membership (PvdStore    *store,
+                  const char  *sql,
+                  gint64       tenant_id,
+                  const char  *kind,
+                  const char  *group_id,
+                  const char  *member_id,
+                  GError     **error)
+{
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, group_id, error);
+
+  if (stmt != NULL)
+    pvd_bind_text (stmt, 4, member_id);
+  return stmt != NULL && pvd_store_run (store, stmt, error);
+}
+
+/* The ids in one column of scim_group_members, for one group or member. */
+static GHashTable *
+membership_ids (PvdStore    *store,
+                const char  *sql,
+                gint64       tenant_id,
+                const char  *kind,
+                const char  *id,
+                GError     **error)
+{
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, id, error);
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (ids, pvd_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      pvd_store_set_db_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+static const char members_of_sql[] =
+  "SELECT member_id FROM scim_group_members WHERE tenant_id = ?1 AND kind = ?2 AND group_id = ?3";
+static const char groups_of_sql[] =
+  "SELECT group_id FROM scim_group_members WHERE tenant_id = ?1 AND kind = ?2 AND member_id = ?3";
+
+/* Brings the rows of group @group_id to the members in @attributes (none
+ * when the group is gone); with @renamed, every member's groups changed. */
+static gboolean
+sync_members (PvdStore    *store,
+              gint64       tenant_id,
+              const char  *kind,
+              const char  *group_id,
+              JsonObject  *attributes,
+              gboolean     renamed,
+              gint64       now,
+              GError     **error)
+{
+  static const char insert_sql[] =
+    "INSERT OR IGNORE INTO scim_group_members (tenant_id, kind, group_id, member_id)"
+    " VALUES (?1, ?2, ?3, ?4)";
+  static const char delete_sql[] =
+    "DELETE FROM scim_group_members WHERE tenant_id = ?1 AND kind = ?2 AND group_id = ?3"
+    " AND member_id = ?4";
+  g_autoptr(GHashTable) old = membership_ids (store, members_of_sql, tenant_id, kind, group_id, error);
+  g_autoptr(GHashTable) new = member_values (attributes);
+  GHashTableIter iter;
+  const char *member;
+
+  if (old == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, old);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &member, NULL))
+    if (!g_hash_table_contains (new, member)
+        ? !write_membership (store, delete_sql, tenant_id, kind, group_id, member, error) ||
+          !touch_user (store, tenant_id, kind, member, now, error)
+        : renamed && !touch_user (store, tenant_id, kind, member, now, error))
+      return FALSE;
+  g_hash_table_iter_init (&iter, new);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &member, NULL))
+    if (!g_hash_table_contains (old, member) &&
+        (!write_membership (store, insert_sql, tenant_id, kind, group_id, member, error) ||
+         !touch_user (store, tenant_id, kind, member, now, error)))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * pvd_scim_store_create:
  * @attributes: the resource as the client sent it, already checked; `id`
@@ -191,9 +382,13 @@ pvd_scim_store_create (PvdStore     *store,
     "INSERT INTO scim_resources (tenant_id, kind, type, id, external_id, name, name_key,"
     " attributes, created_at, modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 1)";
   g_autofree char *id = g_uuid_string_random ();
+  gboolean group = type == PVD_SCIM_GROUP;
   PvdScimResource *resource;
 
-  if (!write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error))
+  if (!savepoint_begin (store, group, error) ||
+      !savepoint_end (store, group,
+                      write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error) &&
+                      (!group || sync_members (store, tenant_id, kind, id, attributes, FALSE, now, error))))
     return NULL;
 
   resource = g_new0 (PvdScimResource, 1);
@@ -257,19 +452,95 @@ pvd_scim_store_replace (PvdStore     *store,
     "UPDATE scim_resources SET external_id = ?5, name = ?6, name_key = ?7, attributes = ?8,"
     " modified_at = ?9, version = version + 1"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
+  static const char name_sql[] =
+    "SELECT name FROM scim_resources WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
+  g_autofree char *old_name = NULL;
+  gboolean ok;
 
-  if (!write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error))
+  if (type == PVD_SCIM_GROUP)
+    {
+      g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, name_sql, error);
+
+      if (stmt == NULL)
+        return NULL;
+      bind_connection (stmt, tenant_id, kind, type);
+      pvd_bind_text (stmt, 4, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        old_name = pvd_column_text (stmt, 0);
+    }
+
+  if (!savepoint_begin (store, type == PVD_SCIM_GROUP, error))
+    return NULL;
+  ok = write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error) &&
+       (type != PVD_SCIM_GROUP ||
+        sync_members (store, tenant_id, kind, id, attributes,
+                      g_strcmp0 (old_name, string_member (attributes, "displayName")) != 0, now, error));
+  if (!savepoint_end (store, type == PVD_SCIM_GROUP, ok))
     return NULL;
   return pvd_scim_store_get (store, tenant_id, kind, type, id, error);
 }
 
-gboolean
-pvd_scim_store_delete (PvdStore     *store,
-                       gint64        tenant_id,
-                       const char   *kind,
-                       PvdScimType   type,
-                       const char   *id,
-                       GError      **error)
+/* A resource is going: it leaves every group that has it as a member,
+ * each group's version one up. */
+static gboolean
+leave_groups (PvdStore    *store,
+              gint64       tenant_id,
+              const char  *kind,
+              const char  *id,
+              gint64       now,
+              GError     **error)
+{
+  g_autoptr(GHashTable) groups = membership_ids (store, groups_of_sql, tenant_id, kind, id, error);
+  GHashTableIter iter;
+  const char *group_id;
+
+  if (groups == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, groups);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &group_id, NULL))
+    {
+      g_autoptr(PvdScimResource) group = NULL;
+      g_autoptr(PvdScimResource) changed = NULL;
+      JsonNode *members;
+      g_autoptr(JsonArray) kept = json_array_new ();
+
+      /* a group that is its own member is gone with it */
+      if (g_str_equal (group_id, id))
+        continue;
+      group = pvd_scim_store_get (store, tenant_id, kind, PVD_SCIM_GROUP,
+                                  group_id, error);
+
+      if (group == NULL)
+        return FALSE;
+      members = json_object_get_member (group->attributes, "members");
+      for (guint i = 0; members && JSON_NODE_HOLDS_ARRAY (members) &&
+                        i < json_array_get_length (json_node_get_array (members)); i++)
+        {
+          JsonNode *member = json_array_get_element (json_node_get_array (members), i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (member) ||
+              g_strcmp0 (string_member (json_node_get_object (member), "value"), id) != 0)
+            json_array_add_element (kept, json_node_copy (member));
+        }
+      if (json_array_get_length (kept) > 0)
+        json_object_set_array_member (group->attributes, "members", g_steal_pointer (&kept));
+      else
+        json_object_remove_member (group->attributes, "members");
+      changed = pvd_scim_store_replace (store, tenant_id, kind, PVD_SCIM_GROUP, group_id,
+                                        group->attributes, now, error);
+      if (changed == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+delete_row (PvdStore     *store,
+            gint64        tenant_id,
+            const char   *kind,
+            PvdScimType   type,
+            const char   *id,
+            GError      **error)
 {
   static const char sql[] =
     "DELETE FROM scim_resources WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
@@ -288,6 +559,75 @@ pvd_scim_store_delete (PvdStore     *store,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * pvd_scim_store_delete:
+ * @now: the time of the change, for the groups it leaves and a group's
+ *   members
+ *
+ * Deletes a resource; it leaves the groups it was a member of, and a
+ * group's members lose it from their groups.
+ */
+gboolean
+pvd_scim_store_delete (PvdStore     *store,
+                       gint64        tenant_id,
+                       const char   *kind,
+                       PvdScimType   type,
+                       const char   *id,
+                       gint64        now,
+                       GError      **error)
+{
+  if (!savepoint_begin (store, TRUE, error))
+    return FALSE;
+  return savepoint_end (store, TRUE, delete_row (store, tenant_id, kind, type, id, error) &&
+                               leave_groups (store, tenant_id, kind, id, now, error) &&
+                               (type != PVD_SCIM_GROUP ||
+                                sync_members (store, tenant_id, kind, id, NULL, FALSE, now, error)));
+}
+
+/**
+ * pvd_scim_store_user_groups:
+ * @user_id: a user's id
+ *
+ * The groups that have @user_id as a member, by displayName, from the
+ * members' index.
+ *
+ * Returns: (transfer full) (element-type PvdScimResource): the groups, their
+ *   id and name only (no attributes)
+ */
+GPtrArray *
+pvd_scim_store_user_groups (PvdStore     *store,
+                            gint64        tenant_id,
+                            const char   *kind,
+                            const char   *user_id,
+                            GError      **error)
+{
+  static const char sql[] =
+    "SELECT r.id, r.name FROM scim_group_members m JOIN scim_resources r"
+    " ON r.tenant_id = m.tenant_id AND r.kind = m.kind AND r.type = 'Group' AND r.id = m.group_id"
+    " WHERE m.tenant_id = ?1 AND m.kind = ?2 AND m.member_id = ?3 ORDER BY r.name_key, r.id";
+  g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, user_id, error);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PvdScimResource *group = g_new0 (PvdScimResource, 1);
+
+      group->type = PVD_SCIM_GROUP;
+      group->id = pvd_column_text (stmt, 0);
+      group->name = pvd_column_text (stmt, 1);
+      g_ptr_array_add (groups, group);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pvd_store_set_db_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&groups);
 }
 
 /* Every row of a stepped statement, as resources. */
@@ -317,8 +657,8 @@ collect (PvdStore  *store,
 
 /**
  * pvd_scim_store_lookup:
- * @column: "name" (userName or displayName, case-insensitive), "externalId"
- *   or "id"
+ * @column: "name" (userName or displayName, case-insensitive), "externalId",
+ *   "id", or "group" (the members of the group with id @value)
  * @value: the value to look for
  *
  * An indexed lookup, for the filters identity providers send all the time
@@ -344,6 +684,10 @@ pvd_scim_store_lookup (PvdStore     *store,
   static const char by_id[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND id = ?4";
+  static const char by_group[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3"
+    " AND id IN (SELECT member_id FROM scim_group_members"
+    "            WHERE tenant_id = ?1 AND kind = ?2 AND group_id = ?4) ORDER BY rowid";
   g_autoptr(PvdStmt) stmt = NULL;
   g_autofree char *key = NULL;
   const char *sql;
@@ -352,6 +696,12 @@ pvd_scim_store_lookup (PvdStore     *store,
     {
       sql = by_name;
       value = key = name_key (value);
+    }
+  else if (g_str_equal (column, "group"))
+    {
+      /* groups.value is not caseExact; provisiod's ids are lowercase */
+      sql = by_group;
+      value = key = g_ascii_strdown (value, -1);
     }
   else if (g_str_equal (column, "externalId"))
     sql = by_external_id;

@@ -72,6 +72,12 @@ gboolean         pvd_scim_store_delete    (PvdStore        *store,
                                            const char      *kind,
                                            PvdScimType      type,
                                            const char      *id,
+                                           gint64           now,
+                                           GError         **error);
+GPtrArray       *pvd_scim_store_user_groups (PvdStore      *store,
+                                           gint64           tenant_id,
+                                           const char      *kind,
+                                           const char      *user_id,
                                            GError         **error);
 GPtrArray       *pvd_scim_store_lookup    (PvdStore        *store,
                                            gint64           tenant_id,

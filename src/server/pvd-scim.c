@@ -274,6 +274,49 @@ apply_projection (JsonObject       *object,
   project_members (object, NULL, p);
 }
 
+/* Whether an answer projected by @p holds a user's groups. */
+static gboolean
+wants_groups (const Projection *p)
+{
+  return p == NULL ||
+         (!listed (p->excluded, "groups", FALSE) && (p->only == NULL || listed (p->only, "groups", TRUE)));
+}
+
+/* A user's groups (RFC 7643 §4.1.2) are the server's: the groups that have
+ * the user as a member, from the members' index.  provisiod resolves no
+ * nested groups: every membership is "direct". */
+static gboolean
+add_groups (Scim             *s,
+            PvdScimResource  *r,
+            GError          **error)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  JsonArray *array;
+
+  if (r->type != PVD_SCIM_USER || json_object_has_member (r->attributes, "groups"))
+    return TRUE;
+  if (!(groups = pvd_scim_store_user_groups (s->store, s->tenant->id, s->kind, r->id, error)))
+    return FALSE;
+  if (groups->len == 0)
+    return TRUE;
+  array = json_array_sized_new (groups->len);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      PvdScimResource *group = g_ptr_array_index (groups, i);
+      JsonObject *value = json_object_new ();
+      g_autofree char *location = g_strdup_printf ("%s/%s/%s", s->base_url, type_path (PVD_SCIM_GROUP),
+                                                   group->id);
+
+      json_object_set_string_member (value, "value", group->id);
+      json_object_set_string_member (value, "$ref", location);
+      json_object_set_string_member (value, "display", group->name);
+      json_object_set_string_member (value, "type", "direct");
+      json_array_add_object_element (array, value);
+    }
+  json_object_set_array_member (r->attributes, "groups", array);
+  return TRUE;
+}
+
 static JsonNode *
 resource_to_node (Scim                  *s,
                   const PvdScimResource *r,
@@ -653,7 +696,7 @@ store_replacement (Scim        *s,
       return;
     }
   r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, attributes, s->now, &error);
-  if (r == NULL)
+  if (r == NULL || !add_groups (s, r, &error))
     send_store_error (s, error);
   else
     send_resource (s, 200, r, NULL);
@@ -707,7 +750,7 @@ delete_resource (Scim        *s,
 
   if (current == NULL || !precondition_holds (s, current))
     return;
-  if (!pvd_scim_store_delete (s->store, s->tenant->id, s->kind, type, id, &error))
+  if (!pvd_scim_store_delete (s->store, s->tenant->id, s->kind, type, id, s->now, &error))
     send_store_error (s, error);
   else
     soup_server_message_set_status (s->msg, 204, NULL);
@@ -716,11 +759,14 @@ delete_resource (Scim        *s,
 /* Listing and searching */
 
 typedef struct {
+  Scim          *s;
   PvdScimFilter *filter;
+  gboolean       groups;    /* the filter names a user's groups */
   GPtrArray     *page;
   gint64         skip;
   gint64         count;
   gint64         total;
+  GError        *error;
 } Search;
 
 /* Filters may name id and meta, which the stored attributes lack. */
@@ -748,6 +794,8 @@ search_cb (PvdScimResource *resource,
   Search *search = user_data;
   gboolean hit;
 
+  if (search->groups && !add_groups (search->s, r, &search->error))
+    return FALSE;
   add_server_attributes (r);
   hit = pvd_scim_filter_matches (search->filter, r->attributes, pvd_scim_attribute_is_case_exact);
   json_object_remove_member (r->attributes, "id");
@@ -759,6 +807,17 @@ search_cb (PvdScimResource *resource,
         g_ptr_array_add (search->page, g_steal_pointer (&r));
     }
   return TRUE;
+}
+
+/* Stops at a comparison on a user's groups ("groups.value", "groups"). */
+static gboolean
+names_groups (const char *path,
+              gboolean    ordering,
+              gpointer    user_data)
+{
+  if (g_ascii_strncasecmp (path, SCHEMA_USER ":", strlen (SCHEMA_USER) + 1) == 0)
+    path += strlen (SCHEMA_USER) + 1;
+  return !(g_ascii_strncasecmp (path, "groups", 6) == 0 && (path[6] == '\0' || path[6] == '.'));
 }
 
 /* The resources of @type matching @filter (or all), one page of them. */
@@ -773,7 +832,7 @@ find (Scim           *s,
 {
   const char *attribute = NULL;
   const char *value = NULL;
-  Search search = { filter, NULL, skip, count, 0 };
+  Search search = { s, filter, FALSE, NULL, skip, count, 0, NULL };
 
   if (filter == NULL)
     return pvd_scim_store_page (s->store, s->tenant->id, s->kind, type, skip, count, total, error);
@@ -789,6 +848,8 @@ find (Scim           *s,
         column = "externalId";
       else if (g_ascii_strcasecmp (attribute, "id") == 0)
         column = "id";
+      else if (type == PVD_SCIM_USER && g_ascii_strcasecmp (attribute, "groups.value") == 0)
+        column = "group";
 
       if (column != NULL)
         {
@@ -807,9 +868,13 @@ find (Scim           *s,
         }
     }
 
+  search.groups = type == PVD_SCIM_USER && !pvd_scim_filter_foreach_comparison (filter, names_groups, NULL);
   search.page = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
-  if (!pvd_scim_store_foreach (s->store, s->tenant->id, s->kind, type, search_cb, &search, error))
+  if (!pvd_scim_store_foreach (s->store, s->tenant->id, s->kind, type, search_cb, &search, error) ||
+      search.error != NULL)
     {
+      if (search.error != NULL)
+        g_propagate_error (error, search.error);
       g_ptr_array_unref (search.page);
       return NULL;
     }
@@ -1059,6 +1124,12 @@ list_resources (Scim        *s,
           return;
         }
       lists[0] = first;
+      for (guint i = 0; wants_groups (&projection) && i < first->len; i++)
+        if (!add_groups (s, g_ptr_array_index (first, i), &error))
+          {
+            send_store_error (s, error);
+            return;
+          }
     }
   if (groups)
     {
@@ -1088,6 +1159,7 @@ get_resource (Scim        *s,
   const char *if_none_match = soup_message_headers_get_one (
     soup_server_message_get_request_headers (s->msg), "If-None-Match");
   g_autofree char *current = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (r == NULL)
     return;
@@ -1098,7 +1170,10 @@ get_resource (Scim        *s,
       soup_server_message_set_status (s->msg, 304, NULL);
       return;
     }
-  send_resource (s, 200, r, &projection);
+  if (wants_groups (&projection) && !add_groups (s, r, &error))
+    send_store_error (s, error);
+  else
+    send_resource (s, 200, r, &projection);
 }
 
 /* Discovery: /ServiceProviderConfig, /Schemas, /ResourceTypes */

@@ -21,7 +21,7 @@ G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (pvd-error-quark, pvd_error)
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 static const char schema_v1[] =
   "CREATE TABLE tenants ("
@@ -115,6 +115,23 @@ static const char schema_v2[] =
   "  WHERE type = 'User';"
   "CREATE INDEX scim_names ON scim_resources (tenant_id, kind, type, name_key);"
   "CREATE INDEX scim_external_ids ON scim_resources (tenant_id, kind, type, external_id);";
+
+/* Version 3: which resources each group has as members, kept with the
+ * group (issue #17), so that a user's groups (RFC 7643 §4.1.2) are one
+ * indexed look-up; filled from the groups stored before it. */
+static const char schema_v3[] =
+  "CREATE TABLE scim_group_members ("
+  "  tenant_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  group_id TEXT NOT NULL,"
+  "  member_id TEXT NOT NULL,"
+  "  PRIMARY KEY (tenant_id, kind, group_id, member_id),"
+  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);"
+  "CREATE INDEX scim_members_by_member ON scim_group_members (tenant_id, kind, member_id);"
+  "INSERT OR IGNORE INTO scim_group_members (tenant_id, kind, group_id, member_id)"
+  "  SELECT r.tenant_id, r.kind, r.id, json_extract (m.value, '$.value')"
+  "  FROM scim_resources r, json_each (r.attributes, '$.members') m"
+  "  WHERE r.type = 'Group' AND json_type (m.value, '$.value') = 'text';";
 
 
 gboolean
@@ -311,6 +328,7 @@ migrate (PvdStore  *self,
     return FALSE;
   if ((version < 1 && !exec (self, schema_v1, error)) ||
       (version < 2 && !exec (self, schema_v2, error)) ||
+      (version < 3 && !exec (self, schema_v3, error)) ||
       !exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
       !pvd_store_commit (self, error))
     {

@@ -123,7 +123,7 @@ class CrashSafety(StressTest):
         self.problems = []
         self.stats = {k: 0 for k in ("acked_scim", "acked_token", "acked_settings", "unanswered",
                                      "unanswered_applied", "unanswered_not_applied", "checked_documents",
-                                     "checked_gets", "checked_events", "checked_tokens")}
+                                     "checked_gets", "checked_events", "checked_tokens", "membership_rows")}
         self.resources = {"users": [], "persons": []}
         self.tokens = {}
         for kind in ("users", "persons"):
@@ -350,6 +350,14 @@ class CrashSafety(StressTest):
             bad = db.execute("SELECT count(*) FROM scim_resources WHERE version < 1"
                              " OR modified_at < created_at").fetchone()[0]
             self.assertEqual(bad, 0)
+            # the members' index says what the groups' members say, no more, no less
+            index = set(db.execute("SELECT tenant_id, kind, group_id, member_id FROM scim_group_members"))
+            members = set(db.execute(
+                "SELECT r.tenant_id, r.kind, r.id, json_extract (m.value, '$.value')"
+                " FROM scim_resources r, json_each (r.attributes, '$.members') m"
+                " WHERE r.type = 'Group' AND json_type (m.value, '$.value') = 'text'"))
+            self.assertEqual(index, members)
+            self.count("membership_rows", len(index))
         finally:
             db.close()
 
@@ -591,7 +599,8 @@ class CrashSafety(StressTest):
               f"{s['acked_settings']} connection settings; {s['unanswered']} requests cut off by a kill "
               f"({s['unanswered_applied']} found applied whole, {s['unanswered_not_applied']} not applied); "
               f"{s['checked_documents']} documents compared, {s['checked_gets']} GETs with their ETag, "
-              f"{s['checked_events']} events matched, {s['checked_tokens']} token checks")
+              f"{s['checked_events']} events matched, {s['checked_tokens']} token checks; "
+              f"{s['membership_rows']} group members' index rows matched the groups")
         self.assertGreaterEqual(kills, MIN_KILLS)
         self.assertGreater(s["acked_scim"], kills)
 

@@ -7,9 +7,13 @@
 import json
 import os
 import signal
+import sqlite3
 import unittest
 
 from pvtest import Server, ServerTest
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
 
 class Persistence(ServerTest):
@@ -48,6 +52,34 @@ class Persistence(ServerTest):
             self.assertEqual(self.server.scim("GET", persons["scim_base_url"], "/ServiceProviderConfig",
                                               persons["secret"]).status, 401)
             before = self.state()   # last_used_at moved on
+
+
+    def test_user_groups_after_restart_and_upgrade(self):
+        """A user's groups are kept, and a database from before the members'
+        index (schema 2) gets it filled from the groups it holds."""
+        issued = self.issue("users")
+        scim = lambda method, resource, body=None: self.server.scim(method, issued["scim_base_url"], resource,
+                                                                     issued["secret"], body=body)
+        user = lambda name: scim("POST", "/Users", {"schemas": [USER], "userName": name}).json["id"]
+        a, b = user("a@example.com"), user("b@example.com")
+        g = scim("POST", "/Groups", {"schemas": [GROUP], "displayName": "Ops",
+                                    "members": [{"value": a}, {"value": b, "type": "User"}, {"display": "x"}]}).json["id"]
+        groups = lambda uid: [x["value"] for x in scim("GET", f"/Users/{uid}").json.get("groups", [])]
+        self.assertEqual((groups(a), groups(b)), ([g], [g]))
+
+        self.restart(signal.SIGKILL)
+        self.assertEqual((groups(a), groups(b)), ([g], [g]))
+
+        self.server.stop()
+        with sqlite3.connect(self.server.db) as db:
+            db.execute("DROP TABLE scim_group_members")
+            db.execute("PRAGMA user_version = 2")
+        db.close()
+        self.server.start()
+        self.assertEqual((groups(a), groups(b)), ([g], [g]))
+        with sqlite3.connect(self.server.db) as db:
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
+        db.close()
 
 
 class Configuration(ServerTest):

@@ -184,6 +184,134 @@ class Scim(ServerTest):
         self.assertEqual(self.call("DELETE", f"/Groups/{g}").status, 204)
         self.assertScimError(self.call("GET", f"/Groups/{g}"), 404)
 
+    # A user's groups (RFC 7643 §4.1.2) come from the groups' members
+    def groups_of(self, uid, query=""):
+        r = self.call("GET", f"/Users/{uid}{query}")
+        self.assertEqual(r.status, 200, r.text)
+        return r.json.get("groups")
+
+    def membership(self, gid, name):
+        return {"value": gid, "$ref": f"{self.base}/Groups/{gid}", "display": name, "type": "direct"}
+
+    def test_user_groups(self):
+        a, b, c = (self.create_user(f"{n}@example.com") for n in "abc")
+        self.assertNotIn("groups", a)
+        self.assertIsNone(self.groups_of(a["id"]))
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "Engineers",
+                                          "members": [{"value": a["id"]}, {"value": b["id"]}]})
+        self.assertEqual(r.status, 201, r.text)
+        eng = r.json["id"]
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "Admins",
+                                          "members": [{"value": a["id"], "type": "User"}]})
+        adm = r.json["id"]
+        # sorted by displayName
+        self.assertEqual(self.groups_of(a["id"]), [self.membership(adm, "Admins"), self.membership(eng, "Engineers")])
+        self.assertEqual(self.groups_of(b["id"]), [self.membership(eng, "Engineers")])
+        self.assertIsNone(self.groups_of(c["id"]))
+
+        # the user's version went up with its groups (RFC 7644 §3.14)
+        r = self.call("GET", f"/Users/{a['id']}")
+        self.assertEqual(r.json["meta"]["version"], 'W/"3"')
+        self.assertEqual(r.header("ETag"), 'W/"3"')
+        self.assertEqual(self.call("GET", f"/Users/{a['id']}", headers={"If-None-Match": 'W/"1"'}).status, 200)
+        self.assertScimError(self.call("PUT", f"/Users/{a['id']}", {"schemas": [USER], "userName": "a@example.com"},
+                                       headers={"If-Match": 'W/"1"'}), 412)
+        self.assertEqual(self.call("GET", f"/Users/{c['id']}").json["meta"]["version"], 'W/"1"')
+
+        # PATCH add and remove by value filter, and by a list of values (Entra);
+        # lastModified moves on with the groups
+        self.server.set_clock(offset=3600)
+        ops = [{"op": "Add", "path": "members", "value": [{"value": c["id"]}]}]
+        self.assertEqual(self.call("PATCH", f"/Groups/{eng}", {"schemas": [PATCH], "Operations": ops}).status, 200)
+        r = self.call("GET", f"/Users/{c['id']}")
+        self.assertEqual(r.json["groups"], [self.membership(eng, "Engineers")])
+        self.assertEqual(r.json["meta"]["version"], 'W/"2"')
+        self.assertGreater(r.json["meta"]["lastModified"], c["meta"]["lastModified"])
+        ops = [{"op": "Remove", "path": f'members[value eq "{b["id"]}"]'}]
+        self.assertEqual(self.call("PATCH", f"/Groups/{eng}", {"schemas": [PATCH], "Operations": ops}).status, 200)
+        self.assertIsNone(self.groups_of(b["id"]))
+        ops = [{"op": "Remove", "path": "members", "value": [{"value": c["id"]}]}]
+        self.assertEqual(self.call("PATCH", f"/Groups/{eng}", {"schemas": [PATCH], "Operations": ops}).status, 200)
+        self.assertIsNone(self.groups_of(c["id"]))
+
+        # a renamed group is renamed in its members' groups; PUT replaces them
+        version = self.call("GET", f"/Users/{a['id']}").json["meta"]["version"]
+        ops = [{"op": "Replace", "path": "displayName", "value": "Builders"}]
+        self.assertEqual(self.call("PATCH", f"/Groups/{eng}", {"schemas": [PATCH], "Operations": ops}).status, 200)
+        r = self.call("GET", f"/Users/{a['id']}")
+        self.assertEqual(r.json["groups"], [self.membership(adm, "Admins"), self.membership(eng, "Builders")])
+        self.assertNotEqual(r.json["meta"]["version"], version)
+        r = self.call("PUT", f"/Groups/{eng}", {"schemas": [GROUP], "displayName": "Builders",
+                                               "members": [{"value": b["id"]}, {"value": c["id"]}]})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(self.groups_of(a["id"]), [self.membership(adm, "Admins")])
+        self.assertEqual(self.groups_of(b["id"]), [self.membership(eng, "Builders")])
+
+        # readOnly: what a client sends is ignored, a PATCH path is refused
+        r = self.call("PUT", f"/Users/{c['id']}", {"schemas": [USER], "userName": "c@example.com",
+                                                  "groups": [{"value": adm}]})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json["groups"], [self.membership(eng, "Builders")])
+        ops = [{"op": "add", "path": "groups", "value": [{"value": adm}]}]
+        self.assertScimError(self.call("PATCH", f"/Users/{c['id']}", {"schemas": [PATCH], "Operations": ops}),
+                             400, "mutability")
+        ops = [{"op": "add", "value": {"groups": [{"value": adm}], "title": "Builder"}}]
+        self.assertScimError(self.call("PATCH", f"/Users/{c['id']}", {"schemas": [PATCH], "Operations": ops}),
+                             400, "mutability")
+        self.assertEqual(self.groups_of(c["id"]), [self.membership(eng, "Builders")])
+
+        # attributes and excludedAttributes
+        self.assertIsNone(self.groups_of(b["id"], "?excludedAttributes=groups"))
+        r = self.call("GET", f"/Users/{b['id']}?attributes=groups.display")
+        self.assertEqual(r.json["groups"], [{"display": "Builders"}])
+        self.assertNotIn("userName", r.json)
+        r = self.call("GET", f"/Users/{b['id']}?attributes=userName")
+        self.assertNotIn("groups", r.json)
+
+        # in lists, .search and filters; groups.value eq goes through the index
+        def ids(r):
+            self.assertEqual(r.status, 200, r.text)
+            return sorted(u["id"] for u in r.json["Resources"])
+        listed = {u["id"]: u for u in self.call("GET", "/Users").json["Resources"]}
+        self.assertEqual(listed[b["id"]]["groups"], [self.membership(eng, "Builders")])
+        self.assertEqual(listed[a["id"]]["groups"], [self.membership(adm, "Admins")])
+        self.assertEqual(ids(self.call("GET", "/Users?filter=" + q(f'groups.value eq "{eng}"'))),
+                         sorted([b["id"], c["id"]]))
+        self.assertEqual(ids(self.call("GET", "/Users?filter=" + q(f'groups.value eq "{eng.upper()}"'))),
+                         sorted([b["id"], c["id"]]))
+        self.assertEqual(ids(self.call("GET", "/Users?filter=" + q(f'groups[value eq "{adm}"]'))), [a["id"]])
+        self.assertEqual(ids(self.call("GET", "/Users?filter=" + q('groups.display eq "builders"'))),
+                         sorted([b["id"], c["id"]]))
+        self.assertEqual(ids(self.call("GET", "/Users?filter=" + q(f'{USER}:groups pr'))),
+                         sorted([a["id"], b["id"], c["id"]]))
+        self.assertEqual(ids(self.call("GET", "/Users?filter=" + q('not (groups pr)'))), [])
+        self.assertEqual(ids(self.call("GET", "/Users?filter=" + q(f'userName eq "b@example.com" and groups.value eq "{adm}"'))), [])
+        r = self.call("POST", "/Users/.search", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                                                 "filter": 'userName eq "b@example.com"'})
+        self.assertEqual(r.json["Resources"][0]["groups"], [self.membership(eng, "Builders")])
+        r = self.call("POST", "/.search", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                                           "filter": f'groups.value eq "{eng}"', "excludedAttributes": ["groups"]})
+        self.assertEqual(r.json["totalResults"], 2)
+        self.assertFalse([x for x in r.json["Resources"] if "groups" in x])
+
+        # a group of another connection naming the same id is not the user's
+        persons = self.issue("persons")
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "Elsewhere",
+                                          "members": [{"value": a["id"]}]},
+                      secret=persons["secret"], base=persons["scim_base_url"])
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(self.groups_of(a["id"]), [self.membership(adm, "Admins")])
+
+        # a user deleted leaves its groups; a group deleted leaves its members
+        self.assertEqual(self.call("DELETE", f"/Users/{b['id']}").status, 204)
+        r = self.call("GET", f"/Groups/{eng}")
+        self.assertEqual([m["value"] for m in r.json["members"]], [c["id"]])
+        self.assertEqual(self.call("DELETE", f"/Groups/{eng}").status, 204)
+        self.assertIsNone(self.groups_of(c["id"]))
+        self.assertEqual(self.groups_of(a["id"]), [self.membership(adm, "Admins")])
+        self.assertEqual(self.call("DELETE", f"/Users/{a['id']}").status, 204)
+        self.assertNotIn("members", self.call("GET", f"/Groups/{adm}").json)
+
     def test_discovery(self):
         spc = self.call("GET", "/ServiceProviderConfig").json
         self.assertTrue(spc["patch"]["supported"] and spc["filter"]["supported"] and spc["etag"]["supported"])

@@ -267,6 +267,20 @@ class SchemaDriven(StressTest):
         self.check_resource(rtype, r.json)
         return r.json
 
+    def membership(self, group):
+        """A user's value of groups for a group it is a member of (RFC 7643 §4.1.2)."""
+        return {"value": group["id"], "$ref": f"{self.base}{self.endpoint('Group')}/{group['id']}",
+                "display": group["displayName"], "type": "direct"}
+
+    def computed(self, rtype, rid):
+        """The readOnly attributes the server computes, made to hold a value:
+        a user's groups, from the Group resources' members."""
+        if rtype != "User":
+            return {}
+        body = self.full_resource("Group", "container")
+        body["members"] = [{"value": rid, "type": "User"}]
+        return {"groups": [self.membership(self.create("Group", body))]}
+
     def get(self, rtype, rid, query=""):
         r = self.call("GET", f"{self.endpoint(rtype)}/{rid}{query}")
         self.assertEqual(r.status, 200, r.text)
@@ -316,9 +330,13 @@ class SchemaDriven(StressTest):
         for path, d, v in self.leaves(rtype, created):
             self.assertTrue(writable(d), f"{path}: readOnly value sent by the client was kept")
         other = self.create(rtype, self.full_resource(rtype, "other"))
+        # read back: what was created, and what the server computes
+        computed = self.computed(rtype, rid)
         stored = self.get(rtype, rid)
-        self.assertEqual({k: v for k, v in stored.items() if k != "meta"},
+        self.assertEqual({k: v for k, v in stored.items() if k != "meta" and k not in computed},
                          {k: v for k, v in created.items() if k != "meta"})
+        for name, value in computed.items():
+            self.assertEqual(stored.get(name), value, name)
 
         # required: refused without; uniqueness; writeOnly never returned
         for urn, a in self.schemas.attributes(rtype):
@@ -555,8 +573,18 @@ class SchemaDriven(StressTest):
         rnd = random.Random(SEED)
         values = Values(rnd)
         deadline = time.monotonic() + SECONDS
-        counts = {"valid": 0, "invalid": 0, "patched": 0}
+        counts = {"valid": 0, "invalid": 0, "patched": 0, "memberships": 0}
         types = sorted(self.schemas.types)
+        # a model of what users there are and which groups have which
+        # members: every user's groups are checked against it
+        users, groups = set(), {}
+
+        def remember(resource):
+            if "userName" in resource:
+                users.add(resource["id"])
+            else:
+                groups[resource["id"]] = (resource, {m["value"] for m in resource.get("members", []) if "value" in m})
+
         while time.monotonic() < deadline:
             rtype = rnd.choice(types)
             ep = self.endpoint(rtype)
@@ -565,6 +593,9 @@ class SchemaDriven(StressTest):
                 if writable(a) and (a["required"] or rnd.random() < 0.5):
                     value = values.value(a, f"r{counts['valid']}", full=False)
                     (body.setdefault(urn, {}) if urn else body)[a["name"]] = value
+            if rtype == "Group" and users and rnd.random() < 0.7:
+                body["members"] = [{"value": u, "type": "User"}
+                                   for u in rnd.sample(sorted(users), min(len(users), rnd.randrange(1, 4)))]
             # attribute names in any case (RFC 7643 §2.1), undeclared members dropped
             sent = json.loads(json.dumps(body))
             if rnd.random() < 0.3:
@@ -605,6 +636,7 @@ class SchemaDriven(StressTest):
             self.assertEqual(r.status, 201, (sent, r.text))
             self.check_resource(rtype, r.json)
             self.assertHolds(rtype, r.json, body)
+            remember(r.json)
             counts["valid"] += 1
 
             # a random change by PATCH, checked the same way
@@ -625,13 +657,44 @@ class SchemaDriven(StressTest):
                 self.assertNotIn(a["name"], holder)
             elif returned(a) and op == "replace" and a["type"] != "complex":
                 self.assertEqual(holder[a["name"]], operation["value"])
+            remember(p.json)
             counts["patched"] += 1
             if rnd.random() < 0.5:
                 self.assertEqual(self.call("DELETE", f"{ep}/{r.json['id']}").status, 204)
+                # a user deleted leaves its groups
+                users.discard(r.json["id"])
+                groups.pop(r.json["id"], None)
+                for _, members in groups.values():
+                    members.discard(r.json["id"])
+            if rnd.random() < 0.1:
+                counts["memberships"] += self.check_memberships(users, groups)
+        counts["memberships"] += self.check_memberships(users, groups)
         print(f"random resources (seed {SEED}, {SECONDS:g} s): {counts['valid']} valid, "
-              f"{counts['invalid']} invalid, {counts['patched']} patched")
+              f"{counts['invalid']} invalid, {counts['patched']} patched, "
+              f"{counts['memberships']} memberships checked")
         self.assertGreater(counts["valid"], 10)
         self.assertGreater(counts["invalid"], 10)
+        self.assertGreater(counts["memberships"], 10)
+
+    def check_memberships(self, users, groups):
+        """Every user's groups, in GET /Users, as the groups' members say."""
+        listed, start = {}, 1
+        while True:
+            page = self.check_list("User", self.call("GET", f"/Users?startIndex={start}&count=1000"))
+            listed.update((u["id"], u) for u in page)
+            start += len(page)
+            if not page:
+                break
+        self.assertEqual(set(listed) & users, users)
+        n = 0
+        for uid in users:
+            expected = sorted((g["id"], g["displayName"]) for g, members in groups.values() if uid in members)
+            got = listed[uid].get("groups", [])
+            self.assertEqual(sorted((g["value"], g["display"]) for g in got), expected, uid)
+            for g in got:
+                self.assertEqual(g, self.membership(groups[g["value"]][0]))
+            n += len(got)
+        return n
 
 
 if __name__ == "__main__":
