@@ -386,6 +386,16 @@ sent_cb (GObject      *source,
       return;
     }
 
+  /* An expired key is not a generic refusal: say what to do. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      g_strcmp0 (pv_json_string_member (json_node_get_object (root), "error"), "key_expired") == 0)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_KEY_EXPIRED, "%s",
+                               _("The admin API key has expired: ask the tenant’s owner for a new key, "
+                                 "then add the tenant again with it"));
+      return;
+    }
+
   /* The server's own words where it gave some; ours otherwise. */
   {
     const char *said = server_message (root);

@@ -40,6 +40,8 @@ kind_name (PvCredentialKind kind)
     {
     case PV_CREDENTIAL_GRAPH_REFRESH_TOKEN:
       return "graph-refresh-token";
+    case PV_CREDENTIAL_ADMIN_KEY_PREVIOUS:
+      return "admin-key-previous";
     case PV_CREDENTIAL_ADMIN_KEY:
     default:
       return "admin-key";

@@ -15,12 +15,15 @@ G_BEGIN_DECLS
  * PvCredentialKind:
  * @PV_CREDENTIAL_ADMIN_KEY: a tenant's admin API key
  * @PV_CREDENTIAL_GRAPH_REFRESH_TOKEN: a Microsoft sign-in's refresh token
+ * @PV_CREDENTIAL_ADMIN_KEY_PREVIOUS: the admin API key being replaced, kept
+ *   while a rotation runs (see pv_admin_key_rotate_async())
  *
  * What a secret in the keyring is for.
  */
 typedef enum {
   PV_CREDENTIAL_ADMIN_KEY,
   PV_CREDENTIAL_GRAPH_REFRESH_TOKEN,
+  PV_CREDENTIAL_ADMIN_KEY_PREVIOUS,
 } PvCredentialKind;
 
 void      pv_credentials_store_async   (const char          *tenant,

@@ -29,6 +29,7 @@ overview_item_free (PvOverviewItem *item)
   g_free (item->kind);
   g_free (item->token_id);
   g_free (item->label);
+  g_free (item->key_id);
   g_free (item);
 }
 
@@ -48,6 +49,29 @@ tenant_name (PvTenantInfo *tenant)
   const char *name = pv_tenant_info_get_name (tenant);
 
   return name ? name : pv_tenant_info_get_id (tenant);
+}
+
+/* Provisio's own access: the admin API key it holds for the tenant. */
+static void
+add_key_item (GPtrArray    *items,
+              PvTenantInfo *tenant)
+{
+  const char *id, *prefix;
+  gint64 created_at, expires_at;
+  PvExpiryState state = pv_tenant_info_get_key (tenant, &id, &prefix, &created_at, &expires_at);
+  PvOverviewItem *item;
+
+  if (id == NULL || expires_at == 0)
+    return;
+  item = g_new0 (PvOverviewItem, 1);
+  item->tenant = g_object_ref (tenant);
+  item->key_id = g_strdup (id);
+  /* Translators: a bar of the timeline: tenant · the admin API key's prefix */
+  item->label = g_strdup_printf (_("%s · admin API key %s"), tenant_name (tenant), prefix ? prefix : "");
+  item->starts_at = created_at;
+  item->expires_at = expires_at;
+  item->state = state;
+  g_ptr_array_add (items, item);
 }
 
 /**
@@ -103,6 +127,7 @@ pv_overview_items (GListModel *tenants)
           item->state = pv_sso_info_get_certificate_state (sso);
           g_ptr_array_add (items, item);
         }
+      add_key_item (items, tenant);
     }
   return items;
 }
@@ -218,6 +243,36 @@ next_action_new (PvActionKind  kind_of_action,
   return action;
 }
 
+static void
+add_key_action (GPtrArray    *actions,
+                PvTenantInfo *tenant,
+                gint64        now)
+{
+  const char *prefix;
+  gint64 expires_at;
+  PvExpiryState state = pv_tenant_info_get_key (tenant, NULL, &prefix, NULL, &expires_at);
+  g_autofree char *left = NULL;
+  g_autofree char *date = NULL;
+  PvNextAction *action;
+
+  if (expires_at == 0 || state == PV_EXPIRY_OK)
+    return;
+  left = pv_format_days_left (expires_at, now);
+  date = pv_format_date (expires_at);
+  action = next_action_new (PV_ACTION_RENEW_KEY, tenant, NULL, state, expires_at);
+  /* Translators: %s is a tenant's name */
+  action->title = g_strdup_printf (_("Renew Provisio's admin API key for %s"), tenant_name (tenant));
+  if (state == PV_EXPIRY_EXPIRED)
+    /* Translators: a key prefix, "expired 3 days ago" and a date */
+    action->subtitle = g_strdup_printf (_("Key %s… %s (%s); ask the tenant's owner for a new key"),
+                                        prefix, left, date);
+  else
+    /* Translators: a key prefix, "expires in 9 days" and a date */
+    action->subtitle = g_strdup_printf (_("Key %s… %s (%s); Provisio stops seeing the tenant then"),
+                                        prefix, left, date);
+  g_ptr_array_add (actions, action);
+}
+
 /**
  * pv_overview_next_actions:
  * @tenants: a list of #PvTenantInfo
@@ -328,6 +383,7 @@ pv_overview_next_actions (GListModel *tenants,
           action->subtitle = g_strdup_printf (_("The identity provider's certificate %s (%s)"), left, date);
           g_ptr_array_add (actions, action);
         }
+      add_key_action (actions, tenant, now);
     }
   g_ptr_array_sort (actions, compare_actions);
   return actions;

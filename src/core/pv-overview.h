@@ -20,12 +20,14 @@ G_BEGIN_DECLS
  * @PV_ACTION_FINISH_RENEWAL: a new token waits for the identity provider's first use
  * @PV_ACTION_RENEW_CERTIFICATE: the SSO signing certificate expires
  * @PV_ACTION_RECONNECT: the tenant cannot be asked
+ * @PV_ACTION_RENEW_KEY: Provisio's own admin API key for the tenant expires
  */
 typedef enum {
   PV_ACTION_RENEW,
   PV_ACTION_FINISH_RENEWAL,
   PV_ACTION_RENEW_CERTIFICATE,
   PV_ACTION_RECONNECT,
+  PV_ACTION_RENEW_KEY,
 } PvActionKind;
 
 /**
@@ -39,6 +41,7 @@ typedef enum {
  * @expires_at: when it expires (0 if it does not)
  * @state: how soon
  * @in_use: whether the identity provider's last request used it
+ * @key_id: (nullable): for the tenant's admin API key, its id
  *
  * A bar on the dashboard's timeline.
  */
@@ -51,6 +54,7 @@ typedef struct {
   gint64        expires_at;
   PvExpiryState state;
   gboolean      in_use;
+  char         *key_id;
 } PvOverviewItem;
 
 /**

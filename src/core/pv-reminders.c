@@ -135,7 +135,9 @@ pv_reminders_due (GListModel           *tenants,
       threshold = item->expires_at <= now ? 0 : pv_expiry_crossed_threshold (policy, item->expires_at, now);
       if (threshold < 0)
         continue;
-      if (item->token_id != NULL)
+      if (item->key_id != NULL)
+        key = g_strdup_printf ("%s/admin-key/%s", pv_tenant_info_get_id (item->tenant), item->key_id);
+      else if (item->token_id != NULL)
         key = g_strdup_printf ("%s/%s/%s", pv_tenant_info_get_id (item->tenant), item->kind, item->token_id);
       else
         key = g_strdup_printf ("%s/sso-certificate/%" G_GINT64_FORMAT, pv_tenant_info_get_id (item->tenant),
@@ -154,7 +156,20 @@ pv_reminders_due (GListModel           *tenants,
       left = pv_format_days_left (item->expires_at, now);
       date = pv_format_date (item->expires_at);
       name = name ? name : pv_tenant_info_get_id (item->tenant);
-      if (item->kind != NULL)
+      if (item->key_id != NULL)
+        {
+          /* Translators: a notification's title: a tenant's name, then "expires in 9 days" */
+          r->title = g_strdup_printf (_("Provisio's admin API key for %s %s"), name, left);
+          if (item->expires_at <= now)
+            /* Translators: a notification's text: the date */
+            r->body = g_strdup_printf (_("Since %s Provisio cannot see the tenant. Ask the tenant's owner for a "
+                                         "new admin API key and add the tenant again with it."), date);
+          else
+            /* Translators: a notification's text: the date */
+            r->body = g_strdup_printf (_("On %s Provisio stops seeing the tenant's tokens. Renew the key on the "
+                                         "tenant's page, or with provisioctl tenant rotate-key."), date);
+        }
+      else if (item->kind != NULL)
         {
           /* Translators: a notification's title: "Users" or "Persons", then a tenant's name */
           r->title = g_strdup_printf (_("The %s token of %s %s"), pv_guide_app_name (item->kind), name, left);

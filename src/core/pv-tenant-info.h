@@ -38,6 +38,11 @@ void          pv_tenant_info_set_keeps_state    (PvTenantInfo         *self,
 void          pv_tenant_info_set_error          (PvTenantInfo         *self,
                                                  const GError         *error);
 PvExpiryState pv_tenant_info_get_state          (PvTenantInfo         *self);
+PvExpiryState pv_tenant_info_get_key            (PvTenantInfo         *self,
+                                                 const char          **out_id,
+                                                 const char          **out_prefix,
+                                                 gint64               *out_created_at,
+                                                 gint64               *out_expires_at);
 const PvExpiryPolicy *pv_tenant_info_get_policy (PvTenantInfo         *self);
 gboolean      pv_tenant_info_update_from_json   (PvTenantInfo         *self,
                                                  JsonObject           *state,

@@ -68,7 +68,7 @@ get_tenant (PvdRequest *req)
   pvd_json_string (b, "owner", req->key->owner);
   pvd_json_time (b, "created_at", req->key->created_at);
   pvd_json_time (b, "expires_at", req->key->expires_at);
-  pvd_json_int (b, "days_left", pv_expiry_days_left (req->key->expires_at, req->now));
+  add_expiry (b, req, req->key->expires_at);
   json_builder_end_object (b);
 
   add_thresholds (b, "reminder_thresholds_days", &req->policy);

@@ -253,7 +253,7 @@ class Provisioctl(ServerTest):
         self.assertTrue(all(len(line) <= 75 for line in physical), "lines fold at 75 octets")
         text = raw.decode("utf-8").replace("\r\n ", "")   # unfold
         events = [block.split("END:VEVENT")[0] for block in text.split("BEGIN:VEVENT")[1:]]
-        self.assertEqual(len(events), 2)
+        self.assertEqual(len(events), 3, "two tokens and the admin API key")
 
         def prop(event, name):
             for line in event.split("\r\n"):
