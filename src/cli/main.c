@@ -447,18 +447,14 @@ tenant_rotate_key (GFile      *file,
                    const char *id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(PvClient) client = NULL;
   g_autoptr(PvRotatedKey) key = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *expires_at = NULL;
-  PvProfile *profile;
 
-  if (!(client = client_for (file, id, &error)) ||
-      !(profiles = load_profiles (file, &error)))
+  if (!(client = client_for (file, id, &error)))
     goto fail;
-  profile = find_profile (profiles, id, NULL);
-  pv_admin_key_rotate_async (profile, client, NULL, got_result_cb, &result);
+  pv_admin_key_rotate_async (id, client, NULL, got_result_cb, &result);
   if (!(key = pv_admin_key_rotate_finish (wait_for (&result), &error)))
     goto fail;
 

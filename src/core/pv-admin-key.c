@@ -37,7 +37,7 @@
  * The errors say which of these happened. */
 
 typedef struct {
-  PvProfile    *profile;
+  char         *tenant;
   PvClient     *client;
   PvClient     *new_client;
   char         *old_secret;
@@ -60,7 +60,7 @@ pv_rotated_key_free (PvRotatedKey *key)
 static void
 rotation_free (Rotation *r)
 {
-  g_clear_pointer (&r->profile, pv_profile_free);
+  g_free (r->tenant);
   g_clear_object (&r->client);
   g_clear_object (&r->new_client);
   g_clear_pointer (&r->old_secret, secret_password_free);
@@ -96,7 +96,7 @@ previous_cleared_cb (GObject      *source,
 
   /* Harmless if it stays: the old key retires on the tenant anyway. */
   if (!pv_credentials_clear_finish (result, &error))
-    g_warning ("Could not forget the replaced admin API key of %s: %s", r->profile->id, error->message);
+    g_warning ("Could not forget the replaced admin API key of %s: %s", r->tenant, error->message);
   g_task_return_pointer (task, g_steal_pointer (&r->key), (GDestroyNotify) pv_rotated_key_free);
   g_object_unref (task);
 }
@@ -119,7 +119,7 @@ confirmed_cb (GObject      *source,
               "The old key keeps working until the new one has been used"));
       return;
     }
-  pv_credentials_clear_async (r->profile->id, PV_CREDENTIAL_ADMIN_KEY_PREVIOUS, NULL,
+  pv_credentials_clear_async (r->tenant, PV_CREDENTIAL_ADMIN_KEY_PREVIOUS, NULL,
                               previous_cleared_cb, task);
 }
 
@@ -139,7 +139,7 @@ new_stored_cb (GObject      *source,
               "changed: the current key keeps working; renew it again"));
       return;
     }
-  r->new_client = pv_profile_new_client (r->profile, r->key->secret);
+  r->new_client = pv_client_new_with_key (r->client, r->key->secret);
   pv_client_request_async (r->new_client, "GET", "/api/v1/tenant", NULL, g_task_get_cancellable (task),
                            confirmed_cb, task);
 }
@@ -161,7 +161,7 @@ old_kept_cb (GObject      *source,
       return;
     }
   /* Not cancellable from here on: the keyring must not stop half-way. */
-  pv_credentials_store_async (r->profile->id, PV_CREDENTIAL_ADMIN_KEY, r->label, r->key->secret, NULL,
+  pv_credentials_store_async (r->tenant, PV_CREDENTIAL_ADMIN_KEY, r->label, r->key->secret, NULL,
                               new_stored_cb, task);
 }
 
@@ -213,8 +213,8 @@ rotated_cb (GObject      *source,
 
   /* Translators: the label of a replaced admin API key in the keyring, kept while it is renewed */
   previous_label = g_strdup_printf (_("Provisio admin API key for %s (%s), being replaced"),
-                                    r->profile->id, r->profile->base_url);
-  pv_credentials_store_async (r->profile->id, PV_CREDENTIAL_ADMIN_KEY_PREVIOUS, previous_label, r->old_secret,
+                                    r->tenant, pv_client_get_base_url (r->client));
+  pv_credentials_store_async (r->tenant, PV_CREDENTIAL_ADMIN_KEY_PREVIOUS, previous_label, r->old_secret,
                               NULL, old_kept_cb, task);
 }
 
@@ -239,7 +239,7 @@ looked_up_cb (GObject      *source,
 
 /**
  * pv_admin_key_rotate_async:
- * @profile: the tenant; copied
+ * @tenant: the tenant profile's id, under which the keyring holds its key
  * @client: a client with the tenant's current key (the keyring's)
  *
  * Renews the admin API key Provisio holds for the tenant, in the steps
@@ -248,7 +248,7 @@ looked_up_cb (GObject      *source,
  * case the keyring holds a key the tenant accepts.
  */
 void
-pv_admin_key_rotate_async (const PvProfile     *profile,
+pv_admin_key_rotate_async (const char          *tenant,
                            PvClient            *client,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
@@ -258,12 +258,12 @@ pv_admin_key_rotate_async (const PvProfile     *profile,
   Rotation *r = g_new0 (Rotation, 1);
 
   g_task_set_source_tag (task, pv_admin_key_rotate_async);
-  r->profile = pv_profile_copy (profile);
+  r->tenant = g_strdup (tenant);
   r->client = g_object_ref (client);
   /* Translators: the label of the admin API key in the keyring (Seahorse shows it) */
-  r->label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), profile->id, profile->base_url);
+  r->label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), tenant, pv_client_get_base_url (client));
   g_task_set_task_data (task, r, (GDestroyNotify) rotation_free);
-  pv_credentials_lookup_async (profile->id, PV_CREDENTIAL_ADMIN_KEY, cancellable, looked_up_cb, task);
+  pv_credentials_lookup_async (tenant, PV_CREDENTIAL_ADMIN_KEY, cancellable, looked_up_cb, task);
 }
 
 /**

@@ -10,7 +10,6 @@
 #include <gio/gio.h>
 
 #include "pv-client.h"
-#include "pv-profiles.h"
 
 G_BEGIN_DECLS
 
@@ -33,7 +32,7 @@ typedef struct {
 void          pv_rotated_key_free        (PvRotatedKey        *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvRotatedKey, pv_rotated_key_free)
 
-void          pv_admin_key_rotate_async  (const PvProfile     *profile,
+void          pv_admin_key_rotate_async  (const char          *tenant,
                                           PvClient            *client,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,

@@ -130,6 +130,29 @@ pv_client_new (const char *base_url,
   return self;
 }
 
+/**
+ * pv_client_new_with_key:
+ * @api_key: another admin API key for the same tenant
+ *
+ * Returns: (transfer full): a client for @self's tenant, trusting its
+ *   certificate the same way, with @api_key
+ */
+PvClient *
+pv_client_new_with_key (PvClient   *self,
+                        const char *api_key)
+{
+  PvClient *copy;
+
+  g_return_val_if_fail (PV_IS_CLIENT (self), NULL);
+
+  copy = pv_client_new (self->base_url, api_key);
+  g_set_object (&copy->session, self->session);
+  copy->pin = g_strdup (self->pin);
+  copy->allow_insecure_http = self->allow_insecure_http;
+  copy->clock_skew = self->clock_skew;
+  return copy;
+}
+
 const char *
 pv_client_get_base_url (PvClient *self)
 {

@@ -79,7 +79,8 @@ add_key_item (GPtrArray    *items,
  * @tenants: a list of #PvTenantInfo
  *
  * Returns: (transfer full) (element-type PvOverviewItem): the timeline's
- *   bars, tenant by tenant, connection by connection, newest token first
+ *   bars, tenant by tenant: the admin API key, then connection by
+ *   connection, newest token first, then the SSO certificate
  */
 GPtrArray *
 pv_overview_items (GListModel *tenants)
@@ -92,6 +93,8 @@ pv_overview_items (GListModel *tenants)
       GListModel *connections = pv_tenant_info_get_connections (tenant);
       PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
 
+      /* Provisio's own access first: without it, nothing else is seen. */
+      add_key_item (items, tenant);
       for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
         {
           g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
@@ -127,7 +130,6 @@ pv_overview_items (GListModel *tenants)
           item->state = pv_sso_info_get_certificate_state (sso);
           g_ptr_array_add (items, item);
         }
-      add_key_item (items, tenant);
     }
   return items;
 }
