@@ -1297,6 +1297,16 @@ remind (GFile *file)
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }
+  /* The Microsoft sign-in: used, so that it does not lapse, and reminded of if it does all the same. */
+  {
+    GPtrArray *found;
+
+    if (!overridden)
+      pv_expiry_policy_init_default (&policy);
+    found = entra_sign_in_reminders (&policy, sent);
+    g_ptr_array_extend (due, found, NULL, NULL);
+    g_ptr_array_add (holders, found);
+  }
 
   /* Sent as the app, so that the notification's actions open it. */
   app = g_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);

@@ -55,5 +55,12 @@ void      pv_credentials_clear_async   (const char          *tenant,
                                         gpointer             user_data);
 gboolean  pv_credentials_clear_finish  (GAsyncResult        *result,
                                         GError             **error);
+void      pv_credentials_lookup_modified_async  (const char          *tenant,
+                                                 PvCredentialKind     kind,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gint64    pv_credentials_lookup_modified_finish (GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-connection-info.h"
+#include "pv-entra-session.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
@@ -215,6 +216,66 @@ pv_reminders_due_for_tenant (PvTenantInfo         *tenant,
 }
 
 /**
+ * pv_reminders_due_for_sign_in:
+ * @lapses_at: when the Microsoft sign-in lapses unless used (see
+ *   pv_entra_sign_in_lapse_async()), or 0
+ * @account: (nullable): who signed in
+ *
+ * The reminder of a Microsoft sign-in about to lapse, at each threshold
+ * like a token's (those under %PV_ENTRA_SIGN_IN_IDLE_DAYS), once each.
+ *
+ * Returns: (transfer full) (element-type PvDueReminder): the reminder to
+ *   send now, if any
+ */
+GPtrArray *
+pv_reminders_due_for_sign_in (gint64                lapses_at,
+                              const char           *account,
+                              const PvExpiryPolicy *policy,
+                              gint64                now,
+                              GKeyFile             *sent)
+{
+  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) due_reminder_free);
+  g_autofree char *key = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *date = NULL;
+  PvDueReminder *r;
+  PvExpiryPolicy own = *policy;
+  gint threshold;
+
+  /* A threshold beyond the sign-in's idle lifetime would be crossed at each
+   * use, when nothing needs doing. */
+  own.n_thresholds = 0;
+  for (guint i = 0; i < policy->n_thresholds; i++)
+    if (policy->thresholds[i] < PV_ENTRA_SIGN_IN_IDLE_DAYS)
+      own.thresholds[own.n_thresholds++] = policy->thresholds[i];
+  if (lapses_at == 0 || own.n_thresholds == 0)
+    return due;
+  policy = &own;
+  threshold = lapses_at <= now ? 0 : pv_expiry_crossed_threshold (policy, lapses_at, now);
+  if (threshold < 0)
+    return due;
+  /* Each use moves the lapse: a lapse that stays put is one that needs the admin. */
+  key = g_strdup_printf ("microsoft-sign-in/%" G_GINT64_FORMAT, lapses_at);
+  if (g_key_file_has_key (sent, GROUP, key, NULL) && g_key_file_get_integer (sent, GROUP, key, NULL) <= threshold)
+    return due;
+
+  r = g_new0 (PvDueReminder, 1);
+  r->key = g_steal_pointer (&key);
+  r->threshold = threshold;
+  r->state = lapses_at <= now ? PV_EXPIRY_EXPIRED : pv_expiry_state (policy, lapses_at, now);
+  left = pv_format_days_left (lapses_at, now);
+  date = pv_format_date (lapses_at);
+  /* Translators: a notification's title: an account, then "expires in 9 days" */
+  r->title = g_strdup_printf (_("The Microsoft sign-in of %s %s"), account ? account : _("Provisio"), left);
+  /* Translators: a notification's text: the date */
+  r->body = g_strdup_printf (_("Microsoft ends a sign-in that is not used for 90 days. On %s Provisio can no longer "
+                               "update Entra apps: open Provisio while online to use it, or sign in again in its "
+                               "preferences."), date);
+  g_ptr_array_add (due, r);
+  return due;
+}
+
+/**
  * pv_reminders_mark_sent:
  *
  * Remembers that @reminder was sent, so that it is not sent again.
@@ -282,8 +343,11 @@ pv_reminders_send (GApplication *app,
       g_notification_set_body (notification, r->body);
       g_notification_set_priority (notification, r->state >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
                                                                                : G_NOTIFICATION_PRIORITY_NORMAL);
-      g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
-                                                    pv_tenant_info_get_id (r->tenant));
+      if (r->tenant != NULL)
+        g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
+                                                      pv_tenant_info_get_id (r->tenant));
+      else
+        g_notification_set_default_action (notification, "app.preferences");
       if (r->kind != NULL)
         g_notification_add_button_with_target (notification, _("Renew…"), "app.renew", "(ss)",
                                                pv_tenant_info_get_id (r->tenant), r->kind);
