@@ -123,6 +123,22 @@ confirmed_cb (GObject      *source,
                               previous_cleared_cb, task);
 }
 
+/* Steps 3 and 4: the keyring replaces an item at once, so a failure of
+ * either leaves the old key in place. */
+static gboolean
+kept (GTask        *task,
+      GAsyncResult *result)
+{
+  GError *error = NULL;
+
+  if (pv_credentials_store_finish (result, &error))
+    return TRUE;
+  fail (task, error,
+        _("The tenant issued a new admin API key, but the keyring did not keep it (%s). Nothing "
+          "changed: the current key keeps working; renew it again"));
+  return FALSE;
+}
+
 static void
 new_stored_cb (GObject      *source,
                GAsyncResult *result,
@@ -130,15 +146,9 @@ new_stored_cb (GObject      *source,
 {
   GTask *task = user_data;
   Rotation *r = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  if (!pv_credentials_store_finish (result, &error))
-    {
-      fail (task, error,
-            _("The tenant issued a new admin API key, but the keyring did not keep it (%s). Nothing "
-              "changed: the current key keeps working; renew it again"));
-      return;
-    }
+  if (!kept (task, result))
+    return;
   r->new_client = pv_client_new_with_key (r->client, r->key->secret);
   pv_client_request_async (r->new_client, "GET", "/api/v1/tenant", NULL, g_task_get_cancellable (task),
                            confirmed_cb, task);
@@ -151,15 +161,9 @@ old_kept_cb (GObject      *source,
 {
   GTask *task = user_data;
   Rotation *r = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  if (!pv_credentials_store_finish (result, &error))
-    {
-      fail (task, error,
-            _("The tenant issued a new admin API key, but the keyring did not keep it (%s). Nothing "
-              "changed: the current key keeps working; renew it again"));
-      return;
-    }
+  if (!kept (task, result))
+    return;
   /* Not cancellable from here on: the keyring must not stop half-way. */
   pv_credentials_store_async (r->tenant, PV_CREDENTIAL_ADMIN_KEY, r->label, r->key->secret, NULL,
                               new_stored_cb, task);
@@ -260,8 +264,7 @@ pv_admin_key_rotate_async (const char          *tenant,
   g_task_set_source_tag (task, pv_admin_key_rotate_async);
   r->tenant = g_strdup (tenant);
   r->client = g_object_ref (client);
-  /* Translators: the label of the admin API key in the keyring (Seahorse shows it) */
-  r->label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), tenant, pv_client_get_base_url (client));
+  r->label = pv_credentials_admin_key_label (tenant, pv_client_get_base_url (client));
   g_task_set_task_data (task, r, (GDestroyNotify) rotation_free);
   pv_credentials_lookup_async (tenant, PV_CREDENTIAL_ADMIN_KEY, cancellable, looked_up_cb, task);
 }

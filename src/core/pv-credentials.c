@@ -48,6 +48,19 @@ kind_name (PvCredentialKind kind)
     }
 }
 
+/**
+ * pv_credentials_admin_key_label:
+ *
+ * Returns: (transfer full): what the keyring shows for a tenant's admin API key
+ */
+char *
+pv_credentials_admin_key_label (const char *tenant,
+                                const char *base_url)
+{
+  /* Translators: the label of the admin API key in the keyring (Seahorse shows it) */
+  return g_strdup_printf (_("Provisio admin API key for %s (%s)"), tenant, base_url);
+}
+
 /* The keyring's errors, in words an admin can act on. */
 static GError *
 keyring_error (GError *cause)

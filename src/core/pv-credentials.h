@@ -26,6 +26,8 @@ typedef enum {
   PV_CREDENTIAL_ADMIN_KEY_PREVIOUS,
 } PvCredentialKind;
 
+char     *pv_credentials_admin_key_label (const char        *tenant,
+                                          const char        *base_url);
 void      pv_credentials_store_async   (const char          *tenant,
                                         PvCredentialKind     kind,
                                         const char          *label,

@@ -674,8 +674,7 @@ checked_cb (GObject      *source,
       add_refresh (task);
       return;
     }
-  /* Translators: the label of the admin API key in the keyring (Seahorse shows it) */
-  label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), add->id, add->base_url);
+  label = pv_credentials_admin_key_label (add->id, add->base_url);
   pv_credentials_store_async (add->id, PV_CREDENTIAL_ADMIN_KEY, label, add->key,
                               g_task_get_cancellable (task), key_stored_cb, task);
 }
