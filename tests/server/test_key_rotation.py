@@ -55,16 +55,30 @@ class Relay:
     """Passes requests to provisiod; after provisiod has answered the first rotation, calls
     on_rotated (with the answer) before the answer goes on."""
 
-    def __init__(self, target, on_rotated):
+    def __init__(self, target, on_rotated=None, on_request=None):
         relay = self
         self.target = urllib.parse.urlsplit(target)
         self.on_rotated = on_rotated
+        self.on_request = on_request
         self.rotations = []
 
         class Handler(BaseHTTPRequestHandler):
             def relay(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
+                # on_request may answer in provisiod's place (a status), or drop the request (False).
+                instead = relay.on_request(relay, self.command, self.path,
+                                           self.headers.get("Authorization", "")) if relay.on_request else None
+                if instead is False:
+                    return
+                if instead is not None:
+                    data = json.dumps({"error": "internal_error", "message": "Not now"}).encode()
+                    self.send_response(instead)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 conn = http.client.HTTPConnection(relay.target.hostname, relay.target.port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                 conn.request(self.command, self.path, body=body, headers=headers)
@@ -74,7 +88,7 @@ class Relay:
                 if self.command == "POST" and self.path == "/api/v1/keys" and resp.status == 201:
                     answer = json.loads(data)
                     relay.rotations.append(answer)
-                    if len(relay.rotations) == 1 and relay.on_rotated(answer) is False:
+                    if len(relay.rotations) == 1 and relay.on_rotated and relay.on_rotated(answer) is False:
                         return          # the client is gone
                 try:
                     self.send_response(resp.status)
@@ -142,8 +156,8 @@ class KeyRotation(ServerTest):
         self.assertTrue(self.works(keyring("acme")))
         self.assertFalse(self.works(new))
 
-    def run_rotation_through(self, on_rotated):
-        relay = Relay(self.server.url, on_rotated)
+    def run_rotation_through(self, on_rotated=None, on_request=None):
+        relay = Relay(self.server.url, on_rotated, on_request)
         self.addCleanup(relay.close)
         self.add(relay.url)
         self.proc = subprocess.Popen([PROVISIOCTL, "tenant", "rotate-key", "acme"], env=self.env,
@@ -190,6 +204,51 @@ class KeyRotation(ServerTest):
         unlock_keyring()
         self.assertEqual(keyring("acme"), self.key, "the keyring still holds the old key")
         self.later_rotation_succeeds(lost)
+
+    def first_use_of_new_key(self, then):
+        """on_request: the first request with the rotated key meets @then."""
+        met = []
+
+        def hook(relay, method, path, auth):
+            if relay.rotations and auth == "Bearer " + relay.rotations[0]["secret"] and not met:
+                met.append(path)
+                return then()
+            return None
+        return hook
+
+    def test_new_key_kept_but_not_yet_used(self):
+        """The tenant out of reach for the request with the new key: the keyring holds the new key,
+        the old one still works, and the next rotation (with the new key) succeeds."""
+        rc, err, kept, relay = self.run_rotation_through(on_request=self.first_use_of_new_key(lambda: 503))
+        self.assertEqual(rc, 1)
+        self.assertIn("The new admin API key is in the keyring, but the tenant could not be asked with it yet",
+                      err)
+        self.assertEqual(keyring("acme"), kept, "the new key is kept")
+        self.assertEqual(keyring("acme", "admin-key-previous"), self.key, "the old key is still aside")
+        self.assertTrue(self.works(self.key), "the old key still works: the new one was never used")
+        r = self.ctl("tenant", "rotate-key", "acme")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        new = keyring("acme")
+        self.server.secrets.add(new)
+        self.assertTrue(self.works(new))
+        self.assertFalse(self.works(self.key))
+        self.assertFalse(self.works(kept), "the intermediate key retired once its successor was used")
+        self.assertEqual(keyring("acme", "admin-key-previous"), "")
+
+    def test_killed_between_keyring_and_first_use(self):
+        """SIGKILL after the new key is in the keyring, before it was used: both keys work."""
+        def kill():
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+            return False
+        rc, err, kept, relay = self.run_rotation_through(on_request=self.first_use_of_new_key(kill))
+        self.assertEqual(rc, -signal.SIGKILL)
+        self.assertEqual(keyring("acme"), kept)
+        self.assertTrue(self.works(self.key), "the old key works: the new one was never used")
+        self.assertTrue(self.works(kept), "and so does the new one, which the keyring holds")
+        self.assertEqual(self.ctl("tenant", "rotate-key", "acme").returncode, 0)
+        self.server.secrets.add(keyring("acme"))
+        self.assertTrue(self.works(keyring("acme")))
 
     def test_expired_key(self):
         self.add()
