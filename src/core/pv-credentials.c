@@ -281,8 +281,13 @@ pv_credentials_clear_async (const char          *tenant,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, pv_credentials_clear_async);
-  secret_password_clear (get_schema (), cancellable, cleared_cb, task,
-                         "tenant", tenant, "kind", kind_name (kind), NULL);
+  /* A tenant's admin key goes with the one a rotation kept aside, if any;
+   * the tenants' names cannot be those of Microsoft sign-ins ("entra:…"). */
+  if (kind == PV_CREDENTIAL_ADMIN_KEY)
+    secret_password_clear (get_schema (), cancellable, cleared_cb, task, "tenant", tenant, NULL);
+  else
+    secret_password_clear (get_schema (), cancellable, cleared_cb, task,
+                           "tenant", tenant, "kind", kind_name (kind), NULL);
 }
 
 gboolean

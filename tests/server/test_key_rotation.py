@@ -225,14 +225,22 @@ class KeyRotation(ServerTest):
                       err)
         self.assertEqual(keyring("acme"), kept, "the new key is kept")
         self.assertEqual(keyring("acme", "admin-key-previous"), self.key, "the old key is still aside")
+        # Forgetting the tenant forgets both.
+        relay.close()
+        self.assertEqual(self.ctl("tenant", "remove", "acme").returncode, 0)
+        self.assertEqual((keyring("acme"), keyring("acme", "admin-key-previous")), ("", ""))
+        self.add()
+        self.assertEqual(keyring("acme"), self.key)
         self.assertTrue(self.works(self.key), "the old key still works: the new one was never used")
+        # Added again with the old key (still working): the next rotation succeeds, and revokes
+        # the kept key, which was never used.
         r = self.ctl("tenant", "rotate-key", "acme")
         self.assertEqual(r.returncode, 0, r.stderr)
         new = keyring("acme")
         self.server.secrets.add(new)
         self.assertTrue(self.works(new))
         self.assertFalse(self.works(self.key))
-        self.assertFalse(self.works(kept), "the intermediate key retired once its successor was used")
+        self.assertFalse(self.works(kept), "the unused key of the earlier rotation is revoked")
         self.assertEqual(keyring("acme", "admin-key-previous"), "")
 
     def test_killed_between_keyring_and_first_use(self):
