@@ -951,6 +951,12 @@ issue_in_assistant (const char *panel_title,
   g_assert_true (spin_until (step_is_cb, (gpointer) "steps", 5));
 }
 
+static gboolean
+lapse_known_cb (gpointer data)
+{
+  return pv_entra_session_get_lapses_at (pv_application_get_entra (app)) > 0;
+}
+
 static void
 test_entra (void)
 {
@@ -984,6 +990,16 @@ test_entra (void)
   g_assert_true (spin_until (signed_in_cb, NULL, 20));
   g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
   wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
+  /* When the sign-in lapses unless used: 90 days from this use, shown under the account */
+  g_assert_true (spin_until (lapse_known_cb, NULL, 10));
+  {
+    gint64 lapse = pv_entra_session_get_lapses_at (pv_application_get_entra (app));
+    gint64 expected = g_get_real_time () / G_USEC_PER_SEC + 90 * 86400;
+    GtkWidget *row = find (GTK_WIDGET (prefs), ADW_TYPE_ACTION_ROW, "Signed in as");
+
+    g_assert_cmpint (ABS (lapse - expected), <, 120);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Lapses on"));
+  }
   gtk_window_close (prefs);
 
   /* Link the Users connection: its Entra app is found by its tenant URL and chosen already */
