@@ -52,6 +52,7 @@ class Keys(ServerTest):
         self.assertEqual(self.get("/api/v1/tenant", old).status, 200)
         listed = {k["id"]: k for k in self.keys(old)}
         self.assertEqual(listed[old_id]["replaced_by"], r["key"]["id"])
+
         self.assertIsNone(listed[old_id]["retires_at"], "not retiring before the new key is used")
 
         # The new key's first use starts the old one's retirement (grace 0 here).
@@ -84,10 +85,18 @@ class Keys(ServerTest):
         """A rotation whose answer was lost: the next one succeeds, the lost key is revoked."""
         lost = self.rotate(self.key)
         again = self.rotate(self.key)
+        old_id = again["replaces"]
+
+        def listed():
+            return self.server.cli("--retire-grace", "0", "key", "list", "acme").stdout
+        self.assertRegex(listed(), old_id + r" .* active, replaced by " + again["key"]["id"] + "\n")
+        self.assertRegex(listed(), lost["key"]["id"] + r" .* revoked\n")
         self.assertError(self.get("/api/v1/tenant", lost["secret"]), 401, "unauthorized")
         self.assertEqual(self.get("/api/v1/tenant", self.key).status, 200)
         self.assertEqual(self.get("/api/v1/tenant", again["secret"]).status, 200)
         self.assertError(self.get("/api/v1/tenant", self.key), 401, "unauthorized")
+        self.assertRegex(listed(), old_id + r" .* retired\n")
+        self.assertRegex(listed(), again["key"]["id"] + r" .* active\n")
 
     def test_expired_key_says_so(self):
         self.server.set_clock(offset=day(366))
