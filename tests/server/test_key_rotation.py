@@ -290,22 +290,10 @@ class KeyRotation(ServerTest):
         self.assertEqual(c.returncode, 1, c.stdout)
         self.assertIn("acme/admin-key expires in 13 days", c.stdout)
         self.assertIn("due-soon", self.ctl("status").stdout)
-        log = os.path.join(self.workdir, "notifications.jsonl")
-        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
-                                 log], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(fake.stdout.close)
-        self.addCleanup(fake.wait)
-        self.addCleanup(fake.terminate)
-        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        log = self.notification_server()
         r = self.ctl("remind")
         self.assertEqual(r.returncode, 0, r.stderr)
-        deadline = time.monotonic() + 5
-        notes = []
-        while not notes and time.monotonic() < deadline:
-            if os.path.exists(log):
-                with open(log) as f:
-                    notes = [json.loads(line) for line in f]
-            time.sleep(0.05)
+        notes = self.notifications(log, 1)
         self.assertEqual(len(notes), 1, notes)
         self.assertIn("admin API key for Acme", notes[0]["title"])
         self.assertIn("rotate-key", notes[0]["body"])
