@@ -653,19 +653,28 @@ test_more_models (Fixture       *f,
   g_clear_pointer (&answer, json_object_unref);
   answer = request (client, "GET", "/api/v1/reminders", NULL, &error);
   list = json_object_get_array_member (answer, "items");
-  g_assert_cmpuint (json_array_get_length (list), ==, 1);
-  {
-    g_autoptr(PvReminderInfo) reminder = pv_reminder_info_new ();
+  /* The token, and the admin API key of the request */
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(PvReminderInfo) reminder = pv_reminder_info_new ();
 
-    g_assert_true (pv_reminder_info_update_from_json (reminder, json_array_get_object_element (list, 0), &error));
-    g_assert_cmpstr (pv_reminder_info_get_connection (reminder), ==, "persons");
-    g_assert_cmpint (pv_reminder_info_get_state (reminder), ==, PV_EXPIRY_OK);
-    g_assert_cmpint (pv_reminder_info_get_days_left (reminder), ==, 365);
-    g_assert_cmpint (pv_reminder_info_get_crossed_threshold (reminder), ==, -1);
-    g_assert_false (pv_reminder_info_get_due (reminder));
-    g_assert_cmpint (pv_reminder_info_get_next_reminder_at (reminder), ==,
-                     pv_reminder_info_get_expires_at (reminder) - 60 * 86400);
-  }
+      g_assert_true (pv_reminder_info_update_from_json (reminder, json_array_get_object_element (list, i), &error));
+      if (g_str_equal (pv_reminder_info_get_subject (reminder), "key"))
+        {
+          g_assert_null (pv_reminder_info_get_connection (reminder));
+          g_assert_cmpint (pv_reminder_info_get_days_left (reminder), ==, 365);
+          continue;
+        }
+      g_assert_cmpstr (pv_reminder_info_get_subject (reminder), ==, "token");
+      g_assert_cmpstr (pv_reminder_info_get_connection (reminder), ==, "persons");
+      g_assert_cmpint (pv_reminder_info_get_state (reminder), ==, PV_EXPIRY_OK);
+      g_assert_cmpint (pv_reminder_info_get_days_left (reminder), ==, 365);
+      g_assert_cmpint (pv_reminder_info_get_crossed_threshold (reminder), ==, -1);
+      g_assert_false (pv_reminder_info_get_due (reminder));
+      g_assert_cmpint (pv_reminder_info_get_next_reminder_at (reminder), ==,
+                       pv_reminder_info_get_expires_at (reminder) - 60 * 86400);
+    }
 }
 
 static gboolean
@@ -703,7 +712,16 @@ test_tenant_info (Fixture       *f,
   g_assert_cmpstr (pv_tenant_info_get_account (tenant), ==, "ann@acme.example");
   g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_connections (tenant)), ==, 2);
-  g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_reminders (tenant)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_reminders (tenant)), ==, 2);   /* the token, the key */
+  {
+    const char *key_id, *prefix;
+    gint64 expires_at;
+
+    g_assert_cmpint (pv_tenant_info_get_key (tenant, &key_id, &prefix, NULL, &expires_at), ==, PV_EXPIRY_OK);
+    g_assert_true (g_str_has_prefix (key_id, "key_"));
+    g_assert_true (g_str_has_prefix (prefix, "pva_"));
+    g_assert_cmpint (pv_expiry_days_left (expires_at, pv_client_get_now (client)), ==, 365);
+  }
   g_assert_true (g_str_has_suffix (pv_sso_info_get_reply_url (pv_tenant_info_get_sso (tenant)), "/saml/acs"));
   users = g_list_model_get_item (pv_tenant_info_get_connections (tenant), 0);
   g_assert_cmpstr (pv_connection_info_get_kind (users), ==, "users");

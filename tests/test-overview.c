@@ -75,7 +75,9 @@ tenant_new (const Token *tokens,
                               tokens[i].state, replaced_by, i ? "\"on-first-use\"" : "null", retires);
     }
   json = g_strdup_printf ("{\"clock_skew\": %" G_GINT64_FORMAT ","
-                          " \"tenant\": {\"name\": \"Acme\", \"api_key\": {\"owner\": \"alice\"}},"
+                          " \"tenant\": {\"name\": \"Acme\", \"api_key\": {\"id\": \"key_AAAAAAAAAAAA\","
+                          " \"prefix\": \"pva_AbC123\", \"owner\": \"alice\", \"created_at\": null,"
+                          " \"expires_at\": null}},"
                           " \"provisioning\": {\"connections\": [{\"kind\": \"users\","
                           " \"identity_provider\": \"entra\", \"scim_base_url\": \"https://acme.example/scim\","
                           " \"last_request_at\": null, \"last_request_token_id\": %s%s%s,"

@@ -247,6 +247,18 @@ reminders_loaded_cb (GObject      *source,
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }
+  /* The Microsoft sign-in, by this computer's clock and the app's schedule */
+  {
+    GPtrArray *found;
+    PvGraph *graph = pv_entra_session_get_graph (self->entra);
+
+    pv_application_get_policy (self, &policy);
+    found = pv_reminders_due_for_sign_in (pv_entra_session_get_lapses_at (self->entra),
+                                          graph ? pv_graph_get_account (graph) : NULL, &policy,
+                                          g_get_real_time () / G_USEC_PER_SEC, sent);
+    g_ptr_array_extend (due, found, NULL, NULL);
+    g_ptr_array_add (holders, found);
+  }
   pv_reminders_send (G_APPLICATION (self), due, sent);
   n_sent = due->len;
   if (n_sent > 0)

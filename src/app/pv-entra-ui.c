@@ -263,8 +263,12 @@ prefs_update (Prefs *p)
         /* Translators: an account such as admin@contoso.com */
         ? g_strdup_printf (_("Signed in as %s"), account) : g_strdup (_("Signed in"));
 
+      g_autofree char *lapse = pv_entra_session_describe_lapse (p->session);
+      g_autofree char *subtitle = lapse != NULL ? g_strdup_printf ("%s\n%s", pv_graph_get_directory (graph), lapse)
+                                                : g_strdup (pv_graph_get_directory (graph));
+
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->account), title);
-      adw_action_row_set_subtitle (p->account, error != NULL ? error->message : pv_graph_get_directory (graph));
+      adw_action_row_set_subtitle (p->account, error != NULL ? error->message : subtitle);
     }
   else
     {

@@ -27,6 +27,7 @@ struct _PvTenantPage
   PvTenantList *tenants;
   GSignalGroup *signals;
   GtkWidget    *page;     /* AdwPreferencesPage, built anew on each change */
+  gboolean      renewing_key;
 };
 
 G_DEFINE_FINAL_TYPE (PvTenantPage, pv_tenant_page, ADW_TYPE_BIN)
@@ -75,6 +76,81 @@ remove_clicked_cb (GtkButton    *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Renew Key: the new key in the keyring first, then used, then the old one
+ * forgotten (pv_tenant_list_rotate_key_async); a failure says which key works. */
+
+static void rebuild (PvTenantPage *self);
+
+static void
+key_renewed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PvTenantPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->renewing_key = FALSE;
+  if (pv_tenant_list_rotate_key_finish (PV_TENANT_LIST (source), result, &error))
+    {
+      pv_toast (GTK_WIDGET (self), _("Admin API key renewed; the old one retires once it is no longer used"));
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                  _("The Key Was Not Renewed"), error->message);
+
+      if (g_error_matches (error, PV_ERROR, PV_ERROR_KEY_EXPIRED))
+        adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), _("The Admin API Key Has Expired"));
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  rebuild (self);
+}
+
+static void
+renew_key_clicked_cb (GtkButton    *button,
+                      PvTenantPage *self)
+{
+  if (self->renewing_key || self->tenant == NULL)
+    return;
+  self->renewing_key = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  pv_tenant_list_rotate_key_async (self->tenants, self->tenant, NULL, key_renewed_cb, g_object_ref (self));
+}
+
+/* The key's expiry and Renew Key */
+static GtkWidget *
+key_row_new (PvTenantPage *self)
+{
+  const char *prefix;
+  gint64 expires_at;
+  PvExpiryState state = pv_tenant_info_get_key (self->tenant, NULL, &prefix, NULL, &expires_at);
+  g_autofree char *left = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *row;
+  GtkWidget *button;
+
+  if (expires_at == 0)
+    return NULL;
+  left = pv_format_days_left (expires_at, g_get_real_time () / G_USEC_PER_SEC);
+  date = pv_format_date (expires_at);
+  /* Translators: a key prefix, "expires in 9 days" and a date */
+  text = g_strdup_printf (_("%s… %s (%s)"), prefix ? prefix : "", left, date);
+  row = pv_info_row_new (_("Admin API key"), text, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), pv_state_pill_new (state));
+  button = gtk_button_new_with_mnemonic (_("Renew _Key"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Replace Provisio's admin API key for this tenant with a new one"));
+  gtk_widget_set_sensitive (button, !self->renewing_key);
+  if (state >= PV_EXPIRY_DUE_SOON && state != PV_EXPIRY_EXPIRED)
+    gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect (button, "clicked", G_CALLBACK (renew_key_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
 static GtkWidget *
 tenant_group_new (PvTenantPage *self)
 {
@@ -106,6 +182,12 @@ tenant_group_new (PvTenantPage *self)
                              pv_info_row_new (_("Management API"), pv_tenant_info_get_base_url (self->tenant), TRUE));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              pv_info_row_new (_("Admin API key of"), pv_tenant_info_get_account (self->tenant), FALSE));
+  {
+    GtkWidget *key = key_row_new (self);
+
+    if (key != NULL)
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), key);
+  }
   if (fetched > 0)
     {
       g_autofree char *relative = pv_format_relative (fetched, g_get_real_time () / G_USEC_PER_SEC);

@@ -16,9 +16,11 @@
 #include <string.h>
 
 #include "pv-entra.h"
+#include "pv-entra-session.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-profiles.h"
+#include "pv-reminders.h"
 #include "pv-tenant-info.h"
 #include "provisioctl.h"
 
@@ -466,6 +468,56 @@ entra_link (GFile  *file,
 
 /* -- health ------------------------------------------------------------- */
 
+/* When the sign-in lapses unless used, in words, or NULL. */
+static char *
+sign_in_lapse_text (PvGraph *graph)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *date = NULL;
+  gint64 lapses_at;
+
+  pv_entra_sign_in_lapse_async (graph, NULL, got_result_cb, &result);
+  lapses_at = pv_entra_sign_in_lapse_finish (wait_for (&result), NULL);
+  if (lapses_at <= 0)
+    return NULL;
+  date = pv_format_date (lapses_at);
+  /* Translators: an account, then a date; Microsoft ends a sign-in unused for 90 days */
+  return g_strdup_printf (_("Microsoft sign-in of %s: lapses on %s unless used (each use renews it)"),
+                          pv_graph_get_account (graph) ? pv_graph_get_account (graph) : "—", date);
+}
+
+/**
+ * entra_sign_in_reminders:
+ *
+ * For remind: uses the Microsoft sign-in, if there is one (which keeps it
+ * from lapsing), and returns the reminder due if it is about to lapse all
+ * the same (Microsoft out of reach for weeks) or has lapsed.
+ *
+ * Returns: (transfer full) (element-type PvDueReminder): the reminders
+ */
+GPtrArray *
+entra_sign_in_reminders (const PvExpiryPolicy *policy,
+                         GKeyFile             *sent)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvEntraConfig) config = load_config (NULL, &error);
+  g_autoptr(PvGraph) graph = config ? pv_entra_config_new_graph (config, &error) : NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 lapses_at;
+
+  if (graph == NULL)
+    return pv_reminders_due_for_sign_in (0, NULL, policy, 0, sent);
+  pv_graph_restore_async (graph, NULL, got_result_cb, &restored);
+  if (!pv_graph_restore_finish (graph, wait_for (&restored), &error) &&
+      !g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN))
+    g_printerr (_("provisioctl: could not use the Microsoft sign-in: %s\n"), error->message);
+  pv_entra_sign_in_lapse_async (graph, NULL, got_result_cb, &result);
+  lapses_at = pv_entra_sign_in_lapse_finish (wait_for (&result), NULL);
+  return pv_reminders_due_for_sign_in (MAX (lapses_at, 0), pv_graph_get_account (graph), policy,
+                                       g_get_real_time () / G_USEC_PER_SEC, sent);
+}
+
 int
 entra_status (GFile  *file,
               char  **args)
@@ -479,6 +531,12 @@ entra_status (GFile  *file,
 
   if (config == NULL || (graph = signed_in_graph (config, &error)) == NULL)
     return fail (error);
+  {
+    g_autofree char *lapse = sign_in_lapse_text (graph);
+
+    if (lapse != NULL)
+      g_print ("%s\n", lapse);
+  }
   keys = g_list_sort (g_hash_table_get_keys (config->links), (GCompareFunc) strcmp);
   if (keys == NULL)
     g_print ("%s\n", _("No connection is linked to an Entra app; see provisioctl entra link."));

@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "pv-admin-key.h"
 #include "pv-cache.h"
 #include "pv-calendar.h"
 #include "pv-client.h"
@@ -488,6 +489,33 @@ fail:
   return 1;
 }
 
+/* tenant rotate-key NAME: the new key goes to the keyring, never to the terminal. */
+static int
+tenant_rotate_key (GFile      *file,
+                   const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(PvRotatedKey) key = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *expires_at = NULL;
+
+  if (!(client = client_for (file, id, &error)))
+    goto fail;
+  pv_admin_key_rotate_async (id, client, NULL, got_result_cb, &result);
+  if (!(key = pv_admin_key_rotate_finish (wait_for (&result), &error)))
+    goto fail;
+
+  expires_at = pv_time_format (key->expires_at);
+  g_print (_("New admin API key %s… for %s, in the keyring; it expires %s.\n"), key->prefix, id, expires_at);
+  g_print (_("The key it replaces (%s) retires once it is no longer used.\n"), key->replaces);
+  return 0;
+
+fail:
+  g_printerr ("provisioctl: %s\n", error->message);
+  return g_error_matches (error, PV_ERROR, PV_ERROR_KEY_EXPIRED) ? 2 : 1;
+}
+
 static int
 revoke_token (GFile      *file,
               const char *id,
@@ -850,6 +878,33 @@ add_connections (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
+/* "admin_key": the key Provisio holds for the tenant, or null */
+static void
+add_key (JsonBuilder *b,
+         TenantState *t)
+{
+  const char *id = NULL, *prefix = NULL;
+  gint64 created_at = 0, expires_at = 0;
+  PvExpiryState state = pv_tenant_info_get_key (t->info, &id, &prefix, &created_at, &expires_at);
+
+  json_builder_set_member_name (b, "admin_key");
+  if (t->error != NULL || id == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  add_string (b, "id", id);
+  add_string (b, "prefix", prefix);
+  add_string (b, "owner", pv_tenant_info_get_account (t->info));
+  add_time (b, "created_at", created_at);
+  add_time (b, "expires_at", expires_at);
+  json_builder_set_member_name (b, "days_left");
+  json_builder_add_int_value (b, pv_expiry_days_left (expires_at, tenant_now (t)));
+  add_string (b, "state", pv_expiry_state_to_string (state));
+  json_builder_end_object (b);
+}
+
 /* Days left come from the tenant's clock; say so when this one is off. */
 static void
 warn_about_clocks (Survey *survey)
@@ -921,6 +976,7 @@ status (GFile *file)
           add_string (b, "error", t->error ? t->error->message : NULL);
           json_builder_set_member_name (b, "connections");
           add_connections (b, t);
+          add_key (b, t);
           json_builder_end_object (b);
           status = t->error ? 1 : status;
         }
@@ -946,6 +1002,21 @@ status (GFile *file)
               status = 1;
               continue;
             }
+          {
+            const char *prefix;
+            gint64 expires_at;
+            PvExpiryState state = pv_tenant_info_get_key (t->info, NULL, &prefix, NULL, &expires_at);
+
+            if (expires_at != 0)
+              {
+                g_autofree char *expires = pv_time_format (expires_at);
+
+                /* Translators: the KIND column of provisioctl status for the admin API key */
+                g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s\n", t->profile->id, _("key"),
+                         prefix, expires, pv_expiry_days_left (expires_at, tenant_now (t)),
+                         pv_expiry_state_to_string (state));
+              }
+          }
           for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
             {
               g_autoptr(PvConnectionInfo) conn = g_list_model_get_item (connections, c);
@@ -1001,7 +1072,11 @@ check (GFile *file)
 
       if (t->error != NULL)
         {
-          n_unknown++;
+          /* An expired key is known: the tenant said so. */
+          if (g_error_matches (t->error, PV_ERROR, PV_ERROR_KEY_EXPIRED))
+            worst = CHECK_CRITICAL;
+          else
+            n_unknown++;
           g_string_append_printf (details, "%s%s: %s", details->len ? "; " : "", t->profile->id,
                                   t->error->message);
           continue;
@@ -1011,6 +1086,9 @@ check (GFile *file)
           g_autoptr(PvReminderInfo) item = g_list_model_get_item (reminders, k);
           PvExpiryState state = pv_reminder_info_get_state (item);
           const char *connection = pv_reminder_info_get_connection (item);
+          const char *what = connection ? connection :
+                             g_strcmp0 (pv_reminder_info_get_subject (item), "key") == 0 ? "admin-key"
+                                                                                       : "sso-certificate";
           int level = state == PV_EXPIRY_OK ? CHECK_OK :
                       state == PV_EXPIRY_DUE_SOON ? CHECK_WARNING : CHECK_CRITICAL;
           gint64 days = pv_reminder_info_get_days_left (item);
@@ -1023,15 +1101,14 @@ check (GFile *file)
             g_string_append (details, "; ");
           if (days <= 0)
             /* Translators: tenant/connection, such as contoso/persons */
-            g_string_append_printf (details, _("%s/%s expired"), t->profile->id,
-                                    connection ? connection : "sso-certificate");
+            g_string_append_printf (details, _("%s/%s expired"), t->profile->id, what);
           else
             g_string_append_printf (details,
                                     /* Translators: tenant/connection and days left */
                                     g_dngettext (GETTEXT_PACKAGE,
                                                  "%s/%s expires in %d day",
                                                  "%s/%s expires in %d days", days),
-                                    t->profile->id, connection ? connection : "sso-certificate", (int) days);
+                                    t->profile->id, what, (int) days);
         }
     }
 
@@ -1268,6 +1345,16 @@ remind (GFile *file)
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }
+  /* The Microsoft sign-in: used, so that it does not lapse, and reminded of if it does all the same. */
+  {
+    GPtrArray *found;
+
+    if (!overridden)
+      pv_expiry_policy_init_default (&policy);
+    found = entra_sign_in_reminders (&policy, sent);
+    g_ptr_array_extend (due, found, NULL, NULL);
+    g_ptr_array_add (holders, found);
+  }
 
   /* Sent as the app, so that the notification's actions open it. */
   app = g_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
@@ -1362,6 +1449,12 @@ run_tenant_remove (GFile *file, char **args)
 }
 
 static int
+run_tenant_rotate_key (GFile *file, char **args)
+{
+  return tenant_rotate_key (file, args[0]);
+}
+
+static int
 run_status (GFile *file, char **args)
 {
   return status (file);
@@ -1441,13 +1534,20 @@ static const Command commands[] = {
     N_("Forgets a tenant: its key is deleted from the keyring, its cached state removed. "
        "Nothing changes on the tenant itself."),
     NULL, 1, run_tenant_remove },
+  { "tenant rotate-key", N_("NAME"), N_("Renew Provisio's admin API key for a tenant"),
+    N_("Asks the tenant for a new admin API key for the same owner, keeps it in the keyring in place of the "
+       "old one, and makes a request with it, after which the old key retires once it is no longer used. "
+       "Nothing is printed but the new key's prefix and expiry. If a step fails, the keyring still holds a "
+       "key the tenant accepts, and the message says which; run it again. An expired key cannot be "
+       "renewed: ask the tenant's owner for a new one (exit status 2)."),
+    NULL, 1, run_tenant_rotate_key },
   { "status", "", N_("Every token of every tenant, with days left"),
     N_("Asks every tenant at once and lists each connection's tokens with their state and "
        "days left, and each SSO signing certificate. With --offline, the last known state "
        "is shown without a network."),
     status_entries, 0, run_status },
   { "check", "", N_("For monitoring: one line and an exit code"),
-    N_("Prints one summary line and exits 0 when all is well, 1 when a token or certificate "
+    N_("Prints one summary line and exits 0 when all is well, 1 when a token, certificate or admin API key "
        "is due soon, 2 when one is urgent or expired, 3 when a tenant cannot be asked."),
     NULL, 0, run_check },
   { "setup", N_("NAME KIND"), N_("Set up a connection's provisioning for the first time"),

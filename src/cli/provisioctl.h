@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "pv-client.h"
+#include "pv-expiry.h"
 #include "pv-tokens.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,8 @@ int  entra_sign_out  (GFile *file, char **args);
 int  entra_apps      (GFile *file, char **args);
 int  entra_link      (GFile *file, char **args);
 int  entra_status    (GFile *file, char **args);
+GPtrArray *entra_sign_in_reminders (const PvExpiryPolicy *policy,
+                                    GKeyFile             *sent);
 gboolean entra_hand_over (const char     *tenant,
                           const char     *kind,
                           PvIssuedToken  *issued);

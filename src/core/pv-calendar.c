@@ -123,13 +123,19 @@ pv_calendar_build (GListModel           *tenants,
       next_day = g_date_time_add_days (expires, 1);
       date = g_date_time_format (expires, "%Y%m%d");
       end = g_date_time_format (next_day, "%Y%m%d");
-      uid = item->token_id
+      uid = item->key_id
+            ? g_strdup_printf ("%s@%s.provisio", item->key_id, pv_tenant_info_get_id (item->tenant))
+            : item->token_id
             ? g_strdup_printf ("%s@%s.provisio", item->token_id, pv_tenant_info_get_id (item->tenant))
             : g_strdup_printf ("sso-certificate-%s@%s.provisio", date, pv_tenant_info_get_id (item->tenant));
       when = pv_format_date (item->expires_at);
       /* Translators: a calendar event's title: "Contoso Ltd · Users · pvs_AbC123 expires" */
       summary = g_strdup_printf (_("%s expires"), item->label);
-      if (item->kind != NULL)
+      if (item->key_id != NULL)
+        /* Translators: a calendar event's description: the date */
+        description = g_strdup_printf (_("Provisio's admin API key for this tenant expires on %s. Renew it before "
+                                         "then on the tenant's page or with provisioctl tenant rotate-key."), when);
+      else if (item->kind != NULL)
         /* Translators: a calendar event's description: the date, then where to renew */
         description = g_strdup_printf (_("Expires on %s. Renew it with Provisio before then and paste the new token "
                                          "into the identity provider's app for %s."),

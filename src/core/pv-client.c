@@ -132,6 +132,29 @@ pv_client_new (const char *base_url,
   return self;
 }
 
+/**
+ * pv_client_new_with_key:
+ * @api_key: another admin API key for the same tenant
+ *
+ * Returns: (transfer full): a client for @self's tenant, trusting its
+ *   certificate the same way, with @api_key
+ */
+PvClient *
+pv_client_new_with_key (PvClient   *self,
+                        const char *api_key)
+{
+  PvClient *copy;
+
+  g_return_val_if_fail (PV_IS_CLIENT (self), NULL);
+
+  copy = pv_client_new (self->base_url, api_key);
+  g_set_object (&copy->session, self->session);
+  copy->pin = g_strdup (self->pin);
+  copy->allow_insecure_http = self->allow_insecure_http;
+  copy->clock_skew = self->clock_skew;
+  return copy;
+}
+
 const char *
 pv_client_get_base_url (PvClient *self)
 {
@@ -385,6 +408,16 @@ sent_cb (GObject      *source,
       note_server_time (g_task_get_source_object (task), json_node_get_object (root));
       g_task_return_pointer (task, json_object_ref (json_node_get_object (root)),
                              (GDestroyNotify) json_object_unref);
+      return;
+    }
+
+  /* An expired key is not a generic refusal: say what to do. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      g_strcmp0 (pv_json_string_member (json_node_get_object (root), "error"), "key_expired") == 0)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_KEY_EXPIRED, "%s",
+                               _("The admin API key has expired: ask the tenant’s owner for a new key, "
+                                 "then add the tenant again with it"));
       return;
     }
 

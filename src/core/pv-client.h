@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (PvClient, pv_client, PV, CLIENT, GObject)
 
 PvClient   *pv_client_new                (const char          *base_url,
                                           const char          *api_key);
+PvClient   *pv_client_new_with_key       (PvClient            *self,
+                                          const char          *api_key);
 const char *pv_client_get_base_url       (PvClient            *self);
 void        pv_client_set_tls_database   (PvClient            *self,
                                           GTlsDatabase        *database);

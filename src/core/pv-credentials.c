@@ -40,10 +40,25 @@ kind_name (PvCredentialKind kind)
     {
     case PV_CREDENTIAL_GRAPH_REFRESH_TOKEN:
       return "graph-refresh-token";
+    case PV_CREDENTIAL_ADMIN_KEY_PREVIOUS:
+      return "admin-key-previous";
     case PV_CREDENTIAL_ADMIN_KEY:
     default:
       return "admin-key";
     }
+}
+
+/**
+ * pv_credentials_admin_key_label:
+ *
+ * Returns: (transfer full): what the keyring shows for a tenant's admin API key
+ */
+char *
+pv_credentials_admin_key_label (const char *tenant,
+                                const char *base_url)
+{
+  /* Translators: the label of the admin API key in the keyring (Seahorse shows it) */
+  return g_strdup_printf (_("Provisio admin API key for %s (%s)"), tenant, base_url);
 }
 
 /* The keyring's errors, in words an admin can act on. */
@@ -266,8 +281,13 @@ pv_credentials_clear_async (const char          *tenant,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, pv_credentials_clear_async);
-  secret_password_clear (get_schema (), cancellable, cleared_cb, task,
-                         "tenant", tenant, "kind", kind_name (kind), NULL);
+  /* A tenant's admin key goes with the one a rotation kept aside, if any;
+   * the tenants' names cannot be those of Microsoft sign-ins ("entra:…"). */
+  if (kind == PV_CREDENTIAL_ADMIN_KEY)
+    secret_password_clear (get_schema (), cancellable, cleared_cb, task, "tenant", tenant, NULL);
+  else
+    secret_password_clear (get_schema (), cancellable, cleared_cb, task,
+                           "tenant", tenant, "kind", kind_name (kind), NULL);
 }
 
 gboolean
@@ -276,4 +296,58 @@ pv_credentials_clear_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_clear_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+modified_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autolist (SecretRetrievable) items = secret_password_search_finish (result, &error);
+  gint64 modified = 0;
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, keyring_error (error));
+      return;
+    }
+  for (const GList *l = items; l != NULL; l = l->next)
+    modified = MAX (modified, (gint64) secret_retrievable_get_modified (l->data));
+  g_task_return_int (task, modified);
+}
+
+/**
+ * pv_credentials_lookup_modified_async:
+ *
+ * Finds when a secret was last written, without reading it (nor unlocking
+ * the keyring for it).
+ */
+void
+pv_credentials_lookup_modified_async (const char          *tenant,
+                                      PvCredentialKind     kind,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pv_credentials_lookup_modified_async);
+  secret_password_search (get_schema (), SECRET_SEARCH_NONE, cancellable, modified_cb, task,
+                          "tenant", tenant, "kind", kind_name (kind), NULL);
+}
+
+/**
+ * pv_credentials_lookup_modified_finish:
+ *
+ * Returns: when the secret was last written (seconds since the epoch), 0
+ *   if there is none, -1 with @error if the keyring could not be asked
+ */
+gint64
+pv_credentials_lookup_modified_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_lookup_modified_async, -1);
+  return g_task_propagate_int (G_TASK (result), error);
 }

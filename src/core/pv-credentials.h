@@ -15,14 +15,19 @@ G_BEGIN_DECLS
  * PvCredentialKind:
  * @PV_CREDENTIAL_ADMIN_KEY: a tenant's admin API key
  * @PV_CREDENTIAL_GRAPH_REFRESH_TOKEN: a Microsoft sign-in's refresh token
+ * @PV_CREDENTIAL_ADMIN_KEY_PREVIOUS: the admin API key being replaced, kept
+ *   while a rotation runs (see pv_admin_key_rotate_async())
  *
  * What a secret in the keyring is for.
  */
 typedef enum {
   PV_CREDENTIAL_ADMIN_KEY,
   PV_CREDENTIAL_GRAPH_REFRESH_TOKEN,
+  PV_CREDENTIAL_ADMIN_KEY_PREVIOUS,
 } PvCredentialKind;
 
+char     *pv_credentials_admin_key_label (const char        *tenant,
+                                          const char        *base_url);
 void      pv_credentials_store_async   (const char          *tenant,
                                         PvCredentialKind     kind,
                                         const char          *label,
@@ -52,5 +57,12 @@ void      pv_credentials_clear_async   (const char          *tenant,
                                         gpointer             user_data);
 gboolean  pv_credentials_clear_finish  (GAsyncResult        *result,
                                         GError             **error);
+void      pv_credentials_lookup_modified_async  (const char          *tenant,
+                                                 PvCredentialKind     kind,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gint64    pv_credentials_lookup_modified_finish (GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-credentials.h"
 #include "pv-entra-session.h"
 #include "pv-overview.h"
 
@@ -32,6 +33,8 @@ struct _PvEntraSession
   GCancellable  *cancellable;
   guint          pending;
   gboolean       jobs_changed;  /* during a read of the jobs */
+  gint64         lapses_at;     /* when the sign-in lapses unless used; 0: unknown */
+  gboolean       keeping_alive;
 };
 
 G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
@@ -161,6 +164,146 @@ save (PvEntraSession *self)
   pv_entra_config_save_async (self->config, self->file, self->cancellable, saved_cb, NULL);
 }
 
+/* -- the sign-in's lapse ------------------------------------------------- */
+
+static void
+lapse_known_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PvEntraSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 lapses_at = pv_entra_sign_in_lapse_finish (result, &error);
+
+  if (lapses_at < 0 || lapses_at == self->lapses_at)
+    return;
+  self->lapses_at = lapses_at;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+update_lapse (PvEntraSession *self)
+{
+  if (self->graph == NULL)
+    return;
+  pv_entra_sign_in_lapse_async (self->graph, self->cancellable, lapse_known_cb, g_object_ref (self));
+}
+
+static void
+kept_alive_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PvEntraSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->keeping_alive = FALSE;
+  if (!pv_graph_restore_finish (PV_GRAPH (source), result, &error))
+    g_debug ("Could not use the Microsoft sign-in: %s", error->message);
+  update_lapse (self);
+}
+
+/* The regular refresh uses the sign-in (a token refresh) once a day at
+ * least, also without linked apps, so that it does not lapse while the
+ * app runs. */
+static void
+keep_alive (PvEntraSession *self)
+{
+  gint64 refreshed_at = pv_graph_get_refreshed_at (self->graph);
+
+  if (self->keeping_alive || g_get_real_time () / G_USEC_PER_SEC - refreshed_at < PV_ENTRA_KEEP_ALIVE_SECONDS)
+    return;
+  self->keeping_alive = TRUE;
+  pv_graph_restore_async (self->graph, self->cancellable, kept_alive_cb, g_object_ref (self));
+}
+
+static void
+lapse_modified_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gint64 modified = pv_credentials_lookup_modified_finish (result, &error);
+
+  if (modified < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, modified > 0 ? modified + PV_ENTRA_SIGN_IN_IDLE_DAYS * 86400 : 0);
+}
+
+/**
+ * pv_entra_sign_in_lapse_async:
+ * @graph: a Graph, signed in or restored from the keyring, or not
+ *
+ * Works out when the sign-in lapses unless it is used: Microsoft ends a
+ * sign-in whose refresh token went unused for %PV_ENTRA_SIGN_IN_IDLE_DAYS
+ * days, and each use renews it.  The last use is the last refresh token
+ * @graph was given, or else when the keyring last kept one (Provisio keeps
+ * each new one).
+ */
+void
+pv_entra_sign_in_lapse_async (PvGraph             *graph,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (graph, cancellable, callback, user_data);
+  g_autofree char *name = NULL;
+  gint64 refreshed_at = pv_graph_get_refreshed_at (graph);
+
+  g_task_set_source_tag (task, pv_entra_sign_in_lapse_async);
+  if (refreshed_at > 0)
+    {
+      g_task_return_int (task, refreshed_at + PV_ENTRA_SIGN_IN_IDLE_DAYS * 86400);
+      return;
+    }
+  name = pv_graph_get_keyring_name (graph);
+  pv_credentials_lookup_modified_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, cancellable,
+                                        lapse_modified_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_entra_sign_in_lapse_finish:
+ *
+ * Returns: when the sign-in lapses unless used (seconds since the epoch), 0
+ *   if there is no sign-in, -1 with @error if the keyring could not be asked
+ */
+gint64
+pv_entra_sign_in_lapse_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/**
+ * pv_entra_session_get_lapses_at:
+ *
+ * Returns: when the sign-in lapses unless used, or 0 if not known
+ */
+gint64
+pv_entra_session_get_lapses_at (PvEntraSession *self)
+{
+  return self->lapses_at;
+}
+
+/**
+ * pv_entra_session_describe_lapse:
+ *
+ * Returns: (transfer full) (nullable): when the sign-in lapses, in words
+ */
+char *
+pv_entra_session_describe_lapse (PvEntraSession *self)
+{
+  g_autofree char *date = NULL;
+
+  if (self->lapses_at == 0)
+    return NULL;
+  date = pv_format_date (self->lapses_at);
+  /* Translators: a date; Microsoft ends a sign-in that goes unused for 90 days */
+  return g_strdup_printf (_("Lapses on %s unless used; Provisio uses it at each refresh"), date);
+}
+
 /* -- load --------------------------------------------------------------- */
 
 static void
@@ -181,6 +324,7 @@ restored_cb (GObject      *source,
   /* Not signed in is a state, not a failure of loading. */
   set_error (self, error);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  update_lapse (self);
   pv_entra_session_refresh_health (self);
   g_task_return_boolean (task, TRUE);
 }
@@ -192,6 +336,7 @@ restore (PvEntraSession *self,
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&self->graph);
+  self->lapses_at = 0;
   g_hash_table_remove_all (self->jobs);
   g_hash_table_remove_all (self->job_errors);
   self->graph = pv_entra_config_new_graph (self->config, &error);
@@ -321,6 +466,7 @@ signed_in_cb (GObject      *source,
     }
   set_error (self, NULL);
   save (self);
+  update_lapse (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   pv_entra_session_refresh_health (self);
   g_task_return_boolean (task, TRUE);
@@ -376,6 +522,7 @@ pv_entra_session_sign_out (PvEntraSession *self)
   if (self->graph == NULL)
     return;
   pv_graph_sign_out_async (self->graph, self->cancellable, signed_out_cb, NULL);
+  self->lapses_at = 0;
   g_hash_table_remove_all (self->jobs);
   g_hash_table_remove_all (self->job_errors);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
@@ -476,6 +623,7 @@ pv_entra_session_refresh_health (PvEntraSession *self)
 
   if (!pv_entra_session_get_signed_in (self) || self->pending > 0)
     return;
+  keep_alive (self);
   self->jobs_changed = FALSE;
   g_hash_table_iter_init (&iter, self->config->links);
   while (g_hash_table_iter_next (&iter, &key, &value))

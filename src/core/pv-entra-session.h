@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/* Microsoft ends a sign-in whose refresh token went unused this long. */
+#define PV_ENTRA_SIGN_IN_IDLE_DAYS 90
+/* The app uses the sign-in at least this often while it runs. */
+#define PV_ENTRA_KEEP_ALIVE_SECONDS (24 * 3600)
+
 #define PV_TYPE_ENTRA_SESSION (pv_entra_session_get_type ())
 G_DECLARE_FINAL_TYPE (PvEntraSession, pv_entra_session, PV, ENTRA_SESSION, GObject)
 
@@ -57,5 +62,13 @@ char              *pv_entra_session_describe         (PvEntraSession      *self,
                                                       PvConnectionInfo    *connection,
                                                       gint64               now,
                                                       gboolean            *warning);
+void               pv_entra_sign_in_lapse_async      (PvGraph             *graph,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gint64             pv_entra_sign_in_lapse_finish     (GAsyncResult        *result,
+                                                      GError             **error);
+gint64             pv_entra_session_get_lapses_at    (PvEntraSession      *self);
+char              *pv_entra_session_describe_lapse   (PvEntraSession      *self);
 
 G_END_DECLS

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @PV_ERROR_KEYRING: the system keyring is missing or refused
  * @PV_ERROR_KEYRING_LOCKED: the keyring is locked
  * @PV_ERROR_KEYRING_NOT_FOUND: the keyring holds no such secret
+ * @PV_ERROR_KEY_EXPIRED: the admin API key has expired (401 `key_expired`):
+ *   only the tenant's owner can issue a new one
  *
  * What went wrong talking to a tenant, in terms a user interface can act on.
  * Messages are translated and never contain a secret.
@@ -47,6 +49,7 @@ typedef enum {
   PV_ERROR_KEYRING,
   PV_ERROR_KEYRING_LOCKED,
   PV_ERROR_KEYRING_NOT_FOUND,
+  PV_ERROR_KEY_EXPIRED,
 } PvError;
 
 GQuark pv_error_quark (void);

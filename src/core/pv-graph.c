@@ -51,6 +51,7 @@ struct _PvGraph
   gint64       access_expires;   /* monotonic seconds */
   char        *refresh_token;
   char        *granted_scopes;   /* what the last token answer says was granted */
+  gint64       refreshed_at;     /* wall-clock seconds: the refresh token's last redemption */
   guint        max_wait;
 };
 
@@ -300,6 +301,33 @@ pv_graph_get_signed_in (PvGraph *self)
 {
   g_return_val_if_fail (PV_IS_GRAPH (self), FALSE);
   return self->refresh_token != NULL;
+}
+
+static char *keyring_name (PvGraph *self);
+
+/**
+ * pv_graph_get_refreshed_at:
+ *
+ * Returns: when Microsoft last issued a refresh token to this object (each
+ *   use of the sign-in renews it), or 0
+ */
+gint64
+pv_graph_get_refreshed_at (PvGraph *self)
+{
+  g_return_val_if_fail (PV_IS_GRAPH (self), 0);
+  return self->refreshed_at;
+}
+
+/**
+ * pv_graph_get_keyring_name:
+ *
+ * Returns: (transfer full): the name the sign-in is kept under in the keyring
+ */
+char *
+pv_graph_get_keyring_name (PvGraph *self)
+{
+  g_return_val_if_fail (PV_IS_GRAPH (self), NULL);
+  return keyring_name (self);
 }
 
 /**
@@ -642,6 +670,8 @@ take_tokens (PvGraph  *self,
       self->account = g_steal_pointer (&account);
     }
 
+  if (refresh != NULL)
+    self->refreshed_at = g_get_real_time () / G_USEC_PER_SEC;
   if (refresh == NULL || g_strcmp0 (refresh, self->refresh_token) == 0)
     {
       g_task_return_boolean (task, TRUE);

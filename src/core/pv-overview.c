@@ -29,6 +29,7 @@ overview_item_free (PvOverviewItem *item)
   g_free (item->kind);
   g_free (item->token_id);
   g_free (item->label);
+  g_free (item->key_id);
   g_free (item);
 }
 
@@ -119,6 +120,32 @@ pv_overview_token_state (PvTenantInfo         *tenant,
   return pv_expiry_state (policy_of (tenant, override), expires_at, pv_tenant_info_get_now (tenant, now));
 }
 
+/* Provisio's own access: the admin API key it holds for the tenant. */
+static void
+add_key_item (GPtrArray            *items,
+              PvTenantInfo         *tenant,
+              const PvExpiryPolicy *override,
+              gint64                now)
+{
+  const char *id, *prefix;
+  gint64 created_at, expires_at;
+  PvOverviewItem *item;
+
+  pv_tenant_info_get_key (tenant, &id, &prefix, &created_at, &expires_at);
+
+  if (id == NULL || expires_at == 0)
+    return;
+  item = g_new0 (PvOverviewItem, 1);
+  item->tenant = g_object_ref (tenant);
+  item->key_id = g_strdup (id);
+  /* Translators: a bar of the timeline: tenant · the admin API key's prefix */
+  item->label = g_strdup_printf (_("%s · admin API key %s"), tenant_name (tenant), prefix ? prefix : "");
+  item->starts_at = created_at;
+  item->expires_at = expires_at;
+  item->state = pv_overview_token_state (tenant, override, expires_at, now);
+  g_ptr_array_add (items, item);
+}
+
 /**
  * pv_overview_items:
  * @tenants: a list of #PvTenantInfo
@@ -127,7 +154,8 @@ pv_overview_token_state (PvTenantInfo         *tenant,
  * @now: our clock; each tenant's expiries are judged by its own
  *
  * Returns: (transfer full) (element-type PvOverviewItem): the timeline's
- *   bars, tenant by tenant, connection by connection, newest token first
+ *   bars, tenant by tenant: the admin API key, then connection by
+ *   connection, newest token first, then the SSO certificate
  */
 GPtrArray *
 pv_overview_items (GListModel           *tenants,
@@ -142,6 +170,8 @@ pv_overview_items (GListModel           *tenants,
       GListModel *connections = pv_tenant_info_get_connections (tenant);
       PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
 
+      /* Provisio's own access first: without it, nothing else is seen. */
+      add_key_item (items, tenant, override, now);
       for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
         {
           g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
@@ -424,6 +454,39 @@ next_action_new (PvActionKind  kind_of_action,
   return action;
 }
 
+static void
+add_key_action (GPtrArray            *actions,
+                PvTenantInfo         *tenant,
+                const PvExpiryPolicy *override,
+                gint64                now)
+{
+  const char *prefix;
+  gint64 expires_at;
+  PvExpiryState state;
+  g_autofree char *left = NULL;
+  g_autofree char *date = NULL;
+  PvNextAction *action;
+
+  pv_tenant_info_get_key (tenant, NULL, &prefix, NULL, &expires_at);
+  state = pv_overview_token_state (tenant, override, expires_at, now);
+  if (expires_at == 0 || state == PV_EXPIRY_OK)
+    return;
+  left = pv_format_days_left (expires_at, pv_tenant_info_get_now (tenant, now));
+  date = pv_format_date (expires_at);
+  action = next_action_new (PV_ACTION_RENEW_KEY, tenant, NULL, state, expires_at);
+  /* Translators: %s is a tenant's name */
+  action->title = g_strdup_printf (_("Renew Provisio's admin API key for %s"), tenant_name (tenant));
+  if (state == PV_EXPIRY_EXPIRED)
+    /* Translators: a key prefix, "expired 3 days ago" and a date */
+    action->subtitle = g_strdup_printf (_("Key %s… %s (%s); ask the tenant's owner for a new key"),
+                                        prefix, left, date);
+  else
+    /* Translators: a key prefix, "expires in 9 days" and a date */
+    action->subtitle = g_strdup_printf (_("Key %s… %s (%s); Provisio stops seeing the tenant then"),
+                                        prefix, left, date);
+  g_ptr_array_add (actions, action);
+}
+
 /**
  * pv_overview_next_actions:
  * @tenants: a list of #PvTenantInfo
@@ -555,6 +618,7 @@ pv_overview_next_actions (GListModel           *tenants,
           action->subtitle = g_strdup_printf (_("The identity provider's certificate %s (%s)"), left, date);
           g_ptr_array_add (actions, action);
         }
+      add_key_action (actions, tenant, override, now);
     }
   g_ptr_array_sort (actions, compare_actions);
   return actions;

@@ -22,12 +22,14 @@ G_BEGIN_DECLS
  * @PV_ACTION_FINISH_RENEWAL: a new token waits for the identity provider's first use
  * @PV_ACTION_RENEW_CERTIFICATE: the SSO signing certificate expires
  * @PV_ACTION_RECONNECT: the tenant cannot be asked
+ * @PV_ACTION_RENEW_KEY: Provisio's own admin API key for the tenant expires
  */
 typedef enum {
   PV_ACTION_RENEW,
   PV_ACTION_FINISH_RENEWAL,
   PV_ACTION_RENEW_CERTIFICATE,
   PV_ACTION_RECONNECT,
+  PV_ACTION_RENEW_KEY,
 } PvActionKind;
 
 /**
@@ -43,6 +45,7 @@ typedef enum {
  * @in_use: whether the identity provider's last request used it
  * @retiring: a newer token is in use: this one retires by itself and
  *   counts for nothing (pv_overview_token_is_retiring())
+ * @key_id: (nullable): for the tenant's admin API key, its id
  *
  * A bar on the dashboard's timeline.
  */
@@ -56,6 +59,7 @@ typedef struct {
   PvExpiryState state;
   gboolean      in_use;
   gboolean      retiring;
+  char         *key_id;
 } PvOverviewItem;
 
 /**

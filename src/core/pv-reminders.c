@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-connection-info.h"
+#include "pv-entra-session.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
@@ -137,7 +138,9 @@ pv_reminders_due (GListModel           *tenants,
       threshold = item->expires_at <= now ? 0 : pv_expiry_crossed_threshold (policy, item->expires_at, now);
       if (threshold < 0)
         continue;
-      if (item->token_id != NULL)
+      if (item->key_id != NULL)
+        key = g_strdup_printf ("%s/admin-key/%s", pv_tenant_info_get_id (item->tenant), item->key_id);
+      else if (item->token_id != NULL)
         key = g_strdup_printf ("%s/%s/%s", pv_tenant_info_get_id (item->tenant), item->kind, item->token_id);
       else
         key = g_strdup_printf ("%s/sso-certificate/%" G_GINT64_FORMAT, pv_tenant_info_get_id (item->tenant),
@@ -156,7 +159,20 @@ pv_reminders_due (GListModel           *tenants,
       left = pv_format_days_left (item->expires_at, now);
       date = pv_format_date (item->expires_at);
       name = name ? name : pv_tenant_info_get_id (item->tenant);
-      if (item->kind != NULL)
+      if (item->key_id != NULL)
+        {
+          /* Translators: a notification's title: a tenant's name, then "expires in 9 days" */
+          r->title = g_strdup_printf (_("Provisio's admin API key for %s %s"), name, left);
+          if (item->expires_at <= now)
+            /* Translators: a notification's text: the date */
+            r->body = g_strdup_printf (_("Since %s Provisio cannot see the tenant. Ask the tenant's owner for a "
+                                         "new admin API key and add the tenant again with it."), date);
+          else
+            /* Translators: a notification's text: the date */
+            r->body = g_strdup_printf (_("On %s Provisio stops seeing the tenant's tokens. Renew the key on the "
+                                         "tenant's page, or with provisioctl tenant rotate-key."), date);
+        }
+      else if (item->kind != NULL)
         {
           /* Translators: a notification's title: "Users" or "Persons", then a tenant's name */
           r->title = g_strdup_printf (_("The %s token of %s %s"), pv_guide_app_name (item->kind), name, left);
@@ -199,6 +215,66 @@ pv_reminders_due_for_tenant (PvTenantInfo         *tenant,
 
   g_list_store_append (one, tenant);
   return pv_reminders_due (G_LIST_MODEL (one), policy, now, sent);
+}
+
+/**
+ * pv_reminders_due_for_sign_in:
+ * @lapses_at: when the Microsoft sign-in lapses unless used (see
+ *   pv_entra_sign_in_lapse_async()), or 0
+ * @account: (nullable): who signed in
+ *
+ * The reminder of a Microsoft sign-in about to lapse, at each threshold
+ * like a token's (those under %PV_ENTRA_SIGN_IN_IDLE_DAYS), once each.
+ *
+ * Returns: (transfer full) (element-type PvDueReminder): the reminder to
+ *   send now, if any
+ */
+GPtrArray *
+pv_reminders_due_for_sign_in (gint64                lapses_at,
+                              const char           *account,
+                              const PvExpiryPolicy *policy,
+                              gint64                now,
+                              GKeyFile             *sent)
+{
+  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) due_reminder_free);
+  g_autofree char *key = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *date = NULL;
+  PvDueReminder *r;
+  PvExpiryPolicy own = *policy;
+  gint threshold;
+
+  /* A threshold beyond the sign-in's idle lifetime would be crossed at each
+   * use, when nothing needs doing. */
+  own.n_thresholds = 0;
+  for (guint i = 0; i < policy->n_thresholds; i++)
+    if (policy->thresholds[i] < PV_ENTRA_SIGN_IN_IDLE_DAYS)
+      own.thresholds[own.n_thresholds++] = policy->thresholds[i];
+  if (lapses_at == 0 || own.n_thresholds == 0)
+    return due;
+  policy = &own;
+  threshold = lapses_at <= now ? 0 : pv_expiry_crossed_threshold (policy, lapses_at, now);
+  if (threshold < 0)
+    return due;
+  /* Each use moves the lapse: a lapse that stays put is one that needs the admin. */
+  key = g_strdup_printf ("microsoft-sign-in/%" G_GINT64_FORMAT, lapses_at);
+  if (g_key_file_has_key (sent, GROUP, key, NULL) && g_key_file_get_integer (sent, GROUP, key, NULL) <= threshold)
+    return due;
+
+  r = g_new0 (PvDueReminder, 1);
+  r->key = g_steal_pointer (&key);
+  r->threshold = threshold;
+  r->state = lapses_at <= now ? PV_EXPIRY_EXPIRED : pv_expiry_state (policy, lapses_at, now);
+  left = pv_format_days_left (lapses_at, now);
+  date = pv_format_date (lapses_at);
+  /* Translators: a notification's title: an account, then "expires in 9 days" */
+  r->title = g_strdup_printf (_("The Microsoft sign-in of %s %s"), account ? account : _("Provisio"), left);
+  /* Translators: a notification's text: the date */
+  r->body = g_strdup_printf (_("Microsoft ends a sign-in that is not used for 90 days. On %s Provisio can no longer "
+                               "update Entra apps: open Provisio while online to use it, or sign in again in its "
+                               "preferences."), date);
+  g_ptr_array_add (due, r);
+  return due;
 }
 
 /**
@@ -269,8 +345,11 @@ pv_reminders_send (GApplication *app,
       g_notification_set_body (notification, r->body);
       g_notification_set_priority (notification, r->state >= PV_EXPIRY_URGENT ? G_NOTIFICATION_PRIORITY_URGENT
                                                                                : G_NOTIFICATION_PRIORITY_NORMAL);
-      g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
-                                                    pv_tenant_info_get_id (r->tenant));
+      if (r->tenant != NULL)
+        g_notification_set_default_action_and_target (notification, "app.show-tenant", "s",
+                                                      pv_tenant_info_get_id (r->tenant));
+      else
+        g_notification_set_default_action (notification, "app.preferences");
       if (r->kind != NULL)
         g_notification_add_button_with_target (notification, _("Renew…"), "app.renew", "(ss)",
                                                pv_tenant_info_get_id (r->tenant), r->kind);

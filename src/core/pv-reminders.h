@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 /**
  * PvDueReminder:
  * @key: what it is about, stable: "TENANT/KIND/TOKEN-ID" or "TENANT/sso-certificate/DATE"
- * @tenant: the tenant
+ * @tenant: (nullable): the tenant; %NULL for the Microsoft sign-in
  * @kind: (nullable): "users" or "persons"; %NULL for the SSO certificate
  * @threshold: the threshold crossed, in days; 0 once expired
  * @state: how pressing
@@ -42,6 +42,11 @@ GPtrArray *pv_reminders_due_for_tenant (PvTenantInfo   *tenant,
                                         const PvExpiryPolicy *policy,
                                         gint64          now,
                                         GKeyFile       *sent);
+GPtrArray *pv_reminders_due_for_sign_in (gint64          lapses_at,
+                                         const char     *account,
+                                         const PvExpiryPolicy *policy,
+                                         gint64          now,
+                                         GKeyFile       *sent);
 void       pv_reminders_mark_sent  (GKeyFile             *sent,
                                     const PvDueReminder  *reminder);
 GFile     *pv_reminders_state_file (void);

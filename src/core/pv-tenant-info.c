@@ -41,6 +41,11 @@ struct _PvTenantInfo
   PvExpiryPolicy policy;    /* the tenant's own reminder schedule */
   gint64      clock_skew;   /* the tenant's clock minus ours, at the last fetch */
   gboolean    no_cache;     /* the demo's: its state is not kept */
+  char       *key_id;       /* the admin API key Provisio holds */
+  char       *key_prefix;
+  gint64      key_created_at;
+  gint64      key_expires_at;
+  PvExpiryState key_state;
 };
 
 G_DEFINE_FINAL_TYPE (PvTenantInfo, pv_tenant_info, G_TYPE_OBJECT)
@@ -78,6 +83,8 @@ pv_tenant_info_finalize (GObject *object)
   g_free (self->base_url);
   g_free (self->name);
   g_free (self->account);
+  g_free (self->key_id);
+  g_free (self->key_prefix);
   g_clear_object (&self->connections);
   g_clear_object (&self->reminders);
   g_clear_object (&self->sso);
@@ -321,6 +328,10 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
   JsonObject *sso = pv_json_object_member (state, "sso");
   JsonObject *reminders = pv_json_object_member (state, "reminders");
   const char *name = NULL, *account = NULL;
+  JsonObject *key = tenant ? pv_json_object_member (tenant, "api_key") : NULL;
+  const char *key_id = NULL, *key_prefix = NULL;
+  gint64 key_created_at = 0, key_expires_at = 0;
+  PvExpiryState key_state = PV_EXPIRY_OK;
 
   g_return_val_if_fail (PV_IS_TENANT_INFO (self), FALSE);
 
@@ -335,7 +346,14 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
 
   if (tenant != NULL &&
       (!pv_json_read_string (tenant, "name", FALSE, &name, error) ||
-       !pv_json_read_string_in (pv_json_object_member (tenant, "api_key"), "owner", FALSE, &account, error)))
+       !pv_json_read_string_in (key, "owner", FALSE, &account, error) ||
+       !pv_json_read_string_in (key, "id", TRUE, &key_id, error) ||
+       !pv_json_read_string_in (key, "prefix", TRUE, &key_prefix, error) ||
+       !pv_json_read_time_in (key, "created_at", TRUE, &key_created_at, error) ||
+       !pv_json_read_time_in (key, "expires_at", TRUE, &key_expires_at, error) ||
+       /* Not in what Provisio 1.x kept */
+       (key != NULL && json_object_has_member (key, "state") &&
+        !pv_json_read_state (key, "state", TRUE, &key_state, error))))
     return FALSE;
   if ((provisioning != NULL && !update_connections (self, provisioning, error)) ||
       (sso != NULL && !pv_sso_info_update_from_json (self->sso, sso, error)) ||
@@ -345,6 +363,13 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
     {
       set_string (self, &self->name, name, PROP_NAME);
       set_string (self, &self->account, account, PROP_ACCOUNT);
+      g_free (self->key_id);
+      self->key_id = g_strdup (key_id);
+      g_free (self->key_prefix);
+      self->key_prefix = g_strdup (key_prefix);
+      self->key_created_at = key_created_at;
+      self->key_expires_at = key_expires_at;
+      self->key_state = key_state;
     }
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
@@ -437,6 +462,43 @@ pv_tenant_info_get_state (PvTenantInfo *self)
 {
   g_return_val_if_fail (PV_IS_TENANT_INFO (self), PV_EXPIRY_OK);
   return self->state;
+}
+
+/**
+ * pv_tenant_info_get_key:
+ * @out_id: (out) (optional) (transfer none): the key's id
+ * @out_prefix: (out) (optional) (transfer none): its prefix, such as pva_AbC123
+ * @out_created_at: (out) (optional): when it was issued
+ * @out_expires_at: (out) (optional): when it expires
+ *
+ * The admin API key Provisio holds for the tenant, as the tenant last
+ * described it.
+ *
+ * Returns: its state now, by the tenant's schedule and clock
+ *   (%PV_EXPIRY_OK while unknown, with @out_expires_at 0)
+ */
+PvExpiryState
+pv_tenant_info_get_key (PvTenantInfo  *self,
+                        const char   **out_id,
+                        const char   **out_prefix,
+                        gint64        *out_created_at,
+                        gint64        *out_expires_at)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), PV_EXPIRY_OK);
+
+  if (out_id != NULL)
+    *out_id = self->key_id;
+  if (out_prefix != NULL)
+    *out_prefix = self->key_prefix;
+  if (out_created_at != NULL)
+    *out_created_at = self->key_created_at;
+  if (out_expires_at != NULL)
+    *out_expires_at = self->key_expires_at;
+  if (self->key_expires_at == 0)
+    return self->key_state;
+  /* Judged now, not as fetched: a key that expired since is expired. */
+  return pv_expiry_state (pv_tenant_info_get_policy (self), self->key_expires_at,
+                          pv_tenant_info_get_now (self, g_get_real_time () / G_USEC_PER_SEC));
 }
 
 /* Refreshing */

@@ -40,6 +40,11 @@ void          pv_tenant_info_set_error          (PvTenantInfo         *self,
 PvExpiryState pv_tenant_info_get_state          (PvTenantInfo         *self);
 gint64        pv_tenant_info_get_now            (PvTenantInfo         *self,
                                                  gint64                now);
+PvExpiryState pv_tenant_info_get_key            (PvTenantInfo         *self,
+                                                 const char          **out_id,
+                                                 const char          **out_prefix,
+                                                 gint64               *out_created_at,
+                                                 gint64               *out_expires_at);
 const PvExpiryPolicy *pv_tenant_info_get_policy (PvTenantInfo         *self);
 gboolean      pv_tenant_info_update_from_json   (PvTenantInfo         *self,
                                                  JsonObject           *state,

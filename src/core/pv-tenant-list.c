@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
+#include "pv-admin-key.h"
 #include "pv-cache.h"
 #include "pv-credentials.h"
 #include "pv-error.h"
@@ -673,8 +674,7 @@ checked_cb (GObject      *source,
       add_refresh (task);
       return;
     }
-  /* Translators: the label of the admin API key in the keyring (Seahorse shows it) */
-  label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), add->id, add->base_url);
+  label = pv_credentials_admin_key_label (add->id, add->base_url);
   pv_credentials_store_async (add->id, PV_CREDENTIAL_ADMIN_KEY, label, add->key,
                               g_task_get_cancellable (task), key_stored_cb, task);
 }
@@ -913,5 +913,98 @@ pv_tenant_list_remove_finish (PvTenantList  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_list_remove_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Renewing the admin API key */
+
+static void
+key_refreshed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The key is renewed whether or not the tenant answers this time. */
+  if (!pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error))
+    g_debug ("Could not refresh after renewing the key: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+key_rotated_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  PvTenantInfo *tenant = g_task_get_task_data (task);
+  PvClient *client = pv_tenant_list_get_client (self, tenant);
+  g_autoptr(PvRotatedKey) key = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  key = pv_admin_key_rotate_finish (result, &error);
+  if (key == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Forgotten meanwhile: nothing to ask. */
+  if (client == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  client = pv_client_new_with_key (client, key->secret);
+  g_hash_table_replace (self->clients, g_strdup (pv_tenant_info_get_id (tenant)), client);
+  cancellable = g_task_get_cancellable (task);
+  pv_tenant_info_refresh_async (tenant, client, cancellable, key_refreshed_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_tenant_list_rotate_key_async:
+ * @tenant: a tenant of the list
+ *
+ * Renews the admin API key of @tenant in place (see
+ * pv_admin_key_rotate_async()), then asks the tenant with the new key.  A
+ * list that keeps nothing (the demo's) has no key to renew.
+ */
+void
+pv_tenant_list_rotate_key_async (PvTenantList        *self,
+                                 PvTenantInfo        *tenant,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PvClient *client;
+
+  g_return_if_fail (PV_IS_TENANT_LIST (self));
+  g_return_if_fail (PV_IS_TENANT_INFO (tenant));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_tenant_list_rotate_key_async);
+  g_task_set_task_data (task, g_object_ref (tenant), g_object_unref);
+  client = pv_tenant_list_get_client (self, tenant);
+  if (self->profiles == NULL || client == NULL)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND, "%s",
+                               self->profiles == NULL
+                               ? _("The demo keeps no keys: there is nothing to renew")
+                               : _("The keyring holds no admin API key for this tenant"));
+      return;
+    }
+  pv_admin_key_rotate_async (pv_tenant_info_get_id (tenant), client, cancellable, key_rotated_cb,
+                             g_steal_pointer (&task));
+}
+
+gboolean
+pv_tenant_list_rotate_key_finish (PvTenantList  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

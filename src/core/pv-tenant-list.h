@@ -63,5 +63,13 @@ void          pv_tenant_list_remove_async   (PvTenantList        *self,
 gboolean      pv_tenant_list_remove_finish  (PvTenantList        *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+void          pv_tenant_list_rotate_key_async  (PvTenantList        *self,
+                                                PvTenantInfo        *tenant,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean      pv_tenant_list_rotate_key_finish (PvTenantList        *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 
 G_END_DECLS

@@ -241,9 +241,15 @@ admin_command (Options  *o,
             {
               PvdApiKey *k = g_ptr_array_index (keys, i);
               g_autofree char *expires = pv_time_format (k->expires_at);
+              g_autofree char *replaced = NULL;
+              gint64 retires_at = pvd_api_key_retires_at (k, o->retire_grace);
               const char *state = k->revoked_at ? _("revoked")
-                                  : k->expires_at <= now ? _("expired") : _("active");
+                                  : k->expires_at <= now ? _("expired")
+                                  : retires_at != 0 && retires_at <= now ? _("retired") : _("active");
 
+              /* Translators: a key's state, then the id of the key that replaces it */
+              if (k->replaced_by != NULL && g_str_equal (state, _("active")))
+                state = replaced = g_strdup_printf (_("%s, replaced by %s"), state, k->replaced_by);
               g_print ("%-16s %s…  %-24s %s  %s\n", k->id, k->prefix, k->owner, expires, state);
             }
           return 0;
@@ -409,7 +415,7 @@ main (int   argc,
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &o.db, N_("The SQLite database (default: provisiod.db)"), N_("FILE") },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o.listen, N_("Listen on ADDR:PORT (default: 127.0.0.1:8080)"), N_("ADDR:PORT") },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &o.public_url, N_("Base of the URLs handed out (default: the listening address)"), N_("URL") },
-    { "retire-grace", 0, 0, G_OPTION_ARG_INT, &o.retire_grace, N_("Seconds a replaced token keeps working once the identity provider has used its successor and not it (default: two of the identity provider’s cycles)"), N_("SECONDS") },
+    { "retire-grace", 0, 0, G_OPTION_ARG_INT, &o.retire_grace, N_("Seconds a replaced token keeps working once the identity provider has used its successor and not it (default: two of the identity provider’s cycles), and a replaced admin key once it goes unused (default: 300)"), N_("SECONDS") },
     { "auth-failure-limit", 0, 0, G_OPTION_ARG_INT, &o.auth_failure_limit, N_("Failed authentications per address and minute before 429 (default: 20)"), N_("N") },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &o.request_timeout, N_("Seconds a client has for a request and its answer before its connection is closed (default: 30)"), N_("SECONDS") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Worker threads serving requests (default: one per processor)"), N_("N") },

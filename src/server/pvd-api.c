@@ -68,13 +68,99 @@ get_tenant (PvdRequest *req)
   pvd_json_string (b, "owner", req->key->owner);
   pvd_json_time (b, "created_at", req->key->created_at);
   pvd_json_time (b, "expires_at", req->key->expires_at);
-  pvd_json_int (b, "days_left", pv_expiry_days_left (req->key->expires_at, req->now));
+  add_expiry (b, req, req->key->expires_at);
   json_builder_end_object (b);
 
   add_thresholds (b, "reminder_thresholds_days", &req->policy);
   json_builder_end_object (b);
 
   send_builder (req, 200, b);
+}
+
+/* Admin API keys */
+
+static void
+add_api_key (JsonBuilder     *b,
+             PvdRequest      *req,
+             const PvdApiKey *key)
+{
+  json_builder_begin_object (b);
+  pvd_json_string (b, "id", key->id);
+  pvd_json_string (b, "prefix", key->prefix);
+  pvd_json_string (b, "owner", key->owner);
+  pvd_json_time (b, "created_at", key->created_at);
+  pvd_json_time (b, "expires_at", key->expires_at);
+  pvd_json_time (b, "last_used_at", key->last_used_at);
+  add_expiry (b, req, key->expires_at);
+  pvd_json_bool (b, "current", g_strcmp0 (key->id, req->key->id) == 0);
+  pvd_json_string (b, "replaces", key->replaces);
+  pvd_json_string (b, "replaced_by", key->replaced_by);
+  pvd_json_time (b, "retires_at", pvd_api_key_retires_at (key, req->server->options.retire_grace));
+  json_builder_end_object (b);
+}
+
+/* A key that still works: not revoked, not expired, not retired. */
+static gboolean
+api_key_is_active (const PvdApiKey *key,
+                   PvdRequest      *req)
+{
+  gint64 retires_at = pvd_api_key_retires_at (key, req->server->options.retire_grace);
+
+  return key->revoked_at == 0 && key->expires_at > req->now && (retires_at == 0 || retires_at > req->now);
+}
+
+/* GET /api/v1/keys: the tenant's working keys, without secrets */
+static void
+list_api_keys (PvdRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = pvd_store_list_api_keys (req->store, req->tenant->id, &error);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (keys == NULL)
+    {
+      pvd_send_store_error (req->msg, error);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "keys");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < keys->len; i++)
+    if (api_key_is_active (g_ptr_array_index (keys, i), req))
+      add_api_key (b, req, g_ptr_array_index (keys, i));
+  json_builder_end_array (b);
+  pvd_json_int (b, "retire_grace_seconds", pvd_key_retire_window (req->server->options.retire_grace));
+  pvd_json_time (b, "server_time", req->now);
+  json_builder_end_object (b);
+  send_builder (req, 200, b);
+}
+
+/* POST /api/v1/keys: a new key that replaces the key of the request */
+static void
+rotate_api_key (PvdRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvdApiKey) key = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *secret = pvd_store_rotate_api_key (req->store, req->key, req->now, &key, &error);
+
+  if (secret == NULL)
+    {
+      pvd_send_store_error (req->msg, error);
+      return;
+    }
+  g_message ("Admin key %s… of %s rotated; %s… replaces it", req->key->prefix, req->key->owner, key->prefix);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "key");
+  add_api_key (b, req, key);
+  pvd_json_string (b, "secret", secret);
+  pvd_json_string (b, "replaces", req->key->id);
+  pvd_json_int (b, "retire_grace_seconds", pvd_key_retire_window (req->server->options.retire_grace));
+  json_builder_end_object (b);
+  pv_secret_free (g_steal_pointer (&secret));
+
+  send_builder (req, 201, b);
 }
 
 /* SSO */
@@ -648,6 +734,7 @@ typedef struct {
   const char *connection;
   const char *token_id;
   gint64      expires_at;
+  const char *key_id;
 } ReminderItem;
 
 static int
@@ -702,6 +789,12 @@ send_reminders (PvdRequest *req)
       ReminderItem item = { "certificate", NULL, NULL, sso->cert_not_after };
       g_array_append_val (items, item);
     }
+  /* The key of the request, unless it is retiring: its successor counts. */
+  if (pvd_api_key_retires_at (req->key, req->server->options.retire_grace) == 0)
+    {
+      ReminderItem item = { "key", NULL, NULL, req->key->expires_at, req->key->id };
+      g_array_append_val (items, item);
+    }
   g_array_sort (items, compare_items);
 
   json_builder_begin_object (b);
@@ -720,6 +813,8 @@ send_reminders (PvdRequest *req)
       pvd_json_string (b, "subject", item->subject);
       pvd_json_string (b, "connection", item->connection);
       pvd_json_string (b, "token_id", item->token_id);
+      if (item->key_id != NULL)
+        pvd_json_string (b, "key_id", item->key_id);
       pvd_json_time (b, "expires_at", item->expires_at);
       add_expiry (b, req, item->expires_at);
       json_builder_set_member_name (b, "crossed_threshold_days");
@@ -820,6 +915,8 @@ set_clock (PvdRequest *req)
 
 const PvdRoute pvd_api_routes[] = {
   { "/api/v1/tenant", "GET", get_tenant, TRUE },
+  { "/api/v1/keys", "GET", list_api_keys, TRUE },
+  { "/api/v1/keys", "POST", rotate_api_key, TRUE },
   { "/api/v1/sso", "GET", get_sso, TRUE },
   { "/api/v1/sso", "PATCH", update_sso, TRUE },
   { "/api/v1/provisioning", "GET", list_connections, TRUE },

@@ -280,6 +280,9 @@ pvd_send_store_error_full (SoupServerMessage *msg,
         case PVD_ERROR_UNAUTHORIZED:
           status = 401, code = "unauthorized";
           break;
+        case PVD_ERROR_KEY_EXPIRED:
+          status = 401, code = "key_expired";
+          break;
         case PVD_ERROR_DATABASE:
         default:
           break;
@@ -484,19 +487,22 @@ authenticate_admin (PvdRequest *req)
       pvd_store_get_version (req->store, &data_version, &changes);
       if (entry != NULL &&
           (entry->data_version != data_version || entry->changes != changes ||
-           entry->key->expires_at <= req->now || req->now - entry->key->last_used_at >= 60))
+           entry->key->expires_at <= req->now || req->now - entry->key->last_used_at >= 60 ||
+           entry->key->replaced_by != NULL))
         entry = NULL;
     }
 
   if (entry == NULL)
     {
       g_autoptr(PvdApiKey) key = pvd_store_authenticate_admin (req->store, secret, req->now,
+                                                               req->server->options.retire_grace,
                                                                &error);
       g_autoptr(PvdTenant) tenant = NULL;
 
       if (key == NULL)
         {
-          if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED))
+          if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED) ||
+              g_error_matches (error, PVD_ERROR, PVD_ERROR_KEY_EXPIRED))
             pvd_count_auth_failure (req->server, req->msg);
           pvd_send_store_error (req->msg, error);
           return FALSE;
@@ -827,7 +833,8 @@ handle_get (PvdWorker      *worker,
             const PvdRoute *route)
 {
   const char *query = g_uri_get_query (soup_server_message_get_uri (req->msg));
-  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %s?%s", req->tenant->id,
+  /* By key too: answers name the key they were asked with. */
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %s %s?%s", req->tenant->id, req->key->id,
                                           req->path, query ? query : "");
   PvdCachedResponse *cached = g_hash_table_lookup (worker->cache, key);
   gint64 data_version, changes;

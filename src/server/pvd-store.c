@@ -21,7 +21,7 @@ G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (pvd-error-quark, pvd_error)
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 static const char schema_v1[] =
   "CREATE TABLE tenants ("
@@ -132,6 +132,13 @@ static const char schema_v3[] =
   "  SELECT r.tenant_id, r.kind, r.id, json_extract (m.value, '$.value')"
   "  FROM scim_resources r, json_each (r.attributes, '$.members') m"
   "  WHERE r.type = 'Group' AND json_type (m.value, '$.value') = 'text';";
+
+/* Version 4: an admin key rotated in place names its successor, and when
+ * that successor was first used (see pvd_api_key_retires_at()). */
+static const char schema_v4[] =
+  "ALTER TABLE admin_keys ADD COLUMN replaces TEXT;"
+  "ALTER TABLE admin_keys ADD COLUMN replaced_by TEXT;"
+  "ALTER TABLE admin_keys ADD COLUMN successor_used_at INTEGER;";
 
 
 gboolean
@@ -329,6 +336,7 @@ migrate (PvdStore  *self,
   if ((version < 1 && !exec (self, schema_v1, error)) ||
       (version < 2 && !exec (self, schema_v2, error)) ||
       (version < 3 && !exec (self, schema_v3, error)) ||
+      (version < 4 && !exec (self, schema_v4, error)) ||
       !exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
       !pvd_store_commit (self, error))
     {
@@ -412,6 +420,8 @@ pvd_api_key_free (PvdApiKey *key)
   g_free (key->id);
   g_free (key->prefix);
   g_free (key->owner);
+  g_free (key->replaces);
+  g_free (key->replaced_by);
   g_free (key);
 }
 
@@ -515,6 +525,19 @@ pvd_retire_window (const char *identity_provider,
   if (retire_grace >= 0)
     return retire_grace;
   return 2 * pv_guide_provider_cycle (identity_provider);
+}
+
+/**
+ * pvd_key_retire_window:
+ * @retire_grace: the server's `--retire-grace`, or -1 when not given
+ *
+ * Returns: how long a rotated admin key must go quiet, once its successor
+ *   was used, before it retires: %PVD_KEY_RETIRE_GRACE unless set
+ */
+gint64
+pvd_key_retire_window (gint64 retire_grace)
+{
+  return retire_grace >= 0 ? retire_grace : PVD_KEY_RETIRE_GRACE;
 }
 
 const char *
@@ -772,7 +795,8 @@ pvd_store_set_reminders (PvdStore    *self,
 
 /* Admin API keys */
 
-#define KEY_COLUMNS "id, tenant_id, prefix, owner, created_at, expires_at, last_used_at, revoked_at"
+#define KEY_COLUMNS "id, tenant_id, prefix, owner, created_at, expires_at, last_used_at, revoked_at," \
+  " replaces, replaced_by, successor_used_at"
 
 static PvdApiKey *
 api_key_from_row (PvdStmt *stmt)
@@ -787,21 +811,25 @@ api_key_from_row (PvdStmt *stmt)
   key->expires_at = sqlite3_column_int64 (stmt, 5);
   key->last_used_at = sqlite3_column_int64 (stmt, 6);
   key->revoked_at = sqlite3_column_int64 (stmt, 7);
+  key->replaces = pvd_column_text (stmt, 8);
+  key->replaced_by = pvd_column_text (stmt, 9);
+  key->successor_used_at = sqlite3_column_int64 (stmt, 10);
   return key;
 }
 
-char *
-pvd_store_issue_api_key (PvdStore    *self,
-                         gint64       tenant_id,
-                         const char  *owner,
-                         gint64       lifetime_days,
-                         gint64       now,
-                         PvdApiKey  **out_key,
-                         GError     **error)
+static char *
+insert_api_key (PvdStore    *self,
+                gint64       tenant_id,
+                const char  *owner,
+                gint64       lifetime_days,
+                const char  *replaces,
+                gint64       now,
+                PvdApiKey  **out_key,
+                GError     **error)
 {
   static const char sql[] =
-    "INSERT INTO admin_keys (id, tenant_id, digest, prefix, owner, created_at, expires_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO admin_keys (id, tenant_id, digest, prefix, owner, created_at, expires_at, replaces)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
   static const char select_sql[] = "SELECT " KEY_COLUMNS " FROM admin_keys WHERE id = ?1";
   g_autofree char *secret = pv_token_generate (PV_TOKEN_ADMIN);
   g_autofree char *digest = pv_token_digest (secret);
@@ -832,6 +860,7 @@ pvd_store_issue_api_key (PvdStore    *self,
   pvd_bind_text (stmt, 5, owner);
   sqlite3_bind_int64 (stmt, 6, now);
   sqlite3_bind_int64 (stmt, 7, now + lifetime_days * 86400);
+  pvd_bind_text (stmt, 8, replaces);
   if (!pvd_store_run (self, stmt, error))
     return NULL;
   g_clear_pointer (&stmt, pvd_stmt_done);
@@ -850,6 +879,105 @@ pvd_store_issue_api_key (PvdStore    *self,
     }
 
   return g_steal_pointer (&secret);
+}
+
+char *
+pvd_store_issue_api_key (PvdStore    *self,
+                         gint64       tenant_id,
+                         const char  *owner,
+                         gint64       lifetime_days,
+                         gint64       now,
+                         PvdApiKey  **out_key,
+                         GError     **error)
+{
+  return insert_api_key (self, tenant_id, owner, lifetime_days, NULL, now, out_key, error);
+}
+
+/**
+ * pvd_api_key_retires_at:
+ * @key: a key
+ * @grace: the server's `--retire-grace`, or -1 for %PVD_KEY_RETIRE_GRACE
+ *
+ * The one rule for retiring a rotated admin key, as for a replaced token:
+ * nothing happens until its successor has been used; from then on the old
+ * key keeps working for as long as it is still used, and retires once it
+ * has been quiet for @grace seconds, counted from the successor's first use
+ * or its own last use, whichever is later.  A client that stored the new
+ * key but could not switch to it keeps working with the old one.
+ *
+ * Returns: when @key retires, or 0 if it is not retiring
+ */
+gint64
+pvd_api_key_retires_at (const PvdApiKey *key,
+                        gint64           grace)
+{
+  if (key->replaced_by == NULL || key->successor_used_at == 0)
+    return 0;
+  return MAX (key->successor_used_at, key->last_used_at) + pvd_key_retire_window (grace);
+}
+
+/**
+ * pvd_store_rotate_api_key:
+ * @key: the key the request came with, which the new one replaces
+ * @out_key: (out) (optional): the new key
+ *
+ * Issues a key for the same owner and tenant, with the default lifetime,
+ * that replaces @key: @key retires as pvd_api_key_retires_at() says.  A
+ * successor from an earlier rotation that was never used is revoked: its
+ * secret never reached anyone who kept it.
+ *
+ * Returns: (transfer full): the new key's secret, or %NULL
+ */
+char *
+pvd_store_rotate_api_key (PvdStore         *self,
+                          const PvdApiKey  *key,
+                          gint64            now,
+                          PvdApiKey       **out_key,
+                          GError          **error)
+{
+  static const char drop_unused[] =
+    "UPDATE admin_keys SET revoked_at = ?2, revoked_by = 'provisiod'"
+    " WHERE id = ?1 AND last_used_at IS NULL AND revoked_at IS NULL";
+  static const char link[] =
+    "UPDATE admin_keys SET replaced_by = ?2, successor_used_at = NULL WHERE id = ?1";
+  g_autoptr(PvdApiKey) new_key = NULL;
+  g_autoptr(PvdStmt) stmt = NULL;
+  g_autofree char *secret = NULL;
+
+  if (!pvd_store_begin (self, error))
+    return NULL;
+  if (key->replaced_by != NULL)
+    {
+      if (!(stmt = pvd_store_prepare (self, drop_unused, error)))
+        goto fail;
+      pvd_bind_text (stmt, 1, key->replaced_by);
+      sqlite3_bind_int64 (stmt, 2, now);
+      if (!pvd_store_run (self, stmt, error))
+        goto fail;
+      g_clear_pointer (&stmt, pvd_stmt_done);
+    }
+  if (!(secret = insert_api_key (self, key->tenant_id, key->owner, PVD_ADMIN_KEY_LIFETIME_DAYS,
+                                 key->id, now, &new_key, error)) ||
+      !(stmt = pvd_store_prepare (self, link, error)))
+    goto fail;
+  pvd_bind_text (stmt, 1, key->id);
+  pvd_bind_text (stmt, 2, new_key->id);
+  if (!pvd_store_run (self, stmt, error))
+    goto fail;
+  g_clear_pointer (&stmt, pvd_stmt_done);
+  if (!pvd_store_commit (self, error))
+    goto fail;
+
+  if (out_key != NULL)
+    *out_key = g_steal_pointer (&new_key);
+  return g_steal_pointer (&secret);
+
+fail:
+  g_clear_pointer (&stmt, pvd_stmt_done);
+  pvd_store_rollback (self);
+  if (secret != NULL)
+    pv_secret_free (g_steal_pointer (&secret));
+  return NULL;
 }
 
 GPtrArray *
@@ -911,7 +1039,11 @@ pvd_store_revoke_api_key (PvdStore    *self,
  * @self: the store
  * @secret: what the client sent as a bearer token
  * @now: the server's time
- * @error: a %PVD_ERROR_UNAUTHORIZED saying why, without the secret
+ * @retire_grace: for pvd_api_key_retires_at()
+ * @error: a %PVD_ERROR_UNAUTHORIZED (or %PVD_ERROR_KEY_EXPIRED) saying
+ *   why, without the secret
+ *
+ * A key's first use starts the retirement of the key it replaces.
  *
  * Returns: (transfer full): the key, whose tenant the request may act on
  */
@@ -919,14 +1051,19 @@ PvdApiKey *
 pvd_store_authenticate_admin (PvdStore    *self,
                               const char  *secret,
                               gint64       now,
+                              gint64       retire_grace,
                               GError     **error)
 {
   static const char sql[] = "SELECT " KEY_COLUMNS " FROM admin_keys WHERE digest = ?1";
   static const char touch[] = "UPDATE admin_keys SET last_used_at = ?2 WHERE id = ?1";
+  static const char successor_used[] =
+    "UPDATE admin_keys SET successor_used_at = ?2"
+    " WHERE id = ?3 AND replaced_by = ?1 AND successor_used_at IS NULL";
   g_autoptr(PvdStmt) stmt = NULL;
   g_autoptr(PvdApiKey) key = NULL;
   g_autofree char *digest = NULL;
   PvTokenKind kind;
+  gint64 retires_at;
   int rc;
 
   if (!pv_token_is_well_formed (secret, &kind))
@@ -969,15 +1106,29 @@ pvd_store_authenticate_admin (PvdStore    *self,
     }
   if (key->expires_at <= now)
     {
+      g_autofree char *when = pv_time_format (key->expires_at);
+
+      g_set_error (error, PVD_ERROR, PVD_ERROR_KEY_EXPIRED,
+                   "The admin API key %s… of %s expired on %s; only the tenant's owner can issue "
+                   "a new one (provisiod key issue)", key->prefix, key->owner, when);
+      return NULL;
+    }
+  retires_at = pvd_api_key_retires_at (key, retire_grace);
+  if (retires_at != 0 && retires_at <= now)
+    {
       g_set_error (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED,
-                   "The admin API key %s… has expired", key->prefix);
+                   "The admin API key %s… was replaced by a newer key and has retired; "
+                   "use the new key", key->prefix);
       return NULL;
     }
 
-  /* A minute's precision is plenty and spares a write on every request.
-   * Best effort: inside a read transaction that another connection has
-   * overtaken the write fails, and the next request records the use. */
-  if (now - key->last_used_at >= 60 && (stmt = pvd_store_prepare (self, touch, NULL)) != NULL)
+  /* A minute's precision is plenty and spares a write on every request,
+   * except for a key being replaced, whose quiet time counts.  Best effort:
+   * inside a read transaction that another connection has overtaken the
+   * write fails, and the next request records the use. */
+  if (now - key->last_used_at < 60 && key->replaced_by == NULL)
+    return g_steal_pointer (&key);
+  if ((stmt = pvd_store_prepare (self, touch, NULL)) != NULL)
     {
       pvd_bind_text (stmt, 1, key->id);
       sqlite3_bind_int64 (stmt, 2, now);
@@ -985,6 +1136,19 @@ pvd_store_authenticate_admin (PvdStore    *self,
         key->last_used_at = now;
       else
         g_debug ("Could not record the use of an admin key: %s", sqlite3_errmsg (self->db));
+      g_clear_pointer (&stmt, pvd_stmt_done);
+    }
+  if (key->replaces != NULL && key->last_used_at == now &&
+      (stmt = pvd_store_prepare (self, successor_used, NULL)) != NULL)
+    {
+      pvd_bind_text (stmt, 1, key->id);
+      sqlite3_bind_int64 (stmt, 2, now);
+      pvd_bind_text (stmt, 3, key->replaces);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        g_debug ("Could not record the first use of a new admin key: %s", sqlite3_errmsg (self->db));
+      else if (sqlite3_changes (self->db) > 0)
+        g_message ("Admin key %s… of %s used for the first time; the key it replaces retires "
+                   "once quiet", key->prefix, key->owner);
     }
 
   return g_steal_pointer (&key);

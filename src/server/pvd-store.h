@@ -25,6 +25,7 @@ typedef enum {
   PVD_ERROR_REPLACEMENT_IN_USE,
   PVD_ERROR_REPLACEMENT_CHANGED,
   PVD_ERROR_ALREADY_ISSUED,
+  PVD_ERROR_KEY_EXPIRED,
 } PvdError;
 
 GQuark pvd_error_quark (void);
@@ -54,6 +55,9 @@ typedef struct {
   gint64  expires_at;
   gint64  last_used_at;
   gint64  revoked_at;
+  char   *replaces;           /* the key this one replaced by rotation */
+  char   *replaced_by;        /* its successor, while this one retires */
+  gint64  successor_used_at;  /* 0: the successor was never used */
 } PvdApiKey;
 
 typedef struct {
@@ -158,6 +162,13 @@ const char *pvd_retire_to_string (PvdRetire     retire);
 gboolean   pvd_retire_from_string (const char  *text,
                                    PvdRetire   *out_retire);
 gboolean   pvd_kind_is_valid    (const char     *kind);
+/* How long a rotated admin key must go unused, once its successor was
+ * used, before it retires, when --retire-grace is not given. */
+#define PVD_KEY_RETIRE_GRACE 300
+
+gint64     pvd_key_retire_window  (gint64           retire_grace);
+gint64     pvd_api_key_retires_at (const PvdApiKey *key,
+                                   gint64          grace);
 char      *pvd_sso_fingerprint  (const guint8   *der,
                                  gsize           length);
 
@@ -208,9 +219,15 @@ gboolean       pvd_store_revoke_api_key     (PvdStore        *self,
                                              const char      *who,
                                              gint64           now,
                                              GError         **error);
+char          *pvd_store_rotate_api_key     (PvdStore        *self,
+                                             const PvdApiKey *key,
+                                             gint64           now,
+                                             PvdApiKey      **out_key,
+                                             GError         **error);
 PvdApiKey     *pvd_store_authenticate_admin (PvdStore        *self,
                                              const char      *secret,
                                              gint64           now,
+                                             gint64           retire_grace,
                                              GError         **error);
 
 /* SSO */

@@ -391,7 +391,7 @@ start_server (void)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   /* The server goes with this test, even when it aborts. */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen",
+  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--test-clock", "--listen",
                                         server_url ? server_url + strlen ("http://") : "127.0.0.1:0", NULL);
   g_assert_no_error (error);
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
@@ -591,7 +591,7 @@ test_tenant_panels (void)
   /* A new tenant's connections have no token yet: they are set up, not renewed. */
   g_assert_true (shows_text (GTK_WIDGET (window), "No token"));
   g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Set Up"));
-  g_assert_null (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Renew"));
+  g_assert_null (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Renew…"));
   g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Test Connection"));
 }
 
@@ -1067,6 +1067,12 @@ close_refused (GtkWindow  *assistant,
   json_object_unref (fake_control ("set", reset));
 }
 
+static gboolean
+lapse_known_cb (gpointer data)
+{
+  return pv_entra_session_get_lapses_at (pv_application_get_entra (app)) > 0;
+}
+
 static void
 test_entra (void)
 {
@@ -1104,6 +1110,16 @@ test_entra (void)
   g_assert_true (spin_until (signed_in_cb, NULL, 20));
   g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
   wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
+  /* When the sign-in lapses unless used: 90 days from this use, shown under the account */
+  g_assert_true (spin_until (lapse_known_cb, NULL, 10));
+  {
+    gint64 lapse = pv_entra_session_get_lapses_at (pv_application_get_entra (app));
+    gint64 expected = g_get_real_time () / G_USEC_PER_SEC + 90 * 86400;
+    GtkWidget *row = find (GTK_WIDGET (prefs), ADW_TYPE_ACTION_ROW, "Signed in as");
+
+    g_assert_cmpint (ABS (lapse - expected), <, 120);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Lapses on"));
+  }
   gtk_window_close (prefs);
 
   /* Link the Users connection: its Entra app is found by its tenant URL and chosen already */
@@ -1272,7 +1288,8 @@ test_dashboard (void)
         n += g_list_model_get_n_items (pv_connection_info_get_tokens (c));
       }
     g_assert_cmpuint (n, >=, 3);
-    g_assert_cmpuint (pv_timeline_get_n_bars (timeline), ==, n);
+    /* and one for the admin API key */
+    g_assert_cmpuint (pv_timeline_get_n_bars (timeline), ==, n + 1);
   }
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_ROLE_IMG);
   screenshot (GTK_WIDGET (window), "overview-light");
@@ -1433,8 +1450,10 @@ test_reminders (void)
   g_assert_true (spin_until (lines_cb, &w, 20));
   spin_for (500);
   n = count_lines (log, "io.github.provisio.Provisio");
-  g_assert_cmpuint (count_lines (log, "token of Acme Corp"), ==, n);
-  g_assert_cmpuint (count_lines (log, "app.renew"), ==, n);
+  /* Every token, and the admin API key (a year too), which has no Renew button */
+  g_assert_cmpuint (count_lines (log, "token of Acme Corp") + count_lines (log, "admin API key for Acme Corp"), ==, n);
+  g_assert_cmpuint (count_lines (log, "admin API key for Acme Corp"), ==, 1);
+  g_assert_cmpuint (count_lines (log, "app.renew"), ==, n - 1);
 
   /* Sent once: another refresh adds none. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
@@ -1610,6 +1629,182 @@ demo_ready_cb (gpointer data)
          g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (app))) == 3;
 }
 
+/* The admin API key: due soon on the dashboard and in a reminder (the
+ * server's test clock moved), renewed in place with Renew Key, and an
+ * expired key that says what to do. */
+
+static guint
+api (const char  *method,
+     const char  *path,
+     const char  *key,
+     const char  *body,
+     JsonObject **answer)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (server_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (key != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", key, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+  bytes = soup_session_send_and_read (session, msg, NULL, NULL);
+  if (answer != NULL && bytes != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                                 g_bytes_get_size (bytes), NULL));
+      *answer = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+    }
+  return soup_message_get_status (msg);
+}
+
+static void
+set_server_clock (gint64 offset)
+{
+  g_autofree char *body = g_strdup_printf ("{\"offset_seconds\": %" G_GINT64_FORMAT "}", offset);
+
+  g_assert_cmpuint (api ("PUT", "/_test/clock", NULL, body, NULL), ==, 200);
+}
+
+static char *
+keyring_lookup (const char *kind)
+{
+  const char *argv[] = { "secret-tool", "lookup", "tenant", "acme", "kind", kind, NULL };
+  char *found = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &found, NULL, NULL, NULL));
+  return g_strstrip (found);
+}
+
+static gboolean
+tenant_fresh_cb (gpointer data)
+{
+  return pv_tenant_info_get_fetched_at (acme ()) > *(gint64 *) data && pv_tenant_info_get_error (acme ()) == NULL;
+}
+
+static void
+refresh_and_wait (void)
+{
+  gint64 before = pv_tenant_info_get_fetched_at (acme ());
+
+  spin_for (1100);   /* fetched_at counts seconds */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (spin_until (tenant_fresh_cb, &before, 20));
+}
+
+typedef struct {
+  char *old;
+} KeyWait;
+
+static gboolean
+key_changed_cb (gpointer data)
+{
+  g_autofree char *now = keyring_lookup ("admin-key");
+  GtkWidget *button = find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Renew Key");
+
+  return g_strcmp0 (now, data) != 0 && button != NULL && gtk_widget_is_sensitive (button);
+}
+
+static void
+test_admin_key (void)
+{
+  g_autofree char *log = g_build_filename (workdir, "key-notifications.jsonl", NULL);
+  const char *argv[] = { "/usr/bin/python3", g_getenv ("PV_FAKE_NOTIFICATIONS"), log, NULL };
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *old = keyring_lookup ("admin-key");
+  g_autofree char *new = NULL;
+  g_autofree char *previous = NULL;
+  g_autoptr(JsonObject) keys = NULL;
+  LinesWait w = { log, 1 };
+  GtkWindow *dialog;
+
+  g_assert_cmpstr (old, ==, admin_key);
+
+  /* The tenant page shows the key's expiry. */
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "Admin API key");
+  g_assert_nonnull (find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Renew Key"));
+
+  /* Renew Key: the new key in the keyring, used, the old one forgotten and retiring. */
+  click (GTK_WIDGET (window), "Renew Key");
+  g_assert_true (spin_until (key_changed_cb, old, 20));
+  new = keyring_lookup ("admin-key");
+  previous = keyring_lookup ("admin-key-previous");
+  g_assert_true (g_str_has_prefix (new, "pva_"));
+  g_assert_cmpstr (previous, ==, "");
+  g_assert_cmpuint (api ("GET", "/api/v1/keys", new, NULL, &keys), ==, 200);
+  {
+    JsonArray *list = json_object_get_array_member (keys, "keys");
+    guint retiring = 0;
+
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *k = json_array_get_object_element (list, i);
+
+        retiring += !json_object_get_null_member (k, "retires_at");
+      }
+    g_assert_cmpuint (retiring, ==, 1);   /* the new key was used: the old one retires once quiet */
+  }
+  refresh_and_wait ();                    /* the app asks with the new key */
+  set_server_clock (400);                 /* past the retire grace */
+  g_assert_cmpuint (api ("GET", "/api/v1/tenant", old, NULL, NULL), ==, 401);
+  g_assert_cmpuint (api ("GET", "/api/v1/tenant", new, NULL, NULL), ==, 200);
+  refresh_and_wait ();
+  screenshot (GTK_WIDGET (window), "tenant-key-renewed");
+
+  /* 13 days before the new key expires, by the tenant's clock (which only moves forward here,
+   * as the rule of retirement expects): a next action and a reminder. */
+  fake = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  ready = read_line (in);
+  g_assert_cmpstr (ready, ==, "ready");
+  set_server_clock (352 * 86400);
+  refresh_and_wait ();
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "Renew Provisio's admin API key for Acme Corp");
+  g_assert_true (spin_until (lines_cb, &w, 20));
+  spin_for (500);
+  g_assert_cmpuint (count_lines (log, "admin API key for Acme Corp expires in 13 days"), ==, 1);
+  screenshot (GTK_WIDGET (window), "overview-key-due");
+  g_subprocess_send_signal (fake, SIGTERM);
+
+  /* Expired: said so, with what to do, and the keyring keeps what it had. */
+  set_server_clock (366 * 86400);
+  g_assert_true (pv_window_show_tenant (window, "acme"));
+  wait_for_text (GTK_WIDGET (window), "Admin API key");
+  click (GTK_WIDGET (window), "Renew Key");
+  g_assert_true (spin_until (dialog_shown_cb, NULL, 20));
+  dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "The Admin API Key Has Expired");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "tenant’s owner"));
+  gtk_window_destroy (dialog);
+  {
+    g_autofree char *still = keyring_lookup ("admin-key");
+
+    g_assert_cmpstr (still, ==, new);
+  }
+  set_server_clock (0);
+  g_free (admin_key);
+  admin_key = g_steal_pointer (&new);
+  refresh_and_wait ();
+}
+
 static void
 test_demo (void)
 {
@@ -1743,6 +1938,7 @@ main (int   argc,
       g_test_add_func ("/app/background", test_background);
       g_test_add_func ("/app/server-down", test_server_down);
       g_test_add_func ("/app/recovers", test_recovers);
+      g_test_add_func ("/app/admin-key", test_admin_key);
       g_test_add_func ("/app/demo", test_demo);
       g_test_add_func ("/app/appstream-screenshots", test_appstream_screenshots);
     }

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import unittest
 import urllib.parse
 import uuid
@@ -228,6 +229,30 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(stored, [], "secrets in the database instead of digests (prefixes shown)")
 
     # helpers
+    def notification_server(self):
+        """A stand-in for the desktop's notification server on the test bus; returns its log."""
+        log = os.path.join(self.workdir, "notifications.jsonl")
+        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "fake_notifications.py"),
+                                 log], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(fake.stdout.close)
+        self.addCleanup(fake.wait)
+        self.addCleanup(fake.terminate)
+        self.assertEqual(fake.stdout.readline().strip(), "ready")
+        return log
+
+    def notifications(self, log, expect=0):
+        """What the stand-in recorded, waiting a moment for @expect of them (it writes after the
+        sender has gone)."""
+        deadline = time.monotonic() + 5
+        while True:
+            notes = []
+            if os.path.exists(log):
+                with open(log) as f:
+                    notes = [json.loads(line) for line in f]
+            if len(notes) >= expect or time.monotonic() > deadline:
+                return notes
+            time.sleep(0.05)
+
     def get(self, path, key=None):
         return self.server.request("GET", path, key=key or self.key)
 

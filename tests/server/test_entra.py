@@ -9,6 +9,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import datetime
 import hashlib
 import json
 import os
@@ -494,6 +495,40 @@ class Entra(ServerTest):
         r = self.ctl("entra", "status")
         self.assertEqual(r.returncode, 1)
         self.assertIn("Warning: the token was renewed 2 hours ago, but Entra still uses the old one", r.stdout)
+
+    def refresh_token_digest(self):
+        """The keyring's refresh token, as a digest (never printed)."""
+        r = subprocess.run(["secret-tool", "search", "--all", "kind", "graph-refresh-token"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        secrets = []
+        for block in r.stdout.split("\n["):
+            fields = dict(line.split(" = ", 1) for line in block.splitlines() if " = " in line)
+            if fields.get("attribute.tenant", "").startswith(f"entra:{self.fake_url}:"):
+                secrets.append(fields["secret"])
+        self.assertEqual(len(secrets), 1, "this test's sign-in in the keyring")
+        return hashlib.sha256(secrets[0].encode()).hexdigest()
+
+    def test_sign_in_kept_alive_and_lapse_shown(self):
+        """Microsoft ends a sign-in unused for 90 days: remind (the timer's regular run) uses it, and
+        entra status says when it would lapse."""
+        self.sign_in()
+        before = self.refresh_token_digest()
+        r = self.ctl("remind")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("Microsoft sign-in", r.stdout, "nothing due right after a use")
+        self.assertNotEqual(self.refresh_token_digest(), before, "the refresh token was used and renewed")
+        lapse = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=90)
+        r = self.ctl("entra", "status")
+        self.assertIn("Microsoft sign-in of admin@contoso.example: lapses on "
+                      + f"{lapse.day} {lapse.strftime('%B %Y')}", r.stdout)
+
+        # Microsoft out of reach: remind says why, and nothing lapses sooner than it did.
+        self.fake.terminate()
+        self.fake.wait()
+        r = self.ctl("remind")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("could not use the Microsoft sign-in", r.stderr)
+        self.assertNotIn("Microsoft sign-in", r.stdout)
 
 
 if __name__ == "__main__":

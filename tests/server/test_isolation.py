@@ -72,7 +72,7 @@ class Isolation(ServerTest):
         r = self.get("/api/v1/tenant")
         self.assertEqual(r.json["api_key"]["days_left"], 365)
         self.server.set_clock(offset=366 * 86400)
-        self.assertError(self.get("/api/v1/tenant"), 401, "unauthorized", "expired")
+        self.assertError(self.get("/api/v1/tenant"), 401, "key_expired", "expired")
 
 
 if __name__ == "__main__":

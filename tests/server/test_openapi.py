@@ -30,6 +30,7 @@ class OpenApi(ServerTest):
         # Each request validates its answer against the file (see pvtest.Server.request).
         s.request("GET", "/api/v1/tenant", key=k)
         s.request("GET", "/api/v1/tenant")
+        s.request("GET", "/api/v1/keys", key=k)
         s.request("GET", "/api/v1/sso", key=k)
         s.request("PATCH", "/api/v1/sso", key=k, body={"protocol": "oidc"})
         s.request("PATCH", "/api/v1/sso", key=k, body={"protocol": 1})
@@ -52,6 +53,7 @@ class OpenApi(ServerTest):
         s.request("PUT", "/api/v1/reminders", key=k, body={"thresholds_days": [30, 7]})
         s.request("PUT", "/api/v1/reminders", key=k, raw=b"x" * 70000)
         s.request("PUT", "/api/v1/reminders", key=k, raw=b"{}", content_type="text/plain")
+        s.request("POST", "/api/v1/keys", key=k)
         s.request("GET", "/_test/clock")
         s.request("PUT", "/_test/clock", body={"offset_seconds": 60})
         s.request("PUT", "/_test/clock", body={"now": "soon"})

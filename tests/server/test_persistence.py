@@ -72,13 +72,16 @@ class Persistence(ServerTest):
 
         self.server.stop()
         with sqlite3.connect(self.server.db) as db:
+            # As schema 2 left it: no member table, no key rotation columns.
             db.execute("DROP TABLE scim_group_members")
+            for column in ("replaces", "replaced_by", "successor_used_at"):
+                db.execute(f"ALTER TABLE admin_keys DROP COLUMN {column}")
             db.execute("PRAGMA user_version = 2")
         db.close()
         self.server.start()
         self.assertEqual((groups(a), groups(b)), ([g], [g]))
         with sqlite3.connect(self.server.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 4)
         db.close()
 
 

@@ -33,30 +33,6 @@ class Provisioctl(ServerTest):
         self.assertNotIn(self.key, r.stdout + r.stderr, "the key was printed")
         return r
 
-    def notification_server(self):
-        """A stand-in for the desktop's notification server on the test bus; returns its log."""
-        log = os.path.join(self.workdir, "notifications.jsonl")
-        fake = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "fake_notifications.py"),
-                                 log], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(fake.stdout.close)
-        self.addCleanup(fake.wait)
-        self.addCleanup(fake.terminate)
-        self.assertEqual(fake.stdout.readline().strip(), "ready")
-        return log
-
-    def notifications(self, log, expect=0):
-        """What the stand-in recorded, waiting a moment for @expect of them (it writes after the
-        sender has gone)."""
-        deadline = time.monotonic() + 5
-        while True:
-            notes = []
-            if os.path.exists(log):
-                with open(log) as f:
-                    notes = [json.loads(line) for line in f]
-            if len(notes) >= expect or time.monotonic() > deadline:
-                return notes
-            time.sleep(0.05)
-
     def keyring(self, tenant):
         r = subprocess.run(["secret-tool", "lookup", "tenant", tenant, "kind", "admin-key"],
                            capture_output=True, text=True)
@@ -254,7 +230,7 @@ class Provisioctl(ServerTest):
         self.assertTrue(all(len(line) <= 75 for line in physical), "lines fold at 75 octets")
         text = raw.decode("utf-8").replace("\r\n ", "")   # unfold
         events = [block.split("END:VEVENT")[0] for block in text.split("BEGIN:VEVENT")[1:]]
-        self.assertEqual(len(events), 2)
+        self.assertEqual(len(events), 3, "two tokens and the admin API key")
 
         def prop(event, name):
             for line in event.split("\r\n"):
