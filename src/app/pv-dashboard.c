@@ -882,5 +882,9 @@ pv_dashboard_init (PvDashboard *self)
 
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  /* The page at its natural height: the panes in it get theirs (up to
+   * their maximum), not their minimum. */
+  gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))),
+                                     GTK_SCROLL_NATURAL);
   adw_bin_set_child (ADW_BIN (self), scrolled);
 }

@@ -101,7 +101,9 @@ update_tenant_row (GtkWidget    *row,
 
   if (g_strcmp0 (gtk_label_get_label (title), name ? name : pv_tenant_info_get_id (tenant)) != 0)
     gtk_label_set_label (title, name ? name : pv_tenant_info_get_id (tenant));
-  pv_set_state_class (dot, state);
+  /* Could not be asked: a warning sign, not the colour of a stale state */
+  pv_set_state_class (dot, error != NULL ? PV_EXPIRY_URGENT : state);
+  gtk_image_set_from_icon_name (GTK_IMAGE (dot), error != NULL ? "dialog-warning-symbolic" : "media-record-symbolic");
   if (error != NULL)
     gtk_label_set_label (subtitle, error->message);
   else if (pv_tenant_info_get_fetched_at (tenant) == 0)
