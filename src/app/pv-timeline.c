@@ -267,8 +267,19 @@ pv_timeline_snapshot (GtkWidget   *widget,
 
     /* Names that fit: every month, or every second, third… evenly;
      * none runs into the next or past the edge. */
-    pango_layout_set_text (layout, "Sep 2027", -1);
-    pango_layout_get_pixel_size (layout, &widest, NULL);
+    month = g_date_time_add_months (first, -1);
+    for (guint i = 0; i < 12; i++)
+      {
+        g_autofree char *name = g_date_time_format (month, "%b");
+        GDateTime *next = g_date_time_add_months (month, 1);
+
+        pango_layout_set_text (layout, name, -1);
+        pango_layout_get_pixel_size (layout, &text_width, NULL);
+        widest = MAX (widest, text_width);
+        g_date_time_unref (month);
+        month = next;
+      }
+    g_clear_pointer (&month, g_date_time_unref);
     per_month = MAX (1.0, per_month);
     step = MAX (1, (guint) ((widest + 12 + per_month - 1) / per_month));
     month = g_date_time_add_months (first, -1);
