@@ -271,7 +271,7 @@ update_counts (PvDashboard *self,
       gtk_widget_add_css_class (pill, "caption-heading");
       pv_set_state_class (pill, state);
       /* Translators: the tooltip of a count on the overview; %s is a state: "Due soon" */
-      tooltip = g_strdup_printf (_("Show only what is %s"), pv_expiry_state_to_label (state));
+      tooltip = g_strdup_printf (_("Show only “%s”"), pv_expiry_state_to_label (state));
       gtk_widget_set_tooltip_text (pill, tooltip);
       g_object_set_data (G_OBJECT (pill), "state", GINT_TO_POINTER (state));
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pill), self->state_filter == state);
@@ -737,9 +737,8 @@ group_new (PvDashboard   *self,
   GtkWidget *row = adw_expander_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pv_action_group_to_label (group));
-  /* Open: what stops provisioning, or is about to; folded: what can wait. */
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), group != PV_ACTION_GROUP_DUE_SOON &&
-                                                         group != PV_ACTION_GROUP_WAITING);
+  /* Open, but for what can wait: the many that are due soon. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), group != PV_ACTION_GROUP_DUE_SOON);
   gtk_widget_set_visible (row, FALSE);
   self->group_rows[group] = g_ptr_array_new ();
   return row;
@@ -819,7 +818,6 @@ pv_dashboard_init (PvDashboard *self)
   self->updated = GTK_LABEL (updated);
   self->counts = GTK_BOX (counts);
   self->ask_banner = ask_banner_new (self);
-  gtk_box_append (GTK_BOX (box), self->ask_banner);
   gtk_box_append (GTK_BOX (box), summary);
   gtk_box_append (GTK_BOX (box), updated);
   gtk_box_append (GTK_BOX (box), counts);
@@ -845,6 +843,9 @@ pv_dashboard_init (PvDashboard *self)
   self->all_box = all_box_new (self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), self->all_box);
   gtk_box_append (GTK_BOX (box), self->actions_group);
+  /* The first run's question waits under what needs doing. */
+  gtk_widget_set_margin_top (self->ask_banner, 12);
+  gtk_box_append (GTK_BOX (box), self->ask_banner);
 
   gtk_label_set_xalign (GTK_LABEL (heading), 0);
   gtk_widget_add_css_class (heading, "heading");

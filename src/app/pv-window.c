@@ -101,8 +101,9 @@ update_tenant_row (GtkWidget    *row,
 
   if (g_strcmp0 (gtk_label_get_label (title), name ? name : pv_tenant_info_get_id (tenant)) != 0)
     gtk_label_set_label (title, name ? name : pv_tenant_info_get_id (tenant));
-  /* Could not be asked: a warning sign, not the colour of a stale state */
-  pv_set_state_class (dot, error != NULL ? PV_EXPIRY_URGENT : state);
+  /* Could not be asked: a warning sign, urgent or worse, as its state is
+   * not known beyond what it was */
+  pv_set_state_class (dot, error != NULL ? MAX (state, PV_EXPIRY_URGENT) : state);
   gtk_image_set_from_icon_name (GTK_IMAGE (dot), error != NULL ? "dialog-warning-symbolic" : "media-record-symbolic");
   if (error != NULL)
     gtk_label_set_label (subtitle, error->message);
@@ -320,6 +321,8 @@ failed_names (GPtrArray *failed)
   for (guint i = 0; i < shown; i++)
     {
       if (i > 0)
+        /* Translators: between the last two names of tenants that could not
+         * be asked, and between the others: "Contoso, Fabrikam and Litware" */
         g_string_append (names, i + 1 == failed->len ? _(" and ") : _(", "));
       g_string_append (names, tenant_title (g_ptr_array_index (failed, i)));
     }
