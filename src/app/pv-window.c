@@ -564,6 +564,35 @@ pv_window_show_tenant (PvWindow   *self,
 }
 
 /**
+ * pv_window_search:
+ *
+ * Searches the sidebar for @text at once, as typing it would (without
+ * the search entry's pause); for tools/bench-app.
+ */
+void
+pv_window_search (PvWindow   *self,
+                  const char *text)
+{
+  g_return_if_fail (PV_IS_WINDOW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  search_changed_cb (self);
+}
+
+/**
+ * pv_window_get_n_shown:
+ *
+ * Returns: how many tenants the sidebar shows (those the search finds)
+ */
+guint
+pv_window_get_n_shown (PvWindow *self)
+{
+  g_return_val_if_fail (PV_IS_WINDOW (self), 0);
+  return self->sorted ? g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) : 0;
+}
+
+/**
  * pv_window_get_page:
  *
  * Returns: the page shown: "loading", "welcome", "overview" or "tenant"

@@ -39,9 +39,9 @@ def expiry_days(i):
 
 
 class Server:
-    def __init__(self, provisiod, db):
+    def __init__(self, provisiod, db, prefix=()):
         self.provisiod, self.db = provisiod, db
-        self.proc = subprocess.Popen([provisiod, "--db", db, "--listen", "127.0.0.1:0", "--test-clock",
+        self.proc = subprocess.Popen(list(prefix) + [provisiod, "--db", db, "--listen", "127.0.0.1:0", "--test-clock",
                                       "--threads", "1"],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         m = re.match(r"provisiod: listening on (http://127\.0\.0\.1:\d+)$", self.proc.stdout.readline().strip())
@@ -100,11 +100,12 @@ def name_of(i):
     return f"{WORDS[i % len(WORDS)]} {PLACES[(i // len(WORDS)) % len(PLACES)]}"
 
 
-def build(work, provisiod, provisioctl, n=200, env=None):
-    """Builds the estate in @work; returns (tenants file, [names], [servers])."""
+def build(work, provisiod, provisioctl, n=200, env=None, prefix=()):
+    """Builds the estate in @work; returns (tenants file, [names], the
+    server that stays up).  @prefix runs that server (taskset …)."""
     env = dict(env or os.environ)
     env.setdefault("PROVISIO_TENANTS_FILE", os.path.join(work, "tenants.ini"))
-    main = Server(provisiod, os.path.join(work, "fleet.db"))
+    main = Server(provisiod, os.path.join(work, "fleet.db"), prefix)
     gone = Server(provisiod, os.path.join(work, "gone.db"))
     names = []
     try:
