@@ -41,6 +41,7 @@ struct _PvWindow
   GtkCustomFilter      *filter;
   GtkCustomSorter      *sorter;
   char                **search_words;
+  GHashTable           *sort_keys;  /* tenant → SortKey, until the next resort */
   gboolean              sort_by_name;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
@@ -217,6 +218,37 @@ tenant_urgency (PvTenantInfo *tenant)
   return state;
 }
 
+/* What the sorter compares, worked out once per tenant and resort: the
+ * state and a collation key, not at each of the thousands of comparisons
+ * of a sort (a search resorts what it finds). */
+typedef struct {
+  int   urgency;
+  char *collated;
+} SortKey;
+
+static void
+sort_key_free (SortKey *key)
+{
+  g_free (key->collated);
+  g_free (key);
+}
+
+static SortKey *
+sort_key (PvWindow     *self,
+          PvTenantInfo *tenant)
+{
+  SortKey *key = g_hash_table_lookup (self->sort_keys, tenant);
+
+  if (key == NULL)
+    {
+      key = g_new0 (SortKey, 1);
+      key->urgency = tenant_urgency (tenant);
+      key->collated = g_utf8_collate_key (tenant_title (tenant), -1);
+      g_hash_table_insert (self->sort_keys, g_object_ref (tenant), key);
+    }
+  return key;
+}
+
 static int
 compare_tenants_cb (gconstpointer a,
                     gconstpointer b,
@@ -224,15 +256,16 @@ compare_tenants_cb (gconstpointer a,
 {
   PvWindow *self = user_data;
   PvTenantInfo *ta = (PvTenantInfo *) a, *tb = (PvTenantInfo *) b;
+  SortKey *ka, *kb;
   int order;
 
-  if (!self->sort_by_name)
-    {
-      order = tenant_urgency (tb) - tenant_urgency (ta);
-      if (order != 0)
-        return order;
-    }
-  order = g_utf8_collate (tenant_title (ta), tenant_title (tb));
+  if (self->sort_keys == NULL)
+    return 0;
+  ka = sort_key (self, ta);
+  kb = sort_key (self, tb);
+  if (!self->sort_by_name && ka->urgency != kb->urgency)
+    return kb->urgency - ka->urgency;
+  order = strcmp (ka->collated, kb->collated);
   if (order != 0)
     return order;
   return g_strcmp0 (pv_tenant_info_get_id (ta), pv_tenant_info_get_id (tb));
@@ -289,6 +322,7 @@ resort (PvWindow *self)
 {
   g_autoptr(PvTenantInfo) selected = self->selected ? g_object_ref (self->selected) : NULL;
 
+  g_hash_table_remove_all (self->sort_keys);
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   /* The selected tenant stays selected wherever it moved. */
   if (selected != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) selected)
@@ -944,6 +978,7 @@ pv_window_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->sorter);
   g_clear_pointer (&self->search_words, g_strfreev);
+  g_clear_pointer (&self->sort_keys, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pv_window_parent_class)->dispose (object);
@@ -1012,6 +1047,9 @@ pv_window_init (PvWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  /* Its tenants referenced, so that none is mistaken for a new one at
+   * its address; a tenant removed goes at the next resort. */
+  self->sort_keys = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) sort_key_free);
   self->filter = gtk_custom_filter_new (filter_tenant_cb, self, NULL);
   self->sorter = gtk_custom_sorter_new (compare_tenants_cb, self, NULL);
   /* Typing anywhere in the window searches the tenants. */

@@ -50,6 +50,12 @@ kind_name (PvCredentialKind kind)
     }
 }
 
+static GError *
+locked_error (void)
+{
+  return g_error_new_literal (PV_ERROR, PV_ERROR_KEYRING_LOCKED, _("The keyring is locked; unlock it and try again"));
+}
+
 /* The keyring's errors, in words an admin can act on. */
 static GError *
 keyring_error (GError *cause)
@@ -57,8 +63,7 @@ keyring_error (GError *cause)
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (cause);
   if (g_error_matches (cause, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return g_error_new (PV_ERROR, PV_ERROR_KEYRING_LOCKED,
-                        _("The keyring is locked; unlock it and try again"));
+    return locked_error ();
   if (g_error_matches (cause, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED))
     return g_error_new (PV_ERROR, PV_ERROR_KEYRING,
                         _("The session bus refused a request to the keyring: too many at once (%s)"),
@@ -168,6 +173,27 @@ lookup_return (GTask *task)
                              _("The keyring holds no admin API key for this tenant"));
 }
 
+/* Returns @task with @error (taken) and drops the reference the steps
+ * pass along. */
+static void
+lookup_fail (GTask  *task,
+             GError *error)
+{
+  Lookup *lookup = g_task_get_task_data (task);
+
+  g_clear_error (&lookup->error);
+  lookup->error = error;
+  lookup_return (task);
+  g_object_unref (task);
+}
+
+/* tenant -> secret */
+static GHashTable *
+secrets_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) secret_password_free);
+}
+
 static void
 add_secret (Lookup     *lookup,
             const char *tenant,
@@ -261,27 +287,27 @@ got_secrets_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   Lookup *lookup = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   lookup->values = secret_service_get_secrets_for_dbus_paths_finish (lookup->service, result, &error);
   if (lookup->values == NULL)
     {
-      lookup->error = keyring_error (error);
-      lookup_return (task);
+      lookup_fail (task, keyring_error (error));
       return;
     }
-  lookup->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) secret_password_free);
+  lookup->secrets = secrets_new ();
   if (lookup->tenant != NULL)
     {
       /* Searched by tenant: every item found is its. */
       for (guint i = 0; lookup->paths[i] != NULL; i++)
         add_secret (lookup, lookup->tenant, lookup->paths[i]);
       lookup_return (task);
-      return;
     }
-  request_attributes (task);
+  else
+    request_attributes (task);
+  g_object_unref (task);
 }
 
 /* Takes the reference of @task. */
@@ -292,8 +318,7 @@ load_secrets (GTask *task)
 
   if (lookup->paths == NULL || lookup->paths[0] == NULL)
     {
-      lookup->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                               (GDestroyNotify) secret_password_free);
+      lookup->secrets = secrets_new ();
       lookup_return (task);
       g_object_unref (task);
       return;
@@ -317,19 +342,14 @@ unlocked_cb (GObject      *source,
 
   if (n < 0 || error != NULL)
     {
-      lookup->error = keyring_error (error);
-      lookup_return (task);
-      g_object_unref (task);
+      lookup_fail (task, keyring_error (error));
       return;
     }
   /* The user refused or could not answer the unlock prompt: "locked",
    * rather than "not there", so that the UI says the right thing. */
   if ((guint) n < n_locked)
     {
-      lookup->error = g_error_new_literal (PV_ERROR, PV_ERROR_KEYRING_LOCKED,
-                                           _("The keyring is locked; unlock it and try again"));
-      lookup_return (task);
-      g_object_unref (task);
+      lookup_fail (task, locked_error ());
       return;
     }
   g_strv_builder_addv (paths, (const char **) lookup->paths);
@@ -351,9 +371,7 @@ searched_paths_cb (GObject      *source,
 
   if (!secret_service_search_for_dbus_paths_finish (lookup->service, result, &lookup->paths, &locked, &error))
     {
-      lookup->error = keyring_error (error);
-      lookup_return (task);
-      g_object_unref (task);
+      lookup_fail (task, keyring_error (error));
       return;
     }
   if (lookup->paths == NULL)
@@ -382,9 +400,7 @@ got_service_cb (GObject      *source,
   lookup->service = secret_service_get_finish (result, &error);
   if (lookup->service == NULL)
     {
-      lookup->error = keyring_error (error);
-      lookup_return (task);
-      g_object_unref (task);
+      lookup_fail (task, keyring_error (error));
       return;
     }
   if (lookup->tenant != NULL)
