@@ -218,18 +218,21 @@ tenant_urgency (PvTenantInfo *tenant)
   return state;
 }
 
-/* What the sorter compares, worked out once per tenant and resort: the
- * state and a collation key, not at each of the thousands of comparisons
- * of a sort (a search resorts what it finds). */
+/* What the sorter compares and the search looks in, worked out once per
+ * tenant and resort: the state, a collation key and the case-folded
+ * fields, not at each of the thousands of comparisons of a sort (a search
+ * resorts what it finds) nor at each keystroke. */
 typedef struct {
   int   urgency;
   char *collated;
+  char *haystack;
 } SortKey;
 
 static void
 sort_key_free (SortKey *key)
 {
   g_free (key->collated);
+  g_free (key->haystack);
   g_free (key);
 }
 
@@ -243,7 +246,10 @@ sort_key (PvWindow     *self,
     {
       key = g_new0 (SortKey, 1);
       key->urgency = tenant_urgency (tenant);
+      g_autoptr(GPtrArray) fields = pv_search_tenant_fields (tenant);
+
       key->collated = g_utf8_collate_key (tenant_title (tenant), -1);
+      key->haystack = pv_search_haystack ((const char * const *) fields->pdata);
       g_hash_table_insert (self->sort_keys, g_object_ref (tenant), key);
     }
   return key;
@@ -277,7 +283,9 @@ filter_tenant_cb (gpointer item,
 {
   PvWindow *self = user_data;
 
-  return pv_search_tenant_matches (item, (const char * const *) self->search_words);
+  if (self->search_words == NULL || self->sort_keys == NULL)
+    return TRUE;
+  return pv_search_matches_haystack ((const char * const *) self->search_words, sort_key (self, item)->haystack);
 }
 
 static void

@@ -49,16 +49,37 @@ pv_search_prepare (const char *query)
   return n > 0 ? g_strv_builder_end (builder) : NULL;
 }
 
-static gboolean
-field_contains (const char *field,
-                const char *word)
+/**
+ * pv_search_haystack:
+ * @fields: (array zero-terminated=1): what an entry is called
+ *
+ * Returns: (transfer full): @fields case folded, one a line, for
+ *   pv_search_matches_haystack(): worked out once for many searches
+ */
+char *
+pv_search_haystack (const char * const *fields)
 {
-  g_autofree char *folded = NULL;
+  g_autofree char *joined = g_strjoinv ("\n", (char **) fields);
 
-  if (field == NULL || *field == '\0')
-    return FALSE;
-  folded = g_utf8_casefold (field, -1);
-  return strstr (folded, word) != NULL;
+  return g_utf8_casefold (joined, -1);
+}
+
+/**
+ * pv_search_matches_haystack:
+ * @words: (nullable): from pv_search_prepare()
+ * @haystack: from pv_search_haystack()
+ *
+ * Returns: whether each of @words is in @haystack (words have no line
+ *   breaks: a word never spans two fields)
+ */
+gboolean
+pv_search_matches_haystack (const char * const *words,
+                            const char         *haystack)
+{
+  for (guint w = 0; words != NULL && words[w] != NULL; w++)
+    if (strstr (haystack, words[w]) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 /**
@@ -73,18 +94,12 @@ gboolean
 pv_search_matches (const char * const *words,
                    const char * const *fields)
 {
+  g_autofree char *haystack = NULL;
+
   if (words == NULL)
     return TRUE;
-  for (guint w = 0; words[w] != NULL; w++)
-    {
-      gboolean found = FALSE;
-
-      for (guint f = 0; fields[f] != NULL && !found; f++)
-        found = field_contains (fields[f], words[w]);
-      if (!found)
-        return FALSE;
-    }
-  return TRUE;
+  haystack = pv_search_haystack (fields);
+  return pv_search_matches_haystack (words, haystack);
 }
 
 /**
