@@ -66,6 +66,12 @@ def grab():
     return width, height, data, ppm
 
 
+def pointer_away(width=WIDTH):
+    """The pointer over the header bar's title: no tooltip in the shot."""
+    subprocess.run(["xdotool", "mousemove", str(int(width * 0.6)), "12"], check=False)
+    time.sleep(0.5)
+
+
 def save(name, shot, width=WIDTH, height=HEIGHT):
     ppm = subprocess.run(["pnmcut", "-left", "0", "-top", "0", "-width", str(width), "-height", str(height)],
                          input=shot[3], capture_output=True, check=True).stdout
@@ -243,6 +249,7 @@ def main():
                 assert placed[0][1].startswith(title), f"the expired token's Renew comes first: {placed[:3]}"
                 ok(f"the most pressing action is on screen at y={y} of {HEIGHT}, first of the Renew buttons")
 
+                pointer_away()
                 shot = grab()
                 save("overview-light", shot)
                 check_contrast(app, shot, "light")
@@ -300,6 +307,7 @@ def main():
             try:
                 wait("the actions", lambda: find(app, "push button", "Renew the Users token of"))
                 time.sleep(1)
+                pointer_away()
                 shot = grab()
                 save("overview-dark", shot)
                 check_contrast(app, shot, "dark")
@@ -310,6 +318,7 @@ def main():
             try:
                 wait("the actions", lambda: find(app, "push button", "Renew the Users token of"))
                 time.sleep(1)
+                pointer_away(800)
                 save("overview-800x600", grab(), 800, 600)
                 ok("a screenshot at 800x600")
             finally:
