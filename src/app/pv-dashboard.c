@@ -635,6 +635,16 @@ update_actions (PvDashboard *self,
         row = action_row_new (self, action, actions);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (self->groups[group]), row);
       g_ptr_array_add (self->group_rows[group], row);
+      /* Enter on a row opens its tenant, as in the other lists: the
+       * expander keeps its rows in a list of its own. */
+      if (GTK_IS_LIST_BOX (gtk_widget_get_parent (row)) &&
+          g_object_get_data (G_OBJECT (gtk_widget_get_parent (row)), "pv-activates") == NULL)
+        {
+          GtkWidget *list = gtk_widget_get_parent (row);
+
+          g_signal_connect (list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
+          g_object_set_data (G_OBJECT (list), "pv-activates", GINT_TO_POINTER (TRUE));
+        }
     }
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     {

@@ -295,6 +295,24 @@ def main():
                 wait("the overview again", lambda: find(app, "label", "200 tenants") and showing(
                     find(app, "label", "200 tenants")))
                 ok("Alt+Home shows the overview")
+                # Ctrl+J: the most pressing action has the focus; Enter
+                # opens its tenant.
+                keys("ctrl+j")
+
+                def focused_action():
+                    for acc in descendants(app):
+                        try:
+                            if acc.getState().contains(pyatspi.STATE_FOCUSED) and \
+                                    find(acc, "label", title) is not None:
+                                return acc
+                        except Exception:
+                            continue
+                    return None
+                wait("the focus on the most pressing action", focused_action)
+                keys("Return")
+                wait(f"the page of {expired}", lambda: find(app, "label", "SCIM base URL") and
+                     any(role_and_name(a) == ("label", expired) for a in descendants(app)))
+                ok("Ctrl+J focuses the most pressing action, Enter opens its tenant")
                 stop(proc)
                 proc = None
             finally:
