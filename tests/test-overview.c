@@ -16,6 +16,7 @@
 
 #include "pv-overview.h"
 #include "pv-reminders.h"
+#include "pv-search.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
 
@@ -319,6 +320,78 @@ test_tested_not_saved (void)
   g_assert_cmpstr (action->subtitle, ==, words);
 }
 
+/* The search: every word somewhere, case folded, a part of a word
+ * enough; by name, id, address, account and the apps provisioned. */
+static void
+test_search (void)
+{
+  Token tokens[] = { { "a", FETCHED - 300 * DAY, FETCHED + 60 * DAY, FETCHED - 60, "ok" } };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 1, "a", 0);
+  const struct { const char *query; gboolean found; } cases[] = {
+    { "acm", TRUE },            /* three letters of the name */
+    { "ACME", TRUE },           /* case folded */
+    { "example", TRUE },        /* the address */
+    { "alice", TRUE },          /* the key's account */
+    { "users", TRUE },          /* an app it provisions */
+    { "persons", FALSE },       /* one it does not */
+    { "acme users", TRUE },     /* every word somewhere */
+    { "acme persons", FALSE },
+    { "  ", TRUE },             /* nothing typed: everything */
+    { "globex", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) words = pv_search_prepare (cases[i].query);
+
+      g_assert_cmpint (pv_search_tenant_matches (tenant, (const char * const *) words), ==, cases[i].found);
+    }
+  {
+    /* Any kind of entry matches by its own fields, case folded as
+     * Unicode says: "STRASSE" finds "Hauptstraße". */
+    const char *fields[] = { "Hauptstraße GmbH", "https://hs.example", NULL };
+    g_auto(GStrv) words = pv_search_prepare ("STRASSE gmbh");
+    g_auto(GStrv) other = pv_search_prepare ("strasse ag");
+
+    g_assert_true (pv_search_matches ((const char * const *) words, fields));
+    g_assert_false (pv_search_matches ((const char * const *) other, fields));
+  }
+}
+
+/* The overview's groups, in their order: expired, urgent, due soon,
+ * waiting for the identity provider, could not be asked; and the
+ * timeline's order: soonest expiry first. */
+static void
+test_groups_and_order (void)
+{
+  Token tokens[] = {
+    { "new", FETCHED - DAY, FETCHED + 364 * DAY, 0, "ok" },
+    { "old", FETCHED - 360 * DAY, FETCHED + 5 * DAY, FETCHED - 60, "urgent" },
+  };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "old", 0);
+  g_autoptr(GListModel) tenants = one (tenant);
+  g_autoptr(GPtrArray) actions = pv_overview_next_actions (tenants, NULL, FETCHED);
+  g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, FETCHED);
+  PvNextAction reconnect = { PV_ACTION_RECONNECT, tenant, NULL, NULL, NULL, PV_EXPIRY_EXPIRED, 0 };
+  PvNextAction renew = { PV_ACTION_RENEW, tenant, (char *) "users", NULL, NULL, PV_EXPIRY_URGENT, 0 };
+
+  /* The new token waits for its first use */
+  g_assert_cmpuint (actions->len, ==, 1);
+  g_assert_cmpint (pv_next_action_group (actions->pdata[0]), ==, PV_ACTION_GROUP_WAITING);
+  g_assert_cmpint (pv_next_action_group (&reconnect), ==, PV_ACTION_GROUP_UNREACHABLE);
+  g_assert_cmpint (pv_next_action_group (&renew), ==, PV_ACTION_GROUP_URGENT);
+  renew.state = PV_EXPIRY_EXPIRED;
+  g_assert_cmpint (pv_next_action_group (&renew), ==, PV_ACTION_GROUP_EXPIRED);
+  renew.state = PV_EXPIRY_DUE_SOON;
+  g_assert_cmpint (pv_next_action_group (&renew), ==, PV_ACTION_GROUP_DUE_SOON);
+
+  /* Newest first from the tenant; soonest expiry first on the timeline */
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_cmpint (((PvOverviewItem *) items->pdata[0])->expires_at, ==, FETCHED + 364 * DAY);
+  pv_overview_sort_by_expiry (items);
+  g_assert_cmpint (((PvOverviewItem *) items->pdata[0])->expires_at, ==, FETCHED + 5 * DAY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,5 +407,7 @@ main (int   argc,
   g_test_add_func ("/overview/not-retiring-before-use", test_not_retiring_before_use);
   g_test_add_func ("/overview/tested-not-saved", test_tested_not_saved);
   g_test_add_func ("/overview/tested-only", test_tested_only);
+  g_test_add_func ("/overview/search", test_search);
+  g_test_add_func ("/overview/groups-and-order", test_groups_and_order);
   return g_test_run ();
 }

@@ -6,13 +6,17 @@
 #   --display     also a private Xvfb screen (1280x800, or $PV_XVFB_SCREEN
 #                 such as 1600x900x24) for GTK tests
 #   --no-keyring  no Secret Service on the bus, and none activated on demand
+#   --reply-limit N  a session bus that lets a connection wait for at most
+#                 N replies at once (max_replies_per_connection)
 set -eu
 display=false
 keyring=true
+reply_limit=
 while [ $# -gt 0 ]; do
   case "$1" in
     --display) display=true; shift ;;
     --no-keyring) keyring=false; shift ;;
+    --reply-limit) reply_limit=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -48,6 +52,18 @@ if [ "$keyring" = false ]; then
     <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
+</busconfig>
+CONF
+fi
+
+if [ -n "$reply_limit" ] && [ -z "$bus_config" ]; then
+  bus_config="$home/session.conf"
+  cat > "$bus_config" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <include>/usr/share/dbus-1/session.conf</include>
+  <limit name="max_replies_per_connection">$reply_limit</limit>
 </busconfig>
 CONF
 fi

@@ -477,6 +477,45 @@ entra_row_new (PvTenantList     *tenants,
 }
 
 /**
+ * pv_connection_state_now:
+ *
+ * Returns: how pressing @connection is now: its newest token's state
+ *   (expired if it has none and an identity provider waits for one)
+ */
+PvExpiryState
+pv_connection_state_now (PvTenantInfo     *tenant,
+                         PvConnectionInfo *connection)
+{
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  GListModel *tokens = pv_connection_info_get_tokens (connection);
+  g_autoptr(PvTokenInfo) newest = NULL;
+  PvExpiryPolicy override;
+  gboolean overridden = app != NULL && pv_application_get_override (app, &override);
+
+  if (g_list_model_get_n_items (tokens) == 0)
+    return pv_connection_info_get_identity_provider (connection) ? PV_EXPIRY_EXPIRED : PV_EXPIRY_OK;
+  newest = g_list_model_get_item (tokens, 0);
+  return pv_overview_token_state (tenant, overridden ? &override : NULL, pv_token_info_get_expires_at (newest),
+                                  g_get_real_time () / G_USEC_PER_SEC);
+}
+
+/* Whether the connection's renewal (or setup) is due: it has no token,
+ * its newest was never used, or that is not good for longer than the
+ * first reminder threshold. */
+static gboolean
+renewal_due (PvTenantInfo     *tenant,
+             PvConnectionInfo *connection)
+{
+  GListModel *tokens = pv_connection_info_get_tokens (connection);
+  g_autoptr(PvTokenInfo) newest = NULL;
+
+  if (g_list_model_get_n_items (tokens) == 0)
+    return TRUE;
+  newest = g_list_model_get_item (tokens, 0);
+  return pv_token_info_get_last_used_at (newest) == 0 || pv_connection_state_now (tenant, connection) != PV_EXPIRY_OK;
+}
+
+/**
  * pv_connection_panel_new:
  *
  * Returns: (transfer floating): the panel of @connection
@@ -550,7 +589,10 @@ pv_connection_panel_new (PvTenantList     *tenants,
   test_name = g_strdup_printf (_("Test %s connection"), app);
   gtk_accessible_update_property (GTK_ACCESSIBLE (renew), GTK_ACCESSIBLE_PROPERTY_LABEL, renew_name, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (test), GTK_ACCESSIBLE_PROPERTY_LABEL, test_name, -1);
-  gtk_widget_add_css_class (renew, "suggested-action");
+  /* Prominent only where something is due: a renewal whose time has come,
+   * a setup to do or finish; not on every panel alike. */
+  if (renewal_due (tenant, connection))
+    gtk_widget_add_css_class (renew, "suggested-action");
   g_signal_connect_data (test, "clicked", G_CALLBACK (test_clicked_cb),
                          context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
   gtk_box_append (GTK_BOX (buttons), test);

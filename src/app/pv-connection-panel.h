@@ -18,4 +18,7 @@ GtkWidget *pv_connection_panel_new (PvTenantList     *tenants,
                                     PvTenantInfo     *tenant,
                                     PvConnectionInfo *connection);
 
+PvExpiryState pv_connection_state_now (PvTenantInfo     *tenant,
+                                       PvConnectionInfo *connection);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "pv-dashboard.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
+#include "pv-search.h"
 #include "pv-renew-window.h"
 #include "pv-timeline.h"
 #include "pv-widgets.h"
@@ -22,9 +23,12 @@
 #include "pv-guide.h"
 #include "pv-window.h"
 
-/* The overview: a summary of states, the timeline, and the next actions,
- * most pressing first, each with its button.  What it shows is computed
- * in libprovisio (pv-overview.c); this only lays it out. */
+/* The overview: a summary of states whose counts filter it, the next
+ * actions first (grouped: expired, urgent, due soon, waiting for the
+ * identity provider, could not be asked; each group folds), then the
+ * timeline, soonest expiry first, in a pane of its own so that a thousand
+ * bars do not push the rest away.  What it shows is computed in
+ * libprovisio (pv-overview.c); this only lays it out. */
 
 struct _PvDashboard
 {
@@ -32,11 +36,20 @@ struct _PvDashboard
 
   PvTenantList *tenants;
   GtkLabel     *summary;
+  GtkLabel     *updated;
   GtkWidget    *ask_banner;   /* first run: remind in the background? */
   GtkBox       *counts;
   PvTimeline   *timeline;
+  GtkWidget    *scrolled;
   GtkWidget    *actions_group;
   GtkListBox   *actions_list;
+  GtkWidget    *groups[PV_N_ACTION_GROUPS];  /* AdwExpanderRow */
+  GPtrArray    *group_rows[PV_N_ACTION_GROUPS];
+  GtkWidget    *all_box;      /* "Show All": every action, filtered */
+  GtkEditable  *all_search;
+  GtkListBox   *all_list;
+  char        **all_words;
+  int           state_filter; /* a pill's state, or -1 */
   GtkWidget    *health_group;
   GtkListBox   *health_list;
   char         *health_shown;
@@ -167,13 +180,35 @@ action_row_new (PvDashboard  *self,
 }
 
 static void
+pill_toggled_cb (GtkToggleButton *pill,
+                 PvDashboard     *self)
+{
+  int state = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (pill), "state"));
+
+  if (gtk_toggle_button_get_active (pill))
+    self->state_filter = state;
+  else if (self->state_filter == state)
+    self->state_filter = -1;
+  else
+    return;
+  /* One pill at a time: the others let go. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->counts)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != GTK_WIDGET (pill))
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child), FALSE);
+  pv_dashboard_update (self);
+}
+
+static void
 update_counts (PvDashboard *self,
-               GPtrArray   *items)
+               GPtrArray   *items,
+               gint64       now)
 {
   guint counts[PV_EXPIRY_EXPIRED + 1] = { 0 };
   g_autofree char *signature = NULL;
   guint n_tenants = g_list_model_get_n_items (G_LIST_MODEL (self->tenants));
   g_autofree char *summary = NULL;
+  gint64 updated = 0;
   GtkWidget *child;
 
   /* A token being retired stops nothing: it counts for nothing. */
@@ -196,7 +231,24 @@ update_counts (PvDashboard *self,
     gtk_label_set_label (self->summary, both);
   }
 
-  signature = g_strdup_printf ("%u %u %u %u", counts[0], counts[1], counts[2], counts[3]);
+  /* When the state shown was last asked for */
+  for (guint i = 0; i < n_tenants; i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
+
+      updated = MAX (updated, pv_tenant_info_get_fetched_at (tenant));
+    }
+  if (updated > 0)
+    {
+      g_autofree char *ago = pv_format_relative (updated, now);
+      /* Translators: when the overview's tenants were last asked: "just now", "3 minutes ago" */
+      g_autofree char *text = g_strdup_printf (_("Updated %s"), ago);
+
+      gtk_label_set_label (self->updated, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->updated), updated > 0);
+
+  signature = g_strdup_printf ("%u %u %u %u %d", counts[0], counts[1], counts[2], counts[3], self->state_filter);
   if (g_strcmp0 (signature, self->counted) == 0)
     return;
   g_free (self->counted);
@@ -206,14 +258,24 @@ update_counts (PvDashboard *self,
   for (int state = PV_EXPIRY_EXPIRED; state >= PV_EXPIRY_OK; state--)
     {
       g_autofree char *text = NULL;
+      g_autofree char *tooltip = NULL;
       GtkWidget *pill;
 
       if (counts[state] == 0)
         continue;
       /* Translators: a count on the dashboard: "2 Expired", "3 Due soon" */
       text = g_strdup_printf (_("%u %s"), counts[state], pv_expiry_state_to_label (state));
-      pill = pv_state_pill_new (state);
-      gtk_label_set_label (GTK_LABEL (pill), text);
+      /* A pill is a toggle: pressed, the overview shows only its state. */
+      pill = gtk_toggle_button_new_with_label (text);
+      gtk_widget_add_css_class (pill, "pv-pill");
+      gtk_widget_add_css_class (pill, "caption-heading");
+      pv_set_state_class (pill, state);
+      /* Translators: the tooltip of a count on the overview; %s is a state: "Due soon" */
+      tooltip = g_strdup_printf (_("Show only “%s”"), pv_expiry_state_to_label (state));
+      gtk_widget_set_tooltip_text (pill, tooltip);
+      g_object_set_data (G_OBJECT (pill), "state", GINT_TO_POINTER (state));
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pill), self->state_filter == state);
+      g_signal_connect (pill, "toggled", G_CALLBACK (pill_toggled_cb), self);
       gtk_box_append (self->counts, pill);
     }
 }
@@ -406,11 +468,42 @@ pv_dashboard_update (PvDashboard *self)
     pv_expiry_policy_init_default (&policy);
 
   /* Computed now, from the expiries: not what the tenants said when asked. */
-  override = pv_application_get_override (app, &storage);
+  override = app != NULL ? pv_application_get_override (app, &storage) : NULL;
   items = pv_overview_items (G_LIST_MODEL (self->tenants), override, now);
+  pv_overview_sort_by_expiry (items);
   actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), override, now);
-  update_counts (self, items);
-  pv_timeline_set_items (self->timeline, items, now, &policy);
+  /* A pressed pill: only that state, in the timeline and the actions. */
+  if (self->state_filter >= 0)
+    {
+      g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+
+      for (guint i = 0; i < items->len; i++)
+        {
+          PvOverviewItem *item = g_ptr_array_index (items, i);
+
+          if ((int) item->state == self->state_filter && !item->retiring)
+            g_ptr_array_add (shown, item);
+        }
+      for (guint i = 0; i < actions->len;)
+        {
+          PvNextAction *action = g_ptr_array_index (actions, i);
+
+          if ((int) action->state != self->state_filter || action->action == PV_ACTION_RECONNECT)
+            g_ptr_array_remove_index (actions, i);
+          else
+            i++;
+        }
+      update_counts (self, items, now);
+      /* The filtered array borrows the items: they live as long. */
+      g_object_set_data_full (G_OBJECT (self->timeline), "items", g_ptr_array_ref (items),
+                              (GDestroyNotify) g_ptr_array_unref);
+      pv_timeline_set_items (self->timeline, shown, now, &policy);
+    }
+  else
+    {
+      update_counts (self, items, now);
+      pv_timeline_set_items (self->timeline, items, now, &policy);
+    }
 
   update_actions (self, actions);
   update_health (self, now);
@@ -425,22 +518,84 @@ show_all_cb (PvDashboard *self)
 {
   self->show_all = TRUE;
   pv_dashboard_update (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->all_search));
+}
+
+static void
+show_fewer_cb (PvDashboard *self)
+{
+  self->show_all = FALSE;
+  gtk_editable_set_text (self->all_search, "");
+  pv_dashboard_update (self);
+}
+
+static gboolean
+filter_all_cb (GtkListBoxRow *row,
+               gpointer       user_data)
+{
+  PvDashboard *self = user_data;
+  PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
+  const char *fields[] = { action->title, action->subtitle, NULL, NULL, NULL };
+  guint n = 2;
+
+  if (self->all_words == NULL)
+    return TRUE;
+  if (pv_tenant_info_get_base_url (action->tenant) != NULL)
+    fields[n++] = pv_tenant_info_get_base_url (action->tenant);
+  fields[n] = pv_action_group_to_label (pv_next_action_group (action));
+  return pv_search_matches ((const char * const *) self->all_words, fields);
+}
+
+static void
+all_search_changed_cb (PvDashboard *self)
+{
+  g_strfreev (self->all_words);
+  self->all_words = pv_search_prepare (gtk_editable_get_text (self->all_search));
+  gtk_list_box_invalidate_filter (self->all_list);
+}
+
+static GtkWidget *
+show_all_row_new (PvDashboard *self,
+                  guint        n)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+  g_autofree char *label = NULL;
+
+  /* Translators: a button under the first next actions: how many there are in all */
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show _All %u Actions", "Show _All %u Actions", n), n);
+  button = gtk_button_new_with_mnemonic (label);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (show_all_cb), self);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("The most pressing are shown first"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
+static void
+clear_group (PvDashboard   *self,
+             PvActionGroup  group)
+{
+  for (guint i = 0; i < self->group_rows[group]->len; i++)
+    adw_expander_row_remove (ADW_EXPANDER_ROW (self->groups[group]), g_ptr_array_index (self->group_rows[group], i));
+  g_ptr_array_set_size (self->group_rows[group], 0);
 }
 
 static void
 update_actions (PvDashboard *self,
                 GPtrArray   *actions)
 {
-  guint n = self->show_all ? actions->len : MIN (actions->len, ACTION_ROWS);
   g_autoptr(GString) shown = g_string_new (NULL);
+  guint counts[PV_N_ACTION_GROUPS] = { 0 };
+  GtkWidget *child;
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < actions->len; i++)
     {
       PvNextAction *action = g_ptr_array_index (actions, i);
 
       g_string_append_printf (shown, "%s\n%s\n%d\n", action->title, action->subtitle, action->state);
     }
-  g_string_append_printf (shown, "%u", actions->len);
+  g_string_append_printf (shown, "%u %d", actions->len, self->show_all);
   if (g_strcmp0 (shown->str, self->shown) == 0)
     return;
   g_free (self->shown);
@@ -449,31 +604,60 @@ update_actions (PvDashboard *self,
   for (guint i = 0; i < self->action_rows->len; i++)
     gtk_list_box_remove (self->actions_list, g_ptr_array_index (self->action_rows, i));
   g_ptr_array_set_size (self->action_rows, 0);
-  for (guint i = 0; i < n; i++)
-    {
-      GtkWidget *row = action_row_new (self, g_ptr_array_index (actions, i), actions);
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    clear_group (self, g);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->all_list))) != NULL)
+    gtk_list_box_remove (self->all_list, child);
 
-      gtk_list_box_append (self->actions_list, row);
-      g_ptr_array_add (self->action_rows, row);
-    }
-  if (n < actions->len)
+  gtk_widget_set_visible (self->all_box, self->show_all && actions->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_list), !self->show_all || actions->len == 0);
+  if (self->show_all && actions->len > 0)
     {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *button;
-      g_autofree char *label = NULL;
-
-      /* Translators: a button under the first next actions: how many there are in all */
-      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show _All %u Actions", "Show _All %u Actions",
-                                            actions->len), actions->len);
-      button = gtk_button_new_with_mnemonic (label);
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      g_signal_connect_swapped (button, "clicked", G_CALLBACK (show_all_cb), self);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     _("The most pressing are shown first"));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-      gtk_list_box_append (self->actions_list, row);
-      g_ptr_array_add (self->action_rows, row);
+      /* Every action in one list, filtered as one types; its own pane. */
+      for (guint i = 0; i < actions->len; i++)
+        gtk_list_box_append (self->all_list, action_row_new (self, g_ptr_array_index (actions, i), actions));
+      return;
     }
+
+  /* Each group folds; in each, the first few, the rest behind "Show All". */
+  for (guint i = 0; i < actions->len; i++)
+    {
+      PvNextAction *action = g_ptr_array_index (actions, i);
+      PvActionGroup group = pv_next_action_group (action);
+      GtkWidget *row;
+
+      if (counts[group]++ == ACTION_ROWS)
+        row = show_all_row_new (self, actions->len);
+      else if (counts[group] > ACTION_ROWS)
+        continue;
+      else
+        row = action_row_new (self, action, actions);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (self->groups[group]), row);
+      g_ptr_array_add (self->group_rows[group], row);
+      /* Enter on a row opens its tenant, as in the other lists: the
+       * expander keeps its rows in a list of its own. */
+      if (GTK_IS_LIST_BOX (gtk_widget_get_parent (row)) &&
+          g_object_get_data (G_OBJECT (gtk_widget_get_parent (row)), "pv-activates") == NULL)
+        {
+          GtkWidget *list = gtk_widget_get_parent (row);
+
+          g_signal_connect (list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
+          g_object_set_data (G_OBJECT (list), "pv-activates", GINT_TO_POINTER (TRUE));
+        }
+    }
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    {
+      g_autofree char *subtitle = NULL;
+
+      if (counts[g] == 0)
+        continue;
+      /* Translators: how many next actions a group of the overview holds */
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u action", "%u actions", counts[g]), counts[g]);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self->groups[g]), subtitle);
+    }
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    gtk_widget_set_visible (self->groups[g], counts[g] > 0);
+
   if (actions->len == 0)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -484,6 +668,28 @@ update_actions (PvDashboard *self,
       gtk_list_box_append (self->actions_list, row);
       g_ptr_array_add (self->action_rows, row);
     }
+}
+
+/**
+ * pv_dashboard_focus_next_actions:
+ *
+ * Scrolls to the next actions and focuses the most pressing.
+ */
+void
+pv_dashboard_focus_next_actions (PvDashboard *self)
+{
+  g_return_if_fail (PV_IS_DASHBOARD (self));
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled)), 0);
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    if (gtk_widget_get_visible (self->groups[g]))
+      {
+        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->groups[g]), TRUE);
+        if (self->group_rows[g]->len > 0)
+          gtk_widget_grab_focus (g_ptr_array_index (self->group_rows[g], 0));
+        return;
+      }
+  gtk_widget_grab_focus (GTK_WIDGET (self->actions_list));
 }
 
 /**
@@ -515,6 +721,9 @@ pv_dashboard_dispose (GObject *object)
 
   g_clear_object (&self->tenants);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    g_clear_pointer (&self->group_rows[g], g_ptr_array_unref);
+  g_clear_pointer (&self->all_words, g_strfreev);
   g_clear_pointer (&self->shown, g_free);
   g_clear_pointer (&self->health_shown, g_free);
   g_clear_pointer (&self->counted, g_free);
@@ -530,6 +739,58 @@ pv_dashboard_class_init (PvDashboardClass *klass)
   object_class->dispose = pv_dashboard_dispose;
 }
 
+static GtkWidget *
+group_new (PvDashboard   *self,
+           PvActionGroup  group)
+{
+  GtkWidget *row = adw_expander_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pv_action_group_to_label (group));
+  /* Open, but for what can wait: the many that are due soon. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), group != PV_ACTION_GROUP_DUE_SOON);
+  gtk_widget_set_visible (row, FALSE);
+  self->group_rows[group] = g_ptr_array_new ();
+  return row;
+}
+
+static GtkWidget *
+all_box_new (PvDashboard *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *search = gtk_search_entry_new ();
+  GtkWidget *fewer = gtk_button_new_with_mnemonic (_("Show _Fewer"));
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_widget_set_hexpand (search, TRUE);
+  g_object_set (search, "placeholder-text", _("Filter actions by tenant, app or state"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (search), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Filter Actions"), -1);
+  g_signal_connect_swapped (search, "search-changed", G_CALLBACK (all_search_changed_cb), self);
+  g_signal_connect_swapped (search, "stop-search", G_CALLBACK (show_fewer_cb), self);
+  g_signal_connect_swapped (fewer, "clicked", G_CALLBACK (show_fewer_cb), self);
+  gtk_box_append (GTK_BOX (bar), search);
+  gtk_box_append (GTK_BOX (bar), fewer);
+
+  /* Its own pane: hundreds of rows do not push the timeline away. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_list_box_set_filter_func (GTK_LIST_BOX (list), filter_all_cb, self, NULL);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, _("All Next Actions"), -1);
+  g_signal_connect (list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  self->all_search = GTK_EDITABLE (search);
+  self->all_list = GTK_LIST_BOX (list);
+  gtk_widget_set_visible (box, FALSE);
+  return box;
+}
+
 static void
 pv_dashboard_init (PvDashboard *self)
 {
@@ -538,15 +799,19 @@ pv_dashboard_init (PvDashboard *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *heading = gtk_label_new (_("Timeline"));
   GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *timeline_scrolled = gtk_scrolled_window_new ();
   GtkWidget *summary = gtk_label_new (NULL);
+  GtkWidget *updated = gtk_label_new (NULL);
   GtkWidget *counts = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *timeline = pv_timeline_new ();
 
+  self->state_filter = -1;
   self->action_rows = g_ptr_array_new ();
+  self->scrolled = scrolled;
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1200);
   adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 900);
-  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_top (box, 18);
   gtk_widget_set_margin_bottom (box, 24);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -554,26 +819,22 @@ pv_dashboard_init (PvDashboard *self)
   gtk_label_set_xalign (GTK_LABEL (summary), 0);
   gtk_widget_add_css_class (summary, "title-2");
   gtk_label_set_wrap (GTK_LABEL (summary), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (updated), 0);
+  gtk_widget_add_css_class (updated, "dim-label");
+  gtk_widget_set_margin_top (updated, -6);
+  gtk_widget_set_visible (updated, FALSE);
   self->summary = GTK_LABEL (summary);
+  self->updated = GTK_LABEL (updated);
   self->counts = GTK_BOX (counts);
   self->ask_banner = ask_banner_new (self);
-  gtk_box_append (GTK_BOX (box), self->ask_banner);
   gtk_box_append (GTK_BOX (box), summary);
+  gtk_box_append (GTK_BOX (box), updated);
   gtk_box_append (GTK_BOX (box), counts);
 
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_widget_set_margin_top (heading, 12);
-  gtk_box_append (GTK_BOX (box), heading);
-  gtk_widget_add_css_class (frame, "card");
-  gtk_widget_set_overflow (frame, GTK_OVERFLOW_HIDDEN);
-  gtk_frame_set_child (GTK_FRAME (frame), timeline);
-  self->timeline = PV_TIMELINE (timeline);
-  gtk_box_append (GTK_BOX (box), frame);
-
+  /* Next actions first: what matters is in sight without scrolling. */
   self->actions_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->actions_group), _("Next Actions"));
-  gtk_widget_set_margin_top (self->actions_group, 12);
+  gtk_widget_set_margin_top (self->actions_group, 6);
   /* Its own boxed list: the group keeps other widgets than its own rows
    * outside its list. */
   self->actions_list = GTK_LIST_BOX (gtk_list_box_new ());
@@ -582,8 +843,34 @@ pv_dashboard_init (PvDashboard *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->actions_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Next Actions"), -1);
   g_signal_connect (self->actions_list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    {
+      self->groups[g] = group_new (self, g);
+      gtk_list_box_append (self->actions_list, self->groups[g]);
+    }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), GTK_WIDGET (self->actions_list));
+  self->all_box = all_box_new (self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->actions_group), self->all_box);
   gtk_box_append (GTK_BOX (box), self->actions_group);
+  /* The first run's question waits under what needs doing. */
+  gtk_widget_set_margin_top (self->ask_banner, 12);
+  gtk_box_append (GTK_BOX (box), self->ask_banner);
+
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_widget_set_margin_top (heading, 12);
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_widget_add_css_class (frame, "card");
+  gtk_widget_set_overflow (frame, GTK_OVERFLOW_HIDDEN);
+  /* The timeline scrolls in a pane of its own, its scale and legend kept
+   * in sight (pv-timeline.c draws them at the pane's edges). */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (timeline_scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (timeline_scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (timeline_scrolled), 480);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (timeline_scrolled), timeline);
+  gtk_frame_set_child (GTK_FRAME (frame), timeline_scrolled);
+  self->timeline = PV_TIMELINE (timeline);
+  gtk_box_append (GTK_BOX (box), frame);
 
   self->health_group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->health_group), _("Provisioning Health"));
@@ -605,5 +892,9 @@ pv_dashboard_init (PvDashboard *self)
 
   adw_clamp_set_child (ADW_CLAMP (clamp), box);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  /* The page at its natural height: the panes in it get theirs (up to
+   * their maximum), not their minimum. */
+  gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))),
+                                     GTK_SCROLL_NATURAL);
   adw_bin_set_child (ADW_BIN (self), scrolled);
 }

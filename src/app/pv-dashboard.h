@@ -19,5 +19,6 @@ G_DECLARE_FINAL_TYPE (PvDashboard, pv_dashboard, PV, DASHBOARD, AdwBin)
 void pv_dashboard_set_tenants (PvDashboard  *self,
                                PvTenantList *tenants);
 void pv_dashboard_update      (PvDashboard  *self);
+void pv_dashboard_focus_next_actions (PvDashboard *self);
 
 G_END_DECLS

@@ -270,6 +270,20 @@ restore_scroll_cb (GtkWidget     *scrolled,
   return G_SOURCE_REMOVE;
 }
 
+static int
+compare_connections (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      user_data)
+{
+  PvTenantPage *self = user_data;
+  PvConnectionInfo *x = *(PvConnectionInfo **) a;
+  PvConnectionInfo *y = *(PvConnectionInfo **) b;
+  int order = (int) pv_connection_state_now (self->tenant, y) - (int) pv_connection_state_now (self->tenant, x);
+
+  /* Otherwise as the tenant lists them: users, then persons */
+  return order != 0 ? order : g_strcmp0 (pv_connection_info_get_kind (y), pv_connection_info_get_kind (x));
+}
+
 static void
 rebuild (PvTenantPage *self)
 {
@@ -283,16 +297,35 @@ rebuild (PvTenantPage *self)
       return;
     }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (tenant_group_new (self)));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (sso_group_new (self)));
+  /* What needs action first: the connections, the most pressing on top,
+   * then single sign-on, unless its certificate is more pressing still. */
   connections = pv_tenant_info_get_connections (self->tenant);
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-    {
-      g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, i);
+  {
+    g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_object_unref);
+    PvSsoInfo *sso = pv_tenant_info_get_sso (self->tenant);
+    PvExpiryState sso_state = pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0
+                              ? pv_sso_info_get_certificate_state (sso) : PV_EXPIRY_OK;
+    gboolean sso_shown = FALSE;
 
-      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
-                                ADW_PREFERENCES_GROUP (pv_connection_panel_new (self->tenants, self->tenant,
-                                                                                connection)));
-    }
+    for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+      g_ptr_array_add (order, g_list_model_get_item (connections, i));
+    g_ptr_array_sort_with_data (order, compare_connections, self);
+    for (guint i = 0; i < order->len; i++)
+      {
+        PvConnectionInfo *connection = g_ptr_array_index (order, i);
+
+        if (!sso_shown && sso_state > pv_connection_state_now (self->tenant, connection))
+          {
+            adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (sso_group_new (self)));
+            sso_shown = TRUE;
+          }
+        adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                                  ADW_PREFERENCES_GROUP (pv_connection_panel_new (self->tenants, self->tenant,
+                                                                                  connection)));
+      }
+    if (!sso_shown)
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (sso_group_new (self)));
+  }
   /* Keep the reader's place across a refresh, once the new page has its size. */
   if (self->page != NULL)
     {

@@ -14,18 +14,23 @@
 #include "pv-overview.h"
 #include "pv-timeline.h"
 
-/* One row per token (and SSO certificate): a bar from its creation to its
- * expiry, coloured by state; today as a line, the reminder thresholds as
- * dashed lines counted back from the right moment; a month scale on top.
- * It shows a month of the past and twelve months ahead.  Drawn with the
- * snapshot API in libadwaita's named colours, so that it reads in light
- * and dark styles; its accessible description says the same in words. */
+/* One row per token (and SSO certificate), in the order given (the
+ * overview gives soonest expiry first): a bar from its creation to its
+ * expiry, its state told by colour and by shape (good: a thin bar; due
+ * soon: a full one; urgent: striped; expired: hollow); today as a line,
+ * the reminder thresholds as dashed lines counted back from the right
+ * moment.  The month scale on top and the legend at the foot stay at the
+ * edges of the pane it scrolls in.  It shows a month of the past and
+ * twelve months ahead.  Drawn with the snapshot API in libadwaita's named
+ * colours, so that it reads in light and dark styles; its accessible
+ * description says the same in words. */
 
 #define ROW_HEIGHT 26
 #define BAR_HEIGHT 14
 #define AXIS_HEIGHT 26
-#define FOOT_HEIGHT 22
-#define LABEL_MAX_WIDTH 280
+#define FOOT_HEIGHT 44
+#define THIN_HEIGHT 6
+#define LABEL_MAX_WIDTH 340
 #define PAST_DAYS 30
 #define FUTURE_DAYS 365
 #define DAY (24 * 3600)
@@ -135,58 +140,187 @@ append_dashed_line (GtkSnapshot   *snapshot,
     gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (x, y, 1, MIN (4, bottom - y)));
 }
 
+/* A bar in the shape of its state (see the top). */
+static void
+append_bar (GtkSnapshot   *snapshot,
+            double         x0,
+            double         x1,
+            double         middle,
+            PvExpiryState  state,
+            const GdkRGBA *color,
+            const GdkRGBA *background)
+{
+  double height = state == PV_EXPIRY_OK ? THIN_HEIGHT : BAR_HEIGHT;
+  GskRoundedRect bar;
+
+  x1 = MAX (x1, x0 + 4);
+  gsk_rounded_rect_init_from_rect (&bar, &GRAPHENE_RECT_INIT (x0, middle - height / 2, x1 - x0, height), height / 2);
+  gtk_snapshot_push_rounded_clip (snapshot, &bar);
+  if (state == PV_EXPIRY_EXPIRED)
+    {
+      /* Hollow: a faint fill in a strong outline */
+      float w[4] = { 2, 2, 2, 2 };
+      GdkRGBA c[4] = { *color, *color, *color, *color };
+      GdkRGBA faint = *color;
+
+      faint.alpha *= 0.25;
+      gtk_snapshot_append_color (snapshot, &faint, &bar.bounds);
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_append_border (snapshot, &bar, w, c);
+      return;
+    }
+  gtk_snapshot_append_color (snapshot, color, &bar.bounds);
+  if (state == PV_EXPIRY_URGENT)
+    {
+      /* Striped: the background every other 4 px */
+      GdkRGBA stripe = *background;
+
+      stripe.alpha = 0.55;
+      for (double x = x0 + 2; x < x1; x += 8)
+        gtk_snapshot_append_color (snapshot, &stripe, &GRAPHENE_RECT_INIT (x, middle - height / 2, 3, height));
+    }
+  gtk_snapshot_pop (snapshot);
+}
+
+/* The part of the timeline in sight: its pane scrolls it. */
+static void
+visible_part (PvTimeline *self,
+              double     *top,
+              double     *height)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t view;
+
+  *top = 0;
+  *height = gtk_widget_get_height (widget);
+  if (scrolled != NULL && gtk_widget_compute_bounds (scrolled, widget, &view))
+    {
+      *top = MAX (0, view.origin.y);
+      *height = MIN (gtk_widget_get_height (widget) - *top, view.size.height - MAX (0, -view.origin.y));
+    }
+}
+
 static void
 pv_timeline_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
 {
   PvTimeline *self = PV_TIMELINE (widget);
   int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  double bottom = height - FOOT_HEIGHT;
+  double view_top, view_height, top, bottom;
   GdkRGBA fg = foreground (widget);
   GdkRGBA dim = fg, faint = fg, accent = named_color (widget, "accent_color", "#1c71d8");
-  int first_row = 0, last_row = G_MAXINT;
+  GdkRGBA background = named_color (widget, "card_bg_color", "#ffffff");
+  int first_row, last_row;
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   g_autoptr(GDateTime) month = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (self->now);
+  int text_width, text_height;
 
-  dim.alpha *= 0.55;
+  /* Dimmed text at 0.7 keeps 4.5:1 on the card in both styles. */
+  dim.alpha *= 0.7;
   faint.alpha *= 0.12;
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  background.alpha = 1;
+  visible_part (self, &view_top, &view_height);
+  top = view_top + AXIS_HEIGHT;
+  bottom = view_top + view_height - FOOT_HEIGHT;
 
-  /* Months: a faint line and the month's name at each first day. */
-  month = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
-  month = g_date_time_add_months (g_steal_pointer (&month), -1);
-  for (guint i = 0; i < 15; i++)
+  /* Bars: only those in view, so that a thousand tokens cost what a
+   * screenful does; scrolling redraws (see map). */
+  first_row = MAX (0, (int) ((view_top) / ROW_HEIGHT) - 1);
+  last_row = (int) ((view_top + view_height) / ROW_HEIGHT) + 1;
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_MIDDLE);
+  for (guint i = first_row; self->items != NULL && i < self->items->len && (int) i <= last_row; i++)
     {
-      g_autoptr(GDateTime) next = g_date_time_add_months (month, 1);
-      gint64 at = g_date_time_to_unix (month);
+      PvOverviewItem *item = g_ptr_array_index (self->items, i);
+      double y = AXIS_HEIGHT + i * ROW_HEIGHT;
+      double x0 = x_of (self, item->starts_at ? item->starts_at : self->now - PAST_DAYS * DAY);
+      double x1 = x_of (self, item->expires_at);
+      PvExpiryState state = item->retiring ? PV_EXPIRY_OK : item->state;
+      GdkRGBA color = state_color (widget, state);
 
-      if (at >= self->now - PAST_DAYS * DAY && at <= self->now + FUTURE_DAYS * DAY)
-        {
-          double x = x_of (self, at);
-          /* A month's short name; the year at each January */
-          g_autofree char *name = g_date_time_format (month, g_date_time_get_month (month) == 1 ? "%Y" : "%b");
-
-          gtk_snapshot_append_color (snapshot, &faint, &GRAPHENE_RECT_INIT (x, AXIS_HEIGHT - 4, 1, bottom - AXIS_HEIGHT + 4));
-          pango_layout_set_width (layout, -1);
-          append_text (snapshot, layout, name, x + 3, 2, &dim);
-        }
-      g_clear_pointer (&month, g_date_time_unref);
-      month = g_steal_pointer (&next);
+      if (i % 2 == 1)
+        gtk_snapshot_append_color (snapshot, &(GdkRGBA) { fg.red, fg.green, fg.blue, fg.alpha * 0.04 },
+                                   &GRAPHENE_RECT_INIT (0, y, width, ROW_HEIGHT));
+      /* The middle goes first: the end says which app and token. */
+      pango_layout_set_width (layout, (label_width (self) - 12) * PANGO_SCALE);
+      append_text (snapshot, layout, item->label, 6, y + 4, item->in_use ? &fg : &dim);
+      append_bar (snapshot, x0, x1, y + ROW_HEIGHT / 2.0, state, &color, &background);
+      /* The token the identity provider uses is marked at its end. */
+      if (item->in_use && state != PV_EXPIRY_EXPIRED)
+        gtk_snapshot_append_color (snapshot, &fg, &GRAPHENE_RECT_INIT (MAX (x1, x0 + 4) - 2, y + 4, 2, ROW_HEIGHT - 8));
     }
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_width (layout, -1);
 
-  /* Reminder thresholds, counted from today: a token whose bar ends left
-   * of the "30 d" line will be reminded of within 30 days.  Their labels go
-   * under the scale, left to right after "Today", where they fit. */
+  /* Months: a faint line at each first day; the scale stays on top. */
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, view_top, width, AXIS_HEIGHT));
+  gtk_snapshot_append_color (snapshot, &faint, &GRAPHENE_RECT_INIT (0, top - 1, width, 1));
+  {
+    double per_month = (x_of (self, self->now + FUTURE_DAYS * DAY) - x_of (self, self->now - PAST_DAYS * DAY))
+                       * 30.0 / (PAST_DAYS + FUTURE_DAYS);
+    int widest = 0;
+    guint step;
+    double label_end = 0;
+    g_autoptr(GDateTime) first = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now), 1,
+                                                       0, 0, 0);
+
+    /* Names that fit: every month, or every second, third… evenly;
+     * none runs into the next or past the edge. */
+    month = g_date_time_add_months (first, -1);
+    for (guint i = 0; i < 12; i++)
+      {
+        g_autofree char *name = g_date_time_format (month, "%b");
+        GDateTime *next = g_date_time_add_months (month, 1);
+
+        pango_layout_set_text (layout, name, -1);
+        pango_layout_get_pixel_size (layout, &text_width, NULL);
+        widest = MAX (widest, text_width);
+        g_date_time_unref (month);
+        month = next;
+      }
+    g_clear_pointer (&month, g_date_time_unref);
+    per_month = MAX (1.0, per_month);
+    step = MAX (1, (guint) ((widest + 12 + per_month - 1) / per_month));
+    month = g_date_time_add_months (first, -1);
+    for (guint i = 0; i < 15; i++)
+      {
+        g_autoptr(GDateTime) next = g_date_time_add_months (month, 1);
+        gint64 at = g_date_time_to_unix (month);
+
+        if (at >= self->now - PAST_DAYS * DAY && at <= self->now + FUTURE_DAYS * DAY)
+          {
+            double x = x_of (self, at);
+            /* A month's short name; with the year at each January: "Jan 2027" */
+            g_autofree char *name = g_date_time_format (month, g_date_time_get_month (month) == 1 ? "%b %Y" : "%b");
+
+            gtk_snapshot_append_color (snapshot, &faint, &GRAPHENE_RECT_INIT (x, top - 4, 1, bottom - top + 4));
+            pango_layout_set_text (layout, name, -1);
+            pango_layout_get_pixel_size (layout, &text_width, NULL);
+            if ((g_date_time_get_month (month) - 1) % step == 0 && x + 3 >= label_end &&
+                x + 3 + text_width <= width - 4)
+              {
+                append_text (snapshot, layout, name, x + 3, view_top + 4, &dim);
+                label_end = x + 3 + text_width + 8;
+              }
+          }
+        g_clear_pointer (&month, g_date_time_unref);
+        month = g_steal_pointer (&next);
+      }
+  }
+
+  /* The foot, at the bottom of the pane: the thresholds' and today's
+   * names on the first line, the legend on the second. */
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, bottom, width, FOOT_HEIGHT));
+  gtk_snapshot_append_color (snapshot, &faint, &GRAPHENE_RECT_INIT (0, bottom, width, 1));
   {
     double label_end;
-    int text_width;
 
-    pango_layout_set_width (layout, -1);
     pango_layout_set_text (layout, _("Today"), -1);
-    pango_layout_get_pixel_size (layout, &text_width, NULL);
+    pango_layout_get_pixel_size (layout, &text_width, &text_height);
     label_end = x_of (self, self->now) + 4 + text_width;
+    /* Reminder thresholds, counted from today: a token whose bar ends left
+     * of the "30 d" line will be reminded of within 30 days. */
     for (int i = (int) self->policy.n_thresholds - 1; i >= 0; i--)
       {
         guint days = self->policy.thresholds[i];
@@ -194,65 +328,38 @@ pv_timeline_snapshot (GtkWidget   *widget,
         /* Translators: a reminder threshold on the timeline, in days: "30 d" */
         g_autofree char *text = g_strdup_printf (_("%u d"), days);
 
-        append_dashed_line (snapshot, x, AXIS_HEIGHT, bottom, &dim);
+        append_dashed_line (snapshot, x, top, bottom, &dim);
         pango_layout_set_text (layout, text, -1);
         pango_layout_get_pixel_size (layout, &text_width, NULL);
-        if (x - text_width / 2.0 < label_end + 6)
+        if (x - text_width / 2.0 < label_end + 6 || x + text_width / 2.0 > width - 4)
           continue;
         append_text (snapshot, layout, text, x - text_width / 2.0, bottom + 3, &dim);
         label_end = x + text_width / 2.0;
       }
   }
-
-  /* Bars: only those in view, so that hundreds of tokens cost what a
-   * screenful does; scrolling redraws (see map). */
   {
-    GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
-    graphene_rect_t view;
+    double x = 8, y = bottom + 4 + text_height;
 
-    if (scrolled != NULL && gtk_widget_compute_bounds (scrolled, widget, &view))
+    for (int state = PV_EXPIRY_EXPIRED; state >= PV_EXPIRY_OK; state--)
       {
-        first_row = MAX (0, (int) ((view.origin.y - AXIS_HEIGHT) / ROW_HEIGHT) - 1);
-        last_row = MAX (0, (int) ((view.origin.y + view.size.height - AXIS_HEIGHT) / ROW_HEIGHT) + 1);
+        GdkRGBA color = state_color (widget, state);
+        const char *name = pv_expiry_state_to_label (state);
+
+        pango_layout_set_text (layout, name, -1);
+        pango_layout_get_pixel_size (layout, &text_width, NULL);
+        if (x + 28 + text_width > width)
+          break;
+        append_bar (snapshot, x, x + 22, y + text_height / 2.0, state, &color, &background);
+        append_text (snapshot, layout, name, x + 28, y, &dim);
+        x += 28 + text_width + 16;
       }
   }
-  for (guint i = first_row; self->items != NULL && i < self->items->len && (int) i <= last_row; i++)
-    {
-      PvOverviewItem *item = g_ptr_array_index (self->items, i);
-      double y = AXIS_HEIGHT + i * ROW_HEIGHT;
-      double x0 = x_of (self, item->starts_at ? item->starts_at : self->now - PAST_DAYS * DAY);
-      double x1 = x_of (self, item->expires_at);
-      GdkRGBA color = state_color (widget, item->retiring ? PV_EXPIRY_OK : item->state);
-      GskRoundedRect bar;
-
-      if (i % 2 == 1)
-        gtk_snapshot_append_color (snapshot, &(GdkRGBA) { fg.red, fg.green, fg.blue, fg.alpha * 0.04 },
-                                   &GRAPHENE_RECT_INIT (0, y, width, ROW_HEIGHT));
-      pango_layout_set_width (layout, (label_width (self) - 12) * PANGO_SCALE);
-      append_text (snapshot, layout, item->label, 6, y + 4, item->in_use ? &fg : &dim);
-      pango_layout_set_width (layout, -1);
-
-      x1 = MAX (x1, x0 + 4);
-      gsk_rounded_rect_init_from_rect (&bar, &GRAPHENE_RECT_INIT (x0, y + (ROW_HEIGHT - BAR_HEIGHT) / 2.0,
-                                                                  x1 - x0, BAR_HEIGHT), BAR_HEIGHT / 2.0);
-      gtk_snapshot_push_rounded_clip (snapshot, &bar);
-      gtk_snapshot_append_color (snapshot, &color, &bar.bounds);
-      gtk_snapshot_pop (snapshot);
-      /* The token the identity provider uses is outlined. */
-      if (item->in_use)
-        {
-          float w[4] = { 2, 2, 2, 2 };
-          GdkRGBA c[4] = { fg, fg, fg, fg };
-
-          gtk_snapshot_append_border (snapshot, &bar, w, c);
-        }
-    }
 
   /* Today, above everything */
   {
     double x = x_of (self, self->now);
 
-    gtk_snapshot_append_color (snapshot, &accent, &GRAPHENE_RECT_INIT (x - 1, AXIS_HEIGHT - 6, 2, bottom - AXIS_HEIGHT + 6));
+    gtk_snapshot_append_color (snapshot, &accent, &GRAPHENE_RECT_INIT (x - 1, top - 6, 2, bottom - top + 6));
     append_text (snapshot, layout, _("Today"), x + 4, bottom + 3, &accent);
   }
 }
@@ -285,12 +392,17 @@ pv_timeline_query_tooltip (GtkWidget  *widget,
                            GtkTooltip *tooltip)
 {
   PvTimeline *self = PV_TIMELINE (widget);
+  double view_top, view_height;
   int row = (y - AXIS_HEIGHT) / ROW_HEIGHT;
   PvOverviewItem *item;
   g_autofree char *left = NULL;
   g_autofree char *date = NULL;
   g_autofree char *text = NULL;
 
+  /* Not over the scale or the legend that float over the rows */
+  visible_part (self, &view_top, &view_height);
+  if (y < view_top + AXIS_HEIGHT || y > view_top + view_height - FOOT_HEIGHT)
+    return FALSE;
   if (self->items == NULL || y < AXIS_HEIGHT || row < 0 || (guint) row >= self->items->len)
     return FALSE;
   item = g_ptr_array_index (self->items, row);

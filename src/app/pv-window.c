@@ -17,6 +17,7 @@
 #include "pv-dashboard.h"
 #include "pv-error.h"
 #include "pv-overview.h"
+#include "pv-search.h"
 #include "pv-tenant-page.h"
 #include "pv-widgets.h"
 #include "pv-window.h"
@@ -35,10 +36,23 @@ struct _PvWindow
   GtkListBoxRow        *overview_row;
   GtkListView          *tenant_list;
   GtkSingleSelection   *selection;
+  GtkFilterListModel   *filtered;
+  GtkSortListModel     *sorted;
+  GtkCustomFilter      *filter;
+  GtkCustomSorter      *sorter;
+  char                **search_words;
+  GHashTable           *sort_keys;  /* tenant → SortKey, until the next resort */
+  gboolean              sort_by_name;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  GtkLabel             *updated_label;
   GtkProgressBar       *refresh_progress;
   guint                 progress_hide_id;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
+  GtkWidget            *banner_show;
+  PvTenantInfo         *banner_tenant;  /* the first that could not be asked */
   GtkStack             *stack;
   PvDashboard          *dashboard;
   PvTenantPage         *tenant_page;
@@ -88,13 +102,20 @@ update_tenant_row (GtkWidget    *row,
 
   if (g_strcmp0 (gtk_label_get_label (title), name ? name : pv_tenant_info_get_id (tenant)) != 0)
     gtk_label_set_label (title, name ? name : pv_tenant_info_get_id (tenant));
-  pv_set_state_class (dot, state);
+  /* Could not be asked: a warning sign, urgent or worse, as its state is
+   * not known beyond what it was */
+  pv_set_state_class (dot, error != NULL ? MAX (state, PV_EXPIRY_URGENT) : state);
+  gtk_image_set_from_icon_name (GTK_IMAGE (dot), error != NULL ? "dialog-warning-symbolic" : "media-record-symbolic");
   if (error != NULL)
     gtk_label_set_label (subtitle, error->message);
   else if (pv_tenant_info_get_fetched_at (tenant) == 0)
     gtk_label_set_label (subtitle, _("Not fetched yet"));
   else
     gtk_label_set_label (subtitle, pv_expiry_state_to_label (state));
+  /* One line where all is well: the rows that need something stand out,
+   * and hundreds of tenants fit twice as many to a screen. */
+  gtk_widget_set_visible (GTK_WIDGET (subtitle),
+                          error != NULL || state != PV_EXPIRY_OK || pv_tenant_info_get_fetched_at (tenant) == 0);
   /* Translators: a tenant in the sidebar, for screen readers: its name, then its state */
   accessible = g_strdup_printf (_("%s, %s"), gtk_label_get_label (title), gtk_label_get_label (subtitle));
   /* A refresh that changes nothing changes nothing here either. */
@@ -164,16 +185,205 @@ unbind_tenant_row_cb (GtkSignalListItemFactory *factory,
   g_signal_handlers_disconnect_by_data (gtk_list_item_get_item (item), gtk_list_item_get_child (item));
 }
 
+/* The sidebar's order and search.  The list view shows the tenants
+ * through a filter (the search) and a sorter (most pressing first, then
+ * by name; or by name only); both read the state as it is now. */
+
+static PvExpiryState
+tenant_state_now (PvTenantInfo *tenant)
+{
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  PvExpiryPolicy override;
+  gboolean overridden = app != NULL && pv_application_get_override (app, &override);
+
+  return pv_overview_tenant_state (tenant, overridden ? &override : NULL, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+static const char *
+tenant_title (PvTenantInfo *tenant)
+{
+  const char *name = pv_tenant_info_get_name (tenant);
+
+  return name ? name : pv_tenant_info_get_id (tenant);
+}
+
+/* Unreachable tenants count as urgent: their state is not known. */
+static int
+tenant_urgency (PvTenantInfo *tenant)
+{
+  int state = tenant_state_now (tenant);
+
+  if (pv_tenant_info_get_error (tenant) != NULL)
+    state = MAX (state, PV_EXPIRY_URGENT);
+  return state;
+}
+
+/* What the sorter compares and the search looks in, worked out once per
+ * tenant and resort: the state, a collation key and the case-folded
+ * fields, not at each of the thousands of comparisons of a sort (a search
+ * resorts what it finds) nor at each keystroke. */
+typedef struct {
+  int   urgency;
+  char *collated;
+  char *haystack;
+} SortKey;
+
+static void
+sort_key_free (SortKey *key)
+{
+  g_free (key->collated);
+  g_free (key->haystack);
+  g_free (key);
+}
+
+static SortKey *
+sort_key (PvWindow     *self,
+          PvTenantInfo *tenant)
+{
+  SortKey *key = g_hash_table_lookup (self->sort_keys, tenant);
+
+  if (key == NULL)
+    {
+      key = g_new0 (SortKey, 1);
+      key->urgency = tenant_urgency (tenant);
+      g_autoptr(GPtrArray) fields = pv_search_tenant_fields (tenant);
+
+      key->collated = g_utf8_collate_key (tenant_title (tenant), -1);
+      key->haystack = pv_search_haystack ((const char * const *) fields->pdata);
+      g_hash_table_insert (self->sort_keys, g_object_ref (tenant), key);
+    }
+  return key;
+}
+
+static int
+compare_tenants_cb (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  PvWindow *self = user_data;
+  PvTenantInfo *ta = (PvTenantInfo *) a, *tb = (PvTenantInfo *) b;
+  SortKey *ka, *kb;
+  int order;
+
+  if (self->sort_keys == NULL)
+    return 0;
+  ka = sort_key (self, ta);
+  kb = sort_key (self, tb);
+  if (!self->sort_by_name && ka->urgency != kb->urgency)
+    return kb->urgency - ka->urgency;
+  order = strcmp (ka->collated, kb->collated);
+  if (order != 0)
+    return order;
+  return g_strcmp0 (pv_tenant_info_get_id (ta), pv_tenant_info_get_id (tb));
+}
+
+static gboolean
+filter_tenant_cb (gpointer item,
+                  gpointer user_data)
+{
+  PvWindow *self = user_data;
+
+  if (self->search_words == NULL || self->sort_keys == NULL)
+    return TRUE;
+  return pv_search_matches_haystack ((const char * const *) self->search_words, sort_key (self, item)->haystack);
+}
+
+static void
+search_changed_cb (PvWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint n;
+
+  g_strfreev (self->search_words);
+  self->search_words = pv_search_prepare (text);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 || self->tenants == NULL ||
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) == 0
+                                    ? "list" : "empty");
+}
+
+/* Enter in the search opens the first tenant found. */
+static void
+search_activate_cb (PvWindow *self)
+{
+  g_autoptr(PvTenantInfo) first = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) == 0)
+    return;
+  first = g_list_model_get_item (G_LIST_MODEL (self->sorted), 0);
+  pv_window_show_tenant (self, pv_tenant_info_get_id (first));
+}
+
+static void
+search_stopped_cb (PvWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void select_tenant (PvWindow     *self,
+                           PvTenantInfo *tenant);
+
+static void
+resort (PvWindow *self)
+{
+  g_autoptr(PvTenantInfo) selected = self->selected ? g_object_ref (self->selected) : NULL;
+
+  g_hash_table_remove_all (self->sort_keys);
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  /* The selected tenant stays selected wherever it moved. */
+  if (selected != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) selected)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(PvTenantInfo) item = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+
+          if (item == selected)
+            {
+              gtk_single_selection_set_selected (self->selection, i);
+              break;
+            }
+        }
+    }
+}
+
 /* What the content area shows */
+
+/* The tenants that could not be asked, by name: "Tenant 7, Tenant 12
+ * and 3 more". */
+static char *
+failed_names (GPtrArray *failed)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint shown = MIN (failed->len, 3);
+
+  for (guint i = 0; i < shown; i++)
+    {
+      if (i > 0)
+        /* Translators: between the last two names of tenants that could not
+         * be asked, and between the others: "Contoso, Fabrikam and Litware" */
+        g_string_append (names, i + 1 == failed->len ? _(" and ") : _(", "));
+      g_string_append (names, tenant_title (g_ptr_array_index (failed, i)));
+    }
+  if (shown < failed->len)
+    /* Translators: after the names of the first three tenants that could not be asked */
+    g_string_append_printf (names, g_dngettext (GETTEXT_PACKAGE, " and %u more", " and %u more",
+                                                failed->len - shown), failed->len - shown);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
 
 static void
 update_banner (PvWindow *self)
 {
   guint n = self->tenants ? g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) : 0;
-  guint failed = 0;
+  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func (g_object_unref);
   gint64 oldest = 0;
   const GError *first = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *names = NULL;
 
   for (guint i = 0; i < n; i++)
     {
@@ -182,19 +392,21 @@ update_banner (PvWindow *self)
 
       if (error == NULL)
         continue;
-      failed++;
       if (first == NULL)
         first = error;
       if (pv_tenant_info_get_fetched_at (tenant) > 0 &&
           (oldest == 0 || pv_tenant_info_get_fetched_at (tenant) < oldest))
         oldest = pv_tenant_info_get_fetched_at (tenant);
+      g_ptr_array_add (failed, g_steal_pointer (&tenant));
     }
 
-  if (failed == 0)
+  g_clear_object (&self->banner_tenant);
+  if (failed->len == 0)
     {
       gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
       return;
     }
+  names = failed_names (failed);
   if (g_error_matches (first, PV_ERROR, PV_ERROR_KEYRING) ||
       g_error_matches (first, PV_ERROR, PV_ERROR_KEYRING_LOCKED))
     text = g_strdup (first->message);
@@ -202,18 +414,29 @@ update_banner (PvWindow *self)
     {
       g_autofree char *when = pv_format_date (oldest);
 
-      /* Translators: %u tenants could not be asked; the date is when the shown state was fetched */
+      /* Translators: the tenants' names, then when the shown state was fetched */
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%u tenant could not be asked: showing what was known on %s",
-                                           "%u tenants could not be asked: showing what was known on %s",
-                                           failed), failed, when);
+                                           "%s could not be asked: showing what was known on %s",
+                                           "%s could not be asked: showing what was known on %s",
+                                           failed->len), names, when);
     }
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u tenant could not be asked: %s",
-                                         "%u tenants could not be asked: %s", failed),
-                            failed, first->message);
+    /* Translators: the tenants' names, then why */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s could not be asked: %s",
+                                         "%s could not be asked: %s", failed->len),
+                            names, first->message);
+  /* One click to the first of them, whose page says what went wrong. */
+  self->banner_tenant = g_object_ref (g_ptr_array_index (failed, 0));
+  gtk_widget_set_visible (self->banner_show, self->banner_tenant != self->selected);
   gtk_label_set_label (self->banner_label, text);
   gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+banner_show_cb (PvWindow *self)
+{
+  if (self->banner_tenant != NULL)
+    pv_window_show_tenant (self, pv_tenant_info_get_id (self->banner_tenant));
 }
 
 /* AdwWindowTitle relays out the header bar at each call: only on a change. */
@@ -267,9 +490,11 @@ update_cb (gpointer user_data)
 
   self->update_id = 0;
   if (self->tenants != NULL && pv_tenant_list_get_refreshing (self->tenants))
-    gtk_progress_bar_set_fraction (self->refresh_progress, pv_tenant_list_get_progress (self->tenants));
+    gtk_progress_bar_set_fraction (self->refresh_progress, MAX (0.04, pv_tenant_list_get_progress (self->tenants)));
   update_banner (self);
   update_page (self);
+  if (self->tenants != NULL)
+    resort (self);
   pv_dashboard_update (self->dashboard);
   return G_SOURCE_REMOVE;
 }
@@ -303,12 +528,13 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Where @tenant is in the sidebar as sorted and filtered */
 static gboolean
 tenant_position (PvWindow     *self,
                  PvTenantInfo *tenant,
                  guint        *position)
 {
-  GListModel *model = G_LIST_MODEL (self->tenants);
+  GListModel *model = G_LIST_MODEL (self->selection);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -339,8 +565,15 @@ select_tenant (PvWindow     *self,
       guint position;
 
       gtk_list_box_unselect_all (self->overview_list);
+      /* A tenant the search hides is shown: the search is cleared. */
+      if (self->tenants != NULL && !tenant_position (self, tenant, &position) && self->search_words != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
       if (self->tenants != NULL && tenant_position (self, tenant, &position))
-        gtk_single_selection_set_selected (self->selection, position);
+        {
+          gtk_single_selection_set_selected (self->selection, position);
+          /* In sight, also when opened from the overview. */
+          gtk_widget_activate_action (GTK_WIDGET (self->tenant_list), "list.scroll-to-item", "u", position);
+        }
     }
   update_page (self);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -373,6 +606,35 @@ pv_window_show_tenant (PvWindow   *self,
 }
 
 /**
+ * pv_window_search:
+ *
+ * Searches the sidebar for @text at once, as typing it would (without
+ * the search entry's pause); for tools/bench-app.
+ */
+void
+pv_window_search (PvWindow   *self,
+                  const char *text)
+{
+  g_return_if_fail (PV_IS_WINDOW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  search_changed_cb (self);
+}
+
+/**
+ * pv_window_get_n_shown:
+ *
+ * Returns: how many tenants the sidebar shows (those the search finds)
+ */
+guint
+pv_window_get_n_shown (PvWindow *self)
+{
+  g_return_val_if_fail (PV_IS_WINDOW (self), 0);
+  return self->sorted ? g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) : 0;
+}
+
+/**
  * pv_window_get_page:
  *
  * Returns: the page shown: "loading", "welcome", "overview" or "tenant"
@@ -395,7 +657,7 @@ static void
 tenant_activated_cb (PvWindow *self,
                      guint     position)
 {
-  g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), position);
+  g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
   select_tenant (self, tenant);
 }
@@ -436,8 +698,9 @@ refreshing_cb (PvWindow *self)
 {
   gboolean refreshing = self->tenants && pv_tenant_list_get_refreshing (self->tenants);
 
+  /* A sliver from the first moment: at 0 % the bar would be invisible. */
   gtk_progress_bar_set_fraction (self->refresh_progress,
-                                 self->tenants ? pv_tenant_list_get_progress (self->tenants) : 0);
+                                 refreshing ? MAX (0.04, pv_tenant_list_get_progress (self->tenants)) : 1);
   g_clear_handle_id (&self->progress_hide_id, g_source_remove);
   if (refreshing)
     gtk_widget_set_opacity (GTK_WIDGET (self->refresh_progress), 1);
@@ -478,7 +741,11 @@ watch_tenants (PvWindow     *self,
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_set_object (&self->tenants, tenants);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (tenants)));
+  /* tenants → search → order → selection: each model holds the one before. */
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (tenants)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered), GTK_SORTER (g_object_ref (self->sorter)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -619,6 +886,68 @@ toast_action (GtkWidget  *widget,
   pv_window_add_toast (PV_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PvWindow *self = PV_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_overview_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  select_tenant (PV_WINDOW (widget), NULL);
+}
+
+static void
+next_actions_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PvWindow *self = PV_WINDOW (widget);
+
+  select_tenant (self, NULL);
+  pv_dashboard_focus_next_actions (self->dashboard);
+}
+
+static void
+sort_by_name_changed (GSimpleAction *action,
+                      GVariant      *state,
+                      gpointer       user_data)
+{
+  PvWindow *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  self->sort_by_name = g_variant_get_boolean (state);
+  resort (self);
+}
+
+/* The sidebar's list is one Tab stop: arrows move in it, Tab leaves it. */
+static gboolean
+tenant_list_key_cb (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    PvWindow              *self)
+{
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab)
+    return FALSE;
+  if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK))
+    gtk_widget_grab_focus (GTK_WIDGET (self->overview_row));
+  else if (!adw_leaflet_get_folded (self->leaflet))
+    gtk_widget_child_focus (self->content, GTK_DIR_TAB_FORWARD);
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* GtkWidget */
 
 static void
@@ -653,6 +982,11 @@ pv_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_clear_object (&self->tenants);
   g_clear_object (&self->selected);
+  g_clear_object (&self->banner_tenant);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->sorter);
+  g_clear_pointer (&self->search_words, g_strfreev);
+  g_clear_pointer (&self->sort_keys, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pv_window_parent_class)->dispose (object);
@@ -684,24 +1018,54 @@ pv_window_class_init (PvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PvWindow, refresh_progress);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, banner_show);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, dashboard);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, tenant_page);
   gtk_widget_class_bind_template_callback (widget_class, overview_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, tenant_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, banner_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
 
   gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.export-calendar", NULL, export_calendar_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.show-overview", NULL, show_overview_action);
+  gtk_widget_class_install_action (widget_class, "win.next-actions", NULL, next_actions_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.show-overview", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "win.next-actions", NULL);
 }
 
 static void
 pv_window_init (PvWindow *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  static const GActionEntry entries[] = {
+    { "sort-by-name", NULL, NULL, "false", sort_by_name_changed },
+  };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  /* Its tenants referenced, so that none is mistaken for a new one at
+   * its address; a tenant removed goes at the next resort. */
+  self->sort_keys = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) sort_key_free);
+  self->filter = gtk_custom_filter_new (filter_tenant_cb, self, NULL);
+  self->sorter = gtk_custom_sorter_new (compare_tenants_cb, self, NULL);
+  /* Typing anywhere in the window searches the tenants. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (tenant_list_key_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->tenant_list), keys);
   self->rows = g_hash_table_new (NULL, NULL);
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tenant_row_cb), NULL);

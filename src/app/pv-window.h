@@ -24,4 +24,8 @@ void        pv_window_add_toast     (PvWindow      *self,
                                      const char    *text);
 const char *pv_window_get_page      (PvWindow      *self);
 
+void        pv_window_search      (PvWindow   *self,
+                                   const char *text);
+guint       pv_window_get_n_shown (PvWindow   *self);
+
 G_END_DECLS

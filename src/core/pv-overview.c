@@ -625,6 +625,83 @@ pv_overview_next_actions (GListModel           *tenants,
 }
 
 /**
+ * pv_next_action_group:
+ *
+ * Returns: the overview's group of @action
+ */
+PvActionGroup
+pv_next_action_group (const PvNextAction *action)
+{
+  if (action->action == PV_ACTION_RECONNECT)
+    return PV_ACTION_GROUP_UNREACHABLE;
+  if (action->action == PV_ACTION_FINISH_RENEWAL)
+    return PV_ACTION_GROUP_WAITING;
+  switch (action->state)
+    {
+    case PV_EXPIRY_EXPIRED:
+      return PV_ACTION_GROUP_EXPIRED;
+    case PV_EXPIRY_URGENT:
+      return PV_ACTION_GROUP_URGENT;
+    case PV_EXPIRY_DUE_SOON:
+    case PV_EXPIRY_OK:
+    default:
+      return PV_ACTION_GROUP_DUE_SOON;
+    }
+}
+
+/**
+ * pv_action_group_to_label:
+ *
+ * Returns: the group's heading, translated
+ */
+const char *
+pv_action_group_to_label (PvActionGroup group)
+{
+  switch (group)
+    {
+    case PV_ACTION_GROUP_EXPIRED:
+      return _("Expired");
+    case PV_ACTION_GROUP_URGENT:
+      return _("Urgent");
+    case PV_ACTION_GROUP_DUE_SOON:
+      return _("Due Soon");
+    case PV_ACTION_GROUP_WAITING:
+      return _("Waiting for the Identity Provider");
+    case PV_ACTION_GROUP_UNREACHABLE:
+    case PV_N_ACTION_GROUPS:
+    default:
+      return _("Could Not Be Asked");
+    }
+}
+
+static gint
+compare_expiries (gconstpointer a,
+                  gconstpointer b)
+{
+  const PvOverviewItem *x = *(PvOverviewItem **) a;
+  const PvOverviewItem *y = *(PvOverviewItem **) b;
+  /* A bar that does not expire goes last. */
+  gint64 ex = x->expires_at ? x->expires_at : G_MAXINT64;
+  gint64 ey = y->expires_at ? y->expires_at : G_MAXINT64;
+
+  if (ex != ey)
+    return (ex > ey) - (ex < ey);
+  return g_strcmp0 (x->label, y->label);
+}
+
+/**
+ * pv_overview_sort_by_expiry:
+ * @items: (element-type PvOverviewItem): from pv_overview_items()
+ *
+ * Sorts @items soonest expiry first (the same order at every refresh).
+ */
+void
+pv_overview_sort_by_expiry (GPtrArray *items)
+{
+  g_ptr_array_sort (items, compare_expiries);
+}
+
+/**
  * pv_overview_describe:
  * @items: (element-type PvOverviewItem): from pv_overview_items()
  *

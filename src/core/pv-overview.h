@@ -82,6 +82,29 @@ typedef struct {
   gint64        expires_at;
 } PvNextAction;
 
+/**
+ * PvActionGroup:
+ * @PV_ACTION_GROUP_EXPIRED: a token expired, or a connection has none
+ * @PV_ACTION_GROUP_URGENT: a renewal is urgent
+ * @PV_ACTION_GROUP_DUE_SOON: a renewal is due soon
+ * @PV_ACTION_GROUP_WAITING: a new token waits for the identity provider
+ * @PV_ACTION_GROUP_UNREACHABLE: the tenant could not be asked
+ *
+ * The overview's groups of next actions, in the order shown.
+ */
+typedef enum {
+  PV_ACTION_GROUP_EXPIRED,
+  PV_ACTION_GROUP_URGENT,
+  PV_ACTION_GROUP_DUE_SOON,
+  PV_ACTION_GROUP_WAITING,
+  PV_ACTION_GROUP_UNREACHABLE,
+  PV_N_ACTION_GROUPS,
+} PvActionGroup;
+
+PvActionGroup pv_next_action_group       (const PvNextAction *action);
+const char   *pv_action_group_to_label   (PvActionGroup       group);
+void          pv_overview_sort_by_expiry (GPtrArray          *items);
+
 GPtrArray *pv_overview_items        (GListModel           *tenants,
                                      const PvExpiryPolicy *override,
                                      gint64                now);

@@ -1,0 +1,349 @@
+#!/usr/bin/python3
+# The dashboard at an admin's scale (issue #20), from outside the process as
+# a person uses it: 200 tenants on a real provisiod (tests/app/fleet.py: one
+# token expired, ten urgent, eighty due soon, two tenants that cannot be
+# asked), the app at 1366x768 under Xvfb, driven through AT-SPI and the X
+# keyboard:
+#   - three typed letters find a tenant, Enter opens it, the sidebar shows
+#     only what matches;
+#   - the most pressing action is on screen at the top of the overview, no
+#     scrolling, and opens the renew assistant;
+#   - a count pill filters the next actions to its state, and lets go;
+#   - every text and pill drawn on screen has a WCAG contrast of 4.5:1 or
+#     more against the background around it, in the light and dark styles
+#     (measured on the pixels X shows, GSK_RENDERER=cairo);
+#   - screenshots (light, dark, 800x600) in $PV_SCREENSHOT_DIR.
+# Runs inside tests/with-session.sh --display.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyatspi
+
+sys.path.insert(0, os.path.dirname(__file__))
+import fleet  # noqa: E402
+from atspi_helpers import app_named, descendants, find, press, role_and_name, wait  # noqa: E402
+
+PROVISIO = os.environ["PROVISIO"]
+SHOTS = os.environ.get("PV_SCREENSHOT_DIR", ".")
+WIDTH, HEIGHT = 1366, 768
+
+
+def ok(what):
+    print("ok -", what)
+    sys.stdout.flush()
+
+
+# The screen as X has it, as rows of (r, g, b).
+def grab():
+    xwd = subprocess.run(["xwd", "-root", "-silent"], capture_output=True, check=True).stdout
+    ppm = subprocess.run(["xwdtopnm"], input=xwd, capture_output=True, check=True).stdout
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while ppm[pos:pos + 1].isspace():
+            pos += 1
+        if ppm[pos:pos + 1] == b"#":
+            pos = ppm.index(b"\n", pos)
+            continue
+        end = pos
+        while not ppm[end:end + 1].isspace():
+            end += 1
+        fields.append(ppm[pos:end])
+        pos = end
+    assert fields[0] == b"P6" and fields[3] in (b"255", b"65535"), fields
+    width, height = int(fields[1]), int(fields[2])
+    data = ppm[pos + 1:]
+    if fields[3] == b"65535":
+        # Two bytes a sample, most significant first: the first is enough.
+        data = data[0::2]
+    return width, height, data, ppm
+
+
+def pointer_away(width=WIDTH):
+    """The pointer over the header bar's title: no tooltip in the shot."""
+    subprocess.run(["xdotool", "mousemove", str(int(width * 0.6)), "12"], check=False)
+    time.sleep(0.5)
+
+
+def save(name, shot, width=WIDTH, height=HEIGHT):
+    ppm = subprocess.run(["pnmcut", "-left", "0", "-top", "0", "-width", str(width), "-height", str(height)],
+                         input=shot[3], capture_output=True, check=True).stdout
+    png = subprocess.run(["pnmtopng"], input=ppm, capture_output=True, check=True).stdout
+    os.makedirs(SHOTS, exist_ok=True)
+    path = os.path.join(SHOTS, f"scale-{name}.png")
+    with open(path, "wb") as f:
+        f.write(png)
+    print("# screenshot:", path)
+
+
+def luminance(rgb):
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    la, lb = luminance(a), luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def measure(shot, x, y, w, h):
+    """The contrast of the text drawn in a box: its background is the
+    colour most of its pixels have, its text the pixel that stands out
+    most from that (a glyph's stem is drawn in the full text colour)."""
+    width, height, data, _ = shot
+    counts = {}
+    pixels = []
+    for row in range(max(0, y), min(height, y + h)):
+        for col in range(max(0, x), min(width, x + w)):
+            i = (row * width + col) * 3
+            p = (data[i], data[i + 1], data[i + 2])
+            pixels.append(p)
+            counts[p] = counts.get(p, 0) + 1
+    if not pixels:
+        return None
+    background = max(counts, key=counts.get)
+    text = max(pixels, key=lambda p: contrast(p, background))
+    return contrast(text, background), text, background
+
+
+def window_id():
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--class", "provisio"],
+                         capture_output=True, text=True).stdout.split()
+    return out[0] if out else None
+
+
+def start(env, width=WIDTH, height=HEIGHT):
+    proc = subprocess.Popen([PROVISIO], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wid = wait("the window", window_id)
+    subprocess.run(["xdotool", "windowsize", wid, str(width), str(height), "windowmove", wid, "0", "0",
+                    "windowfocus", "--sync", wid], check=False)
+    app = wait("the app on the accessibility bus", lambda: app_named("provisio"))
+    wait("the overview of 200 tenants", lambda: find(app, "label", "200 tenants"))
+    return proc, app, wid
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    err = proc.stderr.read()
+    assert "CRITICAL" not in err and "ever_returned" not in err, err
+
+
+def showing(acc):
+    """Drawn: GTK 4.8 says "visible" of a widget that is mapped and has a size."""
+    try:
+        states = acc.getState()
+        return states.contains(pyatspi.STATE_VISIBLE) or states.contains(pyatspi.STATE_SHOWING)
+    except Exception:
+        return False
+
+
+def extents(acc):
+    return acc.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+
+
+def keys(*names):
+    subprocess.run(["xdotool", "key", "--delay", "60"] + list(names), check=True)
+
+
+def sidebar_rows(app):
+    """The tenants the sidebar shows: its rows' accessible names ("Name, state")."""
+    lists = [a for a in descendants(app) if role_and_name(a) == ("list", "Tenants")]
+    if not lists:
+        return []
+    return [role_and_name(a)[1] for a in descendants(lists[0]) if ", " in role_and_name(a)[1]]
+
+
+def measured_texts(app):
+    """What the check covers: the count pills, the overview's summary, the
+    next actions, and the sidebar's tenants (GTK 4.8 gives no "showing"
+    state, so the hidden pages of the window's stack are left out by
+    taking these parts only)."""
+    for acc in descendants(app):
+        role, name = role_and_name(acc)
+        if role == "label" and (PILL.match(name) or "tenants ·" in name or name.startswith("Updated ")):
+            yield acc
+        elif role == "list" and name in ("Tenants", "Next Actions"):
+            for child in descendants(acc):
+                if role_and_name(child)[0] == "label":
+                    yield child
+
+
+PILL = re.compile(r"^\d+ (Expired|Urgent|Due soon|OK)$")
+
+
+def pill(app, name):
+    """A count on the overview: a toggle (a push button to AT-SPI in GTK 4.8)."""
+    for acc in descendants(app):
+        if role_and_name(acc) == ("push button", name):
+            return acc
+    return None
+
+
+def check_contrast(app, shot, style):
+    """Every text and pill measured: 4.5:1 or more."""
+    worst, checked = None, 0
+    for acc in measured_texts(app):
+        name = role_and_name(acc)[1]
+        if not name.strip() or not showing(acc):
+            continue
+        x, y, w, h = extents(acc)
+        if w <= 2 or h <= 2 or x < 0 or y < 0 or x + w > WIDTH or y + h > HEIGHT:
+            continue
+        found = measure(shot, x, y, w, h)
+        if found is None:
+            continue
+        checked += 1
+        ratio, text, background = found
+        if worst is None or ratio < worst[0]:
+            worst = (ratio, name, text, background)
+        assert ratio >= 4.5, f"{style}: “{name}” at {x},{y}: {ratio:.2f}:1 ({text} on {background})"
+    assert checked >= 20, f"only {checked} texts measured"
+    print(f"# {style}: {checked} texts and pills measured, the lowest {worst[0]:.2f}:1 (“{worst[1]}”)")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as work:
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=os.path.join(work, "tenants.ini"),
+                   GSETTINGS_BACKEND="memory", GSK_RENDERER="cairo", TZ="UTC")
+        env.pop("GTK_A11Y", None)
+        t0 = time.monotonic()
+        _, names, server = fleet.build(work, os.environ["PROVISIOD"], os.environ["PROVISIOCTL"], 200, env)
+        print(f"# 200 tenants built in {time.monotonic() - t0:.1f} s")
+        try:
+            proc, app, wid = start(env)
+            try:
+                # The most pressing action, at the top of the overview, on
+                # screen without scrolling.
+                expired = [n for i, n in enumerate(names, 1) if fleet.expiry_days(i) < 0][0]
+                title = f"Renew the Users token of {expired}"
+                def settled():
+                    # The layout settles as the cached state loads and the
+                    # refresh answers: the same place twice, a second apart.
+                    try:
+                        before = extents(find(app, "push button", title))
+                        time.sleep(1)
+                        button = find(app, "push button", title)
+                        return button if extents(button) == before else None
+                    except Exception:
+                        return None
+                renew = wait("the overview laid out", settled)
+                x, y, w, h = extents(renew)
+                assert showing(renew) and 0 <= y and y + h <= HEIGHT, f"{title} at y={y}, not on screen"
+                placed = sorted((extents(a)[1], role_and_name(a)[1]) for a in descendants(app)
+                                if role_and_name(a)[0] == "push button" and role_and_name(a)[1].startswith("Renew the ")
+                                and extents(a)[3] > 0 and extents(a)[1] >= 0)
+                assert placed[0][1].startswith(title), f"the expired token's Renew comes first: {placed[:3]}"
+                ok(f"the most pressing action is on screen at y={y} of {HEIGHT}, first of the Renew buttons")
+
+                pointer_away()
+                shot = grab()
+                save("overview-light", shot)
+                check_contrast(app, shot, "light")
+                ok("contrast in the light style")
+
+                press(renew)
+                wait("the renew assistant",
+                     lambda: find(app, "frame", "Renew Users Token") or find(app, "dialog", "Renew Users Token"))
+                ok("the most pressing action opens the renew assistant")
+                keys("Escape")
+                wait("the assistant closed", lambda: not (find(app, "frame", "Renew Users Token")
+                                                           or find(app, "dialog", "Renew Users Token")))
+
+                # A pill filters the overview by its state, and lets go.
+                urgent = wait("the Urgent pill", lambda: pill(app, "10 Urgent"))
+                press(urgent)
+
+                def renews():
+                    return [role_and_name(a)[1] for a in descendants(app)
+                            if role_and_name(a)[0] == "push button" and role_and_name(a)[1].startswith("Renew the ")]
+                wait("only urgent actions", lambda: not any(r.startswith(title) for r in renews()) and len(renews()) == 10)
+                urgent_names = {n for i, n in enumerate(names, 1) if 0 <= fleet.expiry_days(i) <= 7}
+                assert {r.split(" of ", 1)[1].replace(" Renew…", "") for r in renews()} == urgent_names, renews()
+                ok("the Urgent pill shows the 10 urgent actions only")
+                press(wait("the Urgent pill", lambda: pill(app, "10 Urgent")))
+                wait("every group again", lambda: any(r.startswith(title) for r in renews()))
+                ok("pressed again, the pill shows everything")
+
+                # Three letters find a tenant; Enter opens it.
+                subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=False)
+                keys("ctrl+f")
+                subprocess.run(["xdotool", "type", "--delay", "80", "fab"], check=True)
+                fabrikam = sorted({n for n in names if n.lower().count("fab")})
+                wait("the sidebar filtered", lambda: 0 < len(sidebar_rows(app)) < 200)
+                rows = sidebar_rows(app)
+                assert all("fab" in r.lower() for r in rows), rows
+                print(f"# “fab” finds {len(rows)} rows on screen, of {len(fabrikam)} Fabrikam tenants")
+                keys("Return")
+                wait(f"the page of {expired}", lambda: find(app, "label", "SCIM base URL") and
+                     any(role_and_name(a) == ("label", expired) for a in descendants(app)))
+                ok(f"typing “fab” and Enter opens {expired}")
+                keys("Escape", "alt+Home")
+                wait("the overview again", lambda: find(app, "label", "200 tenants") and showing(
+                    find(app, "label", "200 tenants")))
+                ok("Alt+Home shows the overview")
+                # Ctrl+J: the most pressing action has the focus; Enter
+                # opens its tenant.
+                keys("ctrl+j")
+
+                def focused_action():
+                    for acc in descendants(app):
+                        try:
+                            if acc.getState().contains(pyatspi.STATE_FOCUSED) and \
+                                    find(acc, "label", title) is not None:
+                                return acc
+                        except Exception:
+                            continue
+                    return None
+                wait("the focus on the most pressing action", focused_action)
+                keys("Return")
+                wait(f"the page of {expired}", lambda: find(app, "label", "SCIM base URL") and
+                     any(role_and_name(a) == ("label", expired) for a in descendants(app)))
+                ok("Ctrl+J focuses the most pressing action, Enter opens its tenant")
+                stop(proc)
+                proc = None
+            finally:
+                if proc is not None:
+                    proc.kill()
+
+            # The dark style, at 1366x768 and 800x600.
+            dark = dict(env, ADW_DEBUG_COLOR_SCHEME="prefer-dark")
+            proc, app, wid = start(dark)
+            try:
+                wait("the actions", lambda: find(app, "push button", "Renew the Users token of"))
+                time.sleep(1)
+                pointer_away()
+                shot = grab()
+                save("overview-dark", shot)
+                check_contrast(app, shot, "dark")
+                ok("contrast in the dark style")
+            finally:
+                stop(proc)
+            proc, app, wid = start(env, 800, 600)
+            try:
+                wait("the actions", lambda: find(app, "push button", "Renew the Users token of"))
+                time.sleep(1)
+                pointer_away(800)
+                save("overview-800x600", grab(), 800, 600)
+                ok("a screenshot at 800x600")
+            finally:
+                stop(proc)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
