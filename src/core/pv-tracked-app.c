@@ -733,7 +733,7 @@ pv_tracked_app_to_state (const PvTrackedApp *app,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  PvExpiryPolicy policy;
+  PvExpiryPolicy policy = { 0 };
 
   if (vendor->has_reminders)
     policy = vendor->reminders;

@@ -20,7 +20,8 @@ from pvtest import ServerTest, TOP, day
 PROVISIOCTL = os.environ.get("PROVISIOCTL", os.path.join(TOP, "build", "src", "cli", "provisioctl"))
 
 
-class Provisioctl(ServerTest):
+class ProvisioctlTest(ServerTest):
+    """provisioctl against a fresh provisiod: the helpers the tests share."""
 
     def setUp(self):
         super().setUp()
@@ -61,6 +62,8 @@ class Provisioctl(ServerTest):
         r = subprocess.run(["secret-tool", "lookup", "tenant", tenant, "kind", "admin-key"],
                            capture_output=True, text=True)
         return r.stdout.strip()
+
+class Provisioctl(ProvisioctlTest):
 
     def test_tenants_and_keyring(self):
         r = self.ctl("tenant", "add", "contoso", self.server.url, key=self.key)
