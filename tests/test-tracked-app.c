@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -20,7 +21,9 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
+#include "pv-tenant-list.h"
 #include "pv-time.h"
+#include "pv-tracked-check.h"
 #include "pv-token.h"
 #include "pv-tracked-app.h"
 #include "pv-vendor.h"
@@ -376,11 +379,68 @@ test_rejected_is_urgent (void)
   g_assert_cmpint (pv_tenant_info_get_state (rejected), ==, PV_EXPIRY_OK);
 }
 
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The app's list of tenants shows the tracked apps after the tenants,
+ * from apps.ini, with the last checks' verdicts, without a network. */
+static void
+test_in_tenant_list (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("provisio-apps-XXXXXX", NULL);
+  g_autofree char *apps_path = g_build_filename (dir, "apps.ini", NULL);
+  g_autofree char *tenants_path = g_build_filename (dir, "tenants.ini", NULL);
+  g_autoptr(GFile) checks_file = NULL;
+  g_autoptr(GFile) tenants = g_file_new_for_path (tenants_path);
+  g_autoptr(PvTenantList) list = pv_tenant_list_new (tenants);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvTenantInfo) info = NULL;
+  g_autofree char *checks_dir = NULL;
+  const char *apps = "[app druva]\nname=Druva backup\nvendor=druva\n"
+                     "users-url=https://druva.example/scim\nusers-issued=2026-11-01T00:00:00Z\n"
+                     "users-expires=2027-11-01T00:00:00Z\nusers-expiry-source=lifetime\nusers-token=keyring\n";
+  const char *checks = "[app:druva/users]\nverdict=token-rejected\ndetail=HTTP 401\n"
+                       "checked-at=2026-12-01T00:00:00Z\n";
+
+  g_assert_true (g_file_set_contents (apps_path, apps, -1, NULL));
+  checks_file = pv_tracked_checks_default_file ();
+  checks_dir = g_path_get_dirname (g_file_peek_path (checks_file));
+  g_mkdir_with_parents (checks_dir, 0700);
+  g_assert_true (g_file_set_contents (g_file_peek_path (checks_file), checks, -1, NULL));
+
+  pv_tenant_list_load_async (list, NULL, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_list_load_finish (list, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  info = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_cmpstr (pv_tenant_info_get_name (info), ==, "Druva backup");
+  g_assert_nonnull (pv_tenant_list_get_tracked_app (list, info));
+  g_assert_null (pv_tenant_list_get_client (list, info));
+  g_assert_null (pv_tenant_info_get_error (info));
+  /* A year left, but the vendor refused the token at the last check */
+  g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
+
+  g_unlink (g_file_peek_path (checks_file));
+  g_unlink (apps_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *state = g_dir_make_tmp ("provisio-state-XXXXXX", NULL);
+
   g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/vendor/catalog", test_catalog);
   g_test_add_func ("/vendor/facts", test_catalog_facts);
@@ -391,5 +451,6 @@ main (int   argc,
   g_test_add_func ("/tracked-app/apps-file", test_apps_file);
   g_test_add_func ("/tracked-app/as-tenant", test_as_tenant);
   g_test_add_func ("/tracked-app/rejected-is-urgent", test_rejected_is_urgent);
+  g_test_add_func ("/tracked-app/in-tenant-list", test_in_tenant_list);
   return g_test_run ();
 }
