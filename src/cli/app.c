@@ -658,9 +658,13 @@ apps_survey (GFile     *file,
         g_printerr (_("provisioctl: the tracked apps' tokens are not checked: %s\n"), local->message);
       else
         {
+          guint n_probed = 0, peak = 0;
+
           pv_tracked_check_async (apps, tokens, checks, now, NULL, NULL, got_result_cb, &checked);
-          pv_tracked_check_finish (wait_for (&checked), NULL, NULL, NULL);
-          save_checks (checks);
+          pv_tracked_check_finish (wait_for (&checked), &n_probed, &peak, NULL);
+          g_debug ("Checked %u tracked tokens, at most %u at once", n_probed, peak);
+          if (n_probed > 0)
+            save_checks (checks);
         }
     }
   states = g_ptr_array_new_with_free_func ((GDestroyNotify) app_state_free);
