@@ -18,6 +18,7 @@
 #include "pv-files.h"
 #include "pv-profiles.h"
 #include "pv-tenant-list.h"
+#include "pv-token.h"
 #include "pv-tracked-app.h"
 #include "pv-tracked-check.h"
 
@@ -40,6 +41,7 @@ struct _PvTenantList
   guint       refresh_done;
   GPtrArray  *apps;        /* PvTrackedApp, shown after the tenants */
   GKeyFile   *checks;      /* their tokens' last checks */
+  GHashTable *app_tokens;  /* without a profiles file: credential id -> token, in memory only */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -103,6 +105,7 @@ pv_tenant_list_finalize (GObject *object)
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->apps, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_key_file_unref);
+  g_clear_pointer (&self->app_tokens, g_hash_table_unref);
 
   G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
 }
@@ -153,6 +156,7 @@ pv_tenant_list_init (PvTenantList *self)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_tracked_app_free);
   self->checks = g_key_file_new ();
+  self->app_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_secret_free);
   g_signal_connect_object (self->tenants, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
 }
 
@@ -252,6 +256,54 @@ tracked_app_info (PvTenantList       *self,
   g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
 
   return pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+/**
+ * pv_tenant_list_add_tracked_app:
+ * @app: (transfer full): the app; or, to add a connection, the one
+ *   pv_tenant_list_get_tracked_app() returns, grown by it
+ * @kind: its connection whose token is @token
+ * @token: (nullable): the token, kept in memory only
+ *
+ * For a list that keeps nothing, as the demo's: adds a tracked app, or a
+ * token to one added before, and shows it after the tenants.
+ */
+void
+pv_tenant_list_add_tracked_app (PvTenantList *self,
+                                PvTrackedApp *app,
+                                const char   *kind,
+                                const char   *token)
+{
+  g_autoptr(PvTenantInfo) info = NULL;
+
+  g_return_if_fail (PV_IS_TENANT_LIST (self));
+  g_return_if_fail (self->profiles == NULL);
+
+  if (token != NULL)
+    g_hash_table_replace (self->app_tokens, pv_tracked_app_credential_id (app, kind), g_strdup (token));
+  info = tracked_app_info (self, app);
+  for (guint i = 0; i < self->apps->len; i++)
+    if (g_str_equal (((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id, app->id))
+      {
+        PvTenantInfo *shown = pv_tenant_list_lookup (self, app->id);
+
+        /* The same app, grown by a connection, or one in its place */
+        if (self->apps->pdata[i] != app)
+          {
+            pv_tracked_app_free (self->apps->pdata[i]);
+            self->apps->pdata[i] = app;
+          }
+        if (shown != NULL)
+          {
+            guint position;
+
+            g_list_store_find (self->tenants, shown, &position);
+            g_list_store_splice (self->tenants, position, 1, (gpointer *) &info, 1);
+          }
+        return;
+      }
+  g_ptr_array_add (self->apps, app);
+  g_list_store_append (self->tenants, info);
 }
 
 /**
@@ -595,9 +647,13 @@ apps_checked_cb (GObject      *source,
       state = pv_tracked_app_to_state (app, vendor, verdicts, now);
       pv_tenant_info_update_from_json (info, state, NULL);
     }
-  data = g_key_file_to_data (self->checks, &length, NULL);
-  bytes = g_bytes_new_take (data, length);
-  pv_file_write_private_async (file, bytes, NULL, checks_saved_cb, NULL);
+  /* A list that keeps nothing keeps no checks either. */
+  if (self->profiles != NULL)
+    {
+      data = g_key_file_to_data (self->checks, &length, NULL);
+      bytes = g_bytes_new_take (data, length);
+      pv_file_write_private_async (file, bytes, NULL, checks_saved_cb, NULL);
+    }
 
   self->refresh_done += self->apps->len;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
@@ -614,11 +670,12 @@ app_tokens_found_cb (GObject      *source,
 {
   GTask *task = user_data;
   PvTenantList *self = g_task_get_source_object (task);
-  g_autoptr(GHashTable) tokens = pv_credentials_lookup_all_finish (result, NULL);
+  g_autoptr(GHashTable) tokens = result ? pv_credentials_lookup_all_finish (result, NULL) : NULL;
 
-  /* Without the keyring, only the dates: nothing to check. */
+  /* Without the keyring, only the dates: nothing to check.  A list that
+   * keeps nothing has its tokens in memory. */
   if (tokens == NULL)
-    tokens = g_hash_table_new (g_str_hash, g_str_equal);
+    tokens = g_hash_table_ref (self->app_tokens);
   pv_tracked_check_async (self->apps, tokens, self->checks, g_get_real_time () / G_USEC_PER_SEC, NULL,
                           g_task_get_cancellable (task), apps_checked_cb, task);
 }
@@ -668,8 +725,11 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
     {
       self->refresh_total += self->apps->len;
       refresh->pending++;
-      pv_credentials_lookup_all_async (PV_CREDENTIAL_APP_TOKEN, cancellable, app_tokens_found_cb,
-                                       g_object_ref (task));
+      if (self->profiles == NULL)
+        app_tokens_found_cb (NULL, NULL, g_object_ref (task));
+      else
+        pv_credentials_lookup_all_async (PV_CREDENTIAL_APP_TOKEN, cancellable, app_tokens_found_cb,
+                                         g_object_ref (task));
     }
   /* The one pending step that stands for the loop itself. */
   if (--refresh->pending == 0)
@@ -732,7 +792,9 @@ add_complete (GTask *task)
   if (old != NULL && g_list_store_find (self->tenants, old, &position))
     g_list_store_splice (self->tenants, position, 1, (gpointer *) &add->tenant, 1);
   else
-    g_list_store_append (self->tenants, add->tenant);
+    /* Before the tracked apps, which come after the tenants */
+    g_list_store_insert (self->tenants, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) - self->apps->len,
+                         add->tenant);
   g_task_return_pointer (task, g_object_ref (add->tenant), g_object_unref);
 }
 

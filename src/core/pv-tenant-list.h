@@ -27,6 +27,10 @@ PvTenantInfo *pv_tenant_list_lookup         (PvTenantList        *self,
 PvTrackedApp *pv_tenant_list_get_tracked_app (PvTenantList       *self,
                                               PvTenantInfo       *tenant);
 GKeyFile     *pv_tenant_list_get_checks     (PvTenantList        *self);
+void          pv_tenant_list_add_tracked_app (PvTenantList       *self,
+                                              PvTrackedApp       *app,
+                                              const char         *kind,
+                                              const char         *token);
 gboolean      pv_tenant_list_get_refreshing (PvTenantList        *self);
 double        pv_tenant_list_get_progress   (PvTenantList        *self);
 void          pv_tenant_list_load_async     (PvTenantList        *self,
