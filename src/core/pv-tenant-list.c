@@ -254,8 +254,11 @@ tracked_app_info (PvTenantList       *self,
                   const PvTrackedApp *app)
 {
   g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+  PvTenantInfo *info = pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
 
-  return pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
+  /* As of its tokens' last check */
+  pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
+  return info;
 }
 
 /**
@@ -646,6 +649,7 @@ apps_checked_cb (GObject      *source,
         vendor = pv_vendor_lookup ("other", NULL);
       state = pv_tracked_app_to_state (app, vendor, verdicts, now);
       pv_tenant_info_update_from_json (info, state, NULL);
+      pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
     }
   /* A list that keeps nothing keeps no checks either. */
   if (self->profiles != NULL)

@@ -764,7 +764,8 @@ pv_tracked_app_to_state (const PvTrackedApp *app,
       add_string (b, "identity_provider", vendor->identity_providers[0]);
       add_string (b, "scim_base_url", c->scim_base_url);
       add_time (b, "last_request_at", 0);
-      add_string (b, "last_request_token_id", NULL);
+      /* The token in use, as far as anyone knows, unless a new one waits */
+      add_string (b, "last_request_token_id", c->expires_at != 0 && c->pending_since == 0 ? token_id : NULL);
       json_builder_set_member_name (b, "tokens");
       json_builder_begin_array (b);
       if (c->expires_at != 0)
