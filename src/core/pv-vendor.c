@@ -60,7 +60,7 @@ ensure_resources (void)
 void
 pv_vendor_free (PvVendor *vendor)
 {
-  if (vendor == NULL)
+  if (vendor == NULL || !g_atomic_int_dec_and_test (&vendor->ref_count))
     return;
   g_free (vendor->id);
   g_free (vendor->name);
@@ -324,6 +324,7 @@ pv_vendor_parse (const char  *name,
   Parse p = { name, vendor, connections, idps, NULL, buffer, NULL, FALSE };
   gboolean ok;
 
+  vendor->ref_count = 1;
   vendor->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
   g_ptr_array_add (connections, NULL);
   g_ptr_array_add (idps, NULL);
@@ -383,17 +384,30 @@ pv_vendor_list (void)
  * pv_vendor_lookup:
  * @id: a vendor of pv_vendor_list()
  *
- * Returns: (transfer full): the vendor, translated, or %NULL with a
+ * Returns: (transfer full): the vendor, translated (read once, then
+ *   shared: free it with pv_vendor_free()), or %NULL with a
  *   %PV_ERROR_NOT_FOUND if the catalog has no such vendor
  */
 PvVendor *
 pv_vendor_lookup (const char  *id,
                   GError     **error)
 {
+  static GHashTable *cache = NULL;   /* id -> PvVendor, read and translated once */
+  G_LOCK_DEFINE_STATIC (cache);
   g_autofree char *path = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local = NULL;
   PvVendor *vendor;
+
+  G_LOCK (cache);
+  if (cache == NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  vendor = id ? g_hash_table_lookup (cache, id) : NULL;
+  if (vendor != NULL)
+    g_atomic_int_inc (&vendor->ref_count);
+  G_UNLOCK (cache);
+  if (vendor != NULL)
+    return vendor;
 
   ensure_resources ();
   if (id == NULL || strchr (id, '/') != NULL ||
@@ -420,6 +434,13 @@ pv_vendor_lookup (const char  *id,
       replace_string (&step->title, g_strdup (g_dgettext (GETTEXT_PACKAGE, step->title)));
       replace_string (&step->detail, g_strdup (g_dgettext (GETTEXT_PACKAGE, step->detail)));
     }
+  G_LOCK (cache);
+  if (!g_hash_table_contains (cache, vendor->id))
+    {
+      g_atomic_int_inc (&vendor->ref_count);
+      g_hash_table_insert (cache, vendor->id, vendor);
+    }
+  G_UNLOCK (cache);
   return vendor;
 }
 
