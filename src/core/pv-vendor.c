@@ -12,7 +12,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "pv-core-resources.h"
 #include "pv-error.h"
 #include "pv-guide-private.h"
 #include "pv-tls.h"
@@ -44,18 +43,6 @@ static const char *known_kinds[] = { "users", "persons", NULL };
 static const char *known_formats[] = { "jwt", "opaque", "any", NULL };
 static const char *known_old_token[] = { "dies-at-once", "stays", "unknown", NULL };
 static const char *known_idps[] = { "entra", "okta", "other", NULL };
-
-static void
-ensure_resources (void)
-{
-  static gsize registered = 0;
-
-  if (g_once_init_enter (&registered))
-    {
-      pv_core_register_resource ();
-      g_once_init_leave (&registered, 1);
-    }
-}
 
 void
 pv_vendor_free (PvVendor *vendor)
@@ -362,7 +349,7 @@ pv_vendor_list (void)
   GPtrArray *list = g_ptr_array_new ();
   gboolean other = FALSE;
 
-  ensure_resources ();
+  pv_guide_ensure_resources ();
   names = g_resources_enumerate_children (VENDORS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   for (guint i = 0; names && names[i]; i++)
     {
@@ -409,7 +396,7 @@ pv_vendor_lookup (const char  *id,
   if (vendor != NULL)
     return vendor;
 
-  ensure_resources ();
+  pv_guide_ensure_resources ();
   if (id == NULL || strchr (id, '/') != NULL ||
       (path = g_strdup_printf (VENDORS_PATH "/%s.vendor", id),
        bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL)) == NULL)
