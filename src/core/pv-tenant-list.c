@@ -241,6 +241,24 @@ pv_tenant_list_get_tracked_app (PvTenantList *self,
 }
 
 /**
+ * pv_tenant_list_get_apps_file:
+ *
+ * Returns: (transfer full) (nullable): apps.ini, next to the tenants file;
+ *   %NULL for a list that keeps nothing
+ */
+GFile *
+pv_tenant_list_get_apps_file (PvTenantList *self)
+{
+  g_autoptr(GFile) dir = NULL;
+
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+  if (self->profiles == NULL)
+    return NULL;
+  dir = g_file_get_parent (self->profiles);
+  return g_file_get_child (dir, "apps.ini");
+}
+
+/**
  * pv_tenant_list_get_checks:
  *
  * Returns: (transfer none): the last check of each tracked token
@@ -290,8 +308,9 @@ tracked_app_info (PvTenantList       *self,
  * @kind: its connection whose token is @token
  * @token: (nullable): the token, kept in memory only
  *
- * For a list that keeps nothing, as the demo's: adds a tracked app, or a
- * token to one added before, and shows it after the tenants.
+ * Shows a tracked app after the tenants, or anew if it is there.  A list
+ * that keeps nothing, as the demo's, keeps @token in memory; others have
+ * it in the keyring (pv_tracked_app_track_async()).
  */
 void
 pv_tenant_list_add_tracked_app (PvTenantList *self,
@@ -302,7 +321,8 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
   g_autoptr(PvTenantInfo) info = NULL;
 
   g_return_if_fail (PV_IS_TENANT_LIST (self));
-  g_return_if_fail (self->profiles == NULL);
+  /* Only a list that keeps nothing keeps tokens, in memory */
+  g_return_if_fail (token == NULL || self->profiles == NULL);
 
   if (token != NULL)
     g_hash_table_replace (self->app_tokens, pv_tracked_app_credential_id (app, kind), g_strdup (token));
@@ -579,8 +599,7 @@ pv_tenant_list_load_async (PvTenantList        *self,
     }
   /* The tracked apps and their last checks first, then the tenants. */
   {
-    g_autoptr(GFile) dir = g_file_get_parent (self->profiles);
-    g_autoptr(GFile) apps = g_file_get_child (dir, "apps.ini");
+    g_autoptr(GFile) apps = pv_tenant_list_get_apps_file (self);
 
     pv_tracked_apps_load_async (apps, cancellable, apps_loaded_cb, task);
   }

@@ -95,6 +95,7 @@ loaded_cb (GObject      *source,
   g_autoptr(GPtrArray) apps = NULL;
   PvTrackedApp *app = NULL;
   PvTrackedConnection *connection;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   apps = pv_tracked_apps_load_finish (result, &error);
@@ -133,7 +134,8 @@ loaded_cb (GObject      *source,
   connection->token_in_keyring = t->token != NULL;
   connection->pending_since = 0;
   t->saved = copy_app (app);
-  pv_tracked_apps_save_async (t->file, apps, g_task_get_cancellable (task), saved_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  pv_tracked_apps_save_async (t->file, apps, cancellable, saved_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -143,6 +145,7 @@ stored_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Track *t = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   if (!pv_credentials_store_finish (result, &error))
@@ -150,7 +153,7 @@ stored_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  pv_tracked_apps_load_async (t->file, g_task_get_cancellable (task), loaded_cb, g_steal_pointer (&task));
+  pv_tracked_apps_load_async (t->file, cancellable, loaded_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -163,6 +166,7 @@ probed_cb (GObject      *source,
   g_autoptr(PvProbeResult) probe = NULL;
   g_autofree char *credential = NULL;
   g_autofree char *label = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
   PvTrackedApp owner = { t->id, t->name ? t->name : t->vendor->name };
 
@@ -182,7 +186,8 @@ probed_cb (GObject      *source,
   credential = pv_tracked_app_credential_id (&owner, t->draft.kind);
   /* Translators: "Users" or "Persons", then an app's name */
   label = g_strdup_printf (_("Provisioning token of %s for %s"), pv_guide_app_name (t->draft.kind), owner.name);
-  pv_credentials_store_async (credential, PV_CREDENTIAL_APP_TOKEN, label, t->token, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  pv_credentials_store_async (credential, PV_CREDENTIAL_APP_TOKEN, label, t->token, cancellable,
                               stored_cb, g_steal_pointer (&task));
 }
 
