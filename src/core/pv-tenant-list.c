@@ -43,6 +43,7 @@ struct _PvTenantList
   GKeyFile   *checks;      /* their tokens' last checks */
   GHashTable *app_tokens;  /* without a profiles file: credential id -> token, in memory only */
   GHashTable *app_signatures;  /* id -> the verdicts its entry shows (checks_signature()) */
+  GHashTable *apps_by_id;  /* id -> PvTrackedApp of @apps */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -108,6 +109,7 @@ pv_tenant_list_finalize (GObject *object)
   g_clear_pointer (&self->checks, g_key_file_unref);
   g_clear_pointer (&self->app_tokens, g_hash_table_unref);
   g_clear_pointer (&self->app_signatures, g_hash_table_unref);
+  g_clear_pointer (&self->apps_by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
 }
@@ -160,6 +162,7 @@ pv_tenant_list_init (PvTenantList *self)
   self->checks = g_key_file_new ();
   self->app_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_secret_free);
   self->app_signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->apps_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   g_signal_connect_object (self->tenants, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
 }
 
@@ -230,14 +233,7 @@ pv_tenant_list_get_tracked_app (PvTenantList *self,
 {
   g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
 
-  for (guint i = 0; i < self->apps->len; i++)
-    {
-      PvTrackedApp *app = g_ptr_array_index (self->apps, i);
-
-      if (g_strcmp0 (app->id, pv_tenant_info_get_id (tenant)) == 0)
-        return app;
-    }
-  return NULL;
+  return g_hash_table_lookup (self->apps_by_id, pv_tenant_info_get_id (tenant));
 }
 
 /**
@@ -335,8 +331,12 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
         /* The same app, grown by a connection, or one in its place */
         if (self->apps->pdata[i] != app)
           {
-            pv_tracked_app_free (self->apps->pdata[i]);
+            PvTrackedApp *old = self->apps->pdata[i];
+
+            g_hash_table_remove (self->apps_by_id, app->id);
+            g_hash_table_insert (self->apps_by_id, app->id, app);
             self->apps->pdata[i] = app;
+            pv_tracked_app_free (old);
           }
         if (shown != NULL)
           {
@@ -348,6 +348,7 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
         return;
       }
   g_ptr_array_add (self->apps, app);
+  g_hash_table_replace (self->apps_by_id, app->id, app);
   g_list_store_append (self->tenants, info);
 }
 
@@ -571,6 +572,10 @@ apps_loaded_cb (GObject      *source,
     }
   g_ptr_array_unref (self->apps);
   self->apps = g_steal_pointer (&apps);
+  g_hash_table_remove_all (self->apps_by_id);
+  for (guint i = 0; i < self->apps->len; i++)
+    g_hash_table_replace (self->apps_by_id, ((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id,
+                          g_ptr_array_index (self->apps, i));
   g_file_load_contents_async (checks, g_task_get_cancellable (task), checks_loaded_cb, task);
 }
 
