@@ -671,7 +671,7 @@ checks_saved_cb (GObject      *source,
 
 typedef struct {
   GTask     *task;
-  GPtrArray *changed;   /* PvTrackedApp, borrowed from self->apps */
+  GPtrArray *changed;   /* ids of the apps to show anew */
   guint      next;
 } AppUpdates;
 
@@ -698,14 +698,16 @@ update_apps_cb (gpointer user_data)
 
   for (guint n = 0; n < APP_UPDATES_AT_ONCE && updates->next < updates->changed->len; n++)
     {
-      PvTrackedApp *app = g_ptr_array_index (updates->changed, updates->next++);
-      PvTenantInfo *info = pv_tenant_list_lookup (self, app->id);
-      g_autoptr(PvVendor) vendor = pv_vendor_lookup (app->vendor, NULL);
-      g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+      PvTrackedApp *app = g_hash_table_lookup (self->apps_by_id, g_ptr_array_index (updates->changed, updates->next++));
+      PvTenantInfo *info = app ? pv_tenant_list_lookup (self, app->id) : NULL;
+      g_autoptr(PvVendor) vendor = NULL;
+      g_autoptr(GHashTable) verdicts = NULL;
       g_autoptr(JsonObject) state = NULL;
 
       if (info == NULL)
         continue;
+      vendor = pv_vendor_lookup (app->vendor, NULL);
+      verdicts = pv_tracked_checks_verdicts (self->checks, app);
       if (vendor == NULL)
         vendor = pv_vendor_lookup ("other", NULL);
       state = pv_tracked_app_to_state (app, vendor, verdicts, now);
@@ -734,7 +736,7 @@ apps_checked_cb (GObject      *source,
 
   pv_tracked_check_finish (result, &n_probed, NULL, NULL);
   updates->task = task;
-  updates->changed = g_ptr_array_new ();
+  updates->changed = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < self->apps->len; i++)
     {
       PvTrackedApp *app = g_ptr_array_index (self->apps, i);
@@ -743,7 +745,7 @@ apps_checked_cb (GObject      *source,
       if (g_strcmp0 (g_hash_table_lookup (self->app_signatures, app->id), signature) == 0)
         continue;
       g_hash_table_replace (self->app_signatures, g_strdup (app->id), g_steal_pointer (&signature));
-      g_ptr_array_add (updates->changed, app);
+      g_ptr_array_add (updates->changed, g_strdup (app->id));
     }
 
   /* A list that keeps nothing keeps no checks either. */
