@@ -550,6 +550,10 @@ test_add_app (void)
   g_assert_nonnull (pv_tenant_list_get_tracked_app (tenants, tracked));
   g_assert_cmpstr (pv_tenant_info_get_name (tracked), ==, "Other SCIM app");
   wait_for_text (GTK_WIDGET (window), "Other SCIM app");
+  /* Its page: the vendor, the expiry and where it comes from */
+  g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+  wait_for_text (GTK_WIDGET (window), "Tracked App");
+  wait_for_text (GTK_WIDGET (window), "as entered");
 
   g_assert_true (g_file_get_contents (apps_file, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "users-expiry-source=entered"));
@@ -561,6 +565,22 @@ test_add_app (void)
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &found, NULL, NULL,
                                  NULL));
     g_assert_cmpstr (g_strstrip (found), ==, token);
+  }
+
+  /* Untracked again, so that the tests after see acme alone */
+  {
+    const char *argv[] = { "secret-tool", "clear", "tenant", "app:vendorapp/users", "kind", "app-token", NULL };
+    g_autoptr(GAsyncResult) loaded = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                                 NULL));
+    g_assert_cmpint (g_unlink (apps_file), ==, 0);
+    pv_window_show_overview (window);
+    pv_tenant_list_load_async (tenants, NULL, result_cb, &loaded);
+    while (loaded == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (pv_tenant_list_load_finish (tenants, loaded, NULL));
+    g_assert_null (pv_tenant_list_lookup (tenants, "vendorapp"));
   }
 }
 
@@ -1615,6 +1635,11 @@ test_demo (void)
   wait_for_text (GTK_WIDGET (window), "Renew the");
   wait_for_text (GTK_WIDGET (window), "Timly (demo)");
   screenshot (GTK_WIDGET (window), "demo-overview");
+  /* The tracked app's page: its connections and dates */
+  g_assert_true (pv_window_show_tenant (window, "timly-demo"));
+  wait_for_text (GTK_WIDGET (window), "Renew in the Console of Timly");
+  wait_for_text (GTK_WIDGET (window), "Person Provisioning");
+  screenshot (GTK_WIDGET (window), "demo-tracked-app");
   g_action_group_activate_action (G_ACTION_GROUP (app), "leave-demo", NULL);
   g_assert_false (pv_application_get_demo (app));
   g_assert_nonnull (acme ());
