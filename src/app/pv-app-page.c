@@ -14,6 +14,7 @@
 #include "pv-app-page.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
+#include "pv-paste-renew-window.h"
 #include "pv-tracked-check.h"
 #include "pv-vendor.h"
 #include "pv-widgets.h"
@@ -22,6 +23,22 @@
  * tokens in a console: the vendor, each connection's SCIM base URL, its
  * token's expiry and where that comes from, the last check of the token,
  * and how a new one is made and pasted once. */
+
+static void
+renew_clicked_cb (GtkButton *button,
+                  gpointer   user_data)
+{
+  PvTenantList *tenants = g_object_get_data (G_OBJECT (button), "tenants");
+  PvTenantInfo *tenant = pv_tenant_list_lookup (tenants, g_object_get_data (G_OBJECT (button), "app-id"));
+  PvTrackedApp *app = tenant ? pv_tenant_list_get_tracked_app (tenants, tenant) : NULL;
+  GtkWindow *window;
+
+  if (app == NULL)
+    return;
+  window = GTK_WINDOW (pv_paste_renew_window_new (tenants, app, g_object_get_data (G_OBJECT (button), "kind")));
+  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
+  gtk_window_present (window);
+}
 
 static GtkWidget *
 connection_group_new (PvTenantList        *tenants,
@@ -41,6 +58,18 @@ connection_group_new (PvTenantList        *tenants,
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), g_str_equal (connection->kind, "persons")
                                                                    ? _("Person Provisioning")
                                                                    : _("User Provisioning"));
+  {
+    GtkWidget *renew = gtk_button_new_with_mnemonic (connection->pending_since != 0 ? _("_Continue…")
+                                                                                    : _("_Renew…"));
+
+    gtk_widget_set_valign (renew, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (renew, "suggested-action");
+    g_object_set_data_full (G_OBJECT (renew), "kind", g_strdup (connection->kind), g_free);
+    g_object_set_data_full (G_OBJECT (renew), "app-id", g_strdup (app->id), g_free);
+    g_object_set_data_full (G_OBJECT (renew), "tenants", g_object_ref (tenants), g_object_unref);
+    g_signal_connect (renew, "clicked", G_CALLBACK (renew_clicked_cb), NULL);
+    adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), renew);
+  }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              pv_info_row_new (_("SCIM base URL"), connection->scim_base_url, TRUE));
   /* Translators: "expires in 9 days", a date, and where the date comes from */
@@ -106,7 +135,8 @@ renew_group_new (PvTrackedApp   *app,
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             pv_info_row_new (_("Then paste the new token once, in a terminal"), command, TRUE));
+                             pv_info_row_new (_("Then paste the new token once with Renew…, or in a terminal"),
+                                              command, TRUE));
   return group;
 }
 
