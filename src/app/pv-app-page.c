@@ -24,6 +24,55 @@
  * token's expiry and where that comes from, the last check of the token,
  * and how a new one is made and pasted once. */
 
+/**
+ * pv_app_page_describe_console:
+ *
+ * Says on @group what to know before making a token in @vendor's console:
+ * for a vendor whose old token dies at once, to sign in to Entra first.
+ */
+void
+pv_app_page_describe_console (GtkWidget      *group,
+                              const PvVendor *vendor)
+{
+  g_autoptr(GString) description = g_string_new (NULL);
+
+  if (vendor->old_token_dies)
+    g_string_append (description, _("Sign in to Microsoft Entra in Provisio first: the old token stops working "
+                                    "the moment you create the new one."));
+  if (vendor->note != NULL)
+    g_string_append_printf (description, "%s%s", description->len ? " " : "", vendor->note);
+  if (description->len > 0)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description->str);
+}
+
+/**
+ * pv_app_page_add_steps:
+ * @steps: (element-type PvGuideStep): steps, each a row, with a link
+ *   button where it has one
+ */
+void
+pv_app_page_add_steps (GtkWidget *group,
+                       GPtrArray *steps)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), step->detail);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      if (step->link != NULL)
+        {
+          GtkWidget *link = gtk_link_button_new_with_label (step->link, _("Open"));
+
+          gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+}
+
 static void
 renew_clicked_cb (GtkButton *button,
                   gpointer   user_data)
@@ -103,37 +152,13 @@ renew_group_new (PvTrackedApp   *app,
   PvTrackedConnection *first = g_ptr_array_index (app->connections, 0);
   g_autoptr(GPtrArray) steps = pv_vendor_renew_steps (vendor, first->kind, app->name, first->scim_base_url);
   g_autofree char *command = g_strdup_printf ("provisioctl app renew %s %s", app->id, first->kind);
-  GString *description = g_string_new (NULL);
 
   /* Translators: a vendor's name */
   g_autofree char *title = g_strdup_printf (_("Renew in the Console of %s"), vendor->name);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  if (vendor->old_token_dies)
-    g_string_append (description, _("Sign in to Microsoft Entra in Provisio first: the old token stops working "
-                                    "the moment you create the new one."));
-  if (vendor->note != NULL)
-    g_string_append_printf (description, "%s%s", description->len ? " " : "", vendor->note);
-  if (description->len > 0)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description->str);
-  g_string_free (description, TRUE);
-  for (guint i = 0; i < steps->len; i++)
-    {
-      PvGuideStep *step = g_ptr_array_index (steps, i);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step->title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), step->detail);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      if (step->link != NULL)
-        {
-          GtkWidget *link = gtk_link_button_new_with_label (step->link, _("Open"));
-
-          gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
-        }
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-    }
+  pv_app_page_describe_console (group, vendor);
+  pv_app_page_add_steps (group, steps);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              pv_info_row_new (_("Then paste the new token once with Renew…, or in a terminal"),
                                               command, TRUE));

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pv-app-page.h"
 #include "pv-credentials.h"
 #include "pv-guide.h"
 #include "pv-paste-renew-window.h"
@@ -229,29 +230,6 @@ pv_paste_renew_window_init (PvPasteRenewWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), 600, 720);
 }
 
-static void
-add_steps (GtkWidget *group,
-           GPtrArray *steps)
-{
-  for (guint i = 0; i < steps->len; i++)
-    {
-      PvGuideStep *step = g_ptr_array_index (steps, i);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), step->title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), step->detail);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      if (step->link != NULL)
-        {
-          GtkWidget *link = gtk_link_button_new_with_label (step->link, _("Open"));
-
-          gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
-        }
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-    }
-}
-
 static GtkLabel *
 status_label_new (const char *css_class)
 {
@@ -288,7 +266,6 @@ pv_paste_renew_window_new (PvTenantList       *tenants,
   g_autoptr(GPtrArray) idp_steps = NULL;
   g_autofree char *title = NULL;
   g_autofree char *console_title = NULL;
-  GString *description = g_string_new (NULL);
 
   self->tenants = g_object_ref (tenants);
   self->app_id = g_strdup (app->id);
@@ -307,16 +284,9 @@ pv_paste_renew_window_new (PvTenantList       *tenants,
   /* Translators: a vendor's name */
   console_title = g_strdup_printf (_("In the Console of %s"), self->vendor->name);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (console), console_title);
-  if (self->vendor->old_token_dies)
-    g_string_append (description, _("Sign in to Microsoft Entra in Provisio first: the old token stops working "
-                                    "the moment you create the new one."));
-  if (self->vendor->note != NULL)
-    g_string_append_printf (description, "%s%s", description->len ? " " : "", self->vendor->note);
-  if (description->len > 0)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (console), description->str);
-  g_string_free (description, TRUE);
+  pv_app_page_describe_console (console, self->vendor);
   vendor_steps = pv_vendor_renew_steps (self->vendor, kind, app->name, connection->scim_base_url);
-  add_steps (console, vendor_steps);
+  pv_app_page_add_steps (console, vendor_steps);
 
   /* 3: the token, pasted once */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (paste), _("Paste the New Token"));
@@ -344,7 +314,7 @@ pv_paste_renew_window_new (PvTenantList       *tenants,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->idp_group), self->token_copy_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->idp_group),
                              pv_info_row_new (_("SCIM base URL"), connection->scim_base_url, TRUE));
-  add_steps (self->idp_group, idp_steps);
+  pv_app_page_add_steps (self->idp_group, idp_steps);
   self->done_button = gtk_button_new_with_mnemonic (_("The Identity Provider _Has It"));
   gtk_widget_add_css_class (self->done_button, "suggested-action");
   gtk_widget_set_valign (self->done_button, GTK_ALIGN_CENTER);
