@@ -1360,11 +1360,17 @@ test_tracked_app_entra (void)
   g_assert_true (spin_until (signed_in_cb, NULL, 20));
   g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
   gtk_window_close (prefs);
-  pv_entra_config_set_link (pv_entra_session_get_config (entra), "vendorapp", "users", "33333333-cccc",
-                            "scim.33333333", "Vendor App");
-
+  /* Linked from its page, as a tenant's connection is: found by its URL */
   g_assert_true (pv_window_show_tenant (window, "vendorapp"));
   wait_for_text (GTK_WIDGET (window), "Tracked App");
+  wait_for_text (GTK_WIDGET (window), "Not linked to its Entra app");
+  click (GTK_WIDGET (window), "Link");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  wait_for_text (GTK_WIDGET (find_window_titled ("Link the Users Connection to Its Entra App")),
+                 "Uses this connection's tenant URL");
+  click (GTK_WIDGET (find_window_titled ("Link the Users Connection to Its Entra App")), "Link");
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  g_assert_nonnull (pv_entra_config_get_link (pv_entra_session_get_config (entra), "vendorapp", "users"));
   click (GTK_WIDGET (window), "Renew…");
   renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
   renewed = vendor_token ("persons");
