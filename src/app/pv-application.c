@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-add-app-window.h"
 #include "pv-application.h"
 #include "pv-bench.h"
 #include "pv-demo.h"
@@ -19,6 +20,7 @@
 #include "pv-files.h"
 #include "pv-profiles.h"
 #include "pv-reminders.h"
+#include "pv-tracked-check.h"
 #include "pv-renew-window.h"
 #include "pv-window.h"
 
@@ -238,12 +240,17 @@ reminders_loaded_cb (GObject      *source,
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
       /* By the tenant's clock as last known, also offline */
       gint64 now = pv_tenant_info_get_now (tenant, g_get_real_time () / G_USEC_PER_SEC);
+      PvTrackedApp *app = pv_tenant_list_get_tracked_app (self->own, tenant);
       GPtrArray *found;
 
-      if (pv_tenant_info_get_fetched_at (tenant) == 0)
+      /* A tracked app's dates are known here, not fetched. */
+      if (pv_tenant_info_get_fetched_at (tenant) == 0 && app == NULL)
         continue;
       pv_application_get_policy_for (self, tenant, &policy);
       found = pv_reminders_due_for_tenant (tenant, &policy, now, sent);
+      /* A token its vendor rejects, whatever its dates say */
+      if (app != NULL)
+        pv_tracked_checks_add_due (pv_tenant_list_get_checks (self->own), app, tenant, sent, found);
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }
@@ -337,8 +344,9 @@ open_pending (PvApplication *self)
   if (self->pending_tenant == NULL || window == NULL || self->demo != NULL)
     return;
   tenant = pv_tenant_list_lookup (self->own, self->pending_tenant);
+  /* A tracked app's page: its new token is made in the vendor's console */
   if (tenant != NULL && pv_window_show_tenant (PV_WINDOW (window), self->pending_tenant) &&
-      self->pending_kind != NULL)
+      self->pending_kind != NULL && pv_tenant_list_get_tracked_app (self->own, tenant) == NULL)
     {
       GtkWindow *renew = pv_renew_window_new (self->own, tenant, self->pending_kind);
 
@@ -650,6 +658,19 @@ renew_activated (GSimpleAction *action,
     open_from_notification (user_data, tenant, kind);
 }
 
+static void
+add_app_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  PvApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *dialog = GTK_WINDOW (pv_add_app_window_new (self->own));
+
+  gtk_window_set_transient_for (dialog, window);
+  gtk_window_present (dialog);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
@@ -658,6 +679,7 @@ static const GActionEntry app_actions[] = {
   { "demo", demo_activated },
   { "leave-demo", leave_demo_activated },
   { "refresh", refresh_activated },
+  { "add-app", add_app_activated },
   /* From the reminders' notifications (provisioctl remind) */
   { "show-tenant", show_tenant_activated, "s" },
   { "renew", renew_activated, "(ss)" },
@@ -671,6 +693,9 @@ update_action_states (PvApplication *self)
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (demo), self->demo == NULL && self->busy == 0);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (leave), self->demo != NULL);
+  /* The demo's list keeps nothing: leave it to track your own apps. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "add-app")),
+                               self->demo == NULL);
 }
 
 /* GApplication */

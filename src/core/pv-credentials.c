@@ -46,6 +46,10 @@ kind_name (PvCredentialKind kind)
       return "graph-refresh-token";
     case PV_CREDENTIAL_ADMIN_KEY_PREVIOUS:
       return "admin-key-previous";
+    case PV_CREDENTIAL_APP_TOKEN:
+      return "app-token";
+    case PV_CREDENTIAL_APP_TOKEN_PENDING:
+      return "app-token-pending";
     case PV_CREDENTIAL_ADMIN_KEY:
     default:
       return "admin-key";

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
  * @PV_CREDENTIAL_GRAPH_REFRESH_TOKEN: a Microsoft sign-in's refresh token
  * @PV_CREDENTIAL_ADMIN_KEY_PREVIOUS: the admin API key being replaced, kept
  *   while a rotation runs (see pv_admin_key_rotate_async())
+ * @PV_CREDENTIAL_APP_TOKEN: a tracked app's provisioning token, under
+ *   "app:ID/KIND" (pv_tracked_app_credential_id())
+ * @PV_CREDENTIAL_APP_TOKEN_PENDING: a tracked app's new token, pasted but
+ *   not yet handed over to the identity provider
  *
  * What a secret in the keyring is for.
  */
@@ -24,6 +28,8 @@ typedef enum {
   PV_CREDENTIAL_ADMIN_KEY,
   PV_CREDENTIAL_GRAPH_REFRESH_TOKEN,
   PV_CREDENTIAL_ADMIN_KEY_PREVIOUS,
+  PV_CREDENTIAL_APP_TOKEN,
+  PV_CREDENTIAL_APP_TOKEN_PENDING,
 } PvCredentialKind;
 
 char     *pv_credentials_admin_key_label (const char        *tenant,

@@ -27,8 +27,13 @@
 
 #define GROUP "sent"
 
-static void
-due_reminder_free (PvDueReminder *r)
+/**
+ * pv_due_reminder_free:
+ *
+ * Frees a reminder of pv_reminders_due() or of another source of them.
+ */
+void
+pv_due_reminder_free (PvDueReminder *r)
 {
   g_free (r->key);
   g_clear_object (&r->tenant);
@@ -120,7 +125,7 @@ pv_reminders_due (GListModel           *tenants,
                   GKeyFile             *sent)
 {
   g_autoptr(GPtrArray) items = pv_overview_items (tenants, policy, now);
-  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) due_reminder_free);
+  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_due_reminder_free);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -236,7 +241,7 @@ pv_reminders_due_for_sign_in (gint64                lapses_at,
                               gint64                now,
                               GKeyFile             *sent)
 {
-  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) due_reminder_free);
+  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_due_reminder_free);
   g_autofree char *key = NULL;
   g_autofree char *left = NULL;
   g_autofree char *date = NULL;

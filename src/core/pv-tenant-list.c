@@ -16,8 +16,12 @@
 #include "pv-cache.h"
 #include "pv-credentials.h"
 #include "pv-error.h"
+#include "pv-files.h"
 #include "pv-profiles.h"
 #include "pv-tenant-list.h"
+#include "pv-token.h"
+#include "pv-tracked-app.h"
+#include "pv-tracked-check.h"
 
 /* A GListModel of #PvTenantInfo with what it takes to ask each tenant: the
  * profiles file (names and addresses), the admin API keys (from the
@@ -36,6 +40,11 @@ struct _PvTenantList
   guint       n_refreshing;
   guint       refresh_total;
   guint       refresh_done;
+  GPtrArray  *apps;        /* PvTrackedApp, shown after the tenants */
+  GKeyFile   *checks;      /* their tokens' last checks */
+  GHashTable *app_tokens;  /* without a profiles file: credential id -> token, in memory only */
+  GHashTable *app_signatures;  /* id -> the verdicts its entry shows (checks_signature()) */
+  GHashTable *apps_by_id;  /* id -> PvTrackedApp of @apps */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -97,6 +106,11 @@ pv_tenant_list_finalize (GObject *object)
   g_clear_object (&self->profiles);
   g_clear_object (&self->tenants);
   g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->apps, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_key_file_unref);
+  g_clear_pointer (&self->app_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->app_signatures, g_hash_table_unref);
+  g_clear_pointer (&self->apps_by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
 }
@@ -145,6 +159,11 @@ pv_tenant_list_init (PvTenantList *self)
 {
   self->tenants = g_list_store_new (PV_TYPE_TENANT_INFO);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_tracked_app_free);
+  self->checks = g_key_file_new ();
+  self->app_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_secret_free);
+  self->app_signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->apps_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   g_signal_connect_object (self->tenants, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
 }
 
@@ -198,6 +217,140 @@ pv_tenant_list_lookup (PvTenantList *self,
         return tenant;
     }
   return NULL;
+}
+
+/**
+ * pv_tenant_list_get_tracked_app:
+ *
+ * Tracked apps (pv-tracked-app.c) are in the list after the tenants, each
+ * as a #PvTenantInfo whose state is known here rather than asked for.
+ *
+ * Returns: (transfer none) (nullable): the tracked app @tenant stands for,
+ *   or %NULL for a tenant
+ */
+PvTrackedApp *
+pv_tenant_list_get_tracked_app (PvTenantList *self,
+                                PvTenantInfo *tenant)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+
+  return g_hash_table_lookup (self->apps_by_id, pv_tenant_info_get_id (tenant));
+}
+
+/**
+ * pv_tenant_list_get_apps_file:
+ *
+ * Returns: (transfer full) (nullable): apps.ini, next to the tenants file;
+ *   %NULL for a list that keeps nothing
+ */
+GFile *
+pv_tenant_list_get_apps_file (PvTenantList *self)
+{
+  g_autoptr(GFile) dir = NULL;
+
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+  if (self->profiles == NULL)
+    return NULL;
+  dir = g_file_get_parent (self->profiles);
+  return g_file_get_child (dir, "apps.ini");
+}
+
+/**
+ * pv_tenant_list_get_checks:
+ *
+ * Returns: (transfer none): the last check of each tracked token
+ */
+GKeyFile *
+pv_tenant_list_get_checks (PvTenantList *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+  return self->checks;
+}
+
+/* What a tracked app's entry shows of its checks: their verdicts */
+static char *
+checks_signature (PvTenantList       *self,
+                  const PvTrackedApp *app)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < app->connections->len; i++)
+    {
+      PvTrackedConnection *connection = g_ptr_array_index (app->connections, i);
+      PvProbeVerdict verdict;
+
+      if (pv_tracked_checks_get (self->checks, app, connection->kind, &verdict, NULL, NULL))
+        g_string_append_printf (s, "%s=%d;", connection->kind, verdict);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static PvTenantInfo *
+tracked_app_info (PvTenantList       *self,
+                  const PvTrackedApp *app)
+{
+  g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+  PvTenantInfo *info = pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
+
+  /* As of its tokens' last check */
+  pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
+  g_hash_table_replace (self->app_signatures, g_strdup (app->id), checks_signature (self, app));
+  return info;
+}
+
+/**
+ * pv_tenant_list_add_tracked_app:
+ * @app: (transfer full): the app; or, to add a connection, the one
+ *   pv_tenant_list_get_tracked_app() returns, grown by it
+ * @kind: its connection whose token is @token
+ * @token: (nullable): the token, kept in memory only
+ *
+ * Shows a tracked app after the tenants, or anew if it is there.  A list
+ * that keeps nothing, as the demo's, keeps @token in memory; others have
+ * it in the keyring (pv_tracked_app_track_async()).
+ */
+void
+pv_tenant_list_add_tracked_app (PvTenantList *self,
+                                PvTrackedApp *app,
+                                const char   *kind,
+                                const char   *token)
+{
+  g_autoptr(PvTenantInfo) info = NULL;
+
+  g_return_if_fail (PV_IS_TENANT_LIST (self));
+  /* Only a list that keeps nothing keeps tokens, in memory */
+  g_return_if_fail (token == NULL || self->profiles == NULL);
+
+  if (token != NULL)
+    g_hash_table_replace (self->app_tokens, pv_tracked_app_credential_id (app, kind), g_strdup (token));
+  info = tracked_app_info (self, app);
+  for (guint i = 0; i < self->apps->len; i++)
+    if (g_str_equal (((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id, app->id))
+      {
+        PvTenantInfo *shown = pv_tenant_list_lookup (self, app->id);
+
+        /* The same app, grown by a connection, or one in its place */
+        if (self->apps->pdata[i] != app)
+          {
+            PvTrackedApp *old = self->apps->pdata[i];
+
+            g_hash_table_remove (self->apps_by_id, app->id);
+            g_hash_table_insert (self->apps_by_id, app->id, app);
+            self->apps->pdata[i] = app;
+            pv_tracked_app_free (old);
+          }
+        if (shown != NULL)
+          {
+            guint position;
+
+            g_list_store_find (self->tenants, shown, &position);
+            g_list_store_splice (self->tenants, position, 1, (gpointer *) &info, 1);
+          }
+        return;
+      }
+  g_ptr_array_add (self->apps, app);
+  g_hash_table_replace (self->apps_by_id, app->id, app);
+  g_list_store_append (self->tenants, info);
 }
 
 /**
@@ -315,6 +468,8 @@ keys_found_cb (GObject      *source,
       const char *key = keys ? g_hash_table_lookup (keys, id) : NULL;
       const PvProfile *profile = NULL;
 
+      if (pv_tenant_list_get_tracked_app (self, tenant) != NULL)
+        continue;
       for (guint j = 0; j < load->profiles->len && profile == NULL; j++)
         if (g_str_equal (((PvProfile *) g_ptr_array_index (load->profiles, j))->id, id))
           profile = g_ptr_array_index (load->profiles, j);
@@ -357,8 +512,16 @@ profiles_loaded_cb (GObject      *source,
     }
   for (guint i = 0; i < profiles->len; i++)
     g_ptr_array_add (infos, pv_tenant_info_new (g_ptr_array_index (profiles, i)));
-  g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
-                       infos->pdata, infos->len);
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < infos->len; i++)
+      g_ptr_array_add (all, g_object_ref (g_ptr_array_index (infos, i)));
+    for (guint i = 0; i < self->apps->len; i++)
+      g_ptr_array_add (all, tracked_app_info (self, g_ptr_array_index (self->apps, i)));
+    g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
+                         all->pdata, all->len);
+  }
   if (infos->len == 0)
     {
       g_task_return_boolean (task, TRUE);
@@ -372,6 +535,49 @@ profiles_loaded_cb (GObject      *source,
     load_next_cache (task);
   pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
                                    keys_found_cb, g_object_ref (task));
+}
+
+static void
+checks_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  /* No checks yet, or unreadable ones: the next refresh makes them. */
+  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
+    g_key_file_load_from_data (self->checks, contents, length, G_KEY_FILE_NONE, NULL);
+  pv_profiles_load_async (self->profiles, g_task_get_cancellable (task), profiles_loaded_cb, task);
+}
+
+static void
+apps_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autoptr(GFile) checks = pv_tracked_checks_default_file ();
+  g_autoptr(GPtrArray) apps = NULL;
+  GError *error = NULL;
+
+  apps = pv_tracked_apps_load_finish (result, &error);
+  if (apps == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_ptr_array_unref (self->apps);
+  self->apps = g_steal_pointer (&apps);
+  g_hash_table_remove_all (self->apps_by_id);
+  for (guint i = 0; i < self->apps->len; i++)
+    g_hash_table_replace (self->apps_by_id, ((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id,
+                          g_ptr_array_index (self->apps, i));
+  g_file_load_contents_async (checks, g_task_get_cancellable (task), checks_loaded_cb, task);
 }
 
 /**
@@ -397,7 +603,12 @@ pv_tenant_list_load_async (PvTenantList        *self,
       g_object_unref (task);
       return;
     }
-  pv_profiles_load_async (self->profiles, cancellable, profiles_loaded_cb, task);
+  /* The tracked apps and their last checks first, then the tenants. */
+  {
+    g_autoptr(GFile) apps = pv_tenant_list_get_apps_file (self);
+
+    pv_tracked_apps_load_async (apps, cancellable, apps_loaded_cb, task);
+  }
 }
 
 gboolean
@@ -444,6 +655,129 @@ tenant_refreshed_cb (GObject      *source,
   g_task_return_int (task, refresh->failed);
 }
 
+static void
+checks_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_file_write_private_finish (result, &error))
+    g_warning ("Could not keep the tracked tokens' checks: %s", error->message);
+}
+
+/* Each app whose verdicts changed shows them anew, a few per main-loop
+ * iteration: the first check of 300 apps changes all of them. */
+#define APP_UPDATES_AT_ONCE 16
+
+typedef struct {
+  GTask     *task;
+  GPtrArray *changed;   /* ids of the apps to show anew */
+  guint      next;
+} AppUpdates;
+
+static void
+finish_app_refresh (GTask *task)
+{
+  PvTenantList *self = g_task_get_source_object (task);
+  Refresh *refresh = g_task_get_task_data (task);
+
+  self->refresh_done += self->apps->len;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  if (--refresh->pending > 0)
+    return;
+  refreshing_done (self);
+  g_task_return_int (task, refresh->failed);
+}
+
+static gboolean
+update_apps_cb (gpointer user_data)
+{
+  AppUpdates *updates = user_data;
+  PvTenantList *self = g_task_get_source_object (updates->task);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint n = 0; n < APP_UPDATES_AT_ONCE && updates->next < updates->changed->len; n++)
+    {
+      PvTrackedApp *app = g_hash_table_lookup (self->apps_by_id, g_ptr_array_index (updates->changed, updates->next++));
+      PvTenantInfo *info = app ? pv_tenant_list_lookup (self, app->id) : NULL;
+      g_autoptr(PvVendor) vendor = NULL;
+      g_autoptr(GHashTable) verdicts = NULL;
+      g_autoptr(JsonObject) state = NULL;
+
+      if (info == NULL)
+        continue;
+      vendor = pv_vendor_lookup (app->vendor, NULL);
+      verdicts = pv_tracked_checks_verdicts (self->checks, app);
+      if (vendor == NULL)
+        vendor = pv_vendor_lookup ("other", NULL);
+      state = pv_tracked_app_to_state (app, vendor, verdicts, now);
+      pv_tenant_info_update_from_json (info, state, NULL);
+      pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
+    }
+  if (updates->next < updates->changed->len)
+    return G_SOURCE_CONTINUE;
+  finish_app_refresh (updates->task);
+  g_object_unref (updates->task);
+  g_ptr_array_unref (updates->changed);
+  g_free (updates);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+apps_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autoptr(GFile) file = pv_tracked_checks_default_file ();
+  AppUpdates *updates = g_new0 (AppUpdates, 1);
+  guint n_probed = 0;
+
+  pv_tracked_check_finish (result, &n_probed, NULL, NULL);
+  updates->task = task;
+  updates->changed = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < self->apps->len; i++)
+    {
+      PvTrackedApp *app = g_ptr_array_index (self->apps, i);
+      g_autofree char *signature = checks_signature (self, app);
+
+      if (g_strcmp0 (g_hash_table_lookup (self->app_signatures, app->id), signature) == 0)
+        continue;
+      g_hash_table_replace (self->app_signatures, g_strdup (app->id), g_steal_pointer (&signature));
+      g_ptr_array_add (updates->changed, g_strdup (app->id));
+    }
+
+  /* A list that keeps nothing keeps no checks either. */
+  if (self->profiles != NULL && n_probed > 0)
+    {
+      gsize length;
+      char *data = g_key_file_to_data (self->checks, &length, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (data, length);
+
+      pv_file_write_private_async (file, bytes, NULL, checks_saved_cb, NULL);
+    }
+  g_idle_add (update_apps_cb, updates);
+}
+
+static void
+app_tokens_found_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autoptr(GHashTable) tokens = result ? pv_credentials_lookup_all_finish (result, NULL) : NULL;
+
+  /* Without the keyring, only the dates: nothing to check.  A list that
+   * keeps nothing has its tokens in memory. */
+  if (tokens == NULL)
+    tokens = g_hash_table_ref (self->app_tokens);
+  pv_tracked_check_async (self->apps, tokens, self->checks, g_get_real_time () / G_USEC_PER_SEC, NULL,
+                          g_task_get_cancellable (task), apps_checked_cb, task);
+}
+
 /**
  * pv_tenant_list_refresh_async:
  *
@@ -474,6 +808,8 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
       PvClient *client = pv_tenant_list_get_client (self, tenant);
 
+      if (client == NULL && pv_tenant_list_get_tracked_app (self, tenant) != NULL)
+        continue;
       if (client == NULL)
         {
           refresh->failed++;
@@ -482,6 +818,16 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
         }
       refresh->pending++;
       pv_tenant_info_refresh_async (tenant, client, cancellable, tenant_refreshed_cb, g_object_ref (task));
+    }
+  if (self->apps->len > 0)
+    {
+      self->refresh_total += self->apps->len;
+      refresh->pending++;
+      if (self->profiles == NULL)
+        app_tokens_found_cb (NULL, NULL, g_object_ref (task));
+      else
+        pv_credentials_lookup_all_async (PV_CREDENTIAL_APP_TOKEN, cancellable, app_tokens_found_cb,
+                                         g_object_ref (task));
     }
   /* The one pending step that stands for the loop itself. */
   if (--refresh->pending == 0)
@@ -544,7 +890,9 @@ add_complete (GTask *task)
   if (old != NULL && g_list_store_find (self->tenants, old, &position))
     g_list_store_splice (self->tenants, position, 1, (gpointer *) &add->tenant, 1);
   else
-    g_list_store_append (self->tenants, add->tenant);
+    /* Before the tracked apps, which come after the tenants */
+    g_list_store_insert (self->tenants, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) - self->apps->len,
+                         add->tenant);
   g_task_return_pointer (task, g_object_ref (add->tenant), g_object_unref);
 }
 

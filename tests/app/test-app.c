@@ -14,15 +14,19 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "pv-add-app-window.h"
 #include "pv-application.h"
 #include "pv-connect-window.h"
 #include "pv-connection-info.h"
 #include "pv-dashboard.h"
 #include "pv-entra-session.h"
 #include "pv-entra-ui.h"
+#include "pv-paste-renew-window.h"
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
 #include "pv-timeline.h"
+#include "pv-tokens.h"
+#include "pv-tracked-add.h"
 #include "pv-widgets.h"
 #include "pv-window.h"
 
@@ -491,6 +495,170 @@ removed_cb (GObject      *source,
             gpointer      user_data)
 {
   *(gboolean *) user_data = pv_tenant_list_remove_finish (PV_TENANT_LIST (source), result, NULL);
+}
+
+/* Add an App: provisiod's own SCIM endpoint of a second tenant is the
+ * vendor ("Other SCIM app"), its token issued through the management API.
+ * A non-HTTPS address is refused, nothing kept; the real one is tried,
+ * kept in the keyring and shown after the tenants. */
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static char *vendor_key;
+
+static char *
+vendor_token (const char *kind)
+{
+  g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
+  const char *create[] = { g_getenv ("PROVISIOD"), "--db", db, "tenant", "create", "vendor", "--name", "Vendor",
+                           NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvIssuedToken) issued = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (vendor_key == NULL)
+    {
+      g_assert_true (g_spawn_sync (NULL, (char **) create, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, NULL,
+                                   NULL));
+      lines = g_strsplit (g_strstrip (out), "\n", -1);
+      vendor_key = g_strdup (lines[g_strv_length (lines) - 1]);
+    }
+  client = pv_client_new (server_url, vendor_key);
+  pv_tokens_issue_async (client, kind, "on-first-use", "Tracked by Provisio", NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  issued = pv_tokens_issue_finish (result, &error);
+  g_assert_no_error (error);
+  return g_strdup (issued->secret);
+}
+
+static char *
+app_token (const char *kind)
+{
+  const char *argv[] = { "secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind, NULL };
+  char *found = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &found, NULL, NULL, NULL));
+  return g_strstrip (found);
+}
+
+static void
+test_add_app (void)
+{
+  g_autofree char *token = vendor_token ("users");
+  g_autofree char *url = g_strdup_printf ("%s/t/vendor/scim/users/v2", server_url);
+  g_autofree char *apps_file = g_build_filename (workdir, "apps.ini", NULL);
+  g_autofree char *contents = NULL;
+  PvTenantList *tenants = pv_application_get_tenants (app);
+  GtkWindow *dialog;
+  GtkWidget *vendor_row;
+  PvTenantInfo *tracked;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-app", NULL);
+  dialog = wait_for_window (PV_TYPE_ADD_APP_WINDOW);
+  vendor_row = find (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "App");
+  g_assert_nonnull (vendor_row);
+  /* Timeneye's one URL is filled in */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vendor_row), 3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW,
+                                                               "SCIM base URL"))),
+                   ==, "https://api.timeneye.com/scim/v2");
+  /* "Other SCIM app", last */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vendor_row),
+                              g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (vendor_row))) - 1);
+  set_row_text (GTK_WIDGET (dialog), "Name", "vendorapp");
+  set_row_text (GTK_WIDGET (dialog), "SCIM base URL", "http://vendor.example/scim/v2");
+  set_row_text (GTK_WIDGET (dialog), "Token", token);
+  set_row_text (GTK_WIDGET (dialog), "Expires on", "2099-01-31");
+  click (GTK_WIDGET (dialog), "Add");
+  wait_for_text (GTK_WIDGET (dialog), "not HTTPS");
+  g_assert_false (g_file_test (apps_file, G_FILE_TEST_EXISTS));
+
+  set_row_text (GTK_WIDGET (dialog), "SCIM base URL", url);
+  click (GTK_WIDGET (dialog), "Add");
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_ADD_APP_WINDOW), 20));
+  tracked = pv_tenant_list_lookup (tenants, "vendorapp");
+  g_assert_nonnull (tracked);
+  g_assert_nonnull (pv_tenant_list_get_tracked_app (tenants, tracked));
+  g_assert_cmpstr (pv_tenant_info_get_name (tracked), ==, "Other SCIM app");
+  wait_for_text (GTK_WIDGET (window), "Other SCIM app");
+  /* Its page: the vendor, the expiry and where it comes from */
+  g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+  wait_for_text (GTK_WIDGET (window), "Tracked App");
+  wait_for_text (GTK_WIDGET (window), "as entered");
+
+  g_assert_true (g_file_get_contents (apps_file, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "users-expiry-source=entered"));
+  g_assert_null (strstr (contents, token));
+  {
+    const char *argv[] = { "secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", "app-token", NULL };
+    g_autofree char *found = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &found, NULL, NULL,
+                                 NULL));
+    g_assert_cmpstr (g_strstrip (found), ==, token);
+  }
+
+  /* Renewing, paste once: a token the vendor refuses goes no further; an
+   * accepted one waits in the keyring until the identity provider has it. */
+  {
+    g_autofree char *renewed = vendor_token ("users");
+    g_autofree char *pending = NULL;
+    g_autofree char *current = NULL;
+    GtkWindow *renew;
+
+    click (GTK_WIDGET (window), "Renew…");
+    renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+    set_row_text (GTK_WIDGET (renew), "New token", "pvs_QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ");
+    set_row_text (GTK_WIDGET (renew), "Expires on", "2099-06-30");
+    click (GTK_WIDGET (renew), "Check and Keep");
+    wait_for_text (GTK_WIDGET (renew), "refuses the token");
+    pending = app_token ("app-token-pending");
+    g_assert_cmpstr (pending, ==, "");
+    g_clear_pointer (&pending, g_free);
+
+    set_row_text (GTK_WIDGET (renew), "New token", renewed);
+    click (GTK_WIDGET (renew), "Check and Keep");
+    wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+    pending = app_token ("app-token-pending");
+    g_assert_cmpstr (pending, ==, renewed);
+    current = app_token ("app-token");
+    g_assert_cmpstr (current, ==, token);
+    g_clear_pointer (&current, g_free);
+
+    click (GTK_WIDGET (renew), "The Identity Provider Has It");
+    wait_for_text (GTK_WIDGET (renew), "Done.");
+    current = app_token ("app-token");
+    g_assert_cmpstr (current, ==, renewed);
+    g_clear_pointer (&pending, g_free);
+    pending = app_token ("app-token-pending");
+    g_assert_cmpstr (pending, ==, "");
+    gtk_window_close (renew);
+  }
+
+  /* Untracked again, so that the tests after see acme alone */
+  {
+    const char *argv[] = { "secret-tool", "clear", "tenant", "app:vendorapp/users", "kind", "app-token", NULL };
+    g_autoptr(GAsyncResult) loaded = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                                 NULL));
+    g_assert_cmpint (g_unlink (apps_file), ==, 0);
+    pv_window_show_overview (window);
+    pv_tenant_list_load_async (tenants, NULL, result_cb, &loaded);
+    while (loaded == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (pv_tenant_list_load_finish (tenants, loaded, NULL));
+    g_assert_null (pv_tenant_list_lookup (tenants, "vendorapp"));
+  }
 }
 
 static gboolean
@@ -1264,6 +1432,94 @@ test_entra (void)
   spin_for (500);
 }
 
+
+/* A tracked app renewed in the app through Microsoft Graph: the paste-once
+ * window hands the token to the linked Entra app (the Microsoft stand-in,
+ * whose test of the token is a real SCIM request to the vendor), then
+ * records it. */
+static void
+test_tracked_app_entra (void)
+{
+  PvTenantList *tenants = pv_application_get_tenants (app);
+  PvEntraSession *entra = pv_application_get_entra (app);
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
+  g_autofree char *token = vendor_token ("persons");
+  g_autofree char *url = g_strdup_printf ("%s/t/vendor/scim/persons/v2", server_url);
+  g_autofree char *control = NULL;
+  g_autofree char *renewed = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(GAsyncResult) tracked = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  PvTrackRequest request = { "vendorapp", NULL, "other", "users", url, token, 0, 4102444800 };
+  GtkWindow *prefs, *renew;
+  PvTrackedApp *added;
+
+  pv_tracked_app_track_async (apps_file, &request, NULL, result_cb, &tracked);
+  while (tracked == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  added = pv_tracked_app_track_finish (tracked, NULL);
+  g_assert_nonnull (added);
+  pv_tenant_list_add_tracked_app (tenants, added, NULL, NULL);
+
+  control = g_strdup_printf ("{\"id\": \"33333333-cccc\", \"displayName\": \"Vendor App\", "
+                             "\"base_address\": \"%s\"}", url);
+  json_object_unref (fake_control ("app", control));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  click (GTK_WIDGET (prefs), "Sign In");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  wait_for_text (GTK_WIDGET (find_window_titled ("Sign In to Microsoft Entra")), "enter this code");
+  json_object_unref (fake_control ("approve", "{}"));
+  g_assert_true (spin_until (signed_in_cb, NULL, 20));
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  gtk_window_close (prefs);
+  /* Linked from its page, as a tenant's connection is: found by its URL */
+  g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+  wait_for_text (GTK_WIDGET (window), "Tracked App");
+  wait_for_text (GTK_WIDGET (window), "Not linked to its Entra app");
+  click (GTK_WIDGET (window), "Link");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  wait_for_text (GTK_WIDGET (find_window_titled ("Link the Users Connection to Its Entra App")),
+                 "Uses this connection's tenant URL");
+  click (GTK_WIDGET (find_window_titled ("Link the Users Connection to Its Entra App")), "Link");
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  g_assert_nonnull (pv_entra_config_get_link (pv_entra_session_get_config (entra), "vendorapp", "users"));
+  click (GTK_WIDGET (window), "Renew…");
+  renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+  renewed = vendor_token ("persons");
+  set_row_text (GTK_WIDGET (renew), "New token", renewed);
+  set_row_text (GTK_WIDGET (renew), "Expires on", "2099-06-30");
+  click (GTK_WIDGET (renew), "Check and Keep");
+  wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+  click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
+  wait_for_text (GTK_WIDGET (renew), "Done.");
+  state = fake_control ("state", "{}");
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, renewed, -1);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_object_get_object_member (state, "apps"), "33333333-cccc"),
+                     "secret_sha256"), ==, digest);
+  current = app_token ("app-token");
+  g_assert_cmpstr (current, ==, renewed);
+  gtk_window_close (renew);
+
+  /* As before, for the tests after: signed out, nothing tracked */
+  pv_entra_session_sign_out (entra);
+  {
+    const char *argv[] = { "secret-tool", "clear", "tenant", "app:vendorapp/users", "kind", "app-token", NULL };
+    g_autoptr(GAsyncResult) loaded = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                                 NULL));
+    g_assert_cmpint (g_unlink (g_file_peek_path (apps_file)), ==, 0);
+    pv_window_show_overview (window);
+    pv_tenant_list_load_async (tenants, NULL, result_cb, &loaded);
+    while (loaded == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (pv_tenant_list_load_finish (tenants, loaded, NULL));
+  }
+}
+
 static void
 test_dashboard (void)
 {
@@ -1625,8 +1881,9 @@ test_recovers (void)
 static gboolean
 demo_ready_cb (gpointer data)
 {
+  /* Three tenants and the tracked app whose vendor is the demo server */
   return pv_application_get_demo (app) &&
-         g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (app))) == 3;
+         g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (app))) == 4;
 }
 
 /* The admin API key: due soon on the dashboard and in a reminder (the
@@ -1813,7 +2070,13 @@ test_demo (void)
   pv_window_show_overview (window);
   wait_for_text (GTK_WIDGET (window), "Contoso");
   wait_for_text (GTK_WIDGET (window), "Renew the");
+  wait_for_text (GTK_WIDGET (window), "Timly (demo)");
   screenshot (GTK_WIDGET (window), "demo-overview");
+  /* The tracked app's page: its connections and dates */
+  g_assert_true (pv_window_show_tenant (window, "timly-demo"));
+  wait_for_text (GTK_WIDGET (window), "Renew in the Console of Timly");
+  wait_for_text (GTK_WIDGET (window), "Person Provisioning");
+  screenshot (GTK_WIDGET (window), "demo-tracked-app");
   g_action_group_activate_action (G_ACTION_GROUP (app), "leave-demo", NULL);
   g_assert_false (pv_application_get_demo (app));
   g_assert_nonnull (acme ());
@@ -1926,6 +2189,8 @@ main (int   argc,
     {
       g_test_add_func ("/app/first-run", test_first_run);
       g_test_add_func ("/app/connect", test_connect);
+      g_test_add_func ("/app/add-app", test_add_app);
+      g_test_add_func ("/app/tracked-app-entra", test_tracked_app_entra);
       g_test_add_func ("/app/connect-pinned", test_connect_pinned);
       g_test_add_func ("/app/tenant-panels", test_tenant_panels);
       g_test_add_func ("/app/setup", test_setup);
