@@ -18,6 +18,8 @@
 #include "pv-graph-private.h"
 #include "pv-json-read.h"
 #include "pv-overview.h"
+#include "pv-profiles.h"
+#include "pv-tenant-info.h"
 #include "pv-time.h"
 #include "pv-token.h"
 #include "pv-token-info.h"
@@ -373,6 +375,81 @@ pv_entra_saml_app_new_from_json (JsonObject *object)
         break;
     }
   return app;
+}
+
+/**
+ * pv_entra_saml_app_new_info:
+ * @app: a SAML app and its active signing certificate
+ *
+ * The app's certificate in the shape of a tenant's SSO state, so that the
+ * dashboard's timeline and next actions, the reminders and the calendar
+ * treat it as they treat a tenant's SSO certificate: one more source of
+ * rows, computed where the others are.
+ *
+ * Returns: (transfer full): the app as the dashboard sees a tenant
+ */
+PvTenantInfo *
+pv_entra_saml_app_new_info (const PvEntraSamlApp *app)
+{
+  g_autofree char *id = g_strconcat ("entra-saml-", app->service_principal_id, NULL);
+  PvProfile profile = { id, (char *) "https://entra.microsoft.com", NULL, FALSE };
+  PvTenantInfo *info = pv_tenant_info_new (&profile);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) state = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pv_tenant_info_set_keeps_state (info, FALSE);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "tenant");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, app->display_name != NULL ? app->display_name : app->service_principal_id);
+  json_builder_set_member_name (builder, "api_key");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "owner");
+  json_builder_add_string_value (builder, "Microsoft Entra");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "sso");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "configured");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "protocol");
+  json_builder_add_string_value (builder, "saml");
+  for (guint i = 0; i < 4; i++)
+    {
+      json_builder_set_member_name (builder, (const char *[]) { "entity_id", "reply_url", "sign_on_url", "metadata_url" }[i]);
+      json_builder_add_string_value (builder, "");
+    }
+  json_builder_set_member_name (builder, "idp_entity_id");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "enforced");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "certificate");
+  if (app->not_after > 0)
+    {
+      g_autofree char *not_after = pv_time_format (app->not_after);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "subject");
+      json_builder_add_string_value (builder, app->subject);
+      json_builder_set_member_name (builder, "fingerprint_sha256");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "not_after");
+      json_builder_add_string_value (builder, not_after);
+      /* Judged when shown, as any expiry on the dashboard. */
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  state = json_builder_get_root (builder);
+  if (!pv_tenant_info_update_from_json (info, json_node_get_object (state), &error))
+    g_critical ("A SAML app's certificate does not read as a tenant's: %s", error->message);
+  return info;
 }
 
 typedef struct {

@@ -12,6 +12,7 @@
 
 #include "pv-connection-info.h"
 #include "pv-graph.h"
+#include "pv-tenant-info.h"
 
 G_BEGIN_DECLS
 
@@ -97,6 +98,7 @@ typedef struct {
 } PvEntraSamlApp;
 
 PvEntraSamlApp *pv_entra_saml_app_new_from_json (JsonObject *object);
+PvTenantInfo   *pv_entra_saml_app_new_info     (const PvEntraSamlApp *app);
 void        pv_entra_saml_app_free     (PvEntraSamlApp *app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvEntraSamlApp, pv_entra_saml_app_free)
 
