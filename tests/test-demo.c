@@ -18,6 +18,7 @@
 #include "pv-overview.h"
 #include "pv-reminders.h"
 #include "pv-tokens.h"
+#include "pv-tracked-check.h"
 
 static void
 got_result_cb (GObject      *source,
@@ -50,6 +51,39 @@ start_demo (void)
   return demo;
 }
 
+/* The demo's tracked app: Timly, whose vendor is the demo server, marked
+ * as the demo's; after a refresh the vendor accepts the Users token and
+ * rejects the Persons one, which turns urgent a year before it expires. */
+static void
+test_demo_tracked_app (void)
+{
+  g_autoptr(PvDemo) demo = start_demo ();
+  PvTenantList *tenants = pv_demo_get_tenants (demo);
+  PvTenantInfo *info = pv_tenant_list_lookup (tenants, "timly-demo");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PvTrackedApp *app;
+  PvProbeVerdict verdict;
+
+  g_assert_nonnull (info);
+  app = pv_tenant_list_get_tracked_app (tenants, info);
+  g_assert_nonnull (app);
+  g_assert_true (app->demo);
+  g_assert_cmpstr (pv_tenant_info_get_name (info), ==, "Timly (demo)");
+  g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_connections (info)), ==, 2);
+  g_assert_cmpint (pv_tracked_app_get_connection (app, "users")->source, ==, PV_EXPIRY_SOURCE_LIFETIME);
+  g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_DUE_SOON);
+
+  pv_tenant_list_refresh_async (tenants, NULL, got_result_cb, &result);
+  pv_tenant_list_refresh_finish (tenants, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (pv_tracked_checks_get (pv_tenant_list_get_checks (tenants), app, "users", &verdict, NULL, NULL));
+  g_assert_cmpint (verdict, ==, PV_PROBE_WORKS);
+  g_assert_true (pv_tracked_checks_get (pv_tenant_list_get_checks (tenants), app, "persons", &verdict, NULL, NULL));
+  g_assert_cmpint (verdict, ==, PV_PROBE_TOKEN_REJECTED);
+  g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
+}
+
 /* The demo's tenants, fetched, with the states the dashboard shows. */
 static void
 test_demo_tenants (void)
@@ -59,7 +93,8 @@ test_demo_tenants (void)
   gboolean seen[PV_EXPIRY_EXPIRED + 1] = { FALSE };
 
   g_assert_true (g_str_has_prefix (pv_demo_get_url (demo), "http://127.0.0.1:"));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tenants)), ==, 3);
+  /* Three tenants, then the tracked app whose vendor is the demo server */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tenants)), ==, 4);
   g_assert_nonnull (pv_tenant_list_lookup (tenants, "contoso"));
   for (guint i = 0; i < 3; i++)
     {
@@ -283,6 +318,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/demo/tenants", test_demo_tenants);
+  g_test_add_func ("/demo/tracked-app", test_demo_tracked_app);
   g_test_add_func ("/demo/renew-and-watch", test_renew_and_watch);
   g_test_add_func ("/guide/renew-steps", test_guides);
   return g_test_run ();

@@ -19,6 +19,7 @@
 #include "pv-files.h"
 #include "pv-profiles.h"
 #include "pv-reminders.h"
+#include "pv-tracked-check.h"
 #include "pv-renew-window.h"
 #include "pv-window.h"
 
@@ -233,12 +234,17 @@ reminders_loaded_cb (GObject      *source,
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
       PvClient *client = pv_tenant_list_get_client (self->own, tenant);
       gint64 now = client ? pv_client_get_now (client) : g_get_real_time () / G_USEC_PER_SEC;
+      PvTrackedApp *app = pv_tenant_list_get_tracked_app (self->own, tenant);
       GPtrArray *found;
 
-      if (pv_tenant_info_get_fetched_at (tenant) == 0)
+      /* A tracked app's dates are known here, not fetched. */
+      if (pv_tenant_info_get_fetched_at (tenant) == 0 && app == NULL)
         continue;
       pv_application_get_policy_for (self, tenant, &policy);
       found = pv_reminders_due_for_tenant (tenant, &policy, now, sent);
+      /* A token its vendor rejects, whatever its dates say */
+      if (app != NULL)
+        pv_tracked_checks_add_due (pv_tenant_list_get_checks (self->own), app, tenant, sent, found);
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }

@@ -245,12 +245,19 @@ tenant_info (GFile       *file,
              gint64      *now,
              GError     **error)
 {
-  g_autoptr(PvClient) client = client_for (file, id, error);
-  g_autoptr(PvTenantInfo) info = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(PvTenantInfo) info = tracked_app_info (file, id);
   g_autoptr(GAsyncResult) result = NULL;
   PvProfile profile = { (char *) id, NULL };
 
-  if (client == NULL)
+  /* A tracked app links to its Entra app as a tenant's connection does. */
+  if (info != NULL)
+    {
+      if (now != NULL)
+        *now = g_get_real_time () / G_USEC_PER_SEC;
+      return g_steal_pointer (&info);
+    }
+  if ((client = client_for (file, id, error)) == NULL)
     return NULL;
   profile.base_url = (char *) pv_client_get_base_url (client);
   info = pv_tenant_info_new (&profile);

@@ -39,6 +39,7 @@
 #include "pv-token-info.h"
 #include "pv-token.h"
 #include "pv-tokens.h"
+#include "pv-tracked-check.h"
 #include "provisioctl.h"
 
 /* Exit codes of `check`, as monitoring plugins use them. */
@@ -659,11 +660,13 @@ typedef struct {
   PvTenantInfo *info;
   PvClient     *client;
   GError       *error;
+  AppState     *app;      /* a tracked app's (app.c), or NULL */
 } TenantState;
 
 typedef struct {
   GPtrArray *profiles;  /* PvProfile, which the states point into */
   GPtrArray *tenants;   /* TenantState */
+  GPtrArray *apps;      /* AppState, which the states point into */
   guint      pending;
 } Survey;
 
@@ -705,6 +708,30 @@ loaded_cb (GObject      *source,
   g_free (p);
 }
 
+/* The tracked apps, each as a tenant whose state is known here, after
+ * the tenants. */
+static gboolean
+survey_add_apps (GFile    *file,
+                 gboolean  cached,
+                 Survey   *survey,
+                 GError  **error)
+{
+  survey->apps = apps_survey (file, cached, error);
+  if (survey->apps == NULL)
+    return FALSE;
+  for (guint i = 0; i < survey->apps->len; i++)
+    {
+      AppState *app = g_ptr_array_index (survey->apps, i);
+      TenantState *t = g_new0 (TenantState, 1);
+
+      t->profile = app->profile;
+      t->info = g_object_ref (app->info);
+      t->app = app;
+      g_ptr_array_add (survey->tenants, t);
+    }
+  return TRUE;
+}
+
 /* Every tenant at once, asking each (@cached: FALSE) or reading the last
  * known state of each. */
 static gboolean
@@ -722,7 +749,7 @@ survey_all (GFile    *file,
   survey->tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) tenant_state_free);
   survey->profiles = g_ptr_array_ref (profiles);
   if (profiles->len == 0)
-    return TRUE;
+    return survey_add_apps (file, cached, survey, error);
 
   if (!cached)
     {
@@ -764,7 +791,7 @@ survey_all (GFile    *file,
     }
   while (survey->pending > 0)
     g_main_context_iteration (NULL, TRUE);
-  return TRUE;
+  return survey_add_apps (file, cached, survey, error);
 }
 
 static void
@@ -772,6 +799,7 @@ survey_clear (Survey *survey)
 {
   g_clear_pointer (&survey->tenants, g_ptr_array_unref);
   g_clear_pointer (&survey->profiles, g_ptr_array_unref);
+  g_clear_pointer (&survey->apps, g_ptr_array_unref);
 }
 
 /* "Now" by the tenant's clock, as far as it is known. */
@@ -824,6 +852,8 @@ add_connections (JsonBuilder *b,
       add_string (b, "kind", pv_connection_info_get_kind (conn));
       add_string (b, "identity_provider", pv_connection_info_get_identity_provider (conn));
       add_string (b, "scim_base_url", pv_connection_info_get_scim_base_url (conn));
+      if (t->app != NULL)
+        add_string (b, "check", app_state_verdict (t->app, pv_connection_info_get_kind (conn)));
       json_builder_set_member_name (b, "tokens");
       json_builder_begin_array (b);
       for (guint k = 0; k < g_list_model_get_n_items (tokens); k++)
@@ -917,6 +947,9 @@ status (GFile *file)
           json_builder_add_string_value (b, t->profile->id);
           json_builder_set_member_name (b, "url");
           json_builder_add_string_value (b, t->profile->base_url);
+          add_string (b, "source", t->app ? "app" : "tenant");
+          if (t->app != NULL)
+            add_string (b, "vendor", t->app->app->vendor);
           add_time (b, "fetched_at", opt_offline ? pv_tenant_info_get_fetched_at (t->info) : 0);
           add_string (b, "error", t->error ? t->error->message : NULL);
           json_builder_set_member_name (b, "connections");
@@ -959,10 +992,13 @@ status (GFile *file)
                   g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, k);
                   g_autofree char *expires = pv_time_format (pv_token_info_get_expires_at (token));
 
-                  g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s\n", t->profile->id, kind,
+                  const char *verdict = t->app ? app_state_verdict (t->app, kind) : NULL;
+
+                  g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s%s%s%s\n", t->profile->id, kind,
                            pv_token_info_get_prefix (token), expires,
                            pv_expiry_days_left (pv_token_info_get_expires_at (token), tenant_now (t)),
-                           pv_expiry_state_to_string (pv_token_info_get_state (token)));
+                           pv_expiry_state_to_string (pv_token_info_get_state (token)),
+                           verdict ? " (" : "", verdict ? verdict : "", verdict ? ")" : "");
                 }
             }
         }
@@ -1021,7 +1057,10 @@ check (GFile *file)
             continue;
           if (details->len > 0)
             g_string_append (details, "; ");
-          if (days <= 0)
+          if (t->app != NULL && g_strcmp0 (app_state_verdict (t->app, connection), "token-rejected") == 0)
+            /* Translators: app/connection, such as timly/persons */
+            g_string_append_printf (details, _("%s/%s: the vendor rejects the token"), t->profile->id, connection);
+          else if (days <= 0)
             /* Translators: tenant/connection, such as contoso/persons */
             g_string_append_printf (details, _("%s/%s expired"), t->profile->id,
                                     connection ? connection : "sso-certificate");
@@ -1265,6 +1304,9 @@ remind (GFile *file)
        * its own schedule, as the tenant counts the days. */
       found = pv_reminders_due_for_tenant (t->info, overridden ? &policy : pv_tenant_info_get_policy (t->info),
                                            tenant_now (t), sent);
+      /* A token its vendor rejects, whatever its dates say */
+      if (t->app != NULL)
+        pv_tracked_checks_add_due (t->app->checks, t->app->app, t->info, sent, found);
       g_ptr_array_extend (due, found, NULL, NULL);
       g_ptr_array_add (holders, found);
     }
@@ -1489,6 +1531,34 @@ static const Command commands[] = {
     N_("Tests a SCIM 2.0 base URL with a bearer token read from the terminal or standard "
        "input: what the endpoint advertises and a verdict. Exits 0 when it works."),
     json_entries, 1, run_test },
+  { "app vendors", "", N_("The vendors of the catalog"),
+    N_("Lists the catalog's vendors whose tokens can be tracked: their id, name, connections, token lifetime "
+       "and the SCIM base URL all their customers use, where there is one."),
+    NULL, 0, app_vendors },
+  { "app add", N_("NAME VENDOR"), N_("Track an app's token"),
+    N_("Tracks the token of an app whose vendor makes tokens in its own console: VENDOR is one of the catalog "
+       "(provisioctl app vendors) or other. The token is read from the terminal, without echo, or from "
+       "standard input, trimmed, checked for shape, and tried against the SCIM base URL with a request that "
+       "reads and changes nothing; only a token the vendor accepts is kept, in the keyring only. Its expiry "
+       "comes from the token itself when it is a JWT, else from the vendor's token lifetime from --issued, "
+       "else from --expires. With --dates-only, only the dates are tracked. Run once per connection of an "
+       "app with two (--kind persons)."),
+    app_add_entries, 2, app_add },
+  { "app list", "", N_("List the tracked apps"),
+    N_("Lists each tracked app's connections: vendor, expiry, where the expiry comes from, the verdict of "
+       "the last check of its token, and its SCIM base URL."),
+    NULL, 0, app_list },
+  { "app remove", N_("NAME"), N_("Stop tracking an app"),
+    N_("Forgets a tracked app: its tokens are deleted from the keyring. Nothing changes at the vendor."),
+    NULL, 1, app_remove },
+  { "app renew", N_("NAME KIND"), N_("Paste an app's new token once"),
+    N_("Renews a tracked app's token: prints what happens in the vendor's console and its steps, then reads "
+       "the new token, checks it and tries it against the vendor's SCIM endpoint before anything else. A "
+       "token the vendor refuses goes no further. An accepted one is kept in the keyring as not yet handed "
+       "over, then handed to the linked Entra app through Microsoft Graph or, without a link, printed alone "
+       "on standard output after the identity provider's steps. --handed-over records it as the app's token "
+       "and forgets the old one."),
+    app_renew_entries, 2, app_renew },
   { "entra sign-in", "", N_("Sign in to Microsoft Entra for Graph"),
     N_("Signs in to Microsoft Entra with a code entered in any browser (the device code flow), asking for "
        "Synchronization.ReadWrite.All and Application.Read.All. The refresh token is kept in the keyring only; "

@@ -10,7 +10,10 @@
 #include <gio/gio.h>
 
 #include "pv-client.h"
+#include "pv-profiles.h"
+#include "pv-tenant-info.h"
 #include "pv-tokens.h"
+#include "pv-tracked-app.h"
 
 G_BEGIN_DECLS
 
@@ -39,5 +42,30 @@ int  entra_status    (GFile *file, char **args);
 gboolean entra_hand_over (const char     *tenant,
                           const char     *kind,
                           PvIssuedToken  *issued);
+
+/* provisioctl app …, and the tracked apps in status, check, remind and
+ * calendar (app.c) */
+typedef struct {
+  PvTrackedApp *app;
+  PvTenantInfo *info;     /* the app as a tenant */
+  GKeyFile     *checks;   /* the last verdicts */
+  PvProfile    *profile;  /* its id and first SCIM base URL, for the views of tenants */
+} AppState;
+
+extern const GOptionEntry app_add_entries[];
+extern const GOptionEntry app_renew_entries[];
+int  app_vendors  (GFile *file, char **args);
+int  app_add      (GFile *file, char **args);
+int  app_list     (GFile *file, char **args);
+int  app_remove   (GFile *file, char **args);
+int  app_renew    (GFile *file, char **args);
+GPtrArray    *apps_survey       (GFile       *file,
+                                 gboolean     cached,
+                                 GError     **error);
+void          app_state_free    (AppState    *state);
+const char   *app_state_verdict (AppState    *state,
+                                 const char  *kind);
+PvTenantInfo *tracked_app_info  (GFile       *file,
+                                 const char  *id);
 
 G_END_DECLS

@@ -40,6 +40,10 @@ kind_name (PvCredentialKind kind)
     {
     case PV_CREDENTIAL_GRAPH_REFRESH_TOKEN:
       return "graph-refresh-token";
+    case PV_CREDENTIAL_APP_TOKEN:
+      return "app-token";
+    case PV_CREDENTIAL_APP_TOKEN_PENDING:
+      return "app-token-pending";
     case PV_CREDENTIAL_ADMIN_KEY:
     default:
       return "admin-key";

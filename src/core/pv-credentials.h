@@ -15,12 +15,18 @@ G_BEGIN_DECLS
  * PvCredentialKind:
  * @PV_CREDENTIAL_ADMIN_KEY: a tenant's admin API key
  * @PV_CREDENTIAL_GRAPH_REFRESH_TOKEN: a Microsoft sign-in's refresh token
+ * @PV_CREDENTIAL_APP_TOKEN: a tracked app's provisioning token, under
+ *   "app:ID/KIND" (pv_tracked_app_credential_id())
+ * @PV_CREDENTIAL_APP_TOKEN_PENDING: a tracked app's new token, pasted but
+ *   not yet handed over to the identity provider
  *
  * What a secret in the keyring is for.
  */
 typedef enum {
   PV_CREDENTIAL_ADMIN_KEY,
   PV_CREDENTIAL_GRAPH_REFRESH_TOKEN,
+  PV_CREDENTIAL_APP_TOKEN,
+  PV_CREDENTIAL_APP_TOKEN_PENDING,
 } PvCredentialKind;
 
 void      pv_credentials_store_async   (const char          *tenant,

@@ -15,6 +15,8 @@
 
 #include "pv-demo.h"
 #include "pv-error.h"
+#include "pv-tracked-app.h"
+#include "pv-vendor.h"
 
 /* `provisiod --demo` on a free loopback port, with its temporary database
  * and three demo tenants.  The admin API keys it prints are the demo's and
@@ -23,6 +25,7 @@
 
 #define DEMO_TENANT_LINE "provisiod: demo tenant "
 #define DEMO_READY_LINE "provisiod: demo ready"
+#define DEMO_APP_LINE "provisiod: demo app "
 #define LISTENING_LINE "provisiod: listening on "
 
 struct _PvDemo
@@ -135,6 +138,42 @@ start_step_done (GTask *task)
     g_task_return_pointer (task, g_object_ref (g_task_get_source_object (task)), g_object_unref);
 }
 
+/* "SLUG VENDOR ISSUED KIND TOKEN": an app of the catalog whose vendor is
+ * the demo server, tracked as an admin tracks one, its token in memory. */
+static void
+add_demo_app (PvDemo     *self,
+              const char *line)
+{
+  g_auto(GStrv) words = g_strsplit (line, " ", -1);
+  g_autoptr(PvVendor) vendor = NULL;
+  g_autofree char *url = NULL;
+  PvTenantInfo *shown;
+  PvTrackedApp *app = NULL;
+  PvTrackedConnection *connection;
+  gint64 issued_at;
+
+  if (g_strv_length (words) != 5 || (vendor = pv_vendor_lookup (words[1], NULL)) == NULL ||
+      !g_ascii_string_to_signed (words[2], 10, 1, G_MAXINT64, &issued_at, NULL))
+    return;
+  shown = pv_tenant_list_lookup (self->tenants, words[0]);
+  if (shown != NULL)
+    app = pv_tenant_list_get_tracked_app (self->tenants, shown);
+  if (app == NULL)
+    {
+      /* Translators: a vendor's name, for the demo's tracked app */
+      g_autofree char *name = g_strdup_printf (_("%s (demo)"), vendor->name);
+
+      app = pv_tracked_app_new (words[0], name, vendor->id);
+      app->demo = TRUE;
+    }
+  url = g_strdup_printf ("%s/t/%s/scim/%s/v2", self->url, words[0], words[3]);
+  connection = pv_tracked_app_add_connection (app, words[3], url);
+  connection->token_in_keyring = TRUE;
+  if (!pv_tracked_connection_set_dates (connection, vendor, NULL, issued_at, 0, issued_at + 1, NULL))
+    return;
+  pv_tenant_list_add_tracked_app (self->tenants, app, words[3], words[4]);
+}
+
 static void
 tenant_added_cb (GObject      *source,
                  GAsyncResult *result,
@@ -189,6 +228,8 @@ line_read_cb (GObject      *source,
                                     g_task_get_cancellable (task), tenant_added_cb, g_object_ref (task));
         }
     }
+  else if (g_str_has_prefix (line, DEMO_APP_LINE) && self->url != NULL)
+    add_demo_app (self, line + strlen (DEMO_APP_LINE));
   else if (g_str_equal (line, DEMO_READY_LINE))
     {
       /* The one pending step that stands for reading. */

@@ -15,6 +15,7 @@
 #include "pv-core-resources.h"
 #include "pv-error.h"
 #include "pv-guide.h"
+#include "pv-guide-private.h"
 
 /* The guides are data: data/guides/IDP-TASK.guide, one per identity
  * provider and task, compiled into libprovisio as resources and made
@@ -176,8 +177,8 @@ typedef struct {
 } Parse;
 
 /* As xgettext does for ITS: runs of white space are one space. */
-static char *
-normalized (const char *text)
+char *
+pv_guide_normalize_text (const char *text)
 {
   g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r", -1);
   GString *s = g_string_new (NULL);
@@ -242,7 +243,7 @@ end_element (GMarkupParseContext  *context,
              GError              **error)
 {
   Parse *p = user_data;
-  g_autofree char *value = normalized (p->text->str);
+  g_autofree char *value = pv_guide_normalize_text (p->text->str);
 
   if (p->step == NULL)
     return;
@@ -264,11 +265,11 @@ end_element (GMarkupParseContext  *context,
 
 /* Every step has a title and a detail, names only known fields and
  * placeholders, and links to https pages only. */
-static gboolean
-check_step (const PvGuideStep  *step,
-            const char         *guide,
-            guint               n,
-            GError            **error)
+gboolean
+pv_guide_check_step (const PvGuideStep  *step,
+                     const char         *guide,
+                     guint               n,
+                     GError            **error)
 {
   const char *texts[] = { step->title, step->detail };
 
@@ -295,11 +296,11 @@ check_step (const PvGuideStep  *step,
   return TRUE;
 }
 
-static char *
-fill (const char *text,
-      const char *app,
-      const char *tenant,
-      const char *url)
+char *
+pv_guide_fill (const char *text,
+               const char *app,
+               const char *tenant,
+               const char *url)
 {
   GString *s = g_string_new (text);
 
@@ -349,7 +350,7 @@ pv_guide_parse (const char  *name,
       return NULL;
     }
   for (guint i = 0; i < steps->len; i++)
-    if (!check_step (g_ptr_array_index (steps, i), name, i + 1, error))
+    if (!pv_guide_check_step (g_ptr_array_index (steps, i), name, i + 1, error))
       return NULL;
   return g_steal_pointer (&steps);
 }
@@ -419,8 +420,8 @@ pv_guide_steps (const char  *identity_provider,
 
       out = g_new0 (PvGuideStep, 1);
       /* The msgids are the guide's own words, extracted through data/its. */
-      out->title = fill (g_dgettext (GETTEXT_PACKAGE, step->title), app, tenant_name, scim_base_url);
-      out->detail = fill (g_dgettext (GETTEXT_PACKAGE, step->detail), app, tenant_name, scim_base_url);
+      out->title = pv_guide_fill (g_dgettext (GETTEXT_PACKAGE, step->title), app, tenant_name, scim_base_url);
+      out->detail = pv_guide_fill (g_dgettext (GETTEXT_PACKAGE, step->detail), app, tenant_name, scim_base_url);
       out->link = g_strdup (step->link);
       out->fields = g_strdupv (step->fields);
       g_ptr_array_add (filled, out);

@@ -42,6 +42,28 @@ probe_free (Probe *probe)
   g_free (probe);
 }
 
+static Probe *
+probe_new (const char   *base_url,
+           const char   *token,
+           GTlsDatabase *tls_database)
+{
+  Probe *probe = g_new0 (Probe, 1);
+
+  probe->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION " (test connection)",
+                                                  "timeout", 15, NULL);
+  if (tls_database != NULL)
+    soup_session_set_tls_database (probe->session, tls_database);
+  probe->base_url = g_strdup (base_url);
+  if (g_str_has_suffix (probe->base_url, "/"))
+    probe->base_url[strlen (probe->base_url) - 1] = '\0';
+  probe->token = g_strdup (token);
+  probe->start = g_get_monotonic_time ();
+  probe->result = g_new0 (PvProbeResult, 1);
+  probe->result->features = g_ptr_array_new_with_free_func (g_free);
+  probe->result->endpoints = g_ptr_array_new_with_free_func (g_free);
+  return probe;
+}
+
 void
 pv_probe_result_free (PvProbeResult *result)
 {
@@ -113,6 +135,42 @@ finish (GTask          *task,
   g_task_return_pointer (task, result, (GDestroyNotify) pv_probe_result_free);
 }
 
+/* No HTTP answer: cancelled (an error), or the verdict that says why. */
+static void
+finish_unanswered (GTask  *task,
+                   GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else
+    {
+      if (error->domain == G_TLS_ERROR)
+        finish (task, PV_PROBE_TLS, g_strdup_printf (_("The connection is not secure: %s"), error->message));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+               error->domain == G_RESOLVER_ERROR)
+        finish (task, PV_PROBE_UNREACHABLE, g_strdup_printf (_("Nothing answers there: %s"), error->message));
+      else
+        finish (task, PV_PROBE_NOT_SCIM, g_strdup_printf (_("Something answers there, but not as an HTTP server: %s"),
+                                                          error->message));
+      g_error_free (error);
+    }
+}
+
+static gboolean
+finish_if_rejected (GTask *task,
+                    guint  status)
+{
+  if (status != SOUP_STATUS_UNAUTHORIZED && status != SOUP_STATUS_FORBIDDEN)
+    return FALSE;
+  finish (task, PV_PROBE_TOKEN_REJECTED,
+          g_strdup_printf (_("The endpoint refuses the token (HTTP %u): it is wrong, expired, revoked or for another app"),
+                           status));
+  return TRUE;
+}
+
 static void
 resource_types_cb (GObject      *source,
                    GAsyncResult *res,
@@ -161,19 +219,7 @@ service_provider_config_cb (GObject      *source,
 
   if (bytes == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR)
-        finish (task, PV_PROBE_TLS, g_strdup_printf (_("The connection is not secure: %s"), error->message));
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
-               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
-               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
-               error->domain == G_RESOLVER_ERROR)
-        finish (task, PV_PROBE_UNREACHABLE, g_strdup_printf (_("Nothing answers there: %s"), error->message));
-      else
-        finish (task, PV_PROBE_NOT_SCIM, g_strdup_printf (_("Something answers there, but not as an HTTP server: %s"),
-                                                          error->message));
+      finish_unanswered (task, g_steal_pointer (&error));
       return;
     }
 
@@ -181,13 +227,8 @@ service_provider_config_cb (GObject      *source,
   content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
   root = parse (bytes);
 
-  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
-    {
-      finish (task, PV_PROBE_TOKEN_REJECTED,
-              g_strdup_printf (_("The endpoint refuses the token (HTTP %u): it is wrong, expired, revoked or for another app"),
-                               status));
-      return;
-    }
+  if (finish_if_rejected (task, status))
+    return;
   if (status == SOUP_STATUS_NOT_FOUND)
     {
       finish (task, PV_PROBE_NOT_SCIM,
@@ -256,22 +297,10 @@ pv_probe_async (const char          *base_url,
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr(SoupMessage) msg = NULL;
-  Probe *probe = g_new0 (Probe, 1);
+  Probe *probe = probe_new (base_url, token, tls_database);
 
   g_task_set_source_tag (task, pv_probe_async);
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
-  probe->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION " (test connection)",
-                                                  "timeout", 15, NULL);
-  if (tls_database != NULL)
-    soup_session_set_tls_database (probe->session, tls_database);
-  probe->base_url = g_strdup (base_url);
-  if (g_str_has_suffix (probe->base_url, "/"))
-    probe->base_url[strlen (probe->base_url) - 1] = '\0';
-  probe->token = g_strdup (token);
-  probe->start = g_get_monotonic_time ();
-  probe->result = g_new0 (PvProbeResult, 1);
-  probe->result->features = g_ptr_array_new_with_free_func (g_free);
-  probe->result->endpoints = g_ptr_array_new_with_free_func (g_free);
 
   msg = new_message (probe, "/ServiceProviderConfig");
   if (msg == NULL)
@@ -290,4 +319,84 @@ pv_probe_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_probe_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+users_cb (GObject      *source,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_object_get_data (G_OBJECT (task), "message");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *list;
+  guint status;
+
+  if (bytes == NULL)
+    {
+      finish_unanswered (task, g_steal_pointer (&error));
+      return;
+    }
+  status = soup_message_get_status (msg);
+  if (finish_if_rejected (task, status))
+    return;
+  root = parse (bytes);
+  list = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  /* A SCIM ListResponse (RFC 7644, 3.4.2): totalResults, and no one of
+   * that random name. */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) || list == NULL ||
+      !json_object_has_member (list, "totalResults") ||
+      !JSON_NODE_HOLDS_VALUE (json_object_get_member (list, "totalResults")) ||
+      json_node_get_value_type (json_object_get_member (list, "totalResults")) != G_TYPE_INT64)
+    {
+      finish (task, PV_PROBE_NOT_SCIM,
+              status == SOUP_STATUS_NOT_FOUND
+              ? g_strdup (_("Nothing at /Users below this address: check the SCIM base URL's path"))
+              : g_strdup_printf (_("The server answered HTTP %u, not a SCIM list of users"), status));
+      return;
+    }
+  finish (task, PV_PROBE_WORKS, g_strdup (_("The vendor accepts the token")));
+}
+
+/**
+ * pv_probe_token_async:
+ * @base_url: a SCIM base URL
+ * @token: the bearer token to check
+ * @tls_database: (nullable): certificates to trust instead of the system's
+ *
+ * Asks whether the endpoint still accepts @token with the harmless request
+ * Microsoft Entra's connection test sends: `GET /Users?filter=userName eq
+ * "<random>"`, which reads nothing and changes nothing.  The verdicts are
+ * those of pv_probe_async(); finish with pv_probe_finish().
+ */
+void
+pv_probe_token_async (const char          *base_url,
+                      const char          *token,
+                      GTlsDatabase        *tls_database,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *random = g_uuid_string_random ();
+  g_autofree char *filter = g_strdup_printf ("userName eq \"%s\"", random);
+  g_autofree char *escaped = g_uri_escape_string (filter, NULL, FALSE);
+  g_autofree char *resource = g_strconcat ("/Users?filter=", escaped, NULL);
+  Probe *probe = probe_new (base_url, token, tls_database);
+
+  /* Same tag as pv_probe_async(): one finish for both. */
+  g_task_set_source_tag (task, pv_probe_async);
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
+  msg = new_message (probe, resource);
+  if (msg == NULL)
+    {
+      finish (task, PV_PROBE_UNREACHABLE, g_strdup_printf (_("“%s” is not a web address"), base_url));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "message", g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (probe->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    users_cb, g_steal_pointer (&task));
 }

@@ -58,6 +58,12 @@ void           pv_probe_async           (const char          *base_url,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+void           pv_probe_token_async     (const char          *base_url,
+                                         const char          *token,
+                                         GTlsDatabase        *tls_database,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 PvProbeResult *pv_probe_finish          (GAsyncResult        *result,
                                          GError             **error);
 

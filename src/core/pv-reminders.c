@@ -26,8 +26,13 @@
 
 #define GROUP "sent"
 
-static void
-due_reminder_free (PvDueReminder *r)
+/**
+ * pv_due_reminder_free:
+ *
+ * Frees a reminder of pv_reminders_due() or of another source of them.
+ */
+void
+pv_due_reminder_free (PvDueReminder *r)
 {
   g_free (r->key);
   g_clear_object (&r->tenant);
@@ -119,7 +124,7 @@ pv_reminders_due (GListModel           *tenants,
                   GKeyFile             *sent)
 {
   g_autoptr(GPtrArray) items = pv_overview_items (tenants, policy, now);
-  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) due_reminder_free);
+  GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_due_reminder_free);
 
   for (guint i = 0; i < items->len; i++)
     {

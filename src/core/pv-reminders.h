@@ -34,6 +34,7 @@ typedef struct {
   char          *body;
 } PvDueReminder;
 
+void       pv_due_reminder_free    (PvDueReminder        *reminder);
 GPtrArray *pv_reminders_due        (GListModel           *tenants,
                                     const PvExpiryPolicy *policy,
                                     gint64                now,

@@ -15,8 +15,12 @@
 #include "pv-cache.h"
 #include "pv-credentials.h"
 #include "pv-error.h"
+#include "pv-files.h"
 #include "pv-profiles.h"
 #include "pv-tenant-list.h"
+#include "pv-token.h"
+#include "pv-tracked-app.h"
+#include "pv-tracked-check.h"
 
 /* A GListModel of #PvTenantInfo with what it takes to ask each tenant: the
  * profiles file (names and addresses), the admin API keys (from the
@@ -35,6 +39,9 @@ struct _PvTenantList
   guint       n_refreshing;
   guint       refresh_total;
   guint       refresh_done;
+  GPtrArray  *apps;        /* PvTrackedApp, shown after the tenants */
+  GKeyFile   *checks;      /* their tokens' last checks */
+  GHashTable *app_tokens;  /* without a profiles file: credential id -> token, in memory only */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -96,6 +103,9 @@ pv_tenant_list_finalize (GObject *object)
   g_clear_object (&self->profiles);
   g_clear_object (&self->tenants);
   g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->apps, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_key_file_unref);
+  g_clear_pointer (&self->app_tokens, g_hash_table_unref);
 
   G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
 }
@@ -144,6 +154,9 @@ pv_tenant_list_init (PvTenantList *self)
 {
   self->tenants = g_list_store_new (PV_TYPE_TENANT_INFO);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_tracked_app_free);
+  self->checks = g_key_file_new ();
+  self->app_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_secret_free);
   g_signal_connect_object (self->tenants, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
 }
 
@@ -197,6 +210,100 @@ pv_tenant_list_lookup (PvTenantList *self,
         return tenant;
     }
   return NULL;
+}
+
+/**
+ * pv_tenant_list_get_tracked_app:
+ *
+ * Tracked apps (pv-tracked-app.c) are in the list after the tenants, each
+ * as a #PvTenantInfo whose state is known here rather than asked for.
+ *
+ * Returns: (transfer none) (nullable): the tracked app @tenant stands for,
+ *   or %NULL for a tenant
+ */
+PvTrackedApp *
+pv_tenant_list_get_tracked_app (PvTenantList *self,
+                                PvTenantInfo *tenant)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+
+  for (guint i = 0; i < self->apps->len; i++)
+    {
+      PvTrackedApp *app = g_ptr_array_index (self->apps, i);
+
+      if (g_strcmp0 (app->id, pv_tenant_info_get_id (tenant)) == 0)
+        return app;
+    }
+  return NULL;
+}
+
+/**
+ * pv_tenant_list_get_checks:
+ *
+ * Returns: (transfer none): the last check of each tracked token
+ */
+GKeyFile *
+pv_tenant_list_get_checks (PvTenantList *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+  return self->checks;
+}
+
+static PvTenantInfo *
+tracked_app_info (PvTenantList       *self,
+                  const PvTrackedApp *app)
+{
+  g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+
+  return pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+/**
+ * pv_tenant_list_add_tracked_app:
+ * @app: (transfer full): the app; or, to add a connection, the one
+ *   pv_tenant_list_get_tracked_app() returns, grown by it
+ * @kind: its connection whose token is @token
+ * @token: (nullable): the token, kept in memory only
+ *
+ * For a list that keeps nothing, as the demo's: adds a tracked app, or a
+ * token to one added before, and shows it after the tenants.
+ */
+void
+pv_tenant_list_add_tracked_app (PvTenantList *self,
+                                PvTrackedApp *app,
+                                const char   *kind,
+                                const char   *token)
+{
+  g_autoptr(PvTenantInfo) info = NULL;
+
+  g_return_if_fail (PV_IS_TENANT_LIST (self));
+  g_return_if_fail (self->profiles == NULL);
+
+  if (token != NULL)
+    g_hash_table_replace (self->app_tokens, pv_tracked_app_credential_id (app, kind), g_strdup (token));
+  info = tracked_app_info (self, app);
+  for (guint i = 0; i < self->apps->len; i++)
+    if (g_str_equal (((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id, app->id))
+      {
+        PvTenantInfo *shown = pv_tenant_list_lookup (self, app->id);
+
+        /* The same app, grown by a connection, or one in its place */
+        if (self->apps->pdata[i] != app)
+          {
+            pv_tracked_app_free (self->apps->pdata[i]);
+            self->apps->pdata[i] = app;
+          }
+        if (shown != NULL)
+          {
+            guint position;
+
+            g_list_store_find (self->tenants, shown, &position);
+            g_list_store_splice (self->tenants, position, 1, (gpointer *) &info, 1);
+          }
+        return;
+      }
+  g_ptr_array_add (self->apps, app);
+  g_list_store_append (self->tenants, info);
 }
 
 /**
@@ -314,6 +421,8 @@ keys_found_cb (GObject      *source,
       const char *key = keys ? g_hash_table_lookup (keys, id) : NULL;
       const PvProfile *profile = NULL;
 
+      if (pv_tenant_list_get_tracked_app (self, tenant) != NULL)
+        continue;
       for (guint j = 0; j < load->profiles->len && profile == NULL; j++)
         if (g_str_equal (((PvProfile *) g_ptr_array_index (load->profiles, j))->id, id))
           profile = g_ptr_array_index (load->profiles, j);
@@ -356,8 +465,16 @@ profiles_loaded_cb (GObject      *source,
     }
   for (guint i = 0; i < profiles->len; i++)
     g_ptr_array_add (infos, pv_tenant_info_new (g_ptr_array_index (profiles, i)));
-  g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
-                       infos->pdata, infos->len);
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < infos->len; i++)
+      g_ptr_array_add (all, g_object_ref (g_ptr_array_index (infos, i)));
+    for (guint i = 0; i < self->apps->len; i++)
+      g_ptr_array_add (all, tracked_app_info (self, g_ptr_array_index (self->apps, i)));
+    g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
+                         all->pdata, all->len);
+  }
   if (infos->len == 0)
     {
       g_task_return_boolean (task, TRUE);
@@ -371,6 +488,45 @@ profiles_loaded_cb (GObject      *source,
     load_next_cache (task);
   pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
                                    keys_found_cb, g_object_ref (task));
+}
+
+static void
+checks_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  /* No checks yet, or unreadable ones: the next refresh makes them. */
+  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
+    g_key_file_load_from_data (self->checks, contents, length, G_KEY_FILE_NONE, NULL);
+  pv_profiles_load_async (self->profiles, g_task_get_cancellable (task), profiles_loaded_cb, task);
+}
+
+static void
+apps_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autoptr(GFile) checks = pv_tracked_checks_default_file ();
+  g_autoptr(GPtrArray) apps = NULL;
+  GError *error = NULL;
+
+  apps = pv_tracked_apps_load_finish (result, &error);
+  if (apps == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_ptr_array_unref (self->apps);
+  self->apps = g_steal_pointer (&apps);
+  g_file_load_contents_async (checks, g_task_get_cancellable (task), checks_loaded_cb, task);
 }
 
 /**
@@ -396,7 +552,13 @@ pv_tenant_list_load_async (PvTenantList        *self,
       g_object_unref (task);
       return;
     }
-  pv_profiles_load_async (self->profiles, cancellable, profiles_loaded_cb, task);
+  /* The tracked apps and their last checks first, then the tenants. */
+  {
+    g_autoptr(GFile) dir = g_file_get_parent (self->profiles);
+    g_autoptr(GFile) apps = g_file_get_child (dir, "apps.ini");
+
+    pv_tracked_apps_load_async (apps, cancellable, apps_loaded_cb, task);
+  }
 }
 
 gboolean
@@ -443,6 +605,81 @@ tenant_refreshed_cb (GObject      *source,
   g_task_return_int (task, refresh->failed);
 }
 
+static void
+checks_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_file_write_private_finish (result, &error))
+    g_warning ("Could not keep the tracked tokens' checks: %s", error->message);
+}
+
+static void
+apps_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  Refresh *refresh = g_task_get_task_data (task);
+  g_autoptr(GFile) file = pv_tracked_checks_default_file ();
+  g_autoptr(GBytes) bytes = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gsize length;
+  char *data;
+
+  pv_tracked_check_finish (result, NULL, NULL, NULL);
+  /* Each app's state anew, with its tokens' verdicts */
+  for (guint i = 0; i < self->apps->len; i++)
+    {
+      PvTrackedApp *app = g_ptr_array_index (self->apps, i);
+      PvTenantInfo *info = pv_tenant_list_lookup (self, app->id);
+      g_autoptr(PvVendor) vendor = pv_vendor_lookup (app->vendor, NULL);
+      g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+      g_autoptr(JsonObject) state = NULL;
+
+      if (info == NULL)
+        continue;
+      if (vendor == NULL)
+        vendor = pv_vendor_lookup ("other", NULL);
+      state = pv_tracked_app_to_state (app, vendor, verdicts, now);
+      pv_tenant_info_update_from_json (info, state, NULL);
+    }
+  /* A list that keeps nothing keeps no checks either. */
+  if (self->profiles != NULL)
+    {
+      data = g_key_file_to_data (self->checks, &length, NULL);
+      bytes = g_bytes_new_take (data, length);
+      pv_file_write_private_async (file, bytes, NULL, checks_saved_cb, NULL);
+    }
+
+  self->refresh_done += self->apps->len;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  if (--refresh->pending > 0)
+    return;
+  refreshing_done (self);
+  g_task_return_int (task, refresh->failed);
+}
+
+static void
+app_tokens_found_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autoptr(GHashTable) tokens = result ? pv_credentials_lookup_all_finish (result, NULL) : NULL;
+
+  /* Without the keyring, only the dates: nothing to check.  A list that
+   * keeps nothing has its tokens in memory. */
+  if (tokens == NULL)
+    tokens = g_hash_table_ref (self->app_tokens);
+  pv_tracked_check_async (self->apps, tokens, self->checks, g_get_real_time () / G_USEC_PER_SEC, NULL,
+                          g_task_get_cancellable (task), apps_checked_cb, task);
+}
+
 /**
  * pv_tenant_list_refresh_async:
  *
@@ -473,6 +710,8 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
       PvClient *client = pv_tenant_list_get_client (self, tenant);
 
+      if (client == NULL && pv_tenant_list_get_tracked_app (self, tenant) != NULL)
+        continue;
       if (client == NULL)
         {
           refresh->failed++;
@@ -481,6 +720,16 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
         }
       refresh->pending++;
       pv_tenant_info_refresh_async (tenant, client, cancellable, tenant_refreshed_cb, g_object_ref (task));
+    }
+  if (self->apps->len > 0)
+    {
+      self->refresh_total += self->apps->len;
+      refresh->pending++;
+      if (self->profiles == NULL)
+        app_tokens_found_cb (NULL, NULL, g_object_ref (task));
+      else
+        pv_credentials_lookup_all_async (PV_CREDENTIAL_APP_TOKEN, cancellable, app_tokens_found_cb,
+                                         g_object_ref (task));
     }
   /* The one pending step that stands for the loop itself. */
   if (--refresh->pending == 0)
@@ -543,7 +792,9 @@ add_complete (GTask *task)
   if (old != NULL && g_list_store_find (self->tenants, old, &position))
     g_list_store_splice (self->tenants, position, 1, (gpointer *) &add->tenant, 1);
   else
-    g_list_store_append (self->tenants, add->tenant);
+    /* Before the tracked apps, which come after the tenants */
+    g_list_store_insert (self->tenants, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) - self->apps->len,
+                         add->tenant);
   g_task_return_pointer (task, g_object_ref (add->tenant), g_object_unref);
 }
 

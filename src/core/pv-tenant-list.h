@@ -12,6 +12,7 @@
 #include "pv-client.h"
 #include "pv-profiles.h"
 #include "pv-tenant-info.h"
+#include "pv-tracked-app.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,13 @@ PvClient     *pv_tenant_list_get_client     (PvTenantList        *self,
                                              PvTenantInfo        *tenant);
 PvTenantInfo *pv_tenant_list_lookup         (PvTenantList        *self,
                                              const char          *id);
+PvTrackedApp *pv_tenant_list_get_tracked_app (PvTenantList       *self,
+                                              PvTenantInfo       *tenant);
+GKeyFile     *pv_tenant_list_get_checks     (PvTenantList        *self);
+void          pv_tenant_list_add_tracked_app (PvTenantList       *self,
+                                              PvTrackedApp       *app,
+                                              const char         *kind,
+                                              const char         *token);
 gboolean      pv_tenant_list_get_refreshing (PvTenantList        *self);
 double        pv_tenant_list_get_progress   (PvTenantList        *self);
 void          pv_tenant_list_load_async     (PvTenantList        *self,

@@ -360,6 +360,15 @@ serve (Options *o,
     {
       PvdDemoTenant *t = g_ptr_array_index (demo_tenants, i);
 
+      /* A stand-in vendor: for the app to track, "SLUG VENDOR ISSUED KIND TOKEN" */
+      if (t->vendor != NULL)
+        {
+          g_print ("provisiod: demo app %s %s %" G_GINT64_FORMAT " users %s\n", t->slug, t->vendor,
+                   t->issued_at, t->users_token);
+          g_print ("provisiod: demo app %s %s %" G_GINT64_FORMAT " persons %s\n", t->slug, t->vendor,
+                   t->issued_at, t->persons_token);
+          continue;
+        }
       /* Translators: the first %s is a tenant id, the second its name, the
        * third its admin API key */
       g_print (_("provisiod: demo tenant %s (%s), admin API key %s\n"),

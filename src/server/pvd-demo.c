@@ -28,6 +28,9 @@ pvd_demo_tenant_free (PvdDemoTenant *tenant)
   g_free (tenant->slug);
   g_free (tenant->name);
   g_free (tenant->admin_key);
+  g_free (tenant->vendor);
+  g_free (tenant->users_token);
+  g_free (tenant->persons_token);
   g_free (tenant);
 }
 
@@ -289,6 +292,35 @@ seed_northwind (Demo       *demo,
   return set_sso (demo, "https://sts.windows.net/northwind-demo/", 300, error);
 }
 
+/* A stand-in for a vendor of the catalog (data/vendors): Timly, whose Users
+ * and Persons each have a token made in its console 320 days ago.  The app
+ * tracks both; the vendor accepts the Users token and rejects the Persons
+ * one, revoked in its console since. */
+static gboolean
+seed_vendor (Demo       *demo,
+             GPtrArray  *out,
+             GError    **error)
+{
+  gint64 issued = demo->now - 320 * DAY;
+  g_autofree char *persons_id = NULL;
+  g_autoptr(PvdToken) revoked = NULL;
+  PvdDemoTenant *t = create (demo, "timly-demo", "Timly (demo)", error);
+
+  if (t == NULL)
+    return FALSE;
+  g_ptr_array_add (out, t);
+  t->vendor = g_strdup ("timly");
+  t->issued_at = issued;
+  if (!set_up (demo, "users", "entra", error) || !set_up (demo, "persons", "entra", error) ||
+      !(t->users_token = issue (demo, "users", issued, 365, PVD_RETIRE_NEVER, "Timly Users", NULL, error)) ||
+      !(t->persons_token = issue (demo, "persons", issued, 365, PVD_RETIRE_NEVER, "Timly Persons",
+                                  &persons_id, error)))
+    return FALSE;
+  revoked = pvd_store_revoke_token (demo->store, demo->tenant->id, "persons", persons_id,
+                                    demo->owner, TRUE, demo->now - 2 * DAY, error);
+  return revoked != NULL;
+}
+
 /**
  * pvd_demo_seed:
  * @store: an empty store
@@ -313,6 +345,8 @@ pvd_demo_seed (PvdStore  *store,
   ok = ok && seed_fabrikam (&demo, tenants, error);
   demo_clear (&demo);
   ok = ok && seed_northwind (&demo, tenants, error);
+  demo_clear (&demo);
+  ok = ok && seed_vendor (&demo, tenants, error);
   demo_clear (&demo);
 
   return ok ? g_steal_pointer (&tenants) : NULL;

@@ -15,6 +15,12 @@ typedef struct {
   char *slug;
   char *name;
   char *admin_key;
+  /* A stand-in vendor rather than a tenant: the catalog's vendor, and the
+   * tokens a tracked app holds for its connections (NULL: none) */
+  char *vendor;
+  char *users_token;
+  char *persons_token;
+  gint64 issued_at;
 } PvdDemoTenant;
 
 void       pvd_demo_tenant_free (PvdDemoTenant *tenant);

@@ -486,6 +486,46 @@ class Entra(ServerTest):
         self.assertEqual(r.returncode, 1)
         self.assertIn("Warning: the token was renewed 2 hours ago, but Entra still uses the old one", r.stdout)
 
+    def test_tracked_app_paste_once(self):
+        """A tracked app (provisiod's persons endpoint as the vendor) renewed by pasting once: a
+        token the vendor refuses never reaches Graph; an accepted one is handed over through the
+        same four steps, then recorded."""
+        old = self.issue("persons")
+        self.server.secrets.add(old["secret"])
+        r = self.ctl("app", "add", "vendorapp", "other", "--url", self.persons_url, "--expires", "2099-01-01",
+                     key=old["secret"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.sign_in()
+        r = self.ctl("entra", "link", "vendorapp", "users", "--yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(self.config, "provisio", "entra.ini")) as f:
+            self.assertIn("[link vendorapp users]\nservice-principal=22222222-bbbb\n", f.read())
+
+        def graph_writes():
+            return [(m, p) for m, p, s in self.state()["log"] if m in ("PUT", "POST") and "/synchronization/" in p]
+
+        before = graph_writes()
+        refused = self.ctl("app", "renew", "vendorapp", "users", "--expires", "2099-01-01",
+                           key="pvs_" + "Q" * 49)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("refuses the token", refused.stderr)
+        self.assertEqual(graph_writes(), before, "a refused token reached Graph")
+
+        new = self.issue("persons")
+        self.server.secrets.add(new["secret"])
+        r = self.ctl("app", "renew", "vendorapp", "users", "--expires", "2099-01-01", key=new["secret"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("[1/4] Save the tenant URL and the new token in “Acme Persons”", r.stderr)
+        self.assertNotIn(new["secret"], r.stdout + r.stderr)
+        saved = self.state()["apps"]["22222222-bbbb"]
+        self.assertEqual(saved["secret_sha256"], hashlib.sha256(new["secret"].encode()).hexdigest())
+        found = subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", "app-token"],
+                               capture_output=True, text=True)
+        self.assertEqual(found.stdout.strip(), new["secret"], "the new token is the app's, the old forgotten")
+        pending = subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users",
+                                  "kind", "app-token-pending"], capture_output=True, text=True)
+        self.assertEqual(pending.stdout.strip(), "")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

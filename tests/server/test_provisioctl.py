@@ -20,7 +20,8 @@ from pvtest import ServerTest, TOP, day
 PROVISIOCTL = os.environ.get("PROVISIOCTL", os.path.join(TOP, "build", "src", "cli", "provisioctl"))
 
 
-class Provisioctl(ServerTest):
+class ProvisioctlTest(ServerTest):
+    """provisioctl against a fresh provisiod: the helpers the tests share."""
 
     def setUp(self):
         super().setUp()
@@ -61,6 +62,8 @@ class Provisioctl(ServerTest):
         r = subprocess.run(["secret-tool", "lookup", "tenant", tenant, "kind", "admin-key"],
                            capture_output=True, text=True)
         return r.stdout.strip()
+
+class Provisioctl(ProvisioctlTest):
 
     def test_tenants_and_keyring(self):
         r = self.ctl("tenant", "add", "contoso", self.server.url, key=self.key)
@@ -419,9 +422,17 @@ class Provisioctl(ServerTest):
         url = self.connection("users")["scim_base_url"]
         for secret in (first, renewed):
             self.assertEqual(self.server.scim("GET", url, "/Users?count=1", secret).status, 200)
-        secrets = [self.key, first, renewed]
+        # A tracked app's token (provisiod's persons endpoint as the vendor): keyring only
+        tracked = self.issue(kind="persons", lifetime_days=90)["secret"]
+        self.server.secrets.add(tracked)
+        r = run("app", "add", "vendorapp", "other", "--url", self.connection("persons")["scim_base_url"],
+                "--expires", "2099-01-01", stdin=" " + tracked + "\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(self.workdir, "apps.ini")) as f:
+            self.assertNotIn(tracked, f.read(), "a tracked token in apps.ini")
+        secrets = [self.key, first, renewed, tracked]
         for args in (("status",), ("status", "--json"), ("check",), ("events", "acme", "users", "--json"),
-                     ("calendar",), ("remind",), ("tenant", "list")):
+                     ("calendar",), ("remind",), ("tenant", "list"), ("app", "list")):
             out = run(*args).stdout
             for secret in secrets:
                 self.assertNotIn(secret, out, args)

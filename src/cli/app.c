@@ -1,0 +1,721 @@
+/* app.c: provisioctl app …, the apps whose tokens are tracked, and their
+ * part in status, check, remind and calendar
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "provisioctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "pv-credentials.h"
+#include "pv-entra.h"
+#include "pv-files.h"
+#include "pv-guide.h"
+#include "pv-probe.h"
+#include "pv-profiles.h"
+#include "pv-time.h"
+#include "pv-token.h"
+#include "pv-tracked-app.h"
+#include "pv-tracked-check.h"
+#include "pv-vendor.h"
+#include "provisioctl.h"
+
+static char *opt_kind;
+static char *opt_url;
+static char *opt_name;
+static char *opt_issued;
+static char *opt_expires;
+static char *opt_idp;
+static gboolean opt_dates_only;
+static gboolean opt_handed_over;
+
+const GOptionEntry app_add_entries[] = {
+  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, N_("The connection: users (default) or persons"), N_("KIND") },
+  { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url,
+    N_("The SCIM base URL; the vendor's own where it has one"), N_("URL") },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name, N_("The app's name for people"), N_("TEXT") },
+  { "issued", 0, 0, G_OPTION_ARG_STRING, &opt_issued, N_("When the token was made (default: now)"), N_("DATE") },
+  { "expires", 0, 0, G_OPTION_ARG_STRING, &opt_expires,
+    N_("When the token expires, if neither the token nor the vendor says"), N_("DATE") },
+  { "dates-only", 0, 0, G_OPTION_ARG_NONE, &opt_dates_only,
+    N_("Track only the dates; no token is read or kept"), NULL },
+  { NULL }
+};
+
+const GOptionEntry app_renew_entries[] = {
+  { "issued", 0, 0, G_OPTION_ARG_STRING, &opt_issued, N_("When the new token was made (default: now)"), N_("DATE") },
+  { "expires", 0, 0, G_OPTION_ARG_STRING, &opt_expires,
+    N_("When the new token expires, if neither the token nor the vendor says"), N_("DATE") },
+  { "idp", 0, 0, G_OPTION_ARG_STRING, &opt_idp,
+    N_("The identity provider whose steps to show: entra or okta (default: the vendor's first)"), N_("IDP") },
+  { "handed-over", 0, 0, G_OPTION_ARG_NONE, &opt_handed_over,
+    N_("The pasted token is in the identity provider: record it and forget the old one"), NULL },
+  { NULL }
+};
+
+/* apps.ini lives next to tenants.ini. */
+static GFile *
+apps_file (GFile *tenants_file)
+{
+  g_autoptr(GFile) dir = g_file_get_parent (tenants_file);
+
+  return g_file_get_child (dir, "apps.ini");
+}
+
+static GPtrArray *
+load_apps (GFile   *tenants_file,
+           GError **error)
+{
+  g_autoptr(GFile) file = apps_file (tenants_file);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_tracked_apps_load_async (file, NULL, got_result_cb, &result);
+  return pv_tracked_apps_load_finish (wait_for (&result), error);
+}
+
+static gboolean
+save_apps (GFile      *tenants_file,
+           GPtrArray  *apps,
+           GError    **error)
+{
+  g_autoptr(GFile) file = apps_file (tenants_file);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_tracked_apps_save_async (file, apps, NULL, got_result_cb, &result);
+  return pv_tracked_apps_save_finish (wait_for (&result), error);
+}
+
+static PvTrackedApp *
+find_app (GPtrArray  *apps,
+          const char *id,
+          guint      *index)
+{
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvTrackedApp *app = g_ptr_array_index (apps, i);
+
+      if (g_str_equal (app->id, id))
+        {
+          if (index != NULL)
+            *index = i;
+          return app;
+        }
+    }
+  return NULL;
+}
+
+static GKeyFile *
+load_checks (void)
+{
+  g_autoptr(GFile) file = pv_tracked_checks_default_file ();
+  GKeyFile *checks = g_key_file_new ();
+
+  g_key_file_load_from_file (checks, g_file_peek_path (file), G_KEY_FILE_NONE, NULL);
+  return checks;
+}
+
+static void
+save_checks (GKeyFile *checks)
+{
+  g_autoptr(GFile) file = pv_tracked_checks_default_file ();
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  char *data = g_key_file_to_data (checks, &length, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (data, length);
+
+  pv_file_write_private_async (file, bytes, NULL, got_result_cb, &written);
+  if (!pv_file_write_private_finish (wait_for (&written), &error))
+    g_printerr (_("provisioctl: could not keep the token checks: %s\n"), error->message);
+}
+
+/* A token from the terminal, not echoed, or from standard input, as pasted:
+ * a JWT is longer than an admin key, so the whole line is read. */
+static char *
+read_token (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean tty = isatty (STDIN_FILENO);
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t length;
+  char *copy;
+
+  if (tty)
+    {
+      g_printerr ("%s", prompt);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+    }
+  length = getline (&line, &size, stdin);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+      g_printerr ("\n");
+    }
+  copy = length > 0 ? g_strndup (line, length) : g_strdup ("");
+  if (line != NULL)
+    explicit_bzero (line, size);
+  free (line);
+  return copy;
+}
+
+static gboolean
+parse_date (const char  *text,
+            gint64      *out,
+            GError     **error)
+{
+  g_autofree char *full = NULL;
+
+  *out = 0;
+  if (text == NULL)
+    return TRUE;
+  /* A day alone is that day's start, UTC. */
+  full = strlen (text) == 10 ? g_strconcat (text, "T00:00:00Z", NULL) : g_strdup (text);
+  if (pv_time_parse (full, out))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a date: write 2027-01-31 or 2027-01-31T12:00:00Z"), text);
+  return FALSE;
+}
+
+/* The harmless request Entra's connection test sends, right now. */
+static PvProbeResult *
+probe_now (const char *url,
+           const char *token)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_probe_token_async (url, token, NULL, NULL, got_result_cb, &result);
+  return pv_probe_finish (wait_for (&result), NULL);
+}
+
+static int
+fail (GError *error)
+{
+  g_printerr ("provisioctl: %s\n", error->message);
+  return 1;
+}
+
+/* A token, pasted once: trimmed, its shape and dates checked, then tried
+ * against the vendor's endpoint before anything is kept. */
+static char *
+take_token (const PvVendor       *vendor,
+            PvTrackedConnection  *connection,
+            gint64                issued_at,
+            gint64                entered_expiry,
+            GError              **error)
+{
+  g_autofree char *pasted = read_token (_("Token: "));
+  g_autoptr(PvProbeResult) probe = NULL;
+  char *token = pv_tracked_token_clean (pasted, error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  explicit_bzero (pasted, strlen (pasted));
+  if (token == NULL)
+    return NULL;
+  if (!pv_tracked_connection_set_dates (connection, vendor, token, issued_at, entered_expiry, now, error))
+    goto refused;
+  probe = probe_now (connection->scim_base_url, token);
+  if (probe->verdict != PV_PROBE_WORKS && probe->verdict != PV_PROBE_SLOW)
+    {
+      /* Translators: the SCIM base URL, then the probe's verdict in words */
+      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_REQUEST, _("%s: %s; nothing was kept"),
+                   connection->scim_base_url, probe->detail);
+      goto refused;
+    }
+  return token;
+
+refused:
+  pv_secret_free (token);
+  return NULL;
+}
+
+static gboolean
+store_token (const PvTrackedApp  *app,
+             const char          *kind,
+             PvCredentialKind     credential,
+             const char          *token,
+             GError             **error)
+{
+  g_autofree char *id = pv_tracked_app_credential_id (app, kind);
+  /* Translators: "Users" or "Persons", then an app's name */
+  g_autofree char *label = g_strdup_printf (_("Provisioning token of %s for %s"), pv_guide_app_name (kind), app->name);
+  g_autoptr(GAsyncResult) stored = NULL;
+
+  pv_credentials_store_async (id, credential, label, token, NULL, got_result_cb, &stored);
+  return pv_credentials_store_finish (wait_for (&stored), error);
+}
+
+static gboolean
+clear_token (const PvTrackedApp  *app,
+             const char          *kind,
+             PvCredentialKind     credential,
+             GError             **error)
+{
+  g_autofree char *id = pv_tracked_app_credential_id (app, kind);
+  g_autoptr(GAsyncResult) cleared = NULL;
+
+  pv_credentials_clear_async (id, credential, NULL, got_result_cb, &cleared);
+  return pv_credentials_clear_finish (wait_for (&cleared), error);
+}
+
+static void
+print_dates (const PvTrackedApp        *app,
+             const PvTrackedConnection *connection)
+{
+  g_autofree char *expires = pv_time_format (connection->expires_at);
+
+  /* Translators: an app, "users" or "persons", a date, where the date comes from */
+  g_print (_("%s %s: expires %s (%s)\n"), app->id, connection->kind, expires,
+           pv_expiry_source_to_label (connection->source));
+}
+
+int
+app_vendors (GFile  *file,
+             char  **args)
+{
+  g_auto(GStrv) ids = pv_vendor_list ();
+
+  for (guint i = 0; ids[i]; i++)
+    {
+      g_autoptr(PvVendor) vendor = pv_vendor_lookup (ids[i], NULL);
+      g_autofree char *connections = g_strjoinv (",", vendor->connections);
+      g_autofree char *lifetime = vendor->lifetime_days ? g_strdup_printf ("%ud", vendor->lifetime_days)
+                                                        : g_strdup ("-");
+
+      g_print ("%-14s %-16s %-15s %-6s %s\n", vendor->id, vendor->name, connections, lifetime,
+               vendor->scim_url ? vendor->scim_url : "");
+    }
+  return 0;
+}
+
+int
+app_add (GFile  *file,
+         char  **args)
+{
+  const char *id = args[0];
+  const char *kind = opt_kind ? opt_kind : "users";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvVendor) vendor = NULL;
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(GPtrArray) tenants = NULL;
+  g_autoptr(PvTrackedApp) fresh = NULL;
+  PvTrackedApp *app;
+  PvTrackedConnection *connection, draft = { 0 };
+  gint64 issued_at, entered_expiry;
+  char *token = NULL;
+
+  if (!pv_profile_id_is_valid (id))
+    {
+      g_printerr (_("“%s” is not a usable name: use up to 40 letters, digits, dashes and underscores\n"), id);
+      return 2;
+    }
+  if (!kind_is_valid (kind))
+    return 2;
+  if ((vendor = pv_vendor_lookup (args[1], &error)) == NULL)
+    return fail (error);
+  if (!pv_vendor_has_connection (vendor, kind))
+    {
+      g_autofree char *has = g_strjoinv (", ", vendor->connections);
+
+      g_printerr (_("provisioctl: %s has no %s connection; it has %s\n"), vendor->name, kind, has);
+      return 2;
+    }
+  draft.kind = (char *) kind;
+  draft.scim_base_url = opt_url ? opt_url : vendor->scim_url;
+  if (draft.scim_base_url == NULL)
+    {
+      g_printerr (_("provisioctl: %s has no one SCIM base URL for all: give yours with --url\n"), vendor->name);
+      return 2;
+    }
+  if (!pv_tracked_app_check_url (draft.scim_base_url, &error) ||
+      !parse_date (opt_issued, &issued_at, &error) || !parse_date (opt_expires, &entered_expiry, &error) ||
+      (apps = load_apps (file, &error)) == NULL || (tenants = load_profiles (file, &error)) == NULL)
+    return fail (error);
+  for (guint i = 0; i < tenants->len; i++)
+    if (g_str_equal (((PvProfile *) g_ptr_array_index (tenants, i))->id, id))
+      {
+        g_printerr (_("provisioctl: “%s” is a tenant already; choose another name\n"), id);
+        return 2;
+      }
+  app = find_app (apps, id, NULL);
+  if (app != NULL && g_strcmp0 (app->vendor, vendor->id) != 0)
+    {
+      g_printerr (_("provisioctl: “%s” is an app of %s already\n"), id, app->vendor);
+      return 2;
+    }
+
+  /* Everything checked before anything is kept: the dates, then the token
+   * against the vendor. */
+  if (opt_dates_only)
+    {
+      if (!pv_tracked_connection_set_dates (&draft, vendor, NULL, issued_at, entered_expiry,
+                                            g_get_real_time () / G_USEC_PER_SEC, &error))
+        return fail (error);
+    }
+  else if ((token = take_token (vendor, &draft, issued_at, entered_expiry, &error)) == NULL ||
+           !store_token (&(PvTrackedApp) { .id = (char *) id, .name = opt_name ? opt_name : vendor->name },
+                         kind, PV_CREDENTIAL_APP_TOKEN, token, &error))
+    {
+      pv_secret_free (token);
+      return fail (error);
+    }
+  pv_secret_free (token);
+
+  if (app == NULL)
+    {
+      fresh = pv_tracked_app_new (id, opt_name ? opt_name : vendor->name, vendor->id);
+      app = fresh;
+      g_ptr_array_add (apps, g_steal_pointer (&fresh));
+    }
+  else if (opt_name != NULL)
+    {
+      g_free (app->name);
+      app->name = g_strdup (opt_name);
+    }
+  connection = pv_tracked_app_get_connection (app, kind);
+  if (connection == NULL)
+    connection = pv_tracked_app_add_connection (app, kind, draft.scim_base_url);
+  g_free (connection->scim_base_url);
+  connection->scim_base_url = g_strdup (draft.scim_base_url);
+  connection->issued_at = draft.issued_at;
+  connection->expires_at = draft.expires_at;
+  connection->source = draft.source;
+  connection->token_in_keyring = !opt_dates_only;
+  connection->pending_since = 0;
+  if (opt_dates_only && !clear_token (app, kind, PV_CREDENTIAL_APP_TOKEN, &error))
+    return fail (error);
+  if (!save_apps (file, apps, &error))
+    return fail (error);
+
+  print_dates (app, connection);
+  if (!opt_dates_only)
+    g_print (_("The vendor accepts the token; it is kept in the keyring only.\n"));
+  return 0;
+}
+
+int
+app_list (GFile  *file,
+          char  **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) apps = load_apps (file, &error);
+  g_autoptr(GKeyFile) checks = load_checks ();
+
+  if (apps == NULL)
+    return fail (error);
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvTrackedApp *app = g_ptr_array_index (apps, i);
+
+      for (guint c = 0; c < app->connections->len; c++)
+        {
+          PvTrackedConnection *connection = g_ptr_array_index (app->connections, c);
+          g_autofree char *expires = pv_time_format (connection->expires_at);
+          PvProbeVerdict verdict;
+          const char *checked = pv_tracked_checks_get (checks, app, connection->kind, &verdict, NULL, NULL)
+                                ? pv_probe_verdict_to_string (verdict) : "-";
+
+          g_print ("%-14s %-12s %-8s %-20s %-9s %-14s %s%s\n", app->id, app->vendor, connection->kind, expires,
+                   pv_expiry_source_to_string (connection->source),
+                   connection->token_in_keyring ? checked : _("(dates only)"), connection->scim_base_url,
+                   connection->pending_since ? _(" (new token not yet handed over)") : "");
+        }
+    }
+  return 0;
+}
+
+int
+app_remove (GFile  *file,
+            char  **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) apps = load_apps (file, &error);
+  g_autoptr(GKeyFile) checks = load_checks ();
+  PvTrackedApp *app;
+  guint index;
+
+  if (apps == NULL)
+    return fail (error);
+  if ((app = find_app (apps, args[0], &index)) == NULL)
+    {
+      g_printerr (_("provisioctl: no app “%s”; see provisioctl app list\n"), args[0]);
+      return 1;
+    }
+  /* The tokens first: a file that still names the app is better than a
+   * token left behind in the keyring. */
+  for (guint c = 0; c < app->connections->len; c++)
+    {
+      PvTrackedConnection *connection = g_ptr_array_index (app->connections, c);
+      g_autofree char *group = pv_tracked_app_credential_id (app, connection->kind);
+
+      if (!clear_token (app, connection->kind, PV_CREDENTIAL_APP_TOKEN, &error) ||
+          !clear_token (app, connection->kind, PV_CREDENTIAL_APP_TOKEN_PENDING, &error))
+        return fail (error);
+      g_key_file_remove_group (checks, group, NULL);
+    }
+  g_ptr_array_remove_index (apps, index);
+  if (!save_apps (file, apps, &error))
+    return fail (error);
+  save_checks (checks);
+  g_print (_("Forgot %s and its tokens; nothing changed at the vendor\n"), args[0]);
+  return 0;
+}
+
+static void
+print_steps (GPtrArray *steps)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+
+      g_printerr ("%u. %s\n   %s\n", i + 1, step->title, step->detail);
+      if (step->link != NULL)
+        g_printerr ("   %s\n", step->link);
+    }
+}
+
+/* The pasted token is in the identity provider: it becomes the token,
+ * the old one is forgotten. */
+static int
+finish_renewal (GFile               *file,
+                GPtrArray           *apps,
+                PvTrackedApp        *app,
+                const PvVendor      *vendor,
+                PvTrackedConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) found = NULL;
+  g_autoptr(GKeyFile) checks = load_checks ();
+  g_autofree char *id = pv_tracked_app_credential_id (app, connection->kind);
+  char *token;
+
+  pv_credentials_lookup_async (id, PV_CREDENTIAL_APP_TOKEN_PENDING, NULL, got_result_cb, &found);
+  token = pv_credentials_lookup_finish (wait_for (&found), &error);
+  if (token == NULL ||
+      !store_token (app, connection->kind, PV_CREDENTIAL_APP_TOKEN, token, &error) ||
+      !clear_token (app, connection->kind, PV_CREDENTIAL_APP_TOKEN_PENDING, &error))
+    {
+      pv_secret_free (token);
+      return fail (error);
+    }
+  pv_secret_free (token);
+  connection->token_in_keyring = TRUE;
+  connection->pending_since = 0;
+  if (!save_apps (file, apps, &error))
+    return fail (error);
+  /* The old token's verdict says nothing of the new one. */
+  g_key_file_remove_group (checks, id, NULL);
+  save_checks (checks);
+  print_dates (app, connection);
+  if (!vendor->old_token_dies && vendor->max_active != 1)
+    /* Translators: a vendor's name */
+    g_print (_("%s keeps the old token: delete it in its console once the identity provider provisions with "
+               "the new one.\n"), vendor->name);
+  return 0;
+}
+
+int
+app_renew (GFile  *file,
+           char  **args)
+{
+  const char *id = args[0];
+  const char *kind = args[1];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(PvVendor) vendor = NULL;
+  g_autoptr(GPtrArray) vendor_steps = NULL;
+  g_autoptr(GPtrArray) idp_steps = NULL;
+  g_autoptr(PvEntraConfig) config = NULL;
+  PvTrackedConnection *connection, draft = { 0 };
+  PvTrackedApp *app;
+  gint64 issued_at, entered_expiry;
+  const char *idp;
+  char *token;
+
+  if (!kind_is_valid (kind))
+    return 2;
+  if ((apps = load_apps (file, &error)) == NULL)
+    return fail (error);
+  if ((app = find_app (apps, id, NULL)) == NULL || (connection = pv_tracked_app_get_connection (app, kind)) == NULL)
+    {
+      g_printerr (_("provisioctl: no app “%s” with a %s connection; see provisioctl app list\n"), id, kind);
+      return 1;
+    }
+  if ((vendor = pv_vendor_lookup (app->vendor, &error)) == NULL)
+    return fail (error);
+  if (opt_handed_over)
+    {
+      if (connection->pending_since == 0)
+        {
+          g_printerr (_("provisioctl: no new token of %s %s waits to be handed over\n"), id, kind);
+          return 1;
+        }
+      return finish_renewal (file, apps, app, vendor, connection);
+    }
+
+  /* 1. What happens in the vendor's console, and when */
+  if (vendor->old_token_dies)
+    g_printerr ("%s\n", _("Sign in to Microsoft Entra first (provisioctl entra sign-in), or have the identity "
+                          "provider open: the old token stops working the moment you create the new one."));
+  if (vendor->note != NULL)
+    g_printerr ("%s\n", vendor->note);
+  /* 2. The vendor's steps, with a link to its console */
+  vendor_steps = pv_vendor_renew_steps (vendor, kind, app->name, connection->scim_base_url);
+  print_steps (vendor_steps);
+
+  /* 3. The new token, pasted once, tried before anything else */
+  draft.kind = connection->kind;
+  draft.scim_base_url = connection->scim_base_url;
+  if (!parse_date (opt_issued, &issued_at, &error) || !parse_date (opt_expires, &entered_expiry, &error) ||
+      (token = take_token (vendor, &draft, issued_at, entered_expiry, &error)) == NULL)
+    return fail (error);
+  /* Kept at once, marked not yet handed over: closing now loses nothing. */
+  if (!store_token (app, kind, PV_CREDENTIAL_APP_TOKEN_PENDING, token, &error))
+    {
+      pv_secret_free (token);
+      return fail (error);
+    }
+  connection->issued_at = draft.issued_at;
+  connection->expires_at = draft.expires_at;
+  connection->source = draft.source;
+  connection->pending_since = g_get_real_time () / G_USEC_PER_SEC;
+  if (!save_apps (file, apps, &error))
+    {
+      pv_secret_free (token);
+      return fail (error);
+    }
+
+  /* 4. To the identity provider: the linked Entra app through Graph, or
+   * its steps with the token to copy */
+  idp = opt_idp ? opt_idp : vendor->identity_providers[0];
+  {
+    g_autoptr(GFile) config_file = pv_entra_config_default_file ();
+    g_autoptr(GAsyncResult) loaded = NULL;
+
+    pv_entra_config_load_async (config_file, NULL, got_result_cb, &loaded);
+    config = pv_entra_config_load_finish (wait_for (&loaded), NULL);
+  }
+  if (g_strcmp0 (idp, "entra") == 0 && config != NULL && pv_entra_config_get_link (config, id, kind) != NULL)
+    {
+      PvIssuedToken issued = { NULL, token, connection->scim_base_url, NULL, NULL };
+
+      if (entra_hand_over (id, kind, &issued))
+        {
+          pv_secret_free (token);
+          return finish_renewal (file, apps, app, vendor, connection);
+        }
+    }
+  else
+    {
+      idp_steps = pv_guide_renew_steps (idp, kind, app->name, connection->scim_base_url);
+      print_steps (idp_steps);
+      g_printerr ("%s\n", _("The token to paste, on standard output:"));
+      g_print ("%s\n", token);
+    }
+  pv_secret_free (token);
+  g_printerr (_("When the identity provider has it, record it with: provisioctl app renew %s %s --handed-over\n"),
+              id, kind);
+  return 0;
+}
+
+/* For status, check, remind and calendar: each app as a tenant, its
+ * tokens checked first unless @cached. */
+GPtrArray *
+apps_survey (GFile     *file,
+             gboolean   cached,
+             GError   **error)
+{
+  g_autoptr(GPtrArray) apps = load_apps (file, error);
+  g_autoptr(GKeyFile) checks = load_checks ();
+  GPtrArray *states;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (apps == NULL)
+    return NULL;
+  if (!cached && apps->len > 0)
+    {
+      g_autoptr(GAsyncResult) found = NULL;
+      g_autoptr(GAsyncResult) checked = NULL;
+      g_autoptr(GHashTable) tokens = NULL;
+      g_autoptr(GError) local = NULL;
+
+      pv_credentials_lookup_all_async (PV_CREDENTIAL_APP_TOKEN, NULL, got_result_cb, &found);
+      tokens = pv_credentials_lookup_all_finish (wait_for (&found), &local);
+      if (tokens == NULL)
+        g_printerr (_("provisioctl: the tracked apps' tokens are not checked: %s\n"), local->message);
+      else
+        {
+          guint n_probed = 0, peak = 0;
+
+          pv_tracked_check_async (apps, tokens, checks, now, NULL, NULL, got_result_cb, &checked);
+          pv_tracked_check_finish (wait_for (&checked), &n_probed, &peak, NULL);
+          g_debug ("Checked %u tracked tokens, at most %u at once", n_probed, peak);
+          if (n_probed > 0)
+            save_checks (checks);
+        }
+    }
+  states = g_ptr_array_new_with_free_func ((GDestroyNotify) app_state_free);
+  /* The states own the apps from here. */
+  g_ptr_array_set_free_func (apps, NULL);
+  for (guint i = 0; i < apps->len; i++)
+    {
+      AppState *state = g_new0 (AppState, 1);
+      g_autoptr(GHashTable) verdicts = NULL;
+
+      state->app = g_ptr_array_index (apps, i);
+      state->checks = g_key_file_ref (checks);
+      verdicts = pv_tracked_checks_verdicts (checks, state->app);
+      state->info = pv_tracked_app_new_info (state->app, verdicts, now);
+      state->profile = g_new0 (PvProfile, 1);
+      state->profile->id = g_strdup (state->app->id);
+      state->profile->base_url = g_strdup (((PvTrackedConnection *) g_ptr_array_index (state->app->connections, 0))->scim_base_url);
+      g_ptr_array_add (states, state);
+    }
+  return states;
+}
+
+void
+app_state_free (AppState *state)
+{
+  pv_tracked_app_free (state->app);
+  g_clear_object (&state->info);
+  g_key_file_unref (state->checks);
+  pv_profile_free (state->profile);
+  g_free (state);
+}
+
+/* The verdict of the last check, in a word, or NULL */
+const char *
+app_state_verdict (AppState   *state,
+                   const char *kind)
+{
+  PvProbeVerdict verdict;
+
+  if (!pv_tracked_checks_get (state->checks, state->app, kind, &verdict, NULL, NULL))
+    return NULL;
+  return pv_probe_verdict_to_string (verdict);
+}
+
+/* For entra link and the like: a tracked app as a tenant, or NULL */
+PvTenantInfo *
+tracked_app_info (GFile      *file,
+                  const char *id)
+{
+  g_autoptr(GPtrArray) apps = load_apps (file, NULL);
+  PvTrackedApp *app = apps ? find_app (apps, id, NULL) : NULL;
+
+  return app ? pv_tracked_app_new_info (app, NULL, g_get_real_time () / G_USEC_PER_SEC) : NULL;
+}

@@ -1,0 +1,24 @@
+/* pv-guide-private.h: what the guides and the vendor catalog share
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "pv-guide.h"
+
+G_BEGIN_DECLS
+
+char     *pv_guide_normalize_text (const char         *text);
+gboolean  pv_guide_check_step     (const PvGuideStep  *step,
+                                   const char         *guide,
+                                   guint               n,
+                                   GError            **error);
+char     *pv_guide_fill           (const char         *text,
+                                   const char         *app,
+                                   const char         *tenant,
+                                   const char         *url);
+
+G_END_DECLS
