@@ -39,12 +39,16 @@ int  entra_sign_out  (GFile *file, char **args);
 int  entra_apps      (GFile *file, char **args);
 int  entra_link      (GFile *file, char **args);
 int  entra_status    (GFile *file, char **args);
+int  entra_import    (GFile *file, char **args);
+int  entra_certificates (GFile *file, char **args);
 gboolean entra_hand_over (const char     *tenant,
                           const char     *kind,
                           PvIssuedToken  *issued);
 
 /* provisioctl app …, and the tracked apps in status, check, remind and
  * calendar (app.c) */
+GPtrArray *load_apps (GFile *tenants_file, GError **error);
+gboolean   save_apps (GFile *tenants_file, GPtrArray *apps, GError **error);
 typedef struct {
   PvTrackedApp *app;
   PvTenantInfo *info;     /* the app as a tenant */

@@ -1255,7 +1255,17 @@ pv_entra_config_load (GFile   *file,
       job = key_string (keys, groups[i], "job");
       name = key_string (keys, groups[i], "app");
       if (valid_id (sp) && valid_id (job))
-        pv_entra_config_set_link (config, words[1], words[2], sp, job, name);
+        {
+          g_autofree char *key = g_strdup_printf ("%s/%s", words[1], words[2]);
+          g_autofree char *removed = key_string (keys, groups[i], "removed");
+          PvEntraLink *link;
+
+          pv_entra_config_set_link (config, words[1], words[2], sp, job, name);
+          link = g_hash_table_lookup (config->links, key);
+          link->imported = g_key_file_get_boolean (keys, groups[i], "imported", NULL);
+          if (removed != NULL && !pv_time_parse (removed, &link->removed_at))
+            link->removed_at = 0;
+        }
     }
   return g_steal_pointer (&config);
 }
@@ -1349,6 +1359,14 @@ pv_entra_config_save_async (PvEntraConfig       *config,
       g_key_file_set_string (keys, group, "service-principal", link->service_principal_id);
       set_optional (keys, group, "job", link->job_id);
       set_optional (keys, group, "app", link->display_name);
+      if (link->imported)
+        g_key_file_set_boolean (keys, group, "imported", TRUE);
+      if (link->removed_at != 0)
+        {
+          g_autofree char *removed = pv_time_format (link->removed_at);
+
+          g_key_file_set_string (keys, group, "removed", removed);
+        }
     }
   data = g_key_file_to_data (keys, &length, NULL);
   pv_file_write_private_async (file, g_bytes_new_take (data, length), cancellable, saved_cb, task);

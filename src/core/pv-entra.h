@@ -145,13 +145,17 @@ PvEntraJob *pv_entra_get_job_finish    (GAsyncResult        *result,
  * @service_principal_id: the enterprise app the admin confirmed
  * @job_id: its provisioning job
  * @display_name: its name in Entra, for the steps
+ * @imported: made by Import from Entra rather than by the admin
+ * @removed_at: when an import last found the app gone from Entra, or 0
  *
  * Which Entra app provisions one connection of a tenant.
  */
 typedef struct {
-  char *service_principal_id;
-  char *job_id;
-  char *display_name;
+  char     *service_principal_id;
+  char     *job_id;
+  char     *display_name;
+  gboolean  imported;
+  gint64    removed_at;
 } PvEntraLink;
 
 /**
