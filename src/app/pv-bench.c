@@ -99,7 +99,9 @@ all_cached (void)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
 
-      if (pv_tenant_info_get_fetched_at (tenant) == 0)
+      /* A tracked app's state is known here, its tokens maybe not checked yet */
+      if (pv_tenant_info_get_fetched_at (tenant) == 0 &&
+          pv_tenant_list_get_tracked_app (pv_application_get_tenants (bench.app), tenant) == NULL)
         return FALSE;
     }
   return TRUE;

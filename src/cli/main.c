@@ -28,6 +28,7 @@
 #include "pv-expiry.h"
 #include "pv-guide.h"
 #include "pv-json-read.h"
+#include "pv-json.h"
 #include "pv-probe.h"
 #include "pv-profiles.h"
 #include "pv-reminders.h"
@@ -809,32 +810,8 @@ tenant_now (TenantState *t)
   return t->client ? pv_client_get_now (t->client) : g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static void
-add_time (JsonBuilder *b,
-          const char  *member,
-          gint64       when)
-{
-  json_builder_set_member_name (b, member);
-  if (when != 0)
-    {
-      g_autofree char *text = pv_time_format (when);
-      json_builder_add_string_value (b, text);
-    }
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
+#define add_time pv_json_builder_add_time
+#define add_string pv_json_builder_add_string
 
 static void
 add_connections (JsonBuilder *b,

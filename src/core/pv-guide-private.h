@@ -11,6 +11,7 @@
 
 G_BEGIN_DECLS
 
+void      pv_guide_ensure_resources (void);
 char     *pv_guide_normalize_text (const char         *text);
 gboolean  pv_guide_check_step     (const PvGuideStep  *step,
                                    const char         *guide,

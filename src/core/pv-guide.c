@@ -39,8 +39,9 @@
 static const char *known_fields[] = { "tenant-url", "secret-token", NULL };
 static const char *known_placeholders[] = { "app", "tenant", "url", NULL };
 
-static void
-ensure_resources (void)
+/* The core's resources (the guides, the vendor catalog), registered once */
+void
+pv_guide_ensure_resources (void)
 {
   static gsize registered = 0;
 
@@ -366,7 +367,7 @@ pv_guide_list (void)
   g_auto(GStrv) names = NULL;
   GPtrArray *list = g_ptr_array_new ();
 
-  ensure_resources ();
+  pv_guide_ensure_resources ();
   names = g_resources_enumerate_children (GUIDES_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   for (guint i = 0; names && names[i]; i++)
     if (g_str_has_suffix (names[i], ".guide"))
@@ -403,7 +404,7 @@ pv_guide_steps (const char  *identity_provider,
   GPtrArray *filled;
   const char *app = pv_guide_app_name (kind);
 
-  ensure_resources ();
+  pv_guide_ensure_resources ();
   path = g_strdup_printf (GUIDES_PATH "/%s-%s.guide", identity_provider ? identity_provider : "entra", task);
   bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)

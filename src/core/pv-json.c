@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "pv-json.h"
+#include "pv-time.h"
 
 /**
  * pv_json_precheck:
@@ -148,4 +149,41 @@ pv_json_parse (const char  *data,
       return NULL;
     }
   return json_parser_steal_root (parser);
+}
+
+/**
+ * pv_json_builder_add_time:
+ * @when: a Unix time, or 0 for JSON null
+ *
+ * Adds @member as RFC 3339 UTC, as the management API writes times.
+ */
+void
+pv_json_builder_add_time (JsonBuilder *builder,
+                          const char  *member,
+                          gint64       when)
+{
+  json_builder_set_member_name (builder, member);
+  if (when != 0)
+    {
+      g_autofree char *text = pv_time_format (when);
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * pv_json_builder_add_string:
+ * @value: (nullable): the string, or %NULL for JSON null
+ */
+void
+pv_json_builder_add_string (JsonBuilder *builder,
+                            const char  *member,
+                            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }

@@ -18,5 +18,11 @@ gboolean  pv_json_precheck (const char  *data,
 JsonNode *pv_json_parse    (const char  *data,
                             gsize        length,
                             GError     **error);
+void      pv_json_builder_add_time   (JsonBuilder *builder,
+                                      const char  *member,
+                                      gint64       when);
+void      pv_json_builder_add_string (JsonBuilder *builder,
+                                      const char  *member,
+                                      const char  *value);
 
 G_END_DECLS

@@ -361,6 +361,21 @@ set_fetched_at (PvTenantInfo *self,
 }
 
 /**
+ * pv_tenant_info_set_known_at:
+ * @when: when the state was last known to be so
+ *
+ * For a state known without asking the tenant, such as a tracked app's
+ * (its dates, and when its token was last checked).
+ */
+void
+pv_tenant_info_set_known_at (PvTenantInfo *self,
+                             gint64        when)
+{
+  g_return_if_fail (PV_IS_TENANT_INFO (self));
+  set_fetched_at (self, when);
+}
+
+/**
  * pv_tenant_info_set_error:
  * @error: (nullable): why the tenant could not be asked; copied
  *

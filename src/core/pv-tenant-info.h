@@ -37,6 +37,8 @@ void          pv_tenant_info_set_keeps_state    (PvTenantInfo         *self,
                                                  gboolean              keeps);
 void          pv_tenant_info_set_error          (PvTenantInfo         *self,
                                                  const GError         *error);
+void          pv_tenant_info_set_known_at       (PvTenantInfo         *self,
+                                                 gint64                when);
 PvExpiryState pv_tenant_info_get_state          (PvTenantInfo         *self);
 gint64        pv_tenant_info_get_now            (PvTenantInfo         *self,
                                                  gint64                now);

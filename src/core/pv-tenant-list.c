@@ -42,6 +42,7 @@ struct _PvTenantList
   GPtrArray  *apps;        /* PvTrackedApp, shown after the tenants */
   GKeyFile   *checks;      /* their tokens' last checks */
   GHashTable *app_tokens;  /* without a profiles file: credential id -> token, in memory only */
+  GHashTable *app_signatures;  /* id -> the verdicts its entry shows (checks_signature()) */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -106,6 +107,7 @@ pv_tenant_list_finalize (GObject *object)
   g_clear_pointer (&self->apps, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_key_file_unref);
   g_clear_pointer (&self->app_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->app_signatures, g_hash_table_unref);
 
   G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
 }
@@ -157,6 +159,7 @@ pv_tenant_list_init (PvTenantList *self)
   self->apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_tracked_app_free);
   self->checks = g_key_file_new ();
   self->app_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_secret_free);
+  self->app_signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->tenants, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
 }
 
@@ -249,13 +252,35 @@ pv_tenant_list_get_checks (PvTenantList *self)
   return self->checks;
 }
 
+/* What a tracked app's entry shows of its checks: their verdicts */
+static char *
+checks_signature (PvTenantList       *self,
+                  const PvTrackedApp *app)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < app->connections->len; i++)
+    {
+      PvTrackedConnection *connection = g_ptr_array_index (app->connections, i);
+      PvProbeVerdict verdict;
+
+      if (pv_tracked_checks_get (self->checks, app, connection->kind, &verdict, NULL, NULL))
+        g_string_append_printf (s, "%s=%d;", connection->kind, verdict);
+    }
+  return g_string_free (s, FALSE);
+}
+
 static PvTenantInfo *
 tracked_app_info (PvTenantList       *self,
                   const PvTrackedApp *app)
 {
   g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+  PvTenantInfo *info = pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
 
-  return pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
+  /* As of its tokens' last check */
+  pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
+  g_hash_table_replace (self->app_signatures, g_strdup (app->id), checks_signature (self, app));
+  return info;
 }
 
 /**
@@ -616,25 +641,40 @@ checks_saved_cb (GObject      *source,
     g_warning ("Could not keep the tracked tokens' checks: %s", error->message);
 }
 
+/* Each app whose verdicts changed shows them anew, a few per main-loop
+ * iteration: the first check of 300 apps changes all of them. */
+#define APP_UPDATES_AT_ONCE 16
+
+typedef struct {
+  GTask     *task;
+  GPtrArray *changed;   /* PvTrackedApp, borrowed from self->apps */
+  guint      next;
+} AppUpdates;
+
 static void
-apps_checked_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+finish_app_refresh (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   PvTenantList *self = g_task_get_source_object (task);
   Refresh *refresh = g_task_get_task_data (task);
-  g_autoptr(GFile) file = pv_tracked_checks_default_file ();
-  g_autoptr(GBytes) bytes = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gsize length;
-  char *data;
 
-  pv_tracked_check_finish (result, NULL, NULL, NULL);
-  /* Each app's state anew, with its tokens' verdicts */
-  for (guint i = 0; i < self->apps->len; i++)
+  self->refresh_done += self->apps->len;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  if (--refresh->pending > 0)
+    return;
+  refreshing_done (self);
+  g_task_return_int (task, refresh->failed);
+}
+
+static gboolean
+update_apps_cb (gpointer user_data)
+{
+  AppUpdates *updates = user_data;
+  PvTenantList *self = g_task_get_source_object (updates->task);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint n = 0; n < APP_UPDATES_AT_ONCE && updates->next < updates->changed->len; n++)
     {
-      PvTrackedApp *app = g_ptr_array_index (self->apps, i);
+      PvTrackedApp *app = g_ptr_array_index (updates->changed, updates->next++);
       PvTenantInfo *info = pv_tenant_list_lookup (self, app->id);
       g_autoptr(PvVendor) vendor = pv_vendor_lookup (app->vendor, NULL);
       g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
@@ -646,21 +686,52 @@ apps_checked_cb (GObject      *source,
         vendor = pv_vendor_lookup ("other", NULL);
       state = pv_tracked_app_to_state (app, vendor, verdicts, now);
       pv_tenant_info_update_from_json (info, state, NULL);
+      pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
     }
-  /* A list that keeps nothing keeps no checks either. */
-  if (self->profiles != NULL)
+  if (updates->next < updates->changed->len)
+    return G_SOURCE_CONTINUE;
+  finish_app_refresh (updates->task);
+  g_object_unref (updates->task);
+  g_ptr_array_unref (updates->changed);
+  g_free (updates);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+apps_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  PvTenantList *self = g_task_get_source_object (task);
+  g_autoptr(GFile) file = pv_tracked_checks_default_file ();
+  AppUpdates *updates = g_new0 (AppUpdates, 1);
+  guint n_probed = 0;
+
+  pv_tracked_check_finish (result, &n_probed, NULL, NULL);
+  updates->task = task;
+  updates->changed = g_ptr_array_new ();
+  for (guint i = 0; i < self->apps->len; i++)
     {
-      data = g_key_file_to_data (self->checks, &length, NULL);
-      bytes = g_bytes_new_take (data, length);
-      pv_file_write_private_async (file, bytes, NULL, checks_saved_cb, NULL);
+      PvTrackedApp *app = g_ptr_array_index (self->apps, i);
+      g_autofree char *signature = checks_signature (self, app);
+
+      if (g_strcmp0 (g_hash_table_lookup (self->app_signatures, app->id), signature) == 0)
+        continue;
+      g_hash_table_replace (self->app_signatures, g_strdup (app->id), g_steal_pointer (&signature));
+      g_ptr_array_add (updates->changed, app);
     }
 
-  self->refresh_done += self->apps->len;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-  if (--refresh->pending > 0)
-    return;
-  refreshing_done (self);
-  g_task_return_int (task, refresh->failed);
+  /* A list that keeps nothing keeps no checks either. */
+  if (self->profiles != NULL && n_probed > 0)
+    {
+      gsize length;
+      char *data = g_key_file_to_data (self->checks, &length, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (data, length);
+
+      pv_file_write_private_async (file, bytes, NULL, checks_saved_cb, NULL);
+    }
+  g_idle_add (update_apps_cb, updates);
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "pv-error.h"
 #include "pv-files.h"
+#include "pv-json.h"
 #include "pv-profiles.h"
 #include "pv-time.h"
 #include "pv-tls.h"
@@ -665,32 +666,8 @@ pv_tracked_apps_save_finish (GAsyncResult  *result,
 
 /* A tracked app as a tenant's state */
 
-static void
-add_time (JsonBuilder *b,
-          const char  *member,
-          gint64       when)
-{
-  json_builder_set_member_name (b, member);
-  if (when != 0)
-    {
-      g_autofree char *text = pv_time_format (when);
-      json_builder_add_string_value (b, text);
-    }
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
+#define add_time pv_json_builder_add_time
+#define add_string pv_json_builder_add_string
 
 static gboolean
 is_rejected (GHashTable *verdicts,
@@ -764,7 +741,8 @@ pv_tracked_app_to_state (const PvTrackedApp *app,
       add_string (b, "identity_provider", vendor->identity_providers[0]);
       add_string (b, "scim_base_url", c->scim_base_url);
       add_time (b, "last_request_at", 0);
-      add_string (b, "last_request_token_id", NULL);
+      /* The token in use, as far as anyone knows, unless a new one waits */
+      add_string (b, "last_request_token_id", c->expires_at != 0 && c->pending_since == 0 ? token_id : NULL);
       json_builder_set_member_name (b, "tokens");
       json_builder_begin_array (b);
       if (c->expires_at != 0)

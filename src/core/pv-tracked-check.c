@@ -345,3 +345,26 @@ pv_tracked_checks_add_due (GKeyFile           *checks,
       g_ptr_array_add (due, r);
     }
 }
+
+/**
+ * pv_tracked_checks_last:
+ *
+ * Returns: when the last of @app's tokens was last checked, or 0
+ */
+gint64
+pv_tracked_checks_last (GKeyFile           *checks,
+                        const PvTrackedApp *app)
+{
+  gint64 last = 0;
+
+  for (guint i = 0; i < app->connections->len; i++)
+    {
+      PvTrackedConnection *connection = g_ptr_array_index (app->connections, i);
+      PvProbeVerdict verdict;
+      gint64 checked_at;
+
+      if (pv_tracked_checks_get (checks, app, connection->kind, &verdict, NULL, &checked_at))
+        last = MAX (last, checked_at);
+    }
+  return last;
+}

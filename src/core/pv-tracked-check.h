@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 GFile      *pv_tracked_checks_default_file (void);
 GHashTable *pv_tracked_checks_verdicts     (GKeyFile           *checks,
                                             const PvTrackedApp *app);
+gint64      pv_tracked_checks_last         (GKeyFile           *checks,
+                                            const PvTrackedApp *app);
 gboolean    pv_tracked_checks_get          (GKeyFile           *checks,
                                             const PvTrackedApp *app,
                                             const char         *kind,

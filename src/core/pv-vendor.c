@@ -12,7 +12,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "pv-core-resources.h"
 #include "pv-error.h"
 #include "pv-guide-private.h"
 #include "pv-tls.h"
@@ -45,22 +44,10 @@ static const char *known_formats[] = { "jwt", "opaque", "any", NULL };
 static const char *known_old_token[] = { "dies-at-once", "stays", "unknown", NULL };
 static const char *known_idps[] = { "entra", "okta", "other", NULL };
 
-static void
-ensure_resources (void)
-{
-  static gsize registered = 0;
-
-  if (g_once_init_enter (&registered))
-    {
-      pv_core_register_resource ();
-      g_once_init_leave (&registered, 1);
-    }
-}
-
 void
 pv_vendor_free (PvVendor *vendor)
 {
-  if (vendor == NULL)
+  if (vendor == NULL || !g_atomic_int_dec_and_test (&vendor->ref_count))
     return;
   g_free (vendor->id);
   g_free (vendor->name);
@@ -324,6 +311,7 @@ pv_vendor_parse (const char  *name,
   Parse p = { name, vendor, connections, idps, NULL, buffer, NULL, FALSE };
   gboolean ok;
 
+  vendor->ref_count = 1;
   vendor->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
   g_ptr_array_add (connections, NULL);
   g_ptr_array_add (idps, NULL);
@@ -361,7 +349,7 @@ pv_vendor_list (void)
   GPtrArray *list = g_ptr_array_new ();
   gboolean other = FALSE;
 
-  ensure_resources ();
+  pv_guide_ensure_resources ();
   names = g_resources_enumerate_children (VENDORS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   for (guint i = 0; names && names[i]; i++)
     {
@@ -383,19 +371,32 @@ pv_vendor_list (void)
  * pv_vendor_lookup:
  * @id: a vendor of pv_vendor_list()
  *
- * Returns: (transfer full): the vendor, translated, or %NULL with a
+ * Returns: (transfer full): the vendor, translated (read once, then
+ *   shared: free it with pv_vendor_free()), or %NULL with a
  *   %PV_ERROR_NOT_FOUND if the catalog has no such vendor
  */
 PvVendor *
 pv_vendor_lookup (const char  *id,
                   GError     **error)
 {
+  static GHashTable *cache = NULL;   /* id -> PvVendor, read and translated once */
+  G_LOCK_DEFINE_STATIC (cache);
   g_autofree char *path = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local = NULL;
   PvVendor *vendor;
 
-  ensure_resources ();
+  G_LOCK (cache);
+  if (cache == NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  vendor = id ? g_hash_table_lookup (cache, id) : NULL;
+  if (vendor != NULL)
+    g_atomic_int_inc (&vendor->ref_count);
+  G_UNLOCK (cache);
+  if (vendor != NULL)
+    return vendor;
+
+  pv_guide_ensure_resources ();
   if (id == NULL || strchr (id, '/') != NULL ||
       (path = g_strdup_printf (VENDORS_PATH "/%s.vendor", id),
        bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL)) == NULL)
@@ -420,6 +421,13 @@ pv_vendor_lookup (const char  *id,
       replace_string (&step->title, g_strdup (g_dgettext (GETTEXT_PACKAGE, step->title)));
       replace_string (&step->detail, g_strdup (g_dgettext (GETTEXT_PACKAGE, step->detail)));
     }
+  G_LOCK (cache);
+  if (!g_hash_table_contains (cache, vendor->id))
+    {
+      g_atomic_int_inc (&vendor->ref_count);
+      g_hash_table_insert (cache, vendor->id, vendor);
+    }
+  G_UNLOCK (cache);
   return vendor;
 }
 

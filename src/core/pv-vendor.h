@@ -33,7 +33,8 @@ G_BEGIN_DECLS
  * @steps: (element-type PvGuideStep): how to make a new token in the
  *   vendor's console; {app} is "Users" or "Persons"
  *
- * One vendor of the catalog (data/vendors), translated.
+ * One vendor of the catalog (data/vendors), translated.  The catalog's
+ * are shared: pv_vendor_free() drops a reference.
  */
 typedef struct {
   char           *id;
@@ -50,6 +51,8 @@ typedef struct {
   char          **identity_providers;
   char           *note;
   GPtrArray      *steps;
+  /*< private >*/
+  gint            ref_count;
 } PvVendor;
 
 void      pv_vendor_free     (PvVendor    *vendor);

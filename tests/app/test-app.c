@@ -1538,8 +1538,9 @@ test_recovers (void)
 static gboolean
 demo_ready_cb (gpointer data)
 {
+  /* Three tenants and the tracked app whose vendor is the demo server */
   return pv_application_get_demo (app) &&
-         g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (app))) == 3;
+         g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (app))) == 4;
 }
 
 static void
@@ -1550,6 +1551,7 @@ test_demo (void)
   pv_window_show_overview (window);
   wait_for_text (GTK_WIDGET (window), "Contoso");
   wait_for_text (GTK_WIDGET (window), "Renew the");
+  wait_for_text (GTK_WIDGET (window), "Timly (demo)");
   screenshot (GTK_WIDGET (window), "demo-overview");
   g_action_group_activate_action (G_ACTION_GROUP (app), "leave-demo", NULL);
   g_assert_false (pv_application_get_demo (app));
