@@ -294,6 +294,15 @@ all_tenants (GFile *file)
   return infos;
 }
 
+static void
+print_json (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = json_to_string (root, TRUE);
+
+  g_print ("%s\n", text);
+}
+
 int
 entra_apps (GFile  *file,
             char  **args)
@@ -377,12 +386,7 @@ entra_apps (GFile  *file,
     }
   json_builder_end_array (b);
   if (opt_json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      g_autofree char *text = json_to_string (root, TRUE);
-
-      g_print ("%s\n", text);
-    }
+    print_json (b);
   return 0;
 }
 
@@ -517,12 +521,7 @@ entra_certificates (GFile  *file,
     }
   json_builder_end_array (b);
   if (opt_json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      g_autofree char *text = json_to_string (root, TRUE);
-
-      g_print ("%s\n", text);
-    }
+    print_json (b);
   return 0;
 }
 
