@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-application.h"
 #include "pv-entra-ui.h"
 #include "pv-guide.h"
 #include "pv-widgets.h"
@@ -237,6 +238,10 @@ typedef struct {
   AdwComboRow    *cloud;
   AdwEntryRow    *directory;
   AdwEntryRow    *client;
+  AdwActionRow   *import;
+  GtkWidget      *import_button;
+  GCancellable   *cancellable;
+  gboolean        importing;
   gulong          changed;
 } Prefs;
 
@@ -244,6 +249,8 @@ static void
 prefs_free (Prefs *p)
 {
   g_clear_signal_handler (&p->changed, p->session);
+  g_cancellable_cancel (p->cancellable);
+  g_object_unref (p->cancellable);
   g_object_unref (p->session);
   g_free (p);
 }
@@ -277,6 +284,7 @@ prefs_update (Prefs *p)
     }
   gtk_widget_set_visible (p->sign_in, !signed_in);
   gtk_widget_set_visible (p->sign_out, signed_in);
+  gtk_widget_set_visible (GTK_WIDGET (p->import), signed_in);
   /* What the chosen cloud does not offer, said before a renewal needs it. */
   note = graph != NULL ? pv_entra_cloud_note (graph) : NULL;
   adw_action_row_set_subtitle (ADW_ACTION_ROW (p->cloud), note != NULL ? note : "");
@@ -316,6 +324,88 @@ prefs_apply_cb (Prefs *p)
     return;
   if (!pv_entra_session_configure (p->session, cloud, directory, client, &error))
     pv_toast (GTK_WIDGET (p->account), error->message);
+}
+
+static void
+import_progress_cb (guint    done,
+                    guint    total,
+                    gpointer user_data)
+{
+  Prefs *p = user_data;
+  /* Translators: how many Entra enterprise apps were looked at, of how many */
+  g_autofree char *text = g_strdup_printf (_("Looking at enterprise apps: %u of %u"), done, total);
+
+  adw_action_row_set_subtitle (p->import, text);
+}
+
+static void
+import_reloaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, NULL);
+  pv_application_refresh (PV_APPLICATION (g_application_get_default ()));
+}
+
+static void
+imported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Prefs *p = user_data;
+  PvEntraImport done;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+
+  if (!pv_entra_session_import_finish (PV_ENTRA_SESSION (source), result, &done, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup (error->message);
+    }
+  else
+    {
+      /* Translators: counts of Entra apps after Import from Entra */
+      text = g_strdup_printf (_("%u new, %u updated, %u removed from Entra; %u of your tenants left as they are"),
+                              done.added, done.updated, done.removed, done.provisiod);
+      pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, import_reloaded_cb, NULL);
+    }
+  p->importing = FALSE;
+  adw_action_row_set_subtitle (p->import, text);
+  gtk_widget_set_sensitive (p->import_button, TRUE);
+}
+
+static void
+import_clicked_cb (GtkButton *button,
+                   Prefs     *p)
+{
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  GListModel *tenants = G_LIST_MODEL (pv_application_get_tenants (app));
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+
+  if (p->importing)
+    return;
+  /* The apps of the admin's own tenants stay as they are. */
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      GListModel *connections = pv_tenant_info_get_connections (tenant);
+
+      if (pv_tenant_list_get_tracked_app (pv_application_get_tenants (app), tenant) != NULL)
+        continue;
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+
+          g_ptr_array_add (urls, g_strdup (pv_connection_info_get_scim_base_url (connection)));
+        }
+    }
+  g_ptr_array_add (urls, NULL);
+  p->importing = TRUE;
+  gtk_widget_set_sensitive (p->import_button, FALSE);
+  pv_entra_session_import_async (p->session, pv_application_get_apps_file (app), (const char * const *) urls->pdata,
+                                 import_progress_cb, p, p->cancellable, imported_cb, p);
 }
 
 /**
@@ -381,6 +471,22 @@ pv_entra_preferences_group_new (PvEntraSession *session)
   adw_entry_row_set_show_apply_button (p->client, TRUE);
   g_signal_connect_swapped (p->client, "apply", G_CALLBACK (prefs_apply_cb), p);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->client));
+
+  /* The whole estate: every app with a provisioning job, tracked. */
+  p->cancellable = g_cancellable_new ();
+  p->import = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->import), _("Import from Entra"));
+  adw_action_row_set_subtitle (p->import, _("Track every enterprise app that provisions, with its job's state; "
+                                            "its token's expiry stays unknown until you set it"));
+  p->import_button = gtk_button_new_with_mnemonic (_("_Import"));
+  gtk_widget_set_valign (p->import_button, GTK_ALIGN_CENTER);
+  g_signal_connect (p->import_button, "clicked", G_CALLBACK (import_clicked_cb), p);
+  adw_action_row_add_suffix (p->import, p->import_button);
+  /* The demo keeps nothing: its import would land in the admin's apps. */
+  gtk_widget_set_sensitive (p->import_button,
+                            PV_IS_APPLICATION (g_application_get_default ()) &&
+                            !pv_application_get_demo (PV_APPLICATION (g_application_get_default ())));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->import));
 
   p->changed = g_signal_connect_swapped (session, "changed", G_CALLBACK (prefs_update), p);
   prefs_update (p);

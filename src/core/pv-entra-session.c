@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-entra-session.h"
+#include "pv-entra-import.h"
 #include "pv-overview.h"
 
 /* One place for what the desktop app knows of Entra: the configuration in
@@ -32,6 +33,7 @@ struct _PvEntraSession
   GCancellable  *cancellable;
   guint          pending;
   gboolean       jobs_changed;  /* during a read of the jobs */
+  PvEntraEstate *estate;      /* the directory as last read, for a delta */
 };
 
 G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
@@ -52,6 +54,7 @@ pv_entra_session_dispose (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->job_errors, g_hash_table_unref);
+  g_clear_object (&self->estate);
 
   G_OBJECT_CLASS (pv_entra_session_parent_class)->dispose (object);
 }
@@ -378,6 +381,8 @@ pv_entra_session_sign_out (PvEntraSession *self)
   pv_graph_sign_out_async (self->graph, self->cancellable, signed_out_cb, NULL);
   g_hash_table_remove_all (self->jobs);
   g_hash_table_remove_all (self->job_errors);
+  /* Another sign-in may be to another directory. */
+  g_clear_object (&self->estate);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -557,4 +562,149 @@ pv_entra_session_describe (PvEntraSession   *session,
   if (stale_text != NULL)
     return g_strdup_printf ("%s · %s", stale_text, state);
   return g_steal_pointer (&state);
+}
+
+/* -- Import from Entra ------------------------------------------------------ */
+
+typedef struct {
+  GFile         *apps_file;
+  GStrv          tenant_urls;
+  PvEntraImport  result;
+  GPtrArray     *tracked;
+} Import;
+
+static void
+import_free (Import *i)
+{
+  g_object_unref (i->apps_file);
+  g_strfreev (i->tenant_urls);
+  g_clear_pointer (&i->tracked, g_ptr_array_unref);
+  g_free (i);
+}
+
+static void
+import_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!pv_tracked_apps_save_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  save (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  pv_entra_session_refresh_health (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+import_apps_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *self = g_task_get_source_object (task);
+  Import *i = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  i->tracked = pv_tracked_apps_load_finish (result, &error);
+  if (i->tracked == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  apps = pv_entra_estate_get_apps (self->estate);
+  skipped = pv_entra_estate_get_skipped (self->estate);
+  /* A skipped app is still there: not removed. */
+  for (guint k = 0; k < skipped->len; k++)
+    g_ptr_array_add (apps, g_steal_pointer (&g_ptr_array_index (skipped, k)));
+  pv_entra_import (self->config, i->tracked, apps, (const char * const *) i->tenant_urls,
+                   g_get_real_time () / G_USEC_PER_SEC, &i->result);
+  pv_tracked_apps_save_async (i->apps_file, i->tracked, cancellable, import_saved_cb, g_steal_pointer (&task));
+}
+
+static void
+import_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Import *i = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (!pv_entra_estate_refresh_finish (PV_ENTRA_ESTATE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pv_tracked_apps_load_async (i->apps_file, cancellable, import_apps_loaded_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_entra_session_import_async:
+ * @apps_file: apps.ini, the tracked apps
+ * @tenant_urls: (array zero-terminated=1): the SCIM base URLs of the
+ *   provisiod tenants' connections, whose apps stay as they are
+ * @progress: (nullable): told how many apps were looked at, of how many
+ *
+ * Import from Entra (pv_entra_import()): reads the directory (by delta
+ * after the first time in this session), then adds, updates and marks
+ * removed the tracked apps and their links, and saves both.
+ */
+void
+pv_entra_session_import_async (PvEntraSession      *self,
+                               GFile               *apps_file,
+                               const char * const  *tenant_urls,
+                               PvProgressFunc       progress,
+                               gpointer             progress_data,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Import *i = g_new0 (Import, 1);
+
+  g_task_set_source_tag (task, pv_entra_session_import_async);
+  i->apps_file = g_object_ref (apps_file);
+  i->tenant_urls = g_strdupv ((char **) tenant_urls);
+  g_task_set_task_data (task, i, (GDestroyNotify) import_free);
+  if (self->graph == NULL || !pv_graph_get_signed_in (self->graph))
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                               _("Sign in to Microsoft Entra first"));
+      return;
+    }
+  if (self->estate == NULL)
+    self->estate = pv_entra_estate_new ();
+  pv_entra_estate_refresh_async (self->estate, self->graph, progress, progress_data, cancellable,
+                                 import_read_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_entra_session_import_finish:
+ * @result_out: (out caller-allocates) (optional): what the import did
+ */
+gboolean
+pv_entra_session_import_finish (PvEntraSession  *self,
+                                GAsyncResult    *result,
+                                PvEntraImport   *result_out,
+                                GError         **error)
+{
+  Import *i = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (result_out != NULL)
+    *result_out = i->result;
+  return TRUE;
 }

@@ -1180,6 +1180,43 @@ test_entra (void)
   spin_for (500);
 }
 
+/* Import from Entra in the preferences: the apps that provision become
+ * tracked apps, the tenants' own apps stay as they are; the list shows the
+ * new app.  Afterwards the tracked apps are emptied again for the next
+ * tests. */
+static void
+test_entra_import (void)
+{
+  GtkWindow *prefs;
+  g_autofree char *apps_ini = NULL;
+  GFile *apps_file = pv_application_get_apps_file (app);
+
+  json_object_unref (fake_control ("app", "{\"id\": \"cccccccc-5555\", \"displayName\": \"Timeneye\", "
+                                          "\"base_address\": \"https://api.timeneye.com/scim/v2\"}"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  wait_for_text (GTK_WIDGET (prefs), "Import from Entra");
+  click (GTK_WIDGET (prefs), "Import");
+  wait_for_text (GTK_WIDGET (prefs), "1 new, 0 updated, 0 removed from Entra; 2 of your tenants left as they are");
+  g_assert_true (g_file_load_contents (apps_file, NULL, &apps_ini, NULL, NULL, NULL));
+  g_assert_nonnull (strstr (apps_ini, "[app timeneye]\nname=Timeneye\nvendor=timeneye\n"));
+  g_assert_null (strstr (apps_ini, "Acme"));
+  gtk_window_close (prefs);
+  wait_for_text (GTK_WIDGET (window), "Timeneye");
+
+  /* Again: nothing doubled. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  click (GTK_WIDGET (prefs), "Import");
+  wait_for_text (GTK_WIDGET (prefs), "0 new, 1 updated, 0 removed from Entra");
+  gtk_window_close (prefs);
+
+  g_assert_true (g_file_replace_contents (apps_file, "", 0, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, NULL));
+  pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, NULL, NULL);
+  json_object_unref (fake_control ("remove", "{\"id\": \"cccccccc-5555\"}"));
+  spin_for (500);
+}
+
 static void
 test_dashboard (void)
 {
@@ -1670,6 +1707,7 @@ main (int   argc,
       g_test_add_func ("/app/setup", test_setup);
       g_test_add_func ("/app/renew", test_renew);
       g_test_add_func ("/app/entra", test_entra);
+      g_test_add_func ("/app/entra-import", test_entra_import);
       g_test_add_func ("/app/dashboard", test_dashboard);
       g_test_add_func ("/app/revoke", test_revoke);
       g_test_add_func ("/app/notification-action", test_notification_action);
