@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-add-app-window.h"
 #include "pv-application.h"
 #include "pv-bench.h"
 #include "pv-demo.h"
@@ -327,8 +328,9 @@ open_pending (PvApplication *self)
   if (self->pending_tenant == NULL || window == NULL || self->demo != NULL)
     return;
   tenant = pv_tenant_list_lookup (self->own, self->pending_tenant);
+  /* A tracked app's page: its new token is made in the vendor's console */
   if (tenant != NULL && pv_window_show_tenant (PV_WINDOW (window), self->pending_tenant) &&
-      self->pending_kind != NULL)
+      self->pending_kind != NULL && pv_tenant_list_get_tracked_app (self->own, tenant) == NULL)
     {
       GtkWindow *renew = pv_renew_window_new (self->own, tenant, self->pending_kind);
 
@@ -640,6 +642,19 @@ renew_activated (GSimpleAction *action,
     open_from_notification (user_data, tenant, kind);
 }
 
+static void
+add_app_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  PvApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *dialog = GTK_WINDOW (pv_add_app_window_new (self->own));
+
+  gtk_window_set_transient_for (dialog, window);
+  gtk_window_present (dialog);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
@@ -648,6 +663,7 @@ static const GActionEntry app_actions[] = {
   { "demo", demo_activated },
   { "leave-demo", leave_demo_activated },
   { "refresh", refresh_activated },
+  { "add-app", add_app_activated },
   /* From the reminders' notifications (provisioctl remind) */
   { "show-tenant", show_tenant_activated, "s" },
   { "renew", renew_activated, "(ss)" },
@@ -661,6 +677,9 @@ update_action_states (PvApplication *self)
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (demo), self->demo == NULL && self->busy == 0);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (leave), self->demo != NULL);
+  /* The demo's list keeps nothing: leave it to track your own apps. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "add-app")),
+                               self->demo == NULL);
 }
 
 /* GApplication */

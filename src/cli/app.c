@@ -24,6 +24,7 @@
 #include "pv-profiles.h"
 #include "pv-time.h"
 #include "pv-token.h"
+#include "pv-tracked-add.h"
 #include "pv-tracked-app.h"
 #include "pv-tracked-check.h"
 #include "pv-vendor.h"
@@ -306,43 +307,19 @@ app_add (GFile  *file,
          char  **args)
 {
   const char *id = args[0];
-  const char *kind = opt_kind ? opt_kind : "users";
   g_autoptr(GError) error = NULL;
-  g_autoptr(PvVendor) vendor = NULL;
-  g_autoptr(GPtrArray) apps = NULL;
   g_autoptr(GPtrArray) tenants = NULL;
-  g_autoptr(PvTrackedApp) fresh = NULL;
-  PvTrackedApp *app;
-  PvTrackedConnection *connection, draft = { 0 };
-  gint64 issued_at, entered_expiry;
-  char *token = NULL;
+  g_autoptr(GFile) apps = apps_file (file);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PvTrackedApp) app = NULL;
+  g_autofree char *pasted = NULL;
+  PvTrackRequest request = { id, opt_name, args[1], opt_kind ? opt_kind : "users", opt_url };
 
-  if (!pv_profile_id_is_valid (id))
-    {
-      g_printerr (_("“%s” is not a usable name: use up to 40 letters, digits, dashes and underscores\n"), id);
-      return 2;
-    }
-  if (!kind_is_valid (kind))
+  if (!kind_is_valid (request.kind))
     return 2;
-  if ((vendor = pv_vendor_lookup (args[1], &error)) == NULL)
-    return fail (error);
-  if (!pv_vendor_has_connection (vendor, kind))
-    {
-      g_autofree char *has = g_strjoinv (", ", vendor->connections);
-
-      g_printerr (_("provisioctl: %s has no %s connection; it has %s\n"), vendor->name, kind, has);
-      return 2;
-    }
-  draft.kind = (char *) kind;
-  draft.scim_base_url = opt_url ? opt_url : vendor->scim_url;
-  if (draft.scim_base_url == NULL)
-    {
-      g_printerr (_("provisioctl: %s has no one SCIM base URL for all: give yours with --url\n"), vendor->name);
-      return 2;
-    }
-  if (!pv_tracked_app_check_url (draft.scim_base_url, &error) ||
-      !parse_date (opt_issued, &issued_at, &error) || !parse_date (opt_expires, &entered_expiry, &error) ||
-      (apps = load_apps (file, &error)) == NULL || (tenants = load_profiles (file, &error)) == NULL)
+  if (!parse_date (opt_issued, &request.issued_at, &error) ||
+      !parse_date (opt_expires, &request.entered_expiry, &error) ||
+      (tenants = load_profiles (file, &error)) == NULL)
     return fail (error);
   for (guint i = 0; i < tenants->len; i++)
     if (g_str_equal (((PvProfile *) g_ptr_array_index (tenants, i))->id, id))
@@ -350,57 +327,27 @@ app_add (GFile  *file,
         g_printerr (_("provisioctl: “%s” is a tenant already; choose another name\n"), id);
         return 2;
       }
-  app = find_app (apps, id, NULL);
-  if (app != NULL && g_strcmp0 (app->vendor, vendor->id) != 0)
-    {
-      g_printerr (_("provisioctl: “%s” is an app of %s already\n"), id, app->vendor);
-      return 2;
-    }
 
-  /* Everything checked before anything is kept: the dates, then the token
-   * against the vendor. */
+  /* Everything is checked before anything is kept: the dates, then the
+   * token against the vendor (pv-tracked-add.c). */
+  if (!opt_dates_only)
+    request.pasted = pasted = read_token (_("Token: "));
+  pv_tracked_app_track_async (apps, &request, NULL, got_result_cb, &result);
+  app = pv_tracked_app_track_finish (wait_for (&result), &error);
+  if (pasted != NULL)
+    explicit_bzero (pasted, strlen (pasted));
+  if (app == NULL)
+    return fail (error);
   if (opt_dates_only)
     {
-      if (!pv_tracked_connection_set_dates (&draft, vendor, NULL, issued_at, entered_expiry,
-                                            g_get_real_time () / G_USEC_PER_SEC, &error))
-        return fail (error);
-    }
-  else if ((token = take_token (vendor, &draft, issued_at, entered_expiry, &error)) == NULL ||
-           !store_token (&(PvTrackedApp) { .id = (char *) id, .name = opt_name ? opt_name : vendor->name },
-                         kind, PV_CREDENTIAL_APP_TOKEN, token, &error))
-    {
-      pv_secret_free (token);
-      return fail (error);
-    }
-  pv_secret_free (token);
+      g_autoptr(GError) cleared = NULL;
 
-  if (app == NULL)
-    {
-      fresh = pv_tracked_app_new (id, opt_name ? opt_name : vendor->name, vendor->id);
-      app = fresh;
-      g_ptr_array_add (apps, g_steal_pointer (&fresh));
+      /* Dates only from now on: no token of it stays in the keyring. */
+      if (!clear_token (app, request.kind, PV_CREDENTIAL_APP_TOKEN, &cleared))
+        g_printerr ("provisioctl: %s\n", cleared->message);
     }
-  else if (opt_name != NULL)
-    {
-      g_free (app->name);
-      app->name = g_strdup (opt_name);
-    }
-  connection = pv_tracked_app_get_connection (app, kind);
-  if (connection == NULL)
-    connection = pv_tracked_app_add_connection (app, kind, draft.scim_base_url);
-  g_free (connection->scim_base_url);
-  connection->scim_base_url = g_strdup (draft.scim_base_url);
-  connection->issued_at = draft.issued_at;
-  connection->expires_at = draft.expires_at;
-  connection->source = draft.source;
-  connection->token_in_keyring = !opt_dates_only;
-  connection->pending_since = 0;
-  if (opt_dates_only && !clear_token (app, kind, PV_CREDENTIAL_APP_TOKEN, &error))
-    return fail (error);
-  if (!save_apps (file, apps, &error))
-    return fail (error);
 
-  print_dates (app, connection);
+  print_dates (app, pv_tracked_app_get_connection (app, request.kind));
   if (!opt_dates_only)
     g_print (_("The vendor accepts the token; it is kept in the keyring only.\n"));
   return 0;

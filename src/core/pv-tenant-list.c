@@ -43,6 +43,7 @@ struct _PvTenantList
   GKeyFile   *checks;      /* their tokens' last checks */
   GHashTable *app_tokens;  /* without a profiles file: credential id -> token, in memory only */
   GHashTable *app_signatures;  /* id -> the verdicts its entry shows (checks_signature()) */
+  GHashTable *apps_by_id;  /* id -> PvTrackedApp of @apps */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -108,6 +109,7 @@ pv_tenant_list_finalize (GObject *object)
   g_clear_pointer (&self->checks, g_key_file_unref);
   g_clear_pointer (&self->app_tokens, g_hash_table_unref);
   g_clear_pointer (&self->app_signatures, g_hash_table_unref);
+  g_clear_pointer (&self->apps_by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
 }
@@ -160,6 +162,7 @@ pv_tenant_list_init (PvTenantList *self)
   self->checks = g_key_file_new ();
   self->app_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_secret_free);
   self->app_signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->apps_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   g_signal_connect_object (self->tenants, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
 }
 
@@ -230,14 +233,25 @@ pv_tenant_list_get_tracked_app (PvTenantList *self,
 {
   g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
 
-  for (guint i = 0; i < self->apps->len; i++)
-    {
-      PvTrackedApp *app = g_ptr_array_index (self->apps, i);
+  return g_hash_table_lookup (self->apps_by_id, pv_tenant_info_get_id (tenant));
+}
 
-      if (g_strcmp0 (app->id, pv_tenant_info_get_id (tenant)) == 0)
-        return app;
-    }
-  return NULL;
+/**
+ * pv_tenant_list_get_apps_file:
+ *
+ * Returns: (transfer full) (nullable): apps.ini, next to the tenants file;
+ *   %NULL for a list that keeps nothing
+ */
+GFile *
+pv_tenant_list_get_apps_file (PvTenantList *self)
+{
+  g_autoptr(GFile) dir = NULL;
+
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+  if (self->profiles == NULL)
+    return NULL;
+  dir = g_file_get_parent (self->profiles);
+  return g_file_get_child (dir, "apps.ini");
 }
 
 /**
@@ -290,8 +304,9 @@ tracked_app_info (PvTenantList       *self,
  * @kind: its connection whose token is @token
  * @token: (nullable): the token, kept in memory only
  *
- * For a list that keeps nothing, as the demo's: adds a tracked app, or a
- * token to one added before, and shows it after the tenants.
+ * Shows a tracked app after the tenants, or anew if it is there.  A list
+ * that keeps nothing, as the demo's, keeps @token in memory; others have
+ * it in the keyring (pv_tracked_app_track_async()).
  */
 void
 pv_tenant_list_add_tracked_app (PvTenantList *self,
@@ -302,7 +317,8 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
   g_autoptr(PvTenantInfo) info = NULL;
 
   g_return_if_fail (PV_IS_TENANT_LIST (self));
-  g_return_if_fail (self->profiles == NULL);
+  /* Only a list that keeps nothing keeps tokens, in memory */
+  g_return_if_fail (token == NULL || self->profiles == NULL);
 
   if (token != NULL)
     g_hash_table_replace (self->app_tokens, pv_tracked_app_credential_id (app, kind), g_strdup (token));
@@ -315,8 +331,12 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
         /* The same app, grown by a connection, or one in its place */
         if (self->apps->pdata[i] != app)
           {
-            pv_tracked_app_free (self->apps->pdata[i]);
+            PvTrackedApp *old = self->apps->pdata[i];
+
+            g_hash_table_remove (self->apps_by_id, app->id);
+            g_hash_table_insert (self->apps_by_id, app->id, app);
             self->apps->pdata[i] = app;
+            pv_tracked_app_free (old);
           }
         if (shown != NULL)
           {
@@ -328,6 +348,7 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
         return;
       }
   g_ptr_array_add (self->apps, app);
+  g_hash_table_replace (self->apps_by_id, app->id, app);
   g_list_store_append (self->tenants, info);
 }
 
@@ -551,6 +572,10 @@ apps_loaded_cb (GObject      *source,
     }
   g_ptr_array_unref (self->apps);
   self->apps = g_steal_pointer (&apps);
+  g_hash_table_remove_all (self->apps_by_id);
+  for (guint i = 0; i < self->apps->len; i++)
+    g_hash_table_replace (self->apps_by_id, ((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id,
+                          g_ptr_array_index (self->apps, i));
   g_file_load_contents_async (checks, g_task_get_cancellable (task), checks_loaded_cb, task);
 }
 
@@ -579,8 +604,7 @@ pv_tenant_list_load_async (PvTenantList        *self,
     }
   /* The tracked apps and their last checks first, then the tenants. */
   {
-    g_autoptr(GFile) dir = g_file_get_parent (self->profiles);
-    g_autoptr(GFile) apps = g_file_get_child (dir, "apps.ini");
+    g_autoptr(GFile) apps = pv_tenant_list_get_apps_file (self);
 
     pv_tracked_apps_load_async (apps, cancellable, apps_loaded_cb, task);
   }
@@ -647,7 +671,7 @@ checks_saved_cb (GObject      *source,
 
 typedef struct {
   GTask     *task;
-  GPtrArray *changed;   /* PvTrackedApp, borrowed from self->apps */
+  GPtrArray *changed;   /* ids of the apps to show anew */
   guint      next;
 } AppUpdates;
 
@@ -674,14 +698,16 @@ update_apps_cb (gpointer user_data)
 
   for (guint n = 0; n < APP_UPDATES_AT_ONCE && updates->next < updates->changed->len; n++)
     {
-      PvTrackedApp *app = g_ptr_array_index (updates->changed, updates->next++);
-      PvTenantInfo *info = pv_tenant_list_lookup (self, app->id);
-      g_autoptr(PvVendor) vendor = pv_vendor_lookup (app->vendor, NULL);
-      g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+      PvTrackedApp *app = g_hash_table_lookup (self->apps_by_id, g_ptr_array_index (updates->changed, updates->next++));
+      PvTenantInfo *info = app ? pv_tenant_list_lookup (self, app->id) : NULL;
+      g_autoptr(PvVendor) vendor = NULL;
+      g_autoptr(GHashTable) verdicts = NULL;
       g_autoptr(JsonObject) state = NULL;
 
       if (info == NULL)
         continue;
+      vendor = pv_vendor_lookup (app->vendor, NULL);
+      verdicts = pv_tracked_checks_verdicts (self->checks, app);
       if (vendor == NULL)
         vendor = pv_vendor_lookup ("other", NULL);
       state = pv_tracked_app_to_state (app, vendor, verdicts, now);
@@ -710,7 +736,7 @@ apps_checked_cb (GObject      *source,
 
   pv_tracked_check_finish (result, &n_probed, NULL, NULL);
   updates->task = task;
-  updates->changed = g_ptr_array_new ();
+  updates->changed = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < self->apps->len; i++)
     {
       PvTrackedApp *app = g_ptr_array_index (self->apps, i);
@@ -719,7 +745,7 @@ apps_checked_cb (GObject      *source,
       if (g_strcmp0 (g_hash_table_lookup (self->app_signatures, app->id), signature) == 0)
         continue;
       g_hash_table_replace (self->app_signatures, g_strdup (app->id), g_steal_pointer (&signature));
-      g_ptr_array_add (updates->changed, app);
+      g_ptr_array_add (updates->changed, g_strdup (app->id));
     }
 
   /* A list that keeps nothing keeps no checks either. */

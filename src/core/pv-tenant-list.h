@@ -27,6 +27,7 @@ PvTenantInfo *pv_tenant_list_lookup         (PvTenantList        *self,
 PvTrackedApp *pv_tenant_list_get_tracked_app (PvTenantList       *self,
                                               PvTenantInfo       *tenant);
 GKeyFile     *pv_tenant_list_get_checks     (PvTenantList        *self);
+GFile        *pv_tenant_list_get_apps_file  (PvTenantList        *self);
 void          pv_tenant_list_add_tracked_app (PvTenantList       *self,
                                               PvTrackedApp       *app,
                                               const char         *kind,

@@ -129,11 +129,11 @@ pv_tracked_checks_verdicts (GKeyFile           *checks,
 }
 
 typedef struct {
-  GTask              *task;
-  const PvTrackedApp *app;
-  const char         *kind;
-  char               *url;
-  char               *token;
+  GTask *task;
+  char  *app_id;   /* copied: the app may be replaced while its token is checked */
+  char  *kind;
+  char  *url;
+  char  *token;
 } Job;
 
 typedef struct {
@@ -151,6 +151,8 @@ static void
 job_free (Job *job)
 {
   g_clear_object (&job->task);
+  g_free (job->app_id);
+  g_free (job->kind);
   g_free (job->url);
   pv_secret_free (job->token);
   g_free (job);
@@ -182,7 +184,9 @@ probed_cb (GObject      *source,
   check->in_flight--;
   if (probe != NULL)
     {
-      pv_tracked_checks_set (check->checks, job->app, job->kind, probe->verdict, probe->detail, check->now);
+      PvTrackedApp app = { .id = job->app_id };
+
+      pv_tracked_checks_set (check->checks, &app, job->kind, probe->verdict, probe->detail, check->now);
       check->probed++;
     }
   job_free (job);
@@ -262,8 +266,8 @@ pv_tracked_check_async (GPtrArray           *apps,
                checked_at <= now && now - checked_at < PV_TRACKED_CHECK_INTERVAL))
             continue;
           job = g_new0 (Job, 1);
-          job->app = app;
-          job->kind = connection->kind;
+          job->app_id = g_strdup (app->id);
+          job->kind = g_strdup (connection->kind);
           job->url = g_strdup (connection->scim_base_url);
           job->token = g_strdup (token);
           g_queue_push_tail (&check->jobs, job);

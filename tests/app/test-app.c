@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "pv-add-app-window.h"
 #include "pv-application.h"
 #include "pv-connect-window.h"
 #include "pv-connection-info.h"
@@ -23,6 +24,7 @@
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
 #include "pv-timeline.h"
+#include "pv-tokens.h"
 #include "pv-widgets.h"
 #include "pv-window.h"
 
@@ -470,6 +472,96 @@ removed_cb (GObject      *source,
             gpointer      user_data)
 {
   *(gboolean *) user_data = pv_tenant_list_remove_finish (PV_TENANT_LIST (source), result, NULL);
+}
+
+/* Add an App: provisiod's own SCIM endpoint of a second tenant is the
+ * vendor ("Other SCIM app"), its token issued through the management API.
+ * A non-HTTPS address is refused, nothing kept; the real one is tried,
+ * kept in the keyring and shown after the tenants. */
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static char *
+vendor_token (void)
+{
+  g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
+  const char *create[] = { g_getenv ("PROVISIOD"), "--db", db, "tenant", "create", "vendor", "--name", "Vendor",
+                           NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvIssuedToken) issued = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) create, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, NULL, NULL));
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  client = pv_client_new (server_url, lines[g_strv_length (lines) - 1]);
+  pv_tokens_issue_async (client, "users", "on-first-use", "Tracked by Provisio", NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  issued = pv_tokens_issue_finish (result, &error);
+  g_assert_no_error (error);
+  return g_strdup (issued->secret);
+}
+
+static void
+test_add_app (void)
+{
+  g_autofree char *token = vendor_token ();
+  g_autofree char *url = g_strdup_printf ("%s/t/vendor/scim/users/v2", server_url);
+  g_autofree char *apps_file = g_build_filename (workdir, "apps.ini", NULL);
+  g_autofree char *contents = NULL;
+  PvTenantList *tenants = pv_application_get_tenants (app);
+  GtkWindow *dialog;
+  GtkWidget *vendor_row;
+  PvTenantInfo *tracked;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-app", NULL);
+  dialog = wait_for_window (PV_TYPE_ADD_APP_WINDOW);
+  vendor_row = find (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, "App");
+  g_assert_nonnull (vendor_row);
+  /* Timeneye's one URL is filled in */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vendor_row), 3);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW,
+                                                               "SCIM base URL"))),
+                   ==, "https://api.timeneye.com/scim/v2");
+  /* "Other SCIM app", last */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vendor_row),
+                              g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (vendor_row))) - 1);
+  set_row_text (GTK_WIDGET (dialog), "Name", "vendorapp");
+  set_row_text (GTK_WIDGET (dialog), "SCIM base URL", "http://vendor.example/scim/v2");
+  set_row_text (GTK_WIDGET (dialog), "Token", token);
+  set_row_text (GTK_WIDGET (dialog), "Expires on", "2099-01-31");
+  click (GTK_WIDGET (dialog), "Add");
+  wait_for_text (GTK_WIDGET (dialog), "not HTTPS");
+  g_assert_false (g_file_test (apps_file, G_FILE_TEST_EXISTS));
+
+  set_row_text (GTK_WIDGET (dialog), "SCIM base URL", url);
+  click (GTK_WIDGET (dialog), "Add");
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_ADD_APP_WINDOW), 20));
+  tracked = pv_tenant_list_lookup (tenants, "vendorapp");
+  g_assert_nonnull (tracked);
+  g_assert_nonnull (pv_tenant_list_get_tracked_app (tenants, tracked));
+  g_assert_cmpstr (pv_tenant_info_get_name (tracked), ==, "Other SCIM app");
+  wait_for_text (GTK_WIDGET (window), "Other SCIM app");
+
+  g_assert_true (g_file_get_contents (apps_file, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "users-expiry-source=entered"));
+  g_assert_null (strstr (contents, token));
+  {
+    const char *argv[] = { "secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", "app-token", NULL };
+    g_autofree char *found = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &found, NULL, NULL,
+                                 NULL));
+    g_assert_cmpstr (g_strstrip (found), ==, token);
+  }
 }
 
 static gboolean
@@ -1702,6 +1794,7 @@ main (int   argc,
     {
       g_test_add_func ("/app/first-run", test_first_run);
       g_test_add_func ("/app/connect", test_connect);
+      g_test_add_func ("/app/add-app", test_add_app);
       g_test_add_func ("/app/connect-pinned", test_connect_pinned);
       g_test_add_func ("/app/tenant-panels", test_tenant_panels);
       g_test_add_func ("/app/setup", test_setup);
