@@ -339,15 +339,6 @@ import_progress_cb (guint    done,
 }
 
 static void
-import_reloaded_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, NULL);
-  pv_application_refresh (PV_APPLICATION (g_application_get_default ()));
-}
-
-static void
 imported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -355,10 +346,11 @@ imported_cb (GObject      *source,
   Prefs *p = user_data;
   PvEntraImport done;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tracked = NULL;
   g_autofree char *text = NULL;
   PvApplication *app = PV_APPLICATION (g_application_get_default ());
 
-  if (!pv_entra_session_import_finish (PV_ENTRA_SESSION (source), result, &done, &error))
+  if (!pv_entra_session_import_finish (PV_ENTRA_SESSION (source), result, &done, &tracked, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -369,7 +361,14 @@ imported_cb (GObject      *source,
       /* Translators: counts of Entra apps after Import from Entra */
       text = g_strdup_printf (_("%u new, %u updated, %u removed from Entra; %u of your tenants left as they are"),
                               done.added, done.updated, done.removed, done.provisiod);
-      pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, import_reloaded_cb, NULL);
+      /* Each tracked app shown, or anew in its place: none twice. */
+      for (guint i = 0; i < tracked->len; i++)
+        {
+          PvTrackedApp *one = g_steal_pointer (&g_ptr_array_index (tracked, i));
+          PvTrackedConnection *first = g_ptr_array_index (one->connections, 0);
+
+          pv_tenant_list_add_tracked_app (pv_application_get_tenants (app), one, first->kind, NULL);
+        }
     }
   p->importing = FALSE;
   adw_action_row_set_subtitle (p->import, text);

@@ -692,11 +692,14 @@ pv_entra_session_import_async (PvEntraSession      *self,
 /**
  * pv_entra_session_import_finish:
  * @result_out: (out caller-allocates) (optional): what the import did
+ * @tracked: (out) (optional) (transfer full) (element-type PvTrackedApp):
+ *   every tracked app, as saved
  */
 gboolean
 pv_entra_session_import_finish (PvEntraSession  *self,
                                 GAsyncResult    *result,
                                 PvEntraImport   *result_out,
+                                GPtrArray      **tracked,
                                 GError         **error)
 {
   Import *i = g_task_get_task_data (G_TASK (result));
@@ -706,5 +709,7 @@ pv_entra_session_import_finish (PvEntraSession  *self,
     return FALSE;
   if (result_out != NULL)
     *result_out = i->result;
+  if (tracked != NULL)
+    *tracked = g_steal_pointer (&i->tracked);
   return TRUE;
 }

@@ -64,6 +64,7 @@ void               pv_entra_session_import_async     (PvEntraSession      *self,
 gboolean           pv_entra_session_import_finish    (PvEntraSession      *self,
                                                       GAsyncResult        *result,
                                                       PvEntraImport       *result_out,
+                                                      GPtrArray          **tracked,
                                                       GError             **error);
 char              *pv_entra_session_describe         (PvEntraSession      *self,
                                                       PvTenantInfo        *tenant,

@@ -1107,10 +1107,31 @@ close_refused (GtkWindow  *assistant,
   json_object_unref (fake_control ("set", reset));
 }
 
+/* Signs in from the preferences: the code shown, the stand-in approves. */
+static void
+sign_in_from_preferences (void)
+{
+  GtkWindow *prefs, *sign_in;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  wait_for_text (GTK_WIDGET (prefs), "Not signed in");
+  click (GTK_WIDGET (prefs), "Sign In");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  sign_in = find_window_titled ("Sign In to Microsoft Entra");
+  wait_for_text (GTK_WIDGET (sign_in), "enter this code");
+  g_assert_true (shows_text (GTK_WIDGET (sign_in), "https://microsoft.com/devicelogin"));
+  json_object_unref (fake_control ("approve", "{}"));
+  g_assert_true (spin_until (signed_in_cb, NULL, 20));
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
+  gtk_window_close (prefs);
+}
+
 static void
 test_entra (void)
 {
-  GtkWindow *prefs, *sign_in, *link, *assistant;
+  GtkWindow *sign_in, *link, *assistant;
   g_autofree char *secret = NULL;
   g_autofree char *failed_secret = NULL;
   g_autofree char *rights_secret = NULL;
@@ -1131,19 +1152,7 @@ test_entra (void)
   json_object_unref (fake_control ("app", apps));
 
   /* Sign in from the preferences with the code shown */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
-  wait_for_text (GTK_WIDGET (prefs), "Not signed in");
-  click (GTK_WIDGET (prefs), "Sign In");
-  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Sign In to Microsoft Entra", 10));
-  sign_in = find_window_titled ("Sign In to Microsoft Entra");
-  wait_for_text (GTK_WIDGET (sign_in), "enter this code");
-  g_assert_true (shows_text (GTK_WIDGET (sign_in), "https://microsoft.com/devicelogin"));
-  json_object_unref (fake_control ("approve", "{}"));
-  g_assert_true (spin_until (signed_in_cb, NULL, 20));
-  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
-  wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
-  gtk_window_close (prefs);
+  sign_in_from_preferences ();
 
   /* Link the Users connection: its Entra app is found by its tenant URL and chosen already */
   g_assert_true (pv_window_show_tenant (window, "acme"));
@@ -1272,9 +1281,24 @@ test_entra (void)
   spin_for (500);
 }
 
+static gboolean
+flag_cb (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+reloaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
 /* Import from Entra in the preferences: the apps that provision become
  * tracked apps, the tenants' own apps stay as they are; the list shows the
- * new app.  Afterwards the tracked apps are emptied again for the next
+ * new app.  Afterwards the tracked apps are as they were, for the next
  * tests. */
 static void
 test_entra_import (void)
@@ -1282,7 +1306,24 @@ test_entra_import (void)
   GtkWindow *prefs;
   g_autofree char *apps_ini = NULL;
   GFile *apps_file = pv_application_get_apps_file (app);
+  g_autofree char *users_url = connection_url ("users");
+  g_autofree char *persons_url = connection_url ("persons");
+  g_autofree char *users = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", "
+                                            "\"base_address\": \"%s\"}", users_url);
+  g_autofree char *persons = g_strdup_printf ("{\"id\": \"22222222-bbbb\", \"displayName\": \"Acme Persons\", "
+                                              "\"base_address\": \"%s\"}", persons_url);
 
+  g_autofree char *before = NULL;
+  gboolean reloaded = FALSE;
+
+  if (!g_file_load_contents (apps_file, NULL, &before, NULL, NULL, NULL))
+    before = g_strdup ("");
+  /* The tenant's two apps, as /app/entra made them */
+  json_object_unref (fake_control ("app", users));
+  json_object_unref (fake_control ("app", persons));
+  /* Signed in by /app/entra already; alone, sign in first. */
+  if (!pv_entra_session_get_signed_in (pv_application_get_entra (app)))
+    sign_in_from_preferences ();
   json_object_unref (fake_control ("app", "{\"id\": \"cccccccc-5555\", \"displayName\": \"Timeneye\", "
                                           "\"base_address\": \"https://api.timeneye.com/scim/v2\"}"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
@@ -1303,9 +1344,13 @@ test_entra_import (void)
   wait_for_text (GTK_WIDGET (prefs), "0 new, 1 updated, 0 removed from Entra");
   gtk_window_close (prefs);
 
-  g_assert_true (g_file_replace_contents (apps_file, "", 0, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, NULL));
-  pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, NULL, NULL);
+  /* As the next tests expect: no tracked app but /app/add-app's. */
+  g_assert_true (g_file_replace_contents (apps_file, before, strlen (before), NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                          NULL, NULL));
+  pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, reloaded_cb, &reloaded);
+  g_assert_true (spin_until (flag_cb, &reloaded, 10));
   json_object_unref (fake_control ("remove", "{\"id\": \"cccccccc-5555\"}"));
+  pv_application_refresh (app);
   spin_for (500);
 }
 
