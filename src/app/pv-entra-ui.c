@@ -768,3 +768,35 @@ pv_entra_link_window_new (GtkWindow      *parent,
                              l->cancellable, discovered_cb, l);
   return GTK_WINDOW (window);
 }
+
+/* -- a SAML app's certificate ------------------------------------------- */
+
+/**
+ * pv_entra_saml_steps_window_new:
+ * @certificate: a SAML app's certificate (pv_entra_saml_app_new_info())
+ *
+ * Returns: (transfer none): a dialog with the Entra steps to roll the
+ *   app's signing certificate over (data/guides/entra-saml.guide)
+ */
+GtkWindow *
+pv_entra_saml_steps_window_new (GtkWindow    *parent,
+                                PvTenantInfo *certificate)
+{
+  const char *name = pv_entra_saml_info_get_app_name (certificate);
+  g_autoptr(GPtrArray) steps = pv_guide_steps ("entra", "saml", "users", name, "", NULL);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+
+      g_string_append_printf (body, "%s%u. %s\n%s", i ? "\n\n" : "", i + 1, step->title, step->detail);
+    }
+  /* Translators: an Entra enterprise app's name */
+  heading = g_strdup_printf (_("Renew the SAML Certificate of %s"), name);
+  dialog = adw_message_dialog_new (parent, heading, body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  return GTK_WINDOW (dialog);
+}

@@ -34,6 +34,7 @@ struct _PvEntraSession
   guint          pending;
   gboolean       jobs_changed;  /* during a read of the jobs */
   PvEntraEstate *estate;      /* the directory as last read, for a delta */
+  GListStore    *saml;        /* SAML apps' certificates, as PvTenantInfo */
 };
 
 G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
@@ -55,6 +56,7 @@ pv_entra_session_dispose (GObject *object)
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->job_errors, g_hash_table_unref);
   g_clear_object (&self->estate);
+  g_clear_object (&self->saml);
 
   G_OBJECT_CLASS (pv_entra_session_parent_class)->dispose (object);
 }
@@ -73,6 +75,7 @@ pv_entra_session_init (PvEntraSession *self)
 {
   self->config = pv_entra_config_new ();
   self->cancellable = g_cancellable_new ();
+  self->saml = g_list_store_new (PV_TYPE_TENANT_INFO);
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_entra_job_free);
   self->job_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_error_free);
 }
@@ -383,6 +386,7 @@ pv_entra_session_sign_out (PvEntraSession *self)
   g_hash_table_remove_all (self->job_errors);
   /* Another sign-in may be to another directory. */
   g_clear_object (&self->estate);
+  g_list_store_remove_all (self->saml);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -631,6 +635,37 @@ import_apps_loaded_cb (GObject      *source,
   pv_tracked_apps_save_async (i->apps_file, i->tracked, cancellable, import_saved_cb, g_steal_pointer (&task));
 }
 
+/* The SAML apps' certificates as the estate now has them. */
+static void
+update_saml (PvEntraSession *self)
+{
+  g_autoptr(GPtrArray) apps = pv_entra_estate_get_saml_apps (self->estate);
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvEntraSamlApp *app = g_ptr_array_index (apps, i);
+
+      if (app->not_after != 0)
+        g_ptr_array_add (infos, pv_entra_saml_app_new_info (app));
+    }
+  g_list_store_splice (self->saml, 0, g_list_model_get_n_items (G_LIST_MODEL (self->saml)), infos->pdata, infos->len);
+}
+
+/**
+ * pv_entra_session_get_saml_certificates:
+ *
+ * Returns: (transfer none): the SAML apps' active signing certificates from
+ *   the last Import from Entra, each as a tenant's SSO certificate
+ *   (pv_entra_saml_app_new_info())
+ */
+GListModel *
+pv_entra_session_get_saml_certificates (PvEntraSession *self)
+{
+  g_return_val_if_fail (PV_IS_ENTRA_SESSION (self), NULL);
+  return G_LIST_MODEL (self->saml);
+}
+
 static void
 import_read_cb (GObject      *source,
                 GAsyncResult *result,
@@ -646,6 +681,7 @@ import_read_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
+  update_saml (g_task_get_source_object (task));
   pv_tracked_apps_load_async (i->apps_file, cancellable, import_apps_loaded_cb, g_steal_pointer (&task));
 }
 

@@ -53,6 +53,7 @@ void               pv_entra_session_link             (PvEntraSession      *self,
                                                       const char          *kind,
                                                       const PvEntraApp    *app);
 void               pv_entra_session_refresh_health   (PvEntraSession      *self);
+GListModel        *pv_entra_session_get_saml_certificates (PvEntraSession *self);
 void               pv_entra_session_import_async     (PvEntraSession      *self,
                                                       GFile               *apps_file,
                                                       const char * const  *tenant_urls,

@@ -377,6 +377,22 @@ pv_entra_saml_app_new_from_json (JsonObject *object)
   return app;
 }
 
+#define SAML_INFO_PREFIX "entra-saml-"
+
+/**
+ * pv_entra_saml_info_get_app_name:
+ *
+ * Returns: (nullable): for a SAML app's certificate as
+ *   pv_entra_saml_app_new_info() gives it, the app's name; else %NULL
+ */
+const char *
+pv_entra_saml_info_get_app_name (PvTenantInfo *info)
+{
+  if (!g_str_has_prefix (pv_tenant_info_get_id (info), SAML_INFO_PREFIX))
+    return NULL;
+  return pv_tenant_info_get_name (info);
+}
+
 /**
  * pv_entra_saml_app_new_info:
  * @app: a SAML app and its active signing certificate
@@ -391,7 +407,7 @@ pv_entra_saml_app_new_from_json (JsonObject *object)
 PvTenantInfo *
 pv_entra_saml_app_new_info (const PvEntraSamlApp *app)
 {
-  g_autofree char *id = g_strconcat ("entra-saml-", app->service_principal_id, NULL);
+  g_autofree char *id = g_strconcat (SAML_INFO_PREFIX, app->service_principal_id, NULL);
   PvProfile profile = { id, (char *) "https://entra.microsoft.com", NULL, FALSE };
   PvTenantInfo *info = pv_tenant_info_new (&profile);
   g_autoptr(JsonBuilder) builder = json_builder_new ();

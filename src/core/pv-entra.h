@@ -99,6 +99,7 @@ typedef struct {
 
 PvEntraSamlApp *pv_entra_saml_app_new_from_json (JsonObject *object);
 PvTenantInfo   *pv_entra_saml_app_new_info     (const PvEntraSamlApp *app);
+const char     *pv_entra_saml_info_get_app_name (PvTenantInfo        *info);
 void        pv_entra_saml_app_free     (PvEntraSamlApp *app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvEntraSamlApp, pv_entra_saml_app_free)
 

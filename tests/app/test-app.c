@@ -1281,6 +1281,8 @@ test_entra (void)
   spin_for (500);
 }
 
+static gboolean no_text_cb (gpointer data);
+
 static gboolean
 flag_cb (gpointer data)
 {
@@ -1315,12 +1317,19 @@ test_entra_import (void)
 
   g_autofree char *before = NULL;
   gboolean reloaded = FALSE;
+  g_autoptr(GDateTime) soon = g_date_time_add_days (g_date_time_new_now_utc (), 10);
+  g_autofree char *soon_text = g_date_time_format (soon, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *saml = g_strdup_printf ("{\"id\": \"eeeeeeee-7777\", \"displayName\": \"Wiki SSO\", "
+                                           "\"status\": \"None\", \"saml\": {\"thumbprint\": \"%s\", "
+                                           "\"not_after\": \"%s\"}}",
+                                           "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", soon_text);
 
   if (!g_file_load_contents (apps_file, NULL, &before, NULL, NULL, NULL))
     before = g_strdup ("");
-  /* The tenant's two apps, as /app/entra made them */
+  /* The tenant's two apps, as /app/entra made them, and a SAML app */
   json_object_unref (fake_control ("app", users));
   json_object_unref (fake_control ("app", persons));
+  json_object_unref (fake_control ("app", saml));
   /* Signed in by /app/entra already; alone, sign in first. */
   if (!pv_entra_session_get_signed_in (pv_application_get_entra (app)))
     sign_in_from_preferences ();
@@ -1337,6 +1346,22 @@ test_entra_import (void)
   gtk_window_close (prefs);
   wait_for_text (GTK_WIDGET (window), "Timeneye");
 
+  /* The SAML app's active certificate, 10 days from expiry: in Next
+   * Actions (and so on the timeline, from the same rows), whose action
+   * shows Entra's steps */
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "Renew the SSO signing certificate of Wiki SSO");
+  {
+    GtkWidget *label = find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Renew the SSO signing certificate of Wiki SSO");
+    GtkWindow *steps;
+
+    click (gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW), "Show");
+    steps = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_true (shows_text (GTK_WIDGET (steps), "Renew the SAML Certificate of Wiki SSO"));
+    g_assert_true (shows_text (GTK_WIDGET (steps), "Make the new certificate active"));
+    gtk_window_destroy (steps);
+  }
+
   /* Again: nothing doubled. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
@@ -1344,12 +1369,24 @@ test_entra_import (void)
   wait_for_text (GTK_WIDGET (prefs), "0 new, 1 updated, 0 removed from Entra");
   gtk_window_close (prefs);
 
-  /* As the next tests expect: no tracked app but /app/add-app's. */
+  /* Gone from Entra: an import marks the app removed and takes the
+   * certificate off the dashboard */
+  json_object_unref (fake_control ("remove", "{\"id\": \"cccccccc-5555\"}"));
+  json_object_unref (fake_control ("remove", "{\"id\": \"eeeeeeee-7777\"}"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  click (GTK_WIDGET (prefs), "Import");
+  wait_for_text (GTK_WIDGET (prefs), "0 new, 0 updated, 1 removed from Entra");
+  gtk_window_close (prefs);
+  g_assert_cmpuint (g_list_model_get_n_items (
+                      pv_entra_session_get_saml_certificates (pv_application_get_entra (app))), ==, 0);
+  g_assert_true (spin_until (no_text_cb, (gpointer) "Renew the SSO signing certificate of Wiki SSO", 10));
+
+  /* As the next tests expect: the tracked apps as they were. */
   g_assert_true (g_file_replace_contents (apps_file, before, strlen (before), NULL, FALSE, G_FILE_CREATE_NONE, NULL,
                                           NULL, NULL));
   pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, reloaded_cb, &reloaded);
   g_assert_true (spin_until (flag_cb, &reloaded, 10));
-  json_object_unref (fake_control ("remove", "{\"id\": \"cccccccc-5555\"}"));
   pv_application_refresh (app);
   spin_for (500);
 }
