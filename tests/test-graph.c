@@ -18,6 +18,7 @@
 #include "pv-overview.h"
 #include "pv-reminders.h"
 #include "pv-time.h"
+#include "pv-tracked-app.h"
 
 static JsonNode *
 parse (const char *text)
@@ -188,6 +189,30 @@ test_saml_certificate (void)
   g_assert_nonnull (strstr (((PvGuideStep *) steps->pdata[3])->title, "active"));
 }
 
+/* An app Import from Entra tracked, its expiry not told yet: its Next
+ * Action is to set the date, not to issue a token (it is in use). */
+static void
+test_imported_expiry_unknown (void)
+{
+  g_autoptr(PvTrackedApp) app = pv_tracked_app_new ("timeneye", "Timeneye", "timeneye");
+  g_autoptr(PvTenantInfo) info = NULL;
+  g_autoptr(GListStore) store = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autoptr(GPtrArray) actions = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  PvNextAction *action;
+
+  pv_tracked_app_add_connection (app, "users", "https://api.timeneye.com/scim/v2");
+  info = pv_tracked_app_new_info (app, NULL, 1795000000);
+  g_list_store_append (store, info);
+  actions = pv_overview_next_actions (G_LIST_MODEL (store), NULL, 1795000000);
+  items = pv_overview_items (G_LIST_MODEL (store), NULL, 1795000000);
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = actions->pdata[0];
+  g_assert_cmpint (action->action, ==, PV_ACTION_SET_EXPIRY);
+  g_assert_cmpstr (action->title, ==, "Set when the Users token of Timeneye expires");
+  g_assert_cmpuint (items->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,5 +223,6 @@ main (int   argc,
   g_test_add_func ("/graph/missing-rights", test_missing_rights);
   g_test_add_func ("/graph/clouds", test_clouds);
   g_test_add_func ("/graph/saml-certificate", test_saml_certificate);
+  g_test_add_func ("/graph/imported-expiry-unknown", test_imported_expiry_unknown);
   return g_test_run ();
 }

@@ -22,12 +22,15 @@ G_BEGIN_DECLS
  * @PV_ACTION_FINISH_RENEWAL: a new token waits for the identity provider's first use
  * @PV_ACTION_RENEW_CERTIFICATE: the SSO signing certificate expires
  * @PV_ACTION_RECONNECT: the tenant cannot be asked
+ * @PV_ACTION_SET_EXPIRY: a tracked token's expiry is unknown until the
+ *   admin sets it
  */
 typedef enum {
   PV_ACTION_RENEW,
   PV_ACTION_FINISH_RENEWAL,
   PV_ACTION_RENEW_CERTIFICATE,
   PV_ACTION_RECONNECT,
+  PV_ACTION_SET_EXPIRY,
 } PvActionKind;
 
 /**

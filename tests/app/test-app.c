@@ -1351,6 +1351,9 @@ test_entra_import (void)
    * shows Entra's steps */
   pv_window_show_overview (window);
   wait_for_text (GTK_WIDGET (window), "Renew the SSO signing certificate of Wiki SSO");
+  /* Its token's expiry unknown: a date to set, not a token to issue */
+  wait_for_text (GTK_WIDGET (window), "Set when the Users token of Timeneye expires");
+  g_assert_false (shows_text (GTK_WIDGET (window), "Issue a Users token for Timeneye"));
   {
     GtkWidget *label = find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Renew the SSO signing certificate of Wiki SSO");
     GtkWindow *steps;
