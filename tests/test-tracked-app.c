@@ -379,6 +379,44 @@ test_rejected_is_urgent (void)
   g_assert_cmpint (pv_tenant_info_get_state (rejected), ==, PV_EXPIRY_OK);
 }
 
+/* A rejected token is notified once per rejection, by the app (GNotification)
+ * and the timer (provisioctl remind) alike: told again only after the vendor
+ * accepted it in between. */
+static void
+test_rejected_reminder_once (void)
+{
+  g_autoptr(PvTrackedApp) app = timly_app (NOW + 300 * DAY);
+  g_autoptr(PvTenantInfo) info = pv_tracked_app_new_info (app, NULL, NOW);
+  g_autoptr(GKeyFile) checks = g_key_file_new ();
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_due_reminder_free);
+  PvDueReminder *r;
+
+  pv_tracked_checks_set (checks, app, "persons", PV_PROBE_TOKEN_REJECTED, "The endpoint refuses the token (HTTP 401)",
+                         NOW);
+  pv_tracked_checks_set (checks, app, "users", PV_PROBE_WORKS, "The vendor accepts the token", NOW);
+  pv_tracked_checks_add_due (checks, app, info, sent, due);
+  g_assert_cmpuint (due->len, ==, 1);
+  r = g_ptr_array_index (due, 0);
+  g_assert_cmpstr (r->kind, ==, "persons");
+  g_assert_cmpint (r->state, ==, PV_EXPIRY_URGENT);
+  g_assert_nonnull (strstr (r->title, "rejects the token"));
+  g_assert_nonnull (strstr (r->body, "HTTP 401"));
+  pv_reminders_mark_sent (sent, r);
+
+  g_ptr_array_set_size (due, 0);
+  pv_tracked_checks_add_due (checks, app, info, sent, due);
+  g_assert_cmpuint (due->len, ==, 0);
+
+  /* Accepted again, then rejected again: told again */
+  pv_tracked_checks_set (checks, app, "persons", PV_PROBE_WORKS, "The vendor accepts the token", NOW + 900);
+  pv_tracked_checks_add_due (checks, app, info, sent, due);
+  g_assert_cmpuint (due->len, ==, 0);
+  pv_tracked_checks_set (checks, app, "persons", PV_PROBE_TOKEN_REJECTED, "HTTP 403", NOW + 1800);
+  pv_tracked_checks_add_due (checks, app, info, sent, due);
+  g_assert_cmpuint (due->len, ==, 1);
+}
+
 static void
 loaded_cb (GObject      *source,
            GAsyncResult *result,
@@ -452,5 +490,6 @@ main (int   argc,
   g_test_add_func ("/tracked-app/as-tenant", test_as_tenant);
   g_test_add_func ("/tracked-app/rejected-is-urgent", test_rejected_is_urgent);
   g_test_add_func ("/tracked-app/in-tenant-list", test_in_tenant_list);
+  g_test_add_func ("/tracked-app/rejected-reminder-once", test_rejected_reminder_once);
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "pv-overview.h"
 #include "pv-sso-info.h"
 #include "pv-application.h"
+#include "pv-app-page.h"
 #include "pv-tenant-page.h"
 #include "pv-widgets.h"
 
@@ -188,11 +189,23 @@ rebuild (PvTenantPage *self)
 {
   GtkWidget *page = adw_preferences_page_new ();
   GListModel *connections;
+  PvTrackedApp *app;
 
   if (self->tenant == NULL)
     {
       adw_bin_set_child (ADW_BIN (self), NULL);
       self->page = NULL;
+      return;
+    }
+  /* A tracked app has a page of its own (pv-app-page.c) */
+  app = self->tenants ? pv_tenant_list_get_tracked_app (self->tenants, self->tenant) : NULL;
+  if (app != NULL)
+    {
+      g_object_ref_sink (page);
+      g_object_unref (page);
+      page = pv_app_page_new (self->tenants, self->tenant, app);
+      self->page = page;
+      adw_bin_set_child (ADW_BIN (self), page);
       return;
     }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (tenant_group_new (self)));

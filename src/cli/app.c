@@ -191,72 +191,11 @@ parse_date (const char  *text,
   return FALSE;
 }
 
-/* The harmless request Entra's connection test sends, right now. */
-static PvProbeResult *
-probe_now (const char *url,
-           const char *token)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pv_probe_token_async (url, token, NULL, NULL, got_result_cb, &result);
-  return pv_probe_finish (wait_for (&result), NULL);
-}
-
 static int
 fail (GError *error)
 {
   g_printerr ("provisioctl: %s\n", error->message);
   return 1;
-}
-
-/* A token, pasted once: trimmed, its shape and dates checked, then tried
- * against the vendor's endpoint before anything is kept. */
-static char *
-take_token (const PvVendor       *vendor,
-            PvTrackedConnection  *connection,
-            gint64                issued_at,
-            gint64                entered_expiry,
-            GError              **error)
-{
-  g_autofree char *pasted = read_token (_("Token: "));
-  g_autoptr(PvProbeResult) probe = NULL;
-  char *token = pv_tracked_token_clean (pasted, error);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  explicit_bzero (pasted, strlen (pasted));
-  if (token == NULL)
-    return NULL;
-  if (!pv_tracked_connection_set_dates (connection, vendor, token, issued_at, entered_expiry, now, error))
-    goto refused;
-  probe = probe_now (connection->scim_base_url, token);
-  if (probe->verdict != PV_PROBE_WORKS && probe->verdict != PV_PROBE_SLOW)
-    {
-      /* Translators: the SCIM base URL, then the probe's verdict in words */
-      g_set_error (error, PV_ERROR, PV_ERROR_INVALID_REQUEST, _("%s: %s; nothing was kept"),
-                   connection->scim_base_url, probe->detail);
-      goto refused;
-    }
-  return token;
-
-refused:
-  pv_secret_free (token);
-  return NULL;
-}
-
-static gboolean
-store_token (const PvTrackedApp  *app,
-             const char          *kind,
-             PvCredentialKind     credential,
-             const char          *token,
-             GError             **error)
-{
-  g_autofree char *id = pv_tracked_app_credential_id (app, kind);
-  /* Translators: "Users" or "Persons", then an app's name */
-  g_autofree char *label = g_strdup_printf (_("Provisioning token of %s for %s"), pv_guide_app_name (kind), app->name);
-  g_autoptr(GAsyncResult) stored = NULL;
-
-  pv_credentials_store_async (id, credential, label, token, NULL, got_result_cb, &stored);
-  return pv_credentials_store_finish (wait_for (&stored), error);
 }
 
 static gboolean
@@ -435,38 +374,29 @@ print_steps (GPtrArray *steps)
 }
 
 /* The pasted token is in the identity provider: it becomes the token,
- * the old one is forgotten. */
+ * the old one is forgotten (pv_tracked_app_handed_over_async()). */
 static int
-finish_renewal (GFile               *file,
-                GPtrArray           *apps,
-                PvTrackedApp        *app,
-                const PvVendor      *vendor,
-                PvTrackedConnection *connection)
+finish_renewal (GFile          *file,
+                const char     *id,
+                const char     *kind,
+                const PvVendor *vendor)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) found = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GKeyFile) checks = load_checks ();
-  g_autofree char *id = pv_tracked_app_credential_id (app, connection->kind);
-  char *token;
+  g_autoptr(GFile) apps = apps_file (file);
+  g_autoptr(PvTrackedApp) app = NULL;
+  g_autofree char *group = NULL;
 
-  pv_credentials_lookup_async (id, PV_CREDENTIAL_APP_TOKEN_PENDING, NULL, got_result_cb, &found);
-  token = pv_credentials_lookup_finish (wait_for (&found), &error);
-  if (token == NULL ||
-      !store_token (app, connection->kind, PV_CREDENTIAL_APP_TOKEN, token, &error) ||
-      !clear_token (app, connection->kind, PV_CREDENTIAL_APP_TOKEN_PENDING, &error))
-    {
-      pv_secret_free (token);
-      return fail (error);
-    }
-  pv_secret_free (token);
-  connection->token_in_keyring = TRUE;
-  connection->pending_since = 0;
-  if (!save_apps (file, apps, &error))
+  pv_tracked_app_handed_over_async (apps, id, kind, NULL, got_result_cb, &result);
+  app = pv_tracked_app_handed_over_finish (wait_for (&result), &error);
+  if (app == NULL)
     return fail (error);
   /* The old token's verdict says nothing of the new one. */
-  g_key_file_remove_group (checks, id, NULL);
+  group = pv_tracked_app_credential_id (app, kind);
+  g_key_file_remove_group (checks, group, NULL);
   save_checks (checks);
-  print_dates (app, connection);
+  print_dates (app, pv_tracked_app_get_connection (app, kind));
   if (!vendor->old_token_dies && vendor->max_active != 1)
     /* Translators: a vendor's name */
     g_print (_("%s keeps the old token: delete it in its console once the identity provider provisions with "
@@ -486,11 +416,15 @@ app_renew (GFile  *file,
   g_autoptr(GPtrArray) vendor_steps = NULL;
   g_autoptr(GPtrArray) idp_steps = NULL;
   g_autoptr(PvEntraConfig) config = NULL;
-  PvTrackedConnection *connection, draft = { 0 };
+  g_autoptr(GFile) file_of_apps = apps_file (file);
+  g_autoptr(GAsyncResult) pasted_result = NULL;
+  g_autoptr(PvTrackedApp) saved = NULL;
+  g_autofree char *pasted = NULL;
+  PvTrackedConnection *connection;
   PvTrackedApp *app;
   gint64 issued_at, entered_expiry;
   const char *idp;
-  char *token;
+  char *token = NULL;
 
   if (!kind_is_valid (kind))
     return 2;
@@ -504,14 +438,9 @@ app_renew (GFile  *file,
   if ((vendor = pv_vendor_lookup (app->vendor, &error)) == NULL)
     return fail (error);
   if (opt_handed_over)
-    {
-      if (connection->pending_since == 0)
-        {
-          g_printerr (_("provisioctl: no new token of %s %s waits to be handed over\n"), id, kind);
-          return 1;
-        }
-      return finish_renewal (file, apps, app, vendor, connection);
-    }
+    return finish_renewal (file, id, kind, vendor);
+  if (!parse_date (opt_issued, &issued_at, &error) || !parse_date (opt_expires, &entered_expiry, &error))
+    return fail (error);
 
   /* 1. What happens in the vendor's console, and when */
   if (vendor->old_token_dies)
@@ -523,27 +452,16 @@ app_renew (GFile  *file,
   vendor_steps = pv_vendor_renew_steps (vendor, kind, app->name, connection->scim_base_url);
   print_steps (vendor_steps);
 
-  /* 3. The new token, pasted once, tried before anything else */
-  draft.kind = connection->kind;
-  draft.scim_base_url = connection->scim_base_url;
-  if (!parse_date (opt_issued, &issued_at, &error) || !parse_date (opt_expires, &entered_expiry, &error) ||
-      (token = take_token (vendor, &draft, issued_at, entered_expiry, &error)) == NULL)
+  /* 3. The new token, pasted once, tried before anything else, then kept
+   * in the keyring as not yet handed over: closing now loses nothing. */
+  pasted = read_token (_("Token: "));
+  pv_tracked_app_paste_async (file_of_apps, id, kind, pasted, issued_at, entered_expiry, NULL, got_result_cb,
+                              &pasted_result);
+  saved = pv_tracked_app_paste_finish (wait_for (&pasted_result), &token, &error);
+  explicit_bzero (pasted, strlen (pasted));
+  if (saved == NULL)
     return fail (error);
-  /* Kept at once, marked not yet handed over: closing now loses nothing. */
-  if (!store_token (app, kind, PV_CREDENTIAL_APP_TOKEN_PENDING, token, &error))
-    {
-      pv_secret_free (token);
-      return fail (error);
-    }
-  connection->issued_at = draft.issued_at;
-  connection->expires_at = draft.expires_at;
-  connection->source = draft.source;
-  connection->pending_since = g_get_real_time () / G_USEC_PER_SEC;
-  if (!save_apps (file, apps, &error))
-    {
-      pv_secret_free (token);
-      return fail (error);
-    }
+  connection = pv_tracked_app_get_connection (saved, kind);
 
   /* 4. To the identity provider: the linked Entra app through Graph, or
    * its steps with the token to copy */
@@ -562,12 +480,12 @@ app_renew (GFile  *file,
       if (entra_hand_over (id, kind, &issued))
         {
           pv_secret_free (token);
-          return finish_renewal (file, apps, app, vendor, connection);
+          return finish_renewal (file, id, kind, vendor);
         }
     }
   else
     {
-      idp_steps = pv_guide_renew_steps (idp, kind, app->name, connection->scim_base_url);
+      idp_steps = pv_guide_renew_steps (idp, kind, saved->name, connection->scim_base_url);
       print_steps (idp_steps);
       g_printerr ("%s\n", _("The token to paste, on standard output:"));
       g_print ("%s\n", token);

@@ -272,3 +272,370 @@ pv_tracked_app_track_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_track_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* Renewing, paste once: the new token tried like a first one, then kept in
+ * the keyring as not yet handed over, its dates recorded; once the identity
+ * provider has it, it becomes the app's token and the old one is forgotten.
+ * Closing between the two loses nothing: the pending token waits in the
+ * keyring, and apps.ini says since when. */
+
+typedef struct {
+  GFile        *file;
+  char         *id;
+  char         *kind;
+  char         *pasted;
+  char         *token;
+  gint64        issued_at;
+  gint64        entered_expiry;
+  PvTrackedApp *saved;
+  GPtrArray    *apps;
+} Paste;
+
+static void
+paste_free (Paste *p)
+{
+  g_clear_object (&p->file);
+  g_free (p->id);
+  g_free (p->kind);
+  pv_secret_free (p->pasted);
+  pv_secret_free (p->token);
+  pv_tracked_app_free (p->saved);
+  g_clear_pointer (&p->apps, g_ptr_array_unref);
+  g_free (p);
+}
+
+static PvTrackedConnection *
+find_connection (GPtrArray     *apps,
+                 const char    *id,
+                 const char    *kind,
+                 PvTrackedApp **app_out)
+{
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvTrackedApp *app = g_ptr_array_index (apps, i);
+
+      if (g_str_equal (app->id, id))
+        {
+          *app_out = app;
+          return pv_tracked_app_get_connection (app, kind);
+        }
+    }
+  return NULL;
+}
+
+static void
+paste_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!pv_tracked_apps_save_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&p->saved), (GDestroyNotify) pv_tracked_app_free);
+}
+
+static void
+pending_stored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (!pv_credentials_store_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pv_tracked_apps_save_async (p->file, p->apps, cancellable, paste_saved_cb, g_steal_pointer (&task));
+}
+
+static void
+paste_probed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(PvProbeResult) probe = NULL;
+  g_autofree char *credential = NULL;
+  g_autofree char *label = NULL;
+  PvTrackedConnection *connection, draft = { 0 };
+  PvTrackedApp *app = NULL;
+  GError *error = NULL;
+
+  probe = pv_probe_finish (result, &error);
+  if (probe == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  connection = find_connection (p->apps, p->id, p->kind, &app);
+  if (probe->verdict != PV_PROBE_WORKS && probe->verdict != PV_PROBE_SLOW)
+    {
+      /* A token the vendor refuses goes no further. */
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_INVALID_REQUEST, _("%s: %s; nothing was kept"),
+                               connection->scim_base_url, probe->detail);
+      return;
+    }
+  {
+    g_autoptr(PvVendor) vendor = pv_vendor_lookup (app->vendor, NULL);
+
+    if (vendor == NULL)
+      vendor = pv_vendor_lookup ("other", NULL);
+    /* Checked before the probe; set on the saved connection now. */
+    pv_tracked_connection_set_dates (&draft, vendor, p->token, p->issued_at, p->entered_expiry,
+                                     g_get_real_time () / G_USEC_PER_SEC, NULL);
+  }
+  connection->issued_at = draft.issued_at;
+  connection->expires_at = draft.expires_at;
+  connection->source = draft.source;
+  connection->pending_since = g_get_real_time () / G_USEC_PER_SEC;
+  p->saved = copy_app (app);
+  credential = pv_tracked_app_credential_id (app, p->kind);
+  /* Translators: "Users" or "Persons", then an app's name */
+  label = g_strdup_printf (_("Provisioning token of %s for %s"), pv_guide_app_name (p->kind), app->name);
+  pv_credentials_store_async (credential, PV_CREDENTIAL_APP_TOKEN_PENDING, label, p->token, cancellable,
+                              pending_stored_cb, g_steal_pointer (&task));
+}
+
+static void
+paste_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(PvVendor) vendor = NULL;
+  PvTrackedConnection *connection, draft = { 0 };
+  PvTrackedApp *app = NULL;
+  GError *error = NULL;
+
+  p->apps = pv_tracked_apps_load_finish (result, &error);
+  if (p->apps == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  connection = find_connection (p->apps, p->id, p->kind, &app);
+  if (connection == NULL)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_NOT_FOUND, _("No app “%s” with a %s connection"),
+                               p->id, p->kind);
+      return;
+    }
+  vendor = pv_vendor_lookup (app->vendor, NULL);
+  if (vendor == NULL)
+    vendor = pv_vendor_lookup ("other", NULL);
+  if ((p->token = pv_tracked_token_clean (p->pasted, &error)) == NULL ||
+      !pv_tracked_connection_set_dates (&draft, vendor, p->token, p->issued_at, p->entered_expiry,
+                                        g_get_real_time () / G_USEC_PER_SEC, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pv_probe_token_async (connection->scim_base_url, p->token, NULL, cancellable, paste_probed_cb,
+                        g_steal_pointer (&task));
+}
+
+/**
+ * pv_tracked_app_paste_async:
+ * @pasted: the new token as pasted
+ *
+ * Takes a tracked connection's new token once: see above.
+ */
+void
+pv_tracked_app_paste_async (GFile               *apps_file,
+                            const char          *id,
+                            const char          *kind,
+                            const char          *pasted,
+                            gint64               issued_at,
+                            gint64               entered_expiry,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Paste *p = g_new0 (Paste, 1);
+
+  g_task_set_source_tag (task, pv_tracked_app_paste_async);
+  g_task_set_task_data (task, p, (GDestroyNotify) paste_free);
+  p->file = g_object_ref (apps_file);
+  p->id = g_strdup (id);
+  p->kind = g_strdup (kind);
+  p->pasted = g_strdup (pasted);
+  p->issued_at = issued_at;
+  p->entered_expiry = entered_expiry;
+  pv_tracked_apps_load_async (apps_file, cancellable, paste_loaded_cb, task);
+}
+
+/**
+ * pv_tracked_app_paste_finish:
+ * @token: (out) (optional): the token as kept, to hand over; free it with
+ *   pv_secret_free()
+ *
+ * Returns: (transfer full): the app as saved, its connection waiting to be
+ *   handed over, or %NULL with an error; then nothing was kept
+ */
+PvTrackedApp *
+pv_tracked_app_paste_finish (GAsyncResult  *result,
+                             char         **token,
+                             GError       **error)
+{
+  Paste *p;
+
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_paste_async, NULL);
+  p = g_task_get_task_data (G_TASK (result));
+  if (token != NULL)
+    *token = g_task_had_error (G_TASK (result)) ? NULL : g_strdup (p->token);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+old_cleared_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (!pv_credentials_clear_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pv_tracked_apps_save_async (p->file, p->apps, cancellable, paste_saved_cb, g_steal_pointer (&task));
+}
+
+static void
+new_stored_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autofree char *credential = NULL;
+  PvTrackedApp owner = { .id = p->id };
+  GError *error = NULL;
+
+  if (!pv_credentials_store_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  credential = pv_tracked_app_credential_id (&owner, p->kind);
+  pv_credentials_clear_async (credential, PV_CREDENTIAL_APP_TOKEN_PENDING, cancellable, old_cleared_cb,
+                              g_steal_pointer (&task));
+}
+
+static void
+pending_found_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autofree char *credential = NULL;
+  g_autofree char *label = NULL;
+  PvTrackedConnection *connection;
+  PvTrackedApp *app = NULL;
+  GError *error = NULL;
+
+  p->token = pv_credentials_lookup_finish (result, &error);
+  if (p->token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  connection = find_connection (p->apps, p->id, p->kind, &app);
+  connection->token_in_keyring = TRUE;
+  connection->pending_since = 0;
+  p->saved = copy_app (app);
+  credential = pv_tracked_app_credential_id (app, p->kind);
+  /* Translators: "Users" or "Persons", then an app's name */
+  label = g_strdup_printf (_("Provisioning token of %s for %s"), pv_guide_app_name (p->kind), app->name);
+  /* The old token is replaced in the keyring: forgotten. */
+  pv_credentials_store_async (credential, PV_CREDENTIAL_APP_TOKEN, label, p->token, cancellable, new_stored_cb,
+                              g_steal_pointer (&task));
+}
+
+static void
+handed_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autofree char *credential = NULL;
+  PvTrackedConnection *connection;
+  PvTrackedApp *app = NULL;
+  GError *error = NULL;
+
+  p->apps = pv_tracked_apps_load_finish (result, &error);
+  if (p->apps == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  connection = find_connection (p->apps, p->id, p->kind, &app);
+  if (connection == NULL || connection->pending_since == 0)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_NOT_FOUND,
+                               _("No new token of %s %s waits to be handed over"), p->id, p->kind);
+      return;
+    }
+  credential = pv_tracked_app_credential_id (app, p->kind);
+  pv_credentials_lookup_async (credential, PV_CREDENTIAL_APP_TOKEN_PENDING, cancellable, pending_found_cb,
+                               g_steal_pointer (&task));
+}
+
+/**
+ * pv_tracked_app_handed_over_async:
+ *
+ * The pasted token is in the identity provider: it becomes the app's
+ * token, and the old one is forgotten.
+ */
+void
+pv_tracked_app_handed_over_async (GFile               *apps_file,
+                                  const char          *id,
+                                  const char          *kind,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Paste *p = g_new0 (Paste, 1);
+
+  g_task_set_source_tag (task, pv_tracked_app_handed_over_async);
+  g_task_set_task_data (task, p, (GDestroyNotify) paste_free);
+  p->file = g_object_ref (apps_file);
+  p->id = g_strdup (id);
+  p->kind = g_strdup (kind);
+  pv_tracked_apps_load_async (apps_file, cancellable, handed_loaded_cb, task);
+}
+
+/**
+ * pv_tracked_app_handed_over_finish:
+ *
+ * Returns: (transfer full): the app as saved, or %NULL with an error
+ */
+PvTrackedApp *
+pv_tracked_app_handed_over_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_handed_over_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

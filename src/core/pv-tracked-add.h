@@ -45,4 +45,25 @@ void          pv_tracked_app_track_async  (GFile                *apps_file,
 PvTrackedApp *pv_tracked_app_track_finish (GAsyncResult         *result,
                                            GError              **error);
 
+void          pv_tracked_app_paste_async        (GFile                *apps_file,
+                                                 const char           *id,
+                                                 const char           *kind,
+                                                 const char           *pasted,
+                                                 gint64                issued_at,
+                                                 gint64                entered_expiry,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+PvTrackedApp *pv_tracked_app_paste_finish       (GAsyncResult         *result,
+                                                 char                **token,
+                                                 GError              **error);
+void          pv_tracked_app_handed_over_async  (GFile                *apps_file,
+                                                 const char           *id,
+                                                 const char           *kind,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+PvTrackedApp *pv_tracked_app_handed_over_finish (GAsyncResult         *result,
+                                                 GError              **error);
+
 G_END_DECLS

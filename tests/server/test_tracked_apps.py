@@ -248,6 +248,23 @@ class TrackedApps(ProvisioctlTest):
         self.assertIn(app["connections"][0]["tokens"][0]["days_left"], (300, 301))
         self.assertIn("(dates only)", self.ctl("app", "list").stdout)
 
+    def test_remind_by_vendor_schedule(self):
+        """Reminders of a tracked app follow its vendor's schedule: Timly's 60/30/10 days."""
+        issued = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 353 * DAY))
+        r = self.ctl("app", "add", "timly", "timly", "--url", "https://timly.example/scim",
+                     "--issued", issued, "--dates-only")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        log = self.notification_server()
+        r = self.ctl("remind")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        notes = self.notifications(log, expect=1)
+        self.assertTrue(any("Users token of Timly" in (n["title"] or "") for n in notes), notes)
+        state = os.environ.get("XDG_STATE_HOME", os.path.expanduser("~/.local/state"))
+        sent = configparser.ConfigParser(interpolation=None)
+        sent.read(os.path.join(state, "provisio", "reminders.ini"))
+        # 12 days left: past Timly's 30-day reminder, not yet its 10-day one (the default would say 14)
+        self.assertEqual(sent["sent"]["timly/users/timly-users"], "30")
+
     def test_renew_paste_once(self):
         """A rejected paste goes nowhere; an accepted one waits in the keyring until handed over."""
         url, issued = self.scim_vendor()
