@@ -332,8 +332,8 @@ import_progress_cb (guint    done,
                     gpointer user_data)
 {
   Prefs *p = user_data;
-  /* Translators: how many Entra enterprise apps were looked at, of how many */
-  g_autofree char *text = g_strdup_printf (_("Looking at enterprise apps: %u of %u"), done, total);
+  /* The link window's words for the same */
+  g_autofree char *text = g_strdup_printf (_("%u of %u enterprise apps looked at"), done, total);
 
   adw_action_row_set_subtitle (p->import, text);
 }
