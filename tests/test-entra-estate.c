@@ -280,6 +280,20 @@ test_estate_at_scale (void)
        * prints the figures. */
       g_assert_cmpfloat (first, <, 60);
       g_assert_cmpfloat (again, <, first);
+
+      /* Graph no longer knows the delta link (410): the whole directory
+       * is read again, and nothing is lost or doubled. */
+      control ("set", "{\"delta_gone\": true}");
+      control ("remove", "{\"id\": \"00000004-e57a-4e00-8000-000000000004\"}");
+      jobs_before = jobs;
+      refresh (estate, &progress_calls, &refresh_stall);
+      count_log (&jobs, &batches, &throttled);
+      g_clear_pointer (&apps, g_ptr_array_unref);
+      apps = pv_entra_estate_get_apps (estate);
+      g_assert_cmpuint (pv_entra_estate_get_size (estate), ==, total - 1);
+      g_assert_cmpuint (apps->len, ==, with_jobs - 1);
+      g_assert_null (find_app (apps, "Provisioning app 0004"));
+      g_assert_cmpuint (jobs - jobs_before, ==, total - 1);
     }
 }
 

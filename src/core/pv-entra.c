@@ -621,6 +621,7 @@ pv_entra_estate_get_saml_apps (PvEntraEstate *self)
 
 typedef struct {
   PvGraph        *graph;
+  gboolean        by_delta;     /* following the last read's delta link */
   char           *delta_link;   /* Graph's, once the listing is through */
   GPtrArray      *probes;       /* ids whose jobs are read */
   GPtrArray      *with_job;     /* ids whose secrets are read */
@@ -910,6 +911,20 @@ listed_cb (GObject      *source,
   const char *id;
   Entry *entry;
 
+  if (answer == NULL && r->by_delta && error != NULL && !stops_discovery (error))
+    {
+      /* Graph no longer knows the delta link (it answers 410 Gone when the
+       * state is too old, "Use delta query", resyncRequired): read the
+       * whole directory again, once. */
+      g_debug ("Reading the whole directory again: %s", error->message);
+      g_clear_error (&error);
+      g_hash_table_remove_all (self->entries);
+      g_clear_pointer (&self->delta_link, g_free);
+      r->by_delta = FALSE;
+      cancellable = g_task_get_cancellable (task);
+      pv_graph_request_async (r->graph, "GET", DELTA_QUERY, NULL, cancellable, listed_cb, g_steal_pointer (&task));
+      return;
+    }
   if (answer == NULL)
     {
       if (error == NULL)
@@ -924,6 +939,8 @@ listed_cb (GObject      *source,
       refresh_return (task, error);
       return;
     }
+  /* Once a page came, the link held. */
+  r->by_delta = FALSE;
   for (guint i = 0; i < json_array_get_length (value); i++)
     {
       JsonNode *node = json_array_get_element (value, i);
@@ -987,6 +1004,7 @@ pv_entra_estate_refresh_async (PvEntraEstate       *self,
   r->graph = g_object_ref (graph);
   r->progress = progress;
   r->progress_data = progress_data;
+  r->by_delta = self->delta_link != NULL;
   g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
   pv_graph_request_async (graph, "GET", self->delta_link != NULL ? self->delta_link : DELTA_QUERY,
                           NULL, cancellable, listed_cb, g_steal_pointer (&task));

@@ -156,6 +156,7 @@ class State:
         self.recent = []           # when the requests of the window came
         self.version = 0           # changes so far, for delta queries
         self.removed = {}          # sp id -> version of its removal
+        self.delta_gone = False    # delta tokens answer 410 (state too old)
 
     def add_app(self, sp, name, base_address=None, status="Active", job_id=None, jobs_answer=None, saml=None):
         self.version += 1
@@ -560,6 +561,11 @@ class Handler(BaseHTTPRequestHandler):
         get = lambda k: (query.get(k) or [None])[0]
         select = [p for p in (get("$select") or "").split(",") if p]
         with STATE.lock:
+            if get("$deltatoken") and STATE.delta_gone:
+                # A delta token whose state Graph no longer keeps: 410 Gone,
+                # start over without it (SOURCES["delta"]).
+                return self.graph_error(410, "resyncRequired", "The delta token is no longer valid; "
+                                        "start over with a full synchronization.")
             if get("$skiptoken"):
                 try:
                     since, upto, offset = (int(x) for x in get("$skiptoken").split("."))
@@ -655,7 +661,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATE.quarantine(args["id"])
                 return self.send(200, {})
             if what == "set":
-                for k in ("page_size", "burst", "auto_approve", "forbidden", "throttle", "retry_after", "drop", "fail_validation", "access_lifetime",
+                for k in ("delta_gone", "page_size", "burst", "auto_approve", "forbidden", "throttle", "retry_after", "drop", "fail_validation", "access_lifetime",
                           "code_lifetime", "interval", "validation_answer", "role", "consented", "refuse",
                           "throttle_status", "retry_after_date", "restart_delay"):
                     if k in args:
