@@ -338,6 +338,25 @@ import_progress_cb (guint    done,
   adw_action_row_set_subtitle (p->import, text);
 }
 
+#define SHOWN_PER_IDLE 20
+
+static gboolean
+show_tracked_cb (gpointer user_data)
+{
+  GPtrArray *tracked = user_data;
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  guint n = 0;
+
+  while (tracked->len > 0 && n++ < SHOWN_PER_IDLE)
+    {
+      PvTrackedApp *one = g_ptr_array_steal_index (tracked, tracked->len - 1);
+      PvTrackedConnection *first = g_ptr_array_index (one->connections, 0);
+
+      pv_tenant_list_add_tracked_app (pv_application_get_tenants (app), one, first->kind, NULL);
+    }
+  return tracked->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
 static void
 imported_cb (GObject      *source,
              GAsyncResult *result,
@@ -348,7 +367,6 @@ imported_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) tracked = NULL;
   g_autofree char *text = NULL;
-  PvApplication *app = PV_APPLICATION (g_application_get_default ());
 
   if (!pv_entra_session_import_finish (PV_ENTRA_SESSION (source), result, &done, &tracked, &error))
     {
@@ -361,14 +379,10 @@ imported_cb (GObject      *source,
       /* Translators: counts of Entra apps after Import from Entra */
       text = g_strdup_printf (_("%u new, %u updated, %u removed from Entra; %u of your tenants left as they are"),
                               done.added, done.updated, done.removed, done.provisiod);
-      /* Each tracked app shown, or anew in its place: none twice. */
-      for (guint i = 0; i < tracked->len; i++)
-        {
-          PvTrackedApp *one = g_steal_pointer (&g_ptr_array_index (tracked, i));
-          PvTrackedConnection *first = g_ptr_array_index (one->connections, 0);
-
-          pv_tenant_list_add_tracked_app (pv_application_get_tenants (app), one, first->kind, NULL);
-        }
+      /* Each tracked app shown, or anew in its place: none twice; a few
+       * at a time, so that hundreds do not hold up the main loop. */
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_tracked_cb, g_steal_pointer (&tracked),
+                       (GDestroyNotify) g_ptr_array_unref);
     }
   p->importing = FALSE;
   adw_action_row_set_subtitle (p->import, text);
