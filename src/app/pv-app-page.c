@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-app-page.h"
+#include "pv-connection-panel.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-paste-renew-window.h"
@@ -136,6 +137,17 @@ connection_group_new (PvTenantList        *tenants,
   else
     checked = g_strdup (_("Not checked yet: the next refresh asks the vendor"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), pv_info_row_new (_("Last check"), checked, FALSE));
+  /* Its Entra app, linked as a tenant's connection is */
+  {
+    PvTenantInfo *info = pv_tenant_list_lookup (tenants, app->id);
+    PvConnectionInfo *shown = info ? pv_tenant_info_get_connection (info, connection->kind) : NULL;
+    GtkWidget *entra = shown ? pv_connection_panel_entra_row_new (tenants, info, shown,
+                                                                  g_get_real_time () / G_USEC_PER_SEC)
+                             : NULL;
+
+    if (entra != NULL)
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entra);
+  }
   if (connection->pending_since != 0)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                pv_info_row_new (_("New token"),

@@ -36,7 +36,6 @@ struct _PvApplication
   GSettings      *settings;
   PvEntraSession *entra;     /* the Microsoft sign-in, links and job health */
   PvTenantList   *own;       /* the admin's tenants, loaded once */
-  GFile          *apps_file; /* apps.ini beside the tenants file */
   PvDemo         *demo;      /* while the demo runs */
   GCancellable   *cancellable;
   guint           busy;
@@ -801,7 +800,6 @@ pv_application_dispose (GObject *object)
 
   g_clear_object (&self->demo);
   g_clear_object (&self->own);
-  g_clear_object (&self->apps_file);
   g_clear_object (&self->settings);
   g_clear_object (&self->entra);
   g_clear_object (&self->cancellable);
@@ -876,28 +874,10 @@ pv_application_init (PvApplication *self)
   };
 
   self->own = pv_tenant_list_new (file);
-  {
-    g_autoptr(GFile) dir = g_file_get_parent (file);
-
-    self->apps_file = g_file_get_child (dir, "apps.ini");
-  }
   self->cancellable = g_cancellable_new ();
   self->setups = g_key_file_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Keeps SCIM provisioning tokens renewed before they expire."));
   self->entra = pv_entra_session_new (NULL);
-}
-
-/**
- * pv_application_get_apps_file:
- *
- * Returns: (transfer none): the admin's apps.ini (tracked apps), beside
- *   the tenants file
- */
-GFile *
-pv_application_get_apps_file (PvApplication *self)
-{
-  g_return_val_if_fail (PV_IS_APPLICATION (self), NULL);
-  return self->apps_file;
 }

@@ -24,7 +24,6 @@ gboolean       pv_application_get_demo     (PvApplication     *self);
 gboolean       pv_application_get_busy     (PvApplication     *self);
 GSettings     *pv_application_get_settings (PvApplication     *self);
 PvEntraSession *pv_application_get_entra   (PvApplication     *self);
-GFile         *pv_application_get_apps_file (PvApplication    *self);
 void           pv_application_get_policy   (PvApplication     *self,
                                             PvExpiryPolicy    *policy);
 gboolean       pv_application_get_override (PvApplication   *self,

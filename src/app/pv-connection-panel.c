@@ -432,13 +432,20 @@ link_clicked_cb (GtkButton *button,
   gtk_window_present (window);
 }
 
-/* The Entra app that provisions the connection: linked or not, its job's
- * state, and a renewal Entra has not taken up. */
-static GtkWidget *
-entra_row_new (PvTenantList     *tenants,
-               PvTenantInfo     *tenant,
-               PvConnectionInfo *connection,
-               gint64            now)
+/**
+ * pv_connection_panel_entra_row_new:
+ *
+ * The Entra app that provisions the connection: linked or not (with Link…),
+ * its job's state, and a renewal Entra has not taken up.  Also on a tracked
+ * app's page.
+ *
+ * Returns: (transfer floating) (nullable): the row
+ */
+GtkWidget *
+pv_connection_panel_entra_row_new (PvTenantList     *tenants,
+                                   PvTenantInfo     *tenant,
+                                   PvConnectionInfo *connection,
+                                   gint64            now)
 {
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
   const char *kind = pv_connection_info_get_kind (connection);
@@ -562,7 +569,7 @@ pv_connection_panel_new (PvTenantList     *tenants,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel),
                              pv_info_row_new (_("SCIM base URL"), pv_connection_info_get_scim_base_url (connection), TRUE));
   {
-    GtkWidget *entra = entra_row_new (tenants, tenant, connection, now);
+    GtkWidget *entra = pv_connection_panel_entra_row_new (tenants, tenant, connection, now);
 
     if (entra != NULL)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel), entra);

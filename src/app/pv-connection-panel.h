@@ -18,4 +18,9 @@ GtkWidget *pv_connection_panel_new (PvTenantList     *tenants,
                                     PvTenantInfo     *tenant,
                                     PvConnectionInfo *connection);
 
+GtkWidget *pv_connection_panel_entra_row_new (PvTenantList     *tenants,
+                                              PvTenantInfo     *tenant,
+                                              PvConnectionInfo *connection,
+                                              gint64            now);
+
 G_END_DECLS

@@ -395,9 +395,11 @@ import_clicked_cb (GtkButton *button,
 {
   PvApplication *app = PV_APPLICATION (g_application_get_default ());
   GListModel *tenants = G_LIST_MODEL (pv_application_get_tenants (app));
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (pv_application_get_tenants (app));
   g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
 
-  if (p->importing)
+  /* A list that keeps nothing (the demo's) has no apps.ini to import into */
+  if (p->importing || apps_file == NULL)
     return;
   /* The apps of the admin's own tenants stay as they are. */
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
@@ -417,7 +419,7 @@ import_clicked_cb (GtkButton *button,
   g_ptr_array_add (urls, NULL);
   p->importing = TRUE;
   gtk_widget_set_sensitive (p->import_button, FALSE);
-  pv_entra_session_import_async (p->session, pv_application_get_apps_file (app), (const char * const *) urls->pdata,
+  pv_entra_session_import_async (p->session, apps_file, (const char * const *) urls->pdata,
                                  import_progress_cb, p, p->cancellable, imported_cb, p);
 }
 

@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "pv-app-page.h"
+#include "pv-application.h"
 #include "pv-credentials.h"
+#include "pv-entra-session.h"
+#include "pv-entra.h"
 #include "pv-guide.h"
 #include "pv-paste-renew-window.h"
 #include "pv-time.h"
@@ -47,6 +50,8 @@ struct _PvPasteRenewWindow
   GtkWidget    *idp_group;
   GtkWidget    *token_copy_row;
   GtkWidget    *done_button;
+  GtkWidget    *graph_button;
+  char         *token;        /* the pasted token, for the hand-over through Graph */
   GtkLabel     *status_label;
   GtkLabel     *error_label;
 };
@@ -67,12 +72,85 @@ apps_file (PvPasteRenewWindow *self)
   return pv_tenant_list_get_apps_file (self->tenants);
 }
 
+static PvEntraSession *
+entra_session (void)
+{
+  return pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+}
+
+/* The Entra app linked to this connection, when signed in */
+static const PvEntraLink *
+entra_link (PvPasteRenewWindow *self)
+{
+  PvEntraSession *entra = entra_session ();
+
+  if (entra == NULL || !pv_entra_session_get_signed_in (entra))
+    return NULL;
+  return pv_entra_config_get_link (pv_entra_session_get_config (entra), self->app_id, self->kind);
+}
+
+static void done_clicked_cb (PvPasteRenewWindow *self);
+
+static void
+graph_handed_over_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(PvPasteRenewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvEntraJob) job = pv_entra_hand_over_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_sensitive (self->graph_button, TRUE);
+  if (job == NULL)
+    {
+      /* Translators: %s is what went wrong */
+      g_autofree char *text = g_strdup_printf (_("Entra was not updated: %s. Nothing is lost: the new token is "
+                                                 "valid and the old one keeps working. Follow the steps below by "
+                                                 "hand, or try again."), error->message);
+
+      show_error (self, text);
+      return;
+    }
+  pv_entra_session_refresh_health (entra_session ());
+  /* Entra saved and tested it: the token is handed over. */
+  done_clicked_cb (self);
+}
+
+/* Step 4 through Microsoft Graph: the existing hand-over (save, have Entra
+ * test, restart a quarantined job) */
+static void
+graph_clicked_cb (PvPasteRenewWindow *self)
+{
+  const PvEntraLink *link = entra_link (self);
+
+  if (link == NULL || self->token == NULL)
+    return;
+  show_error (self, NULL);
+  gtk_widget_set_sensitive (self->graph_button, FALSE);
+  pv_entra_hand_over_async (pv_entra_session_get_graph (entra_session ()), link, self->scim_base_url, self->token,
+                            NULL, NULL, self->cancellable, graph_handed_over_cb, g_object_ref (self));
+}
+
 /* Step 4: the identity provider's steps, with the token to copy */
 static void
 show_hand_over (PvPasteRenewWindow *self,
                 const char         *token)
 {
   GtkWidget *copy = pv_copy_button_new (token, _("New token"));
+  const PvEntraLink *link = entra_link (self);
+
+  g_clear_pointer (&self->token, pv_secret_free);
+  self->token = g_strdup (token);
+  if (link != NULL)
+    {
+      /* Translators: %s is an Entra app's name */
+      g_autofree char *label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
+
+      gtk_button_set_label (GTK_BUTTON (self->graph_button), label);
+      gtk_widget_set_visible (self->graph_button, TRUE);
+    }
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_copy_row), copy);
   gtk_widget_set_visible (self->idp_group, TRUE);
@@ -208,6 +286,7 @@ pv_paste_renew_window_dispose (GObject *object)
   g_clear_pointer (&self->scim_base_url, g_free);
   g_clear_pointer (&self->app_name, g_free);
   g_clear_pointer (&self->vendor, pv_vendor_free);
+  g_clear_pointer (&self->token, pv_secret_free);
 
   G_OBJECT_CLASS (pv_paste_renew_window_parent_class)->dispose (object);
 }
@@ -320,12 +399,20 @@ pv_paste_renew_window_new (PvTenantList       *tenants,
   gtk_widget_set_valign (self->done_button, GTK_ALIGN_CENTER);
   g_signal_connect_swapped (self->done_button, "clicked", G_CALLBACK (done_clicked_cb), self);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->idp_group), self->done_button);
+  self->graph_button = gtk_button_new ();
+  gtk_button_set_use_underline (GTK_BUTTON (self->graph_button), TRUE);
+  gtk_widget_add_css_class (self->graph_button, "pill");
+  gtk_widget_set_halign (self->graph_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (self->graph_button, 12);
+  gtk_widget_set_visible (self->graph_button, FALSE);
+  g_signal_connect_swapped (self->graph_button, "clicked", G_CALLBACK (graph_clicked_cb), self);
   gtk_widget_set_visible (self->idp_group, FALSE);
 
   self->status_label = status_label_new ("accent");
   self->error_label = status_label_new ("error");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status), GTK_WIDGET (self->status_label));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status), GTK_WIDGET (self->error_label));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (status), self->graph_button);
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (console));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (paste));

@@ -26,6 +26,7 @@
 #include "pv-tenant-list.h"
 #include "pv-timeline.h"
 #include "pv-tokens.h"
+#include "pv-tracked-add.h"
 #include "pv-widgets.h"
 #include "pv-window.h"
 
@@ -490,7 +491,7 @@ result_cb (GObject      *source,
 static char *vendor_key;
 
 static char *
-vendor_token (void)
+vendor_token (const char *kind)
 {
   g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
   const char *create[] = { g_getenv ("PROVISIOD"), "--db", db, "tenant", "create", "vendor", "--name", "Vendor",
@@ -510,7 +511,7 @@ vendor_token (void)
       vendor_key = g_strdup (lines[g_strv_length (lines) - 1]);
     }
   client = pv_client_new (server_url, vendor_key);
-  pv_tokens_issue_async (client, "users", "on-first-use", "Tracked by Provisio", NULL, result_cb, &result);
+  pv_tokens_issue_async (client, kind, "on-first-use", "Tracked by Provisio", NULL, result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   issued = pv_tokens_issue_finish (result, &error);
@@ -531,7 +532,7 @@ app_token (const char *kind)
 static void
 test_add_app (void)
 {
-  g_autofree char *token = vendor_token ();
+  g_autofree char *token = vendor_token ("users");
   g_autofree char *url = g_strdup_printf ("%s/t/vendor/scim/users/v2", server_url);
   g_autofree char *apps_file = g_build_filename (workdir, "apps.ini", NULL);
   g_autofree char *contents = NULL;
@@ -588,7 +589,7 @@ test_add_app (void)
   /* Renewing, paste once: a token the vendor refuses goes no further; an
    * accepted one waits in the keyring until the identity provider has it. */
   {
-    g_autofree char *renewed = vendor_token ();
+    g_autofree char *renewed = vendor_token ("users");
     g_autofree char *pending = NULL;
     g_autofree char *current = NULL;
     GtkWindow *renew;
@@ -1382,7 +1383,7 @@ test_entra_import (void)
 {
   GtkWindow *prefs;
   g_autofree char *apps_ini = NULL;
-  GFile *apps_file = pv_application_get_apps_file (app);
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (pv_application_get_tenants (app));
   g_autofree char *users_url = connection_url ("users");
   g_autofree char *persons_url = connection_url ("persons");
   g_autofree char *users = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", "
@@ -1401,9 +1402,26 @@ test_entra_import (void)
 
   if (!g_file_load_contents (apps_file, NULL, &before, NULL, NULL, NULL))
     before = g_strdup ("");
-  /* The tenant's two apps, as /app/entra made them, and a SAML app */
-  json_object_unref (fake_control ("app", users));
-  json_object_unref (fake_control ("app", persons));
+  /* Entra holds the tenant's two apps, as /app/entra made them (kept as
+   * they are, with their jobs' state), a SAML app, and nothing else an
+   * earlier test left */
+  {
+    g_autoptr(JsonObject) state = fake_control ("state", "{}");
+    JsonObject *apps = json_object_get_object_member (state, "apps");
+    g_autoptr(GList) ids = json_object_get_members (apps);
+
+    for (GList *l = ids; l != NULL; l = l->next)
+      {
+        g_autofree char *remove = g_strdup_printf ("{\"id\": \"%s\"}", (const char *) l->data);
+
+        if (!g_str_equal (l->data, "11111111-aaaa") && !g_str_equal (l->data, "22222222-bbbb"))
+          json_object_unref (fake_control ("remove", remove));
+      }
+    if (!json_object_has_member (apps, "11111111-aaaa"))
+      json_object_unref (fake_control ("app", users));
+    if (!json_object_has_member (apps, "22222222-bbbb"))
+      json_object_unref (fake_control ("app", persons));
+  }
   json_object_unref (fake_control ("app", saml));
   /* Signed in by /app/entra already; alone, sign in first. */
   if (!pv_entra_session_get_signed_in (pv_application_get_entra (app)))
@@ -1467,6 +1485,93 @@ test_entra_import (void)
   g_assert_true (spin_until (flag_cb, &reloaded, 10));
   pv_application_refresh (app);
   spin_for (500);
+}
+
+/* A tracked app renewed in the app through Microsoft Graph: the paste-once
+ * window hands the token to the linked Entra app (the Microsoft stand-in,
+ * whose test of the token is a real SCIM request to the vendor), then
+ * records it. */
+static void
+test_tracked_app_entra (void)
+{
+  PvTenantList *tenants = pv_application_get_tenants (app);
+  PvEntraSession *entra = pv_application_get_entra (app);
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
+  g_autofree char *token = vendor_token ("persons");
+  g_autofree char *url = g_strdup_printf ("%s/t/vendor/scim/persons/v2", server_url);
+  g_autofree char *control = NULL;
+  g_autofree char *renewed = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(GAsyncResult) tracked = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  PvTrackRequest request = { "vendorapp", NULL, "other", "users", url, token, 0, 4102444800 };
+  GtkWindow *prefs, *renew;
+  PvTrackedApp *added;
+
+  pv_tracked_app_track_async (apps_file, &request, NULL, result_cb, &tracked);
+  while (tracked == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  added = pv_tracked_app_track_finish (tracked, NULL);
+  g_assert_nonnull (added);
+  pv_tenant_list_add_tracked_app (tenants, added, NULL, NULL);
+
+  control = g_strdup_printf ("{\"id\": \"33333333-cccc\", \"displayName\": \"Vendor App\", "
+                             "\"base_address\": \"%s\"}", url);
+  json_object_unref (fake_control ("app", control));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  click (GTK_WIDGET (prefs), "Sign In");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  wait_for_text (GTK_WIDGET (find_window_titled ("Sign In to Microsoft Entra")), "enter this code");
+  json_object_unref (fake_control ("approve", "{}"));
+  g_assert_true (spin_until (signed_in_cb, NULL, 20));
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  gtk_window_close (prefs);
+  /* Linked from its page, as a tenant's connection is: found by its URL */
+  g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+  wait_for_text (GTK_WIDGET (window), "Tracked App");
+  wait_for_text (GTK_WIDGET (window), "Not linked to its Entra app");
+  click (GTK_WIDGET (window), "Link");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  wait_for_text (GTK_WIDGET (find_window_titled ("Link the Users Connection to Its Entra App")),
+                 "Uses this connection's tenant URL");
+  click (GTK_WIDGET (find_window_titled ("Link the Users Connection to Its Entra App")), "Link");
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Link the Users Connection to Its Entra App", 10));
+  g_assert_nonnull (pv_entra_config_get_link (pv_entra_session_get_config (entra), "vendorapp", "users"));
+  click (GTK_WIDGET (window), "Renew…");
+  renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+  renewed = vendor_token ("persons");
+  set_row_text (GTK_WIDGET (renew), "New token", renewed);
+  set_row_text (GTK_WIDGET (renew), "Expires on", "2099-06-30");
+  click (GTK_WIDGET (renew), "Check and Keep");
+  wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+  click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
+  wait_for_text (GTK_WIDGET (renew), "Done.");
+  state = fake_control ("state", "{}");
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, renewed, -1);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_object_get_object_member (state, "apps"), "33333333-cccc"),
+                     "secret_sha256"), ==, digest);
+  current = app_token ("app-token");
+  g_assert_cmpstr (current, ==, renewed);
+  gtk_window_close (renew);
+
+  /* As before, for the tests after: signed out, nothing tracked */
+  pv_entra_session_sign_out (entra);
+  {
+    const char *argv[] = { "secret-tool", "clear", "tenant", "app:vendorapp/users", "kind", "app-token", NULL };
+    g_autoptr(GAsyncResult) loaded = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                                 NULL));
+    g_assert_cmpint (g_unlink (g_file_peek_path (apps_file)), ==, 0);
+    pv_window_show_overview (window);
+    pv_tenant_list_load_async (tenants, NULL, result_cb, &loaded);
+    while (loaded == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (pv_tenant_list_load_finish (tenants, loaded, NULL));
+  }
 }
 
 static void
@@ -1960,6 +2065,7 @@ main (int   argc,
       g_test_add_func ("/app/first-run", test_first_run);
       g_test_add_func ("/app/connect", test_connect);
       g_test_add_func ("/app/add-app", test_add_app);
+      g_test_add_func ("/app/tracked-app-entra", test_tracked_app_entra);
       g_test_add_func ("/app/connect-pinned", test_connect_pinned);
       g_test_add_func ("/app/tenant-panels", test_tenant_panels);
       g_test_add_func ("/app/setup", test_setup);
