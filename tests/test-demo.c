@@ -298,6 +298,9 @@ test_guides (void)
           url |= g_strv_contains ((const char * const *) step->fields, "tenant-url");
           token |= g_strv_contains ((const char * const *) step->fields, "secret-token");
         }
+      /* A SAML certificate's roll-over concerns no tenant URL or token. */
+      if (g_str_equal (parts[1], "saml"))
+        continue;
       g_assert_true (url);
       g_assert_true (token || g_str_equal (parts[1], "verify"));
     }

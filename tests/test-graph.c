@@ -10,8 +10,15 @@
 
 #include <locale.h>
 
+#include <string.h>
+
 #include "pv-entra.h"
 #include "pv-graph-private.h"
+#include "pv-guide.h"
+#include "pv-overview.h"
+#include "pv-reminders.h"
+#include "pv-time.h"
+#include "pv-tracked-app.h"
 
 static JsonNode *
 parse (const char *text)
@@ -103,6 +110,109 @@ test_clouds (void)
   }
 }
 
+static JsonObject *
+parse_object (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* A SAML app's active certificate is the Sign key preferredTokenSigningKey-
+ * Thumbprint names (customKeyIdentifier: the thumbprint's bytes in base64),
+ * not its Verify twin nor an inactive certificate that lasts longer; and it
+ * comes to the dashboard, the next actions and the reminders as an SSO
+ * certificate does. */
+static void
+test_saml_certificate (void)
+{
+  /* 3q2+7w== is DE AD BE EF; AAECAw== is 00 01 02 03. */
+  g_autoptr(JsonObject) sp = parse_object (
+    "{\"id\": \"5a1c\", \"displayName\": \"Timly SSO\", \"preferredSingleSignOnMode\": \"saml\","
+    " \"preferredTokenSigningKeyThumbprint\": \"deadbeef\", \"keyCredentials\": ["
+    "  {\"customKeyIdentifier\": \"AAECAw==\", \"usage\": \"Sign\", \"endDateTime\": \"2030-01-01T00:00:00Z\","
+    "   \"displayName\": \"CN=Old\"},"
+    "  {\"customKeyIdentifier\": \"3q2+7w==\", \"usage\": \"Verify\", \"endDateTime\": \"2029-01-01T00:00:00Z\"},"
+    "  {\"customKeyIdentifier\": \"3q2+7w==\", \"usage\": \"Sign\", \"endDateTime\": \"2026-11-28T00:00:00Z\","
+    "   \"displayName\": \"CN=Microsoft Azure Federated SSO Certificate\"}]}");
+  g_autoptr(JsonObject) oidc = parse_object ("{\"id\": \"77\", \"preferredSingleSignOnMode\": \"oidc\"}");
+  g_autoptr(JsonObject) lost = parse_object (
+    "{\"id\": \"78\", \"displayName\": \"Lost\", \"preferredSingleSignOnMode\": \"saml\","
+    " \"preferredTokenSigningKeyThumbprint\": \"CAFE\", \"keyCredentials\": [{\"usage\": \"Sign\"}, 3, null]}");
+  g_autoptr(PvEntraSamlApp) app = pv_entra_saml_app_new_from_json (sp);
+  g_autoptr(PvEntraSamlApp) none = pv_entra_saml_app_new_from_json (lost);
+  g_autoptr(PvTenantInfo) info = NULL;
+  g_autoptr(GListStore) store = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) actions = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 now, expires;
+  PvOverviewItem *item;
+  PvNextAction *action;
+
+  g_assert_true (pv_time_parse ("2026-11-18T00:00:00Z", &now));
+  g_assert_true (pv_time_parse ("2026-11-28T00:00:00Z", &expires));
+  g_assert_null (pv_entra_saml_app_new_from_json (oidc));
+  g_assert_nonnull (app);
+  g_assert_cmpstr (app->thumbprint, ==, "DEADBEEF");
+  g_assert_cmpstr (app->subject, ==, "CN=Microsoft Azure Federated SSO Certificate");
+  g_assert_cmpint (app->not_after, ==, expires);
+  g_assert_nonnull (none);
+  g_assert_cmpint (none->not_after, ==, 0);
+
+  info = pv_entra_saml_app_new_info (app);
+  g_list_store_append (store, info);
+  items = pv_overview_items (G_LIST_MODEL (store), NULL, now);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = items->pdata[0];
+  g_assert_cmpstr (item->label, ==, "Timly SSO · SSO certificate");
+  g_assert_cmpint (item->expires_at, ==, expires);
+  g_assert_cmpint (item->state, !=, PV_EXPIRY_OK);
+  actions = pv_overview_next_actions (G_LIST_MODEL (store), NULL, now);
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = actions->pdata[0];
+  g_assert_cmpint (action->action, ==, PV_ACTION_RENEW_CERTIFICATE);
+  g_assert_nonnull (strstr (action->title, "Timly SSO"));
+  due = pv_reminders_due_for_tenant (info, pv_tenant_info_get_policy (info), now, sent);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_nonnull (strstr (((PvDueReminder *) due->pdata[0])->title, "Timly SSO"));
+
+  /* The Entra steps to roll it over name the app. */
+  steps = pv_guide_steps ("entra", "saml", "users", "Timly SSO", "", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps->len, ==, 5);
+  g_assert_nonnull (strstr (((PvGuideStep *) steps->pdata[0])->title, "Timly SSO"));
+  g_assert_nonnull (strstr (((PvGuideStep *) steps->pdata[3])->title, "active"));
+}
+
+/* An app Import from Entra tracked, its expiry not told yet: its Next
+ * Action is to set the date, not to issue a token (it is in use). */
+static void
+test_imported_expiry_unknown (void)
+{
+  g_autoptr(PvTrackedApp) app = pv_tracked_app_new ("timeneye", "Timeneye", "timeneye");
+  g_autoptr(PvTenantInfo) info = NULL;
+  g_autoptr(GListStore) store = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autoptr(GPtrArray) actions = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  PvNextAction *action;
+
+  pv_tracked_app_add_connection (app, "users", "https://api.timeneye.com/scim/v2");
+  info = pv_tracked_app_new_info (app, NULL, 1795000000);
+  g_list_store_append (store, info);
+  actions = pv_overview_next_actions (G_LIST_MODEL (store), NULL, 1795000000);
+  items = pv_overview_items (G_LIST_MODEL (store), NULL, 1795000000);
+  g_assert_cmpuint (actions->len, ==, 1);
+  action = actions->pdata[0];
+  g_assert_cmpint (action->action, ==, PV_ACTION_SET_EXPIRY);
+  g_assert_cmpstr (action->title, ==, "Set when the Users token of Timeneye expires");
+  g_assert_cmpuint (items->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -112,5 +222,7 @@ main (int   argc,
   g_test_add_func ("/graph/refusals", test_refusals);
   g_test_add_func ("/graph/missing-rights", test_missing_rights);
   g_test_add_func ("/graph/clouds", test_clouds);
+  g_test_add_func ("/graph/saml-certificate", test_saml_certificate);
+  g_test_add_func ("/graph/imported-expiry-unknown", test_imported_expiry_unknown);
   return g_test_run ();
 }

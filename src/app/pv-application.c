@@ -266,6 +266,21 @@ reminders_loaded_cb (GObject      *source,
     g_ptr_array_extend (due, found, NULL, NULL);
     g_ptr_array_add (holders, found);
   }
+  /* The SAML apps' certificates the last Import from Entra found */
+  {
+    GListModel *saml = pv_entra_session_get_saml_certificates (self->entra);
+
+    for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
+      {
+        g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
+        GPtrArray *found;
+
+        pv_application_get_policy_for (self, certificate, &policy);
+        found = pv_reminders_due_for_tenant (certificate, &policy, g_get_real_time () / G_USEC_PER_SEC, sent);
+        g_ptr_array_extend (due, found, NULL, NULL);
+        g_ptr_array_add (holders, found);
+      }
+  }
   pv_reminders_send (G_APPLICATION (self), due, sent);
   n_sent = due->len;
   if (n_sent > 0)

@@ -35,6 +35,7 @@ struct _PvDashboard
   AdwBin        parent_instance;
 
   PvTenantList *tenants;
+  guint         saml_shown;   /* SAML certificates on the timeline */
   GtkLabel     *summary;
   GtkLabel     *updated;
   GtkWidget    *ask_banner;   /* first run: remind in the background? */
@@ -93,8 +94,14 @@ action_button_cb (GtkButton   *button,
     case PV_ACTION_RECONNECT:
       pv_application_refresh (get_app (self));
       break;
-    case PV_ACTION_FINISH_RENEWAL:
     case PV_ACTION_RENEW_CERTIFICATE:
+      if (pv_entra_saml_info_get_app_name (action->tenant) != NULL)
+        {
+          gtk_window_present (pv_entra_saml_steps_window_new (GTK_WINDOW (root), action->tenant));
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case PV_ACTION_FINISH_RENEWAL:
     default:
       pv_window_show_tenant (PV_WINDOW (root), pv_tenant_info_get_id (action->tenant));
       break;
@@ -108,7 +115,10 @@ action_row_activated_cb (GtkListBox    *list,
 {
   PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
 
-  if (action != NULL)
+  if (action != NULL && pv_entra_saml_info_get_app_name (action->tenant) != NULL)
+    gtk_window_present (pv_entra_saml_steps_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        action->tenant));
+  else if (action != NULL)
     pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                            pv_tenant_info_get_id (action->tenant));
 }
@@ -457,6 +467,7 @@ pv_dashboard_update (PvDashboard *self)
   PvExpiryPolicy policy;
   PvExpiryPolicy storage;
   const PvExpiryPolicy *override;
+  g_autoptr(GListStore) all = NULL;
 
   g_return_if_fail (PV_IS_DASHBOARD (self));
 
@@ -467,11 +478,33 @@ pv_dashboard_update (PvDashboard *self)
   else
     pv_expiry_policy_init_default (&policy);
 
+  /* The tenants, then the SAML apps' certificates Entra has (one more
+   * source of rows, as Import from Entra last read them). */
+  all = g_list_store_new (PV_TYPE_TENANT_INFO);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
+
+      g_list_store_append (all, tenant);
+    }
+  if (app != NULL)
+    {
+      GListModel *saml = pv_entra_session_get_saml_certificates (pv_application_get_entra (app));
+
+      for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
+        {
+          g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
+
+          g_list_store_append (all, certificate);
+        }
+      self->saml_shown = g_list_model_get_n_items (saml);
+    }
+
   /* Computed now, from the expiries: not what the tenants said when asked. */
   override = app != NULL ? pv_application_get_override (app, &storage) : NULL;
-  items = pv_overview_items (G_LIST_MODEL (self->tenants), override, now);
+  items = pv_overview_items (G_LIST_MODEL (all), override, now);
   pv_overview_sort_by_expiry (items);
-  actions = pv_overview_next_actions (G_LIST_MODEL (self->tenants), override, now);
+  actions = pv_overview_next_actions (G_LIST_MODEL (all), override, now);
   /* A pressed pill: only that state, in the timeline and the actions. */
   if (self->state_filter >= 0)
     {
@@ -710,7 +743,15 @@ pv_dashboard_set_tenants (PvDashboard  *self,
 static void
 entra_changed_cb (PvDashboard *self)
 {
-  if (self->tenants != NULL)
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+
+  if (self->tenants == NULL)
+    return;
+  /* An import brought SAML certificates, or a sign-out took them. */
+  if (g_list_model_get_n_items (pv_entra_session_get_saml_certificates (pv_application_get_entra (app))) !=
+      self->saml_shown)
+    pv_dashboard_update (self);
+  else
     update_health (self, g_get_real_time () / G_USEC_PER_SEC);
 }
 

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-application.h"
 #include "pv-entra-ui.h"
 #include "pv-guide.h"
 #include "pv-widgets.h"
@@ -237,6 +238,10 @@ typedef struct {
   AdwComboRow    *cloud;
   AdwEntryRow    *directory;
   AdwEntryRow    *client;
+  AdwActionRow   *import;
+  GtkWidget      *import_button;
+  GCancellable   *cancellable;
+  gboolean        importing;
   gulong          changed;
 } Prefs;
 
@@ -244,6 +249,8 @@ static void
 prefs_free (Prefs *p)
 {
   g_clear_signal_handler (&p->changed, p->session);
+  g_cancellable_cancel (p->cancellable);
+  g_object_unref (p->cancellable);
   g_object_unref (p->session);
   g_free (p);
 }
@@ -281,6 +288,7 @@ prefs_update (Prefs *p)
     }
   gtk_widget_set_visible (p->sign_in, !signed_in);
   gtk_widget_set_visible (p->sign_out, signed_in);
+  gtk_widget_set_visible (GTK_WIDGET (p->import), signed_in);
   /* What the chosen cloud does not offer, said before a renewal needs it. */
   note = graph != NULL ? pv_entra_cloud_note (graph) : NULL;
   adw_action_row_set_subtitle (ADW_ACTION_ROW (p->cloud), note != NULL ? note : "");
@@ -320,6 +328,103 @@ prefs_apply_cb (Prefs *p)
     return;
   if (!pv_entra_session_configure (p->session, cloud, directory, client, &error))
     pv_toast (GTK_WIDGET (p->account), error->message);
+}
+
+static void
+import_progress_cb (guint    done,
+                    guint    total,
+                    gpointer user_data)
+{
+  Prefs *p = user_data;
+  /* The link window's words for the same */
+  g_autofree char *text = g_strdup_printf (_("%u of %u enterprise apps looked at"), done, total);
+
+  adw_action_row_set_subtitle (p->import, text);
+}
+
+#define SHOWN_PER_IDLE 20
+
+static gboolean
+show_tracked_cb (gpointer user_data)
+{
+  GPtrArray *tracked = user_data;
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  guint n = 0;
+
+  while (tracked->len > 0 && n++ < SHOWN_PER_IDLE)
+    {
+      PvTrackedApp *one = g_ptr_array_steal_index (tracked, tracked->len - 1);
+      PvTrackedConnection *first = g_ptr_array_index (one->connections, 0);
+
+      pv_tenant_list_add_tracked_app (pv_application_get_tenants (app), one, first->kind, NULL);
+    }
+  return tracked->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+imported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Prefs *p = user_data;
+  PvEntraImport done;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tracked = NULL;
+  g_autofree char *text = NULL;
+
+  if (!pv_entra_session_import_finish (PV_ENTRA_SESSION (source), result, &done, &tracked, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup (error->message);
+    }
+  else
+    {
+      /* Translators: counts of Entra apps after Import from Entra */
+      text = g_strdup_printf (_("%u new, %u updated, %u removed from Entra; %u of your tenants left as they are"),
+                              done.added, done.updated, done.removed, done.provisiod);
+      /* Each tracked app shown, or anew in its place: none twice; a few
+       * at a time, so that hundreds do not hold up the main loop. */
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_tracked_cb, g_steal_pointer (&tracked),
+                       (GDestroyNotify) g_ptr_array_unref);
+    }
+  p->importing = FALSE;
+  adw_action_row_set_subtitle (p->import, text);
+  gtk_widget_set_sensitive (p->import_button, TRUE);
+}
+
+static void
+import_clicked_cb (GtkButton *button,
+                   Prefs     *p)
+{
+  PvApplication *app = PV_APPLICATION (g_application_get_default ());
+  GListModel *tenants = G_LIST_MODEL (pv_application_get_tenants (app));
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (pv_application_get_tenants (app));
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+
+  /* A list that keeps nothing (the demo's) has no apps.ini to import into */
+  if (p->importing || apps_file == NULL)
+    return;
+  /* The apps of the admin's own tenants stay as they are. */
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      GListModel *connections = pv_tenant_info_get_connections (tenant);
+
+      if (pv_tenant_list_get_tracked_app (pv_application_get_tenants (app), tenant) != NULL)
+        continue;
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+
+          g_ptr_array_add (urls, g_strdup (pv_connection_info_get_scim_base_url (connection)));
+        }
+    }
+  g_ptr_array_add (urls, NULL);
+  p->importing = TRUE;
+  gtk_widget_set_sensitive (p->import_button, FALSE);
+  pv_entra_session_import_async (p->session, apps_file, (const char * const *) urls->pdata,
+                                 import_progress_cb, p, p->cancellable, imported_cb, p);
 }
 
 /**
@@ -385,6 +490,22 @@ pv_entra_preferences_group_new (PvEntraSession *session)
   adw_entry_row_set_show_apply_button (p->client, TRUE);
   g_signal_connect_swapped (p->client, "apply", G_CALLBACK (prefs_apply_cb), p);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->client));
+
+  /* The whole estate: every app with a provisioning job, tracked. */
+  p->cancellable = g_cancellable_new ();
+  p->import = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->import), _("Import from Entra"));
+  adw_action_row_set_subtitle (p->import, _("Track every enterprise app that provisions, with its job's state; "
+                                            "its token's expiry stays unknown until you set it"));
+  p->import_button = gtk_button_new_with_mnemonic (_("_Import"));
+  gtk_widget_set_valign (p->import_button, GTK_ALIGN_CENTER);
+  g_signal_connect (p->import_button, "clicked", G_CALLBACK (import_clicked_cb), p);
+  adw_action_row_add_suffix (p->import, p->import_button);
+  /* The demo keeps nothing: its import would land in the admin's apps. */
+  gtk_widget_set_sensitive (p->import_button,
+                            PV_IS_APPLICATION (g_application_get_default ()) &&
+                            !pv_application_get_demo (PV_APPLICATION (g_application_get_default ())));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->import));
 
   p->changed = g_signal_connect_swapped (session, "changed", G_CALLBACK (prefs_update), p);
   prefs_update (p);
@@ -666,4 +787,36 @@ pv_entra_link_window_new (GtkWindow      *parent,
     pv_entra_discover_async (pv_entra_session_get_graph (session), link_progress_cb, l,
                              l->cancellable, discovered_cb, l);
   return GTK_WINDOW (window);
+}
+
+/* -- a SAML app's certificate ------------------------------------------- */
+
+/**
+ * pv_entra_saml_steps_window_new:
+ * @certificate: a SAML app's certificate (pv_entra_saml_app_new_info())
+ *
+ * Returns: (transfer none): a dialog with the Entra steps to roll the
+ *   app's signing certificate over (data/guides/entra-saml.guide)
+ */
+GtkWindow *
+pv_entra_saml_steps_window_new (GtkWindow    *parent,
+                                PvTenantInfo *certificate)
+{
+  const char *name = pv_entra_saml_info_get_app_name (certificate);
+  g_autoptr(GPtrArray) steps = pv_guide_steps ("entra", "saml", "users", name, "", NULL);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+
+      g_string_append_printf (body, "%s%u. %s\n%s", i ? "\n\n" : "", i + 1, step->title, step->detail);
+    }
+  /* Translators: an Entra enterprise app's name */
+  heading = g_strdup_printf (_("Renew the SAML Certificate of %s"), name);
+  dialog = adw_message_dialog_new (parent, heading, body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  return GTK_WINDOW (dialog);
 }

@@ -15,6 +15,8 @@
 G_BEGIN_DECLS
 
 GtkWidget *pv_entra_preferences_group_new (PvEntraSession *session);
+GtkWindow *pv_entra_saml_steps_window_new (GtkWindow      *parent,
+                                           PvTenantInfo   *certificate);
 GtkWindow *pv_entra_sign_in_window_new    (GtkWindow      *parent,
                                            PvEntraSession *session);
 GtkWindow *pv_entra_link_window_new       (GtkWindow      *parent,

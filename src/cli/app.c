@@ -72,7 +72,7 @@ apps_file (GFile *tenants_file)
   return g_file_get_child (dir, "apps.ini");
 }
 
-static GPtrArray *
+GPtrArray *
 load_apps (GFile   *tenants_file,
            GError **error)
 {
@@ -83,7 +83,7 @@ load_apps (GFile   *tenants_file,
   return pv_tracked_apps_load_finish (wait_for (&result), error);
 }
 
-static gboolean
+gboolean
 save_apps (GFile      *tenants_file,
            GPtrArray  *apps,
            GError    **error)

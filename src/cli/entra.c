@@ -17,11 +17,13 @@
 
 #include "pv-entra.h"
 #include "pv-entra-session.h"
+#include "pv-entra-import.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-profiles.h"
 #include "pv-reminders.h"
 #include "pv-tenant-info.h"
+#include "pv-time.h"
 #include "provisioctl.h"
 
 static char *opt_cloud;
@@ -294,6 +296,15 @@ all_tenants (GFile *file)
   return infos;
 }
 
+static void
+print_json (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = json_to_string (root, TRUE);
+
+  g_print ("%s\n", text);
+}
+
 int
 entra_apps (GFile  *file,
             char  **args)
@@ -377,12 +388,142 @@ entra_apps (GFile  *file,
     }
   json_builder_end_array (b);
   if (opt_json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      g_autofree char *text = json_to_string (root, TRUE);
+    print_json (b);
+  return 0;
+}
 
-      g_print ("%s\n", text);
+/* The whole directory, read once: the apps with a job, those skipped, and
+ * the SAML apps. */
+static PvEntraEstate *
+read_estate (PvGraph  *graph,
+             GError  **error)
+{
+  g_autoptr(PvEntraEstate) estate = pv_entra_estate_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_entra_estate_refresh_async (estate, graph, progress_cb, NULL, NULL, got_result_cb, &result);
+  if (!pv_entra_estate_refresh_finish (estate, wait_for (&result), error))
+    return NULL;
+  return g_steal_pointer (&estate);
+}
+
+int
+entra_import (GFile  *file,
+              char  **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) config_file = NULL;
+  g_autoptr(PvEntraConfig) config = load_config (&config_file, &error);
+  g_autoptr(PvGraph) graph = NULL;
+  g_autoptr(PvEntraEstate) estate = NULL;
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
+  g_autoptr(GPtrArray) tracked = NULL;
+  g_autoptr(GPtrArray) tenants = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  PvEntraImport done;
+
+  if (config == NULL || (tracked = load_apps (file, &error)) == NULL ||
+      (graph = signed_in_graph (config, &error)) == NULL || (estate = read_estate (graph, &error)) == NULL)
+    return fail (error);
+  apps = pv_entra_estate_get_apps (estate);
+  skipped = pv_entra_estate_get_skipped (estate);
+  /* A skipped app is still there: not removed. */
+  for (guint i = 0; i < skipped->len; i++)
+    g_ptr_array_add (apps, g_steal_pointer (&g_ptr_array_index (skipped, i)));
+  tenants = all_tenants (file);
+  for (guint t = 0; t < tenants->len; t++)
+    {
+      GListModel *connections = pv_tenant_info_get_connections (g_ptr_array_index (tenants, t));
+
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+
+          g_ptr_array_add (urls, g_strdup (pv_connection_info_get_scim_base_url (connection)));
+        }
     }
+  g_ptr_array_add (urls, NULL);
+  pv_entra_import (config, tracked, apps, (const char * const *) urls->pdata, g_get_real_time () / G_USEC_PER_SEC,
+                   &done);
+  if (!save_apps (file, tracked, &error) || !save_config (config, config_file, &error))
+    return fail (error);
+  /* Translators: counts of Entra apps after Import from Entra */
+  g_print (_("Imported from Entra: %u new, %u updated, %u removed from Entra (marked), %u of provisiod tenants "
+             "left as they are.\n"), done.added, done.updated, done.removed, done.provisiod);
+  if (done.without_url > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%u app left out: Graph did not tell its SCIM base URL.\n",
+                          "%u apps left out: Graph did not tell their SCIM base URL.\n", done.without_url),
+             done.without_url);
+  if (done.added > 0)
+    g_print ("%s\n", _("Their expiry is unknown: set it with provisioctl app renew when you next make a token."));
+  return 0;
+}
+
+static gint
+soonest_first (gconstpointer a,
+               gconstpointer b)
+{
+  const PvEntraSamlApp *x = *(PvEntraSamlApp **) a;
+  const PvEntraSamlApp *y = *(PvEntraSamlApp **) b;
+
+  /* Unknown expiry last. */
+  return (x->not_after == 0) - (y->not_after == 0) ?: (x->not_after > y->not_after) - (x->not_after < y->not_after);
+}
+
+int
+entra_certificates (GFile  *file,
+                    char  **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvEntraConfig) config = load_config (NULL, &error);
+  g_autoptr(PvGraph) graph = NULL;
+  g_autoptr(PvEntraEstate) estate = NULL;
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (config == NULL || (graph = signed_in_graph (config, &error)) == NULL ||
+      (estate = read_estate (graph, &error)) == NULL)
+    return fail (error);
+  apps = pv_entra_estate_get_saml_apps (estate);
+  g_ptr_array_sort (apps, soonest_first);
+  if (apps->len == 0 && !opt_json)
+    g_print ("%s\n", _("No enterprise app of this directory signs in with SAML."));
+  json_builder_begin_array (b);
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvEntraSamlApp *app = g_ptr_array_index (apps, i);
+      g_autofree char *not_after = app->not_after ? pv_time_format (app->not_after) : NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "service_principal_id");
+      json_builder_add_string_value (b, app->service_principal_id);
+      json_builder_set_member_name (b, "display_name");
+      json_builder_add_string_value (b, app->display_name);
+      json_builder_set_member_name (b, "thumbprint");
+      json_builder_add_string_value (b, app->thumbprint);
+      json_builder_set_member_name (b, "not_after");
+      if (not_after != NULL)
+        json_builder_add_string_value (b, not_after);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+      if (!opt_json)
+        {
+          g_autofree char *left = app->not_after ? pv_format_days_left (app->not_after, now) : NULL;
+          g_autofree char *date = app->not_after ? pv_format_date (app->not_after) : NULL;
+
+          if (app->not_after != 0)
+            /* Translators: an Entra app's name, "expires in 9 days", a date */
+            g_print (_("%s: signing certificate %s (%s)\n"), app->display_name, left, date);
+          else
+            g_print (_("%s: no signing certificate matches its thumbprint\n"), app->display_name);
+        }
+    }
+  json_builder_end_array (b);
+  if (opt_json)
+    print_json (b);
   return 0;
 }
 

@@ -1657,6 +1657,16 @@ static const Command commands[] = {
        "when), its last successful run, and a warning when a token renewed in the tenant is still unused while "
        "Entra uses the old one. Exits 1 when any of these needs attention."),
     NULL, 0, entra_status },
+  { "entra import", "", N_("Track every Entra app that provisions"),
+    N_("Makes each enterprise app with a provisioning job a tracked app, linked to its Entra app: its SCIM base "
+       "URL from the job, its vendor from the catalog by the URL's host, its expiry unknown until set with "
+       "provisioctl app renew. Apps of a provisiod tenant stay as they are; a later import adds new apps, "
+       "updates the others and marks those Entra no longer has as removed, without duplicates."),
+    NULL, 0, entra_import },
+  { "entra certificates", "", N_("The SAML signing certificates of the Entra apps"),
+    N_("Lists each enterprise app that signs in with SAML and when its active signing certificate (the one "
+       "preferredTokenSigningKeyThumbprint names) expires, soonest first."),
+    entra_json_entries, 0, entra_certificates },
 };
 
 /* The words of the command line that are not options, in order. */

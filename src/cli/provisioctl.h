@@ -42,12 +42,16 @@ int  entra_link      (GFile *file, char **args);
 int  entra_status    (GFile *file, char **args);
 GPtrArray *entra_sign_in_reminders (const PvExpiryPolicy *policy,
                                     GKeyFile             *sent);
+int  entra_import    (GFile *file, char **args);
+int  entra_certificates (GFile *file, char **args);
 gboolean entra_hand_over (const char     *tenant,
                           const char     *kind,
                           PvIssuedToken  *issued);
 
 /* provisioctl app …, and the tracked apps in status, check, remind and
  * calendar (app.c) */
+GPtrArray *load_apps (GFile *tenants_file, GError **error);
+gboolean   save_apps (GFile *tenants_file, GPtrArray *apps, GError **error);
 typedef struct {
   PvTrackedApp *app;
   PvTenantInfo *info;     /* the app as a tenant */

@@ -30,6 +30,7 @@ struct _PvConnectionInfo
   char       *scim_base_url;
   char       *in_use_token_id;
   gint64      last_request_at;
+  gboolean    expiry_unknown;
   GListStore *tokens;
   GListStore *deleted_tokens;
 };
@@ -242,6 +243,11 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
       !(deleted = tokens_from_json (self->deleted_tokens, deleted_json, error)))
     return FALSE;
 
+  /* A tracked app's token whose expiry nobody has told yet (never sent
+   * by provisiod, which always knows). */
+  self->expiry_unknown = json_object_has_member (object, "expiry_unknown") &&
+                         JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "expiry_unknown")) &&
+                         json_object_get_boolean_member (object, "expiry_unknown");
   set_string (self, &self->kind, kind, PROP_KIND);
   set_string (self, &self->identity_provider, pv_json_string_member (object, "identity_provider"), PROP_IDENTITY_PROVIDER);
   set_string (self, &self->scim_base_url, url, PROP_SCIM_BASE_URL);
@@ -264,6 +270,19 @@ pv_connection_info_get_kind (PvConnectionInfo *self)
 {
   g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), NULL);
   return self->kind;
+}
+
+/**
+ * pv_connection_info_get_expiry_unknown:
+ *
+ * Returns: whether the connection's token is in use with an expiry nobody
+ *   has told (a tracked app imported from Entra, until the admin sets it)
+ */
+gboolean
+pv_connection_info_get_expiry_unknown (PvConnectionInfo *self)
+{
+  g_return_val_if_fail (PV_IS_CONNECTION_INFO (self), FALSE);
+  return self->expiry_unknown;
 }
 
 const char *

@@ -21,6 +21,7 @@ gboolean          pv_connection_info_update_from_json   (PvConnectionInfo  *self
                                                          GError           **error);
 const char       *pv_connection_info_get_kind           (PvConnectionInfo  *self);
 const char       *pv_connection_info_get_identity_provider (PvConnectionInfo *self);
+gboolean          pv_connection_info_get_expiry_unknown (PvConnectionInfo *self);
 const char       *pv_connection_info_get_scim_base_url  (PvConnectionInfo  *self);
 GListModel       *pv_connection_info_get_tokens         (PvConnectionInfo  *self);
 GListModel       *pv_connection_info_get_deleted_tokens (PvConnectionInfo  *self);

@@ -13,6 +13,7 @@
 
 #include "pv-credentials.h"
 #include "pv-entra-session.h"
+#include "pv-entra-import.h"
 #include "pv-overview.h"
 
 /* One place for what the desktop app knows of Entra: the configuration in
@@ -35,6 +36,8 @@ struct _PvEntraSession
   gboolean       jobs_changed;  /* during a read of the jobs */
   gint64         lapses_at;     /* when the sign-in lapses unless used; 0: unknown */
   gboolean       keeping_alive;
+  PvEntraEstate *estate;      /* the directory as last read, for a delta */
+  GListStore    *saml;        /* SAML apps' certificates, as PvTenantInfo */
 };
 
 G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
@@ -55,6 +58,8 @@ pv_entra_session_dispose (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->job_errors, g_hash_table_unref);
+  g_clear_object (&self->estate);
+  g_clear_object (&self->saml);
 
   G_OBJECT_CLASS (pv_entra_session_parent_class)->dispose (object);
 }
@@ -73,6 +78,7 @@ pv_entra_session_init (PvEntraSession *self)
 {
   self->config = pv_entra_config_new ();
   self->cancellable = g_cancellable_new ();
+  self->saml = g_list_store_new (PV_TYPE_TENANT_INFO);
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pv_entra_job_free);
   self->job_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_error_free);
 }
@@ -525,6 +531,9 @@ pv_entra_session_sign_out (PvEntraSession *self)
   self->lapses_at = 0;
   g_hash_table_remove_all (self->jobs);
   g_hash_table_remove_all (self->job_errors);
+  /* Another sign-in may be to another directory. */
+  g_clear_object (&self->estate);
+  g_list_store_remove_all (self->saml);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -705,4 +714,186 @@ pv_entra_session_describe (PvEntraSession   *session,
   if (stale_text != NULL)
     return g_strdup_printf ("%s · %s", stale_text, state);
   return g_steal_pointer (&state);
+}
+
+/* -- Import from Entra ------------------------------------------------------ */
+
+typedef struct {
+  GFile         *apps_file;
+  GStrv          tenant_urls;
+  PvEntraImport  result;
+  GPtrArray     *tracked;
+} Import;
+
+static void
+import_free (Import *i)
+{
+  g_object_unref (i->apps_file);
+  g_strfreev (i->tenant_urls);
+  g_clear_pointer (&i->tracked, g_ptr_array_unref);
+  g_free (i);
+}
+
+static void
+import_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!pv_tracked_apps_save_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  save (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  pv_entra_session_refresh_health (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+import_apps_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *self = g_task_get_source_object (task);
+  Import *i = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  i->tracked = pv_tracked_apps_load_finish (result, &error);
+  if (i->tracked == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  apps = pv_entra_estate_get_apps (self->estate);
+  skipped = pv_entra_estate_get_skipped (self->estate);
+  /* A skipped app is still there: not removed. */
+  for (guint k = 0; k < skipped->len; k++)
+    g_ptr_array_add (apps, g_steal_pointer (&g_ptr_array_index (skipped, k)));
+  pv_entra_import (self->config, i->tracked, apps, (const char * const *) i->tenant_urls,
+                   g_get_real_time () / G_USEC_PER_SEC, &i->result);
+  pv_tracked_apps_save_async (i->apps_file, i->tracked, cancellable, import_saved_cb, g_steal_pointer (&task));
+}
+
+/* The SAML apps' certificates as the estate now has them. */
+static void
+update_saml (PvEntraSession *self)
+{
+  g_autoptr(GPtrArray) apps = pv_entra_estate_get_saml_apps (self->estate);
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvEntraSamlApp *app = g_ptr_array_index (apps, i);
+
+      if (app->not_after != 0)
+        g_ptr_array_add (infos, pv_entra_saml_app_new_info (app));
+    }
+  g_list_store_splice (self->saml, 0, g_list_model_get_n_items (G_LIST_MODEL (self->saml)), infos->pdata, infos->len);
+}
+
+/**
+ * pv_entra_session_get_saml_certificates:
+ *
+ * Returns: (transfer none): the SAML apps' active signing certificates from
+ *   the last Import from Entra, each as a tenant's SSO certificate
+ *   (pv_entra_saml_app_new_info())
+ */
+GListModel *
+pv_entra_session_get_saml_certificates (PvEntraSession *self)
+{
+  g_return_val_if_fail (PV_IS_ENTRA_SESSION (self), NULL);
+  return G_LIST_MODEL (self->saml);
+}
+
+static void
+import_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Import *i = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (!pv_entra_estate_refresh_finish (PV_ENTRA_ESTATE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  update_saml (g_task_get_source_object (task));
+  pv_tracked_apps_load_async (i->apps_file, cancellable, import_apps_loaded_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_entra_session_import_async:
+ * @apps_file: apps.ini, the tracked apps
+ * @tenant_urls: (array zero-terminated=1): the SCIM base URLs of the
+ *   provisiod tenants' connections, whose apps stay as they are
+ * @progress: (nullable): told how many apps were looked at, of how many
+ *
+ * Import from Entra (pv_entra_import()): reads the directory (by delta
+ * after the first time in this session), then adds, updates and marks
+ * removed the tracked apps and their links, and saves both.
+ */
+void
+pv_entra_session_import_async (PvEntraSession      *self,
+                               GFile               *apps_file,
+                               const char * const  *tenant_urls,
+                               PvProgressFunc       progress,
+                               gpointer             progress_data,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Import *i = g_new0 (Import, 1);
+
+  g_task_set_source_tag (task, pv_entra_session_import_async);
+  i->apps_file = g_object_ref (apps_file);
+  i->tenant_urls = g_strdupv ((char **) tenant_urls);
+  g_task_set_task_data (task, i, (GDestroyNotify) import_free);
+  if (self->graph == NULL || !pv_graph_get_signed_in (self->graph))
+    {
+      g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                               _("Sign in to Microsoft Entra first"));
+      return;
+    }
+  if (self->estate == NULL)
+    self->estate = pv_entra_estate_new ();
+  pv_entra_estate_refresh_async (self->estate, self->graph, progress, progress_data, cancellable,
+                                 import_read_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_entra_session_import_finish:
+ * @result_out: (out caller-allocates) (optional): what the import did
+ * @tracked: (out) (optional) (transfer full) (element-type PvTrackedApp):
+ *   every tracked app, as saved
+ */
+gboolean
+pv_entra_session_import_finish (PvEntraSession  *self,
+                                GAsyncResult    *result,
+                                PvEntraImport   *result_out,
+                                GPtrArray      **tracked,
+                                GError         **error)
+{
+  Import *i = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (result_out != NULL)
+    *result_out = i->result;
+  if (tracked != NULL)
+    *tracked = g_steal_pointer (&i->tracked);
+  return TRUE;
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "pv-entra.h"
+#include "pv-entra-import.h"
 #include "pv-tenant-info.h"
 
 G_BEGIN_DECLS
@@ -57,6 +58,20 @@ void               pv_entra_session_link             (PvEntraSession      *self,
                                                       const char          *kind,
                                                       const PvEntraApp    *app);
 void               pv_entra_session_refresh_health   (PvEntraSession      *self);
+GListModel        *pv_entra_session_get_saml_certificates (PvEntraSession *self);
+void               pv_entra_session_import_async     (PvEntraSession      *self,
+                                                      GFile               *apps_file,
+                                                      const char * const  *tenant_urls,
+                                                      PvProgressFunc       progress,
+                                                      gpointer             progress_data,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           pv_entra_session_import_finish    (PvEntraSession      *self,
+                                                      GAsyncResult        *result,
+                                                      PvEntraImport       *result_out,
+                                                      GPtrArray          **tracked,
+                                                      GError             **error);
 char              *pv_entra_session_describe         (PvEntraSession      *self,
                                                       PvTenantInfo        *tenant,
                                                       PvConnectionInfo    *connection,

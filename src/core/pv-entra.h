@@ -12,6 +12,7 @@
 
 #include "pv-connection-info.h"
 #include "pv-graph.h"
+#include "pv-tenant-info.h"
 
 G_BEGIN_DECLS
 
@@ -73,9 +74,53 @@ gboolean    pv_entra_urls_match        (const char  *a,
 gint        pv_entra_match             (GPtrArray   *apps,
                                         const char  *scim_base_url);
 
-typedef void (*PvProgressFunc) (guint    done,
-                                guint    total,
-                                gpointer user_data);
+/* How many service principals an estate keeps at most. */
+#define PV_ENTRA_MAX_APPS 50000
+
+/**
+ * PvEntraSamlApp:
+ * @service_principal_id: the enterprise app's service principal
+ * @display_name: its name in Entra
+ * @thumbprint: (nullable): the active signing certificate's SHA-1
+ *   thumbprint (preferredTokenSigningKeyThumbprint), in upper-case hex
+ * @subject: (nullable): that certificate's name among the app's keys
+ * @not_after: when it expires, or 0 if none of the app's keys is the one
+ *   the thumbprint names
+ *
+ * An enterprise app signing in with SAML, and its active signing certificate.
+ */
+typedef struct {
+  char   *service_principal_id;
+  char   *display_name;
+  char   *thumbprint;
+  char   *subject;
+  gint64  not_after;
+} PvEntraSamlApp;
+
+PvEntraSamlApp *pv_entra_saml_app_new_from_json (JsonObject *object);
+PvTenantInfo   *pv_entra_saml_app_new_info     (const PvEntraSamlApp *app);
+const char     *pv_entra_saml_info_get_app_name (PvTenantInfo        *info);
+void        pv_entra_saml_app_free     (PvEntraSamlApp *app);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvEntraSamlApp, pv_entra_saml_app_free)
+
+#define PV_TYPE_ENTRA_ESTATE (pv_entra_estate_get_type ())
+G_DECLARE_FINAL_TYPE (PvEntraEstate, pv_entra_estate, PV, ENTRA_ESTATE, GObject)
+
+PvEntraEstate *pv_entra_estate_new            (void);
+guint       pv_entra_estate_get_size          (PvEntraEstate       *self);
+GPtrArray  *pv_entra_estate_get_apps          (PvEntraEstate       *self);
+GPtrArray  *pv_entra_estate_get_skipped       (PvEntraEstate       *self);
+GPtrArray  *pv_entra_estate_get_saml_apps     (PvEntraEstate       *self);
+void        pv_entra_estate_refresh_async     (PvEntraEstate       *self,
+                                               PvGraph             *graph,
+                                               PvProgressFunc       progress,
+                                               gpointer             progress_data,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    pv_entra_estate_refresh_finish    (PvEntraEstate       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 void        pv_entra_discover_async    (PvGraph             *graph,
                                         PvProgressFunc       progress,
@@ -101,13 +146,17 @@ PvEntraJob *pv_entra_get_job_finish    (GAsyncResult        *result,
  * @service_principal_id: the enterprise app the admin confirmed
  * @job_id: its provisioning job
  * @display_name: its name in Entra, for the steps
+ * @imported: made by Import from Entra rather than by the admin
+ * @removed_at: when an import last found the app gone from Entra, or 0
  *
  * Which Entra app provisions one connection of a tenant.
  */
 typedef struct {
-  char *service_principal_id;
-  char *job_id;
-  char *display_name;
+  char     *service_principal_id;
+  char     *job_id;
+  char     *display_name;
+  gboolean  imported;
+  gint64    removed_at;
 } PvEntraLink;
 
 /**

@@ -1224,9 +1224,8 @@ send_again (gpointer user_data)
 
 /* Retry-After in seconds, as Graph sends it; an HTTP date is also allowed. */
 static guint
-retry_after (SoupMessage *msg)
+retry_after_value (const char *value)
 {
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
   guint64 seconds;
 
   if (value == NULL)
@@ -1241,6 +1240,12 @@ retry_after (SoupMessage *msg)
       return (guint) CLAMP (g_date_time_difference (when, now) / G_USEC_PER_SEC, 1, 3600);
   }
   return 5;
+}
+
+static guint
+retry_after (SoupMessage *msg)
+{
+  return retry_after_value (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"));
 }
 
 static void
@@ -1430,6 +1435,327 @@ JsonNode *
 pv_graph_request_finish (PvGraph       *self,
                          GAsyncResult  *result,
                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* -- JSON batching -------------------------------------------------------- */
+
+/* Graph's JSON batching ("Combine multiple HTTP requests using JSON
+ * batching", learn.microsoft.com/graph/json-batching): up to 20 requests in
+ * one POST /$batch, each answered on its own in "responses", in any order,
+ * with its own status, headers and body.  Each request counts against
+ * Graph's limits as if sent alone: some of a batch may come back 429 with
+ * their own Retry-After while the others succeed; only those are sent
+ * again, after the wait they were told. */
+
+#define BATCH_SIZE 20
+#define BATCH_PARALLEL 4
+
+void
+pv_graph_answer_free (PvGraphAnswer *answer)
+{
+  if (answer == NULL)
+    return;
+  g_clear_pointer (&answer->body, json_node_unref);
+  g_clear_error (&answer->error);
+  g_free (answer);
+}
+
+typedef struct {
+  GStrv      paths;
+  guint      n_paths;
+  GPtrArray *answers;     /* PvGraphAnswer, by the index of its path */
+  guint     *waited;      /* seconds each request waited for */
+  GQueue     pending;     /* indices, as GUINT_TO_POINTER (i + 1) */
+  guint      running;     /* batches sent, and throttled ones waiting */
+  guint      answered;
+  PvProgressFunc progress;
+  gpointer   progress_data;
+  GError    *error;
+} Batch;
+
+static void
+batch_free (Batch *b)
+{
+  g_strfreev (b->paths);
+  g_ptr_array_unref (b->answers);
+  g_free (b->waited);
+  g_queue_clear (&b->pending);
+  g_clear_error (&b->error);
+  g_free (b);
+}
+
+static void batch_next (GTask *task);
+
+typedef struct {
+  GTask *task;
+  GList *retry;   /* indices to send again */
+} BatchWait;
+
+static gboolean
+batch_wait_over (gpointer user_data)
+{
+  BatchWait *w = user_data;
+  Batch *b = g_task_get_task_data (w->task);
+
+  for (GList *l = w->retry; l != NULL; l = l->next)
+    g_queue_push_tail (&b->pending, l->data);
+  g_list_free (w->retry);
+  b->running--;
+  batch_next (w->task);
+  g_object_unref (w->task);
+  g_free (w);
+  return G_SOURCE_REMOVE;
+}
+
+/* One answer of a batch, as if it had come alone. */
+static void
+batch_answer (PvGraph    *self,
+              Batch      *b,
+              guint       index,
+              guint       status,
+              JsonNode   *body)
+{
+  PvGraphAnswer *answer = g_new0 (PvGraphAnswer, 1);
+  g_autofree char *message = NULL;
+
+  answer->status = status;
+  if (status == 0)
+    answer->error = g_error_new_literal (PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                                         _("Microsoft Graph left a request of a batch unanswered"));
+  else if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    answer->body = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_ref (body) : NULL;
+  else if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      /* The batch itself was let in with this access token: a 401 of one
+       * of its requests is missing rights (see called_cb()). */
+      message = pv_graph_missing_rights_message (self->granted_scopes, status, body);
+      answer->error = g_error_new_literal (PV_GRAPH_ERROR, PV_GRAPH_ERROR_MISSING_RIGHTS, message);
+    }
+  else
+    {
+      message = pv_graph_error_message (status, body);
+      answer->error = g_error_new_literal (PV_GRAPH_ERROR, error_for_status (status), message);
+    }
+  g_ptr_array_index (b->answers, index) = answer;
+  b->answered++;
+}
+
+static const char *
+header_value (JsonObject *headers,
+              const char *name)
+{
+  g_autoptr(GList) members = headers != NULL ? json_object_get_members (headers) : NULL;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (g_ascii_strcasecmp (l->data, name) == 0)
+      return pv_json_string_member (headers, l->data);
+  return NULL;
+}
+
+/* One POST /$batch on its way: the task, and the indices it carries. */
+typedef struct {
+  GTask  *task;
+  GArray *sent;
+} Sent;
+
+static void
+batch_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  PvGraph *self = PV_GRAPH (source);
+  Sent *sent = user_data;
+  GTask *task = sent->task;   /* the reference this batch held */
+  Batch *b = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) answer = pv_graph_request_finish (self, result, &error);
+  g_autofree gboolean *seen = g_new0 (gboolean, b->n_paths);
+  JsonArray *responses = answer != NULL ? pv_json_array_member (json_node_get_object (answer), "responses") : NULL;
+  GList *retry = NULL;
+  guint wait = 0;
+  guint before = b->answered;
+
+  if (answer != NULL && responses == NULL)
+    error = g_error_new_literal (PV_GRAPH_ERROR, PV_GRAPH_ERROR_INVALID_RESPONSE,
+                                 _("Microsoft Graph answered a batch without its responses"));
+  if (error != NULL)
+    {
+      if (b->error == NULL)
+        b->error = error;
+      else
+        g_error_free (error);
+    }
+  for (guint i = 0; responses != NULL && i < json_array_get_length (responses); i++)
+    {
+      JsonNode *node = json_array_get_element (responses, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = pv_json_string_member (object, "id");
+      JsonNode *status_node = object != NULL ? json_object_get_member (object, "status") : NULL;
+      guint64 index;
+      gint64 status;
+
+      /* Only ids this client gave, each once, with a status. */
+      if (id == NULL || !g_ascii_string_to_unsigned (id, 10, 0, b->n_paths - 1, &index, NULL) ||
+          seen[index] || g_ptr_array_index (b->answers, index) != NULL ||
+          status_node == NULL || !JSON_NODE_HOLDS_VALUE (status_node) ||
+          json_node_get_value_type (status_node) != G_TYPE_INT64)
+        continue;
+      status = json_node_get_int (status_node);
+      seen[index] = TRUE;
+      if (status == 429 || status == SOUP_STATUS_SERVICE_UNAVAILABLE || status == SOUP_STATUS_GATEWAY_TIMEOUT)
+        {
+          guint after = retry_after_value (header_value (pv_json_object_member (object, "headers"), "Retry-After"));
+
+          if (b->waited[index] + after <= self->max_wait)
+            {
+              b->waited[index] += after;
+              wait = MAX (wait, after);
+              retry = g_list_prepend (retry, GUINT_TO_POINTER ((guint) index + 1));
+              continue;
+            }
+        }
+      batch_answer (self, b, index, CLAMP (status, 0, 999),
+                    object != NULL ? json_object_get_member (object, "body") : NULL);
+    }
+  if (responses != NULL && b->error == NULL)
+    {
+      /* A request of this batch Graph did not answer. */
+      for (guint i = 0; i < sent->sent->len; i++)
+        {
+          guint index = g_array_index (sent->sent, guint, i);
+
+          if (!seen[index] && g_ptr_array_index (b->answers, index) == NULL)
+            batch_answer (self, b, index, 0, NULL);
+        }
+    }
+  g_array_unref (sent->sent);
+  g_free (sent);
+  if (b->progress != NULL && b->answered != before && b->error == NULL)
+    b->progress (b->answered, b->n_paths, b->progress_data);
+
+  if (retry != NULL && b->error == NULL)
+    {
+      BatchWait *w = g_new0 (BatchWait, 1);
+
+      g_debug ("Graph asked to wait %u s before %u requests of a batch", wait, g_list_length (retry));
+      g_signal_emit (self, signals[SIGNAL_WAITING], 0, wait);
+      w->task = task;
+      w->retry = retry;
+      /* Still counted as running until the wait is over. */
+      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, wait, batch_wait_over, w, NULL);
+      return;
+    }
+  g_list_free (retry);
+  b->running--;
+  batch_next (task);
+  g_object_unref (task);
+}
+
+static void
+batch_next (GTask *task)
+{
+  Batch *b = g_task_get_task_data (task);
+  PvGraph *self = g_task_get_source_object (task);
+
+  while (b->error == NULL && b->running < BATCH_PARALLEL && !g_queue_is_empty (&b->pending))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) body = NULL;
+      Sent *sent = g_new0 (Sent, 1);
+
+      sent->task = g_object_ref (task);
+      sent->sent = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "requests");
+      json_builder_begin_array (builder);
+      for (guint n = 0; n < BATCH_SIZE && !g_queue_is_empty (&b->pending); n++)
+        {
+          guint index = GPOINTER_TO_UINT (g_queue_pop_head (&b->pending)) - 1;
+          g_autofree char *id = g_strdup_printf ("%u", index);
+
+          g_array_append_val (sent->sent, index);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, id);
+          json_builder_set_member_name (builder, "method");
+          json_builder_add_string_value (builder, "GET");
+          json_builder_set_member_name (builder, "url");
+          json_builder_add_string_value (builder, b->paths[index]);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      body = json_builder_get_root (builder);
+      b->running++;
+      pv_graph_request_async (self, "POST", "/$batch", body, g_task_get_cancellable (task),
+                              batch_cb, sent);
+    }
+  if (b->running > 0)
+    return;
+  if (b->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&b->error));
+  else
+    g_task_return_pointer (task, g_ptr_array_ref (b->answers), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * pv_graph_batch_async:
+ * @paths: (array length=n_paths): GET requests, paths under `/v1.0`
+ * @progress: (nullable): told how many were answered, of how many
+ *
+ * Sends @paths to Graph in JSON batches of 20, a few batches at a time,
+ * and sends again, after the time Graph gave, those of them it throttled.
+ * Each request gets its own answer; only what ends every call (a cancel,
+ * the sign-in gone, Microsoft out of reach) fails the whole.
+ */
+void
+pv_graph_batch_async (PvGraph             *self,
+                      const char * const  *paths,
+                      guint                n_paths,
+                      PvProgressFunc       progress,
+                      gpointer             progress_data,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Batch *b;
+
+  g_return_if_fail (PV_IS_GRAPH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_graph_batch_async);
+  b = g_new0 (Batch, 1);
+  b->paths = g_new0 (char *, n_paths + 1);
+  for (guint i = 0; i < n_paths; i++)
+    b->paths[i] = g_strdup (paths[i]);
+  b->n_paths = n_paths;
+  b->answers = g_ptr_array_new_full (n_paths, (GDestroyNotify) pv_graph_answer_free);
+  g_ptr_array_set_size (b->answers, n_paths);
+  b->waited = g_new0 (guint, MAX (n_paths, 1));
+  b->progress = progress;
+  b->progress_data = progress_data;
+  g_queue_init (&b->pending);
+  for (guint i = 0; i < n_paths; i++)
+    g_queue_push_tail (&b->pending, GUINT_TO_POINTER (i + 1));
+  g_task_set_task_data (task, b, (GDestroyNotify) batch_free);
+  batch_next (task);
+}
+
+/**
+ * pv_graph_batch_finish:
+ *
+ * Returns: (transfer container) (element-type PvGraphAnswer): the answer
+ *   to each path, in the order of the paths
+ */
+GPtrArray *
+pv_graph_batch_finish (PvGraph       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

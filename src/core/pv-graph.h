@@ -164,4 +164,36 @@ JsonNode   *pv_graph_request_finish     (PvGraph             *self,
 char       *pv_graph_error_message      (guint                status,
                                          JsonNode            *body);
 
+typedef void (*PvProgressFunc) (guint    done,
+                                guint    total,
+                                gpointer user_data);
+
+/**
+ * PvGraphAnswer:
+ * @status: the HTTP status of this request in its batch (0 if Graph left
+ *   it out)
+ * @body: (nullable): its JSON object, when it succeeded
+ * @error: (nullable): why it failed
+ *
+ * One request's answer in a JSON batch.
+ */
+typedef struct {
+  guint     status;
+  JsonNode *body;
+  GError   *error;
+} PvGraphAnswer;
+
+void        pv_graph_answer_free        (PvGraphAnswer       *answer);
+void        pv_graph_batch_async        (PvGraph             *self,
+                                         const char * const  *paths,
+                                         guint                n_paths,
+                                         PvProgressFunc       progress,
+                                         gpointer             progress_data,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+GPtrArray  *pv_graph_batch_finish       (PvGraph             *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
 G_END_DECLS

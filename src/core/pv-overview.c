@@ -542,6 +542,16 @@ pv_overview_next_actions (GListModel           *tenants,
           /* Newest first: the one that counts. */
           if (g_list_model_get_n_items (tokens) > 0)
             newest = g_list_model_get_item (tokens, 0);
+          if (newest == NULL && pv_connection_info_get_expiry_unknown (connection))
+            {
+              /* In use, but nobody has told when it stops */
+              action = next_action_new (PV_ACTION_SET_EXPIRY, tenant, kind, PV_EXPIRY_DUE_SOON, 0);
+              /* Translators: %s is "Users" or "Persons", then an app's name */
+              action->title = g_strdup_printf (_("Set when the %s token of %s expires"), app, name);
+              action->subtitle = g_strdup (_("Its expiry is unknown until you set it: no reminder can come before"));
+              g_ptr_array_add (actions, action);
+              continue;
+            }
           if (newest == NULL)
             {
               /* Never set up: nothing stops, nothing to remind of. */

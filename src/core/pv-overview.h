@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @PV_ACTION_RENEW_CERTIFICATE: the SSO signing certificate expires
  * @PV_ACTION_RECONNECT: the tenant cannot be asked
  * @PV_ACTION_RENEW_KEY: Provisio's own admin API key for the tenant expires
+ * @PV_ACTION_SET_EXPIRY: a tracked token's expiry is unknown until the
+ *   admin sets it
  */
 typedef enum {
   PV_ACTION_RENEW,
@@ -30,6 +32,7 @@ typedef enum {
   PV_ACTION_RENEW_CERTIFICATE,
   PV_ACTION_RECONNECT,
   PV_ACTION_RENEW_KEY,
+  PV_ACTION_SET_EXPIRY,
 } PvActionKind;
 
 /**

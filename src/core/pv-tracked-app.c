@@ -740,6 +740,9 @@ pv_tracked_app_to_state (const PvTrackedApp *app,
       add_string (b, "kind", c->kind);
       add_string (b, "identity_provider", vendor->identity_providers[0]);
       add_string (b, "scim_base_url", c->scim_base_url);
+      /* In use, its expiry not told yet: a date to set, not a token to issue */
+      json_builder_set_member_name (b, "expiry_unknown");
+      json_builder_add_boolean_value (b, c->expires_at == 0 && c->pending_since == 0);
       add_time (b, "last_request_at", 0);
       /* The token in use, as far as anyone knows, unless a new one waits */
       add_string (b, "last_request_token_id", c->expires_at != 0 && c->pending_since == 0 ? token_id : NULL);

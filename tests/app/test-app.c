@@ -1241,10 +1241,31 @@ lapse_known_cb (gpointer data)
   return pv_entra_session_get_lapses_at (pv_application_get_entra (app)) > 0;
 }
 
+/* Signs in from the preferences: the code shown, the stand-in approves. */
+static void
+sign_in_from_preferences (void)
+{
+  GtkWindow *prefs, *sign_in;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  wait_for_text (GTK_WIDGET (prefs), "Not signed in");
+  click (GTK_WIDGET (prefs), "Sign In");
+  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  sign_in = find_window_titled ("Sign In to Microsoft Entra");
+  wait_for_text (GTK_WIDGET (sign_in), "enter this code");
+  g_assert_true (shows_text (GTK_WIDGET (sign_in), "https://microsoft.com/devicelogin"));
+  json_object_unref (fake_control ("approve", "{}"));
+  g_assert_true (spin_until (signed_in_cb, NULL, 20));
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
+  wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
+  gtk_window_close (prefs);
+}
+
 static void
 test_entra (void)
 {
-  GtkWindow *prefs, *sign_in, *link, *assistant;
+  GtkWindow *sign_in, *link, *assistant;
   g_autofree char *secret = NULL;
   g_autofree char *failed_secret = NULL;
   g_autofree char *rights_secret = NULL;
@@ -1266,29 +1287,23 @@ test_entra (void)
   json_object_unref (fake_control ("app", apps));
 
   /* Sign in from the preferences with the code shown */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
-  wait_for_text (GTK_WIDGET (prefs), "Not signed in");
-  click (GTK_WIDGET (prefs), "Sign In");
-  g_assert_true (spin_until (titled_shown_cb, (gpointer) "Sign In to Microsoft Entra", 10));
-  sign_in = find_window_titled ("Sign In to Microsoft Entra");
-  wait_for_text (GTK_WIDGET (sign_in), "enter this code");
-  g_assert_true (shows_text (GTK_WIDGET (sign_in), "https://microsoft.com/devicelogin"));
-  json_object_unref (fake_control ("approve", "{}"));
-  g_assert_true (spin_until (signed_in_cb, NULL, 20));
-  g_assert_true (spin_until (titled_gone_cb, (gpointer) "Sign In to Microsoft Entra", 10));
-  wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
+  sign_in_from_preferences ();
   /* When the sign-in lapses unless used: 90 days from this use, shown under the account */
   g_assert_true (spin_until (lapse_known_cb, NULL, 10));
   {
     gint64 lapse = pv_entra_session_get_lapses_at (pv_application_get_entra (app));
     gint64 expected = g_get_real_time () / G_USEC_PER_SEC + 90 * 86400;
-    GtkWidget *row = find (GTK_WIDGET (prefs), ADW_TYPE_ACTION_ROW, "Signed in as");
+    GtkWindow *prefs;
+    GtkWidget *row;
 
     g_assert_cmpint (ABS (lapse - expected), <, 120);
+    g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+    prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+    wait_for_text (GTK_WIDGET (prefs), "Signed in as admin@contoso.example");
+    row = find (GTK_WIDGET (prefs), ADW_TYPE_ACTION_ROW, "Signed in as");
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Lapses on"));
+    gtk_window_close (prefs);
   }
-  gtk_window_close (prefs);
 
   /* Link the Users connection: its Entra app is found by its tenant URL and chosen already */
   g_assert_true (pv_window_show_tenant (window, "acme"));
@@ -1432,6 +1447,135 @@ test_entra (void)
   spin_for (500);
 }
 
+static gboolean no_text_cb (gpointer data);
+
+static gboolean
+flag_cb (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+reloaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* Import from Entra in the preferences: the apps that provision become
+ * tracked apps, the tenants' own apps stay as they are; the list shows the
+ * new app.  Afterwards the tracked apps are as they were, for the next
+ * tests. */
+static void
+test_entra_import (void)
+{
+  GtkWindow *prefs;
+  g_autofree char *apps_ini = NULL;
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (pv_application_get_tenants (app));
+  g_autofree char *users_url = connection_url ("users");
+  g_autofree char *persons_url = connection_url ("persons");
+  g_autofree char *users = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", "
+                                            "\"base_address\": \"%s\"}", users_url);
+  g_autofree char *persons = g_strdup_printf ("{\"id\": \"22222222-bbbb\", \"displayName\": \"Acme Persons\", "
+                                              "\"base_address\": \"%s\"}", persons_url);
+
+  g_autofree char *before = NULL;
+  gboolean reloaded = FALSE;
+  g_autoptr(GDateTime) soon = g_date_time_add_days (g_date_time_new_now_utc (), 10);
+  g_autofree char *soon_text = g_date_time_format (soon, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *saml = g_strdup_printf ("{\"id\": \"eeeeeeee-7777\", \"displayName\": \"Wiki SSO\", "
+                                           "\"status\": \"None\", \"saml\": {\"thumbprint\": \"%s\", "
+                                           "\"not_after\": \"%s\"}}",
+                                           "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", soon_text);
+
+  if (!g_file_load_contents (apps_file, NULL, &before, NULL, NULL, NULL))
+    before = g_strdup ("");
+  /* Entra holds the tenant's two apps, as /app/entra made them (kept as
+   * they are, with their jobs' state), a SAML app, and nothing else an
+   * earlier test left */
+  {
+    g_autoptr(JsonObject) state = fake_control ("state", "{}");
+    JsonObject *apps = json_object_get_object_member (state, "apps");
+    g_autoptr(GList) ids = json_object_get_members (apps);
+
+    for (GList *l = ids; l != NULL; l = l->next)
+      {
+        g_autofree char *remove = g_strdup_printf ("{\"id\": \"%s\"}", (const char *) l->data);
+
+        if (!g_str_equal (l->data, "11111111-aaaa") && !g_str_equal (l->data, "22222222-bbbb"))
+          json_object_unref (fake_control ("remove", remove));
+      }
+    if (!json_object_has_member (apps, "11111111-aaaa"))
+      json_object_unref (fake_control ("app", users));
+    if (!json_object_has_member (apps, "22222222-bbbb"))
+      json_object_unref (fake_control ("app", persons));
+  }
+  json_object_unref (fake_control ("app", saml));
+  /* Signed in by /app/entra already; alone, sign in first. */
+  if (!pv_entra_session_get_signed_in (pv_application_get_entra (app)))
+    sign_in_from_preferences ();
+  json_object_unref (fake_control ("app", "{\"id\": \"cccccccc-5555\", \"displayName\": \"Timeneye\", "
+                                          "\"base_address\": \"https://api.timeneye.com/scim/v2\"}"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  wait_for_text (GTK_WIDGET (prefs), "Import from Entra");
+  click (GTK_WIDGET (prefs), "Import");
+  wait_for_text (GTK_WIDGET (prefs), "1 new, 0 updated, 0 removed from Entra; 2 of your tenants left as they are");
+  g_assert_true (g_file_load_contents (apps_file, NULL, &apps_ini, NULL, NULL, NULL));
+  g_assert_nonnull (strstr (apps_ini, "[app timeneye]\nname=Timeneye\nvendor=timeneye\n"));
+  g_assert_null (strstr (apps_ini, "Acme"));
+  gtk_window_close (prefs);
+  wait_for_text (GTK_WIDGET (window), "Timeneye");
+
+  /* The SAML app's active certificate, 10 days from expiry: in Next
+   * Actions (and so on the timeline, from the same rows), whose action
+   * shows Entra's steps */
+  pv_window_show_overview (window);
+  wait_for_text (GTK_WIDGET (window), "Renew the SSO signing certificate of Wiki SSO");
+  /* Its token's expiry unknown: a date to set, not a token to issue */
+  wait_for_text (GTK_WIDGET (window), "Set when the Users token of Timeneye expires");
+  g_assert_false (shows_text (GTK_WIDGET (window), "Issue a Users token for Timeneye"));
+  {
+    GtkWidget *label = find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Renew the SSO signing certificate of Wiki SSO");
+    GtkWindow *steps;
+
+    click (gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW), "Show");
+    steps = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_true (shows_text (GTK_WIDGET (steps), "Renew the SAML Certificate of Wiki SSO"));
+    g_assert_true (shows_text (GTK_WIDGET (steps), "Make the new certificate active"));
+    gtk_window_destroy (steps);
+  }
+
+  /* Again: nothing doubled. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  click (GTK_WIDGET (prefs), "Import");
+  wait_for_text (GTK_WIDGET (prefs), "0 new, 1 updated, 0 removed from Entra");
+  gtk_window_close (prefs);
+
+  /* Gone from Entra: an import marks the app removed and takes the
+   * certificate off the dashboard */
+  json_object_unref (fake_control ("remove", "{\"id\": \"cccccccc-5555\"}"));
+  json_object_unref (fake_control ("remove", "{\"id\": \"eeeeeeee-7777\"}"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = wait_for_window (ADW_TYPE_PREFERENCES_WINDOW);
+  click (GTK_WIDGET (prefs), "Import");
+  wait_for_text (GTK_WIDGET (prefs), "0 new, 0 updated, 1 removed from Entra");
+  gtk_window_close (prefs);
+  g_assert_cmpuint (g_list_model_get_n_items (
+                      pv_entra_session_get_saml_certificates (pv_application_get_entra (app))), ==, 0);
+  g_assert_true (spin_until (no_text_cb, (gpointer) "Renew the SSO signing certificate of Wiki SSO", 10));
+
+  /* As the next tests expect: the tracked apps as they were. */
+  g_assert_true (g_file_replace_contents (apps_file, before, strlen (before), NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                          NULL, NULL));
+  pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, reloaded_cb, &reloaded);
+  g_assert_true (spin_until (flag_cb, &reloaded, 10));
+  pv_application_refresh (app);
+  spin_for (500);
+}
 
 /* A tracked app renewed in the app through Microsoft Graph: the paste-once
  * window hands the token to the linked Entra app (the Microsoft stand-in,
@@ -2196,6 +2340,7 @@ main (int   argc,
       g_test_add_func ("/app/setup", test_setup);
       g_test_add_func ("/app/renew", test_renew);
       g_test_add_func ("/app/entra", test_entra);
+      g_test_add_func ("/app/entra-import", test_entra_import);
       g_test_add_func ("/app/dashboard", test_dashboard);
       g_test_add_func ("/app/revoke", test_revoke);
       g_test_add_func ("/app/notification-action", test_notification_action);

@@ -13,10 +13,13 @@
  * granted scopes), a synchronization job (the answer itself and each
  * element of "value", as the job list), the secrets' BaseAddress, and the
  * ID token's account name (the input's "id_token", and the input itself as
- * a token).  A reader may refuse it; none may crash, warn or leak.
+ * a token), a SAML app's active signing certificate (the answer itself and
+ * each element of "value", as a delta page of service principals).  A reader may refuse it; none may crash, warn or leak.
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "fuzz.h"
 #include "pv-entra.h"
@@ -87,6 +90,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert ((job == NULL) == (error != NULL));
       if (job != NULL)
         g_free (pv_entra_job_describe (job, 1795000000));
+      pv_entra_saml_app_free (pv_entra_saml_app_new_from_json (object));
       if (id_token != NULL && JSON_NODE_HOLDS_VALUE (id_token) &&
           json_node_get_value_type (id_token) == G_TYPE_STRING)
         g_free (pv_graph_account_from_id_token (json_node_get_string (id_token)));
@@ -102,6 +106,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
               if (!JSON_NODE_HOLDS_OBJECT (element))
                 continue;
+              {
+                g_autoptr(PvEntraSamlApp) saml = pv_entra_saml_app_new_from_json (json_node_get_object (element));
+
+                g_assert (saml == NULL || saml->thumbprint == NULL || strlen (saml->thumbprint) <= 128);
+              }
               element_job = pv_entra_job_new_from_json (json_node_get_object (element), &element_error);
               g_assert ((element_job == NULL) == (element_error != NULL));
               if (element_job != NULL)

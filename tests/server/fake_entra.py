@@ -8,6 +8,12 @@
 #     authorization_pending, authorization_declined, bad_verification_code,
 #     expired_token, and RFC 8628's slow_down; refresh_token grant, invalid_grant.
 #   - Graph v1.0: GET /servicePrincipals (with @odata.nextLink paging),
+#     GET /servicePrincipals/delta (nextLink pages, then @odata.deltaLink;
+#     later only what changed, removed ones as {"id", "@removed"}), with
+#     preferredSingleSignOnMode, preferredTokenSigningKeyThumbprint and
+#     keyCredentials (Sign and Verify keys, customKeyIdentifier in base64),
+#     POST /$batch (JSON batching: up to 20 requests, each answered on its
+#     own, any of them 429 with its own Retry-After),
 #     GET /servicePrincipals/{id}/synchronization/jobs[/{jobId}],
 #     GET and PUT .../synchronization/secrets (PUT answers 204),
 #     POST .../jobs/{jobId}/validateCredentials (204), POST .../restart (204),
@@ -68,6 +74,16 @@ SOURCES = {
     "restart": "https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobrestartcriteria",
     # Throttling: 429, 503 and 504 with Retry-After.
     "throttling": "https://learn.microsoft.com/graph/throttling",
+    # JSON batching: at most 20 requests; responses in any order, each with
+    # its own status, headers and body; each request counts against the
+    # limits, so some of a batch may be 429 with their own Retry-After.
+    "batching": "https://learn.microsoft.com/graph/json-batching",
+    # Delta query on service principals: nextLink pages, then a deltaLink;
+    # later rounds bring new and changed objects (at least their changed
+    # properties) and removed ones with "@removed".
+    "delta": "https://learn.microsoft.com/graph/api/serviceprincipal-delta",
+    # keyCredentials and preferredTokenSigningKeyThumbprint of a SAML app.
+    "saml-keys": "https://learn.microsoft.com/graph/api/resources/serviceprincipal",
     # A policy that blocks the device code flow, as Microsoft recommends.
     "block-device-code": "https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows",
     # validateCredentials: 204 when passed, no documented error body.
@@ -132,8 +148,19 @@ class State:
         self.restart_delay = 1.5   # seconds before a restarted job leaves quarantine
         self.log = []              # (method, path, status)
         self.runs = []             # (sp, SCIM status) of job runs
+        self.page_size = GRAPH_PAGE
+        # Graph throttles bursts (SOURCES["throttling"]): more than "limit"
+        # requests (each request of a batch counted) within "window"
+        # seconds are answered 429 with Retry-After.
+        self.burst = None          # {"limit": n, "window": seconds}
+        self.recent = []           # when the requests of the window came
+        self.version = 0           # changes so far, for delta queries
+        self.removed = {}          # sp id -> version of its removal
+        self.delta_gone = False    # delta tokens answer 410 (state too old)
 
-    def add_app(self, sp, name, base_address=None, status="Active", job_id=None, jobs_answer=None):
+    def add_app(self, sp, name, base_address=None, status="Active", job_id=None, jobs_answer=None, saml=None):
+        self.version += 1
+        self.removed.pop(sp, None)
         self.apps[sp] = {
             "id": sp, "displayName": name, "appId": str(uuid.uuid4()),
             "job": {"id": job_id or f"scim.{sp[:8]}", "templateId": "scim", "status": status,
@@ -142,9 +169,29 @@ class State:
             # Microsoft does not document what its first-party apps answer on
             # .../synchronization/jobs; tests give such an app any answer.
             "jobs_answer": jobs_answer,
+            "saml": saml,          # {"thumbprint", "not_after", "subject", "older": [...]}
+            "version": self.version,
         }
         if status == "Quarantine":
             self.quarantine(sp)
+
+    def remove_app(self, sp):
+        self.version += 1
+        del self.apps[sp]
+        self.removed[sp] = self.version
+
+    def throttled(self):
+        """Whether this request is one too many of a burst."""
+        if not self.burst:
+            return None
+        now = time.monotonic()
+        window = self.burst["window"]
+        self.recent = [t for t in self.recent if t > now - window]
+        if len(self.recent) >= self.burst["limit"]:
+            return max(1, int(self.recent[0] + window - now + 0.999))
+        self.recent.append(now)
+        return None
+
 
     def quarantine(self, sp):
         job = self.apps[sp]["job"]
@@ -156,6 +203,30 @@ class State:
                                        "message": "The SCIM endpoint rejected the credentials (HTTP 401).",
                                        "tenantActionable": True}}
 
+
+def key_credentials(saml):
+    """A SAML app's keys as Graph lists them: each certificate as a Sign and
+    a Verify key, customKeyIdentifier the SHA-1 thumbprint in base64
+    (SOURCES["saml-keys"]); the active one and any older ones."""
+    keys = []
+    for cert in [saml] + saml.get("older", []):
+        ident = base64.b64encode(bytes.fromhex(cert["thumbprint"])).decode()
+        for usage, kind in (("Sign", "AsymmetricX509Cert"), ("Verify", "AsymmetricX509Cert")):
+            keys.append({"customKeyIdentifier": ident, "displayName": cert.get("subject", "CN=Microsoft Azure "
+                                                                              "Federated SSO Certificate"),
+                         "endDateTime": cert["not_after"], "key": None, "keyId": str(uuid.uuid4()),
+                         "startDateTime": "2024-01-01T00:00:00Z", "type": kind, "usage": usage})
+    return keys
+
+
+def sp_json(app, select):
+    """A service principal with the properties asked for ($select)."""
+    saml = app.get("saml")
+    full = {"id": app["id"], "appId": app["appId"], "displayName": app["displayName"],
+            "preferredSingleSignOnMode": "saml" if saml else None,
+            "preferredTokenSigningKeyThumbprint": saml["thumbprint"].upper() if saml else None,
+            "keyCredentials": key_credentials(saml) if saml else []}
+    return {k: v for k, v in full.items() if k == "id" or not select or k in select}
 
 STATE = State()
 
@@ -375,6 +446,9 @@ class Handler(BaseHTTPRequestHandler):
             held = STATE.access.get(auth[7:]) if auth.startswith("Bearer ") else None
             if held is None or held[1] < time.monotonic():
                 return self.graph_error(401, "InvalidAuthenticationToken", "Access token has expired or is not valid yet.")
+        if path == "/v1.0/$batch" and method == "POST":
+            return self.batch(body)
+        with STATE.lock:
             if STATE.drop and STATE.drop in path:
                 STATE.drop = None
                 STATE.log.append((method, path, 0))
@@ -393,10 +467,16 @@ class Handler(BaseHTTPRequestHandler):
                                             {"Retry-After": after})
                 return self.graph_error(STATE.throttle_status, "ServiceUnavailable",
                                         "The service is temporarily unavailable.", {"Retry-After": after})
+            wait = STATE.throttled()
+            if wait:
+                return self.graph_error(429, "TooManyRequests", "Too many requests; retry after the time given.",
+                                        {"Retry-After": str(wait)})
             if STATE.forbidden:
                 return self.graph_error(403, "Authorization_RequestDenied",
                                         "Insufficient privileges to complete the operation.")
         parts = [p for p in path.split("/") if p]
+        if parts == ["v1.0", "servicePrincipals", "delta"] and method == "GET":
+            return self.delta(query)
         if parts == ["v1.0", "servicePrincipals"] and method == "GET":
             ids = sorted(STATE.apps)
             skip = int(query.get("$skiptoken", ["0"])[0])
@@ -489,6 +569,60 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(204)
         return self.graph_error(400, "BadRequest", "Unsupported request.")
 
+    def delta(self, query):
+        """servicePrincipal: delta (SOURCES["delta"]).  A round is pinned to
+        the version it started at: $skiptoken=FROM.UPTO.OFFSET pages, and
+        the deltaLink's $deltatoken is UPTO."""
+        get = lambda k: (query.get(k) or [None])[0]
+        select = [p for p in (get("$select") or "").split(",") if p]
+        with STATE.lock:
+            if get("$deltatoken") and STATE.delta_gone:
+                # A delta token whose state Graph no longer keeps: 410 Gone,
+                # start over without it (SOURCES["delta"]).
+                return self.graph_error(410, "resyncRequired", "The delta token is no longer valid; "
+                                        "start over with a full synchronization.")
+            if get("$skiptoken"):
+                try:
+                    since, upto, offset = (int(x) for x in get("$skiptoken").split("."))
+                except ValueError:
+                    return self.graph_error(400, "BadRequest", "Invalid skip token.")
+            else:
+                since, upto, offset = int(get("$deltatoken") or 0), STATE.version, 0
+            items = [sp_json(a, select) for i, a in sorted(STATE.apps.items()) if since < a["version"] <= upto]
+            if since > 0:
+                items += [{"id": i, "@removed": {"reason": "deleted"}}
+                          for i, v in sorted(STATE.removed.items()) if since < v <= upto]
+            page = items[offset:offset + STATE.page_size]
+        host = self.headers.get("Host")
+        base = f"http://{host}/v1.0/servicePrincipals/delta?"
+        answer = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals", "value": page}
+        if offset + STATE.page_size < len(items):
+            answer["@odata.nextLink"] = base + f"$skiptoken={since}.{upto}.{offset + STATE.page_size}"
+        else:
+            answer["@odata.deltaLink"] = base + f"$deltatoken={upto}"
+        return self.send(200, answer)
+
+    def batch(self, body):
+        """JSON batching (SOURCES["batching"]): each request as if sent alone,
+        with the caller's token; answered in reverse order, as Graph may."""
+        try:
+            requests = json.loads(body)["requests"]
+            assert isinstance(requests, list) and 0 < len(requests) <= 20
+            assert len({r["id"] for r in requests}) == len(requests)
+        except (ValueError, KeyError, TypeError, AssertionError):
+            return self.graph_error(400, "BadRequest", "A batch holds 1 to 20 requests, each with its own id.")
+        responses = []
+        for r in reversed(requests):
+            sub = SubRequest(self, r)
+            url = urllib.parse.urlsplit("/v1.0/" + r["url"].lstrip("/"))
+            sub.graph(r.get("method", "GET"), url.path, urllib.parse.parse_qs(url.query))
+            status, answer, headers = sub.answer
+            if isinstance(answer, str):
+                # A body that is not JSON comes base64-encoded.
+                answer = base64.b64encode(answer.encode()).decode()
+            responses.append({"id": r["id"], "status": status, "headers": headers or {}, "body": answer})
+        return self.send(200, {"responses": responses})
+
     def job_json(self, app):
         job = app["job"]
         status = {"code": job["status"], "countSuccessiveCompleteFailures": 0, "escrowsPruned": False,
@@ -517,13 +651,32 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, {"codes": len(STATE.codes)})
             if what == "app":
                 STATE.add_app(args["id"], args["displayName"], args.get("base_address"), args.get("status", "Active"),
-                              jobs_answer=args.get("jobs_answer"))
+                              jobs_answer=args.get("jobs_answer"), saml=args.get("saml"))
                 return self.send(200, {})
+            if what == "remove":
+                STATE.remove_app(args["id"])
+                return self.send(200, {})
+            if what == "estate":
+                # A directory at scale: "total" service principals, "jobs" of
+                # them provisioning to https://scim{n}.<domain>/scim/v2,
+                # "saml" signing in with SAML, the rest neither.
+                for n in range(args["total"]):
+                    sp = f"{n:08x}-e57a-4e00-8000-{n:012x}"
+                    if n < args.get("jobs", 0):
+                        STATE.add_app(sp, f"Provisioning app {n:04d}", f"https://scim{n}.{args.get('domain', 'example.com')}/scim/v2")
+                    elif n < args.get("jobs", 0) + args.get("saml", 0):
+                        STATE.add_app(sp, f"SAML app {n:04d}", status="None",
+                                      saml={"thumbprint": hashlib.sha1(sp.encode()).hexdigest(),
+                                            "not_after": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                       time.gmtime(time.time() + 86400 * (n % 400)))})
+                    else:
+                        STATE.add_app(sp, f"Enterprise app {n:04d}", status="None")
+                return self.send(200, {"apps": len(STATE.apps)})
             if what == "quarantine":
                 STATE.quarantine(args["id"])
                 return self.send(200, {})
             if what == "set":
-                for k in ("auto_approve", "forbidden", "throttle", "retry_after", "drop", "fail_validation", "access_lifetime",
+                for k in ("delta_gone", "page_size", "burst", "auto_approve", "forbidden", "throttle", "retry_after", "drop", "fail_validation", "access_lifetime",
                           "code_lifetime", "interval", "validation_answer", "role", "consented", "refuse",
                           "throttle_status", "retry_after_date", "restart_delay"):
                     if k in args:
@@ -554,6 +707,28 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, {"error": {"code": "NotFound", "message": "No such endpoint."}})
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = dispatch
+
+
+class SubRequest(Handler):
+    """One request of a batch, answered into .answer instead of a socket."""
+
+    def __init__(self, outer, request):
+        self.headers = {"Authorization": outer.headers.get("Authorization"), "Host": outer.headers.get("Host")}
+        self.command = request.get("method", "GET")
+        self.path = "/v1.0/" + request.get("url", "").lstrip("/")
+        self.request_body = json.dumps(request["body"]).encode() if "body" in request else b""
+        self.answer = None
+
+    def body(self):
+        return self.request_body
+
+    def send(self, status, body=None, headers=None):
+        self.answer = (status, body, headers)
+        with STATE.lock:
+            STATE.log.append((self.command, self.path.split("?")[0], status))
+
+    def send_raw(self, status, body):
+        self.send(status, body)
 
 
 def restart_job(sp, lift_quarantine):

@@ -366,6 +366,66 @@ class Entra(ServerTest):
         self.assertIn("No enterprise app of this directory has a provisioning job.", r.stdout)
         self.assertIn("Skipped 11 enterprise apps", r.stderr)
 
+    def test_import_from_entra(self):
+        """Every app with a job becomes a tracked app in one step; provisiod's stay; re-import adds new apps and
+        marks removed ones, without duplicates; SAML certificates with the active one's expiry."""
+        self.sign_in()
+        self.control("app", id="cccccccc-5555", displayName="Timeneye", base_address="https://api.timeneye.com/scim/v2")
+        r = self.ctl("entra", "import")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 new, 0 updated, 0 removed from Entra (marked), 2 of provisiod tenants left as they are", r.stdout)
+        self.assertIn("Their expiry is unknown", r.stdout)
+        apps_ini = os.path.join(self.workdir, "apps.ini")
+        entra_ini = os.path.join(self.config, "provisio", "entra.ini")
+        with open(apps_ini) as f:
+            apps = f.read()
+        self.assertIn("[app other-saas]\nname=Other SaaS\nvendor=other\nusers-url=https://other.example/scim\n", apps)
+        self.assertIn("[app timeneye]\nname=Timeneye\nvendor=timeneye\n", apps, "matched by the URL's host")
+        self.assertNotIn("-expires", apps, "expiry unknown until the admin sets it")
+        self.assertNotIn("Acme", apps, "provisiod's apps stay as they are")
+        with open(entra_ini) as f:
+            self.assertIn("[link other-saas users]\nservice-principal=33333333-cccc\njob=scim.33333333\n"
+                          "app=Other SaaS\nimported=true\n", f.read())
+        listed = self.ctl("app", "list")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn("other-saas", listed.stdout)
+        # The job's state through the link, as for any linked connection.
+        status = self.ctl("entra", "status")
+        self.assertIn("Other SaaS", status.stdout)
+
+        # Again: nothing doubled; a new app added.
+        self.control("app", id="dddddddd-6666", displayName="Other SaaS", base_address="https://second.example/scim")
+        r = self.ctl("entra", "import")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 new, 2 updated, 0 removed", r.stdout)
+        with open(apps_ini) as f:
+            apps = f.read()
+        self.assertEqual(apps.count("[app "), 3)
+        self.assertIn("[app other-saas-2]\nname=Other SaaS\n", apps, "same name, another app: its own id")
+
+        # Removed from Entra: marked, kept.
+        self.control("remove", id="33333333-cccc")
+        r = self.ctl("entra", "import")
+        self.assertIn("0 new, 2 updated, 1 removed", r.stdout)
+        with open(entra_ini) as f:
+            self.assertRegex(f.read(), r"\[link other-saas users\]\n(.*\n)*?removed=\d{4}-")
+        with open(apps_ini) as f:
+            self.assertEqual(f.read().count("[app "), 3)
+        r = self.ctl("entra", "import")
+        self.assertIn("0 new, 2 updated, 0 removed", r.stdout, "marked once")
+
+        # SAML apps: the active certificate among the keys, soonest first.
+        self.control("app", id="eeeeeeee-7777", displayName="Wiki SSO", status="None",
+                     saml={"thumbprint": "a1" * 20, "not_after": "2027-01-10T00:00:00Z",
+                           "older": [{"thumbprint": "b2" * 20, "not_after": "2031-01-01T00:00:00Z"}]})
+        self.control("app", id="ffffffff-8888", displayName="HR SSO", status="None",
+                     saml={"thumbprint": "c3" * 20, "not_after": "2026-12-20T00:00:00Z"})
+        r = self.ctl("entra", "certificates", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        certs = json.loads(r.stdout)
+        self.assertEqual([(c["display_name"], c["not_after"], c["thumbprint"]) for c in certs],
+                         [("HR SSO", "2026-12-20T00:00:00Z", "C3" * 20), ("Wiki SSO", "2027-01-10T00:00:00Z", "A1" * 20)])
+
     def test_sign_in_refusals_say_why(self):
         """Conditional Access, MFA and consent refusals come with their AADSTS code and what to do."""
         cases = [
