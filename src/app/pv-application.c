@@ -686,7 +686,7 @@ pv_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (pv_application_parent_class)->startup (app);
 
-  self->settings = g_settings_new (APP_ID);
+  self->settings = g_settings_new (BASE_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help::", help_accels);

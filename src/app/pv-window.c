@@ -702,6 +702,10 @@ pv_window_init (PvWindow *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+#ifdef DEVELOPMENT_BUILD
+  /* The striped header bar of a development build (meson -Dprofile=development) */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
   self->rows = g_hash_table_new (NULL, NULL);
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tenant_row_cb), NULL);
