@@ -181,6 +181,8 @@ pv_application_get_override (PvApplication  *self,
 
   if (self == NULL)
     return NULL;
+  /* Parsing keeps urgent_days if set: start from nothing, not the caller's stack. */
+  *storage = (PvExpiryPolicy) { 0 };
   text = g_settings_get_string (self->settings, "reminder-thresholds");
   return *text != '\0' && pv_expiry_policy_parse (storage, text, NULL) ? storage : NULL;
 }
@@ -196,6 +198,7 @@ pv_application_get_policy (PvApplication  *self,
 {
   g_autofree char *text = g_settings_get_string (self->settings, "reminder-thresholds");
 
+  *policy = (PvExpiryPolicy) { 0 };
   if (!pv_expiry_policy_parse (policy, text, NULL))
     pv_expiry_policy_init_default (policy);
 }

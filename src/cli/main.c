@@ -1199,6 +1199,8 @@ remind_policy (PvExpiryPolicy *policy,
   g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
 
   *overridden = FALSE;
+  /* Parsing keeps urgent_days if set: start from nothing, not the stack's. */
+  *policy = (PvExpiryPolicy) { 0 };
   if (schema != NULL)
     {
       g_autoptr(GSettings) settings = g_settings_new (BASE_ID);

@@ -349,6 +349,69 @@ class Provisioctl(ServerTest):
         self.assertIn("already has a token", again.stderr)
         self.assertEqual(len(self.connection("persons")["tokens"]), 1)
 
+    def test_thresholds_14_3_1(self):
+        """The last three thresholds, 14, 3 and 1 days: each fires on its day and not a minute
+        before, once, with check's exit code."""
+        self.thresholds_fire(None)
+
+    def test_thresholds_preferences(self):
+        """The same with the app's preferences set to 14,3,1, which leave out 60, 30 and 7."""
+        self.thresholds_fire("14,3,1")
+
+    def thresholds_fire(self, preferences):
+        env = {}
+        if preferences:
+            # The app's settings, as provisioctl reads them: the schema compiled from the source
+            # tree, a keyfile of this test's own.
+            schemas = os.path.join(self.workdir, "schemas")
+            os.makedirs(schemas, exist_ok=True)
+            subprocess.run(["glib-compile-schemas", "--targetdir", schemas, os.path.join(TOP, "data")],
+                           check=True)
+            env = dict(GSETTINGS_SCHEMA_DIR=schemas, GSETTINGS_BACKEND="keyfile",
+                       XDG_CONFIG_HOME=os.path.join(self.workdir, "config"))
+            subprocess.run(["gsettings", "set", "io.github.provisio.Provisio", "reminder-thresholds",
+                            preferences], env=dict(os.environ, **env), check=True)
+        t = self.issue(lifetime_days=100, retire="never")["token"]
+        self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
+        log = self.notification_server()
+
+        def ctl(*args):
+            r = subprocess.run([PROVISIOCTL] + list(args), capture_output=True, text=True, timeout=30,
+                               env=dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC", **env))
+            self.assertNotIn(t["prefix"] + "_", r.stdout + r.stderr)
+            return r
+
+        def at(days_left, seconds):
+            self.server.set_clock(offset=day(100 - days_left) + seconds)
+
+        sent = 0
+        # With the preferences, 60, 30 and 7 days are no thresholds: nothing then.
+        for n, fires in ((60, not preferences), (30, not preferences), (14, True), (7, not preferences),
+                         (3, True), (1, True)):
+            at(n, -60)
+            r = ctl("remind")
+            self.assertEqual((r.returncode, r.stdout), (0, ""), f"a minute before {n} days: {r.stderr}")
+            at(n, +60)
+            r = ctl("remind")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            if fires:
+                sent += 1
+                self.assertEqual(r.stdout, f"The Users token of Acme Corp expires in {n} day{'s' if n > 1 else ''}\n")
+                notes = self.notifications(log, sent)
+                self.assertEqual(len(notes), sent, (n, r.stdout))
+                self.assertIn(f"{n} day", notes[-1]["title"] + notes[-1]["body"])
+                self.assertEqual(notes[-1]["priority"], "urgent" if n <= 7 else "normal")
+                # Once: again a minute later, nothing.
+                self.assertEqual(ctl("remind").stdout, "", n)
+            else:
+                self.assertEqual(r.stdout, "", n)
+            # check judges by the tenant's schedule: inside its 60 days a warning, within 7 critical.
+            r = ctl("check")
+            self.assertEqual(r.returncode, 1 if n > 7 else 2, (n, r.stdout))
+            self.assertTrue(r.stdout.startswith("PROVISIO WARNING" if n > 7 else "PROVISIO CRITICAL"), r.stdout)
+            self.assertIn(f"expires in {n} day", r.stdout)
+        self.assertEqual(len(self.notifications(log, sent)), sent)
+
     def test_remind_summary(self):
         """Many reminders at once are one notification, not a flood."""
         for kind in ("users", "users", "persons", "persons"):
