@@ -1,0 +1,217 @@
+/* app-test-util.c: driving the app's widgets as a person would, for the
+ * tests under Xvfb (test-app, test-app-windows)
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "app-test-util.h"
+
+/* Spinning the main loop until something shows, as a person would wait */
+
+gboolean
+spin_until (Condition condition,
+            gpointer  data,
+            guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+/* Finding widgets by what a person sees */
+
+char *
+without_mnemonic (const char *text)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = text; p && *p; p++)
+    if (*p != '_')
+      g_string_append_c (s, *p);
+  return g_string_free (s, FALSE);
+}
+
+const char *
+visible_text (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_label (GTK_LABEL (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
+  if (ADW_IS_STATUS_PAGE (widget))
+    return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
+  return NULL;
+}
+
+gboolean
+is_shown (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (w);
+
+      if (!gtk_widget_get_visible (w))
+        return FALSE;
+      /* Only the visible page of a stack */
+      if (parent != NULL && GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+GtkWidget *
+find (GtkWidget  *root,
+      GType       type,
+      const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && is_shown (child))
+        {
+          g_autofree char *plain = without_mnemonic (visible_text (child));
+
+          if (text == NULL || (plain && strstr (plain, text)))
+            return child;
+        }
+      if ((found = find (child, type, text)))
+        return found;
+    }
+  return NULL;
+}
+
+void
+count_text (GtkWidget  *root,
+            const char *text,
+            guint      *n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *t = visible_text (child);
+
+      if (t && strstr (t, text) && is_shown (child))
+        (*n)++;
+      count_text (child, text, n);
+    }
+}
+
+gboolean
+shows_text (GtkWidget  *root,
+            const char *text)
+{
+  guint n = 0;
+
+  count_text (root, text, &n);
+  return n > 0;
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_shown_cb (gpointer data)
+{
+  TextWait *w = data;
+
+  return shows_text (w->root, w->text);
+}
+
+void
+wait_for_text (GtkWidget  *root,
+               const char *text)
+{
+  TextWait w = { root, text };
+
+  if (!spin_until (text_shown_cb, &w, 20))
+    g_error ("“%s” did not show", text);
+}
+
+void
+click (GtkWidget *root,
+       const char *label)
+{
+  GtkWidget *button = find (root, GTK_TYPE_BUTTON, label);
+
+  if (button == NULL)
+    g_error ("No button “%s”", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+GtkWindow *
+find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+gboolean
+window_shown_cb (gpointer data)
+{
+  return find_window ((GType) GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+gboolean
+window_gone_cb (gpointer data)
+{
+  return find_window ((GType) GPOINTER_TO_SIZE (data)) == NULL;
+}
+
+GtkWindow *
+wait_for_window (GType type)
+{
+  if (!spin_until (window_shown_cb, GSIZE_TO_POINTER (type), 20))
+    g_error ("No %s showed", g_type_name (type));
+  return find_window (type);
+}
+
+void
+set_row_text (GtkWidget  *root,
+              const char *title,
+              const char *text)
+{
+  GtkWidget *row = find (root, ADW_TYPE_ENTRY_ROW, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
