@@ -11,6 +11,11 @@
  * with the parser's own words when invalid, the setting left as it was;
  * the refresh interval and the clipboard timeout change the settings the
  * app reads, within their ranges.
+ *
+ * The renew assistant's Copy, against a real provisiod on loopback and the
+ * keyring of tests/with-session.sh: the clipboard, read back through
+ * GdkClipboard, holds the new token, and is cleared once the configured
+ * timeout has passed, not before.
  */
 
 #include "config.h"
@@ -18,12 +23,19 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
 #include "pv-application.h"
 #include "pv-expiry.h"
+#include "pv-renew-window.h"
+#include "pv-tenant-list.h"
 
 #include "app-test-util.h"
 
 static PvApplication *app;
+static char *workdir;
 
 static AdwPreferencesWindow *
 open_preferences (void)
@@ -182,6 +194,165 @@ test_spin_settings (void)
   close_preferences (window);
 }
 
+/* The renew assistant's Copy and the clipboard timeout */
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* provisiod on loopback with the tenant "acme"; returns its URL and key. */
+static GSubprocess *
+start_provisiod (char **url,
+                 char **key)
+{
+  const char *provisiod = g_getenv ("PROVISIOD");
+  g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) create = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *line = NULL;
+  g_auto(GStrv) lines = NULL;
+  GSubprocess *server;
+
+  g_assert_nonnull (provisiod);
+  create = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod, "--db", db, "tenant", "create",
+                             "acme", "--name", "Acme Corp", "--owner", "it@acme.example", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (create, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  *key = g_strdup (lines[g_strv_length (lines) - 1]);
+  g_assert_true (g_str_has_prefix (*key, "pva_"));
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
+  *url = g_strdup (line + strlen ("provisiod: listening on "));
+  return server;
+}
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static char *clipboard_text;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  clipboard_text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  if (clipboard_text == NULL)
+    clipboard_text = g_strdup ("");
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  g_clear_pointer (&clipboard_text, g_free);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, NULL);
+  while (clipboard_text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_steal_pointer (&clipboard_text);
+}
+
+static gboolean
+step_is_cb (gpointer data)
+{
+  GtkWindow *w = find_window (PV_TYPE_RENEW_WINDOW);
+
+  return w != NULL && g_strcmp0 (pv_renew_window_get_step (PV_RENEW_WINDOW (w)), data) == 0;
+}
+
+typedef struct {
+  GtkWidget *widget;
+  char      *text;
+} ClipboardWait;
+
+static gboolean
+clipboard_cleared_cb (gpointer data)
+{
+  ClipboardWait *w = data;
+
+  g_clear_pointer (&w->text, g_free);
+  w->text = read_clipboard (w->widget);
+  return *w->text == '\0';
+}
+
+static void
+test_clipboard_cleared (void)
+{
+  GSettings *settings = pv_application_get_settings (app);
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  ClipboardWait wait = { NULL, NULL };
+  GtkWindow *assistant;
+  gint64 copied;
+  double waited;
+
+  if (g_getenv ("PROVISIOD") == NULL)
+    g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
+  server = start_provisiod (&url, &key);
+  /* The tenant as Connect adds it: checked, its key in the keyring. */
+  pv_tenant_list_add_async (pv_application_get_tenants (app), "acme", url, key, NULL, result_cb, &added);
+  while (added == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
+  g_assert_no_error (error);
+
+  /* The shortest timeout the preferences allow. */
+  g_settings_set_uint (settings, "clipboard-timeout", 10);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "renew", g_variant_new ("(ss)", "acme", "users"));
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_true (spin_until (step_is_cb, (gpointer) "intro", 20));
+  click (GTK_WIDGET (assistant), "Issue New Token");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  copied = g_get_monotonic_time ();
+
+  /* The clipboard holds the new token ... */
+  secret = read_clipboard (GTK_WIDGET (assistant));
+  g_assert_true (g_str_has_prefix (secret, "pvs_"));
+  g_assert_cmpuint (strlen (secret), >, 20);
+  /* ... until the timeout, then nothing: waited for, not slept. */
+  wait.widget = GTK_WIDGET (assistant);
+  g_assert_true (spin_until (clipboard_cleared_cb, &wait, 20));
+  waited = (g_get_monotonic_time () - copied) / (double) G_USEC_PER_SEC;
+  g_test_message ("cleared after %.1f s", waited);
+  g_assert_cmpfloat (waited, >=, 9.0);
+  g_assert_cmpfloat (waited, <, 15.0);
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "The token is no longer on the clipboard"));
+  g_free (wait.text);
+
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  g_settings_reset (settings, "clipboard-timeout");
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 static gboolean
 window_mapped_cb (gpointer data)
 {
@@ -195,7 +366,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *workdir = NULL;
   g_autofree char *tenants = NULL;
   int status;
 
@@ -217,12 +387,17 @@ main (int   argc,
 
   g_test_add_func ("/app-windows/preferences/thresholds", test_thresholds);
   g_test_add_func ("/app-windows/preferences/spin-settings", test_spin_settings);
+  g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_application_quit (G_APPLICATION (app));
   g_clear_object (&app);
-  g_remove (tenants);
-  g_rmdir (workdir);
+  {
+    const char *argv_rm[] = { "rm", "-rf", workdir, NULL };
+
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  g_free (workdir);
   return status;
 }
