@@ -16,6 +16,10 @@
  * keyring of tests/with-session.sh: the clipboard, read back through
  * GdkClipboard, holds the new token, and is cleared once the configured
  * timeout has passed, not before.
+ *
+ * Test Connection, against the same kind of provisiod: a token pasted,
+ * the verdict the identity provider's own test would give (accepted,
+ * rejected, nothing there, not SCIM) and what the endpoint offers.
  */
 
 #include "config.h"
@@ -31,6 +35,7 @@
 #include "pv-expiry.h"
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
+#include "pv-test-window.h"
 
 #include "app-test-util.h"
 
@@ -202,13 +207,15 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
-/* provisiod on loopback with the tenant "acme"; returns its URL and key. */
+/* provisiod on loopback with the tenant "acme" in a database of its own
+ * (@name); returns its URL and key. */
 static GSubprocess *
-start_provisiod (char **url,
-                 char **key)
+start_provisiod (const char  *name,
+                 char       **url,
+                 char       **key)
 {
   const char *provisiod = g_getenv ("PROVISIOD");
-  g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
+  g_autofree char *db = g_build_filename (workdir, name, NULL);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GSubprocess) create = NULL;
@@ -314,7 +321,7 @@ test_clipboard_cleared (void)
 
   if (g_getenv ("PROVISIOD") == NULL)
     g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
-  server = start_provisiod (&url, &key);
+  server = start_provisiod ("clipboard.db", &url, &key);
   /* The tenant as Connect adds it: checked, its key in the keyring. */
   pv_tenant_list_add_async (pv_application_get_tenants (app), "acme", url, key, NULL, result_cb, &added);
   while (added == NULL)
@@ -353,6 +360,118 @@ test_clipboard_cleared (void)
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* Test Connection */
+
+/* A users token issued through the management API, as the tests see it. */
+static char *
+issue_token (const char  *url,
+             const char  *key,
+             char       **scim_base_url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (url, "/api/v1/provisioning/users/tokens", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autofree char *bearer = g_strconcat ("Bearer ", key, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *answer;
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 201);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
+  answer = json_node_get_object (json_parser_get_root (parser));
+  *scim_base_url = g_strdup (json_object_get_string_member (answer, "scim_base_url"));
+  return g_strdup (json_object_get_string_member (answer, "secret"));
+}
+
+typedef struct {
+  GtkWidget *window;
+  char      *title;
+  char      *subtitle;
+} Verdict;
+
+static gboolean
+verdict_shown_cb (gpointer data)
+{
+  Verdict *v = data;
+  GtkWidget *row;
+
+  row = find (v->window, ADW_TYPE_ACTION_ROW, "The connection works");
+  if (row == NULL)
+    row = find (v->window, ADW_TYPE_ACTION_ROW, "The connection does not work");
+  if (row == NULL)
+    row = find (v->window, ADW_TYPE_ACTION_ROW, "Could not test");
+  if (row == NULL)
+    return FALSE;
+  v->title = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  v->subtitle = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  return TRUE;
+}
+
+/* Opens Test Connection on @scim_base_url, pastes @token, presses Test. */
+static void
+probe_in_window (const char *scim_base_url,
+                 const char *token,
+                 const char *title,
+                 const char *subtitle)
+{
+  GtkWindow *window = pv_test_window_new (scim_base_url, "Users");
+  Verdict v = { GTK_WIDGET (window), NULL, NULL };
+  GtkWidget *row;
+
+  gtk_window_present (window);
+  g_assert_true (spin_until (window_shown_cb, GSIZE_TO_POINTER (PV_TYPE_TEST_WINDOW), 10));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Test the Users Connection"));
+  /* No verdict before a test. */
+  g_assert_false (verdict_shown_cb (&v));
+  row = find (GTK_WIDGET (window), ADW_TYPE_PASSWORD_ENTRY_ROW, "Secret token");
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), token);
+  click (GTK_WIDGET (window), "Test");
+  g_assert_true (spin_until (verdict_shown_cb, &v, 20));
+  g_test_message ("%s: %s", v.title, v.subtitle);
+  g_assert_cmpstr (v.title, ==, title);
+  g_assert_nonnull (strstr (v.subtitle, subtitle));
+  g_free (v.title);
+  g_free (v.subtitle);
+  gtk_window_destroy (window);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_TEST_WINDOW), 10));
+}
+
+static void
+test_test_connection (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *scim = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *not_scim = NULL;
+
+  server = start_provisiod ("test-connection.db", &url, &key);
+  secret = issue_token (url, key, &scim);
+  g_assert_nonnull (scim);
+
+  /* Accepted */
+  probe_in_window (scim, secret, "The connection works", "The SCIM endpoint works and accepts the token");
+  /* Rejected: well-formed, not the tenant's */
+  wrong = g_strdup (secret);
+  wrong[strlen (wrong) - 1] = wrong[strlen (wrong) - 1] == 'A' ? 'B' : 'A';
+  probe_in_window (scim, wrong, "The connection does not work", "The endpoint refuses the token (HTTP 401)");
+  /* Not SCIM: the management API's address, not the SCIM base URL */
+  not_scim = g_strconcat (url, "/api/v1", NULL);
+  probe_in_window (not_scim, secret, "The connection does not work", "Nothing at /ServiceProviderConfig below");
+  g_assert_cmpstr (not_scim, !=, scim);
+  /* Unreachable: the server gone */
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  probe_in_window (scim, secret, "The connection does not work", "Nothing answers there");
+}
+
 static gboolean
 window_mapped_cb (gpointer data)
 {
@@ -388,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/app-windows/preferences/thresholds", test_thresholds);
   g_test_add_func ("/app-windows/preferences/spin-settings", test_spin_settings);
   g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);
+  g_test_add_func ("/app-windows/test-connection/verdicts", test_test_connection);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
