@@ -19,7 +19,10 @@
  *
  * Test Connection, against the same kind of provisiod: a token pasted,
  * the verdict the identity provider's own test would give (accepted,
- * rejected, nothing there, not SCIM) and what the endpoint offers.
+ * rejected, nothing there, not SCIM).
+ *
+ * Export Expiries: through the file chooser to a .ics file whose event
+ * for the tenant's token is on the day it expires, with the alarms.
  */
 
 #include "config.h"
@@ -36,6 +39,7 @@
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
 #include "pv-test-window.h"
+#include "pv-time.h"
 
 #include "app-test-util.h"
 
@@ -362,11 +366,14 @@ test_clipboard_cleared (void)
 
 /* Test Connection */
 
-/* A users token issued through the management API, as the tests see it. */
+/* A users token issued through the management API, as the tests see it:
+ * its secret; its SCIM base URL, id and expiry if asked. */
 static char *
 issue_token (const char  *url,
              const char  *key,
-             char       **scim_base_url)
+             char       **scim_base_url,
+             char       **id,
+             char       **expires_at)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *uri = g_strconcat (url, "/api/v1/provisioning/users/tokens", NULL);
@@ -384,6 +391,11 @@ issue_token (const char  *url,
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
   answer = json_node_get_object (json_parser_get_root (parser));
   *scim_base_url = g_strdup (json_object_get_string_member (answer, "scim_base_url"));
+  if (id != NULL)
+    *id = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "token"), "id"));
+  if (expires_at != NULL)
+    *expires_at = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "token"),
+                                                           "expires_at"));
   return g_strdup (json_object_get_string_member (answer, "secret"));
 }
 
@@ -453,7 +465,7 @@ test_test_connection (void)
   g_autofree char *not_scim = NULL;
 
   server = start_provisiod ("test-connection.db", &url, &key);
-  secret = issue_token (url, key, &scim);
+  secret = issue_token (url, key, &scim, NULL, NULL);
   g_assert_nonnull (scim);
 
   /* Accepted */
@@ -470,6 +482,90 @@ test_test_connection (void)
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
   probe_in_window (scim, secret, "The connection does not work", "Nothing answers there");
+}
+
+/* The calendar export */
+
+static gboolean
+file_chooser_shown_cb (gpointer data)
+{
+  *(GtkWindow **) data = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  return *(GtkWindow **) data != NULL;
+}
+
+static gboolean
+file_chosen_cb (gpointer data)
+{
+  g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (data));
+
+  return chosen != NULL;
+}
+
+static gboolean
+file_written_cb (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_calendar_export (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *scim = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *expires = NULL;
+  g_autofree char *path = g_build_filename (workdir, "expiries.ics", NULL);
+  g_autofree char *ics = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *start = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autofree char *day = NULL;
+  GtkWindow *chooser = NULL;
+  gint64 when = 0;
+
+  server = start_provisiod ("calendar.db", &url, &key);
+  secret = issue_token (url, key, &scim, &id, &expires);
+  pv_tenant_list_add_async (pv_application_get_tenants (app), "cal", url, key, NULL, result_cb, &added);
+  while (added == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
+  g_assert_no_error (error);
+
+  /* Main menu › Export Expiries, a file named, Save: the chooser opens in
+   * the working directory, this test's own. */
+  g_assert_cmpint (g_chdir (workdir), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app))),
+                              "win.export-calendar", NULL);
+  g_assert_true (spin_until (file_chooser_shown_cb, &chooser, 10));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "expiries.ics");
+  g_assert_true (spin_until (file_chosen_cb, chooser, 10));
+  click (GTK_WIDGET (chooser), "Save");
+  g_assert_true (spin_until (file_written_cb, path, 10));
+  wait_for_text (GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app))),
+                 "Expiries saved to expiries.ics");
+
+  /* The token's event, on the day it expires (the app's local time). */
+  g_assert_true (g_file_get_contents (path, &ics, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\n"));
+  uid = g_strdup_printf ("UID:%s@cal.provisio\r\n", id);
+  g_assert_nonnull (strstr (ics, uid));
+  g_assert_true (pv_time_parse (expires, &when));
+  expiry = g_date_time_new_from_unix_local (when);
+  day = g_date_time_format (expiry, "%Y%m%d");
+  start = g_strdup_printf ("DTSTART;VALUE=DATE:%s\r\n", day);
+  g_assert_nonnull (strstr (ics, start));
+  g_assert_nonnull (strstr (ics, "TRIGGER:-P14D\r\n"));
+  g_assert_null (strstr (ics, secret));
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
 }
 
 static gboolean
@@ -508,6 +604,7 @@ main (int   argc,
   g_test_add_func ("/app-windows/preferences/spin-settings", test_spin_settings);
   g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);
   g_test_add_func ("/app-windows/test-connection/verdicts", test_test_connection);
+  g_test_add_func ("/app-windows/calendar/export", test_calendar_export);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
