@@ -8,7 +8,11 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+
+#include "pv-renew-window.h"
 
 #include "app-test-util.h"
 
@@ -214,4 +218,49 @@ set_row_text (GtkWidget  *root,
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* A child process (provisiod, a stand-in) goes with the test, even when
+ * it aborts: a GSubprocessLauncher's child setup. */
+void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* The clipboard, read back as another app would paste it */
+
+static char *clipboard_text;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  clipboard_text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  /* Cleared: read as empty, not as nothing yet. */
+  if (clipboard_text == NULL)
+    clipboard_text = g_strdup ("");
+}
+
+char *
+read_clipboard (GtkWidget *widget)
+{
+  g_clear_pointer (&clipboard_text, g_free);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, NULL);
+  while (clipboard_text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_steal_pointer (&clipboard_text);
+}
+
+/* Whether the renew assistant shows the step named @data. */
+gboolean
+step_is_cb (gpointer data)
+{
+  GtkWindow *w = find_window (PV_TYPE_RENEW_WINDOW);
+
+  return w != NULL && g_strcmp0 (pv_renew_window_get_step (PV_RENEW_WINDOW (w)), data) == 0;
 }

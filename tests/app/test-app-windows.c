@@ -32,7 +32,6 @@
 
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "pv-application.h"
 #include "pv-expiry.h"
@@ -205,12 +204,6 @@ test_spin_settings (void)
 
 /* The renew assistant's Copy and the clipboard timeout */
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
 /* provisiod on loopback with the tenant "acme" in a database of its own
  * (@name); returns its URL and key. */
 static GSubprocess *
@@ -257,39 +250,6 @@ result_cb (GObject      *source,
            gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static char *clipboard_text;
-
-static void
-clipboard_read_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  clipboard_text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
-  g_assert_no_error (error);
-  if (clipboard_text == NULL)
-    clipboard_text = g_strdup ("");
-}
-
-static char *
-read_clipboard (GtkWidget *widget)
-{
-  g_clear_pointer (&clipboard_text, g_free);
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, NULL);
-  while (clipboard_text == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return g_steal_pointer (&clipboard_text);
-}
-
-static gboolean
-step_is_cb (gpointer data)
-{
-  GtkWindow *w = find_window (PV_TYPE_RENEW_WINDOW);
-
-  return w != NULL && g_strcmp0 (pv_renew_window_get_step (PV_RENEW_WINDOW (w)), data) == 0;
 }
 
 typedef struct {

@@ -12,7 +12,6 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "pv-application.h"
 #include "pv-connect-window.h"
@@ -129,12 +128,6 @@ issue_and_revoke_key (const char *provisiod,
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
   return key;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 static void
@@ -373,34 +366,6 @@ test_tenant_panels (void)
 /* Renewing to the end: the new token's first use by the "identity
  * provider" (a SCIM request made here with the secret from the clipboard)
  * shows as a live event and ends the assistant. */
-
-static char *clipboard_text;
-
-static void
-clipboard_read_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  clipboard_text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-}
-
-static char *
-read_clipboard (GtkWidget *widget)
-{
-  g_clear_pointer (&clipboard_text, g_free);
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, NULL);
-  while (clipboard_text == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return g_steal_pointer (&clipboard_text);
-}
-
-static gboolean
-step_is_cb (gpointer data)
-{
-  PvRenewWindow *w = PV_RENEW_WINDOW (find_window (PV_TYPE_RENEW_WINDOW));
-
-  return w != NULL && g_strcmp0 (pv_renew_window_get_step (w), data) == 0;
-}
 
 static int
 scim_get (const char *base,
