@@ -264,3 +264,35 @@ step_is_cb (gpointer data)
 
   return w != NULL && g_strcmp0 (pv_renew_window_get_step (PV_RENEW_WINDOW (w)), data) == 0;
 }
+
+/**
+ * app_test_init:
+ * @prefix: the name of the test's own directory, made under /tmp
+ *
+ * What the app under test reads, kept to the test: its tenants file in a
+ * directory of its own, settings in memory, the cairo renderer (Xvfb has
+ * no GL); then GTK, with criticals fatal.  GTK warns about focus under
+ * Xvfb, where no window manager hands it out; those warnings are not the
+ * app's.
+ *
+ * Returns: (transfer full): the test's directory
+ */
+char *
+app_test_init (int        *argc,
+               char     ***argv,
+               const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autofree char *tenants = NULL;
+  char *workdir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  tenants = g_build_filename (workdir, "tenants.ini", NULL);
+  g_setenv ("PROVISIO_TENANTS_FILE", tenants, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  return workdir;
+}

@@ -29,6 +29,7 @@ gboolean window_shown_cb (gpointer data);
 gboolean window_gone_cb (gpointer data);
 GtkWindow *wait_for_window (GType type);
 void set_row_text (GtkWidget *root, const char *title, const char *text);
+char *app_test_init (int *argc, char ***argv, const char *prefix);
 void die_with_parent (gpointer user_data);
 char *read_clipboard (GtkWidget *widget);
 gboolean step_is_cb (gpointer data);

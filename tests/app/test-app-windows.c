@@ -541,18 +541,9 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *tenants = NULL;
   int status;
 
-  workdir = g_dir_make_tmp ("provisio-test-app-windows-XXXXXX", &error);
-  g_assert_no_error (error);
-  tenants = g_build_filename (workdir, "tenants.ini", NULL);
-  g_setenv ("PROVISIO_TENANTS_FILE", tenants, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  workdir = app_test_init (&argc, &argv, "provisio-test-app-windows");
 
   app = pv_application_new (G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);

@@ -1407,21 +1407,10 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *tenants = NULL;
   gboolean no_keyring = g_getenv ("PV_TEST_NO_KEYRING") != NULL;
   int status;
 
-  workdir = g_dir_make_tmp ("provisio-test-app-XXXXXX", &error);
-  g_assert_no_error (error);
-  tenants = g_build_filename (workdir, "tenants.ini", NULL);
-  g_setenv ("PROVISIO_TENANTS_FILE", tenants, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  /* Criticals stay fatal.  GTK warns about focus under Xvfb, where no
-   * window manager hands it out; those warnings are not the app's. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  workdir = app_test_init (&argc, &argv, "provisio-test-app");
   start_server ();
   if (!no_keyring)
     start_fake_entra ();
