@@ -183,6 +183,8 @@ pv_application_get_override (PvApplication  *self,
 
   if (self == NULL)
     return NULL;
+  /* Parsing keeps urgent_days if set: start from nothing, not the caller's stack. */
+  *storage = (PvExpiryPolicy) { 0 };
   text = g_settings_get_string (self->settings, "reminder-thresholds");
   return *text != '\0' && pv_expiry_policy_parse (storage, text, NULL) ? storage : NULL;
 }
@@ -198,6 +200,7 @@ pv_application_get_policy (PvApplication  *self,
 {
   g_autofree char *text = g_settings_get_string (self->settings, "reminder-thresholds");
 
+  *policy = (PvExpiryPolicy) { 0 };
   if (!pv_expiry_policy_parse (policy, text, NULL))
     pv_expiry_policy_init_default (policy);
 }
@@ -738,7 +741,7 @@ pv_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (pv_application_parent_class)->startup (app);
 
-  self->settings = g_settings_new (APP_ID);
+  self->settings = g_settings_new (BASE_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help::", help_accels);

@@ -1066,6 +1066,10 @@ pv_window_init (PvWindow *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (tenant_list_key_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->tenant_list), keys);
+#ifdef DEVELOPMENT_BUILD
+  /* The striped header bar of a development build (meson -Dprofile=development) */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
   self->rows = g_hash_table_new (NULL, NULL);
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tenant_row_cb), NULL);

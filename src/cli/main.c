@@ -1289,12 +1289,14 @@ remind_policy (PvExpiryPolicy *policy,
                gboolean       *overridden)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, BASE_ID, TRUE) : NULL;
 
   *overridden = FALSE;
+  /* Parsing keeps urgent_days if set: start from nothing, not the stack's. */
+  *policy = (PvExpiryPolicy) { 0 };
   if (schema != NULL)
     {
-      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
       g_autofree char *text = g_settings_get_string (settings, "reminder-thresholds");
 
       *overridden = *text != '\0' && pv_expiry_policy_parse (policy, text, NULL);

@@ -19,15 +19,16 @@
 #include "pv-credentials.h"
 #include "pv-error.h"
 
-/* One schema, named after the app id; attributes say which tenant and what
- * kind of secret.  Every call is asynchronous; a keyring that is missing,
+/* One schema, named after the app id (the default profile's, BASE_ID: the
+ * development profile reads the same keys); attributes say which tenant
+ * and what kind of secret.  Every call is asynchronous; a keyring that is missing,
  * locked or refusing gives a PV_ERROR_KEYRING the UI can explain. */
 
 static const SecretSchema *
 get_schema (void)
 {
   static const SecretSchema schema = {
-    APP_ID, SECRET_SCHEMA_NONE,
+    BASE_ID, SECRET_SCHEMA_NONE,
     {
       { "tenant", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },

@@ -212,8 +212,9 @@ pv_entra_urls_match (const char *a,
     return FALSE;
   ta = g_strstrip (g_strdup (a));
   tb = g_strstrip (g_strdup (b));
-  ua = g_uri_parse (ta, G_URI_FLAGS_NONE, NULL);
-  ub = g_uri_parse (tb, G_URI_FLAGS_NONE, NULL);
+  /* SCHEME_NORMALIZE: https's 443 and http's 80 are no port at all. */
+  ua = g_uri_parse (ta, G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+  ub = g_uri_parse (tb, G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
   if (ua == NULL || ub == NULL || g_uri_get_host (ua) == NULL || g_uri_get_host (ub) == NULL)
     return FALSE;
   pa = g_strdup (g_uri_get_path (ua));

@@ -213,6 +213,7 @@ service_provider_config_cb (GObject      *source,
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(SoupMessage) next = NULL;
+  GCancellable *cancellable;
   const char *content_type;
   JsonObject *spc;
   guint status;
@@ -274,7 +275,10 @@ service_provider_config_cb (GObject      *source,
   }
 
   next = new_message (probe, "/ResourceTypes");
-  soup_session_send_and_read_async (probe->session, next, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  /* The cancellable first: the order arguments are evaluated in is
+   * unspecified, and g_steal_pointer() empties task. */
+  cancellable = g_task_get_cancellable (task);
+  soup_session_send_and_read_async (probe->session, next, G_PRIORITY_DEFAULT, cancellable,
                                     resource_types_cb, g_steal_pointer (&task));
 }
 

@@ -269,10 +269,13 @@ issued_cb (GObject      *source,
       if (g_error_matches (error, PV_ERROR, PV_ERROR_NETWORK) &&
           data->idempotency_key != NULL && !data->retried)
         {
+          /* Before g_steal_pointer() empties task: arguments have no order. */
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
           data->retried = TRUE;
           g_clear_error (&error);
           pv_client_request_full_async (data->client, "POST", data->path, data->body,
-                                        data->idempotency_key, g_task_get_cancellable (task),
+                                        data->idempotency_key, cancellable,
                                         issued_cb, g_steal_pointer (&task));
           return;
         }

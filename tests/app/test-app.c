@@ -12,7 +12,6 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
 #include "pv-add-app-window.h"
 #include "pv-application.h"
@@ -30,6 +29,8 @@
 #include "pv-widgets.h"
 #include "pv-window.h"
 
+#include "app-test-util.h"
+
 static PvApplication *app;
 static PvWindow *window;
 static GSubprocess *server;
@@ -39,233 +40,6 @@ static char *revoked_key;
 static char *workdir;
 static GSubprocess *fake_entra;
 static char *fake_entra_url;
-
-/* Spinning the main loop until something shows, as a person would wait */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-/* Finding widgets by what a person sees */
-
-static char *
-without_mnemonic (const char *text)
-{
-  GString *s = g_string_new (NULL);
-
-  for (const char *p = text; p && *p; p++)
-    if (*p != '_')
-      g_string_append_c (s, *p);
-  return g_string_free (s, FALSE);
-}
-
-static const char *
-visible_text (GtkWidget *widget)
-{
-  if (GTK_IS_BUTTON (widget))
-    return gtk_button_get_label (GTK_BUTTON (widget));
-  if (GTK_IS_LABEL (widget))
-    return gtk_label_get_label (GTK_LABEL (widget));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-  if (ADW_IS_PREFERENCES_GROUP (widget))
-    return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
-  if (ADW_IS_STATUS_PAGE (widget))
-    return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
-  return NULL;
-}
-
-static gboolean
-is_shown (GtkWidget *widget)
-{
-  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
-    {
-      GtkWidget *parent = gtk_widget_get_parent (w);
-
-      if (!gtk_widget_get_visible (w))
-        return FALSE;
-      /* Only the visible page of a stack */
-      if (parent != NULL && GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static GtkWidget *
-find (GtkWidget  *root,
-      GType       type,
-      const char *text)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && is_shown (child))
-        {
-          g_autofree char *plain = without_mnemonic (visible_text (child));
-
-          if (text == NULL || (plain && strstr (plain, text)))
-            return child;
-        }
-      if ((found = find (child, type, text)))
-        return found;
-    }
-  return NULL;
-}
-
-static void
-count_text (GtkWidget  *root,
-            const char *text,
-            guint      *n)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      const char *t = visible_text (child);
-
-      if (t && strstr (t, text) && is_shown (child))
-        (*n)++;
-      count_text (child, text, n);
-    }
-}
-
-static gboolean
-shows_text (GtkWidget  *root,
-            const char *text)
-{
-  guint n = 0;
-
-  count_text (root, text, &n);
-  return n > 0;
-}
-
-typedef struct {
-  GtkWidget  *root;
-  const char *text;
-} TextWait;
-
-static gboolean
-text_shown_cb (gpointer data)
-{
-  TextWait *w = data;
-
-  return shows_text (w->root, w->text);
-}
-
-static void
-wait_for_text (GtkWidget  *root,
-               const char *text)
-{
-  TextWait w = { root, text };
-
-  if (!spin_until (text_shown_cb, &w, 20))
-    g_error ("“%s” did not show", text);
-}
-
-static gboolean
-button_shown_cb (gpointer data)
-{
-  TextWait *w = data;
-
-  return find (w->root, GTK_TYPE_BUTTON, w->text) != NULL;
-}
-
-/* The renew assistant reads the tenant again when it opens: until that
- * answer is in, it shows what stood in the way as last known (a token this
- * test has just revoked behind the app's back). */
-static void
-wait_for_button (GtkWidget  *root,
-                 const char *label)
-{
-  TextWait w = { root, label };
-
-  if (!spin_until (button_shown_cb, &w, 20))
-    g_error ("No button “%s” showed", label);
-}
-
-static void
-click (GtkWidget *root,
-       const char *label)
-{
-  GtkWidget *button = find (root, GTK_TYPE_BUTTON, label);
-
-  if (button == NULL)
-    g_error ("No button “%s”", label);
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static GtkWindow *
-find_window (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return w;
-    }
-  return NULL;
-}
-
-static gboolean
-window_shown_cb (gpointer data)
-{
-  return find_window ((GType) GPOINTER_TO_SIZE (data)) != NULL;
-}
-
-static gboolean
-window_gone_cb (gpointer data)
-{
-  return find_window ((GType) GPOINTER_TO_SIZE (data)) == NULL;
-}
-
-static GtkWindow *
-wait_for_window (GType type)
-{
-  if (!spin_until (window_shown_cb, GSIZE_TO_POINTER (type), 20))
-    g_error ("No %s showed", g_type_name (type));
-  return find_window (type);
-}
-
-static void
-set_row_text (GtkWidget  *root,
-              const char *title,
-              const char *text)
-{
-  GtkWidget *row = find (root, ADW_TYPE_ENTRY_ROW, title);
-
-  g_assert_nonnull (row);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
 
 /* Screenshots, kept as test artifacts */
 
@@ -358,12 +132,6 @@ issue_and_revoke_key (const char *provisiod,
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
   return key;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 static void
@@ -766,34 +534,6 @@ test_tenant_panels (void)
 /* Renewing to the end: the new token's first use by the "identity
  * provider" (a SCIM request made here with the secret from the clipboard)
  * shows as a live event and ends the assistant. */
-
-static char *clipboard_text;
-
-static void
-clipboard_read_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  clipboard_text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-}
-
-static char *
-read_clipboard (GtkWidget *widget)
-{
-  g_clear_pointer (&clipboard_text, g_free);
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, NULL);
-  while (clipboard_text == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return g_steal_pointer (&clipboard_text);
-}
-
-static gboolean
-step_is_cb (gpointer data)
-{
-  PvRenewWindow *w = PV_RENEW_WINDOW (find_window (PV_TYPE_RENEW_WINDOW));
-
-  return w != NULL && g_strcmp0 (pv_renew_window_get_step (w), data) == 0;
-}
 
 static int
 scim_get (const char *base,
@@ -2300,21 +2040,10 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *tenants = NULL;
   gboolean no_keyring = g_getenv ("PV_TEST_NO_KEYRING") != NULL;
   int status;
 
-  workdir = g_dir_make_tmp ("provisio-test-app-XXXXXX", &error);
-  g_assert_no_error (error);
-  tenants = g_build_filename (workdir, "tenants.ini", NULL);
-  g_setenv ("PROVISIO_TENANTS_FILE", tenants, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  /* Criticals stay fatal.  GTK warns about focus under Xvfb, where no
-   * window manager hands it out; those warnings are not the app's. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  workdir = app_test_init (&argc, &argv, "provisio-test-app");
   start_server ();
   if (!no_keyring)
     start_fake_entra ();

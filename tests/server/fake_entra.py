@@ -147,6 +147,8 @@ class State:
         self.retry_after_date = False   # Retry-After as an HTTP date
         self.restart_delay = 1.5   # seconds before a restarted job leaves quarantine
         self.log = []              # (method, path, status)
+        self.slow_down = 0         # this many next polls of a pending code answer slow_down
+        self.polls = []            # (seconds since the code was issued, error) of device code polls
         self.runs = []             # (sp, SCIM status) of job runs
         self.page_size = GRAPH_PAGE
         # Graph throttles bursts (SOURCES["throttling"]): more than "limit"
@@ -408,7 +410,10 @@ class Handler(BaseHTTPRequestHandler):
                 if code["state"] == "declined":
                     return self.oauth_error("authorization_declined", "The user has declined the sign-in.", 70000)
                 if code["state"] == "pending":
-                    if too_fast:
+                    forced = STATE.slow_down > 0
+                    STATE.slow_down = max(STATE.slow_down - 1, 0)
+                    STATE.polls.append((now - code["issued"], "slow_down" if too_fast or forced else "pending"))
+                    if too_fast or forced:
                         return self.oauth_error("slow_down", "Polling too fast.", 70016)
                     return self.oauth_error("authorization_pending", "OAuth 2.0 device flow error. Authorization "
                                             "is pending. Continue polling.", 70016)
@@ -678,18 +683,22 @@ class Handler(BaseHTTPRequestHandler):
             if what == "set":
                 for k in ("delta_gone", "page_size", "burst", "auto_approve", "forbidden", "throttle", "retry_after", "drop", "fail_validation", "access_lifetime",
                           "code_lifetime", "interval", "validation_answer", "role", "consented", "refuse",
-                          "throttle_status", "retry_after_date", "restart_delay"):
+                          "throttle_status", "retry_after_date", "restart_delay", "slow_down"):
                     if k in args:
                         setattr(STATE, k, args[k])
                 if args.get("revoke_sign_in"):
                     STATE.refresh.clear()
                     STATE.access.clear()
+                # Microsoft no longer knows the codes it gave: the next poll
+                # is answered bad_verification_code.
+                if args.get("forget_codes"):
+                    STATE.codes.clear()
                 return self.send(200, {})
             if what == "state":
                 apps = {sp: {"base_address": a["base_address"], "status": a["job"]["status"],
                              "secret_sha256": hashlib.sha256(a["secret"].encode()).hexdigest() if a["secret"] else None}
                         for sp, a in STATE.apps.items()}
-                return self.send(200, {"apps": apps, "log": STATE.log, "runs": STATE.runs})
+                return self.send(200, {"apps": apps, "log": STATE.log, "runs": STATE.runs, "polls": STATE.polls})
         if what == "run":
             return self.send(200, {"status": run_job(args["id"], args.get("change", False))})
         return self.send(404, {"error": "unknown control"})

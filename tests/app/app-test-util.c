@@ -1,0 +1,319 @@
+/* app-test-util.c: driving the app's widgets as a person would, for the
+ * tests under Xvfb (test-app, test-app-windows)
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "pv-renew-window.h"
+
+#include "app-test-util.h"
+
+/* Spinning the main loop until something shows, as a person would wait */
+
+gboolean
+spin_until (Condition condition,
+            gpointer  data,
+            guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+/* Finding widgets by what a person sees */
+
+char *
+without_mnemonic (const char *text)
+{
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = text; p && *p; p++)
+    if (*p != '_')
+      g_string_append_c (s, *p);
+  return g_string_free (s, FALSE);
+}
+
+const char *
+visible_text (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_label (GTK_LABEL (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
+  if (ADW_IS_STATUS_PAGE (widget))
+    return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
+  return NULL;
+}
+
+gboolean
+is_shown (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (w);
+
+      if (!gtk_widget_get_visible (w))
+        return FALSE;
+      /* Only the visible page of a stack */
+      if (parent != NULL && GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != w)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+GtkWidget *
+find (GtkWidget  *root,
+      GType       type,
+      const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && is_shown (child))
+        {
+          g_autofree char *plain = without_mnemonic (visible_text (child));
+
+          if (text == NULL || (plain && strstr (plain, text)))
+            return child;
+        }
+      if ((found = find (child, type, text)))
+        return found;
+    }
+  return NULL;
+}
+
+void
+count_text (GtkWidget  *root,
+            const char *text,
+            guint      *n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *t = visible_text (child);
+
+      if (t && strstr (t, text) && is_shown (child))
+        (*n)++;
+      count_text (child, text, n);
+    }
+}
+
+gboolean
+shows_text (GtkWidget  *root,
+            const char *text)
+{
+  guint n = 0;
+
+  count_text (root, text, &n);
+  return n > 0;
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_shown_cb (gpointer data)
+{
+  TextWait *w = data;
+
+  return shows_text (w->root, w->text);
+}
+
+void
+wait_for_text (GtkWidget  *root,
+               const char *text)
+{
+  TextWait w = { root, text };
+
+  if (!spin_until (text_shown_cb, &w, 20))
+    g_error ("“%s” did not show", text);
+}
+
+static gboolean
+button_shown_cb (gpointer data)
+{
+  TextWait *w = data;
+
+  return find (w->root, GTK_TYPE_BUTTON, w->text) != NULL;
+}
+
+/* The renew assistant reads the tenant again when it opens: until that
+ * answer is in, it shows what stood in the way as last known (a token a
+ * test has just revoked behind the app's back). */
+void
+wait_for_button (GtkWidget  *root,
+                 const char *label)
+{
+  TextWait w = { root, label };
+
+  if (!spin_until (button_shown_cb, &w, 20))
+    g_error ("No button “%s” showed", label);
+}
+
+void
+click (GtkWidget *root,
+       const char *label)
+{
+  GtkWidget *button = find (root, GTK_TYPE_BUTTON, label);
+
+  if (button == NULL)
+    g_error ("No button “%s”", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+GtkWindow *
+find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return w;
+    }
+  return NULL;
+}
+
+gboolean
+window_shown_cb (gpointer data)
+{
+  return find_window ((GType) GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+gboolean
+window_gone_cb (gpointer data)
+{
+  return find_window ((GType) GPOINTER_TO_SIZE (data)) == NULL;
+}
+
+GtkWindow *
+wait_for_window (GType type)
+{
+  if (!spin_until (window_shown_cb, GSIZE_TO_POINTER (type), 20))
+    g_error ("No %s showed", g_type_name (type));
+  return find_window (type);
+}
+
+void
+set_row_text (GtkWidget  *root,
+              const char *title,
+              const char *text)
+{
+  GtkWidget *row = find (root, ADW_TYPE_ENTRY_ROW, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* A child process (provisiod, a stand-in) goes with the test, even when
+ * it aborts: a GSubprocessLauncher's child setup. */
+void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* The clipboard, read back as another app would paste it */
+
+static char *clipboard_text;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  clipboard_text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  /* Cleared: read as empty, not as nothing yet. */
+  if (clipboard_text == NULL)
+    clipboard_text = g_strdup ("");
+}
+
+char *
+read_clipboard (GtkWidget *widget)
+{
+  g_clear_pointer (&clipboard_text, g_free);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, NULL);
+  while (clipboard_text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_steal_pointer (&clipboard_text);
+}
+
+/* Whether the renew assistant shows the step named @data. */
+gboolean
+step_is_cb (gpointer data)
+{
+  GtkWindow *w = find_window (PV_TYPE_RENEW_WINDOW);
+
+  return w != NULL && g_strcmp0 (pv_renew_window_get_step (PV_RENEW_WINDOW (w)), data) == 0;
+}
+
+/**
+ * app_test_init:
+ * @prefix: the name of the test's own directory, made under /tmp
+ *
+ * What the app under test reads, kept to the test: its tenants file in a
+ * directory of its own, settings in memory, the cairo renderer (Xvfb has
+ * no GL); then GTK, with criticals fatal.  GTK warns about focus under
+ * Xvfb, where no window manager hands it out; those warnings are not the
+ * app's.
+ *
+ * Returns: (transfer full): the test's directory
+ */
+char *
+app_test_init (int        *argc,
+               char     ***argv,
+               const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autofree char *tenants = NULL;
+  char *workdir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  tenants = g_build_filename (workdir, "tenants.ini", NULL);
+  g_setenv ("PROVISIO_TENANTS_FILE", tenants, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  return workdir;
+}

@@ -1,0 +1,571 @@
+/* test-app-windows.c: the app's smaller windows under Xvfb, driven through
+ * their widgets as a person would, with the real GTK and the app's own
+ * settings (in memory)
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Preferences window: the reminder thresholds go through the core's
+ * parser (pv_expiry_policy_parse()), are kept normalised, and refused
+ * with the parser's own words when invalid, the setting left as it was;
+ * the refresh interval and the clipboard timeout change the settings the
+ * app reads, within their ranges.
+ *
+ * The renew assistant's Copy, against a real provisiod on loopback and the
+ * keyring of tests/with-session.sh: the clipboard, read back through
+ * GdkClipboard, holds the new token, and is cleared once the configured
+ * timeout has passed, not before.
+ *
+ * Test Connection, against the same kind of provisiod: a token pasted,
+ * the verdict the identity provider's own test would give (accepted,
+ * rejected, nothing there, not SCIM).
+ *
+ * Export Expiries: through the file chooser to a .ics file whose event
+ * for the tenant's token is on the day it expires, with the alarms.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include <libsoup/soup.h>
+#include <signal.h>
+
+#include "pv-application.h"
+#include "pv-expiry.h"
+#include "pv-renew-window.h"
+#include "pv-tenant-list.h"
+#include "pv-test-window.h"
+#include "pv-time.h"
+
+#include "app-test-util.h"
+
+static PvApplication *app;
+static char *workdir;
+
+static AdwPreferencesWindow *
+open_preferences (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  return ADW_PREFERENCES_WINDOW (wait_for_window (ADW_TYPE_PREFERENCES_WINDOW));
+}
+
+static void
+close_preferences (AdwPreferencesWindow *window)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (ADW_TYPE_PREFERENCES_WINDOW), 5));
+}
+
+/* Types @text into the thresholds row and presses its apply button. */
+static GtkWidget *
+apply_thresholds (AdwPreferencesWindow *window,
+                  const char           *text)
+{
+  GtkWidget *row = find (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Reminder thresholds (days)");
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+  return row;
+}
+
+static void
+test_thresholds (void)
+{
+  GSettings *settings = pv_application_get_settings (app);
+  AdwPreferencesWindow *window;
+  GtkWidget *row;
+  PvExpiryPolicy policy = { 0 };
+  g_autofree char *expected = NULL;
+
+  g_settings_set_string (settings, "reminder-thresholds", "");
+  window = open_preferences ();
+
+  /* Valid, in any order and spacing: kept as the core parser writes it. */
+  g_assert_true (pv_expiry_policy_parse (&policy, " 3, 14,1 ", NULL));
+  expected = pv_expiry_policy_to_string (&policy);
+  g_assert_cmpstr (expected, ==, "14,3,1");
+  row = apply_thresholds (window, " 3, 14,1 ");
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "reminder-thresholds");
+
+    g_assert_cmpstr (kept, ==, expected);
+  }
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, expected);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  /* The app reads them, for every tenant; the last week stays urgent. */
+  {
+    PvExpiryPolicy used = { 0 };
+
+    pv_application_get_policy (app, &used);
+    g_assert_cmpuint (used.n_thresholds, ==, 3);
+    g_assert_cmpuint (used.thresholds[0], ==, 14);
+    g_assert_cmpuint (used.thresholds[2], ==, 1);
+    g_assert_cmpuint (used.urgent_days, ==, PV_EXPIRY_DEFAULT_URGENT_DAYS);
+  }
+
+  /* Invalid: refused with the parser's words, the setting unchanged. */
+  {
+    const char *invalid[] = { "14,abc", "3,3", "14,-1", "0", "1,2,3,4,5,6,7,8,9,10,11" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+      {
+        PvExpiryPolicy scratch = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *kept = NULL;
+
+        g_test_message ("%s", invalid[i]);
+        g_assert_false (pv_expiry_policy_parse (&scratch, invalid[i], &error));
+        row = apply_thresholds (window, invalid[i]);
+        kept = g_settings_get_string (settings, "reminder-thresholds");
+        g_assert_cmpstr (kept, ==, expected);
+        g_assert_true (gtk_widget_has_css_class (row, "error"));
+        g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, error->message);
+      }
+  }
+
+  /* Corrected, the error goes; empty is each tenant's own schedule. */
+  row = apply_thresholds (window, "30,7");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_null (gtk_widget_get_tooltip_text (row));
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "reminder-thresholds");
+
+    g_assert_cmpstr (kept, ==, "30,7");
+  }
+  row = apply_thresholds (window, "  ");
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "reminder-thresholds");
+    PvExpiryPolicy defaults = { 0 };
+    PvExpiryPolicy used = { 0 };
+
+    g_assert_cmpstr (kept, ==, "");
+    pv_expiry_policy_init_default (&defaults);
+    pv_application_get_policy (app, &used);
+    g_assert_cmpuint (used.n_thresholds, ==, defaults.n_thresholds);
+  }
+  close_preferences (window);
+
+  /* Opened again, the window shows what is kept. */
+  g_settings_set_string (settings, "reminder-thresholds", "14,3,1");
+  window = open_preferences ();
+  row = find (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Reminder thresholds (days)");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "14,3,1");
+  close_preferences (window);
+  g_settings_reset (settings, "reminder-thresholds");
+}
+
+/* The spin button of the row titled @title. */
+static GtkSpinButton *
+spin_of (AdwPreferencesWindow *window,
+         const char           *title)
+{
+  GtkWidget *row = find (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  return GTK_SPIN_BUTTON (find (row, GTK_TYPE_SPIN_BUTTON, NULL));
+}
+
+static void
+test_spin_settings (void)
+{
+  GSettings *settings = pv_application_get_settings (app);
+  AdwPreferencesWindow *window = open_preferences ();
+  const struct { const char *title; const char *key; guint value; guint low; guint high; } rows[] = {
+    { "Refresh every (minutes)", "refresh-interval", 45, 1, 1440 },
+    { "Clear a copied token after (seconds)", "clipboard-timeout", 30, 10, 600 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkSpinButton *spin = spin_of (window, rows[i].title);
+
+      g_assert_nonnull (spin);
+      /* Shows the setting ... */
+      g_assert_cmpuint ((guint) gtk_spin_button_get_value (spin), ==, g_settings_get_uint (settings, rows[i].key));
+      /* ... and changes it. */
+      gtk_spin_button_set_value (spin, rows[i].value);
+      g_assert_cmpuint (g_settings_get_uint (settings, rows[i].key), ==, rows[i].value);
+      /* Within the schema's range, whatever is typed. */
+      gtk_spin_button_set_value (spin, rows[i].high + 1000);
+      g_assert_cmpuint (g_settings_get_uint (settings, rows[i].key), ==, rows[i].high);
+      gtk_spin_button_set_value (spin, 0);
+      g_assert_cmpuint (g_settings_get_uint (settings, rows[i].key), ==, rows[i].low);
+      /* And the other way: a change of the setting shows. */
+      g_settings_set_uint (settings, rows[i].key, rows[i].value);
+      g_assert_cmpuint ((guint) gtk_spin_button_get_value (spin), ==, rows[i].value);
+      g_settings_reset (settings, rows[i].key);
+    }
+  close_preferences (window);
+}
+
+/* The renew assistant's Copy and the clipboard timeout */
+
+/* provisiod on loopback with the tenant "acme" in a database of its own
+ * (@name); returns its URL and key. */
+static GSubprocess *
+start_provisiod (const char  *name,
+                 char       **url,
+                 char       **key)
+{
+  const char *provisiod = g_getenv ("PROVISIOD");
+  g_autofree char *db = g_build_filename (workdir, name, NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) create = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *line = NULL;
+  g_auto(GStrv) lines = NULL;
+  GSubprocess *server;
+
+  g_assert_nonnull (provisiod);
+  create = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod, "--db", db, "tenant", "create",
+                             "acme", "--name", "Acme Corp", "--owner", "it@acme.example", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (create, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  *key = g_strdup (lines[g_strv_length (lines) - 1]);
+  g_assert_true (g_str_has_prefix (*key, "pva_"));
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
+  *url = g_strdup (line + strlen ("provisiod: listening on "));
+  return server;
+}
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+typedef struct {
+  GtkWidget *widget;
+  char      *text;
+} ClipboardWait;
+
+static gboolean
+clipboard_cleared_cb (gpointer data)
+{
+  ClipboardWait *w = data;
+
+  g_clear_pointer (&w->text, g_free);
+  w->text = read_clipboard (w->widget);
+  return *w->text == '\0';
+}
+
+static void
+test_clipboard_cleared (void)
+{
+  GSettings *settings = pv_application_get_settings (app);
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  ClipboardWait wait = { NULL, NULL };
+  GtkWindow *assistant;
+  gint64 copied;
+  double waited;
+
+  if (g_getenv ("PROVISIOD") == NULL)
+    g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
+  server = start_provisiod ("clipboard.db", &url, &key);
+  /* The tenant as Connect adds it: checked, its key in the keyring. */
+  pv_tenant_list_add_async (pv_application_get_tenants (app), "acme", url, key, NULL, result_cb, &added);
+  while (added == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
+  g_assert_no_error (error);
+
+  /* The shortest timeout the preferences allow. */
+  g_settings_set_uint (settings, "clipboard-timeout", 10);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "renew", g_variant_new ("(ss)", "acme", "users"));
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_true (spin_until (step_is_cb, (gpointer) "intro", 20));
+  click (GTK_WIDGET (assistant), "Issue New Token");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  copied = g_get_monotonic_time ();
+
+  /* The clipboard holds the new token ... */
+  secret = read_clipboard (GTK_WIDGET (assistant));
+  g_assert_true (g_str_has_prefix (secret, "pvs_"));
+  g_assert_cmpuint (strlen (secret), >, 20);
+  /* ... until the timeout, then nothing: waited for, not slept. */
+  wait.widget = GTK_WIDGET (assistant);
+  g_assert_true (spin_until (clipboard_cleared_cb, &wait, 20));
+  waited = (g_get_monotonic_time () - copied) / (double) G_USEC_PER_SEC;
+  g_test_message ("cleared after %.1f s", waited);
+  g_assert_cmpfloat (waited, >=, 9.0);
+  g_assert_cmpfloat (waited, <, 15.0);
+  g_assert_true (shows_text (GTK_WIDGET (assistant), "The token is no longer on the clipboard"));
+  g_free (wait.text);
+
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  g_settings_reset (settings, "clipboard-timeout");
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
+/* Test Connection */
+
+/* A users token issued through the management API, as the tests see it:
+ * its secret; its SCIM base URL, id and expiry if asked. */
+static char *
+issue_token (const char  *url,
+             const char  *key,
+             char       **scim_base_url,
+             char       **id,
+             char       **expires_at)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (url, "/api/v1/provisioning/users/tokens", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autofree char *bearer = g_strconcat ("Bearer ", key, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *answer;
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 201);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error));
+  answer = json_node_get_object (json_parser_get_root (parser));
+  *scim_base_url = g_strdup (json_object_get_string_member (answer, "scim_base_url"));
+  if (id != NULL)
+    *id = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "token"), "id"));
+  if (expires_at != NULL)
+    *expires_at = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "token"),
+                                                           "expires_at"));
+  return g_strdup (json_object_get_string_member (answer, "secret"));
+}
+
+typedef struct {
+  GtkWidget *window;
+  char      *title;
+  char      *subtitle;
+} Verdict;
+
+static gboolean
+verdict_shown_cb (gpointer data)
+{
+  Verdict *v = data;
+  GtkWidget *row;
+
+  row = find (v->window, ADW_TYPE_ACTION_ROW, "The connection works");
+  if (row == NULL)
+    row = find (v->window, ADW_TYPE_ACTION_ROW, "The connection does not work");
+  if (row == NULL)
+    row = find (v->window, ADW_TYPE_ACTION_ROW, "Could not test");
+  if (row == NULL)
+    return FALSE;
+  v->title = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  v->subtitle = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  return TRUE;
+}
+
+/* Opens Test Connection on @scim_base_url, pastes @token, presses Test. */
+static void
+probe_in_window (const char *scim_base_url,
+                 const char *token,
+                 const char *title,
+                 const char *subtitle)
+{
+  GtkWindow *window = pv_test_window_new (scim_base_url, "Users");
+  Verdict v = { GTK_WIDGET (window), NULL, NULL };
+  GtkWidget *row;
+
+  gtk_window_present (window);
+  g_assert_true (spin_until (window_shown_cb, GSIZE_TO_POINTER (PV_TYPE_TEST_WINDOW), 10));
+  g_assert_true (shows_text (GTK_WIDGET (window), "Test the Users Connection"));
+  /* No verdict before a test. */
+  g_assert_false (verdict_shown_cb (&v));
+  row = find (GTK_WIDGET (window), ADW_TYPE_PASSWORD_ENTRY_ROW, "Secret token");
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), token);
+  click (GTK_WIDGET (window), "Test");
+  g_assert_true (spin_until (verdict_shown_cb, &v, 20));
+  g_test_message ("%s: %s", v.title, v.subtitle);
+  g_assert_cmpstr (v.title, ==, title);
+  g_assert_nonnull (strstr (v.subtitle, subtitle));
+  g_free (v.title);
+  g_free (v.subtitle);
+  gtk_window_destroy (window);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_TEST_WINDOW), 10));
+}
+
+static void
+test_test_connection (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *scim = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *not_scim = NULL;
+
+  server = start_provisiod ("test-connection.db", &url, &key);
+  secret = issue_token (url, key, &scim, NULL, NULL);
+  g_assert_nonnull (scim);
+
+  /* Accepted */
+  probe_in_window (scim, secret, "The connection works", "The SCIM endpoint works and accepts the token");
+  /* Rejected: well-formed, not the tenant's */
+  wrong = g_strdup (secret);
+  wrong[strlen (wrong) - 1] = wrong[strlen (wrong) - 1] == 'A' ? 'B' : 'A';
+  probe_in_window (scim, wrong, "The connection does not work", "The endpoint refuses the token (HTTP 401)");
+  /* Not SCIM: the management API's address, not the SCIM base URL */
+  not_scim = g_strconcat (url, "/api/v1", NULL);
+  probe_in_window (not_scim, secret, "The connection does not work", "Nothing at /ServiceProviderConfig below");
+  g_assert_cmpstr (not_scim, !=, scim);
+  /* Unreachable: the server gone */
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  probe_in_window (scim, secret, "The connection does not work", "Nothing answers there");
+}
+
+/* The calendar export */
+
+static gboolean
+file_chooser_shown_cb (gpointer data)
+{
+  *(GtkWindow **) data = find_window (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  return *(GtkWindow **) data != NULL;
+}
+
+static gboolean
+file_chosen_cb (gpointer data)
+{
+  g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (data));
+
+  return chosen != NULL;
+}
+
+static gboolean
+file_written_cb (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_calendar_export (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *scim = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *expires = NULL;
+  g_autofree char *path = g_build_filename (workdir, "expiries.ics", NULL);
+  g_autofree char *ics = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *start = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autofree char *day = NULL;
+  GtkWindow *chooser = NULL;
+  gint64 when = 0;
+
+  server = start_provisiod ("calendar.db", &url, &key);
+  secret = issue_token (url, key, &scim, &id, &expires);
+  pv_tenant_list_add_async (pv_application_get_tenants (app), "cal", url, key, NULL, result_cb, &added);
+  while (added == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
+  g_assert_no_error (error);
+
+  /* Main menu › Export Expiries, a file named, Save: the chooser opens in
+   * the working directory, this test's own. */
+  g_assert_cmpint (g_chdir (workdir), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app))),
+                              "win.export-calendar", NULL);
+  g_assert_true (spin_until (file_chooser_shown_cb, &chooser, 10));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "expiries.ics");
+  g_assert_true (spin_until (file_chosen_cb, chooser, 10));
+  click (GTK_WIDGET (chooser), "Save");
+  g_assert_true (spin_until (file_written_cb, path, 10));
+  wait_for_text (GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app))),
+                 "Expiries saved to expiries.ics");
+
+  /* The token's event, on the day it expires (the app's local time). */
+  g_assert_true (g_file_get_contents (path, &ics, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\n"));
+  uid = g_strdup_printf ("UID:%s@cal.provisio\r\n", id);
+  g_assert_nonnull (strstr (ics, uid));
+  g_assert_true (pv_time_parse (expires, &when));
+  expiry = g_date_time_new_from_unix_local (when);
+  day = g_date_time_format (expiry, "%Y%m%d");
+  start = g_strdup_printf ("DTSTART;VALUE=DATE:%s\r\n", day);
+  g_assert_nonnull (strstr (ics, start));
+  g_assert_nonnull (strstr (ics, "TRIGGER:-P14D\r\n"));
+  g_assert_null (strstr (ics, secret));
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
+static gboolean
+window_mapped_cb (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  workdir = app_test_init (&argc, &argv, "provisio-test-app-windows");
+
+  app = pv_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (spin_until (window_mapped_cb, NULL, 20));
+
+  g_test_add_func ("/app-windows/preferences/thresholds", test_thresholds);
+  g_test_add_func ("/app-windows/preferences/spin-settings", test_spin_settings);
+  g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);
+  g_test_add_func ("/app-windows/test-connection/verdicts", test_test_connection);
+  g_test_add_func ("/app-windows/calendar/export", test_calendar_export);
+  status = g_test_run ();
+
+  gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_application_quit (G_APPLICATION (app));
+  g_clear_object (&app);
+  {
+    const char *argv_rm[] = { "rm", "-rf", workdir, NULL };
+
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  g_free (workdir);
+  return status;
+}
