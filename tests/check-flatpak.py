@@ -53,8 +53,10 @@ PORTALS = [
      "gtk_file_chooser_native_new" in app_code and "gtk_file_chooser_dialog_new" not in app_code),
     ("notifications through GNotification",
      "g_application_send_notification" in app_code and "org.freedesktop.Notifications" not in app_code),
+    # pv-credentials.c reads the Secret Service's items by D-Bus path for
+    # speed outside a sandbox, and through secret_password_search() inside
     ("admin API keys through libsecret's secret_password_*, which use the Secret portal in a sandbox",
-     "secret_password_store" in app_code and "secret_service_" not in app_code),
+     "secret_password_store" in app_code and "secret_password_search" in app_code and "/.flatpak-info" in app_code),
     ("web pages (Entra sign-in, help) through gtk_show_uri", "gtk_show_uri" in app_code),
 ]
 

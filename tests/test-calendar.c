@@ -50,7 +50,7 @@ tenant_new (const char *id,
 #define TOKEN(id, state) \
   "{\"id\": \"" id "\", \"prefix\": \"pvs_" id "\", \"description\": \"\", \"created_by\": \"alice\"," \
   " \"created_at\": \"%s\", \"expires_at\": \"%s\", \"last_used_at\": null, \"state\": \"" state "\"," \
-  " \"replaced_by\": null}"
+  " \"replaced_by\": null, \"retire\": null, \"retires_at\": null}"
   json = g_strdup_printf ("{\"clock_skew\": 0, \"tenant\": {\"name\": %s, \"api_key\": {\"owner\": \"alice\"}},"
                           " \"provisioning\": {\"connections\": ["
                           "{\"kind\": \"users\", \"identity_provider\": \"entra\","

@@ -1736,13 +1736,26 @@ command_list (void)
 {
   GString *s = g_string_new (_("Watches the provisioning tokens of Provisio tenants."));
 
+  g_autoptr(GPtrArray) usages = g_ptr_array_new_with_free_func (g_free);
+  glong width = 0;
+
+  /* One column for the usages, as wide as the longest (in characters: a
+   * translation may have accents), and two spaces before the summaries */
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      char *usage = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].parameters));
+
+      g_ptr_array_add (usages, g_strstrip (usage));
+      width = MAX (width, g_utf8_strlen (usage, -1));
+    }
   g_string_append (s, "\n\n");
   g_string_append (s, _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].parameters));
+      const char *usage = g_ptr_array_index (usages, i);
 
-      g_string_append_printf (s, "\n  %-22s %s", g_strstrip (usage), _(commands[i].summary));
+      g_string_append_printf (s, "\n  %s%*s  %s", usage, (int) (width - g_utf8_strlen (usage, -1)), "",
+                              _(commands[i].summary));
     }
   g_string_append (s, "\n\n");
   g_string_append (s, _("“provisioctl COMMAND --help” tells more of each."));

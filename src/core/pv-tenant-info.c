@@ -347,10 +347,12 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
   if (tenant != NULL &&
       (!pv_json_read_string (tenant, "name", FALSE, &name, error) ||
        !pv_json_read_string_in (key, "owner", FALSE, &account, error) ||
-       !pv_json_read_string_in (key, "id", TRUE, &key_id, error) ||
-       !pv_json_read_string_in (key, "prefix", TRUE, &key_prefix, error) ||
-       !pv_json_read_time_in (key, "created_at", TRUE, &key_created_at, error) ||
-       !pv_json_read_time_in (key, "expires_at", TRUE, &key_expires_at, error) ||
+       /* A tracked app or a SAML certificate has no key: no "id" */
+       (key != NULL && json_object_has_member (key, "id") &&
+        (!pv_json_read_string (key, "id", TRUE, &key_id, error) ||
+         !pv_json_read_string (key, "prefix", TRUE, &key_prefix, error) ||
+         !pv_json_read_time (key, "created_at", TRUE, &key_created_at, error) ||
+         !pv_json_read_time (key, "expires_at", TRUE, &key_expires_at, error))) ||
        /* Not in what Provisio 1.x kept */
        (key != NULL && json_object_has_member (key, "state") &&
         !pv_json_read_state (key, "state", TRUE, &key_state, error))))

@@ -763,6 +763,9 @@ pv_tracked_app_to_state (const PvTrackedApp *app,
           add_time (b, "last_used_at", c->pending_since != 0 ? 0 : c->issued_at ? c->issued_at : c->expires_at);
           add_string (b, "state", pv_expiry_state_to_string (connection_state (&policy, c, verdicts, now)));
           add_string (b, "replaced_by", NULL);
+          /* The vendor's console retires tokens, not Provisio */
+          add_string (b, "retire", NULL);
+          add_time (b, "retires_at", 0);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -90,6 +90,27 @@ class Provisioctl(ProvisioctlTest):
         self.assertEqual(self.keyring("contoso"), "")
         self.assertEqual(self.ctl("tenant", "list").stdout, "")
 
+    def test_keys_in_libsecret_file_backend(self):
+        """Where the Secret Service is out of reach (a Flatpak sandbox, or libsecret's file backend
+        chosen with SECRET_BACKEND=file), keys are kept and found through secret_password_*: in an
+        encrypted file, never in clear, and not on the session's keyring."""
+        keyring = os.path.join(self.workdir, "file-keyring")
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC", SECRET_BACKEND="file",
+                   SECRET_FILE_TEST_PATH=keyring, SECRET_FILE_TEST_PASSWORD="test password")
+
+        def ctl(*args, key=None):
+            return subprocess.run([PROVISIOCTL] + list(args), input=(key + "\n") if key else "",
+                                  capture_output=True, text=True, env=env, timeout=30)
+        r = ctl("tenant", "add", "contoso", self.server.url, key=self.key)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = ctl("status", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([(t["id"], t["error"]) for t in json.loads(r.stdout)["tenants"]], [("contoso", None)])
+        with open(keyring, "rb") as f:
+            self.assertNotIn(self.key.encode(), f.read())
+        found = subprocess.run(["secret-tool", "search", "--all", "kind", "admin-key"], capture_output=True, text=True)
+        self.assertNotIn("contoso", found.stdout + found.stderr)
+
     def test_status(self):
         users = self.issue(lifetime_days=100)
         self.ctl("tenant", "add", "acme", self.server.url, key=self.key)
