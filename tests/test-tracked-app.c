@@ -138,6 +138,7 @@ test_catalog_errors (void)
       "<reminders>30,400</reminders><idp>entra</idp>" STEP "</vendor>", "reminders" },
     { "<vendor id=\"Acme Corp\"><name>Acme</name></vendor>", "id" },
     { "<guide/>", "not a vendor" },
+    { VENDOR (STEP) VENDOR (STEP), "more than one" },
     { "<vendor id=\"acme\">", "" },
   };
 
@@ -225,6 +226,23 @@ test_expiry_sources (void)
   g_clear_error (&error);
   g_assert_cmpint (c->expires_at, ==, NOW + 200 * DAY);
   g_assert_cmpint (c->source, ==, PV_EXPIRY_SOURCE_JWT);
+
+  /* An iat before the epoch, or an exp past year 9999, is no date */
+  {
+    g_autofree char *odd_claims = g_strdup_printf ("{\"iat\":-1767225600,\"exp\":%" G_GINT64_FORMAT "}",
+                                                   NOW + 100 * DAY);
+    g_autofree char *odd = make_jwt (odd_claims);
+    g_autofree char *far = make_jwt ("{\"exp\":1e300}");
+    gint64 issued = -1, expires = -1;
+
+    g_assert_true (pv_jwt_read_times (odd, &issued, &expires, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (issued, ==, 0);
+    g_assert_cmpint (expires, ==, NOW + 100 * DAY);
+    g_assert_false (pv_jwt_read_times (far, &issued, &expires, &error));
+    g_assert_error (error, PV_ERROR, PV_ERROR_INVALID_REQUEST);
+    g_clear_error (&error);
+  }
 
   /* Druva: 365 days from the day it was made */
   g_assert_true (pv_tracked_connection_set_dates (c, druva, "opaque-token-1234", NOW - 30 * DAY, 0, NOW, &error));

@@ -834,7 +834,10 @@ static void
 schedule_poll (GTask *task)
 {
   SignIn *data = g_task_get_task_data (task);
-  g_autoptr(GSource) source = g_timeout_source_new_seconds (data->interval);
+  /* Not g_timeout_source_new_seconds(): its first firing may come up to a
+   * second early, and a poll before the interval is answered slow_down
+   * (RFC 8628 §3.5). */
+  g_autoptr(GSource) source = g_timeout_source_new ((guint) data->interval * 1000);
 
   g_task_attach_source (task, source, poll_again);
 }
@@ -1308,7 +1311,8 @@ called_cb (GObject      *source,
 
       if (call->waited + wait <= self->max_wait)
         {
-          g_autoptr(GSource) timer = g_timeout_source_new_seconds (wait);
+          /* Retry-After is a minimum: a timer in milliseconds never fires early */
+          g_autoptr(GSource) timer = g_timeout_source_new ((guint) wait * 1000);
 
           call->waited += wait;
           g_debug ("Graph asked to wait %u s before %s", wait, call->method);
@@ -1645,7 +1649,7 @@ batch_cb (GObject      *source,
       w->task = task;
       w->retry = retry;
       /* Still counted as running until the wait is over. */
-      g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, wait, batch_wait_over, w, NULL);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, wait * 1000, batch_wait_over, w, NULL);
       return;
     }
   g_list_free (retry);

@@ -295,14 +295,24 @@ read_claim (JsonObject *claims,
             const char *name,
             gint64     *out)
 {
+  /* Seconds since the epoch (RFC 7519 §2, NumericDate), up to the end of
+   * year 9999: anything else is no date, and @out is left alone. */
+  const double last = 253402300799.0;
   JsonNode *node = json_object_get_member (claims, name);
+  double value;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
-  *out = json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node)
-                                                         : (gint64) json_node_get_double (node);
-  return *out > 0;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    value = (double) json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    value = json_node_get_double (node);
+  else
+    return FALSE;
+  if (!(value >= 1.0 && value <= last))
+    return FALSE;
+  *out = (gint64) value;
+  return TRUE;
 }
 
 /**

@@ -117,6 +117,9 @@ start_element (GMarkupParseContext  *context,
 
       if (!g_str_equal (name, "vendor"))
         g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_UNKNOWN_ELEMENT, "<%s> is not a vendor", name);
+      /* GMarkup takes more than one top-level element; a file is one vendor */
+      else if (p->vendor->id != NULL)
+        g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT, "more than one <vendor> in the file");
       else if (g_markup_collect_attributes (name, attribute_names, attribute_values, error,
                                             G_MARKUP_COLLECT_STRING, "id", &id, G_MARKUP_COLLECT_INVALID))
         p->vendor->id = g_strdup (id);
