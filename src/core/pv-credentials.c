@@ -225,6 +225,17 @@ add_secret (Lookup     *lookup,
     g_hash_table_replace (lookup->secrets, g_strdup (tenant), g_strdup (secret_value_get_text (value)));
 }
 
+/* What a lookup asks the keyring for: one tenant's item of @kind, or
+ * (@tenant %NULL) every tenant's */
+static GHashTable *
+lookup_attributes (const char       *tenant,
+                   PvCredentialKind  kind)
+{
+  if (tenant != NULL)
+    return secret_attributes_build (get_schema (), "tenant", tenant, "kind", kind_name (kind), NULL);
+  return secret_attributes_build (get_schema (), "kind", kind_name (kind), NULL);
+}
+
 static void request_attributes (GTask *task);
 
 typedef struct {
@@ -423,10 +434,7 @@ got_service_cb (GObject      *source,
       lookup_fail (task, keyring_error (error));
       return;
     }
-  if (lookup->tenant != NULL)
-    attributes = secret_attributes_build (get_schema (), "tenant", lookup->tenant, "kind", kind_name (kind), NULL);
-  else
-    attributes = secret_attributes_build (get_schema (), "kind", kind_name (kind), NULL);
+  attributes = lookup_attributes (lookup->tenant, kind);
   secret_service_search_for_dbus_paths (lookup->service, get_schema (), attributes, g_task_get_cancellable (task),
                                         searched_paths_cb, task);
 }
@@ -491,14 +499,11 @@ lookup_start (GTask            *task,
   g_object_set_data (G_OBJECT (task), "kind", GUINT_TO_POINTER (kind));
   if (in_sandbox ())
     {
-      if (tenant != NULL)
-        secret_password_search (get_schema (), SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                                g_task_get_cancellable (task), sandbox_searched_cb, task,
-                                "tenant", tenant, "kind", kind_name (kind), NULL);
-      else
-        secret_password_search (get_schema (), SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                                g_task_get_cancellable (task), sandbox_searched_cb, task,
-                                "kind", kind_name (kind), NULL);
+      g_autoptr(GHashTable) attributes = lookup_attributes (tenant, kind);
+
+      secret_password_searchv (get_schema (), attributes,
+                               SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                               g_task_get_cancellable (task), sandbox_searched_cb, task);
       return;
     }
   secret_service_get (SECRET_SERVICE_OPEN_SESSION, g_task_get_cancellable (task), got_service_cb, task);
