@@ -97,8 +97,9 @@ waiting_cb (PvGraph *graph,
             guint    seconds,
             gpointer user_data)
 {
-  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Microsoft Graph asked to wait %u second…\n",
-                           "Microsoft Graph asked to wait %u seconds…\n", seconds), seconds);
+  g_autofree char *text = pv_graph_describe_wait (seconds);
+
+  g_printerr ("%s\n", text);
 }
 
 /* The signed-in Graph of the configuration, or an error saying to sign in. */
