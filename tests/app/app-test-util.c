@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -284,6 +285,99 @@ step_is_cb (gpointer data)
   GtkWindow *w = find_window (PV_TYPE_RENEW_WINDOW);
 
   return w != NULL && g_strcmp0 (pv_renew_window_get_step (PV_RENEW_WINDOW (w)), data) == 0;
+}
+
+GtkWindow *
+find_window_titled (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (GTK_WIDGET (w)) && g_strcmp0 (gtk_window_get_title (w), title) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+gboolean
+titled_shown_cb (gpointer data)
+{
+  return find_window_titled (data) != NULL;
+}
+
+gboolean
+titled_gone_cb (gpointer data)
+{
+  return find_window_titled (data) == NULL;
+}
+
+/* The local stand-in for Microsoft's sign-in and Graph
+ * (tests/server/fake_entra.py, PV_FAKE_ENTRA) */
+
+/**
+ * fake_entra_start:
+ * @tls_cert: (nullable): with @tls_key, the certificate the stand-in shows
+ *   for Microsoft's real hosts when it is used as their proxy
+ * @url: (out): where it listens
+ *
+ * Returns: (transfer full): the stand-in, which goes with the test
+ */
+GSubprocess *
+fake_entra_start (const char  *tls_cert,
+                  const char  *tls_key,
+                  char       **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *line = NULL;
+  const char *script = g_getenv ("PV_FAKE_ENTRA");
+  GSubprocess *fake;
+
+  if (script == NULL)
+    g_error ("PV_FAKE_ENTRA is not set (tests/app/meson.build sets it)");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (tls_cert != NULL)
+    fake = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, "--tls", tls_cert, tls_key,
+                                        NULL);
+  else
+    fake = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "fake-entra: listening on "));
+  *url = g_strdup (line + strlen ("fake-entra: listening on "));
+  return fake;
+}
+
+/**
+ * fake_entra_control:
+ * @what: one of the stand-in's controls: app, set, approve, state, …
+ * @body: its arguments as JSON
+ *
+ * Returns: (transfer full): the stand-in's answer
+ */
+JsonObject *
+fake_entra_control (const char *url,
+                    const char *what,
+                    const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (url, "/_control/", what, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 /**

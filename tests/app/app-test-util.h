@@ -9,6 +9,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -34,5 +35,10 @@ char *app_test_init (int *argc, char ***argv, const char *prefix);
 void die_with_parent (gpointer user_data);
 char *read_clipboard (GtkWidget *widget);
 gboolean step_is_cb (gpointer data);
+GtkWindow *find_window_titled (const char *title);
+gboolean titled_shown_cb (gpointer data);
+gboolean titled_gone_cb (gpointer data);
+GSubprocess *fake_entra_start (const char *tls_cert, const char *tls_key, char **url);
+JsonObject *fake_entra_control (const char *url, const char *what, const char *body);
 
 G_END_DECLS

@@ -813,21 +813,11 @@ test_renew (void)
 static void
 start_fake_entra (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "provisio", NULL);
   g_autofree char *ini = g_build_filename (dir, "entra.ini", NULL);
   g_autofree char *config = NULL;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  fake_entra = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", g_getenv ("PV_FAKE_ENTRA"), NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake_entra));
-  line = read_line (in);
-  g_assert_true (g_str_has_prefix (line, "fake-entra: listening on "));
-  fake_entra_url = g_strdup (line + strlen ("fake-entra: listening on "));
+  fake_entra = fake_entra_start (NULL, NULL, &fake_entra_url);
   /* Where the app signs in: the stand-in, as a custom cloud. */
   config = g_strdup_printf ("[entra]\ncloud=custom\nlogin-url=%s\ngraph-url=%s\ndirectory=contoso.example\n",
                             fake_entra_url, fake_entra_url);
@@ -839,45 +829,7 @@ static JsonObject *
 fake_control (const char *what,
               const char *body)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (fake_entra_url, "/_control/", what, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  answer = soup_session_send_and_read (session, msg, NULL, NULL);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static GtkWindow *
-find_window_titled (const char *title)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (gtk_widget_get_visible (GTK_WIDGET (w)) && g_strcmp0 (gtk_window_get_title (w), title) == 0)
-        return w;
-    }
-  return NULL;
-}
-
-static gboolean
-titled_shown_cb (gpointer data)
-{
-  return find_window_titled (data) != NULL;
-}
-
-static gboolean
-titled_gone_cb (gpointer data)
-{
-  return find_window_titled (data) == NULL;
+  return fake_entra_control (fake_entra_url, what, body);
 }
 
 static gboolean

@@ -691,6 +691,11 @@ class Handler(BaseHTTPRequestHandler):
                     if code["state"] == "pending":
                         code["state"] = {"approve": "approved", "decline": "declined", "expire": "expired"}[what]
                 return self.send(200, {"codes": len(STATE.codes)})
+            if what == "reset":
+                # As when started: no app, no code, no token, every setting
+                # as it was; what was given before no longer works.
+                STATE.__init__()
+                return self.send(200, {})
             if what == "app":
                 STATE.add_app(args["id"], args["displayName"], args.get("base_address"), args.get("status", "Active"),
                               jobs_answer=args.get("jobs_answer"), saml=args.get("saml"))
