@@ -189,6 +189,61 @@ page_is_cb (gpointer data)
   return g_strcmp0 (pv_window_get_page (window), data) == 0;
 }
 
+/* Waiting for what must happen before a check that something did not:
+ * no fixed sleep, the event itself. */
+
+static gboolean
+not_refreshing_cb (gpointer data)
+{
+  return !pv_tenant_list_get_refreshing (pv_application_get_tenants (app));
+}
+
+/* One refresh of every tenant, from its start to its end, not one already
+ * under way: what the tenants say now is in. */
+static void
+refresh_done (void)
+{
+  g_assert_true (spin_until (not_refreshing_cb, NULL, 20));
+  pv_application_refresh (app);
+  g_assert_false (not_refreshing_cb (NULL));
+  g_assert_true (spin_until (not_refreshing_cb, NULL, 20));
+}
+
+typedef struct {
+  gboolean done;
+  guint    n_sent;
+} Reminded;
+
+static void
+reminded_cb (PvApplication *application,
+             guint          n_sent,
+             Reminded      *reminded)
+{
+  reminded->done = TRUE;
+  reminded->n_sent = n_sent;
+}
+
+static gboolean
+reminded_done_cb (gpointer data)
+{
+  return ((Reminded *) data)->done;
+}
+
+/* A refresh and the reminder pass after it, to its end; returns how many
+ * notifications that pass sent. */
+static guint
+refresh_and_remind (void)
+{
+  Reminded reminded = { FALSE, 0 };
+  gulong handler = g_signal_connect (app, "reminded", G_CALLBACK (reminded_cb), &reminded);
+
+  g_assert_true (spin_until (not_refreshing_cb, NULL, 20));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (spin_until (reminded_done_cb, &reminded, 20));
+  g_signal_handler_disconnect (app, handler);
+  return reminded.n_sent;
+}
+
 static void
 test_first_run (void)
 {
@@ -1135,8 +1190,7 @@ test_entra (void)
   wait_for_text (GTK_WIDGET (window), "“Acme Users”: In quarantine since");
   /* As the next tests expect: the Users token in use, and no other. */
   revoke_unused ("users");
-  pv_application_refresh (app);
-  spin_for (500);
+  refresh_done ();
 }
 
 static gboolean no_text_cb (gpointer data);
@@ -1265,8 +1319,7 @@ test_entra_import (void)
                                           NULL, NULL));
   pv_tenant_list_load_async (pv_application_get_tenants (app), NULL, reloaded_cb, &reloaded);
   g_assert_true (spin_until (flag_cb, &reloaded, 10));
-  pv_application_refresh (app);
-  spin_for (500);
+  refresh_done ();
 }
 
 /* A tracked app renewed in the app through Microsoft Graph: the paste-once
@@ -1407,7 +1460,7 @@ press_revoke (const char *panel_title)
   GtkWidget *expander = find (panel, ADW_TYPE_EXPANDER_ROW, NULL);
 
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
-  spin_for (300);
+  wait_for_button (expander, "Revoke");
   click (expander, "Revoke");
   g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
   return find_window (ADW_TYPE_MESSAGE_DIALOG);
@@ -1437,10 +1490,11 @@ test_revoke (void)
   g_assert_true (spin_until (dialog_shown_cb, NULL, 10));
   dialog = find_window (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Users Still Uses"));
-  /* Cancel: nothing is revoked. */
+  /* Cancel: nothing is revoked, as the tenant says once asked again. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_destroy (dialog);
-  spin_for (500);
+  refresh_done ();
+  g_assert_false (dialog_shown_cb (NULL));
   g_assert_cmpstr (pv_connection_info_get_in_use_token_id (users), ==, in_use);
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (users)), ==, n_tokens);
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users)), ==, n_deleted);
@@ -1459,7 +1513,6 @@ test_revoke (void)
     panel = find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "Person Provisioning");
     deleted = find (panel, ADW_TYPE_EXPANDER_ROW, "deleted token");
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (deleted), TRUE);
-    spin_for (300);
     wait_for_text (deleted, "Deleted by it@acme.example");
   }
 }
@@ -1538,23 +1591,24 @@ test_reminders (void)
   g_assert_false (shows_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp"));
   g_settings_set_string (settings, "reminder-thresholds", "365,30");
   wait_for_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp");
-  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  /* The pass over what is due, to its end; then every notification it
+   * sent, in the stand-in's log */
+  w.n = refresh_and_remind ();
+  g_assert_cmpuint (w.n, >, 0);
   g_assert_true (spin_until (lines_cb, &w, 20));
-  spin_for (500);
   n = count_lines (log, "io.github.provisio.Provisio");
+  g_assert_cmpuint (n, ==, w.n);
   /* Every token, and the admin API key (a year too), which has no Renew button */
   g_assert_cmpuint (count_lines (log, "token of Acme Corp") + count_lines (log, "admin API key for Acme Corp"), ==, n);
   g_assert_cmpuint (count_lines (log, "admin API key for Acme Corp"), ==, 1);
   g_assert_cmpuint (count_lines (log, "app.renew"), ==, n - 1);
 
-  /* Sent once: another refresh adds none. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
-  spin_for (2000);
+  /* Sent once: the next pass, to its end, sends none. */
+  g_assert_cmpuint (refresh_and_remind (), ==, 0);
   g_assert_cmpuint (count_lines (log, "io.github.provisio.Provisio"), ==, n);
   g_settings_reset (settings, "reminder-thresholds");
   g_subprocess_send_signal (fake, SIGTERM);
-  spin_for (200);
-  g_assert_false (shows_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp"));
+  g_assert_true (spin_until (no_text_cb, (gpointer) "Renew the Users token of Acme Corp", 10));
 }
 
 /* Whether systemd has the background check's timer enabled, as the
@@ -1781,20 +1835,12 @@ keyring_lookup (const char *kind)
   return g_strstrip (found);
 }
 
-static gboolean
-tenant_fresh_cb (gpointer data)
-{
-  return pv_tenant_info_get_fetched_at (acme ()) > *(gint64 *) data && pv_tenant_info_get_error (acme ()) == NULL;
-}
-
+/* A refresh to its end, which reached the tenant. */
 static void
 refresh_and_wait (void)
 {
-  gint64 before = pv_tenant_info_get_fetched_at (acme ());
-
-  spin_for (1100);   /* fetched_at counts seconds */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
-  g_assert_true (spin_until (tenant_fresh_cb, &before, 20));
+  refresh_done ();
+  g_assert_null (pv_tenant_info_get_error (acme ()));
 }
 
 typedef struct {
@@ -1868,11 +1914,14 @@ test_admin_key (void)
   ready = read_line (in);
   g_assert_cmpstr (ready, ==, "ready");
   set_server_clock (352 * 86400);
-  refresh_and_wait ();
+  /* The reminder pass, to its end, and all it sent in the stand-in's log */
+  w.n = refresh_and_remind ();
+  g_assert_null (pv_tenant_info_get_error (acme ()));
+  g_assert_cmpuint (w.n, >=, 1);
   pv_window_show_overview (window);
   wait_for_text (GTK_WIDGET (window), "Renew Provisio's admin API key for Acme Corp");
   g_assert_true (spin_until (lines_cb, &w, 20));
-  spin_for (500);
+  g_assert_cmpuint (count_lines (log, "io.github.provisio.Provisio"), ==, w.n);
   g_assert_cmpuint (count_lines (log, "admin API key for Acme Corp expires in 13 days"), ==, 1);
   screenshot (GTK_WIDGET (window), "overview-key-due");
   g_subprocess_send_signal (fake, SIGTERM);
