@@ -314,6 +314,61 @@ titled_gone_cb (gpointer data)
   return find_window_titled (data) == NULL;
 }
 
+/* Whether @data, a GtkApplication, shows its window */
+gboolean
+app_window_mapped_cb (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+/**
+ * provisiod_start:
+ * @db: the database, made with the tenant "acme" in it
+ * @url: (out): where provisiod listens, on loopback
+ * @key: (out): the tenant's admin API key
+ *
+ * Returns: (transfer full): provisiod ($PROVISIOD), which goes with the test
+ */
+GSubprocess *
+provisiod_start (const char  *db,
+                 char       **url,
+                 char       **key)
+{
+  const char *provisiod = g_getenv ("PROVISIOD");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) create = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *line = NULL;
+  g_auto(GStrv) lines = NULL;
+  GSubprocess *server;
+
+  if (provisiod == NULL)
+    g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
+  create = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod, "--db", db, "tenant", "create",
+                             "acme", "--name", "Acme Corp", "--owner", "it@acme.example", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (create, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  *key = g_strdup (lines[g_strv_length (lines) - 1]);
+  g_assert_true (g_str_has_prefix (*key, "pva_"));
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
+  *url = g_strdup (line + strlen ("provisiod: listening on "));
+  return server;
+}
+
 /* The local stand-in for Microsoft's sign-in and Graph
  * (tests/server/fake_entra.py, PV_FAKE_ENTRA) */
 

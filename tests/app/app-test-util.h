@@ -38,6 +38,8 @@ gboolean step_is_cb (gpointer data);
 GtkWindow *find_window_titled (const char *title);
 gboolean titled_shown_cb (gpointer data);
 gboolean titled_gone_cb (gpointer data);
+gboolean app_window_mapped_cb (gpointer data);
+GSubprocess *provisiod_start (const char *db, char **url, char **key);
 GSubprocess *fake_entra_start (const char *tls_cert, const char *tls_key, char **url);
 JsonObject *fake_entra_control (const char *url, const char *what, const char *body);
 

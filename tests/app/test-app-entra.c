@@ -170,36 +170,9 @@ make_certificate (char **cert,
 static void
 start_provisiod (void)
 {
-  const char *provisiod = g_getenv ("PROVISIOD");
   g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr(GSubprocess) create = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *line = NULL;
-  g_auto(GStrv) lines = NULL;
 
-  if (provisiod == NULL)
-    g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
-  create = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod, "--db", db, "tenant", "create",
-                             "acme", "--name", "Acme Corp", "--owner", "it@acme.example", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (create, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  lines = g_strsplit (g_strstrip (out), "\n", -1);
-  admin_key = g_strdup (lines[g_strv_length (lines) - 1]);
-  g_assert_true (g_str_has_prefix (admin_key, "pva_"));
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
-  server_url = g_strdup (line + strlen ("provisiod: listening on "));
+  server = provisiod_start (db, &server_url, &admin_key);
 }
 
 /* The management API as an admin's script would call it. */
@@ -708,8 +681,7 @@ test_missing_rights_and_consent (void)
   link_users ();
 
   /* Without the role */
-  set ("{\"role\": false}");
-  assistant = renew_and_hand_over (&secret);
+  assistant = renew_and_hand_over_with ("{\"role\": false}", &secret);
   wait_for_hand_over (assistant, "Entra was not updated");
   g_assert_true (shows_any_text (GTK_WIDGET (assistant), "The Microsoft sign-in works, but the account may not "
                                                          "manage provisioning; it needs the Application "
@@ -725,9 +697,9 @@ test_missing_rights_and_consent (void)
 
   /* Without admin consent for Synchronization.ReadWrite.All: the access
    * token the app holds lapses, the refresh is granted without it */
-  set ("{\"role\": true, \"expire_access\": true, \"consented\": [\"Application.Read.All\", \"offline_access\", "
-       "\"openid\", \"profile\"]}");
-  assistant = renew_and_hand_over (&consent_secret);
+  assistant = renew_and_hand_over_with ("{\"role\": true, \"expire_access\": true, \"consented\": "
+                                        "[\"Application.Read.All\", \"offline_access\", \"openid\", \"profile\"]}",
+                                        &consent_secret);
   wait_for_hand_over (assistant, "Entra was not updated");
   g_assert_true (shows_any_text (GTK_WIDGET (assistant), "The Microsoft sign-in works, but "
                                                          "Synchronization.ReadWrite.All was not consented to for it; "
@@ -756,8 +728,8 @@ test_refresh_refused (void)
   start_clean ();
   sign_in ();
   link_users ();
-  set ("{\"expire_access\": true, \"refuse\": {\"at\": \"refresh\", \"aadsts\": 50076}}");
-  assistant = renew_and_hand_over (&secret);
+  assistant = renew_and_hand_over_with ("{\"expire_access\": true, \"refuse\": {\"at\": \"refresh\", "
+                                        "\"aadsts\": 50076}}", &secret);
   wait_for_hand_over (assistant, "Entra was not updated");
   g_assert_true (shows_any_text (GTK_WIDGET (assistant), "Microsoft asks for multi-factor authentication again; "
                                                          "sign in again (AADSTS50076:"));
@@ -774,8 +746,8 @@ test_refresh_refused (void)
   /* Signed in again: the link holds, and a policy now blocks the refresh */
   set ("{\"refuse\": null}");
   sign_in ();
-  set ("{\"expire_access\": true, \"refuse\": {\"at\": \"refresh\", \"aadsts\": 53003}}");
-  assistant = renew_and_hand_over (&blocked_secret);
+  assistant = renew_and_hand_over_with ("{\"expire_access\": true, \"refuse\": {\"at\": \"refresh\", "
+                                        "\"aadsts\": 53003}}", &blocked_secret);
   wait_for_hand_over (assistant, "Entra was not updated");
   g_assert_true (shows_any_text (GTK_WIDGET (assistant), "A Conditional Access policy of the directory blocks this "
                                                          "sign-in"));
@@ -910,14 +882,6 @@ test_national_cloud (void)
   configure ("custom");
 }
 
-static gboolean
-window_mapped_cb (gpointer data)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -953,7 +917,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  g_assert_true (spin_until (window_mapped_cb, NULL, 20));
+  g_assert_true (spin_until (app_window_mapped_cb, app, 20));
 
   /* The tenant as Connect adds it: checked, its key in the keyring */
   pv_tenant_list_add_async (pv_application_get_tenants (app), "acme", server_url, admin_key, NULL, result_cb, &added);

@@ -181,7 +181,8 @@ stop_server (void)
   g_clear_object (&server);
 }
 
-/* The tests, in order: each starts where the previous one left the app. */
+/* The tests.  /app/first-run and /app/connect start the app as new; every
+ * later one starts from known_state(), run in order or alone (-p). */
 
 static gboolean
 page_is_cb (gpointer data)
@@ -242,6 +243,54 @@ refresh_and_remind (void)
   g_assert_true (spin_until (reminded_done_cb, &reminded, 20));
   g_signal_handler_disconnect (app, handler);
   return reminded.n_sent;
+}
+
+static void
+tenant_added_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Where every test after /app/connect starts, alone or after the others:
+ * no window but the main one, the tenant "acme" connected (added through
+ * the core as Connect adds it, when a test runs alone), what the tenant
+ * says now read in and reminded of, the overview shown. */
+static void
+known_state (void)
+{
+  PvTenantList *tenants = pv_application_get_tenants (app);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *w = g_list_model_get_item (toplevels, i);
+
+      if (w != GTK_WINDOW (window))
+        g_ptr_array_add (others, w);
+      else
+        g_object_unref (w);
+    }
+  for (guint i = 0; i < others->len; i++)
+    gtk_window_destroy (others->pdata[i]);
+  if (pv_tenant_list_lookup (tenants, "acme") == NULL)
+    {
+      g_autoptr(GAsyncResult) added = NULL;
+      g_autoptr(PvTenantInfo) tenant = NULL;
+      g_autoptr(GError) error = NULL;
+
+      pv_tenant_list_add_async (tenants, "acme", server_url, admin_key, NULL, tenant_added_cb, &added);
+      while (added == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      tenant = pv_tenant_list_add_finish (tenants, added, &error);
+      g_assert_no_error (error);
+    }
+  /* A refresh and its reminder pass, over: none is left to end later */
+  refresh_and_remind ();
+  pv_window_show_overview (window);
+  g_assert_true (spin_until (page_is_cb, (gpointer) "overview", 10));
 }
 
 static void
@@ -574,6 +623,7 @@ acme (void)
 static void
 test_tenant_panels (void)
 {
+  known_state ();
   g_assert_true (pv_window_show_tenant (window, "acme"));
   wait_for_text (GTK_WIDGET (window), "SCIM base URL");
   g_assert_true (shows_text (GTK_WIDGET (window), "Single Sign-On"));
@@ -740,9 +790,12 @@ test_setup (void)
   GtkWidget *panel;
   g_autofree char *users_secret = NULL;
   g_autofree char *persons_secret = NULL;
-  g_autofree char *users_url = connection_url ("users");
-  g_autofree char *persons_url = connection_url ("persons");
+  g_autofree char *users_url = NULL;
+  g_autofree char *persons_url = NULL;
 
+  known_state ();
+  users_url = connection_url ("users");
+  persons_url = connection_url ("persons");
   g_assert_true (pv_window_show_tenant (window, "acme"));
   wait_for_text (GTK_WIDGET (window), "SCIM base URL");
   click (find (GTK_WIDGET (window), ADW_TYPE_PREFERENCES_GROUP, "User Provisioning"), "Set Up");
@@ -811,6 +864,7 @@ test_renew (void)
   GtkWindow *assistant;
   PvConnectionInfo *users;
 
+  known_state ();
   renew ("Users", &secret, &url);
   assistant = find_window (PV_TYPE_RENEW_WINDOW);
 
@@ -1025,6 +1079,7 @@ test_entra (void)
   g_autofree char *digest = NULL;
   guint n_actions = 0;
 
+  known_state ();
   apps = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", \"base_address\": \"%s\"}",
                           users_url);
   json_object_unref (fake_control ("app", apps));
@@ -1236,6 +1291,7 @@ test_entra_import (void)
                                            "\"not_after\": \"%s\"}}",
                                            "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", soon_text);
 
+  known_state ();
   if (!g_file_load_contents (apps_file, NULL, &before, NULL, NULL, NULL))
     before = g_strdup ("");
   /* Entra holds the tenant's two apps, as /app/entra made them (kept as
@@ -1344,6 +1400,7 @@ test_tracked_app_entra (void)
   GtkWindow *prefs, *renew;
   PvTrackedApp *added;
 
+  known_state ();
   pv_tracked_app_track_async (apps_file, &request, NULL, result_cb, &tracked);
   while (tracked == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -1414,6 +1471,7 @@ test_dashboard (void)
 {
   PvTimeline *timeline;
 
+  known_state ();
   pv_window_show_overview (window);
   g_assert_true (spin_until (page_is_cb, (gpointer) "overview", 10));
   wait_for_text (GTK_WIDGET (window), "Next Actions");
@@ -1477,6 +1535,7 @@ test_revoke (void)
   guint n_tokens = g_list_model_get_n_items (pv_connection_info_get_tokens (users));
   guint n_deleted = g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users));
 
+  known_state ();
   g_assert_nonnull (in_use);
   g_assert_true (pv_window_show_tenant (window, "acme"));
   wait_for_text (GTK_WIDGET (window), "SCIM base URL");
@@ -1524,6 +1583,7 @@ test_notification_action (void)
 {
   GtkWindow *assistant;
 
+  known_state ();
   g_action_group_activate_action (G_ACTION_GROUP (app), "renew", g_variant_new ("(ss)", "acme", "persons"));
   assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
   g_assert_cmpstr (gtk_window_get_title (assistant), ==, "Renew Persons Token");
@@ -1577,6 +1637,7 @@ test_reminders (void)
   LinesWait w = { log, 1 };
   guint n;
 
+  known_state ();
   g_assert_nonnull (argv[1]);
   fake = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
@@ -1646,6 +1707,7 @@ test_background (void)
   GtkWidget *toggle;
   gboolean enabled;
 
+  known_state ();
   pv_window_show_overview (window);
   wait_for_text (GTK_WIDGET (window), "also when Provisio is closed?");
   click (GTK_WIDGET (window), "Remind in the Background");
@@ -1872,6 +1934,7 @@ test_admin_key (void)
   LinesWait w = { log, 1 };
   GtkWindow *dialog;
 
+  known_state ();
   g_assert_cmpstr (old, ==, admin_key);
 
   /* The tenant page shows the key's expiry. */
@@ -1950,6 +2013,7 @@ test_admin_key (void)
 static void
 test_demo (void)
 {
+  known_state ();
   g_action_group_activate_action (G_ACTION_GROUP (app), "demo", NULL);
   g_assert_true (spin_until (demo_ready_cb, NULL, 30));
   pv_window_show_overview (window);
