@@ -655,6 +655,31 @@ scim_get (const char *base,
   return soup_message_get_status (msg);
 }
 
+static guint api (const char *method, const char *path, const char *key, const char *body, JsonObject **answer);
+static char *first_users_secret;
+
+/* For a test run alone, as /app/setup leaves the connection of @kind: a
+ * token that its identity provider has used (issued through the API and
+ * used once, when there is none). */
+static void
+ensure_in_use (const char *kind)
+{
+  PvConnectionInfo *connection = pv_tenant_info_get_connection (acme (), kind);
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/tokens", kind);
+  g_autoptr(JsonObject) issued = NULL;
+
+  g_assert_nonnull (connection);
+  if (pv_connection_info_get_in_use_token_id (connection) != NULL)
+    return;
+  g_assert_cmpuint (api ("POST", path, admin_key, NULL, &issued), ==, 201);
+  g_assert_cmpint (scim_get (json_object_get_string_member (issued, "scim_base_url"),
+                             json_object_get_string_member (issued, "secret")), ==, 200);
+  if (g_str_equal (kind, "users") && first_users_secret == NULL)
+    first_users_secret = g_strdup (json_object_get_string_member (issued, "secret"));
+  refresh_and_remind ();
+  g_assert_nonnull (pv_connection_info_get_in_use_token_id (connection));
+}
+
 /* A change as a saved identity provider makes in a cycle that changes
  * something: it creates a user, a new one each time.  Unlike a read (a
  * test), it starts the retirement of the token the new one replaces. */
@@ -779,7 +804,6 @@ no_continue_cb (gpointer data)
 }
 
 /* The Users token of the setup, which the renewal replaces */
-static char *first_users_secret;
 
 /* The first setup: Users in Entra to the end; Persons in Okta, left after
  * the token was shown and resumed from the panel. */
@@ -1072,14 +1096,17 @@ test_entra (void)
   g_autofree char *rights_secret = NULL;
   g_autofree char *validate_secret = NULL;
   g_autofree char *restart_secret = NULL;
-  g_autofree char *users_url = connection_url ("users");
-  g_autofree char *persons_url = connection_url ("persons");
+  g_autofree char *users_url = NULL;
+  g_autofree char *persons_url = NULL;
   g_autofree char *apps = NULL;
   g_autoptr(JsonObject) state = NULL;
   g_autofree char *digest = NULL;
   guint n_actions = 0;
 
   known_state ();
+  ensure_in_use ("users");
+  users_url = connection_url ("users");
+  persons_url = connection_url ("persons");
   apps = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", \"base_address\": \"%s\"}",
                           users_url);
   json_object_unref (fake_control ("app", apps));
@@ -1275,12 +1302,10 @@ test_entra_import (void)
   GtkWindow *prefs;
   g_autofree char *apps_ini = NULL;
   g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (pv_application_get_tenants (app));
-  g_autofree char *users_url = connection_url ("users");
-  g_autofree char *persons_url = connection_url ("persons");
-  g_autofree char *users = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", "
-                                            "\"base_address\": \"%s\"}", users_url);
-  g_autofree char *persons = g_strdup_printf ("{\"id\": \"22222222-bbbb\", \"displayName\": \"Acme Persons\", "
-                                              "\"base_address\": \"%s\"}", persons_url);
+  g_autofree char *users_url = NULL;
+  g_autofree char *persons_url = NULL;
+  g_autofree char *users = NULL;
+  g_autofree char *persons = NULL;
 
   g_autofree char *before = NULL;
   gboolean reloaded = FALSE;
@@ -1292,6 +1317,12 @@ test_entra_import (void)
                                            "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", soon_text);
 
   known_state ();
+  users_url = connection_url ("users");
+  persons_url = connection_url ("persons");
+  users = g_strdup_printf ("{\"id\": \"11111111-aaaa\", \"displayName\": \"Acme Users\", \"base_address\": \"%s\"}",
+                           users_url);
+  persons = g_strdup_printf ("{\"id\": \"22222222-bbbb\", \"displayName\": \"Acme Persons\", "
+                             "\"base_address\": \"%s\"}", persons_url);
   if (!g_file_load_contents (apps_file, NULL, &before, NULL, NULL, NULL))
     before = g_strdup ("");
   /* Entra holds the tenant's two apps, as /app/entra made them (kept as
@@ -1638,6 +1669,8 @@ test_reminders (void)
   guint n;
 
   known_state ();
+  ensure_in_use ("users");
+  ensure_in_use ("persons");
   g_assert_nonnull (argv[1]);
   fake = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
