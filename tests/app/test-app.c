@@ -1828,6 +1828,8 @@ test_server_down (void)
 {
   SidebarWait expired = { "Acme Corp", PV_EXPIRY_EXPIRED };
 
+  known_state ();
+  ensure_in_use ("users");
   stop_server ();
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
   g_assert_true (spin_until (banner_cb, NULL, 20));
