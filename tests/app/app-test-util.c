@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include "pv-renew-window.h"
+#include "pv-tenant-list.h"
 
 #include "app-test-util.h"
 
@@ -312,6 +313,68 @@ gboolean
 titled_gone_cb (gpointer data)
 {
   return find_window_titled (data) == NULL;
+}
+
+static gboolean
+only_window_cb (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (w != data && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every window but @keep closed (destroyed), and gone */
+void
+close_windows_but (GtkWindow *keep)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *w = g_list_model_get_item (toplevels, i);
+
+      if (w != keep)
+        g_ptr_array_add (others, w);
+      else
+        g_object_unref (w);
+    }
+  for (guint i = 0; i < others->len; i++)
+    gtk_window_destroy (others->pdata[i]);
+  g_assert_true (spin_until (only_window_cb, keep, 10));
+}
+
+static void
+added_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The tenant @id as Connect adds it: checked, its key in the keyring */
+void
+add_tenant (PvTenantList *tenants,
+            const char   *id,
+            const char   *url,
+            const char   *key)
+{
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pv_tenant_list_add_async (tenants, id, url, key, NULL, added_cb, &added);
+  while (added == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tenant = pv_tenant_list_add_finish (tenants, added, &error);
+  g_assert_no_error (error);
 }
 
 /* Whether @data, a GtkApplication, shows its window */

@@ -11,6 +11,8 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "pv-tenant-list.h"
+
 G_BEGIN_DECLS
 
 typedef gboolean (*Condition) (gpointer data);
@@ -39,6 +41,8 @@ GtkWindow *find_window_titled (const char *title);
 gboolean titled_shown_cb (gpointer data);
 gboolean titled_gone_cb (gpointer data);
 gboolean app_window_mapped_cb (gpointer data);
+void close_windows_but (GtkWindow *keep);
+void add_tenant (PvTenantList *tenants, const char *id, const char *url, const char *key);
 GSubprocess *provisiod_start (const char *db, char **url, char **key);
 GSubprocess *fake_entra_start (const char *tls_cert, const char *tls_key, char **url);
 JsonObject *fake_entra_control (const char *url, const char *what, const char *body);

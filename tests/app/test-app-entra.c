@@ -199,14 +199,6 @@ management (const char *method,
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
-static void
-result_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static PvTenantInfo *
 acme (void)
 {
@@ -254,21 +246,6 @@ signed_out_cb (gpointer data)
   return !pv_entra_session_get_signed_in (entra ());
 }
 
-static gboolean
-only_main_window_cb (gpointer data)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint shown = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      shown += gtk_widget_get_visible (GTK_WIDGET (w));
-    }
-  return shown == 1;
-}
-
 static void
 configure (const char *cloud)
 {
@@ -307,24 +284,10 @@ static void
 start_clean (void)
 {
   PvWindow *main_window = PV_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *users = users_url ();
   g_autofree char *apps = NULL;
 
-  /* Only the main window */
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      GtkWindow *w = g_list_model_get_item (toplevels, i);
-
-      if (w != GTK_WINDOW (main_window))
-        g_ptr_array_add (others, w);
-      else
-        g_object_unref (w);
-    }
-  for (guint i = 0; i < others->len; i++)
-    gtk_window_destroy (others->pdata[i]);
-  g_assert_true (spin_until (only_main_window_cb, NULL, 10));
+  close_windows_but (GTK_WINDOW (main_window));
 
   /* Microsoft as new, with the tenant's two Entra apps */
   json_object_unref (control ("reset", "{}"));
@@ -887,8 +850,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) added = NULL;
-  g_autoptr(PvTenantInfo) tenant = NULL;
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
   g_autofree char *dir = NULL;
@@ -919,12 +880,7 @@ main (int   argc,
   g_application_activate (G_APPLICATION (app));
   g_assert_true (spin_until (app_window_mapped_cb, app, 20));
 
-  /* The tenant as Connect adds it: checked, its key in the keyring */
-  pv_tenant_list_add_async (pv_application_get_tenants (app), "acme", server_url, admin_key, NULL, result_cb, &added);
-  while (added == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
-  g_assert_no_error (error);
+  add_tenant (pv_application_get_tenants (app), "acme", server_url, admin_key);
 
   g_test_add_func ("/app-entra/sign-in/slow-down", test_slow_down);
   g_test_add_func ("/app-entra/sign-in/bad-verification-code", test_bad_verification_code);

@@ -246,9 +246,6 @@ test_clipboard_cleared (void)
   g_autoptr(GSubprocess) server = NULL;
   g_autofree char *url = NULL;
   g_autofree char *key = NULL;
-  g_autoptr(GAsyncResult) added = NULL;
-  g_autoptr(PvTenantInfo) tenant = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
   ClipboardWait wait = { NULL, NULL };
   GtkWindow *assistant;
@@ -258,12 +255,7 @@ test_clipboard_cleared (void)
   if (g_getenv ("PROVISIOD") == NULL)
     g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
   server = start_provisiod ("clipboard.db", &url, &key);
-  /* The tenant as Connect adds it: checked, its key in the keyring. */
-  pv_tenant_list_add_async (pv_application_get_tenants (app), "acme", url, key, NULL, result_cb, &added);
-  while (added == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
-  g_assert_no_error (error);
+  add_tenant (pv_application_get_tenants (app), "acme", url, key);
 
   /* The shortest timeout the preferences allow. */
   g_settings_set_uint (settings, "clipboard-timeout", 10);

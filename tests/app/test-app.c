@@ -245,14 +245,6 @@ refresh_and_remind (void)
   return reminded.n_sent;
 }
 
-static void
-tenant_added_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Where every test after /app/connect starts, alone or after the others:
  * no window but the main one, the tenant "acme" connected (added through
  * the core as Connect adds it, when a test runs alone), what the tenant
@@ -261,32 +253,10 @@ static void
 known_state (void)
 {
   PvTenantList *tenants = pv_application_get_tenants (app);
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      GtkWindow *w = g_list_model_get_item (toplevels, i);
-
-      if (w != GTK_WINDOW (window))
-        g_ptr_array_add (others, w);
-      else
-        g_object_unref (w);
-    }
-  for (guint i = 0; i < others->len; i++)
-    gtk_window_destroy (others->pdata[i]);
+  close_windows_but (GTK_WINDOW (window));
   if (pv_tenant_list_lookup (tenants, "acme") == NULL)
-    {
-      g_autoptr(GAsyncResult) added = NULL;
-      g_autoptr(PvTenantInfo) tenant = NULL;
-      g_autoptr(GError) error = NULL;
-
-      pv_tenant_list_add_async (tenants, "acme", server_url, admin_key, NULL, tenant_added_cb, &added);
-      while (added == NULL)
-        g_main_context_iteration (NULL, TRUE);
-      tenant = pv_tenant_list_add_finish (tenants, added, &error);
-      g_assert_no_error (error);
-    }
+    add_tenant (tenants, "acme", server_url, admin_key);
   /* A refresh and its reminder pass, over: none is left to end later */
   refresh_and_remind ();
   pv_window_show_overview (window);
