@@ -325,6 +325,8 @@ collect_text (GtkWidget *widget,
     texts[1] = adw_status_page_get_description (ADW_STATUS_PAGE (widget));
   if (GTK_IS_EDITABLE (widget))
     texts[2] = gtk_editable_get_text (GTK_EDITABLE (widget));
+  if (GTK_IS_PROGRESS_BAR (widget))
+    texts[2] = gtk_progress_bar_get_text (GTK_PROGRESS_BAR (widget));
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     if (texts[i] != NULL && *texts[i] != '\0')
       g_string_append_printf (out, "%s\n", texts[i]);
@@ -743,16 +745,25 @@ watch_cb (gpointer data)
 }
 
 /* Graph busy: 503, then 504, each with Retry-After as an HTTP date.  The
- * app waits as asked, says so on the running step with the seconds left
- * and a spinner, then goes on by itself. */
+ * app waits as asked, says so (in the link window on its progress bar; in
+ * the renew assistant on the running step with the seconds left and a
+ * spinner), then goes on by itself. */
 static void
 test_graph_busy (void)
 {
   const struct { int status; } cases[] = { { 503 }, { 504 } };
+  GtkWindow *main_window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWindow *link;
 
   start_clean ();
   sign_in ();
-  link_users ();
+  set ("{\"throttle\": 1, \"throttle_status\": 503, \"retry_after_date\": true, \"retry_after\": 3}");
+  link = pv_entra_link_window_new (main_window, entra (), acme (), "users");
+  gtk_window_present (link);
+  wait_for_any_text (GTK_WIDGET (link), "Microsoft Graph is busy; trying again in ");
+  wait_for_text (GTK_WIDGET (link), "Uses this connection's tenant URL");
+  click (GTK_WIDGET (link), "Link");
+  g_assert_true (spin_until (titled_gone_cb, (gpointer) LINK_TITLE, 10));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *busy = g_strdup_printf ("{\"throttle\": 1, \"throttle_status\": %d, \"retry_after_date\": true, "
