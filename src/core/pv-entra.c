@@ -1534,6 +1534,7 @@ typedef struct {
   gulong          waiting_handler;
   guint           countdown;      /* while Graph asked to wait */
   gint64          wait_until;     /* monotonic, µs */
+  gboolean        wait_shown;     /* the step's detail says so */
   GCancellable   *cancellable;
 } HandOver;
 
@@ -1557,8 +1558,11 @@ report (HandOver    *h,
         PvStepState  state,
         const char  *detail)
 {
-  /* A step that goes on or ends is no longer waiting. */
+  /* A step that goes on or ends is no longer waiting, nor says so. */
   g_clear_handle_id (&h->countdown, g_source_remove);
+  if (detail == NULL && h->wait_shown)
+    detail = "";
+  h->wait_shown = FALSE;
   if (h->func != NULL)
     h->func (h->step, state, detail, h->func_data);
 }
@@ -1572,20 +1576,17 @@ countdown_cb (gpointer user_data)
   gint64 left = (h->wait_until - g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
   g_autofree char *detail = NULL;
 
-  /* Whoever was told of the steps may be gone. */
-  if (g_cancellable_is_cancelled (h->cancellable))
+  /* Whoever was told of the steps may be gone; at 0 the call is sent
+   * again, and the step's next report follows. */
+  if (g_cancellable_is_cancelled (h->cancellable) || left <= 0)
     {
       h->countdown = 0;
       return G_SOURCE_REMOVE;
     }
-  detail = pv_graph_describe_wait (MAX (left, 0));
+  detail = pv_graph_describe_wait (left);
+  h->wait_shown = TRUE;
   if (h->func != NULL)
     h->func (h->step, PV_STEP_RUNNING, detail, h->func_data);
-  if (left <= 0)
-    {
-      h->countdown = 0;
-      return G_SOURCE_REMOVE;
-    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -1596,8 +1597,7 @@ waiting_cb (PvGraph  *graph,
 {
   g_clear_handle_id (&h->countdown, g_source_remove);
   h->wait_until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  countdown_cb (h);
-  if (seconds > 0)
+  if (countdown_cb (h) == G_SOURCE_CONTINUE)
     h->countdown = g_timeout_add_seconds (1, countdown_cb, h);
 }
 

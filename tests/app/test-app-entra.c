@@ -788,6 +788,8 @@ test_graph_busy (void)
       watch.root = GTK_WIDGET (assistant);
       g_assert_true (spin_until (watch_cb, &watch, 30));
       g_assert_true (handed_over_cb (NULL));
+      /* Done, the step no longer says it waits */
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "");
       /* The wait was real: Graph answered busy once, then took the token */
       state = control ("state", "{}");
       log = json_object_get_array_member (state, "log");
