@@ -61,6 +61,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_ERROR,
+  SIGNAL_REMINDED,
   N_SIGNALS
 };
 
@@ -284,15 +285,15 @@ reminders_loaded_cb (GObject      *source,
         g_ptr_array_add (holders, found);
       }
   }
-  pv_reminders_send (G_APPLICATION (self), due, sent);
-  n_sent = due->len;
-  if (n_sent > 0)
+  n_sent = pv_reminders_send (G_APPLICATION (self), due, sent);
+  if (due->len > 0)
     {
       g_autofree char *data = g_key_file_to_data (sent, &length, NULL);
       g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
 
       pv_file_write_private_async (G_FILE (source), bytes, NULL, reminders_saved_cb, NULL);
     }
+  g_signal_emit (self, signals[SIGNAL_REMINDED], 0, n_sent);
 }
 
 static void
@@ -879,6 +880,17 @@ pv_application_class_init (PvApplicationClass *klass)
    */
   signals[SIGNAL_ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * PvApplication::reminded:
+   * @n_sent: how many notifications this pass sent (one summary for many
+   *   reminders)
+   *
+   * A pass over what is due, after a refresh of the app's own tenants, is
+   * over: its notifications are handed to the desktop.
+   */
+  signals[SIGNAL_REMINDED] = g_signal_new ("reminded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void

@@ -97,8 +97,9 @@ waiting_cb (PvGraph *graph,
             guint    seconds,
             gpointer user_data)
 {
-  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Microsoft Graph asked to wait %u second…\n",
-                           "Microsoft Graph asked to wait %u seconds…\n", seconds), seconds);
+  g_autofree char *text = pv_graph_describe_wait (seconds);
+
+  g_printerr ("%s\n", text);
 }
 
 /* The signed-in Graph of the configuration, or an error saying to sign in. */
@@ -752,10 +753,15 @@ step_cb (PvHandOverStep  step,
   const char *app = user_data;
   g_autofree char *title = pv_entra_hand_over_step_title (step, app);
 
+  /* "" for no detail (a wait said on the step is over) */
+  if (detail != NULL && *detail == '\0')
+    detail = NULL;
   switch (state)
     {
     case PV_STEP_RUNNING:
-      g_printerr ("[%d/%d] %s…\n", step + 1, PV_HAND_OVER_N_STEPS, title);
+      /* A running step's detail is Graph's wait, which waiting_cb prints. */
+      if (detail == NULL)
+        g_printerr ("[%d/%d] %s…\n", step + 1, PV_HAND_OVER_N_STEPS, title);
       break;
     case PV_STEP_DONE:
       g_printerr ("      %s%s%s\n", _("done"), detail ? ": " : "", detail ? detail : "");

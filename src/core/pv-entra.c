@@ -1531,11 +1531,19 @@ typedef struct {
   PvHandOverFunc  func;
   gpointer        func_data;
   PvEntraJob     *job;
+  gulong          waiting_handler;
+  guint           countdown;      /* while Graph asked to wait */
+  gint64          wait_until;     /* monotonic, µs */
+  gboolean        wait_shown;     /* the step's detail says so */
+  GCancellable   *cancellable;
 } HandOver;
 
 static void
 hand_over_free (HandOver *h)
 {
+  g_clear_handle_id (&h->countdown, g_source_remove);
+  g_clear_signal_handler (&h->waiting_handler, h->graph);
+  g_clear_object (&h->cancellable);
   g_object_unref (h->graph);
   g_free (h->sp);
   g_free (h->job_id);
@@ -1550,8 +1558,47 @@ report (HandOver    *h,
         PvStepState  state,
         const char  *detail)
 {
+  /* A step that goes on or ends is no longer waiting, nor says so. */
+  g_clear_handle_id (&h->countdown, g_source_remove);
+  if (detail == NULL && h->wait_shown)
+    detail = "";
+  h->wait_shown = FALSE;
   if (h->func != NULL)
     h->func (h->step, state, detail, h->func_data);
+}
+
+/* While Graph asked to wait (429, 503 or 504 with Retry-After), the running
+ * step says so, with the seconds left, once a second. */
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  HandOver *h = user_data;
+  gint64 left = (h->wait_until - g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  g_autofree char *detail = NULL;
+
+  /* Whoever was told of the steps may be gone; at 0 the call is sent
+   * again, and the step's next report follows. */
+  if (g_cancellable_is_cancelled (h->cancellable) || left <= 0)
+    {
+      h->countdown = 0;
+      return G_SOURCE_REMOVE;
+    }
+  detail = pv_graph_describe_wait (left);
+  h->wait_shown = TRUE;
+  if (h->func != NULL)
+    h->func (h->step, PV_STEP_RUNNING, detail, h->func_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+waiting_cb (PvGraph  *graph,
+            guint     seconds,
+            HandOver *h)
+{
+  g_clear_handle_id (&h->countdown, g_source_remove);
+  h->wait_until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  if (countdown_cb (h) == G_SOURCE_CONTINUE)
+    h->countdown = g_timeout_add_seconds (1, countdown_cb, h);
 }
 
 static JsonNode *
@@ -1784,6 +1831,8 @@ pv_entra_hand_over_async (PvGraph             *graph,
   h->secret = g_strdup (secret);
   h->func = step_func;
   h->func_data = step_data;
+  h->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  h->waiting_handler = g_signal_connect (graph, "waiting", G_CALLBACK (waiting_cb), h);
   g_task_set_task_data (task, h, (GDestroyNotify) hand_over_free);
   if (!valid_id (h->sp) || !valid_id (h->job_id))
     {

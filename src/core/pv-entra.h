@@ -234,6 +234,9 @@ typedef enum {
   PV_STEP_FAILED,
 } PvStepState;
 
+/* @detail: (nullable): what to say on the step; while it runs, how long
+ * Graph asked to wait (again each second, counting down); "" takes back
+ * what was said */
 typedef void (*PvHandOverFunc) (PvHandOverStep  step,
                                 PvStepState     state,
                                 const char     *detail,

@@ -126,7 +126,7 @@ class Entra(ServerTest):
         self.control("set", throttle=2)   # Graph throttles twice on the way
         r, secret = self.renew()
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("Microsoft Graph asked to wait 1 second", r.stderr)
+        self.assertIn("Microsoft Graph is busy; trying again in 1 second", r.stderr)
         for step in ("[1/4] Save the tenant URL and the new token in “Acme Users”",
                      "[2/4] Entra tests the connection of “Acme Users” to the tenant",
                      "[3/4] Read the provisioning state of “Acme Users”",
@@ -517,11 +517,11 @@ class Entra(ServerTest):
         self.control("set", throttle=1, throttle_status=503, retry_after_date=True, retry_after=2)
         r = self.ctl("entra", "status")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertRegex(r.stderr, r"Microsoft Graph asked to wait [12] seconds?")
+        self.assertRegex(r.stderr, r"Microsoft Graph is busy; trying again in [12] seconds?")
         self.control("set", throttle=1, throttle_status=504)
         r, secret = self.renew()
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stderr, r"Microsoft Graph asked to wait [12] seconds?")
+        self.assertRegex(r.stderr, r"Microsoft Graph is busy; trying again in [12] seconds?")
         statuses = [s for m, p, s in self.state()["log"]]
         self.assertIn(503, statuses)
         self.assertIn(504, statuses)
