@@ -194,16 +194,14 @@ pv_entra_job_cycle_since (const PvEntraJob *job,
 {
   if (pv_entra_job_in_quarantine (job))
     return job->quarantine_since >= since ? PV_ENTRA_CYCLE_FAILED : PV_ENTRA_CYCLE_WAITING;
+  /* The last run, whatever came before it */
+  if (job->last_run_at >= since && g_strcmp0 (job->last_run_state, "Failed") == 0)
+    return PV_ENTRA_CYCLE_FAILED;
   if (job->last_success_at >= since)
     return PV_ENTRA_CYCLE_SUCCEEDED;
   /* Errors on some users or groups only: the token itself was accepted. */
-  if (job->last_run_at >= since && job->last_run_state != NULL)
-    {
-      if (g_ascii_strcasecmp (job->last_run_state, "Failed") == 0)
-        return PV_ENTRA_CYCLE_FAILED;
-      if (g_ascii_strcasecmp (job->last_run_state, "EntryLevelErrors") == 0)
-        return PV_ENTRA_CYCLE_SUCCEEDED;
-    }
+  if (job->last_run_at >= since && g_strcmp0 (job->last_run_state, "EntryLevelErrors") == 0)
+    return PV_ENTRA_CYCLE_SUCCEEDED;
   return PV_ENTRA_CYCLE_WAITING;
 }
 
