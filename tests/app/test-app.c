@@ -396,6 +396,8 @@ test_add_app (void)
     set_row_text (GTK_WIDGET (renew), "New token", renewed);
     click (GTK_WIDGET (renew), "Check and Keep");
     wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+    /* Without Graph, the admin's word: what to verify first */
+    wait_for_text (GTK_WIDGET (renew), "a cycle since you pasted it that succeeded");
     pending = app_token ("app-token-pending");
     g_assert_cmpstr (pending, ==, renewed);
     current = app_token ("app-token");
@@ -1377,14 +1379,39 @@ test_tracked_app_entra (void)
   click (GTK_WIDGET (renew), "Check and Keep");
   wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
   click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
-  wait_for_text (GTK_WIDGET (renew), "Done.");
+  /* Entra has it, but has not provisioned with it: nothing recorded yet */
+  wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
   state = fake_control ("state", "{}");
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, renewed, -1);
   g_assert_cmpstr (json_object_get_string_member (
                      json_object_get_object_member (json_object_get_object_member (state, "apps"), "33333333-cccc"),
                      "secret_sha256"), ==, digest);
   current = app_token ("app-token");
+  g_assert_cmpstr (current, ==, token);
+  g_clear_pointer (&current, g_free);
+  g_assert_null (find (GTK_WIDGET (renew), GTK_TYPE_BUTTON, "The Identity Provider Has It"));
+
+  /* Closed while waiting: the page offers to continue, and the window
+   * watches Entra's job again */
+  gtk_window_close (renew);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+  g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+  wait_for_text (GTK_WIDGET (window), "Handed to Entra, which has not provisioned with it yet");
+  wait_for_button (GTK_WIDGET (window), "Continue…");
+  click (GTK_WIDGET (window), "Continue…");
+  renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+  wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
+
+  /* Entra's next cycle provisions with it: recorded, the old one forgotten */
+  state = (json_object_unref (state), fake_control ("run", "{\"id\": \"33333333-cccc\"}"));
+  g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 200);
+  click (GTK_WIDGET (renew), "Check Now");
+  wait_for_text (GTK_WIDGET (renew), "Done.");
+  current = app_token ("app-token");
   g_assert_cmpstr (current, ==, renewed);
+  g_clear_pointer (&current, g_free);
+  current = app_token ("app-token-pending");
+  g_assert_cmpstr (current, ==, "");
   gtk_window_close (renew);
 
   /* As before, for the tests after: signed out, nothing tracked */
