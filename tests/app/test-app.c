@@ -198,6 +198,65 @@ test_first_run (void)
   screenshot (GTK_WIDGET (window), "welcome");
 }
 
+static GtkWidget *
+find_add_button (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_MENU_BUTTON (child) && gtk_widget_is_drawable (child) &&
+          g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (child)), "list-add-symbolic") == 0)
+        return child;
+      if ((found = find_add_button (child)))
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+mapped_cb (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Chooses @label in the open menu of @button, as a click does */
+static void
+choose (GtkWidget  *button,
+        const char *label)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  GtkWidget *item;
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (spin_until (mapped_cb, popover, 10));
+  wait_for_text (popover, label);
+  item = find (popover, GTK_TYPE_LABEL, label);
+  while (item != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (item), "GtkModelButton"))
+    item = gtk_widget_get_parent (item);
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+}
+
+/* The sidebar's "+" offers both ways in: connect a tenant, add an app. */
+static void
+test_add_menu (void)
+{
+  GtkWidget *add = find_add_button (GTK_WIDGET (window));
+  GtkWindow *dialog;
+
+  g_assert_nonnull (add);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (add), ==, "Connect a Tenant or Add an App");
+  choose (add, "Add an App…");
+  dialog = wait_for_window (PV_TYPE_ADD_APP_WINDOW);
+  gtk_window_close (dialog);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_ADD_APP_WINDOW), 10));
+  choose (add, "Connect a Tenant…");
+  dialog = wait_for_window (PV_TYPE_CONNECT_WINDOW);
+  gtk_window_close (dialog);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_CONNECT_WINDOW), 10));
+}
+
 static void
 test_connect (void)
 {
@@ -2089,6 +2148,7 @@ main (int   argc,
     {
       g_test_add_func ("/app/first-run", test_first_run);
       g_test_add_func ("/app/connect", test_connect);
+      g_test_add_func ("/app/add-menu", test_add_menu);
       g_test_add_func ("/app/add-app", test_add_app);
       g_test_add_func ("/app/tracked-app-entra", test_tracked_app_entra);
       g_test_add_func ("/app/connect-pinned", test_connect_pinned);
