@@ -432,6 +432,9 @@ demo_started_cb (GObject      *source,
   self->demo = g_steal_pointer (&demo);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+  /* The tracked app's tokens asked about at once: its vendor already
+   * refuses one of them, which the demo shows from the start. */
+  pv_application_refresh (self);
 }
 
 /**

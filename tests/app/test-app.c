@@ -2042,10 +2042,26 @@ test_demo (void)
   wait_for_text (GTK_WIDGET (window), "Renew the");
   wait_for_text (GTK_WIDGET (window), "Timly (demo)");
   screenshot (GTK_WIDGET (window), "demo-overview");
+  /* A tracked app's Next Action opens its paste-once assistant: its new
+   * token is made in the vendor's console, not issued by Provisio */
+  {
+    GtkWidget *label;
+    GtkWindow *renew;
+
+    wait_for_text (GTK_WIDGET (window), "Renew the Users token of Timly (demo)");
+    label = find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Renew the Users token of Timly (demo)");
+    click (gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW), "Renew…");
+    renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+    wait_for_text (GTK_WIDGET (renew), "In the Console of Timly");
+    gtk_window_close (renew);
+    g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+  }
   /* The tracked app's page: its connections and dates */
   g_assert_true (pv_window_show_tenant (window, "timly-demo"));
   wait_for_text (GTK_WIDGET (window), "Renew in the Console of Timly");
   wait_for_text (GTK_WIDGET (window), "Person Provisioning");
+  /* Its Persons token, revoked in the vendor's console: the vendor refuses it */
+  wait_for_text (GTK_WIDGET (window), "The endpoint refuses the token (HTTP 401)");
   screenshot (GTK_WIDGET (window), "demo-tracked-app");
   g_action_group_activate_action (G_ACTION_GROUP (app), "leave-demo", NULL);
   g_assert_false (pv_application_get_demo (app));
