@@ -586,6 +586,57 @@ pending_found_cb (GObject      *source,
                               g_steal_pointer (&task));
 }
 
+/* apps.ini read for a connection whose pasted token waits: that
+ * connection, or NULL once @task has returned why not */
+static PvTrackedConnection *
+pending_loaded (GTask         *task,
+                GAsyncResult  *result,
+                PvTrackedApp **app)
+{
+  Paste *p = g_task_get_task_data (task);
+  PvTrackedConnection *connection;
+  GError *error = NULL;
+
+  p->apps = pv_tracked_apps_load_finish (result, &error);
+  if (p->apps == NULL)
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  connection = find_connection (p->apps, p->id, p->kind, app);
+  if (connection == NULL || connection->pending_since == 0)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_NOT_FOUND,
+                               _("No new token of %s %s waits to be handed over"), p->id, p->kind);
+      return NULL;
+    }
+  return connection;
+}
+
+/* A task on a connection's pending token, apps.ini being read for it */
+static void
+pending_task_start (GFile               *apps_file,
+                    const char          *id,
+                    const char          *kind,
+                    gint64               when,
+                    gpointer             source_tag,
+                    GAsyncReadyCallback  loaded,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Paste *p = g_new0 (Paste, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, p, (GDestroyNotify) paste_free);
+  p->file = g_object_ref (apps_file);
+  p->id = g_strdup (id);
+  p->kind = g_strdup (kind);
+  p->issued_at = when;
+  pv_tracked_apps_load_async (apps_file, cancellable, loaded, task);
+}
+
 static void
 handed_loaded_cb (GObject      *source,
                   GAsyncResult *result,
@@ -595,23 +646,10 @@ handed_loaded_cb (GObject      *source,
   Paste *p = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *credential = NULL;
-  PvTrackedConnection *connection;
   PvTrackedApp *app = NULL;
-  GError *error = NULL;
 
-  p->apps = pv_tracked_apps_load_finish (result, &error);
-  if (p->apps == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  connection = find_connection (p->apps, p->id, p->kind, &app);
-  if (connection == NULL || connection->pending_since == 0)
-    {
-      g_task_return_new_error (task, PV_ERROR, PV_ERROR_NOT_FOUND,
-                               _("No new token of %s %s waits to be handed over"), p->id, p->kind);
-      return;
-    }
+  if (pending_loaded (task, result, &app) == NULL)
+    return;
   credential = pv_tracked_app_credential_id (app, p->kind);
   pv_credentials_lookup_async (credential, PV_CREDENTIAL_APP_TOKEN_PENDING, cancellable, pending_found_cb,
                                g_steal_pointer (&task));
@@ -631,15 +669,8 @@ pv_tracked_app_handed_over_async (GFile               *apps_file,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Paste *p = g_new0 (Paste, 1);
-
-  g_task_set_source_tag (task, pv_tracked_app_handed_over_async);
-  g_task_set_task_data (task, p, (GDestroyNotify) paste_free);
-  p->file = g_object_ref (apps_file);
-  p->id = g_strdup (id);
-  p->kind = g_strdup (kind);
-  pv_tracked_apps_load_async (apps_file, cancellable, handed_loaded_cb, task);
+  pending_task_start (apps_file, id, kind, 0, pv_tracked_app_handed_over_async, handed_loaded_cb, cancellable,
+                      callback, user_data);
 }
 
 /**
@@ -669,21 +700,9 @@ sent_loaded_cb (GObject      *source,
   GCancellable *cancellable = g_task_get_cancellable (task);
   PvTrackedConnection *connection;
   PvTrackedApp *app = NULL;
-  GError *error = NULL;
 
-  p->apps = pv_tracked_apps_load_finish (result, &error);
-  if (p->apps == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  connection = find_connection (p->apps, p->id, p->kind, &app);
-  if (connection == NULL || connection->pending_since == 0)
-    {
-      g_task_return_new_error (task, PV_ERROR, PV_ERROR_NOT_FOUND,
-                               _("No new token of %s %s waits to be handed over"), p->id, p->kind);
-      return;
-    }
+  if ((connection = pending_loaded (task, result, &app)) == NULL)
+    return;
   connection->sent_at = p->issued_at;
   p->saved = copy_app (app);
   pv_tracked_apps_save_async (p->file, p->apps, cancellable, paste_saved_cb, g_steal_pointer (&task));
@@ -705,16 +724,8 @@ pv_tracked_app_sent_async (GFile               *apps_file,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Paste *p = g_new0 (Paste, 1);
-
-  g_task_set_source_tag (task, pv_tracked_app_sent_async);
-  g_task_set_task_data (task, p, (GDestroyNotify) paste_free);
-  p->file = g_object_ref (apps_file);
-  p->id = g_strdup (id);
-  p->kind = g_strdup (kind);
-  p->issued_at = sent_at;
-  pv_tracked_apps_load_async (apps_file, cancellable, sent_loaded_cb, task);
+  pending_task_start (apps_file, id, kind, sent_at, pv_tracked_app_sent_async, sent_loaded_cb, cancellable,
+                      callback, user_data);
 }
 
 /**

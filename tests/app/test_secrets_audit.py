@@ -146,9 +146,10 @@ def gone(pid):
         return True
 
 
-def main():
-    session_home = os.environ["HOME"]  # with-session.sh's: the keyring's files
-    root = tempfile.mkdtemp(prefix="provisio-audit-")
+def private_home(prefix):
+    """A home of its own under a new directory, and the app's environment there: debug logging
+    on, the keyfile GSettings backend (a file to search)."""
+    root = tempfile.mkdtemp(prefix=prefix)
     home = os.path.join(root, "home")
     dirs = {
         "HOME": home,
@@ -161,11 +162,17 @@ def main():
     }
     for path in dirs.values():
         os.makedirs(path, mode=0o700, exist_ok=True)
-    logs = tempfile.mkdtemp(prefix="provisio-audit-logs-")
-    out_log, err_log = os.path.join(logs, "stdout"), os.path.join(logs, "stderr")
     env = dict(os.environ, G_MESSAGES_DEBUG="all", GSETTINGS_BACKEND="keyfile", **dirs)
     env.pop("PROVISIO_TENANTS_FILE", None)
     env.pop("GTK_A11Y", None)
+    return root, home, dirs, env
+
+
+def main():
+    session_home = os.environ["HOME"]  # with-session.sh's: the keyring's files
+    root, home, dirs, env = private_home("provisio-audit-")
+    logs = tempfile.mkdtemp(prefix="provisio-audit-logs-")
+    out_log, err_log = os.path.join(logs, "stdout"), os.path.join(logs, "stderr")
     settings_file = os.path.join(dirs["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
 
     audit = Audit()
@@ -332,24 +339,9 @@ def tracked_audit():
     (apps.ini and app-checks.ini searched by name), GSettings or the cache; and once renewed, the
     keyring holds the new token as the app's and has forgotten the old one."""
     session_home = os.environ["HOME"]
-    root = tempfile.mkdtemp(prefix="provisio-audit-tracked-")
-    home = os.path.join(root, "home")
-    dirs = {
-        "HOME": home,
-        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
-        "XDG_CACHE_HOME": os.path.join(home, ".cache"),
-        "XDG_STATE_HOME": os.path.join(home, ".local", "state"),
-        "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
-        "XDG_RUNTIME_DIR": os.path.join(root, "run"),
-        "TMPDIR": os.path.join(root, "tmp"),
-    }
-    for path in dirs.values():
-        os.makedirs(path, mode=0o700, exist_ok=True)
+    root, home, dirs, env = private_home("provisio-audit-tracked-")
     vendor_dir = tempfile.mkdtemp(prefix="provisio-audit-vendor-")
     out_log, err_log = os.path.join(root, "stdout"), os.path.join(root, "stderr")
-    env = dict(os.environ, G_MESSAGES_DEBUG="all", GSETTINGS_BACKEND="keyfile", **dirs)
-    env.pop("PROVISIO_TENANTS_FILE", None)
-    env.pop("GTK_A11Y", None)
     apps_ini = os.path.join(dirs["XDG_CONFIG_HOME"], "provisio", "apps.ini")
     checks_ini = os.path.join(dirs["XDG_STATE_HOME"], "provisio", "app-checks.ini")
     settings_file = os.path.join(dirs["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
