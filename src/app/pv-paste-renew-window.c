@@ -52,6 +52,7 @@ struct _PvPasteRenewWindow
   GtkWidget    *paste_button;
   GtkWidget    *idp_group;
   GtkWidget    *token_copy_row;
+  GtkWidget    *copy_button;
   GtkWidget    *done_button;
   GtkWidget    *graph_button;
   GtkWidget    *check_button;
@@ -153,12 +154,14 @@ job_read_cb (GObject      *source,
       /* Translators: the job's state, then what it failed with */
       text = g_strdup_printf (_("Entra's provisioning failed with the new token: %s%s%s. Nothing was recorded: "
                                 "the new token waits in the keyring. See the Entra app's provisioning logs, then "
-                                "hand it over again."),
+                                "hand it over again, or paste another new token."),
                               state, job->quarantine_error ? ": " : "",
                               job->quarantine_error ? job->quarantine_error : "");
       show_error (self, text);
       gtk_widget_set_visible (self->check_button, FALSE);
       gtk_widget_set_visible (self->graph_button, TRUE);
+      gtk_widget_set_sensitive (self->paste_button, TRUE);
+      gtk_widget_set_sensitive (self->token_row, TRUE);
       break;
     case PV_ENTRA_CYCLE_WAITING:
     default:
@@ -274,11 +277,14 @@ static void
 show_hand_over (PvPasteRenewWindow *self,
                 const char         *token)
 {
-  GtkWidget *copy = pv_copy_button_new (token, _("New token"));
   const PvEntraLink *link = entra_link (self);
 
   g_clear_pointer (&self->token, pv_secret_free);
   self->token = g_strdup (token);
+  /* Pasted again after a failed cycle: only the newest token to copy */
+  if (self->copy_button != NULL)
+    adw_action_row_remove (ADW_ACTION_ROW (self->token_copy_row), self->copy_button);
+  self->copy_button = pv_copy_button_new (token, _("New token"));
   if (link != NULL)
     {
       /* Translators: %s is an Entra app's name */
@@ -295,7 +301,7 @@ show_hand_over (PvPasteRenewWindow *self,
                                              "succeeded (Entra: the app's Provisioning logs; Okta: the app's Push "
                                              "Status). Until then the old token is the one in use."));
 
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_copy_row), copy);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_copy_row), self->copy_button);
   gtk_widget_set_visible (self->idp_group, TRUE);
   gtk_widget_set_sensitive (self->paste_button, FALSE);
   gtk_widget_set_sensitive (self->token_row, FALSE);
@@ -360,6 +366,8 @@ pasted_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->paste_button, TRUE);
+  gtk_widget_set_sensitive (self->graph_button, TRUE);
+  gtk_widget_set_sensitive (self->done_button, TRUE);
   if (app == NULL)
     {
       show_error (self, error->message);
@@ -391,6 +399,9 @@ paste_clicked_cb (PvPasteRenewWindow *self)
     }
   show_error (self, NULL);
   gtk_widget_set_sensitive (self->paste_button, FALSE);
+  /* Pasted again after a failed cycle: nothing is handed over meanwhile */
+  gtk_widget_set_sensitive (self->graph_button, FALSE);
+  gtk_widget_set_sensitive (self->done_button, FALSE);
   pv_tracked_app_paste_async (file, self->app_id, self->kind, gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
                               0, entered_expiry, self->cancellable, pasted_cb, g_object_ref (self));
 }

@@ -338,8 +338,34 @@ result_cb (GObject      *source,
 
 static char *vendor_key;
 
+static PvIssuedToken *vendor_issue (const char *kind);
+
 static char *
 vendor_token (const char *kind)
+{
+  g_autoptr(PvIssuedToken) issued = vendor_issue (kind);
+
+  return g_strdup (issued->secret);
+}
+
+/* The vendor's console revokes one of its tokens */
+static void
+vendor_revoke (const char *kind,
+               const char *token_id)
+{
+  g_autoptr(PvClient) client = pv_client_new (server_url, vendor_key);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pv_tokens_revoke_async (client, kind, token_id, TRUE, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tokens_revoke_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+static PvIssuedToken *
+vendor_issue (const char *kind)
 {
   g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
   const char *create[] = { g_getenv ("PROVISIOD"), "--db", db, "tenant", "create", "vendor", "--name", "Vendor",
@@ -364,7 +390,7 @@ vendor_token (const char *kind)
     g_main_context_iteration (NULL, TRUE);
   issued = pv_tokens_issue_finish (result, &error);
   g_assert_no_error (error);
-  return g_strdup (issued->secret);
+  return g_steal_pointer (&issued);
 }
 
 static char *
@@ -1378,6 +1404,20 @@ test_entra_import (void)
   spin_for (500);
 }
 
+static gboolean
+entry_emptied_cb (gpointer data)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (data)) == '\0';
+}
+
+static gboolean
+pending_is_cb (gpointer data)
+{
+  g_autofree char *pending = app_token ("app-token-pending");
+
+  return g_strcmp0 (pending, data) == 0;
+}
+
 /* A tracked app renewed in the app through Microsoft Graph: the paste-once
  * window hands the token to the linked Entra app (the Microsoft stand-in,
  * whose test of the token is a real SCIM request to the vendor), then
@@ -1432,11 +1472,34 @@ test_tracked_app_entra (void)
   g_assert_nonnull (pv_entra_config_get_link (pv_entra_session_get_config (entra), "vendorapp", "users"));
   click (GTK_WIDGET (window), "Renew…");
   renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+  /* A first new token that the vendor revokes before Entra's next cycle:
+   * the cycle fails, nothing is recorded, and another token can be pasted */
+  {
+    g_autoptr(PvIssuedToken) doomed = vendor_issue ("persons");
+
+    set_row_text (GTK_WIDGET (renew), "New token", doomed->secret);
+    set_row_text (GTK_WIDGET (renew), "Expires on", "2099-06-30");
+    click (GTK_WIDGET (renew), "Check and Keep");
+    wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+    click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
+    wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
+    vendor_revoke ("persons", pv_token_info_get_id (doomed->token));
+    state = fake_control ("run", "{\"id\": \"33333333-cccc\"}");
+    g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 401);
+    g_clear_pointer (&state, json_object_unref);
+    click (GTK_WIDGET (renew), "Check Now");
+    wait_for_text (GTK_WIDGET (renew), "Entra's provisioning failed with the new token");
+    wait_for_text (GTK_WIDGET (renew), "rejected the credentials (HTTP 401)");
+    current = app_token ("app-token");
+    g_assert_cmpstr (current, ==, token);
+    g_clear_pointer (&current, g_free);
+  }
   renewed = vendor_token ("persons");
   set_row_text (GTK_WIDGET (renew), "New token", renewed);
-  set_row_text (GTK_WIDGET (renew), "Expires on", "2099-06-30");
   click (GTK_WIDGET (renew), "Check and Keep");
-  wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+  g_assert_true (spin_until (pending_is_cb, renewed, 20));
+  /* Taken: the entry emptied, the hand-over offered for it */
+  g_assert_true (spin_until (entry_emptied_cb, find (GTK_WIDGET (renew), ADW_TYPE_ENTRY_ROW, "New token"), 20));
   click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
   /* Entra has it, but has not provisioned with it: nothing recorded yet */
   wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
