@@ -318,7 +318,8 @@ app_list (GFile  *file,
           g_print ("%-14s %-12s %-8s %-20s %-9s %-14s %s%s\n", app->id, app->vendor, connection->kind, expires,
                    pv_expiry_source_to_string (connection->source),
                    connection->token_in_keyring ? checked : _("(dates only)"), connection->scim_base_url,
-                   connection->pending_since ? _(" (new token not yet handed over)") : "");
+                   connection->sent_at ? _(" (new token handed to Entra, waiting for its next cycle)")
+                   : connection->pending_since ? _(" (new token not yet handed over)") : "");
         }
     }
   return 0;

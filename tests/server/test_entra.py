@@ -188,6 +188,7 @@ class Entra(ServerTest):
         self.assertEqual((token("app-token"), token("app-token-pending")), (old["secret"], new["secret"]),
                          "Entra has it, but has not provisioned with it")
         self.assertIn("users-sent=", ini())
+        self.assertIn("(new token handed to Entra, waiting for its next cycle)", self.ctl("app", "list").stdout)
         self.assertIn("users-expires=2099-01-01", ini(), "the old token's date until then")
 
         # No cycle since the hand-over: nothing recorded yet, nothing lost.
