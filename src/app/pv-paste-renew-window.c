@@ -293,7 +293,6 @@ show_hand_over (PvPasteRenewWindow *self,
       gtk_button_set_label (GTK_BUTTON (self->graph_button), label);
       gtk_widget_set_visible (self->graph_button, TRUE);
     }
-
   else
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->idp_group),
                                            _("Press “The Identity Provider Has It” once it provisions with the new "
