@@ -207,6 +207,8 @@ test_cycle_since (void)
     /* Nothing ran since 10:00 */
     { "Active", "Succeeded", "2026-12-03T09:40:00Z", "2026-12-03T09:40:00Z", NULL, PV_ENTRA_CYCLE_WAITING },
     { "Active", "Succeeded", "2026-12-03T10:20:00Z", "2026-12-03T10:20:00Z", NULL, PV_ENTRA_CYCLE_SUCCEEDED },
+    /* Ended the very second of the hand-over: perhaps with the old token */
+    { "Active", "Succeeded", "2026-12-03T10:00:00Z", "2026-12-03T10:00:00Z", NULL, PV_ENTRA_CYCLE_WAITING },
     { "Active", "Failed", "2026-12-03T10:20:00Z", "2026-12-03T09:40:00Z", NULL, PV_ENTRA_CYCLE_FAILED },
     /* A failure before the hand-over says nothing of the new token */
     { "Active", "Failed", "2026-12-03T09:50:00Z", "2026-12-03T09:40:00Z", NULL, PV_ENTRA_CYCLE_WAITING },

@@ -17,6 +17,7 @@
 #include "pv-credentials.h"
 #include "pv-entra-session.h"
 #include "pv-entra.h"
+#include "pv-error.h"
 #include "pv-guide.h"
 #include "pv-paste-renew-window.h"
 #include "pv-time.h"
@@ -322,12 +323,15 @@ handed_over_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->done_button, TRUE);
-  if (app == NULL)
+  /* Entra's health, read after a refresh, showed the same cycle first: the
+   * app recorded it meanwhile (pv-application.c) */
+  if (app == NULL && !(self->sent_at != 0 && g_error_matches (error, PV_ERROR, PV_ERROR_NOT_FOUND)))
     {
       show_error (self, error->message);
       return;
     }
-  pv_tenant_list_add_tracked_app (self->tenants, app, NULL, NULL);
+  if (app != NULL)
+    pv_tenant_list_add_tracked_app (self->tenants, app, NULL, NULL);
   gtk_widget_set_sensitive (self->done_button, FALSE);
   if (!self->vendor->old_token_dies && self->vendor->max_active != 1)
     {

@@ -193,14 +193,15 @@ pv_entra_job_cycle_since (const PvEntraJob *job,
                           gint64            since)
 {
   if (pv_entra_job_in_quarantine (job))
-    return job->quarantine_since >= since ? PV_ENTRA_CYCLE_FAILED : PV_ENTRA_CYCLE_WAITING;
-  /* The last run, whatever came before it */
-  if (job->last_run_at >= since && g_strcmp0 (job->last_run_state, "Failed") == 0)
+    return job->quarantine_since > since ? PV_ENTRA_CYCLE_FAILED : PV_ENTRA_CYCLE_WAITING;
+  /* The last run, whatever came before it; one that ended the very second
+   * of the hand-over may have been the old token's: the next one tells. */
+  if (job->last_run_at > since && g_strcmp0 (job->last_run_state, "Failed") == 0)
     return PV_ENTRA_CYCLE_FAILED;
-  if (job->last_success_at >= since)
+  if (job->last_success_at > since)
     return PV_ENTRA_CYCLE_SUCCEEDED;
   /* Errors on some users or groups only: the token itself was accepted. */
-  if (job->last_run_at >= since && g_strcmp0 (job->last_run_state, "EntryLevelErrors") == 0)
+  if (job->last_run_at > since && g_strcmp0 (job->last_run_state, "EntryLevelErrors") == 0)
     return PV_ENTRA_CYCLE_SUCCEEDED;
   return PV_ENTRA_CYCLE_WAITING;
 }

@@ -1411,6 +1411,23 @@ entry_emptied_cb (gpointer data)
 }
 
 static gboolean
+nothing_pending_cb (gpointer data)
+{
+  PvTenantInfo *info = pv_tenant_list_lookup (data, "vendorapp");
+  PvTrackedApp *tracked = info ? pv_tenant_list_get_tracked_app (data, info) : NULL;
+
+  return tracked != NULL && pv_tracked_app_get_connection (tracked, "users")->pending_since == 0;
+}
+
+static gboolean
+current_is_cb (gpointer data)
+{
+  g_autofree char *current = app_token ("app-token");
+
+  return g_strcmp0 (current, data) == 0;
+}
+
+static gboolean
 pending_is_cb (gpointer data)
 {
   g_autofree char *pending = app_token ("app-token-pending");
@@ -1428,7 +1445,8 @@ test_tracked_app_entra (void)
   PvTenantList *tenants = pv_application_get_tenants (app);
   PvEntraSession *entra = pv_application_get_entra (app);
   g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
-  g_autofree char *token = vendor_token ("persons");
+  g_autoptr(PvIssuedToken) first = vendor_issue ("persons");
+  g_autofree char *token = g_strdup (first->secret);
   g_autofree char *url = g_strdup_printf ("%s/t/vendor/scim/persons/v2", server_url);
   g_autofree char *control = NULL;
   g_autofree char *renewed = NULL;
@@ -1484,6 +1502,7 @@ test_tracked_app_entra (void)
     click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
     wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
     vendor_revoke ("persons", pv_token_info_get_id (doomed->token));
+    spin_for (1100);  /* a cycle that ends the very second of the hand-over does not count */
     state = fake_control ("run", "{\"id\": \"33333333-cccc\"}");
     g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 401);
     g_clear_pointer (&state, json_object_unref);
@@ -1525,6 +1544,7 @@ test_tracked_app_entra (void)
   wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
 
   /* Entra's next cycle provisions with it: recorded, the old one forgotten */
+  spin_for (1100);  /* a cycle that ends the very second of the hand-over does not count */
   state = (json_object_unref (state), fake_control ("run", "{\"id\": \"33333333-cccc\"}"));
   g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 200);
   click (GTK_WIDGET (renew), "Check Now");
@@ -1535,6 +1555,44 @@ test_tracked_app_entra (void)
   current = app_token ("app-token-pending");
   g_assert_cmpstr (current, ==, "");
   gtk_window_close (renew);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+
+  /* The next renewal, its window closed while Entra had not provisioned
+   * with it yet: the app records it itself once Entra's health, read after
+   * a refresh, shows a cycle since that succeeded */
+  {
+    g_autofree char *third = NULL;
+
+    /* The vendor's console: the first token deleted, so that a third may be made */
+    vendor_revoke ("persons", pv_token_info_get_id (first->token));
+    third = vendor_token ("persons");
+    g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+    wait_for_button (GTK_WIDGET (window), "Renew…");
+    click (GTK_WIDGET (window), "Renew…");
+    renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+    set_row_text (GTK_WIDGET (renew), "New token", third);
+    set_row_text (GTK_WIDGET (renew), "Expires on", "2099-09-30");
+    click (GTK_WIDGET (renew), "Check and Keep");
+    wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+    click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
+    wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
+    gtk_window_close (renew);
+    g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+    current = app_token ("app-token");
+    g_assert_cmpstr (current, ==, renewed);
+    g_clear_pointer (&current, g_free);
+    spin_for (1100);  /* a cycle that ends the very second of the hand-over does not count */
+    state = (json_object_unref (state), fake_control ("run", "{\"id\": \"33333333-cccc\"}"));
+    g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 200);
+    pv_entra_session_refresh_health (entra);
+    g_assert_true (spin_until (current_is_cb, third, 20));
+    g_assert_true (spin_until (pending_is_cb, (gpointer) "", 20));
+    /* Its page too: nothing waits any more */
+    g_assert_true (spin_until (nothing_pending_cb, tenants, 20));
+    g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+    wait_for_text (GTK_WIDGET (window), "Renew…");
+    g_assert_false (shows_text (GTK_WIDGET (window), "Handed to Entra"));
+  }
 
   /* As before, for the tests after: signed out, nothing tracked */
   pv_entra_session_sign_out (entra);
