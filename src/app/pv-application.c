@@ -20,6 +20,7 @@
 #include "pv-files.h"
 #include "pv-profiles.h"
 #include "pv-reminders.h"
+#include "pv-tracked-add.h"
 #include "pv-tracked-check.h"
 #include "pv-renew-window.h"
 #include "pv-window.h"
@@ -45,6 +46,7 @@ struct _PvApplication
   GKeyFile       *setups;           /* setups left midway: [TENANT/KIND] idp, token */
   char           *pending_tenant;   /* from a notification, until the tenants are loaded */
   char           *pending_kind;     /* with it, to renew */
+  GHashTable     *recording;        /* "app/kind" of tracked tokens being recorded */
 };
 
 G_DEFINE_FINAL_TYPE (PvApplication, pv_application, ADW_TYPE_APPLICATION)
@@ -433,6 +435,9 @@ demo_started_cb (GObject      *source,
   self->demo = g_steal_pointer (&demo);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+  /* The tracked app's tokens asked about at once: its vendor already
+   * refuses one of them, which the demo shows from the start. */
+  pv_application_refresh (self);
 }
 
 /**
@@ -717,6 +722,75 @@ update_action_states (PvApplication *self)
                                self->demo == NULL);
 }
 
+/* A tracked token handed to Entra through Graph is recorded, and the old
+ * one forgotten, once the job's health (read after each refresh) shows a
+ * cycle since that succeeded: also with the paste-once window closed. */
+
+typedef struct {
+  PvApplication *self;
+  char          *key;
+} Recording;
+
+static void
+provisioned_recorded_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Recording *recording = user_data;
+  g_autoptr(PvApplication) self = recording->self;
+  g_autoptr(GError) error = NULL;
+  PvTrackedApp *app = pv_tracked_app_handed_over_finish (result, &error);
+
+  if (self->recording != NULL)
+    g_hash_table_remove (self->recording, recording->key);
+  g_free (recording->key);
+  g_free (recording);
+  if (app != NULL && self->own != NULL)
+    pv_tenant_list_add_tracked_app (self->own, app, NULL, NULL);
+  else if (app != NULL)
+    pv_tracked_app_free (app);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* Recorded meanwhile by the paste-once window, which saw the same cycle */
+    g_debug ("A tracked token Entra provisions with was not recorded here: %s", error->message);
+}
+
+static void
+record_provisioned (PvApplication *self)
+{
+  GListModel *tenants = G_LIST_MODEL (self->own);
+  g_autoptr(GFile) file = pv_tenant_list_get_apps_file (self->own);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      PvTrackedApp *app = pv_tenant_list_get_tracked_app (self->own, tenant);
+
+      for (guint c = 0; app != NULL && c < app->connections->len; c++)
+        {
+          PvTrackedConnection *connection = g_ptr_array_index (app->connections, c);
+          const PvEntraJob *job;
+          Recording *recording;
+
+          if (connection->sent_at == 0 || connection->pending_since == 0)
+            continue;
+          job = pv_entra_session_get_job (self->entra, app->id, connection->kind, NULL);
+          if (job == NULL || pv_entra_job_cycle_since (job, connection->sent_at) != PV_ENTRA_CYCLE_SUCCEEDED)
+            continue;
+          recording = g_new0 (Recording, 1);
+          recording->key = g_strdup_printf ("%s/%s", app->id, connection->kind);
+          if (!g_hash_table_add (self->recording, g_strdup (recording->key)))
+            {
+              g_free (recording->key);
+              g_free (recording);
+              continue;
+            }
+          recording->self = g_object_ref (self);
+          pv_tracked_app_handed_over_async (file, app->id, connection->kind, self->cancellable,
+                                            provisioned_recorded_cb, recording);
+        }
+    }
+}
+
 /* GApplication */
 
 static void
@@ -754,6 +828,7 @@ pv_application_startup (GApplication *app)
   g_signal_connect_swapped (self->settings, "changed::refresh-interval", G_CALLBACK (schedule_refresh), self);
   schedule_refresh (self);
   pv_entra_session_load_async (self->entra, self->cancellable, entra_loaded_cb, NULL);
+  g_signal_connect_object (self->entra, "changed", G_CALLBACK (record_provisioned), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -823,6 +898,7 @@ pv_application_dispose (GObject *object)
   g_clear_object (&self->own);
   g_clear_object (&self->settings);
   g_clear_object (&self->entra);
+  g_clear_pointer (&self->recording, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_tenant, g_free);
   g_clear_pointer (&self->pending_kind, g_free);
@@ -912,4 +988,5 @@ pv_application_init (PvApplication *self)
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Keeps SCIM provisioning tokens renewed before they expire."));
   self->entra = pv_entra_session_new (NULL);
+  self->recording = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

@@ -827,3 +827,42 @@ entra_hand_over (const char    *tenant,
     }
   return FALSE;
 }
+
+/**
+ * entra_cycle_since:
+ * @job: (out): the job as read, for the message
+ *
+ * For app renew --handed-over: reads the linked Entra app's provisioning
+ * job and says whether a cycle since @since provisioned with the token
+ * handed over then (pv_entra_job_cycle_since()).
+ *
+ * Returns: what the job did, or -1 with @error if it could not be read
+ */
+int
+entra_cycle_since (const char  *tenant,
+                   const char  *kind,
+                   gint64       since,
+                   PvEntraJob **job,
+                   GError     **error)
+{
+  g_autoptr(PvEntraConfig) config = load_config (NULL, error);
+  g_autoptr(PvGraph) graph = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  const PvEntraLink *link;
+
+  if (config == NULL)
+    return -1;
+  if ((link = pv_entra_config_get_link (config, tenant, kind)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The %s connection of %s is not linked to an Entra app; see provisioctl entra link"),
+                   pv_guide_app_name (kind), tenant);
+      return -1;
+    }
+  if ((graph = signed_in_graph (config, error)) == NULL)
+    return -1;
+  pv_entra_get_job_async (graph, link->service_principal_id, link->job_id, NULL, got_result_cb, &result);
+  if ((*job = pv_entra_get_job_finish (wait_for (&result), error)) == NULL)
+    return -1;
+  return pv_entra_job_cycle_since (*job, since);
+}

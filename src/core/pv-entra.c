@@ -176,6 +176,36 @@ pv_entra_job_describe (const PvEntraJob *job,
   return g_strdup_printf (_("Status %s"), job->status);
 }
 
+/**
+ * pv_entra_job_cycle_since:
+ * @since: when the new token was handed to the job
+ *
+ * Whether Entra provisions with a token handed over at @since: only a
+ * cycle that ended after it tells.  A job in quarantine since then, or
+ * whose last run since then failed, does not; one still in the quarantine
+ * it was in before waits for its restart.  A run with errors on some
+ * users or groups only (EntryLevelErrors) got past the token.
+ *
+ * Returns: what the job did since @since
+ */
+PvEntraCycle
+pv_entra_job_cycle_since (const PvEntraJob *job,
+                          gint64            since)
+{
+  if (pv_entra_job_in_quarantine (job))
+    return job->quarantine_since > since ? PV_ENTRA_CYCLE_FAILED : PV_ENTRA_CYCLE_WAITING;
+  /* The last run, whatever came before it; one that ended the very second
+   * of the hand-over may have been the old token's: the next one tells. */
+  if (job->last_run_at > since && g_strcmp0 (job->last_run_state, "Failed") == 0)
+    return PV_ENTRA_CYCLE_FAILED;
+  if (job->last_success_at > since)
+    return PV_ENTRA_CYCLE_SUCCEEDED;
+  /* Errors on some users or groups only: the token itself was accepted. */
+  if (job->last_run_at > since && g_strcmp0 (job->last_run_state, "EntryLevelErrors") == 0)
+    return PV_ENTRA_CYCLE_SUCCEEDED;
+  return PV_ENTRA_CYCLE_WAITING;
+}
+
 void
 pv_entra_app_free (PvEntraApp *app)
 {

@@ -272,6 +272,65 @@ test_first_run (void)
   screenshot (GTK_WIDGET (window), "welcome");
 }
 
+static GtkWidget *
+find_add_button (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_MENU_BUTTON (child) && gtk_widget_is_drawable (child) &&
+          g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (child)), "list-add-symbolic") == 0)
+        return child;
+      if ((found = find_add_button (child)))
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+mapped_cb (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Chooses @label in the open menu of @button, as a click does */
+static void
+choose (GtkWidget  *button,
+        const char *label)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  GtkWidget *item;
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  g_assert_true (spin_until (mapped_cb, popover, 10));
+  wait_for_text (popover, label);
+  item = find (popover, GTK_TYPE_LABEL, label);
+  while (item != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (item), "GtkModelButton"))
+    item = gtk_widget_get_parent (item);
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+}
+
+/* The sidebar's "+" offers both ways in: connect a tenant, add an app. */
+static void
+test_add_menu (void)
+{
+  GtkWidget *add = find_add_button (GTK_WIDGET (window));
+  GtkWindow *dialog;
+
+  g_assert_nonnull (add);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (add), ==, "Connect a Tenant or Add an App");
+  choose (add, "Add an App…");
+  dialog = wait_for_window (PV_TYPE_ADD_APP_WINDOW);
+  gtk_window_close (dialog);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_ADD_APP_WINDOW), 10));
+  choose (add, "Connect a Tenant…");
+  dialog = wait_for_window (PV_TYPE_CONNECT_WINDOW);
+  gtk_window_close (dialog);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_CONNECT_WINDOW), 10));
+}
+
 static void
 test_connect (void)
 {
@@ -353,8 +412,34 @@ result_cb (GObject      *source,
 
 static char *vendor_key;
 
+static PvIssuedToken *vendor_issue (const char *kind);
+
 static char *
 vendor_token (const char *kind)
+{
+  g_autoptr(PvIssuedToken) issued = vendor_issue (kind);
+
+  return g_strdup (issued->secret);
+}
+
+/* The vendor's console revokes one of its tokens */
+static void
+vendor_revoke (const char *kind,
+               const char *token_id)
+{
+  g_autoptr(PvClient) client = pv_client_new (server_url, vendor_key);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pv_tokens_revoke_async (client, kind, token_id, TRUE, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tokens_revoke_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+static PvIssuedToken *
+vendor_issue (const char *kind)
 {
   g_autofree char *db = g_build_filename (workdir, "tenant.db", NULL);
   const char *create[] = { g_getenv ("PROVISIOD"), "--db", db, "tenant", "create", "vendor", "--name", "Vendor",
@@ -379,7 +464,7 @@ vendor_token (const char *kind)
     g_main_context_iteration (NULL, TRUE);
   issued = pv_tokens_issue_finish (result, &error);
   g_assert_no_error (error);
-  return g_strdup (issued->secret);
+  return g_steal_pointer (&issued);
 }
 
 static char *
@@ -470,6 +555,8 @@ test_add_app (void)
     set_row_text (GTK_WIDGET (renew), "New token", renewed);
     click (GTK_WIDGET (renew), "Check and Keep");
     wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+    /* Without Graph, the admin's word: what to verify first */
+    wait_for_text (GTK_WIDGET (renew), "a cycle since you pasted it that succeeded");
     pending = app_token ("app-token-pending");
     g_assert_cmpstr (pending, ==, renewed);
     current = app_token ("app-token");
@@ -1379,6 +1466,37 @@ test_entra_import (void)
   refresh_done ();
 }
 
+static gboolean
+entry_emptied_cb (gpointer data)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (data)) == '\0';
+}
+
+static gboolean
+nothing_pending_cb (gpointer data)
+{
+  PvTenantInfo *info = pv_tenant_list_lookup (data, "vendorapp");
+  PvTrackedApp *tracked = info ? pv_tenant_list_get_tracked_app (data, info) : NULL;
+
+  return tracked != NULL && pv_tracked_app_get_connection (tracked, "users")->pending_since == 0;
+}
+
+static gboolean
+current_is_cb (gpointer data)
+{
+  g_autofree char *current = app_token ("app-token");
+
+  return g_strcmp0 (current, data) == 0;
+}
+
+static gboolean
+pending_is_cb (gpointer data)
+{
+  g_autofree char *pending = app_token ("app-token-pending");
+
+  return g_strcmp0 (pending, data) == 0;
+}
+
 /* A tracked app renewed in the app through Microsoft Graph: the paste-once
  * window hands the token to the linked Entra app (the Microsoft stand-in,
  * whose test of the token is a real SCIM request to the vendor), then
@@ -1389,7 +1507,8 @@ test_tracked_app_entra (void)
   PvTenantList *tenants = pv_application_get_tenants (app);
   PvEntraSession *entra = pv_application_get_entra (app);
   g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
-  g_autofree char *token = vendor_token ("persons");
+  g_autoptr(PvIssuedToken) first = vendor_issue ("persons");
+  g_autofree char *token = g_strdup (first->secret);
   g_autofree char *url = g_strdup_printf ("%s/t/vendor/scim/persons/v2", server_url);
   g_autofree char *control = NULL;
   g_autofree char *renewed = NULL;
@@ -1434,21 +1553,109 @@ test_tracked_app_entra (void)
   g_assert_nonnull (pv_entra_config_get_link (pv_entra_session_get_config (entra), "vendorapp", "users"));
   click (GTK_WIDGET (window), "Renew…");
   renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+  /* A first new token that the vendor revokes before Entra's next cycle:
+   * the cycle fails, nothing is recorded, and another token can be pasted */
+  {
+    g_autoptr(PvIssuedToken) doomed = vendor_issue ("persons");
+
+    set_row_text (GTK_WIDGET (renew), "New token", doomed->secret);
+    set_row_text (GTK_WIDGET (renew), "Expires on", "2099-06-30");
+    click (GTK_WIDGET (renew), "Check and Keep");
+    wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+    click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
+    wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
+    vendor_revoke ("persons", pv_token_info_get_id (doomed->token));
+    spin_for (1100);  /* a cycle that ends the very second of the hand-over does not count */
+    state = fake_control ("run", "{\"id\": \"33333333-cccc\"}");
+    g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 401);
+    g_clear_pointer (&state, json_object_unref);
+    click (GTK_WIDGET (renew), "Check Now");
+    wait_for_text (GTK_WIDGET (renew), "Entra's provisioning failed with the new token");
+    wait_for_text (GTK_WIDGET (renew), "rejected the credentials (HTTP 401)");
+    current = app_token ("app-token");
+    g_assert_cmpstr (current, ==, token);
+    g_clear_pointer (&current, g_free);
+  }
   renewed = vendor_token ("persons");
   set_row_text (GTK_WIDGET (renew), "New token", renewed);
-  set_row_text (GTK_WIDGET (renew), "Expires on", "2099-06-30");
   click (GTK_WIDGET (renew), "Check and Keep");
-  wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+  g_assert_true (spin_until (pending_is_cb, renewed, 20));
+  /* Taken: the entry emptied, the hand-over offered for it */
+  g_assert_true (spin_until (entry_emptied_cb, find (GTK_WIDGET (renew), ADW_TYPE_ENTRY_ROW, "New token"), 20));
   click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
-  wait_for_text (GTK_WIDGET (renew), "Done.");
+  /* Entra has it, but has not provisioned with it: nothing recorded yet */
+  wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
   state = fake_control ("state", "{}");
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, renewed, -1);
   g_assert_cmpstr (json_object_get_string_member (
                      json_object_get_object_member (json_object_get_object_member (state, "apps"), "33333333-cccc"),
                      "secret_sha256"), ==, digest);
   current = app_token ("app-token");
-  g_assert_cmpstr (current, ==, renewed);
+  g_assert_cmpstr (current, ==, token);
+  g_clear_pointer (&current, g_free);
+  g_assert_null (find (GTK_WIDGET (renew), GTK_TYPE_BUTTON, "The Identity Provider Has It"));
+
+  /* Closed while waiting: the page offers to continue, and the window
+   * watches Entra's job again */
   gtk_window_close (renew);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+  g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+  wait_for_text (GTK_WIDGET (window), "Handed to Entra, which has not provisioned with it yet");
+  wait_for_button (GTK_WIDGET (window), "Continue…");
+  click (GTK_WIDGET (window), "Continue…");
+  renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+  wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
+
+  /* Entra's next cycle provisions with it: recorded, the old one forgotten */
+  spin_for (1100);  /* a cycle that ends the very second of the hand-over does not count */
+  state = (json_object_unref (state), fake_control ("run", "{\"id\": \"33333333-cccc\"}"));
+  g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 200);
+  click (GTK_WIDGET (renew), "Check Now");
+  wait_for_text (GTK_WIDGET (renew), "Done.");
+  current = app_token ("app-token");
+  g_assert_cmpstr (current, ==, renewed);
+  g_clear_pointer (&current, g_free);
+  current = app_token ("app-token-pending");
+  g_assert_cmpstr (current, ==, "");
+  gtk_window_close (renew);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+
+  /* The next renewal, its window closed while Entra had not provisioned
+   * with it yet: the app records it itself once Entra's health, read after
+   * a refresh, shows a cycle since that succeeded */
+  {
+    g_autofree char *third = NULL;
+
+    /* The vendor's console: the first token deleted, so that a third may be made */
+    vendor_revoke ("persons", pv_token_info_get_id (first->token));
+    third = vendor_token ("persons");
+    g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+    wait_for_button (GTK_WIDGET (window), "Renew…");
+    click (GTK_WIDGET (window), "Renew…");
+    renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+    set_row_text (GTK_WIDGET (renew), "New token", third);
+    set_row_text (GTK_WIDGET (renew), "Expires on", "2099-09-30");
+    click (GTK_WIDGET (renew), "Check and Keep");
+    wait_for_text (GTK_WIDGET (renew), "closing this window loses nothing");
+    click (GTK_WIDGET (renew), "Update “Vendor App” for Me");
+    wait_for_text (GTK_WIDGET (renew), "has not provisioned with it yet");
+    gtk_window_close (renew);
+    g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+    current = app_token ("app-token");
+    g_assert_cmpstr (current, ==, renewed);
+    g_clear_pointer (&current, g_free);
+    spin_for (1100);  /* a cycle that ends the very second of the hand-over does not count */
+    state = (json_object_unref (state), fake_control ("run", "{\"id\": \"33333333-cccc\"}"));
+    g_assert_cmpint (json_object_get_int_member (state, "status"), ==, 200);
+    pv_entra_session_refresh_health (entra);
+    g_assert_true (spin_until (current_is_cb, third, 20));
+    g_assert_true (spin_until (pending_is_cb, (gpointer) "", 20));
+    /* Its page too: nothing waits any more */
+    g_assert_true (spin_until (nothing_pending_cb, tenants, 20));
+    g_assert_true (pv_window_show_tenant (window, "vendorapp"));
+    wait_for_text (GTK_WIDGET (window), "Renew…");
+    g_assert_false (shows_text (GTK_WIDGET (window), "Handed to Entra"));
+  }
 
   /* As before, for the tests after: signed out, nothing tracked */
   pv_entra_session_sign_out (entra);
@@ -2027,10 +2234,26 @@ test_demo (void)
   wait_for_text (GTK_WIDGET (window), "Renew the");
   wait_for_text (GTK_WIDGET (window), "Timly (demo)");
   screenshot (GTK_WIDGET (window), "demo-overview");
+  /* A tracked app's Next Action opens its paste-once assistant: its new
+   * token is made in the vendor's console, not issued by Provisio */
+  {
+    GtkWidget *label;
+    GtkWindow *renew;
+
+    wait_for_text (GTK_WIDGET (window), "Renew the Users token of Timly (demo)");
+    label = find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Renew the Users token of Timly (demo)");
+    click (gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW), "Renew…");
+    renew = wait_for_window (PV_TYPE_PASTE_RENEW_WINDOW);
+    wait_for_text (GTK_WIDGET (renew), "In the Console of Timly");
+    gtk_window_close (renew);
+    g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_PASTE_RENEW_WINDOW), 10));
+  }
   /* The tracked app's page: its connections and dates */
   g_assert_true (pv_window_show_tenant (window, "timly-demo"));
   wait_for_text (GTK_WIDGET (window), "Renew in the Console of Timly");
   wait_for_text (GTK_WIDGET (window), "Person Provisioning");
+  /* Its Persons token, revoked in the vendor's console: the vendor refuses it */
+  wait_for_text (GTK_WIDGET (window), "The endpoint refuses the token (HTTP 401)");
   screenshot (GTK_WIDGET (window), "demo-tracked-app");
   g_action_group_activate_action (G_ACTION_GROUP (app), "leave-demo", NULL);
   g_assert_false (pv_application_get_demo (app));
@@ -2133,6 +2356,7 @@ main (int   argc,
     {
       g_test_add_func ("/app/first-run", test_first_run);
       g_test_add_func ("/app/connect", test_connect);
+      g_test_add_func ("/app/add-menu", test_add_menu);
       g_test_add_func ("/app/add-app", test_add_app);
       g_test_add_func ("/app/tracked-app-entra", test_tracked_app_entra);
       g_test_add_func ("/app/connect-pinned", test_connect_pinned);

@@ -673,6 +673,13 @@ class Handler(BaseHTTPRequestHandler):
                   "lastSuccessfulExecution": {"state": "Succeeded", "timeBegan": job["last_success"],
                                               "timeEnded": job["last_success"]},
                   "quarantine": job["quarantine"], "troubleshootingUrl": None}
+        if job.get("last_failure"):
+            # A cycle that failed since the last good one (Graph's
+            # lastExecution is the last run, whatever its outcome).
+            status["lastExecution"] = {"state": "Failed", "timeBegan": job["last_failure"],
+                                       "timeEnded": job["last_failure"],
+                                       "error": {"code": "SystemForCrossDomainIdentityManagementCredentialValidationUnauthorized",
+                                                 "message": "The SCIM endpoint rejected the credentials (HTTP 401)."}}
         if job["quarantine"]:
             status["lastExecution"] = {"state": "Failed", "timeBegan": job["quarantine"]["currentBegan"],
                                        "timeEnded": job["quarantine"]["currentBegan"],
@@ -828,6 +835,9 @@ def run_job(sp, change=False):
         STATE.runs.append((sp, status))
         if status == 200:
             app["job"]["last_success"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            app["job"]["last_failure"] = None
+        else:
+            app["job"]["last_failure"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return status
 
 
