@@ -54,6 +54,7 @@ struct _PvDashboard
   GtkWidget    *health_group;
   GtkListBox   *health_list;
   char         *health_shown;
+  GPtrArray    *health_rest;  /* HealthEntry, for the expander's rows */
   GPtrArray    *action_rows;
   char         *shown;        /* what the action rows say, to skip redoing them */
   char         *counted;      /* the same for the counts */
@@ -304,16 +305,102 @@ health_row_activated_cb (GtkListBox    *list,
 }
 
 /* Provisioning health: each connection Entra provisions, with its job's
- * state where Provisio is signed in, and a renewal Entra has not taken up. */
+ * state where Provisio is signed in, and a renewal Entra has not taken up.
+ * Those that need attention first; beyond the first few, the rest behind
+ * an expander whose rows are made when it opens: an estate of hundreds of
+ * connections would otherwise lay out hundreds of rows at each refresh. */
+
+#define HEALTH_ROWS 10
+
+typedef struct {
+  char     *tenant;
+  char     *title;
+  char     *text;
+  gboolean  warning;
+  guint     order;
+} HealthEntry;
+
+static void
+health_entry_free (HealthEntry *entry)
+{
+  /* Those moved to the expander's list leave a hole */
+  if (entry == NULL)
+    return;
+  g_free (entry->tenant);
+  g_free (entry->title);
+  g_free (entry->text);
+  g_free (entry);
+}
+
+static gint
+compare_health (gconstpointer a,
+                gconstpointer b)
+{
+  const HealthEntry *x = *(HealthEntry **) a;
+  const HealthEntry *y = *(HealthEntry **) b;
+
+  if (x->warning != y->warning)
+    return x->warning ? -1 : 1;
+  return (x->order > y->order) - (x->order < y->order);
+}
+
+static GtkWidget *
+health_row_new (HealthEntry *entry)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->text);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "tenant", g_strdup (entry->tenant), g_free);
+  if (entry->warning)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Needs attention"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
+  return row;
+}
+
+/* The expander's rows, made when it first opens */
+static void
+health_more_expanded_cb (AdwExpanderRow *more,
+                         GParamSpec     *pspec,
+                         PvDashboard    *self)
+{
+  GtkWidget *parent = NULL;
+
+  if (!adw_expander_row_get_expanded (more) || self->health_rest == NULL)
+    return;
+  for (guint i = 0; i < self->health_rest->len; i++)
+    {
+      GtkWidget *row = health_row_new (g_ptr_array_index (self->health_rest, i));
+
+      adw_expander_row_add_row (more, row);
+      parent = gtk_widget_get_parent (row);
+    }
+  g_clear_pointer (&self->health_rest, g_ptr_array_unref);
+  /* Enter or a click opens the tenant here too: the expander keeps its
+   * rows in a list of its own. */
+  if (GTK_IS_LIST_BOX (parent))
+    g_signal_connect (parent, "row-activated", G_CALLBACK (health_row_activated_cb), self);
+}
+
 static void
 update_health (PvDashboard *self,
                gint64       now)
 {
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
   g_autoptr(GString) shown = g_string_new (NULL);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) health_entry_free);
   GtkWidget *child;
 
+  /* What the rows would say, in words first: rows are made only when
+   * that changes. */
   for (guint t = 0; t < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); t++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), t);
@@ -326,47 +413,48 @@ update_health (PvDashboard *self,
           g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
           gboolean warning = FALSE;
           g_autofree char *text = pv_entra_session_describe (entra, tenant, connection, now, &warning);
-          g_autofree char *title = NULL;
-          GtkWidget *row;
+          HealthEntry *entry;
 
           if (text == NULL)
             continue;
+          entry = g_new0 (HealthEntry, 1);
+          entry->tenant = g_strdup (pv_tenant_info_get_id (tenant));
           /* Translators: "Users" or "Persons", then a tenant's name */
-          title = g_strdup_printf (_("%s of %s"), pv_guide_app_name (pv_connection_info_get_kind (connection)), name);
-          g_string_append_printf (shown, "%s\n%s\n%d\n", title, text, warning);
-          row = adw_action_row_new ();
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-          g_object_set_data_full (G_OBJECT (row), "tenant", g_strdup (pv_tenant_info_get_id (tenant)), g_free);
-          if (warning)
-            {
-              GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-              gtk_widget_add_css_class (icon, "warning");
-              gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                              _("Needs attention"), -1);
-              adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-            }
-          g_ptr_array_add (rows, g_object_ref_sink (row));
+          entry->title = g_strdup_printf (_("%s of %s"), pv_guide_app_name (pv_connection_info_get_kind (connection)),
+                                          name);
+          entry->text = g_steal_pointer (&text);
+          entry->warning = warning;
+          entry->order = entries->len;
+          g_ptr_array_add (entries, entry);
+          g_string_append_printf (shown, "%s\n%s\n%d\n", entry->title, entry->text, warning);
         }
     }
   if (g_strcmp0 (shown->str, self->health_shown) == 0)
-    {
-      g_ptr_array_set_free_func (rows, g_object_unref);
-      return;
-    }
+    return;
   g_free (self->health_shown);
   self->health_shown = g_strdup (shown->str);
+  g_clear_pointer (&self->health_rest, g_ptr_array_unref);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->health_list))) != NULL)
     gtk_list_box_remove (self->health_list, child);
-  for (guint i = 0; i < rows->len; i++)
+  g_ptr_array_sort (entries, compare_health);
+  for (guint i = 0; i < MIN (entries->len, HEALTH_ROWS); i++)
+    gtk_list_box_append (self->health_list, health_row_new (g_ptr_array_index (entries, i)));
+  if (entries->len > HEALTH_ROWS)
     {
-      gtk_list_box_append (self->health_list, g_ptr_array_index (rows, i));
-      g_object_unref (g_ptr_array_index (rows, i));
+      GtkWidget *more = adw_expander_row_new ();
+      guint n = entries->len - HEALTH_ROWS;
+      /* Translators: the folded rest of the Provisioning Health list */
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u More Connection",
+                                                             "%u More Connections", n), n);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), title);
+      self->health_rest = g_ptr_array_new_with_free_func ((GDestroyNotify) health_entry_free);
+      for (guint i = HEALTH_ROWS; i < entries->len; i++)
+        g_ptr_array_add (self->health_rest, g_steal_pointer (&entries->pdata[i]));
+      g_signal_connect (more, "notify::expanded", G_CALLBACK (health_more_expanded_cb), self);
+      gtk_list_box_append (self->health_list, more);
     }
-  gtk_widget_set_visible (self->health_group, rows->len > 0);
+  gtk_widget_set_visible (self->health_group, entries->len > 0);
 }
 
 /* First run: the overview asks once, in a banner rather than a dialog,
@@ -540,6 +628,7 @@ pv_dashboard_update (PvDashboard *self)
 
   update_actions (self, actions);
   update_health (self, now);
+  fprintf (stderr, "\n");
   /* Not in the demo: its answer would switch the real session's timer. */
   gtk_widget_set_visible (self->ask_banner,
                           app != NULL && !pv_application_get_demo (app) &&
@@ -767,6 +856,7 @@ pv_dashboard_dispose (GObject *object)
   g_clear_pointer (&self->all_words, g_strfreev);
   g_clear_pointer (&self->shown, g_free);
   g_clear_pointer (&self->health_shown, g_free);
+  g_clear_pointer (&self->health_rest, g_ptr_array_unref);
   g_clear_pointer (&self->counted, g_free);
 
   G_OBJECT_CLASS (pv_dashboard_parent_class)->dispose (object);
