@@ -48,7 +48,9 @@ struct _PvDashboard
   GPtrArray    *group_rows[PV_N_ACTION_GROUPS];
   GtkWidget    *all_box;      /* "Show All": every action, filtered */
   GtkEditable  *all_search;
-  GtkListBox   *all_list;
+  GListStore   *all_store;    /* PvActionItem */
+  GtkFilter    *all_filter;
+  GtkWidget    *all_view;
   char        **all_words;
   int           state_filter; /* a pill's state, or -1 */
   GtkWidget    *health_group;
@@ -59,6 +61,10 @@ struct _PvDashboard
   char         *shown;        /* what the action rows say, to skip redoing them */
   char         *counted;      /* the same for the counts */
   gboolean      show_all;
+  GHashTable   *parts;        /* PvTenantInfo → Part */
+  guint         generation;
+  gboolean      parts_overridden;
+  PvExpiryPolicy parts_override;
 };
 
 /* Beyond this, the rest waits behind a "Show All" row: hundreds of rows
@@ -124,21 +130,59 @@ action_row_activated_cb (GtkListBox    *list,
                            pv_tenant_info_get_id (action->tenant));
 }
 
-/* A plain row, lighter than an AdwActionRow: the overview redoes these as
- * tenants answer, and their layout is what a refresh costs. */
-static GtkWidget *
-action_row_new (PvDashboard  *self,
-                PvNextAction *action,
-                GPtrArray    *actions)
+/* A next action as an item of a list model, for the list view of Show All */
+#define PV_TYPE_ACTION_ITEM (pv_action_item_get_type ())
+G_DECLARE_FINAL_TYPE (PvActionItem, pv_action_item, PV, ACTION_ITEM, GObject)
+
+struct _PvActionItem
 {
-  GtkWidget *row = gtk_list_box_row_new ();
+  GObject       parent_instance;
+  PvNextAction *action;
+};
+
+G_DEFINE_FINAL_TYPE (PvActionItem, pv_action_item, G_TYPE_OBJECT)
+
+static void
+pv_action_item_finalize (GObject *object)
+{
+  g_clear_pointer (&PV_ACTION_ITEM (object)->action, pv_next_action_unref);
+  G_OBJECT_CLASS (pv_action_item_parent_class)->finalize (object);
+}
+
+static void
+pv_action_item_class_init (PvActionItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pv_action_item_finalize;
+}
+
+static void
+pv_action_item_init (PvActionItem *self)
+{
+}
+
+static PvActionItem *
+pv_action_item_new (PvNextAction *action)
+{
+  PvActionItem *self = g_object_new (PV_TYPE_ACTION_ITEM, NULL);
+
+  self->action = pv_next_action_ref (action);
+  return self;
+}
+
+/* What a row of the next actions holds: the state, the action and why, and
+ * its button.  Plain boxes, lighter than an AdwActionRow: the overview
+ * redoes these as tenants answer, and their layout is what a refresh
+ * costs.  Made once, filled by action_box_set() (the list view of Show
+ * All fills the same box with another action as it scrolls). */
+static GtkWidget *
+action_box_new (PvDashboard *self)
+{
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (action->title);
-  GtkWidget *subtitle = gtk_label_new (action->subtitle);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *dot = pv_state_dot_new ();
-  GtkWidget *button;
-  const char *label;
+  GtkWidget *button = gtk_button_new ();
 
   gtk_widget_add_css_class (box, "pv-action-row");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -151,12 +195,30 @@ action_row_new (PvDashboard  *self,
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (labels), title);
   gtk_box_append (GTK_BOX (labels), subtitle);
-  gtk_widget_set_tooltip_text (row, action->subtitle);
-  pv_set_state_class (dot, action->state);
   gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), labels);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect (button, "clicked", G_CALLBACK (action_button_cb), self);
+  gtk_box_append (GTK_BOX (box), button);
+  g_object_set_data (G_OBJECT (box), "dot", dot);
+  g_object_set_data (G_OBJECT (box), "title", title);
+  g_object_set_data (G_OBJECT (box), "subtitle", subtitle);
+  g_object_set_data (G_OBJECT (box), "button", button);
+  return box;
+}
 
+static void
+action_box_set (GtkWidget    *box,
+                PvNextAction *action)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (box), "button");
+  const char *label;
+
+  gtk_label_set_label (g_object_get_data (G_OBJECT (box), "title"), action->title);
+  gtk_label_set_label (g_object_get_data (G_OBJECT (box), "subtitle"), action->subtitle);
+  gtk_widget_set_tooltip_text (box, action->subtitle);
+  pv_set_state_class (g_object_get_data (G_OBJECT (box), "dot"), action->state);
   switch (action->action)
     {
     case PV_ACTION_RENEW:
@@ -171,21 +233,29 @@ action_row_new (PvDashboard  *self,
       label = _("_Show");
       break;
     }
-  button = gtk_button_new_with_mnemonic (label);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_button_set_label (GTK_BUTTON (button), label);
+  gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
   if (action->action == PV_ACTION_RENEW)
     gtk_widget_add_css_class (button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (button, "suggested-action");
   /* The button's accessible name says which token of which tenant. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, action->title, -1);
-  /* The actions array owns the action: the button keeps both alive. */
-  g_object_set_data (G_OBJECT (button), "action", action);
-  g_object_set_data_full (G_OBJECT (button), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
-  g_signal_connect (button, "clicked", G_CALLBACK (action_button_cb), self);
-  gtk_box_append (GTK_BOX (box), button);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (button), "action", pv_next_action_ref (action),
+                          (GDestroyNotify) pv_next_action_unref);
+}
 
-  g_object_set_data (G_OBJECT (row), "action", action);
-  g_object_set_data_full (G_OBJECT (row), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
+static GtkWidget *
+action_row_new (PvDashboard  *self,
+                PvNextAction *action)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = action_box_new (self);
+
+  action_box_set (box, action);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "action", pv_next_action_ref (action),
+                          (GDestroyNotify) pv_next_action_unref);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   return row;
 }
@@ -540,6 +610,92 @@ ask_banner_new (PvDashboard *self)
   return banner;
 }
 
+/* What the overview shows of a tenant, kept from one update to the next:
+ * a refresh changes a few tenants at a time, and an update redoes only
+ * theirs.  A part goes when its tenant changes, when the thresholds of the
+ * preferences change, or when time changes what it says (the days left
+ * of one of its expiries, pv_overview_tenant_changes_at()). */
+typedef struct {
+  PvTenantInfo *tenant;
+  gulong        changed_id;
+  GPtrArray    *items;      /* PvOverviewItem */
+  GPtrArray    *actions;    /* PvNextAction */
+  gint64        until;
+  guint         generation; /* the last update that showed it */
+} Part;
+
+static void
+part_free (Part *part)
+{
+  g_signal_handler_disconnect (part->tenant, part->changed_id);
+  g_object_unref (part->tenant);
+  g_ptr_array_unref (part->items);
+  g_ptr_array_unref (part->actions);
+  g_free (part);
+}
+
+static void
+part_tenant_changed_cb (PvTenantInfo *tenant,
+                        PvDashboard  *self)
+{
+  g_hash_table_remove (self->parts, tenant);
+}
+
+static gboolean
+part_unseen (gpointer key,
+             gpointer value,
+             gpointer user_data)
+{
+  PvDashboard *self = user_data;
+
+  return ((Part *) value)->generation != self->generation;
+}
+
+static gboolean
+same_policy (const PvExpiryPolicy *a,
+             const PvExpiryPolicy *b)
+{
+  if (a->n_thresholds != b->n_thresholds || a->urgent_days != b->urgent_days)
+    return FALSE;
+  for (guint i = 0; i < a->n_thresholds; i++)
+    if (a->thresholds[i] != b->thresholds[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* Adds @tenant's items and actions, computed again only if need be. */
+static void
+add_part (PvDashboard          *self,
+          PvTenantInfo         *tenant,
+          const PvExpiryPolicy *override,
+          gint64                now,
+          GPtrArray            *items,
+          GPtrArray            *actions)
+{
+  Part *part = g_hash_table_lookup (self->parts, tenant);
+
+  if (part != NULL && now >= part->until)
+    {
+      g_hash_table_remove (self->parts, tenant);
+      part = NULL;
+    }
+  if (part == NULL)
+    {
+      part = g_new0 (Part, 1);
+      part->tenant = g_object_ref (tenant);
+      part->items = pv_overview_tenant_items (tenant, override, now);
+      part->actions = pv_overview_tenant_actions (tenant, override, now);
+      part->until = pv_overview_tenant_changes_at (tenant, now);
+      part->changed_id = g_signal_connect (tenant, "changed", G_CALLBACK (part_tenant_changed_cb), self);
+      g_hash_table_insert (self->parts, tenant, part);
+    }
+  part->generation = self->generation;
+  for (guint i = 0; i < part->items->len; i++)
+    g_ptr_array_add (items, pv_overview_item_ref (g_ptr_array_index (part->items, i)));
+  for (guint i = 0; i < part->actions->len; i++)
+    g_ptr_array_add (actions, pv_next_action_ref (g_ptr_array_index (part->actions, i)));
+}
+
 /**
  * pv_dashboard_update:
  *
@@ -555,7 +711,6 @@ pv_dashboard_update (PvDashboard *self)
   PvExpiryPolicy policy;
   PvExpiryPolicy storage;
   const PvExpiryPolicy *override;
-  g_autoptr(GListStore) all = NULL;
 
   g_return_if_fail (PV_IS_DASHBOARD (self));
 
@@ -566,14 +721,27 @@ pv_dashboard_update (PvDashboard *self)
   else
     pv_expiry_policy_init_default (&policy);
 
+  /* Computed now, from the expiries: not what the tenants said when asked.
+   * Each tenant's as long as it holds (see Part). */
+  override = app != NULL ? pv_application_get_override (app, &storage) : NULL;
+  if ((override != NULL) != self->parts_overridden ||
+      (override != NULL && !same_policy (override, &self->parts_override)))
+    {
+      g_hash_table_remove_all (self->parts);
+      self->parts_overridden = override != NULL;
+      if (override != NULL)
+        self->parts_override = *override;
+    }
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_overview_item_unref);
+  actions = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_next_action_unref);
+  self->generation++;
   /* The tenants, then the SAML apps' certificates Entra has (one more
    * source of rows, as Import from Entra last read them). */
-  all = g_list_store_new (PV_TYPE_TENANT_INFO);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
 
-      g_list_store_append (all, tenant);
+      add_part (self, tenant, override, now, items, actions);
     }
   if (app != NULL)
     {
@@ -583,27 +751,26 @@ pv_dashboard_update (PvDashboard *self)
         {
           g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
 
-          g_list_store_append (all, certificate);
+          add_part (self, certificate, override, now, items, actions);
         }
       self->saml_shown = g_list_model_get_n_items (saml);
     }
-
-  /* Computed now, from the expiries: not what the tenants said when asked. */
-  override = app != NULL ? pv_application_get_override (app, &storage) : NULL;
-  items = pv_overview_items (G_LIST_MODEL (all), override, now);
+  /* Those no longer shown (removed tenants, certificates of a former
+   * import) go. */
+  g_hash_table_foreach_remove (self->parts, part_unseen, self);
   pv_overview_sort_by_expiry (items);
-  actions = pv_overview_next_actions (G_LIST_MODEL (all), override, now);
+  pv_overview_sort_actions (actions);
   /* A pressed pill: only that state, in the timeline and the actions. */
   if (self->state_filter >= 0)
     {
-      g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+      g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_overview_item_unref);
 
       for (guint i = 0; i < items->len; i++)
         {
           PvOverviewItem *item = g_ptr_array_index (items, i);
 
           if ((int) item->state == self->state_filter && !item->retiring)
-            g_ptr_array_add (shown, item);
+            g_ptr_array_add (shown, pv_overview_item_ref (item));
         }
       for (guint i = 0; i < actions->len;)
         {
@@ -615,9 +782,6 @@ pv_dashboard_update (PvDashboard *self)
             i++;
         }
       update_counts (self, items, now);
-      /* The filtered array borrows the items: they live as long. */
-      g_object_set_data_full (G_OBJECT (self->timeline), "items", g_ptr_array_ref (items),
-                              (GDestroyNotify) g_ptr_array_unref);
       pv_timeline_set_items (self->timeline, shown, now, &policy);
     }
   else
@@ -652,11 +816,11 @@ show_fewer_cb (PvDashboard *self)
 }
 
 static gboolean
-filter_all_cb (GtkListBoxRow *row,
-               gpointer       user_data)
+filter_all_cb (gpointer item,
+               gpointer user_data)
 {
   PvDashboard *self = user_data;
-  PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
+  PvNextAction *action = PV_ACTION_ITEM (item)->action;
   const char *fields[] = { action->title, action->subtitle, NULL, NULL, NULL };
   guint n = 2;
 
@@ -673,7 +837,42 @@ all_search_changed_cb (PvDashboard *self)
 {
   g_strfreev (self->all_words);
   self->all_words = pv_search_prepare (gtk_editable_get_text (self->all_search));
-  gtk_list_box_invalidate_filter (self->all_list);
+  gtk_filter_changed (self->all_filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* Show All: a list view, whose rows exist only in sight, filled with one
+ * action after another as it scrolls. */
+static void
+setup_all_row_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  PvDashboard              *self)
+{
+  gtk_list_item_set_child (item, action_box_new (self));
+}
+
+static void
+bind_all_row_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 PvDashboard              *self)
+{
+  action_box_set (gtk_list_item_get_child (item), PV_ACTION_ITEM (gtk_list_item_get_item (item))->action);
+}
+
+static void
+all_activate_cb (GtkListView *view,
+                 guint        position,
+                 PvDashboard *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
+  g_autoptr(PvActionItem) item = g_list_model_get_item (model, position);
+  PvNextAction *action = item ? item->action : NULL;
+
+  if (action != NULL && pv_entra_saml_info_get_app_name (action->tenant) != NULL)
+    gtk_window_present (pv_entra_saml_steps_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                        action->tenant));
+  else if (action != NULL)
+    pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                           pv_tenant_info_get_id (action->tenant));
 }
 
 static GtkWidget *
@@ -709,7 +908,6 @@ update_actions (PvDashboard *self,
 {
   g_autoptr(GString) shown = g_string_new (NULL);
   guint counts[PV_N_ACTION_GROUPS] = { 0 };
-  GtkWidget *child;
 
   for (guint i = 0; i < actions->len; i++)
     {
@@ -728,18 +926,21 @@ update_actions (PvDashboard *self,
   g_ptr_array_set_size (self->action_rows, 0);
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     clear_group (self, g);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->all_list))) != NULL)
-    gtk_list_box_remove (self->all_list, child);
 
   gtk_widget_set_visible (self->all_box, self->show_all && actions->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->actions_list), !self->show_all || actions->len == 0);
   if (self->show_all && actions->len > 0)
     {
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
       /* Every action in one list, filtered as one types; its own pane. */
       for (guint i = 0; i < actions->len; i++)
-        gtk_list_box_append (self->all_list, action_row_new (self, g_ptr_array_index (actions, i), actions));
+        g_ptr_array_add (all, pv_action_item_new (g_ptr_array_index (actions, i)));
+      g_list_store_splice (self->all_store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->all_store)),
+                           all->pdata, all->len);
       return;
     }
+  g_list_store_remove_all (self->all_store);
 
   /* Each group folds; in each, the first few, the rest behind "Show All". */
   for (guint i = 0; i < actions->len; i++)
@@ -753,7 +954,7 @@ update_actions (PvDashboard *self,
       else if (counts[group] > ACTION_ROWS)
         continue;
       else
-        row = action_row_new (self, action, actions);
+        row = action_row_new (self, action);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (self->groups[group]), row);
       g_ptr_array_add (self->group_rows[group], row);
       /* Enter on a row opens its tenant, as in the other lists: the
@@ -850,10 +1051,13 @@ pv_dashboard_dispose (GObject *object)
   PvDashboard *self = PV_DASHBOARD (object);
 
   g_clear_object (&self->tenants);
+  g_clear_pointer (&self->parts, g_hash_table_unref);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     g_clear_pointer (&self->group_rows[g], g_ptr_array_unref);
   g_clear_pointer (&self->all_words, g_strfreev);
+  g_clear_object (&self->all_store);
+  g_clear_object (&self->all_filter);
   g_clear_pointer (&self->shown, g_free);
   g_clear_pointer (&self->health_shown, g_free);
   g_clear_pointer (&self->health_rest, g_ptr_array_unref);
@@ -892,7 +1096,9 @@ all_box_new (PvDashboard *self)
   GtkWidget *search = gtk_search_entry_new ();
   GtkWidget *fewer = gtk_button_new_with_mnemonic (_("Show _Fewer"));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *list = gtk_list_box_new ();
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkFilterListModel *filtered;
+  GtkWidget *view;
 
   gtk_widget_set_hexpand (search, TRUE);
   g_object_set (search, "placeholder-text", _("Filter actions by tenant, app or state"), NULL);
@@ -903,21 +1109,29 @@ all_box_new (PvDashboard *self)
   gtk_box_append (GTK_BOX (bar), search);
   gtk_box_append (GTK_BOX (bar), fewer);
 
-  /* Its own pane: hundreds of rows do not push the timeline away. */
+  /* Its own pane: hundreds of rows do not push the timeline away, and
+   * only those in sight exist. */
+  self->all_store = g_list_store_new (PV_TYPE_ACTION_ITEM);
+  self->all_filter = GTK_FILTER (gtk_custom_filter_new (filter_all_cb, self, NULL));
+  filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->all_store)),
+                                        g_object_ref (self->all_filter));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_all_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_all_row_cb), self);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (filtered))), factory);
+  gtk_widget_add_css_class (view, "pv-all-actions");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("All Next Actions"), -1);
+  g_signal_connect (view, "activate", G_CALLBACK (all_activate_cb), self);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_list_box_set_filter_func (GTK_LIST_BOX (list), filter_all_cb, self, NULL);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, _("All Next Actions"), -1);
-  g_signal_connect (list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_box_append (GTK_BOX (box), bar);
   gtk_box_append (GTK_BOX (box), scrolled);
 
   self->all_search = GTK_EDITABLE (search);
-  self->all_list = GTK_LIST_BOX (list);
+  self->all_view = view;
   gtk_widget_set_visible (box, FALSE);
   return box;
 }
@@ -937,6 +1151,7 @@ pv_dashboard_init (PvDashboard *self)
   GtkWidget *timeline = pv_timeline_new ();
 
   self->state_filter = -1;
+  self->parts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) part_free);
   self->action_rows = g_ptr_array_new ();
   self->scrolled = scrolled;
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);

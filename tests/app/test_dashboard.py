@@ -9,6 +9,7 @@
 #   - the most pressing action is on screen at the top of the overview, no
 #     scrolling, and opens the renew assistant;
 #   - a count pill filters the next actions to its state, and lets go;
+#   - Show All lists every action, filtered as one types; Show Fewer closes it;
 #   - with twelve tracked apps, Provisioning Health shows ten connections
 #     and folds the rest;
 #   - every text and pill drawn on screen has a WCAG contrast of 4.5:1 or
@@ -302,6 +303,37 @@ def main():
                 press(wait("the Urgent pill", lambda: pill(app, "10 Urgent")))
                 wait("every group again", lambda: any(r.startswith(title) for r in renews()))
                 ok("pressed again, the pill shows everything")
+
+                # Show All: every action in a list of its own (rows only in
+                # sight), filtered as one types, closed by Show Fewer.  The
+                # Due Soon group holds more than ten: shown by its pill, it
+                # comes first, in sight, to be unfolded with a click.
+                press(wait("the Due soon pill", lambda: pill(app, "80 Due soon")))
+                heading = wait("the Due Soon group on screen", lambda: next(
+                    (a for a in descendants(app) if role_and_name(a) == ("label", "Due Soon")
+                     and extents(a)[3] > 0 and 0 <= extents(a)[1] < HEIGHT), None))
+                hx, hy, hw, hh = heading.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+                subprocess.run(["xdotool", "mousemove", "--window", wid, str(hx + hw // 2), str(hy + hh // 2),
+                                "click", "1"], check=True)
+                press(wait("Show All unfolded", lambda: next(
+                    (a for a in descendants(app) if role_and_name(a)[0] == "push button"
+                     and "Show All" in role_and_name(a)[1] and extents(a)[3] > 0), None)))
+                all_list = wait("the list of all actions", lambda: find(app, "list", "All Next Actions"))
+                subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=False)
+                subprocess.run(["xdotool", "type", "--delay", "80", "fab"], check=True)
+
+                def all_titles():
+                    return [role_and_name(a)[1] for a in descendants(all_list)
+                            if role_and_name(a)[0] == "label" and " of " in role_and_name(a)[1]]
+                wait("the actions filtered", lambda: all_titles() and all(
+                    "fab" in t.lower() for t in all_titles()))
+                fab_actions = all_titles()
+                ok(f"Show All lists every due soon action; “fab” filters them to {len(fab_actions)}")
+                press(wait("Show Fewer", lambda: find(app, "push button", "Show Fewer")))
+                wait("the Due Soon group again", lambda: find(app, "list", "All Next Actions") is None
+                     or not showing(find(app, "list", "All Next Actions")))
+                ok("Show Fewer closes it")
+                press(wait("the Due soon pill", lambda: pill(app, "80 Due soon")))
 
                 # Three letters find a tenant; Enter opens it.
                 subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=False)
