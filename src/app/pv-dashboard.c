@@ -115,19 +115,26 @@ action_button_cb (GtkButton   *button,
     }
 }
 
+/* Enter or a click on a next action's row: a SAML app's steps, or the
+ * tenant's page */
 static void
-action_row_activated_cb (GtkListBox    *list,
-                         GtkListBoxRow *row,
-                         PvDashboard   *self)
+open_action (PvDashboard  *self,
+             PvNextAction *action)
 {
-  PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
-
   if (action != NULL && pv_entra_saml_info_get_app_name (action->tenant) != NULL)
     gtk_window_present (pv_entra_saml_steps_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                         action->tenant));
   else if (action != NULL)
     pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                            pv_tenant_info_get_id (action->tenant));
+}
+
+static void
+action_row_activated_cb (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         PvDashboard   *self)
+{
+  open_action (self, g_object_get_data (G_OBJECT (row), "action"));
 }
 
 /* A next action as an item of a list model, for the list view of Show All */
@@ -865,14 +872,8 @@ all_activate_cb (GtkListView *view,
 {
   GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
   g_autoptr(PvActionItem) item = g_list_model_get_item (model, position);
-  PvNextAction *action = item ? item->action : NULL;
 
-  if (action != NULL && pv_entra_saml_info_get_app_name (action->tenant) != NULL)
-    gtk_window_present (pv_entra_saml_steps_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                        action->tenant));
-  else if (action != NULL)
-    pv_window_show_tenant (PV_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                           pv_tenant_info_get_id (action->tenant));
+  open_action (self, item ? item->action : NULL);
 }
 
 static GtkWidget *
