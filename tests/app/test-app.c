@@ -1703,6 +1703,25 @@ test_dashboard (void)
     g_assert_cmpuint (pv_timeline_get_n_bars (timeline), ==, n + 1);
   }
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_ROLE_IMG);
+  /* Grouped per tenant: a tenant with several credentials folds into one
+   * row and unfolds to a row each; a credential's own row does not fold. */
+  {
+    guint rows = pv_timeline_get_n_rows (timeline);
+    guint header = 0;
+    guint toggled;
+
+    g_assert_cmpuint (rows, >, 0);
+    while (header < rows && !pv_timeline_activate_row (timeline, header))
+      header++;
+    g_assert_cmpuint (header, <, rows);
+    toggled = pv_timeline_get_n_rows (timeline);
+    /* Unfolded, a row per credential, at least two, under the tenant's */
+    g_assert_cmpuint (MAX (rows, toggled) - MIN (rows, toggled), >=, 2);
+    if (toggled > rows)
+      g_assert_false (pv_timeline_activate_row (timeline, header + 1));
+    g_assert_true (pv_timeline_activate_row (timeline, header));
+    g_assert_cmpuint (pv_timeline_get_n_rows (timeline), ==, rows);
+  }
   screenshot (GTK_WIDGET (window), "overview-light");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   screenshot (GTK_WIDGET (window), "overview-dark");
