@@ -9,8 +9,6 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
-
 #include "pv-time.h"
 #include "pv-token.h"
 #include "pvd-store-private.h"
@@ -26,16 +24,16 @@ api_key_from_row (PvdStmt *stmt)
   PvdApiKey *key = g_new0 (PvdApiKey, 1);
 
   key->id = pvd_column_text (stmt, 0);
-  key->tenant_id = sqlite3_column_int64 (stmt, 1);
+  key->tenant_id = pvd_column_int64 (stmt, 1);
   key->prefix = pvd_column_text (stmt, 2);
   key->owner = pvd_column_text (stmt, 3);
-  key->created_at = sqlite3_column_int64 (stmt, 4);
-  key->expires_at = sqlite3_column_int64 (stmt, 5);
-  key->last_used_at = sqlite3_column_int64 (stmt, 6);
-  key->revoked_at = sqlite3_column_int64 (stmt, 7);
+  key->created_at = pvd_column_int64 (stmt, 4);
+  key->expires_at = pvd_column_int64 (stmt, 5);
+  key->last_used_at = pvd_column_int64 (stmt, 6);
+  key->revoked_at = pvd_column_int64 (stmt, 7);
   key->replaces = pvd_column_text (stmt, 8);
   key->replaced_by = pvd_column_text (stmt, 9);
-  key->successor_used_at = sqlite3_column_int64 (stmt, 10);
+  key->successor_used_at = pvd_column_int64 (stmt, 10);
   return key;
 }
 
@@ -76,12 +74,12 @@ insert_api_key (PvdStore    *self,
   if (!(stmt = pvd_store_prepare (self, sql, error)))
     return NULL;
   pvd_bind_text (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, tenant_id);
+  pvd_bind_int64 (stmt, 2, tenant_id);
   pvd_bind_text (stmt, 3, digest);
   pvd_bind_text (stmt, 4, prefix);
   pvd_bind_text (stmt, 5, owner);
-  sqlite3_bind_int64 (stmt, 6, now);
-  sqlite3_bind_int64 (stmt, 7, now + lifetime_days * 86400);
+  pvd_bind_int64 (stmt, 6, now);
+  pvd_bind_int64 (stmt, 7, now + lifetime_days * 86400);
   pvd_bind_text (stmt, 8, replaces);
   if (!pvd_store_run (self, stmt, error))
     return NULL;
@@ -92,7 +90,7 @@ insert_api_key (PvdStore    *self,
       if (!(stmt = pvd_store_prepare (self, select_sql, error)))
         return NULL;
       pvd_bind_text (stmt, 1, id);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
+      if (pvd_stmt_step (stmt) != PVD_STEP_ROW)
         {
           pvd_store_set_db_error (self, error);
           return NULL;
@@ -173,7 +171,7 @@ pvd_store_rotate_api_key (PvdStore         *self,
       if (!(stmt = pvd_store_prepare (self, drop_unused, error)))
         goto fail;
       pvd_bind_text (stmt, 1, key->replaced_by);
-      sqlite3_bind_int64 (stmt, 2, now);
+      pvd_bind_int64 (stmt, 2, now);
       if (!pvd_store_run (self, stmt, error))
         goto fail;
       g_clear_pointer (&stmt, pvd_stmt_done);
@@ -215,10 +213,10 @@ pvd_store_list_api_keys (PvdStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pvd_bind_int64 (stmt, 1, tenant_id);
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     g_ptr_array_add (keys, api_key_from_row (stmt));
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (self, error);
       return NULL;
@@ -242,12 +240,12 @@ pvd_store_revoke_api_key (PvdStore    *self,
   if (stmt == NULL)
     return FALSE;
   pvd_bind_text (stmt, 1, key_id);
-  sqlite3_bind_int64 (stmt, 2, tenant_id);
-  sqlite3_bind_int64 (stmt, 3, now);
+  pvd_bind_int64 (stmt, 2, tenant_id);
+  pvd_bind_int64 (stmt, 3, now);
   pvd_bind_text (stmt, 4, who);
   if (!pvd_store_run (self, stmt, error))
     return FALSE;
-  if (sqlite3_changes (self->db) == 0)
+  if (pvd_db_changes (self->db) == 0)
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
                    "The tenant has no active key “%s”", key_id);
@@ -305,10 +303,10 @@ pvd_store_authenticate_admin (PvdStore    *self,
   if (!(stmt = pvd_store_prepare (self, sql, error)))
     return NULL;
   pvd_bind_text (stmt, 1, digest);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = pvd_stmt_step (stmt);
+  if (rc == PVD_STEP_ROW)
     key = api_key_from_row (stmt);
-  else if (rc != SQLITE_DONE)
+  else if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (self, error);
       return NULL;
@@ -353,22 +351,22 @@ pvd_store_authenticate_admin (PvdStore    *self,
   if ((stmt = pvd_store_prepare (self, touch, NULL)) != NULL)
     {
       pvd_bind_text (stmt, 1, key->id);
-      sqlite3_bind_int64 (stmt, 2, now);
-      if (sqlite3_step (stmt) == SQLITE_DONE)
+      pvd_bind_int64 (stmt, 2, now);
+      if (pvd_stmt_step (stmt) == PVD_STEP_DONE)
         key->last_used_at = now;
       else
-        g_debug ("Could not record the use of an admin key: %s", sqlite3_errmsg (self->db));
+        g_debug ("Could not record the use of an admin key: %s", pvd_db_error_message (self->db));
       g_clear_pointer (&stmt, pvd_stmt_done);
     }
   if (key->replaces != NULL && key->last_used_at == now &&
       (stmt = pvd_store_prepare (self, successor_used, NULL)) != NULL)
     {
       pvd_bind_text (stmt, 1, key->id);
-      sqlite3_bind_int64 (stmt, 2, now);
+      pvd_bind_int64 (stmt, 2, now);
       pvd_bind_text (stmt, 3, key->replaces);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        g_debug ("Could not record the first use of a new admin key: %s", sqlite3_errmsg (self->db));
-      else if (sqlite3_changes (self->db) > 0)
+      if (pvd_stmt_step (stmt) != PVD_STEP_DONE)
+        g_debug ("Could not record the first use of a new admin key: %s", pvd_db_error_message (self->db));
+      else if (pvd_db_changes (self->db) > 0)
         g_message ("Admin key %s… of %s used for the first time; the key it replaces retires "
                    "once quiet", key->prefix, key->owner);
     }

@@ -9,8 +9,6 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
-
 #include "pv-time.h"
 #include "pv-token.h"
 #include "pvd-store-private.h"
@@ -28,20 +26,20 @@ token_from_row (PvdStmt *stmt)
   PvdToken *token = g_new0 (PvdToken, 1);
 
   token->id = pvd_column_text (stmt, 0);
-  token->tenant_id = sqlite3_column_int64 (stmt, 1);
+  token->tenant_id = pvd_column_int64 (stmt, 1);
   token->kind = pvd_column_text (stmt, 2);
   token->prefix = pvd_column_text (stmt, 3);
   token->description = pvd_column_text (stmt, 4);
-  token->created_at = sqlite3_column_int64 (stmt, 5);
+  token->created_at = pvd_column_int64 (stmt, 5);
   token->created_by = pvd_column_text (stmt, 6);
-  token->expires_at = sqlite3_column_int64 (stmt, 7);
-  token->last_used_at = sqlite3_column_int64 (stmt, 8);
+  token->expires_at = pvd_column_int64 (stmt, 7);
+  token->last_used_at = pvd_column_int64 (stmt, 8);
   token->last_user_agent = pvd_column_text (stmt, 9);
   token->replaces = pvd_column_text (stmt, 10);
   token->replaced_by = pvd_column_text (stmt, 11);
   token->retire = pvd_column_text (stmt, 12);
-  token->retires_at = sqlite3_column_int64 (stmt, 13);
-  token->revoked_at = sqlite3_column_int64 (stmt, 14);
+  token->retires_at = pvd_column_int64 (stmt, 13);
+  token->revoked_at = pvd_column_int64 (stmt, 14);
   token->revoked_by = pvd_column_text (stmt, 15);
   token->revoke_reason = pvd_column_text (stmt, 16);
   return token;
@@ -68,11 +66,11 @@ pvd_store_list_tokens (PvdStore    *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     g_ptr_array_add (tokens, token_from_row (stmt));
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (self, error);
       return NULL;
@@ -95,12 +93,12 @@ get_token (PvdStore    *self,
   if (stmt == NULL)
     return NULL;
   pvd_bind_text (stmt, 1, token_id);
-  sqlite3_bind_int64 (stmt, 2, tenant_id);
+  pvd_bind_int64 (stmt, 2, tenant_id);
   pvd_bind_text (stmt, 3, kind);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = pvd_stmt_step (stmt);
+  if (rc == PVD_STEP_ROW)
     return token_from_row (stmt);
-  if (rc == SQLITE_DONE)
+  if (rc == PVD_STEP_DONE)
     g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
                  "The %s connection has no token “%s”", kind, token_id);
   else
@@ -147,14 +145,14 @@ insert_token (PvdStore        *self,
   if (stmt == NULL)
     return FALSE;
   pvd_bind_text (stmt, 1, token->id);
-  sqlite3_bind_int64 (stmt, 2, token->tenant_id);
+  pvd_bind_int64 (stmt, 2, token->tenant_id);
   pvd_bind_text (stmt, 3, token->kind);
   pvd_bind_text (stmt, 4, digest);
   pvd_bind_text (stmt, 5, token->prefix);
   pvd_bind_text (stmt, 6, token->description ? token->description : "");
-  sqlite3_bind_int64 (stmt, 7, token->created_at);
+  pvd_bind_int64 (stmt, 7, token->created_at);
   pvd_bind_text (stmt, 8, token->created_by);
-  sqlite3_bind_int64 (stmt, 9, token->expires_at);
+  pvd_bind_int64 (stmt, 9, token->expires_at);
   pvd_bind_text (stmt, 10, token->replaces);
   return pvd_store_run (self, stmt, error);
 }
@@ -201,14 +199,14 @@ find_requested_token (PvdStore    *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
   pvd_bind_text (stmt, 3, idempotency_key);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = pvd_stmt_step (stmt);
+  if (rc == PVD_STEP_ROW)
     {
       g_autoptr(GError) local_error = NULL;
-      PvdToken *token = get_token (self, tenant_id, kind, (const char *) sqlite3_column_text (stmt, 0),
+      PvdToken *token = get_token (self, tenant_id, kind, pvd_column_peek_text (stmt, 0),
                                    &local_error);
 
       /* A token no longer stored leaves nothing to answer with: a new request. */
@@ -216,7 +214,7 @@ find_requested_token (PvdStore    *self,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return token;
     }
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     pvd_store_set_db_error (self, error);
   return NULL;
 }
@@ -233,7 +231,7 @@ record_request (PvdStore        *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, token->tenant_id);
+  pvd_bind_int64 (stmt, 1, token->tenant_id);
   pvd_bind_text (stmt, 2, token->kind);
   pvd_bind_text (stmt, 3, idempotency_key);
   pvd_bind_text (stmt, 4, token->id);
@@ -668,10 +666,10 @@ find_token_by_secret (PvdStore    *self,
   if (stmt == NULL)
     return NULL;
   pvd_bind_text (stmt, 1, digest);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = pvd_stmt_step (stmt);
+  if (rc == PVD_STEP_ROW)
     return token_from_row (stmt);
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     pvd_store_set_db_error (self, error);
   return NULL;
 }
@@ -699,9 +697,9 @@ record_use (PvdStore        *self,
 
   if (!(stmt = pvd_store_prepare (self, sql, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, token->tenant_id);
+  pvd_bind_int64 (stmt, 1, token->tenant_id);
   pvd_bind_text (stmt, 2, token->kind);
-  sqlite3_bind_int64 (stmt, 3, now);
+  pvd_bind_int64 (stmt, 3, now);
   pvd_bind_text (stmt, 4, token->id);
   return pvd_store_run (self, stmt, error);
 }

@@ -9,8 +9,6 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
-
 #include "pv-guide.h"
 #include "pvd-store-private.h"
 
@@ -19,148 +17,30 @@ G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (pvd-error-quark, pvd_error)
 
+/* The schema's version: each database's steps (pvd-db.h) bring it here. */
 #define SCHEMA_VERSION 4
-
-static const char schema_v1[] =
-  "CREATE TABLE tenants ("
-  "  id INTEGER PRIMARY KEY,"
-  "  slug TEXT NOT NULL UNIQUE,"
-  "  name TEXT NOT NULL,"
-  "  plan TEXT NOT NULL DEFAULT 'standard',"
-  "  created_at INTEGER NOT NULL,"
-  "  reminder_thresholds TEXT NOT NULL DEFAULT '60,30,14,7,3,1');"
-  "CREATE TABLE admin_keys ("
-  "  id TEXT PRIMARY KEY,"
-  "  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
-  "  digest TEXT NOT NULL UNIQUE,"
-  "  prefix TEXT NOT NULL,"
-  "  owner TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  expires_at INTEGER NOT NULL,"
-  "  last_used_at INTEGER,"
-  "  revoked_at INTEGER,"
-  "  revoked_by TEXT);"
-  "CREATE TABLE sso ("
-  "  tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,"
-  "  protocol TEXT NOT NULL DEFAULT 'saml',"
-  "  idp_entity_id TEXT,"
-  "  enforced INTEGER NOT NULL DEFAULT 0,"
-  "  cert_subject TEXT,"
-  "  cert_fingerprint TEXT,"
-  "  cert_not_before INTEGER,"
-  "  cert_not_after INTEGER);"
-  "CREATE TABLE connections ("
-  "  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('users', 'persons')),"
-  "  enabled INTEGER NOT NULL DEFAULT 1,"
-  "  identity_provider TEXT,"
-  "  token_lifetime_days INTEGER NOT NULL DEFAULT 365,"
-  "  last_request_at INTEGER,"
-  "  last_request_token_id TEXT,"
-  "  PRIMARY KEY (tenant_id, kind));"
-  "CREATE TABLE tokens ("
-  "  id TEXT PRIMARY KEY,"
-  "  tenant_id INTEGER NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  digest TEXT NOT NULL UNIQUE,"
-  "  prefix TEXT NOT NULL,"
-  "  description TEXT NOT NULL DEFAULT '',"
-  "  created_at INTEGER NOT NULL,"
-  "  created_by TEXT NOT NULL,"
-  "  expires_at INTEGER NOT NULL,"
-  "  last_used_at INTEGER,"
-  "  last_user_agent TEXT,"
-  "  replaces TEXT,"
-  "  replaced_by TEXT,"
-  "  retire TEXT,"
-  "  retires_at INTEGER,"
-  "  revoked_at INTEGER,"
-  "  revoked_by TEXT,"
-  "  revoke_reason TEXT,"
-  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);"
-  "CREATE INDEX tokens_by_connection ON tokens (tenant_id, kind);"
-  "CREATE TABLE events ("
-  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  tenant_id INTEGER NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  at INTEGER NOT NULL,"
-  "  type TEXT NOT NULL,"
-  "  token_id TEXT,"
-  "  token_prefix TEXT,"
-  "  operation TEXT NOT NULL,"
-  "  status INTEGER,"
-  "  user_agent TEXT,"
-  "  detail TEXT);"
-  "CREATE INDEX events_by_connection ON events (tenant_id, kind, id);";
-
-/* Version 2: the users and groups that identity providers provision. */
-static const char schema_v2[] =
-  "CREATE TABLE scim_resources ("
-  "  tenant_id INTEGER NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  type TEXT NOT NULL CHECK (type IN ('User', 'Group')),"
-  "  id TEXT NOT NULL,"
-  "  external_id TEXT,"
-  "  name TEXT NOT NULL,"
-  "  name_key TEXT NOT NULL,"
-  "  attributes TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  modified_at INTEGER NOT NULL,"
-  "  version INTEGER NOT NULL,"
-  "  PRIMARY KEY (tenant_id, kind, type, id),"
-  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);"
-  "CREATE UNIQUE INDEX scim_user_names ON scim_resources (tenant_id, kind, name_key)"
-  "  WHERE type = 'User';"
-  "CREATE INDEX scim_names ON scim_resources (tenant_id, kind, type, name_key);"
-  "CREATE INDEX scim_external_ids ON scim_resources (tenant_id, kind, type, external_id);";
-
-/* Version 3: which resources each group has as members, kept with the
- * group (issue #17), so that a user's groups (RFC 7643 §4.1.2) are one
- * indexed look-up; filled from the groups stored before it. */
-static const char schema_v3[] =
-  "CREATE TABLE scim_group_members ("
-  "  tenant_id INTEGER NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  group_id TEXT NOT NULL,"
-  "  member_id TEXT NOT NULL,"
-  "  PRIMARY KEY (tenant_id, kind, group_id, member_id),"
-  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);"
-  "CREATE INDEX scim_members_by_member ON scim_group_members (tenant_id, kind, member_id);"
-  "INSERT OR IGNORE INTO scim_group_members (tenant_id, kind, group_id, member_id)"
-  "  SELECT r.tenant_id, r.kind, r.id, json_extract (m.value, '$.value')"
-  "  FROM scim_resources r, json_each (r.attributes, '$.members') m"
-  "  WHERE r.type = 'Group' AND json_type (m.value, '$.value') = 'text';";
-
-/* Version 4: an admin key rotated in place names its successor, and when
- * that successor was first used (see pvd_api_key_retires_at()). */
-static const char schema_v4[] =
-  "ALTER TABLE admin_keys ADD COLUMN replaces TEXT;"
-  "ALTER TABLE admin_keys ADD COLUMN replaced_by TEXT;"
-  "ALTER TABLE admin_keys ADD COLUMN successor_used_at INTEGER;";
-
 
 gboolean
 pvd_store_set_db_error (PvdStore  *self,
-              GError   **error)
+                        GError   **error)
 {
-  /* SQLite's messages name tables and constraints, never bound values, so
-   * they cannot carry a secret. */
+  /* The databases' messages name tables and constraints, never bound
+   * values, so they cannot carry a secret. */
   g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
-               "Database error: %s", sqlite3_errmsg (self->db));
+               "Database error: %s", pvd_db_error_message (self->db));
   return FALSE;
 }
 
 PvdStmt *
 pvd_store_prepare (PvdStore    *self,
-         const char  *sql,
-         GError     **error)
+                   const char  *sql,
+                   GError     **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  PvdStmt *stmt = g_hash_table_lookup (self->statements, sql);
 
   if (stmt == NULL)
     {
-      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                              &stmt, NULL) != SQLITE_OK)
+      if (!(stmt = pvd_db_prepare (self->db, sql, TRUE)))
         {
           pvd_store_set_db_error (self, error);
           return NULL;
@@ -172,45 +52,41 @@ pvd_store_prepare (PvdStore    *self,
 
 void
 pvd_bind_text (PvdStmt    *stmt,
-           int         index,
-           const char *text)
+               int         index,
+               const char *text)
 {
   if (text == NULL)
-    sqlite3_bind_null (stmt, index);
+    pvd_bind_null (stmt, index);
   else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+    stmt->db->klass->bind_text (stmt, index, text);
 }
 
 /* Times: 0 is stored as NULL. */
 void
 pvd_bind_time (PvdStmt *stmt,
-           int      index,
-           gint64   value)
+               int      index,
+               gint64   value)
 {
   if (value == 0)
-    sqlite3_bind_null (stmt, index);
+    pvd_bind_null (stmt, index);
   else
-    sqlite3_bind_int64 (stmt, index, value);
+    pvd_bind_int64 (stmt, index, value);
 }
 
 char *
 pvd_column_text (PvdStmt *stmt,
-             int      column)
+                 int      column)
 {
-  const unsigned char *text = sqlite3_column_text (stmt, column);
-
-  return text ? g_strdup ((const char *) text) : NULL;
+  return g_strdup (pvd_column_peek_text (stmt, column));
 }
 
 /* Runs a statement that returns no rows. */
 gboolean
 pvd_store_run (PvdStore  *self,
-     PvdStmt   *stmt,
-     GError   **error)
+               PvdStmt   *stmt,
+               GError   **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (pvd_stmt_step (stmt) == PVD_STEP_ERROR)
     return pvd_store_set_db_error (self, error);
   return TRUE;
 }
@@ -220,46 +96,34 @@ exec (PvdStore    *self,
       const char  *sql,
       GError     **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (!pvd_db_exec (self->db, sql))
     return pvd_store_set_db_error (self, error);
   return TRUE;
 }
 
-static gboolean
-run_static (PvdStore    *self,
-            const char  *sql,
-            GError     **error)
-{
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
-
-  return stmt != NULL && pvd_store_run (self, stmt, error);
-}
-
+/* A write transaction excludes every other writer, on every connection to
+ * the database, as SQLite's BEGIN IMMEDIATE does: the rules that read
+ * before they write (two active tokens, a retirement that happens once,
+ * unique userNames) hold without retries. */
 gboolean
 pvd_store_begin (PvdStore  *self,
-       GError   **error)
+                 GError   **error)
 {
-  static const char sql[] = "BEGIN IMMEDIATE";
-
-  return run_static (self, sql, error);
+  return exec (self, self->db->klass->begin_write_sql, error);
 }
 
 gboolean
 pvd_store_commit (PvdStore  *self,
-        GError   **error)
+                  GError   **error)
 {
-  static const char sql[] = "COMMIT";
-
-  return run_static (self, sql, error);
+  return self->db->klass->notify_change (self->db) && exec (self, "COMMIT", error);
 }
 
 void
 pvd_store_rollback (PvdStore *self)
 {
-  static const char sql[] = "ROLLBACK";
-
-  if (!sqlite3_get_autocommit (self->db))
-    run_static (self, sql, NULL);
+  if (pvd_db_in_transaction (self->db))
+    exec (self, "ROLLBACK", NULL);
 }
 
 static void
@@ -268,8 +132,7 @@ pvd_store_finalize (GObject *object)
   PvdStore *self = (PvdStore *) object;
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
-  if (self->db != NULL)
-    sqlite3_close (self->db);
+  g_clear_pointer (&self->db, pvd_db_close);
 
   G_OBJECT_CLASS (pvd_store_parent_class)->finalize (object);
 }
@@ -281,116 +144,75 @@ pvd_store_class_init (PvdStoreClass *klass)
 }
 
 static void
-finalize_statement (gpointer stmt)
-{
-  sqlite3_finalize (stmt);
-}
-
-static void
 pvd_store_init (PvdStore *self)
 {
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                            finalize_statement);
+                                            (GDestroyNotify) pvd_stmt_free);
 }
-
-/* Which token a request with an Idempotency-Key issued (issue #21).  Kept
- * out of the numbered schema steps: created where missing, it needs no
- * migration of its own, and a database without it reads as before. */
-static const char token_requests_schema[] =
-  "CREATE TABLE IF NOT EXISTS token_requests ("
-  "  tenant_id INTEGER NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  idempotency_key TEXT NOT NULL,"
-  "  token_id TEXT NOT NULL,"
-  "  PRIMARY KEY (tenant_id, kind, idempotency_key),"
-  "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);";
 
 static gboolean
 migrate (PvdStore  *self,
          GError   **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int version = 0;
+  const PvdDbClass *klass = self->db->klass;
+  gint64 version = klass->schema_version (self->db);
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+  if (version < 0)
     return pvd_store_set_db_error (self, error);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-
-  if (version == SCHEMA_VERSION)
-    return TRUE;
   if (version > SCHEMA_VERSION)
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
-                   "The database was written by a newer provisiod (schema %d, this one knows %d)",
-                   version, SCHEMA_VERSION);
+                   "The database was written by a newer provisiod (schema %" G_GINT64_FORMAT
+                   ", this one knows %d)", version, SCHEMA_VERSION);
       return FALSE;
     }
 
-  /* Each step brings the schema one version up, in one transaction. */
-  if (!pvd_store_begin (self, error))
-    return FALSE;
-  if ((version < 1 && !exec (self, schema_v1, error)) ||
-      (version < 2 && !exec (self, schema_v2, error)) ||
-      (version < 3 && !exec (self, schema_v3, error)) ||
-      (version < 4 && !exec (self, schema_v4, error)) ||
-      !exec (self, "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION), error) ||
-      !pvd_store_commit (self, error))
+  if (version < SCHEMA_VERSION)
     {
-      pvd_store_rollback (self);
-      return FALSE;
+      /* The steps and the version in one transaction: a crash leaves the
+       * schema as it was. */
+      if (!pvd_store_begin (self, error))
+        return FALSE;
+      /* Another node may have migrated while this one waited. */
+      version = klass->schema_version (self->db);
+      for (; version >= 0 && version < SCHEMA_VERSION; version++)
+        {
+          g_assert (klass->schema_steps[version] != NULL);
+          if (!exec (self, klass->schema_steps[version], error))
+            goto fail;
+        }
+      if (!klass->set_schema_version (self->db, SCHEMA_VERSION))
+        {
+          pvd_store_set_db_error (self, error);
+          goto fail;
+        }
+      if (!pvd_store_commit (self, error))
+        goto fail;
     }
-  return TRUE;
-}
 
-/* SQLite's own busy timeout sleeps in steps of milliseconds; the workers'
- * write transactions take microseconds, so wait in small steps, for at most
- * five seconds in all. */
-static int
-busy_cb (void *user_data,
-         int   n_calls)
-{
-  if (n_calls >= 50000)
-    return 0;
-  g_usleep (n_calls < 100 ? 10 : 100);
-  return 1;
+  return exec (self, klass->schema_extra, error);
+
+fail:
+  pvd_store_rollback (self);
+  return FALSE;
 }
 
 /**
  * pvd_store_open:
- * @path: the database file, created if missing
+ * @location: the database: an SQLite file (created if missing) or a
+ *   PostgreSQL connection URI (pvd_db_open())
  * @error: return location for a #PVD_ERROR
  *
  * Returns: (transfer full): the store, with its schema up to date
  */
 PvdStore *
-pvd_store_open (const char  *path,
+pvd_store_open (const char  *location,
                 GError     **error)
 {
   g_autoptr(PvdStore) self = g_object_new (PVD_TYPE_STORE, NULL);
 
-  if (sqlite3_open_v2 (path, &self->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK)
-    {
-      g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
-                   "Cannot open the database “%s”: %s", path,
-                   self->db ? sqlite3_errmsg (self->db) : "out of memory");
-      return NULL;
-    }
-
-  sqlite3_busy_handler (self->db, busy_cb, NULL);
-  sqlite3_extended_result_codes (self->db, 1);
-
-  /* WAL with synchronous=NORMAL: a committed transaction survives a crash of
-   * the process; a power loss may lose the last few, never corrupt.  What
-   * must survive that too is committed durably: pvd_store_set_durable(). */
-  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
-      !exec (self, "PRAGMA foreign_keys = ON", error) ||
-      !migrate (self, error) ||
-      !exec (self, token_requests_schema, error))
+  if (!(self->db = pvd_db_open (location, error)) ||
+      !migrate (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -604,11 +426,11 @@ tenant_from_row (PvdStmt *stmt)
 {
   PvdTenant *tenant = g_new0 (PvdTenant, 1);
 
-  tenant->id = sqlite3_column_int64 (stmt, 0);
+  tenant->id = pvd_column_int64 (stmt, 0);
   tenant->slug = pvd_column_text (stmt, 1);
   tenant->name = pvd_column_text (stmt, 2);
   tenant->plan = pvd_column_text (stmt, 3);
-  tenant->created_at = sqlite3_column_int64 (stmt, 4);
+  tenant->created_at = pvd_column_int64 (stmt, 4);
   tenant->reminder_thresholds = pvd_column_text (stmt, 5);
   return tenant;
 }
@@ -634,7 +456,7 @@ pvd_store_create_tenant (PvdStore    *self,
                          GError     **error)
 {
   static const char insert_tenant[] =
-    "INSERT INTO tenants (slug, name, created_at) VALUES (?1, ?2, ?3)";
+    "INSERT INTO tenants (slug, name, created_at) VALUES (?1, ?2, ?3) RETURNING id";
   static const char insert_sso[] = "INSERT INTO sso (tenant_id) VALUES (?1)";
   static const char insert_connection[] =
     "INSERT INTO connections (tenant_id, kind) VALUES (?1, ?2)";
@@ -664,22 +486,22 @@ pvd_store_create_tenant (PvdStore    *self,
     goto fail;
   pvd_bind_text (stmt, 1, slug);
   pvd_bind_text (stmt, 2, name);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  pvd_bind_int64 (stmt, 3, now);
+  if (pvd_stmt_step (stmt) != PVD_STEP_ROW)
     {
-      if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_UNIQUE)
+      if (pvd_db_error_kind (self->db) == PVD_DB_UNIQUE)
         g_set_error (error, PVD_ERROR, PVD_ERROR_EXISTS,
                      "A tenant “%s” already exists", slug);
       else
         pvd_store_set_db_error (self, error);
       goto fail;
     }
-  tenant_id = sqlite3_last_insert_rowid (self->db);
+  tenant_id = pvd_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, pvd_stmt_done);
 
   if (!(stmt = pvd_store_prepare (self, insert_sso, error)))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   if (!pvd_store_run (self, stmt, error))
     goto fail;
   g_clear_pointer (&stmt, pvd_stmt_done);
@@ -688,7 +510,7 @@ pvd_store_create_tenant (PvdStore    *self,
     {
       if (!(stmt = pvd_store_prepare (self, insert_connection, error)))
         goto fail;
-      sqlite3_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_int64 (stmt, 1, tenant_id);
       pvd_bind_text (stmt, 2, i == 0 ? "users" : "persons");
       if (!pvd_store_run (self, stmt, error))
         goto fail;
@@ -717,9 +539,9 @@ pvd_store_list_tenants (PvdStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     g_ptr_array_add (tenants, tenant_from_row (stmt));
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (self, error);
       return NULL;
@@ -742,12 +564,12 @@ get_tenant (PvdStore    *self,
   if (slug != NULL)
     pvd_bind_text (stmt, 1, slug);
   else
-    sqlite3_bind_int64 (stmt, 1, tenant_id);
+    pvd_bind_int64 (stmt, 1, tenant_id);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = pvd_stmt_step (stmt);
+  if (rc == PVD_STEP_ROW)
     return tenant_from_row (stmt);
-  if (rc == SQLITE_DONE)
+  if (rc == PVD_STEP_DONE)
     g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "No tenant “%s”",
                  slug ? slug : "(id)");
   else
@@ -786,7 +608,7 @@ pvd_store_set_reminders (PvdStore    *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, thresholds);
   return pvd_store_run (self, stmt, error);
 }
@@ -806,22 +628,22 @@ pvd_store_get_sso (PvdStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  pvd_bind_int64 (stmt, 1, tenant_id);
+  if (pvd_stmt_step (stmt) != PVD_STEP_ROW)
     {
       pvd_store_set_db_error (self, error);
       return NULL;
     }
 
   sso = g_new0 (PvdSso, 1);
-  sso->tenant_id = sqlite3_column_int64 (stmt, 0);
+  sso->tenant_id = pvd_column_int64 (stmt, 0);
   sso->protocol = pvd_column_text (stmt, 1);
   sso->idp_entity_id = pvd_column_text (stmt, 2);
-  sso->enforced = sqlite3_column_int (stmt, 3) != 0;
+  sso->enforced = pvd_column_int64 (stmt, 3) != 0;
   sso->cert_subject = pvd_column_text (stmt, 4);
   sso->cert_fingerprint = pvd_column_text (stmt, 5);
-  sso->cert_not_before = sqlite3_column_int64 (stmt, 6);
-  sso->cert_not_after = sqlite3_column_int64 (stmt, 7);
+  sso->cert_not_before = pvd_column_int64 (stmt, 6);
+  sso->cert_not_after = pvd_column_int64 (stmt, 7);
   return sso;
 }
 
@@ -837,10 +659,10 @@ pvd_store_update_sso (PvdStore      *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, sso->tenant_id);
+  pvd_bind_int64 (stmt, 1, sso->tenant_id);
   pvd_bind_text (stmt, 2, sso->protocol);
   pvd_bind_text (stmt, 3, sso->idp_entity_id);
-  sqlite3_bind_int (stmt, 4, sso->enforced);
+  pvd_bind_int64 (stmt, 4, sso->enforced);
   pvd_bind_text (stmt, 5, sso->cert_subject);
   pvd_bind_text (stmt, 6, sso->cert_fingerprint);
   pvd_bind_time (stmt, 7, sso->cert_not_before);
@@ -866,28 +688,28 @@ pvd_store_get_connection (PvdStore    *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  rc = pvd_stmt_step (stmt);
+  if (rc == PVD_STEP_DONE)
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND,
                    "No provisioning connection “%s”", kind);
       return NULL;
     }
-  if (rc != SQLITE_ROW)
+  if (rc != PVD_STEP_ROW)
     {
       pvd_store_set_db_error (self, error);
       return NULL;
     }
 
   connection = g_new0 (PvdConnection, 1);
-  connection->tenant_id = sqlite3_column_int64 (stmt, 0);
+  connection->tenant_id = pvd_column_int64 (stmt, 0);
   connection->kind = pvd_column_text (stmt, 1);
-  connection->enabled = sqlite3_column_int (stmt, 2) != 0;
+  connection->enabled = pvd_column_int64 (stmt, 2) != 0;
   connection->identity_provider = pvd_column_text (stmt, 3);
-  connection->token_lifetime_days = sqlite3_column_int64 (stmt, 4);
-  connection->last_request_at = sqlite3_column_int64 (stmt, 5);
+  connection->token_lifetime_days = pvd_column_int64 (stmt, 4);
+  connection->last_request_at = pvd_column_int64 (stmt, 5);
   connection->last_request_token_id = pvd_column_text (stmt, 6);
   return connection;
 }
@@ -904,11 +726,11 @@ pvd_store_update_connection (PvdStore             *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, connection->tenant_id);
+  pvd_bind_int64 (stmt, 1, connection->tenant_id);
   pvd_bind_text (stmt, 2, connection->kind);
-  sqlite3_bind_int (stmt, 3, connection->enabled);
+  pvd_bind_int64 (stmt, 3, connection->enabled);
   pvd_bind_text (stmt, 4, connection->identity_provider);
-  sqlite3_bind_int64 (stmt, 5, connection->token_lifetime_days);
+  pvd_bind_int64 (stmt, 5, connection->token_lifetime_days);
   return pvd_store_run (self, stmt, error);
 }
 
@@ -926,13 +748,7 @@ pvd_store_get_version (PvdStore *self,
                        gint64   *out_data_version,
                        gint64   *out_changes)
 {
-  static const char sql[] = "PRAGMA data_version";
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, NULL);
-
-  *out_data_version = -1;
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    *out_data_version = sqlite3_column_int64 (stmt, 0);
-  *out_changes = sqlite3_total_changes64 (self->db);
+  self->db->klass->get_version (self->db, out_data_version, out_changes);
 }
 
 /**
@@ -945,19 +761,16 @@ pvd_store_get_version (PvdStore *self,
 void
 pvd_store_begin_read (PvdStore *self)
 {
-  static const char sql[] = "BEGIN DEFERRED";
-
-  if (sqlite3_get_autocommit (self->db))
-    run_static (self, sql, NULL);
+  if (!pvd_db_in_transaction (self->db))
+    exec (self, self->db->klass->begin_read_sql, NULL);
 }
 
 /**
  * pvd_store_set_durable:
  * @durable: whether each commit that follows is on disk before it returns
  *
- * Commits survive a crash of the process either way (SQLite's WAL is
- * written at each commit); a durable commit also survives a power loss,
- * for the price of an fsync.  Off by default, for SCIM writes and the
+ * Commits survive a crash of the process either way; a durable commit
+ * also survives a power loss, for the price of an fsync.  Off by default, for SCIM writes and the
  * record of each token's use, which an identity provider repeats; on for
  * what an administrator does: a token issued and handed out, or revoked,
  * must not come back otherwise after a power loss.
@@ -966,10 +779,7 @@ void
 pvd_store_set_durable (PvdStore *self,
                        gboolean  durable)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!exec (self, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", &error))
-    g_warning ("Could not change the database's synchronous mode: %s", error->message);
+  self->db->klass->set_durable (self->db, durable);
 }
 
 /**
@@ -989,7 +799,7 @@ gboolean
 pvd_store_end_write (PvdStore  *self,
                      GError   **error)
 {
-  if (sqlite3_get_autocommit (self->db))
+  if (!pvd_db_in_transaction (self->db))
     return TRUE;
   if (!pvd_store_commit (self, error))
     {
@@ -1008,7 +818,7 @@ pvd_store_cancel_write (PvdStore *self)
 void
 pvd_store_end_read (PvdStore *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
+  if (pvd_db_in_transaction (self->db))
     pvd_store_commit (self, NULL);
 }
 
@@ -1032,15 +842,15 @@ pvd_store_add_event (PvdStore        *self,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
-  sqlite3_bind_int64 (stmt, 3, event->at);
+  pvd_bind_int64 (stmt, 3, event->at);
   pvd_bind_text (stmt, 4, event->type);
   pvd_bind_text (stmt, 5, event->token_id);
   pvd_bind_text (stmt, 6, event->token_prefix);
   pvd_bind_text (stmt, 7, event->operation);
   if (event->status != 0)
-    sqlite3_bind_int (stmt, 8, event->status);
+    pvd_bind_int64 (stmt, 8, event->status);
   pvd_bind_text (stmt, 9, event->user_agent);
   pvd_bind_text (stmt, 10, event->detail);
   if (!pvd_store_run (self, stmt, error))
@@ -1052,9 +862,9 @@ pvd_store_add_event (PvdStore        *self,
     {
       if (!(stmt = pvd_store_prepare (self, prune, error)))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_int64 (stmt, 1, tenant_id);
       pvd_bind_text (stmt, 2, kind);
-      sqlite3_bind_int (stmt, 3, PVD_EVENTS_KEPT);
+      pvd_bind_int64 (stmt, 3, PVD_EVENTS_KEPT);
       if (!pvd_store_run (self, stmt, error))
         return FALSE;
     }
@@ -1078,28 +888,28 @@ pvd_store_list_events (PvdStore             *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
-  sqlite3_bind_int64 (stmt, 3, query->since);
-  sqlite3_bind_int64 (stmt, 4, query->after_id);
+  pvd_bind_int64 (stmt, 3, query->since);
+  pvd_bind_int64 (stmt, 4, query->after_id);
   pvd_bind_text (stmt, 5, query->token_id);
-  sqlite3_bind_int (stmt, 6, query->limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  pvd_bind_int64 (stmt, 6, query->limit);
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     {
       PvdEvent *event = g_new0 (PvdEvent, 1);
 
-      event->id = sqlite3_column_int64 (stmt, 0);
-      event->at = sqlite3_column_int64 (stmt, 1);
+      event->id = pvd_column_int64 (stmt, 0);
+      event->at = pvd_column_int64 (stmt, 1);
       event->type = pvd_column_text (stmt, 2);
       event->token_id = pvd_column_text (stmt, 3);
       event->token_prefix = pvd_column_text (stmt, 4);
       event->operation = pvd_column_text (stmt, 5);
-      event->status = sqlite3_column_int (stmt, 6);
+      event->status = pvd_column_int64 (stmt, 6);
       event->user_agent = pvd_column_text (stmt, 7);
       event->detail = pvd_column_text (stmt, 8);
       g_ptr_array_add (events, event);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (self, error);
       return NULL;
@@ -1121,13 +931,13 @@ pvd_store_count_scim_writes (PvdStore    *self,
 
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
-  sqlite3_bind_int64 (stmt, 3, since);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  pvd_bind_int64 (stmt, 3, since);
+  if (pvd_stmt_step (stmt) != PVD_STEP_ROW)
     {
       pvd_store_set_db_error (self, error);
       return -1;
     }
-  return sqlite3_column_int64 (stmt, 0);
+  return pvd_column_int64 (stmt, 0);
 }
