@@ -880,8 +880,8 @@ pvd_store_list_events (PvdStore             *self,
 {
   static const char sql[] =
     "SELECT id, at, type, token_id, token_prefix, operation, status, user_agent, detail"
-    " FROM events WHERE tenant_id = ?1 AND kind = ?2 AND (?3 = 0 OR at > ?3)"
-    " AND id > ?4 AND (?5 IS NULL OR token_id = ?5) ORDER BY id DESC LIMIT ?6";
+    " FROM events WHERE tenant_id = ?1 AND kind = ?2 AND (CAST (?3 AS BIGINT) = 0 OR at > ?3)"
+    " AND id > ?4 AND (CAST (?5 AS TEXT) IS NULL OR token_id = ?5) ORDER BY id DESC LIMIT ?6";
   g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_event_free);
   int rc;
