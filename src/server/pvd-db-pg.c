@@ -659,6 +659,9 @@ static const PvdDbClass pg_class = {
   .schema_extra = schema_extra,
   .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")",
   .begin_read_sql = "BEGIN",
+  .after_copy_sql =
+    "SELECT setval (pg_get_serial_sequence ('tenants', 'id'), coalesce (max (id), 0) + 1, false) FROM tenants;"
+    "SELECT setval (pg_get_serial_sequence ('events', 'id'), coalesce (max (id), 0) + 1, false) FROM events",
   .close = pg_close,
   .exec = pg_exec,
   .prepare = pg_prepare,

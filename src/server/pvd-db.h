@@ -59,6 +59,9 @@ struct _PvdDbClass
    * at the same time as; and one that only reads. */
   const char  *begin_write_sql;
   const char  *begin_read_sql;
+  /* Run after rows were copied in with their ids (pvd_store_copy()), so
+   * that the ids given next follow them; NULL: nothing to do. */
+  const char  *after_copy_sql;
 
   void        (*close)           (PvdDb       *db);
   gboolean    (*exec)            (PvdDb       *db,

@@ -317,6 +317,17 @@ gboolean       pvd_store_end_write          (PvdStore        *self,
 void           pvd_store_cancel_write       (PvdStore        *self);
 void           pvd_store_end_read           (PvdStore        *self);
 
+/* provisiod migrate */
+typedef void (*PvdStoreCopyFunc) (const char *table,
+                                  gint64      rows,
+                                  gpointer    user_data);
+
+gboolean       pvd_store_copy               (PvdStore        *from,
+                                             PvdStore        *to,
+                                             PvdStoreCopyFunc func,
+                                             gpointer         user_data,
+                                             GError         **error);
+
 /* For the demo: writes rows as they are given. */
 gboolean       pvd_store_insert_token       (PvdStore        *self,
                                              const PvdToken  *token,
