@@ -155,6 +155,13 @@ static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, sch
  * as SQLite's BEGIN IMMEDIATE does: a transaction-level advisory lock. */
 #define WRITE_LOCK_KEY "7212443"
 
+/* Each connection's settings, again after a reconnection.  A writer waits
+ * for another's lock at most five seconds, as with SQLite's busy handler
+ * (pvd-db-sqlite.c); commits wait for the disk only when durable
+ * (pg_set_durable()). */
+static const char session_sql[] =
+  "SET synchronous_commit = off; SET lock_timeout = '5s'; LISTEN " CHANNEL;
+
 typedef struct
 {
   PvdDb        parent;
@@ -225,7 +232,7 @@ ensure_connected (PvdDbPg *self)
     }
   self->generation++;
   self->wrote = FALSE;
-  PQclear (PQexec (self->conn, "LISTEN " CHANNEL));
+  PQclear (PQexec (self->conn, session_sql));
   return TRUE;
 }
 
@@ -719,7 +726,7 @@ pvd_db_pg_open (const char  *conninfo,
       return NULL;
     }
   PQsetNoticeProcessor (self->conn, notice_cb, NULL);
-  if (!exec_result (self, "SET synchronous_commit = off; LISTEN " CHANNEL))
+  if (!exec_result (self, session_sql))
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
                    "Cannot use the PostgreSQL database: %s", self->error);
