@@ -568,8 +568,10 @@ pg_error_kind (PvdDb *db)
 
   if (g_str_equal (state, "23505"))
     return PVD_DB_UNIQUE;
-  /* connection exceptions, and the server shutting down or starting */
+  /* connection exceptions, the server shutting down or starting, and a
+   * lock not had in time (lock_timeout) */
   if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P") ||
+      g_str_equal (state, "55P03") ||
       PQstatus (SELF (db)->conn) != CONNECTION_OK)
     return PVD_DB_UNAVAILABLE;
   return PVD_DB_FAILED;

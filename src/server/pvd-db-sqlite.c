@@ -291,14 +291,17 @@ sqlite_error_message (PvdDb *db)
 static PvdDbError
 sqlite_error_kind (PvdDb *db)
 {
-  switch (sqlite3_extended_errcode (DB (db)))
+  int code = sqlite3_extended_errcode (DB (db));
+
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return PVD_DB_UNIQUE;
+  switch (code & 0xff)
     {
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-      return PVD_DB_UNIQUE;
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
       return PVD_DB_UNAVAILABLE;
     default:
       return PVD_DB_FAILED;

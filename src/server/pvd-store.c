@@ -26,8 +26,12 @@ pvd_store_set_db_error (PvdStore  *self,
 {
   /* The databases' messages name tables and constraints, never bound
    * values, so they cannot carry a secret. */
-  g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
-               "Database error: %s", pvd_db_error_message (self->db));
+  if (pvd_db_error_kind (self->db) == PVD_DB_UNAVAILABLE)
+    g_set_error (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE,
+                 "The database is unavailable: %s", pvd_db_error_message (self->db));
+  else
+    g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
+                 "Database error: %s", pvd_db_error_message (self->db));
   return FALSE;
 }
 

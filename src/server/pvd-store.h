@@ -26,7 +26,11 @@ typedef enum {
   PVD_ERROR_REPLACEMENT_CHANGED,
   PVD_ERROR_ALREADY_ISSUED,
   PVD_ERROR_KEY_EXPIRED,
+  PVD_ERROR_UNAVAILABLE,      /* the database is away or busy: try again */
 } PvdError;
+
+/* The Retry-After of a 503 while the database is away or busy, seconds */
+#define PVD_UNAVAILABLE_RETRY_AFTER 5
 
 GQuark pvd_error_quark (void);
 
