@@ -154,47 +154,46 @@ pvd_store_init (PvdStore *self)
                                             (GDestroyNotify) pvd_stmt_free);
 }
 
+/* The schema brought to SCHEMA_VERSION, its steps and the version in one
+ * write transaction: a crash leaves it as it was, and nodes that start
+ * together on one database migrate it once. */
 static gboolean
 migrate (PvdStore  *self,
          GError   **error)
 {
   const PvdDbClass *klass = self->db->klass;
-  gint64 version = klass->schema_version (self->db);
+  gint64 version;
 
+  if (!pvd_store_begin (self, error))
+    return FALSE;
+  version = klass->schema_version (self->db);
   if (version < 0)
-    return pvd_store_set_db_error (self, error);
+    {
+      pvd_store_set_db_error (self, error);
+      goto fail;
+    }
   if (version > SCHEMA_VERSION)
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
                    "The database was written by a newer provisiod (schema %" G_GINT64_FORMAT
                    ", this one knows %d)", version, SCHEMA_VERSION);
-      return FALSE;
+      goto fail;
     }
-
-  if (version < SCHEMA_VERSION)
+  for (gint64 v = version; v < SCHEMA_VERSION; v++)
     {
-      /* The steps and the version in one transaction: a crash leaves the
-       * schema as it was. */
-      if (!pvd_store_begin (self, error))
-        return FALSE;
-      /* Another node may have migrated while this one waited. */
-      version = klass->schema_version (self->db);
-      for (; version >= 0 && version < SCHEMA_VERSION; version++)
-        {
-          g_assert (klass->schema_steps[version] != NULL);
-          if (!exec (self, klass->schema_steps[version], error))
-            goto fail;
-        }
-      if (!klass->set_schema_version (self->db, SCHEMA_VERSION))
-        {
-          pvd_store_set_db_error (self, error);
-          goto fail;
-        }
-      if (!pvd_store_commit (self, error))
+      g_assert (klass->schema_steps[v] != NULL);
+      if (!exec (self, klass->schema_steps[v], error))
         goto fail;
     }
-
-  return exec (self, klass->schema_extra, error);
+  if (version < SCHEMA_VERSION && !klass->set_schema_version (self->db, SCHEMA_VERSION))
+    {
+      pvd_store_set_db_error (self, error);
+      goto fail;
+    }
+  if (!exec (self, klass->schema_extra, error) ||
+      !pvd_store_commit (self, error))
+    goto fail;
+  return TRUE;
 
 fail:
   pvd_store_rollback (self);
