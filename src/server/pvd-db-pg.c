@@ -135,7 +135,14 @@ static const char schema_v4[] =
   "ALTER TABLE admin_keys ADD COLUMN replaced_by TEXT;"
   "ALTER TABLE admin_keys ADD COLUMN successor_used_at BIGINT;";
 
+/* Failed authentications per client address, shared by the nodes
+ * (pg_count_auth_failure()): unlogged, as a count of the last minute need
+ * not survive a crash of PostgreSQL. */
 static const char schema_extra[] =
+  "CREATE UNLOGGED TABLE IF NOT EXISTS auth_failures ("
+  "  address TEXT PRIMARY KEY,"
+  "  window_start BIGINT NOT NULL,"
+  "  count BIGINT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS token_requests ("
   "  tenant_id BIGINT NOT NULL,"
   "  kind TEXT NOT NULL,"
@@ -662,6 +669,44 @@ pg_set_durable (PvdDb    *db,
     g_warning ("Could not change the database's synchronous commit: %s", SELF (db)->error);
 }
 
+/* Sent whole rather than prepared, and not counted as a change: the
+ * caches do not depend on it. */
+static gboolean
+pg_count_auth_failure (PvdDb      *db,
+                       const char *address,
+                       gint64      now,
+                       gint64      window,
+                       gint64     *out_window_start,
+                       gint64     *out_count)
+{
+  static const char sql[] =
+    "INSERT INTO auth_failures AS f (address, window_start, count) VALUES ($1, $2, 1)"
+    " ON CONFLICT (address) DO UPDATE SET"
+    "  window_start = CASE WHEN f.window_start <= $2 - $3 THEN $2 ELSE f.window_start END,"
+    "  count = CASE WHEN f.window_start <= $2 - $3 THEN 1 ELSE f.count + 1 END"
+    " RETURNING window_start, count";
+  PvdDbPg *self = SELF (db);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *window_text = g_strdup_printf ("%" G_GINT64_FORMAT, window);
+  const char *values[] = { address, now_text, window_text };
+  PGresult *result;
+  gboolean ok;
+
+  if (!ensure_connected (self))
+    return FALSE;
+  result = PQexecParams (self->conn, sql, 3, NULL, values, NULL, NULL, 0);
+  ok = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1;
+  if (ok)
+    {
+      *out_window_start = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      *out_count = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
+    }
+  else
+    set_error (self, result);
+  PQclear (result);
+  return ok;
+}
+
 static const PvdDbClass pg_class = {
   .name = "PostgreSQL",
   .schema_steps = schema_steps,
@@ -692,6 +737,7 @@ static const PvdDbClass pg_class = {
   .get_version = pg_get_version,
   .notify_change = pg_notify_change,
   .set_durable = pg_set_durable,
+  .count_auth_failure = pg_count_auth_failure,
 };
 
 static void

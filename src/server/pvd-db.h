@@ -99,6 +99,15 @@ struct _PvdDbClass
   gboolean    (*notify_change)   (PvdDb       *db);
   void        (*set_durable)     (PvdDb       *db,
                                   gboolean     durable);
+  /* Counts a failed authentication from @address in the window that
+   * started at *window_start, or in a new one from @now, for every node
+   * on the database; NULL where one server is alone on it (SQLite). */
+  gboolean    (*count_auth_failure) (PvdDb      *db,
+                                     const char *address,
+                                     gint64      now,
+                                     gint64      window,
+                                     gint64     *out_window_start,
+                                     gint64     *out_count);
 };
 
 PvdDb      *pvd_db_open            (const char  *location,

@@ -1528,7 +1528,7 @@ pvd_scim_handle (PvdWorker         *worker,
   secret = pvd_bearer_token (msg);
   if (secret == NULL)
     {
-      pvd_count_auth_failure (s.server, msg);
+      pvd_count_auth_failure (s.server, store, msg);
       send_scim_error (msg, 401, NULL, "A bearer token is needed");
       return;
     }
@@ -1551,7 +1551,7 @@ pvd_scim_handle (PvdWorker         *worker,
     }
   if (result != PVD_SCIM_AUTH_OK)
     {
-      pvd_count_auth_failure (s.server, msg);
+      pvd_count_auth_failure (s.server, store, msg);
       send_scim_error (msg, 401, NULL, "%s", auth_failure_detail (result));
       return;
     }

@@ -132,6 +132,7 @@ void      pvd_set_retry_after     (SoupServerMessage *msg,
 gboolean  pvd_rate_limited        (PvdServer         *self,
                                    SoupServerMessage *msg);
 void      pvd_count_auth_failure  (PvdServer         *self,
+                                   PvdStore          *store,
                                    SoupServerMessage *msg);
 PvdScimAuth pvd_scim_authenticate (PvdWorker         *worker,
                                    const char        *slug,

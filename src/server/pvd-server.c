@@ -435,13 +435,22 @@ pvd_set_retry_after (SoupServerMessage *msg,
                                 "Retry-After", header);
 }
 
+/* Counted here, and where nodes share the database also there: the
+ * count of every node, once this one learns it, is this one's. */
 void
 pvd_count_auth_failure (PvdServer         *self,
+                        PvdStore          *store,
                         SoupServerMessage *msg)
 {
   const char *address = client_address (msg);
   PvdAuthFailures *failures;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 shared_start = 0, shared_count = 0;
+  gboolean shared;
+
+  shared = pvd_store_count_auth_failure (store, address, real_now, PVD_AUTH_FAILURE_WINDOW,
+                                         &shared_start, &shared_count);
 
   g_mutex_lock (&self->lock);
   failures = g_hash_table_lookup (self->auth_failures, address);
@@ -460,6 +469,11 @@ pvd_count_auth_failure (PvdServer         *self,
       failures->count = 0;
     }
   failures->count++;
+  if (shared && shared_count > failures->count)
+    {
+      failures->window_start = now - (real_now - shared_start);
+      failures->count = shared_count;
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -485,7 +499,7 @@ authenticate_admin (PvdRequest *req)
       gboolean other_scheme = soup_message_headers_get_one (
         soup_server_message_get_request_headers (req->msg), "Authorization") != NULL;
 
-      pvd_count_auth_failure (req->server, req->msg);
+      pvd_count_auth_failure (req->server, req->store, req->msg);
       pvd_send_error (req->msg, 401, "unauthorized",
                       other_scheme ? "The Authorization header must use the Bearer scheme "
                                      "with an admin API key"
@@ -516,7 +530,7 @@ authenticate_admin (PvdRequest *req)
         {
           if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED) ||
               g_error_matches (error, PVD_ERROR, PVD_ERROR_KEY_EXPIRED))
-            pvd_count_auth_failure (req->server, req->msg);
+            pvd_count_auth_failure (req->server, req->store, req->msg);
           pvd_send_store_error (req->msg, error);
           return FALSE;
         }

@@ -825,6 +825,35 @@ pvd_store_end_read (PvdStore *self)
     pvd_store_commit (self, NULL);
 }
 
+/**
+ * pvd_store_count_auth_failure:
+ * @address: the client's address
+ * @now: real time, seconds
+ * @window: how long a window of failures lasts, seconds
+ * @out_window_start: (out): when the address's current window started
+ * @out_count: (out): its failures in that window, on every node
+ *
+ * Where several servers share the database (PostgreSQL), a failed
+ * authentication is counted there, so that the limit per address holds
+ * across them.
+ *
+ * Returns: %FALSE if the database keeps no count (SQLite: the server's
+ *   own count is the count) or could not
+ */
+gboolean
+pvd_store_count_auth_failure (PvdStore   *self,
+                              const char *address,
+                              gint64      now,
+                              gint64      window,
+                              gint64     *out_window_start,
+                              gint64     *out_count)
+{
+  const PvdDbClass *klass = self->db->klass;
+
+  return klass->count_auth_failure != NULL &&
+         klass->count_auth_failure (self->db, address, now, window, out_window_start, out_count);
+}
+
 /* Events */
 
 gboolean

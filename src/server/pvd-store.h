@@ -321,6 +321,13 @@ gboolean       pvd_store_end_write          (PvdStore        *self,
 void           pvd_store_cancel_write       (PvdStore        *self);
 void           pvd_store_end_read           (PvdStore        *self);
 
+gboolean       pvd_store_count_auth_failure (PvdStore        *self,
+                                             const char      *address,
+                                             gint64           now,
+                                             gint64           window,
+                                             gint64          *out_window_start,
+                                             gint64          *out_count);
+
 /* provisiod migrate */
 typedef void (*PvdStoreCopyFunc) (const char *table,
                                   gint64      rows,

@@ -142,6 +142,22 @@ class TwoNodes(unittest.TestCase):
         self.assertEqual([e["token_id"] for e in retired], [old["token"]["id"]])
         self.assertEqual(self.scim("GET", old, "/ServiceProviderConfig").status, 401)
 
+    def test_failed_authentication_limit_across_nodes(self):
+        """20 failures a minute from one address, half on each node, are the
+        limit (--auth-failure-limit): a node that learns the count refuses."""
+        unknown = "pva_" + "A" * 49
+        for i in range(20):
+            r = self.nodes[i % 2].request("GET", "/api/v1/tenant", key=unknown)
+            self.assertEqual(r.status, 401, f"failure {i + 1}: {r.text}")
+        # The node that counted the 20th refuses even a valid key.
+        r = self.nodes[1].request("GET", "/api/v1/tenant", key=self.key)
+        self.assertEqual(r.status, 429, r.text)
+        self.assertIsNotNone(r.header("retry-after"))
+        # The other knew of 19: its next failure brings it the count of both.
+        self.assertEqual(self.nodes[0].request("GET", "/api/v1/tenant", key=unknown).status, 401)
+        r = self.nodes[0].request("GET", "/api/v1/tenant", key=self.key)
+        self.assertEqual(r.status, 429, r.text)
+
     def test_event_ids_ordered(self):
         token = self.issue()
         self.together(6, lambda i: self.scim(
