@@ -164,10 +164,10 @@ static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, sch
 
 /* Each connection's settings, again after a reconnection.  A writer waits
  * for another's lock at most five seconds, as with SQLite's busy handler
- * (pvd-db-sqlite.c); commits wait for the disk only when durable
- * (pg_set_durable()). */
+ * (pvd-db-sqlite.c).  Every commit waits for the write-ahead log on disk
+ * (synchronous_commit, PostgreSQL's default, see pg_set_durable()). */
 static const char session_sql[] =
-  "SET synchronous_commit = off; SET lock_timeout = '5s'; LISTEN " CHANNEL;
+  "SET synchronous_commit = on; SET lock_timeout = '5s'; LISTEN " CHANNEL;
 
 typedef struct
 {
@@ -213,7 +213,10 @@ set_error (PvdDbPg    *self,
   g_free (self->error);
   self->error = g_strdup (primary ? primary : PQerrorMessage (self->conn));
   g_strchomp (self->error);
-  g_strlcpy (self->sqlstate, state ? state : "", sizeof self->sqlstate);
+  /* Errors of the server have an SQLSTATE; libpq's own (a connection
+   * closed, refused, broken) have none: those are connection exceptions,
+   * judged now, before a reconnection hides them. */
+  g_strlcpy (self->sqlstate, state && *state ? state : "08000", sizeof self->sqlstate);
 }
 
 /* A lost connection is opened again between transactions; inside one the
@@ -497,7 +500,9 @@ pg_step (PvdStmt *stmt)
   status = PQresultStatus (s->result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
-      set_error (self, s->result);
+      /* Without a result, prepare_on_server() said why. */
+      if (s->result != NULL)
+        set_error (self, s->result);
       g_clear_pointer (&s->result, PQclear);
       if (savepoint)
         PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT pvd_statement"));
@@ -578,8 +583,7 @@ pg_error_kind (PvdDb *db)
   /* connection exceptions, the server shutting down or starting, and a
    * lock not had in time (lock_timeout) */
   if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P") ||
-      g_str_equal (state, "55P03") ||
-      PQstatus (SELF (db)->conn) != CONNECTION_OK)
+      g_str_equal (state, "55P03"))
     return PVD_DB_UNAVAILABLE;
   return PVD_DB_FAILED;
 }
@@ -659,14 +663,15 @@ pg_notify_change (PvdDb *db)
   return !self->wrote || exec_result (self, "NOTIFY " CHANNEL);
 }
 
-/* A commit waits for the write-ahead log on disk unless asked not to. */
+/* Every commit is durable.  SQLite's synchronous=NORMAL loses nothing in
+ * a crash of the process either, as its WAL is written at each commit; in
+ * PostgreSQL, synchronous_commit=off would lose the last commits in a
+ * crash of PostgreSQL's own processes (test_crash_safety stops it so),
+ * and PostgreSQL groups concurrent commits into one flush anyway. */
 static void
 pg_set_durable (PvdDb    *db,
                 gboolean  durable)
 {
-  if (!exec_result (SELF (db), durable ? "SET synchronous_commit = on"
-                                       : "SET synchronous_commit = off"))
-    g_warning ("Could not change the database's synchronous commit: %s", SELF (db)->error);
 }
 
 /* Sent whole rather than prepared, and not counted as a change: the

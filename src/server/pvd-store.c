@@ -120,7 +120,9 @@ gboolean
 pvd_store_commit (PvdStore  *self,
                   GError   **error)
 {
-  return self->db->klass->notify_change (self->db) && exec (self, "COMMIT", error);
+  if (!self->db->klass->notify_change (self->db))
+    return pvd_store_set_db_error (self, error);
+  return exec (self, "COMMIT", error);
 }
 
 void

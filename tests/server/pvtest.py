@@ -93,6 +93,14 @@ class PostgreSQL:
         self._run("createdb", "-h", self.dir, "-U", "postgres", name)
         return f"postgresql:///{name}?host={self.dir}&user=postgres"
 
+    def query(self, url, sql):
+        """Rows of a query, as tuples of text (None for NULL)."""
+        name = urllib.parse.urlsplit(url).path.lstrip("/")
+        out = self._run("psql", "-h", self.dir, "-U", "postgres", "-d", name, "-X", "-q", "-A", "-t",
+                        "-F", "\x1f", "-R", "\x1e", "-P", "null=\x02", "-c", sql).stdout
+        return [tuple(None if f == "\x02" else f for f in row.split("\x1f"))
+                for row in out.rstrip("\n").split("\x1e") if row.strip("\n")]
+
     def dump(self, url):
         """The database's rows as text, for the test that no secret is stored."""
         name = urllib.parse.urlsplit(url).path.lstrip("/")
