@@ -289,6 +289,10 @@ pg_exec (PvdDb      *db,
     {
       self->wrote = FALSE;
       ok = exec_result (self, sql);
+      /* A BEGIN whose lock was not had (lock_timeout) leaves a failed
+       * transaction that the caller, told it did not begin, never ends. */
+      if (!ok && PQtransactionStatus (self->conn) == PQTRANS_INERROR)
+        PQclear (PQexec (self->conn, "ROLLBACK"));
       self->transaction = PQtransactionStatus (self->conn) == PQTRANS_INTRANS;
       return ok;
     }

@@ -6,6 +6,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import threading
 import time
 import unittest
 
@@ -60,6 +61,37 @@ class DatabaseAway(ServerTest):
         r = self.server.scim("GET", base, "/Users", token["secret"])
         self.assertEqual(sorted(u["userName"] for u in r.json["Resources"]),
                          ["after@acme.example", "before@acme.example"])
+
+
+@unittest.skipUnless(pvtest.STORE == "postgresql", "PostgreSQL only")
+class DatabaseBusy(ServerTest):
+    """Another node holds the write lock longer than provisiod waits for it."""
+
+    extra_args = ("--threads", "1")     # the same connection before and after
+
+    def test_503_then_the_same_connection_works(self):
+        token = self.issue()
+        held = threading.Event()
+
+        def hold():
+            # a node stuck in a write transaction for seven seconds
+            pvtest.postgresql().query(self.server.db,
+                                      "SELECT pg_advisory_lock (7212443), pg_sleep (7),"
+                                      " pg_advisory_unlock (7212443)")
+        holder = threading.Thread(target=hold)
+        holder.start()
+        time.sleep(1)
+        start = time.monotonic()
+        r = self.server.scim("POST", token["scim_base_url"], "/Users", token["secret"],
+                             body={"schemas": [USER], "userName": "busy@acme.example"})
+        self.assertEqual(r.status, 503, r.text)
+        self.assertEqual(r.header("retry-after"), "5")
+        self.assertGreaterEqual(time.monotonic() - start, 4.5, "it waited for the lock first")
+        holder.join()
+        r = self.server.scim("POST", token["scim_base_url"], "/Users", token["secret"],
+                             body={"schemas": [USER], "userName": "busy@acme.example"})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(self.issue(retire="never")["token"]["description"], "")
 
 
 if __name__ == "__main__":
