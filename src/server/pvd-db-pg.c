@@ -180,6 +180,7 @@ typedef struct
   gint64       notifications;   /* changes announced on CHANNEL */
   gint64       own_writes;      /* committed by this connection */
   gboolean     transaction;     /* begun by pg_exec() and not ended */
+  gboolean     read_pending;    /* a read transaction not begun yet */
   gboolean     wrote;           /* in the current transaction */
   char        *error;
   char         sqlstate[6];
@@ -274,7 +275,22 @@ exec_result (PvdDbPg    *self,
 static gboolean
 pg_in_transaction (PvdDb *db)
 {
-  return SELF (db)->transaction;
+  return SELF (db)->transaction || SELF (db)->read_pending;
+}
+
+/* A read transaction begins with its first statement: a request answered
+ * from a worker's caches sends PostgreSQL nothing (SQLite takes its lock
+ * in the process; here it is a round trip each way). */
+static gboolean
+begin_pending_read (PvdDbPg *self)
+{
+  if (!self->read_pending)
+    return TRUE;
+  self->read_pending = FALSE;
+  if (!exec_result (self, "BEGIN"))
+    return FALSE;
+  self->transaction = PQtransactionStatus (self->conn) == PQTRANS_INTRANS;
+  return TRUE;
 }
 
 /* The store begins and ends its transactions here. */
@@ -285,6 +301,21 @@ pg_exec (PvdDb      *db,
   PvdDbPg *self = SELF (db);
   gboolean ok;
 
+  if (g_str_equal (sql, "BEGIN") && !self->transaction)
+    {
+      self->wrote = FALSE;
+      self->read_pending = TRUE;
+      return TRUE;
+    }
+  if (self->read_pending && !self->transaction &&
+      (g_str_equal (sql, "COMMIT") || g_str_equal (sql, "ROLLBACK")))
+    {
+      /* a read transaction that read nothing */
+      self->read_pending = FALSE;
+      return TRUE;
+    }
+  /* A write begins on a read that read nothing as on none. */
+  self->read_pending = FALSE;
   if (g_str_has_prefix (sql, "BEGIN"))
     {
       self->wrote = FALSE;
@@ -494,7 +525,7 @@ pg_step (PvdStmt *stmt)
       return s->row < PQntuples (s->result) ? PVD_STEP_ROW : PVD_STEP_DONE;
     }
 
-  if (!ensure_connected (self))
+  if (!ensure_connected (self) || !begin_pending_read (self))
     return PVD_STEP_ERROR;
   savepoint = s->write && pg_in_transaction (stmt->db);
   if (savepoint && !exec_result (self, "SAVEPOINT pvd_statement"))
