@@ -189,6 +189,53 @@ test_saml_certificate (void)
   g_assert_nonnull (strstr (((PvGuideStep *) steps->pdata[3])->title, "active"));
 }
 
+/* After a hand-over, only a cycle that ended since tells whether Entra
+ * provisions with the new token. */
+static void
+test_cycle_since (void)
+{
+  const char *job = "{\"id\": \"scim.1\", \"status\": {\"code\": \"%s\", "
+                    "\"lastExecution\": {\"state\": \"%s\", \"timeEnded\": \"%s\"}, "
+                    "\"lastSuccessfulExecution\": {\"state\": \"Succeeded\", \"timeEnded\": \"%s\"}, "
+                    "\"quarantine\": %s}}";
+  const char *quarantine = "{\"reason\": \"EncounteredQuarantineException\", "
+                           "\"seriesBegan\": \"%s\", \"error\": {\"message\": \"401\"}}";
+  struct {
+    const char   *code, *last_state, *last_run, *last_success, *quarantined;
+    PvEntraCycle  expected;
+  } cases[] = {
+    /* Nothing ran since 10:00 */
+    { "Active", "Succeeded", "2026-12-03T09:40:00Z", "2026-12-03T09:40:00Z", NULL, PV_ENTRA_CYCLE_WAITING },
+    { "Active", "Succeeded", "2026-12-03T10:20:00Z", "2026-12-03T10:20:00Z", NULL, PV_ENTRA_CYCLE_SUCCEEDED },
+    /* Ended the very second of the hand-over: perhaps with the old token */
+    { "Active", "Succeeded", "2026-12-03T10:00:00Z", "2026-12-03T10:00:00Z", NULL, PV_ENTRA_CYCLE_WAITING },
+    { "Active", "Failed", "2026-12-03T10:20:00Z", "2026-12-03T09:40:00Z", NULL, PV_ENTRA_CYCLE_FAILED },
+    /* A failure before the hand-over says nothing of the new token */
+    { "Active", "Failed", "2026-12-03T09:50:00Z", "2026-12-03T09:40:00Z", NULL, PV_ENTRA_CYCLE_WAITING },
+    { "Active", "EntryLevelErrors", "2026-12-03T10:20:00Z", "2026-12-03T09:40:00Z", NULL,
+      PV_ENTRA_CYCLE_SUCCEEDED },
+    { "Quarantine", "Failed", "2026-12-03T10:20:00Z", "2026-12-03T09:40:00Z", "2026-12-03T10:20:00Z",
+      PV_ENTRA_CYCLE_FAILED },
+    /* In quarantine before: waits for the restart the hand-over asked for */
+    { "Quarantine", "Failed", "2026-12-03T09:50:00Z", "2026-12-03T09:40:00Z", "2026-12-02T09:00:00Z",
+      PV_ENTRA_CYCLE_WAITING },
+  };
+  gint64 since;
+
+  g_assert_true (pv_time_parse ("2026-12-03T10:00:00Z", &since));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *q = cases[i].quarantined ? g_strdup_printf (quarantine, cases[i].quarantined) : g_strdup ("null");
+      g_autofree char *text = g_strdup_printf (job, cases[i].code, cases[i].last_state, cases[i].last_run,
+                                               cases[i].last_success, q);
+      g_autoptr(JsonObject) object = parse_object (text);
+      g_autoptr(PvEntraJob) parsed = pv_entra_job_new_from_json (object, NULL);
+
+      g_assert_nonnull (parsed);
+      g_assert_cmpint (pv_entra_job_cycle_since (parsed, since), ==, cases[i].expected);
+    }
+}
+
 /* An app Import from Entra tracked, its expiry not told yet: its Next
  * Action is to set the date, not to issue a token (it is in use). */
 static void
@@ -224,5 +271,6 @@ main (int   argc,
   g_test_add_func ("/graph/clouds", test_clouds);
   g_test_add_func ("/graph/saml-certificate", test_saml_certificate);
   g_test_add_func ("/graph/imported-expiry-unknown", test_imported_expiry_unknown);
+  g_test_add_func ("/graph/cycle-since", test_cycle_since);
   return g_test_run ();
 }

@@ -392,6 +392,82 @@ test_groups_and_order (void)
   g_assert_cmpint (((PvOverviewItem *) items->pdata[0])->expires_at, ==, FETCHED + 5 * DAY);
 }
 
+/* What the dashboard keeps per tenant holds until
+ * pv_overview_tenant_changes_at(), and not a second longer: the wording
+ * and the states at every second before it are those computed at the
+ * start, and at that moment something has changed.  By the tenant's
+ * clock, two hours ahead here. */
+static char *
+tenant_said (PvTenantInfo *tenant,
+             gint64        now)
+{
+  g_autoptr(GPtrArray) items = pv_overview_tenant_items (tenant, NULL, now);
+  g_autoptr(GPtrArray) actions = pv_overview_tenant_actions (tenant, NULL, now);
+  GString *said = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    g_string_append_printf (said, "%s %d\n", ((PvOverviewItem *) items->pdata[i])->label,
+                            ((PvOverviewItem *) items->pdata[i])->state);
+  pv_overview_sort_actions (actions);
+  for (guint i = 0; i < actions->len; i++)
+    g_string_append_printf (said, "%s: %s %d\n", ((PvNextAction *) actions->pdata[i])->title,
+                            ((PvNextAction *) actions->pdata[i])->subtitle, ((PvNextAction *) actions->pdata[i])->state);
+  return g_string_free (said, FALSE);
+}
+
+static void
+test_tenant_changes_at (void)
+{
+  Token tokens[] = { { "b", FETCHED - 10 * DAY, FETCHED + 3 * DAY + 5000, FETCHED - 60, "urgent" },
+                     { "a", FETCHED - 300 * DAY, FETCHED + 40 * DAY + 777, FETCHED - 3600, "ok" } };
+  g_autoptr(PvTenantInfo) tenant = tenant_new (tokens, 2, "b", 7200);
+  g_autoptr(GListModel) tenants = one (tenant);
+  gint64 now = FETCHED;
+  guint changes = 0;
+
+  /* One tenant's items and actions are what the list of it gives */
+  {
+    g_autoptr(GPtrArray) all = pv_overview_next_actions (tenants, NULL, now);
+    g_autoptr(GPtrArray) mine = pv_overview_tenant_actions (tenant, NULL, now);
+    g_autoptr(GPtrArray) items = pv_overview_items (tenants, NULL, now);
+    g_autoptr(GPtrArray) my_items = pv_overview_tenant_items (tenant, NULL, now);
+    PvOverviewItem *kept = pv_overview_item_ref (my_items->pdata[0]);
+
+    g_assert_cmpuint (all->len, ==, mine->len);
+    g_assert_cmpuint (items->len, ==, my_items->len);
+    g_assert_cmpstr (((PvOverviewItem *) items->pdata[0])->label, ==, kept->label);
+    /* Shared: alive as long as one holds it */
+    g_clear_pointer (&my_items, g_ptr_array_unref);
+    g_assert_cmpstr (kept->label, ==, ((PvOverviewItem *) items->pdata[0])->label);
+    pv_overview_item_unref (kept);
+  }
+
+  /* Through several days: nothing changes between two predicted moments
+   * (a prediction may be early: the OK token's days change unseen), and
+   * pvs_b's wording changes at each of its own, daily. */
+  for (guint step = 0; step < 8; step++)
+    {
+      gint64 until = pv_overview_tenant_changes_at (tenant, now);
+      g_autofree char *before = tenant_said (tenant, now);
+      g_autofree char *last = tenant_said (tenant, until - 1);
+      g_autofree char *after = tenant_said (tenant, until);
+
+      g_assert_cmpint (until, >, now);
+      g_assert_cmpint (until, <=, now + DAY);
+      g_assert_cmpstr (before, ==, last);
+      changes += g_strcmp0 (before, after) != 0;
+      now = until;
+    }
+  g_assert_cmpuint (changes, ==, 4);
+  /* Nothing that expires (no token yet, a key without expiry): nothing
+   * changes with time. */
+  {
+    g_autoptr(PvTenantInfo) forever = tenant_new (NULL, 0, NULL, 0);
+
+    g_assert_cmpint (pv_overview_tenant_changes_at (forever, FETCHED), ==, G_MAXINT64);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -409,5 +485,6 @@ main (int   argc,
   g_test_add_func ("/overview/tested-only", test_tested_only);
   g_test_add_func ("/overview/search", test_search);
   g_test_add_func ("/overview/groups-and-order", test_groups_and_order);
+  g_test_add_func ("/overview/tenant-changes-at", test_tenant_changes_at);
   return g_test_run ();
 }

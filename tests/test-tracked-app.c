@@ -298,6 +298,10 @@ test_apps_file (void)
   p->expires_at = NOW + 10 * DAY;
   p->source = PV_EXPIRY_SOURCE_ENTERED;
   p->pending_since = NOW;
+  p->pending_issued_at = NOW - 60;
+  p->pending_expires_at = NOW + 30 * DAY;
+  p->pending_source = PV_EXPIRY_SOURCE_JWT;
+  p->sent_at = NOW + 60;
   g_ptr_array_add (apps, app);
   data = pv_tracked_apps_to_data (apps, &length);
   g_assert_true (strstr (data, "users-token=keyring") != NULL);
@@ -315,6 +319,14 @@ test_apps_file (void)
   g_assert_true (c->token_in_keyring);
   g_assert_false (p->token_in_keyring);
   g_assert_cmpint (p->pending_since, ==, NOW);
+  /* The new token's dates wait beside the old token's until it is handed over */
+  g_assert_cmpint (p->expires_at, ==, NOW + 10 * DAY);
+  g_assert_cmpint (p->pending_issued_at, ==, NOW - 60);
+  g_assert_cmpint (p->pending_expires_at, ==, NOW + 30 * DAY);
+  g_assert_cmpint (p->pending_source, ==, PV_EXPIRY_SOURCE_JWT);
+  g_assert_cmpint (p->sent_at, ==, NOW + 60);
+  g_assert_cmpint (c->pending_source, ==, PV_EXPIRY_SOURCE_UNKNOWN);
+  g_assert_cmpint (c->sent_at, ==, 0);
 
   /* A damaged file is an error, not a silently shorter list */
   {

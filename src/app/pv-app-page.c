@@ -149,10 +149,19 @@ connection_group_new (PvTenantList        *tenants,
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entra);
   }
   if (connection->pending_since != 0)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                               pv_info_row_new (_("New token"),
-                                                _("Pasted and kept in the keyring, not yet handed over to the "
-                                                  "identity provider"), FALSE));
+    {
+      g_autofree char *new_date = pv_format_date (connection->pending_expires_at);
+      g_autofree char *pending = connection->sent_at != 0
+        /* Translators: a date, and where it comes from */
+        ? g_strdup_printf (_("Handed to Entra, which has not provisioned with it yet; it expires on %s (%s)"),
+                           new_date, pv_expiry_source_to_label (connection->pending_source))
+        /* Translators: a date, and where it comes from */
+        : g_strdup_printf (_("Pasted and kept in the keyring, not yet handed over to the identity provider; it "
+                             "expires on %s (%s)"),
+                           new_date, pv_expiry_source_to_label (connection->pending_source));
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), pv_info_row_new (_("New token"), pending, FALSE));
+    }
   return group;
 }
 

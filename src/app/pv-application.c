@@ -20,6 +20,7 @@
 #include "pv-files.h"
 #include "pv-profiles.h"
 #include "pv-reminders.h"
+#include "pv-tracked-add.h"
 #include "pv-tracked-check.h"
 #include "pv-renew-window.h"
 #include "pv-window.h"
@@ -45,6 +46,7 @@ struct _PvApplication
   GKeyFile       *setups;           /* setups left midway: [TENANT/KIND] idp, token */
   char           *pending_tenant;   /* from a notification, until the tenants are loaded */
   char           *pending_kind;     /* with it, to renew */
+  GHashTable     *recording;        /* "app/kind" of tracked tokens being recorded */
 };
 
 G_DEFINE_FINAL_TYPE (PvApplication, pv_application, ADW_TYPE_APPLICATION)
@@ -61,6 +63,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_ERROR,
+  SIGNAL_REMINDED,
   N_SIGNALS
 };
 
@@ -284,15 +287,15 @@ reminders_loaded_cb (GObject      *source,
         g_ptr_array_add (holders, found);
       }
   }
-  pv_reminders_send (G_APPLICATION (self), due, sent);
-  n_sent = due->len;
-  if (n_sent > 0)
+  n_sent = pv_reminders_send (G_APPLICATION (self), due, sent);
+  if (due->len > 0)
     {
       g_autofree char *data = g_key_file_to_data (sent, &length, NULL);
       g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
 
       pv_file_write_private_async (G_FILE (source), bytes, NULL, reminders_saved_cb, NULL);
     }
+  g_signal_emit (self, signals[SIGNAL_REMINDED], 0, n_sent);
 }
 
 static void
@@ -432,6 +435,9 @@ demo_started_cb (GObject      *source,
   self->demo = g_steal_pointer (&demo);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+  /* The tracked app's tokens asked about at once: its vendor already
+   * refuses one of them, which the demo shows from the start. */
+  pv_application_refresh (self);
 }
 
 /**
@@ -716,6 +722,75 @@ update_action_states (PvApplication *self)
                                self->demo == NULL);
 }
 
+/* A tracked token handed to Entra through Graph is recorded, and the old
+ * one forgotten, once the job's health (read after each refresh) shows a
+ * cycle since that succeeded: also with the paste-once window closed. */
+
+typedef struct {
+  PvApplication *self;
+  char          *key;
+} Recording;
+
+static void
+provisioned_recorded_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Recording *recording = user_data;
+  g_autoptr(PvApplication) self = recording->self;
+  g_autoptr(GError) error = NULL;
+  PvTrackedApp *app = pv_tracked_app_handed_over_finish (result, &error);
+
+  if (self->recording != NULL)
+    g_hash_table_remove (self->recording, recording->key);
+  g_free (recording->key);
+  g_free (recording);
+  if (app != NULL && self->own != NULL)
+    pv_tenant_list_add_tracked_app (self->own, app, NULL, NULL);
+  else if (app != NULL)
+    pv_tracked_app_free (app);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* Recorded meanwhile by the paste-once window, which saw the same cycle */
+    g_debug ("A tracked token Entra provisions with was not recorded here: %s", error->message);
+}
+
+static void
+record_provisioned (PvApplication *self)
+{
+  GListModel *tenants = G_LIST_MODEL (self->own);
+  g_autoptr(GFile) file = pv_tenant_list_get_apps_file (self->own);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
+      PvTrackedApp *app = pv_tenant_list_get_tracked_app (self->own, tenant);
+
+      for (guint c = 0; app != NULL && c < app->connections->len; c++)
+        {
+          PvTrackedConnection *connection = g_ptr_array_index (app->connections, c);
+          const PvEntraJob *job;
+          Recording *recording;
+
+          if (connection->sent_at == 0 || connection->pending_since == 0)
+            continue;
+          job = pv_entra_session_get_job (self->entra, app->id, connection->kind, NULL);
+          if (job == NULL || pv_entra_job_cycle_since (job, connection->sent_at) != PV_ENTRA_CYCLE_SUCCEEDED)
+            continue;
+          recording = g_new0 (Recording, 1);
+          recording->key = g_strdup_printf ("%s/%s", app->id, connection->kind);
+          if (!g_hash_table_add (self->recording, g_strdup (recording->key)))
+            {
+              g_free (recording->key);
+              g_free (recording);
+              continue;
+            }
+          recording->self = g_object_ref (self);
+          pv_tracked_app_handed_over_async (file, app->id, connection->kind, self->cancellable,
+                                            provisioned_recorded_cb, recording);
+        }
+    }
+}
+
 /* GApplication */
 
 static void
@@ -753,6 +828,7 @@ pv_application_startup (GApplication *app)
   g_signal_connect_swapped (self->settings, "changed::refresh-interval", G_CALLBACK (schedule_refresh), self);
   schedule_refresh (self);
   pv_entra_session_load_async (self->entra, self->cancellable, entra_loaded_cb, NULL);
+  g_signal_connect_object (self->entra, "changed", G_CALLBACK (record_provisioned), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -822,6 +898,7 @@ pv_application_dispose (GObject *object)
   g_clear_object (&self->own);
   g_clear_object (&self->settings);
   g_clear_object (&self->entra);
+  g_clear_pointer (&self->recording, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_tenant, g_free);
   g_clear_pointer (&self->pending_kind, g_free);
@@ -879,6 +956,17 @@ pv_application_class_init (PvApplicationClass *klass)
    */
   signals[SIGNAL_ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * PvApplication::reminded:
+   * @n_sent: how many notifications this pass sent (one summary for many
+   *   reminders)
+   *
+   * A pass over what is due, after a refresh of the app's own tenants, is
+   * over: its notifications are handed to the desktop.
+   */
+  signals[SIGNAL_REMINDED] = g_signal_new ("reminded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -900,4 +988,5 @@ pv_application_init (PvApplication *self)
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Keeps SCIM provisioning tokens renewed before they expire."));
   self->entra = pv_entra_session_new (NULL);
+  self->recording = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

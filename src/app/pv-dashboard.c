@@ -48,16 +48,23 @@ struct _PvDashboard
   GPtrArray    *group_rows[PV_N_ACTION_GROUPS];
   GtkWidget    *all_box;      /* "Show All": every action, filtered */
   GtkEditable  *all_search;
-  GtkListBox   *all_list;
+  GListStore   *all_store;    /* PvActionItem */
+  GtkFilter    *all_filter;
+  GtkWidget    *all_view;
   char        **all_words;
   int           state_filter; /* a pill's state, or -1 */
   GtkWidget    *health_group;
   GtkListBox   *health_list;
   char         *health_shown;
+  GPtrArray    *health_rest;  /* HealthEntry, for the expander's rows */
   GPtrArray    *action_rows;
   char         *shown;        /* what the action rows say, to skip redoing them */
   char         *counted;      /* the same for the counts */
   gboolean      show_all;
+  GHashTable   *parts;        /* PvTenantInfo → Part */
+  guint         generation;
+  gboolean      parts_overridden;
+  PvExpiryPolicy parts_override;
 };
 
 /* Beyond this, the rest waits behind a "Show All" row: hundreds of rows
@@ -108,13 +115,12 @@ action_button_cb (GtkButton   *button,
     }
 }
 
+/* Enter or a click on a next action's row: a SAML app's steps, or the
+ * tenant's page */
 static void
-action_row_activated_cb (GtkListBox    *list,
-                         GtkListBoxRow *row,
-                         PvDashboard   *self)
+open_action (PvDashboard  *self,
+             PvNextAction *action)
 {
-  PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
-
   if (action != NULL && pv_entra_saml_info_get_app_name (action->tenant) != NULL)
     gtk_window_present (pv_entra_saml_steps_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                         action->tenant));
@@ -123,21 +129,67 @@ action_row_activated_cb (GtkListBox    *list,
                            pv_tenant_info_get_id (action->tenant));
 }
 
-/* A plain row, lighter than an AdwActionRow: the overview redoes these as
- * tenants answer, and their layout is what a refresh costs. */
-static GtkWidget *
-action_row_new (PvDashboard  *self,
-                PvNextAction *action,
-                GPtrArray    *actions)
+static void
+action_row_activated_cb (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         PvDashboard   *self)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
+  open_action (self, g_object_get_data (G_OBJECT (row), "action"));
+}
+
+/* A next action as an item of a list model, for the list view of Show All */
+#define PV_TYPE_ACTION_ITEM (pv_action_item_get_type ())
+G_DECLARE_FINAL_TYPE (PvActionItem, pv_action_item, PV, ACTION_ITEM, GObject)
+
+struct _PvActionItem
+{
+  GObject       parent_instance;
+  PvNextAction *action;
+};
+
+G_DEFINE_FINAL_TYPE (PvActionItem, pv_action_item, G_TYPE_OBJECT)
+
+static void
+pv_action_item_finalize (GObject *object)
+{
+  g_clear_pointer (&PV_ACTION_ITEM (object)->action, pv_next_action_unref);
+  G_OBJECT_CLASS (pv_action_item_parent_class)->finalize (object);
+}
+
+static void
+pv_action_item_class_init (PvActionItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pv_action_item_finalize;
+}
+
+static void
+pv_action_item_init (PvActionItem *self)
+{
+}
+
+static PvActionItem *
+pv_action_item_new (PvNextAction *action)
+{
+  PvActionItem *self = g_object_new (PV_TYPE_ACTION_ITEM, NULL);
+
+  self->action = pv_next_action_ref (action);
+  return self;
+}
+
+/* What a row of the next actions holds: the state, the action and why, and
+ * its button.  Plain boxes, lighter than an AdwActionRow: the overview
+ * redoes these as tenants answer, and their layout is what a refresh
+ * costs.  Made once, filled by action_box_set() (the list view of Show
+ * All fills the same box with another action as it scrolls). */
+static GtkWidget *
+action_box_new (PvDashboard *self)
+{
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (action->title);
-  GtkWidget *subtitle = gtk_label_new (action->subtitle);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *dot = pv_state_dot_new ();
-  GtkWidget *button;
-  const char *label;
+  GtkWidget *button = gtk_button_new ();
 
   gtk_widget_add_css_class (box, "pv-action-row");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -150,12 +202,30 @@ action_row_new (PvDashboard  *self,
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (labels), title);
   gtk_box_append (GTK_BOX (labels), subtitle);
-  gtk_widget_set_tooltip_text (row, action->subtitle);
-  pv_set_state_class (dot, action->state);
   gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), labels);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect (button, "clicked", G_CALLBACK (action_button_cb), self);
+  gtk_box_append (GTK_BOX (box), button);
+  g_object_set_data (G_OBJECT (box), "dot", dot);
+  g_object_set_data (G_OBJECT (box), "title", title);
+  g_object_set_data (G_OBJECT (box), "subtitle", subtitle);
+  g_object_set_data (G_OBJECT (box), "button", button);
+  return box;
+}
 
+static void
+action_box_set (GtkWidget    *box,
+                PvNextAction *action)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (box), "button");
+  const char *label;
+
+  gtk_label_set_label (g_object_get_data (G_OBJECT (box), "title"), action->title);
+  gtk_label_set_label (g_object_get_data (G_OBJECT (box), "subtitle"), action->subtitle);
+  gtk_widget_set_tooltip_text (box, action->subtitle);
+  pv_set_state_class (g_object_get_data (G_OBJECT (box), "dot"), action->state);
   switch (action->action)
     {
     case PV_ACTION_RENEW:
@@ -170,21 +240,29 @@ action_row_new (PvDashboard  *self,
       label = _("_Show");
       break;
     }
-  button = gtk_button_new_with_mnemonic (label);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_button_set_label (GTK_BUTTON (button), label);
+  gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
   if (action->action == PV_ACTION_RENEW)
     gtk_widget_add_css_class (button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (button, "suggested-action");
   /* The button's accessible name says which token of which tenant. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, action->title, -1);
-  /* The actions array owns the action: the button keeps both alive. */
-  g_object_set_data (G_OBJECT (button), "action", action);
-  g_object_set_data_full (G_OBJECT (button), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
-  g_signal_connect (button, "clicked", G_CALLBACK (action_button_cb), self);
-  gtk_box_append (GTK_BOX (box), button);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (button), "action", pv_next_action_ref (action),
+                          (GDestroyNotify) pv_next_action_unref);
+}
 
-  g_object_set_data (G_OBJECT (row), "action", action);
-  g_object_set_data_full (G_OBJECT (row), "actions", g_ptr_array_ref (actions), (GDestroyNotify) g_ptr_array_unref);
+static GtkWidget *
+action_row_new (PvDashboard  *self,
+                PvNextAction *action)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = action_box_new (self);
+
+  action_box_set (box, action);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "action", pv_next_action_ref (action),
+                          (GDestroyNotify) pv_next_action_unref);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   return row;
 }
@@ -304,16 +382,102 @@ health_row_activated_cb (GtkListBox    *list,
 }
 
 /* Provisioning health: each connection Entra provisions, with its job's
- * state where Provisio is signed in, and a renewal Entra has not taken up. */
+ * state where Provisio is signed in, and a renewal Entra has not taken up.
+ * Those that need attention first; beyond the first few, the rest behind
+ * an expander whose rows are made when it opens: an estate of hundreds of
+ * connections would otherwise lay out hundreds of rows at each refresh. */
+
+#define HEALTH_ROWS 10
+
+typedef struct {
+  char     *tenant;
+  char     *title;
+  char     *text;
+  gboolean  warning;
+  guint     order;
+} HealthEntry;
+
+static void
+health_entry_free (HealthEntry *entry)
+{
+  /* Those moved to the expander's list leave a hole */
+  if (entry == NULL)
+    return;
+  g_free (entry->tenant);
+  g_free (entry->title);
+  g_free (entry->text);
+  g_free (entry);
+}
+
+static gint
+compare_health (gconstpointer a,
+                gconstpointer b)
+{
+  const HealthEntry *x = *(HealthEntry **) a;
+  const HealthEntry *y = *(HealthEntry **) b;
+
+  if (x->warning != y->warning)
+    return x->warning ? -1 : 1;
+  return (x->order > y->order) - (x->order < y->order);
+}
+
+static GtkWidget *
+health_row_new (HealthEntry *entry)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->text);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "tenant", g_strdup (entry->tenant), g_free);
+  if (entry->warning)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Needs attention"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
+  return row;
+}
+
+/* The expander's rows, made when it first opens */
+static void
+health_more_expanded_cb (AdwExpanderRow *more,
+                         GParamSpec     *pspec,
+                         PvDashboard    *self)
+{
+  GtkWidget *parent = NULL;
+
+  if (!adw_expander_row_get_expanded (more) || self->health_rest == NULL)
+    return;
+  for (guint i = 0; i < self->health_rest->len; i++)
+    {
+      GtkWidget *row = health_row_new (g_ptr_array_index (self->health_rest, i));
+
+      adw_expander_row_add_row (more, row);
+      parent = gtk_widget_get_parent (row);
+    }
+  g_clear_pointer (&self->health_rest, g_ptr_array_unref);
+  /* Enter or a click opens the tenant here too: the expander keeps its
+   * rows in a list of its own. */
+  if (GTK_IS_LIST_BOX (parent))
+    g_signal_connect (parent, "row-activated", G_CALLBACK (health_row_activated_cb), self);
+}
+
 static void
 update_health (PvDashboard *self,
                gint64       now)
 {
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
   g_autoptr(GString) shown = g_string_new (NULL);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) health_entry_free);
   GtkWidget *child;
 
+  /* What the rows would say, in words first: rows are made only when
+   * that changes. */
   for (guint t = 0; t < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); t++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), t);
@@ -326,47 +490,48 @@ update_health (PvDashboard *self,
           g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
           gboolean warning = FALSE;
           g_autofree char *text = pv_entra_session_describe (entra, tenant, connection, now, &warning);
-          g_autofree char *title = NULL;
-          GtkWidget *row;
+          HealthEntry *entry;
 
           if (text == NULL)
             continue;
+          entry = g_new0 (HealthEntry, 1);
+          entry->tenant = g_strdup (pv_tenant_info_get_id (tenant));
           /* Translators: "Users" or "Persons", then a tenant's name */
-          title = g_strdup_printf (_("%s of %s"), pv_guide_app_name (pv_connection_info_get_kind (connection)), name);
-          g_string_append_printf (shown, "%s\n%s\n%d\n", title, text, warning);
-          row = adw_action_row_new ();
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-          g_object_set_data_full (G_OBJECT (row), "tenant", g_strdup (pv_tenant_info_get_id (tenant)), g_free);
-          if (warning)
-            {
-              GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-              gtk_widget_add_css_class (icon, "warning");
-              gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                              _("Needs attention"), -1);
-              adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-            }
-          g_ptr_array_add (rows, g_object_ref_sink (row));
+          entry->title = g_strdup_printf (_("%s of %s"), pv_guide_app_name (pv_connection_info_get_kind (connection)),
+                                          name);
+          entry->text = g_steal_pointer (&text);
+          entry->warning = warning;
+          entry->order = entries->len;
+          g_ptr_array_add (entries, entry);
+          g_string_append_printf (shown, "%s\n%s\n%d\n", entry->title, entry->text, warning);
         }
     }
   if (g_strcmp0 (shown->str, self->health_shown) == 0)
-    {
-      g_ptr_array_set_free_func (rows, g_object_unref);
-      return;
-    }
+    return;
   g_free (self->health_shown);
   self->health_shown = g_strdup (shown->str);
+  g_clear_pointer (&self->health_rest, g_ptr_array_unref);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->health_list))) != NULL)
     gtk_list_box_remove (self->health_list, child);
-  for (guint i = 0; i < rows->len; i++)
+  g_ptr_array_sort (entries, compare_health);
+  for (guint i = 0; i < MIN (entries->len, HEALTH_ROWS); i++)
+    gtk_list_box_append (self->health_list, health_row_new (g_ptr_array_index (entries, i)));
+  if (entries->len > HEALTH_ROWS)
     {
-      gtk_list_box_append (self->health_list, g_ptr_array_index (rows, i));
-      g_object_unref (g_ptr_array_index (rows, i));
+      GtkWidget *more = adw_expander_row_new ();
+      guint n = entries->len - HEALTH_ROWS;
+      /* Translators: the folded rest of the Provisioning Health list */
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u More Connection",
+                                                             "%u More Connections", n), n);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), title);
+      self->health_rest = g_ptr_array_new_with_free_func ((GDestroyNotify) health_entry_free);
+      for (guint i = HEALTH_ROWS; i < entries->len; i++)
+        g_ptr_array_add (self->health_rest, g_steal_pointer (&entries->pdata[i]));
+      g_signal_connect (more, "notify::expanded", G_CALLBACK (health_more_expanded_cb), self);
+      gtk_list_box_append (self->health_list, more);
     }
-  gtk_widget_set_visible (self->health_group, rows->len > 0);
+  gtk_widget_set_visible (self->health_group, entries->len > 0);
 }
 
 /* First run: the overview asks once, in a banner rather than a dialog,
@@ -452,6 +617,92 @@ ask_banner_new (PvDashboard *self)
   return banner;
 }
 
+/* What the overview shows of a tenant, kept from one update to the next:
+ * a refresh changes a few tenants at a time, and an update redoes only
+ * theirs.  A part goes when its tenant changes, when the thresholds of the
+ * preferences change, or when time changes what it says (the days left
+ * of one of its expiries, pv_overview_tenant_changes_at()). */
+typedef struct {
+  PvTenantInfo *tenant;
+  gulong        changed_id;
+  GPtrArray    *items;      /* PvOverviewItem */
+  GPtrArray    *actions;    /* PvNextAction */
+  gint64        until;
+  guint         generation; /* the last update that showed it */
+} Part;
+
+static void
+part_free (Part *part)
+{
+  g_signal_handler_disconnect (part->tenant, part->changed_id);
+  g_object_unref (part->tenant);
+  g_ptr_array_unref (part->items);
+  g_ptr_array_unref (part->actions);
+  g_free (part);
+}
+
+static void
+part_tenant_changed_cb (PvTenantInfo *tenant,
+                        PvDashboard  *self)
+{
+  g_hash_table_remove (self->parts, tenant);
+}
+
+static gboolean
+part_unseen (gpointer key,
+             gpointer value,
+             gpointer user_data)
+{
+  PvDashboard *self = user_data;
+
+  return ((Part *) value)->generation != self->generation;
+}
+
+static gboolean
+same_policy (const PvExpiryPolicy *a,
+             const PvExpiryPolicy *b)
+{
+  if (a->n_thresholds != b->n_thresholds || a->urgent_days != b->urgent_days)
+    return FALSE;
+  for (guint i = 0; i < a->n_thresholds; i++)
+    if (a->thresholds[i] != b->thresholds[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* Adds @tenant's items and actions, computed again only if need be. */
+static void
+add_part (PvDashboard          *self,
+          PvTenantInfo         *tenant,
+          const PvExpiryPolicy *override,
+          gint64                now,
+          GPtrArray            *items,
+          GPtrArray            *actions)
+{
+  Part *part = g_hash_table_lookup (self->parts, tenant);
+
+  if (part != NULL && now >= part->until)
+    {
+      g_hash_table_remove (self->parts, tenant);
+      part = NULL;
+    }
+  if (part == NULL)
+    {
+      part = g_new0 (Part, 1);
+      part->tenant = g_object_ref (tenant);
+      part->items = pv_overview_tenant_items (tenant, override, now);
+      part->actions = pv_overview_tenant_actions (tenant, override, now);
+      part->until = pv_overview_tenant_changes_at (tenant, now);
+      part->changed_id = g_signal_connect (tenant, "changed", G_CALLBACK (part_tenant_changed_cb), self);
+      g_hash_table_insert (self->parts, tenant, part);
+    }
+  part->generation = self->generation;
+  for (guint i = 0; i < part->items->len; i++)
+    g_ptr_array_add (items, pv_overview_item_ref (g_ptr_array_index (part->items, i)));
+  for (guint i = 0; i < part->actions->len; i++)
+    g_ptr_array_add (actions, pv_next_action_ref (g_ptr_array_index (part->actions, i)));
+}
+
 /**
  * pv_dashboard_update:
  *
@@ -467,7 +718,6 @@ pv_dashboard_update (PvDashboard *self)
   PvExpiryPolicy policy;
   PvExpiryPolicy storage;
   const PvExpiryPolicy *override;
-  g_autoptr(GListStore) all = NULL;
 
   g_return_if_fail (PV_IS_DASHBOARD (self));
 
@@ -478,14 +728,27 @@ pv_dashboard_update (PvDashboard *self)
   else
     pv_expiry_policy_init_default (&policy);
 
+  /* Computed now, from the expiries: not what the tenants said when asked.
+   * Each tenant's as long as it holds (see Part). */
+  override = app != NULL ? pv_application_get_override (app, &storage) : NULL;
+  if ((override != NULL) != self->parts_overridden ||
+      (override != NULL && !same_policy (override, &self->parts_override)))
+    {
+      g_hash_table_remove_all (self->parts);
+      self->parts_overridden = override != NULL;
+      if (override != NULL)
+        self->parts_override = *override;
+    }
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_overview_item_unref);
+  actions = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_next_action_unref);
+  self->generation++;
   /* The tenants, then the SAML apps' certificates Entra has (one more
    * source of rows, as Import from Entra last read them). */
-  all = g_list_store_new (PV_TYPE_TENANT_INFO);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
 
-      g_list_store_append (all, tenant);
+      add_part (self, tenant, override, now, items, actions);
     }
   if (app != NULL)
     {
@@ -495,27 +758,26 @@ pv_dashboard_update (PvDashboard *self)
         {
           g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
 
-          g_list_store_append (all, certificate);
+          add_part (self, certificate, override, now, items, actions);
         }
       self->saml_shown = g_list_model_get_n_items (saml);
     }
-
-  /* Computed now, from the expiries: not what the tenants said when asked. */
-  override = app != NULL ? pv_application_get_override (app, &storage) : NULL;
-  items = pv_overview_items (G_LIST_MODEL (all), override, now);
+  /* Those no longer shown (removed tenants, certificates of a former
+   * import) go. */
+  g_hash_table_foreach_remove (self->parts, part_unseen, self);
   pv_overview_sort_by_expiry (items);
-  actions = pv_overview_next_actions (G_LIST_MODEL (all), override, now);
+  pv_overview_sort_actions (actions);
   /* A pressed pill: only that state, in the timeline and the actions. */
   if (self->state_filter >= 0)
     {
-      g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+      g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_overview_item_unref);
 
       for (guint i = 0; i < items->len; i++)
         {
           PvOverviewItem *item = g_ptr_array_index (items, i);
 
           if ((int) item->state == self->state_filter && !item->retiring)
-            g_ptr_array_add (shown, item);
+            g_ptr_array_add (shown, pv_overview_item_ref (item));
         }
       for (guint i = 0; i < actions->len;)
         {
@@ -527,9 +789,6 @@ pv_dashboard_update (PvDashboard *self)
             i++;
         }
       update_counts (self, items, now);
-      /* The filtered array borrows the items: they live as long. */
-      g_object_set_data_full (G_OBJECT (self->timeline), "items", g_ptr_array_ref (items),
-                              (GDestroyNotify) g_ptr_array_unref);
       pv_timeline_set_items (self->timeline, shown, now, &policy);
     }
   else
@@ -540,6 +799,7 @@ pv_dashboard_update (PvDashboard *self)
 
   update_actions (self, actions);
   update_health (self, now);
+  fprintf (stderr, "\n");
   /* Not in the demo: its answer would switch the real session's timer. */
   gtk_widget_set_visible (self->ask_banner,
                           app != NULL && !pv_application_get_demo (app) &&
@@ -563,11 +823,11 @@ show_fewer_cb (PvDashboard *self)
 }
 
 static gboolean
-filter_all_cb (GtkListBoxRow *row,
-               gpointer       user_data)
+filter_all_cb (gpointer item,
+               gpointer user_data)
 {
   PvDashboard *self = user_data;
-  PvNextAction *action = g_object_get_data (G_OBJECT (row), "action");
+  PvNextAction *action = PV_ACTION_ITEM (item)->action;
   const char *fields[] = { action->title, action->subtitle, NULL, NULL, NULL };
   guint n = 2;
 
@@ -584,7 +844,36 @@ all_search_changed_cb (PvDashboard *self)
 {
   g_strfreev (self->all_words);
   self->all_words = pv_search_prepare (gtk_editable_get_text (self->all_search));
-  gtk_list_box_invalidate_filter (self->all_list);
+  gtk_filter_changed (self->all_filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* Show All: a list view, whose rows exist only in sight, filled with one
+ * action after another as it scrolls. */
+static void
+setup_all_row_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  PvDashboard              *self)
+{
+  gtk_list_item_set_child (item, action_box_new (self));
+}
+
+static void
+bind_all_row_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 PvDashboard              *self)
+{
+  action_box_set (gtk_list_item_get_child (item), PV_ACTION_ITEM (gtk_list_item_get_item (item))->action);
+}
+
+static void
+all_activate_cb (GtkListView *view,
+                 guint        position,
+                 PvDashboard *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
+  g_autoptr(PvActionItem) item = g_list_model_get_item (model, position);
+
+  open_action (self, item ? item->action : NULL);
 }
 
 static GtkWidget *
@@ -620,7 +909,6 @@ update_actions (PvDashboard *self,
 {
   g_autoptr(GString) shown = g_string_new (NULL);
   guint counts[PV_N_ACTION_GROUPS] = { 0 };
-  GtkWidget *child;
 
   for (guint i = 0; i < actions->len; i++)
     {
@@ -639,18 +927,21 @@ update_actions (PvDashboard *self,
   g_ptr_array_set_size (self->action_rows, 0);
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     clear_group (self, g);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->all_list))) != NULL)
-    gtk_list_box_remove (self->all_list, child);
 
   gtk_widget_set_visible (self->all_box, self->show_all && actions->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->actions_list), !self->show_all || actions->len == 0);
   if (self->show_all && actions->len > 0)
     {
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
       /* Every action in one list, filtered as one types; its own pane. */
       for (guint i = 0; i < actions->len; i++)
-        gtk_list_box_append (self->all_list, action_row_new (self, g_ptr_array_index (actions, i), actions));
+        g_ptr_array_add (all, pv_action_item_new (g_ptr_array_index (actions, i)));
+      g_list_store_splice (self->all_store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->all_store)),
+                           all->pdata, all->len);
       return;
     }
+  g_list_store_remove_all (self->all_store);
 
   /* Each group folds; in each, the first few, the rest behind "Show All". */
   for (guint i = 0; i < actions->len; i++)
@@ -664,7 +955,7 @@ update_actions (PvDashboard *self,
       else if (counts[group] > ACTION_ROWS)
         continue;
       else
-        row = action_row_new (self, action, actions);
+        row = action_row_new (self, action);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (self->groups[group]), row);
       g_ptr_array_add (self->group_rows[group], row);
       /* Enter on a row opens its tenant, as in the other lists: the
@@ -761,12 +1052,16 @@ pv_dashboard_dispose (GObject *object)
   PvDashboard *self = PV_DASHBOARD (object);
 
   g_clear_object (&self->tenants);
+  g_clear_pointer (&self->parts, g_hash_table_unref);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     g_clear_pointer (&self->group_rows[g], g_ptr_array_unref);
   g_clear_pointer (&self->all_words, g_strfreev);
+  g_clear_object (&self->all_store);
+  g_clear_object (&self->all_filter);
   g_clear_pointer (&self->shown, g_free);
   g_clear_pointer (&self->health_shown, g_free);
+  g_clear_pointer (&self->health_rest, g_ptr_array_unref);
   g_clear_pointer (&self->counted, g_free);
 
   G_OBJECT_CLASS (pv_dashboard_parent_class)->dispose (object);
@@ -802,7 +1097,9 @@ all_box_new (PvDashboard *self)
   GtkWidget *search = gtk_search_entry_new ();
   GtkWidget *fewer = gtk_button_new_with_mnemonic (_("Show _Fewer"));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *list = gtk_list_box_new ();
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkFilterListModel *filtered;
+  GtkWidget *view;
 
   gtk_widget_set_hexpand (search, TRUE);
   g_object_set (search, "placeholder-text", _("Filter actions by tenant, app or state"), NULL);
@@ -813,21 +1110,29 @@ all_box_new (PvDashboard *self)
   gtk_box_append (GTK_BOX (bar), search);
   gtk_box_append (GTK_BOX (bar), fewer);
 
-  /* Its own pane: hundreds of rows do not push the timeline away. */
+  /* Its own pane: hundreds of rows do not push the timeline away, and
+   * only those in sight exist. */
+  self->all_store = g_list_store_new (PV_TYPE_ACTION_ITEM);
+  self->all_filter = GTK_FILTER (gtk_custom_filter_new (filter_all_cb, self, NULL));
+  filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->all_store)),
+                                        g_object_ref (self->all_filter));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_all_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_all_row_cb), self);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (filtered))), factory);
+  gtk_widget_add_css_class (view, "pv-all-actions");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("All Next Actions"), -1);
+  g_signal_connect (view, "activate", G_CALLBACK (all_activate_cb), self);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_list_box_set_filter_func (GTK_LIST_BOX (list), filter_all_cb, self, NULL);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, _("All Next Actions"), -1);
-  g_signal_connect (list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_box_append (GTK_BOX (box), bar);
   gtk_box_append (GTK_BOX (box), scrolled);
 
   self->all_search = GTK_EDITABLE (search);
-  self->all_list = GTK_LIST_BOX (list);
+  self->all_view = view;
   gtk_widget_set_visible (box, FALSE);
   return box;
 }
@@ -847,6 +1152,7 @@ pv_dashboard_init (PvDashboard *self)
   GtkWidget *timeline = pv_timeline_new ();
 
   self->state_filter = -1;
+  self->parts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) part_free);
   self->action_rows = g_ptr_array_new ();
   self->scrolled = scrolled;
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);

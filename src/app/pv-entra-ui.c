@@ -528,6 +528,8 @@ typedef struct {
   GtkWidget      *link_button;
   GPtrArray      *apps;
   GPtrArray      *checks;
+  PvGraph        *graph;
+  gulong          waiting_handler;
 } Link;
 
 static void
@@ -535,6 +537,9 @@ link_free (Link *l)
 {
   g_cancellable_cancel (l->cancellable);
   g_clear_object (&l->cancellable);
+  if (l->graph != NULL)
+    g_clear_signal_handler (&l->waiting_handler, l->graph);
+  g_clear_object (&l->graph);
   g_object_unref (l->session);
   g_object_unref (l->tenant);
   g_free (l->kind);
@@ -552,6 +557,17 @@ link_progress_cb (guint    done,
   g_autofree char *text = g_strdup_printf (_("%u of %u enterprise apps looked at"), done, total);
 
   gtk_progress_bar_set_fraction (l->progress, total > 0 ? (double) done / total : 0);
+  gtk_progress_bar_set_text (l->progress, text);
+}
+
+/* Graph asked to wait: said on the progress bar until the next app is in. */
+static void
+link_waiting_cb (PvGraph *graph,
+                 guint    seconds,
+                 Link    *l)
+{
+  g_autofree char *text = pv_graph_describe_wait (seconds);
+
   gtk_progress_bar_set_text (l->progress, text);
 }
 
@@ -784,8 +800,11 @@ pv_entra_link_window_new (GtkWindow      *parent,
       gtk_stack_set_visible_child_name (l->stack, "message");
     }
   else
-    pv_entra_discover_async (pv_entra_session_get_graph (session), link_progress_cb, l,
-                             l->cancellable, discovered_cb, l);
+    {
+      l->graph = g_object_ref (pv_entra_session_get_graph (session));
+      l->waiting_handler = g_signal_connect (l->graph, "waiting", G_CALLBACK (link_waiting_cb), l);
+      pv_entra_discover_async (l->graph, link_progress_cb, l, l->cancellable, discovered_cb, l);
+    }
   return GTK_WINDOW (window);
 }
 

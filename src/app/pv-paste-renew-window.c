@@ -17,6 +17,7 @@
 #include "pv-credentials.h"
 #include "pv-entra-session.h"
 #include "pv-entra.h"
+#include "pv-error.h"
 #include "pv-guide.h"
 #include "pv-paste-renew-window.h"
 #include "pv-time.h"
@@ -29,9 +30,12 @@
  * vendor's console and its steps; the new token pasted once, tried against
  * the vendor before anything else (pv_tracked_app_paste_async()); the
  * identity provider's steps with the token to copy; then, once it has it,
- * the new token recorded and the old one forgotten.  Closing midway loses
- * nothing: the pasted token waits in the keyring, and opening the window
- * again continues from there. */
+ * the new token recorded and the old one forgotten.  Handed to Entra
+ * through Graph, "has it" means that a provisioning cycle since succeeded
+ * with it: the window reads the linked job every minute (or when asked)
+ * until then.  Closing midway loses nothing: the pasted token waits in the
+ * keyring, apps.ini says when Entra got it, and opening the window again
+ * continues from there. */
 
 struct _PvPasteRenewWindow
 {
@@ -49,9 +53,14 @@ struct _PvPasteRenewWindow
   GtkWidget    *paste_button;
   GtkWidget    *idp_group;
   GtkWidget    *token_copy_row;
+  GtkWidget    *copy_button;
   GtkWidget    *done_button;
   GtkWidget    *graph_button;
+  GtkWidget    *check_button;
   char         *token;        /* the pasted token, for the hand-over through Graph */
+  gint64        sent_at;      /* handed to Entra through Graph then; 0: not */
+  guint         watch_source;
+  gboolean      reading_job;
   GtkLabel     *status_label;
   GtkLabel     *error_label;
 };
@@ -90,6 +99,133 @@ entra_link (PvPasteRenewWindow *self)
 }
 
 static void done_clicked_cb (PvPasteRenewWindow *self);
+static void watch_job       (PvPasteRenewWindow *self);
+
+static gboolean
+watch_timeout_cb (gpointer user_data)
+{
+  PvPasteRenewWindow *self = user_data;
+
+  self->watch_source = 0;
+  watch_job (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_later (PvPasteRenewWindow *self)
+{
+  g_clear_handle_id (&self->watch_source, g_source_remove);
+  self->watch_source = g_timeout_add_seconds (PV_ENTRA_CYCLE_POLL_SECONDS, watch_timeout_cb, self);
+}
+
+/* Step 5 through Graph: what the linked job did since Entra got the token */
+static void
+job_read_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PvPasteRenewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvEntraJob) job = pv_entra_get_job_finish (result, &error);
+  g_autofree char *state = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->reading_job = FALSE;
+  gtk_widget_set_sensitive (self->check_button, TRUE);
+  if (job == NULL)
+    {
+      /* Translators: %s is what went wrong */
+      text = g_strdup_printf (_("Provisio cannot read Entra's provisioning job: %s. It tries again in a minute; "
+                                "nothing is lost."), error->message);
+      show_error (self, text);
+      watch_later (self);
+      return;
+    }
+  show_error (self, NULL);
+  state = pv_entra_job_describe (job, g_get_real_time () / G_USEC_PER_SEC);
+  switch (pv_entra_job_cycle_since (job, self->sent_at))
+    {
+    case PV_ENTRA_CYCLE_SUCCEEDED:
+      gtk_widget_set_visible (self->check_button, FALSE);
+      done_clicked_cb (self);
+      break;
+    case PV_ENTRA_CYCLE_FAILED:
+      /* Translators: the job's state, then what it failed with */
+      text = g_strdup_printf (_("Entra's provisioning failed with the new token: %s%s%s. Nothing was recorded: "
+                                "the new token waits in the keyring. See the Entra app's provisioning logs, then "
+                                "hand it over again, or paste another new token."),
+                              state, job->quarantine_error ? ": " : "",
+                              job->quarantine_error ? job->quarantine_error : "");
+      show_error (self, text);
+      gtk_widget_set_visible (self->check_button, FALSE);
+      gtk_widget_set_visible (self->graph_button, TRUE);
+      gtk_widget_set_sensitive (self->paste_button, TRUE);
+      gtk_widget_set_sensitive (self->token_row, TRUE);
+      break;
+    case PV_ENTRA_CYCLE_WAITING:
+    default:
+      /* Translators: the job's state, such as "Active; last successful run 20 minutes ago" */
+      text = g_strdup_printf (_("Entra has the new token but has not provisioned with it yet (%s). Provisio records "
+                                "it, and forgets the old one, once Entra's next cycle succeeds with it (within 40 "
+                                "minutes). Closing this window loses nothing."), state);
+      gtk_label_set_label (self->status_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+      watch_later (self);
+      break;
+    }
+}
+
+static void
+watch_job (PvPasteRenewWindow *self)
+{
+  const PvEntraLink *link = entra_link (self);
+
+  g_clear_handle_id (&self->watch_source, g_source_remove);
+  if (self->reading_job)
+    return;
+  if (link == NULL)
+    {
+      /* Signed out meanwhile: the admin's word, as without Graph */
+      gtk_widget_set_visible (self->check_button, FALSE);
+      gtk_widget_set_visible (self->done_button, TRUE);
+      return;
+    }
+  self->reading_job = TRUE;
+  gtk_widget_set_sensitive (self->check_button, FALSE);
+  pv_entra_get_job_async (pv_entra_session_get_graph (entra_session ()), link->service_principal_id,
+                          link->job_id, self->cancellable, job_read_cb, g_object_ref (self));
+}
+
+static void
+start_watching (PvPasteRenewWindow *self)
+{
+  gtk_widget_set_visible (self->graph_button, FALSE);
+  gtk_widget_set_visible (self->done_button, FALSE);
+  gtk_widget_set_visible (self->check_button, TRUE);
+  watch_job (self);
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(PvPasteRenewWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PvTrackedApp *app = pv_tracked_app_sent_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (app == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  pv_tenant_list_add_tracked_app (self->tenants, app, NULL, NULL);
+  start_watching (self);
+}
 
 static void
 graph_handed_over_cb (GObject      *source,
@@ -99,10 +235,12 @@ graph_handed_over_cb (GObject      *source,
   g_autoptr(PvPasteRenewWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(PvEntraJob) job = pv_entra_hand_over_finish (result, &error);
+  g_autoptr(GFile) file = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->graph_button, TRUE);
+  file = apps_file (self);
   if (job == NULL)
     {
       /* Translators: %s is what went wrong */
@@ -114,8 +252,9 @@ graph_handed_over_cb (GObject      *source,
       return;
     }
   pv_entra_session_refresh_health (entra_session ());
-  /* Entra saved and tested it: the token is handed over. */
-  done_clicked_cb (self);
+  /* Entra saved and tested it: recorded once a cycle provisioned with it */
+  pv_tracked_app_sent_async (file, self->app_id, self->kind, self->sent_at, self->cancellable, sent_cb,
+                             g_object_ref (self));
 }
 
 /* Step 4 through Microsoft Graph: the existing hand-over (save, have Entra
@@ -129,6 +268,7 @@ graph_clicked_cb (PvPasteRenewWindow *self)
     return;
   show_error (self, NULL);
   gtk_widget_set_sensitive (self->graph_button, FALSE);
+  self->sent_at = g_get_real_time () / G_USEC_PER_SEC;
   pv_entra_hand_over_async (pv_entra_session_get_graph (entra_session ()), link, self->scim_base_url, self->token,
                             NULL, NULL, self->cancellable, graph_handed_over_cb, g_object_ref (self));
 }
@@ -138,11 +278,14 @@ static void
 show_hand_over (PvPasteRenewWindow *self,
                 const char         *token)
 {
-  GtkWidget *copy = pv_copy_button_new (token, _("New token"));
   const PvEntraLink *link = entra_link (self);
 
   g_clear_pointer (&self->token, pv_secret_free);
   self->token = g_strdup (token);
+  /* Pasted again after a failed cycle: only the newest token to copy */
+  if (self->copy_button != NULL)
+    adw_action_row_remove (ADW_ACTION_ROW (self->token_copy_row), self->copy_button);
+  self->copy_button = pv_copy_button_new (token, _("New token"));
   if (link != NULL)
     {
       /* Translators: %s is an Entra app's name */
@@ -151,8 +294,14 @@ show_hand_over (PvPasteRenewWindow *self,
       gtk_button_set_label (GTK_BUTTON (self->graph_button), label);
       gtk_widget_set_visible (self->graph_button, TRUE);
     }
+  else
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->idp_group),
+                                           _("Press “The Identity Provider Has It” once it provisions with the new "
+                                             "token: its provisioning logs show a cycle since you pasted it that "
+                                             "succeeded (Entra: the app's Provisioning logs; Okta: the app's Push "
+                                             "Status). Until then the old token is the one in use."));
 
-  adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_copy_row), copy);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->token_copy_row), self->copy_button);
   gtk_widget_set_visible (self->idp_group, TRUE);
   gtk_widget_set_sensitive (self->paste_button, FALSE);
   gtk_widget_set_sensitive (self->token_row, FALSE);
@@ -174,12 +323,15 @@ handed_over_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->done_button, TRUE);
-  if (app == NULL)
+  /* Entra's health, read after a refresh, showed the same cycle first: the
+   * app recorded it meanwhile (pv-application.c) */
+  if (app == NULL && !(self->sent_at != 0 && g_error_matches (error, PV_ERROR, PV_ERROR_NOT_FOUND)))
     {
       show_error (self, error->message);
       return;
     }
-  pv_tenant_list_add_tracked_app (self->tenants, app, NULL, NULL);
+  if (app != NULL)
+    pv_tenant_list_add_tracked_app (self->tenants, app, NULL, NULL);
   gtk_widget_set_sensitive (self->done_button, FALSE);
   if (!self->vendor->old_token_dies && self->vendor->max_active != 1)
     {
@@ -217,6 +369,8 @@ pasted_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->paste_button, TRUE);
+  gtk_widget_set_sensitive (self->graph_button, TRUE);
+  gtk_widget_set_sensitive (self->done_button, TRUE);
   if (app == NULL)
     {
       show_error (self, error->message);
@@ -248,6 +402,9 @@ paste_clicked_cb (PvPasteRenewWindow *self)
     }
   show_error (self, NULL);
   gtk_widget_set_sensitive (self->paste_button, FALSE);
+  /* Pasted again after a failed cycle: nothing is handed over meanwhile */
+  gtk_widget_set_sensitive (self->graph_button, FALSE);
+  gtk_widget_set_sensitive (self->done_button, FALSE);
   pv_tracked_app_paste_async (file, self->app_id, self->kind, gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
                               0, entered_expiry, self->cancellable, pasted_cb, g_object_ref (self));
 }
@@ -271,6 +428,9 @@ pending_found_cb (GObject      *source,
     }
   show_hand_over (self, token);
   pv_secret_free (token);
+  /* Entra had it already: watch its job again */
+  if (self->sent_at != 0 && entra_link (self) != NULL)
+    start_watching (self);
 }
 
 static void
@@ -280,6 +440,7 @@ pv_paste_renew_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->watch_source, g_source_remove);
   g_clear_object (&self->tenants);
   g_clear_pointer (&self->app_id, g_free);
   g_clear_pointer (&self->kind, g_free);
@@ -406,6 +567,12 @@ pv_paste_renew_window_new (PvTenantList       *tenants,
   gtk_widget_set_margin_top (self->graph_button, 12);
   gtk_widget_set_visible (self->graph_button, FALSE);
   g_signal_connect_swapped (self->graph_button, "clicked", G_CALLBACK (graph_clicked_cb), self);
+  self->check_button = gtk_button_new_with_mnemonic (_("Check _Now"));
+  gtk_widget_add_css_class (self->check_button, "pill");
+  gtk_widget_set_halign (self->check_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (self->check_button, 12);
+  gtk_widget_set_visible (self->check_button, FALSE);
+  g_signal_connect_swapped (self->check_button, "clicked", G_CALLBACK (watch_job), self);
   gtk_widget_set_visible (self->idp_group, FALSE);
 
   self->status_label = status_label_new ("accent");
@@ -413,6 +580,7 @@ pv_paste_renew_window_new (PvTenantList       *tenants,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status), GTK_WIDGET (self->status_label));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status), GTK_WIDGET (self->error_label));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (status), self->graph_button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (status), self->check_button);
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (console));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (paste));
@@ -428,6 +596,7 @@ pv_paste_renew_window_new (PvTenantList       *tenants,
     {
       g_autofree char *credential = pv_tracked_app_credential_id (app, kind);
 
+      self->sent_at = connection->sent_at;
       pv_credentials_lookup_async (credential, PV_CREDENTIAL_APP_TOKEN_PENDING, self->cancellable,
                                    pending_found_cb, g_object_ref (self));
     }

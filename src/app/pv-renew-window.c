@@ -19,6 +19,7 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-entra.h"
+#include "pv-paste-renew-window.h"
 #include "pv-renew-window.h"
 #include "pv-tokens.h"
 #include "pv-widgets.h"
@@ -1411,13 +1412,19 @@ assistant_new (PvTenantList *tenants,
  * pv_renew_window_new:
  * @kind: "users" or "persons"
  *
- * Returns: (transfer full): the renew assistant for one connection of @tenant
+ * Returns: (transfer full): the renew assistant for one connection of @tenant;
+ *   for a tracked app, its paste-once assistant (#PvPasteRenewWindow)
  */
 GtkWindow *
 pv_renew_window_new (PvTenantList *tenants,
                      PvTenantInfo *tenant,
                      const char   *kind)
 {
+  PvTrackedApp *app = pv_tenant_list_get_tracked_app (tenants, tenant);
+
+  /* A tracked app's new token is made in its vendor's console: pasted once */
+  if (app != NULL)
+    return GTK_WINDOW (pv_paste_renew_window_new (tenants, app, kind));
   return GTK_WINDOW (assistant_new (tenants, tenant, kind, FALSE));
 }
 

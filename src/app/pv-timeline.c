@@ -9,15 +9,25 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "pv-overview.h"
 #include "pv-timeline.h"
 
-/* One row per token (and SSO certificate), in the order given (the
- * overview gives soonest expiry first): a bar from its creation to its
- * expiry, its state told by colour and by shape (good: a thin bar; due
- * soon: a full one; urgent: striped; expired: hollow); today as a line,
+/* The tokens (and SSO certificates) grouped per tenant or app, the
+ * groups in the order of their soonest expiry (the overview gives the
+ * items soonest first; a token being retired does not place its group):
+ * a tenant with one credential is one row; a tenant with several is a row
+ * of its own, its soonest credential's bar and a mark at each other's
+ * expiry, and one row per credential when it is unfolded.  Tenants with
+ * an expired or urgent credential start unfolded, the others folded, so
+ * that a thousand credentials read as a few hundred rows with what needs
+ * doing spelled out on top; a click, or Enter on the row with the focus
+ * (arrows move it), folds and unfolds.  Each credential: a bar from its
+ * creation to its expiry, its state told by colour and by shape (good: a
+ * thin bar; due soon: a full one; urgent: striped; expired: hollow); today as a line,
  * the reminder thresholds as dashed lines counted back from the right
  * moment.  The month scale on top and the legend at the foot stay at the
  * edges of the pane it scrolls in.  It shows a month of the past and
@@ -35,11 +45,29 @@
 #define FUTURE_DAYS 365
 #define DAY (24 * 3600)
 
+/* A tenant's credentials on the timeline */
+typedef struct {
+  PvTenantInfo  *tenant;
+  GPtrArray     *items;      /* PvOverviewItem, soonest first; borrowed */
+  PvExpiryState  state;      /* the most pressing, retiring ones left out */
+} Group;
+
+/* A line: a group's own (item %NULL, or its only item), or one of its
+ * credentials when it is unfolded */
+typedef struct {
+  Group          *group;
+  PvOverviewItem *item;
+} Row;
+
 struct _PvTimeline
 {
   GtkWidget      parent_instance;
 
   GPtrArray     *items;      /* PvOverviewItem */
+  GPtrArray     *groups;     /* Group */
+  GArray        *rows;       /* Row */
+  GHashTable    *folding;    /* tenant id → folded or not, as the admin chose */
+  guint          cursor;     /* the row with the keyboard focus */
   gint64         now;
   PvExpiryPolicy policy;
   gboolean       watching_scroll;
@@ -182,6 +210,108 @@ append_bar (GtkSnapshot   *snapshot,
   gtk_snapshot_pop (snapshot);
 }
 
+static void
+group_free (Group *group)
+{
+  g_ptr_array_unref (group->items);
+  g_free (group);
+}
+
+static const char *
+group_id (Group *group)
+{
+  return pv_tenant_info_get_id (group->tenant);
+}
+
+static gboolean
+group_foldable (Group *group)
+{
+  return group->items->len > 1;
+}
+
+/* Unfolded: as the admin chose, or where something is expired or urgent */
+static gboolean
+group_unfolded (PvTimeline *self,
+                Group      *group)
+{
+  gpointer chosen;
+
+  if (!group_foldable (group))
+    return FALSE;
+  if (g_hash_table_lookup_extended (self->folding, group_id (group), NULL, &chosen))
+    return GPOINTER_TO_INT (chosen);
+  return group->state >= PV_EXPIRY_URGENT;
+}
+
+static void
+layout_rows (PvTimeline *self)
+{
+  g_array_set_size (self->rows, 0);
+  for (guint g = 0; self->groups != NULL && g < self->groups->len; g++)
+    {
+      Group *group = g_ptr_array_index (self->groups, g);
+      Row row = { group, group_foldable (group) ? NULL : g_ptr_array_index (group->items, 0) };
+
+      g_array_append_val (self->rows, row);
+      if (!group_unfolded (self, group))
+        continue;
+      for (guint i = 0; i < group->items->len; i++)
+        {
+          Row line = { group, g_ptr_array_index (group->items, i) };
+
+          g_array_append_val (self->rows, line);
+        }
+    }
+  if (self->cursor >= self->rows->len)
+    self->cursor = self->rows->len ? self->rows->len - 1 : 0;
+}
+
+/* Groups in the order of their soonest expiry that counts */
+static void
+group_items (PvTimeline *self)
+{
+  g_autoptr(GHashTable) by_tenant = g_hash_table_new (NULL, NULL);
+
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+  self->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->items->len; i++)
+      {
+        PvOverviewItem *item = g_ptr_array_index (self->items, i);
+        Group *group = g_hash_table_lookup (by_tenant, item->tenant);
+
+        /* First those that count, to place the groups; then all, in order. */
+        if (pass == 0 && (item->retiring || group != NULL))
+          continue;
+        if (group == NULL)
+          {
+            group = g_new0 (Group, 1);
+            group->tenant = item->tenant;
+            group->items = g_ptr_array_new ();
+            g_hash_table_insert (by_tenant, item->tenant, group);
+            g_ptr_array_add (self->groups, group);
+          }
+        if (pass == 1)
+          {
+            g_ptr_array_add (group->items, item);
+            if (!item->retiring)
+              group->state = MAX (group->state, item->state);
+          }
+      }
+  layout_rows (self);
+}
+
+static gboolean
+row_at (PvTimeline *self,
+        double      y,
+        guint      *row)
+{
+  if (y < AXIS_HEIGHT)
+    return FALSE;
+  *row = (guint) ((y - AXIS_HEIGHT) / ROW_HEIGHT);
+  return *row < self->rows->len;
+}
+
 /* The part of the timeline in sight: its pane scrolls it. */
 static void
 visible_part (PvTimeline *self,
@@ -225,30 +355,76 @@ pv_timeline_snapshot (GtkWidget   *widget,
   top = view_top + AXIS_HEIGHT;
   bottom = view_top + view_height - FOOT_HEIGHT;
 
-  /* Bars: only those in view, so that a thousand tokens cost what a
+  /* Rows: only those in view, so that a thousand tokens cost what a
    * screenful does; scrolling redraws (see map). */
   first_row = MAX (0, (int) ((view_top) / ROW_HEIGHT) - 1);
   last_row = (int) ((view_top + view_height) / ROW_HEIGHT) + 1;
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_MIDDLE);
-  for (guint i = first_row; self->items != NULL && i < self->items->len && (int) i <= last_row; i++)
+  for (guint i = first_row; i < self->rows->len && (int) i <= last_row; i++)
     {
-      PvOverviewItem *item = g_ptr_array_index (self->items, i);
+      Row *row = &g_array_index (self->rows, Row, i);
       double y = AXIS_HEIGHT + i * ROW_HEIGHT;
+      gboolean header = row->item == NULL;
+      gboolean line = row->item != NULL && group_foldable (row->group);
+      /* A group's row shows its soonest credential's bar */
+      PvOverviewItem *item = header ? g_ptr_array_index (row->group->items, 0) : row->item;
       double x0 = x_of (self, item->starts_at ? item->starts_at : self->now - PAST_DAYS * DAY);
       double x1 = x_of (self, item->expires_at);
       PvExpiryState state = item->retiring ? PV_EXPIRY_OK : item->state;
       GdkRGBA color = state_color (widget, state);
+      g_autofree char *label = NULL;
+      double indent = line ? 22 : 6;
 
       if (i % 2 == 1)
         gtk_snapshot_append_color (snapshot, &(GdkRGBA) { fg.red, fg.green, fg.blue, fg.alpha * 0.04 },
                                    &GRAPHENE_RECT_INIT (0, y, width, ROW_HEIGHT));
+      if (header)
+        {
+          const char *name = pv_tenant_info_get_name (row->group->tenant);
+
+          /* Translators: a tenant's row on the timeline, folded or not: its
+           * name and how many tokens and certificates it has */
+          label = g_strdup_printf (_("%s %s (%u)"), group_unfolded (self, row->group) ? "▾" : "▸",
+                                   name ? name : group_id (row->group), row->group->items->len);
+        }
+      else if (line)
+        {
+          const char *name = pv_tenant_info_get_name (row->group->tenant);
+          gsize n = strlen (name ? name : group_id (row->group));
+
+          /* Under the tenant's row, its name goes: "Users · pvs_AbC123" */
+          label = g_strdup (g_str_has_prefix (item->label, name ? name : group_id (row->group)) &&
+                            g_str_has_prefix (item->label + n, " · ") ? item->label + n + strlen (" · ")
+                                                                          : item->label);
+        }
       /* The middle goes first: the end says which app and token. */
-      pango_layout_set_width (layout, (label_width (self) - 12) * PANGO_SCALE);
-      append_text (snapshot, layout, item->label, 6, y + 4, item->in_use ? &fg : &dim);
+      pango_layout_set_width (layout, (label_width (self) - 6 - indent) * PANGO_SCALE);
+      append_text (snapshot, layout, label ? label : item->label, indent, y + 4,
+                   header || item->in_use ? &fg : &dim);
       append_bar (snapshot, x0, x1, y + ROW_HEIGHT / 2.0, state, &color, &background);
       /* The token the identity provider uses is marked at its end. */
-      if (item->in_use && state != PV_EXPIRY_EXPIRED)
+      if (!header && item->in_use && state != PV_EXPIRY_EXPIRED)
         gtk_snapshot_append_color (snapshot, &fg, &GRAPHENE_RECT_INIT (MAX (x1, x0 + 4) - 2, y + 4, 2, ROW_HEIGHT - 8));
+      /* Folded: the others' expiries as marks in their states' colours */
+      if (header)
+        for (guint k = 1; k < row->group->items->len; k++)
+          {
+            PvOverviewItem *other = g_ptr_array_index (row->group->items, k);
+            GdkRGBA mark = state_color (widget, other->retiring ? PV_EXPIRY_OK : other->state);
+
+            gtk_snapshot_append_color (snapshot, &mark,
+                                       &GRAPHENE_RECT_INIT (x_of (self, other->expires_at) - 1.5,
+                                                            y + (ROW_HEIGHT - BAR_HEIGHT) / 2.0, 3, BAR_HEIGHT));
+          }
+      if (i == self->cursor && gtk_widget_has_focus (widget))
+        {
+          GskRoundedRect focus;
+          float w[4] = { 2, 2, 2, 2 };
+          GdkRGBA c[4] = { accent, accent, accent, accent };
+
+          gsk_rounded_rect_init_from_rect (&focus, &GRAPHENE_RECT_INIT (2, y + 1, width - 4, ROW_HEIGHT - 2), 4);
+          gtk_snapshot_append_border (snapshot, &focus, w, c);
+        }
     }
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
   pango_layout_set_width (layout, -1);
@@ -381,7 +557,7 @@ pv_timeline_measure (GtkWidget      *widget,
       *natural = 900;
     }
   else
-    *minimum = *natural = AXIS_HEIGHT + FOOT_HEIGHT + ROW_HEIGHT * MAX (1, self->items ? self->items->len : 0);
+    *minimum = *natural = AXIS_HEIGHT + FOOT_HEIGHT + ROW_HEIGHT * MAX (1, self->rows->len);
 }
 
 static gboolean
@@ -393,7 +569,8 @@ pv_timeline_query_tooltip (GtkWidget  *widget,
 {
   PvTimeline *self = PV_TIMELINE (widget);
   double view_top, view_height;
-  int row = (y - AXIS_HEIGHT) / ROW_HEIGHT;
+  guint row;
+  Row *at;
   PvOverviewItem *item;
   g_autofree char *left = NULL;
   g_autofree char *date = NULL;
@@ -403,9 +580,10 @@ pv_timeline_query_tooltip (GtkWidget  *widget,
   visible_part (self, &view_top, &view_height);
   if (y < view_top + AXIS_HEIGHT || y > view_top + view_height - FOOT_HEIGHT)
     return FALSE;
-  if (self->items == NULL || y < AXIS_HEIGHT || row < 0 || (guint) row >= self->items->len)
+  if (!row_at (self, y, &row))
     return FALSE;
-  item = g_ptr_array_index (self->items, row);
+  at = &g_array_index (self->rows, Row, row);
+  item = at->item ? at->item : g_ptr_array_index (at->group->items, 0);
   left = pv_format_days_left (item->expires_at, pv_tenant_info_get_now (item->tenant, self->now));
   date = pv_format_date (item->expires_at);
   /* Translators: a bar's tooltip: its label, "expires in 9 days", the date, its state */
@@ -416,7 +594,149 @@ pv_timeline_query_tooltip (GtkWidget  *widget,
 
       text = g_strconcat (shorter, "\n", _("In use by the identity provider"), NULL);
     }
+  if (at->item == NULL)
+    {
+      g_autofree char *shorter = g_steal_pointer (&text);
+
+      /* A folded tenant: its soonest, then what a click does */
+      text = g_strconcat (shorter, "\n", group_unfolded (self, at->group) ? _("Click to fold its tokens")
+                                                                         : _("Click to show each of its tokens"),
+                          NULL);
+    }
   gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* The row with the focus in sight, in the pane the timeline scrolls in */
+static void
+scroll_to_cursor (PvTimeline *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  double top, bottom, value, page;
+
+  if (scrolled == NULL)
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  /* Clear of the scale on top and the legend at the foot */
+  top = self->cursor * ROW_HEIGHT;
+  bottom = AXIS_HEIGHT + (self->cursor + 1) * ROW_HEIGHT + FOOT_HEIGHT;
+  if (top < value)
+    gtk_adjustment_set_value (adjustment, top);
+  else if (bottom > value + page)
+    gtk_adjustment_set_value (adjustment, bottom - page);
+}
+
+/**
+ * pv_timeline_activate_row:
+ * @row: a row, from the top
+ *
+ * What a click on a row, or Enter on it, does: a tenant's own row folds
+ * or unfolds its credentials; a credential's row does nothing.
+ *
+ * Returns: whether the row folds
+ */
+gboolean
+pv_timeline_activate_row (PvTimeline *self,
+                          guint       row)
+{
+  Row *at;
+  guint old_len;
+
+  g_return_val_if_fail (PV_IS_TIMELINE (self), FALSE);
+
+  if (row >= self->rows->len)
+    return FALSE;
+  at = &g_array_index (self->rows, Row, row);
+  if (at->item != NULL)
+    return FALSE;
+  g_hash_table_replace (self->folding, g_strdup (group_id (at->group)),
+                        GINT_TO_POINTER (!group_unfolded (self, at->group)));
+  old_len = self->rows->len;
+  layout_rows (self);
+  self->cursor = row;
+  if (self->rows->len != old_len)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            PvTimeline      *self)
+{
+  guint row;
+
+  if (!row_at (self, y, &row))
+    return;
+  self->cursor = row;
+  if (pv_timeline_activate_row (self, row))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                PvTimeline            *self)
+{
+  guint cursor = self->cursor;
+  Row *at = cursor < self->rows->len ? &g_array_index (self->rows, Row, cursor) : NULL;
+
+  if (at == NULL)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      if (cursor == 0)
+        return FALSE;
+      cursor--;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      if (cursor + 1 >= self->rows->len)
+        return FALSE;
+      cursor++;
+      break;
+    case GDK_KEY_Home:
+      cursor = 0;
+      break;
+    case GDK_KEY_End:
+      cursor = self->rows->len - 1;
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      return pv_timeline_activate_row (self, cursor);
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      /* Folds the tenant of the row from any of its lines, the focus
+       * back on the tenant's own row */
+      if (!group_unfolded (self, at->group))
+        return TRUE;
+      while (g_array_index (self->rows, Row, cursor).item != NULL)
+        cursor--;
+      pv_timeline_activate_row (self, cursor);
+      scroll_to_cursor (self);
+      return TRUE;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      if (at->item == NULL && !group_unfolded (self, at->group))
+        pv_timeline_activate_row (self, cursor);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  self->cursor = cursor;
+  scroll_to_cursor (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   return TRUE;
 }
 
@@ -451,6 +771,9 @@ pv_timeline_finalize (GObject *object)
 {
   PvTimeline *self = PV_TIMELINE (object);
 
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->folding, g_hash_table_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->description, g_free);
 
@@ -476,9 +799,21 @@ pv_timeline_class_init (PvTimelineClass *klass)
 static void
 pv_timeline_init (PvTimeline *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
   pv_expiry_policy_init_default (&self->policy);
   self->now = g_get_real_time () / G_USEC_PER_SEC;
+  self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  self->folding = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  /* One Tab stop; arrows move between rows, Enter folds (see above) */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Token expiry timeline"), -1);
 }
@@ -502,12 +837,15 @@ pv_timeline_set_items (PvTimeline           *self,
                        const PvExpiryPolicy *policy)
 {
   g_autofree char *description = NULL;
-  guint old_len = self->items ? self->items->len : 0;
+  guint old_len = self->rows->len;
 
   g_return_if_fail (PV_IS_TIMELINE (self));
 
+  /* The groups borrow the items: the old ones go first. */
+  g_ptr_array_ref (items);
   g_clear_pointer (&self->items, g_ptr_array_unref);
-  self->items = g_ptr_array_ref (items);
+  self->items = items;
+  group_items (self);
   self->now = now;
   self->policy = *policy;
   description = pv_overview_describe (items, now);
@@ -519,7 +857,7 @@ pv_timeline_set_items (PvTimeline           *self,
       self->description = g_steal_pointer (&description);
     }
   /* A new size makes the whole overview measure itself again: only then. */
-  if (items->len != old_len)
+  if (self->rows->len != old_len)
     gtk_widget_queue_resize (GTK_WIDGET (self));
   else
     gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -530,4 +868,17 @@ pv_timeline_get_n_bars (PvTimeline *self)
 {
   g_return_val_if_fail (PV_IS_TIMELINE (self), 0);
   return self->items ? self->items->len : 0;
+}
+
+/**
+ * pv_timeline_get_n_rows:
+ *
+ * Returns: how many rows it shows: one per tenant, and one per credential
+ *   of the tenants unfolded
+ */
+guint
+pv_timeline_get_n_rows (PvTimeline *self)
+{
+  g_return_val_if_fail (PV_IS_TIMELINE (self), 0);
+  return self->rows->len;
 }

@@ -22,5 +22,8 @@ void       pv_timeline_set_items (PvTimeline           *self,
                                   gint64                now,
                                   const PvExpiryPolicy *policy);
 guint      pv_timeline_get_n_bars (PvTimeline          *self);
+guint      pv_timeline_get_n_rows (PvTimeline          *self);
+gboolean   pv_timeline_activate_row (PvTimeline        *self,
+                                     guint              row);
 
 G_END_DECLS

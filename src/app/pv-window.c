@@ -41,6 +41,8 @@ struct _PvWindow
   GtkCustomFilter      *filter;
   GtkCustomSorter      *sorter;
   char                **search_words;
+  char                 *search_text;
+  gboolean              keys_changed; /* a tenant's sort key was dropped since the last sort */
   GHashTable           *sort_keys;  /* tenant → SortKey, until the next resort */
   gboolean              sort_by_name;
   GtkSearchBar         *search_bar;
@@ -294,10 +296,22 @@ search_changed_cb (PvWindow *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   guint n;
 
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (g_strcmp0 (text, self->search_text) == 0)
+    return;
+  /* Typing on narrows what was found (every word is found in the tenant's
+   * fields): only those are looked at again; deleting widens it. */
+  if (self->search_text != NULL && *self->search_text != '\0' && g_str_has_prefix (text, self->search_text))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (self->search_text != NULL && *text != '\0' && g_str_has_prefix (self->search_text, text))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  g_free (self->search_text);
+  self->search_text = g_strdup (text);
   g_strfreev (self->search_words);
   self->search_words = pv_search_prepare (text);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 || self->tenants == NULL ||
                                     g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) == 0
                                     ? "list" : "empty");
@@ -309,9 +323,9 @@ search_activate_cb (PvWindow *self)
 {
   g_autoptr(PvTenantInfo) first = NULL;
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) == 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
     return;
-  first = g_list_model_get_item (G_LIST_MODEL (self->sorted), 0);
+  first = g_list_model_get_item (G_LIST_MODEL (self->filtered), 0);
   pv_window_show_tenant (self, pv_tenant_info_get_id (first));
 }
 
@@ -330,8 +344,15 @@ resort (PvWindow *self)
 {
   g_autoptr(PvTenantInfo) selected = self->selected ? g_object_ref (self->selected) : NULL;
 
-  g_hash_table_remove_all (self->sort_keys);
+  GtkAdjustment *scroll = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->tenant_list));
+  gboolean at_top = scroll == NULL || gtk_adjustment_get_value (scroll) <= 0;
+
+  self->keys_changed = FALSE;
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  /* The list view keeps its first row in sight wherever that row moved:
+   * a list read from the top stays at the top, the most pressing first. */
+  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->tenant_list), "list.scroll-to-item", "u", 0);
   /* The selected tenant stays selected wherever it moved. */
   if (selected != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) selected)
     {
@@ -493,7 +514,8 @@ update_cb (gpointer user_data)
     gtk_progress_bar_set_fraction (self->refresh_progress, MAX (0.04, pv_tenant_list_get_progress (self->tenants)));
   update_banner (self);
   update_page (self);
-  if (self->tenants != NULL)
+  /* Only when a tenant changed since: the others keep their keys. */
+  if (self->tenants != NULL && self->keys_changed)
     resort (self);
   pv_dashboard_update (self->dashboard);
   return G_SOURCE_REMOVE;
@@ -518,6 +540,8 @@ reevaluate (PvWindow *self)
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, &row, &tenant))
     update_tenant_row (row, tenant);
+  g_hash_table_remove_all (self->sort_keys);
+  self->keys_changed = TRUE;
   queue_update (self);
 }
 
@@ -631,7 +655,7 @@ guint
 pv_window_get_n_shown (PvWindow *self)
 {
   g_return_val_if_fail (PV_IS_WINDOW (self), 0);
-  return self->sorted ? g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) : 0;
+  return self->filtered ? g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) : 0;
 }
 
 /**
@@ -708,9 +732,14 @@ refreshing_cb (PvWindow *self)
     self->progress_hide_id = g_timeout_add (300, hide_progress_cb, self);
 }
 
+/* Its sort key goes (worked out again when the sorter asks), the others
+ * stay. */
 static void
-tenant_changed_cb (PvWindow *self)
+tenant_changed_cb (PvTenantInfo *tenant,
+                   PvWindow     *self)
 {
+  g_hash_table_remove (self->sort_keys, tenant);
+  self->keys_changed = TRUE;
   queue_update (self);
 }
 
@@ -726,7 +755,7 @@ items_changed_watch_cb (GListModel *model,
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (model, i);
 
-      g_signal_connect_object (tenant, "changed", G_CALLBACK (tenant_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (tenant, "changed", G_CALLBACK (tenant_changed_cb), self, 0);
     }
 }
 
@@ -741,11 +770,13 @@ watch_tenants (PvWindow     *self,
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_set_object (&self->tenants, tenants);
-  /* tenants → search → order → selection: each model holds the one before. */
-  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (tenants)),
-                                              GTK_FILTER (g_object_ref (self->filter)));
-  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered), GTK_SORTER (g_object_ref (self->sorter)));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  /* tenants → order → search → selection: each model holds the one
+   * before.  Sorted first, so that a search only filters a list kept in
+   * order rather than sorting what it finds at each keystroke. */
+  self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (tenants)),
+                                          GTK_SORTER (g_object_ref (self->sorter)));
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->sorted), GTK_FILTER (g_object_ref (self->filter)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -986,6 +1017,7 @@ pv_window_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->sorter);
   g_clear_pointer (&self->search_words, g_strfreev);
+  g_clear_pointer (&self->search_text, g_free);
   g_clear_pointer (&self->sort_keys, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_WINDOW);
 
@@ -1056,7 +1088,8 @@ pv_window_init (PvWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   /* Its tenants referenced, so that none is mistaken for a new one at
-   * its address; a tenant removed goes at the next resort. */
+   * its address; a tenant removed goes when the states are reevaluated
+   * (each minute), or when it changes. */
   self->sort_keys = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) sort_key_free);
   self->filter = gtk_custom_filter_new (filter_tenant_cb, self, NULL);
   self->sorter = gtk_custom_sorter_new (compare_tenants_cb, self, NULL);

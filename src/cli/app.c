@@ -20,6 +20,7 @@
 #include "pv-entra.h"
 #include "pv-files.h"
 #include "pv-guide.h"
+#include "pv-overview.h"
 #include "pv-probe.h"
 #include "pv-profiles.h"
 #include "pv-time.h"
@@ -317,7 +318,8 @@ app_list (GFile  *file,
           g_print ("%-14s %-12s %-8s %-20s %-9s %-14s %s%s\n", app->id, app->vendor, connection->kind, expires,
                    pv_expiry_source_to_string (connection->source),
                    connection->token_in_keyring ? checked : _("(dates only)"), connection->scim_base_url,
-                   connection->pending_since ? _(" (new token not yet handed over)") : "");
+                   connection->sent_at ? _(" (new token handed to Entra, waiting for its next cycle)")
+                   : connection->pending_since ? _(" (new token not yet handed over)") : "");
         }
     }
   return 0;
@@ -374,11 +376,13 @@ print_steps (GPtrArray *steps)
 }
 
 /* The pasted token is in the identity provider: it becomes the token,
- * the old one is forgotten (pv_tracked_app_handed_over_async()). */
+ * the old one is forgotten (pv_tracked_app_handed_over_async()).  Handed
+ * to Entra through Graph (@sent_at), only once a cycle since succeeded. */
 static int
 finish_renewal (GFile          *file,
                 const char     *id,
                 const char     *kind,
+                gint64          sent_at,
                 const PvVendor *vendor)
 {
   g_autoptr(GError) error = NULL;
@@ -388,6 +392,43 @@ finish_renewal (GFile          *file,
   g_autoptr(PvTrackedApp) app = NULL;
   g_autofree char *group = NULL;
 
+  if (sent_at != 0)
+    {
+      g_autoptr(PvEntraJob) job = NULL;
+      g_autofree char *state = NULL;
+      g_autofree char *sent = pv_format_date (sent_at);
+      int cycle = entra_cycle_since (id, kind, sent_at, &job, &error);
+
+      if (cycle < 0)
+        {
+          /* Translators: %s is what went wrong */
+          g_printerr (_("provisioctl: cannot read Entra's provisioning job: %s\n"), error->message);
+          g_printerr ("%s\n", _("Nothing is lost: the new token waits in the keyring. Once Provisio can read the "
+                                "job, run this again."));
+          return 1;
+        }
+      state = pv_entra_job_describe (job, g_get_real_time () / G_USEC_PER_SEC);
+      if (cycle == PV_ENTRA_CYCLE_WAITING)
+        {
+          /* Translators: a date and time, then the job's state */
+          g_printerr (_("Entra has had the new token since %s but has not finished a provisioning cycle with it "
+                        "yet (%s). Run this again after its next cycle (within 40 minutes); nothing is lost.\n"),
+                      sent, state);
+          return 75;
+        }
+      if (cycle == PV_ENTRA_CYCLE_FAILED)
+        {
+          /* Translators: a date and time, then the job's state and its error */
+          g_printerr (_("provisioctl: Entra's provisioning failed after it got the new token on %s: %s%s%s\n"),
+                      sent, state, job->quarantine_error ? ": " : "",
+                      job->quarantine_error ? job->quarantine_error : "");
+          g_printerr ("%s\n", _("The new token waits in the keyring and nothing was recorded. See the Entra app's "
+                                "provisioning logs, then run this again."));
+          return 1;
+        }
+      /* Translators: the job's state */
+      g_printerr (_("Entra provisions with the new token: %s\n"), state);
+    }
   pv_tracked_app_handed_over_async (apps, id, kind, NULL, got_result_cb, &result);
   app = pv_tracked_app_handed_over_finish (wait_for (&result), &error);
   if (app == NULL)
@@ -438,7 +479,7 @@ app_renew (GFile  *file,
   if ((vendor = pv_vendor_lookup (app->vendor, &error)) == NULL)
     return fail (error);
   if (opt_handed_over)
-    return finish_renewal (file, id, kind, vendor);
+    return finish_renewal (file, id, kind, connection->sent_at, vendor);
   if (!parse_date (opt_issued, &issued_at, &error) || !parse_date (opt_expires, &entered_expiry, &error))
     return fail (error);
 
@@ -476,11 +517,22 @@ app_renew (GFile  *file,
   if (g_strcmp0 (idp, "entra") == 0 && config != NULL && pv_entra_config_get_link (config, id, kind) != NULL)
     {
       PvIssuedToken issued = { NULL, token, connection->scim_base_url, NULL, NULL };
+      gint64 sent_at = g_get_real_time () / G_USEC_PER_SEC;
 
       if (entra_hand_over (id, kind, &issued))
         {
+          g_autoptr(GAsyncResult) sent_result = NULL;
+          g_autoptr(PvTrackedApp) sent = NULL;
+
           pv_secret_free (token);
-          return finish_renewal (file, id, kind, vendor);
+          /* 5. Recorded once Entra's next cycle succeeded with it */
+          pv_tracked_app_sent_async (file_of_apps, id, kind, sent_at, NULL, got_result_cb, &sent_result);
+          if ((sent = pv_tracked_app_sent_finish (wait_for (&sent_result), &error)) == NULL)
+            return fail (error);
+          g_printerr (_("Provisio records the new token and forgets the old one once a provisioning cycle has "
+                        "succeeded with it. After Entra's next cycle, run: provisioctl app renew %s %s "
+                        "--handed-over\n"), id, kind);
+          return 0;
         }
     }
   else
@@ -493,6 +545,9 @@ app_renew (GFile  *file,
   pv_secret_free (token);
   g_printerr (_("When the identity provider has it, record it with: provisioctl app renew %s %s --handed-over\n"),
               id, kind);
+  g_printerr ("%s\n", _("Before that, check that it provisions with the new token: in its provisioning logs, a "
+                        "cycle since you pasted it has succeeded (Entra: the app's Provisioning logs; Okta: the "
+                        "app's Push Status). Until then the old token is the one in use."));
   return 0;
 }
 

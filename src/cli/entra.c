@@ -97,8 +97,9 @@ waiting_cb (PvGraph *graph,
             guint    seconds,
             gpointer user_data)
 {
-  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Microsoft Graph asked to wait %u second…\n",
-                           "Microsoft Graph asked to wait %u seconds…\n", seconds), seconds);
+  g_autofree char *text = pv_graph_describe_wait (seconds);
+
+  g_printerr ("%s\n", text);
 }
 
 /* The signed-in Graph of the configuration, or an error saying to sign in. */
@@ -752,10 +753,15 @@ step_cb (PvHandOverStep  step,
   const char *app = user_data;
   g_autofree char *title = pv_entra_hand_over_step_title (step, app);
 
+  /* "" for no detail (a wait said on the step is over) */
+  if (detail != NULL && *detail == '\0')
+    detail = NULL;
   switch (state)
     {
     case PV_STEP_RUNNING:
-      g_printerr ("[%d/%d] %s…\n", step + 1, PV_HAND_OVER_N_STEPS, title);
+      /* A running step's detail is Graph's wait, which waiting_cb prints. */
+      if (detail == NULL)
+        g_printerr ("[%d/%d] %s…\n", step + 1, PV_HAND_OVER_N_STEPS, title);
       break;
     case PV_STEP_DONE:
       g_printerr ("      %s%s%s\n", _("done"), detail ? ": " : "", detail ? detail : "");
@@ -820,4 +826,43 @@ entra_hand_over (const char    *tenant,
       g_printerr ("%u. %s\n   %s\n", i + 1, step->title, step->detail);
     }
   return FALSE;
+}
+
+/**
+ * entra_cycle_since:
+ * @job: (out): the job as read, for the message
+ *
+ * For app renew --handed-over: reads the linked Entra app's provisioning
+ * job and says whether a cycle since @since provisioned with the token
+ * handed over then (pv_entra_job_cycle_since()).
+ *
+ * Returns: what the job did, or -1 with @error if it could not be read
+ */
+int
+entra_cycle_since (const char  *tenant,
+                   const char  *kind,
+                   gint64       since,
+                   PvEntraJob **job,
+                   GError     **error)
+{
+  g_autoptr(PvEntraConfig) config = load_config (NULL, error);
+  g_autoptr(PvGraph) graph = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  const PvEntraLink *link;
+
+  if (config == NULL)
+    return -1;
+  if ((link = pv_entra_config_get_link (config, tenant, kind)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The %s connection of %s is not linked to an Entra app; see provisioctl entra link"),
+                   pv_guide_app_name (kind), tenant);
+      return -1;
+    }
+  if ((graph = signed_in_graph (config, error)) == NULL)
+    return -1;
+  pv_entra_get_job_async (graph, link->service_principal_id, link->job_id, NULL, got_result_cb, &result);
+  if ((*job = pv_entra_get_job_finish (wait_for (&result), error)) == NULL)
+    return -1;
+  return pv_entra_job_cycle_since (*job, since);
 }

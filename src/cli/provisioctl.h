@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "pv-client.h"
+#include "pv-entra.h"
 #include "pv-expiry.h"
 #include "pv-profiles.h"
 #include "pv-tenant-info.h"
@@ -47,6 +48,11 @@ int  entra_certificates (GFile *file, char **args);
 gboolean entra_hand_over (const char     *tenant,
                           const char     *kind,
                           PvIssuedToken  *issued);
+int      entra_cycle_since (const char   *tenant,
+                            const char   *kind,
+                            gint64        since,
+                            PvEntraJob  **job,
+                            GError      **error);
 
 /* provisioctl app …, and the tracked apps in status, check, remind and
  * calendar (app.c) */

@@ -176,6 +176,36 @@ pv_entra_job_describe (const PvEntraJob *job,
   return g_strdup_printf (_("Status %s"), job->status);
 }
 
+/**
+ * pv_entra_job_cycle_since:
+ * @since: when the new token was handed to the job
+ *
+ * Whether Entra provisions with a token handed over at @since: only a
+ * cycle that ended after it tells.  A job in quarantine since then, or
+ * whose last run since then failed, does not; one still in the quarantine
+ * it was in before waits for its restart.  A run with errors on some
+ * users or groups only (EntryLevelErrors) got past the token.
+ *
+ * Returns: what the job did since @since
+ */
+PvEntraCycle
+pv_entra_job_cycle_since (const PvEntraJob *job,
+                          gint64            since)
+{
+  if (pv_entra_job_in_quarantine (job))
+    return job->quarantine_since > since ? PV_ENTRA_CYCLE_FAILED : PV_ENTRA_CYCLE_WAITING;
+  /* The last run, whatever came before it; one that ended the very second
+   * of the hand-over may have been the old token's: the next one tells. */
+  if (job->last_run_at > since && g_strcmp0 (job->last_run_state, "Failed") == 0)
+    return PV_ENTRA_CYCLE_FAILED;
+  if (job->last_success_at > since)
+    return PV_ENTRA_CYCLE_SUCCEEDED;
+  /* Errors on some users or groups only: the token itself was accepted. */
+  if (job->last_run_at > since && g_strcmp0 (job->last_run_state, "EntryLevelErrors") == 0)
+    return PV_ENTRA_CYCLE_SUCCEEDED;
+  return PV_ENTRA_CYCLE_WAITING;
+}
+
 void
 pv_entra_app_free (PvEntraApp *app)
 {
@@ -1531,11 +1561,19 @@ typedef struct {
   PvHandOverFunc  func;
   gpointer        func_data;
   PvEntraJob     *job;
+  gulong          waiting_handler;
+  guint           countdown;      /* while Graph asked to wait */
+  gint64          wait_until;     /* monotonic, µs */
+  gboolean        wait_shown;     /* the step's detail says so */
+  GCancellable   *cancellable;
 } HandOver;
 
 static void
 hand_over_free (HandOver *h)
 {
+  g_clear_handle_id (&h->countdown, g_source_remove);
+  g_clear_signal_handler (&h->waiting_handler, h->graph);
+  g_clear_object (&h->cancellable);
   g_object_unref (h->graph);
   g_free (h->sp);
   g_free (h->job_id);
@@ -1550,8 +1588,47 @@ report (HandOver    *h,
         PvStepState  state,
         const char  *detail)
 {
+  /* A step that goes on or ends is no longer waiting, nor says so. */
+  g_clear_handle_id (&h->countdown, g_source_remove);
+  if (detail == NULL && h->wait_shown)
+    detail = "";
+  h->wait_shown = FALSE;
   if (h->func != NULL)
     h->func (h->step, state, detail, h->func_data);
+}
+
+/* While Graph asked to wait (429, 503 or 504 with Retry-After), the running
+ * step says so, with the seconds left, once a second. */
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  HandOver *h = user_data;
+  gint64 left = (h->wait_until - g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  g_autofree char *detail = NULL;
+
+  /* Whoever was told of the steps may be gone; at 0 the call is sent
+   * again, and the step's next report follows. */
+  if (g_cancellable_is_cancelled (h->cancellable) || left <= 0)
+    {
+      h->countdown = 0;
+      return G_SOURCE_REMOVE;
+    }
+  detail = pv_graph_describe_wait (left);
+  h->wait_shown = TRUE;
+  if (h->func != NULL)
+    h->func (h->step, PV_STEP_RUNNING, detail, h->func_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+waiting_cb (PvGraph  *graph,
+            guint     seconds,
+            HandOver *h)
+{
+  g_clear_handle_id (&h->countdown, g_source_remove);
+  h->wait_until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  if (countdown_cb (h) == G_SOURCE_CONTINUE)
+    h->countdown = g_timeout_add_seconds (1, countdown_cb, h);
 }
 
 static JsonNode *
@@ -1784,6 +1861,8 @@ pv_entra_hand_over_async (PvGraph             *graph,
   h->secret = g_strdup (secret);
   h->func = step_func;
   h->func_data = step_data;
+  h->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  h->waiting_handler = g_signal_connect (graph, "waiting", G_CALLBACK (waiting_cb), h);
   g_task_set_task_data (task, h, (GDestroyNotify) hand_over_free);
   if (!valid_id (h->sp) || !valid_id (h->job_id))
     {

@@ -50,6 +50,27 @@ char       *pv_entra_job_describe      (const PvEntraJob *job,
                                         gint64            now);
 
 /**
+ * PvEntraCycle:
+ * @PV_ENTRA_CYCLE_WAITING: no cycle has ended since
+ * @PV_ENTRA_CYCLE_SUCCEEDED: a cycle since ended without errors
+ * @PV_ENTRA_CYCLE_FAILED: the last cycle since failed, or the job went
+ *   into quarantine
+ *
+ * What a provisioning job did since a new token was handed to it.
+ */
+typedef enum {
+  PV_ENTRA_CYCLE_WAITING,
+  PV_ENTRA_CYCLE_SUCCEEDED,
+  PV_ENTRA_CYCLE_FAILED,
+} PvEntraCycle;
+
+/* How often a renewal reads the job while it waits for Entra's next cycle */
+#define PV_ENTRA_CYCLE_POLL_SECONDS 60
+
+PvEntraCycle pv_entra_job_cycle_since  (const PvEntraJob *job,
+                                        gint64            since);
+
+/**
  * PvEntraApp:
  * @service_principal_id: the enterprise app's service principal
  * @display_name: its name in Entra
@@ -234,6 +255,9 @@ typedef enum {
   PV_STEP_FAILED,
 } PvStepState;
 
+/* @detail: (nullable): what to say on the step; while it runs, how long
+ * Graph asked to wait (again each second, counting down); "" takes back
+ * what was said */
 typedef void (*PvHandOverFunc) (PvHandOverStep  step,
                                 PvStepState     state,
                                 const char     *detail,

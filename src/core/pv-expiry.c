@@ -195,6 +195,31 @@ pv_expiry_days_left (gint64 expires_at,
 }
 
 /**
+ * pv_expiry_next_change:
+ * @expires_at: expiry, seconds since the epoch
+ * @now: the time to measure from
+ *
+ * The next moment after @now at which pv_expiry_days_left() of
+ * @expires_at changes, and with it the state (its thresholds are whole
+ * days before expiry) and every "expires in N days": what is computed
+ * from an expiry holds until then.
+ *
+ * Returns: that moment, in @now's clock
+ */
+gint64
+pv_expiry_next_change (gint64 expires_at,
+                       gint64 now)
+{
+  gint64 rest = (expires_at - now) % PV_SECONDS_PER_DAY;
+
+  /* The days left change when a whole number of days separates now from
+   * the expiry, before it and after it. */
+  if (rest <= 0)
+    rest += PV_SECONDS_PER_DAY;
+  return now + rest;
+}
+
+/**
  * pv_expiry_state:
  * @policy: the tenant's policy
  * @expires_at: expiry, seconds since the epoch

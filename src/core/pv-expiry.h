@@ -61,6 +61,8 @@ PvExpiryState pv_expiry_state                 (const PvExpiryPolicy *policy,
                                                gint64                now);
 gint64        pv_expiry_days_left             (gint64                expires_at,
                                                gint64                now);
+gint64        pv_expiry_next_change           (gint64                expires_at,
+                                               gint64                now);
 gint          pv_expiry_crossed_threshold     (const PvExpiryPolicy *policy,
                                                gint64                expires_at,
                                                gint64                now);

@@ -439,6 +439,20 @@ short_text (const char *text)
 }
 
 /**
+ * pv_graph_describe_wait:
+ * @seconds: how long Graph asked to wait, or is left of that wait
+ *
+ * Returns: what to tell the admin while Provisio waits as Graph's
+ *   Retry-After said (429, 503 or 504), before it tries again by itself
+ */
+char *
+pv_graph_describe_wait (guint seconds)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Microsoft Graph is busy; trying again in %u second…",
+                                       "Microsoft Graph is busy; trying again in %u seconds…", seconds), seconds);
+}
+
+/**
  * pv_graph_error_message:
  * @status: Graph's HTTP status
  * @body: (nullable): Graph's error body, `{"error": {"code", "message"}}`

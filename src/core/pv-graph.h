@@ -163,6 +163,7 @@ JsonNode   *pv_graph_request_finish     (PvGraph             *self,
 
 char       *pv_graph_error_message      (guint                status,
                                          JsonNode            *body);
+char       *pv_graph_describe_wait      (guint                seconds);
 
 typedef void (*PvProgressFunc) (guint    done,
                                 guint    total,

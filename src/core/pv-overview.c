@@ -22,25 +22,72 @@
  * token that is not deleted and per SSO certificate; one next action per
  * connection or certificate that needs the admin, most pressing first. */
 
+/* Items and actions are shared: the dashboard keeps each tenant's until
+ * that tenant changes, and shows them in arrays of all tenants'. */
+
 static void
-overview_item_free (PvOverviewItem *item)
+overview_item_clear (PvOverviewItem *item)
 {
   g_clear_object (&item->tenant);
   g_free (item->kind);
   g_free (item->token_id);
   g_free (item->label);
   g_free (item->key_id);
-  g_free (item);
+}
+
+static PvOverviewItem *
+overview_item_new (void)
+{
+  return g_rc_box_new0 (PvOverviewItem);
+}
+
+/**
+ * pv_overview_item_ref:
+ *
+ * Returns: (transfer full): @item
+ */
+PvOverviewItem *
+pv_overview_item_ref (PvOverviewItem *item)
+{
+  return g_rc_box_acquire (item);
+}
+
+/**
+ * pv_overview_item_unref:
+ */
+void
+pv_overview_item_unref (PvOverviewItem *item)
+{
+  g_rc_box_release_full (item, (GDestroyNotify) overview_item_clear);
 }
 
 static void
-next_action_free (PvNextAction *action)
+next_action_clear (PvNextAction *action)
 {
   g_clear_object (&action->tenant);
   g_free (action->kind);
   g_free (action->title);
   g_free (action->subtitle);
-  g_free (action);
+}
+
+/**
+ * pv_next_action_ref:
+ *
+ * Returns: (transfer full): @action
+ */
+PvNextAction *
+pv_next_action_ref (PvNextAction *action)
+{
+  return g_rc_box_acquire (action);
+}
+
+/**
+ * pv_next_action_unref:
+ */
+void
+pv_next_action_unref (PvNextAction *action)
+{
+  g_rc_box_release_full (action, (GDestroyNotify) next_action_clear);
 }
 
 static const char *
@@ -135,7 +182,7 @@ add_key_item (GPtrArray            *items,
 
   if (id == NULL || expires_at == 0)
     return;
-  item = g_new0 (PvOverviewItem, 1);
+  item = overview_item_new ();
   item->tenant = g_object_ref (tenant);
   item->key_id = g_strdup (id);
   /* Translators: a bar of the timeline: tenant · the admin API key's prefix */
@@ -144,6 +191,78 @@ add_key_item (GPtrArray            *items,
   item->expires_at = expires_at;
   item->state = pv_overview_token_state (tenant, override, expires_at, now);
   g_ptr_array_add (items, item);
+}
+
+static void
+append_tenant_items (GPtrArray            *items,
+                     PvTenantInfo         *tenant,
+                     const PvExpiryPolicy *override,
+                     gint64                now)
+{
+  GListModel *connections = pv_tenant_info_get_connections (tenant);
+  PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
+
+  /* Provisio's own access first: without it, nothing else is seen. */
+  add_key_item (items, tenant, override, now);
+  for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+    {
+      g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+      GListModel *tokens = pv_connection_info_get_tokens (connection);
+      const char *kind = pv_connection_info_get_kind (connection);
+
+      for (guint t = 0; t < g_list_model_get_n_items (tokens); t++)
+        {
+          g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, t);
+          PvOverviewItem *item = overview_item_new ();
+
+          item->tenant = g_object_ref (tenant);
+          item->kind = g_strdup (kind);
+          item->token_id = g_strdup (pv_token_info_get_id (token));
+          /* Translators: a bar of the timeline: tenant · app · token prefix */
+          item->label = g_strdup_printf (_("%s · %s · %s"), tenant_name (tenant), pv_guide_app_name (kind),
+                                         pv_token_info_get_prefix (token));
+          item->starts_at = pv_token_info_get_created_at (token);
+          item->expires_at = pv_token_info_get_expires_at (token);
+          item->state = pv_overview_token_state (tenant, override, item->expires_at, now);
+          item->in_use = g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), item->token_id) == 0;
+          item->retiring = pv_overview_token_is_retiring (connection, token);
+          g_ptr_array_add (items, item);
+        }
+    }
+  if (pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0)
+    {
+      PvOverviewItem *item = overview_item_new ();
+
+      item->tenant = g_object_ref (tenant);
+      /* Translators: a bar of the timeline: tenant · SSO signing certificate */
+      item->label = g_strdup_printf (_("%s · SSO certificate"), tenant_name (tenant));
+      item->expires_at = pv_sso_info_get_certificate_not_after (sso);
+      item->state = pv_overview_token_state (tenant, override, item->expires_at, now);
+      g_ptr_array_add (items, item);
+    }
+}
+
+/**
+ * pv_overview_tenant_items:
+ * @tenant: a tenant
+ * @override: (nullable): as for pv_overview_items()
+ * @now: our clock
+ *
+ * The bars of one tenant, as pv_overview_items() gives them: the
+ * dashboard keeps them until the tenant changes or
+ * pv_overview_tenant_changes_at().
+ *
+ * Returns: (transfer full) (element-type PvOverviewItem): its bars
+ */
+GPtrArray *
+pv_overview_tenant_items (PvTenantInfo         *tenant,
+                          const PvExpiryPolicy *override,
+                          gint64                now)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_overview_item_unref);
+
+  append_tenant_items (items, tenant, override, now);
+  return items;
 }
 
 /**
@@ -162,52 +281,13 @@ pv_overview_items (GListModel           *tenants,
                    const PvExpiryPolicy *override,
                    gint64                now)
 {
-  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) overview_item_free);
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_overview_item_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
-      GListModel *connections = pv_tenant_info_get_connections (tenant);
-      PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
 
-      /* Provisio's own access first: without it, nothing else is seen. */
-      add_key_item (items, tenant, override, now);
-      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
-        {
-          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
-          GListModel *tokens = pv_connection_info_get_tokens (connection);
-          const char *kind = pv_connection_info_get_kind (connection);
-
-          for (guint t = 0; t < g_list_model_get_n_items (tokens); t++)
-            {
-              g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, t);
-              PvOverviewItem *item = g_new0 (PvOverviewItem, 1);
-
-              item->tenant = g_object_ref (tenant);
-              item->kind = g_strdup (kind);
-              item->token_id = g_strdup (pv_token_info_get_id (token));
-              /* Translators: a bar of the timeline: tenant · app · token prefix */
-              item->label = g_strdup_printf (_("%s · %s · %s"), tenant_name (tenant), pv_guide_app_name (kind),
-                                             pv_token_info_get_prefix (token));
-              item->starts_at = pv_token_info_get_created_at (token);
-              item->expires_at = pv_token_info_get_expires_at (token);
-              item->state = pv_overview_token_state (tenant, override, item->expires_at, now);
-              item->in_use = g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), item->token_id) == 0;
-              item->retiring = pv_overview_token_is_retiring (connection, token);
-              g_ptr_array_add (items, item);
-            }
-        }
-      if (pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0)
-        {
-          PvOverviewItem *item = g_new0 (PvOverviewItem, 1);
-
-          item->tenant = g_object_ref (tenant);
-          /* Translators: a bar of the timeline: tenant · SSO signing certificate */
-          item->label = g_strdup_printf (_("%s · SSO certificate"), tenant_name (tenant));
-          item->expires_at = pv_sso_info_get_certificate_not_after (sso);
-          item->state = pv_overview_token_state (tenant, override, item->expires_at, now);
-          g_ptr_array_add (items, item);
-        }
+      append_tenant_items (items, tenant, override, now);
     }
   return items;
 }
@@ -259,12 +339,9 @@ pv_overview_tenant_state (PvTenantInfo         *tenant,
                           const PvExpiryPolicy *override,
                           gint64                now)
 {
-  g_autoptr(GListStore) one = g_list_store_new (PV_TYPE_TENANT_INFO);
-  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) items = pv_overview_tenant_items (tenant, override, now);
   PvExpiryState state = PV_EXPIRY_OK;
 
-  g_list_store_append (one, tenant);
-  items = pv_overview_items (G_LIST_MODEL (one), override, now);
   for (guint i = 0; i < items->len; i++)
     {
       PvOverviewItem *item = g_ptr_array_index (items, i);
@@ -444,7 +521,7 @@ next_action_new (PvActionKind  kind_of_action,
                  PvExpiryState state,
                  gint64        expires_at)
 {
-  PvNextAction *action = g_new0 (PvNextAction, 1);
+  PvNextAction *action = g_rc_box_new0 (PvNextAction);
 
   action->action = kind_of_action;
   action->tenant = g_object_ref (tenant);
@@ -487,6 +564,215 @@ add_key_action (GPtrArray            *actions,
   g_ptr_array_add (actions, action);
 }
 
+static void
+append_tenant_actions (GPtrArray            *actions,
+                       PvTenantInfo         *tenant,
+                       const PvExpiryPolicy *override,
+                       gint64                now)
+{
+  GListModel *connections = pv_tenant_info_get_connections (tenant);
+  PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
+  const GError *error = pv_tenant_info_get_error (tenant);
+  const char *name = tenant_name (tenant);
+  gint64 tenant_now = pv_tenant_info_get_now (tenant, now);
+
+  if (error != NULL)
+    {
+      PvNextAction *action = next_action_new (PV_ACTION_RECONNECT, tenant, NULL, PV_EXPIRY_EXPIRED, 0);
+
+      /* Translators: %s is a tenant's name */
+      action->title = g_strdup_printf (_("Check the connection to %s"), name);
+      action->subtitle = g_strdup (error->message);
+      g_ptr_array_add (actions, action);
+    }
+
+  for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+    {
+      g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+      GListModel *tokens = pv_connection_info_get_tokens (connection);
+      const char *kind = pv_connection_info_get_kind (connection);
+      const char *app = pv_guide_app_name (kind);
+      g_autoptr(PvTokenInfo) newest = NULL;
+      PvExpiryState state;
+      PvNextAction *action;
+      g_autofree char *left = NULL;
+      g_autofree char *date = NULL;
+
+      /* Newest first: the one that counts. */
+      if (g_list_model_get_n_items (tokens) > 0)
+        newest = g_list_model_get_item (tokens, 0);
+      if (newest == NULL && pv_connection_info_get_expiry_unknown (connection))
+        {
+          /* In use, but nobody has told when it stops */
+          action = next_action_new (PV_ACTION_SET_EXPIRY, tenant, kind, PV_EXPIRY_DUE_SOON, 0);
+          /* Translators: %s is "Users" or "Persons", then an app's name */
+          action->title = g_strdup_printf (_("Set when the %s token of %s expires"), app, name);
+          action->subtitle = g_strdup (_("Its expiry is unknown until you set it: no reminder can come before"));
+          g_ptr_array_add (actions, action);
+          continue;
+        }
+      if (newest == NULL)
+        {
+          /* Never set up: nothing stops, nothing to remind of. */
+          if (pv_connection_info_get_identity_provider (connection) == NULL)
+            continue;
+          action = next_action_new (PV_ACTION_RENEW, tenant, kind, PV_EXPIRY_EXPIRED, 0);
+          /* Translators: %s is "Users" or "Persons", then a tenant's name */
+          action->title = g_strdup_printf (_("Issue a %s token for %s"), app, name);
+          action->subtitle = g_strdup (_("The connection has no token: provisioning stopped"));
+          g_ptr_array_add (actions, action);
+          continue;
+        }
+
+      left = pv_format_days_left (pv_token_info_get_expires_at (newest), tenant_now);
+      date = pv_format_date (pv_token_info_get_expires_at (newest));
+      state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (newest), now);
+      if (pv_token_info_get_last_used_at (newest) != 0 && g_list_model_get_n_items (tokens) > 1 &&
+          pv_connection_info_get_in_use_token_id (connection) != NULL &&
+          g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), pv_token_info_get_id (newest)) != 0)
+        {
+          /* Tested, not saved: the identity provider went back to the old token. */
+          action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind, MAX (PV_EXPIRY_DUE_SOON, state),
+                                    pv_token_info_get_expires_at (newest));
+          /* Translators: %s is "Users" or "Persons", then a tenant's name */
+          action->title = g_strdup_printf (_("Save the new %s token of %s in the identity provider"),
+                                           app, name);
+          action->subtitle = pv_overview_describe_switch (connection);
+          g_ptr_array_add (actions, action);
+          continue;
+        }
+      if (pv_token_info_get_last_used_at (newest) == 0)
+        {
+          action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind,
+                                    MAX (PV_EXPIRY_DUE_SOON, state),
+                                    pv_token_info_get_expires_at (newest));
+          /* Translators: %s is "Users" or "Persons", then a tenant's name */
+          action->title = g_strdup_printf (_("Paste the new %s token of %s into the identity provider"),
+                                           app, name);
+          if (g_list_model_get_n_items (tokens) > 1)
+            /* Translators: %s is a token prefix */
+            action->subtitle = g_strdup_printf (_("Token %s… waits for its first use; the old one keeps working until then"),
+                                                pv_token_info_get_prefix (newest));
+          else
+            /* Translators: %s is a token prefix */
+            action->subtitle = g_strdup_printf (_("Token %s… waits for its first use"),
+                                                pv_token_info_get_prefix (newest));
+          g_ptr_array_add (actions, action);
+          continue;
+        }
+      if (state == PV_EXPIRY_OK)
+        continue;
+      action = next_action_new (PV_ACTION_RENEW, tenant, kind, state,
+                                pv_token_info_get_expires_at (newest));
+      /* Translators: %s is "Users" or "Persons", then a tenant's name */
+      action->title = g_strdup_printf (_("Renew the %s token of %s"), app, name);
+      /* Translators: "expires in 9 days" and a date */
+      action->subtitle = g_strdup_printf (_("Token %s… %s (%s)"), pv_token_info_get_prefix (newest), left, date);
+      g_ptr_array_add (actions, action);
+    }
+
+  if (pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0 &&
+      pv_overview_token_state (tenant, override, pv_sso_info_get_certificate_not_after (sso), now) != PV_EXPIRY_OK)
+    {
+      gint64 not_after = pv_sso_info_get_certificate_not_after (sso);
+      g_autofree char *left = pv_format_days_left (not_after, tenant_now);
+      g_autofree char *date = pv_format_date (not_after);
+      PvNextAction *action = next_action_new (PV_ACTION_RENEW_CERTIFICATE, tenant, NULL,
+                                              pv_overview_token_state (tenant, override, not_after, now),
+                                              not_after);
+
+      /* Translators: %s is a tenant's name */
+      action->title = g_strdup_printf (_("Renew the SSO signing certificate of %s"), name);
+      /* Translators: "expires in 9 days" and a date */
+      action->subtitle = g_strdup_printf (_("The identity provider's certificate %s (%s)"), left, date);
+      g_ptr_array_add (actions, action);
+    }
+  add_key_action (actions, tenant, override, now);
+}
+
+/**
+ * pv_overview_tenant_actions:
+ * @tenant: a tenant
+ * @override: (nullable): as for pv_overview_next_actions()
+ * @now: our clock
+ *
+ * The next actions of one tenant, in no particular order: the dashboard
+ * keeps them until the tenant changes or pv_overview_tenant_changes_at(),
+ * and sorts all tenants' with pv_overview_sort_actions().
+ *
+ * Returns: (transfer full) (element-type PvNextAction): its actions
+ */
+GPtrArray *
+pv_overview_tenant_actions (PvTenantInfo         *tenant,
+                            const PvExpiryPolicy *override,
+                            gint64                now)
+{
+  GPtrArray *actions = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_next_action_unref);
+
+  append_tenant_actions (actions, tenant, override, now);
+  return actions;
+}
+
+/**
+ * pv_overview_tenant_changes_at:
+ * @tenant: a tenant
+ * @now: our clock
+ *
+ * What pv_overview_tenant_items() and pv_overview_tenant_actions() say of
+ * a tenant changes with time only where the days left to (or since) one
+ * of its expiries change (pv_expiry_next_change()): the states and the
+ * words "expires in N days" follow them.
+ *
+ * Returns: the next such moment after @now, in our clock; %G_MAXINT64 if
+ *   nothing of the tenant expires
+ */
+gint64
+pv_overview_tenant_changes_at (PvTenantInfo *tenant,
+                               gint64        now)
+{
+  GListModel *connections = pv_tenant_info_get_connections (tenant);
+  PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
+  gint64 tenant_now = pv_tenant_info_get_now (tenant, now);
+  gint64 soonest = G_MAXINT64;
+  gint64 key_expires_at = 0;
+
+  /* In the tenant's clock, where its expiries are judged */
+#define CONSIDER(expires_at) \
+  G_STMT_START { if ((expires_at) != 0) \
+    soonest = MIN (soonest, pv_expiry_next_change ((expires_at), tenant_now)); } G_STMT_END
+  pv_tenant_info_get_key (tenant, NULL, NULL, NULL, &key_expires_at);
+  CONSIDER (key_expires_at);
+  for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+    {
+      g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
+      GListModel *tokens = pv_connection_info_get_tokens (connection);
+
+      for (guint t = 0; t < g_list_model_get_n_items (tokens); t++)
+        {
+          g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, t);
+
+          CONSIDER (pv_token_info_get_expires_at (token));
+        }
+    }
+  if (pv_sso_info_get_configured (sso))
+    CONSIDER (pv_sso_info_get_certificate_not_after (sso));
+#undef CONSIDER
+  return soonest == G_MAXINT64 ? soonest : now + (soonest - tenant_now);
+}
+
+/**
+ * pv_overview_sort_actions:
+ * @actions: (element-type PvNextAction): next actions
+ *
+ * Sorts @actions most pressing first, as pv_overview_next_actions() gives
+ * them (the same order at every refresh).
+ */
+void
+pv_overview_sort_actions (GPtrArray *actions)
+{
+  g_ptr_array_sort (actions, compare_actions);
+}
+
 /**
  * pv_overview_next_actions:
  * @tenants: a list of #PvTenantInfo
@@ -506,131 +792,15 @@ pv_overview_next_actions (GListModel           *tenants,
                           const PvExpiryPolicy *override,
                           gint64                now)
 {
-  GPtrArray *actions = g_ptr_array_new_with_free_func ((GDestroyNotify) next_action_free);
+  GPtrArray *actions = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_next_action_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
-      GListModel *connections = pv_tenant_info_get_connections (tenant);
-      PvSsoInfo *sso = pv_tenant_info_get_sso (tenant);
-      const GError *error = pv_tenant_info_get_error (tenant);
-      const char *name = tenant_name (tenant);
-      gint64 tenant_now = pv_tenant_info_get_now (tenant, now);
 
-      if (error != NULL)
-        {
-          PvNextAction *action = next_action_new (PV_ACTION_RECONNECT, tenant, NULL, PV_EXPIRY_EXPIRED, 0);
-
-          /* Translators: %s is a tenant's name */
-          action->title = g_strdup_printf (_("Check the connection to %s"), name);
-          action->subtitle = g_strdup (error->message);
-          g_ptr_array_add (actions, action);
-        }
-
-      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
-        {
-          g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, c);
-          GListModel *tokens = pv_connection_info_get_tokens (connection);
-          const char *kind = pv_connection_info_get_kind (connection);
-          const char *app = pv_guide_app_name (kind);
-          g_autoptr(PvTokenInfo) newest = NULL;
-          PvExpiryState state;
-          PvNextAction *action;
-          g_autofree char *left = NULL;
-          g_autofree char *date = NULL;
-
-          /* Newest first: the one that counts. */
-          if (g_list_model_get_n_items (tokens) > 0)
-            newest = g_list_model_get_item (tokens, 0);
-          if (newest == NULL && pv_connection_info_get_expiry_unknown (connection))
-            {
-              /* In use, but nobody has told when it stops */
-              action = next_action_new (PV_ACTION_SET_EXPIRY, tenant, kind, PV_EXPIRY_DUE_SOON, 0);
-              /* Translators: %s is "Users" or "Persons", then an app's name */
-              action->title = g_strdup_printf (_("Set when the %s token of %s expires"), app, name);
-              action->subtitle = g_strdup (_("Its expiry is unknown until you set it: no reminder can come before"));
-              g_ptr_array_add (actions, action);
-              continue;
-            }
-          if (newest == NULL)
-            {
-              /* Never set up: nothing stops, nothing to remind of. */
-              if (pv_connection_info_get_identity_provider (connection) == NULL)
-                continue;
-              action = next_action_new (PV_ACTION_RENEW, tenant, kind, PV_EXPIRY_EXPIRED, 0);
-              /* Translators: %s is "Users" or "Persons", then a tenant's name */
-              action->title = g_strdup_printf (_("Issue a %s token for %s"), app, name);
-              action->subtitle = g_strdup (_("The connection has no token: provisioning stopped"));
-              g_ptr_array_add (actions, action);
-              continue;
-            }
-
-          left = pv_format_days_left (pv_token_info_get_expires_at (newest), tenant_now);
-          date = pv_format_date (pv_token_info_get_expires_at (newest));
-          state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (newest), now);
-          if (pv_token_info_get_last_used_at (newest) != 0 && g_list_model_get_n_items (tokens) > 1 &&
-              pv_connection_info_get_in_use_token_id (connection) != NULL &&
-              g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), pv_token_info_get_id (newest)) != 0)
-            {
-              /* Tested, not saved: the identity provider went back to the old token. */
-              action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind, MAX (PV_EXPIRY_DUE_SOON, state),
-                                        pv_token_info_get_expires_at (newest));
-              /* Translators: %s is "Users" or "Persons", then a tenant's name */
-              action->title = g_strdup_printf (_("Save the new %s token of %s in the identity provider"),
-                                               app, name);
-              action->subtitle = pv_overview_describe_switch (connection);
-              g_ptr_array_add (actions, action);
-              continue;
-            }
-          if (pv_token_info_get_last_used_at (newest) == 0)
-            {
-              action = next_action_new (PV_ACTION_FINISH_RENEWAL, tenant, kind,
-                                        MAX (PV_EXPIRY_DUE_SOON, state),
-                                        pv_token_info_get_expires_at (newest));
-              /* Translators: %s is "Users" or "Persons", then a tenant's name */
-              action->title = g_strdup_printf (_("Paste the new %s token of %s into the identity provider"),
-                                               app, name);
-              if (g_list_model_get_n_items (tokens) > 1)
-                /* Translators: %s is a token prefix */
-                action->subtitle = g_strdup_printf (_("Token %s… waits for its first use; the old one keeps working until then"),
-                                                    pv_token_info_get_prefix (newest));
-              else
-                /* Translators: %s is a token prefix */
-                action->subtitle = g_strdup_printf (_("Token %s… waits for its first use"),
-                                                    pv_token_info_get_prefix (newest));
-              g_ptr_array_add (actions, action);
-              continue;
-            }
-          if (state == PV_EXPIRY_OK)
-            continue;
-          action = next_action_new (PV_ACTION_RENEW, tenant, kind, state,
-                                    pv_token_info_get_expires_at (newest));
-          /* Translators: %s is "Users" or "Persons", then a tenant's name */
-          action->title = g_strdup_printf (_("Renew the %s token of %s"), app, name);
-          /* Translators: "expires in 9 days" and a date */
-          action->subtitle = g_strdup_printf (_("Token %s… %s (%s)"), pv_token_info_get_prefix (newest), left, date);
-          g_ptr_array_add (actions, action);
-        }
-
-      if (pv_sso_info_get_configured (sso) && pv_sso_info_get_certificate_not_after (sso) > 0 &&
-          pv_overview_token_state (tenant, override, pv_sso_info_get_certificate_not_after (sso), now) != PV_EXPIRY_OK)
-        {
-          gint64 not_after = pv_sso_info_get_certificate_not_after (sso);
-          g_autofree char *left = pv_format_days_left (not_after, tenant_now);
-          g_autofree char *date = pv_format_date (not_after);
-          PvNextAction *action = next_action_new (PV_ACTION_RENEW_CERTIFICATE, tenant, NULL,
-                                                  pv_overview_token_state (tenant, override, not_after, now),
-                                                  not_after);
-
-          /* Translators: %s is a tenant's name */
-          action->title = g_strdup_printf (_("Renew the SSO signing certificate of %s"), name);
-          /* Translators: "expires in 9 days" and a date */
-          action->subtitle = g_strdup_printf (_("The identity provider's certificate %s (%s)"), left, date);
-          g_ptr_array_add (actions, action);
-        }
-      add_key_action (actions, tenant, override, now);
+      append_tenant_actions (actions, tenant, override, now);
     }
-  g_ptr_array_sort (actions, compare_actions);
+  pv_overview_sort_actions (actions);
   return actions;
 }
 

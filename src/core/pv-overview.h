@@ -108,6 +108,21 @@ PvActionGroup pv_next_action_group       (const PvNextAction *action);
 const char   *pv_action_group_to_label   (PvActionGroup       group);
 void          pv_overview_sort_by_expiry (GPtrArray          *items);
 
+PvOverviewItem *pv_overview_item_ref   (PvOverviewItem *item);
+void            pv_overview_item_unref (PvOverviewItem *item);
+PvNextAction   *pv_next_action_ref     (PvNextAction   *action);
+void            pv_next_action_unref   (PvNextAction   *action);
+
+GPtrArray *pv_overview_tenant_items   (PvTenantInfo         *tenant,
+                                       const PvExpiryPolicy *override,
+                                       gint64                now);
+GPtrArray *pv_overview_tenant_actions (PvTenantInfo         *tenant,
+                                       const PvExpiryPolicy *override,
+                                       gint64                now);
+gint64     pv_overview_tenant_changes_at (PvTenantInfo      *tenant,
+                                          gint64             now);
+void       pv_overview_sort_actions   (GPtrArray            *actions);
+
 GPtrArray *pv_overview_items        (GListModel           *tenants,
                                      const PvExpiryPolicy *override,
                                      gint64                now);

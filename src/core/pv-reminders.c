@@ -307,8 +307,10 @@ pv_reminders_mark_sent (GKeyFile            *sent,
  *
  * Sends @due as notifications: one each, or one summary when there are
  * many, and remembers them in @sent.
+ *
+ * Returns: how many notifications were sent
  */
-void
+guint
 pv_reminders_send (GApplication *app,
                    GPtrArray    *due,
                    GKeyFile     *sent)
@@ -339,7 +341,7 @@ pv_reminders_send (GApplication *app,
       /* No default action: clicking it opens the app, on the overview
        * that lists them all. */
       g_application_send_notification (app, "reminders-summary", notification);
-      return;
+      return 1;
     }
 
   for (guint i = 0; i < due->len; i++)
@@ -361,6 +363,7 @@ pv_reminders_send (GApplication *app,
       g_application_send_notification (app, r->key, notification);
       pv_reminders_mark_sent (sent, r);
     }
+  return due->len;
 }
 
 /* The background check: the systemd user timer provisio-reminders.timer,

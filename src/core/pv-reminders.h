@@ -51,7 +51,7 @@ GPtrArray *pv_reminders_due_for_sign_in (gint64          lapses_at,
 void       pv_reminders_mark_sent  (GKeyFile             *sent,
                                     const PvDueReminder  *reminder);
 GFile     *pv_reminders_state_file (void);
-void       pv_reminders_send       (GApplication         *app,
+guint      pv_reminders_send       (GApplication         *app,
                                     GPtrArray            *due,
                                     GKeyFile             *sent);
 

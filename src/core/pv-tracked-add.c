@@ -81,6 +81,10 @@ copy_app (const PvTrackedApp *app)
       d->source = c->source;
       d->token_in_keyring = c->token_in_keyring;
       d->pending_since = c->pending_since;
+      d->pending_issued_at = c->pending_issued_at;
+      d->pending_expires_at = c->pending_expires_at;
+      d->pending_source = c->pending_source;
+      d->sent_at = c->sent_at;
     }
   return copy;
 }
@@ -133,6 +137,8 @@ loaded_cb (GObject      *source,
   connection->source = t->draft.source;
   connection->token_in_keyring = t->token != NULL;
   connection->pending_since = 0;
+  connection->pending_issued_at = connection->pending_expires_at = connection->sent_at = 0;
+  connection->pending_source = PV_EXPIRY_SOURCE_UNKNOWN;
   t->saved = copy_app (app);
   cancellable = g_task_get_cancellable (task);
   pv_tracked_apps_save_async (t->file, apps, cancellable, saved_cb, g_steal_pointer (&task));
@@ -274,8 +280,10 @@ pv_tracked_app_track_finish (GAsyncResult  *result,
 }
 
 /* Renewing, paste once: the new token tried like a first one, then kept in
- * the keyring as not yet handed over, its dates recorded; once the identity
- * provider has it, it becomes the app's token and the old one is forgotten.
+ * the keyring as not yet handed over, its dates noted beside the old
+ * token's; once the identity provider has it (through Graph: once Entra's
+ * next cycle succeeded with it), it becomes the app's token, its dates the
+ * connection's, and the old one is forgotten.
  * Closing between the two loses nothing: the pending token waits in the
  * keyring, and apps.ini says since when. */
 
@@ -394,10 +402,12 @@ paste_probed_cb (GObject      *source,
     pv_tracked_connection_set_dates (&draft, vendor, p->token, p->issued_at, p->entered_expiry,
                                      g_get_real_time () / G_USEC_PER_SEC, NULL);
   }
-  connection->issued_at = draft.issued_at;
-  connection->expires_at = draft.expires_at;
-  connection->source = draft.source;
+  /* Recorded as the connection's once the identity provider has it */
+  connection->pending_issued_at = draft.issued_at;
+  connection->pending_expires_at = draft.expires_at;
+  connection->pending_source = draft.source;
   connection->pending_since = g_get_real_time () / G_USEC_PER_SEC;
+  connection->sent_at = 0;
   p->saved = copy_app (app);
   credential = pv_tracked_app_credential_id (app, p->kind);
   /* Translators: "Users" or "Persons", then an app's name */
@@ -561,7 +571,12 @@ pending_found_cb (GObject      *source,
     }
   connection = find_connection (p->apps, p->id, p->kind, &app);
   connection->token_in_keyring = TRUE;
-  connection->pending_since = 0;
+  connection->issued_at = connection->pending_issued_at;
+  connection->expires_at = connection->pending_expires_at;
+  connection->source = connection->pending_source;
+  connection->pending_since = connection->pending_issued_at = connection->pending_expires_at = 0;
+  connection->pending_source = PV_EXPIRY_SOURCE_UNKNOWN;
+  connection->sent_at = 0;
   p->saved = copy_app (app);
   credential = pv_tracked_app_credential_id (app, p->kind);
   /* Translators: "Users" or "Persons", then an app's name */
@@ -569,6 +584,57 @@ pending_found_cb (GObject      *source,
   /* The old token is replaced in the keyring: forgotten. */
   pv_credentials_store_async (credential, PV_CREDENTIAL_APP_TOKEN, label, p->token, cancellable, new_stored_cb,
                               g_steal_pointer (&task));
+}
+
+/* apps.ini read for a connection whose pasted token waits: that
+ * connection, or NULL once @task has returned why not */
+static PvTrackedConnection *
+pending_loaded (GTask         *task,
+                GAsyncResult  *result,
+                PvTrackedApp **app)
+{
+  Paste *p = g_task_get_task_data (task);
+  PvTrackedConnection *connection;
+  GError *error = NULL;
+
+  p->apps = pv_tracked_apps_load_finish (result, &error);
+  if (p->apps == NULL)
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  connection = find_connection (p->apps, p->id, p->kind, app);
+  if (connection == NULL || connection->pending_since == 0)
+    {
+      g_task_return_new_error (task, PV_ERROR, PV_ERROR_NOT_FOUND,
+                               _("No new token of %s %s waits to be handed over"), p->id, p->kind);
+      return NULL;
+    }
+  return connection;
+}
+
+/* A task on a connection's pending token, apps.ini being read for it */
+static void
+pending_task_start (GFile               *apps_file,
+                    const char          *id,
+                    const char          *kind,
+                    gint64               when,
+                    gpointer             source_tag,
+                    GAsyncReadyCallback  loaded,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Paste *p = g_new0 (Paste, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, p, (GDestroyNotify) paste_free);
+  p->file = g_object_ref (apps_file);
+  p->id = g_strdup (id);
+  p->kind = g_strdup (kind);
+  p->issued_at = when;
+  pv_tracked_apps_load_async (apps_file, cancellable, loaded, task);
 }
 
 static void
@@ -580,23 +646,10 @@ handed_loaded_cb (GObject      *source,
   Paste *p = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *credential = NULL;
-  PvTrackedConnection *connection;
   PvTrackedApp *app = NULL;
-  GError *error = NULL;
 
-  p->apps = pv_tracked_apps_load_finish (result, &error);
-  if (p->apps == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  connection = find_connection (p->apps, p->id, p->kind, &app);
-  if (connection == NULL || connection->pending_since == 0)
-    {
-      g_task_return_new_error (task, PV_ERROR, PV_ERROR_NOT_FOUND,
-                               _("No new token of %s %s waits to be handed over"), p->id, p->kind);
-      return;
-    }
+  if (pending_loaded (task, result, &app) == NULL)
+    return;
   credential = pv_tracked_app_credential_id (app, p->kind);
   pv_credentials_lookup_async (credential, PV_CREDENTIAL_APP_TOKEN_PENDING, cancellable, pending_found_cb,
                                g_steal_pointer (&task));
@@ -616,15 +669,8 @@ pv_tracked_app_handed_over_async (GFile               *apps_file,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Paste *p = g_new0 (Paste, 1);
-
-  g_task_set_source_tag (task, pv_tracked_app_handed_over_async);
-  g_task_set_task_data (task, p, (GDestroyNotify) paste_free);
-  p->file = g_object_ref (apps_file);
-  p->id = g_strdup (id);
-  p->kind = g_strdup (kind);
-  pv_tracked_apps_load_async (apps_file, cancellable, handed_loaded_cb, task);
+  pending_task_start (apps_file, id, kind, 0, pv_tracked_app_handed_over_async, handed_loaded_cb, cancellable,
+                      callback, user_data);
 }
 
 /**
@@ -637,5 +683,60 @@ pv_tracked_app_handed_over_finish (GAsyncResult  *result,
                                    GError       **error)
 {
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_handed_over_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Handed to Entra through Graph: apps.ini says when, so that its next
+ * cycle can tell whether it provisions with the new token, even after the
+ * window or provisioctl was closed. */
+
+static void
+sent_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Paste *p = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  PvTrackedConnection *connection;
+  PvTrackedApp *app = NULL;
+
+  if ((connection = pending_loaded (task, result, &app)) == NULL)
+    return;
+  connection->sent_at = p->issued_at;
+  p->saved = copy_app (app);
+  pv_tracked_apps_save_async (p->file, p->apps, cancellable, paste_saved_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_tracked_app_sent_async:
+ * @sent_at: when the hand-over began
+ *
+ * The pending token was handed to the linked Entra app through Graph at
+ * @sent_at; it stays pending until a cycle since succeeded.
+ */
+void
+pv_tracked_app_sent_async (GFile               *apps_file,
+                           const char          *id,
+                           const char          *kind,
+                           gint64               sent_at,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  pending_task_start (apps_file, id, kind, sent_at, pv_tracked_app_sent_async, sent_loaded_cb, cancellable,
+                      callback, user_data);
+}
+
+/**
+ * pv_tracked_app_sent_finish:
+ *
+ * Returns: (transfer full): the app as saved, or %NULL with an error
+ */
+PvTrackedApp *
+pv_tracked_app_sent_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_sent_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

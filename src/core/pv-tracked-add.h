@@ -65,5 +65,14 @@ void          pv_tracked_app_handed_over_async  (GFile                *apps_file
                                                  gpointer              user_data);
 PvTrackedApp *pv_tracked_app_handed_over_finish (GAsyncResult         *result,
                                                  GError              **error);
+void          pv_tracked_app_sent_async         (GFile                *apps_file,
+                                                 const char           *id,
+                                                 const char           *kind,
+                                                 gint64                sent_at,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+PvTrackedApp *pv_tracked_app_sent_finish        (GAsyncResult         *result,
+                                                 GError              **error);
 
 G_END_DECLS

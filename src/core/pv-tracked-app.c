@@ -34,7 +34,11 @@
  *   users-expires=2027-01-05T00:00:00Z
  *   users-expiry-source=lifetime       (jwt, lifetime or entered)
  *   users-token=keyring                (optional: the token is in the keyring)
- *   users-pending-since=…              (optional: a pasted token not yet handed over)
+ *   users-pending-since=…              (optional: a pasted token not yet handed over,
+ *   users-pending-issued=…              its dates and their source, recorded
+ *   users-pending-expires=…             once the identity provider has it,
+ *   users-pending-expiry-source=jwt     and when it was handed to Entra
+ *   users-sent=…                        through Graph)
  *
  * and the tokens themselves only in the keyring.  For the dashboard, the
  * reminders, the calendar and provisioctl a tracked app is one more
@@ -486,6 +490,11 @@ pv_tracked_apps_parse (const char  *data,
           g_autofree char *token_key = g_strconcat (kinds[k], "-token", NULL);
           g_autofree char *token = g_key_file_get_string (keyfile, groups[i], token_key, NULL);
           g_autofree char *pending_key = g_strconcat (kinds[k], "-pending-since", NULL);
+          g_autofree char *pending_issued_key = g_strconcat (kinds[k], "-pending-issued", NULL);
+          g_autofree char *pending_expires_key = g_strconcat (kinds[k], "-pending-expires", NULL);
+          g_autofree char *pending_source_key = g_strconcat (kinds[k], "-pending-expiry-source", NULL);
+          g_autofree char *pending_source = g_key_file_get_string (keyfile, groups[i], pending_source_key, NULL);
+          g_autofree char *sent_key = g_strconcat (kinds[k], "-sent", NULL);
           PvTrackedConnection *connection;
 
           if (url == NULL)
@@ -493,13 +502,17 @@ pv_tracked_apps_parse (const char  *data,
           connection = pv_tracked_app_add_connection (app, kinds[k], url);
           if (!read_time_key (keyfile, groups[i], issued_key, &connection->issued_at) ||
               !read_time_key (keyfile, groups[i], expires_key, &connection->expires_at) ||
-              !read_time_key (keyfile, groups[i], pending_key, &connection->pending_since))
+              !read_time_key (keyfile, groups[i], pending_key, &connection->pending_since) ||
+              !read_time_key (keyfile, groups[i], pending_issued_key, &connection->pending_issued_at) ||
+              !read_time_key (keyfile, groups[i], pending_expires_key, &connection->pending_expires_at) ||
+              !read_time_key (keyfile, groups[i], sent_key, &connection->sent_at))
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The app list is damaged: a date of %s cannot be read"), id);
               return NULL;
             }
           connection->source = expiry_source_from_string (source);
+          connection->pending_source = expiry_source_from_string (pending_source);
           connection->token_in_keyring = g_strcmp0 (token, "keyring") == 0;
         }
       if (app->connections->len == 0)
@@ -565,6 +578,16 @@ pv_tracked_apps_to_data (GPtrArray *apps,
           if (connection->token_in_keyring)
             g_key_file_set_string (keyfile, group, token_key, "keyring");
           set_time_key (keyfile, group, connection->kind, "-pending-since", connection->pending_since);
+          set_time_key (keyfile, group, connection->kind, "-pending-issued", connection->pending_issued_at);
+          set_time_key (keyfile, group, connection->kind, "-pending-expires", connection->pending_expires_at);
+          if (connection->pending_source != PV_EXPIRY_SOURCE_UNKNOWN)
+            {
+              g_autofree char *pending_source_key = g_strconcat (connection->kind, "-pending-expiry-source", NULL);
+
+              g_key_file_set_string (keyfile, group, pending_source_key,
+                                     pv_expiry_source_to_string (connection->pending_source));
+            }
+          set_time_key (keyfile, group, connection->kind, "-sent", connection->sent_at);
         }
     }
   return g_key_file_to_data (keyfile, length, NULL);

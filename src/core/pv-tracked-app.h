@@ -41,8 +41,15 @@ typedef enum {
  * @token_in_keyring: whether the token itself is in the keyring
  * @pending_since: a new token was pasted then and waits in the keyring to
  *   be handed over (0: none)
+ * @pending_issued_at: that new token's @issued_at
+ * @pending_expires_at: that new token's @expires_at
+ * @pending_source: that new token's @source
+ * @sent_at: when the new token was handed to the linked Entra app through
+ *   Graph, whose next cycle then tells whether it provisions with it (0: not)
  *
- * One token of a tracked app.  The token itself is never here.
+ * One token of a tracked app.  The token itself is never here.  A new
+ * token's dates become the connection's only once the identity provider
+ * provisions with it: until then the old token is the one in use.
  */
 typedef struct {
   char           *kind;
@@ -52,6 +59,10 @@ typedef struct {
   PvExpirySource  source;
   gboolean        token_in_keyring;
   gint64          pending_since;
+  gint64          pending_issued_at;
+  gint64          pending_expires_at;
+  PvExpirySource  pending_source;
+  gint64          sent_at;
 } PvTrackedConnection;
 
 /**

@@ -24,6 +24,7 @@
 typedef struct {
   char     *config;
   char     *db;
+  char     *database;
   char     *listen;
   char     *public_url;
   gint      retire_grace;
@@ -38,6 +39,8 @@ typedef struct {
   gboolean  demo;
   gboolean  version;
   /* for the administration commands */
+  char     *from;
+  char     *to;
   char     *name;
   char     *owner;
   gint      lifetime;
@@ -48,6 +51,9 @@ options_clear (Options *o)
 {
   g_free (o->config);
   g_free (o->db);
+  g_free (o->database);
+  g_free (o->from);
+  g_free (o->to);
   g_free (o->listen);
   g_free (o->public_url);
   g_free (o->clock);
@@ -63,7 +69,7 @@ load_config (Options  *o,
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   static const char *known[] = {
-    "db", "listen", "public-url", "retire-grace", "auth-failure-limit", "request-timeout", "threads", "test-clock",
+    "db", "database", "listen", "public-url", "retire-grace", "auth-failure-limit", "request-timeout", "threads", "test-clock",
     "tls-certificate", "tls-key", "allow-insecure-http",
     NULL
   };
@@ -87,6 +93,7 @@ load_config (Options  *o,
   if (o->field == NULL) \
     o->field = g_key_file_get_string (file, "server", key, NULL);
   STRING_KEY (db, "db");
+  STRING_KEY (db, "database");
   STRING_KEY (listen, "listen");
   STRING_KEY (public_url, "public-url");
 #undef STRING_KEY
@@ -150,6 +157,56 @@ print_secret_line (const char *secret)
 {
   /* The secret alone on the last line, for scripts. */
   g_print ("%s\n", secret);
+}
+
+static void
+copied_cb (const char *table,
+           gint64      rows,
+           gpointer    user_data)
+{
+  g_print ("%-20s %" G_GINT64_FORMAT "\n", table, rows);
+}
+
+/* provisiod migrate --from sqlite:PATH --to postgresql://…: everything, in
+ * one transaction, into an empty database. */
+static int
+migrate_command (Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvdStore) from = NULL;
+  g_autoptr(PvdStore) to = NULL;
+
+  if (o->from == NULL || o->to == NULL)
+    {
+      g_printerr (_("provisiod: migrate needs --from DATABASE and --to DATABASE\n"));
+      return 2;
+    }
+  if (g_str_equal (o->from, o->to))
+    {
+      g_printerr (_("provisiod: migrate needs two different databases\n"));
+      return 2;
+    }
+  /* Only an existing SQLite file is read: opening a mistyped path would
+   * create an empty one and copy nothing. */
+  if (!g_str_has_prefix (o->from, "postgres") &&
+      !g_file_test (g_str_has_prefix (o->from, "sqlite:") ? o->from + strlen ("sqlite:") : o->from,
+                    G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr (_("provisiod: there is no database file “%s”\n"), o->from);
+      return 1;
+    }
+  if (!(from = pvd_store_open (o->from, &error)) ||
+      !(to = pvd_store_open (o->to, &error)))
+    goto fail;
+  pvd_store_set_durable (to, TRUE);
+  if (!pvd_store_copy (from, to, copied_cb, NULL, &error))
+    goto fail;
+  g_print (_("Copied everything; provisiod can now run on the new database.\n"));
+  return 0;
+
+fail:
+  g_printerr ("provisiod: %s\n", error->message);
+  return 1;
 }
 
 static int
@@ -422,6 +479,9 @@ main (int   argc,
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o.config, N_("Read settings from FILE"), N_("FILE") },
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &o.db, N_("The SQLite database (default: provisiod.db)"), N_("FILE") },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &o.database, N_("The database: an SQLite file (sqlite:PATH or PATH), or PostgreSQL (postgresql://…); as --db"), N_("DATABASE") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &o.from, N_("migrate: the database to copy"), N_("DATABASE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &o.to, N_("migrate: the empty database to copy it to"), N_("DATABASE") },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o.listen, N_("Listen on ADDR:PORT (default: 127.0.0.1:8080)"), N_("ADDR:PORT") },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &o.public_url, N_("Base of the URLs handed out (default: the listening address)"), N_("URL") },
     { "retire-grace", 0, 0, G_OPTION_ARG_INT, &o.retire_grace, N_("Seconds a replaced token keeps working once the identity provider has used its successor and not it (default: two of the identity provider’s cycles), and a replaced admin key once it goes unused (default: 300)"), N_("SECONDS") },
@@ -458,7 +518,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  context = g_option_context_new (_("[tenant create SLUG | tenant list | key issue|list SLUG | key revoke SLUG KEY-ID]"));
+  context = g_option_context_new (_("[tenant create SLUG | tenant list | key issue|list SLUG | key revoke SLUG KEY-ID | migrate]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
     _("The Provisio reference tenant server: a management API and a SCIM 2.0 endpoint per "
@@ -479,6 +539,18 @@ main (int   argc,
       g_print ("provisiod %s\n", PACKAGE_VERSION);
       options_clear (&o);
       return 0;
+    }
+
+  if (o.database != NULL && o.db != NULL && !g_str_equal (o.database, o.db))
+    {
+      g_printerr (_("provisiod: --db and --database name the same setting: give one\n"));
+      options_clear (&o);
+      return 2;
+    }
+  if (o.database != NULL)
+    {
+      g_free (o.db);
+      o.db = g_steal_pointer (&o.database);
     }
 
   if (o.config != NULL && !load_config (&o, &error))
@@ -540,7 +612,9 @@ main (int   argc,
       return 2;
     }
 
-  if (g_strv_length (args) > 1)
+  if (g_strv_length (args) == 2 && g_str_equal (args[1], "migrate"))
+    status = migrate_command (&o);
+  else if (g_strv_length (args) > 1)
     status = admin_command (&o, args + 1, g_get_real_time () / G_USEC_PER_SEC + clock_offset);
   else
     status = serve (&o, clock_offset);

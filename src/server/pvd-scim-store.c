@@ -52,16 +52,16 @@ resource_from_row (PvdStmt  *stmt,
 {
   g_autoptr(PvdScimResource) resource = g_new0 (PvdScimResource, 1);
   g_autoptr(JsonNode) node = NULL;
-  const char *text = (const char *) sqlite3_column_text (stmt, 4);
+  const char *text = pvd_column_peek_text (stmt, 4);
 
   resource->id = pvd_column_text (stmt, 0);
-  resource->type = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "Group") == 0
+  resource->type = g_strcmp0 (pvd_column_peek_text (stmt, 1), "Group") == 0
                    ? PVD_SCIM_GROUP : PVD_SCIM_USER;
   resource->external_id = pvd_column_text (stmt, 2);
   resource->name = pvd_column_text (stmt, 3);
-  resource->created_at = sqlite3_column_int64 (stmt, 5);
-  resource->modified_at = sqlite3_column_int64 (stmt, 6);
-  resource->version = sqlite3_column_int64 (stmt, 7);
+  resource->created_at = pvd_column_int64 (stmt, 5);
+  resource->modified_at = pvd_column_int64 (stmt, 6);
+  resource->version = pvd_column_int64 (stmt, 7);
 
   node = json_from_string (text, error);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
@@ -98,12 +98,11 @@ string_member (JsonObject *attributes,
 
 static gboolean
 check_uniqueness (PvdStore    *store,
-                  int          rc,
                   PvdScimType  type,
                   const char  *name,
                   GError     **error)
 {
-  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+  if (pvd_db_error_kind (store->db) == PVD_DB_UNIQUE)
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_EXISTS,
                    type == PVD_SCIM_USER ? "A user with userName “%s” already exists"
@@ -120,7 +119,7 @@ bind_connection (PvdStmt     *stmt,
                  const char  *kind,
                  PvdScimType  type)
 {
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
   pvd_bind_text (stmt, 3, pvd_scim_type_name (type));
 }
@@ -158,11 +157,11 @@ write_resource (PvdStore     *store,
   pvd_bind_text (stmt, 6, name);
   pvd_bind_text (stmt, 7, key);
   pvd_bind_text (stmt, 8, text);
-  sqlite3_bind_int64 (stmt, 9, now);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return check_uniqueness (store, sqlite3_extended_errcode (sqlite3_db_handle (stmt)), type, name,
+  pvd_bind_int64 (stmt, 9, now);
+  if (pvd_stmt_step (stmt) != PVD_STEP_DONE)
+    return check_uniqueness (store, type, name,
                              error);
-  if (sqlite3_changes (sqlite3_db_handle (stmt)) == 0)
+  if (pvd_db_changes (stmt->db) == 0)
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
                    pvd_scim_type_name (type), id);
@@ -249,7 +248,7 @@ prepare_for (PvdStore    *store,
 
   if (stmt != NULL)
     {
-      sqlite3_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_int64 (stmt, 1, tenant_id);
       pvd_bind_text (stmt, 2, kind);
       pvd_bind_text (stmt, 3, id);
     }
@@ -271,7 +270,7 @@ touch_user (PvdStore    *store,
   g_autoptr(PvdStmt) stmt = prepare_for (store, sql, tenant_id, kind, id, error);
 
   if (stmt != NULL)
-    sqlite3_bind_int64 (stmt, 4, now);
+    pvd_bind_int64 (stmt, 4, now);
   return stmt != NULL && pvd_store_run (store, stmt, error);
 }
 
@@ -306,9 +305,9 @@ membership_ids (PvdStore    *store,
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     g_hash_table_add (ids, pvd_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (store, error);
       return NULL;
@@ -334,8 +333,8 @@ sync_members (PvdStore    *store,
               GError     **error)
 {
   static const char insert_sql[] =
-    "INSERT OR IGNORE INTO scim_group_members (tenant_id, kind, group_id, member_id)"
-    " VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO scim_group_members (tenant_id, kind, group_id, member_id)"
+    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING";
   static const char delete_sql[] =
     "DELETE FROM scim_group_members WHERE tenant_id = ?1 AND kind = ?2 AND group_id = ?3"
     " AND member_id = ?4";
@@ -421,10 +420,10 @@ pvd_scim_store_get (PvdStore     *store,
     return NULL;
   bind_connection (stmt, tenant_id, kind, type);
   pvd_bind_text (stmt, 4, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = pvd_stmt_step (stmt);
+  if (rc == PVD_STEP_ROW)
     return resource_from_row (stmt, error);
-  if (rc == SQLITE_DONE)
+  if (rc == PVD_STEP_DONE)
     g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
                  pvd_scim_type_name (type), id);
   else
@@ -465,7 +464,7 @@ pvd_scim_store_replace (PvdStore     *store,
         return NULL;
       bind_connection (stmt, tenant_id, kind, type);
       pvd_bind_text (stmt, 4, id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      if (pvd_stmt_step (stmt) == PVD_STEP_ROW)
         old_name = pvd_column_text (stmt, 0);
     }
 
@@ -552,7 +551,7 @@ delete_row (PvdStore     *store,
   pvd_bind_text (stmt, 4, id);
   if (!pvd_store_run (store, stmt, error))
     return FALSE;
-  if (sqlite3_changes (sqlite3_db_handle (stmt)) == 0)
+  if (pvd_db_changes (stmt->db) == 0)
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
                    pvd_scim_type_name (type), id);
@@ -613,7 +612,7 @@ pvd_scim_store_user_groups (PvdStore     *store,
 
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     {
       PvdScimResource *group = g_new0 (PvdScimResource, 1);
 
@@ -622,7 +621,7 @@ pvd_scim_store_user_groups (PvdStore     *store,
       group->name = pvd_column_text (stmt, 1);
       g_ptr_array_add (groups, group);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (store, error);
       return NULL;
@@ -639,7 +638,7 @@ collect (PvdStore  *store,
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     {
       PvdScimResource *resource = resource_from_row (stmt, error);
 
@@ -647,7 +646,7 @@ collect (PvdStore  *store,
         return NULL;
       g_ptr_array_add (found, resource);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (store, error);
       return NULL;
@@ -734,33 +733,31 @@ pvd_scim_store_foreach (PvdStore            *store,
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 ORDER BY rowid";
   /* Not the shared cached statement: a callback may run other queries. */
-  sqlite3_stmt *stmt = NULL;
+  PvdStmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (!(stmt = pvd_db_prepare (store->db, sql, FALSE)))
     return pvd_store_set_db_error (store, error);
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
-  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, pvd_scim_type_name (type), -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  bind_connection (stmt, tenant_id, kind, type);
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     {
       g_autoptr(PvdScimResource) resource = resource_from_row (stmt, error);
 
       if (resource == NULL)
         {
-          sqlite3_finalize (stmt);
+          pvd_stmt_free (stmt);
           return FALSE;
         }
       if (!func (g_steal_pointer (&resource), user_data))
         break;
     }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (rc != PVD_STEP_DONE && rc != PVD_STEP_ROW)
     {
       pvd_store_set_db_error (store, error);
-      sqlite3_finalize (stmt);
+      pvd_stmt_free (stmt);
       return FALSE;
     }
-  sqlite3_finalize (stmt);
+  pvd_stmt_free (stmt);
   return TRUE;
 }
 
@@ -794,19 +791,19 @@ pvd_scim_store_page (PvdStore     *store,
   if (!(stmt = pvd_store_prepare (store, count_sql, error)))
     return NULL;
   bind_connection (stmt, tenant_id, kind, type);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (pvd_stmt_step (stmt) != PVD_STEP_ROW)
     {
       pvd_store_set_db_error (store, error);
       return NULL;
     }
-  *out_total = sqlite3_column_int64 (stmt, 0);
+  *out_total = pvd_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, pvd_stmt_done);
 
   if (!(stmt = pvd_store_prepare (store, page_sql, error)))
     return NULL;
   bind_connection (stmt, tenant_id, kind, type);
-  sqlite3_bind_int64 (stmt, 4, limit);
-  sqlite3_bind_int64 (stmt, 5, offset);
+  pvd_bind_int64 (stmt, 4, limit);
+  pvd_bind_int64 (stmt, 5, offset);
   return collect (store, stmt, error);
 }
 
@@ -827,12 +824,12 @@ pvd_scim_store_count (PvdStore     *store,
 
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_int64 (stmt, 1, tenant_id);
+  pvd_bind_int64 (stmt, 1, tenant_id);
   pvd_bind_text (stmt, 2, kind);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (pvd_stmt_step (stmt) != PVD_STEP_ROW)
     {
       pvd_store_set_db_error (store, error);
       return -1;
     }
-  return sqlite3_column_int64 (stmt, 0);
+  return pvd_column_int64 (stmt, 0);
 }

@@ -98,6 +98,16 @@ pvd_scim_send_error (SoupServerMessage *msg,
   send_scim_error (msg, status, NULL, "%s", detail);
 }
 
+/* The database is away or busy: the identity provider retries. */
+static void
+send_unavailable (SoupServerMessage *msg,
+                  const GError      *error)
+{
+  g_warning ("%s", error->message);
+  pvd_set_retry_after (msg, PVD_UNAVAILABLE_RETRY_AFTER);
+  send_scim_error (msg, 503, NULL, "The database is unavailable; try again shortly");
+}
+
 static void
 send_store_error (Scim         *s,
                   const GError *error)
@@ -106,6 +116,8 @@ send_store_error (Scim         *s,
     send_scim_error (s->msg, 404, NULL, "%s", error->message);
   else if (g_error_matches (error, PVD_ERROR, PVD_ERROR_EXISTS))
     send_scim_error (s->msg, 409, "uniqueness", "%s", error->message);
+  else if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
+    send_unavailable (s->msg, error);
   else
     {
       g_warning ("SCIM request failed: %s", error->message);
@@ -1516,7 +1528,7 @@ pvd_scim_handle (PvdWorker         *worker,
   secret = pvd_bearer_token (msg);
   if (secret == NULL)
     {
-      pvd_count_auth_failure (s.server, msg);
+      pvd_count_auth_failure (s.server, store, msg);
       send_scim_error (msg, 401, NULL, "A bearer token is needed");
       return;
     }
@@ -1526,6 +1538,11 @@ pvd_scim_handle (PvdWorker         *worker,
   result = pvd_scim_authenticate (worker, parts[2], s.kind, secret, user_agent,
                                   pvd_scim_request_provisions (s.method, resource), s.now,
                                   &tenant, &token, &enabled, &error);
+  if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
+    {
+      send_unavailable (msg, error);
+      return;
+    }
   if (error != NULL)
     {
       g_warning ("SCIM authentication failed: %s", error->message);
@@ -1534,7 +1551,7 @@ pvd_scim_handle (PvdWorker         *worker,
     }
   if (result != PVD_SCIM_AUTH_OK)
     {
-      pvd_count_auth_failure (s.server, msg);
+      pvd_count_auth_failure (s.server, store, msg);
       send_scim_error (msg, 401, NULL, "%s", auth_failure_detail (result));
       return;
     }
@@ -1568,6 +1585,7 @@ pvd_scim_handle (PvdWorker         *worker,
     {
       g_mutex_unlock (&s.server->write_lock);
       g_warning ("Could not start a SCIM write: %s", error->message);
+      pvd_set_retry_after (msg, PVD_UNAVAILABLE_RETRY_AFTER);
       send_scim_error (msg, 503, NULL, "The tenant is busy; try again");
       return;
     }
@@ -1584,9 +1602,14 @@ pvd_scim_handle (PvdWorker         *worker,
   if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error) ||
       !pvd_store_end_write (store, &error))
     {
-      g_warning ("Could not record a SCIM change: %s", error->message);
       pvd_store_cancel_write (store);
-      send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
+      if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
+        send_unavailable (msg, error);
+      else
+        {
+          g_warning ("Could not record a SCIM change: %s", error->message);
+          send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
+        }
     }
   g_mutex_unlock (&s.server->write_lock);
 }

@@ -127,9 +127,12 @@ void      pvd_send_store_error_full (SoupServerMessage *msg,
                                      PvdErrorExtraFunc  add_extra,
                                      gpointer           user_data);
 char     *pvd_bearer_token        (SoupServerMessage *msg);
+void      pvd_set_retry_after     (SoupServerMessage *msg,
+                                   gint64             seconds);
 gboolean  pvd_rate_limited        (PvdServer         *self,
                                    SoupServerMessage *msg);
 void      pvd_count_auth_failure  (PvdServer         *self,
+                                   PvdStore          *store,
                                    SoupServerMessage *msg);
 PvdScimAuth pvd_scim_authenticate (PvdWorker         *worker,
                                    const char        *slug,

@@ -283,6 +283,12 @@ pvd_send_store_error_full (SoupServerMessage *msg,
         case PVD_ERROR_KEY_EXPIRED:
           status = 401, code = "key_expired";
           break;
+        case PVD_ERROR_UNAVAILABLE:
+          /* The database's own words stay in the log. */
+          g_warning ("%s", error->message);
+          pvd_set_retry_after (msg, PVD_UNAVAILABLE_RETRY_AFTER);
+          pvd_send_error (msg, 503, "unavailable", "The database is unavailable; try again shortly");
+          return;
         case PVD_ERROR_DATABASE:
         default:
           break;
@@ -401,7 +407,6 @@ pvd_rate_limited (PvdServer         *self,
   PvdAuthFailures *failures;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   gint64 retry_after = 0;
-  g_autofree char *header = NULL;
 
   /* Nobody has failed lately: no need to take the lock. */
   if (g_atomic_int_get (&self->n_failing) == 0)
@@ -416,19 +421,36 @@ pvd_rate_limited (PvdServer         *self,
   if (retry_after <= 0)
     return FALSE;
 
-  header = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Retry-After", header);
+  pvd_set_retry_after (msg, retry_after);
   return TRUE;
 }
 
 void
+pvd_set_retry_after (SoupServerMessage *msg,
+                     gint64             seconds)
+{
+  g_autofree char *header = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", header);
+}
+
+/* Counted here, and where nodes share the database also there: the
+ * count of every node, once this one learns it, is this one's. */
+void
 pvd_count_auth_failure (PvdServer         *self,
+                        PvdStore          *store,
                         SoupServerMessage *msg)
 {
   const char *address = client_address (msg);
   PvdAuthFailures *failures;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 shared_start = 0, shared_count = 0;
+  gboolean shared;
+
+  shared = pvd_store_count_auth_failure (store, address, real_now, PVD_AUTH_FAILURE_WINDOW,
+                                         &shared_start, &shared_count);
 
   g_mutex_lock (&self->lock);
   failures = g_hash_table_lookup (self->auth_failures, address);
@@ -447,6 +469,11 @@ pvd_count_auth_failure (PvdServer         *self,
       failures->count = 0;
     }
   failures->count++;
+  if (shared && shared_count > failures->count)
+    {
+      failures->window_start = now - (real_now - shared_start);
+      failures->count = shared_count;
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -472,7 +499,7 @@ authenticate_admin (PvdRequest *req)
       gboolean other_scheme = soup_message_headers_get_one (
         soup_server_message_get_request_headers (req->msg), "Authorization") != NULL;
 
-      pvd_count_auth_failure (req->server, req->msg);
+      pvd_count_auth_failure (req->server, req->store, req->msg);
       pvd_send_error (req->msg, 401, "unauthorized",
                       other_scheme ? "The Authorization header must use the Bearer scheme "
                                      "with an admin API key"
@@ -503,7 +530,7 @@ authenticate_admin (PvdRequest *req)
         {
           if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED) ||
               g_error_matches (error, PVD_ERROR, PVD_ERROR_KEY_EXPIRED))
-            pvd_count_auth_failure (req->server, req->msg);
+            pvd_count_auth_failure (req->server, req->store, req->msg);
           pvd_send_store_error (req->msg, error);
           return FALSE;
         }
@@ -572,6 +599,7 @@ pvd_scim_authenticate (PvdWorker        *worker,
   g_autoptr(PvdTenant) tenant = NULL;
   g_autoptr(PvdToken) token = NULL;
   g_autoptr(PvdConnection) connection = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 data_version, changes;
   PvTokenKind token_kind;
   PvdScimAuth result;
@@ -593,10 +621,13 @@ pvd_scim_authenticate (PvdWorker        *worker,
       goto done;
     }
 
-  tenant = pvd_store_get_tenant (store, slug, NULL);
+  tenant = pvd_store_get_tenant (store, slug, &local_error);
   if (tenant == NULL)
     {
       pvd_store_end_read (store);
+      /* An unknown tenant is an unknown token; a database away is not. */
+      if (!g_error_matches (local_error, PVD_ERROR, PVD_ERROR_NOT_FOUND))
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return PVD_SCIM_AUTH_UNKNOWN;
     }
   result = pvd_store_authenticate_scim (store, secret, tenant->id, kind, user_agent, provisions, now,

@@ -7,8 +7,7 @@
 
 #pragma once
 
-#include <sqlite3.h>
-
+#include "pvd-db.h"
 #include "pvd-store.h"
 
 G_BEGIN_DECLS
@@ -17,21 +16,19 @@ struct _PvdStore
 {
   GObject     parent_instance;
 
-  sqlite3    *db;
-  GHashTable *statements;   /* const char *sql (by address) -> sqlite3_stmt */
+  PvdDb      *db;
+  GHashTable *statements;   /* const char *sql (by address) -> PvdStmt */
   guint       events_added;
 };
 
 /* Statements are cached by the address of their text, so every SQL string
- * handed to pvd_store_prepare() must be a static constant.  A g_autoptr
- * resets the statement when it goes out of scope. */
-typedef sqlite3_stmt PvdStmt;
-
+ * handed to pvd_store_prepare() must be a static constant, in the SQL that
+ * every database reads (pvd-db.h).  A g_autoptr resets the statement when
+ * it goes out of scope. */
 static inline void
 pvd_stmt_done (PvdStmt *stmt)
 {
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
+  stmt->db->klass->reset (stmt);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvdStmt, pvd_stmt_done)

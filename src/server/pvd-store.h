@@ -26,7 +26,11 @@ typedef enum {
   PVD_ERROR_REPLACEMENT_CHANGED,
   PVD_ERROR_ALREADY_ISSUED,
   PVD_ERROR_KEY_EXPIRED,
+  PVD_ERROR_UNAVAILABLE,      /* the database is away or busy: try again */
 } PvdError;
+
+/* The Retry-After of a 503 while the database is away or busy, seconds */
+#define PVD_UNAVAILABLE_RETRY_AFTER 5
 
 GQuark pvd_error_quark (void);
 
@@ -316,6 +320,24 @@ gboolean       pvd_store_end_write          (PvdStore        *self,
                                              GError         **error);
 void           pvd_store_cancel_write       (PvdStore        *self);
 void           pvd_store_end_read           (PvdStore        *self);
+
+gboolean       pvd_store_count_auth_failure (PvdStore        *self,
+                                             const char      *address,
+                                             gint64           now,
+                                             gint64           window,
+                                             gint64          *out_window_start,
+                                             gint64          *out_count);
+
+/* provisiod migrate */
+typedef void (*PvdStoreCopyFunc) (const char *table,
+                                  gint64      rows,
+                                  gpointer    user_data);
+
+gboolean       pvd_store_copy               (PvdStore        *from,
+                                             PvdStore        *to,
+                                             PvdStoreCopyFunc func,
+                                             gpointer         user_data,
+                                             GError         **error);
 
 /* For the demo: writes rows as they are given. */
 gboolean       pvd_store_insert_token       (PvdStore        *self,

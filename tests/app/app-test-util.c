@@ -8,11 +8,13 @@
 
 #include "config.h"
 
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 
 #include "pv-renew-window.h"
+#include "pv-tenant-list.h"
 
 #include "app-test-util.h"
 
@@ -284,6 +286,216 @@ step_is_cb (gpointer data)
   GtkWindow *w = find_window (PV_TYPE_RENEW_WINDOW);
 
   return w != NULL && g_strcmp0 (pv_renew_window_get_step (PV_RENEW_WINDOW (w)), data) == 0;
+}
+
+GtkWindow *
+find_window_titled (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (GTK_WIDGET (w)) && g_strcmp0 (gtk_window_get_title (w), title) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+gboolean
+titled_shown_cb (gpointer data)
+{
+  return find_window_titled (data) != NULL;
+}
+
+gboolean
+titled_gone_cb (gpointer data)
+{
+  return find_window_titled (data) == NULL;
+}
+
+static gboolean
+only_window_cb (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (w != data && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every window but @keep closed (destroyed), and gone */
+void
+close_windows_but (GtkWindow *keep)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *w = g_list_model_get_item (toplevels, i);
+
+      if (w != keep)
+        g_ptr_array_add (others, w);
+      else
+        g_object_unref (w);
+    }
+  for (guint i = 0; i < others->len; i++)
+    gtk_window_destroy (others->pdata[i]);
+  g_assert_true (spin_until (only_window_cb, keep, 10));
+}
+
+static void
+added_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The tenant @id as Connect adds it: checked, its key in the keyring */
+void
+add_tenant (PvTenantList *tenants,
+            const char   *id,
+            const char   *url,
+            const char   *key)
+{
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pv_tenant_list_add_async (tenants, id, url, key, NULL, added_cb, &added);
+  while (added == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tenant = pv_tenant_list_add_finish (tenants, added, &error);
+  g_assert_no_error (error);
+}
+
+/* Whether @data, a GtkApplication, shows its window */
+gboolean
+app_window_mapped_cb (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+/**
+ * provisiod_start:
+ * @db: the database, made with the tenant "acme" in it
+ * @url: (out): where provisiod listens, on loopback
+ * @key: (out): the tenant's admin API key
+ *
+ * Returns: (transfer full): provisiod ($PROVISIOD), which goes with the test
+ */
+GSubprocess *
+provisiod_start (const char  *db,
+                 char       **url,
+                 char       **key)
+{
+  const char *provisiod = g_getenv ("PROVISIOD");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) create = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *line = NULL;
+  g_auto(GStrv) lines = NULL;
+  GSubprocess *server;
+
+  if (provisiod == NULL)
+    g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
+  create = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod, "--db", db, "tenant", "create",
+                             "acme", "--name", "Acme Corp", "--owner", "it@acme.example", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (create, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  *key = g_strdup (lines[g_strv_length (lines) - 1]);
+  g_assert_true (g_str_has_prefix (*key, "pva_"));
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
+  *url = g_strdup (line + strlen ("provisiod: listening on "));
+  return server;
+}
+
+/* The local stand-in for Microsoft's sign-in and Graph
+ * (tests/server/fake_entra.py, PV_FAKE_ENTRA) */
+
+/**
+ * fake_entra_start:
+ * @tls_cert: (nullable): with @tls_key, the certificate the stand-in shows
+ *   for Microsoft's real hosts when it is used as their proxy
+ * @url: (out): where it listens
+ *
+ * Returns: (transfer full): the stand-in, which goes with the test
+ */
+GSubprocess *
+fake_entra_start (const char  *tls_cert,
+                  const char  *tls_key,
+                  char       **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *line = NULL;
+  const char *script = g_getenv ("PV_FAKE_ENTRA");
+  GSubprocess *fake;
+
+  if (script == NULL)
+    g_error ("PV_FAKE_ENTRA is not set (tests/app/meson.build sets it)");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (tls_cert != NULL)
+    fake = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, "--tls", tls_cert, tls_key,
+                                        NULL);
+  else
+    fake = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "fake-entra: listening on "));
+  *url = g_strdup (line + strlen ("fake-entra: listening on "));
+  return fake;
+}
+
+/**
+ * fake_entra_control:
+ * @what: one of the stand-in's controls: app, set, approve, state, …
+ * @body: its arguments as JSON
+ *
+ * Returns: (transfer full): the stand-in's answer
+ */
+JsonObject *
+fake_entra_control (const char *url,
+                    const char *what,
+                    const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (url, "/_control/", what, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  answer = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 /**

@@ -9,6 +9,9 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+#include "pv-tenant-list.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +37,14 @@ char *app_test_init (int *argc, char ***argv, const char *prefix);
 void die_with_parent (gpointer user_data);
 char *read_clipboard (GtkWidget *widget);
 gboolean step_is_cb (gpointer data);
+GtkWindow *find_window_titled (const char *title);
+gboolean titled_shown_cb (gpointer data);
+gboolean titled_gone_cb (gpointer data);
+gboolean app_window_mapped_cb (gpointer data);
+void close_windows_but (GtkWindow *keep);
+void add_tenant (PvTenantList *tenants, const char *id, const char *url, const char *key);
+GSubprocess *provisiod_start (const char *db, char **url, char **key);
+GSubprocess *fake_entra_start (const char *tls_cert, const char *tls_key, char **url);
+JsonObject *fake_entra_control (const char *url, const char *what, const char *body);
 
 G_END_DECLS

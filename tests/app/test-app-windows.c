@@ -211,37 +211,9 @@ start_provisiod (const char  *name,
                  char       **url,
                  char       **key)
 {
-  const char *provisiod = g_getenv ("PROVISIOD");
   g_autofree char *db = g_build_filename (workdir, name, NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr(GSubprocess) create = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *line = NULL;
-  g_auto(GStrv) lines = NULL;
-  GSubprocess *server;
 
-  g_assert_nonnull (provisiod);
-  create = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, provisiod, "--db", db, "tenant", "create",
-                             "acme", "--name", "Acme Corp", "--owner", "it@acme.example", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (create, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  lines = g_strsplit (g_strstrip (out), "\n", -1);
-  *key = g_strdup (lines[g_strv_length (lines) - 1]);
-  g_assert_true (g_str_has_prefix (*key, "pva_"));
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server = g_subprocess_launcher_spawn (launcher, &error, provisiod, "--db", db, "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "provisiod: listening on "));
-  *url = g_strdup (line + strlen ("provisiod: listening on "));
-  return server;
+  return provisiod_start (db, url, key);
 }
 
 static void
@@ -274,9 +246,6 @@ test_clipboard_cleared (void)
   g_autoptr(GSubprocess) server = NULL;
   g_autofree char *url = NULL;
   g_autofree char *key = NULL;
-  g_autoptr(GAsyncResult) added = NULL;
-  g_autoptr(PvTenantInfo) tenant = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
   ClipboardWait wait = { NULL, NULL };
   GtkWindow *assistant;
@@ -286,12 +255,7 @@ test_clipboard_cleared (void)
   if (g_getenv ("PROVISIOD") == NULL)
     g_error ("PROVISIOD is not set (tests/app/meson.build sets it)");
   server = start_provisiod ("clipboard.db", &url, &key);
-  /* The tenant as Connect adds it: checked, its key in the keyring. */
-  pv_tenant_list_add_async (pv_application_get_tenants (app), "acme", url, key, NULL, result_cb, &added);
-  while (added == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
-  g_assert_no_error (error);
+  add_tenant (pv_application_get_tenants (app), "acme", url, key);
 
   /* The shortest timeout the preferences allow. */
   g_settings_set_uint (settings, "clipboard-timeout", 10);
@@ -528,14 +492,6 @@ test_calendar_export (void)
   g_subprocess_wait (server, NULL, NULL);
 }
 
-static gboolean
-window_mapped_cb (gpointer data)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -549,7 +505,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  g_assert_true (spin_until (window_mapped_cb, NULL, 20));
+  g_assert_true (spin_until (app_window_mapped_cb, app, 20));
 
   g_test_add_func ("/app-windows/preferences/thresholds", test_thresholds);
   g_test_add_func ("/app-windows/preferences/spin-settings", test_spin_settings);

@@ -9,6 +9,9 @@
 #   - the most pressing action is on screen at the top of the overview, no
 #     scrolling, and opens the renew assistant;
 #   - a count pill filters the next actions to its state, and lets go;
+#   - Show All lists every action, filtered as one types; Show Fewer closes it;
+#   - with twelve tracked apps, Provisioning Health shows ten connections
+#     and folds the rest;
 #   - every text and pill drawn on screen has a WCAG contrast of 4.5:1 or
 #     more against the background around it, in the light and dark styles
 #     (measured on the pixels X shows, GSK_RENDERER=cairo);
@@ -18,6 +21,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import datetime
 import os
 import re
 import subprocess
@@ -34,6 +38,7 @@ from atspi_helpers import app_named, descendants, find, press, role_and_name, wa
 PROVISIO = os.environ["PROVISIO"]
 SHOTS = os.environ.get("PV_SCREENSHOT_DIR", ".")
 WIDTH, HEIGHT = 1366, 768
+APPS = 12
 
 
 def ok(what):
@@ -128,7 +133,7 @@ def start(env, width=WIDTH, height=HEIGHT):
     subprocess.run(["xdotool", "windowsize", wid, str(width), str(height), "windowmove", wid, "0", "0",
                     "windowfocus", "--sync", wid], check=False)
     app = wait("the app on the accessibility bus", lambda: app_named("provisio"))
-    wait("the overview of 200 tenants", lambda: find(app, "label", "200 tenants"))
+    wait(f"the overview of {200 + APPS} entries", lambda: find(app, "label", f"{200 + APPS} tenants"))
     return proc, app, wid
 
 
@@ -222,7 +227,18 @@ def main():
         env.pop("GTK_A11Y", None)
         t0 = time.monotonic()
         _, names, server = fleet.build(work, os.environ["PROVISIOD"], os.environ["PROVISIOCTL"], 200, env)
-        print(f"# 200 tenants built in {time.monotonic() - t0:.1f} s")
+        # Twelve tracked apps, good for months, each a SCIM endpoint of
+        # the same provisiod standing in for a vendor (as tools/bench-app
+        # tracks 300): their connections join Provisioning Health.
+        for i in range(1, APPS + 1):
+            key = server.create(f"v{i:03d}", f"Vendor {i}")
+            status, issued = server.request("POST", "/api/v1/provisioning/users/tokens", key, {"lifetime_days": 400})
+            assert status == 201, issued
+            expires = datetime.date.today() + datetime.timedelta(days=300 + i)
+            subprocess.run([os.environ["PROVISIOCTL"], "app", "add", f"a{i:03d}", "other", "--url",
+                            issued["scim_base_url"], "--expires", expires.isoformat()], input=issued["secret"] + "\n",
+                           text=True, check=True, capture_output=True, env=env)
+        print(f"# 200 tenants and {APPS} tracked apps built in {time.monotonic() - t0:.1f} s")
         try:
             proc, app, wid = start(env)
             try:
@@ -255,6 +271,16 @@ def main():
                 check_contrast(app, shot, "light")
                 ok("contrast in the light style")
 
+                # Provisioning Health: the tracked apps' connections
+                # (provisioned by Entra, none linked to its Entra app) do
+                # not make a row each: the first ten, the rest folded.
+                health = [role_and_name(a)[1] for a in descendants(app) if role_and_name(a)[0] == "label"
+                          and (role_and_name(a)[1] == "Not linked to its Entra app"
+                               or role_and_name(a)[1].endswith("More Connections"))]
+                assert health.count("Not linked to its Entra app") == 10, health
+                assert f"{APPS - 10} More Connections" in health, health
+                ok(f"Provisioning Health shows ten connections, the other {APPS - 10} folded")
+
                 press(renew)
                 wait("the renew assistant",
                      lambda: find(app, "frame", "Renew Users Token") or find(app, "dialog", "Renew Users Token"))
@@ -278,6 +304,37 @@ def main():
                 wait("every group again", lambda: any(r.startswith(title) for r in renews()))
                 ok("pressed again, the pill shows everything")
 
+                # Show All: every action in a list of its own (rows only in
+                # sight), filtered as one types, closed by Show Fewer.  The
+                # Due Soon group holds more than ten: shown by its pill, it
+                # comes first, in sight, to be unfolded with a click.
+                press(wait("the Due soon pill", lambda: pill(app, "80 Due soon")))
+                heading = wait("the Due Soon group on screen", lambda: next(
+                    (a for a in descendants(app) if role_and_name(a) == ("label", "Due Soon")
+                     and extents(a)[3] > 0 and 0 <= extents(a)[1] < HEIGHT), None))
+                hx, hy, hw, hh = heading.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+                subprocess.run(["xdotool", "mousemove", "--window", wid, str(hx + hw // 2), str(hy + hh // 2),
+                                "click", "1"], check=True)
+                press(wait("Show All unfolded", lambda: next(
+                    (a for a in descendants(app) if role_and_name(a)[0] == "push button"
+                     and "Show All" in role_and_name(a)[1] and extents(a)[3] > 0), None)))
+                all_list = wait("the list of all actions", lambda: find(app, "list", "All Next Actions"))
+                subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=False)
+                subprocess.run(["xdotool", "type", "--delay", "80", "fab"], check=True)
+
+                def all_titles():
+                    return [role_and_name(a)[1] for a in descendants(all_list)
+                            if role_and_name(a)[0] == "label" and " of " in role_and_name(a)[1]]
+                wait("the actions filtered", lambda: all_titles() and all(
+                    "fab" in t.lower() for t in all_titles()))
+                fab_actions = all_titles()
+                ok(f"Show All lists every due soon action; “fab” filters them to {len(fab_actions)}")
+                press(wait("Show Fewer", lambda: find(app, "push button", "Show Fewer")))
+                wait("the Due Soon group again", lambda: find(app, "list", "All Next Actions") is None
+                     or not showing(find(app, "list", "All Next Actions")))
+                ok("Show Fewer closes it")
+                press(wait("the Due soon pill", lambda: pill(app, "80 Due soon")))
+
                 # Three letters find a tenant; Enter opens it.
                 subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=False)
                 keys("ctrl+f")
@@ -292,8 +349,8 @@ def main():
                      any(role_and_name(a) == ("label", expired) for a in descendants(app)))
                 ok(f"typing “fab” and Enter opens {expired}")
                 keys("Escape", "alt+Home")
-                wait("the overview again", lambda: find(app, "label", "200 tenants") and showing(
-                    find(app, "label", "200 tenants")))
+                wait("the overview again", lambda: find(app, "label", f"{200 + APPS} tenants") and showing(
+                    find(app, "label", f"{200 + APPS} tenants")))
                 ok("Alt+Home shows the overview")
                 # Ctrl+J: the most pressing action has the focus; Enter
                 # opens its tenant.

@@ -9,8 +9,10 @@
 # demo's SQLite files: raw bytes of the database, -wal and -shm) or the
 # session's home (the keyring's files), nor in the keyring itself; the
 # database must hold the new token's SHA-256 digest, so that the search is
-# known to look where the server writes.  Runs inside tests/with-session.sh
-# --display.
+# known to look where the server writes.  Then a tracked app (issue #15):
+# its token pasted into Add an App and a new one into the paste-once
+# renewal, provisiod as the vendor; both may be in the keyring only (see
+# tracked_audit()).  Runs inside tests/with-session.sh --display.
 #
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -26,12 +28,16 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 import zlib
 
 import pyatspi
 
-from atspi_helpers import all_of, app_named, children, click, find, press, stop, wait
+from atspi_helpers import all_of, app_named, children, click, descendants, find, press, role_and_name, stop, wait
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
+from pvtest import Server  # noqa: E402  (provisiod as a tracked app's vendor)
 
 PROVISIO = os.environ["PROVISIO"]
 APP_ID = "io.github.provisio.Provisio"
@@ -140,9 +146,10 @@ def gone(pid):
         return True
 
 
-def main():
-    session_home = os.environ["HOME"]  # with-session.sh's: the keyring's files
-    root = tempfile.mkdtemp(prefix="provisio-audit-")
+def private_home(prefix):
+    """A home of its own under a new directory, and the app's environment there: debug logging
+    on, the keyfile GSettings backend (a file to search)."""
+    root = tempfile.mkdtemp(prefix=prefix)
     home = os.path.join(root, "home")
     dirs = {
         "HOME": home,
@@ -155,11 +162,17 @@ def main():
     }
     for path in dirs.values():
         os.makedirs(path, mode=0o700, exist_ok=True)
-    logs = tempfile.mkdtemp(prefix="provisio-audit-logs-")
-    out_log, err_log = os.path.join(logs, "stdout"), os.path.join(logs, "stderr")
     env = dict(os.environ, G_MESSAGES_DEBUG="all", GSETTINGS_BACKEND="keyfile", **dirs)
     env.pop("PROVISIO_TENANTS_FILE", None)
     env.pop("GTK_A11Y", None)
+    return root, home, dirs, env
+
+
+def main():
+    session_home = os.environ["HOME"]  # with-session.sh's: the keyring's files
+    root, home, dirs, env = private_home("provisio-audit-")
+    logs = tempfile.mkdtemp(prefix="provisio-audit-logs-")
+    out_log, err_log = os.path.join(logs, "stdout"), os.path.join(logs, "stderr")
     settings_file = os.path.join(dirs["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
 
     audit = Audit()
@@ -288,7 +301,6 @@ def main():
         # The demo's tenants keep no state: it would take the place of a real tenant's of the same name.
         assert not any(s.startswith("$AUDIT/home/.cache/provisio/tenants/") for s in seen), \
             "the demo's tenants were cached like real ones"
-        print("1..1")
         print("ok 1 no secret in the logs, files, settings, keyring or database of a demo renewal")
         return 0
     finally:
@@ -299,5 +311,139 @@ def main():
         shutil.rmtree(logs, ignore_errors=True)
 
 
+def type_into(acc, window_title, text=None, paste=None):
+    """Clicks @acc and types @text, or pastes @paste from the clipboard with Ctrl+V,
+    as a person pastes a token copied from the vendor's console."""
+    click(acc, window_title)
+    subprocess.run(["xdotool", "key", "ctrl+a"], check=True)   # in place of what the entry holds
+    if text is not None:
+        subprocess.run(["xdotool", "type", "--delay", "20", text], check=True)
+        return
+    owner = subprocess.Popen(["xclip", "-selection", "clipboard", "-i"], stdin=subprocess.PIPE)
+    owner.stdin.write(paste.encode())
+    owner.stdin.close()
+    try:
+        wait("the token on the clipboard", lambda: clipboard() == paste)
+        subprocess.run(["xdotool", "key", "ctrl+v"], check=True)
+        time.sleep(0.5)
+    finally:
+        # Gone from the clipboard, as Provisio's own copy buttons clear it
+        subprocess.run(["xclip", "-selection", "clipboard", "-i", "/dev/null"], check=False)
+        stop(owner)
+
+
+def tracked_audit():
+    """A tracked app's token (issue #15), added and renewed by pasting it into the app: provisiod is
+    the vendor, the app the real one (not the demo), with debug logging on, a home of its own and
+    the keyfile GSettings backend.  Both tokens may be in the keyring only: never in a log, a file
+    (apps.ini and app-checks.ini searched by name), GSettings or the cache; and once renewed, the
+    keyring holds the new token as the app's and has forgotten the old one."""
+    session_home = os.environ["HOME"]
+    root, home, dirs, env = private_home("provisio-audit-tracked-")
+    vendor_dir = tempfile.mkdtemp(prefix="provisio-audit-vendor-")
+    out_log, err_log = os.path.join(root, "stdout"), os.path.join(root, "stderr")
+    apps_ini = os.path.join(dirs["XDG_CONFIG_HOME"], "provisio", "apps.ini")
+    checks_ini = os.path.join(dirs["XDG_STATE_HOME"], "provisio", "app-checks.ini")
+    settings_file = os.path.join(dirs["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
+
+    vendor = Server(vendor_dir)
+    key = vendor.create_tenant("vendor", "Vendor")
+    vendor.start()
+
+    def issue():
+        r = vendor.request("POST", "/api/v1/provisioning/users/tokens", key=key)
+        assert r.status == 201, r.text
+        return r.json["secret"]
+
+    url = vendor.request("GET", "/api/v1/provisioning/users", key=key).json["scim_base_url"]
+    first = issue()
+    audit = Audit()
+    audit.add("the tracked app's first token", first)
+
+    def keyring(kind):
+        r = subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
+                           capture_output=True, text=True, timeout=30)
+        return r.stdout.strip()
+
+    def search_everything(moment):
+        out_bytes, err_bytes = read(out_log), read(err_log)
+        audit.search("the app's standard output", out_bytes)
+        audit.search("the app's standard error", err_bytes)
+        seen = audit.search_tree(home, "$HOME")
+        seen += audit.search_tree(session_home, "$SESSION_HOME", skip={root, vendor_dir})
+        debug = (out_bytes + err_bytes).count(b"-DEBUG: ")
+        print(f"# {moment}: logs of {len(out_bytes)} + {len(err_bytes)} bytes "
+              f"({debug} debug messages) and {len(seen)} files searched")
+        audit.check(moment)
+        # The debug log ran while the tokens went to the vendor: GIO's line for each connection
+        # (an empty log would prove nothing)
+        assert b"GSocketClient: Connection successful!" in out_bytes + err_bytes, "no debug log captured"
+        return seen
+
+    with open(out_log, "wb") as out, open(err_log, "wb") as err:
+        proc = subprocess.Popen([PROVISIO], env=env, stdout=out, stderr=err)
+    try:
+        app = wait("the app on the accessibility bus", lambda: app_named("provisio"))
+        # Added through the Add an App window, the token pasted
+        press(wait("the welcome page's Add an App", lambda: find(app, "push button", "Add an App")))
+        title = "Add an App"
+        dialog = wait("the Add an App window", lambda: find(app, "frame", title) or find(app, "dialog", title))
+        wait("Druva, the catalog's first", lambda: find(dialog, "label", "Druva tokens last 365 days"))
+        type_into(wait("the name", lambda: find(dialog, "text", "Name")), title, text="vendorapp")
+        type_into(find(dialog, "text", "SCIM base URL"), title, text=url)
+        type_into(find(dialog, "text", "Token"), title, paste=first)
+        press(find(dialog, "push button", "Add"))
+        try:
+            wait("the window gone", lambda: find(app, "frame", title) is None and find(app, "dialog", title) is None)
+        except AssertionError:
+            raise AssertionError("Add an App stayed: " + " / ".join(
+                n for r, n in map(role_and_name, descendants(dialog)) if r == "label" and n))
+        assert keyring("app-token") == first, "the pasted token is in the keyring"
+        with open(apps_ini) as f:
+            assert "users-token=keyring" in f.read()
+
+        # A refresh asks the vendor with it (Ctrl+R): its verdict kept in app-checks.ini
+        subprocess.run(["xdotool", "key", "ctrl+r"], check=True)
+        wait("the vendor's verdict kept", lambda: os.path.exists(checks_ini) and "verdict=" in open(checks_ini).read())
+        with open(checks_ini) as f:
+            assert "verdict=works" in f.read(), "the vendor accepts the token"
+
+        # Renewed by pasting the new token once, then recorded by the admin's word (no Graph here)
+        second = issue()
+        audit.add("the tracked app's renewed token", second)
+        subprocess.run(["xdotool", "key", "ctrl+f"], check=True)
+        subprocess.run(["xdotool", "type", "--delay", "60", "Druva"], check=True)
+        subprocess.run(["xdotool", "key", "Return"], check=True)
+        press(wait("the app page's Renew…", lambda: find(app, "push button", "Renew…")))
+        title = "Renew the Users Token of Druva"
+        window = wait("the paste-once window", lambda: find(app, "frame", title) or find(app, "dialog", title))
+        type_into(wait("the new token's entry", lambda: find(window, "text", "New token")), title, paste=second)
+        press(find(window, "push button", "Check and Keep"))
+        wait("the token kept, waiting", lambda: find(window, "label", "closing this window loses nothing"))
+        assert (keyring("app-token"), keyring("app-token-pending")) == (first, second)
+        search_everything("while the new token waits to be handed over")
+        press(wait("The Identity Provider Has It", lambda: find(window, "push button", "The Identity Provider Has It")))
+        wait("the renewal recorded", lambda: find(window, "label", "Done."))
+        assert (keyring("app-token"), keyring("app-token-pending")) == (second, ""), "the old token forgotten"
+        items = subprocess.run(["secret-tool", "search", "--all", "tenant", "app:vendorapp/users"],
+                               capture_output=True, text=True, timeout=30).stdout
+        assert items.count("secret = ") == 1, "one token of the app in the keyring"
+
+        main_window = wait("the main window", lambda: find(app, "frame", "Provisio"))
+        press(wait("the main window's Close", lambda: find(main_window, "push button", "Close")))
+        assert proc.wait(timeout=30) == 0, f"the app exited with {proc.returncode}"
+        seen = search_everything("after the app quit")
+        for path in (apps_ini, checks_ini, settings_file):
+            assert os.path.join("$HOME", os.path.relpath(path, home)) in seen, f"{path} was not searched"
+        print("ok 2 a tracked app's tokens, added and renewed by paste, are in the keyring only")
+        print("1..2")
+        return 0
+    finally:
+        stop(proc)
+        vendor.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(vendor_dir, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main() or tracked_audit())

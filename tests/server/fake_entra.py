@@ -27,7 +27,12 @@
 # running it make SCIM requests to the BaseAddress with the saved token.
 #
 # Run alone it prints "fake-entra: listening on URL"; tests steer it through
-# POST /_control/<what> (never part of Microsoft's API).  It never logs a
+# POST /_control/<what> (never part of Microsoft's API).  With --tls CERT KEY
+# it is also an HTTP proxy for Microsoft's real hosts: a client that goes
+# through it (CONNECT) for https://login.partner.microsoftonline.cn or
+# https://microsoftgraph.chinacloudapi.cn finds the stand-in there, behind a
+# certificate for those names, and signs in to a national cloud by its real
+# addresses.  It never logs a
 # token; /_control/state shows saved tokens only as SHA-256 digests.
 #
 # Copyright 2026 The Provisio authors
@@ -35,9 +40,11 @@
 
 import base64
 import email.utils
+import ssl
 import hashlib
 import json
 import secrets
+import socketserver
 import sys
 import threading
 import time
@@ -88,7 +95,27 @@ SOURCES = {
     "block-device-code": "https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows",
     # validateCredentials: 204 when passed, no documented error body.
     "validate": "https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials",
+    # The national clouds' sign-in and Graph hosts; China (21Vianet) signs
+    # in at login.partner.microsoftonline.cn now.
+    "clouds": "https://learn.microsoft.com/graph/deployments",
+    "china": "https://docs.azure.cn/entra/identity-platform/authentication-national-cloud",
 }
+
+# Each cloud's Graph, by its sign-in host (SOURCES["clouds"],
+# SOURCES["china"]): a scope names the Graph of the cloud it is asked at.
+# Where the stand-in is reached by its own address, it is its own Graph.
+CLOUD_GRAPHS = {
+    "login.microsoftonline.com": ("graph.microsoft.com",),
+    "login.microsoftonline.us": ("graph.microsoft.us", "dod-graph.microsoft.us"),
+    "login.partner.microsoftonline.cn": ("microsoftgraph.chinacloudapi.cn",),
+    "login.chinacloudapi.cn": ("microsoftgraph.chinacloudapi.cn",),
+}
+# The Graph hosts where validateCredentials is not offered: the "national
+# cloud deployments" table of synchronizationJob: validateCredentials marks
+# China ❌ (SOURCES["validate"]).  What Graph answers there is not
+# documented; the stand-in refuses it, so that a client that calls it fails.
+NO_VALIDATE = ("microsoftgraph.chinacloudapi.cn",)
+TLS = None   # an ssl.SSLContext for the real hosts, with --tls
 
 # Real AADSTS codes and Microsoft's descriptions (SOURCES["aadsts"],
 # SOURCES["ca-block"]), by the OAuth error each comes with.
@@ -337,9 +364,9 @@ class Handler(BaseHTTPRequestHandler):
         id_token = ".".join([b64url(b'{"typ":"JWT","alg":"RS256"}'),
                              b64url(json.dumps({"preferred_username": account, "tid": "contoso"}).encode()),
                              b64url(b"signature")])
-        host = self.headers.get("Host")
+        graph = self.graphs()[0]
         answer = {"token_type": "Bearer",
-                  "scope": " ".join(f"http://{host}/{s}" if "." in s else s for s in granted
+                  "scope": " ".join(f"{graph}/{s}" if "." in s else s for s in granted
                                     if s not in ("offline_access", "openid", "profile")),
                   "expires_in": STATE.access_lifetime, "ext_expires_in": STATE.access_lifetime,
                   "access_token": access, "id_token": id_token}
@@ -352,15 +379,25 @@ class Handler(BaseHTTPRequestHandler):
     def scopes(self, form_scope):
         """The scopes asked for, by name, or None when one is on a host that
         is not this cloud's Graph (AADSTS70011, SOURCES["aadsts"])."""
-        host = self.headers.get("Host")
         names = []
         for scope in (form_scope or "").split():
             if "://" in scope:
-                if not scope.startswith(f"http://{host}/"):
+                if not any(scope.startswith(graph + "/") for graph in self.graphs()):
                     return None, scope
                 scope = scope.split("/", 3)[3]
             names.append(scope)
         return names, None
+
+    def origin(self):
+        """This request's scheme and host: https through the proxy."""
+        return ("https://" if getattr(self, "tunnel", None) else "http://") + (self.headers.get("Host") or "")
+
+    def graphs(self):
+        """The Graph origins of the cloud whose sign-in this is."""
+        host = (self.headers.get("Host") or "").split(":")[0]
+        if getattr(self, "tunnel", None) and host in CLOUD_GRAPHS:
+            return ["https://" + graph for graph in CLOUD_GRAPHS[host]]
+        return [self.origin()]
 
     def login(self, tenant, endpoint):
         form = urllib.parse.parse_qs(self.body().decode())
@@ -490,8 +527,7 @@ class Handler(BaseHTTPRequestHandler):
             # Graph lists every service principal, provisioning or not.
             answer = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals", "value": page}
             if skip + GRAPH_PAGE < len(ids):
-                host = self.headers.get("Host")
-                answer["@odata.nextLink"] = f"http://{host}/v1.0/servicePrincipals?$select=id,appId,displayName&$top=999&$skiptoken={skip + GRAPH_PAGE}"
+                answer["@odata.nextLink"] = f"{self.origin()}/v1.0/servicePrincipals?$select=id,appId,displayName&$top=999&$skiptoken={skip + GRAPH_PAGE}"
             return self.send(200, answer)
         if len(parts) < 4 or parts[:2] != ["v1.0", "servicePrincipals"] or parts[3] != "synchronization":
             return self.graph_error(400, "BadRequest", "Resource not found for the segment.")
@@ -537,6 +573,8 @@ class Handler(BaseHTTPRequestHandler):
             if len(rest) == 2 and method == "GET":
                 return self.send(200, self.job_json(app))
             if rest[2:] == ["validateCredentials"] and method == "POST":
+                if (self.headers.get("Host") or "").split(":")[0] in NO_VALIDATE:
+                    return self.graph_error(400, "BadRequest", "This API is not available in this cloud.")
                 try:
                     request = json.loads(body)
                 except ValueError:
@@ -598,8 +636,7 @@ class Handler(BaseHTTPRequestHandler):
                 items += [{"id": i, "@removed": {"reason": "deleted"}}
                           for i, v in sorted(STATE.removed.items()) if since < v <= upto]
             page = items[offset:offset + STATE.page_size]
-        host = self.headers.get("Host")
-        base = f"http://{host}/v1.0/servicePrincipals/delta?"
+        base = f"{self.origin()}/v1.0/servicePrincipals/delta?"
         answer = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals", "value": page}
         if offset + STATE.page_size < len(items):
             answer["@odata.nextLink"] = base + f"$skiptoken={since}.{upto}.{offset + STATE.page_size}"
@@ -636,6 +673,13 @@ class Handler(BaseHTTPRequestHandler):
                   "lastSuccessfulExecution": {"state": "Succeeded", "timeBegan": job["last_success"],
                                               "timeEnded": job["last_success"]},
                   "quarantine": job["quarantine"], "troubleshootingUrl": None}
+        if job.get("last_failure"):
+            # A cycle that failed since the last good one (Graph's
+            # lastExecution is the last run, whatever its outcome).
+            status["lastExecution"] = {"state": "Failed", "timeBegan": job["last_failure"],
+                                       "timeEnded": job["last_failure"],
+                                       "error": {"code": "SystemForCrossDomainIdentityManagementCredentialValidationUnauthorized",
+                                                 "message": "The SCIM endpoint rejected the credentials (HTTP 401)."}}
         if job["quarantine"]:
             status["lastExecution"] = {"state": "Failed", "timeBegan": job["quarantine"]["currentBegan"],
                                        "timeEnded": job["quarantine"]["currentBegan"],
@@ -654,6 +698,11 @@ class Handler(BaseHTTPRequestHandler):
                     if code["state"] == "pending":
                         code["state"] = {"approve": "approved", "decline": "declined", "expire": "expired"}[what]
                 return self.send(200, {"codes": len(STATE.codes)})
+            if what == "reset":
+                # As when started: no app, no code, no token, every setting
+                # as it was; what was given before no longer works.
+                STATE.__init__()
+                return self.send(200, {})
             if what == "app":
                 STATE.add_app(args["id"], args["displayName"], args.get("base_address"), args.get("status", "Active"),
                               jobs_answer=args.get("jobs_answer"), saml=args.get("saml"))
@@ -686,6 +735,11 @@ class Handler(BaseHTTPRequestHandler):
                           "throttle_status", "retry_after_date", "restart_delay", "slow_down"):
                     if k in args:
                         setattr(STATE, k, args[k])
+                # The access tokens given so far stop working (as when they
+                # run out): the next Graph call is 401 and the client
+                # refreshes.
+                if args.get("expire_access"):
+                    STATE.access.clear()
                 if args.get("revoke_sign_in"):
                     STATE.refresh.clear()
                     STATE.access.clear()
@@ -717,12 +771,32 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = dispatch
 
+    def do_CONNECT(self):
+        """As an HTTP proxy for Microsoft's real hosts (with --tls): the
+        tunnel ends here, behind the test's certificate for those names."""
+        host = self.path.rsplit(":", 1)[0]
+        if TLS is None or host not in [h for graphs in CLOUD_GRAPHS.values() for h in graphs] + list(CLOUD_GRAPHS):
+            return self.send(403, {"error": "this proxy reaches Microsoft's hosts only"})
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            self.connection = TLS.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError):
+            self.close_connection = True
+            return
+        self.rfile = self.connection.makefile("rb", self.rbufsize)
+        self.wfile = socketserver._SocketWriter(self.connection)
+        self.tunnel = host
+        self.close_connection = False
+
 
 class SubRequest(Handler):
     """One request of a batch, answered into .answer instead of a socket."""
 
     def __init__(self, outer, request):
         self.headers = {"Authorization": outer.headers.get("Authorization"), "Host": outer.headers.get("Host")}
+        self.tunnel = getattr(outer, "tunnel", None)
         self.command = request.get("method", "GET")
         self.path = "/v1.0/" + request.get("url", "").lstrip("/")
         self.request_body = json.dumps(request["body"]).encode() if "body" in request else b""
@@ -761,6 +835,9 @@ def run_job(sp, change=False):
         STATE.runs.append((sp, status))
         if status == 200:
             app["job"]["last_success"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            app["job"]["last_failure"] = None
+        else:
+            app["job"]["last_failure"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return status
 
 
@@ -772,7 +849,12 @@ def start(port=0):
 
 
 if __name__ == "__main__":
-    _, url = start(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    args = sys.argv[1:]
+    if args[:1] == ["--tls"]:
+        TLS = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        TLS.load_cert_chain(args[1], args[2])
+        args = args[3:]
+    _, url = start(int(args[0]) if args else 0)
     print(f"fake-entra: listening on {url}", flush=True)
     try:
         threading.Event().wait()

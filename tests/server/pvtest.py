@@ -49,6 +49,109 @@ def day(n):
     return n * 86400
 
 
+# PROVISIOD_DATABASE=postgresql runs the same tests against PostgreSQL: a
+# cluster of this process's own (initdb and pg_ctl from Debian's postgresql
+# package, on a Unix socket in a temporary directory, no system service),
+# and a fresh database for each Server.
+STORE = os.environ.get("PROVISIOD_DATABASE", "sqlite")
+PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+
+
+class PostgreSQL:
+    """A throw-away PostgreSQL cluster; as root, run as the postgres user,
+    since PostgreSQL refuses to run as root."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="pvpg-")
+        self.data = os.path.join(self.dir, "data")
+        self.user = None
+        if os.geteuid() == 0:
+            import pwd
+            self.user = pwd.getpwnam("postgres")
+            os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
+        self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync",
+                  "-E", "UTF8", "--locale", "C")
+        self.start()
+
+    def _run(self, tool, *args, check=True):
+        cmd = [os.path.join(PG_BIN, tool)] + list(args)
+        if self.user is not None:
+            cmd = ["setpriv", f"--reuid={self.user.pw_uid}", f"--regid={self.user.pw_gid}",
+                   "--clear-groups"] + cmd
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, cwd=self.dir)
+
+    def start(self):
+        # fsync off: the tests kill provisiod, not the machine.
+        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"), "-w",
+                  "-o", f"-k {self.dir} -c listen_addresses= -F -c max_connections=200", "start")
+
+    def stop(self, mode="fast"):
+        self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop", check=False)
+
+    def create_database(self):
+        name = "t_" + uuid.uuid4().hex[:16]
+        self._run("createdb", "-h", self.dir, "-U", "postgres", name)
+        return f"postgresql:///{name}?host={self.dir}&user=postgres"
+
+    def query(self, url, sql):
+        """Rows of a query, as tuples of text (None for NULL)."""
+        name = urllib.parse.urlsplit(url).path.lstrip("/")
+        out = self._run("psql", "-h", self.dir, "-U", "postgres", "-d", name, "-X", "-q", "-A", "-t",
+                        "-F", "\x1f", "-R", "\x1e", "-P", "null=\x02", "-c", sql).stdout
+        return [tuple(None if f == "\x02" else f for f in row.split("\x1f"))
+                for row in out.rstrip("\n").split("\x1e") if row.strip("\n")]
+
+    def dump(self, url):
+        """The database's rows as text, for the test that no secret is stored."""
+        name = urllib.parse.urlsplit(url).path.lstrip("/")
+        return self._run("pg_dump", "-h", self.dir, "-U", "postgres", "--data-only", name).stdout
+
+    def destroy(self):
+        self.stop("immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_postgresql = None
+
+
+def postgresql():
+    """The process's PostgreSQL cluster, started on first use."""
+    global _postgresql
+    if _postgresql is None:
+        import atexit
+        _postgresql = PostgreSQL()
+        atexit.register(_postgresql.destroy)
+    return _postgresql
+
+
+_databases = {}
+
+
+def new_database(workdir, name="provisiod.db"):
+    """Where a provisiod keeps its data, in the store the run tests: the
+    same file, or the same PostgreSQL database, for the same place."""
+    path = os.path.join(workdir, name)
+    if STORE == "postgresql":
+        if path not in _databases:
+            _databases[path] = postgresql().create_database()
+        return _databases[path]
+    return path
+
+
+def stored_bytes(db):
+    """Everything the store holds, as bytes, to look for secrets in."""
+    if db.startswith("postgresql:"):
+        return postgresql().dump(db).encode()
+    data = b""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            with open(db + suffix, "rb") as f:
+                data += f.read()
+        except OSError:
+            pass
+    return data
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -104,7 +207,7 @@ class Server:
         self.workdir = workdir
         self.retire_grace = retire_grace    # None: the identity provider's window
         self.test_clock = test_clock
-        self.db = db or os.path.join(workdir, "provisiod.db")
+        self.db = db or new_database(workdir)
         self.extra = list(extra)
         self.proc = None
         self.url = None
@@ -216,13 +319,7 @@ class ServerTest(unittest.TestCase):
         if server.proc and server.proc.poll() is None:
             server.stop()
         leaked = [s[:10] for s in server.secrets if s in server.output]
-        db_bytes = b""
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                with open(server.db + suffix, "rb") as f:
-                    db_bytes += f.read()
-            except OSError:
-                pass
+        db_bytes = stored_bytes(server.db)
         stored = [s[:10] for s in server.secrets if s.encode() in db_bytes]
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.assertEqual(leaked, [], "secrets in provisiod's output (prefixes shown)")

@@ -10,6 +10,11 @@
 # PVD_CRASH_KILLS (default 20) kills within PVD_CRASH_SECONDS (default 60;
 # at least 5 kills whatever the time); PVD_CRASH_SEED repeats a run.
 #
+# On PostgreSQL (PROVISIOD_DATABASE=postgresql) every other cycle also
+# stops PostgreSQL at once (pg_ctl -m immediate, as a crash) under the
+# load, and starts it again while the load goes on: provisiod answers 503
+# meanwhile (for the clients here: no answer) and recovers by itself.
+#
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -24,6 +29,7 @@ import time
 import unittest
 import urllib.parse
 
+import pvtest
 from pvstress import StressTest
 from pvtest import SECRET
 
@@ -70,6 +76,9 @@ class Client:
         except (OSError, http.client.HTTPException) as e:
             self.close()
             raise Unanswered(str(e))
+        if r.status == 503:
+            # The database is away: not done, to be tried again.
+            raise Unanswered("503 " + text)
         self.record_secret(text)
         return r.status, {k.lower(): v for k, v in r.getheaders()}, (json.loads(text) if text else None)
 
@@ -123,7 +132,8 @@ class CrashSafety(StressTest):
         self.problems = []
         self.stats = {k: 0 for k in ("acked_scim", "acked_token", "acked_settings", "unanswered",
                                      "unanswered_applied", "unanswered_not_applied", "checked_documents",
-                                     "checked_gets", "checked_events", "checked_tokens", "membership_rows")}
+                                     "checked_gets", "checked_events", "checked_tokens", "membership_rows",
+                                     "database_restarts")}
         self.resources = {"users": [], "persons": []}
         self.tokens = {}
         for kind in ("users", "persons"):
@@ -336,8 +346,21 @@ class CrashSafety(StressTest):
     def database(self):
         return sqlite3.connect(f"file:{self.server.db}?mode=ro", uri=True)
 
+    def rows(self, sql):
+        """The rows of a query (integers only inlined), from either store."""
+        if pvtest.STORE == "postgresql":
+            return [tuple(int(f) if f is not None and f.lstrip("-").isdigit() else f for f in row)
+                    for row in pvtest.postgresql().query(self.server.db, sql)]
+        db = self.database()
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+
     def check_database(self):
-        """With the server dead: the file as SIGKILL left it."""
+        """With the server dead: the database as SIGKILL left it."""
+        if pvtest.STORE == "postgresql":
+            return self.check_postgresql()
         db = self.database()
         try:
             self.assertEqual(db.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
@@ -361,12 +384,27 @@ class CrashSafety(StressTest):
         finally:
             db.close()
 
+    def check_postgresql(self):
+        """What check_database() checks but SQLite's own checks: PostgreSQL
+        enforces the foreign keys itself."""
+        now = int(time.time())
+        for kind, active in self.rows(
+                "SELECT kind, count(*) FROM tokens WHERE revoked_at IS NULL AND expires_at > %d"
+                " AND (retires_at IS NULL OR retires_at > %d) GROUP BY tenant_id, kind" % (now, now)):
+            self.assertLessEqual(active, 2, f"{active} active tokens on {kind}")
+        self.assertEqual(self.rows("SELECT count(*) FROM scim_resources WHERE version < 1"
+                                   " OR modified_at < created_at"), [(0,)])
+        index = set(self.rows("SELECT tenant_id, kind, group_id, member_id FROM scim_group_members"))
+        members = set(self.rows(
+            "SELECT r.tenant_id, r.kind, r.id, m->>'value' FROM scim_resources r,"
+            " jsonb_array_elements (CASE WHEN jsonb_typeof (r.attributes::jsonb->'members') = 'array'"
+            "   THEN r.attributes::jsonb->'members' ELSE '[]' END) m"
+            " WHERE r.type = 'Group' AND jsonb_typeof (m->'value') = 'string'"))
+        self.assertEqual(index, members)
+        self.count("membership_rows", len(index))
+
     def max_event_id(self):
-        db = self.database()
-        try:
-            return db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-        finally:
-            db.close()
+        return self.rows("SELECT coalesce(max(id), 0) FROM events")[0][0]
 
     def list_all(self, kind, type_):
         t = self.tokens[kind]
@@ -515,12 +553,8 @@ class CrashSafety(StressTest):
 
     def check_events(self, since):
         """Every change this cycle has its one event, and no event lacks a change."""
-        db = self.database()
-        try:
-            rows = db.execute("SELECT kind, type, operation, status, token_id FROM events WHERE id > ?",
-                              (since,)).fetchall()
-        finally:
-            db.close()
+        rows = self.rows("SELECT kind, type, operation, status, token_id FROM events WHERE id > %d"
+                         % int(since))
         for kind in ("users", "persons"):
             expected, found = {}, {}
             for r in self.resources[kind]:
@@ -573,6 +607,13 @@ class CrashSafety(StressTest):
                         for kind in ("users", "persons") for type_ in ("Users", "Groups")]
             for th in threads:
                 th.start()
+            if pvtest.STORE == "postgresql" and kills % 2 == 1:
+                # PostgreSQL crashes and comes back under the load.
+                time.sleep(self.rng.uniform(0.1, 0.6))
+                pvtest.postgresql().stop("immediate")
+                time.sleep(self.rng.uniform(0.1, 0.5))
+                pvtest.postgresql().start()
+                self.count("database_restarts")
             time.sleep(self.rng.uniform(0.2, 1.2))
             self.server.stop(signal.SIGKILL)
             kills += 1
@@ -600,7 +641,8 @@ class CrashSafety(StressTest):
               f"({s['unanswered_applied']} found applied whole, {s['unanswered_not_applied']} not applied); "
               f"{s['checked_documents']} documents compared, {s['checked_gets']} GETs with their ETag, "
               f"{s['checked_events']} events matched, {s['checked_tokens']} token checks; "
-              f"{s['membership_rows']} group members' index rows matched the groups")
+              f"{s['membership_rows']} group members' index rows matched the groups; "
+              f"{s['database_restarts']} PostgreSQL crashes and restarts under the load")
         self.assertGreaterEqual(kills, MIN_KILLS)
         self.assertGreater(s["acked_scim"], kills)
 

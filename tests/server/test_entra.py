@@ -126,7 +126,7 @@ class Entra(ServerTest):
         self.control("set", throttle=2)   # Graph throttles twice on the way
         r, secret = self.renew()
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("Microsoft Graph asked to wait 1 second", r.stderr)
+        self.assertIn("Microsoft Graph is busy; trying again in 1 second", r.stderr)
         for step in ("[1/4] Save the tenant URL and the new token in “Acme Users”",
                      "[2/4] Entra tests the connection of “Acme Users” to the tenant",
                      "[3/4] Read the provisioning state of “Acme Users”",
@@ -157,6 +157,74 @@ class Entra(ServerTest):
         health = self.ctl("entra", "status")
         self.assertEqual(health.returncode, 0, health.stdout)
         self.assertIn("acme · Users app “Acme Users”\n  Active; last successful run", health.stdout)
+
+    def test_tracked_app_recorded_after_a_cycle(self):
+        """A tracked app's new token handed to Entra through Graph is recorded only once Entra's
+        next cycle succeeded with it; a cycle that fails records nothing."""
+        self.sign_in()
+        old = self.in_use()
+        r = self.ctl("app", "add", "vendorapp", "other", "--url", self.users_url, "--expires", "2099-01-01",
+                     key=old["secret"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.ctl("entra", "link", "vendorapp", "users", "--yes").returncode, 0)
+        apps_ini = os.path.join(self.workdir, "apps.ini")
+
+        def token(kind):
+            return subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
+                                  capture_output=True, text=True).stdout.strip()
+
+        def ini():
+            with open(apps_ini) as f:
+                return f.read()
+
+        new = self.issue("users")
+        self.server.secrets.add(new["secret"])
+        r = self.ctl("app", "renew", "vendorapp", "users", "--expires", "2099-06-30", key=new["secret"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("[2/4] Entra tests the connection of “Acme Users”", r.stderr)
+        self.assertIn("After Entra's next cycle, run: provisioctl app renew vendorapp users --handed-over", r.stderr)
+        self.assertEqual(self.state()["apps"]["11111111-aaaa"]["secret_sha256"],
+                         hashlib.sha256(new["secret"].encode()).hexdigest())
+        self.assertEqual((token("app-token"), token("app-token-pending")), (old["secret"], new["secret"]),
+                         "Entra has it, but has not provisioned with it")
+        self.assertIn("users-sent=", ini())
+        self.assertIn("(new token handed to Entra, waiting for its next cycle)", self.ctl("app", "list").stdout)
+        self.assertIn("users-expires=2099-01-01", ini(), "the old token's date until then")
+
+        # No cycle since the hand-over: nothing recorded yet, nothing lost.
+        r = self.ctl("app", "renew", "vendorapp", "users", "--handed-over")
+        self.assertEqual(r.returncode, 75, r.stderr)
+        self.assertIn("has not finished a provisioning cycle with it yet", r.stderr)
+        self.assertEqual(token("app-token-pending"), new["secret"])
+
+        # Entra's next cycle provisions with it: recorded, the old one forgotten.
+        time.sleep(1.1)   # a cycle that ends the very second of the hand-over does not count
+        self.assertEqual(self.control("run", id="11111111-aaaa")["status"], 200)
+        r = self.ctl("app", "renew", "vendorapp", "users", "--handed-over")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Entra provisions with the new token: Active; last successful run", r.stderr)
+        self.assertEqual((token("app-token"), token("app-token-pending")), (new["secret"], ""))
+        self.assertIn("users-expires=2099-06-30", ini())
+        self.assertNotIn("users-sent", ini())
+        self.assertNotIn("pending", ini())
+
+        # A cycle that fails with the next token (revoked at the vendor once Entra had it)
+        # records nothing: the token waits, and the message says why.
+        self.revoke(old["token"]["id"], force=True)
+        newer = self.issue("users")
+        self.server.secrets.add(newer["secret"])
+        r = self.ctl("app", "renew", "vendorapp", "users", "--expires", "2099-09-30", key=newer["secret"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.revoke(newer["token"]["id"], force=True)
+        time.sleep(1.1)
+        self.assertEqual(self.control("run", id="11111111-aaaa")["status"], 401)
+        r = self.ctl("app", "renew", "vendorapp", "users", "--handed-over")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("Entra's provisioning failed after it got the new token", r.stderr)
+        self.assertIn("rejected the credentials (HTTP 401)", r.stderr)
+        self.assertEqual((token("app-token"), token("app-token-pending")), (new["secret"], newer["secret"]))
+        for secret in (old["secret"], new["secret"], newer["secret"]):
+            self.assertNotIn(secret, ini())
 
     def test_quarantined_job_restarted(self):
         self.sign_in()
@@ -517,11 +585,11 @@ class Entra(ServerTest):
         self.control("set", throttle=1, throttle_status=503, retry_after_date=True, retry_after=2)
         r = self.ctl("entra", "status")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertRegex(r.stderr, r"Microsoft Graph asked to wait [12] seconds?")
+        self.assertRegex(r.stderr, r"Microsoft Graph is busy; trying again in [12] seconds?")
         self.control("set", throttle=1, throttle_status=504)
         r, secret = self.renew()
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stderr, r"Microsoft Graph asked to wait [12] seconds?")
+        self.assertRegex(r.stderr, r"Microsoft Graph is busy; trying again in [12] seconds?")
         statuses = [s for m, p, s in self.state()["log"]]
         self.assertIn(503, statuses)
         self.assertIn(504, statuses)
@@ -622,6 +690,10 @@ class Entra(ServerTest):
         self.assertNotIn(new["secret"], r.stdout + r.stderr)
         saved = self.state()["apps"]["22222222-bbbb"]
         self.assertEqual(saved["secret_sha256"], hashlib.sha256(new["secret"].encode()).hexdigest())
+        # Recorded once Entra's next cycle provisioned with it
+        time.sleep(1.1)
+        self.assertEqual(self.control("run", id="22222222-bbbb")["status"], 200)
+        self.assertEqual(self.ctl("app", "renew", "vendorapp", "users", "--handed-over").returncode, 0)
         found = subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", "app-token"],
                                capture_output=True, text=True)
         self.assertEqual(found.stdout.strip(), new["secret"], "the new token is the app's, the old forgotten")

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import unittest
 
+import pvtest
 from pvtest import Server, ServerTest
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -54,6 +55,8 @@ class Persistence(ServerTest):
             before = self.state()   # last_used_at moved on
 
 
+    @unittest.skipIf(pvtest.STORE == "postgresql",
+                     "rewrites an SQLite file as schema 2 left it; PostgreSQL databases begin at schema 4")
     def test_user_groups_after_restart_and_upgrade(self):
         """A user's groups are kept, and a database from before the members'
         index (schema 2) gets it filled from the groups it holds."""

@@ -511,12 +511,30 @@ class Provisioctl(ProvisioctlTest):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(self.workdir, "apps.ini")) as f:
             self.assertNotIn(tracked, f.read(), "a tracked token in apps.ini")
-        secrets = [self.key, first, renewed, tracked]
+        # ... and renewed by paste: the new token goes to standard output only, to be copied into
+        # Okta; meanwhile it waits in the keyring, and every file is searched then too.
+        tracked_new = self.issue(kind="persons", lifetime_days=90)["secret"]
+        self.server.secrets.add(tracked_new)
+        r = run("app", "renew", "vendorapp", "users", "--idp", "okta", "--expires", "2099-06-30",
+                stdin=tracked_new + "\n")
+        self.assertEqual((r.returncode, r.stdout), (0, tracked_new + "\n"), r.stderr)
+        secrets = [self.key, first, renewed, tracked, tracked_new]
+        state = os.environ.get("XDG_STATE_HOME", os.path.join(os.environ["HOME"], ".local", "state"))
+        self.walk_for(secrets)
+        r = run("app", "renew", "vendorapp", "users", "--handed-over")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("vendorapp users: expires 2099-06-30", r.stdout)
+        for secret in secrets:
+            self.assertNotIn(secret, r.stdout)
         for args in (("status",), ("status", "--json"), ("check",), ("events", "acme", "users", "--json"),
                      ("calendar",), ("remind",), ("tenant", "list"), ("app", "list")):
             out = run(*args).stdout
             for secret in secrets:
                 self.assertNotIn(secret, out, args)
+        # The keyring holds the tracked token as renewed, and nothing waits any more
+        lookup = lambda kind: subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
+                                             capture_output=True, text=True).stdout.strip()
+        self.assertEqual((lookup("app-token"), lookup("app-token-pending")), (tracked_new, ""))
         # The debug log ran: tenant add, setup and renew each wrote GIO's debug line for the
         # connection that carried the key and the tokens (an empty log would prove nothing).
         for log in logs[:3]:
@@ -525,20 +543,29 @@ class Provisioctl(ProvisioctlTest):
         for log in logs:
             for secret in secrets:
                 self.assertNotIn(secret, log, "a secret in provisioctl's debug output")
+        checked = self.walk_for(secrets)
+        self.assertGreater(len(checked), 3, "the tenants file, the cache and the keyring were looked at")
+        # The tracked app's own files: its dates, and the vendor's verdict of each check
+        self.assertIn(os.path.join(self.workdir, "apps.ini"), checked)
+        self.assertIn(os.path.join(state, "provisio", "app-checks.ini"), checked)
+
+    def walk_for(self, secrets):
+        """Every file of this home (and the tenants' directory), raw bytes: none may hold a secret."""
         home = os.environ["HOME"]
-        checked = 0
-        for root, _, files in os.walk(home):
-            for name in files:
-                path = os.path.join(root, name)
-                try:
-                    with open(path, "rb") as f:
-                        data = f.read()
-                except OSError:
-                    continue
-                checked += 1
-                for secret in secrets:
-                    self.assertNotIn(secret.encode(), data, f"a secret in {os.path.relpath(path, home)}")
-        self.assertGreater(checked, 3, "the tenants file, the cache and the keyring were looked at")
+        checked = []
+        for top in {home, self.workdir}:
+            for root, _, files in os.walk(top):
+                for name in files:
+                    path = os.path.join(root, name)
+                    try:
+                        with open(path, "rb") as f:
+                            data = f.read()
+                    except OSError:
+                        continue
+                    checked.append(path)
+                    for secret in secrets:
+                        self.assertNotIn(secret.encode(), data, f"a secret in {path}")
+        return checked
 
     def test_malformed_answers(self):
         """A tenant that answers with the wrong shapes gets a readable error, never a crash."""

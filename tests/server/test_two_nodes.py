@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+# Two provisiod nodes on one PostgreSQL database, each request sent to a
+# node chosen at random: they serve the same tenants as one server would.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import random
+import shutil
+import tempfile
+import threading
+import time
+import unittest
+import uuid
+
+import pvtest
+from pvtest import Server
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SEED = int(os.environ.get("PVTEST_SEED", time.time()))
+
+
+class TwoNodes(unittest.TestCase):
+
+    def setUp(self):
+        print(f"two nodes: seed {SEED}")
+        self.random = random.Random(SEED)
+        self.workdir = tempfile.mkdtemp(prefix="provisiod-nodes-")
+        db = pvtest.postgresql().create_database()
+        self.nodes = [Server(self.workdir, db=db), Server(self.workdir, db=db)]
+        self.key = self.nodes[0].create_tenant("acme", "Acme Corp", owner="alice@acme.example")
+        for node in self.nodes:
+            node.start()
+
+    def tearDown(self):
+        for node in self.nodes:
+            if node.proc and node.proc.poll() is None:
+                node.stop()
+        secrets = set().union(*(n.secrets for n in self.nodes))
+        output = "".join(n.output for n in self.nodes)
+        stored = pvtest.stored_bytes(self.nodes[0].db)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.assertEqual([s[:10] for s in secrets if s in output], [], "secrets in provisiod's output")
+        self.assertEqual([s[:10] for s in secrets if s.encode() in stored], [], "secrets in the database")
+
+    # helpers
+    def node(self):
+        return self.random.choice(self.nodes)
+
+    def request(self, method, path, key=None, body=None):
+        return self.node().request(method, path, key=key or self.key, body=body)
+
+    def scim(self, method, token, resource, body=None, node=None):
+        return (node or self.node()).scim(method, token["scim_base_url"], resource, token["secret"], body=body)
+
+    def issue(self, **body):
+        r = self.request("POST", "/api/v1/provisioning/users/tokens", body=body or None)
+        self.assertEqual(r.status, 201, r.text)
+        return r.json
+
+    def together(self, n, func):
+        """`func(i)` in n threads at once; their results in order."""
+        results = [None] * n
+        start = threading.Barrier(n)
+
+        def run(i):
+            start.wait()
+            results[i] = func(i)
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return results
+
+    def events(self):
+        r = self.request("GET", "/api/v1/provisioning/users/events?limit=500")
+        self.assertEqual(r.status, 200, r.text)
+        return r.json["events"]
+
+    # tests
+    def test_revoked_token_refused_on_every_node_within_a_second(self):
+        token = self.issue()
+        # Every worker of both nodes has the token in its cache.
+        for node in self.nodes:
+            for _ in range(20):
+                self.assertEqual(self.scim("GET", token, "/ServiceProviderConfig", node=node).status, 200)
+        r = self.nodes[0].request("DELETE", f"/api/v1/provisioning/users/tokens/{token['token']['id']}?force=true",
+                                  key=self.key)
+        self.assertEqual(r.status, 200, r.text)
+        revoked_at = time.monotonic()
+        other = self.nodes[1]
+        while self.scim("GET", token, "/ServiceProviderConfig", node=other).status != 401:
+            self.assertLess(time.monotonic() - revoked_at, 1.0, "the other node still accepts it")
+        # and from then on on every worker of both (below the failed
+        # authentication limit)
+        for _ in range(10):
+            self.assertEqual(self.scim("GET", token, "/ServiceProviderConfig").status, 401)
+
+    def test_revoked_admin_key_refused_on_every_node(self):
+        other = self.nodes[0].cli("key", "issue", "acme", "--owner", "bob@acme.example").stdout.split()[-1]
+        self.nodes[0].secrets.add(other)
+        for node in self.nodes:
+            for _ in range(20):
+                self.assertEqual(node.request("GET", "/api/v1/tenant", key=other).status, 200)
+        key_id = next(k["id"] for k in self.request("GET", "/api/v1/keys").json["keys"]
+                      if k["owner"] == "bob@acme.example")
+        self.nodes[1].cli("key", "revoke", "acme", key_id)
+        revoked_at = time.monotonic()
+        for node in self.nodes:
+            while node.request("GET", "/api/v1/tenant", key=other).status != 401:
+                self.assertLess(time.monotonic() - revoked_at, 1.0, "a node still accepts the key")
+
+    def test_two_active_tokens_under_concurrent_issues(self):
+        statuses = self.together(8, lambda i: self.request("POST", "/api/v1/provisioning/users/tokens",
+                                                           body={"retire": "never"}).status)
+        self.assertEqual(sorted(statuses), [201, 201] + [409] * 6)
+        conn = self.request("GET", "/api/v1/provisioning/users").json
+        self.assertEqual(conn["counts"]["active_tokens"], 2)
+
+    def test_unique_user_name_under_concurrent_creates(self):
+        token = self.issue()
+        name = f"{uuid.uuid4()}@acme.example"
+
+        def create(i):
+            # the same userName, in different cases: unique without regard to case
+            user = name.upper() if i % 2 else name
+            return self.scim("POST", token, "/Users", body={"schemas": [USER], "userName": user}).status
+        statuses = self.together(10, create)
+        self.assertEqual(sorted(statuses), [201] + [409] * 9)
+        r = self.scim("GET", token, f'/Users?filter=userName%20eq%20%22{name}%22')
+        self.assertEqual(r.json["totalResults"], 1)
+
+    def test_retirement_happens_once(self):
+        old = self.issue()
+        new = self.issue()
+        statuses = self.together(8, lambda i: self.scim(
+            "POST", new, "/Users", body={"schemas": [USER], "userName": f"{uuid.uuid4()}@acme.example"}).status)
+        self.assertEqual(statuses, [201] * 8)
+        retired = [e for e in self.events() if e["type"] == "token.retired"]
+        self.assertEqual([e["token_id"] for e in retired], [old["token"]["id"]])
+        self.assertEqual(self.scim("GET", old, "/ServiceProviderConfig").status, 401)
+
+    def test_failed_authentication_limit_across_nodes(self):
+        """20 failures a minute from one address, half on each node, are the
+        limit (--auth-failure-limit): a node that learns the count refuses."""
+        unknown = "pva_" + "A" * 49
+        for i in range(20):
+            r = self.nodes[i % 2].request("GET", "/api/v1/tenant", key=unknown)
+            self.assertEqual(r.status, 401, f"failure {i + 1}: {r.text}")
+        # The node that counted the 20th refuses even a valid key.
+        r = self.nodes[1].request("GET", "/api/v1/tenant", key=self.key)
+        self.assertEqual(r.status, 429, r.text)
+        self.assertIsNotNone(r.header("retry-after"))
+        # The other knew of 19: its next failure brings it the count of both.
+        self.assertEqual(self.nodes[0].request("GET", "/api/v1/tenant", key=unknown).status, 401)
+        r = self.nodes[0].request("GET", "/api/v1/tenant", key=self.key)
+        self.assertEqual(r.status, 429, r.text)
+
+    def test_event_ids_ordered(self):
+        token = self.issue()
+        self.together(6, lambda i: self.scim(
+            "POST", token, "/Users", body={"schemas": [USER], "userName": f"{uuid.uuid4()}@acme.example"}))
+        events = self.events()
+        ids = [e["id"] for e in events]
+        self.assertEqual(ids, sorted(set(ids), reverse=True))
+        self.assertEqual(len([e for e in events if e["type"] == "scim"]), 6)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
