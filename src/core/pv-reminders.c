@@ -186,6 +186,15 @@ pv_reminders_due (GListModel           *tenants,
                                        "into that app of the identity provider."), date,
                                      pv_guide_app_name (item->kind));
         }
+      else if (pv_entra_saml_info_get_app_name (item->tenant) != NULL)
+        {
+          /* Translators: a notification's title: an Entra enterprise app's name, then "expires in 9 days" */
+          r->title = g_strdup_printf (_("The SAML signing certificate of %s %s"), name, left);
+          /* Translators: a notification's text: the date, then an Entra enterprise app's name twice */
+          r->body = g_strdup_printf (_("On %s sign-in to %s through Microsoft Entra stops. In the Entra admin "
+                                       "center add a new certificate to the app, give it to %s and make it "
+                                       "active."), date, name, name);
+        }
       else
         {
           /* Translators: a notification's title: a tenant's name, then "expires in 9 days" */
