@@ -133,7 +133,18 @@ pv_application_get_busy (PvApplication *self)
 PvEntraSession *
 pv_application_get_entra (PvApplication *self)
 {
+  if (self->demo != NULL && pv_demo_get_entra (self->demo) != NULL)
+    return pv_demo_get_entra (self->demo);
   return self->entra;
+}
+
+/* Views listen to the admin's session, the one they found at start; while
+ * the demo runs they show its session instead (pv_application_get_entra()),
+ * so its changes, and the switch itself, are told to them there too. */
+static void
+demo_entra_changed_cb (PvApplication *self)
+{
+  g_signal_emit_by_name (self->entra, "changed");
 }
 
 /**
@@ -319,7 +330,7 @@ refreshed_cb (GObject      *source,
     report (self, error);
   else if (PV_TENANT_LIST (source) == self->own)
     remind (self);
-  pv_entra_session_refresh_health (self->entra);
+  pv_entra_session_refresh_health (pv_application_get_entra (self));
 }
 
 /**
@@ -430,8 +441,12 @@ demo_started_cb (GObject      *source,
       return;
     }
   self->demo = g_steal_pointer (&demo);
+  if (pv_demo_get_entra (self->demo) != NULL)
+    g_signal_connect_object (pv_demo_get_entra (self->demo), "changed", G_CALLBACK (demo_entra_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+  demo_entra_changed_cb (self);
 }
 
 /**
@@ -471,6 +486,7 @@ pv_application_leave_demo (PvApplication *self)
   g_clear_object (&self->demo);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+  demo_entra_changed_cb (self);
 }
 
 /* Setups left midway, so that the assistant resumes where it stopped:
@@ -626,7 +642,7 @@ preferences_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   PvApplication *self = user_data;
-  GtkWindow *window = pv_preferences_window_new (self->settings, self->entra);
+  GtkWindow *window = pv_preferences_window_new (self->settings, pv_application_get_entra (self));
 
   gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (window);

@@ -40,6 +40,8 @@ struct _PvEntraSession
   PvEntraEstate *estate;      /* the directory as last read, for a delta */
   GListStore    *saml;        /* SAML apps' certificates, as PvTenantInfo */
   GFile         *saml_file;   /* where they are kept between runs */
+  gboolean       in_memory;   /* the demo's: the sign-in never reaches the keyring */
+  GFile         *demo_dir;    /* the demo's: its files */
 };
 
 G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
@@ -63,6 +65,7 @@ pv_entra_session_dispose (GObject *object)
   g_clear_object (&self->estate);
   g_clear_object (&self->saml);
   g_clear_object (&self->saml_file);
+  g_clear_object (&self->demo_dir);
 
   G_OBJECT_CLASS (pv_entra_session_parent_class)->dispose (object);
 }
@@ -98,6 +101,38 @@ pv_entra_session_new (GFile *config_file)
   self->file = config_file != NULL ? g_object_ref (config_file) : pv_entra_config_default_file ();
   self->saml_file = pv_entra_saml_state_file ();
   return self;
+}
+
+/**
+ * pv_entra_session_new_demo:
+ * @directory: a directory of the demo's, removed with it
+ *
+ * A session of the demo's: entra.ini and the SAML certificates in
+ * @directory, the sign-in in memory only (never in the keyring).
+ */
+PvEntraSession *
+pv_entra_session_new_demo (GFile *directory)
+{
+  PvEntraSession *self = g_object_new (PV_TYPE_ENTRA_SESSION, NULL);
+
+  self->file = g_file_get_child (directory, "entra.ini");
+  self->saml_file = g_file_get_child (directory, "entra-saml.ini");
+  self->in_memory = TRUE;
+  self->demo_dir = g_object_ref (directory);
+  return self;
+}
+
+/**
+ * pv_entra_session_get_demo_apps_file:
+ *
+ * Returns: (transfer full) (nullable): for the demo's session, the apps.ini
+ *   of the demo's that Import from Entra fills; else %NULL
+ */
+GFile *
+pv_entra_session_get_demo_apps_file (PvEntraSession *self)
+{
+  g_return_val_if_fail (PV_IS_ENTRA_SESSION (self), NULL);
+  return self->demo_dir != NULL ? g_file_get_child (self->demo_dir, "apps.ini") : NULL;
 }
 
 PvEntraConfig *
@@ -350,6 +385,8 @@ restore (PvEntraSession *self,
   g_hash_table_remove_all (self->jobs);
   g_hash_table_remove_all (self->job_errors);
   self->graph = pv_entra_config_new_graph (self->config, &error);
+  if (self->graph != NULL)
+    pv_graph_set_in_memory (self->graph, self->in_memory);
   if (self->graph == NULL)
     {
       set_error (self, error);
