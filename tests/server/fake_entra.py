@@ -51,6 +51,10 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 GRAPH_PAGE = 2   # small pages, so that paging is exercised
+# The shapes of the stand-in's secrets (see tokens() and login()): access
+# tokens, refresh tokens and device codes.  Tests look for them wherever a
+# secret must not be (logs, files, URLs).
+SECRET_PATTERN = r"eyJ0eXAi\.[A-Za-z0-9_-]{20,}|0\.AAAA[A-Za-z0-9_-]{20,}|DAQABAAEAAAD[A-Za-z0-9_-]{20,}"
 
 SOURCES = {
     # 401 {"error":{"code":"UnknownError","message":""}} for a call the

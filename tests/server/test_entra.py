@@ -20,12 +20,13 @@ import time
 import unittest
 import urllib.request
 
+from fake_entra import SECRET_PATTERN
 from pvtest import ServerTest, TOP
 
 PROVISIOCTL = os.environ.get("PROVISIOCTL", os.path.join(TOP, "build", "src", "cli", "provisioctl"))
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_entra.py")
-# The stand-in's access and refresh tokens start so; none may be printed.
-GRAPH_TOKEN = re.compile(r"eyJ0eXAi\.[A-Za-z0-9_-]{20,}|0\.AAAA[A-Za-z0-9_-]{20,}")
+# The stand-in's access and refresh tokens and device codes; none may be printed.
+GRAPH_TOKEN = re.compile(SECRET_PATTERN)
 
 
 class Entra(ServerTest):
