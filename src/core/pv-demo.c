@@ -140,7 +140,8 @@ pv_demo_find_server (void)
  *
  * Returns: (transfer full) (nullable): the demo's Microsoft stand-in:
  *   $PROVISIO_DEMO_ENTRA, or provisio-demo-entra next to this program (as
- *   built) or in the library programs' directory
+ *   built), in ../libexec/provisio from it, or in Provisio's library
+ *   programs' directory
  */
 char *
 pv_demo_find_entra (void)
@@ -149,12 +150,17 @@ pv_demo_find_entra (void)
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
   g_autofree char *built = dir ? g_build_filename (dir, "provisio-demo-entra", NULL) : NULL;
-  g_autofree char *installed = g_build_filename (LIBEXECDIR, "provisio-demo-entra", NULL);
+  g_autofree char *beside = dir ? g_build_filename (dir, "..", "libexec", "provisio", "provisio-demo-entra", NULL)
+                                : NULL;
+  g_autofree char *installed = g_build_filename (PKGLIBEXECDIR, "provisio-demo-entra", NULL);
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
   if (built != NULL && g_file_test (built, G_FILE_TEST_IS_REGULAR))
     return g_steal_pointer (&built);
+  /* Installed under another prefix, or unpacked somewhere else */
+  if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&beside);
   if (g_file_test (installed, G_FILE_TEST_IS_REGULAR))
     return g_steal_pointer (&installed);
   return NULL;
