@@ -150,8 +150,8 @@ pv_demo_find_entra (void)
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
   g_autofree char *built = dir ? g_build_filename (dir, "provisio-demo-entra", NULL) : NULL;
-  g_autofree char *beside = dir ? g_build_filename (dir, "..", "libexec", "provisio", "provisio-demo-entra", NULL)
-                                : NULL;
+  g_autofree char *up = dir ? g_path_get_dirname (dir) : NULL;
+  g_autofree char *beside = up ? g_build_filename (up, "libexec", "provisio", "provisio-demo-entra", NULL) : NULL;
   g_autofree char *installed = g_build_filename (PKGLIBEXECDIR, "provisio-demo-entra", NULL);
 
   if (env != NULL && *env != '\0')

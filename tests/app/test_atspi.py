@@ -111,7 +111,8 @@ def main():
     graph_actions = renew_with_graph()
     print("1..2")
     print(f"ok 1 renewed the Persons token of Contoso through AT-SPI in {len(actions)} actions")
-    print(f"ok 2 renewed it with Graph, the demo's Microsoft stand-in, in {graph_actions} actions")
+    print(f"ok 2 renewed it with Graph, the demo's Microsoft stand-in, in {graph_actions} actions; "
+          "Provisioning Health and Import from Entra in the demo")
     return 0
 
 
@@ -158,6 +159,25 @@ def renew_with_graph():
             print("# result:", done.name)
             print(f"# {len(actions)} actions with Graph: {', '.join(actions)}")
             assert len(actions) <= MAX_GRAPH_ACTIONS, f"{len(actions)} actions, more than {MAX_GRAPH_ACTIONS}"
+            frame = find(app, "frame", "Renew Persons Token") or find(app, "dialog", "Renew Persons Token")
+            press(wait("the assistant's Close", lambda: find(frame, "push button", "Close")))
+
+            # Import from Entra, into the demo's own apps: the vendors' apps
+            # tracked, the SAML apps' certificates on the overview.
+            def main_menu():
+                for acc in descendants(app):
+                    if role_and_name(acc) == ("push button", "Main Menu") and acc.queryAction().nActions > 0:
+                        return acc
+                return None
+            press(wait("the main menu", main_menu))
+            press(wait("Preferences", lambda: find(app, "menu item", "Preferences")))
+            press(wait("Import from Entra's button", lambda: find(app, "push button", "Import")))
+            result = wait("the import's counts", lambda: find(app, "label", "removed from Entra"), timeout=60)
+            print("# import:", result.name)
+            assert result.name.startswith("2 new, 0 updated, 0 removed from Entra"), result.name
+            wait("a SAML app's certificate on the overview", lambda: find(app, "label", "Contoso Intranet"))
+            wait("a vendor's app tracked", lambda: find(app, "label", "Timeneye"))
+
             # The stand-in is the demo's, and goes with it.
             stand_ins = [p for p in os.listdir("/proc") if p.isdigit() and
                          b"provisio-demo-entra" in cmdline(p)]
