@@ -485,9 +485,7 @@ pv_entra_saml_app_new_info (const PvEntraSamlApp *app)
 GFile *
 pv_entra_saml_state_file (void)
 {
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "entra-saml.ini", NULL);
-
-  return g_file_new_for_path (path);
+  return pv_file_new_for_state ("entra-saml.ini");
 }
 
 /* A service principal id as a group name may hold it (no brackets, no

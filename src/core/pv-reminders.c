@@ -14,6 +14,7 @@
 
 #include "pv-connection-info.h"
 #include "pv-entra-session.h"
+#include "pv-files.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
@@ -51,9 +52,7 @@ pv_due_reminder_free (PvDueReminder *r)
 GFile *
 pv_reminders_state_file (void)
 {
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "reminders.ini", NULL);
-
-  return g_file_new_for_path (path);
+  return pv_file_new_for_state ("reminders.ini");
 }
 
 /* Entra provisions in cycles of about 40 minutes: two without a single

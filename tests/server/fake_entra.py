@@ -858,6 +858,9 @@ if __name__ == "__main__" and sys.argv[1:2] == ["--demo"] and len(sys.argv) in (
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
+elif __name__ == "__main__" and os.path.basename(sys.argv[0]) == "provisio-demo-entra":
+    # Installed, it is the demo's only: never the tests' steerable stand-in.
+    sys.exit("usage: provisio-demo-entra --demo PROVISIOD-URL [DIR] (started by provisio --demo)")
 elif __name__ == "__main__":
     _, url = start(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
     print(f"fake-entra: listening on {url}", flush=True)
