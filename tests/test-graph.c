@@ -8,12 +8,14 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <locale.h>
 
 #include <string.h>
 
 #include "pv-calendar.h"
 #include "pv-entra.h"
+#include "pv-entra-session.h"
 #include "pv-graph-private.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
@@ -287,6 +289,72 @@ test_saml_kept (void)
   g_assert_nonnull (strstr (calendar->str, "\\n4. Make the new certificate active: "));
 }
 
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (pv_entra_session_load_finish (PV_ENTRA_SESSION (source), result, NULL));
+  *done = TRUE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The app's session takes up the certificates of the last import at start,
+ * before any sign-in: from the state file, as provisioctl reads it. */
+static void
+test_saml_restored (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("provisio-test-XXXXXX", NULL);
+  g_autofree char *config_path = g_build_filename (dir, "entra.ini", NULL);
+  g_autoptr(GFile) config = g_file_new_for_path (config_path);
+  g_autoptr(GFile) state = pv_entra_saml_state_file ();
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_saml_app_free);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PvEntraSession) session = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autoptr(PvTenantInfo) shown = NULL;
+  PvEntraSamlApp *app = g_new0 (PvEntraSamlApp, 1);
+  GListModel *saml;
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint tick;
+
+  /* $XDG_STATE_HOME is the test's own (main()). */
+  g_assert_true (g_str_has_prefix (g_file_peek_path (state), g_get_tmp_dir ()));
+  app->service_principal_id = g_strdup ("5a1c");
+  app->display_name = g_strdup ("Timly SSO");
+  app->not_after = 1800000000;
+  g_ptr_array_add (apps, app);
+  bytes = pv_entra_saml_apps_to_bytes (apps);
+  parent = g_file_get_parent (state);
+  g_file_make_directory_with_parents (parent, NULL, NULL);
+  g_assert_true (g_file_replace_contents (state, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL,
+                                          FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, NULL));
+
+  session = pv_entra_session_new (config);
+  saml = pv_entra_session_get_saml_certificates (session);
+  g_assert_cmpuint (g_list_model_get_n_items (saml), ==, 0);
+  pv_entra_session_load_async (session, NULL, loaded_cb, &done);
+  tick = g_timeout_add (50, tick_cb, NULL);
+  while ((!done || g_list_model_get_n_items (saml) == 0) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_true (done);
+  g_assert_cmpuint (g_list_model_get_n_items (saml), ==, 1);
+  shown = g_list_model_get_item (saml, 0);
+  g_assert_cmpstr (pv_entra_saml_info_get_app_name (shown), ==, "Timly SSO");
+  g_assert_false (pv_entra_session_get_signed_in (session));
+  g_file_delete (state, NULL, NULL);
+  g_rmdir (dir);
+}
+
 /* An app Import from Entra tracked, its expiry not told yet: its Next
  * Action is to set the date, not to issue a token (it is in use). */
 static void
@@ -315,13 +383,26 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *state = g_dir_make_tmp ("provisio-test-state-XXXXXX", NULL);
+  int status;
+
   setlocale (LC_ALL, "C");
+  /* Before GLib reads it: the SAML certificates' state file is the test's. */
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/graph/refusals", test_refusals);
   g_test_add_func ("/graph/missing-rights", test_missing_rights);
   g_test_add_func ("/graph/clouds", test_clouds);
   g_test_add_func ("/graph/saml-certificate", test_saml_certificate);
   g_test_add_func ("/graph/saml-kept", test_saml_kept);
+  g_test_add_func ("/graph/saml-restored", test_saml_restored);
   g_test_add_func ("/graph/imported-expiry-unknown", test_imported_expiry_unknown);
-  return g_test_run ();
+  status = g_test_run ();
+  {
+    g_autofree char *provisio = g_build_filename (state, "provisio", NULL);
+
+    g_rmdir (provisio);
+    g_rmdir (state);
+  }
+  return status;
 }
