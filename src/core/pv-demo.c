@@ -27,15 +27,15 @@
  * live only in memory: the tenant list made here keeps nothing.  The server
  * stops with the PvDemo, or with this process if it dies first.
  *
- * Beside it, the demo's Microsoft: `provisio-demo-entra PROVISIOD-URL`, the
+ * Beside it, the demo's Microsoft: `provisio-demo-entra --demo URL DIR`, the
  * stand-in for the identity platform and Graph that the tests use
  * (tests/server/fake_entra.py, installed under that name), on 127.0.0.1
  * only, holding the demo tenants' Entra apps.  The demo's Entra session has
  * its entra.ini in a temporary directory of its own (which the stand-in
- * removes when it stops), the apps it starts
- * linked, and its sign-in in memory only; the demo signs in at start (the
- * stand-in approves the code by itself).  Without the stand-in (or
- * python3) the demo runs without Entra. */
+ * removes when it stops), the apps it starts linked, and its sign-in in
+ * memory only; the demo signs in at start (the stand-in approves the code
+ * by itself).  Without the stand-in (or python3) the demo runs without
+ * Entra.  See docs/entra.md, "The demo's Microsoft". */
 
 #define DEMO_TENANT_LINE "provisiod: demo tenant "
 #define DEMO_READY_LINE "provisiod: demo ready"
@@ -268,6 +268,9 @@ entra_loaded_cb (GObject      *source,
 
   if (!pv_entra_session_load_finish (session, result, &error))
     {
+      PvDemo *self = g_task_get_source_object (task);
+
+      g_clear_object (&self->entra);
       entra_failed (task, error->message);
       return;
     }
