@@ -3,7 +3,7 @@
 # beside a real `provisiod --demo`, driven by the real client, provisioctl,
 # with gnome-keyring on a private bus (tests/with-session.sh): the sign-in
 # code approved by itself, the demo tenants' Entra apps found by their SCIM
-# URLs, Import from Entra (vendors matched by host, provisiod's apps left as
+# URLs and linked, the quarantine in the health, Import from Entra (vendors matched by host, provisiod's apps left as
 # they are), the SAML certificates, the demo's marks (its sign-in page, no
 # /_control, loopback only) and its files gone when it stops.
 #
@@ -110,6 +110,13 @@ class DemoEntra(unittest.TestCase):
                             ("Northwind Users", "northwind users")):
             self.assertRegex(r.stdout, re.escape(app) + r"\n(?:  .*\n){3}  → " + re.escape(tenant) + " ")
         self.assertIn("Timeneye", r.stdout)
+
+        # Link: Fabrikam's Persons app, in quarantine, is what the health says.
+        r = self.ctl("entra", "link", "fabrikam", "persons", "--yes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.ctl("entra", "status")
+        self.assertEqual(r.returncode, 1, "a job in quarantine needs attention")
+        self.assertIn("fabrikam · Persons app “Fabrikam Persons”\n  In quarantine since", r.stdout)
 
         r = self.ctl("entra", "import")
         self.assertEqual(r.returncode, 0, r.stderr)
