@@ -7,7 +7,10 @@
 # once they are gone, no secret may be in the captured logs (the app's and
 # the demo server's), in any file of that home, its temporary directory (the
 # demo's SQLite files: raw bytes of the database, -wal and -shm) or the
-# session's home (the keyring's files), nor in the keyring itself; the
+# session's home (the keyring's files), nor in the keyring itself; neither
+# may any of the demo's Microsoft tokens (access, refresh, device code),
+# also in the URLs the app asked its Microsoft stand-in for (its request
+# log is in the captured output); the
 # database must hold the new token's SHA-256 digest, so that the search is
 # known to look where the server writes.  Runs inside tests/with-session.sh
 # --display.
@@ -286,6 +289,12 @@ def main():
         logged = read(err_log)
         assert re.search(rb"provisiod-DEBUG: .*POST /t/contoso/scim/persons/v2/Users 201", logged), \
             "the demo server's request log is not in the captured output"
+        # So do the demo's Microsoft's: every URL the app asked for (the
+        # sign-in, its refreshes, Graph), searched above with the logs.
+        assert re.search(rb"fake-entra-DEBUG: POST /contoso\.example/oauth2/v2\.0/token 200", logged), \
+            "the stand-in's request log (the sign-in) is not in the captured output"
+        assert re.search(rb"fake-entra-DEBUG: GET /v1\.0/servicePrincipals/[^/ ]+/synchronization/jobs/\S+ 200",
+                         logged), "the stand-in's request log (Graph) is not in the captured output"
 
         # The user closes the window; the app quits and stops the server,
         # which removes its database.

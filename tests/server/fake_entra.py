@@ -240,6 +240,17 @@ def sp_json(app, select):
     return {k: v for k, v in full.items() if k == "id" or not select or k in select}
 
 STATE = State()
+# The demo's request log, as provisiod has its own: each request's method,
+# whole URL (path and query) and status on standard error, when debug
+# messages are asked for (G_MESSAGES_DEBUG), so that a secret in a URL would
+# show there (tests/app/test_secrets_audit.py looks).
+LOG_REQUESTS = bool(os.environ.get("G_MESSAGES_DEBUG"))
+
+
+def log_request(method, url, status):
+    if STATE.demo and LOG_REQUESTS:
+        sys.stderr.write(f"fake-entra-DEBUG: {method} {url[:300]} {status}\n")
+        sys.stderr.flush()
 
 
 def scim_request(base, token, method, resource, body=None):
@@ -291,6 +302,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         with STATE.lock:
             STATE.log.append((self.command, self.path.split("?")[0], status))
+        log_request(self.command, self.path, status)
 
     def send_raw(self, status, body):
         """Any answer: JSON, text that is not JSON, or nothing."""
@@ -304,6 +316,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         with STATE.lock:
             STATE.log.append((self.command, self.path.split("?")[0], status))
+        log_request(self.command, self.path, status)
 
     def graph_error(self, status, code, message, headers=None):
         self.send(status, {"error": {"code": code, "message": message,
@@ -746,6 +759,7 @@ class SubRequest(Handler):
         self.answer = (status, body, headers)
         with STATE.lock:
             STATE.log.append((self.command, self.path.split("?")[0], status))
+        log_request(self.command, self.path, status)
 
     def send_raw(self, status, body):
         self.send(status, body)
