@@ -275,8 +275,10 @@ test_saml_kept (void)
   /* The calendar's event carries the numbered steps. */
   steps = pv_entra_saml_describe_steps (infos->pdata[0]);
   g_assert_nonnull (steps);
-  g_assert_nonnull (strstr (steps, "2. Add a new certificate: "));
-  g_assert_nonnull (strstr (steps, "\n4. Make the new certificate active: "));
+  g_assert_true (g_str_has_prefix (steps, "1. Open the single sign-on settings of Timly SSO; \"quoted\"\nnext line\n"
+                                          "In the Microsoft Entra admin center"));
+  g_assert_nonnull (strstr (steps, "\n\n2. Add a new certificate\nUnder SAML Certificates select Edit"));
+  g_assert_nonnull (strstr (steps, "\n\n4. Make the new certificate active\n"));
   g_list_store_append (store, infos->pdata[0]);
   pv_expiry_policy_init_default (&policy);
   ics = pv_calendar_build (G_LIST_MODEL (store), &policy, now);
@@ -285,8 +287,8 @@ test_saml_kept (void)
   g_string_replace (calendar, "\r\n ", "", 0);
   g_assert_nonnull (strstr (calendar->str, "UID:sso-certificate-20261128@entra-saml-5a1c-0001.provisio\r\n"));
   g_assert_nonnull (strstr (calendar->str, "in the Entra admin center:\\n1. Open the single sign-on settings of "
-                                           "Timly SSO\\; \"quoted\"\\nnext line: "));
-  g_assert_nonnull (strstr (calendar->str, "\\n4. Make the new certificate active: "));
+                                           "Timly SSO\\; \"quoted\"\\nnext line\\nIn the Microsoft Entra"));
+  g_assert_nonnull (strstr (calendar->str, "\\n\\n4. Make the new certificate active\\n"));
 }
 
 static void

@@ -812,20 +812,13 @@ pv_entra_saml_steps_window_new (GtkWindow    *parent,
                                 PvTenantInfo *certificate)
 {
   const char *name = pv_entra_saml_info_get_app_name (certificate);
-  g_autoptr(GPtrArray) steps = pv_guide_steps ("entra", "saml", "users", name, "", NULL);
-  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *body = pv_entra_saml_describe_steps (certificate);
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
-  for (guint i = 0; steps != NULL && i < steps->len; i++)
-    {
-      PvGuideStep *step = g_ptr_array_index (steps, i);
-
-      g_string_append_printf (body, "%s%u. %s\n%s", i ? "\n\n" : "", i + 1, step->title, step->detail);
-    }
   /* Translators: an Entra enterprise app's name */
   heading = g_strdup_printf (_("Renew the SAML Certificate of %s"), name);
-  dialog = adw_message_dialog_new (parent, heading, body->str);
+  dialog = adw_message_dialog_new (parent, heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   return GTK_WINDOW (dialog);
 }

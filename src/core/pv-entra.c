@@ -609,7 +609,8 @@ pv_entra_saml_apps_new_infos (GPtrArray *apps)
  *
  * Returns: (transfer full) (nullable): the Entra steps to add and activate
  *   a new certificate and give it to the app (data/guides/entra-saml.guide),
- *   numbered, one a line; %NULL if @info is not a SAML app's
+ *   numbered, each its title on a line and its detail on the next, a blank
+ *   line between them; %NULL if @info is not a SAML app's
  */
 char *
 pv_entra_saml_describe_steps (PvTenantInfo *info)
@@ -625,7 +626,7 @@ pv_entra_saml_describe_steps (PvTenantInfo *info)
     {
       PvGuideStep *step = g_ptr_array_index (steps, i);
 
-      g_string_append_printf (text, "%s%u. %s: %s", i > 0 ? "\n" : "", i + 1, step->title, step->detail);
+      g_string_append_printf (text, "%s%u. %s\n%s", i > 0 ? "\n\n" : "", i + 1, step->title, step->detail);
     }
   return g_string_free (text, FALSE);
 }

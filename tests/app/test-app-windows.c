@@ -564,7 +564,7 @@ test_calendar_export (void)
     g_string_replace (unfolded, "\r\n ", "", 0);
     g_assert_nonnull (strstr (unfolded->str, "@entra-saml-" SAML_APP_ID ".provisio\r\n"));
     g_assert_nonnull (strstr (unfolded->str, "SUMMARY:Wiki SSO · SSO certificate expires\r\n"));
-    g_assert_nonnull (strstr (unfolded->str, "\\n4. Make the new certificate active: "));
+    g_assert_nonnull (strstr (unfolded->str, "\\n\\n4. Make the new certificate active\\n"));
   }
 
   g_subprocess_send_signal (server, SIGTERM);

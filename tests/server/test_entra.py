@@ -442,7 +442,7 @@ class Entra(ServerTest):
         ics = r.stdout.replace("\n ", "").replace("\r\n ", "")
         self.assertIn("UID:sso-certificate-20261220@entra-saml-ffffffff-8888.provisio", ics)
         self.assertIn("SUMMARY:HR SSO · SSO certificate expires", ics)
-        self.assertIn("\\n4. Make the new certificate active: ", ics)
+        self.assertIn("\\n\\n4. Make the new certificate active\\n", ics)
         self.assertIn("Wiki SSO", ics, "as the last import found it; nothing asked Graph since")
         r = self.ctl("remind")
         self.assertEqual(r.returncode, 0, r.stderr)
