@@ -15,6 +15,7 @@
 #include "pv-application.h"
 #include "pv-bench.h"
 #include "pv-demo.h"
+#include "pv-entra-ui.h"
 #include "pv-error.h"
 #include "pv-preferences-window.h"
 #include "pv-files.h"
@@ -363,7 +364,29 @@ schedule_refresh (PvApplication *self)
                                             refresh_timeout_cb, self);
 }
 
-/* What a notification asked for: the tenant's page, or its renew assistant. */
+/* A SAML app's certificate (Import from Entra), which has no page: the
+ * Entra steps to roll it over, as its Next Action shows them. */
+static void
+show_saml_steps (PvApplication *self,
+                 GtkWindow     *window,
+                 const char    *id)
+{
+  GListModel *saml = pv_entra_session_get_saml_certificates (self->entra);
+
+  for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
+    {
+      g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
+
+      if (g_str_equal (pv_tenant_info_get_id (certificate), id))
+        {
+          gtk_window_present (pv_entra_saml_steps_window_new (window, certificate));
+          return;
+        }
+    }
+}
+
+/* What a notification asked for: the tenant's page, or its renew assistant;
+ * for a SAML app's certificate, its steps. */
 static void
 open_pending (PvApplication *self)
 {
@@ -373,6 +396,8 @@ open_pending (PvApplication *self)
   if (self->pending_tenant == NULL || window == NULL || self->demo != NULL)
     return;
   tenant = pv_tenant_list_lookup (self->own, self->pending_tenant);
+  if (tenant == NULL)
+    show_saml_steps (self, window, self->pending_tenant);
   /* A tracked app's page: its new token is made in the vendor's console */
   if (tenant != NULL && pv_window_show_tenant (PV_WINDOW (window), self->pending_tenant) &&
       self->pending_kind != NULL && pv_tenant_list_get_tracked_app (self->own, tenant) == NULL)

@@ -571,6 +571,21 @@ test_calendar_export (void)
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* A reminder of a SAML app's certificate, clicked (app.show-tenant with the
+ * certificate's id, as pv_reminders_send() sets it): the Entra steps. */
+static void
+test_saml_reminder_clicked (void)
+{
+  GtkWindow *steps;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-tenant",
+                                  g_variant_new_string ("entra-saml-" SAML_APP_ID));
+  steps = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_true (shows_text (GTK_WIDGET (steps), "Renew the SAML Certificate of Wiki SSO"));
+  g_assert_true (shows_text (GTK_WIDGET (steps), "Make the new certificate active"));
+  gtk_window_destroy (steps);
+}
+
 static gboolean
 window_mapped_cb (gpointer data)
 {
@@ -602,6 +617,7 @@ main (int   argc,
   g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);
   g_test_add_func ("/app-windows/test-connection/verdicts", test_test_connection);
   g_test_add_func ("/app-windows/calendar/export", test_calendar_export);
+  g_test_add_func ("/app-windows/saml/reminder-clicked", test_saml_reminder_clicked);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
