@@ -45,6 +45,9 @@
 #define ENTRA_LINK_LINE "fake-entra: demo link "
 #define ENTRA_READY_LINE "fake-entra: demo ready"
 #define ENTRA_DIRECTORY "contoso.example"
+/* The stand-in is ready in well under a second; the demo does not wait
+ * longer than this for it. */
+#define ENTRA_START_SECONDS 15
 
 struct _PvDemo
 {
@@ -61,6 +64,7 @@ struct _PvDemo
   PvEntraConfig    *entra_config;
   GFile            *entra_dir;
   PvEntraSession   *entra;
+  guint             entra_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (PvDemo, pv_demo, G_TYPE_OBJECT)
@@ -71,6 +75,7 @@ pv_demo_dispose (GObject *object)
   PvDemo *self = PV_DEMO (object);
 
   pv_demo_stop (self);
+  g_clear_handle_id (&self->entra_timeout, g_source_remove);
   g_clear_object (&self->output);
   g_clear_object (&self->tenants);
   g_clear_object (&self->entra_output);
@@ -241,8 +246,28 @@ static void
 entra_failed (GTask      *task,
               const char *what)
 {
+  PvDemo *self = g_task_get_source_object (task);
+
+  g_clear_handle_id (&self->entra_timeout, g_source_remove);
   g_message ("The demo runs without its Microsoft stand-in: %s", what);
+  /* Its directory, if nothing was written to it yet (else the stand-in,
+   * still running, removes it when it stops) */
+  if (self->entra_dir != NULL && g_rmdir (g_file_peek_path (self->entra_dir)) == 0)
+    g_clear_object (&self->entra_dir);
   start_step_done (task);
+}
+
+/* A stand-in that never says it is ready is stopped; its output ends, and
+ * with it the wait (entra_line_read_cb()). */
+static gboolean
+entra_timeout_cb (gpointer user_data)
+{
+  PvDemo *self = user_data;
+
+  self->entra_timeout = 0;
+  if (self->entra_process != NULL)
+    g_subprocess_force_exit (self->entra_process);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -287,14 +312,16 @@ entra_saved_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   PvDemo *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   if (!pv_entra_config_save_finish (result, &error))
     {
       entra_failed (task, error->message);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   self->entra = pv_entra_session_new_demo (self->entra_dir);
-  pv_entra_session_load_async (self->entra, g_task_get_cancellable (task), entra_loaded_cb, g_steal_pointer (&task));
+  pv_entra_session_load_async (self->entra, cancellable, entra_loaded_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -304,6 +331,7 @@ entra_line_read_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   PvDemo *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
 
@@ -332,11 +360,11 @@ entra_line_read_cb (GObject      *source,
     {
       g_autoptr(GFile) file = g_file_get_child (self->entra_dir, "entra.ini");
 
-      pv_entra_config_save_async (self->entra_config, file, g_task_get_cancellable (task), entra_saved_cb,
-                                  g_steal_pointer (&task));
+      g_clear_handle_id (&self->entra_timeout, g_source_remove);
+      pv_entra_config_save_async (self->entra_config, file, cancellable, entra_saved_cb, g_steal_pointer (&task));
       return;
     }
-  g_data_input_stream_read_line_async (self->entra_output, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  g_data_input_stream_read_line_async (self->entra_output, G_PRIORITY_DEFAULT, cancellable,
                                        entra_line_read_cb, g_steal_pointer (&task));
 }
 
@@ -380,6 +408,7 @@ start_entra (PvDemo *self,
   self->entra_config->directory = g_strdup (ENTRA_DIRECTORY);
   self->entra_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->entra_process));
   start->pending++;
+  self->entra_timeout = g_timeout_add_seconds (ENTRA_START_SECONDS, entra_timeout_cb, self);
   g_data_input_stream_read_line_async (self->entra_output, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                                        entra_line_read_cb, g_object_ref (task));
 }

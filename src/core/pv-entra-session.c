@@ -199,7 +199,8 @@ saved_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!pv_entra_config_save_finish (result, &error))
+  /* Cancelled: the session went (the demo's, when the demo stops). */
+  if (!pv_entra_config_save_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Could not keep the Entra settings: %s", error->message);
 }
 
