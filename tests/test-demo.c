@@ -8,10 +8,13 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <libsoup/soup.h>
 
 #include "pv-connection-info.h"
 #include "pv-demo.h"
+#include "pv-entra-session.h"
 #include "pv-error.h"
 #include "pv-event-watch.h"
 #include "pv-guide.h"
@@ -312,6 +315,127 @@ test_guides (void)
   }
 }
 
+static gboolean
+gone (const char *path)
+{
+  return !g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main loop until @done (or @seconds pass); whether it came. */
+static gboolean
+spin_until (gboolean (*done) (gpointer), gpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return done (data);
+}
+
+static gboolean
+signed_in_cb (gpointer data)
+{
+  return pv_entra_session_get_signed_in (data);
+}
+
+static gboolean
+dir_gone_cb (gpointer data)
+{
+  return gone (data);
+}
+
+/* The demo's Microsoft (the stand-in as installed, here the tests' file):
+ * the demo's own Entra session, Contoso's apps linked, signed in by itself
+ * after the stand-in approves the code, in memory only (this test has no
+ * keyring); its files gone with the demo. */
+static void
+test_demo_entra (void)
+{
+  g_autoptr(PvDemo) demo = NULL;
+  g_autoptr(GFile) apps = NULL;
+  g_autofree char *dir = NULL;
+  PvEntraSession *entra;
+  PvEntraConfig *config;
+  const PvEntraLink *link;
+
+  g_assert_nonnull (g_getenv ("PV_FAKE_ENTRA"));
+  g_setenv ("PROVISIO_DEMO_ENTRA", g_getenv ("PV_FAKE_ENTRA"), TRUE);
+  demo = start_demo ();
+  g_unsetenv ("PROVISIO_DEMO_ENTRA");
+  entra = pv_demo_get_entra (demo);
+  g_assert_nonnull (entra);
+  config = pv_entra_session_get_config (entra);
+  g_assert_cmpstr (config->cloud, ==, "custom");
+  g_assert_true (g_str_has_prefix (config->login_url, "http://127.0.0.1:"));
+  link = pv_entra_config_get_link (config, "contoso", "persons");
+  g_assert_nonnull (link);
+  g_assert_cmpstr (link->display_name, ==, "Contoso Persons");
+  g_assert_nonnull (pv_entra_config_get_link (config, "fabrikam", "persons"));
+  g_assert_null (pv_entra_config_get_link (config, "fabrikam", "users"));
+  apps = pv_entra_session_get_demo_apps_file (entra);
+  g_assert_nonnull (apps);
+  {
+    g_autoptr(GFile) parent = g_file_get_parent (apps);
+
+    dir = g_file_get_path (parent);
+  }
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+
+  g_assert_true (spin_until (signed_in_cb, entra, 20));
+  g_assert_cmpstr (pv_graph_get_account (pv_entra_session_get_graph (entra)), ==, "admin@contoso.example");
+
+  g_clear_object (&demo);
+  g_assert_true (spin_until (dir_gone_cb, dir, 10));
+}
+
+/* Without its stand-in (not installed, failing, or never ready) the demo
+ * runs as before, without Entra. */
+static void
+test_demo_without_entra (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("provisio-test-XXXXXX", NULL);
+  g_autofree char *hangs = g_build_filename (dir, "hangs", NULL);
+  const char *stand_ins[] = { "/bin/false", hangs };
+
+  g_autoptr(GDir) tmp = NULL;
+  const char *name;
+  guint before = 0, after = 0;
+
+  /* The demo's directories in $TMPDIR, counted: none left behind. */
+  tmp = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  while ((name = g_dir_read_name (tmp)) != NULL)
+    before += g_str_has_prefix (name, "provisio-demo-");
+  g_clear_pointer (&tmp, g_dir_close);
+  g_assert_true (g_file_set_contents (hangs, "#!/bin/sh\nexec sleep 600\n", -1, NULL));
+  g_assert_cmpint (g_chmod (hangs, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (stand_ins); i++)
+    {
+      g_autoptr(PvDemo) demo = NULL;
+      gint64 began = g_get_monotonic_time ();
+
+      g_setenv ("PROVISIO_DEMO_ENTRA", stand_ins[i], TRUE);
+      demo = start_demo ();
+      g_unsetenv ("PROVISIO_DEMO_ENTRA");
+      g_assert_null (pv_demo_get_entra (demo));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pv_demo_get_tenants (demo))), >=, 3);
+      g_test_message ("%s: ready after %.1f s", stand_ins[i], (g_get_monotonic_time () - began) / 1e6);
+    }
+  tmp = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  while ((name = g_dir_read_name (tmp)) != NULL)
+    after += g_str_has_prefix (name, "provisio-demo-");
+  g_assert_cmpuint (after, ==, before);
+  g_unlink (hangs);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -320,6 +444,8 @@ main (int   argc,
   g_test_add_func ("/demo/tenants", test_demo_tenants);
   g_test_add_func ("/demo/tracked-app", test_demo_tracked_app);
   g_test_add_func ("/demo/renew-and-watch", test_renew_and_watch);
+  g_test_add_func ("/demo/entra", test_demo_entra);
+  g_test_add_func ("/demo/without-entra", test_demo_without_entra);
   g_test_add_func ("/guide/renew-steps", test_guides);
   return g_test_run ();
 }

@@ -8,11 +8,14 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <locale.h>
 
 #include <string.h>
 
+#include "pv-calendar.h"
 #include "pv-entra.h"
+#include "pv-entra-session.h"
 #include "pv-graph-private.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
@@ -236,6 +239,171 @@ test_cycle_since (void)
     }
 }
 
+/* The SAML certificates of the last import are kept in a state file (no
+ * secret: names, thumbprints, dates) and read back as they were; a damaged
+ * file says so; the reminders and the calendar give the Entra steps. */
+static void
+test_saml_kept (void)
+{
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_saml_app_free);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GListStore) store = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) calendar = NULL;
+  g_autofree char *ics = NULL;
+  g_autofree char *steps = NULL;
+  PvEntraSamlApp *app;
+  PvDueReminder *reminder;
+  const char *data;
+  PvExpiryPolicy policy;
+  gint64 now, expires;
+  gsize length;
+
+  g_assert_true (pv_time_parse ("2026-11-18T00:00:00Z", &now));
+  g_assert_true (pv_time_parse ("2026-11-28T00:00:00Z", &expires));
+  app = g_new0 (PvEntraSamlApp, 1);
+  app->service_principal_id = g_strdup ("5a1c-0001");
+  app->display_name = g_strdup ("Timly SSO; \"quoted\"\nnext line");
+  app->thumbprint = g_strdup ("DEADBEEF");
+  app->subject = g_strdup ("CN=Microsoft Azure Federated SSO Certificate");
+  app->not_after = expires;
+  g_ptr_array_add (apps, app);
+  app = g_new0 (PvEntraSamlApp, 1);
+  app->service_principal_id = g_strdup ("78");
+  app->display_name = g_strdup ("Lost");
+  g_ptr_array_add (apps, app);
+
+  bytes = pv_entra_saml_apps_to_bytes (apps);
+  data = g_bytes_get_data (bytes, &length);
+  back = pv_entra_saml_apps_from_data (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      PvEntraSamlApp *a = apps->pdata[i];
+      PvEntraSamlApp *b = NULL;
+
+      for (guint j = 0; j < back->len; j++)
+        if (g_str_equal (((PvEntraSamlApp *) back->pdata[j])->service_principal_id, a->service_principal_id))
+          b = back->pdata[j];
+      g_assert_nonnull (b);
+      g_assert_cmpstr (b->display_name, ==, a->display_name);
+      g_assert_cmpstr (b->thumbprint, ==, a->thumbprint);
+      g_assert_cmpstr (b->subject, ==, a->subject);
+      g_assert_cmpint (b->not_after, ==, a->not_after);
+    }
+  /* Only a certificate whose expiry is known is shown. */
+  infos = pv_entra_saml_apps_new_infos (back);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_assert_cmpstr (pv_entra_saml_info_get_app_name (infos->pdata[0]), ==, "Timly SSO; \"quoted\"\nnext line");
+
+  g_assert_null (pv_entra_saml_apps_from_data ("[saml 1\nname", -1, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_pointer (&back, g_ptr_array_unref);
+  back = pv_entra_saml_apps_from_data ("[saml 9]\nname=Bad date\nnot-after=soon\n[other]\nname=x\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 1);
+  g_assert_cmpint (((PvEntraSamlApp *) back->pdata[0])->not_after, ==, 0);
+
+  /* The reminder says it is Entra's and what to do there. */
+  due = pv_reminders_due_for_tenant (infos->pdata[0], pv_tenant_info_get_policy (infos->pdata[0]), now, sent);
+  g_assert_cmpuint (due->len, ==, 1);
+  reminder = due->pdata[0];
+  g_assert_true (g_str_has_prefix (reminder->title, "The SAML signing certificate of Timly SSO"));
+  g_assert_nonnull (strstr (reminder->body, "Microsoft Entra"));
+  g_assert_nonnull (strstr (reminder->body, "add a new certificate"));
+  g_assert_nonnull (strstr (reminder->body, "make it active"));
+
+  /* The calendar's event carries the numbered steps. */
+  steps = pv_entra_saml_describe_steps (infos->pdata[0]);
+  g_assert_nonnull (steps);
+  g_assert_true (g_str_has_prefix (steps, "1. Open the single sign-on settings of Timly SSO; \"quoted\"\nnext line\n"
+                                          "In the Microsoft Entra admin center"));
+  g_assert_nonnull (strstr (steps, "\n\n2. Add a new certificate\nUnder SAML Certificates select Edit"));
+  g_assert_nonnull (strstr (steps, "\n\n4. Make the new certificate active\n"));
+  g_list_store_append (store, infos->pdata[0]);
+  pv_expiry_policy_init_default (&policy);
+  ics = pv_calendar_build (G_LIST_MODEL (store), &policy, now);
+  /* Unfolded (RFC 5545 3.1) */
+  calendar = g_string_new (ics);
+  g_string_replace (calendar, "\r\n ", "", 0);
+  g_assert_nonnull (strstr (calendar->str, "UID:sso-certificate-20261128@entra-saml-5a1c-0001.provisio\r\n"));
+  g_assert_nonnull (strstr (calendar->str, "in the Entra admin center:\\n1. Open the single sign-on settings of "
+                                           "Timly SSO\\; \"quoted\"\\nnext line\\nIn the Microsoft Entra"));
+  g_assert_nonnull (strstr (calendar->str, "\\n\\n4. Make the new certificate active\\n"));
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (pv_entra_session_load_finish (PV_ENTRA_SESSION (source), result, NULL));
+  *done = TRUE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The app's session takes up the certificates of the last import at start,
+ * before any sign-in: from the state file, as provisioctl reads it. */
+static void
+test_saml_restored (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("provisio-test-XXXXXX", NULL);
+  g_autofree char *config_path = g_build_filename (dir, "entra.ini", NULL);
+  g_autoptr(GFile) config = g_file_new_for_path (config_path);
+  g_autoptr(GFile) state = pv_entra_saml_state_file ();
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_saml_app_free);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PvEntraSession) session = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autoptr(PvTenantInfo) shown = NULL;
+  PvEntraSamlApp *app = g_new0 (PvEntraSamlApp, 1);
+  GListModel *saml;
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint tick;
+
+  /* $XDG_STATE_HOME is the test's own (main()). */
+  g_assert_true (g_str_has_prefix (g_file_peek_path (state), g_get_tmp_dir ()));
+  app->service_principal_id = g_strdup ("5a1c");
+  app->display_name = g_strdup ("Timly SSO");
+  app->not_after = 1800000000;
+  g_ptr_array_add (apps, app);
+  bytes = pv_entra_saml_apps_to_bytes (apps);
+  parent = g_file_get_parent (state);
+  g_file_make_directory_with_parents (parent, NULL, NULL);
+  g_assert_true (g_file_replace_contents (state, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL,
+                                          FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, NULL));
+
+  session = pv_entra_session_new (config);
+  saml = pv_entra_session_get_saml_certificates (session);
+  g_assert_cmpuint (g_list_model_get_n_items (saml), ==, 0);
+  pv_entra_session_load_async (session, NULL, loaded_cb, &done);
+  tick = g_timeout_add (50, tick_cb, NULL);
+  while ((!done || g_list_model_get_n_items (saml) == 0) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  g_assert_true (done);
+  g_assert_cmpuint (g_list_model_get_n_items (saml), ==, 1);
+  shown = g_list_model_get_item (saml, 0);
+  g_assert_cmpstr (pv_entra_saml_info_get_app_name (shown), ==, "Timly SSO");
+  g_assert_false (pv_entra_session_get_signed_in (session));
+  g_file_delete (state, NULL, NULL);
+  g_rmdir (dir);
+}
+
 /* An app Import from Entra tracked, its expiry not told yet: its Next
  * Action is to set the date, not to issue a token (it is in use). */
 static void
@@ -264,13 +432,27 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *state = g_dir_make_tmp ("provisio-test-state-XXXXXX", NULL);
+  int status;
+
   setlocale (LC_ALL, "C");
+  /* Before GLib reads it: the SAML certificates' state file is the test's. */
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/graph/refusals", test_refusals);
   g_test_add_func ("/graph/missing-rights", test_missing_rights);
   g_test_add_func ("/graph/clouds", test_clouds);
   g_test_add_func ("/graph/saml-certificate", test_saml_certificate);
+  g_test_add_func ("/graph/saml-kept", test_saml_kept);
+  g_test_add_func ("/graph/saml-restored", test_saml_restored);
   g_test_add_func ("/graph/imported-expiry-unknown", test_imported_expiry_unknown);
   g_test_add_func ("/graph/cycle-since", test_cycle_since);
-  return g_test_run ();
+  status = g_test_run ();
+  {
+    g_autofree char *provisio = g_build_filename (state, "provisio", NULL);
+
+    g_rmdir (provisio);
+    g_rmdir (state);
+  }
+  return status;
 }

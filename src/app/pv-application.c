@@ -15,6 +15,7 @@
 #include "pv-application.h"
 #include "pv-bench.h"
 #include "pv-demo.h"
+#include "pv-entra-ui.h"
 #include "pv-error.h"
 #include "pv-preferences-window.h"
 #include "pv-files.h"
@@ -136,7 +137,18 @@ pv_application_get_busy (PvApplication *self)
 PvEntraSession *
 pv_application_get_entra (PvApplication *self)
 {
+  if (self->demo != NULL && pv_demo_get_entra (self->demo) != NULL)
+    return pv_demo_get_entra (self->demo);
   return self->entra;
+}
+
+/* Views listen to the admin's session, the one they found at start; while
+ * the demo runs they show its session instead (pv_application_get_entra()),
+ * so its changes, and the switch itself, are told to them there too. */
+static void
+demo_entra_changed_cb (PvApplication *self)
+{
+  g_signal_emit_by_name (self->entra, "changed");
 }
 
 /**
@@ -322,7 +334,7 @@ refreshed_cb (GObject      *source,
     report (self, error);
   else if (PV_TENANT_LIST (source) == self->own)
     remind (self);
-  pv_entra_session_refresh_health (self->entra);
+  pv_entra_session_refresh_health (pv_application_get_entra (self));
 }
 
 /**
@@ -355,7 +367,29 @@ schedule_refresh (PvApplication *self)
                                             refresh_timeout_cb, self);
 }
 
-/* What a notification asked for: the tenant's page, or its renew assistant. */
+/* A SAML app's certificate (Import from Entra), which has no page: the
+ * Entra steps to roll it over, as its Next Action shows them. */
+static void
+show_saml_steps (PvApplication *self,
+                 GtkWindow     *window,
+                 const char    *id)
+{
+  GListModel *saml = pv_entra_session_get_saml_certificates (self->entra);
+
+  for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
+    {
+      g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
+
+      if (g_str_equal (pv_tenant_info_get_id (certificate), id))
+        {
+          gtk_window_present (pv_entra_saml_steps_window_new (window, certificate));
+          return;
+        }
+    }
+}
+
+/* What a notification asked for: the tenant's page, or its renew assistant;
+ * for a SAML app's certificate, its steps. */
 static void
 open_pending (PvApplication *self)
 {
@@ -365,6 +399,8 @@ open_pending (PvApplication *self)
   if (self->pending_tenant == NULL || window == NULL || self->demo != NULL)
     return;
   tenant = pv_tenant_list_lookup (self->own, self->pending_tenant);
+  if (tenant == NULL)
+    show_saml_steps (self, window, self->pending_tenant);
   /* A tracked app's page: its new token is made in the vendor's console */
   if (tenant != NULL && pv_window_show_tenant (PV_WINDOW (window), self->pending_tenant) &&
       self->pending_kind != NULL && pv_tenant_list_get_tracked_app (self->own, tenant) == NULL)
@@ -433,11 +469,15 @@ demo_started_cb (GObject      *source,
       return;
     }
   self->demo = g_steal_pointer (&demo);
+  if (pv_demo_get_entra (self->demo) != NULL)
+    g_signal_connect_object (pv_demo_get_entra (self->demo), "changed", G_CALLBACK (demo_entra_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
   /* The tracked app's tokens asked about at once: its vendor already
    * refuses one of them, which the demo shows from the start. */
   pv_application_refresh (self);
+  demo_entra_changed_cb (self);
 }
 
 /**
@@ -477,6 +517,7 @@ pv_application_leave_demo (PvApplication *self)
   g_clear_object (&self->demo);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
+  demo_entra_changed_cb (self);
 }
 
 /* Setups left midway, so that the assistant resumes where it stopped:
@@ -632,7 +673,7 @@ preferences_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   PvApplication *self = user_data;
-  GtkWindow *window = pv_preferences_window_new (self->settings, self->entra);
+  GtkWindow *window = pv_preferences_window_new (self->settings, pv_application_get_entra (self));
 
   gtk_window_set_transient_for (window, gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (window);

@@ -402,7 +402,10 @@ import_clicked_cb (GtkButton *button,
   g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (pv_application_get_tenants (app));
   g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
 
-  /* A list that keeps nothing (the demo's) has no apps.ini to import into */
+  /* A list that keeps nothing (the demo's) has no apps.ini: the demo's
+   * session has one of its own, removed with the demo. */
+  if (apps_file == NULL)
+    apps_file = pv_entra_session_get_demo_apps_file (p->session);
   if (p->importing || apps_file == NULL)
     return;
   /* The apps of the admin's own tenants stay as they are. */
@@ -501,10 +504,16 @@ pv_entra_preferences_group_new (PvEntraSession *session)
   gtk_widget_set_valign (p->import_button, GTK_ALIGN_CENTER);
   g_signal_connect (p->import_button, "clicked", G_CALLBACK (import_clicked_cb), p);
   adw_action_row_add_suffix (p->import, p->import_button);
-  /* The demo keeps nothing: its import would land in the admin's apps. */
-  gtk_widget_set_sensitive (p->import_button,
-                            PV_IS_APPLICATION (g_application_get_default ()) &&
-                            !pv_application_get_demo (PV_APPLICATION (g_application_get_default ())));
+  /* The demo keeps nothing: its import would land in the admin's apps,
+   * unless the demo has a Microsoft of its own (and an apps.ini with it). */
+  {
+    g_autoptr(GFile) demo_apps = pv_entra_session_get_demo_apps_file (session);
+
+    gtk_widget_set_sensitive (p->import_button,
+                              PV_IS_APPLICATION (g_application_get_default ()) &&
+                              (demo_apps != NULL ||
+                               !pv_application_get_demo (PV_APPLICATION (g_application_get_default ()))));
+  }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (p->import));
 
   p->changed = g_signal_connect_swapped (session, "changed", G_CALLBACK (prefs_update), p);
@@ -822,20 +831,13 @@ pv_entra_saml_steps_window_new (GtkWindow    *parent,
                                 PvTenantInfo *certificate)
 {
   const char *name = pv_entra_saml_info_get_app_name (certificate);
-  g_autoptr(GPtrArray) steps = pv_guide_steps ("entra", "saml", "users", name, "", NULL);
-  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *body = pv_entra_saml_describe_steps (certificate);
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
-  for (guint i = 0; steps != NULL && i < steps->len; i++)
-    {
-      PvGuideStep *step = g_ptr_array_index (steps, i);
-
-      g_string_append_printf (body, "%s%u. %s\n%s", i ? "\n\n" : "", i + 1, step->title, step->detail);
-    }
   /* Translators: an Entra enterprise app's name */
   heading = g_strdup_printf (_("Renew the SAML Certificate of %s"), name);
-  dialog = adw_message_dialog_new (parent, heading, body->str);
+  dialog = adw_message_dialog_new (parent, heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   return GTK_WINDOW (dialog);
 }

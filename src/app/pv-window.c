@@ -877,8 +877,24 @@ calendar_chosen_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT && self->tenants != NULL &&
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
     {
+      g_autoptr(GListStore) all = g_list_store_new (PV_TYPE_TENANT_INFO);
+      GListModel *saml = pv_entra_session_get_saml_certificates (pv_application_get_entra (get_app (self)));
+
+      /* The tenants, then the SAML apps' certificates the last Import from Entra found */
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); i++)
+        {
+          g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
+
+          g_list_store_append (all, tenant);
+        }
+      for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
+        {
+          g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
+
+          g_list_store_append (all, certificate);
+        }
       pv_application_get_policy (get_app (self), &policy);
-      ics = pv_calendar_build (G_LIST_MODEL (self->tenants), &policy, g_get_real_time () / G_USEC_PER_SEC);
+      ics = pv_calendar_build (G_LIST_MODEL (all), &policy, g_get_real_time () / G_USEC_PER_SEC);
       bytes = g_bytes_new_take (ics, strlen (ics));
       g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
                                            calendar_written_cb, g_object_ref (self));

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pv-entra.h"
+#include "pv-files.h"
 #include "pv-entra-session.h"
 #include "pv-entra-import.h"
 #include "pv-guide.h"
@@ -394,18 +395,59 @@ entra_apps (GFile  *file,
 }
 
 /* The whole directory, read once: the apps with a job, those skipped, and
- * the SAML apps. */
+ * the SAML apps, whose certificates are kept for remind and calendar (and
+ * the app) until the next read. */
 static PvEntraEstate *
 read_estate (PvGraph  *graph,
              GError  **error)
 {
   g_autoptr(PvEntraEstate) estate = pv_entra_estate_new ();
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autoptr(GPtrArray) saml = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GFile) state = pv_entra_saml_state_file ();
+  g_autoptr(GError) local = NULL;
 
   pv_entra_estate_refresh_async (estate, graph, progress_cb, NULL, NULL, got_result_cb, &result);
   if (!pv_entra_estate_refresh_finish (estate, wait_for (&result), error))
     return NULL;
+  saml = pv_entra_estate_get_saml_apps (estate);
+  bytes = pv_entra_saml_apps_to_bytes (saml);
+  pv_file_write_private_async (state, bytes, NULL, got_result_cb, &written);
+  if (!pv_file_write_private_finish (wait_for (&written), &local))
+    g_printerr (_("provisioctl: could not keep the SAML certificates for reminders: %s\n"), local->message);
   return g_steal_pointer (&estate);
+}
+
+/**
+ * entra_saml_certificates:
+ *
+ * Returns: (transfer full) (element-type PvTenantInfo): the SAML apps'
+ *   certificates the last import (provisioctl's or the app's) found, each
+ *   as a tenant's SSO certificate, for remind and calendar
+ */
+GPtrArray *
+entra_saml_certificates (void)
+{
+  g_autoptr(GFile) state = pv_entra_saml_state_file ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!g_file_load_contents (state, NULL, &data, &length, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_printerr (_("provisioctl: SAML certificates left out: %s\n"), error->message);
+      return g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  if ((apps = pv_entra_saml_apps_from_data (data, length, &error)) == NULL)
+    {
+      g_printerr (_("provisioctl: SAML certificates left out: %s\n"), error->message);
+      return g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  return pv_entra_saml_apps_new_infos (apps);
 }
 
 int

@@ -1376,6 +1376,19 @@ remind (GFile *file)
     g_ptr_array_extend (due, found, NULL, NULL);
     g_ptr_array_add (holders, found);
   }
+  /* The SAML apps' certificates the last Import from Entra found */
+  {
+    g_autoptr(GPtrArray) saml = entra_saml_certificates ();
+
+    for (guint i = 0; i < saml->len; i++)
+      {
+        GPtrArray *found = pv_reminders_due_for_tenant (g_ptr_array_index (saml, i), &policy,
+                                                        g_get_real_time () / G_USEC_PER_SEC, sent);
+
+        g_ptr_array_extend (due, found, NULL, NULL);
+        g_ptr_array_add (holders, found);
+      }
+  }
 
   /* Sent as the app, so that the notification's actions open it. */
   app = g_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
@@ -1435,6 +1448,12 @@ calendar (GFile *file)
         }
       g_list_store_append (infos, t->info);
     }
+  /* The SAML apps' certificates the last Import from Entra found */
+  {
+    g_autoptr(GPtrArray) saml = entra_saml_certificates ();
+
+    g_list_store_splice (infos, g_list_model_get_n_items (G_LIST_MODEL (infos)), 0, saml->pdata, saml->len);
+  }
   pv_expiry_policy_init_default (&policy);
   ics = pv_calendar_build (G_LIST_MODEL (infos), &policy, g_get_real_time () / G_USEC_PER_SEC);
   survey_clear (&survey);

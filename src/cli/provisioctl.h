@@ -43,6 +43,7 @@ int  entra_link      (GFile *file, char **args);
 int  entra_status    (GFile *file, char **args);
 GPtrArray *entra_sign_in_reminders (const PvExpiryPolicy *policy,
                                     GKeyFile             *sent);
+GPtrArray *entra_saml_certificates (void);
 int  entra_import    (GFile *file, char **args);
 int  entra_certificates (GFile *file, char **args);
 gboolean entra_hand_over (const char     *tenant,

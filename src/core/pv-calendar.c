@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-calendar.h"
+#include "pv-entra.h"
 #include "pv-overview.h"
 
 /* One all-day event per token and SSO certificate on the day it expires,
@@ -116,6 +117,7 @@ pv_calendar_build (GListModel           *tenants,
       g_autofree char *summary = NULL;
       g_autofree char *description = NULL;
       g_autofree char *when = NULL;
+      g_autofree char *steps = NULL;
 
       if (item->expires_at == 0 || item->expires_at < now)
         continue;
@@ -140,6 +142,10 @@ pv_calendar_build (GListModel           *tenants,
         description = g_strdup_printf (_("Expires on %s. Renew it with Provisio before then and paste the new token "
                                          "into the identity provider's app for %s."),
                                        when, item->kind && g_str_equal (item->kind, "persons") ? _("Persons") : _("Users"));
+      else if ((steps = pv_entra_saml_describe_steps (item->tenant)) != NULL)
+        /* Translators: a calendar event's description: the date, then the numbered steps in Entra */
+        description = g_strdup_printf (_("Microsoft Entra's SAML signing certificate for this app expires on %s. "
+                                         "Before then, in the Entra admin center:\n%s"), when, steps);
       else
         description = g_strdup_printf (_("The identity provider's SAML signing certificate expires on %s. Renew it "
                                          "in the identity provider and update the tenant's SSO settings."), when);

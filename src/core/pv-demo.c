@@ -10,10 +10,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
 #include "pv-demo.h"
+#include "pv-entra.h"
+#include "pv-entra-session.h"
 #include "pv-error.h"
 #include "pv-tracked-app.h"
 #include "pv-vendor.h"
@@ -21,12 +25,29 @@
 /* `provisiod --demo` on a free loopback port, with its temporary database
  * and three demo tenants.  The admin API keys it prints are the demo's and
  * live only in memory: the tenant list made here keeps nothing.  The server
- * stops with the PvDemo, or with this process if it dies first. */
+ * stops with the PvDemo, or with this process if it dies first.
+ *
+ * Beside it, the demo's Microsoft: `provisio-demo-entra --demo URL DIR`, the
+ * stand-in for the identity platform and Graph that the tests use
+ * (tests/server/fake_entra.py, installed under that name), on 127.0.0.1
+ * only, holding the demo tenants' Entra apps.  The demo's Entra session has
+ * its entra.ini in a temporary directory of its own (which the stand-in
+ * removes when it stops), the apps it starts linked, and its sign-in in
+ * memory only; the demo signs in at start (the stand-in approves the code
+ * by itself).  Without the stand-in (or python3) the demo runs without
+ * Entra.  See docs/entra.md, "The demo's Microsoft". */
 
 #define DEMO_TENANT_LINE "provisiod: demo tenant "
 #define DEMO_READY_LINE "provisiod: demo ready"
 #define DEMO_APP_LINE "provisiod: demo app "
 #define LISTENING_LINE "provisiod: listening on "
+#define ENTRA_LISTENING_LINE "fake-entra: listening on "
+#define ENTRA_LINK_LINE "fake-entra: demo link "
+#define ENTRA_READY_LINE "fake-entra: demo ready"
+#define ENTRA_DIRECTORY "contoso.example"
+/* The stand-in is ready in well under a second; the demo does not wait
+ * longer than this for it. */
+#define ENTRA_START_SECONDS 15
 
 struct _PvDemo
 {
@@ -36,6 +57,14 @@ struct _PvDemo
   GDataInputStream *output;
   char             *url;
   PvTenantList     *tenants;
+
+  /* The demo's Microsoft */
+  GSubprocess      *entra_process;
+  GDataInputStream *entra_output;
+  PvEntraConfig    *entra_config;
+  GFile            *entra_dir;
+  PvEntraSession   *entra;
+  guint             entra_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (PvDemo, pv_demo, G_TYPE_OBJECT)
@@ -46,8 +75,13 @@ pv_demo_dispose (GObject *object)
   PvDemo *self = PV_DEMO (object);
 
   pv_demo_stop (self);
+  g_clear_handle_id (&self->entra_timeout, g_source_remove);
   g_clear_object (&self->output);
   g_clear_object (&self->tenants);
+  g_clear_object (&self->entra_output);
+  g_clear_object (&self->entra);
+  g_clear_pointer (&self->entra_config, pv_entra_config_free);
+  g_clear_object (&self->entra_dir);
 
   G_OBJECT_CLASS (pv_demo_parent_class)->dispose (object);
 }
@@ -104,6 +138,37 @@ pv_demo_find_server (void)
         return g_steal_pointer (&built);
     }
   return g_find_program_in_path ("provisiod");
+}
+
+/**
+ * pv_demo_find_entra:
+ *
+ * Returns: (transfer full) (nullable): the demo's Microsoft stand-in:
+ *   $PROVISIO_DEMO_ENTRA, or provisio-demo-entra next to this program (as
+ *   built), in ../libexec/provisio from it, or in Provisio's library
+ *   programs' directory
+ */
+char *
+pv_demo_find_entra (void)
+{
+  const char *env = g_getenv ("PROVISIO_DEMO_ENTRA");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+  g_autofree char *built = dir ? g_build_filename (dir, "provisio-demo-entra", NULL) : NULL;
+  g_autofree char *up = dir ? g_path_get_dirname (dir) : NULL;
+  g_autofree char *beside = up ? g_build_filename (up, "libexec", "provisio", "provisio-demo-entra", NULL) : NULL;
+  g_autofree char *installed = g_build_filename (PKGLIBEXECDIR, "provisio-demo-entra", NULL);
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (built != NULL && g_file_test (built, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&built);
+  /* Installed under another prefix, or unpacked somewhere else */
+  if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&beside);
+  if (g_file_test (installed, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&installed);
+  return NULL;
 }
 
 /* In the child, before exec: the server goes when this process goes. */
@@ -174,6 +239,180 @@ add_demo_app (PvDemo     *self,
   pv_tenant_list_add_tracked_app (self->tenants, app, words[3], words[4]);
 }
 
+/* -- the demo's Microsoft ------------------------------------------------- */
+
+/* The demo does not depend on it: a failure is told and the demo goes on. */
+static void
+entra_failed (GTask      *task,
+              const char *what)
+{
+  PvDemo *self = g_task_get_source_object (task);
+
+  g_clear_handle_id (&self->entra_timeout, g_source_remove);
+  g_message ("The demo runs without its Microsoft stand-in: %s", what);
+  /* Its directory, if nothing was written to it yet (else the stand-in,
+   * still running, removes it when it stops) */
+  if (self->entra_dir != NULL && g_rmdir (g_file_peek_path (self->entra_dir)) == 0)
+    g_clear_object (&self->entra_dir);
+  start_step_done (task);
+}
+
+/* A stand-in that never says it is ready is stopped; its output ends, and
+ * with it the wait (entra_line_read_cb()). */
+static gboolean
+entra_timeout_cb (gpointer user_data)
+{
+  PvDemo *self = user_data;
+
+  self->entra_timeout = 0;
+  if (self->entra_process != NULL)
+    g_subprocess_force_exit (self->entra_process);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+entra_signed_in_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_entra_session_sign_in_finish (PV_ENTRA_SESSION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("The demo could not sign in to its Microsoft stand-in: %s", error->message);
+}
+
+static void
+entra_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvEntraSession *session = PV_ENTRA_SESSION (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_entra_session_load_finish (session, result, &error))
+    {
+      PvDemo *self = g_task_get_source_object (task);
+
+      g_clear_object (&self->entra);
+      entra_failed (task, error->message);
+      return;
+    }
+  /* Signed in by itself: the stand-in approves the code after a few seconds. */
+  pv_entra_session_sign_in_async (session, NULL, entra_signed_in_cb, NULL);
+  start_step_done (task);
+}
+
+static void
+entra_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvDemo *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  if (!pv_entra_config_save_finish (result, &error))
+    {
+      entra_failed (task, error->message);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  self->entra = pv_entra_session_new_demo (self->entra_dir);
+  pv_entra_session_load_async (self->entra, cancellable, entra_loaded_cb, g_steal_pointer (&task));
+}
+
+static void
+entra_line_read_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PvDemo *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_finish_utf8 (self->entra_output, result, NULL, &error);
+  if (line == NULL)
+    {
+      entra_failed (task, error ? error->message : "it stopped before it was ready");
+      return;
+    }
+  if (g_str_has_prefix (line, ENTRA_LISTENING_LINE) && self->entra_config->login_url == NULL)
+    {
+      const char *url = line + strlen (ENTRA_LISTENING_LINE);
+
+      self->entra_config->login_url = g_strdup (url);
+      self->entra_config->graph_url = g_strdup (url);
+    }
+  else if (g_str_has_prefix (line, ENTRA_LINK_LINE))
+    {
+      /* "SLUG KIND SERVICE-PRINCIPAL JOB NAME…" */
+      g_auto(GStrv) words = g_strsplit (line + strlen (ENTRA_LINK_LINE), " ", 5);
+
+      if (g_strv_length (words) == 5)
+        pv_entra_config_set_link (self->entra_config, words[0], words[1], words[2], words[3], words[4]);
+    }
+  else if (g_str_equal (line, ENTRA_READY_LINE) && self->entra_config->login_url != NULL)
+    {
+      g_autoptr(GFile) file = g_file_get_child (self->entra_dir, "entra.ini");
+
+      g_clear_handle_id (&self->entra_timeout, g_source_remove);
+      pv_entra_config_save_async (self->entra_config, file, cancellable, entra_saved_cb, g_steal_pointer (&task));
+      return;
+    }
+  g_data_input_stream_read_line_async (self->entra_output, G_PRIORITY_DEFAULT, cancellable,
+                                       entra_line_read_cb, g_steal_pointer (&task));
+}
+
+/* The stand-in, once provisiod's address is known; one more pending step. */
+static void
+start_entra (PvDemo *self,
+             GTask  *task)
+{
+  g_autofree char *program = pv_demo_find_entra ();
+  g_autofree char *template = g_build_filename (g_get_tmp_dir (), "provisio-demo-XXXXXX", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  Start *start = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  char *dir;
+
+  if (program == NULL)
+    {
+      g_message ("The demo runs without its Microsoft stand-in: provisio-demo-entra is not installed");
+      return;
+    }
+  /* The demo's own files (entra.ini, the SAML certificates, apps.ini): the
+   * stand-in removes them when it stops, also when this process is killed. */
+  dir = g_mkdtemp (template);
+  if (dir == NULL)
+    {
+      g_message ("The demo runs without its Microsoft stand-in: %s", g_strerror (errno));
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  self->entra_process = g_subprocess_launcher_spawn (launcher, &error, program, "--demo", self->url, dir, NULL);
+  if (self->entra_process == NULL)
+    {
+      g_message ("The demo runs without its Microsoft stand-in: %s", error->message);
+      g_rmdir (dir);
+      return;
+    }
+  self->entra_dir = g_file_new_for_path (dir);
+  self->entra_config = pv_entra_config_new ();
+  self->entra_config->cloud = g_strdup ("custom");
+  self->entra_config->directory = g_strdup (ENTRA_DIRECTORY);
+  self->entra_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->entra_process));
+  start->pending++;
+  self->entra_timeout = g_timeout_add_seconds (ENTRA_START_SECONDS, entra_timeout_cb, self);
+  g_data_input_stream_read_line_async (self->entra_output, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                       entra_line_read_cb, g_object_ref (task));
+}
+
 static void
 tenant_added_cb (GObject      *source,
                  GAsyncResult *result,
@@ -213,8 +452,11 @@ line_read_cb (GObject      *source,
       return;
     }
 
-  if (g_str_has_prefix (line, LISTENING_LINE))
-    self->url = g_strdup (line + strlen (LISTENING_LINE));
+  if (g_str_has_prefix (line, LISTENING_LINE) && self->url == NULL)
+    {
+      self->url = g_strdup (line + strlen (LISTENING_LINE));
+      start_entra (self, task);
+    }
   else if (g_str_has_prefix (line, DEMO_TENANT_LINE) && self->url != NULL)
     {
       /* "provisiod: demo tenant ID (NAME), admin API key KEY" */
@@ -321,6 +563,19 @@ pv_demo_get_tenants (PvDemo *self)
 }
 
 /**
+ * pv_demo_get_entra:
+ *
+ * Returns: (transfer none) (nullable): the demo's Microsoft Entra session,
+ *   with the demo's stand-in for Microsoft; %NULL if it could not start
+ */
+PvEntraSession *
+pv_demo_get_entra (PvDemo *self)
+{
+  g_return_val_if_fail (PV_IS_DEMO (self), NULL);
+  return self->entra;
+}
+
+/**
  * pv_demo_stop:
  *
  * Stops the server, which removes its temporary database.
@@ -330,6 +585,12 @@ pv_demo_stop (PvDemo *self)
 {
   g_return_if_fail (PV_IS_DEMO (self));
 
+  if (self->entra_process != NULL)
+    {
+      g_subprocess_send_signal (self->entra_process, SIGTERM);
+      g_subprocess_wait_async (self->entra_process, NULL, NULL, NULL);
+      g_clear_object (&self->entra_process);
+    }
   if (self->process == NULL)
     return;
   g_subprocess_send_signal (self->process, SIGTERM);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-credentials.h"
+#include "pv-files.h"
 #include "pv-entra-session.h"
 #include "pv-entra-import.h"
 #include "pv-overview.h"
@@ -38,6 +39,9 @@ struct _PvEntraSession
   gboolean       keeping_alive;
   PvEntraEstate *estate;      /* the directory as last read, for a delta */
   GListStore    *saml;        /* SAML apps' certificates, as PvTenantInfo */
+  GFile         *saml_file;   /* where they are kept between runs */
+  gboolean       in_memory;   /* the demo's: the sign-in never reaches the keyring */
+  GFile         *demo_dir;    /* the demo's: its files */
 };
 
 G_DEFINE_FINAL_TYPE (PvEntraSession, pv_entra_session, G_TYPE_OBJECT)
@@ -60,6 +64,8 @@ pv_entra_session_dispose (GObject *object)
   g_clear_pointer (&self->job_errors, g_hash_table_unref);
   g_clear_object (&self->estate);
   g_clear_object (&self->saml);
+  g_clear_object (&self->saml_file);
+  g_clear_object (&self->demo_dir);
 
   G_OBJECT_CLASS (pv_entra_session_parent_class)->dispose (object);
 }
@@ -93,7 +99,40 @@ pv_entra_session_new (GFile *config_file)
   PvEntraSession *self = g_object_new (PV_TYPE_ENTRA_SESSION, NULL);
 
   self->file = config_file != NULL ? g_object_ref (config_file) : pv_entra_config_default_file ();
+  self->saml_file = pv_entra_saml_state_file ();
   return self;
+}
+
+/**
+ * pv_entra_session_new_demo:
+ * @directory: a directory of the demo's, removed with it
+ *
+ * A session of the demo's: entra.ini and the SAML certificates in
+ * @directory, the sign-in in memory only (never in the keyring).
+ */
+PvEntraSession *
+pv_entra_session_new_demo (GFile *directory)
+{
+  PvEntraSession *self = g_object_new (PV_TYPE_ENTRA_SESSION, NULL);
+
+  self->file = g_file_get_child (directory, "entra.ini");
+  self->saml_file = g_file_get_child (directory, "entra-saml.ini");
+  self->in_memory = TRUE;
+  self->demo_dir = g_object_ref (directory);
+  return self;
+}
+
+/**
+ * pv_entra_session_get_demo_apps_file:
+ *
+ * Returns: (transfer full) (nullable): for the demo's session, the apps.ini
+ *   of the demo's that Import from Entra fills; else %NULL
+ */
+GFile *
+pv_entra_session_get_demo_apps_file (PvEntraSession *self)
+{
+  g_return_val_if_fail (PV_IS_ENTRA_SESSION (self), NULL);
+  return self->demo_dir != NULL ? g_file_get_child (self->demo_dir, "apps.ini") : NULL;
 }
 
 PvEntraConfig *
@@ -160,7 +199,8 @@ saved_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!pv_entra_config_save_finish (result, &error))
+  /* Cancelled: the session went (the demo's, when the demo stops). */
+  if (!pv_entra_config_save_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Could not keep the Entra settings: %s", error->message);
 }
 
@@ -346,6 +386,8 @@ restore (PvEntraSession *self,
   g_hash_table_remove_all (self->jobs);
   g_hash_table_remove_all (self->job_errors);
   self->graph = pv_entra_config_new_graph (self->config, &error);
+  if (self->graph != NULL)
+    pv_graph_set_in_memory (self->graph, self->in_memory);
   if (self->graph == NULL)
     {
       set_error (self, error);
@@ -391,6 +433,47 @@ loaded_cb (GObject      *source,
   restore (self, task);
 }
 
+static void
+set_saml (PvEntraSession *self,
+          GPtrArray      *apps)
+{
+  g_autoptr(GPtrArray) infos = pv_entra_saml_apps_new_infos (apps);
+
+  g_list_store_splice (self->saml, 0, g_list_model_get_n_items (G_LIST_MODEL (self->saml)), infos->pdata, infos->len);
+}
+
+/* The certificates the last import found, until the next one */
+static void
+saml_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PvEntraSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &data, &length, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the SAML certificates of the last import: %s", error->message);
+      return;
+    }
+  /* An import in the meantime knows better. */
+  if (self->estate != NULL)
+    return;
+  apps = pv_entra_saml_apps_from_data (data, length, &error);
+  if (apps == NULL)
+    {
+      g_warning ("Could not read the SAML certificates of the last import: %s", error->message);
+      return;
+    }
+  set_saml (self, apps);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 /**
  * pv_entra_session_load_async:
  *
@@ -405,6 +488,7 @@ pv_entra_session_load_async (PvEntraSession      *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
+  g_file_load_contents_async (self->saml_file, self->cancellable, saml_loaded_cb, g_object_ref (self));
   pv_entra_config_load_async (self->file, self->cancellable, loaded_cb, g_steal_pointer (&task));
 }
 
@@ -534,6 +618,7 @@ pv_entra_session_sign_out (PvEntraSession *self)
   /* Another sign-in may be to another directory. */
   g_clear_object (&self->estate);
   g_list_store_remove_all (self->saml);
+  g_file_delete_async (self->saml_file, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -783,21 +868,26 @@ import_apps_loaded_cb (GObject      *source,
   pv_tracked_apps_save_async (i->apps_file, i->tracked, cancellable, import_saved_cb, g_steal_pointer (&task));
 }
 
-/* The SAML apps' certificates as the estate now has them. */
+static void
+saml_saved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pv_file_write_private_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not keep the SAML certificates of the import: %s", error->message);
+}
+
+/* The SAML apps' certificates as the estate now has them, shown and kept. */
 static void
 update_saml (PvEntraSession *self)
 {
   g_autoptr(GPtrArray) apps = pv_entra_estate_get_saml_apps (self->estate);
-  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) bytes = pv_entra_saml_apps_to_bytes (apps);
 
-  for (guint i = 0; i < apps->len; i++)
-    {
-      PvEntraSamlApp *app = g_ptr_array_index (apps, i);
-
-      if (app->not_after != 0)
-        g_ptr_array_add (infos, pv_entra_saml_app_new_info (app));
-    }
-  g_list_store_splice (self->saml, 0, g_list_model_get_n_items (G_LIST_MODEL (self->saml)), infos->pdata, infos->len);
+  set_saml (self, apps);
+  pv_file_write_private_async (self->saml_file, bytes, self->cancellable, saml_saved_cb, NULL);
 }
 
 /**

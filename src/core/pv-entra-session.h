@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PvEntraSession, pv_entra_session, PV, ENTRA_SESSION, GObject)
 
 PvEntraSession    *pv_entra_session_new              (GFile               *config_file);
+PvEntraSession    *pv_entra_session_new_demo         (GFile               *directory);
+GFile             *pv_entra_session_get_demo_apps_file (PvEntraSession    *self);
 PvEntraConfig     *pv_entra_session_get_config       (PvEntraSession      *self);
 PvGraph           *pv_entra_session_get_graph        (PvEntraSession      *self);
 gboolean           pv_entra_session_get_signed_in    (PvEntraSession      *self);

@@ -15,6 +15,7 @@
 #include "pv-entra.h"
 #include "pv-error.h"
 #include "pv-files.h"
+#include "pv-guide.h"
 #include "pv-graph-private.h"
 #include "pv-json-read.h"
 #include "pv-overview.h"
@@ -497,6 +498,167 @@ pv_entra_saml_app_new_info (const PvEntraSamlApp *app)
   if (!pv_tenant_info_update_from_json (info, json_node_get_object (state), &error))
     g_critical ("A SAML app's certificate does not read as a tenant's: %s", error->message);
   return info;
+}
+
+/* The SAML certificates of the last import, kept between runs so that the
+ * overview, the reminders (the app's and the timer's provisioctl remind) and
+ * the calendar know them before, or without, the next import.  Only what
+ * Graph lists of any app to any reader: names, thumbprints and dates. */
+
+#define SAML_GROUP_PREFIX "saml "
+
+/**
+ * pv_entra_saml_state_file:
+ *
+ * Returns: (transfer full): $XDG_STATE_HOME/provisio/entra-saml.ini
+ */
+GFile *
+pv_entra_saml_state_file (void)
+{
+  return pv_file_new_for_state ("entra-saml.ini");
+}
+
+/* A service principal id as a group name may hold it (no brackets, no
+ * line ends) */
+static gboolean
+saml_id_valid (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 128 || !g_utf8_validate (id, -1, NULL))
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    if (*p == '[' || *p == ']' || g_ascii_iscntrl (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * pv_entra_saml_apps_to_bytes:
+ * @apps: (element-type PvEntraSamlApp): SAML apps
+ *
+ * Returns: (transfer full): @apps as the state file keeps them
+ */
+GBytes *
+pv_entra_saml_apps_to_bytes (GPtrArray *apps)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  char *data;
+  gsize length;
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvEntraSamlApp *app = g_ptr_array_index (apps, i);
+      g_autofree char *group = NULL;
+
+      if (!saml_id_valid (app->service_principal_id))
+        continue;
+      group = g_strconcat (SAML_GROUP_PREFIX, app->service_principal_id, NULL);
+      if (app->display_name != NULL)
+        g_key_file_set_string (file, group, "name", app->display_name);
+      if (app->thumbprint != NULL)
+        g_key_file_set_string (file, group, "thumbprint", app->thumbprint);
+      if (app->subject != NULL)
+        g_key_file_set_string (file, group, "subject", app->subject);
+      if (app->not_after != 0)
+        {
+          g_autofree char *not_after = pv_time_format (app->not_after);
+
+          g_key_file_set_string (file, group, "not-after", not_after);
+        }
+      else
+        g_key_file_set_string (file, group, "not-after", "");
+    }
+  data = g_key_file_to_data (file, &length, NULL);
+  return g_bytes_new_take (data, length);
+}
+
+/**
+ * pv_entra_saml_apps_from_data:
+ * @data: the state file's contents (pv_entra_saml_apps_to_bytes())
+ *
+ * Returns: (transfer full) (element-type PvEntraSamlApp): the SAML apps
+ *   kept, or %NULL with @error if @data is not such a file
+ */
+GPtrArray *
+pv_entra_saml_apps_from_data (const char  *data,
+                              gsize        length,
+                              GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_saml_app_free);
+  g_auto(GStrv) groups = NULL;
+
+  if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_NONE, error))
+    return NULL;
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      const char *id = groups[i] + strlen (SAML_GROUP_PREFIX);
+      g_autofree char *not_after = NULL;
+      PvEntraSamlApp *app;
+
+      if (!g_str_has_prefix (groups[i], SAML_GROUP_PREFIX) || !saml_id_valid (id))
+        continue;
+      app = g_new0 (PvEntraSamlApp, 1);
+      app->service_principal_id = g_strdup (id);
+      app->display_name = g_key_file_get_string (file, groups[i], "name", NULL);
+      app->thumbprint = g_key_file_get_string (file, groups[i], "thumbprint", NULL);
+      app->subject = g_key_file_get_string (file, groups[i], "subject", NULL);
+      not_after = g_key_file_get_string (file, groups[i], "not-after", NULL);
+      if (not_after != NULL && *not_after != '\0' && !pv_time_parse (not_after, &app->not_after))
+        app->not_after = 0;
+      g_ptr_array_add (apps, app);
+    }
+  return g_steal_pointer (&apps);
+}
+
+/**
+ * pv_entra_saml_apps_new_infos:
+ * @apps: (element-type PvEntraSamlApp): SAML apps
+ *
+ * Returns: (transfer full) (element-type PvTenantInfo): the certificates
+ *   whose expiry is known, each as pv_entra_saml_app_new_info() gives it
+ */
+GPtrArray *
+pv_entra_saml_apps_new_infos (GPtrArray *apps)
+{
+  GPtrArray *infos = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      PvEntraSamlApp *app = g_ptr_array_index (apps, i);
+
+      if (app->not_after != 0)
+        g_ptr_array_add (infos, pv_entra_saml_app_new_info (app));
+    }
+  return infos;
+}
+
+/**
+ * pv_entra_saml_describe_steps:
+ * @info: a SAML app's certificate (pv_entra_saml_app_new_info())
+ *
+ * Returns: (transfer full) (nullable): the Entra steps to add and activate
+ *   a new certificate and give it to the app (data/guides/entra-saml.guide),
+ *   numbered, each its title on a line and its detail on the next, a blank
+ *   line between them; %NULL if @info is not a SAML app's
+ */
+char *
+pv_entra_saml_describe_steps (PvTenantInfo *info)
+{
+  const char *name = pv_entra_saml_info_get_app_name (info);
+  g_autoptr(GPtrArray) steps = NULL;
+  GString *text;
+
+  if (name == NULL || (steps = pv_guide_steps ("entra", "saml", "users", name, "", NULL)) == NULL)
+    return NULL;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      PvGuideStep *step = g_ptr_array_index (steps, i);
+
+      g_string_append_printf (text, "%s%u. %s\n%s", i > 0 ? "\n\n" : "", i + 1, step->title, step->detail);
+    }
+  return g_string_free (text, FALSE);
 }
 
 typedef struct {

@@ -124,6 +124,14 @@ const char     *pv_entra_saml_info_get_app_name (PvTenantInfo        *info);
 void        pv_entra_saml_app_free     (PvEntraSamlApp *app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvEntraSamlApp, pv_entra_saml_app_free)
 
+GFile      *pv_entra_saml_state_file   (void);
+GBytes     *pv_entra_saml_apps_to_bytes (GPtrArray          *apps);
+GPtrArray  *pv_entra_saml_apps_from_data (const char        *data,
+                                          gsize              length,
+                                          GError           **error);
+GPtrArray  *pv_entra_saml_apps_new_infos (GPtrArray         *apps);
+char       *pv_entra_saml_describe_steps (PvTenantInfo      *info);
+
 #define PV_TYPE_ENTRA_ESTATE (pv_entra_estate_get_type ())
 G_DECLARE_FINAL_TYPE (PvEntraEstate, pv_entra_estate, PV, ENTRA_ESTATE, GObject)
 

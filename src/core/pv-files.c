@@ -65,3 +65,18 @@ pv_file_write_private_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_file_write_private_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * pv_file_new_for_state:
+ * @name: a file name
+ *
+ * Returns: (transfer full): $XDG_STATE_HOME/provisio/@name, where Provisio
+ *   keeps what it learned (no secret), shared by the app and provisioctl
+ */
+GFile *
+pv_file_new_for_state (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", name, NULL);
+
+  return g_file_new_for_path (path);
+}

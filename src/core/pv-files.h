@@ -18,5 +18,6 @@ void     pv_file_write_private_async  (GFile               *file,
                                        gpointer             user_data);
 gboolean pv_file_write_private_finish (GAsyncResult        *result,
                                        GError             **error);
+GFile   *pv_file_new_for_state        (const char          *name);
 
 G_END_DECLS

@@ -53,6 +53,7 @@ struct _PvGraph
   char        *granted_scopes;   /* what the last token answer says was granted */
   gint64       refreshed_at;     /* wall-clock seconds: the refresh token's last redemption */
   guint        max_wait;
+  gboolean     in_memory;        /* the refresh token stays out of the keyring (the demo's) */
 };
 
 G_DEFINE_FINAL_TYPE (PvGraph, pv_graph, G_TYPE_OBJECT)
@@ -294,6 +295,20 @@ pv_graph_get_account (PvGraph *self)
 {
   g_return_val_if_fail (PV_IS_GRAPH (self), NULL);
   return self->account;
+}
+
+/**
+ * pv_graph_set_in_memory:
+ *
+ * Keeps the refresh token in memory only, never in the keyring: for a
+ * sign-in that must not outlive the process, such as the demo's.
+ */
+void
+pv_graph_set_in_memory (PvGraph  *self,
+                        gboolean  in_memory)
+{
+  g_return_if_fail (PV_IS_GRAPH (self));
+  self->in_memory = in_memory;
 }
 
 gboolean
@@ -692,6 +707,11 @@ take_tokens (PvGraph  *self,
       return TRUE;
     }
   secret_replace (&self->refresh_token, refresh);
+  if (self->in_memory)
+    {
+      g_task_return_boolean (task, TRUE);
+      return TRUE;
+    }
   name = keyring_name (self);
   label = g_strdup_printf (_("Provisio: Microsoft sign-in for %s"), self->directory);
   pv_credentials_store_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, label, refresh,
@@ -1147,6 +1167,15 @@ pv_graph_restore_async (PvGraph             *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pv_graph_restore_async);
+  if (self->in_memory)
+    {
+      if (self->refresh_token == NULL)
+        g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
+                                 _("Sign in to Microsoft Entra first"));
+      else
+        refresh_async (self, cancellable, restore_refreshed_cb, g_steal_pointer (&task));
+      return;
+    }
   name = keyring_name (self);
   pv_credentials_lookup_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, cancellable,
                                looked_up_cb, g_steal_pointer (&task));
@@ -1196,6 +1225,11 @@ pv_graph_sign_out_async (PvGraph             *self,
   g_clear_pointer (&self->access_token, pv_secret_free);
   g_clear_pointer (&self->refresh_token, pv_secret_free);
   g_clear_pointer (&self->account, g_free);
+  if (self->in_memory)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   name = keyring_name (self);
   pv_credentials_clear_async (name, PV_CREDENTIAL_GRAPH_REFRESH_TOKEN, cancellable,
                               cleared_cb, g_steal_pointer (&task));

@@ -122,6 +122,8 @@ const char *pv_graph_get_directory      (PvGraph             *self);
 const char *pv_graph_get_graph_url      (PvGraph             *self);
 const char *pv_graph_get_account        (PvGraph             *self);
 gboolean    pv_graph_get_signed_in      (PvGraph             *self);
+void        pv_graph_set_in_memory      (PvGraph             *self,
+                                         gboolean             in_memory);
 gint64      pv_graph_get_refreshed_at   (PvGraph             *self);
 char       *pv_graph_get_keyring_name   (PvGraph             *self);
 char       *pv_graph_get_scopes         (PvGraph             *self);

@@ -14,6 +14,7 @@
 
 #include "pv-connection-info.h"
 #include "pv-entra-session.h"
+#include "pv-files.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
@@ -51,9 +52,7 @@ pv_due_reminder_free (PvDueReminder *r)
 GFile *
 pv_reminders_state_file (void)
 {
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "reminders.ini", NULL);
-
-  return g_file_new_for_path (path);
+  return pv_file_new_for_state ("reminders.ini");
 }
 
 /* Entra provisions in cycles of about 40 minutes: two without a single
@@ -185,6 +184,15 @@ pv_reminders_due (GListModel           *tenants,
           r->body = g_strdup_printf (_("On %s provisioning through the %s app stops. Renew the token and paste it "
                                        "into that app of the identity provider."), date,
                                      pv_guide_app_name (item->kind));
+        }
+      else if (pv_entra_saml_info_get_app_name (item->tenant) != NULL)
+        {
+          /* Translators: a notification's title: an Entra enterprise app's name, then "expires in 9 days" */
+          r->title = g_strdup_printf (_("The SAML signing certificate of %s %s"), name, left);
+          /* Translators: a notification's text: the date, then an Entra enterprise app's name twice */
+          r->body = g_strdup_printf (_("On %s sign-in to %s through Microsoft Entra stops. In the Entra admin "
+                                       "center add a new certificate to the app, give it to %s and make it "
+                                       "active."), date, name, name);
         }
       else
         {

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pv-files.h"
 #include "pv-guide.h"
 #include "pv-reminders.h"
 #include "pv-time.h"
@@ -41,9 +42,7 @@
 GFile *
 pv_tracked_checks_default_file (void)
 {
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "app-checks.ini", NULL);
-
-  return g_file_new_for_path (path);
+  return pv_file_new_for_state ("app-checks.ini");
 }
 
 static gboolean

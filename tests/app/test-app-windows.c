@@ -34,6 +34,7 @@
 #include <signal.h>
 
 #include "pv-application.h"
+#include "pv-entra.h"
 #include "pv-expiry.h"
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
@@ -431,6 +432,37 @@ file_written_cb (gpointer data)
   return g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
+#define SAML_APP_ID "5a1c0000-e57a-4e00-8000-000000000001"
+#define SAML_DAYS_LEFT 40
+
+/* A SAML app's certificate as Import from Entra kept it (entra-saml.ini in
+ * this session's own $XDG_STATE_HOME) */
+static void
+keep_saml_certificate (void)
+{
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_entra_saml_app_free);
+  g_autoptr(GFile) state = pv_entra_saml_state_file ();
+  g_autoptr(GFile) parent = g_file_get_parent (state);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  PvEntraSamlApp *saml = g_new0 (PvEntraSamlApp, 1);
+
+  saml->service_principal_id = g_strdup (SAML_APP_ID);
+  saml->display_name = g_strdup ("Wiki SSO");
+  saml->thumbprint = g_strdup ("A1A1");
+  saml->not_after = g_get_real_time () / G_USEC_PER_SEC + SAML_DAYS_LEFT * 86400;
+  g_ptr_array_add (apps, saml);
+  bytes = pv_entra_saml_apps_to_bytes (apps);
+  if (!g_file_make_directory_with_parents (parent, NULL, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+      g_clear_error (&error);
+    }
+  g_file_replace_contents (state, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
+                           G_FILE_CREATE_PRIVATE, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_calendar_export (void)
 {
@@ -488,8 +520,34 @@ test_calendar_export (void)
   g_assert_nonnull (strstr (ics, "TRIGGER:-P14D\r\n"));
   g_assert_null (strstr (ics, secret));
 
+  /* The SAML app's certificate the app took up at start, with the Entra
+   * steps (unfolded, RFC 5545 3.1). */
+  {
+    g_autoptr(GString) unfolded = g_string_new (ics);
+
+    g_string_replace (unfolded, "\r\n ", "", 0);
+    g_assert_nonnull (strstr (unfolded->str, "@entra-saml-" SAML_APP_ID ".provisio\r\n"));
+    g_assert_nonnull (strstr (unfolded->str, "SUMMARY:Wiki SSO · SSO certificate expires\r\n"));
+    g_assert_nonnull (strstr (unfolded->str, "\\n\\n4. Make the new certificate active\\n"));
+  }
+
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
+}
+
+/* A reminder of a SAML app's certificate, clicked (app.show-tenant with the
+ * certificate's id, as pv_reminders_send() sets it): the Entra steps. */
+static void
+test_saml_reminder_clicked (void)
+{
+  GtkWindow *steps;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-tenant",
+                                  g_variant_new_string ("entra-saml-" SAML_APP_ID));
+  steps = wait_for_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_true (shows_text (GTK_WIDGET (steps), "Renew the SAML Certificate of Wiki SSO"));
+  g_assert_true (shows_text (GTK_WIDGET (steps), "Make the new certificate active"));
+  gtk_window_destroy (steps);
 }
 
 int
@@ -500,6 +558,9 @@ main (int   argc,
   int status;
 
   workdir = app_test_init (&argc, &argv, "provisio-test-app-windows");
+  /* Before the app starts: the SAML certificates of an earlier Import from
+   * Entra, which it takes up at start (the calendar export shows one). */
+  keep_saml_certificate ();
 
   app = pv_application_new (G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
@@ -512,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);
   g_test_add_func ("/app-windows/test-connection/verdicts", test_test_connection);
   g_test_add_func ("/app-windows/calendar/export", test_calendar_export);
+  g_test_add_func ("/app-windows/saml/reminder-clicked", test_saml_reminder_clicked);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));

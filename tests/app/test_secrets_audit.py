@@ -7,7 +7,10 @@
 # once they are gone, no secret may be in the captured logs (the app's and
 # the demo server's), in any file of that home, its temporary directory (the
 # demo's SQLite files: raw bytes of the database, -wal and -shm) or the
-# session's home (the keyring's files), nor in the keyring itself; the
+# session's home (the keyring's files), nor in the keyring itself; neither
+# may any of the demo's Microsoft tokens (access, refresh, device code),
+# also in the URLs the app asked its Microsoft stand-in for (its request
+# log is in the captured output); the
 # database must hold the new token's SHA-256 digest, so that the search is
 # known to look where the server writes.  Then a tracked app (issue #15):
 # its token pasted into Add an App and a new one into the paste-once
@@ -38,6 +41,7 @@ from atspi_helpers import all_of, app_named, children, click, descendants, find,
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 from pvtest import Server  # noqa: E402  (provisiod as a tracked app's vendor)
+from fake_entra import SECRET_PATTERN  # noqa: E402  the demo's Microsoft stand-in is fake_entra.py
 
 PROVISIO = os.environ["PROVISIO"]
 APP_ID = "io.github.provisio.Provisio"
@@ -45,6 +49,9 @@ BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 # A token: "pvs_" (SCIM) or "pva_" (admin API key), 43 random base62
 # characters and a 6-character checksum (src/core/pv-token.c).
 TOKEN = re.compile(rb"pv[sa]_[0-9A-Za-z]{49}")
+# The demo's Microsoft tokens (access, refresh, device code): they live in
+# the app's memory and the stand-in's only, so any of their shape is a leak.
+MICROSOFT_TOKEN = re.compile(SECRET_PATTERN.encode())
 DISPLAY_LENGTH = 10  # PV_TOKEN_DISPLAY_LENGTH: the part shown in lists and events
 PIECE = 16  # a part of a token that is as good as the token (see Audit)
 
@@ -98,6 +105,8 @@ class Audit:
         for m in TOKEN.finditer(data):
             if well_formed(m.group()) and all(m.group() != s for _, s in self.known):
                 self.findings.append(f"a well-formed {m.group()[:4].decode()} secret in {where}")
+        if MICROSOFT_TOKEN.search(data):
+            self.findings.append(f"a Microsoft token of the demo's sign-in in {where}")
 
     def search_tree(self, root, label, skip=()):
         """Every regular file under @root, raw bytes; returns the names looked at."""
@@ -206,6 +215,13 @@ def main():
         databases = glob.glob(os.path.join(dirs["TMPDIR"], "provisiod-demo-*", "demo.db"))
         assert len(databases) == 1, f"the demo's database in the private TMPDIR: {databases}"
         db = databases[0]
+        # The demo's Microsoft sign-in is there (device code, access and
+        # refresh tokens): Provisioning Health reads the linked apps' jobs
+        # through Graph with it.
+        wait("the demo's Microsoft sign-in (Provisioning Health)",
+             lambda: find(app, "label", "In quarantine since"), timeout=60)
+        entra_files = glob.glob(os.path.join(dirs["TMPDIR"], "provisio-demo-*", "entra.ini"))
+        assert len(entra_files) == 1, f"the demo's entra.ini in the private TMPDIR: {entra_files}"
 
         press(renew)
         issue = wait("the assistant's Issue New Token", lambda: find(app, "push button", "Issue New Token"))
@@ -229,7 +245,9 @@ def main():
         other = secret[:4] + secret[4:47][::-1]
         probe.search("c", b"(" + other + b")")
         probe.search("d", b"key " + other + well_formed_checksum(other))
-        assert probe.findings == ["it in a", "part of it in b", "a well-formed pvs_ secret in d"], probe.findings
+        probe.search("e", b"GET /?refresh_token=0.AAAA" + other[4:40] + b" HTTP/1.1")
+        assert probe.findings == ["it in a", "part of it in b", "a well-formed pvs_ secret in d",
+                                  "a Microsoft token of the demo's sign-in in e"], probe.findings
         # The window shows the same token (GTK 4.8 names a label by its text).
         assert find(frame, "label", text), "the window shows the token copied"
 
@@ -276,11 +294,18 @@ def main():
         seen = search_everything("while the app and the demo server run")
         rel_db = os.path.join("$AUDIT", os.path.relpath(db, root))
         assert rel_db in seen, "the demo's database was searched"
+        assert os.path.join("$AUDIT", os.path.relpath(entra_files[0], root)) in seen, "the demo's entra.ini was searched"
         # The demo server's own logs reach the captured output: its line
         # for the SCIM request above.
         logged = read(err_log)
         assert re.search(rb"provisiod-DEBUG: .*POST /t/contoso/scim/persons/v2/Users 201", logged), \
             "the demo server's request log is not in the captured output"
+        # So do the demo's Microsoft's: every URL the app asked for (the
+        # sign-in, its refreshes, Graph), searched above with the logs.
+        assert re.search(rb"fake-entra-DEBUG: POST /contoso\.example/oauth2/v2\.0/token 200", logged), \
+            "the stand-in's request log (the sign-in) is not in the captured output"
+        assert re.search(rb"fake-entra-DEBUG: GET /v1\.0/servicePrincipals/[^/ ]+/synchronization/jobs/\S+ 200",
+                         logged), "the stand-in's request log (Graph) is not in the captured output"
 
         # The user closes the window; the app quits and stops the server,
         # which removes its database.
@@ -293,6 +318,8 @@ def main():
                 for top, _, files in os.walk(dirs["TMPDIR"]) for f in files + [""]]
         assert not glob.glob(os.path.join(dirs["TMPDIR"], "provisiod-demo-*")), \
             f"the demo's database left behind: {left}"
+        wait("the demo's Entra files gone with its stand-in",
+             lambda: not glob.glob(os.path.join(dirs["TMPDIR"], "provisio-demo-*")))
 
         # What stays.
         seen = search_everything("after the app quit")
@@ -301,7 +328,8 @@ def main():
         # The demo's tenants keep no state: it would take the place of a real tenant's of the same name.
         assert not any(s.startswith("$AUDIT/home/.cache/provisio/tenants/") for s in seen), \
             "the demo's tenants were cached like real ones"
-        print("ok 1 no secret in the logs, files, settings, keyring or database of a demo renewal")
+        print("ok 1 no secret (tokens, admin keys, the demo's Microsoft tokens) in the logs, files, settings, "
+              "keyring or database of a demo renewal")
         return 0
     finally:
         stop(proc)

@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.join(SOURCE, "tests", "app"))
 CONTENTS = {
     "provisio": [
         "usr/bin/provisio",
+        "usr/libexec/provisio/provisio-demo-entra",
         "usr/share/applications/io.github.provisio.Provisio.desktop",
         "usr/share/metainfo/io.github.provisio.Provisio.metainfo.xml",
         "usr/share/glib-2.0/schemas/io.github.provisio.Provisio.gschema.xml",
@@ -141,6 +142,7 @@ def contents(debs):
     fields = run(["dpkg-deb", "-f", debs["provisio"], "Depends", "Recommends"])
     assert re.search(r"provisioctl \(= ", fields), "provisio's reminder units run provisioctl"
     assert "provisiod" in fields, "provisio --demo wants provisiod"
+    assert re.search(r"Depends:.*python3", fields), "the demo's Microsoft stand-in runs on python3"
     ok("provisio depends on provisioctl and recommends provisiod")
 
 
@@ -265,6 +267,21 @@ def provisiod_from_unit(root, work):
        ": a tenant created, served on loopback, its API answered with the key, stopped cleanly")
 
 
+def children_cmdlines(pid):
+    """The command lines of @pid's children."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                if int(f.read().rsplit(")", 1)[1].split()[1]) != pid:
+                    continue
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                found.append(f.read())
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def provisio_demo(root, work):
     from atspi_helpers import app_named, children, find, stop, wait
 
@@ -285,11 +302,15 @@ def provisio_demo(root, work):
         servers = wait("the demo server, a child of the app", lambda: children(app.pid, "provisiod"))
         assert os.readlink(f"/proc/{servers[0]}/exe") == os.path.join(root, "usr/bin/provisiod"), \
             os.readlink(f"/proc/{servers[0]}/exe")
+        # So is the demo's Microsoft stand-in (a script: its interpreter's child).
+        wait("the demo's Microsoft stand-in, the installed one",
+             lambda: any(os.path.join(root, "usr/libexec/provisio/provisio-demo-entra").encode() in cmdline
+                         for cmdline in children_cmdlines(app.pid)))
         assert app.poll() is None, app.stderr.read()
     finally:
         stop(app)
     ok("the installed provisio --demo under Xvfb: on the accessibility bus with the demo's "
-       "Contoso Ltd, served by the installed provisiod")
+       "Contoso Ltd, served by the installed provisiod, with the installed Microsoft stand-in")
 
 
 def main():

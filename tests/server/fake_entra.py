@@ -43,8 +43,11 @@ import email.utils
 import ssl
 import hashlib
 import json
+import os
 import secrets
 import socketserver
+import shutil
+import signal
 import sys
 import threading
 import time
@@ -55,6 +58,10 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 GRAPH_PAGE = 2   # small pages, so that paging is exercised
+# The shapes of the stand-in's secrets (see tokens() and login()): access
+# tokens, refresh tokens and device codes.  Tests look for them wherever a
+# secret must not be (logs, files, URLs).
+SECRET_PATTERN = r"eyJ0eXAi\.[A-Za-z0-9_-]{20,}|0\.AAAA[A-Za-z0-9_-]{20,}|DAQABAAEAAAD[A-Za-z0-9_-]{20,}"
 
 SOURCES = {
     # 401 {"error":{"code":"UnknownError","message":""}} for a call the
@@ -186,6 +193,8 @@ class State:
         self.version = 0           # changes so far, for delta queries
         self.removed = {}          # sp id -> version of its removal
         self.delta_gone = False    # delta tokens answer 410 (state too old)
+        self.demo = False          # provisio --demo's stand-in: no /_control, marked as the demo's
+        self.verification_uri = "https://microsoft.com/devicelogin"
 
     def add_app(self, sp, name, base_address=None, status="Active", job_id=None, jobs_answer=None, saml=None):
         self.version += 1
@@ -258,6 +267,17 @@ def sp_json(app, select):
     return {k: v for k, v in full.items() if k == "id" or not select or k in select}
 
 STATE = State()
+# The demo's request log, as provisiod has its own: each request's method,
+# whole URL (path and query) and status on standard error, when debug
+# messages are asked for (G_MESSAGES_DEBUG), so that a secret in a URL would
+# show there (tests/app/test_secrets_audit.py looks).
+LOG_REQUESTS = bool(os.environ.get("G_MESSAGES_DEBUG"))
+
+
+def log_request(method, url, status):
+    if STATE.demo and LOG_REQUESTS:
+        sys.stderr.write(f"fake-entra-DEBUG: {method} {url[:300]} {status}\n")
+        sys.stderr.flush()
 
 
 def scim_request(base, token, method, resource, body=None):
@@ -309,6 +329,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         with STATE.lock:
             STATE.log.append((self.command, self.path.split("?")[0], status))
+        log_request(self.command, self.path, status)
 
     def send_raw(self, status, body):
         """Any answer: JSON, text that is not JSON, or nothing."""
@@ -322,6 +343,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         with STATE.lock:
             STATE.log.append((self.command, self.path.split("?")[0], status))
+        log_request(self.command, self.path, status)
 
     def graph_error(self, status, code, message, headers=None):
         self.send(status, {"error": {"code": code, "message": message,
@@ -421,10 +443,10 @@ class Handler(BaseHTTPRequestHandler):
                                             "state": "pending", "issued": time.monotonic(), "last_poll": 0.0,
                                             "scopes": requested}
             return self.send(200, {"user_code": user_code, "device_code": device_code,
-                                   "verification_uri": "https://microsoft.com/devicelogin",
+                                   "verification_uri": STATE.verification_uri,
                                    "expires_in": STATE.code_lifetime, "interval": STATE.interval,
                                    "message": f"To sign in, use a web browser to open the page "
-                                              f"https://microsoft.com/devicelogin and enter the code {user_code} to authenticate."})
+                                              f"{STATE.verification_uri} and enter the code {user_code} to authenticate."})
         grant = get("grant_type")
         if grant == "urn:ietf:params:oauth:grant-type:device_code":
             with STATE.lock:
@@ -760,7 +782,9 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self):
         url = urllib.parse.urlsplit(self.path)
         parts = [p for p in url.path.split("/") if p]
-        if parts[:1] == ["_control"] and len(parts) == 2:
+        if STATE.demo and parts == ["devicelogin"] and self.command == "GET":
+            return self.send_raw(200, DEMO_PAGE.format(seconds=DEMO_AUTO_APPROVE))
+        if parts[:1] == ["_control"] and len(parts) == 2 and not STATE.demo:
             return self.control(parts[1])
         if len(parts) == 4 and parts[1:3] == ["oauth2", "v2.0"] and parts[3] in ("devicecode", "token") \
                 and self.command == "POST":
@@ -809,6 +833,7 @@ class SubRequest(Handler):
         self.answer = (status, body, headers)
         with STATE.lock:
             STATE.log.append((self.command, self.path.split("?")[0], status))
+        log_request(self.command, self.path, status)
 
     def send_raw(self, status, body):
         self.send(status, body)
@@ -848,7 +873,86 @@ def start(port=0):
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-if __name__ == "__main__":
+# -- provisio --demo's Microsoft ------------------------------------------------
+#
+# `provisio-demo-entra --demo PROVISIOD_URL [DIR]` (this file, installed
+# under that name; DIR, the demo's files, removed when it stops):
+# the same stand-in for the demo, on 127.0.0.1 only, without /_control, its
+# sign-in page marked as the demo's.  It approves a sign-in code by itself
+# after DEMO_AUTO_APPROVE seconds and holds the demo tenants' Entra apps
+# (Fabrikam's Persons app in quarantine), a few vendors' apps, SAML apps and
+# apps that do neither.  It prints "fake-entra: demo link SLUG KIND SP JOB
+# NAME" for the apps the demo starts linked (the app writes them to the
+# demo's own entra.ini), then "fake-entra: demo ready".
+
+DEMO_AUTO_APPROVE = 3
+DEMO_DIRECTORY = "contoso.example"
+DEMO_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Provisio demo: Microsoft sign-in</title>"
+             "</head><body><h1>Provisio demo</h1><p>This is the demo's stand-in for Microsoft's sign-in page, on "
+             "this computer only. Nothing to enter: it approves the code by itself after {seconds} seconds."
+             "</p></body></html>")
+
+
+def seed_demo(provisiod, url):
+    """The demo's directory; returns the apps the demo starts linked."""
+    STATE.demo = True
+    STATE.auto_approve = DEMO_AUTO_APPROVE
+    STATE.verification_uri = url + "/devicelogin"
+    STATE.restart_delay = 3
+    scim = lambda slug, kind: f"{provisiod}/t/{slug}/scim/{kind}/v2"
+    day = lambda n: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400 * n))
+    linked = []
+    # The demo tenants' provisioning apps: (sp, name, slug, kind, status, linked at start)
+    for sp, name, slug, kind, status, link in (
+            ("c0000001-0000-4000-8000-00000000c001", "Contoso Users", "contoso", "users", "Active", True),
+            ("c0000002-0000-4000-8000-00000000c002", "Contoso Persons", "contoso", "persons", "Active", True),
+            ("f0000001-0000-4000-8000-00000000f001", "Fabrikam Users", "fabrikam", "users", "Active", False),
+            ("f0000002-0000-4000-8000-00000000f002", "Fabrikam Persons", "fabrikam", "persons", "Quarantine", True),
+            ("90000001-0000-4000-8000-000000009001", "Northwind Users", "northwind", "users", "Active", False)):
+        STATE.add_app(sp, name, scim(slug, kind), status)
+        if link:
+            linked.append((slug, kind, sp, STATE.apps[sp]["job"]["id"], name))
+    # Vendors' apps (matched to the catalog by host on import) and apps that do neither
+    STATE.add_app("a0000001-0000-4000-8000-00000000a001", "Timeneye", "https://api.timeneye.com/scim/v2")
+    STATE.add_app("a0000002-0000-4000-8000-00000000a002", "TimeClock 365", "https://live.timeclock365.com/scim")
+    STATE.add_app("a0000003-0000-4000-8000-00000000a003", "Office 365 Exchange Online", status="None")
+    STATE.add_app("a0000004-0000-4000-8000-00000000a004", "Microsoft Teams", status="None")
+    # SAML apps: one expiring soon, one later, one with an older certificate that lasts longer
+    for n, (name, days) in enumerate((("Contoso Intranet", 12), ("Fabrikam Wiki", 45), ("Expense Portal", 200))):
+        sp = f"50000{n + 1:03d}-0000-4000-8000-00000000500{n + 1}"
+        saml = {"thumbprint": hashlib.sha1(sp.encode()).hexdigest(), "not_after": day(days),
+                "subject": "CN=Microsoft Azure Federated SSO Certificate"}
+        if n == 2:
+            saml["older"] = [{"thumbprint": hashlib.sha1(name.encode()).hexdigest(), "not_after": day(500)}]
+        STATE.add_app(sp, name, status="None", saml=saml)
+    return linked
+
+
+def remove_demo_dir(path):
+    """The demo's files, which the app keeps in a directory of its own: gone
+    with the stand-in, however the app ended."""
+    if os.path.basename(path).startswith("provisio-demo-"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--demo"] and len(sys.argv) in (3, 4):
+    if len(sys.argv) == 4:
+        signal.signal(signal.SIGTERM, lambda *_: (remove_demo_dir(sys.argv[3]), os._exit(0)))
+        signal.signal(signal.SIGINT, lambda *_: (remove_demo_dir(sys.argv[3]), os._exit(0)))
+    _, url = start(0)
+    linked = seed_demo(sys.argv[2], url)
+    print(f"fake-entra: listening on {url}", flush=True)
+    for slug, kind, sp, job, name in linked:
+        print(f"fake-entra: demo link {slug} {kind} {sp} {job} {name}", flush=True)
+    print("fake-entra: demo ready", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+elif __name__ == "__main__" and os.path.basename(sys.argv[0]) == "provisio-demo-entra":
+    # Installed, it is the demo's only: never the tests' steerable stand-in.
+    sys.exit("usage: provisio-demo-entra --demo PROVISIOD-URL [DIR] (started by provisio --demo)")
+elif __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--tls"]:
         TLS = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -20,12 +20,13 @@ import time
 import unittest
 import urllib.request
 
+from fake_entra import SECRET_PATTERN
 from pvtest import ServerTest, TOP
 
 PROVISIOCTL = os.environ.get("PROVISIOCTL", os.path.join(TOP, "build", "src", "cli", "provisioctl"))
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_entra.py")
-# The stand-in's access and refresh tokens start so; none may be printed.
-GRAPH_TOKEN = re.compile(r"eyJ0eXAi\.[A-Za-z0-9_-]{20,}|0\.AAAA[A-Za-z0-9_-]{20,}")
+# The stand-in's access and refresh tokens and device codes; none may be printed.
+GRAPH_TOKEN = re.compile(SECRET_PATTERN)
 
 
 class Entra(ServerTest):
@@ -56,7 +57,8 @@ class Entra(ServerTest):
 
     def ctl(self, *args, key=None, stdin=None):
         env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC", G_MESSAGES_DEBUG="all",
-                   XDG_CONFIG_HOME=getattr(self, "config", self.workdir))
+                   XDG_CONFIG_HOME=getattr(self, "config", self.workdir),
+                   XDG_STATE_HOME=os.path.join(getattr(self, "config", self.workdir), "state"))
         r = subprocess.run([PROVISIOCTL] + list(args), input=(key + "\n") if key else (stdin or ""),
                            capture_output=True, text=True, env=env, timeout=60)
         self.assertNotIn(self.key, r.stdout + r.stderr, "the admin key was printed")
@@ -493,6 +495,31 @@ class Entra(ServerTest):
         certs = json.loads(r.stdout)
         self.assertEqual([(c["display_name"], c["not_after"], c["thumbprint"]) for c in certs],
                          [("HR SSO", "2026-12-20T00:00:00Z", "C3" * 20), ("Wiki SSO", "2027-01-10T00:00:00Z", "A1" * 20)])
+
+        # Kept (no secret, private) for the reminders and the calendar, until the next import.
+        state = os.path.join(self.config, "state", "provisio", "entra-saml.ini")
+        self.assertEqual(os.stat(state).st_mode & 0o777, 0o600)
+        with open(state) as f:
+            kept = f.read()
+        self.assertIn("[saml ffffffff-8888]\nname=HR SSO\nthumbprint=" + "C3" * 20, kept)
+        self.assertIn("not-after=2026-12-20T00:00:00Z", kept)
+        self.assertIsNone(GRAPH_TOKEN.search(kept), "a Microsoft token was kept")
+        self.control("remove", id="eeeeeeee-7777")
+        r = self.ctl("calendar")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        ics = r.stdout.replace("\n ", "").replace("\r\n ", "")
+        self.assertIn("UID:sso-certificate-20261220@entra-saml-ffffffff-8888.provisio", ics)
+        self.assertIn("SUMMARY:HR SSO · SSO certificate expires", ics)
+        self.assertIn("\\n\\n4. Make the new certificate active\\n", ics)
+        self.assertIn("Wiki SSO", ics, "as the last import found it; nothing asked Graph since")
+        r = self.ctl("remind")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"The SAML signing certificate of HR SSO expires in \d+ days")
+        r = self.ctl("remind")
+        self.assertNotIn("HR SSO", r.stdout, "reminded once per threshold")
+        # The next import replaces them: a removed app's certificate goes.
+        self.assertEqual(self.ctl("entra", "certificates").returncode, 0)
+        self.assertNotIn("Wiki SSO", self.ctl("calendar").stdout)
 
     def test_sign_in_refusals_say_why(self):
         """Conditional Access, MFA and consent refusals come with their AADSTS code and what to do."""
