@@ -192,7 +192,7 @@ test_setup_resumed (Fixture       *f,
   g_assert_false (pv_setups_lookup (setups, "acme", "users", &idp, &token_id));
   g_assert_cmpint (pv_renewal_get_step (setup), ==, PV_RENEWAL_INTRO);
 
-  pv_renewal_issue (setup, "okta", FALSE);
+  pv_renewal_issue (setup, "okta", NULL);
   g_assert_cmpint (pv_renewal_get_step (setup), ==, PV_RENEWAL_ISSUING);
   wait_for_step (setup, PV_RENEWAL_ISSUED, 10);
   g_assert_null (pv_renewal_get_error (setup));
@@ -256,21 +256,21 @@ test_renew_refused_replaced (Fixture       *f,
   const PvIssueRefusal *refusal;
 
   /* A renewal where there is no token yet: simply a token. */
-  pv_renewal_issue (first, NULL, FALSE);
+  pv_renewal_issue (first, NULL, NULL);
   wait_for_step (first, PV_RENEWAL_ISSUED, 10);
   g_assert_true (pv_renewal_send_demo_request (first));
   pv_renewal_wait (first, 200);
   wait_for_step (first, PV_RENEWAL_DONE, 15);
 
   /* The next replaces the one in use, on its first use. */
-  pv_renewal_issue (second, NULL, FALSE);
+  pv_renewal_issue (second, NULL, NULL);
   wait_for_step (second, PV_RENEWAL_ISSUED, 10);
   g_assert_cmpstr (pv_renewal_get_issued (second)->replaces, ==, pv_renewal_get_token_id (first));
   g_assert_cmpstr (pv_renewal_get_issued (second)->retire, ==, "on-first-use");
   unused_id = g_strdup (pv_renewal_get_token_id (second));
 
   /* Another, with that replacement still unused: refused, saying which. */
-  pv_renewal_issue (again, NULL, FALSE);
+  pv_renewal_issue (again, NULL, NULL);
   wait_for_step (again, PV_RENEWAL_ISSUING, 1);
   wait_for_step (again, PV_RENEWAL_INTRO, 10);
   g_assert_nonnull (pv_renewal_get_error (again));
@@ -281,7 +281,7 @@ test_renew_refused_replaced (Fixture       *f,
   g_assert_null (pv_renewal_get_issued (again));
 
   /* Asked to, it replaces the unused one in the same request. */
-  pv_renewal_issue (again, NULL, TRUE);
+  pv_renewal_issue (again, NULL, pv_token_info_get_id (refusal->token));
   wait_for_step (again, PV_RENEWAL_ISSUED, 10);
   g_assert_null (pv_renewal_get_error (again));
   g_assert_null (pv_renewal_get_refusal (again));
@@ -313,7 +313,7 @@ test_nothing_listening (void)
   g_socket_close (socket, NULL);
   client = pv_client_new (url, "pva_000000000000000000000000000000");
   renewal = pv_renewal_new (client, "acme", "users", TRUE, NULL);
-  pv_renewal_issue (renewal, "entra", FALSE);
+  pv_renewal_issue (renewal, "entra", NULL);
   wait_for_step (renewal, PV_RENEWAL_INTRO, 15);
   g_assert_error ((GError *) pv_renewal_get_error (renewal), PV_ERROR, PV_ERROR_NETWORK);
   g_assert_null (pv_renewal_get_refusal (renewal));

@@ -563,8 +563,10 @@ idp_recorded_cb (GObject      *source,
  * pv_renewal_issue:
  * @idp: (nullable): for a setup, the identity provider that is to
  *   provision the connection ("entra", "okta"); the tenant learns it first
- * @replace_unused: replace the unused token that the last refusal named
- *   (pv_issue_refusal_can_replace()) in the same request
+ * @replace_unused: (nullable): the id of an unused token to replace in the
+ *   same request: one a refusal named (pv_issue_refusal_can_replace()), or
+ *   that the connection's tokens show in the way
+ *   (pv_issue_refusal_for_connection())
  *
  * Issues the new token: the step goes to issuing, then to issued (the
  * secret in pv_renewal_get_issued()) or back to intro with the error and,
@@ -573,15 +575,13 @@ idp_recorded_cb (GObject      *source,
 void
 pv_renewal_issue (PvRenewal  *self,
                   const char *idp,
-                  gboolean    replace_unused)
+                  const char *replace_unused)
 {
-  g_autofree char *replace = NULL;
+  g_autofree char *replace = g_strdup (replace_unused);
 
   g_return_if_fail (PV_IS_RENEWAL (self));
   g_return_if_fail (self->step == PV_RENEWAL_INTRO);
 
-  if (replace_unused && self->refusal != NULL && pv_issue_refusal_can_replace (self->refusal))
-    replace = g_strdup (pv_token_info_get_id (self->refusal->token));
   g_clear_pointer (&self->refusal, pv_issue_refusal_free);
   g_clear_error (&self->error);
   set_step (self, PV_RENEWAL_ISSUING);

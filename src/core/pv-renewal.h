@@ -74,7 +74,7 @@ void                 pv_renewal_resume            (PvRenewal   *self,
                                                    const char  *token_id);
 void                 pv_renewal_issue             (PvRenewal   *self,
                                                    const char  *idp,
-                                                   gboolean     replace_unused);
+                                                   const char  *replace_unused);
 void                 pv_renewal_wait              (PvRenewal   *self,
                                                    guint        interval_ms);
 void                 pv_renewal_forget_secret     (PvRenewal   *self);
