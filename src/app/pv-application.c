@@ -42,7 +42,7 @@ struct _PvApplication
   guint           refresh_id;
   gboolean        own_loaded;
   gboolean        demo_requested;
-  GKeyFile       *setups;           /* setups left midway: [TENANT/KIND] idp, token */
+  PvSetups       *setups;           /* setups left midway */
   char           *pending_tenant;   /* from a notification, until the tenants are loaded */
   char           *pending_kind;     /* with it, to renew */
 };
@@ -473,37 +473,20 @@ pv_application_leave_demo (PvApplication *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TENANTS]);
 }
 
-/* Setups left midway, so that the assistant resumes where it stopped:
- * $XDG_STATE_HOME/provisio/setup.ini, read at startup, written on change. */
-
-static GFile *
-setup_state_file (void)
+/**
+ * pv_application_get_setups:
+ *
+ * The setups left midway, so that the assistant resumes where it stopped
+ * ($XDG_STATE_HOME/provisio/setup.ini, read at startup; PvSetups).
+ *
+ * Returns: (transfer none) (nullable): the setups; %NULL in the demo,
+ *   whose tenants go with it
+ */
+PvSetups *
+pv_application_get_setups (PvApplication *self)
 {
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "setup.ini", NULL);
-
-  return g_file_new_for_path (path);
-}
-
-static void
-setups_saved_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!pv_file_write_private_finish (result, &error))
-    g_warning ("Could not keep the setups in progress: %s", error->message);
-}
-
-static void
-save_setups (PvApplication *self)
-{
-  g_autoptr(GFile) file = setup_state_file ();
-  gsize length;
-  char *data = g_key_file_to_data (self->setups, &length, NULL);
-  g_autoptr(GBytes) bytes = g_bytes_new_take (data, length);
-
-  pv_file_write_private_async (file, bytes, NULL, setups_saved_cb, NULL);
+  g_return_val_if_fail (PV_IS_APPLICATION (self), NULL);
+  return self->demo != NULL ? NULL : self->setups;
 }
 
 static void
@@ -511,67 +494,11 @@ setups_loaded_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(PvApplication) self = user_data;
-  g_autofree char *contents = NULL;
-  gsize length = 0;
+  g_autoptr(GError) error = NULL;
 
-  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
-    g_key_file_load_from_data (self->setups, contents, length, G_KEY_FILE_NONE, NULL);
-}
-
-void
-pv_application_remember_setup (PvApplication *self,
-                               const char    *tenant,
-                               const char    *kind,
-                               const char    *idp,
-                               const char    *token_id)
-{
-  g_autofree char *group = g_strdup_printf ("%s/%s", tenant, kind);
-
-  g_return_if_fail (PV_IS_APPLICATION (self));
-  if (self->demo != NULL)
-    return;
-  g_key_file_set_string (self->setups, group, "idp", idp);
-  g_key_file_set_string (self->setups, group, "token", token_id);
-  save_setups (self);
-}
-
-void
-pv_application_forget_setup (PvApplication *self,
-                             const char    *tenant,
-                             const char    *kind)
-{
-  g_autofree char *group = g_strdup_printf ("%s/%s", tenant, kind);
-
-  g_return_if_fail (PV_IS_APPLICATION (self));
-  if (g_key_file_remove_group (self->setups, group, NULL))
-    save_setups (self);
-}
-
-/**
- * pv_application_lookup_setup:
- * @idp: (out): the identity provider chosen
- * @token_id: (out): the token issued
- *
- * Returns: whether a setup of this connection was left midway
- */
-gboolean
-pv_application_lookup_setup (PvApplication  *self,
-                             const char     *tenant,
-                             const char     *kind,
-                             char          **idp,
-                             char          **token_id)
-{
-  g_autofree char *group = g_strdup_printf ("%s/%s", tenant, kind);
-
-  g_return_val_if_fail (PV_IS_APPLICATION (self), FALSE);
-  *idp = g_key_file_get_string (self->setups, group, "idp", NULL);
-  *token_id = g_key_file_get_string (self->setups, group, "token", NULL);
-  if (*idp != NULL && *token_id != NULL)
-    return TRUE;
-  g_clear_pointer (idp, g_free);
-  g_clear_pointer (token_id, g_free);
-  return FALSE;
+  if (!pv_setups_load_finish (PV_SETUPS (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not read the setups in progress: %s", error->message);
 }
 
 /* Actions */
@@ -775,9 +702,7 @@ pv_application_activate (GApplication *app)
     }
   else if (!self->own_loaded)
     {
-      g_autoptr(GFile) setups = setup_state_file ();
-
-      g_file_load_contents_async (setups, self->cancellable, setups_loaded_cb, g_object_ref (self));
+      pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);
       self->own_loaded = TRUE;
       set_busy (self, TRUE);
       pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
@@ -825,7 +750,7 @@ pv_application_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_tenant, g_free);
   g_clear_pointer (&self->pending_kind, g_free);
-  g_clear_pointer (&self->setups, g_key_file_unref);
+  g_clear_object (&self->setups);
 
   G_OBJECT_CLASS (pv_application_parent_class)->dispose (object);
 }
@@ -895,7 +820,11 @@ pv_application_init (PvApplication *self)
 
   self->own = pv_tenant_list_new (file);
   self->cancellable = g_cancellable_new ();
-  self->setups = g_key_file_new ();
+  {
+    g_autoptr(GFile) setups = pv_setups_default_file ();
+
+    self->setups = pv_setups_new (setups);
+  }
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Keeps SCIM provisioning tokens renewed before they expire."));

@@ -257,13 +257,13 @@ renew_clicked_cb (PvConnectionPanel *self)
     window = pv_renew_window_new (self->tenants, self->tenant, kind);
   else
     {
+      PvSetups *setups = pv_application_get_setups (PV_APPLICATION (g_application_get_default ()));
       g_autofree char *idp = NULL;
       g_autofree char *token_id = NULL;
 
       /* Resumed where it stopped, if it was left with its token unused */
-      if (self->resumable == NULL ||
-          !pv_application_lookup_setup (PV_APPLICATION (g_application_get_default ()),
-                                        pv_tenant_info_get_id (self->tenant), kind, &idp, &token_id) ||
+      if (self->resumable == NULL || setups == NULL ||
+          !pv_setups_lookup (setups, pv_tenant_info_get_id (self->tenant), kind, &idp, &token_id) ||
           g_strcmp0 (token_id, pv_token_info_get_id (self->resumable)) != 0)
         g_clear_pointer (&idp, g_free);
       window = pv_renew_window_new_setup (self->tenants, self->tenant, kind, idp, idp ? token_id : NULL);
@@ -292,6 +292,7 @@ update_header (PvConnectionPanel *self)
   GListModel *tokens = pv_connection_info_get_tokens (self->connection);
   guint n_tokens = g_list_model_get_n_items (tokens);
   g_autoptr(PvTokenInfo) only = n_tokens == 1 ? g_list_model_get_item (tokens, 0) : NULL;
+  PvSetups *setups = pv_application_get_setups (PV_APPLICATION (g_application_get_default ()));
   g_autofree char *description = NULL;
   g_autofree char *idp_left = NULL;
   g_autofree char *token_left = NULL;
@@ -311,9 +312,8 @@ update_header (PvConnectionPanel *self)
   /* A connection without a token is set up; one whose setup was left with
    * its first token unused continues it; any other is renewed. */
   g_clear_object (&self->resumable);
-  if (only != NULL && pv_token_info_get_last_used_at (only) == 0 &&
-      pv_application_lookup_setup (PV_APPLICATION (g_application_get_default ()), pv_tenant_info_get_id (self->tenant),
-                                   kind, &idp_left, &token_left) &&
+  if (only != NULL && pv_token_info_get_last_used_at (only) == 0 && setups != NULL &&
+      pv_setups_lookup (setups, pv_tenant_info_get_id (self->tenant), kind, &idp_left, &token_left) &&
       g_strcmp0 (token_left, pv_token_info_get_id (only)) == 0)
     {
       self->renew_mode = RENEW_MODE_CONTINUE;

@@ -23,7 +23,11 @@
 #include "pv-tokens.h"
 #include "pv-widgets.h"
 
-/* intro -> issuing -> secret -> steps -> waiting -> done.
+/* intro -> issuing -> secret -> steps -> waiting -> done: the steps of
+ * the core's PvRenewal (pv-renewal.c), which issues, remembers a setup,
+ * waits for the first use and sends the demo's request; this window only
+ * shows them, with the secret page split in two (the secret, then the
+ * identity provider's steps or the hand-over to Entra).
  *
  * The old token is never touched: the new one is issued with
  * retire=on-first-use, so the tenant retires the old one only once the
@@ -54,11 +58,8 @@ struct _PvRenewWindow
   PvTenantInfo  *tenant;
   char          *kind;
   GCancellable  *cancellable;
-  PvIssuedToken *issued;
-  char          *token_id;    /* the new token's, also when resumed without its secret */
+  PvRenewal     *renewal;     /* NULL without a client (no key) */
   gboolean       setup;       /* the first-time setup rather than a renewal */
-  char          *idp;         /* setup: the identity provider chosen */
-  PvEventWatch  *watch;
   GSettings     *settings;
 
   GtkStack      *stack;
@@ -68,7 +69,6 @@ struct _PvRenewWindow
   GtkLabel      *refusal_label;   /* what stands in the way of a new token */
   GtkWidget     *replace_button;
   char          *replace_id;      /* the unused replacement the next issue replaces */
-  char          *idempotency_key; /* the intent the next issue belongs to */
   gboolean       refused;         /* the tenant refused: its words stand */
   GtkLabel      *secret_label;
   GtkLabel      *clipboard_label;
@@ -115,13 +115,26 @@ get_connection (PvRenewWindow *self)
   return pv_tenant_info_get_connection (self->tenant, self->kind);
 }
 
+/* The new token with its secret, once issued (not when resumed) */
+static PvIssuedToken *
+get_issued (PvRenewWindow *self)
+{
+  return self->renewal ? (PvIssuedToken *) pv_renewal_get_issued (self->renewal) : NULL;
+}
+
+static const char *
+get_token_id (PvRenewWindow *self)
+{
+  return self->renewal ? pv_renewal_get_token_id (self->renewal) : NULL;
+}
+
 static const char *
 identity_provider (PvRenewWindow *self)
 {
   PvConnectionInfo *connection = get_connection (self);
 
   if (self->setup)
-    return self->idp;
+    return self->renewal ? pv_renewal_get_idp (self->renewal) : NULL;
 
   return connection ? pv_connection_info_get_identity_provider (connection) : NULL;
 }
@@ -217,16 +230,14 @@ finish (PvRenewWindow *self,
 
   self->done = TRUE;
   g_clear_handle_id (&self->wait_id, g_source_remove);
-  pv_event_watch_stop (self->watch);
+  /* The renewal has forgotten the setup left midway. */
   if (self->setup)
     {
-      pv_application_forget_setup (PV_APPLICATION (g_application_get_default ()),
-                                   pv_tenant_info_get_id (self->tenant), self->kind);
       /* Translators: the app, the date of the first request, who sent it */
       text = g_strdup_printf (_("The %s app sent its first request on %s (%s). Provisioning is set up."),
                               app, when, agent ? agent : _("identity provider"));
     }
-  else if (self->issued != NULL && self->issued->replaces != NULL)
+  else if (get_issued (self) != NULL && get_issued (self)->replaces != NULL)
     /* Translators: %s: the app, the date of the first use, who used it */
     text = g_strdup_printf (_("The %s app used the new token on %s (%s). The old token retires by itself once "
                               "the identity provider provisions with the new one and has gone two of its cycles "
@@ -282,16 +293,7 @@ event_row_new (gpointer item,
 }
 
 static void
-event_cb (PvEventWatch  *watch,
-          PvEventInfo   *event,
-          PvRenewWindow *self)
-{
-  if (g_str_equal (pv_event_info_get_event_type (event), "token.first-use") && !self->done)
-    finish (self, event);
-}
-
-static void
-watch_error_cb (PvEventWatch  *watch,
+watch_error_cb (PvRenewal     *renewal,
                 const GError  *error,
                 PvRenewWindow *self)
 {
@@ -359,12 +361,10 @@ add_verify_steps (PvRenewWindow *self)
 static void
 start_waiting (PvRenewWindow *self)
 {
-  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
-
   if (self->setup)
     {
       /* Translators: %s is the identity provider */
-      g_autofree char *title = g_strdup_printf (_("Waiting for %s"), pv_guide_provider_name (self->idp));
+      g_autofree char *title = g_strdup_printf (_("Waiting for %s"), pv_guide_provider_name (identity_provider (self)));
 
       adw_status_page_set_title (ADW_STATUS_PAGE (self->wait_page), title);
       adw_status_page_set_description (ADW_STATUS_PAGE (self->wait_page),
@@ -375,63 +375,23 @@ start_waiting (PvRenewWindow *self)
   show_step (self, "waiting");
   add_verify_steps (self);
   watch_switch (self);
-  if (self->watch == NULL && client != NULL)
+  if (self->renewal != NULL && pv_renewal_get_step (self->renewal) == PV_RENEWAL_ISSUED)
     {
-      self->watch = pv_event_watch_new (client, self->kind, self->token_id, WATCH_INTERVAL_MS);
-      gtk_list_box_bind_model (self->event_list, pv_event_watch_get_events (self->watch), event_row_new, NULL, NULL);
-      g_signal_connect_object (self->watch, "event", G_CALLBACK (event_cb), self, 0);
-      g_signal_connect_object (self->watch, "error", G_CALLBACK (watch_error_cb), self, 0);
-      pv_event_watch_start (self->watch);
+      pv_renewal_wait (self->renewal, WATCH_INTERVAL_MS);
+      gtk_list_box_bind_model (self->event_list, pv_renewal_get_events (self->renewal), event_row_new, NULL, NULL);
       self->wait_started = g_get_monotonic_time ();
       self->wait_id = g_timeout_add_seconds (1, wait_tick_cb, self);
       wait_tick_cb (self);
     }
 }
 
-/* Demo only: a request as the identity provider would make it in a cycle
- * that changes something, once the new token is saved: it creates a user.
- * A read (what a "Test connection" sends) would not start the old token's
- * retirement (docs/provisiod.md), so the demo would not show the switch. */
-static void
-demo_request_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-}
-
+/* Demo only: the identity provider's request, as the core sends it
+ * (pv_renewal_send_demo_request()); resumed, the secret is gone. */
 static void
 demo_clicked_cb (PvRenewWindow *self)
 {
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
-  g_autofree char *uuid = NULL;
-  g_autofree char *body = NULL;
-  gsize length;
-
-  /* Resumed, the secret is gone: there is nothing to act with. */
-  if (self->issued == NULL)
-    return;
-  session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
-  url = g_strconcat (self->issued->scim_base_url, "/Users", NULL);
-  msg = soup_message_new ("POST", url);
-  if (msg == NULL)
-    return;
-  /* A new user each time: a second click is another change, not a conflict. */
-  uuid = g_uuid_string_random ();
-  body = g_strdup_printf ("{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
-                          " \"externalId\": \"%s\", \"userName\": \"demo-%s@example.com\","
-                          " \"active\": true, \"displayName\": \"Demo User\"}", uuid, uuid);
-  length = strlen (body);
-  bytes = g_bytes_new_take (g_steal_pointer (&body), length);
-  soup_message_set_request_body_from_bytes (msg, "application/scim+json", bytes);
-  auth = g_strconcat ("Bearer ", self->issued->secret, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  explicit_bzero (auth, strlen (auth));
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, self->cancellable, demo_request_cb, NULL);
+  if (self->renewal != NULL)
+    pv_renewal_send_demo_request (self->renewal);
 }
 
 /* Step 4: the identity provider's steps */
@@ -582,7 +542,7 @@ hand_over_clicked_cb (PvRenewWindow *self)
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
   const PvEntraLink *link = hand_over_link (self);
 
-  if (link == NULL || self->issued == NULL)
+  if (link == NULL || get_issued (self) == NULL)
     return;
   gtk_widget_set_sensitive (self->hand_over_button, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->hand_over_result), FALSE);
@@ -594,8 +554,8 @@ hand_over_clicked_cb (PvRenewWindow *self)
         adw_action_row_remove (ADW_ACTION_ROW (self->hand_over_rows[i]), self->hand_over_icons[i]);
       self->hand_over_icons[i] = NULL;
     }
-  pv_entra_hand_over_async (pv_entra_session_get_graph (entra), link, self->issued->scim_base_url,
-                            self->issued->secret, hand_over_step_cb, self, self->cancellable,
+  pv_entra_hand_over_async (pv_entra_session_get_graph (entra), link, get_issued (self)->scim_base_url,
+                            get_issued (self)->secret, hand_over_step_cb, self, self->cancellable,
                             handed_over_cb, g_object_ref (self));
 }
 
@@ -668,7 +628,7 @@ steps_page_new (PvRenewWindow *self)
   if (steps == NULL)
     g_error ("The setup guide of %s is broken", idp);
   /* Entra, and a secret to hand over: Provisio can do the steps itself. */
-  if (!self->setup && self->issued != NULL && g_strcmp0 (idp ? idp : "entra", "entra") == 0)
+  if (!self->setup && get_issued (self) != NULL && g_strcmp0 (idp ? idp : "entra", "entra") == 0)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hand_over_group_new (self)));
   if (self->setup)
     /* Translators: "Users" or "Persons", then the identity provider */
@@ -723,7 +683,7 @@ steps_page_new (PvRenewWindow *self)
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   if (self->setup)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (mappings_group_new (idp)));
-  if (self->issued == NULL)
+  if (get_issued (self) == NULL)
     {
       /* Resumed: the secret was shown when it was issued, and only then. */
       GtkWidget *note = adw_preferences_group_new ();
@@ -795,9 +755,9 @@ copy_action (GtkWidget  *widget,
 {
   PvRenewWindow *self = PV_RENEW_WINDOW (widget);
 
-  if (self->issued == NULL)
+  if (get_issued (self) == NULL)
     return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->issued->secret);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), get_issued (self)->secret);
   self->copied_at = g_get_monotonic_time ();
   gtk_widget_set_visible (GTK_WIDGET (self->clipboard_progress), TRUE);
   g_clear_handle_id (&self->clipboard_id, g_source_remove);
@@ -897,103 +857,72 @@ opened_refresh_cb (GObject      *source,
   /* Closed meanwhile: disposed, its widgets gone. */
   if (!pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error) || self->cancellable == NULL)
     return;
-  if (!self->refused && self->issued == NULL && g_strcmp0 (pv_renew_window_get_step (self), "intro") == 0)
+  if (!self->refused && get_issued (self) == NULL && g_strcmp0 (pv_renew_window_get_step (self), "intro") == 0)
     show_pending (self);
 }
 
+/* The renewal moved on: issued (the secret, once), refused or failed
+ * (back to the first page, saying why), done (the first use came). */
 static void
-issued_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+step_changed_cb (PvRenewWindow *self)
 {
-  g_autoptr(PvRenewWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  PvIssuedToken *issued = pv_tokens_issue_finish (result, &error);
+  PvIssuedToken *issued = get_issued (self);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (issued == NULL)
+  switch (pv_renewal_get_step (self->renewal))
     {
-      g_autoptr(PvIssueRefusal) refusal = pv_tokens_issue_get_refusal (result);
-
-      /* When nothing answered, trying again is the same intent: the tenant
-       * recognises its key if it did issue.  Anything else ends it. */
-      if (!g_error_matches (error, PV_ERROR, PV_ERROR_NETWORK))
-        g_clear_pointer (&self->idempotency_key, g_free);
-      if (refusal == NULL)
+    case PV_RENEWAL_INTRO:
+      if (pv_renewal_get_refusal (self->renewal) != NULL)
         {
-          show_intro_error (self, error);
-          return;
+          self->refused = TRUE;
+          show_refusal (self, pv_renewal_get_refusal (self->renewal));
+          show_step (self, "intro");
+          /* The tenant's page shows the token in the way too. */
+          refresh_tenant (self);
         }
-      self->refused = TRUE;
-      show_refusal (self, refusal);
-      show_step (self, "intro");
-      /* The tenant's page shows the token in the way too. */
+      else if (pv_renewal_get_error (self->renewal) != NULL)
+        show_intro_error (self, pv_renewal_get_error (self->renewal));
+      break;
+
+    case PV_RENEWAL_ISSUING:
+      show_step (self, "issuing");
+      break;
+
+    case PV_RENEWAL_ISSUED:
+      /* Resumed: no secret, the steps page follows (pv_renew_window_new_setup()) */
+      if (issued == NULL)
+        break;
+      g_clear_pointer (&self->replace_id, g_free);
+      gtk_label_set_label (self->secret_label, issued->secret);
+      if (!self->setup && g_strcmp0 (identity_provider (self) ? identity_provider (self) : "entra", "entra") == 0)
+        {
+          const PvEntraLink *link = hand_over_link (self);
+
+          if (link != NULL)
+            {
+              /* Translators: %s is an Entra app's name */
+              g_autofree char *label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
+
+              gtk_button_set_label (GTK_BUTTON (self->secret_hand_over_button), label);
+              gtk_widget_set_visible (self->secret_hand_over_button, TRUE);
+            }
+        }
+      show_step (self, "secret");
+      /* The panels show the new token, waiting for its first use, even if
+       * this window is closed now. */
       refresh_tenant (self);
-      return;
+      break;
+
+    case PV_RENEWAL_WAITING:
+      break;
+
+    case PV_RENEWAL_DONE:
+      if (!self->done)
+        finish (self, pv_renewal_get_first_use (self->renewal));
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
-  g_clear_pointer (&self->idempotency_key, g_free);
-  g_clear_pointer (&self->replace_id, g_free);
-  self->issued = issued;
-  self->token_id = g_strdup (pv_token_info_get_id (issued->token));
-  if (self->setup)
-    pv_application_remember_setup (PV_APPLICATION (g_application_get_default ()),
-                                   pv_tenant_info_get_id (self->tenant), self->kind, self->idp, self->token_id);
-  gtk_label_set_label (self->secret_label, issued->secret);
-  if (!self->setup && g_strcmp0 (identity_provider (self) ? identity_provider (self) : "entra", "entra") == 0)
-    {
-      const PvEntraLink *link = hand_over_link (self);
-
-      if (link != NULL)
-        {
-          /* Translators: %s is an Entra app's name */
-          g_autofree char *label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
-
-          gtk_button_set_label (GTK_BUTTON (self->secret_hand_over_button), label);
-          gtk_widget_set_visible (self->secret_hand_over_button, TRUE);
-        }
-    }
-  show_step (self, "secret");
-  /* The panels show the new token, waiting for its first use, even if this
-   * window is closed now. */
-  refresh_tenant (self);
-}
-
-static void
-issue (PvRenewWindow *self)
-{
-  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
-  g_autofree char *description = NULL;
-
-  if (client == NULL)
-    return;
-  if (self->setup)
-    /* Translators: the note kept with a token issued by the setup assistant */
-    description = g_strdup_printf (_("Set up with Provisio for the %s app"), pv_guide_app_name (self->kind));
-  else
-    /* Translators: the note kept with a token issued by the assistant */
-    description = g_strdup_printf (_("Renewed with Provisio for the %s app"), pv_guide_app_name (self->kind));
-  if (self->idempotency_key == NULL)
-    self->idempotency_key = pv_tokens_new_idempotency_key ();
-  pv_tokens_issue_full_async (client, self->kind, "on-first-use", description, self->replace_id,
-                              self->idempotency_key, self->cancellable, issued_cb, g_object_ref (self));
-}
-
-static void
-idp_recorded_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(PvRenewWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!pv_tokens_set_identity_provider_finish (result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_intro_error (self, error);
-      return;
-    }
-  issue (self);
 }
 
 /* Setup: the tenant learns which identity provider provisions the
@@ -1002,16 +931,10 @@ static void
 setup_with (PvRenewWindow *self,
             const char    *idp)
 {
-  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
-
-  if (client == NULL)
+  if (self->renewal == NULL)
     return;
-  g_free (self->idp);
-  self->idp = g_strdup (idp);
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
-  show_step (self, "issuing");
-  pv_tokens_set_identity_provider_async (client, self->kind, idp, self->cancellable, idp_recorded_cb,
-                                         g_object_ref (self));
+  pv_renewal_issue (self->renewal, idp, NULL);
 }
 
 static void
@@ -1029,23 +952,23 @@ okta_clicked_cb (PvRenewWindow *self)
 static void
 issue_clicked_cb (PvRenewWindow *self)
 {
+  if (self->renewal == NULL)
+    return;
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
   g_clear_pointer (&self->replace_id, g_free);
-  show_step (self, "issuing");
-  issue (self);
+  pv_renewal_issue (self->renewal, NULL, NULL);
 }
 
 /* The unused replacement goes, a new one takes its place, in one request */
 static void
 replace_clicked_cb (PvRenewWindow *self)
 {
-  if (self->replace_id == NULL)
+  if (self->replace_id == NULL || self->renewal == NULL)
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
-  show_step (self, "issuing");
-  issue (self);
+  pv_renewal_issue (self->renewal, NULL, self->replace_id);
 }
 
 /* Building the steps */
@@ -1299,7 +1222,7 @@ pv_renew_window_close_request (GtkWindow *window)
   PvRenewWindow *self = PV_RENEW_WINDOW (window);
   GtkWindow *parent = gtk_window_get_transient_for (window);
 
-  if (self->token_id != NULL && !self->done && parent != NULL)
+  if (get_token_id (self) != NULL && !self->done && parent != NULL)
     {
       g_autofree char *text = self->setup
         /* Translators: "Users" or "Persons" */
@@ -1324,10 +1247,10 @@ pv_renew_window_dispose (GObject *object)
   g_clear_handle_id (&self->clipboard_id, g_source_remove);
   g_clear_handle_id (&self->wait_id, g_source_remove);
   g_clear_handle_id (&self->switch_id, g_source_remove);
-  if (self->watch != NULL)
-    pv_event_watch_stop (self->watch);
-  g_clear_object (&self->watch);
-  g_clear_pointer (&self->issued, pv_issued_token_free);
+  /* What was issued stays issued; the secret is zeroed with the renewal. */
+  if (self->renewal != NULL)
+    pv_renewal_cancel (self->renewal);
+  g_clear_object (&self->renewal);
   g_clear_object (&self->tenants);
   g_clear_object (&self->tenant);
   g_clear_object (&self->settings);
@@ -1342,10 +1265,7 @@ pv_renew_window_finalize (GObject *object)
   PvRenewWindow *self = PV_RENEW_WINDOW (object);
 
   g_free (self->kind);
-  g_free (self->token_id);
-  g_free (self->idp);
   g_free (self->replace_id);
-  g_free (self->idempotency_key);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->finalize (object);
 }
@@ -1393,11 +1313,19 @@ assistant_new (PvTenantList *tenants,
 {
   PvRenewWindow *self = g_object_new (PV_TYPE_RENEW_WINDOW, NULL);
   GApplication *app = g_application_get_default ();
+  PvClient *client = pv_tenant_list_get_client (tenants, tenant);
 
   self->tenants = g_object_ref (tenants);
   self->tenant = g_object_ref (tenant);
   self->kind = g_strdup (kind);
   self->setup = setup;
+  if (client != NULL)
+    {
+      self->renewal = pv_renewal_new (client, pv_tenant_info_get_id (tenant), kind, setup,
+                                      pv_application_get_setups (PV_APPLICATION (app)));
+      g_signal_connect_object (self->renewal, "notify::step", G_CALLBACK (step_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->renewal, "watch-error", G_CALLBACK (watch_error_cb), self, 0);
+    }
   self->settings = g_object_ref (pv_application_get_settings (PV_APPLICATION (app)));
   build (self);
   gtk_widget_set_visible (self->demo_button, pv_application_get_demo (PV_APPLICATION (app)));
@@ -1439,10 +1367,9 @@ pv_renew_window_new_setup (PvTenantList *tenants,
 {
   PvRenewWindow *self = assistant_new (tenants, tenant, kind, TRUE);
 
-  if (idp != NULL && token_id != NULL)
+  if (idp != NULL && token_id != NULL && self->renewal != NULL)
     {
-      self->idp = g_strdup (idp);
-      self->token_id = g_strdup (token_id);
+      pv_renewal_resume (self->renewal, idp, token_id);
       to_steps_cb (self);
     }
   return GTK_WINDOW (self);
