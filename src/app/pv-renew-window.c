@@ -64,6 +64,10 @@ struct _PvRenewWindow
 
   GtkStack      *stack;
   AdwWindowTitle *title;
+  AdwStatusPage *intro_page;
+  GtkWidget     *entra_button;
+  GtkWidget     *okta_button;
+  AdwStatusPage *done_page;
   GtkLabel      *intro_error;
   GtkWidget     *issue_button;
   GtkLabel      *refusal_label;   /* what stands in the way of a new token */
@@ -821,7 +825,7 @@ show_refusal (PvRenewWindow        *self,
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   gtk_widget_set_visible (self->replace_button, can_replace);
-  if (self->issue_button != NULL)
+  if (!self->setup)
     gtk_widget_set_visible (self->issue_button, !can_replace);
 }
 
@@ -840,7 +844,7 @@ show_pending (PvRenewWindow *self)
   g_clear_pointer (&self->replace_id, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
   gtk_widget_set_visible (self->replace_button, FALSE);
-  if (self->issue_button != NULL)
+  if (!self->setup)
     gtk_widget_set_visible (self->issue_button, TRUE);
 }
 
@@ -973,35 +977,6 @@ replace_clicked_cb (PvRenewWindow *self)
 
 /* Building the steps */
 
-static GtkWidget *
-status_page_new (const char *icon,
-                 const char *title,
-                 const char *description,
-                 GtkWidget  *child)
-{
-  GtkWidget *page = adw_status_page_new ();
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon);
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
-  if (description != NULL)
-    adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
-  adw_status_page_set_child (ADW_STATUS_PAGE (page), child);
-  return page;
-}
-
-static GtkWidget *
-pill_button_new (const char *label,
-                 gboolean    suggested)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "pill");
-  if (suggested)
-    gtk_widget_add_css_class (button, "suggested-action");
-  return button;
-}
-
 static char *
 intro_text (PvRenewWindow *self)
 {
@@ -1037,17 +1012,18 @@ intro_text (PvRenewWindow *self)
                           tenant_name (self), app, idp, now_part ? now_part : "");
 }
 
+/* The words of the pages that depend on the connection and the kind of
+ * assistant; the pages themselves are in pv-renew-window.ui. */
 static void
-build (PvRenewWindow *self)
+set_up_pages (PvRenewWindow *self)
 {
   const char *app = pv_guide_app_name (self->kind);
   const char *idp = identity_provider (self);
   const char *idp_name = pv_guide_provider_name (idp ? idp : "entra");
-  GtkWidget *box, *button, *page, *scrolled, *group;
   g_autofree char *window_title = NULL;
-  g_autofree char *intro = intro_text (self);
   g_autofree char *wait_title = NULL;
   g_autofree char *wait_text = NULL;
+  g_autofree char *done_title = NULL;
 
   if (self->setup)
     /* Translators: the setup assistant's title: "Users" or "Persons" */
@@ -1060,126 +1036,35 @@ build (PvRenewWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 
   /* intro */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->intro_error = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->intro_error, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->intro_error), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->intro_error));
-  self->refusal_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->refusal_label, TRUE);
-  gtk_label_set_justify (self->refusal_label, GTK_JUSTIFY_CENTER);
-  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->refusal_label));
-  self->replace_button = pill_button_new (_("_Replace the Unused Token"), TRUE);
-  gtk_widget_set_visible (self->replace_button, FALSE);
-  g_signal_connect_swapped (self->replace_button, "clicked", G_CALLBACK (replace_clicked_cb), self);
-  gtk_box_append (GTK_BOX (box), self->replace_button);
+  adw_status_page_set_title (self->intro_page, window_title);
+  gtk_widget_set_visible (self->entra_button, self->setup);
+  gtk_widget_set_visible (self->okta_button, self->setup);
+  gtk_widget_set_visible (self->issue_button, !self->setup);
   if (self->setup)
     {
       g_autofree char *setup_intro = NULL;
 
-      button = pill_button_new (_("Set Up in Microsoft _Entra ID"), TRUE);
-      g_signal_connect_swapped (button, "clicked", G_CALLBACK (entra_clicked_cb), self);
-      gtk_box_append (GTK_BOX (box), button);
-      button = pill_button_new (_("Set Up in _Okta"), FALSE);
-      g_signal_connect_swapped (button, "clicked", G_CALLBACK (okta_clicked_cb), self);
-      gtk_box_append (GTK_BOX (box), button);
       /* Translators: the setup assistant's first page: "Users" or "Persons", then the tenant */
       setup_intro = g_strdup_printf (_("Provisio records which identity provider provisions the %s app of %s, issues "
                                        "its first token and guides you through the setup there, until the first "
                                        "SCIM request arrives. Users and Persons each get their own app."),
                                      app, tenant_name (self));
-      gtk_stack_add_named (self->stack, status_page_new ("list-add-symbolic", window_title, setup_intro, box),
-                           "intro");
+      adw_status_page_set_icon_name (self->intro_page, "list-add-symbolic");
+      adw_status_page_set_description (self->intro_page, setup_intro);
     }
   else
     {
-      self->issue_button = pill_button_new (_("_Issue New Token"), TRUE);
-      g_signal_connect_swapped (self->issue_button, "clicked", G_CALLBACK (issue_clicked_cb), self);
-      gtk_box_append (GTK_BOX (box), self->issue_button);
-      gtk_stack_add_named (self->stack, status_page_new ("view-refresh-symbolic", window_title, intro, box), "intro");
+      g_autofree char *intro = intro_text (self);
+
+      adw_status_page_set_icon_name (self->intro_page, "view-refresh-symbolic");
+      adw_status_page_set_description (self->intro_page, intro);
       /* A replacement issued before (an answer lost, an assistant closed
        * before its token was copied, another admin): said at once, with
        * what to do about it, and again once the tenant has been read. */
       show_pending (self);
     }
 
-  /* issuing */
-  {
-    GtkWidget *spinner = gtk_spinner_new ();
-
-    gtk_spinner_start (GTK_SPINNER (spinner));
-    gtk_widget_set_size_request (spinner, 32, 32);
-    gtk_stack_add_named (self->stack, status_page_new (NULL, _("Issuing…"), NULL, spinner), "issuing");
-  }
-
-  /* secret */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->secret_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_selectable (self->secret_label, TRUE);
-  gtk_label_set_wrap (self->secret_label, TRUE);
-  gtk_label_set_wrap_mode (self->secret_label, PANGO_WRAP_CHAR);
-  gtk_widget_add_css_class (GTK_WIDGET (self->secret_label), "pv-secret");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->secret_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("New secret token"), -1);
-  button = pill_button_new (_("_Copy Token"), TRUE);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "renew.copy");
-  self->clipboard_label = GTK_LABEL (gtk_label_new (_("Not copied yet")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->clipboard_label), "dim-label");
-  self->clipboard_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_widget_set_visible (GTK_WIDGET (self->clipboard_progress), FALSE);
-  self->to_steps_button = pill_button_new (_("_Next"), FALSE);
-  gtk_widget_set_sensitive (self->to_steps_button, FALSE);
-  g_signal_connect_swapped (self->to_steps_button, "clicked", G_CALLBACK (to_steps_cb), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->secret_label));
-  gtk_box_append (GTK_BOX (box), button);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_progress));
-  gtk_box_append (GTK_BOX (box), self->to_steps_button);
-  self->secret_hand_over_button = pill_button_new ("", TRUE);
-  gtk_widget_set_visible (self->secret_hand_over_button, FALSE);
-  g_signal_connect_swapped (self->secret_hand_over_button, "clicked", G_CALLBACK (secret_hand_over_cb), self);
-  gtk_box_append (GTK_BOX (box), self->secret_hand_over_button);
-  gtk_stack_add_named (self->stack,
-                       status_page_new ("dialog-password-symbolic", _("Copy the New Token"),
-                                        _("This is the only time it is shown: the tenant keeps only a digest of it, "
-                                          "and Provisio forgets it when this window closes."), box),
-                       "secret");
-
-
   /* waiting */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->wait_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (self->wait_progress, TRUE);
-  self->wait_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->wait_label, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->wait_label), "dim-label");
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("The New Token's Events"));
-  self->event_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->event_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->event_list), "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->event_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("The new token's events"), -1);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->event_list));
-  self->demo_button = pill_button_new (_("_Act as the Identity Provider"), FALSE);
-  gtk_widget_set_tooltip_text (self->demo_button,
-                               _("Demo only: makes the request the identity provider would make with the new token"));
-  g_signal_connect_swapped (self->demo_button, "clicked", G_CALLBACK (demo_clicked_cb), self);
-  for (guint i = 0; i < G_N_ELEMENTS (self->switch_labels); i++)
-    {
-      self->switch_labels[i] = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_wrap (self->switch_labels[i], TRUE);
-      gtk_label_set_justify (self->switch_labels[i], GTK_JUSTIFY_CENTER);
-      gtk_widget_add_css_class (GTK_WIDGET (self->switch_labels[i]), "heading");
-      gtk_widget_set_visible (GTK_WIDGET (self->switch_labels[i]), FALSE);
-    }
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_progress));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->switch_labels[0]));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_label));
-  gtk_box_append (GTK_BOX (box), group);
-  gtk_box_append (GTK_BOX (box), self->demo_button);
   /* Translators: %s is the identity provider */
   wait_title = g_strdup_printf (_("Waiting for %s"), idp_name);
   wait_text = g_strdup_printf (g_strcmp0 (idp, "okta") == 0
@@ -1188,29 +1073,13 @@ build (PvRenewWindow *self)
                                : _("Entra uses the new token from its next provisioning cycle, which can take up to "
                                    "40 minutes. You may close this window: the %s panel shows the token as waiting "
                                    "for its first use."), app);
-  page = status_page_new ("content-loading-symbolic", wait_title, wait_text, box);
-  self->wait_page = page;
-  self->wait_box = box;
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), page);
-  gtk_stack_add_named (self->stack, scrolled, "waiting");
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->wait_page), wait_title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->wait_page), wait_text);
 
   /* done */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->done_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->done_label, TRUE);
-  gtk_label_set_justify (self->done_label, GTK_JUSTIFY_CENTER);
-  button = pill_button_new (_("_Close"), TRUE);
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (gtk_window_close), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->switch_labels[1]));
-  gtk_box_append (GTK_BOX (box), button);
-  {
-    /* Translators: "Users" or "Persons" */
-    g_autofree char *done_title = g_strdup_printf (_("The %s App Uses the New Token"), app);
-
-    gtk_stack_add_named (self->stack, status_page_new ("emblem-ok-symbolic", done_title, NULL, box), "done");
-  }
+  /* Translators: "Users" or "Persons" */
+  done_title = g_strdup_printf (_("The %s App Uses the New Token"), app);
+  adw_status_page_set_title (self->done_page, done_title);
   show_step (self, "intro");
 }
 
@@ -1255,6 +1124,7 @@ pv_renew_window_dispose (GObject *object)
   g_clear_object (&self->tenant);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_RENEW_WINDOW);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->dispose (object);
 }
@@ -1281,28 +1151,48 @@ pv_renew_window_class_init (PvRenewWindowClass *klass)
   object_class->finalize = pv_renew_window_finalize;
   window_class->close_request = pv_renew_window_close_request;
   gtk_widget_class_install_action (widget_class, "renew.copy", NULL, copy_action);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/provisio/Provisio/ui/pv-renew-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, intro_page);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, intro_error);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, refusal_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, replace_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, entra_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, okta_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, issue_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, secret_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, clipboard_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, clipboard_progress);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, to_steps_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, secret_hand_over_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_page);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_box);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_progress);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, event_list);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, done_page);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, done_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "switch_label_waiting", FALSE,
+                                             G_STRUCT_OFFSET (PvRenewWindow, switch_labels[0]));
+  gtk_widget_class_bind_template_child_full (widget_class, "switch_label_done", FALSE,
+                                             G_STRUCT_OFFSET (PvRenewWindow, switch_labels[1]));
+  gtk_widget_class_bind_template_callback (widget_class, replace_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entra_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, okta_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, issue_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, to_steps_cb);
+  gtk_widget_class_bind_template_callback (widget_class, secret_hand_over_cb);
+  gtk_widget_class_bind_template_callback (widget_class, demo_clicked_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 pv_renew_window_init (PvRenewWindow *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *title = adw_window_title_new (NULL, NULL);
-  GtkWidget *stack = gtk_stack_new ();
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->title = ADW_WINDOW_TITLE (title);
-  self->stack = GTK_STACK (stack);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT);
-  gtk_widget_set_vexpand (stack, TRUE);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), stack);
-  adw_window_set_content (ADW_WINDOW (self), box);
-  gtk_window_set_default_size (GTK_WINDOW (self), 620, 700);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
 }
 
 static PvRenewWindow *
@@ -1327,7 +1217,7 @@ assistant_new (PvTenantList *tenants,
       g_signal_connect_object (self->renewal, "watch-error", G_CALLBACK (watch_error_cb), self, 0);
     }
   self->settings = g_object_ref (pv_application_get_settings (PV_APPLICATION (app)));
-  build (self);
+  set_up_pages (self);
   gtk_widget_set_visible (self->demo_button, pv_application_get_demo (PV_APPLICATION (app)));
   if (!setup && pv_tenant_list_get_client (tenants, tenant) != NULL)
     pv_tenant_info_refresh_async (tenant, pv_tenant_list_get_client (tenants, tenant), self->cancellable,
