@@ -19,6 +19,7 @@
 #include "pv-preferences-window.h"
 #include "pv-files.h"
 #include "pv-profiles.h"
+#include "pv-reminder-cycle.h"
 #include "pv-reminders.h"
 #include "pv-tracked-check.h"
 #include "pv-renew-window.h"
@@ -205,105 +206,29 @@ pv_application_get_policy (PvApplication  *self,
     pv_expiry_policy_init_default (policy);
 }
 
-/* Reminders while the app runs: the same as provisioctl remind, from the
- * same record of what was sent, so that each goes out once either way. */
+/* Reminders while the app runs: the core's cycle (pv-reminder-cycle.c),
+ * the same as provisioctl remind, each sent once either way. */
 
 static void
-reminders_saved_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+reminded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!pv_file_write_private_finish (result, &error))
-    g_warning ("Could not remember the reminders sent: %s", error->message);
-}
-
-static void
-reminders_loaded_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(PvApplication) self = user_data;
-  g_autoptr(GKeyFile) sent = g_key_file_new ();
-  g_autofree char *contents = NULL;
-  g_autoptr(GPtrArray) due = NULL;
-  g_autoptr(GPtrArray) holders = NULL;
-  gsize length = 0;
-  guint n_sent = 0;
-  PvExpiryPolicy policy;
-  GListModel *tenants = G_LIST_MODEL (self->own);
-
-  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
-    g_key_file_load_from_data (sent, contents, length, G_KEY_FILE_NONE, NULL);
-  due = g_ptr_array_new_with_free_func (NULL);
-  holders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
-    {
-      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
-      /* By the tenant's clock as last known, also offline */
-      gint64 now = pv_tenant_info_get_now (tenant, g_get_real_time () / G_USEC_PER_SEC);
-      PvTrackedApp *app = pv_tenant_list_get_tracked_app (self->own, tenant);
-      GPtrArray *found;
-
-      /* A tracked app's dates are known here, not fetched. */
-      if (pv_tenant_info_get_fetched_at (tenant) == 0 && app == NULL)
-        continue;
-      pv_application_get_policy_for (self, tenant, &policy);
-      found = pv_reminders_due_for_tenant (tenant, &policy, now, sent);
-      /* A token its vendor rejects, whatever its dates say */
-      if (app != NULL)
-        pv_tracked_checks_add_due (pv_tenant_list_get_checks (self->own), app, tenant, sent, found);
-      g_ptr_array_extend (due, found, NULL, NULL);
-      g_ptr_array_add (holders, found);
-    }
-  /* The Microsoft sign-in, by this computer's clock and the app's schedule */
-  {
-    GPtrArray *found;
-    PvGraph *graph = pv_entra_session_get_graph (self->entra);
-
-    pv_application_get_policy (self, &policy);
-    found = pv_reminders_due_for_sign_in (pv_entra_session_get_lapses_at (self->entra),
-                                          graph ? pv_graph_get_account (graph) : NULL, &policy,
-                                          g_get_real_time () / G_USEC_PER_SEC, sent);
-    g_ptr_array_extend (due, found, NULL, NULL);
-    g_ptr_array_add (holders, found);
-  }
-  /* The SAML apps' certificates the last Import from Entra found */
-  {
-    GListModel *saml = pv_entra_session_get_saml_certificates (self->entra);
-
-    for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
-      {
-        g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
-        GPtrArray *found;
-
-        pv_application_get_policy_for (self, certificate, &policy);
-        found = pv_reminders_due_for_tenant (certificate, &policy, g_get_real_time () / G_USEC_PER_SEC, sent);
-        g_ptr_array_extend (due, found, NULL, NULL);
-        g_ptr_array_add (holders, found);
-      }
-  }
-  pv_reminders_send (G_APPLICATION (self), due, sent);
-  n_sent = due->len;
-  if (n_sent > 0)
-    {
-      g_autofree char *data = g_key_file_to_data (sent, &length, NULL);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
-
-      pv_file_write_private_async (G_FILE (source), bytes, NULL, reminders_saved_cb, NULL);
-    }
+  if (!pv_reminders_cycle_finish (result, NULL, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not send the reminders: %s", error->message);
 }
 
 static void
 remind (PvApplication *self)
 {
-  g_autoptr(GFile) state = NULL;
+  PvExpiryPolicy storage;
 
   if (self->demo != NULL || !g_settings_get_boolean (self->settings, "notifications"))
     return;
-  state = pv_reminders_state_file ();
-  g_file_load_contents_async (state, self->cancellable, reminders_loaded_cb, g_object_ref (self));
+  pv_reminders_cycle_async (G_APPLICATION (self), self->own, self->entra, pv_application_get_override (self, &storage),
+                            self->cancellable, reminded_cb, NULL);
 }
 
 static void
