@@ -357,6 +357,15 @@ update (PvTenantPage *self)
   update_panels (self);
 }
 
+/* A tracked app's page shows its Entra app as the sign-in and links allow
+ * (a tenant's panels follow them by themselves). */
+static void
+entra_changed_cb (PvTenantPage *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "app") == 0)
+    update (self);
+}
+
 static void
 clear_panels (PvTenantPage *self)
 {
@@ -480,4 +489,6 @@ pv_tenant_page_init (PvTenantPage *self)
 
   self->signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
   g_signal_group_connect_swapped (self->signals, "changed", G_CALLBACK (update), self);
+  g_signal_connect_object (pv_application_get_entra (PV_APPLICATION (g_application_get_default ())), "changed",
+                           G_CALLBACK (entra_changed_cb), self, G_CONNECT_SWAPPED);
 }
