@@ -24,7 +24,8 @@
  * The tenant page after a token is issued through the renew assistant, as
  * a new user would: the panels and rows are the same widgets (a row left
  * expanded stays expanded), the new token has its row, and the page stays
- * where the reader scrolled it (it used to be rebuilt and jump to the top).
+ * where the reader scrolled it (it used to be rebuilt and jump to the top);
+ * the new token's first use changes its row's words in place.
  *
  * Export Expiries: through the file chooser to a .ics file whose event
  * for the tenant's token is on the day it expires, with the alarms.
@@ -559,6 +560,12 @@ typedef struct {
 } RowWait;
 
 static gboolean
+row_used_cb (gpointer data)
+{
+  return strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (data)), "last used") != NULL;
+}
+
+static gboolean
 token_rows_cb (gpointer data)
 {
   RowWait *w = data;
@@ -612,6 +619,8 @@ test_tenant_page_kept (void)
   GtkAdjustment *adj;
   GtkWindow *assistant;
   RowWait wait;
+  GtkWidget *new_row = NULL;
+  g_autofree char *new_secret = NULL;
   double scrolled_to;
   int width, height;
 
@@ -656,6 +665,9 @@ test_tenant_page_kept (void)
   g_assert_true (spin_until (step_is_cb, (gpointer) "intro", 20));
   click (GTK_WIDGET (assistant), "Issue New Token");
   g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  new_secret = read_clipboard (GTK_WIDGET (assistant));
+  g_assert_true (g_str_has_prefix (new_secret, "pvs_"));
   wait.n_rows = 2;
   g_assert_true (spin_until (token_rows_cb, &wait, 20));
   gtk_window_close (assistant);
@@ -675,6 +687,38 @@ test_tenant_page_kept (void)
   g_test_message ("scrolled to %.0f, now at %.0f", scrolled_to, gtk_adjustment_get_value (adj));
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
   g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - scrolled_to), <, 1);
+
+  /* The identity provider's first request with the new token, then a
+   * refresh: the new row says so, the same row, nothing built anew. */
+  for (guint i = 0; i < rows_after->len; i++)
+    if (!g_ptr_array_find (rows, g_ptr_array_index (rows_after, i), NULL))
+      new_row = g_ptr_array_index (rows_after, i);
+  g_assert_nonnull (new_row);
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (new_row)), "waiting for"));
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *users = g_strconcat (scim, "/Users", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", users);
+    g_autofree char *bearer = g_strconcat ("Bearer ", new_secret, NULL);
+    g_autoptr(GBytes) body = NULL;
+
+    soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", bearer);
+    body = soup_session_send_and_read (session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  }
+  pv_application_refresh (app);
+  g_assert_true (spin_until (row_used_cb, new_row, 20));
+  g_ptr_array_set_size (panels_after, 0);
+  g_ptr_array_set_size (rows_after, 0);
+  collect (page, PV_TYPE_CONNECTION_PANEL, panels_after);
+  collect (page, PV_TYPE_TOKEN_ROW, rows_after);
+  g_assert_cmpuint (rows_after->len, ==, 2);
+  g_assert_true (g_ptr_array_find (rows_after, new_row, NULL));
+  g_assert_true (g_ptr_array_find (rows_after, g_ptr_array_index (rows, 0), NULL));
+  g_assert_true (g_ptr_array_find (panels_after, g_ptr_array_index (panels, 0), NULL));
+  g_assert_true (g_ptr_array_find (panels_after, g_ptr_array_index (panels, 1), NULL));
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (g_ptr_array_index (rows, 0))));
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   g_subprocess_send_signal (server, SIGTERM);
