@@ -222,6 +222,20 @@ test_setup_resumed (Fixture       *f,
   g_assert_cmpint (pv_renewal_get_step (resumed), ==, PV_RENEWAL_ISSUED);
   g_assert_null (pv_renewal_get_issued (resumed));
   g_assert_false (pv_renewal_send_demo_request (resumed));
+  /* Nor can it be handed over to Entra: that is said, not attempted. */
+  {
+    PvEntraLink link = { 0 };
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PvEntraJob) job = NULL;
+
+    pv_renewal_hand_over_async (resumed, NULL, &link, NULL, NULL, NULL, done_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    job = pv_renewal_hand_over_finish (resumed, result, &error);
+    g_assert_null (job);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  }
   g_assert_cmpstr (pv_renewal_get_idp (resumed), ==, "okta");
   pv_renewal_wait (resumed, 200);
   g_assert_cmpint (pv_renewal_get_step (resumed), ==, PV_RENEWAL_WAITING);

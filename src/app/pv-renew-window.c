@@ -503,7 +503,7 @@ handed_over_cb (GObject      *source,
 {
   g_autoptr(PvRenewWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PvEntraJob) job = pv_entra_hand_over_finish (result, &error);
+  g_autoptr(PvEntraJob) job = pv_renewal_hand_over_finish (PV_RENEWAL (source), result, &error);
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -558,9 +558,8 @@ hand_over_clicked_cb (PvRenewWindow *self)
         adw_action_row_remove (ADW_ACTION_ROW (self->hand_over_rows[i]), self->hand_over_icons[i]);
       self->hand_over_icons[i] = NULL;
     }
-  pv_entra_hand_over_async (pv_entra_session_get_graph (entra), link, get_issued (self)->scim_base_url,
-                            get_issued (self)->secret, hand_over_step_cb, self, self->cancellable,
-                            handed_over_cb, g_object_ref (self));
+  pv_renewal_hand_over_async (self->renewal, pv_entra_session_get_graph (entra), link, hand_over_step_cb, self,
+                              self->cancellable, handed_over_cb, g_object_ref (self));
 }
 
 static GtkWidget *

@@ -726,6 +726,74 @@ pv_renewal_send_demo_request (PvRenewal *self)
   return TRUE;
 }
 
+static void
+handed_over_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  PvEntraJob *job = pv_entra_hand_over_finish (result, &error);
+
+  if (job == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, job, (GDestroyNotify) pv_entra_job_free);
+}
+
+/**
+ * pv_renewal_hand_over_async:
+ * @graph: signed in to the directory of @link
+ * @link: the Entra app that provisions the connection
+ * @step_func: (scope call) (nullable): told of each step as it goes
+ *
+ * Hands the new token over to the Entra app through Microsoft Graph
+ * (pv_entra_hand_over_async()), with the secret the renewal holds: the
+ * caller never touches it.  Only once issued, not when resumed.
+ */
+void
+pv_renewal_hand_over_async (PvRenewal           *self,
+                            PvGraph             *graph,
+                            const PvEntraLink   *link,
+                            PvHandOverFunc       step_func,
+                            gpointer             step_data,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PV_IS_RENEWAL (self));
+  g_return_if_fail (link != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_renewal_hand_over_async);
+  if (self->issued == NULL || self->issued->secret == NULL || *self->issued->secret == '\0' || graph == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("The new token was shown when it was issued and cannot be handed over now"));
+      return;
+    }
+  pv_entra_hand_over_async (graph, link, self->issued->scim_base_url, self->issued->secret, step_func, step_data,
+                            cancellable, handed_over_cb, g_steal_pointer (&task));
+}
+
+/**
+ * pv_renewal_hand_over_finish:
+ *
+ * Returns: (transfer full) (nullable): the Entra app's provisioning job
+ *   as it is now, or %NULL with @error
+ */
+PvEntraJob *
+pv_renewal_hand_over_finish (PvRenewal     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_renewal_hand_over_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 PvRenewalStep
 pv_renewal_get_step (PvRenewal *self)
 {

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "pv-client.h"
+#include "pv-entra.h"
 #include "pv-event-info.h"
 #include "pv-tokens.h"
 
@@ -79,6 +80,17 @@ void                 pv_renewal_wait              (PvRenewal   *self,
                                                    guint        interval_ms);
 void                 pv_renewal_forget_secret     (PvRenewal   *self);
 gboolean             pv_renewal_send_demo_request (PvRenewal   *self);
+void                 pv_renewal_hand_over_async   (PvRenewal           *self,
+                                                   PvGraph             *graph,
+                                                   const PvEntraLink   *link,
+                                                   PvHandOverFunc       step_func,
+                                                   gpointer             step_data,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+PvEntraJob          *pv_renewal_hand_over_finish  (PvRenewal           *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 void                 pv_renewal_cancel            (PvRenewal   *self);
 
 PvRenewalStep        pv_renewal_get_step          (PvRenewal   *self);
