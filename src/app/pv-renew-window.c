@@ -10,16 +10,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
-#include <string.h>
 
 #include "pv-application.h"
 #include "pv-connection-info.h"
-#include "pv-event-watch.h"
+#include "pv-event-info.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-entra.h"
 #include "pv-renew-window.h"
+#include "pv-renewal.h"
 #include "pv-tokens.h"
 #include "pv-widgets.h"
 
