@@ -20,6 +20,8 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
+#include "pv-reminder-cycle.h"
+#include "pv-reminders.h"
 #include "pv-tokens.h"
 #include "pv-tracked-check.h"
 
@@ -436,6 +438,51 @@ test_demo_without_entra (void)
   g_rmdir (dir);
 }
 
+/* The app's reminder cycle (pv_reminders_collect()) over the demo's
+ * tenants: the expired and urgent tokens are due, by the tenants' own
+ * schedules or the preferences'; once sent, none is due again. */
+static void
+test_reminders_collect (void)
+{
+  g_autoptr(PvDemo) demo = start_demo ();
+  PvTenantList *tenants = pv_demo_get_tenants (demo);
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) one_day = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  PvExpiryPolicy override = { 0 };
+  gboolean expired = FALSE;
+  gboolean contoso = FALSE;
+
+  due = pv_reminders_collect (tenants, NULL, NULL, now, sent);
+  g_assert_cmpuint (due->len, >=, 2);
+  for (guint i = 0; i < due->len; i++)
+    {
+      PvDueReminder *reminder = g_ptr_array_index (due, i);
+
+      g_assert_nonnull (reminder->title);
+      g_assert_nonnull (reminder->body);
+      expired |= reminder->state == PV_EXPIRY_EXPIRED && reminder->threshold == 0;
+      contoso |= reminder->tenant != NULL && g_str_equal (pv_tenant_info_get_id (reminder->tenant), "contoso");
+    }
+  g_assert_true (expired);
+  g_assert_true (contoso);
+
+  /* The preferences' thresholds instead: one day before, and expired;
+   * what is not within a day of expiring is not due. */
+  g_assert_true (pv_expiry_policy_parse (&override, "1", NULL));
+  one_day = pv_reminders_collect (tenants, NULL, &override, now, sent);
+  g_assert_cmpuint (one_day->len, >=, 1);
+  g_assert_cmpuint (one_day->len, <, due->len);
+
+  /* Each goes out once. */
+  for (guint i = 0; i < due->len; i++)
+    pv_reminders_mark_sent (sent, g_ptr_array_index (due, i));
+  again = pv_reminders_collect (tenants, NULL, NULL, now, sent);
+  g_assert_cmpuint (again->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +493,7 @@ main (int   argc,
   g_test_add_func ("/demo/renew-and-watch", test_renew_and_watch);
   g_test_add_func ("/demo/entra", test_demo_entra);
   g_test_add_func ("/demo/without-entra", test_demo_without_entra);
+  g_test_add_func ("/demo/reminders-collect", test_reminders_collect);
   g_test_add_func ("/guide/renew-steps", test_guides);
   return g_test_run ();
 }

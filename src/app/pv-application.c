@@ -20,6 +20,7 @@
 #include "pv-preferences-window.h"
 #include "pv-files.h"
 #include "pv-profiles.h"
+#include "pv-reminder-cycle.h"
 #include "pv-reminders.h"
 #include "pv-tracked-add.h"
 #include "pv-tracked-check.h"
@@ -44,7 +45,7 @@ struct _PvApplication
   guint           refresh_id;
   gboolean        own_loaded;
   gboolean        demo_requested;
-  GKeyFile       *setups;           /* setups left midway: [TENANT/KIND] idp, token */
+  PvSetups       *setups;           /* setups left midway */
   char           *pending_tenant;   /* from a notification, until the tenants are loaded */
   char           *pending_kind;     /* with it, to renew */
   GHashTable     *recording;        /* "app/kind" of tracked tokens being recorded */
@@ -220,92 +221,23 @@ pv_application_get_policy (PvApplication  *self,
     pv_expiry_policy_init_default (policy);
 }
 
-/* Reminders while the app runs: the same as provisioctl remind, from the
- * same record of what was sent, so that each goes out once either way. */
+/* Reminders while the app runs: the core's cycle (pv-reminder-cycle.c),
+ * the same as provisioctl remind, each sent once either way. */
 
 static void
-reminders_saved_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!pv_file_write_private_finish (result, &error))
-    g_warning ("Could not remember the reminders sent: %s", error->message);
-}
-
-static void
-reminders_loaded_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+reminded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(PvApplication) self = user_data;
-  g_autoptr(GKeyFile) sent = g_key_file_new ();
-  g_autofree char *contents = NULL;
-  g_autoptr(GPtrArray) due = NULL;
-  g_autoptr(GPtrArray) holders = NULL;
-  gsize length = 0;
+  g_autoptr(GError) error = NULL;
   guint n_sent = 0;
-  PvExpiryPolicy policy;
-  GListModel *tenants = G_LIST_MODEL (self->own);
 
-  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
-    g_key_file_load_from_data (sent, contents, length, G_KEY_FILE_NONE, NULL);
-  due = g_ptr_array_new_with_free_func (NULL);
-  holders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < g_list_model_get_n_items (tenants); i++)
+  if (!pv_reminders_cycle_finish (result, &n_sent, &error))
     {
-      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (tenants, i);
-      /* By the tenant's clock as last known, also offline */
-      gint64 now = pv_tenant_info_get_now (tenant, g_get_real_time () / G_USEC_PER_SEC);
-      PvTrackedApp *app = pv_tenant_list_get_tracked_app (self->own, tenant);
-      GPtrArray *found;
-
-      /* A tracked app's dates are known here, not fetched. */
-      if (pv_tenant_info_get_fetched_at (tenant) == 0 && app == NULL)
-        continue;
-      pv_application_get_policy_for (self, tenant, &policy);
-      found = pv_reminders_due_for_tenant (tenant, &policy, now, sent);
-      /* A token its vendor rejects, whatever its dates say */
-      if (app != NULL)
-        pv_tracked_checks_add_due (pv_tenant_list_get_checks (self->own), app, tenant, sent, found);
-      g_ptr_array_extend (due, found, NULL, NULL);
-      g_ptr_array_add (holders, found);
-    }
-  /* The Microsoft sign-in, by this computer's clock and the app's schedule */
-  {
-    GPtrArray *found;
-    PvGraph *graph = pv_entra_session_get_graph (self->entra);
-
-    pv_application_get_policy (self, &policy);
-    found = pv_reminders_due_for_sign_in (pv_entra_session_get_lapses_at (self->entra),
-                                          graph ? pv_graph_get_account (graph) : NULL, &policy,
-                                          g_get_real_time () / G_USEC_PER_SEC, sent);
-    g_ptr_array_extend (due, found, NULL, NULL);
-    g_ptr_array_add (holders, found);
-  }
-  /* The SAML apps' certificates the last Import from Entra found */
-  {
-    GListModel *saml = pv_entra_session_get_saml_certificates (self->entra);
-
-    for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
-      {
-        g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
-        GPtrArray *found;
-
-        pv_application_get_policy_for (self, certificate, &policy);
-        found = pv_reminders_due_for_tenant (certificate, &policy, g_get_real_time () / G_USEC_PER_SEC, sent);
-        g_ptr_array_extend (due, found, NULL, NULL);
-        g_ptr_array_add (holders, found);
-      }
-  }
-  n_sent = pv_reminders_send (G_APPLICATION (self), due, sent);
-  if (due->len > 0)
-    {
-      g_autofree char *data = g_key_file_to_data (sent, &length, NULL);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
-
-      pv_file_write_private_async (G_FILE (source), bytes, NULL, reminders_saved_cb, NULL);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not send the reminders: %s", error->message);
     }
   g_signal_emit (self, signals[SIGNAL_REMINDED], 0, n_sent);
 }
@@ -313,12 +245,12 @@ reminders_loaded_cb (GObject      *source,
 static void
 remind (PvApplication *self)
 {
-  g_autoptr(GFile) state = NULL;
+  PvExpiryPolicy storage;
 
   if (self->demo != NULL || !g_settings_get_boolean (self->settings, "notifications"))
     return;
-  state = pv_reminders_state_file ();
-  g_file_load_contents_async (state, self->cancellable, reminders_loaded_cb, g_object_ref (self));
+  pv_reminders_cycle_async (G_APPLICATION (self), self->own, self->entra, pv_application_get_override (self, &storage),
+                            self->cancellable, reminded_cb, g_object_ref (self));
 }
 
 static void
@@ -520,37 +452,20 @@ pv_application_leave_demo (PvApplication *self)
   demo_entra_changed_cb (self);
 }
 
-/* Setups left midway, so that the assistant resumes where it stopped:
- * $XDG_STATE_HOME/provisio/setup.ini, read at startup, written on change. */
-
-static GFile *
-setup_state_file (void)
+/**
+ * pv_application_get_setups:
+ *
+ * The setups left midway, so that the assistant resumes where it stopped
+ * ($XDG_STATE_HOME/provisio/setup.ini, read at startup; PvSetups).
+ *
+ * Returns: (transfer none) (nullable): the setups; %NULL in the demo,
+ *   whose tenants go with it
+ */
+PvSetups *
+pv_application_get_setups (PvApplication *self)
 {
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "provisio", "setup.ini", NULL);
-
-  return g_file_new_for_path (path);
-}
-
-static void
-setups_saved_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!pv_file_write_private_finish (result, &error))
-    g_warning ("Could not keep the setups in progress: %s", error->message);
-}
-
-static void
-save_setups (PvApplication *self)
-{
-  g_autoptr(GFile) file = setup_state_file ();
-  gsize length;
-  char *data = g_key_file_to_data (self->setups, &length, NULL);
-  g_autoptr(GBytes) bytes = g_bytes_new_take (data, length);
-
-  pv_file_write_private_async (file, bytes, NULL, setups_saved_cb, NULL);
+  g_return_val_if_fail (PV_IS_APPLICATION (self), NULL);
+  return self->demo != NULL ? NULL : self->setups;
 }
 
 static void
@@ -558,67 +473,11 @@ setups_loaded_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(PvApplication) self = user_data;
-  g_autofree char *contents = NULL;
-  gsize length = 0;
+  g_autoptr(GError) error = NULL;
 
-  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
-    g_key_file_load_from_data (self->setups, contents, length, G_KEY_FILE_NONE, NULL);
-}
-
-void
-pv_application_remember_setup (PvApplication *self,
-                               const char    *tenant,
-                               const char    *kind,
-                               const char    *idp,
-                               const char    *token_id)
-{
-  g_autofree char *group = g_strdup_printf ("%s/%s", tenant, kind);
-
-  g_return_if_fail (PV_IS_APPLICATION (self));
-  if (self->demo != NULL)
-    return;
-  g_key_file_set_string (self->setups, group, "idp", idp);
-  g_key_file_set_string (self->setups, group, "token", token_id);
-  save_setups (self);
-}
-
-void
-pv_application_forget_setup (PvApplication *self,
-                             const char    *tenant,
-                             const char    *kind)
-{
-  g_autofree char *group = g_strdup_printf ("%s/%s", tenant, kind);
-
-  g_return_if_fail (PV_IS_APPLICATION (self));
-  if (g_key_file_remove_group (self->setups, group, NULL))
-    save_setups (self);
-}
-
-/**
- * pv_application_lookup_setup:
- * @idp: (out): the identity provider chosen
- * @token_id: (out): the token issued
- *
- * Returns: whether a setup of this connection was left midway
- */
-gboolean
-pv_application_lookup_setup (PvApplication  *self,
-                             const char     *tenant,
-                             const char     *kind,
-                             char          **idp,
-                             char          **token_id)
-{
-  g_autofree char *group = g_strdup_printf ("%s/%s", tenant, kind);
-
-  g_return_val_if_fail (PV_IS_APPLICATION (self), FALSE);
-  *idp = g_key_file_get_string (self->setups, group, "idp", NULL);
-  *token_id = g_key_file_get_string (self->setups, group, "token", NULL);
-  if (*idp != NULL && *token_id != NULL)
-    return TRUE;
-  g_clear_pointer (idp, g_free);
-  g_clear_pointer (token_id, g_free);
-  return FALSE;
+  if (!pv_setups_load_finish (PV_SETUPS (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not read the setups in progress: %s", error->message);
 }
 
 /* Actions */
@@ -892,9 +751,7 @@ pv_application_activate (GApplication *app)
     }
   else if (!self->own_loaded)
     {
-      g_autoptr(GFile) setups = setup_state_file ();
-
-      g_file_load_contents_async (setups, self->cancellable, setups_loaded_cb, g_object_ref (self));
+      pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);
       self->own_loaded = TRUE;
       set_busy (self, TRUE);
       pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
@@ -943,7 +800,7 @@ pv_application_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_tenant, g_free);
   g_clear_pointer (&self->pending_kind, g_free);
-  g_clear_pointer (&self->setups, g_key_file_unref);
+  g_clear_object (&self->setups);
 
   G_OBJECT_CLASS (pv_application_parent_class)->dispose (object);
 }
@@ -1024,7 +881,11 @@ pv_application_init (PvApplication *self)
 
   self->own = pv_tenant_list_new (file);
   self->cancellable = g_cancellable_new ();
-  self->setups = g_key_file_new ();
+  {
+    g_autoptr(GFile) setups = pv_setups_default_file ();
+
+    self->setups = pv_setups_new (setups);
+  }
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Keeps SCIM provisioning tokens renewed before they expire."));

@@ -11,6 +11,7 @@
 
 #include "pv-entra-session.h"
 #include "pv-expiry.h"
+#include "pv-renewal.h"
 #include "pv-tenant-list.h"
 
 G_BEGIN_DECLS
@@ -34,18 +35,6 @@ void           pv_application_get_policy_for (PvApplication   *self,
 void           pv_application_start_demo   (PvApplication     *self);
 void           pv_application_leave_demo   (PvApplication     *self);
 void           pv_application_refresh      (PvApplication     *self);
-void           pv_application_remember_setup (PvApplication   *self,
-                                            const char        *tenant,
-                                            const char        *kind,
-                                            const char        *idp,
-                                            const char        *token_id);
-void           pv_application_forget_setup (PvApplication     *self,
-                                            const char        *tenant,
-                                            const char        *kind);
-gboolean       pv_application_lookup_setup (PvApplication     *self,
-                                            const char        *tenant,
-                                            const char        *kind,
-                                            char             **idp,
-                                            char             **token_id);
+PvSetups      *pv_application_get_setups   (PvApplication     *self);
 
 G_END_DECLS

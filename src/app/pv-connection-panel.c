@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-connection-panel"
 
 #include "config.h"
 
@@ -13,432 +13,183 @@
 
 #include "pv-application.h"
 #include "pv-connection-panel.h"
+#include "pv-entra-ui.h"
 #include "pv-error.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-renew-window.h"
-#include "pv-entra-ui.h"
 #include "pv-test-window.h"
 #include "pv-token-info.h"
-#include "pv-tokens.h"
+#include "pv-token-row.h"
 #include "pv-widgets.h"
 
 /* One group per connection: its SCIM base URL, identity provider and
- * tokens, with Renew, Test Connection and, per token, Revoke.  Built from
- * the connection as it is; the tenant page builds it again when the
- * tenant changes. */
+ * tokens, with Renew (or Set Up, or Continue Setup), Test Connection and,
+ * per token, Revoke.  Bound to the connection: its values change labels
+ * in place (notify::), its token list adds and removes rows
+ * (items-changed), and the rows of tokens that stay are kept, expanded
+ * or not. */
 
-typedef struct {
+typedef enum {
+  RENEW_MODE_RENEW,
+  RENEW_MODE_SET_UP,
+  RENEW_MODE_CONTINUE,
+} RenewMode;
+
+struct _PvConnectionPanel
+{
+  AdwPreferencesGroup parent_instance;
+
+  PvTenantList       *tenants;
+  PvTenantInfo       *tenant;
+  PvConnectionInfo   *connection;
+  GSignalGroup       *connection_signals;
+  GSignalGroup       *deleted_signals;
+  RenewMode           renew_mode;
+  PvTokenInfo        *resumable;   /* the token of a setup left midway */
+
+  GtkWidget          *test_button;
+  GtkWidget          *renew_button;
+  GtkWidget          *scim_row;
+  GtkWidget          *entra_row;
+  GtkWidget          *no_token_row;
+  GtkWidget          *deleted_row;
+  GPtrArray          *token_rows;     /* PvTokenRow, in the connection's order */
+  GPtrArray          *deleted_rows;   /* AdwActionRow, in deleted_row */
+};
+
+G_DEFINE_FINAL_TYPE (PvConnectionPanel, pv_connection_panel, ADW_TYPE_PREFERENCES_GROUP)
+
+/* The Entra row, bound to the sign-in, links and job states */
+
+struct _PvEntraRow
+{
+  AdwActionRow      parent_instance;
+
   PvTenantList     *tenants;
   PvTenantInfo     *tenant;
   PvConnectionInfo *connection;
-  PvTokenInfo      *token;
-} Context;
+  GtkWidget        *icon;     /* owned: a prefix only while it warns */
+  GtkWidget        *button;
+};
+
+G_DEFINE_FINAL_TYPE (PvEntraRow, pv_entra_row, ADW_TYPE_ACTION_ROW)
 
 static void
-context_free (Context *c)
+entra_link_clicked_cb (PvEntraRow *self)
 {
-  g_clear_object (&c->tenants);
-  g_clear_object (&c->tenant);
-  g_clear_object (&c->connection);
-  g_clear_object (&c->token);
-  g_free (c);
-}
-
-static void
-context_closure_free (gpointer  data,
-                      GClosure *closure)
-{
-  context_free (data);
-}
-
-static Context *
-context_new (PvTenantList     *tenants,
-             PvTenantInfo     *tenant,
-             PvConnectionInfo *connection,
-             PvTokenInfo      *token)
-{
-  Context *c = g_new0 (Context, 1);
-
-  c->tenants = g_object_ref (tenants);
-  c->tenant = g_object_ref (tenant);
-  c->connection = g_object_ref (connection);
-  c->token = token ? g_object_ref (token) : NULL;
-  return c;
-}
-
-static const char *
-tenant_name (PvTenantInfo *tenant)
-{
-  const char *name = pv_tenant_info_get_name (tenant);
-
-  return name ? name : pv_tenant_info_get_id (tenant);
-}
-
-/* Revoking, in two steps when the identity provider still uses the token */
-
-static void revoke_token (Context   *c,
-                          GtkWidget *widget,
-                          gboolean   force);
-
-static void
-refreshed_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error);
-}
-
-static void
-refresh_tenant (Context *c)
-{
-  PvClient *client = pv_tenant_list_get_client (c->tenants, c->tenant);
-
-  if (client != NULL)
-    pv_tenant_info_refresh_async (c->tenant, client, NULL, refreshed_cb, NULL);
-}
-
-typedef struct {
-  Context   *context;
-  GtkWidget *widget;   /* for toasts and dialogs; weak */
-} Revoking;
-
-static void
-force_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   Revoking         *r)
-{
-  if (g_str_equal (response, "revoke") && r->widget != NULL)
-    revoke_token (r->context, r->widget, TRUE);
-  g_clear_weak_pointer (&r->widget);
-  context_free (r->context);
-  g_free (r);
-}
-
-static void
-revoked_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Revoking *r = user_data;
-  g_autoptr(GError) error = NULL;
-  Context *c = r->context;
-  const char *app = pv_guide_app_name (pv_connection_info_get_kind (c->connection));
-
-  if (pv_tokens_revoke_finish (result, &error))
-    {
-      if (r->widget != NULL)
-        {
-          /* Translators: %s is a token prefix */
-          g_autofree char *text = g_strdup_printf (_("Token %s… revoked"), pv_token_info_get_prefix (c->token));
-
-          pv_toast (r->widget, text);
-        }
-      refresh_tenant (c);
-    }
-  else if (g_error_matches (error, PV_ERROR, PV_ERROR_CONFLICT) && r->widget != NULL)
-    {
-      /* The tenant refused: the identity provider depends on this token. */
-      GtkWidget *dialog;
-      g_autofree char *heading = NULL;
-
-      /* Translators: %s is "Users" or "Persons" */
-      heading = g_strdup_printf (_("Provisioning of %s Still Uses This Token"), app);
-      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (r->widget)), heading, NULL);
-      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                      /* Translators: %s is "Users" or "Persons", then a tenant's name */
-                                      _("The identity provider's last request to the %s app of %s used token "
-                                        "%s…. Revoked, provisioning stops until a new token is pasted into "
-                                        "the identity provider. Renew instead to replace it safely."),
-                                      app, tenant_name (c->tenant), pv_token_info_get_prefix (c->token));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "cancel", _("_Cancel"),
-                                        "revoke", _("_Revoke Anyway"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-      g_signal_connect (dialog, "response", G_CALLBACK (force_response_cb), r);
-      gtk_window_present (GTK_WINDOW (dialog));
-      return;
-    }
-  else if (r->widget != NULL)
-    {
-      g_autofree char *text = pv_error_advice (error);
-
-      pv_toast (r->widget, text);
-    }
-  g_clear_weak_pointer (&r->widget);
-  context_free (r->context);
-  g_free (r);
-}
-
-static void
-revoke_token (Context   *c,
-              GtkWidget *widget,
-              gboolean   force)
-{
-  PvClient *client = pv_tenant_list_get_client (c->tenants, c->tenant);
-  Revoking *r;
-
-  if (client == NULL)
-    return;
-  r = g_new0 (Revoking, 1);
-  r->context = context_new (c->tenants, c->tenant, c->connection, c->token);
-  g_set_weak_pointer (&r->widget, widget);
-  pv_tokens_revoke_async (client, pv_connection_info_get_kind (c->connection), pv_token_info_get_id (c->token),
-                          force, NULL, revoked_cb, r);
-}
-
-static void
-confirm_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     Context          *c)
-{
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-
-  if (g_str_equal (response, "revoke") && parent != NULL)
-    revoke_token (c, GTK_WIDGET (parent), FALSE);
-}
-
-static void
-revoke_clicked_cb (GtkButton *button,
-                   Context   *c)
-{
-  const char *app = pv_guide_app_name (pv_connection_info_get_kind (c->connection));
-  GtkWidget *dialog;
-  g_autofree char *heading = NULL;
-
-  /* Translators: %s is a token prefix */
-  heading = g_strdup_printf (_("Revoke Token %s…?"), pv_token_info_get_prefix (c->token));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))), heading, NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  /* Translators: %s is "Users" or "Persons", then a tenant's name */
-                                  _("The %s app of %s can no longer provision with this token. It stays listed "
-                                    "as deleted until it would have expired."),
-                                  app, tenant_name (c->tenant));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "revoke", _("_Revoke"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb),
-                         context_new (c->tenants, c->tenant, c->connection, c->token),
-                         context_closure_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-renew_clicked_cb (GtkButton *button,
-                  Context   *c)
-{
-  GtkWindow *window = pv_renew_window_new (c->tenants, c->tenant, pv_connection_info_get_kind (c->connection));
-
-  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
-  gtk_window_present (window);
-}
-
-static void
-setup_clicked_cb (GtkButton *button,
-                  Context   *c)
-{
-  PvApplication *app = PV_APPLICATION (g_application_get_default ());
-  g_autofree char *idp = NULL;
-  g_autofree char *token_id = NULL;
-  GtkWindow *window;
-
-  /* Resumed where it stopped, if it was left with its token unused */
-  if (c->token == NULL ||
-      !pv_application_lookup_setup (app, pv_tenant_info_get_id (c->tenant), pv_connection_info_get_kind (c->connection),
-                                    &idp, &token_id) ||
-      g_strcmp0 (token_id, pv_token_info_get_id (c->token)) != 0)
-    g_clear_pointer (&idp, g_free);
-  window = pv_renew_window_new_setup (c->tenants, c->tenant, pv_connection_info_get_kind (c->connection),
-                                      idp, idp ? token_id : NULL);
-  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
-  gtk_window_present (window);
-}
-
-static void
-test_clicked_cb (GtkButton *button,
-                 Context   *c)
-{
-  GtkWindow *window = pv_test_window_new (pv_connection_info_get_scim_base_url (c->connection),
-                                          pv_guide_app_name (pv_connection_info_get_kind (c->connection)));
-
-  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
-  gtk_window_present (window);
-}
-
-static char *
-when_text (gint64 when,
-           gint64 now)
-{
-  g_autofree char *relative = NULL;
-  g_autofree char *date = NULL;
-
-  if (when == 0)
-    /* Translators: a token that was never used */
-    return g_strdup (_("Never"));
-  relative = pv_format_relative (when, now);
-  date = pv_format_date (when);
-  return g_strdup_printf ("%s (%s)", relative, date);
-}
-
-/* The state as it is now (pv_overview_token_state()); a token that a newer
- * one in use replaces is being retired, whatever its expiry. */
-static GtkWidget *
-token_pill_new (PvTenantInfo     *tenant,
-                PvConnectionInfo *connection,
-                PvTokenInfo      *token,
-                gint64            now)
-{
-  PvExpiryPolicy storage;
-  const PvExpiryPolicy *override = pv_application_get_override (PV_APPLICATION (g_application_get_default ()),
-                                                                &storage);
-  PvExpiryState state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (token), now);
-  GtkWidget *pill;
-
-  if (!pv_overview_token_is_retiring (connection, token))
-    return pv_state_pill_new (state);
-  pill = pv_state_pill_new (PV_EXPIRY_OK);
-  gtk_label_set_label (GTK_LABEL (pill), pv_overview_state_label (state, TRUE));
-  return pill;
-}
-
-static GtkWidget *
-token_row_new (PvTenantList     *tenants,
-               PvTenantInfo     *tenant,
-               PvConnectionInfo *connection,
-               PvTokenInfo      *token,
-               gint64            now)
-{
-  GtkWidget *row = adw_expander_row_new ();
-  const char *description = pv_token_info_get_description (token);
-  gboolean in_use = g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), pv_token_info_get_id (token)) == 0;
-  gboolean waiting = pv_token_info_get_last_used_at (token) == 0;
-  g_autofree char *title = NULL;
-  g_autofree char *subtitle = NULL;
-  g_autofree char *left = pv_format_days_left (pv_token_info_get_expires_at (token),
-                                               pv_tenant_info_get_now (tenant, now));
-  g_autofree char *created = pv_format_date (pv_token_info_get_created_at (token));
-  g_autofree char *created_row = NULL;
-  g_autofree char *expires = pv_format_date (pv_token_info_get_expires_at (token));
-  g_autofree char *used = when_text (pv_token_info_get_last_used_at (token), now);
-  GtkWidget *revoke_row, *revoke_button;
-  Context *c;
-
-  title = description && *description ? g_strdup_printf ("%s… · %s", pv_token_info_get_prefix (token), description)
-                                      : g_strdup_printf ("%s…", pv_token_info_get_prefix (token));
-  if (waiting)
-    /* Translators: a token's subtitle: "expires in 300 days", then that the IdP has not used it */
-    subtitle = g_strdup_printf (_("%s · waiting for the identity provider's first use"), left);
-  else
-    {
-      g_autofree char *relative = pv_format_relative (pv_token_info_get_last_used_at (token), now);
-
-      /* Translators: a token's subtitle: "expires in 300 days", then "last used 3 minutes ago" */
-      subtitle = g_strdup_printf (_("%s · last used %s"), left, relative);
-    }
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), token_pill_new (tenant, connection, token, now));
-  if (in_use)
-    {
-      GtkWidget *badge = gtk_label_new (_("In use"));
-
-      gtk_widget_add_css_class (badge, "pv-pill");
-      gtk_widget_add_css_class (badge, "caption-heading");
-      gtk_widget_add_css_class (badge, "accent");
-      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (badge, _("The identity provider's last request used this token"));
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), badge);
-    }
-
-  /* Translators: when a token was created, and by whom */
-  created_row = g_strdup_printf (_("%s by %s"), created, pv_token_info_get_created_by (token));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), pv_info_row_new (_("Created"), created_row, FALSE));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), pv_info_row_new (_("Expires"), expires, FALSE));
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), pv_info_row_new (_("Last used"), used, FALSE));
-  if (pv_token_info_get_replaced_by (token) != NULL)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                              pv_info_row_new (_("Replaced by"), pv_token_info_get_replaced_by (token), FALSE));
-
-  revoke_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (revoke_row), pv_token_info_get_id (token));
-  revoke_button = gtk_button_new_with_mnemonic (_("_Revoke…"));
-  gtk_widget_set_valign (revoke_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (revoke_button, "destructive-action");
-  {
-    /* Translators: the accessible name of a Revoke button: the token's prefix */
-    g_autofree char *name = g_strdup_printf (_("Revoke token %s"), pv_token_info_get_prefix (token));
-
-    gtk_accessible_update_property (GTK_ACCESSIBLE (revoke_button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  }
-  c = context_new (tenants, tenant, connection, token);
-  g_signal_connect_data (revoke_button, "clicked", G_CALLBACK (revoke_clicked_cb), c,
-                         context_closure_free, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (revoke_row), revoke_button);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), revoke_row);
-  return row;
-}
-
-static GtkWidget *
-deleted_rows_new (PvConnectionInfo *connection)
-{
-  GListModel *deleted = pv_connection_info_get_deleted_tokens (connection);
-  guint n = g_list_model_get_n_items (deleted);
-  GtkWidget *row = adw_expander_row_new ();
-  g_autofree char *title = NULL;
-
-  /* Translators: an expander listing revoked and retired tokens */
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u deleted token", "%u deleted tokens", n), n);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row),
-                                 _("Revoked or retired tokens stay listed until they would have expired"));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PvTokenInfo) token = g_list_model_get_item (deleted, i);
-      g_autofree char *when = pv_format_date (pv_token_info_get_deleted_at (token));
-      g_autofree char *until = pv_format_date (pv_token_info_get_expires_at (token));
-      g_autofree char *prefix = g_strdup_printf ("%s…", pv_token_info_get_prefix (token));
-      g_autofree char *subtitle = NULL;
-      GtkWidget *child = adw_action_row_new ();
-
-      /* Translators: who deleted a token and when, then its original expiry */
-      subtitle = g_strdup_printf (_("Deleted by %s on %s · listed until %s"),
-                                  pv_token_info_get_deleted_by (token), when, until);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child), prefix);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (child), subtitle);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), child);
-    }
-  return row;
-}
-
-static void
-link_clicked_cb (GtkButton *button,
-                 Context   *c)
-{
-  GtkWindow *window = pv_entra_link_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))),
+  GtkWindow *window = pv_entra_link_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                 pv_application_get_entra (PV_APPLICATION (g_application_get_default ())),
-                                                c->tenant, pv_connection_info_get_kind (c->connection));
+                                                self->tenant, pv_connection_info_get_kind (self->connection));
 
   gtk_window_present (window);
 }
 
 /**
- * pv_connection_panel_entra_row_new:
+ * pv_entra_row_update:
+ *
+ * Returns: whether the connection has an Entra app to show (the row is
+ *   hidden otherwise)
+ */
+gboolean
+pv_entra_row_update (PvEntraRow *self)
+{
+  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
+  const char *kind = pv_connection_info_get_kind (self->connection);
+  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
+                                                      pv_tenant_info_get_id (self->tenant), kind);
+  gboolean warning = FALSE;
+  g_autofree char *text = pv_entra_session_describe (entra, self->tenant, self->connection,
+                                                     g_get_real_time () / G_USEC_PER_SEC, &warning);
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (PV_IS_ENTRA_ROW (self), FALSE);
+
+  gtk_widget_set_visible (GTK_WIDGET (self), text != NULL);
+  if (text == NULL)
+    return FALSE;
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), text);
+  /* Only there when it warns: a hidden prefix would still indent the title */
+  if (warning && gtk_widget_get_parent (self->icon) == NULL)
+    adw_action_row_add_prefix (ADW_ACTION_ROW (self), self->icon);
+  else if (!warning && gtk_widget_get_parent (self->icon) != NULL)
+    adw_action_row_remove (ADW_ACTION_ROW (self), self->icon);
+  gtk_button_set_label (GTK_BUTTON (self->button), link != NULL ? _("_Change…") : _("_Link…"));
+  /* Translators: accessible name: "Link Users to its Entra app" */
+  name = g_strdup_printf (_("Link %s to its Entra app"), pv_guide_app_name (kind));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_widget_set_sensitive (self->button, pv_entra_session_get_signed_in (entra));
+  gtk_widget_set_tooltip_text (self->button, pv_entra_session_get_signed_in (entra)
+                                             ? NULL : _("Sign in to Microsoft Entra in Preferences first"));
+  return TRUE;
+}
+
+static void
+pv_entra_row_dispose (GObject *object)
+{
+  PvEntraRow *self = PV_ENTRA_ROW (object);
+
+  g_clear_object (&self->icon);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->tenant);
+  g_clear_object (&self->tenants);
+
+  G_OBJECT_CLASS (pv_entra_row_parent_class)->dispose (object);
+}
+
+static void
+pv_entra_row_class_init (PvEntraRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = pv_entra_row_dispose;
+}
+
+static void
+pv_entra_row_init (PvEntraRow *self)
+{
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), _("Entra App"));
+  self->icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (self->icon, "warning");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Needs attention"), -1);
+  g_object_ref_sink (self->icon);
+  self->button = gtk_button_new ();
+  gtk_button_set_use_underline (GTK_BUTTON (self->button), TRUE);
+  gtk_widget_set_valign (self->button, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (self->button, "clicked", G_CALLBACK (entra_link_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->button);
+}
+
+/**
+ * pv_entra_row_new:
  *
  * The Entra app that provisions the connection: linked or not (with Link…),
- * its job's state, and a renewal Entra has not taken up.  Also on a tracked
+ * its job's state, and a renewal Entra has not taken up.  Follows the
+ * Entra sign-in and links by itself; on a tenant page and on a tracked
  * app's page.
  *
- * Returns: (transfer floating) (nullable): the row
+ * Returns: (transfer floating): the row, hidden while there is nothing to say
+ */
+GtkWidget *
+pv_entra_row_new (PvTenantList     *tenants,
+                  PvTenantInfo     *tenant,
+                  PvConnectionInfo *connection)
+{
+  PvEntraRow *self = g_object_new (PV_TYPE_ENTRA_ROW, NULL);
+
+  self->tenants = g_object_ref (tenants);
+  self->tenant = g_object_ref (tenant);
+  self->connection = g_object_ref (connection);
+  pv_entra_row_update (self);
+  g_signal_connect_object (pv_application_get_entra (PV_APPLICATION (g_application_get_default ())), "changed",
+                           G_CALLBACK (pv_entra_row_update), self, G_CONNECT_SWAPPED);
+  return GTK_WIDGET (self);
+}
+
+/**
+ * pv_connection_panel_entra_row_new:
+ *
+ * Returns: (transfer floating) (nullable): an Entra row for @connection,
+ *   or %NULL if there is nothing to say about it now
  */
 GtkWidget *
 pv_connection_panel_entra_row_new (PvTenantList     *tenants,
@@ -446,41 +197,13 @@ pv_connection_panel_entra_row_new (PvTenantList     *tenants,
                                    PvConnectionInfo *connection,
                                    gint64            now)
 {
-  PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
-  const char *kind = pv_connection_info_get_kind (connection);
-  const PvEntraLink *link = pv_entra_config_get_link (pv_entra_session_get_config (entra),
-                                                      pv_tenant_info_get_id (tenant), kind);
-  gboolean warning = FALSE;
-  g_autofree char *text = pv_entra_session_describe (entra, tenant, connection, now, &warning);
-  g_autofree char *name = NULL;
-  GtkWidget *row, *button;
+  GtkWidget *row = pv_entra_row_new (tenants, tenant, connection);
 
-  if (text == NULL)
-    return NULL;
-  row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Entra App"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-  if (warning)
-    {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-      gtk_widget_add_css_class (icon, "warning");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Needs attention"), -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-    }
-  button = gtk_button_new_with_mnemonic (link != NULL ? _("_Change…") : _("_Link…"));
-  /* Translators: accessible name: "Link Users to its Entra app" */
-  name = g_strdup_printf (_("Link %s to its Entra app"), pv_guide_app_name (kind));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_sensitive (button, pv_entra_session_get_signed_in (entra));
-  if (!pv_entra_session_get_signed_in (entra))
-    gtk_widget_set_tooltip_text (button, _("Sign in to Microsoft Entra in Preferences first"));
-  g_signal_connect_data (button, "clicked", G_CALLBACK (link_clicked_cb),
-                         context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  return row;
+  if (gtk_widget_get_visible (row))
+    return row;
+  g_object_ref_sink (row);
+  g_object_unref (row);
+  return NULL;
 }
 
 /**
@@ -522,30 +245,61 @@ renewal_due (PvTenantInfo     *tenant,
   return pv_token_info_get_last_used_at (newest) == 0 || pv_connection_state_now (tenant, connection) != PV_EXPIRY_OK;
 }
 
-/**
- * pv_connection_panel_new:
- *
- * Returns: (transfer floating): the panel of @connection
- */
-GtkWidget *
-pv_connection_panel_new (PvTenantList     *tenants,
-                         PvTenantInfo     *tenant,
-                         PvConnectionInfo *connection)
+/* The panel */
+
+static void
+renew_clicked_cb (PvConnectionPanel *self)
 {
-  GtkWidget *panel = adw_preferences_group_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *renew;
-  GtkWidget *test = gtk_button_new_with_mnemonic (_("_Test Connection…"));
-  const char *kind = pv_connection_info_get_kind (connection);
+  const char *kind = pv_connection_info_get_kind (self->connection);
+  GtkWindow *window;
+
+  if (self->renew_mode == RENEW_MODE_RENEW)
+    window = pv_renew_window_new (self->tenants, self->tenant, kind);
+  else
+    {
+      PvSetups *setups = pv_application_get_setups (PV_APPLICATION (g_application_get_default ()));
+      g_autofree char *idp = NULL;
+      g_autofree char *token_id = NULL;
+
+      /* Resumed where it stopped, if it was left with its token unused */
+      if (self->resumable == NULL || setups == NULL ||
+          !pv_setups_lookup (setups, pv_tenant_info_get_id (self->tenant), kind, &idp, &token_id) ||
+          g_strcmp0 (token_id, pv_token_info_get_id (self->resumable)) != 0)
+        g_clear_pointer (&idp, g_free);
+      window = pv_renew_window_new_setup (self->tenants, self->tenant, kind, idp, idp ? token_id : NULL);
+    }
+  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (window);
+}
+
+static void
+test_clicked_cb (PvConnectionPanel *self)
+{
+  GtkWindow *window = pv_test_window_new (pv_connection_info_get_scim_base_url (self->connection),
+                                          pv_guide_app_name (pv_connection_info_get_kind (self->connection)));
+
+  gtk_window_set_transient_for (window, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (window);
+}
+
+/* The header: title, description and the buttons, as the connection is. */
+static void
+update_header (PvConnectionPanel *self)
+{
+  const char *kind = pv_connection_info_get_kind (self->connection);
   const char *app = pv_guide_app_name (kind);
-  const char *idp = pv_connection_info_get_identity_provider (connection);
-  GListModel *tokens = pv_connection_info_get_tokens (connection);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *idp = pv_connection_info_get_identity_provider (self->connection);
+  GListModel *tokens = pv_connection_info_get_tokens (self->connection);
+  guint n_tokens = g_list_model_get_n_items (tokens);
+  g_autoptr(PvTokenInfo) only = n_tokens == 1 ? g_list_model_get_item (tokens, 0) : NULL;
+  PvSetups *setups = pv_application_get_setups (PV_APPLICATION (g_application_get_default ()));
   g_autofree char *description = NULL;
+  g_autofree char *idp_left = NULL;
+  g_autofree char *token_left = NULL;
   g_autofree char *renew_name = NULL;
   g_autofree char *test_name = NULL;
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (panel),
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self),
                                    g_str_equal (kind, "persons") ? _("Person Provisioning") : _("User Provisioning"));
   if (idp == NULL)
     /* Translators: a panel's description: "Users" or "Persons" */
@@ -553,86 +307,255 @@ pv_connection_panel_new (PvTenantList     *tenants,
   else
     /* Translators: a panel's description: the identity provider, then "Users" or "Persons" */
     description = g_strdup_printf (_("%s, through its own enterprise app for %s"), pv_guide_provider_name (idp), app);
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (panel), description);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), description);
 
   /* A connection without a token is set up; one whose setup was left with
    * its first token unused continues it; any other is renewed. */
-  {
-    guint n_tokens = g_list_model_get_n_items (tokens);
-    g_autoptr(PvTokenInfo) only = n_tokens == 1 ? g_list_model_get_item (tokens, 0) : NULL;
-    g_autofree char *idp_left = NULL;
-    g_autofree char *token_left = NULL;
-
-    if (only != NULL && pv_token_info_get_last_used_at (only) == 0 &&
-        pv_application_lookup_setup (PV_APPLICATION (g_application_get_default ()), pv_tenant_info_get_id (tenant),
-                                     kind, &idp_left, &token_left) &&
-        g_strcmp0 (token_left, pv_token_info_get_id (only)) == 0)
-      {
-        renew = gtk_button_new_with_mnemonic (_("_Continue Setup…"));
-        /* Translators: accessible name: "Continue the setup of Users" */
-        renew_name = g_strdup_printf (_("Continue the setup of %s"), app);
-        g_signal_connect_data (renew, "clicked", G_CALLBACK (setup_clicked_cb),
-                               context_new (tenants, tenant, connection, only), context_closure_free, 0);
-      }
-    else if (n_tokens == 0)
-      {
-        renew = gtk_button_new_with_mnemonic (_("_Set Up…"));
-        /* Translators: accessible name: "Set up Users provisioning" */
-        renew_name = g_strdup_printf (_("Set up %s provisioning"), app);
-        g_signal_connect_data (renew, "clicked", G_CALLBACK (setup_clicked_cb),
-                               context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
-      }
-    else
-      {
-        renew = gtk_button_new_with_mnemonic (_("_Renew…"));
-        /* Translators: accessible name: "Renew Users token" */
-        renew_name = g_strdup_printf (_("Renew %s token"), app);
-        g_signal_connect_data (renew, "clicked", G_CALLBACK (renew_clicked_cb),
-                               context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
-      }
-  }
-
+  g_clear_object (&self->resumable);
+  if (only != NULL && pv_token_info_get_last_used_at (only) == 0 && setups != NULL &&
+      pv_setups_lookup (setups, pv_tenant_info_get_id (self->tenant), kind, &idp_left, &token_left) &&
+      g_strcmp0 (token_left, pv_token_info_get_id (only)) == 0)
+    {
+      self->renew_mode = RENEW_MODE_CONTINUE;
+      self->resumable = g_object_ref (only);
+      gtk_button_set_label (GTK_BUTTON (self->renew_button), _("_Continue Setup…"));
+      /* Translators: accessible name: "Continue the setup of Users" */
+      renew_name = g_strdup_printf (_("Continue the setup of %s"), app);
+    }
+  else if (n_tokens == 0)
+    {
+      self->renew_mode = RENEW_MODE_SET_UP;
+      gtk_button_set_label (GTK_BUTTON (self->renew_button), _("_Set Up…"));
+      /* Translators: accessible name: "Set up Users provisioning" */
+      renew_name = g_strdup_printf (_("Set up %s provisioning"), app);
+    }
+  else
+    {
+      self->renew_mode = RENEW_MODE_RENEW;
+      gtk_button_set_label (GTK_BUTTON (self->renew_button), _("_Renew…"));
+      /* Translators: accessible name: "Renew Users token" */
+      renew_name = g_strdup_printf (_("Renew %s token"), app);
+    }
   /* Translators: accessible name: "Test Persons connection" */
   test_name = g_strdup_printf (_("Test %s connection"), app);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (renew), GTK_ACCESSIBLE_PROPERTY_LABEL, renew_name, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (test), GTK_ACCESSIBLE_PROPERTY_LABEL, test_name, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->renew_button), GTK_ACCESSIBLE_PROPERTY_LABEL, renew_name, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->test_button), GTK_ACCESSIBLE_PROPERTY_LABEL, test_name, -1);
   /* Prominent only where something is due: a renewal whose time has come,
    * a setup to do or finish; not on every panel alike. */
-  if (renewal_due (tenant, connection))
-    gtk_widget_add_css_class (renew, "suggested-action");
-  g_signal_connect_data (test, "clicked", G_CALLBACK (test_clicked_cb),
-                         context_new (tenants, tenant, connection, NULL), context_closure_free, 0);
-  gtk_box_append (GTK_BOX (buttons), test);
-  gtk_box_append (GTK_BOX (buttons), renew);
-  gtk_widget_set_valign (buttons, GTK_ALIGN_END);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (panel), buttons);
+  if (renewal_due (self->tenant, self->connection))
+    gtk_widget_add_css_class (self->renew_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->renew_button, "suggested-action");
 
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel),
-                             pv_info_row_new (_("SCIM base URL"), pv_connection_info_get_scim_base_url (connection), TRUE));
-  {
-    GtkWidget *entra = pv_connection_panel_entra_row_new (tenants, tenant, connection, now);
+  pv_info_row_set_value (self->scim_row, pv_connection_info_get_scim_base_url (self->connection));
+  gtk_widget_set_visible (self->no_token_row, n_tokens == 0);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->no_token_row), idp == NULL
+                               ? _("Not set up: issue a token to connect an identity provider")
+                               : _("The identity provider cannot provision until a token is issued"));
+}
 
-    if (entra != NULL)
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel), entra);
-  }
-  if (g_list_model_get_n_items (tokens) == 0)
+/* The deleted tokens, in their expander; only when their list changes. */
+static void
+update_deleted (PvConnectionPanel *self)
+{
+  GListModel *deleted = pv_connection_info_get_deleted_tokens (self->connection);
+  guint n = g_list_model_get_n_items (deleted);
+  g_autofree char *title = NULL;
+
+  for (guint i = 0; i < self->deleted_rows->len; i++)
+    adw_expander_row_remove (ADW_EXPANDER_ROW (self->deleted_row), g_ptr_array_index (self->deleted_rows, i));
+  g_ptr_array_set_size (self->deleted_rows, 0);
+  gtk_widget_set_visible (self->deleted_row, n > 0);
+  /* Translators: an expander listing revoked and retired tokens */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u deleted token", "%u deleted tokens", n), n);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->deleted_row), title);
+  for (guint i = 0; i < n; i++)
     {
-      GtkWidget *row = adw_action_row_new ();
+      g_autoptr(PvTokenInfo) token = g_list_model_get_item (deleted, i);
+      g_autofree char *when = pv_format_date (pv_token_info_get_deleted_at (token));
+      g_autofree char *until = pv_format_date (pv_token_info_get_expires_at (token));
+      g_autofree char *prefix = g_strdup_printf ("%s…", pv_token_info_get_prefix (token));
+      g_autofree char *subtitle = NULL;
+      GtkWidget *child = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No token"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), idp == NULL
-                                   ? _("Not set up: issue a token to connect an identity provider")
-                                   : _("The identity provider cannot provision until a token is issued"));
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel), row);
+      /* Translators: who deleted a token and when, then its original expiry */
+      subtitle = g_strdup_printf (_("Deleted by %s on %s · listed until %s"),
+                                  pv_token_info_get_deleted_by (token), when, until);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (child), prefix);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (child), subtitle);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (self->deleted_row), child);
+      g_ptr_array_add (self->deleted_rows, child);
     }
-  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+}
+
+static GtkWidget *
+find_token_row (PvConnectionPanel *self,
+                PvTokenInfo       *token)
+{
+  for (guint i = 0; i < self->token_rows->len; i++)
+    if (pv_token_row_get_token (g_ptr_array_index (self->token_rows, i)) == token)
+      return g_ptr_array_index (self->token_rows, i);
+  return NULL;
+}
+
+/* The token rows as the connection lists its tokens: the rows of tokens
+ * that stay are kept (expanded or not), new ones added, gone ones removed.
+ * The group appends only, so the rows after the first that moves are
+ * taken out and put back in order. */
+static void
+update_token_rows (PvConnectionPanel *self)
+{
+  GListModel *tokens = pv_connection_info_get_tokens (self->connection);
+  guint n = g_list_model_get_n_items (tokens);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint same = 0;
+
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, i);
+      GtkWidget *row = find_token_row (self, token);
 
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel),
-                                 token_row_new (tenants, tenant, connection, token, now));
+      g_ptr_array_add (rows, g_object_ref_sink (row ? row : pv_token_row_new (self->tenants, self->tenant,
+                                                                              self->connection, token)));
     }
-  if (g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (connection)) > 0)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (panel), deleted_rows_new (connection));
-  return panel;
+  while (same < rows->len && same < self->token_rows->len &&
+         g_ptr_array_index (rows, same) == g_ptr_array_index (self->token_rows, same))
+    same++;
+  if (same == rows->len && same == self->token_rows->len)
+    return;
+  for (guint i = same; i < self->token_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (self->token_rows, i));
+  adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->deleted_row);
+  for (guint i = same; i < rows->len; i++)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), g_ptr_array_index (rows, i));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), self->deleted_row);
+  g_ptr_array_unref (self->token_rows);
+  self->token_rows = g_steal_pointer (&rows);
+}
+
+static void
+tokens_changed_cb (PvConnectionPanel *self)
+{
+  update_token_rows (self);
+  update_header (self);
+}
+
+/**
+ * pv_connection_panel_update:
+ *
+ * Brings what depends on the time, the policy and the setups left midway
+ * up to date (the tenant page calls it when the tenant changes); the
+ * connection's own changes show by themselves.
+ */
+void
+pv_connection_panel_update (PvConnectionPanel *self)
+{
+  g_return_if_fail (PV_IS_CONNECTION_PANEL (self));
+
+  update_header (self);
+  for (guint i = 0; i < self->token_rows->len; i++)
+    pv_token_row_update (g_ptr_array_index (self->token_rows, i));
+  pv_entra_row_update (PV_ENTRA_ROW (self->entra_row));
+}
+
+/**
+ * pv_connection_panel_get_connection:
+ *
+ * Returns: (transfer none): the connection the panel shows
+ */
+PvConnectionInfo *
+pv_connection_panel_get_connection (PvConnectionPanel *self)
+{
+  g_return_val_if_fail (PV_IS_CONNECTION_PANEL (self), NULL);
+  return self->connection;
+}
+
+static void
+pv_connection_panel_dispose (GObject *object)
+{
+  PvConnectionPanel *self = PV_CONNECTION_PANEL (object);
+
+  if (self->connection_signals != NULL)
+    g_signal_group_set_target (self->connection_signals, NULL);
+  g_clear_object (&self->connection_signals);
+  g_clear_object (&self->deleted_signals);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_CONNECTION_PANEL);
+  g_clear_pointer (&self->token_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->deleted_rows, g_ptr_array_unref);
+  g_clear_object (&self->resumable);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->tenant);
+  g_clear_object (&self->tenants);
+
+  G_OBJECT_CLASS (pv_connection_panel_parent_class)->dispose (object);
+}
+
+static void
+pv_connection_panel_class_init (PvConnectionPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pv_connection_panel_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/provisio/Provisio/ui/pv-connection-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, PvConnectionPanel, test_button);
+  gtk_widget_class_bind_template_child (widget_class, PvConnectionPanel, renew_button);
+  gtk_widget_class_bind_template_child (widget_class, PvConnectionPanel, no_token_row);
+  gtk_widget_class_bind_template_child (widget_class, PvConnectionPanel, deleted_row);
+  gtk_widget_class_bind_template_callback (widget_class, renew_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
+}
+
+static void
+pv_connection_panel_init (PvConnectionPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->token_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->deleted_rows = g_ptr_array_new ();
+
+  /* Its values (identity provider, SCIM base URL, last request) change
+   * the header; its tokens, the rows. */
+  self->connection_signals = g_signal_group_new (PV_TYPE_CONNECTION_INFO);
+  g_signal_group_connect_swapped (self->connection_signals, "notify", G_CALLBACK (update_header), self);
+  self->deleted_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->deleted_signals, "items-changed", G_CALLBACK (update_deleted), self);
+}
+
+/**
+ * pv_connection_panel_new:
+ *
+ * Returns: (transfer floating): the panel of @connection, bound to it
+ */
+GtkWidget *
+pv_connection_panel_new (PvTenantList     *tenants,
+                         PvTenantInfo     *tenant,
+                         PvConnectionInfo *connection)
+{
+  PvConnectionPanel *self = g_object_new (PV_TYPE_CONNECTION_PANEL, NULL);
+
+  self->tenants = g_object_ref (tenants);
+  self->tenant = g_object_ref (tenant);
+  self->connection = g_object_ref (connection);
+
+  /* In order: the SCIM base URL, the Entra app, "No token" or the tokens,
+   * the deleted ones. */
+  adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->no_token_row);
+  adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->deleted_row);
+  self->scim_row = pv_info_row_new (_("SCIM base URL"), NULL, TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), self->scim_row);
+  self->entra_row = pv_entra_row_new (tenants, tenant, connection);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), self->entra_row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), self->no_token_row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), self->deleted_row);
+
+  update_header (self);
+  update_token_rows (self);
+  update_deleted (self);
+  g_signal_group_set_target (self->connection_signals, connection);
+  g_signal_group_set_target (self->deleted_signals, pv_connection_info_get_deleted_tokens (connection));
+  g_signal_connect_object (pv_connection_info_get_tokens (connection), "items-changed",
+                           G_CALLBACK (tokens_changed_cb), self, G_CONNECT_SWAPPED);
+  return GTK_WIDGET (self);
 }

@@ -19,119 +19,152 @@
 
 /* -- sign-in ------------------------------------------------------------ */
 
-typedef struct {
-  GtkWindow      *window;
+struct _PvEntraSignInWindow
+{
+  AdwWindow       parent_instance;
+
   PvEntraSession *session;
   GCancellable   *cancellable;
+  GSignalGroup   *graph_signals;
+  char           *uri;
+  gint64          started;
+  gint            lifetime;
+  guint           tick;
+
   GtkLabel       *code;
   GtkWidget      *code_box;
   GtkLabel       *status;
   GtkProgressBar *progress;
   GtkWidget      *retry;
-  char           *uri;
-  gint64          started;
-  gint            lifetime;
-  guint           tick;
-  gulong          handler;
-} SignIn;
+};
 
-static void
-sign_in_free (SignIn *s)
-{
-  g_cancellable_cancel (s->cancellable);
-  g_clear_object (&s->cancellable);
-  g_clear_handle_id (&s->tick, g_source_remove);
-  if (s->handler != 0 && pv_entra_session_get_graph (s->session) != NULL)
-    g_clear_signal_handler (&s->handler, pv_entra_session_get_graph (s->session));
-  g_object_unref (s->session);
-  g_free (s->uri);
-  g_free (s);
-}
+G_DEFINE_FINAL_TYPE (PvEntraSignInWindow, pv_entra_sign_in_window, ADW_TYPE_WINDOW)
 
 static gboolean
 sign_in_tick_cb (gpointer user_data)
 {
-  SignIn *s = user_data;
-  double left = s->lifetime - (g_get_monotonic_time () - s->started) / (double) G_USEC_PER_SEC;
+  PvEntraSignInWindow *self = user_data;
+  double left = self->lifetime - (g_get_monotonic_time () - self->started) / (double) G_USEC_PER_SEC;
 
-  gtk_progress_bar_set_fraction (s->progress, CLAMP (left / s->lifetime, 0, 1));
+  gtk_progress_bar_set_fraction (self->progress, CLAMP (left / self->lifetime, 0, 1));
   return G_SOURCE_CONTINUE;
 }
 
 static void
-device_code_cb (PvGraph      *graph,
-                PvDeviceCode *code,
-                SignIn       *s)
+device_code_cb (PvGraph             *graph,
+                PvDeviceCode        *code,
+                PvEntraSignInWindow *self)
 {
   g_autofree char *text = NULL;
 
-  gtk_label_set_label (s->code, code->user_code);
-  g_free (s->uri);
-  s->uri = g_strdup (code->verification_uri);
-  s->lifetime = MAX (code->expires_in, 1);
-  s->started = g_get_monotonic_time ();
-  gtk_widget_set_visible (s->code_box, TRUE);
+  gtk_label_set_label (self->code, code->user_code);
+  g_free (self->uri);
+  self->uri = g_strdup (code->verification_uri);
+  self->lifetime = MAX (code->expires_in, 1);
+  self->started = g_get_monotonic_time ();
+  gtk_widget_set_visible (self->code_box, TRUE);
   /* Translators: a web address */
   text = g_strdup_printf (_("Open %s in any browser, enter this code and sign in with an account that may "
                             "manage the enterprise apps. Provisio waits here."), code->verification_uri);
-  gtk_label_set_label (s->status, text);
-  gtk_widget_set_visible (GTK_WIDGET (s->progress), TRUE);
-  if (s->tick == 0)
-    s->tick = g_timeout_add_seconds (1, sign_in_tick_cb, s);
-  sign_in_tick_cb (s);
+  gtk_label_set_label (self->status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
+  if (self->tick == 0)
+    self->tick = g_timeout_add_seconds (1, sign_in_tick_cb, self);
+  sign_in_tick_cb (self);
 }
-
-static void sign_in_start (SignIn *s);
 
 static void
 signed_in_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  SignIn *s = user_data;
+  g_autoptr(PvEntraSignInWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!pv_entra_session_sign_in_finish (PV_ENTRA_SESSION (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_clear_handle_id (&s->tick, g_source_remove);
-      gtk_widget_set_visible (s->code_box, FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (s->progress), FALSE);
-      gtk_label_set_label (s->status, error->message);
-      gtk_widget_set_visible (s->retry, TRUE);
+      g_clear_handle_id (&self->tick, g_source_remove);
+      gtk_widget_set_visible (self->code_box, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+      gtk_label_set_label (self->status, error->message);
+      gtk_widget_set_visible (self->retry, TRUE);
       return;
     }
-  pv_toast (GTK_WIDGET (gtk_window_get_transient_for (s->window)), _("Signed in to Microsoft Entra"));
-  gtk_window_destroy (s->window);
+  pv_toast (GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self))), _("Signed in to Microsoft Entra"));
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
-sign_in_start (SignIn *s)
+sign_in_start (PvEntraSignInWindow *self)
 {
-  PvGraph *graph = pv_entra_session_get_graph (s->session);
-
-  gtk_widget_set_visible (s->retry, FALSE);
-  gtk_label_set_label (s->status, _("Asking Microsoft for a sign-in code…"));
-  if (graph != NULL && s->handler == 0)
-    s->handler = g_signal_connect (graph, "device-code", G_CALLBACK (device_code_cb), s);
-  pv_entra_session_sign_in_async (s->session, s->cancellable, signed_in_cb, s);
+  gtk_widget_set_visible (self->retry, FALSE);
+  gtk_label_set_label (self->status, _("Asking Microsoft for a sign-in code…"));
+  g_signal_group_set_target (self->graph_signals, pv_entra_session_get_graph (self->session));
+  pv_entra_session_sign_in_async (self->session, self->cancellable, signed_in_cb, g_object_ref (self));
 }
 
 static void
-copy_code_cb (GtkButton *button,
-              SignIn    *s)
+copy_code_cb (PvEntraSignInWindow *self)
 {
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), gtk_label_get_label (s->code));
-  pv_toast (GTK_WIDGET (button), _("Code copied"));
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), gtk_label_get_label (self->code));
+  pv_toast (GTK_WIDGET (self->code), _("Code copied"));
 }
 
 static void
-open_page_cb (GtkButton *button,
-              SignIn    *s)
+open_page_cb (PvEntraSignInWindow *self)
 {
-  if (s->uri != NULL)
-    gtk_show_uri (s->window, s->uri, GDK_CURRENT_TIME);
+  if (self->uri != NULL)
+    gtk_show_uri (GTK_WINDOW (self), self->uri, GDK_CURRENT_TIME);
+}
+
+static void
+pv_entra_sign_in_window_dispose (GObject *object)
+{
+  PvEntraSignInWindow *self = PV_ENTRA_SIGN_IN_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick, g_source_remove);
+  if (self->graph_signals != NULL)
+    g_signal_group_set_target (self->graph_signals, NULL);
+  g_clear_object (&self->graph_signals);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_ENTRA_SIGN_IN_WINDOW);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->uri, g_free);
+
+  G_OBJECT_CLASS (pv_entra_sign_in_window_parent_class)->dispose (object);
+}
+
+static void
+pv_entra_sign_in_window_class_init (PvEntraSignInWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pv_entra_sign_in_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/provisio/Provisio/ui/pv-entra-sign-in-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PvEntraSignInWindow, code);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraSignInWindow, code_box);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraSignInWindow, status);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraSignInWindow, progress);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraSignInWindow, retry);
+  gtk_widget_class_bind_template_callback (widget_class, copy_code_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_page_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_start);
+}
+
+static void
+pv_entra_sign_in_window_init (PvEntraSignInWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  /* The device code arrives from the session's Graph client. */
+  self->graph_signals = g_signal_group_new (PV_TYPE_GRAPH);
+  g_signal_group_connect (self->graph_signals, "device-code", G_CALLBACK (device_code_cb), self);
 }
 
 /**
@@ -144,88 +177,11 @@ GtkWindow *
 pv_entra_sign_in_window_new (GtkWindow      *parent,
                              PvEntraSession *session)
 {
-  SignIn *s = g_new0 (SignIn, 1);
-  GtkWidget *window = adw_window_new ();
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *toast = adw_toast_overlay_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *title = gtk_label_new (_("Sign In to Microsoft Entra"));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *copy = gtk_button_new_with_mnemonic (_("_Copy Code"));
-  GtkWidget *open = gtk_button_new_with_mnemonic (_("_Open Sign-In Page"));
-  GtkWidget *note = gtk_label_new (_("Provisio asks for Synchronization.ReadWrite.All and Application.Read.All. "
-                                     "It keeps the sign-in in the keyring only."));
+  PvEntraSignInWindow *self = g_object_new (PV_TYPE_ENTRA_SIGN_IN_WINDOW, "transient-for", parent, NULL);
 
-  s->window = GTK_WINDOW (window);
-  s->session = g_object_ref (session);
-  s->cancellable = g_cancellable_new ();
-  g_object_set_data_full (G_OBJECT (window), "pv-sign-in", s, (GDestroyNotify) sign_in_free);
-
-  gtk_window_set_title (GTK_WINDOW (window), _("Sign In to Microsoft Entra"));
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
-  gtk_window_set_default_size (GTK_WINDOW (window), 480, -1);
-  gtk_widget_add_css_class (title, "title-2");
-  gtk_widget_set_margin_start (box, 24);
-  gtk_widget_set_margin_end (box, 24);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 24);
-  gtk_box_append (GTK_BOX (box), title);
-
-  s->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (s->status, TRUE);
-  gtk_label_set_max_width_chars (s->status, 50);
-  gtk_label_set_justify (s->status, GTK_JUSTIFY_CENTER);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (s->status));
-
-  s->code_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  s->code = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_selectable (s->code, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (s->code), "title-1");
-  gtk_widget_add_css_class (GTK_WIDGET (s->code), "monospace");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (s->code), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sign-in code"), -1);
-  gtk_box_append (GTK_BOX (s->code_box), GTK_WIDGET (s->code));
-  gtk_widget_set_halign (buttons, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (copy, "pill");
-  gtk_widget_add_css_class (open, "pill");
-  gtk_widget_add_css_class (open, "suggested-action");
-  g_signal_connect (copy, "clicked", G_CALLBACK (copy_code_cb), s);
-  g_signal_connect (open, "clicked", G_CALLBACK (open_page_cb), s);
-  gtk_box_append (GTK_BOX (buttons), copy);
-  gtk_box_append (GTK_BOX (buttons), open);
-  gtk_box_append (GTK_BOX (s->code_box), buttons);
-  gtk_widget_set_visible (s->code_box, FALSE);
-  gtk_box_append (GTK_BOX (box), s->code_box);
-
-  /* How long the code stays valid. */
-  s->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_accessible_update_property (GTK_ACCESSIBLE (s->progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Time left to enter the code"), -1);
-  gtk_widget_set_visible (GTK_WIDGET (s->progress), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (s->progress));
-
-  s->retry = gtk_button_new_with_mnemonic (_("_Try Again"));
-  gtk_widget_set_halign (s->retry, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (s->retry, "pill");
-  gtk_widget_set_visible (s->retry, FALSE);
-  g_signal_connect_swapped (s->retry, "clicked", G_CALLBACK (sign_in_start), s);
-  gtk_box_append (GTK_BOX (box), s->retry);
-
-  gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (note), 50);
-  gtk_label_set_justify (GTK_LABEL (note), GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (note, "dim-label");
-  gtk_widget_add_css_class (note, "caption");
-  gtk_box_append (GTK_BOX (box), note);
-
-  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (toast), box);
-  gtk_box_append (GTK_BOX (toolbar), header);
-  gtk_box_append (GTK_BOX (toolbar), toast);
-  adw_window_set_content (ADW_WINDOW (window), toolbar);
-
-  sign_in_start (s);
-  return GTK_WINDOW (window);
+  self->session = g_object_ref (session);
+  sign_in_start (self);
+  return GTK_WINDOW (self);
 }
 
 /* -- preferences -------------------------------------------------------- */
@@ -523,71 +479,61 @@ pv_entra_preferences_group_new (PvEntraSession *session)
 
 /* -- linking ------------------------------------------------------------ */
 
-typedef struct {
-  GtkWindow      *window;
+struct _PvEntraLinkWindow
+{
+  AdwWindow       parent_instance;
+
   PvEntraSession *session;
   PvTenantInfo   *tenant;
   char           *kind;
   GCancellable   *cancellable;
+  GPtrArray      *apps;
+  GPtrArray      *checks;
+
   GtkStack       *stack;
   GtkProgressBar *progress;
+  GtkLabel       *intro;
   GtkLabel       *message;
   GtkLabel       *skipped;
   GtkListBox     *list;
   GtkWidget      *link_button;
-  GPtrArray      *apps;
-  GPtrArray      *checks;
-  PvGraph        *graph;
+  PvGraph        *graph;          /* while discovering: its waits shown */
   gulong          waiting_handler;
-} Link;
+};
 
-static void
-link_free (Link *l)
-{
-  g_cancellable_cancel (l->cancellable);
-  g_clear_object (&l->cancellable);
-  if (l->graph != NULL)
-    g_clear_signal_handler (&l->waiting_handler, l->graph);
-  g_clear_object (&l->graph);
-  g_object_unref (l->session);
-  g_object_unref (l->tenant);
-  g_free (l->kind);
-  g_clear_pointer (&l->apps, g_ptr_array_unref);
-  g_ptr_array_unref (l->checks);
-  g_free (l);
-}
+G_DEFINE_FINAL_TYPE (PvEntraLinkWindow, pv_entra_link_window, ADW_TYPE_WINDOW)
 
 static void
 link_progress_cb (guint    done,
                   guint    total,
                   gpointer user_data)
 {
-  Link *l = user_data;
+  PvEntraLinkWindow *self = user_data;
   g_autofree char *text = g_strdup_printf (_("%u of %u enterprise apps looked at"), done, total);
 
-  gtk_progress_bar_set_fraction (l->progress, total > 0 ? (double) done / total : 0);
-  gtk_progress_bar_set_text (l->progress, text);
+  gtk_progress_bar_set_fraction (self->progress, total > 0 ? (double) done / total : 0);
+  gtk_progress_bar_set_text (self->progress, text);
 }
 
 /* Graph asked to wait: said on the progress bar until the next app is in. */
 static void
-link_waiting_cb (PvGraph *graph,
-                 guint    seconds,
-                 Link    *l)
+link_waiting_cb (PvGraph           *graph,
+                 guint              seconds,
+                 PvEntraLinkWindow *self)
 {
   g_autofree char *text = pv_graph_describe_wait (seconds);
 
-  gtk_progress_bar_set_text (l->progress, text);
+  gtk_progress_bar_set_text (self->progress, text);
 }
 
 static void
-link_toggled_cb (Link *l)
+link_toggled_cb (PvEntraLinkWindow *self)
 {
   gboolean any = FALSE;
 
-  for (guint i = 0; i < l->checks->len; i++)
-    any |= gtk_check_button_get_active (g_ptr_array_index (l->checks, i));
-  gtk_widget_set_sensitive (l->link_button, any);
+  for (guint i = 0; i < self->checks->len; i++)
+    any |= gtk_check_button_get_active (g_ptr_array_index (self->checks, i));
+  gtk_widget_set_sensitive (self->link_button, any);
 }
 
 /* The apps discovery skipped, in a few lines: how many, and each with why. */
@@ -625,7 +571,7 @@ discovered_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  Link *l = user_data;
+  g_autoptr(PvEntraLinkWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   PvConnectionInfo *connection;
   const char *url;
@@ -635,34 +581,34 @@ discovered_cb (GObject      *source,
   g_autofree char *skipped_text = NULL;
   GPtrArray *found = pv_entra_discover_finish (result, &skipped, &error);
 
-  /* Cancelled: the window and its data are gone. */
+  /* Cancelled: the window is closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  connection = pv_tenant_info_get_connection (l->tenant, l->kind);
+  connection = pv_tenant_info_get_connection (self->tenant, self->kind);
   url = connection != NULL ? pv_connection_info_get_scim_base_url (connection) : NULL;
-  l->apps = found;
-  if (l->apps == NULL)
+  self->apps = found;
+  if (self->apps == NULL)
     {
-      gtk_label_set_label (l->message, error->message);
-      gtk_stack_set_visible_child_name (l->stack, "message");
+      gtk_label_set_label (self->message, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "message");
       return;
     }
   skipped_text = describe_skipped (skipped);
-  if (l->apps->len == 0)
+  if (self->apps->len == 0)
     {
       g_autofree char *text = g_strjoin ("\n\n", _("No enterprise app of this directory has a provisioning job. "
                                                     "Set up provisioning in Entra first."), skipped_text, NULL);
 
-      gtk_label_set_label (l->message, text);
-      gtk_stack_set_visible_child_name (l->stack, "message");
+      gtk_label_set_label (self->message, text);
+      gtk_stack_set_visible_child_name (self->stack, "message");
       return;
     }
-  gtk_label_set_label (l->skipped, skipped_text);
-  gtk_widget_set_visible (GTK_WIDGET (l->skipped), skipped_text != NULL);
-  match = pv_entra_match (l->apps, url);
-  for (guint i = 0; i < l->apps->len; i++)
+  gtk_label_set_label (self->skipped, skipped_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->skipped), skipped_text != NULL);
+  match = pv_entra_match (self->apps, url);
+  for (guint i = 0; i < self->apps->len; i++)
     {
-      PvEntraApp *app = g_ptr_array_index (l->apps, i);
+      PvEntraApp *app = g_ptr_array_index (self->apps, i);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
       g_autofree char *subtitle = NULL;
@@ -681,30 +627,78 @@ discovered_cb (GObject      *source,
       else
         gtk_check_button_set_group (GTK_CHECK_BUTTON (check), first);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), (gint) i == match);
-      g_signal_connect_swapped (check, "toggled", G_CALLBACK (link_toggled_cb), l);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (link_toggled_cb), self);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      gtk_list_box_append (l->list, row);
-      g_ptr_array_add (l->checks, check);
+      gtk_list_box_append (self->list, row);
+      g_ptr_array_add (self->checks, check);
     }
-  link_toggled_cb (l);
-  gtk_stack_set_visible_child_name (l->stack, "apps");
+  link_toggled_cb (self);
+  gtk_stack_set_visible_child_name (self->stack, "apps");
 }
 
 static void
-link_clicked_cb (Link *l)
+link_clicked_cb (PvEntraLinkWindow *self)
 {
-  for (guint i = 0; i < l->checks->len; i++)
-    if (gtk_check_button_get_active (g_ptr_array_index (l->checks, i)))
+  for (guint i = 0; i < self->checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
       {
-        PvEntraApp *app = g_ptr_array_index (l->apps, i);
+        PvEntraApp *app = g_ptr_array_index (self->apps, i);
         g_autofree char *text = g_strdup_printf (_("Linked to “%s”"), app->display_name);
 
-        pv_entra_session_link (l->session, pv_tenant_info_get_id (l->tenant), l->kind, app);
-        pv_toast (GTK_WIDGET (gtk_window_get_transient_for (l->window)), text);
-        gtk_window_destroy (l->window);
+        pv_entra_session_link (self->session, pv_tenant_info_get_id (self->tenant), self->kind, app);
+        pv_toast (GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self))), text);
+        gtk_window_destroy (GTK_WINDOW (self));
         return;
       }
+}
+
+static void
+pv_entra_link_window_dispose (GObject *object)
+{
+  PvEntraLinkWindow *self = PV_ENTRA_LINK_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->graph != NULL)
+    g_clear_signal_handler (&self->waiting_handler, self->graph);
+  g_clear_object (&self->graph);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_ENTRA_LINK_WINDOW);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->session);
+  g_clear_object (&self->tenant);
+  g_clear_pointer (&self->kind, g_free);
+  g_clear_pointer (&self->apps, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (pv_entra_link_window_parent_class)->dispose (object);
+}
+
+static void
+pv_entra_link_window_class_init (PvEntraLinkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pv_entra_link_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/provisio/Provisio/ui/pv-entra-link-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PvEntraLinkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraLinkWindow, progress);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraLinkWindow, intro);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraLinkWindow, message);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraLinkWindow, skipped);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraLinkWindow, list);
+  gtk_widget_class_bind_template_child (widget_class, PvEntraLinkWindow, link_button);
+  gtk_widget_class_bind_template_callback (widget_class, link_clicked_cb);
+}
+
+static void
+pv_entra_link_window_init (PvEntraLinkWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->checks = g_ptr_array_new ();
 }
 
 /**
@@ -719,102 +713,38 @@ pv_entra_link_window_new (GtkWindow      *parent,
                           PvTenantInfo   *tenant,
                           const char     *kind)
 {
-  Link *l = g_new0 (Link, 1);
-  GtkWidget *window = adw_window_new ();
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  GtkWidget *searching = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *apps = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *intro = gtk_label_new (NULL);
+  PvEntraLinkWindow *self = g_object_new (PV_TYPE_ENTRA_LINK_WINDOW, "transient-for", parent, NULL);
   g_autofree char *title = NULL;
-  g_autofree char *intro_text = NULL;
+  g_autofree char *intro = NULL;
 
-  l->window = GTK_WINDOW (window);
-  l->session = g_object_ref (session);
-  l->tenant = g_object_ref (tenant);
-  l->kind = g_strdup (kind);
-  l->cancellable = g_cancellable_new ();
-  l->checks = g_ptr_array_new ();
-  g_object_set_data_full (G_OBJECT (window), "pv-link", l, (GDestroyNotify) link_free);
+  self->session = g_object_ref (session);
+  self->tenant = g_object_ref (tenant);
+  self->kind = g_strdup (kind);
 
   /* Translators: "Users" or "Persons" */
   title = g_strdup_printf (_("Link the %s Connection to Its Entra App"), pv_guide_app_name (kind));
-  gtk_window_set_title (GTK_WINDOW (window), title);
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
-  gtk_window_set_default_size (GTK_WINDOW (window), 560, 520);
-
-  l->link_button = gtk_button_new_with_mnemonic (_("_Link"));
-  gtk_widget_add_css_class (l->link_button, "suggested-action");
-  gtk_widget_set_sensitive (l->link_button, FALSE);
-  g_signal_connect_swapped (l->link_button, "clicked", G_CALLBACK (link_clicked_cb), l);
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), window);
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), l->link_button);
-
-  l->stack = GTK_STACK (gtk_stack_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (l->stack), TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (l->stack), 18);
-  gtk_widget_set_margin_end (GTK_WIDGET (l->stack), 18);
-  gtk_widget_set_margin_top (GTK_WIDGET (l->stack), 18);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (l->stack), 18);
-
-  gtk_widget_set_valign (searching, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (searching), gtk_label_new (_("Looking for the enterprise apps that provision…")));
-  l->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (l->progress, TRUE);
-  gtk_box_append (GTK_BOX (searching), GTK_WIDGET (l->progress));
-  gtk_stack_add_named (l->stack, searching, "searching");
-
+  gtk_window_set_title (GTK_WINDOW (self), title);
   /* Translators: "Users" or "Persons", then a tenant's name */
-  intro_text = g_strdup_printf (_("Choose the Entra app that provisions the %s of %s. Users and Persons are two "
-                                  "different apps: the one whose job uses this connection's tenant URL is "
-                                  "chosen already."), pv_guide_app_name (kind),
-                                pv_tenant_info_get_name (tenant) ? pv_tenant_info_get_name (tenant)
-                                                                 : pv_tenant_info_get_id (tenant));
-  gtk_label_set_label (GTK_LABEL (intro), intro_text);
-  gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (intro), 0);
-  gtk_box_append (GTK_BOX (apps), intro);
-  l->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (l->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (l->list), "boxed-list");
-  gtk_widget_set_valign (GTK_WIDGET (l->list), GTK_ALIGN_START);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (l->list));
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (apps), scrolled);
-  l->skipped = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (l->skipped, TRUE);
-  gtk_label_set_xalign (l->skipped, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (l->skipped), "dim-label");
-  gtk_widget_set_visible (GTK_WIDGET (l->skipped), FALSE);
-  gtk_box_append (GTK_BOX (apps), GTK_WIDGET (l->skipped));
-  gtk_stack_add_named (l->stack, apps, "apps");
-
-  l->message = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (l->message, TRUE);
-  gtk_stack_add_named (l->stack, GTK_WIDGET (l->message), "message");
-
-  gtk_box_append (GTK_BOX (toolbar), header);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (l->stack));
-  adw_window_set_content (ADW_WINDOW (window), toolbar);
+  intro = g_strdup_printf (_("Choose the Entra app that provisions the %s of %s. Users and Persons are two "
+                             "different apps: the one whose job uses this connection's tenant URL is "
+                             "chosen already."), pv_guide_app_name (kind),
+                           pv_tenant_info_get_name (tenant) ? pv_tenant_info_get_name (tenant)
+                                                            : pv_tenant_info_get_id (tenant));
+  gtk_label_set_label (self->intro, intro);
 
   if (!pv_entra_session_get_signed_in (session))
     {
-      gtk_label_set_label (l->message, _("Sign in to Microsoft Entra in Preferences first."));
-      gtk_stack_set_visible_child_name (l->stack, "message");
+      gtk_label_set_label (self->message, _("Sign in to Microsoft Entra in Preferences first."));
+      gtk_stack_set_visible_child_name (self->stack, "message");
     }
   else
     {
-      l->graph = g_object_ref (pv_entra_session_get_graph (session));
-      l->waiting_handler = g_signal_connect (l->graph, "waiting", G_CALLBACK (link_waiting_cb), l);
-      pv_entra_discover_async (l->graph, link_progress_cb, l, l->cancellable, discovered_cb, l);
+      self->graph = g_object_ref (pv_entra_session_get_graph (session));
+      self->waiting_handler = g_signal_connect (self->graph, "waiting", G_CALLBACK (link_waiting_cb), self);
+      pv_entra_discover_async (self->graph, link_progress_cb, self, self->cancellable, discovered_cb,
+                               g_object_ref (self));
     }
-  return GTK_WINDOW (window);
+  return GTK_WINDOW (self);
 }
 
 /* -- a SAML app's certificate ------------------------------------------- */

@@ -10,21 +10,24 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
-#include <string.h>
 
 #include "pv-application.h"
 #include "pv-connection-info.h"
-#include "pv-event-watch.h"
+#include "pv-event-info.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-entra.h"
 #include "pv-paste-renew-window.h"
 #include "pv-renew-window.h"
+#include "pv-renewal.h"
 #include "pv-tokens.h"
 #include "pv-widgets.h"
 
-/* intro -> issuing -> secret -> steps -> waiting -> done.
+/* intro -> issuing -> secret -> steps -> waiting -> done: the steps of
+ * the core's PvRenewal (pv-renewal.c), which issues, remembers a setup,
+ * waits for the first use and sends the demo's request; this window only
+ * shows them, with the secret page split in two (the secret, then the
+ * identity provider's steps or the hand-over to Entra).
  *
  * The old token is never touched: the new one is issued with
  * retire=on-first-use, so the tenant retires the old one only once the
@@ -55,21 +58,21 @@ struct _PvRenewWindow
   PvTenantInfo  *tenant;
   char          *kind;
   GCancellable  *cancellable;
-  PvIssuedToken *issued;
-  char          *token_id;    /* the new token's, also when resumed without its secret */
+  PvRenewal     *renewal;     /* NULL without a client (no key) */
   gboolean       setup;       /* the first-time setup rather than a renewal */
-  char          *idp;         /* setup: the identity provider chosen */
-  PvEventWatch  *watch;
   GSettings     *settings;
 
   GtkStack      *stack;
   AdwWindowTitle *title;
+  AdwStatusPage *intro_page;
+  GtkWidget     *entra_button;
+  GtkWidget     *okta_button;
+  AdwStatusPage *done_page;
   GtkLabel      *intro_error;
   GtkWidget     *issue_button;
   GtkLabel      *refusal_label;   /* what stands in the way of a new token */
   GtkWidget     *replace_button;
   char          *replace_id;      /* the unused replacement the next issue replaces */
-  char          *idempotency_key; /* the intent the next issue belongs to */
   gboolean       refused;         /* the tenant refused: its words stand */
   GtkLabel      *secret_label;
   GtkLabel      *clipboard_label;
@@ -116,13 +119,26 @@ get_connection (PvRenewWindow *self)
   return pv_tenant_info_get_connection (self->tenant, self->kind);
 }
 
+/* The new token with its secret, once issued (not when resumed) */
+static PvIssuedToken *
+get_issued (PvRenewWindow *self)
+{
+  return self->renewal ? (PvIssuedToken *) pv_renewal_get_issued (self->renewal) : NULL;
+}
+
+static const char *
+get_token_id (PvRenewWindow *self)
+{
+  return self->renewal ? pv_renewal_get_token_id (self->renewal) : NULL;
+}
+
 static const char *
 identity_provider (PvRenewWindow *self)
 {
   PvConnectionInfo *connection = get_connection (self);
 
   if (self->setup)
-    return self->idp;
+    return self->renewal ? pv_renewal_get_idp (self->renewal) : NULL;
 
   return connection ? pv_connection_info_get_identity_provider (connection) : NULL;
 }
@@ -218,16 +234,14 @@ finish (PvRenewWindow *self,
 
   self->done = TRUE;
   g_clear_handle_id (&self->wait_id, g_source_remove);
-  pv_event_watch_stop (self->watch);
+  /* The renewal has forgotten the setup left midway. */
   if (self->setup)
     {
-      pv_application_forget_setup (PV_APPLICATION (g_application_get_default ()),
-                                   pv_tenant_info_get_id (self->tenant), self->kind);
       /* Translators: the app, the date of the first request, who sent it */
       text = g_strdup_printf (_("The %s app sent its first request on %s (%s). Provisioning is set up."),
                               app, when, agent ? agent : _("identity provider"));
     }
-  else if (self->issued != NULL && self->issued->replaces != NULL)
+  else if (get_issued (self) != NULL && get_issued (self)->replaces != NULL)
     /* Translators: %s: the app, the date of the first use, who used it */
     text = g_strdup_printf (_("The %s app used the new token on %s (%s). The old token retires by itself once "
                               "the identity provider provisions with the new one and has gone two of its cycles "
@@ -283,16 +297,7 @@ event_row_new (gpointer item,
 }
 
 static void
-event_cb (PvEventWatch  *watch,
-          PvEventInfo   *event,
-          PvRenewWindow *self)
-{
-  if (g_str_equal (pv_event_info_get_event_type (event), "token.first-use") && !self->done)
-    finish (self, event);
-}
-
-static void
-watch_error_cb (PvEventWatch  *watch,
+watch_error_cb (PvRenewal     *renewal,
                 const GError  *error,
                 PvRenewWindow *self)
 {
@@ -360,12 +365,10 @@ add_verify_steps (PvRenewWindow *self)
 static void
 start_waiting (PvRenewWindow *self)
 {
-  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
-
   if (self->setup)
     {
       /* Translators: %s is the identity provider */
-      g_autofree char *title = g_strdup_printf (_("Waiting for %s"), pv_guide_provider_name (self->idp));
+      g_autofree char *title = g_strdup_printf (_("Waiting for %s"), pv_guide_provider_name (identity_provider (self)));
 
       adw_status_page_set_title (ADW_STATUS_PAGE (self->wait_page), title);
       adw_status_page_set_description (ADW_STATUS_PAGE (self->wait_page),
@@ -376,63 +379,23 @@ start_waiting (PvRenewWindow *self)
   show_step (self, "waiting");
   add_verify_steps (self);
   watch_switch (self);
-  if (self->watch == NULL && client != NULL)
+  if (self->renewal != NULL && pv_renewal_get_step (self->renewal) == PV_RENEWAL_ISSUED)
     {
-      self->watch = pv_event_watch_new (client, self->kind, self->token_id, WATCH_INTERVAL_MS);
-      gtk_list_box_bind_model (self->event_list, pv_event_watch_get_events (self->watch), event_row_new, NULL, NULL);
-      g_signal_connect_object (self->watch, "event", G_CALLBACK (event_cb), self, 0);
-      g_signal_connect_object (self->watch, "error", G_CALLBACK (watch_error_cb), self, 0);
-      pv_event_watch_start (self->watch);
+      pv_renewal_wait (self->renewal, WATCH_INTERVAL_MS);
+      gtk_list_box_bind_model (self->event_list, pv_renewal_get_events (self->renewal), event_row_new, NULL, NULL);
       self->wait_started = g_get_monotonic_time ();
       self->wait_id = g_timeout_add_seconds (1, wait_tick_cb, self);
       wait_tick_cb (self);
     }
 }
 
-/* Demo only: a request as the identity provider would make it in a cycle
- * that changes something, once the new token is saved: it creates a user.
- * A read (what a "Test connection" sends) would not start the old token's
- * retirement (docs/provisiod.md), so the demo would not show the switch. */
-static void
-demo_request_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-}
-
+/* Demo only: the identity provider's request, as the core sends it
+ * (pv_renewal_send_demo_request()); resumed, the secret is gone. */
 static void
 demo_clicked_cb (PvRenewWindow *self)
 {
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
-  g_autofree char *uuid = NULL;
-  g_autofree char *body = NULL;
-  gsize length;
-
-  /* Resumed, the secret is gone: there is nothing to act with. */
-  if (self->issued == NULL)
-    return;
-  session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
-  url = g_strconcat (self->issued->scim_base_url, "/Users", NULL);
-  msg = soup_message_new ("POST", url);
-  if (msg == NULL)
-    return;
-  /* A new user each time: a second click is another change, not a conflict. */
-  uuid = g_uuid_string_random ();
-  body = g_strdup_printf ("{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
-                          " \"externalId\": \"%s\", \"userName\": \"demo-%s@example.com\","
-                          " \"active\": true, \"displayName\": \"Demo User\"}", uuid, uuid);
-  length = strlen (body);
-  bytes = g_bytes_new_take (g_steal_pointer (&body), length);
-  soup_message_set_request_body_from_bytes (msg, "application/scim+json", bytes);
-  auth = g_strconcat ("Bearer ", self->issued->secret, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  explicit_bzero (auth, strlen (auth));
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, self->cancellable, demo_request_cb, NULL);
+  if (self->renewal != NULL)
+    pv_renewal_send_demo_request (self->renewal);
 }
 
 /* Step 4: the identity provider's steps */
@@ -540,7 +503,7 @@ handed_over_cb (GObject      *source,
 {
   g_autoptr(PvRenewWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PvEntraJob) job = pv_entra_hand_over_finish (result, &error);
+  g_autoptr(PvEntraJob) job = pv_renewal_hand_over_finish (PV_RENEWAL (source), result, &error);
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -583,7 +546,7 @@ hand_over_clicked_cb (PvRenewWindow *self)
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
   const PvEntraLink *link = hand_over_link (self);
 
-  if (link == NULL || self->issued == NULL)
+  if (link == NULL || get_issued (self) == NULL)
     return;
   gtk_widget_set_sensitive (self->hand_over_button, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->hand_over_result), FALSE);
@@ -595,9 +558,8 @@ hand_over_clicked_cb (PvRenewWindow *self)
         adw_action_row_remove (ADW_ACTION_ROW (self->hand_over_rows[i]), self->hand_over_icons[i]);
       self->hand_over_icons[i] = NULL;
     }
-  pv_entra_hand_over_async (pv_entra_session_get_graph (entra), link, self->issued->scim_base_url,
-                            self->issued->secret, hand_over_step_cb, self, self->cancellable,
-                            handed_over_cb, g_object_ref (self));
+  pv_renewal_hand_over_async (self->renewal, pv_entra_session_get_graph (entra), link, hand_over_step_cb, self,
+                              self->cancellable, handed_over_cb, g_object_ref (self));
 }
 
 static GtkWidget *
@@ -669,7 +631,7 @@ steps_page_new (PvRenewWindow *self)
   if (steps == NULL)
     g_error ("The setup guide of %s is broken", idp);
   /* Entra, and a secret to hand over: Provisio can do the steps itself. */
-  if (!self->setup && self->issued != NULL && g_strcmp0 (idp ? idp : "entra", "entra") == 0)
+  if (!self->setup && get_issued (self) != NULL && g_strcmp0 (idp ? idp : "entra", "entra") == 0)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hand_over_group_new (self)));
   if (self->setup)
     /* Translators: "Users" or "Persons", then the identity provider */
@@ -724,7 +686,7 @@ steps_page_new (PvRenewWindow *self)
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   if (self->setup)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (mappings_group_new (idp)));
-  if (self->issued == NULL)
+  if (get_issued (self) == NULL)
     {
       /* Resumed: the secret was shown when it was issued, and only then. */
       GtkWidget *note = adw_preferences_group_new ();
@@ -796,9 +758,9 @@ copy_action (GtkWidget  *widget,
 {
   PvRenewWindow *self = PV_RENEW_WINDOW (widget);
 
-  if (self->issued == NULL)
+  if (get_issued (self) == NULL)
     return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->issued->secret);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), get_issued (self)->secret);
   self->copied_at = g_get_monotonic_time ();
   gtk_widget_set_visible (GTK_WIDGET (self->clipboard_progress), TRUE);
   g_clear_handle_id (&self->clipboard_id, g_source_remove);
@@ -862,7 +824,7 @@ show_refusal (PvRenewWindow        *self,
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   gtk_widget_set_visible (self->replace_button, can_replace);
-  if (self->issue_button != NULL)
+  if (!self->setup)
     gtk_widget_set_visible (self->issue_button, !can_replace);
 }
 
@@ -881,7 +843,7 @@ show_pending (PvRenewWindow *self)
   g_clear_pointer (&self->replace_id, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
   gtk_widget_set_visible (self->replace_button, FALSE);
-  if (self->issue_button != NULL)
+  if (!self->setup)
     gtk_widget_set_visible (self->issue_button, TRUE);
 }
 
@@ -898,103 +860,72 @@ opened_refresh_cb (GObject      *source,
   /* Closed meanwhile: disposed, its widgets gone. */
   if (!pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error) || self->cancellable == NULL)
     return;
-  if (!self->refused && self->issued == NULL && g_strcmp0 (pv_renew_window_get_step (self), "intro") == 0)
+  if (!self->refused && get_issued (self) == NULL && g_strcmp0 (pv_renew_window_get_step (self), "intro") == 0)
     show_pending (self);
 }
 
+/* The renewal moved on: issued (the secret, once), refused or failed
+ * (back to the first page, saying why), done (the first use came). */
 static void
-issued_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+step_changed_cb (PvRenewWindow *self)
 {
-  g_autoptr(PvRenewWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  PvIssuedToken *issued = pv_tokens_issue_finish (result, &error);
+  PvIssuedToken *issued = get_issued (self);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (issued == NULL)
+  switch (pv_renewal_get_step (self->renewal))
     {
-      g_autoptr(PvIssueRefusal) refusal = pv_tokens_issue_get_refusal (result);
-
-      /* When nothing answered, trying again is the same intent: the tenant
-       * recognises its key if it did issue.  Anything else ends it. */
-      if (!g_error_matches (error, PV_ERROR, PV_ERROR_NETWORK))
-        g_clear_pointer (&self->idempotency_key, g_free);
-      if (refusal == NULL)
+    case PV_RENEWAL_INTRO:
+      if (pv_renewal_get_refusal (self->renewal) != NULL)
         {
-          show_intro_error (self, error);
-          return;
+          self->refused = TRUE;
+          show_refusal (self, pv_renewal_get_refusal (self->renewal));
+          show_step (self, "intro");
+          /* The tenant's page shows the token in the way too. */
+          refresh_tenant (self);
         }
-      self->refused = TRUE;
-      show_refusal (self, refusal);
-      show_step (self, "intro");
-      /* The tenant's page shows the token in the way too. */
+      else if (pv_renewal_get_error (self->renewal) != NULL)
+        show_intro_error (self, pv_renewal_get_error (self->renewal));
+      break;
+
+    case PV_RENEWAL_ISSUING:
+      show_step (self, "issuing");
+      break;
+
+    case PV_RENEWAL_ISSUED:
+      /* Resumed: no secret, the steps page follows (pv_renew_window_new_setup()) */
+      if (issued == NULL)
+        break;
+      g_clear_pointer (&self->replace_id, g_free);
+      gtk_label_set_label (self->secret_label, issued->secret);
+      if (!self->setup && g_strcmp0 (identity_provider (self) ? identity_provider (self) : "entra", "entra") == 0)
+        {
+          const PvEntraLink *link = hand_over_link (self);
+
+          if (link != NULL)
+            {
+              /* Translators: %s is an Entra app's name */
+              g_autofree char *label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
+
+              gtk_button_set_label (GTK_BUTTON (self->secret_hand_over_button), label);
+              gtk_widget_set_visible (self->secret_hand_over_button, TRUE);
+            }
+        }
+      show_step (self, "secret");
+      /* The panels show the new token, waiting for its first use, even if
+       * this window is closed now. */
       refresh_tenant (self);
-      return;
+      break;
+
+    case PV_RENEWAL_WAITING:
+      break;
+
+    case PV_RENEWAL_DONE:
+      if (!self->done)
+        finish (self, pv_renewal_get_first_use (self->renewal));
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
-  g_clear_pointer (&self->idempotency_key, g_free);
-  g_clear_pointer (&self->replace_id, g_free);
-  self->issued = issued;
-  self->token_id = g_strdup (pv_token_info_get_id (issued->token));
-  if (self->setup)
-    pv_application_remember_setup (PV_APPLICATION (g_application_get_default ()),
-                                   pv_tenant_info_get_id (self->tenant), self->kind, self->idp, self->token_id);
-  gtk_label_set_label (self->secret_label, issued->secret);
-  if (!self->setup && g_strcmp0 (identity_provider (self) ? identity_provider (self) : "entra", "entra") == 0)
-    {
-      const PvEntraLink *link = hand_over_link (self);
-
-      if (link != NULL)
-        {
-          /* Translators: %s is an Entra app's name */
-          g_autofree char *label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
-
-          gtk_button_set_label (GTK_BUTTON (self->secret_hand_over_button), label);
-          gtk_widget_set_visible (self->secret_hand_over_button, TRUE);
-        }
-    }
-  show_step (self, "secret");
-  /* The panels show the new token, waiting for its first use, even if this
-   * window is closed now. */
-  refresh_tenant (self);
-}
-
-static void
-issue (PvRenewWindow *self)
-{
-  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
-  g_autofree char *description = NULL;
-
-  if (client == NULL)
-    return;
-  if (self->setup)
-    /* Translators: the note kept with a token issued by the setup assistant */
-    description = g_strdup_printf (_("Set up with Provisio for the %s app"), pv_guide_app_name (self->kind));
-  else
-    /* Translators: the note kept with a token issued by the assistant */
-    description = g_strdup_printf (_("Renewed with Provisio for the %s app"), pv_guide_app_name (self->kind));
-  if (self->idempotency_key == NULL)
-    self->idempotency_key = pv_tokens_new_idempotency_key ();
-  pv_tokens_issue_full_async (client, self->kind, "on-first-use", description, self->replace_id,
-                              self->idempotency_key, self->cancellable, issued_cb, g_object_ref (self));
-}
-
-static void
-idp_recorded_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(PvRenewWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!pv_tokens_set_identity_provider_finish (result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_intro_error (self, error);
-      return;
-    }
-  issue (self);
 }
 
 /* Setup: the tenant learns which identity provider provisions the
@@ -1003,16 +934,10 @@ static void
 setup_with (PvRenewWindow *self,
             const char    *idp)
 {
-  PvClient *client = pv_tenant_list_get_client (self->tenants, self->tenant);
-
-  if (client == NULL)
+  if (self->renewal == NULL)
     return;
-  g_free (self->idp);
-  self->idp = g_strdup (idp);
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
-  show_step (self, "issuing");
-  pv_tokens_set_identity_provider_async (client, self->kind, idp, self->cancellable, idp_recorded_cb,
-                                         g_object_ref (self));
+  pv_renewal_issue (self->renewal, idp, NULL);
 }
 
 static void
@@ -1030,55 +955,26 @@ okta_clicked_cb (PvRenewWindow *self)
 static void
 issue_clicked_cb (PvRenewWindow *self)
 {
+  if (self->renewal == NULL)
+    return;
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
   g_clear_pointer (&self->replace_id, g_free);
-  show_step (self, "issuing");
-  issue (self);
+  pv_renewal_issue (self->renewal, NULL, NULL);
 }
 
 /* The unused replacement goes, a new one takes its place, in one request */
 static void
 replace_clicked_cb (PvRenewWindow *self)
 {
-  if (self->replace_id == NULL)
+  if (self->replace_id == NULL || self->renewal == NULL)
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
-  show_step (self, "issuing");
-  issue (self);
+  pv_renewal_issue (self->renewal, NULL, self->replace_id);
 }
 
 /* Building the steps */
-
-static GtkWidget *
-status_page_new (const char *icon,
-                 const char *title,
-                 const char *description,
-                 GtkWidget  *child)
-{
-  GtkWidget *page = adw_status_page_new ();
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon);
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
-  if (description != NULL)
-    adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
-  adw_status_page_set_child (ADW_STATUS_PAGE (page), child);
-  return page;
-}
-
-static GtkWidget *
-pill_button_new (const char *label,
-                 gboolean    suggested)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "pill");
-  if (suggested)
-    gtk_widget_add_css_class (button, "suggested-action");
-  return button;
-}
 
 static char *
 intro_text (PvRenewWindow *self)
@@ -1115,17 +1011,18 @@ intro_text (PvRenewWindow *self)
                           tenant_name (self), app, idp, now_part ? now_part : "");
 }
 
+/* The words of the pages that depend on the connection and the kind of
+ * assistant; the pages themselves are in pv-renew-window.ui. */
 static void
-build (PvRenewWindow *self)
+set_up_pages (PvRenewWindow *self)
 {
   const char *app = pv_guide_app_name (self->kind);
   const char *idp = identity_provider (self);
   const char *idp_name = pv_guide_provider_name (idp ? idp : "entra");
-  GtkWidget *box, *button, *page, *scrolled, *group;
   g_autofree char *window_title = NULL;
-  g_autofree char *intro = intro_text (self);
   g_autofree char *wait_title = NULL;
   g_autofree char *wait_text = NULL;
+  g_autofree char *done_title = NULL;
 
   if (self->setup)
     /* Translators: the setup assistant's title: "Users" or "Persons" */
@@ -1138,126 +1035,35 @@ build (PvRenewWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 
   /* intro */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->intro_error = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->intro_error, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->intro_error), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->intro_error), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->intro_error));
-  self->refusal_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->refusal_label, TRUE);
-  gtk_label_set_justify (self->refusal_label, GTK_JUSTIFY_CENTER);
-  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->refusal_label));
-  self->replace_button = pill_button_new (_("_Replace the Unused Token"), TRUE);
-  gtk_widget_set_visible (self->replace_button, FALSE);
-  g_signal_connect_swapped (self->replace_button, "clicked", G_CALLBACK (replace_clicked_cb), self);
-  gtk_box_append (GTK_BOX (box), self->replace_button);
+  adw_status_page_set_title (self->intro_page, window_title);
+  gtk_widget_set_visible (self->entra_button, self->setup);
+  gtk_widget_set_visible (self->okta_button, self->setup);
+  gtk_widget_set_visible (self->issue_button, !self->setup);
   if (self->setup)
     {
       g_autofree char *setup_intro = NULL;
 
-      button = pill_button_new (_("Set Up in Microsoft _Entra ID"), TRUE);
-      g_signal_connect_swapped (button, "clicked", G_CALLBACK (entra_clicked_cb), self);
-      gtk_box_append (GTK_BOX (box), button);
-      button = pill_button_new (_("Set Up in _Okta"), FALSE);
-      g_signal_connect_swapped (button, "clicked", G_CALLBACK (okta_clicked_cb), self);
-      gtk_box_append (GTK_BOX (box), button);
       /* Translators: the setup assistant's first page: "Users" or "Persons", then the tenant */
       setup_intro = g_strdup_printf (_("Provisio records which identity provider provisions the %s app of %s, issues "
                                        "its first token and guides you through the setup there, until the first "
                                        "SCIM request arrives. Users and Persons each get their own app."),
                                      app, tenant_name (self));
-      gtk_stack_add_named (self->stack, status_page_new ("list-add-symbolic", window_title, setup_intro, box),
-                           "intro");
+      adw_status_page_set_icon_name (self->intro_page, "list-add-symbolic");
+      adw_status_page_set_description (self->intro_page, setup_intro);
     }
   else
     {
-      self->issue_button = pill_button_new (_("_Issue New Token"), TRUE);
-      g_signal_connect_swapped (self->issue_button, "clicked", G_CALLBACK (issue_clicked_cb), self);
-      gtk_box_append (GTK_BOX (box), self->issue_button);
-      gtk_stack_add_named (self->stack, status_page_new ("view-refresh-symbolic", window_title, intro, box), "intro");
+      g_autofree char *intro = intro_text (self);
+
+      adw_status_page_set_icon_name (self->intro_page, "view-refresh-symbolic");
+      adw_status_page_set_description (self->intro_page, intro);
       /* A replacement issued before (an answer lost, an assistant closed
        * before its token was copied, another admin): said at once, with
        * what to do about it, and again once the tenant has been read. */
       show_pending (self);
     }
 
-  /* issuing */
-  {
-    GtkWidget *spinner = gtk_spinner_new ();
-
-    gtk_spinner_start (GTK_SPINNER (spinner));
-    gtk_widget_set_size_request (spinner, 32, 32);
-    gtk_stack_add_named (self->stack, status_page_new (NULL, _("Issuing…"), NULL, spinner), "issuing");
-  }
-
-  /* secret */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->secret_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_selectable (self->secret_label, TRUE);
-  gtk_label_set_wrap (self->secret_label, TRUE);
-  gtk_label_set_wrap_mode (self->secret_label, PANGO_WRAP_CHAR);
-  gtk_widget_add_css_class (GTK_WIDGET (self->secret_label), "pv-secret");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->secret_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("New secret token"), -1);
-  button = pill_button_new (_("_Copy Token"), TRUE);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "renew.copy");
-  self->clipboard_label = GTK_LABEL (gtk_label_new (_("Not copied yet")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->clipboard_label), "dim-label");
-  self->clipboard_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_widget_set_visible (GTK_WIDGET (self->clipboard_progress), FALSE);
-  self->to_steps_button = pill_button_new (_("_Next"), FALSE);
-  gtk_widget_set_sensitive (self->to_steps_button, FALSE);
-  g_signal_connect_swapped (self->to_steps_button, "clicked", G_CALLBACK (to_steps_cb), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->secret_label));
-  gtk_box_append (GTK_BOX (box), button);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->clipboard_progress));
-  gtk_box_append (GTK_BOX (box), self->to_steps_button);
-  self->secret_hand_over_button = pill_button_new ("", TRUE);
-  gtk_widget_set_visible (self->secret_hand_over_button, FALSE);
-  g_signal_connect_swapped (self->secret_hand_over_button, "clicked", G_CALLBACK (secret_hand_over_cb), self);
-  gtk_box_append (GTK_BOX (box), self->secret_hand_over_button);
-  gtk_stack_add_named (self->stack,
-                       status_page_new ("dialog-password-symbolic", _("Copy the New Token"),
-                                        _("This is the only time it is shown: the tenant keeps only a digest of it, "
-                                          "and Provisio forgets it when this window closes."), box),
-                       "secret");
-
-
   /* waiting */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->wait_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (self->wait_progress, TRUE);
-  self->wait_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->wait_label, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->wait_label), "dim-label");
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("The New Token's Events"));
-  self->event_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->event_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->event_list), "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->event_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("The new token's events"), -1);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->event_list));
-  self->demo_button = pill_button_new (_("_Act as the Identity Provider"), FALSE);
-  gtk_widget_set_tooltip_text (self->demo_button,
-                               _("Demo only: makes the request the identity provider would make with the new token"));
-  g_signal_connect_swapped (self->demo_button, "clicked", G_CALLBACK (demo_clicked_cb), self);
-  for (guint i = 0; i < G_N_ELEMENTS (self->switch_labels); i++)
-    {
-      self->switch_labels[i] = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_wrap (self->switch_labels[i], TRUE);
-      gtk_label_set_justify (self->switch_labels[i], GTK_JUSTIFY_CENTER);
-      gtk_widget_add_css_class (GTK_WIDGET (self->switch_labels[i]), "heading");
-      gtk_widget_set_visible (GTK_WIDGET (self->switch_labels[i]), FALSE);
-    }
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_progress));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->switch_labels[0]));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->wait_label));
-  gtk_box_append (GTK_BOX (box), group);
-  gtk_box_append (GTK_BOX (box), self->demo_button);
   /* Translators: %s is the identity provider */
   wait_title = g_strdup_printf (_("Waiting for %s"), idp_name);
   wait_text = g_strdup_printf (g_strcmp0 (idp, "okta") == 0
@@ -1266,29 +1072,13 @@ build (PvRenewWindow *self)
                                : _("Entra uses the new token from its next provisioning cycle, which can take up to "
                                    "40 minutes. You may close this window: the %s panel shows the token as waiting "
                                    "for its first use."), app);
-  page = status_page_new ("content-loading-symbolic", wait_title, wait_text, box);
-  self->wait_page = page;
-  self->wait_box = box;
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), page);
-  gtk_stack_add_named (self->stack, scrolled, "waiting");
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->wait_page), wait_title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->wait_page), wait_text);
 
   /* done */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  self->done_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->done_label, TRUE);
-  gtk_label_set_justify (self->done_label, GTK_JUSTIFY_CENTER);
-  button = pill_button_new (_("_Close"), TRUE);
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (gtk_window_close), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->done_label));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->switch_labels[1]));
-  gtk_box_append (GTK_BOX (box), button);
-  {
-    /* Translators: "Users" or "Persons" */
-    g_autofree char *done_title = g_strdup_printf (_("The %s App Uses the New Token"), app);
-
-    gtk_stack_add_named (self->stack, status_page_new ("emblem-ok-symbolic", done_title, NULL, box), "done");
-  }
+  /* Translators: "Users" or "Persons" */
+  done_title = g_strdup_printf (_("The %s App Uses the New Token"), app);
+  adw_status_page_set_title (self->done_page, done_title);
   show_step (self, "intro");
 }
 
@@ -1300,7 +1090,7 @@ pv_renew_window_close_request (GtkWindow *window)
   PvRenewWindow *self = PV_RENEW_WINDOW (window);
   GtkWindow *parent = gtk_window_get_transient_for (window);
 
-  if (self->token_id != NULL && !self->done && parent != NULL)
+  if (get_token_id (self) != NULL && !self->done && parent != NULL)
     {
       g_autofree char *text = self->setup
         /* Translators: "Users" or "Persons" */
@@ -1325,14 +1115,15 @@ pv_renew_window_dispose (GObject *object)
   g_clear_handle_id (&self->clipboard_id, g_source_remove);
   g_clear_handle_id (&self->wait_id, g_source_remove);
   g_clear_handle_id (&self->switch_id, g_source_remove);
-  if (self->watch != NULL)
-    pv_event_watch_stop (self->watch);
-  g_clear_object (&self->watch);
-  g_clear_pointer (&self->issued, pv_issued_token_free);
+  /* What was issued stays issued; the secret is zeroed with the renewal. */
+  if (self->renewal != NULL)
+    pv_renewal_cancel (self->renewal);
+  g_clear_object (&self->renewal);
   g_clear_object (&self->tenants);
   g_clear_object (&self->tenant);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_RENEW_WINDOW);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->dispose (object);
 }
@@ -1343,10 +1134,7 @@ pv_renew_window_finalize (GObject *object)
   PvRenewWindow *self = PV_RENEW_WINDOW (object);
 
   g_free (self->kind);
-  g_free (self->token_id);
-  g_free (self->idp);
   g_free (self->replace_id);
-  g_free (self->idempotency_key);
 
   G_OBJECT_CLASS (pv_renew_window_parent_class)->finalize (object);
 }
@@ -1362,28 +1150,48 @@ pv_renew_window_class_init (PvRenewWindowClass *klass)
   object_class->finalize = pv_renew_window_finalize;
   window_class->close_request = pv_renew_window_close_request;
   gtk_widget_class_install_action (widget_class, "renew.copy", NULL, copy_action);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/provisio/Provisio/ui/pv-renew-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, intro_page);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, intro_error);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, refusal_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, replace_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, entra_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, okta_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, issue_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, secret_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, clipboard_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, clipboard_progress);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, to_steps_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, secret_hand_over_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_page);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_box);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_progress);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_label);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, event_list);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, done_page);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, done_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "switch_label_waiting", FALSE,
+                                             G_STRUCT_OFFSET (PvRenewWindow, switch_labels[0]));
+  gtk_widget_class_bind_template_child_full (widget_class, "switch_label_done", FALSE,
+                                             G_STRUCT_OFFSET (PvRenewWindow, switch_labels[1]));
+  gtk_widget_class_bind_template_callback (widget_class, replace_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entra_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, okta_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, issue_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, to_steps_cb);
+  gtk_widget_class_bind_template_callback (widget_class, secret_hand_over_cb);
+  gtk_widget_class_bind_template_callback (widget_class, demo_clicked_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 pv_renew_window_init (PvRenewWindow *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *title = adw_window_title_new (NULL, NULL);
-  GtkWidget *stack = gtk_stack_new ();
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->title = ADW_WINDOW_TITLE (title);
-  self->stack = GTK_STACK (stack);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT);
-  gtk_widget_set_vexpand (stack, TRUE);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), stack);
-  adw_window_set_content (ADW_WINDOW (self), box);
-  gtk_window_set_default_size (GTK_WINDOW (self), 620, 700);
-  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
 }
 
 static PvRenewWindow *
@@ -1394,13 +1202,21 @@ assistant_new (PvTenantList *tenants,
 {
   PvRenewWindow *self = g_object_new (PV_TYPE_RENEW_WINDOW, NULL);
   GApplication *app = g_application_get_default ();
+  PvClient *client = pv_tenant_list_get_client (tenants, tenant);
 
   self->tenants = g_object_ref (tenants);
   self->tenant = g_object_ref (tenant);
   self->kind = g_strdup (kind);
   self->setup = setup;
+  if (client != NULL)
+    {
+      self->renewal = pv_renewal_new (client, pv_tenant_info_get_id (tenant), kind, setup,
+                                      pv_application_get_setups (PV_APPLICATION (app)));
+      g_signal_connect_object (self->renewal, "notify::step", G_CALLBACK (step_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->renewal, "watch-error", G_CALLBACK (watch_error_cb), self, 0);
+    }
   self->settings = g_object_ref (pv_application_get_settings (PV_APPLICATION (app)));
-  build (self);
+  set_up_pages (self);
   gtk_widget_set_visible (self->demo_button, pv_application_get_demo (PV_APPLICATION (app)));
   if (!setup && pv_tenant_list_get_client (tenants, tenant) != NULL)
     pv_tenant_info_refresh_async (tenant, pv_tenant_list_get_client (tenants, tenant), self->cancellable,
@@ -1446,10 +1262,9 @@ pv_renew_window_new_setup (PvTenantList *tenants,
 {
   PvRenewWindow *self = assistant_new (tenants, tenant, kind, TRUE);
 
-  if (idp != NULL && token_id != NULL)
+  if (idp != NULL && token_id != NULL && self->renewal != NULL)
     {
-      self->idp = g_strdup (idp);
-      self->token_id = g_strdup (token_id);
+      pv_renewal_resume (self->renewal, idp, token_id);
       to_steps_cb (self);
     }
   return GTK_WINDOW (self);

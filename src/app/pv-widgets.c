@@ -144,9 +144,55 @@ pv_info_row_new (const char *title,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value ? value : "—");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_widget_add_css_class (row, "property");
-  if (copyable && value != NULL)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), pv_copy_button_new (value, title));
+  if (copyable)
+    {
+      GtkWidget *button = pv_copy_button_new (value, title);
+
+      gtk_widget_set_visible (button, value != NULL);
+      g_object_set_data (G_OBJECT (row), "pv-copy-button", button);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
   return row;
+}
+
+/**
+ * pv_info_row_set_value:
+ * @row: a row of pv_info_row_new()
+ * @value: (nullable): its new value; "—" if %NULL
+ *
+ * Changes the value in place, and what its copy button copies.
+ */
+void
+pv_info_row_set_value (GtkWidget  *row,
+                       const char *value)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "pv-copy-button");
+
+  g_return_if_fail (ADW_IS_ACTION_ROW (row));
+
+  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), value ? value : "—") != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value ? value : "—");
+  if (button != NULL)
+    {
+      g_object_set_data_full (G_OBJECT (button), "text", g_strdup (value), g_free);
+      gtk_widget_set_visible (button, value != NULL);
+    }
+}
+
+/**
+ * pv_state_pill_set_state:
+ * @pill: a pill of pv_state_pill_new()
+ * @label: (nullable): its words, if not the state's own
+ *
+ * Changes the state a pill shows, in place.
+ */
+void
+pv_state_pill_set_state (GtkWidget     *pill,
+                         PvExpiryState  state,
+                         const char    *label)
+{
+  gtk_label_set_label (GTK_LABEL (pill), label ? label : pv_expiry_state_to_label (state));
+  pv_set_state_class (pill, state);
 }
 
 /**

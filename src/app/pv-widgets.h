@@ -23,6 +23,11 @@ GtkWidget  *pv_copy_button_new     (const char    *text,
 GtkWidget  *pv_info_row_new        (const char    *title,
                                     const char    *value,
                                     gboolean       copyable);
+void        pv_info_row_set_value  (GtkWidget     *row,
+                                    const char    *value);
+void        pv_state_pill_set_state (GtkWidget    *pill,
+                                    PvExpiryState  state,
+                                    const char    *label);
 char       *pv_error_advice        (const GError  *error);
 void        pv_toast               (GtkWidget     *widget,
                                     const char    *text);

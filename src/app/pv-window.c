@@ -19,6 +19,7 @@
 #include "pv-overview.h"
 #include "pv-search.h"
 #include "pv-tenant-page.h"
+#include "pv-tenant-row.h"
 #include "pv-widgets.h"
 #include "pv-window.h"
 
@@ -63,7 +64,7 @@ struct _PvWindow
   PvTenantInfo         *selected;   /* NULL: the overview */
   guint                 update_id;
   guint                 tick_id;
-  GHashTable           *rows;       /* bound sidebar row → its tenant */
+  GHashTable           *rows;       /* the bound sidebar rows (PvTenantRow) */
 };
 
 G_DEFINE_FINAL_TYPE (PvWindow, pv_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -84,83 +85,13 @@ pv_window_add_toast (PvWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* Sidebar rows: one per tenant, kept up to date by the tenant itself. */
-
-static void
-update_tenant_row (GtkWidget    *row,
-                   PvTenantInfo *tenant)
-{
-  GtkWidget *dot = g_object_get_data (G_OBJECT (row), "dot");
-  GtkLabel *title = g_object_get_data (G_OBJECT (row), "title");
-  GtkLabel *subtitle = g_object_get_data (G_OBJECT (row), "subtitle");
-  const char *name = pv_tenant_info_get_name (tenant);
-  const GError *error = pv_tenant_info_get_error (tenant);
-  PvExpiryPolicy storage;
-  const PvExpiryPolicy *override = pv_application_get_override (PV_APPLICATION (g_application_get_default ()),
-                                                                &storage);
-  PvExpiryState state = pv_overview_tenant_state (tenant, override,
-                                                  g_get_real_time () / G_USEC_PER_SEC);
-  g_autofree char *accessible = NULL;
-
-  if (g_strcmp0 (gtk_label_get_label (title), name ? name : pv_tenant_info_get_id (tenant)) != 0)
-    gtk_label_set_label (title, name ? name : pv_tenant_info_get_id (tenant));
-  /* Could not be asked: a warning sign, urgent or worse, as its state is
-   * not known beyond what it was */
-  pv_set_state_class (dot, error != NULL ? MAX (state, PV_EXPIRY_URGENT) : state);
-  gtk_image_set_from_icon_name (GTK_IMAGE (dot), error != NULL ? "dialog-warning-symbolic" : "media-record-symbolic");
-  if (error != NULL)
-    gtk_label_set_label (subtitle, error->message);
-  else if (pv_tenant_info_get_fetched_at (tenant) == 0)
-    gtk_label_set_label (subtitle, _("Not fetched yet"));
-  else
-    gtk_label_set_label (subtitle, pv_expiry_state_to_label (state));
-  /* One line where all is well: the rows that need something stand out,
-   * and hundreds of tenants fit twice as many to a screen. */
-  gtk_widget_set_visible (GTK_WIDGET (subtitle),
-                          error != NULL || state != PV_EXPIRY_OK || pv_tenant_info_get_fetched_at (tenant) == 0);
-  /* Translators: a tenant in the sidebar, for screen readers: its name, then its state */
-  accessible = g_strdup_printf (_("%s, %s"), gtk_label_get_label (title), gtk_label_get_label (subtitle));
-  /* A refresh that changes nothing changes nothing here either. */
-  if (g_strcmp0 (accessible, g_object_get_data (G_OBJECT (row), "accessible")) == 0)
-    return;
-  gtk_widget_set_tooltip_text (row, gtk_label_get_label (subtitle));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  g_object_set_data_full (G_OBJECT (row), "accessible", g_steal_pointer (&accessible), g_free);
-}
-
-static void
-tenant_row_notify_cb (PvTenantInfo *tenant,
-                      GParamSpec   *pspec,
-                      GtkWidget    *row)
-{
-  update_tenant_row (row, tenant);
-}
+/* Sidebar rows: one per tenant, bound to it (PvTenantRow). */
 
 static void
 setup_tenant_row_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *dot = pv_state_dot_new ();
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (labels), title);
-  gtk_box_append (GTK_BOX (labels), subtitle);
-  gtk_box_append (GTK_BOX (box), dot);
-  gtk_box_append (GTK_BOX (box), labels);
-  g_object_set_data (G_OBJECT (box), "dot", dot);
-  g_object_set_data (G_OBJECT (box), "title", title);
-  g_object_set_data (G_OBJECT (box), "subtitle", subtitle);
-  gtk_list_item_set_child (item, box);
+  gtk_list_item_set_child (item, pv_tenant_row_new ());
 }
 
 static void
@@ -171,10 +102,8 @@ bind_tenant_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = gtk_list_item_get_child (item);
   PvTenantInfo *tenant = gtk_list_item_get_item (item);
 
-  update_tenant_row (row, tenant);
-  g_hash_table_insert (self->rows, row, tenant);
-  g_signal_connect_object (tenant, "changed", G_CALLBACK (update_tenant_row), row, G_CONNECT_SWAPPED);
-  g_signal_connect_object (tenant, "notify::fetched-at", G_CALLBACK (tenant_row_notify_cb), row, 0);
+  pv_tenant_row_set_tenant (PV_TENANT_ROW (row), tenant);
+  g_hash_table_add (self->rows, row);
 }
 
 static void
@@ -184,7 +113,7 @@ unbind_tenant_row_cb (GtkSignalListItemFactory *factory,
 {
   if (self->rows != NULL)
     g_hash_table_remove (self->rows, gtk_list_item_get_child (item));
-  g_signal_handlers_disconnect_by_data (gtk_list_item_get_item (item), gtk_list_item_get_child (item));
+  pv_tenant_row_set_tenant (PV_TENANT_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
 /* The sidebar's order and search.  The list view shows the tenants
@@ -535,11 +464,11 @@ static void
 reevaluate (PvWindow *self)
 {
   GHashTableIter iter;
-  gpointer row, tenant;
+  gpointer row;
 
   g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, &row, &tenant))
-    update_tenant_row (row, tenant);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    pv_tenant_row_update (row);
   g_hash_table_remove_all (self->sort_keys);
   self->keys_changed = TRUE;
   queue_update (self);

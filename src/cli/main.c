@@ -35,6 +35,7 @@
 #include "pv-reminders.h"
 #include "pv-files.h"
 #include "pv-reminder-info.h"
+#include "pv-renewal.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
 #include "pv-tls.h"
@@ -401,25 +402,17 @@ kind_is_valid (const char *kind)
   return FALSE;
 }
 
-/* One intent to issue, with its own Idempotency-Key; a refusal also in
- * @out_refusal when the tenant named why. */
-static PvIssuedToken *
-issue_once (PvClient         *client,
-            const char       *kind,
-            const char       *replace_unused,
-            PvIssueRefusal  **out_refusal,
-            GError          **error)
+/* Drives @renewal's issue (pv_renewal_issue()) to its end: issued, or
+ * back at the start with its error and, if the tenant refused, why. */
+static gboolean
+issue_with (PvRenewal  *renewal,
+            const char *idp,
+            const char *replace_unused)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *key = pv_tokens_new_idempotency_key ();
-  PvIssuedToken *issued;
-
-  pv_tokens_issue_full_async (client, kind, opt_retire ? opt_retire : "on-first-use", opt_description,
-                              replace_unused, key, NULL, got_result_cb, &result);
-  issued = pv_tokens_issue_finish (wait_for (&result), error);
-  if (issued == NULL)
-    *out_refusal = pv_tokens_issue_get_refusal (result);
-  return issued;
+  pv_renewal_issue (renewal, idp, replace_unused);
+  while (pv_renewal_get_step (renewal) == PV_RENEWAL_ISSUING)
+    g_main_context_iteration (NULL, TRUE);
+  return pv_renewal_get_step (renewal) == PV_RENEWAL_ISSUED;
 }
 
 /* renew TENANT KIND: the secret alone on standard output, once. */
@@ -430,8 +423,9 @@ renew (GFile      *file,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvClient) client = NULL;
-  g_autoptr(PvIssuedToken) issued = NULL;
-  g_autoptr(PvIssueRefusal) refusal = NULL;
+  g_autoptr(PvRenewal) renewal = NULL;
+  const PvIssuedToken *issued;
+  g_autofree char *unused = NULL;
   g_autofree char *expires_at = NULL;
 
   if (!kind_is_valid (kind))
@@ -444,34 +438,41 @@ renew (GFile      *file,
   if (!(client = client_for (file, id, &error)))
     goto fail;
 
-  issued = issue_once (client, kind, NULL, &refusal, &error);
-  if (issued == NULL && refusal != NULL && pv_issue_refusal_can_replace (refusal))
+  /* One intent, with its own Idempotency-Key (PvRenewal keeps it). */
+  renewal = pv_renewal_new (client, id, kind, FALSE, NULL);
+  pv_renewal_set_retire (renewal, opt_retire ? opt_retire : "on-first-use");
+  pv_renewal_set_description (renewal, opt_description ? opt_description : "");
+  if (!issue_with (renewal, NULL, NULL) && pv_renewal_get_refusal (renewal) != NULL &&
+      pv_issue_refusal_can_replace (pv_renewal_get_refusal (renewal)))
     {
+      const PvIssueRefusal *refusal = pv_renewal_get_refusal (renewal);
       g_autofree char *why = pv_issue_refusal_describe (refusal);
-      g_autofree char *unused = g_strdup (pv_token_info_get_id (refusal->token));
 
       g_printerr ("provisioctl: %s\n", why);
       if (!opt_replace_unused)
         {
           g_printerr (_("Run again with --replace-unused to replace %s (%s…) with a new token.\n"),
-                      unused, pv_token_info_get_prefix (refusal->token));
+                      pv_token_info_get_id (refusal->token), pv_token_info_get_prefix (refusal->token));
           return 1;
         }
       g_printerr (_("Replacing %s (%s…) before first use (--replace-unused).\n"),
-                  unused, pv_token_info_get_prefix (refusal->token));
-      g_clear_error (&error);
-      g_clear_pointer (&refusal, pv_issue_refusal_free);
-      issued = issue_once (client, kind, unused, &refusal, &error);
+                  pv_token_info_get_id (refusal->token), pv_token_info_get_prefix (refusal->token));
+      unused = g_strdup (pv_token_info_get_id (refusal->token));
+      issue_with (renewal, NULL, unused);
     }
-  if (issued == NULL && refusal != NULL)
+  issued = pv_renewal_get_issued (renewal);
+  if (issued == NULL && pv_renewal_get_refusal (renewal) != NULL)
     {
-      g_autofree char *why = pv_issue_refusal_describe (refusal);
+      g_autofree char *why = pv_issue_refusal_describe (pv_renewal_get_refusal (renewal));
 
       g_printerr ("provisioctl: %s\n", why);
       return 1;
     }
   if (issued == NULL)
-    goto fail;
+    {
+      g_printerr ("provisioctl: %s\n", pv_renewal_get_error (renewal)->message);
+      return 1;
+    }
 
   expires_at = pv_time_format (pv_token_info_get_expires_at (issued->token));
   g_printerr (_("New %s token %s… of %s, expires %s.\n"), kind, pv_token_info_get_prefix (issued->token), id,
@@ -483,7 +484,7 @@ renew (GFile      *file,
   g_print ("%s\n", issued->secret);
   fflush (stdout);
   if (opt_entra)
-    return entra_hand_over (id, kind, issued) ? 0 : 1;
+    return entra_hand_over (id, kind, (PvIssuedToken *) issued) ? 0 : 1;
   return 0;
 
 fail:
@@ -1140,21 +1141,6 @@ check (GFile *file)
 /* setup: a connection's first token, the identity provider's steps, and
  * the wait for its first request */
 
-static void
-first_event_cb (PvEventWatch *watch,
-                PvEventInfo  *event,
-                gpointer      user_data)
-{
-  const char *agent = pv_event_info_get_user_agent (event);
-
-  if (!g_str_equal (pv_event_info_get_event_type (event), "token.first-use"))
-    return;
-  /* Translators: the identity provider's program, such as "Azure AD SCIM client" */
-  g_print (_("The identity provider's first request arrived (%s). Provisioning works.\n"),
-           agent ? agent : _("unknown client"));
-  *(gboolean *) user_data = TRUE;
-}
-
 static int
 setup (GFile      *file,
        const char *id,
@@ -1164,15 +1150,14 @@ setup (GFile      *file,
   g_autoptr(PvClient) client = NULL;
   g_autoptr(PvTenantInfo) info = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(PvIssuedToken) issued = NULL;
+  g_autoptr(PvRenewal) renewal = NULL;
+  const PvIssuedToken *issued;
   g_autoptr(GPtrArray) steps = NULL;
-  g_autoptr(PvEventWatch) watch = NULL;
   PvConnectionInfo *connection;
   const PvAttributeMapping *mappings;
   const char *idp = opt_idp ? opt_idp : "entra";
   const char *app = pv_guide_app_name (kind);
   const char *name;
-  gboolean used = FALSE;
   guint n_mappings;
   PvProfile profile = { (char *) id, NULL };
 
@@ -1206,16 +1191,16 @@ setup (GFile      *file,
       return 1;
     }
 
-  /* The tenant learns which identity provider provisions it. */
-  g_clear_object (&result);
-  pv_tokens_set_identity_provider_async (client, kind, idp, NULL, got_result_cb, &result);
-  if (!pv_tokens_set_identity_provider_finish (wait_for (&result), &error))
-    goto fail;
-
-  g_clear_object (&result);
-  pv_tokens_issue_async (client, kind, "on-first-use", _("Set up with provisioctl"), NULL, got_result_cb, &result);
-  if (!(issued = pv_tokens_issue_finish (wait_for (&result), &error)))
-    goto fail;
+  /* The tenant learns which identity provider provisions it, then the
+   * first token is issued (PvRenewal, as the app's assistant). */
+  renewal = pv_renewal_new (client, id, kind, TRUE, NULL);
+  pv_renewal_set_description (renewal, _("Set up with provisioctl"));
+  if (!issue_with (renewal, idp, NULL))
+    {
+      g_printerr ("provisioctl: %s\n", pv_renewal_get_error (renewal)->message);
+      return 1;
+    }
+  issued = pv_renewal_get_issued (renewal);
 
   steps = pv_guide_steps (idp, "setup", kind, name, issued->scim_base_url, &error);
   if (steps == NULL)
@@ -1266,12 +1251,16 @@ setup (GFile      *file,
     return 0;
   g_printerr (_("Waiting for the identity provider's first request with the new token (Ctrl+C stops "
                 "waiting; the token stays)…\n"));
-  watch = pv_event_watch_new (client, kind, pv_token_info_get_id (issued->token), 2000);
-  g_signal_connect (watch, "event", G_CALLBACK (first_event_cb), &used);
-  pv_event_watch_start (watch);
-  while (!used)
+  pv_renewal_wait (renewal, 2000);
+  while (pv_renewal_get_step (renewal) != PV_RENEWAL_DONE)
     g_main_context_iteration (NULL, TRUE);
-  pv_event_watch_stop (watch);
+  {
+    const char *agent = pv_event_info_get_user_agent (pv_renewal_get_first_use (renewal));
+
+    /* Translators: the identity provider's program, such as "Azure AD SCIM client" */
+    g_print (_("The identity provider's first request arrived (%s). Provisioning works.\n"),
+             agent ? agent : _("unknown client"));
+  }
   return 0;
 
 fail:

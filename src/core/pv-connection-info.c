@@ -13,6 +13,7 @@
 
 #include "pv-connection-info.h"
 #include "pv-json-read.h"
+#include "pv-list.h"
 #include "pv-error.h"
 #include "pv-token-info.h"
 
@@ -258,10 +259,8 @@ pv_connection_info_update_from_json (PvConnectionInfo  *self,
       self->last_request_at = last_request_at;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_REQUEST_AT]);
     }
-  g_list_store_splice (self->tokens, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tokens)),
-                       tokens->pdata, tokens->len);
-  g_list_store_splice (self->deleted_tokens, 0, g_list_model_get_n_items (G_LIST_MODEL (self->deleted_tokens)),
-                       deleted->pdata, deleted->len);
+  pv_list_store_update (self->tokens, tokens);
+  pv_list_store_update (self->deleted_tokens, deleted);
   return TRUE;
 }
 

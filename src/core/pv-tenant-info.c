@@ -13,6 +13,7 @@
 #include "pv-connection-info.h"
 #include "pv-error.h"
 #include "pv-json-read.h"
+#include "pv-list.h"
 #include "pv-reminder-info.h"
 #include "pv-tenant-info.h"
 
@@ -244,7 +245,7 @@ update_connections (PvTenantInfo  *self,
         return FALSE;
       g_ptr_array_add (connections, g_steal_pointer (&connection));
     }
-  g_list_store_splice (self->connections, 0, n_old, connections->pdata, connections->len);
+  pv_list_store_update (self->connections, connections);
   return TRUE;
 }
 

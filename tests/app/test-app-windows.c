@@ -21,6 +21,12 @@
  * the verdict the identity provider's own test would give (accepted,
  * rejected, nothing there, not SCIM).
  *
+ * The tenant page after a token is issued through the renew assistant, as
+ * a new user would: the panels and rows are the same widgets (a row left
+ * expanded stays expanded), the new token has its row, and the page stays
+ * where the reader scrolled it (it used to be rebuilt and jump to the top);
+ * the new token's first use changes its row's words in place.
+ *
  * Export Expiries: through the file chooser to a .ics file whose event
  * for the tenant's token is on the day it expires, with the alarms.
  */
@@ -28,6 +34,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -35,11 +42,15 @@
 
 #include "pv-application.h"
 #include "pv-entra.h"
+#include "pv-connection-panel.h"
 #include "pv-expiry.h"
 #include "pv-renew-window.h"
+#include "pv-tenant-page.h"
 #include "pv-tenant-list.h"
 #include "pv-test-window.h"
 #include "pv-time.h"
+#include "pv-token-row.h"
+#include "pv-window.h"
 
 #include "app-test-util.h"
 
@@ -535,6 +546,192 @@ test_calendar_export (void)
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* The tenant page keeps its widgets and its place */
+
+static void
+collect (GtkWidget *root,
+         GType      type,
+         GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && gtk_widget_get_mapped (child))
+        g_ptr_array_add (found, child);
+      collect (child, type, found);
+    }
+}
+
+typedef struct {
+  GtkWidget *root;
+  guint      n_rows;
+} RowWait;
+
+static gboolean
+row_used_cb (gpointer data)
+{
+  return strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (data)), "last used") != NULL;
+}
+
+static gboolean
+token_rows_cb (gpointer data)
+{
+  RowWait *w = data;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (w->root, PV_TYPE_TOKEN_ROW, rows);
+  return rows->len == w->n_rows;
+}
+
+static gboolean
+frames_drawn_cb (gpointer data)
+{
+  gint64 *until = data;
+
+  return gdk_frame_clock_get_frame_counter (gtk_widget_get_frame_clock (
+           GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app))))) >= *until;
+}
+
+/* Spins until the window has drawn @n more frames: the page laid out anew,
+ * and anything that would move its scroll position run. */
+static void
+wait_frames (guint n)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gint64 until = gdk_frame_clock_get_frame_counter (clock) + n;
+
+  for (guint i = 0; i < n; i++)
+    gtk_widget_queue_draw (window);
+  g_assert_true (spin_until (frames_drawn_cb, &until, 10));
+}
+
+static void
+test_tenant_page_kept (void)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *scim = NULL;
+  g_autofree char *secret = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) panels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) panels_after = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows_after = g_ptr_array_new ();
+  PvWindow *window = PV_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  GtkWidget *page;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adj;
+  GtkWindow *assistant;
+  RowWait wait;
+  GtkWidget *new_row = NULL;
+  g_autofree char *new_secret = NULL;
+  double scrolled_to;
+  int width, height;
+
+  server = start_provisiod ("page.db", &url, &key);
+  /* One users token already, so that there is a row to leave expanded. */
+  secret = issue_token (url, key, &scim, NULL, NULL);
+  pv_tenant_list_add_async (pv_application_get_tenants (app), "page", url, key, NULL, result_cb, &added);
+  while (added == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tenant = pv_tenant_list_add_finish (pv_application_get_tenants (app), added, &error);
+  g_assert_no_error (error);
+
+  /* A window low enough for the page to scroll. */
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 560);
+  g_assert_true (pv_window_show_tenant (window, "page"));
+  page = GTK_WIDGET (find (GTK_WIDGET (window), PV_TYPE_TENANT_PAGE, NULL));
+  g_assert_nonnull (page);
+  wait.root = page;
+  wait.n_rows = 1;
+  g_assert_true (spin_until (token_rows_cb, &wait, 20));
+  wait_frames (3);
+  scrolled = GTK_SCROLLED_WINDOW (find (page, GTK_TYPE_SCROLLED_WINDOW, NULL));
+  adj = gtk_scrolled_window_get_vadjustment (scrolled);
+  g_test_message ("page %.0f of %.0f", gtk_adjustment_get_page_size (adj), gtk_adjustment_get_upper (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj) + 100);
+
+  /* The reader expands the token and scrolls down to the bottom. */
+  collect (page, PV_TYPE_CONNECTION_PANEL, panels);
+  collect (page, PV_TYPE_TOKEN_ROW, rows);
+  g_assert_cmpuint (panels->len, ==, 2);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (g_ptr_array_index (rows, 0)), TRUE);
+  wait_frames (3);
+  scrolled_to = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  gtk_adjustment_set_value (adj, scrolled_to);
+  wait_frames (2);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, scrolled_to);
+
+  /* A token issued through the renew assistant; the tenant is refreshed. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "renew", g_variant_new ("(ss)", "page", "users"));
+  assistant = wait_for_window (PV_TYPE_RENEW_WINDOW);
+  g_assert_true (spin_until (step_is_cb, (gpointer) "intro", 20));
+  click (GTK_WIDGET (assistant), "Issue New Token");
+  g_assert_true (spin_until (step_is_cb, (gpointer) "secret", 20));
+  click (GTK_WIDGET (assistant), "Copy Token");
+  new_secret = read_clipboard (GTK_WIDGET (assistant));
+  g_assert_true (g_str_has_prefix (new_secret, "pvs_"));
+  wait.n_rows = 2;
+  g_assert_true (spin_until (token_rows_cb, &wait, 20));
+  gtk_window_close (assistant);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (PV_TYPE_RENEW_WINDOW), 10));
+  wait_frames (5);
+
+  /* The same panels and row, still expanded; the new token's row added. */
+  collect (page, PV_TYPE_CONNECTION_PANEL, panels_after);
+  collect (page, PV_TYPE_TOKEN_ROW, rows_after);
+  g_assert_cmpuint (panels_after->len, ==, 2);
+  g_assert_true (g_ptr_array_find (panels_after, g_ptr_array_index (panels, 0), NULL));
+  g_assert_true (g_ptr_array_find (panels_after, g_ptr_array_index (panels, 1), NULL));
+  g_assert_cmpuint (rows_after->len, ==, 2);
+  g_assert_true (g_ptr_array_find (rows_after, g_ptr_array_index (rows, 0), NULL));
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (g_ptr_array_index (rows, 0))));
+  /* Where the reader left it: not back at the top. */
+  g_test_message ("scrolled to %.0f, now at %.0f", scrolled_to, gtk_adjustment_get_value (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - scrolled_to), <, 1);
+
+  /* The identity provider's first request with the new token, then a
+   * refresh: the new row says so, the same row, nothing built anew. */
+  for (guint i = 0; i < rows_after->len; i++)
+    if (!g_ptr_array_find (rows, g_ptr_array_index (rows_after, i), NULL))
+      new_row = g_ptr_array_index (rows_after, i);
+  g_assert_nonnull (new_row);
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (new_row)), "waiting for"));
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *users = g_strconcat (scim, "/Users", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", users);
+    g_autofree char *bearer = g_strconcat ("Bearer ", new_secret, NULL);
+    g_autoptr(GBytes) body = NULL;
+
+    soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", bearer);
+    body = soup_session_send_and_read (session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  }
+  pv_application_refresh (app);
+  g_assert_true (spin_until (row_used_cb, new_row, 20));
+  g_ptr_array_set_size (panels_after, 0);
+  g_ptr_array_set_size (rows_after, 0);
+  collect (page, PV_TYPE_CONNECTION_PANEL, panels_after);
+  collect (page, PV_TYPE_TOKEN_ROW, rows_after);
+  g_assert_cmpuint (rows_after->len, ==, 2);
+  g_assert_true (g_ptr_array_find (rows_after, new_row, NULL));
+  g_assert_true (g_ptr_array_find (rows_after, g_ptr_array_index (rows, 0), NULL));
+  g_assert_true (g_ptr_array_find (panels_after, g_ptr_array_index (panels, 0), NULL));
+  g_assert_true (g_ptr_array_find (panels_after, g_ptr_array_index (panels, 1), NULL));
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (g_ptr_array_index (rows, 0))));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 /* A reminder of a SAML app's certificate, clicked (app.show-tenant with the
  * certificate's id, as pv_reminders_send() sets it): the Entra steps. */
 static void
@@ -574,6 +771,7 @@ main (int   argc,
   g_test_add_func ("/app-windows/test-connection/verdicts", test_test_connection);
   g_test_add_func ("/app-windows/calendar/export", test_calendar_export);
   g_test_add_func ("/app-windows/saml/reminder-clicked", test_saml_reminder_clicked);
+  g_test_add_func ("/app-windows/tenant-page/kept-after-issue", test_tenant_page_kept);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
