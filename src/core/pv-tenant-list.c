@@ -298,6 +298,25 @@ tracked_app_info (PvTenantList       *self,
   return info;
 }
 
+/* A tracked app's entry shown anew in place, the same object: its page,
+ * its row and what they show stay (pv-app-page.c). */
+static void
+update_app_info (PvTenantList       *self,
+                 const PvTrackedApp *app,
+                 PvTenantInfo       *info,
+                 gint64              now)
+{
+  g_autoptr(PvVendor) vendor = pv_vendor_lookup (app->vendor, NULL);
+  g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
+  g_autoptr(JsonObject) state = NULL;
+
+  if (vendor == NULL)
+    vendor = pv_vendor_lookup ("other", NULL);
+  state = pv_tracked_app_to_state (app, vendor, verdicts, now);
+  pv_tenant_info_update_from_json (info, state, NULL);
+  pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
+}
+
 /**
  * pv_tenant_list_add_tracked_app:
  * @app: (transfer full): the app; or, to add a connection, the one
@@ -323,7 +342,6 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
 
   if (token != NULL)
     g_hash_table_replace (self->app_tokens, pv_tracked_app_credential_id (app, kind), g_strdup (token));
-  info = tracked_app_info (self, app);
   for (guint i = 0; i < self->apps->len; i++)
     if (g_str_equal (((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id, app->id))
       {
@@ -339,15 +357,13 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
             self->apps->pdata[i] = app;
             pv_tracked_app_free (old);
           }
+        /* Shown anew in place: the same entry, so that its page stays */
+        g_hash_table_replace (self->app_signatures, g_strdup (app->id), checks_signature (self, app));
         if (shown != NULL)
-          {
-            guint position;
-
-            g_list_store_find (self->tenants, shown, &position);
-            g_list_store_splice (self->tenants, position, 1, (gpointer *) &info, 1);
-          }
+          update_app_info (self, app, shown, g_get_real_time () / G_USEC_PER_SEC);
         return;
       }
+  info = tracked_app_info (self, app);
   g_ptr_array_add (self->apps, app);
   g_hash_table_replace (self->apps_by_id, app->id, app);
   g_list_store_append (self->tenants, info);
@@ -701,19 +717,9 @@ update_apps_cb (gpointer user_data)
     {
       PvTrackedApp *app = g_hash_table_lookup (self->apps_by_id, g_ptr_array_index (updates->changed, updates->next++));
       PvTenantInfo *info = app ? pv_tenant_list_lookup (self, app->id) : NULL;
-      g_autoptr(PvVendor) vendor = NULL;
-      g_autoptr(GHashTable) verdicts = NULL;
-      g_autoptr(JsonObject) state = NULL;
 
-      if (info == NULL)
-        continue;
-      vendor = pv_vendor_lookup (app->vendor, NULL);
-      verdicts = pv_tracked_checks_verdicts (self->checks, app);
-      if (vendor == NULL)
-        vendor = pv_vendor_lookup ("other", NULL);
-      state = pv_tracked_app_to_state (app, vendor, verdicts, now);
-      pv_tenant_info_update_from_json (info, state, NULL);
-      pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
+      if (info != NULL)
+        update_app_info (self, app, info, now);
     }
   if (updates->next < updates->changed->len)
     return G_SOURCE_CONTINUE;
