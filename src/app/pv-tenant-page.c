@@ -346,7 +346,10 @@ update (PvTenantPage *self)
   app = self->tenants ? pv_tenant_list_get_tracked_app (self->tenants, self->tenant) : NULL;
   if (app != NULL)
     {
-      adw_bin_set_child (ADW_BIN (self->app_bin), pv_app_page_new (self->tenants, self->tenant, app));
+      /* Made the first time an app is shown; it follows the app itself */
+      if (!PV_IS_APP_PAGE (adw_bin_get_child (ADW_BIN (self->app_bin))))
+        adw_bin_set_child (ADW_BIN (self->app_bin), pv_app_page_new ());
+      pv_app_page_set_tenant (PV_APP_PAGE (adw_bin_get_child (ADW_BIN (self->app_bin))), self->tenant, self->tenants);
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "app");
       return;
     }
@@ -355,15 +358,6 @@ update (PvTenantPage *self)
   update_tenant_group (self);
   update_sso_group (self);
   update_panels (self);
-}
-
-/* A tracked app's page shows its Entra app as the sign-in and links allow
- * (a tenant's panels follow them by themselves). */
-static void
-entra_changed_cb (PvTenantPage *self)
-{
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "app") == 0)
-    update (self);
 }
 
 static void
@@ -489,6 +483,4 @@ pv_tenant_page_init (PvTenantPage *self)
 
   self->signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
   g_signal_group_connect_swapped (self->signals, "changed", G_CALLBACK (update), self);
-  g_signal_connect_object (pv_application_get_entra (PV_APPLICATION (g_application_get_default ())), "changed",
-                           G_CALLBACK (entra_changed_cb), self, G_CONNECT_SWAPPED);
 }

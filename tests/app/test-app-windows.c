@@ -40,6 +40,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 
+#include "pv-app-page.h"
 #include "pv-application.h"
 #include "pv-entra.h"
 #include "pv-connection-panel.h"
@@ -50,6 +51,7 @@
 #include "pv-test-window.h"
 #include "pv-time.h"
 #include "pv-token-row.h"
+#include "pv-tracked-add.h"
 #include "pv-window.h"
 
 #include "app-test-util.h"
@@ -305,14 +307,15 @@ test_clipboard_cleared (void)
 /* A users token issued through the management API, as the tests see it:
  * its secret; its SCIM base URL, id and expiry if asked. */
 static char *
-issue_token (const char  *url,
-             const char  *key,
-             char       **scim_base_url,
-             char       **id,
-             char       **expires_at)
+issue_kind_token (const char  *url,
+                  const char  *key,
+                  const char  *kind,
+                  char       **scim_base_url,
+                  char       **id,
+                  char       **expires_at)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *uri = g_strconcat (url, "/api/v1/provisioning/users/tokens", NULL);
+  g_autofree char *uri = g_strconcat (url, "/api/v1/provisioning/", kind, "/tokens", NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
   g_autofree char *bearer = g_strconcat ("Bearer ", key, NULL);
   g_autoptr(GBytes) body = NULL;
@@ -333,6 +336,16 @@ issue_token (const char  *url,
     *expires_at = g_strdup (json_object_get_string_member (json_object_get_object_member (answer, "token"),
                                                            "expires_at"));
   return g_strdup (json_object_get_string_member (answer, "secret"));
+}
+
+static char *
+issue_token (const char  *url,
+             const char  *key,
+             char       **scim_base_url,
+             char       **id,
+             char       **expires_at)
+{
+  return issue_kind_token (url, key, "users", scim_base_url, id, expires_at);
 }
 
 typedef struct {
@@ -732,6 +745,186 @@ test_tenant_page_kept (void)
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* A tracked app's page keeps its widgets and its place too */
+
+static PvTrackedApp *
+track (PvTenantList *tenants,
+       const char   *kind,
+       const char   *scim_base_url,
+       const char   *secret)
+{
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
+  g_autoptr(GAsyncResult) tracked = NULL;
+  g_autoptr(GError) error = NULL;
+  PvTrackRequest request = { "pageapp", NULL, "timly", kind, scim_base_url, secret, 0, 4102444800 };
+  PvTrackedApp *added;
+
+  pv_tracked_app_track_async (apps_file, &request, NULL, result_cb, &tracked);
+  while (tracked == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  added = pv_tracked_app_track_finish (tracked, &error);
+  g_assert_no_error (error);
+  return added;
+}
+
+static GtkWidget *
+row_titled (GtkWidget  *root,
+            const char *title)
+{
+  GtkWidget *row = find (root, ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static gboolean
+checked_cb (gpointer data)
+{
+  return !g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (data)), "Not checked yet");
+}
+
+/* The users group's "New token" row, shown */
+static gboolean
+pending_shown_cb (gpointer data)
+{
+  GtkWidget *row = find (data, ADW_TYPE_ACTION_ROW, "New token");
+
+  return row != NULL &&
+         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Pasted and kept in the keyring") != NULL;
+}
+
+/* The rows of @root's groups, their order, and where it is scrolled to:
+ * all the same after a change (the same instances, not equal ones). */
+static void
+assert_same_widgets (GtkWidget *root,
+                     GPtrArray *groups,
+                     GPtrArray *rows)
+{
+  g_autoptr(GPtrArray) groups_now = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows_now = g_ptr_array_new ();
+
+  collect (root, PV_TYPE_APP_CONNECTION_GROUP, groups_now);
+  collect (root, ADW_TYPE_ACTION_ROW, rows_now);
+  g_assert_cmpuint (groups_now->len, ==, groups->len);
+  for (guint i = 0; i < groups->len; i++)
+    g_assert_true (g_ptr_array_index (groups_now, i) == g_ptr_array_index (groups, i));
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_true (g_ptr_array_find (rows_now, g_ptr_array_index (rows, i), NULL));
+}
+
+static void
+test_app_page_kept (void)
+{
+  PvTenantList *tenants = pv_application_get_tenants (app);
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *users_url = NULL;
+  g_autofree char *persons_url = NULL;
+  g_autofree char *users = NULL;
+  g_autofree char *persons = NULL;
+  g_autofree char *renewed = NULL;
+  g_autofree char *renewed_url = NULL;
+  g_autofree char *pasted = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  PvWindow *window = PV_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  PvTenantInfo *tracked;
+  GtkWidget *page, *checked, *renew_button;
+  GtkAdjustment *adj;
+  double scrolled_to;
+  int width, height;
+
+  /* provisiod as the vendor: an app tracked with a users and a persons
+   * token, which the refresh's checks ask it about. */
+  server = start_provisiod ("app-page.db", &url, &key);
+  users = issue_kind_token (url, key, "users", &users_url, NULL, NULL);
+  persons = issue_kind_token (url, key, "persons", &persons_url, NULL, NULL);
+  pv_tenant_list_add_tracked_app (tenants, track (tenants, "users", users_url, users), NULL, NULL);
+  pv_tenant_list_add_tracked_app (tenants, track (tenants, "persons", persons_url, persons), NULL, NULL);
+  tracked = pv_tenant_list_lookup (tenants, "pageapp");
+  g_assert_nonnull (tracked);
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 560);
+  g_assert_true (pv_window_show_tenant (window, "pageapp"));
+  page = GTK_WIDGET (find (GTK_WIDGET (window), PV_TYPE_APP_PAGE, NULL));
+  g_assert_nonnull (page);
+  g_assert_true (pv_app_page_get_tenant (PV_APP_PAGE (page)) == tracked);
+  wait_frames (3);
+  collect (page, PV_TYPE_APP_CONNECTION_GROUP, groups);
+  g_assert_cmpuint (groups->len, ==, 2);
+  g_assert_cmpstr (pv_app_connection_group_get_kind (g_ptr_array_index (groups, 0)), ==, "users");
+  g_assert_cmpstr (pv_app_connection_group_get_kind (g_ptr_array_index (groups, 1)), ==, "persons");
+  collect (page, ADW_TYPE_ACTION_ROW, rows);
+  checked = row_titled (g_ptr_array_index (groups, 0), "Last check");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (checked)), "Not checked yet"));
+  g_assert_null (find (g_ptr_array_index (groups, 0), ADW_TYPE_ACTION_ROW, "New token"));
+  renew_button = find (g_ptr_array_index (groups, 0), GTK_TYPE_BUTTON, "Renew…");
+  g_assert_nonnull (renew_button);
+
+  /* The reader scrolls down to the bottom. */
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find (page, GTK_TYPE_SCROLLED_WINDOW, NULL)));
+  g_test_message ("page %.0f of %.0f", gtk_adjustment_get_page_size (adj), gtk_adjustment_get_upper (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj) + 100);
+  scrolled_to = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  gtk_adjustment_set_value (adj, scrolled_to);
+  wait_frames (2);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, scrolled_to);
+
+  /* A refresh checks the tokens with the vendor: the verdict is shown in
+   * the same row, on the same page, where the reader left it. */
+  pv_application_refresh (app);
+  g_assert_true (spin_until (checked_cb, checked, 20));
+  g_test_message ("checked: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (checked)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (checked)), "just now"));
+  wait_frames (3);
+  g_assert_true (find (GTK_WIDGET (window), PV_TYPE_APP_PAGE, NULL) == page);
+  assert_same_widgets (page, groups, rows);
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - scrolled_to), <, 1);
+
+  /* A new users token pasted, as Renew… keeps it: the app's entry is the
+   * same, its page too; the "New token" row appears and Renew… becomes
+   * Continue…, in place. */
+  renewed = issue_kind_token (url, key, "users", &renewed_url, NULL, NULL);
+  {
+    g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
+    PvTrackedApp *grown;
+
+    pv_tracked_app_paste_async (apps_file, "pageapp", "users", renewed, 0, 4102444800, NULL, result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    grown = pv_tracked_app_paste_finish (result, &pasted, &error);
+    g_assert_no_error (error);
+    pv_tenant_list_add_tracked_app (tenants, grown, NULL, NULL);
+  }
+  g_assert_true (spin_until (pending_shown_cb, g_ptr_array_index (groups, 0), 20));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (renew_button)), ==, "_Continue…");
+  g_assert_true (pv_tenant_list_lookup (tenants, "pageapp") == tracked);
+  wait_frames (3);
+  g_assert_cmpstr (pv_window_get_page (window), ==, "tenant");
+  g_assert_true (find (GTK_WIDGET (window), PV_TYPE_APP_PAGE, NULL) == page);
+  assert_same_widgets (page, groups, rows);
+  g_test_message ("scrolled to %.0f, now at %.0f", scrolled_to, gtk_adjustment_get_value (adj));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - scrolled_to), <, 1);
+
+  /* Forgotten, for the tests after: nothing tracked */
+  pv_window_show_overview (window);
+  g_clear_object (&result);
+  pv_tenant_list_remove_async (tenants, tracked, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_list_remove_finish (tenants, result, &error));
+  g_assert_no_error (error);
+  g_assert_null (pv_tenant_list_lookup (tenants, "pageapp"));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 /* A reminder of a SAML app's certificate, clicked (app.show-tenant with the
  * certificate's id, as pv_reminders_send() sets it): the Entra steps. */
 static void
@@ -772,6 +965,7 @@ main (int   argc,
   g_test_add_func ("/app-windows/calendar/export", test_calendar_export);
   g_test_add_func ("/app-windows/saml/reminder-clicked", test_saml_reminder_clicked);
   g_test_add_func ("/app-windows/tenant-page/kept-after-issue", test_tenant_page_kept);
+  g_test_add_func ("/app-windows/app-page/kept-after-check-and-paste", test_app_page_kept);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
