@@ -79,11 +79,14 @@ struct _PvRenewWindow
   GtkProgressBar *clipboard_progress;
   GtkWidget     *to_steps_button;
   GtkWidget     *secret_hand_over_button;   /* signed in and linked: straight to Graph */
-  GtkWidget     *steps_page;
+  gboolean       steps_added;   /* the guide's rows, added when reached */
+  GtkWidget     *hand_over_group;
+  GtkWidget     *steps_group;
+  GtkWidget     *mappings_group;
+  GtkWidget     *resumed_note;
   GtkWidget     *wait_page;
-  GtkWidget     *wait_box;
+  GtkWidget     *verify_group;
   gboolean       verify_added;
-  GtkWidget     *to_wait_button;
   GtkLabel      *wait_label;
   GtkProgressBar *wait_progress;
   GtkListBox    *event_list;
@@ -333,7 +336,7 @@ add_verify_steps (PvRenewWindow *self)
   const char *url = connection ? pv_connection_info_get_scim_base_url (connection) : "";
   g_autoptr(GPtrArray) steps = NULL;
   g_autofree char *title = NULL;
-  GtkWidget *group;
+  GtkWidget *group = self->verify_group;
 
   if (self->verify_added)
     return;
@@ -341,7 +344,6 @@ add_verify_steps (PvRenewWindow *self)
   steps = pv_guide_steps (idp, "verify", self->kind, tenant_name (self), url, NULL);
   if (steps == NULL)
     return;
-  group = adw_preferences_group_new ();
   /* Translators: %s is the identity provider */
   title = g_strdup_printf (_("Meanwhile, Check in %s"), pv_guide_provider_name (idp));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
@@ -359,7 +361,7 @@ add_verify_steps (PvRenewWindow *self)
         }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
-  gtk_box_append (GTK_BOX (self->wait_box), group);
+  gtk_widget_set_visible (group, TRUE);
 }
 
 static void
@@ -424,18 +426,14 @@ link_button_new (const char *uri)
 }
 
 /* The attribute mappings of a first setup, each target with a copy button */
-static GtkWidget *
-mappings_group_new (const char *idp)
+static void
+add_mappings (GtkWidget  *group,
+              const char *idp)
 {
-  GtkWidget *group = adw_preferences_group_new ();
   const PvAttributeMapping *mappings;
   guint n;
 
   mappings = pv_guide_mappings (idp, &n);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Attribute Mappings"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("In the app's mappings: the identity provider's attribute, then the "
-                                           "tenant's SCIM attribute."));
   for (guint i = 0; i < n; i++)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -449,7 +447,7 @@ mappings_group_new (const char *idp)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), pv_copy_button_new (mappings[i].target, mappings[i].target));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
-  return group;
+  gtk_widget_set_visible (group, TRUE);
 }
 
 /* The Entra step through Microsoft Graph, where the connection is linked to
@@ -546,7 +544,7 @@ hand_over_clicked_cb (PvRenewWindow *self)
   PvEntraSession *entra = pv_application_get_entra (PV_APPLICATION (g_application_get_default ()));
   const PvEntraLink *link = hand_over_link (self);
 
-  if (link == NULL || get_issued (self) == NULL)
+  if (link == NULL || get_issued (self) == NULL || self->hand_over_rows[0] == NULL)
     return;
   gtk_widget_set_sensitive (self->hand_over_button, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->hand_over_result), FALSE);
@@ -562,15 +560,17 @@ hand_over_clicked_cb (PvRenewWindow *self)
                               self->cancellable, handed_over_cb, g_object_ref (self));
 }
 
-static GtkWidget *
-hand_over_group_new (PvRenewWindow *self)
+/* The hand-over group of the template, for the link there is: its button
+ * and a row per step, or how to have one next time */
+static void
+add_hand_over (PvRenewWindow *self)
 {
   const PvEntraLink *link = hand_over_link (self);
-  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *group = self->hand_over_group;
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Let Provisio Update Entra"));
+  gtk_widget_set_visible (group, TRUE);
   if (link == NULL)
     {
       /* Translators: "Users" or "Persons" */
@@ -578,7 +578,7 @@ hand_over_group_new (PvRenewWindow *self)
                                        "its Entra app on the tenant's page, and Provisio does the steps below "
                                        "for you next time."), pv_guide_app_name (self->kind));
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-      return group;
+      return;
     }
   /* Translators: %s is an Entra app's name */
   description = g_strdup_printf (_("Through Microsoft Graph, Provisio saves the tenant URL and the new token in “%s”, "
@@ -587,11 +587,9 @@ hand_over_group_new (PvRenewWindow *self)
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
   /* Translators: %s is an Entra app's name */
   label = g_strdup_printf (_("_Update “%s” for Me"), link->display_name);
-  self->hand_over_button = gtk_button_new_with_mnemonic (label);
-  gtk_widget_add_css_class (self->hand_over_button, "suggested-action");
-  gtk_widget_set_valign (self->hand_over_button, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (self->hand_over_button, "clicked", G_CALLBACK (hand_over_clicked_cb), self);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->hand_over_button);
+  gtk_button_set_label (GTK_BUTTON (self->hand_over_button), label);
+  gtk_widget_set_visible (self->hand_over_button, TRUE);
+  /* A row per step, from the core, above the result (a label: after the rows) */
   for (guint i = 0; i < PV_HAND_OVER_N_STEPS; i++)
     {
       g_autofree char *title = pv_entra_hand_over_step_title (i, link->display_name);
@@ -603,17 +601,11 @@ hand_over_group_new (PvRenewWindow *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       self->hand_over_rows[i] = row;
     }
-  self->hand_over_result = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->hand_over_result, TRUE);
-  gtk_label_set_xalign (self->hand_over_result, 0);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->hand_over_result), 12);
-  gtk_widget_set_visible (GTK_WIDGET (self->hand_over_result), FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->hand_over_result));
-  return group;
 }
 
-static GtkWidget *
-steps_page_new (PvRenewWindow *self)
+/* The identity provider's steps, from its guide, into the template's page */
+static void
+add_steps (PvRenewWindow *self)
 {
   const char *idp = identity_provider (self);
   const char *app = pv_guide_app_name (self->kind);
@@ -622,17 +614,14 @@ steps_page_new (PvRenewWindow *self)
   g_autoptr(GPtrArray) steps = self->setup
                                 ? pv_guide_steps (idp, "setup", self->kind, tenant_name (self), url, NULL)
                                 : pv_guide_renew_steps (idp, self->kind, tenant_name (self), url);
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *group = self->steps_group;
   g_autofree char *title = NULL;
 
   if (steps == NULL)
     g_error ("The setup guide of %s is broken", idp);
   /* Entra, and a secret to hand over: Provisio can do the steps itself. */
   if (!self->setup && get_issued (self) != NULL && g_strcmp0 (idp ? idp : "entra", "entra") == 0)
-    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hand_over_group_new (self)));
+    add_hand_over (self);
   if (self->setup)
     /* Translators: "Users" or "Persons", then the identity provider */
     title = g_strdup_printf (_("Set Up the %s App in %s"), app, pv_guide_provider_name (idp));
@@ -641,9 +630,6 @@ steps_page_new (PvRenewWindow *self)
     title = g_strdup_printf (_("Paste It Into the %s App of %s"), app,
                              pv_guide_provider_name (idp ? idp : "entra"));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("The ticks are there to keep your place, not required. Users and Persons "
-                                           "are two different apps: this token belongs to the one named here only."));
   for (guint i = 0; i < steps->len; i++)
     {
       PvGuideStep *step = g_ptr_array_index (steps, i);
@@ -683,35 +669,10 @@ steps_page_new (PvRenewWindow *self)
         }
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   if (self->setup)
-    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (mappings_group_new (idp)));
-  if (get_issued (self) == NULL)
-    {
-      /* Resumed: the secret was shown when it was issued, and only then. */
-      GtkWidget *note = adw_preferences_group_new ();
-
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (note),
-                                             _("The token was shown when it was issued and cannot be shown again. "
-                                               "If it is lost, revoke it on the tenant's page and set up again."));
-      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (note));
-    }
-
-  self->to_wait_button = gtk_button_new_with_mnemonic (_("_Done: Wait for the First Use"));
-  gtk_widget_set_halign (self->to_wait_button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (self->to_wait_button, "pill");
-  gtk_widget_add_css_class (self->to_wait_button, "suggested-action");
-  g_signal_connect_swapped (self->to_wait_button, "clicked", G_CALLBACK (start_waiting), self);
-  /* Below the steps, not after them: in sight whatever the window's size. */
-  gtk_widget_set_vexpand (page, TRUE);
-  gtk_widget_set_halign (bar, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (bar, 12);
-  gtk_widget_set_margin_bottom (bar, 12);
-  gtk_box_append (GTK_BOX (bar), self->to_wait_button);
-  gtk_box_append (GTK_BOX (outer), page);
-  gtk_box_append (GTK_BOX (outer), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-  gtk_box_append (GTK_BOX (outer), bar);
-  return outer;
+    add_mappings (self->mappings_group, idp);
+  /* Resumed: the secret was shown when it was issued, and only then. */
+  gtk_widget_set_visible (self->resumed_note, get_issued (self) == NULL);
 }
 
 /* Step 3: the secret, once */
@@ -772,11 +733,11 @@ copy_action (GtkWidget  *widget,
 static void
 to_steps_cb (PvRenewWindow *self)
 {
-  /* Built now: in a setup, the steps are those of the provider chosen. */
-  if (self->steps_page == NULL)
+  /* Added now: in a setup, the steps are those of the provider chosen. */
+  if (!self->steps_added)
     {
-      self->steps_page = steps_page_new (self);
-      gtk_stack_add_named (self->stack, self->steps_page, "steps");
+      self->steps_added = TRUE;
+      add_steps (self);
     }
   show_step (self, "steps");
 }
@@ -788,7 +749,7 @@ static void
 secret_hand_over_cb (PvRenewWindow *self)
 {
   to_steps_cb (self);
-  if (self->hand_over_button != NULL && gtk_widget_get_sensitive (self->hand_over_button))
+  if (gtk_widget_get_visible (self->hand_over_button) && gtk_widget_get_sensitive (self->hand_over_button))
     hand_over_clicked_cb (self);
 }
 
@@ -1165,8 +1126,14 @@ pv_renew_window_class_init (PvRenewWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, clipboard_progress);
   gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, to_steps_button);
   gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, secret_hand_over_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, hand_over_group);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, hand_over_button);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, hand_over_result);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, steps_group);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, mappings_group);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, resumed_note);
   gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_page);
-  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_box);
+  gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, verify_group);
   gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_progress);
   gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, wait_label);
   gtk_widget_class_bind_template_child (widget_class, PvRenewWindow, event_list);
@@ -1184,6 +1151,8 @@ pv_renew_window_class_init (PvRenewWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, to_steps_cb);
   gtk_widget_class_bind_template_callback (widget_class, secret_hand_over_cb);
   gtk_widget_class_bind_template_callback (widget_class, demo_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, hand_over_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, start_waiting);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
