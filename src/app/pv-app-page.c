@@ -202,17 +202,6 @@ pv_app_connection_group_init (PvAppConnectionGroup *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-static GtkWidget *
-add_info_row (GtkWidget  *group,
-              const char *title,
-              gboolean    copyable)
-{
-  GtkWidget *row = pv_info_row_new (title, NULL, copyable);
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return row;
-}
-
 /* The group of @app's connection @kind, in @tenant (its entry in @tenants) */
 static PvAppConnectionGroup *
 pv_app_connection_group_new (PvTenantList *tenants,
@@ -229,15 +218,15 @@ pv_app_connection_group_new (PvTenantList *tenants,
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), g_str_equal (kind, "persons")
                                                                  ? _("Person Provisioning")
                                                                  : _("User Provisioning"));
-  self->scim_row = add_info_row (GTK_WIDGET (self), _("SCIM base URL"), TRUE);
-  self->token_row = add_info_row (GTK_WIDGET (self), _("Token"), FALSE);
-  self->checked_row = add_info_row (GTK_WIDGET (self), _("Last check"), FALSE);
+  self->scim_row = pv_info_row_add (GTK_WIDGET (self), _("SCIM base URL"), TRUE);
+  self->token_row = pv_info_row_add (GTK_WIDGET (self), _("Token"), FALSE);
+  self->checked_row = pv_info_row_add (GTK_WIDGET (self), _("Last check"), FALSE);
   if (shown != NULL)
     {
       self->entra_row = pv_entra_row_new (tenants, tenant, shown);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), self->entra_row);
     }
-  self->pending_row = add_info_row (GTK_WIDGET (self), _("New token"), FALSE);
+  self->pending_row = pv_info_row_add (GTK_WIDGET (self), _("New token"), FALSE);
   return self;
 }
 
@@ -477,8 +466,8 @@ pv_app_page_init (PvAppPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->groups = g_ptr_array_new_with_free_func (g_object_unref);
-  self->vendor_row = add_info_row (self->app_group, _("Vendor"), FALSE);
-  self->console_row = add_info_row (self->app_group, _("Console"), TRUE);
+  self->vendor_row = pv_info_row_add (self->app_group, _("Vendor"), FALSE);
+  self->console_row = pv_info_row_add (self->app_group, _("Console"), TRUE);
 
   self->signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
   g_signal_group_connect_swapped (self->signals, "changed", G_CALLBACK (update), self);

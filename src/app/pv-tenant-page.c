@@ -434,17 +434,6 @@ pv_tenant_page_class_init (PvTenantPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
 }
 
-static GtkWidget *
-add_info_row (GtkWidget  *group,
-              const char *title,
-              gboolean    copyable)
-{
-  GtkWidget *row = pv_info_row_new (title, NULL, copyable);
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return row;
-}
-
 static void
 pv_tenant_page_init (PvTenantPage *self)
 {
@@ -454,9 +443,9 @@ pv_tenant_page_init (PvTenantPage *self)
   self->order = g_ptr_array_new ();
 
   /* The rows that copy what they show, after the template's */
-  self->base_url_row = add_info_row (self->tenant_group, _("Management API"), TRUE);
-  self->account_row = add_info_row (self->tenant_group, _("Admin API key of"), FALSE);
-  self->key_row = add_info_row (self->tenant_group, _("Admin API key"), FALSE);
+  self->base_url_row = pv_info_row_add (self->tenant_group, _("Management API"), TRUE);
+  self->account_row = pv_info_row_add (self->tenant_group, _("Admin API key of"), FALSE);
+  self->key_row = pv_info_row_add (self->tenant_group, _("Admin API key"), FALSE);
   self->key_pill = pv_state_pill_new (PV_EXPIRY_OK);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->key_row), self->key_pill);
   self->key_button = gtk_button_new_with_mnemonic (_("Renew _Key"));
@@ -464,17 +453,17 @@ pv_tenant_page_init (PvTenantPage *self)
   gtk_widget_set_tooltip_text (self->key_button, _("Replace Provisio's admin API key for this tenant with a new one"));
   g_signal_connect_swapped (self->key_button, "clicked", G_CALLBACK (renew_key_clicked_cb), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->key_row), self->key_button);
-  self->fetched_row = add_info_row (self->tenant_group, _("Last fetched"), FALSE);
+  self->fetched_row = pv_info_row_add (self->tenant_group, _("Last fetched"), FALSE);
 
-  self->sso_rows[SSO_PROTOCOL] = add_info_row (self->sso_group, _("Protocol"), FALSE);
-  self->sso_rows[SSO_ENTITY_ID] = add_info_row (self->sso_group, _("Entity ID"), TRUE);
-  self->sso_rows[SSO_REPLY_URL] = add_info_row (self->sso_group, _("Reply URL"), TRUE);
-  self->sso_rows[SSO_SIGN_ON_URL] = add_info_row (self->sso_group, _("Sign-on URL"), TRUE);
-  self->sso_rows[SSO_METADATA_URL] = add_info_row (self->sso_group, _("Metadata URL"), TRUE);
-  self->sso_rows[SSO_IDP] = add_info_row (self->sso_group, _("Identity provider"), TRUE);
-  self->sso_rows[SSO_CERTIFICATE] = add_info_row (self->sso_group, _("Signing certificate"), FALSE);
-  self->sso_rows[SSO_FINGERPRINT] = add_info_row (self->sso_group, _("SHA-256 fingerprint"), TRUE);
-  self->sso_rows[SSO_EXPIRY] = add_info_row (self->sso_group, _("Certificate expiry"), FALSE);
+  self->sso_rows[SSO_PROTOCOL] = pv_info_row_add (self->sso_group, _("Protocol"), FALSE);
+  self->sso_rows[SSO_ENTITY_ID] = pv_info_row_add (self->sso_group, _("Entity ID"), TRUE);
+  self->sso_rows[SSO_REPLY_URL] = pv_info_row_add (self->sso_group, _("Reply URL"), TRUE);
+  self->sso_rows[SSO_SIGN_ON_URL] = pv_info_row_add (self->sso_group, _("Sign-on URL"), TRUE);
+  self->sso_rows[SSO_METADATA_URL] = pv_info_row_add (self->sso_group, _("Metadata URL"), TRUE);
+  self->sso_rows[SSO_IDP] = pv_info_row_add (self->sso_group, _("Identity provider"), TRUE);
+  self->sso_rows[SSO_CERTIFICATE] = pv_info_row_add (self->sso_group, _("Signing certificate"), FALSE);
+  self->sso_rows[SSO_FINGERPRINT] = pv_info_row_add (self->sso_group, _("SHA-256 fingerprint"), TRUE);
+  self->sso_rows[SSO_EXPIRY] = pv_info_row_add (self->sso_group, _("Certificate expiry"), FALSE);
   self->sso_pill = pv_state_pill_new (PV_EXPIRY_OK);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->sso_rows[SSO_EXPIRY]), self->sso_pill);
   /* The single sign-on group moves among the panels (update_panels()). */

@@ -156,6 +156,26 @@ pv_info_row_new (const char *title,
 }
 
 /**
+ * pv_info_row_add:
+ * @group: an #AdwPreferencesGroup
+ *
+ * Adds a row of pv_info_row_new() with no value yet to @group, for a view
+ * that sets its value later (pv_info_row_set_value()).
+ *
+ * Returns: (transfer none): the row
+ */
+GtkWidget *
+pv_info_row_add (GtkWidget  *group,
+                 const char *title,
+                 gboolean    copyable)
+{
+  GtkWidget *row = pv_info_row_new (title, NULL, copyable);
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+/**
  * pv_info_row_set_value:
  * @row: a row of pv_info_row_new()
  * @value: (nullable): its new value; "—" if %NULL

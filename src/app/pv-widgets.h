@@ -23,6 +23,9 @@ GtkWidget  *pv_copy_button_new     (const char    *text,
 GtkWidget  *pv_info_row_new        (const char    *title,
                                     const char    *value,
                                     gboolean       copyable);
+GtkWidget  *pv_info_row_add        (GtkWidget     *group,
+                                    const char    *title,
+                                    gboolean       copyable);
 void        pv_info_row_set_value  (GtkWidget     *row,
                                     const char    *value);
 void        pv_state_pill_set_state (GtkWidget    *pill,
