@@ -715,19 +715,24 @@ scim_get (const char *base,
 static guint api (const char *method, const char *path, const char *key, const char *body, JsonObject **answer);
 static char *first_users_secret;
 
-/* For a test run alone, as /app/setup leaves the connection of @kind: a
- * token that its identity provider has used (issued through the API and
- * used once, when there is none). */
+/* For a test run alone, as /app/setup leaves the connection of @kind:
+ * provisioned by its identity provider (Users by Entra, Persons by Okta)
+ * with a token it has used (issued through the API and used once, when
+ * there is none). */
 static void
 ensure_in_use (const char *kind)
 {
   PvConnectionInfo *connection = pv_tenant_info_get_connection (acme (), kind);
+  g_autofree char *connection_path = g_strdup_printf ("/api/v1/provisioning/%s", kind);
   g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/tokens", kind);
+  const char *provider = g_str_equal (kind, "users") ? "{\"identity_provider\": \"entra\"}"
+                                                     : "{\"identity_provider\": \"okta\"}";
   g_autoptr(JsonObject) issued = NULL;
 
   g_assert_nonnull (connection);
   if (pv_connection_info_get_in_use_token_id (connection) != NULL)
     return;
+  g_assert_cmpuint (api ("PATCH", connection_path, admin_key, provider, NULL), ==, 200);
   g_assert_cmpuint (api ("POST", path, admin_key, NULL, &issued), ==, 201);
   g_assert_cmpint (scim_get (json_object_get_string_member (issued, "scim_base_url"),
                              json_object_get_string_member (issued, "secret")), ==, 200);
@@ -735,6 +740,31 @@ ensure_in_use (const char *kind)
     first_users_secret = g_strdup (json_object_get_string_member (issued, "secret"));
   refresh_and_remind ();
   g_assert_nonnull (pv_connection_info_get_in_use_token_id (connection));
+}
+
+/* For a test run alone, as /app/renew leaves the connection of @kind: in
+ * use, and a newer token that waits for its first use (the assistant
+ * closed midway). */
+static void
+ensure_waiting (const char *kind)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/tokens", kind);
+  g_autoptr(JsonObject) issued = NULL;
+  g_autoptr(PvTokenInfo) newest = NULL;
+  PvConnectionInfo *connection;
+
+  ensure_in_use (kind);
+  connection = pv_tenant_info_get_connection (acme (), kind);
+  newest = g_list_model_get_item (pv_connection_info_get_tokens (connection), 0);
+  if (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)) > 1 &&
+      pv_token_info_get_last_used_at (newest) == 0)
+    return;
+  g_assert_cmpuint (api ("POST", path, admin_key, NULL, &issued), ==, 201);
+  refresh_and_remind ();
+  g_clear_object (&newest);
+  newest = g_list_model_get_item (pv_connection_info_get_tokens (connection), 0);
+  g_assert_cmpstr (pv_token_info_get_id (newest), ==,
+                   json_object_get_string_member (json_object_get_object_member (issued, "token"), "id"));
 }
 
 /* A change as a saved identity provider makes in a cycle that changes
@@ -946,6 +976,8 @@ test_renew (void)
   PvConnectionInfo *users;
 
   known_state ();
+  ensure_in_use ("users");
+  ensure_in_use ("persons");
   renew ("Users", &secret, &url);
   assistant = find_window (PV_TYPE_RENEW_WINDOW);
 
@@ -1680,6 +1712,8 @@ test_dashboard (void)
   PvTimeline *timeline;
 
   known_state ();
+  ensure_in_use ("users");
+  ensure_waiting ("persons");
   pv_window_show_overview (window);
   g_assert_true (spin_until (page_is_cb, (gpointer) "overview", 10));
   wait_for_text (GTK_WIDGET (window), "Next Actions");
@@ -1756,13 +1790,17 @@ test_revoke (void)
 {
   GtkWindow *dialog;
   GtkWidget *panel;
-  PvTenantInfo *tenant = acme ();
-  g_autoptr(PvConnectionInfo) users = g_list_model_get_item (pv_tenant_info_get_connections (tenant), 0);
-  g_autofree char *in_use = g_strdup (pv_connection_info_get_in_use_token_id (users));
-  guint n_tokens = g_list_model_get_n_items (pv_connection_info_get_tokens (users));
-  guint n_deleted = g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users));
+  g_autoptr(PvConnectionInfo) users = NULL;
+  g_autofree char *in_use = NULL;
+  guint n_tokens, n_deleted;
 
   known_state ();
+  ensure_in_use ("users");
+  ensure_waiting ("persons");
+  users = g_list_model_get_item (pv_tenant_info_get_connections (acme ()), 0);
+  in_use = g_strdup (pv_connection_info_get_in_use_token_id (users));
+  n_tokens = g_list_model_get_n_items (pv_connection_info_get_tokens (users));
+  n_deleted = g_list_model_get_n_items (pv_connection_info_get_deleted_tokens (users));
   g_assert_nonnull (in_use);
   g_assert_true (pv_window_show_tenant (window, "acme"));
   wait_for_text (GTK_WIDGET (window), "SCIM base URL");
