@@ -270,7 +270,8 @@ update_renew_group (PvAppPage      *self,
                     const PvVendor *vendor)
 {
   PvTrackedConnection *first = g_ptr_array_index (app->connections, 0);
-  g_autofree char *shown = g_strjoin ("\n", vendor->id, app->id, app->name, first->kind, first->scim_base_url, NULL);
+  g_autofree char *shown = g_strjoin ("\n", vendor->id, app->id, first->kind, app->name ? app->name : "",
+                                      first->scim_base_url ? first->scim_base_url : "", NULL);
   g_autoptr(GPtrArray) steps = NULL;
   g_autofree char *command = NULL;
   g_autofree char *title = NULL;
