@@ -25,7 +25,8 @@
 #include "pv-reminders.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
-#include "provisioctl.h"
+#include "common.h"
+#include "entra.h"
 
 static char *opt_cloud;
 static char *opt_login_url;
@@ -34,7 +35,6 @@ static char *opt_directory;
 static char *opt_client_id;
 static char *opt_app;
 static gboolean opt_yes;
-static gboolean opt_json;
 
 const GOptionEntry entra_sign_in_entries[] = {
   { "cloud", 0, 0, G_OPTION_ARG_STRING, &opt_cloud,
@@ -56,18 +56,6 @@ const GOptionEntry entra_link_entries[] = {
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes, N_("Link without asking"), NULL },
   { NULL }
 };
-
-const GOptionEntry entra_json_entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
-  { NULL }
-};
-
-static int
-fail (GError *error)
-{
-  g_printerr ("provisioctl: %s\n", error->message);
-  return 1;
-}
 
 static PvEntraConfig *
 load_config (GFile   **out_file,
