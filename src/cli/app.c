@@ -74,7 +74,7 @@ load_checks (void)
   return checks;
 }
 
-static void
+void
 save_checks (GKeyFile *checks)
 {
   g_autoptr(GFile) file = pv_tracked_checks_default_file ();

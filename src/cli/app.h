@@ -33,6 +33,7 @@ int  app_renew    (GFile *file, char **args);
 GPtrArray    *apps_survey       (GFile       *file,
                                  gboolean     cached,
                                  GError     **error);
+void          save_checks       (GKeyFile    *checks);
 void          app_state_free    (AppState    *state);
 const char   *app_state_verdict (AppState    *state,
                                  const char  *kind);

@@ -22,7 +22,6 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-profiles.h"
-#include "pv-reminders.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
 #include "common.h"
@@ -666,17 +665,18 @@ sign_in_lapse_text (PvGraph *graph)
 }
 
 /**
- * entra_sign_in_reminders:
+ * entra_sign_in_use:
+ * @account: (out) (transfer full) (optional): who signed in, or %NULL
  *
  * For remind: uses the Microsoft sign-in, if there is one (which keeps it
- * from lapsing), and returns the reminder due if it is about to lapse all
- * the same (Microsoft out of reach for weeks) or has lapsed.
+ * from lapsing), and says when it lapses all the same (Microsoft out of
+ * reach for weeks).
  *
- * Returns: (transfer full) (element-type PvDueReminder): the reminders
+ * Returns: when the sign-in lapses unless used, or 0: no sign-in, or not
+ *   known
  */
-GPtrArray *
-entra_sign_in_reminders (const PvExpiryPolicy *policy,
-                         GKeyFile             *sent)
+gint64
+entra_sign_in_use (char **account)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvEntraConfig) config = load_config (NULL, &error);
@@ -685,16 +685,19 @@ entra_sign_in_reminders (const PvExpiryPolicy *policy,
   g_autoptr(GAsyncResult) result = NULL;
   gint64 lapses_at;
 
+  if (account != NULL)
+    *account = NULL;
   if (graph == NULL)
-    return pv_reminders_due_for_sign_in (0, NULL, policy, 0, sent);
+    return 0;
   pv_graph_restore_async (graph, NULL, got_result_cb, &restored);
   if (!pv_graph_restore_finish (graph, wait_for (&restored), &error) &&
       !g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN))
     g_printerr (_("provisioctl: could not use the Microsoft sign-in: %s\n"), error->message);
   pv_entra_sign_in_lapse_async (graph, NULL, got_result_cb, &result);
   lapses_at = pv_entra_sign_in_lapse_finish (wait_for (&result), NULL);
-  return pv_reminders_due_for_sign_in (MAX (lapses_at, 0), pv_graph_get_account (graph), policy,
-                                       g_get_real_time () / G_USEC_PER_SEC, sent);
+  if (account != NULL)
+    *account = g_strdup (pv_graph_get_account (graph));
+  return MAX (lapses_at, 0);
 }
 
 int

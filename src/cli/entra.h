@@ -10,7 +10,6 @@
 #include <gio/gio.h>
 
 #include "pv-entra.h"
-#include "pv-expiry.h"
 #include "pv-tokens.h"
 
 G_BEGIN_DECLS
@@ -22,8 +21,7 @@ int  entra_sign_out  (GFile *file, char **args);
 int  entra_apps      (GFile *file, char **args);
 int  entra_link      (GFile *file, char **args);
 int  entra_status    (GFile *file, char **args);
-GPtrArray *entra_sign_in_reminders (const PvExpiryPolicy *policy,
-                                    GKeyFile             *sent);
+gint64     entra_sign_in_use (char **account);
 GPtrArray *entra_saml_certificates (void);
 int  entra_import    (GFile *file, char **args);
 int  entra_certificates (GFile *file, char **args);

@@ -22,7 +22,9 @@
 #include "pv-json.h"
 #include "pv-probe.h"
 #include "pv-reminder-info.h"
+#include "pv-reminder-cycle.h"
 #include "pv-reminders.h"
+#include "pv-tenant-list.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
 #include "pv-token-info.h"
@@ -609,97 +611,96 @@ remind_policy (PvExpiryPolicy *policy,
   return TRUE;
 }
 
+/* The tenants and tracked apps as the app holds them (PvTenantList): each
+ * one's last known state, then each asked anew and each tracked token
+ * checked. */
+static PvTenantList *
+refreshed_tenant_list (GFile   *file,
+                       GError **error)
+{
+  g_autoptr(PvTenantList) tenants = pv_tenant_list_new (file);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) refreshed = NULL;
+
+  pv_tenant_list_load_async (tenants, NULL, got_result_cb, &loaded);
+  if (!pv_tenant_list_load_finish (tenants, wait_for (&loaded), error))
+    return NULL;
+  pv_tenant_list_refresh_async (tenants, NULL, got_result_cb, &refreshed);
+  pv_tenant_list_refresh_finish (tenants, wait_for (&refreshed), NULL);
+  /* The tracked tokens' checks are kept before the process ends. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tenants)); i++)
+    {
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (tenants), i);
+
+      if (pv_tenant_list_get_tracked_app (tenants, tenant) != NULL)
+        {
+          save_checks (pv_tenant_list_get_checks (tenants));
+          break;
+        }
+    }
+  return g_steal_pointer (&tenants);
+}
+
 static int
 remind (GFile *file)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GKeyFile) sent = g_key_file_new ();
-  g_autoptr(GPtrArray) holders = NULL;
   g_autoptr(GFile) state = pv_reminders_state_file ();
+  g_autoptr(PvTenantList) tenants = NULL;
+  g_autoptr(GListStore) saml = g_list_store_new (PV_TYPE_TENANT_INFO);
   g_autoptr(GPtrArray) due = NULL;
   g_autoptr(GApplication) app = NULL;
   g_autoptr(GAsyncResult) written = NULL;
   g_autofree char *state_path = g_file_get_path (state);
+  g_autofree char *account = NULL;
   g_autofree char *data = NULL;
-  Survey survey = { 0 };
   PvExpiryPolicy policy;
   gboolean overridden;
+  gint64 lapses_at;
   gsize length;
 
-  if (!survey_all (file, FALSE, &survey, &error))
+  if (!(tenants = refreshed_tenant_list (file, &error)))
     {
       g_printerr ("provisioctl: %s\n", error->message);
-      survey_clear (&survey);
       return 1;
     }
   if (!remind_policy (&policy, &overridden))
     {
       g_printerr (_("provisioctl: notifications are off in Provisio's preferences\n"));
-      survey_clear (&survey);
       return 0;
     }
   g_key_file_load_from_file (sent, state_path, G_KEY_FILE_NONE, NULL);
-  due = g_ptr_array_new_with_free_func (NULL);
-  holders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < survey.tenants->len; i++)
+
+  /* A tenant out of reach is judged on its last known state; one never
+   * reached has none. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tenants)); i++)
     {
-      TenantState *t = g_ptr_array_index (survey.tenants, i);
-      GPtrArray *found;
+      g_autoptr(PvTenantInfo) t = g_list_model_get_item (G_LIST_MODEL (tenants), i);
+      const GError *unreached = pv_tenant_info_get_error (t);
 
-      /* A tenant out of reach: its last known state still says when its
-       * tokens expire. */
-      if (t->error != NULL)
-        {
-          g_autoptr(GAsyncResult) loaded = NULL;
-          g_autoptr(GError) cache_error = NULL;
-
-          pv_tenant_info_load_cached_async (t->info, NULL, got_result_cb, &loaded);
-          if (!pv_tenant_info_load_cached_finish (t->info, wait_for (&loaded), &cache_error))
-            {
-              g_printerr (_("provisioctl: %s left out: %s\n"), t->profile->id, t->error->message);
-              continue;
-            }
-        }
-      /* Each by its own clock and, unless the preferences say otherwise,
-       * its own schedule, as the tenant counts the days. */
-      found = pv_reminders_due_for_tenant (t->info, overridden ? &policy : pv_tenant_info_get_policy (t->info),
-                                           tenant_now (t), sent);
-      /* A token its vendor rejects, whatever its dates say */
-      if (t->app != NULL)
-        pv_tracked_checks_add_due (t->app->checks, t->app->app, t->info, sent, found);
-      g_ptr_array_extend (due, found, NULL, NULL);
-      g_ptr_array_add (holders, found);
+      if (unreached != NULL && pv_tenant_info_get_fetched_at (t) == 0 &&
+          pv_tenant_list_get_tracked_app (tenants, t) == NULL)
+        g_printerr (_("provisioctl: %s left out: %s\n"), pv_tenant_info_get_id (t), unreached->message);
     }
-  /* The Microsoft sign-in: used, so that it does not lapse, and reminded of if it does all the same. */
+  /* The Microsoft sign-in, used so that it does not lapse, and the SAML
+   * apps' certificates the last Import from Entra found */
+  lapses_at = entra_sign_in_use (&account);
   {
-    GPtrArray *found;
+    g_autoptr(GPtrArray) certificates = entra_saml_certificates ();
 
-    if (!overridden)
-      pv_expiry_policy_init_default (&policy);
-    found = entra_sign_in_reminders (&policy, sent);
-    g_ptr_array_extend (due, found, NULL, NULL);
-    g_ptr_array_add (holders, found);
+    g_list_store_splice (saml, 0, 0, certificates->pdata, certificates->len);
   }
-  /* The SAML apps' certificates the last Import from Entra found */
-  {
-    g_autoptr(GPtrArray) saml = entra_saml_certificates ();
-
-    for (guint i = 0; i < saml->len; i++)
-      {
-        GPtrArray *found = pv_reminders_due_for_tenant (g_ptr_array_index (saml, i), &policy,
-                                                        g_get_real_time () / G_USEC_PER_SEC, sent);
-
-        g_ptr_array_extend (due, found, NULL, NULL);
-        g_ptr_array_add (holders, found);
-      }
-  }
+  /* What is due, computed as the app does, each tenant by its own clock
+   * and, unless the preferences say otherwise, its own schedule */
+  due = pv_reminders_collect_full (tenants, lapses_at, account, G_LIST_MODEL (saml), overridden ? &policy : NULL,
+                                   g_get_real_time () / G_USEC_PER_SEC, sent);
 
   /* Sent as the app, so that the notification's actions open it. */
   app = g_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
   if (due->len > 0 && !g_application_register (app, NULL, &error))
     {
       g_printerr ("provisioctl: %s\n", error->message);
-      survey_clear (&survey);
       return 1;
     }
   pv_reminders_send (app, due, sent);
@@ -719,7 +720,6 @@ remind (GFile *file)
       if (!pv_file_write_private_finish (wait_for (&written), &error))
         g_printerr (_("provisioctl: could not remember the reminders sent: %s\n"), error->message);
     }
-  survey_clear (&survey);
   return 0;
 }
 
