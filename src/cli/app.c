@@ -428,7 +428,7 @@ app_renew (GFile  *file,
       PvIssuedToken issued = { NULL, token, connection->scim_base_url, NULL, NULL };
       gint64 sent_at = g_get_real_time () / G_USEC_PER_SEC;
 
-      if (entra_hand_over (id, kind, &issued))
+      if (entra_hand_over (id, kind, NULL, &issued))
         {
           g_autoptr(GAsyncResult) sent_result = NULL;
           g_autoptr(PvTrackedApp) sent = NULL;

@@ -22,6 +22,7 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-profiles.h"
+#include "pv-renewal.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
 #include "common.h"
@@ -812,15 +813,19 @@ step_cb (PvHandOverStep  step,
 
 /**
  * entra_hand_over:
+ * @renewal: (nullable): renew's, which holds the new token it issued
+ * @pasted: (nullable): else app renew's token, pasted from the vendor
  *
- * After renew printed the token: give it to the linked Entra app.  On any
+ * After renew printed the token: give it to the linked Entra app, as the
+ * app's renew assistant does (pv_renewal_hand_over_async()).  On any
  * failure the manual steps are printed; the token stays valid and the old
  * one keeps working.
  */
 gboolean
-entra_hand_over (const char    *tenant,
-                 const char    *kind,
-                 PvIssuedToken *issued)
+entra_hand_over (const char          *tenant,
+                 const char          *kind,
+                 PvRenewal           *renewal,
+                 const PvIssuedToken *pasted)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvEntraConfig) config = load_config (NULL, &error);
@@ -829,6 +834,7 @@ entra_hand_over (const char    *tenant,
   g_autoptr(PvEntraJob) job = NULL;
   g_autoptr(GPtrArray) steps = NULL;
   const PvEntraLink *link = config != NULL ? pv_entra_config_get_link (config, tenant, kind) : NULL;
+  const char *scim_base_url = renewal ? pv_renewal_get_issued (renewal)->scim_base_url : pasted->scim_base_url;
 
   if (config != NULL && link == NULL)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -836,9 +842,18 @@ entra_hand_over (const char    *tenant,
                  pv_guide_app_name (kind), tenant);
   if (link != NULL && (graph = signed_in_graph (config, &error)) != NULL)
     {
-      pv_entra_hand_over_async (graph, link, issued->scim_base_url, issued->secret,
-                                step_cb, link->display_name, NULL, got_result_cb, &result);
-      job = pv_entra_hand_over_finish (wait_for (&result), &error);
+      if (renewal != NULL)
+        {
+          pv_renewal_hand_over_async (renewal, graph, link, step_cb, link->display_name, NULL, got_result_cb,
+                                      &result);
+          job = pv_renewal_hand_over_finish (renewal, wait_for (&result), &error);
+        }
+      else
+        {
+          pv_entra_hand_over_async (graph, link, scim_base_url, pasted->secret, step_cb, link->display_name, NULL,
+                                    got_result_cb, &result);
+          job = pv_entra_hand_over_finish (wait_for (&result), &error);
+        }
     }
   if (job != NULL)
     {
@@ -851,7 +866,7 @@ entra_hand_over (const char    *tenant,
   g_printerr (_("provisioctl: Entra was not updated: %s\n"), error->message);
   g_printerr ("%s\n", _("Nothing is lost: the new token is valid and the old one keeps working. "
                         "Paste the new token by hand:"));
-  steps = pv_guide_steps ("entra", "renew", kind, tenant, issued->scim_base_url, NULL);
+  steps = pv_guide_steps ("entra", "renew", kind, tenant, scim_base_url, NULL);
   for (guint i = 0; steps != NULL && i < steps->len; i++)
     {
       PvGuideStep *step = g_ptr_array_index (steps, i);

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "pv-entra.h"
+#include "pv-renewal.h"
 #include "pv-tokens.h"
 
 G_BEGIN_DECLS
@@ -25,9 +26,10 @@ gint64     entra_sign_in_use (char **account);
 GPtrArray *entra_saml_certificates (void);
 int  entra_import    (GFile *file, char **args);
 int  entra_certificates (GFile *file, char **args);
-gboolean entra_hand_over (const char     *tenant,
-                          const char     *kind,
-                          PvIssuedToken  *issued);
+gboolean entra_hand_over (const char          *tenant,
+                          const char          *kind,
+                          PvRenewal           *renewal,
+                          const PvIssuedToken *pasted);
 int      entra_cycle_since (const char   *tenant,
                             const char   *kind,
                             gint64        since,

@@ -141,7 +141,7 @@ renew (GFile      *file,
   g_print ("%s\n", issued->secret);
   fflush (stdout);
   if (opt_entra)
-    return entra_hand_over (id, kind, (PvIssuedToken *) issued) ? 0 : 1;
+    return entra_hand_over (id, kind, renewal, NULL) ? 0 : 1;
   return 0;
 
 fail:
