@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "pv-connection-info.h"
 #include "pv-event-info.h"
 #include "pv-guide.h"
 #include "pv-json-read.h"
@@ -149,6 +150,8 @@ fail:
   return 1;
 }
 
+/* revoke NAME KIND ID: through the core, as the app's token row revokes;
+ * then the token as the deleted list now shows it. */
 static int
 revoke_token (GFile      *file,
               const char *id,
@@ -157,26 +160,38 @@ revoke_token (GFile      *file,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvClient) client = NULL;
-  g_autoptr(JsonObject) gone = NULL;
-  g_autofree char *path = NULL;
-  const char *prefix, *expires_at;
+  g_autoptr(GAsyncResult) revoked = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(PvConnectionInfo) connection = pv_connection_info_new ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s", kind);
+  GListModel *deleted;
 
   if (!kind_is_valid (kind))
     return 2;
   if (!(client = client_for (file, id, &error)))
-    goto fail;
-  path = g_strdup_printf ("/api/v1/provisioning/%s/tokens/%s%s", kind, token_id,
-                          opt_force ? "?force=true" : "");
-  if (!(gone = call (client, "DELETE", path, &error)) ||
-      !pv_json_read_string (gone, "prefix", FALSE, &prefix, &error) ||
-      !pv_json_read_string (gone, "expires_at", FALSE, &expires_at, &error))
-    goto fail;
-  g_print (_("Revoked %s (%s…); listed as deleted until %s\n"), token_id, prefix, expires_at);
-  return 0;
+    return fail (error);
+  pv_tokens_revoke_async (client, kind, token_id, opt_force, NULL, got_result_cb, &revoked);
+  if (!pv_tokens_revoke_finish (wait_for (&revoked), &error))
+    return fail (error);
 
-fail:
-  g_printerr ("provisioctl: %s\n", error->message);
-  return 1;
+  if (!(answer = call (client, "GET", path, &error)) ||
+      !pv_connection_info_update_from_json (connection, answer, &error))
+    return fail (error);
+  deleted = pv_connection_info_get_deleted_tokens (connection);
+  for (guint i = 0; i < g_list_model_get_n_items (deleted); i++)
+    {
+      g_autoptr(PvTokenInfo) token = g_list_model_get_item (deleted, i);
+      g_autofree char *expires_at = NULL;
+
+      if (g_strcmp0 (pv_token_info_get_id (token), token_id) != 0)
+        continue;
+      expires_at = pv_time_format (pv_token_info_get_expires_at (token));
+      g_print (_("Revoked %s (%s…); listed as deleted until %s\n"), token_id, pv_token_info_get_prefix (token),
+               expires_at);
+      return 0;
+    }
+  pv_json_invalid (&error, "deleted_tokens");
+  return fail (error);
 }
 
 static int

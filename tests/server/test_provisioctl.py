@@ -219,7 +219,14 @@ class Provisioctl(ProvisioctlTest):
         self.assertIn("still using", refused.stderr)
         forced = self.ctl("revoke", "acme", "users", token_id, "--force")
         self.assertEqual(forced.returncode, 0, forced.stderr)
-        self.assertIn(token_id, forced.stdout)
+        gone = [t for t in self.connection()["deleted_tokens"] if t["id"] == token_id][0]
+        self.assertEqual(forced.stdout, f"Revoked {token_id} ({gone['prefix']}…); listed as deleted until "
+                                        f"{gone['expires_at']}\n")
+        # A token id is a path segment, never a query of its own.
+        other = self.connection()["tokens"][0]["id"]
+        smuggled = self.ctl("revoke", "acme", "users", other + "?force=true")
+        self.assertEqual(smuggled.returncode, 1)
+        self.assertIn(other, [t["id"] for t in self.connection()["tokens"]])
 
         events = json.loads(self.ctl("events", "acme", "users", "--json").stdout)
         self.assertIn("token.revoked", [e["type"] for e in events])
