@@ -81,7 +81,7 @@ tenant_add (GFile      *file,
       !pv_json_read_int64 (pv_json_object_member (tenant, "api_key"), "days_left", FALSE, &days_left, &error))
     goto fail;
 
-  label = g_strdup_printf (_("Provisio admin API key for %s (%s)"), id, url);
+  label = pv_credentials_admin_key_label (id, pv_client_get_base_url (client));
   pv_credentials_store_async (id, PV_CREDENTIAL_ADMIN_KEY, label, key, NULL, got_result_cb, &stored);
   if (!pv_credentials_store_finish (wait_for (&stored), &error))
     goto fail;
