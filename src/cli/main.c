@@ -76,7 +76,8 @@ static const Command commands[] = {
     N_("For a users or persons connection that has no token yet: tells the tenant which identity provider "
        "provisions it, issues the first token, prints the identity provider's steps with the tenant URL and "
        "the token (shown this once) and the attribute mappings, then waits until the identity provider's "
-       "first request arrives."),
+       "first request arrives. A setup left midway (--no-wait, Ctrl+C, or the app's assistant closed) whose "
+       "token is still unused is continued: the wait resumes, without a new token."),
     setup_entries, 2, run_setup },
   { "remind", "", N_("Send the reminders that are due, each once"),
     N_("Sends a desktop notification for each token or SSO certificate that crossed a reminder threshold since "

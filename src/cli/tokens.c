@@ -261,72 +261,53 @@ events (GFile      *file,
 /* setup: a connection's first token, the identity provider's steps, and
  * the wait for its first request */
 
-static int
-setup (GFile      *file,
-       const char *id,
-       const char *kind)
+/* The setups left midway, which the app keeps too (PvSetups) */
+static PvSetups *
+load_setups (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PvClient) client = NULL;
-  g_autoptr(PvTenantInfo) info = NULL;
+  g_autoptr(GFile) file = pv_setups_default_file ();
+  g_autoptr(PvSetups) setups = pv_setups_new (file);
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(PvRenewal) renewal = NULL;
-  const PvIssuedToken *issued;
+  g_autoptr(GError) error = NULL;
+
+  /* Unreadable: as the app, as if none were left midway */
+  pv_setups_load_async (setups, NULL, got_result_cb, &result);
+  if (!pv_setups_load_finish (setups, wait_for (&result), &error))
+    g_debug ("No setups left midway: %s", error->message);
+  return g_steal_pointer (&setups);
+}
+
+/* On disk before the process ends, for the app or the next setup */
+static void
+save_setups (PvSetups *setups)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pv_setups_save_async (setups, NULL, got_result_cb, &result);
+  if (!pv_setups_save_finish (setups, wait_for (&result), &error))
+    g_printerr (_("provisioctl: could not keep the setup in progress: %s\n"), error->message);
+}
+
+/* The identity provider's steps with the tenant URL and the token, shown
+ * this once, the attribute mappings and what to check. */
+static gboolean
+print_setup_steps (const char           *idp,
+                   const char           *kind,
+                   const char           *name,
+                   const PvIssuedToken  *issued,
+                   GError              **error)
+{
   g_autoptr(GPtrArray) steps = NULL;
-  PvConnectionInfo *connection;
+  g_autoptr(GPtrArray) verify = NULL;
   const PvAttributeMapping *mappings;
-  const char *idp = opt_idp ? opt_idp : "entra";
-  const char *app = pv_guide_app_name (kind);
-  const char *name;
   guint n_mappings;
-  PvProfile profile = { (char *) id, NULL };
 
-  if (!kind_is_valid (kind))
-    return 2;
-  if (!g_str_equal (idp, "entra") && !g_str_equal (idp, "okta"))
-    {
-      g_printerr (_("provisioctl: --idp is entra or okta\n"));
-      return 2;
-    }
-  if (!(client = client_for (file, id, &error)))
-    goto fail;
-
-  profile.base_url = (char *) pv_client_get_base_url (client);
-  info = pv_tenant_info_new (&profile);
-  pv_tenant_info_refresh_async (info, client, NULL, got_result_cb, &result);
-  if (!pv_tenant_info_refresh_finish (info, wait_for (&result), &error))
-    goto fail;
-  connection = pv_tenant_info_get_connection (info, kind);
-  name = pv_tenant_info_get_name (info) ? pv_tenant_info_get_name (info) : id;
-  if (connection == NULL)
-    {
-      g_printerr (_("provisioctl: %s has no %s connection\n"), id, kind);
-      return 1;
-    }
-  /* Setting up again would strand the token the identity provider uses. */
-  if (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)) > 0)
-    {
-      g_printerr (_("provisioctl: the %s connection of %s already has a token; renew it with "
-                    "provisioctl renew %s %s\n"), app, name, id, kind);
-      return 1;
-    }
-
-  /* The tenant learns which identity provider provisions it, then the
-   * first token is issued (PvRenewal, as the app's assistant). */
-  renewal = pv_renewal_new (client, id, kind, TRUE, NULL);
-  pv_renewal_set_description (renewal, _("Set up with provisioctl"));
-  if (!issue_with (renewal, idp, NULL))
-    {
-      g_printerr ("provisioctl: %s\n", pv_renewal_get_error (renewal)->message);
-      return 1;
-    }
-  issued = pv_renewal_get_issued (renewal);
-
-  steps = pv_guide_steps (idp, "setup", kind, name, issued->scim_base_url, &error);
+  steps = pv_guide_steps (idp, "setup", kind, name, issued->scim_base_url, error);
   if (steps == NULL)
-    goto fail;
+    return FALSE;
   /* Translators: the heading of provisioctl setup: "Users" or "Persons", the tenant, the identity provider */
-  g_print (_("Setting up the %s app of %s in %s\n\n"), app, name, pv_guide_provider_name (idp));
+  g_print (_("Setting up the %s app of %s in %s\n\n"), pv_guide_app_name (kind), name, pv_guide_provider_name (idp));
   for (guint i = 0; i < steps->len; i++)
     {
       PvGuideStep *step = g_ptr_array_index (steps, i);
@@ -349,23 +330,107 @@ setup (GFile      *file,
   for (guint i = 0; i < n_mappings; i++)
     g_print ("  %-34s → %s%s%s%s\n", mappings[i].source, mappings[i].target,
              mappings[i].note ? " (" : "", mappings[i].note ? _(mappings[i].note) : "", mappings[i].note ? ")" : "");
-  {
-    g_autoptr(GPtrArray) verify = pv_guide_steps (idp, "verify", kind, name, issued->scim_base_url, NULL);
+  verify = pv_guide_steps (idp, "verify", kind, name, issued->scim_base_url, NULL);
+  if (verify != NULL)
+    {
+      /* Translators: %s is the identity provider */
+      g_print ("\n");
+      g_print (_("To check in %s:\n"), pv_guide_provider_name (idp));
+      for (guint i = 0; i < verify->len; i++)
+        {
+          PvGuideStep *step = g_ptr_array_index (verify, i);
 
-    if (verify != NULL)
-      {
-        /* Translators: %s is the identity provider */
-        g_print ("\n");
-        g_print (_("To check in %s:\n"), pv_guide_provider_name (idp));
-        for (guint i = 0; i < verify->len; i++)
-          {
-            PvGuideStep *step = g_ptr_array_index (verify, i);
-
-            g_print ("  - %s: %s\n", step->title, step->detail);
-          }
-      }
-  }
+          g_print ("  - %s: %s\n", step->title, step->detail);
+        }
+    }
   fflush (stdout);
+  return TRUE;
+}
+
+static int
+setup (GFile      *file,
+       const char *id,
+       const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PvClient) client = NULL;
+  g_autoptr(PvTenantInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(PvRenewal) renewal = NULL;
+  g_autoptr(PvSetups) setups = NULL;
+  g_autoptr(PvTokenInfo) only = NULL;
+  g_autofree char *idp_left = NULL;
+  g_autofree char *token_left = NULL;
+  GListModel *tokens;
+  PvConnectionInfo *connection;
+  const char *idp = opt_idp ? opt_idp : "entra";
+  const char *app = pv_guide_app_name (kind);
+  const char *name;
+  PvProfile profile = { (char *) id, NULL };
+
+  if (!kind_is_valid (kind))
+    return 2;
+  if (!g_str_equal (idp, "entra") && !g_str_equal (idp, "okta"))
+    {
+      g_printerr (_("provisioctl: --idp is entra or okta\n"));
+      return 2;
+    }
+  if (!(client = client_for (file, id, &error)))
+    return fail (error);
+
+  profile.base_url = (char *) pv_client_get_base_url (client);
+  info = pv_tenant_info_new (&profile);
+  pv_tenant_info_refresh_async (info, client, NULL, got_result_cb, &result);
+  if (!pv_tenant_info_refresh_finish (info, wait_for (&result), &error))
+    return fail (error);
+  connection = pv_tenant_info_get_connection (info, kind);
+  name = pv_tenant_info_get_name (info) ? pv_tenant_info_get_name (info) : id;
+  if (connection == NULL)
+    {
+      g_printerr (_("provisioctl: %s has no %s connection\n"), id, kind);
+      return 1;
+    }
+  setups = load_setups ();
+  renewal = pv_renewal_new (client, id, kind, TRUE, setups);
+  tokens = pv_connection_info_get_tokens (connection);
+  only = g_list_model_get_n_items (tokens) == 1 ? g_list_model_get_item (tokens, 0) : NULL;
+
+  /* A setup left midway with its first token unused (here or in the app)
+   * continues with the wait, as the app's Continue Setup does; the secret
+   * was shown when it was issued. */
+  if (only != NULL && pv_token_info_get_last_used_at (only) == 0 &&
+      pv_setups_lookup (setups, id, kind, &idp_left, &token_left) &&
+      g_strcmp0 (token_left, pv_token_info_get_id (only)) == 0)
+    {
+      pv_renewal_resume (renewal, idp_left, token_left);
+      /* Translators: "Users" or "Persons", the tenant, the identity provider, then a token's prefix */
+      g_print (_("Continuing the setup of the %s app of %s in %s: its token %s… was issued and shown then, and "
+                 "is not used yet.\n"), app, name, pv_guide_provider_name (idp_left),
+               pv_token_info_get_prefix (only));
+      fflush (stdout);
+    }
+  /* Setting up again would strand the token the identity provider uses. */
+  else if (g_list_model_get_n_items (tokens) > 0)
+    {
+      g_printerr (_("provisioctl: the %s connection of %s already has a token; renew it with "
+                    "provisioctl renew %s %s\n"), app, name, id, kind);
+      return 1;
+    }
+  else
+    {
+      /* The tenant learns which identity provider provisions it, then the
+       * first token is issued (PvRenewal, as the app's assistant), and the
+       * setup is kept as left midway until its first use. */
+      pv_renewal_set_description (renewal, _("Set up with provisioctl"));
+      if (!issue_with (renewal, idp, NULL))
+        {
+          g_printerr ("provisioctl: %s\n", pv_renewal_get_error (renewal)->message);
+          return 1;
+        }
+      save_setups (setups);
+      if (!print_setup_steps (idp, kind, name, pv_renewal_get_issued (renewal), &error))
+        return fail (error);
+    }
 
   if (opt_no_wait)
     return 0;
@@ -374,6 +439,8 @@ setup (GFile      *file,
   pv_renewal_wait (renewal, 2000);
   while (pv_renewal_get_step (renewal) != PV_RENEWAL_DONE)
     g_main_context_iteration (NULL, TRUE);
+  /* Done: no longer left midway */
+  save_setups (setups);
   {
     const char *agent = pv_event_info_get_user_agent (pv_renewal_get_first_use (renewal));
 
@@ -382,10 +449,6 @@ setup (GFile      *file,
              agent ? agent : _("unknown client"));
   }
   return 0;
-
-fail:
-  g_printerr ("provisioctl: %s\n", error->message);
-  return 1;
 }
 
 int
