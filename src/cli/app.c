@@ -1,5 +1,5 @@
 /* app.c: provisioctl app …, the apps whose tokens are tracked, and their
- * part in status, check, remind and calendar
+ * part in status, check and calendar (remind: the core's PvTenantList)
  *
  * Copyright 2026 The Provisio authors
  *
@@ -460,7 +460,7 @@ app_renew (GFile  *file,
   return 0;
 }
 
-/* For status, check, remind and calendar: each app as a tenant, its
+/* For status, check and calendar: each app as a tenant, its
  * tokens checked first unless @cached. */
 GPtrArray *
 apps_survey (GFile     *file,

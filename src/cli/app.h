@@ -1,5 +1,5 @@
-/* app.h: provisioctl app …, and the tracked apps in status, check, remind
- * and calendar (app.c)
+/* app.h: provisioctl app …, and the tracked apps in status, check and
+ * calendar (app.c)
  *
  * Copyright 2026 The Provisio authors
  *
