@@ -10,9 +10,12 @@
 
 #include <gio/gio.h>
 
+#include "pv-entra.h"
 #include "pv-overview.h"
+#include "pv-reminder-cycle.h"
 #include "pv-reminders.h"
 #include "pv-tenant-info.h"
+#include "pv-tenant-list.h"
 #include "pv-time.h"
 
 #define DAY PV_SECONDS_PER_DAY
@@ -174,6 +177,65 @@ test_sign_in_lapse (void)
   g_assert_cmpint (((PvDueReminder *) g_ptr_array_index (lapsed, 0))->state, ==, PV_EXPIRY_EXPIRED);
 }
 
+/* What provisioctl remind computes (pv_reminders_collect_full()) beyond the
+ * tenants: the Microsoft sign-in by the app's schedule unless the
+ * preferences set one, and the SAML certificates of the last import. */
+static void
+test_collect_sign_in_and_saml (void)
+{
+  g_autoptr(PvTenantList) tenants = pv_tenant_list_new (NULL);
+  g_autoptr(GKeyFile) sent = g_key_file_new ();
+  g_autoptr(GListStore) saml = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) overridden = NULL;
+  g_autoptr(GPtrArray) signed_out = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expires = pv_time_format (NOW + 5 * DAY);
+  g_autofree char *data = g_strdup_printf ("[saml 11111111-aaaa]\nname=HR SSO\nthumbprint=AB12\n"
+                                           "subject=CN=HR\nnot-after=%s\n", expires);
+  PvExpiryPolicy three;
+  PvDueReminder *r;
+
+  apps = pv_entra_saml_apps_from_data (data, strlen (data), &error);
+  g_assert_no_error (error);
+  infos = pv_entra_saml_apps_new_infos (apps);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_list_store_splice (saml, 0, 0, infos->pdata, infos->len);
+
+  /* The default schedule: the sign-in 10 days from lapsing crossed 14, the
+   * certificate 5 days from expiring crossed 7. */
+  due = pv_reminders_collect_full (tenants, NOW + 10 * DAY, "admin@contoso.example", G_LIST_MODEL (saml), NULL,
+                                   NOW, sent);
+  g_assert_cmpuint (due->len, ==, 2);
+  r = g_ptr_array_index (due, 0);
+  g_assert_cmpint (r->threshold, ==, 14);
+  g_assert_cmpstr (r->title, ==, "The Microsoft sign-in of admin@contoso.example expires in 10 days");
+  r = g_ptr_array_index (due, 1);
+  g_assert_cmpint (r->threshold, ==, 7);
+  g_assert_nonnull (strstr (r->title, "HR SSO"));
+
+  /* The preferences' 3 days for everything: neither is due yet. */
+  pv_expiry_policy_init_default (&three);
+  g_assert_true (pv_expiry_policy_parse (&three, "3", NULL));
+  overridden = pv_reminders_collect_full (tenants, NOW + 10 * DAY, "admin@contoso.example", G_LIST_MODEL (saml),
+                                          &three, NOW, sent);
+  g_assert_cmpuint (overridden->len, ==, 0);
+
+  /* No sign-in, no import: nothing. */
+  signed_out = pv_reminders_collect_full (tenants, 0, NULL, NULL, NULL, NOW, sent);
+  g_assert_cmpuint (signed_out->len, ==, 0);
+
+  /* Sent once: not again at the same thresholds. */
+  for (guint i = 0; i < due->len; i++)
+    pv_reminders_mark_sent (sent, g_ptr_array_index (due, i));
+  again = pv_reminders_collect_full (tenants, NOW + 10 * DAY, "admin@contoso.example", G_LIST_MODEL (saml), NULL,
+                                     NOW + DAY, sent);
+  g_assert_cmpuint (again->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -185,5 +247,6 @@ main (int   argc,
   g_test_add_func ("/reminders/key-ok-is-no-action", test_key_ok_is_no_action);
   g_test_add_func ("/reminders/key", test_key_reminders);
   g_test_add_func ("/reminders/sign-in-lapse", test_sign_in_lapse);
+  g_test_add_func ("/reminders/collect-sign-in-and-saml", test_collect_sign_in_and_saml);
   return g_test_run ();
 }

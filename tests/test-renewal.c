@@ -309,6 +309,63 @@ test_renew_refused_replaced (Fixture       *f,
     }
 }
 
+/* provisioctl setup --no-wait ends right after the issue: what it saved
+ * (pv_setups_save_async()) is on disk when the save says so, for the app
+ * or a later setup to resume; and so is a setup forgotten. */
+static void
+test_setups_saved (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("provisio-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "state", "setup.ini", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(PvSetups) setups = load_setups (file);
+  g_autofree char *idp = NULL;
+  g_autofree char *token_id = NULL;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(PvSetups) reloaded = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean left = round == 0;
+
+      if (left)
+        pv_setups_remember (setups, "acme", "users", "entra", "tok_AAAAAAAAAAAA");
+      else
+        pv_setups_forget (setups, "acme", "users");
+      pv_setups_save_async (setups, NULL, done_cb, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (pv_setups_save_finish (setups, result, &error));
+      g_assert_no_error (error);
+
+      /* Read back at once, not after a wait */
+      reloaded = load_setups (file);
+      g_assert_cmpint (pv_setups_lookup (reloaded, "acme", "users", &idp, &token_id), ==, left);
+      if (left)
+        {
+          g_assert_cmpstr (idp, ==, "entra");
+          g_assert_cmpstr (token_id, ==, "tok_AAAAAAAAAAAA");
+        }
+      g_clear_pointer (&idp, g_free);
+      g_clear_pointer (&token_id, g_free);
+    }
+  /* Only the owner reads it. */
+  {
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  }
+  g_unlink (path);
+  {
+    g_autofree char *state = g_path_get_dirname (path);
+
+    g_rmdir (state);
+  }
+  g_rmdir (dir);
+}
+
 static void
 test_nothing_listening (void)
 {
@@ -343,5 +400,6 @@ main (int   argc,
   g_test_add ("/renewal/renew-refused-replaced", Fixture, NULL, fixture_set_up, test_renew_refused_replaced,
               fixture_tear_down);
   g_test_add_func ("/renewal/nothing-listening", test_nothing_listening);
+  g_test_add_func ("/renewal/setups-saved", test_setups_saved);
   return g_test_run ();
 }

@@ -1,5 +1,5 @@
 /* app.c: provisioctl app …, the apps whose tokens are tracked, and their
- * part in status, check, remind and calendar
+ * part in status, check and calendar (remind: the core's PvTenantList)
  *
  * Copyright 2026 The Provisio authors
  *
@@ -13,8 +13,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "pv-credentials.h"
 #include "pv-entra.h"
@@ -29,7 +27,9 @@
 #include "pv-tracked-app.h"
 #include "pv-tracked-check.h"
 #include "pv-vendor.h"
-#include "provisioctl.h"
+#include "app.h"
+#include "common.h"
+#include "entra.h"
 
 static char *opt_kind;
 static char *opt_url;
@@ -64,57 +64,6 @@ const GOptionEntry app_renew_entries[] = {
   { NULL }
 };
 
-/* apps.ini lives next to tenants.ini. */
-static GFile *
-apps_file (GFile *tenants_file)
-{
-  g_autoptr(GFile) dir = g_file_get_parent (tenants_file);
-
-  return g_file_get_child (dir, "apps.ini");
-}
-
-GPtrArray *
-load_apps (GFile   *tenants_file,
-           GError **error)
-{
-  g_autoptr(GFile) file = apps_file (tenants_file);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pv_tracked_apps_load_async (file, NULL, got_result_cb, &result);
-  return pv_tracked_apps_load_finish (wait_for (&result), error);
-}
-
-gboolean
-save_apps (GFile      *tenants_file,
-           GPtrArray  *apps,
-           GError    **error)
-{
-  g_autoptr(GFile) file = apps_file (tenants_file);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  pv_tracked_apps_save_async (file, apps, NULL, got_result_cb, &result);
-  return pv_tracked_apps_save_finish (wait_for (&result), error);
-}
-
-static PvTrackedApp *
-find_app (GPtrArray  *apps,
-          const char *id,
-          guint      *index)
-{
-  for (guint i = 0; i < apps->len; i++)
-    {
-      PvTrackedApp *app = g_ptr_array_index (apps, i);
-
-      if (g_str_equal (app->id, id))
-        {
-          if (index != NULL)
-            *index = i;
-          return app;
-        }
-    }
-  return NULL;
-}
-
 static GKeyFile *
 load_checks (void)
 {
@@ -125,7 +74,7 @@ load_checks (void)
   return checks;
 }
 
-static void
+void
 save_checks (GKeyFile *checks)
 {
   g_autoptr(GFile) file = pv_tracked_checks_default_file ();
@@ -138,39 +87,6 @@ save_checks (GKeyFile *checks)
   pv_file_write_private_async (file, bytes, NULL, got_result_cb, &written);
   if (!pv_file_write_private_finish (wait_for (&written), &error))
     g_printerr (_("provisioctl: could not keep the token checks: %s\n"), error->message);
-}
-
-/* A token from the terminal, not echoed, or from standard input, as pasted:
- * a JWT is longer than an admin key, so the whole line is read. */
-static char *
-read_token (const char *prompt)
-{
-  struct termios saved, quiet;
-  gboolean tty = isatty (STDIN_FILENO);
-  char *line = NULL;
-  size_t size = 0;
-  ssize_t length;
-  char *copy;
-
-  if (tty)
-    {
-      g_printerr ("%s", prompt);
-      tcgetattr (STDIN_FILENO, &saved);
-      quiet = saved;
-      quiet.c_lflag &= ~ECHO;
-      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
-    }
-  length = getline (&line, &size, stdin);
-  if (tty)
-    {
-      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
-      g_printerr ("\n");
-    }
-  copy = length > 0 ? g_strndup (line, length) : g_strdup ("");
-  if (line != NULL)
-    explicit_bzero (line, size);
-  free (line);
-  return copy;
 }
 
 static gboolean
@@ -190,13 +106,6 @@ parse_date (const char  *text,
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                _("“%s” is not a date: write 2027-01-31 or 2027-01-31T12:00:00Z"), text);
   return FALSE;
-}
-
-static int
-fail (GError *error)
-{
-  g_printerr ("provisioctl: %s\n", error->message);
-  return 1;
 }
 
 static gboolean
@@ -519,7 +428,7 @@ app_renew (GFile  *file,
       PvIssuedToken issued = { NULL, token, connection->scim_base_url, NULL, NULL };
       gint64 sent_at = g_get_real_time () / G_USEC_PER_SEC;
 
-      if (entra_hand_over (id, kind, &issued))
+      if (entra_hand_over (id, kind, NULL, &issued))
         {
           g_autoptr(GAsyncResult) sent_result = NULL;
           g_autoptr(PvTrackedApp) sent = NULL;
@@ -551,7 +460,7 @@ app_renew (GFile  *file,
   return 0;
 }
 
-/* For status, check, remind and calendar: each app as a tenant, its
+/* For status, check and calendar: each app as a tenant, its
  * tokens checked first unless @cached. */
 GPtrArray *
 apps_survey (GFile     *file,
@@ -627,15 +536,4 @@ app_state_verdict (AppState   *state,
   if (!pv_tracked_checks_get (state->checks, state->app, kind, &verdict, NULL, NULL))
     return NULL;
   return pv_probe_verdict_to_string (verdict);
-}
-
-/* For entra link and the like: a tracked app as a tenant, or NULL */
-PvTenantInfo *
-tracked_app_info (GFile      *file,
-                  const char *id)
-{
-  g_autoptr(GPtrArray) apps = load_apps (file, NULL);
-  PvTrackedApp *app = apps ? find_app (apps, id, NULL) : NULL;
-
-  return app ? pv_tracked_app_new_info (app, NULL, g_get_real_time () / G_USEC_PER_SEC) : NULL;
 }

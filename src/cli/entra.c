@@ -22,10 +22,11 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-profiles.h"
-#include "pv-reminders.h"
+#include "pv-renewal.h"
 #include "pv-tenant-info.h"
 #include "pv-time.h"
-#include "provisioctl.h"
+#include "common.h"
+#include "entra.h"
 
 static char *opt_cloud;
 static char *opt_login_url;
@@ -34,7 +35,6 @@ static char *opt_directory;
 static char *opt_client_id;
 static char *opt_app;
 static gboolean opt_yes;
-static gboolean opt_json;
 
 const GOptionEntry entra_sign_in_entries[] = {
   { "cloud", 0, 0, G_OPTION_ARG_STRING, &opt_cloud,
@@ -56,18 +56,6 @@ const GOptionEntry entra_link_entries[] = {
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes, N_("Link without asking"), NULL },
   { NULL }
 };
-
-const GOptionEntry entra_json_entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
-  { NULL }
-};
-
-static int
-fail (GError *error)
-{
-  g_printerr ("provisioctl: %s\n", error->message);
-  return 1;
-}
 
 static PvEntraConfig *
 load_config (GFile   **out_file,
@@ -678,17 +666,18 @@ sign_in_lapse_text (PvGraph *graph)
 }
 
 /**
- * entra_sign_in_reminders:
+ * entra_sign_in_use:
+ * @account: (out) (transfer full) (optional): who signed in, or %NULL
  *
  * For remind: uses the Microsoft sign-in, if there is one (which keeps it
- * from lapsing), and returns the reminder due if it is about to lapse all
- * the same (Microsoft out of reach for weeks) or has lapsed.
+ * from lapsing), and says when it lapses all the same (Microsoft out of
+ * reach for weeks).
  *
- * Returns: (transfer full) (element-type PvDueReminder): the reminders
+ * Returns: when the sign-in lapses unless used, or 0: no sign-in, or not
+ *   known
  */
-GPtrArray *
-entra_sign_in_reminders (const PvExpiryPolicy *policy,
-                         GKeyFile             *sent)
+gint64
+entra_sign_in_use (char **account)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvEntraConfig) config = load_config (NULL, &error);
@@ -697,16 +686,19 @@ entra_sign_in_reminders (const PvExpiryPolicy *policy,
   g_autoptr(GAsyncResult) result = NULL;
   gint64 lapses_at;
 
+  if (account != NULL)
+    *account = NULL;
   if (graph == NULL)
-    return pv_reminders_due_for_sign_in (0, NULL, policy, 0, sent);
+    return 0;
   pv_graph_restore_async (graph, NULL, got_result_cb, &restored);
   if (!pv_graph_restore_finish (graph, wait_for (&restored), &error) &&
       !g_error_matches (error, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN))
     g_printerr (_("provisioctl: could not use the Microsoft sign-in: %s\n"), error->message);
   pv_entra_sign_in_lapse_async (graph, NULL, got_result_cb, &result);
   lapses_at = pv_entra_sign_in_lapse_finish (wait_for (&result), NULL);
-  return pv_reminders_due_for_sign_in (MAX (lapses_at, 0), pv_graph_get_account (graph), policy,
-                                       g_get_real_time () / G_USEC_PER_SEC, sent);
+  if (account != NULL)
+    *account = g_strdup (pv_graph_get_account (graph));
+  return MAX (lapses_at, 0);
 }
 
 int
@@ -821,15 +813,19 @@ step_cb (PvHandOverStep  step,
 
 /**
  * entra_hand_over:
+ * @renewal: (nullable): renew's, which holds the new token it issued
+ * @pasted: (nullable): else app renew's token, pasted from the vendor
  *
- * After renew printed the token: give it to the linked Entra app.  On any
+ * After renew printed the token: give it to the linked Entra app, as the
+ * app's renew assistant does (pv_renewal_hand_over_async()).  On any
  * failure the manual steps are printed; the token stays valid and the old
  * one keeps working.
  */
 gboolean
-entra_hand_over (const char    *tenant,
-                 const char    *kind,
-                 PvIssuedToken *issued)
+entra_hand_over (const char          *tenant,
+                 const char          *kind,
+                 PvRenewal           *renewal,
+                 const PvIssuedToken *pasted)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvEntraConfig) config = load_config (NULL, &error);
@@ -838,6 +834,7 @@ entra_hand_over (const char    *tenant,
   g_autoptr(PvEntraJob) job = NULL;
   g_autoptr(GPtrArray) steps = NULL;
   const PvEntraLink *link = config != NULL ? pv_entra_config_get_link (config, tenant, kind) : NULL;
+  const char *scim_base_url = renewal ? pv_renewal_get_issued (renewal)->scim_base_url : pasted->scim_base_url;
 
   if (config != NULL && link == NULL)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -845,9 +842,18 @@ entra_hand_over (const char    *tenant,
                  pv_guide_app_name (kind), tenant);
   if (link != NULL && (graph = signed_in_graph (config, &error)) != NULL)
     {
-      pv_entra_hand_over_async (graph, link, issued->scim_base_url, issued->secret,
-                                step_cb, link->display_name, NULL, got_result_cb, &result);
-      job = pv_entra_hand_over_finish (wait_for (&result), &error);
+      if (renewal != NULL)
+        {
+          pv_renewal_hand_over_async (renewal, graph, link, step_cb, link->display_name, NULL, got_result_cb,
+                                      &result);
+          job = pv_renewal_hand_over_finish (renewal, wait_for (&result), &error);
+        }
+      else
+        {
+          pv_entra_hand_over_async (graph, link, scim_base_url, pasted->secret, step_cb, link->display_name, NULL,
+                                    got_result_cb, &result);
+          job = pv_entra_hand_over_finish (wait_for (&result), &error);
+        }
     }
   if (job != NULL)
     {
@@ -860,7 +866,7 @@ entra_hand_over (const char    *tenant,
   g_printerr (_("provisioctl: Entra was not updated: %s\n"), error->message);
   g_printerr ("%s\n", _("Nothing is lost: the new token is valid and the old one keeps working. "
                         "Paste the new token by hand:"));
-  steps = pv_guide_steps ("entra", "renew", kind, tenant, issued->scim_base_url, NULL);
+  steps = pv_guide_steps ("entra", "renew", kind, tenant, scim_base_url, NULL);
   for (guint i = 0; steps != NULL && i < steps->len; i++)
     {
       PvGuideStep *step = g_ptr_array_index (steps, i);

@@ -40,11 +40,48 @@ pv_reminders_collect (PvTenantList         *tenants,
                       gint64                now,
                       GKeyFile             *sent)
 {
+  PvGraph *graph = entra ? pv_entra_session_get_graph (entra) : NULL;
+
+  return pv_reminders_collect_full (tenants,
+                                    entra ? pv_entra_session_get_lapses_at (entra) : 0,
+                                    graph ? pv_graph_get_account (graph) : NULL,
+                                    entra ? pv_entra_session_get_saml_certificates (entra) : NULL,
+                                    override, now, sent);
+}
+
+/**
+ * pv_reminders_collect_full:
+ * @tenants: the tenants and tracked apps
+ * @sign_in_lapses_at: when the Microsoft sign-in lapses unless used
+ *   (pv_entra_sign_in_lapse_async()), or 0: none, or not known
+ * @account: (nullable): who signed in
+ * @saml: (nullable) (element-type PvTenantInfo): the SAML apps'
+ *   certificates the last Import from Entra found
+ * @override: (nullable): as for pv_reminders_collect()
+ * @now: the time, by this computer's clock
+ * @sent: what was sent already; not changed
+ *
+ * As pv_reminders_collect(), for whoever knows the sign-in and the SAML
+ * certificates without a #PvEntraSession (provisioctl remind).
+ *
+ * Returns: (transfer container) (element-type PvDueReminder): the
+ *   reminders due and not yet sent
+ */
+GPtrArray *
+pv_reminders_collect_full (PvTenantList         *tenants,
+                           gint64                sign_in_lapses_at,
+                           const char           *account,
+                           GListModel           *saml,
+                           const PvExpiryPolicy *override,
+                           gint64                now,
+                           GKeyFile             *sent)
+{
   GListModel *model = G_LIST_MODEL (tenants);
   GPtrArray *due = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_due_reminder_free);
   PvExpiryPolicy policy;
 
   g_return_val_if_fail (PV_IS_TENANT_LIST (tenants), due);
+  g_return_val_if_fail (saml == NULL || G_IS_LIST_MODEL (saml), due);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -63,33 +100,22 @@ pv_reminders_collect (PvTenantList         *tenants,
         pv_tracked_checks_add_due (pv_tenant_list_get_checks (tenants), app, tenant, sent, found);
       g_ptr_array_extend_and_steal (due, found);
     }
-  if (entra == NULL)
-    return due;
 
   /* The Microsoft sign-in, by this computer's clock and the app's schedule */
-  {
-    PvGraph *graph = pv_entra_session_get_graph (entra);
+  if (override != NULL)
+    policy = *override;
+  else
+    pv_expiry_policy_init_default (&policy);
+  g_ptr_array_extend_and_steal (due, pv_reminders_due_for_sign_in (sign_in_lapses_at, account, &policy, now, sent));
 
-    if (override != NULL)
-      policy = *override;
-    else
-      pv_expiry_policy_init_default (&policy);
-    g_ptr_array_extend_and_steal (due, pv_reminders_due_for_sign_in (pv_entra_session_get_lapses_at (entra),
-                                                                     graph ? pv_graph_get_account (graph) : NULL,
-                                                                     &policy, now, sent));
-  }
   /* The SAML apps' certificates the last Import from Entra found */
-  {
-    GListModel *saml = pv_entra_session_get_saml_certificates (entra);
+  for (guint i = 0; saml != NULL && i < g_list_model_get_n_items (saml); i++)
+    {
+      g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
 
-    for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
-      {
-        g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
-
-        policy = override ? *override : *pv_tenant_info_get_policy (certificate);
-        g_ptr_array_extend_and_steal (due, pv_reminders_due_for_tenant (certificate, &policy, now, sent));
-      }
-  }
+      policy = override ? *override : *pv_tenant_info_get_policy (certificate);
+      g_ptr_array_extend_and_steal (due, pv_reminders_due_for_tenant (certificate, &policy, now, sent));
+    }
   return due;
 }
 

@@ -20,6 +20,13 @@ GPtrArray *pv_reminders_collect      (PvTenantList         *tenants,
                                       const PvExpiryPolicy *override,
                                       gint64                now,
                                       GKeyFile             *sent);
+GPtrArray *pv_reminders_collect_full (PvTenantList         *tenants,
+                                      gint64                sign_in_lapses_at,
+                                      const char           *account,
+                                      GListModel           *saml,
+                                      const PvExpiryPolicy *override,
+                                      gint64                now,
+                                      GKeyFile             *sent);
 void       pv_reminders_cycle_async  (GApplication         *app,
                                       PvTenantList         *tenants,
                                       PvEntraSession       *entra,

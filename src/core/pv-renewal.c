@@ -174,18 +174,78 @@ setups_saved_cb (GObject      *source,
     g_warning ("Could not keep the setups in progress: %s", error->message);
 }
 
+static GBytes *
+setups_to_bytes (PvSetups *self)
+{
+  gsize length;
+  char *data = g_key_file_to_data (self->keys, &length, NULL);
+
+  return g_bytes_new_take (data, length);
+}
+
 static void
 save (PvSetups *self)
 {
-  gsize length;
-  char *data;
   g_autoptr(GBytes) bytes = NULL;
 
   if (self->file == NULL)
     return;
-  data = g_key_file_to_data (self->keys, &length, NULL);
-  bytes = g_bytes_new_take (data, length);
+  bytes = setups_to_bytes (self);
   pv_file_write_private_async (self->file, bytes, NULL, setups_saved_cb, NULL);
+}
+
+static void
+setups_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!pv_file_write_private_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * pv_setups_save_async:
+ *
+ * Writes the setups left midway as they are now, and says when that is
+ * done: for a process that ends right after a setup issued its token
+ * (provisioctl setup --no-wait), before the write pv_setups_remember()
+ * started on its own may have finished.
+ */
+void
+pv_setups_save_async (PvSetups            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (PV_IS_SETUPS (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_setups_save_async);
+  if (self->file == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  bytes = setups_to_bytes (self);
+  pv_file_write_private_async (self->file, bytes, cancellable, setups_written_cb, g_steal_pointer (&task));
+}
+
+gboolean
+pv_setups_save_finish (PvSetups      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_setups_save_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

@@ -42,6 +42,13 @@ void      pv_setups_load_async  (PvSetups            *self,
 gboolean  pv_setups_load_finish (PvSetups      *self,
                                  GAsyncResult  *result,
                                  GError       **error);
+void      pv_setups_save_async  (PvSetups            *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+gboolean  pv_setups_save_finish (PvSetups      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error);
 void      pv_setups_remember    (PvSetups   *self,
                                  const char *tenant,
                                  const char *kind,

@@ -6,6 +6,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import configparser
 import json
 import os
 import re
@@ -219,7 +220,14 @@ class Provisioctl(ProvisioctlTest):
         self.assertIn("still using", refused.stderr)
         forced = self.ctl("revoke", "acme", "users", token_id, "--force")
         self.assertEqual(forced.returncode, 0, forced.stderr)
-        self.assertIn(token_id, forced.stdout)
+        gone = [t for t in self.connection()["deleted_tokens"] if t["id"] == token_id][0]
+        self.assertEqual(forced.stdout, f"Revoked {token_id} ({gone['prefix']}…); listed as deleted until "
+                                        f"{gone['expires_at']}\n")
+        # A token id is a path segment, never a query of its own.
+        other = self.connection()["tokens"][0]["id"]
+        smuggled = self.ctl("revoke", "acme", "users", other + "?force=true")
+        self.assertEqual(smuggled.returncode, 1)
+        self.assertIn(other, [t["id"] for t in self.connection()["tokens"]])
 
         events = json.loads(self.ctl("events", "acme", "users", "--json").stdout)
         self.assertIn("token.revoked", [e["type"] for e in events])
@@ -369,6 +377,34 @@ class Provisioctl(ProvisioctlTest):
         self.assertEqual(again.returncode, 1)
         self.assertIn("already has a token", again.stderr)
         self.assertEqual(len(self.connection("persons")["tokens"]), 1)
+
+        # Left midway (--no-wait here, a closed assistant in the app): kept where the app's Continue
+        # Setup finds it, and continued by the next setup, which waits without a second token.
+        state = os.environ.get("XDG_STATE_HOME", os.path.join(os.environ["HOME"], ".local", "state"))
+        setups = configparser.ConfigParser(interpolation=None)
+        left = self.ctl("setup", "acme", "users", "--no-wait")
+        self.assertEqual(left.returncode, 0, left.stderr)
+        secret = re.search(r"Secret token: (pvs_\w+)", left.stdout).group(1)
+        token = self.connection("users")["tokens"][0]
+        setups.read(os.path.join(state, "provisio", "setup.ini"))
+        self.assertEqual(dict(setups["acme/users"]), {"idp": "entra", "token": token["id"]})
+        proc = subprocess.Popen([PROVISIOCTL, "setup", "acme", "users"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(proc.kill)
+        line = proc.stdout.readline()
+        self.assertRegex(line, r"^Continuing the setup of the Users app of Acme Corp in .*: its token "
+                         + re.escape(token["prefix"]) + "…")
+        r = self.server.scim("GET", self.connection("users")["scim_base_url"], "/Users?count=1", secret,
+                             user_agent="Azure AD SCIM client")
+        self.assertEqual(r.status, 200)
+        out, err = proc.communicate(timeout=20)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("first request arrived (Azure AD SCIM client)", out)
+        self.assertNotIn(secret, line + out + err, "the secret shown again")
+        self.assertEqual([t["id"] for t in self.connection("users")["tokens"]], [token["id"]])
+        setups = configparser.ConfigParser(interpolation=None)
+        setups.read(os.path.join(state, "provisio", "setup.ini"))
+        self.assertNotIn("acme/users", setups, "the setup done is no longer left midway")
 
     def test_thresholds_14_3_1(self):
         """The last three thresholds, 14, 3 and 1 days: each fires on its day and not a minute
