@@ -487,6 +487,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *base = g_getenv ("TMPDIR");
+  g_autofree char *tmp = NULL;
+  int status;
+
+  /* A temporary directory of its own, before anything asks for one: the
+   * demo's directories are counted in it (/demo/without-entra), and
+   * other tests' demos run beside this one. */
+  tmp = g_build_filename (base != NULL && *base != '\0' ? base : "/tmp", "provisio-test-demo-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (tmp));
+  g_setenv ("TMPDIR", tmp, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/demo/tenants", test_demo_tenants);
   g_test_add_func ("/demo/tracked-app", test_demo_tracked_app);
@@ -495,5 +505,7 @@ main (int   argc,
   g_test_add_func ("/demo/without-entra", test_demo_without_entra);
   g_test_add_func ("/demo/reminders-collect", test_reminders_collect);
   g_test_add_func ("/guide/renew-steps", test_guides);
-  return g_test_run ();
+  status = g_test_run ();
+  g_rmdir (tmp);
+  return status;
 }

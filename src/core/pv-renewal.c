@@ -736,7 +736,10 @@ demo_request_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  /* Its answer is seen through the tenant's events, as the IdP's would be. */
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  g_clear_pointer (&body, g_bytes_unref);
 }
 
 /**
