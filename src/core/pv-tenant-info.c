@@ -47,6 +47,8 @@ struct _PvTenantInfo
   gint64      key_created_at;
   gint64      key_expires_at;
   PvExpiryState key_state;
+  guint       refreshes;    /* refreshes started */
+  guint       shown;        /* the refresh whose answers are shown */
 };
 
 G_DEFINE_FINAL_TYPE (PvTenantInfo, pv_tenant_info, G_TYPE_OBJECT)
@@ -528,6 +530,7 @@ typedef struct {
   JsonObject *state;
   GError     *error;
   guint       pending;
+  guint       serial;       /* its place among the refreshes started */
 } Refresh;
 
 static void
@@ -582,6 +585,16 @@ answered_cb (GObject      *source,
 
   if (--r->pending > 0)
     return;
+  /* A refresh started later has its answers in already: these are older
+   * (the overlap of a periodic refresh and a renewal's, for example), and
+   * would show a token the renewal has since replaced as expired. */
+  if (r->serial < self->shown)
+    {
+      g_clear_error (&r->error);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  self->shown = r->serial;
   /* Kept with the answers, so that what is shown offline is judged by the
    * tenant's clock too. */
   json_object_set_int_member (r->state, "clock_skew", pv_client_get_clock_skew (PV_CLIENT (source)));
@@ -642,6 +655,7 @@ pv_tenant_info_refresh_async (PvTenantInfo        *self,
   g_task_set_source_tag (task, pv_tenant_info_refresh_async);
   r->state = json_object_new ();
   r->pending = G_N_ELEMENTS (paths);
+  r->serial = ++self->refreshes;
   g_task_set_task_data (task, r, (GDestroyNotify) refresh_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
@@ -676,6 +690,12 @@ loaded_cb (GObject      *source,
   gint64 fetched_at = 0;
 
   state = pv_cache_load_finish (result, &fetched_at, &error);
+  /* A refresh was quicker than the disk: its answers are newer. */
+  if (state != NULL && self->fetched_at > fetched_at)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   if (state == NULL || !pv_tenant_info_update_from_json (self, state, &error))
     {
       g_task_return_error (task, error);
