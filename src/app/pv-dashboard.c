@@ -13,6 +13,7 @@
 
 #include "pv-application.h"
 #include "pv-dashboard.h"
+#include "pv-dates.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
 #include "pv-search.h"

@@ -13,6 +13,7 @@
 
 #include "pv-application.h"
 #include "pv-connection-info.h"
+#include "pv-dates.h"
 #include "pv-event-info.h"
 #include "pv-guide.h"
 #include "pv-overview.h"

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-dates.h"
 #include "pv-overview.h"
 #include "pv-timeline.h"
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-calendar.h"
+#include "pv-dates.h"
 #include "pv-entra.h"
 #include "pv-overview.h"
 

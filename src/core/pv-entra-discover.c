@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gi18n.h>
 
 #include "pv-entra.h"
 #include "pv-entra-private.h"

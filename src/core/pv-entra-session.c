@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-credentials.h"
+#include "pv-dates.h"
 #include "pv-files.h"
 #include "pv-entra-session.h"
 #include "pv-entra-import.h"

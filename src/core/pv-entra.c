@@ -12,11 +12,11 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "pv-dates.h"
 #include "pv-entra.h"
 #include "pv-entra-private.h"
 #include "pv-graph-private.h"
 #include "pv-json-read.h"
-#include "pv-overview.h"
 #include "pv-time.h"
 #include "pv-token-info.h"
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-connection-info.h"
+#include "pv-dates.h"
 #include "pv-entra-session.h"
 #include "pv-files.h"
 #include "pv-guide.h"

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-connection-info.h"
+#include "pv-dates.h"
 #include "pv-error.h"
 #include "pv-overview.h"
 #include "pv-json-read.h"
