@@ -197,6 +197,8 @@ pv_entra_config_load_async (GFile               *file,
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, pv_entra_config_load_async);
+
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   g_task_run_in_thread (task, load_thread);
 }
@@ -205,6 +207,8 @@ PvEntraConfig *
 pv_entra_config_load_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_config_load_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -245,6 +249,7 @@ pv_entra_config_save_async (PvEntraConfig       *config,
   gsize length;
   char *data;
 
+  g_task_set_source_tag (task, pv_entra_config_save_async);
   set_optional (keys, "entra", "cloud", config->cloud);
   set_optional (keys, "entra", "login-url", config->login_url);
   set_optional (keys, "entra", "graph-url", config->graph_url);
@@ -280,6 +285,8 @@ gboolean
 pv_entra_config_save_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_config_save_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

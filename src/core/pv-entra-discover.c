@@ -930,6 +930,7 @@ pv_entra_estate_refresh_finish (PvEntraEstate  *self,
                                 GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_estate_refresh_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1002,9 +1003,13 @@ pv_entra_discover_finish (GAsyncResult  *result,
                           GPtrArray    **skipped,
                           GError       **error)
 {
-  Discover *d = g_task_get_task_data (G_TASK (result));
-  GPtrArray *apps = g_task_propagate_pointer (G_TASK (result), error);
+  Discover *d;
+  GPtrArray *apps;
 
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_discover_async, NULL);
+  d = g_task_get_task_data (G_TASK (result));
+  apps = g_task_propagate_pointer (G_TASK (result), error);
   if (skipped != NULL)
     *skipped = apps != NULL ? g_ptr_array_ref (d->skipped) : NULL;
   return apps;

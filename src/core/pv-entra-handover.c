@@ -68,6 +68,8 @@ PvEntraJob *
 pv_entra_get_job_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_get_job_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -464,5 +466,7 @@ PvEntraJob *
 pv_entra_hand_over_finish (GAsyncResult  *result,
                            GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_hand_over_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -320,6 +320,8 @@ gint64
 pv_entra_sign_in_lapse_finish (GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_sign_in_lapse_async, 0);
   return g_task_propagate_int (G_TASK (result), error);
 }
 
@@ -489,6 +491,7 @@ pv_entra_session_load_async (PvEntraSession      *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, pv_entra_session_load_async);
   g_file_load_contents_async (self->saml_file, self->cancellable, saml_loaded_cb, g_object_ref (self));
   pv_entra_config_load_async (self->file, self->cancellable, loaded_cb, g_steal_pointer (&task));
 }
@@ -498,6 +501,8 @@ pv_entra_session_load_finish (PvEntraSession  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_session_load_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -577,6 +582,7 @@ pv_entra_session_sign_in_async (PvEntraSession      *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, pv_entra_session_sign_in_async);
   if (self->graph == NULL)
     {
       g_task_return_error (task, self->error != NULL ? g_error_copy (self->error)
@@ -592,6 +598,8 @@ pv_entra_session_sign_in_finish (PvEntraSession  *self,
                                  GAsyncResult    *result,
                                  GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_session_sign_in_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -980,6 +988,7 @@ pv_entra_session_import_finish (PvEntraSession  *self,
   Import *i = g_task_get_task_data (G_TASK (result));
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_session_import_async, FALSE);
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   if (result_out != NULL)
