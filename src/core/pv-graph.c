@@ -20,6 +20,7 @@
 #include "pv-graph-private.h"
 #include "pv-json.h"
 #include "pv-json-read.h"
+#include "pv-session.h"
 #include "pv-token.h"
 
 /* The admin signs in with the OAuth 2.0 device authorization grant
@@ -230,8 +231,7 @@ pv_graph_class_init (PvGraphClass *klass)
 static void
 pv_graph_init (PvGraph *self)
 {
-  self->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION,
-                                                 "timeout", 30, NULL);
+  self->session = pv_session_dup_shared ();
   self->max_wait = DEFAULT_MAX_WAIT;
 }
 

@@ -20,6 +20,7 @@
 #include "pv-files.h"
 #include "pv-guide.h"
 #include "pv-renewal.h"
+#include "pv-session.h"
 
 /* intro -> issuing -> issued -> waiting -> done.
  *
@@ -706,7 +707,9 @@ pv_renewal_send_demo_request (PvRenewal *self)
 
   if (self->issued == NULL || self->issued->secret == NULL || *self->issued->secret == '\0')
     return FALSE;
-  session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
+  /* Its own session: it speaks as Entra's SCIM client, and a session puts
+   * its user agent on every request. */
+  session = pv_session_new ("Microsoft Entra ID SCIM client (Provisio demo)", 30);
   url = g_strconcat (self->issued->scim_base_url, "/Users", NULL);
   msg = soup_message_new ("POST", url);
   if (msg == NULL)
