@@ -37,13 +37,6 @@
  * nothing answered so that trying again cannot issue twice.  The secret
  * lives only here, until pv_renewal_forget_secret() or the end. */
 
-G_DEFINE_ENUM_TYPE (PvRenewalStep, pv_renewal_step,
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_INTRO, "intro"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_ISSUING, "issuing"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_ISSUED, "issued"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_WAITING, "waiting"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_DONE, "done"))
-
 /* PvSetups */
 
 struct _PvSetups
