@@ -404,6 +404,7 @@ start_entra (PvDemo *self,
     }
   self->entra_dir = g_file_new_for_path (dir);
   self->entra_config = pv_entra_config_new ();
+  g_free (self->entra_config->cloud);
   self->entra_config->cloud = g_strdup ("custom");
   self->entra_config->directory = g_strdup (ENTRA_DIRECTORY);
   self->entra_output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->entra_process));
