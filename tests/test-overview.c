@@ -14,6 +14,7 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "pv-dates.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
 #include "pv-search.h"

@@ -13,6 +13,7 @@
 
 #include "pv-app-page.h"
 #include "pv-connection-panel.h"
+#include "pv-dates.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-paste-renew-window.h"

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-connect-window"
 
 #include "config.h"
 
@@ -174,8 +174,11 @@ fingerprint_read_cb (GObject      *source,
 {
   PvConnectWindow *self = PV_CONNECT_WINDOW (source);
   g_autoptr(GError) error = NULL;
-  char *fingerprint = g_task_propagate_pointer (G_TASK (result), &error);
+  char *fingerprint;
 
+  g_return_if_fail (g_task_is_valid (result, self));
+  g_return_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_connect_window_pin_file);
+  fingerprint = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (fingerprint == NULL)
@@ -201,6 +204,7 @@ pv_connect_window_pin_file (PvConnectWindow *self,
 {
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, fingerprint_read_cb, NULL);
 
+  g_task_set_source_tag (task, pv_connect_window_pin_file);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   g_task_run_in_thread (task, fingerprint_thread);
 }

@@ -13,6 +13,7 @@
 
 #include "pv-application.h"
 #include "pv-connection-panel.h"
+#include "pv-dates.h"
 #include "pv-entra-ui.h"
 #include "pv-error.h"
 #include "pv-guide.h"

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-dashboard"
 
 #include "config.h"
 
@@ -13,6 +13,7 @@
 
 #include "pv-application.h"
 #include "pv-dashboard.h"
+#include "pv-dates.h"
 #include "pv-overview.h"
 #include "pv-reminders.h"
 #include "pv-search.h"

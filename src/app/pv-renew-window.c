@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-renew-window"
 
 #include "config.h"
 
@@ -13,6 +13,7 @@
 
 #include "pv-application.h"
 #include "pv-connection-info.h"
+#include "pv-dates.h"
 #include "pv-event-info.h"
 #include "pv-guide.h"
 #include "pv-overview.h"

@@ -13,6 +13,7 @@
 
 #include "pv-connection-info.h"
 #include "pv-connection-panel.h"
+#include "pv-dates.h"
 #include "pv-overview.h"
 #include "pv-sso-info.h"
 #include "pv-application.h"

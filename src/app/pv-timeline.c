@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-timeline"
 
 #include "config.h"
 
@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pv-dates.h"
 #include "pv-overview.h"
 #include "pv-timeline.h"
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-application.h"
+#include "pv-dates.h"
 #include "pv-error.h"
 #include "pv-guide.h"
 #include "pv-overview.h"

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-admin-key"
 
 #include "config.h"
 
@@ -279,6 +279,7 @@ PvRotatedKey *
 pv_admin_key_rotate_finish (GAsyncResult  *result,
                             GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_admin_key_rotate_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-cache"
 
 #include "config.h"
 
@@ -85,6 +85,7 @@ gboolean
 pv_cache_save_finish (GAsyncResult  *result,
                       GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_cache_save_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -153,6 +154,7 @@ pv_cache_load_finish (GAsyncResult  *result,
 {
   JsonObject *state;
 
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_cache_load_async, NULL);
   state = g_task_propagate_pointer (G_TASK (result), error);
   if (state != NULL && out_fetched_at != NULL)

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-client"
 
 #include "config.h"
 
@@ -16,6 +16,7 @@
 #include "pv-client.h"
 #include "pv-json.h"
 #include "pv-json-read.h"
+#include "pv-session.h"
 #include "pv-time.h"
 #include "pv-tls.h"
 #include "pv-token.h"
@@ -80,33 +81,10 @@ pv_client_class_init (PvClientClass *klass)
   G_OBJECT_CLASS (klass)->finalize = pv_client_finalize;
 }
 
-static SoupSession *
-new_session (void)
-{
-  return soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION,
-                                        "timeout", 30,
-                                        "max-conns", 64,
-                                        "max-conns-per-host", 16,
-                                        NULL);
-}
-
-/* One session for every tenant that trusts the system's certificates, so
- * that connections are shared; a tenant with a pinned certificate gets its
- * own.  Clients are used from the main thread only. */
-static SoupSession *
-shared_session (void)
-{
-  static SoupSession *session;
-
-  if (session == NULL)
-    session = new_session ();
-  return g_object_ref (session);
-}
-
 static void
 pv_client_init (PvClient *self)
 {
-  self->session = shared_session ();
+  self->session = pv_session_dup_shared ();
 }
 
 /**
@@ -177,10 +155,12 @@ pv_client_set_tls_database (PvClient     *self,
   g_clear_object (&self->session);
   if (database == NULL)
     {
-      self->session = shared_session ();
+      self->session = pv_session_dup_shared ();
       return;
     }
-  self->session = new_session ();
+  /* A pinned certificate is a TLS database of its own, which a session
+   * holds for all its requests: this tenant gets its own session. */
+  self->session = pv_session_new ("provisio/" PACKAGE_VERSION, 30);
   soup_session_set_tls_database (self->session, database);
 }
 

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-credentials"
 
 #include "config.h"
 
@@ -134,6 +134,7 @@ gboolean
 pv_credentials_store_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_store_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -538,6 +539,7 @@ char *
 pv_credentials_lookup_finish (GAsyncResult  *result,
                               GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_lookup_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -569,6 +571,7 @@ GHashTable *
 pv_credentials_lookup_all_finish (GAsyncResult  *result,
                                   GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_lookup_all_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -611,6 +614,7 @@ gboolean
 pv_credentials_clear_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_clear_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -665,6 +669,7 @@ gint64
 pv_credentials_lookup_modified_finish (GAsyncResult  *result,
                                        GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_credentials_lookup_modified_async, -1);
   return g_task_propagate_int (G_TASK (result), error);
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-demo"
 
 #include "config.h"
 
@@ -540,6 +540,7 @@ PvDemo *
 pv_demo_start_finish (GAsyncResult  *result,
                       GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_demo_start_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

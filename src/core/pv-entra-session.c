@@ -5,13 +5,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-entra-session"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "pv-credentials.h"
+#include "pv-dates.h"
 #include "pv-files.h"
 #include "pv-entra-session.h"
 #include "pv-entra-import.h"
@@ -319,6 +320,8 @@ gint64
 pv_entra_sign_in_lapse_finish (GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_sign_in_lapse_async, 0);
   return g_task_propagate_int (G_TASK (result), error);
 }
 
@@ -488,6 +491,7 @@ pv_entra_session_load_async (PvEntraSession      *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, pv_entra_session_load_async);
   g_file_load_contents_async (self->saml_file, self->cancellable, saml_loaded_cb, g_object_ref (self));
   pv_entra_config_load_async (self->file, self->cancellable, loaded_cb, g_steal_pointer (&task));
 }
@@ -497,6 +501,8 @@ pv_entra_session_load_finish (PvEntraSession  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_session_load_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -576,6 +582,7 @@ pv_entra_session_sign_in_async (PvEntraSession      *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, pv_entra_session_sign_in_async);
   if (self->graph == NULL)
     {
       g_task_return_error (task, self->error != NULL ? g_error_copy (self->error)
@@ -591,6 +598,8 @@ pv_entra_session_sign_in_finish (PvEntraSession  *self,
                                  GAsyncResult    *result,
                                  GError         **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_session_sign_in_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -979,6 +988,7 @@ pv_entra_session_import_finish (PvEntraSession  *self,
   Import *i = g_task_get_task_data (G_TASK (result));
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_entra_session_import_async, FALSE);
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   if (result_out != NULL)

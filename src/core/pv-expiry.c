@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define G_LOG_DOMAIN "pv-expiry"
+
 #include "config.h"
 
 #include <stdlib.h>
@@ -311,19 +313,16 @@ pv_expiry_next_reminder (const PvExpiryPolicy *policy,
 const char *
 pv_expiry_state_to_string (PvExpiryState state)
 {
-  switch (state)
-    {
-    case PV_EXPIRY_OK:
-      return "ok";
-    case PV_EXPIRY_DUE_SOON:
-      return "due-soon";
-    case PV_EXPIRY_URGENT:
-      return "urgent";
-    case PV_EXPIRY_EXPIRED:
-      return "expired";
-    default:
-      g_return_val_if_reached (NULL);
-    }
+  static GEnumClass *klass;
+  GEnumValue *value;
+
+  /* The GEnum's nicks (pv-enums.c, from pv-expiry.h) are the API's
+   * spelling: "ok", "due-soon", "urgent", "expired". */
+  if (g_once_init_enter (&klass))
+    g_once_init_leave (&klass, g_type_class_ref (PV_TYPE_EXPIRY_STATE));
+  value = g_enum_get_value (klass, state);
+  g_return_val_if_fail (value != NULL, NULL);
+  return value->value_nick;
 }
 
 /**

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "pv-enums.h"
+
 G_BEGIN_DECLS
 
 /**

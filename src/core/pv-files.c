@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define G_LOG_DOMAIN "pv-files"
+
 #include "config.h"
 
 #include "pv-files.h"
@@ -62,6 +64,7 @@ gboolean
 pv_file_write_private_finish (GAsyncResult  *result,
                               GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_file_write_private_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-graph"
 
 #include "config.h"
 
@@ -20,6 +20,7 @@
 #include "pv-graph-private.h"
 #include "pv-json.h"
 #include "pv-json-read.h"
+#include "pv-session.h"
 #include "pv-token.h"
 
 /* The admin signs in with the OAuth 2.0 device authorization grant
@@ -230,8 +231,7 @@ pv_graph_class_init (PvGraphClass *klass)
 static void
 pv_graph_init (PvGraph *self)
 {
-  self->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION,
-                                                 "timeout", 30, NULL);
+  self->session = pv_session_dup_shared ();
   self->max_wait = DEFAULT_MAX_WAIT;
 }
 
@@ -1039,6 +1039,7 @@ pv_graph_sign_in_finish (PvGraph       *self,
                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_graph_sign_in_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1077,6 +1078,7 @@ refresh_async (PvGraph             *self,
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *scopes = NULL;
 
+  g_task_set_source_tag (task, refresh_async);
   if (self->refresh_token == NULL)
     {
       g_task_return_new_error (task, PV_GRAPH_ERROR, PV_GRAPH_ERROR_NOT_SIGNED_IN,
@@ -1098,6 +1100,8 @@ static gboolean
 refresh_finish (GAsyncResult  *result,
                 GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == refresh_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1187,6 +1191,7 @@ pv_graph_restore_finish (PvGraph       *self,
                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_graph_restore_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1241,6 +1246,7 @@ pv_graph_sign_out_finish (PvGraph       *self,
                           GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_graph_sign_out_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1489,6 +1495,7 @@ pv_graph_request_finish (PvGraph       *self,
                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_graph_request_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1810,5 +1817,6 @@ pv_graph_batch_finish (PvGraph       *self,
                        GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_graph_batch_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "pv-dates.h"   /* for callers that found the date formats here */
 #include "pv-expiry.h"
 #include "pv-connection-info.h"
 #include "pv-tenant-info.h"
@@ -144,10 +145,5 @@ const char *pv_overview_state_label (PvExpiryState state,
 const char *pv_overview_item_state_label (const PvOverviewItem *item);
 char      *pv_overview_describe     (GPtrArray  *items,
                                      gint64      now);
-char      *pv_format_days_left      (gint64      expires_at,
-                                     gint64      now);
-char      *pv_format_relative       (gint64      when,
-                                     gint64      now);
-char      *pv_format_date           (gint64      when);
 
 G_END_DECLS

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-probe"
 
 #include "config.h"
 
@@ -16,6 +16,7 @@
 
 #include "pv-json.h"
 #include "pv-probe.h"
+#include "pv-session.h"
 #include "pv-token.h"
 
 /* What an identity provider's own "Test connection" does, with a verdict
@@ -49,8 +50,9 @@ probe_new (const char   *base_url,
 {
   Probe *probe = g_new0 (Probe, 1);
 
-  probe->session = soup_session_new_with_options ("user-agent", "provisio/" PACKAGE_VERSION " (test connection)",
-                                                  "timeout", 15, NULL);
+  /* Its own session: a shorter timeout than the shared one, and maybe a
+   * certificate pinned in the window but not saved yet. */
+  probe->session = pv_session_new ("provisio/" PACKAGE_VERSION " (test connection)", 15);
   if (tls_database != NULL)
     soup_session_set_tls_database (probe->session, tls_database);
   probe->base_url = g_strdup (base_url);
@@ -321,6 +323,7 @@ PvProbeResult *
 pv_probe_finish (GAsyncResult  *result,
                  GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_probe_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-profiles"
 
 #include "config.h"
 
@@ -183,6 +183,7 @@ GPtrArray *
 pv_profiles_load_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_profiles_load_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -235,6 +236,7 @@ gboolean
 pv_profiles_save_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_profiles_save_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

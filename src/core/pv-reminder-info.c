@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-reminder-info"
 
 #include "config.h"
 
@@ -86,7 +86,7 @@ pv_reminder_info_get_property (GObject    *object,
       g_value_set_int64 (value, self->days_left);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     case PROP_CROSSED_THRESHOLD:
       g_value_set_int (value, self->crossed_threshold);
@@ -116,7 +116,7 @@ pv_reminder_info_class_init (PvReminderInfoClass *klass)
   properties[PROP_TOKEN_ID] = g_param_spec_string ("token-id", NULL, NULL, NULL, flags);
   properties[PROP_EXPIRES_AT] = g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_DAYS_LEFT] = g_param_spec_int64 ("days-left", NULL, NULL, G_MININT64, G_MAXINT64, 0, flags);
-  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, PV_EXPIRY_OK, PV_EXPIRY_EXPIRED, PV_EXPIRY_OK, flags);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, PV_TYPE_EXPIRY_STATE, PV_EXPIRY_OK, flags);
   properties[PROP_CROSSED_THRESHOLD] = g_param_spec_int ("crossed-threshold", NULL, NULL, -1, G_MAXINT, 0, flags);
   properties[PROP_NEXT_REMINDER_AT] = g_param_spec_int64 ("next-reminder-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_DUE] = g_param_spec_boolean ("due", NULL, NULL, FALSE, flags);

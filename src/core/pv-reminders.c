@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-reminders"
 
 #include "config.h"
 
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-connection-info.h"
+#include "pv-dates.h"
 #include "pv-entra-session.h"
 #include "pv-files.h"
 #include "pv-guide.h"
@@ -419,6 +420,7 @@ systemctl_done_cb (GObject      *source,
 
 static void
 systemctl_async (const char          *verb,
+                 gpointer             source_tag,
                  GCancellable        *cancellable,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
@@ -428,7 +430,7 @@ systemctl_async (const char          *verb,
   g_autoptr(GError) error = NULL;
   gboolean query = g_str_equal (verb, "is-enabled");
 
-  g_task_set_source_tag (task, systemctl_async);
+  g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, g_strdup (verb), g_free);
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                               "systemctl", "--user", verb, query ? TIMER_UNIT : "--now",
@@ -452,7 +454,7 @@ pv_reminders_timer_query_async (GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  systemctl_async ("is-enabled", cancellable, callback, user_data);
+  systemctl_async ("is-enabled", pv_reminders_timer_query_async, cancellable, callback, user_data);
 }
 
 /**
@@ -465,6 +467,8 @@ gboolean
 pv_reminders_timer_query_finish (GAsyncResult  *result,
                                  GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_reminders_timer_query_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -481,7 +485,7 @@ pv_reminders_timer_set_async (gboolean             enable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  systemctl_async (enable ? "enable" : "disable", cancellable, callback, user_data);
+  systemctl_async (enable ? "enable" : "disable", pv_reminders_timer_set_async, cancellable, callback, user_data);
 }
 
 /**
@@ -493,5 +497,7 @@ gboolean
 pv_reminders_timer_set_finish (GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_reminders_timer_set_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

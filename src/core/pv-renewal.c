@@ -20,6 +20,7 @@
 #include "pv-files.h"
 #include "pv-guide.h"
 #include "pv-renewal.h"
+#include "pv-session.h"
 
 /* intro -> issuing -> issued -> waiting -> done.
  *
@@ -35,13 +36,6 @@
  * the caller asks.  Every issue carries an Idempotency-Key, kept when
  * nothing answered so that trying again cannot issue twice.  The secret
  * lives only here, until pv_renewal_forget_secret() or the end. */
-
-G_DEFINE_ENUM_TYPE (PvRenewalStep, pv_renewal_step,
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_INTRO, "intro"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_ISSUING, "issuing"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_ISSUED, "issued"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_WAITING, "waiting"),
-  G_DEFINE_ENUM_VALUE (PV_RENEWAL_DONE, "done"))
 
 /* PvSetups */
 
@@ -769,7 +763,9 @@ pv_renewal_send_demo_request (PvRenewal *self)
 
   if (self->issued == NULL || self->issued->secret == NULL || *self->issued->secret == '\0')
     return FALSE;
-  session = soup_session_new_with_options ("user-agent", "Microsoft Entra ID SCIM client (Provisio demo)", NULL);
+  /* Its own session: it speaks as Entra's SCIM client, and a session puts
+   * its user agent on every request. */
+  session = pv_session_new ("Microsoft Entra ID SCIM client (Provisio demo)", 30);
   url = g_strconcat (self->issued->scim_base_url, "/Users", NULL);
   msg = soup_message_new ("POST", url);
   if (msg == NULL)

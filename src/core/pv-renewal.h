@@ -12,6 +12,7 @@
 
 #include "pv-client.h"
 #include "pv-entra.h"
+#include "pv-enums.h"
 #include "pv-event-info.h"
 #include "pv-tokens.h"
 
@@ -25,8 +26,6 @@ typedef enum {
   PV_RENEWAL_DONE,      /* it came: the tenant retires the old token by its own rule */
 } PvRenewalStep;
 
-#define PV_TYPE_RENEWAL_STEP (pv_renewal_step_get_type ())
-GType pv_renewal_step_get_type (void);
 
 /* Setups left midway: which identity provider, which first token */
 

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-sso-info"
 
 #include "config.h"
 
@@ -115,7 +115,7 @@ pv_sso_info_get_property (GObject    *object,
       g_value_set_int64 (value, self->certificate_not_after);
       break;
     case PROP_CERTIFICATE_STATE:
-      g_value_set_int (value, self->certificate_state);
+      g_value_set_enum (value, self->certificate_state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -142,7 +142,7 @@ pv_sso_info_class_init (PvSsoInfoClass *klass)
   properties[PROP_CERTIFICATE_SUBJECT] = g_param_spec_string ("certificate-subject", NULL, NULL, NULL, flags);
   properties[PROP_CERTIFICATE_FINGERPRINT] = g_param_spec_string ("certificate-fingerprint", NULL, NULL, NULL, flags);
   properties[PROP_CERTIFICATE_NOT_AFTER] = g_param_spec_int64 ("certificate-not-after", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_CERTIFICATE_STATE] = g_param_spec_int ("certificate-state", NULL, NULL, PV_EXPIRY_OK, PV_EXPIRY_EXPIRED, PV_EXPIRY_OK, flags);
+  properties[PROP_CERTIFICATE_STATE] = g_param_spec_enum ("certificate-state", NULL, NULL, PV_TYPE_EXPIRY_STATE, PV_EXPIRY_OK, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-tenant-info"
 
 #include "config.h"
 
@@ -134,7 +134,7 @@ pv_tenant_info_get_property (GObject    *object,
       g_value_set_boxed (value, self->error);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -161,8 +161,7 @@ pv_tenant_info_class_init (PvTenantInfoClass *klass)
   /* Why the last refresh failed, or NULL */
   properties[PROP_ERROR] = g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, flags);
   /* The most pressing #PvExpiryState of the tenant's reminders */
-  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, PV_EXPIRY_OK, PV_EXPIRY_EXPIRED,
-                                             PV_EXPIRY_OK, flags);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, PV_TYPE_EXPIRY_STATE, PV_EXPIRY_OK, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

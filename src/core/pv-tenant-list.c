@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-tenant-list"
 
 #include "config.h"
 
@@ -1404,5 +1404,6 @@ pv_tenant_list_rotate_key_finish (PvTenantList  *self,
                                   GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_list_rotate_key_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-token-info"
 
 #include "config.h"
 
@@ -94,7 +94,7 @@ pv_token_info_get_property (GObject    *object,
     case PROP_CREATED_AT: g_value_set_int64 (value, self->created_at); break;
     case PROP_EXPIRES_AT: g_value_set_int64 (value, self->expires_at); break;
     case PROP_LAST_USED_AT: g_value_set_int64 (value, self->last_used_at); break;
-    case PROP_STATE: g_value_set_int (value, self->state); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_DELETED: g_value_set_boolean (value, self->deleted); break;
     case PROP_DELETED_BY: g_value_set_string (value, self->deleted_by); break;
     case PROP_DELETED_AT: g_value_set_int64 (value, self->deleted_at); break;
@@ -121,8 +121,7 @@ pv_token_info_class_init (PvTokenInfoClass *klass)
   properties[PROP_CREATED_AT] = g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_EXPIRES_AT] = g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_LAST_USED_AT] = g_param_spec_int64 ("last-used-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, PV_EXPIRY_OK, PV_EXPIRY_EXPIRED,
-                                             PV_EXPIRY_OK, flags);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, PV_TYPE_EXPIRY_STATE, PV_EXPIRY_OK, flags);
   properties[PROP_DELETED] = g_param_spec_boolean ("deleted", NULL, NULL, FALSE, flags);
   properties[PROP_DELETED_BY] = g_param_spec_string ("deleted-by", NULL, NULL, NULL, flags);
   properties[PROP_DELETED_AT] = g_param_spec_int64 ("deleted-at", NULL, NULL, 0, G_MAXINT64, 0, flags);

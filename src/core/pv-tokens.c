@@ -6,7 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-tokens"
 
 #include "config.h"
 
@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-connection-info.h"
+#include "pv-dates.h"
 #include "pv-error.h"
 #include "pv-overview.h"
 #include "pv-json-read.h"
@@ -412,6 +413,7 @@ PvIssuedToken *
 pv_tokens_issue_finish (GAsyncResult  *result,
                         GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tokens_issue_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -467,6 +469,7 @@ gboolean
 pv_tokens_set_identity_provider_finish (GAsyncResult  *result,
                                         GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tokens_set_identity_provider_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -500,6 +503,7 @@ gboolean
 pv_tokens_revoke_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tokens_revoke_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-tracked-add"
 
 #include "config.h"
 
@@ -275,6 +275,7 @@ PvTrackedApp *
 pv_tracked_app_track_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_track_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -502,6 +503,7 @@ pv_tracked_app_paste_finish (GAsyncResult  *result,
 {
   Paste *p;
 
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_paste_async, NULL);
   p = g_task_get_task_data (G_TASK (result));
   if (token != NULL)
@@ -682,6 +684,7 @@ PvTrackedApp *
 pv_tracked_app_handed_over_finish (GAsyncResult  *result,
                                    GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_handed_over_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -737,6 +740,7 @@ PvTrackedApp *
 pv_tracked_app_sent_finish (GAsyncResult  *result,
                             GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_app_sent_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

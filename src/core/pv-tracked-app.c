@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-tracked-app"
 
 #include "config.h"
 
@@ -655,6 +655,7 @@ GPtrArray *
 pv_tracked_apps_load_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_apps_load_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -693,6 +694,7 @@ gboolean
 pv_tracked_apps_save_finish (GAsyncResult  *result,
                              GError       **error)
 {
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_apps_save_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-tracked-check"
 
 #include "config.h"
 
@@ -290,6 +290,7 @@ pv_tracked_check_finish (GAsyncResult  *result,
 {
   Check *check;
 
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tracked_check_async, FALSE);
   check = g_task_get_task_data (G_TASK (result));
   if (n_probed != NULL)

@@ -576,6 +576,11 @@ class Provisioctl(ProvisioctlTest):
         for log in logs[:3]:
             self.assertIn("GLib-GIO-DEBUG", log)
             self.assertIn("GSocketClient: Connection successful!", log)
+            # ... and libprovisio's HTTP log (pv-session.c): each request with its headers, the
+            # Authorization header that carried the key without its value
+            self.assertRegex(log, r"pv-session-DEBUG: [^\n]*> (GET|POST) /")
+            self.assertRegex(log, r"pv-session-DEBUG: [^\n]*< HTTP/1\.1 20[01]")
+            self.assertIn("> Authorization: [redacted]", log)
         for log in logs:
             for secret in secrets:
                 self.assertNotIn(secret, log, "a secret in provisioctl's debug output")
