@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "pv-cache.h"
 #include "pv-client.h"
 #include "pv-connection-info.h"
 #include "pv-event-info.h"
@@ -758,6 +759,56 @@ test_tenant_info (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (again)), ==, 2);
 }
 
+/* A cached state read (in a worker thread) for a tenant never fetched, and
+ * a damaged one: each a clear error, the tenant left as it was. */
+static GError *
+load_cached (PvTenantInfo *tenant)
+{
+  g_autoptr(GAsyncResult) loaded = NULL;
+  GError *error = NULL;
+
+  pv_tenant_info_load_cached_async (tenant, NULL, done_cb, &loaded);
+  while (loaded == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (pv_tenant_info_load_cached_finish (tenant, loaded, &error));
+  g_assert_nonnull (error);
+  return error;
+}
+
+static void
+test_cache_errors (void)
+{
+  PvProfile profile = { (char *) "never-fetched", (char *) "http://127.0.0.1:9" };
+  g_autoptr(PvTenantInfo) tenant = pv_tenant_info_new (&profile);
+  g_autoptr(GFile) file = pv_cache_file_for ("never-fetched");
+  g_autoptr(GFile) dir = g_file_get_parent (file);
+  g_autoptr(GError) error = NULL;
+  const char *damaged[] = {
+    "{\"fetched_at\": \"2026-12-01T00:00:00Z\", \"state\": {\"tenant\": ",
+    "{\"fetched_at\": \"yesterday\", \"state\": {}}",
+    "[1, 2, 3]",
+  };
+
+  g_file_delete (file, NULL, NULL);
+  error = load_cached (tenant);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_file_make_directory_with_parents (dir, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (damaged); i++)
+    {
+      g_file_replace_contents (file, damaged[i], strlen (damaged[i]), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL,
+                               &error);
+      g_assert_no_error (error);
+      error = load_cached (tenant);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_clear_error (&error);
+      g_assert_null (pv_tenant_info_get_name (tenant));
+      g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), ==, 0);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
 /* pv_tokens_issue_full_async() until it is done, and its refusal if refused */
 static PvIssuedToken *
 issue_full (PvClient         *client,
@@ -872,6 +923,7 @@ main (int   argc,
   g_test_add ("/client/more-models", Fixture, NULL, fixture_set_up, test_more_models, fixture_tear_down);
   g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
+  g_test_add_func ("/client/cache-errors", test_cache_errors);
   g_test_add_func ("/client/tls", test_tls);
   g_test_add_func ("/client/tls-trust", test_tls_trust);
   g_test_add_func ("/client/plain-http", test_plain_http);
