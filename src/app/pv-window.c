@@ -406,8 +406,22 @@ update_cb (gpointer user_data)
 static void
 queue_update (PvWindow *self)
 {
+  /* While the cached states are read, one update when they all are:
+   * hundreds of tenants shown one batch at a time would sort the sidebar
+   * and lay out the overview again and again, stalling the opening. */
+  if (self->tenants != NULL && pv_tenant_list_get_loading (self->tenants))
+    return;
   if (self->update_id == 0)
     self->update_id = g_timeout_add (50, update_cb, self);
+}
+
+static void
+loading_cb (PvWindow *self)
+{
+  if (pv_tenant_list_get_loading (self->tenants))
+    return;
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  update_cb (self);
 }
 
 /* States are computed when shown, from the expiries: a window left open
@@ -670,6 +684,7 @@ watch_tenants (PvWindow     *self,
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
   g_signal_connect_swapped (tenants, "notify::refreshing", G_CALLBACK (refreshing_cb), self);
   g_signal_connect_swapped (tenants, "notify::progress", G_CALLBACK (queue_update), self);
+  g_signal_connect_swapped (tenants, "notify::loading", G_CALLBACK (loading_cb), self);
   g_signal_connect (tenants, "items-changed", G_CALLBACK (items_changed_watch_cb), self);
   n = g_list_model_get_n_items (G_LIST_MODEL (tenants));
   items_changed_watch_cb (G_LIST_MODEL (tenants), 0, 0, n, self);
