@@ -53,6 +53,7 @@ struct _PvWindow
   PvTenantList         *tenants;
   PvTenantInfo         *selected;   /* NULL: the overview */
   guint                 update_id;
+  guint                 attach_id;  /* the sidebar's rows, after the overview's first frame */
   guint                 tick_id;
   GHashTable           *rows;       /* the bound sidebar rows (PvTenantRow) */
 };

@@ -233,7 +233,8 @@ _pv_window_resort (PvWindow *self)
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   /* The list view keeps its first row in sight wherever that row moved:
    * a list read from the top stays at the top, the most pressing first. */
-  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+  if (at_top && gtk_list_view_get_model (self->tenant_list) != NULL &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->tenant_list), "list.scroll-to-item", "u", 0);
   /* The selected tenant stays selected wherever it moved. */
   if (selected != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) selected)
@@ -415,13 +416,33 @@ queue_update (PvWindow *self)
     self->update_id = g_timeout_add (50, update_cb, self);
 }
 
+static gboolean
+attach_rows_cb (gpointer user_data)
+{
+  PvWindow *self = user_data;
+
+  self->attach_id = 0;
+  gtk_list_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
+  return G_SOURCE_REMOVE;
+}
+
+/* The sidebar's list view has no model while the cached states are read:
+ * GTK 4.8's list view makes and binds up to 200 rows, which it would do
+ * for the list as first read, then again as each state sorts it.  When
+ * they are read, the overview is updated at once and drawn, and the
+ * sidebar's rows are made after that frame (an idle runs after a redraw). */
 static void
 loading_cb (PvWindow *self)
 {
+  g_clear_handle_id (&self->attach_id, g_source_remove);
   if (pv_tenant_list_get_loading (self->tenants))
-    return;
+    {
+      gtk_list_view_set_model (self->tenant_list, NULL);
+      return;
+    }
   g_clear_handle_id (&self->update_id, g_source_remove);
   update_cb (self);
+  self->attach_id = g_idle_add (attach_rows_cb, self);
 }
 
 /* States are computed when shown, from the expiries: a window left open
@@ -672,13 +693,14 @@ watch_tenants (PvWindow     *self,
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (tenants)),
                                           GTK_SORTER (g_object_ref (self->sorter)));
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->sorted), GTK_FILTER (g_object_ref (self->filter)));
+  g_clear_object (&self->selection);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  gtk_list_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
-  /* The list view holds it. */
-  g_object_unref (self->selection);
+  /* Rows only once the cached states are shown (loading_cb()) */
+  gtk_list_view_set_model (self->tenant_list,
+                           pv_tenant_list_get_loading (tenants) ? NULL : GTK_SELECTION_MODEL (self->selection));
   _pv_window_select_tenant (self, NULL);
   pv_dashboard_set_tenants (self->dashboard, tenants);
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
@@ -734,12 +756,14 @@ pv_window_dispose (GObject *object)
   g_clear_handle_id (&self->update_id, g_source_remove);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->progress_hide_id, g_source_remove);
+  g_clear_handle_id (&self->attach_id, g_source_remove);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_clear_object (&self->tenants);
   g_clear_object (&self->selected);
   g_clear_object (&self->banner_tenant);
+  g_clear_object (&self->selection);
   g_clear_object (&self->filter);
   g_clear_object (&self->sorter);
   g_clear_pointer (&self->search_words, g_strfreev);

@@ -426,7 +426,7 @@ static void cache_loaded_cb (GObject      *source,
 /* A few cached states at a time: with hundreds of tenants, each is read in
  * a worker thread and shown in a main-loop iteration of its own, so that
  * the window keeps drawing, without queueing all of them at once. */
-#define CACHE_LOADS_AT_ONCE 8
+#define CACHE_LOADS_AT_ONCE 16
 
 static void
 load_next_cache (GTask *task)
