@@ -26,6 +26,7 @@ struct _PvWindow
   GtkListBox           *overview_list;
   GtkListBoxRow        *overview_row;
   GtkListView          *tenant_list;
+  GtkSliceListModel    *slice;      /* the rows shown so far (all but while opening) */
   GtkSingleSelection   *selection;
   GtkFilterListModel   *filtered;
   GtkSortListModel     *sorted;
@@ -53,7 +54,7 @@ struct _PvWindow
   PvTenantList         *tenants;
   PvTenantInfo         *selected;   /* NULL: the overview */
   guint                 update_id;
-  guint                 attach_id;  /* the sidebar's rows, after the overview's first frame */
+  guint                 grow_id;    /* the sidebar's rows, a few each frame after opening */
   guint                 tick_id;
   GHashTable           *rows;       /* the bound sidebar rows (PvTenantRow) */
 };
@@ -62,6 +63,7 @@ PvApplication *_pv_window_get_app             (PvWindow       *self);
 void           _pv_window_select_tenant       (PvWindow       *self,
                                                PvTenantInfo   *tenant);
 void           _pv_window_resort              (PvWindow       *self);
+void           _pv_window_show_all_rows       (PvWindow       *self);
 void           _pv_window_class_actions_init  (GtkWidgetClass *widget_class);
 void           _pv_window_actions_init        (PvWindow       *self);
 

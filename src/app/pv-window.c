@@ -190,6 +190,7 @@ search_changed_cb (PvWindow *self)
     change = GTK_FILTER_CHANGE_MORE_STRICT;
   else if (self->search_text != NULL && *text != '\0' && g_str_has_prefix (self->search_text, text))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
+  _pv_window_show_all_rows (self);
   g_free (self->search_text);
   self->search_text = g_strdup (text);
   g_strfreev (self->search_words);
@@ -233,8 +234,7 @@ _pv_window_resort (PvWindow *self)
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   /* The list view keeps its first row in sight wherever that row moved:
    * a list read from the top stays at the top, the most pressing first. */
-  if (at_top && gtk_list_view_get_model (self->tenant_list) != NULL &&
-      g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->tenant_list), "list.scroll-to-item", "u", 0);
   /* The selected tenant stays selected wherever it moved. */
   if (selected != NULL && gtk_single_selection_get_selected_item (self->selection) != (gpointer) selected)
@@ -416,33 +416,57 @@ queue_update (PvWindow *self)
     self->update_id = g_timeout_add (50, update_cb, self);
 }
 
-static gboolean
-attach_rows_cb (gpointer user_data)
-{
-  PvWindow *self = user_data;
+/* The sidebar's rows come after the overview, a few each frame: GTK 4.8's
+ * list view makes and binds up to 200 rows at once for a new list, a
+ * stall of its own.  While the cached states are read it shows none (a
+ * slice of no rows), rather than making them for the list as first read,
+ * then again as each state sorts it. */
+#define ROWS_PER_FRAME 50
 
-  self->attach_id = 0;
-  gtk_list_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
+static gboolean
+grow_rows_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  PvWindow *self = PV_WINDOW (widget);
+  guint size = gtk_slice_list_model_get_size (self->slice);
+
+  if (size + ROWS_PER_FRAME < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
+    {
+      gtk_slice_list_model_set_size (self->slice, size + ROWS_PER_FRAME);
+      return G_SOURCE_CONTINUE;
+    }
+  self->grow_id = 0;
+  gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
   return G_SOURCE_REMOVE;
 }
 
-/* The sidebar's list view has no model while the cached states are read:
- * GTK 4.8's list view makes and binds up to 200 rows, which it would do
- * for the list as first read, then again as each state sorts it.  When
- * they are read, the overview is updated at once and drawn, and the
- * sidebar's rows are made after that frame (an idle runs after a redraw). */
+/* Every row at once: a tenant is selected, or searched for. */
+void
+_pv_window_show_all_rows (PvWindow *self)
+{
+  if (self->grow_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_id);
+      self->grow_id = 0;
+    }
+  if (self->slice != NULL)
+    gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+}
+
 static void
 loading_cb (PvWindow *self)
 {
-  g_clear_handle_id (&self->attach_id, g_source_remove);
   if (pv_tenant_list_get_loading (self->tenants))
     {
-      gtk_list_view_set_model (self->tenant_list, NULL);
+      _pv_window_show_all_rows (self);
+      gtk_slice_list_model_set_size (self->slice, 0);
       return;
     }
   g_clear_handle_id (&self->update_id, g_source_remove);
   update_cb (self);
-  self->attach_id = g_idle_add (attach_rows_cb, self);
+  if (self->grow_id == 0)
+    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_rows_cb, NULL, NULL);
 }
 
 /* States are computed when shown, from the expiries: a window left open
@@ -494,6 +518,8 @@ void
 _pv_window_select_tenant (PvWindow     *self,
                PvTenantInfo *tenant)
 {
+  if (tenant != NULL)
+    _pv_window_show_all_rows (self);
   g_set_object (&self->selected, tenant);
   pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
   if (tenant == NULL)
@@ -694,13 +720,13 @@ watch_tenants (PvWindow     *self,
                                           GTK_SORTER (g_object_ref (self->sorter)));
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->sorted), GTK_FILTER (g_object_ref (self->filter)));
   g_clear_object (&self->selection);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
+  self->slice = gtk_slice_list_model_new (G_LIST_MODEL (self->filtered), 0,
+                                          pv_tenant_list_get_loading (tenants) ? 0 : G_MAXUINT);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->slice));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  /* Rows only once the cached states are shown (loading_cb()) */
-  gtk_list_view_set_model (self->tenant_list,
-                           pv_tenant_list_get_loading (tenants) ? NULL : GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
   _pv_window_select_tenant (self, NULL);
   pv_dashboard_set_tenants (self->dashboard, tenants);
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
@@ -756,7 +782,9 @@ pv_window_dispose (GObject *object)
   g_clear_handle_id (&self->update_id, g_source_remove);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->progress_hide_id, g_source_remove);
-  g_clear_handle_id (&self->attach_id, g_source_remove);
+  if (self->grow_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_id);
+  self->grow_id = 0;
   g_clear_pointer (&self->rows, g_hash_table_unref);
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
