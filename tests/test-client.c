@@ -19,6 +19,7 @@
 #include "pv-reminder-info.h"
 #include "pv-sso-info.h"
 #include "pv-tenant-info.h"
+#include "pv-tenant-list.h"
 #include "pv-tls.h"
 #include "pv-token-info.h"
 #include "pv-tokens.h"
@@ -691,6 +692,31 @@ refresh (PvTenantInfo  *tenant,
   return pv_tenant_info_refresh_finish (tenant, result, error);
 }
 
+typedef struct {
+  guint  ended;
+  guint  n_items;
+  gint64 acme_fetched_at;
+} LoadingSeen;
+
+/* What the list shows when it says it is no longer loading */
+static void
+loading_cb (PvTenantList *list,
+            GParamSpec   *pspec,
+            LoadingSeen  *seen)
+{
+  if (pv_tenant_list_get_loading (list))
+    return;
+  seen->ended++;
+  seen->n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
+  for (guint i = 0; i < seen->n_items; i++)
+    {
+      g_autoptr(PvTenantInfo) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      if (g_str_equal (pv_tenant_info_get_id (item), "acme-test"))
+        seen->acme_fetched_at = pv_tenant_info_get_fetched_at (item);
+    }
+}
+
 /* Everything of a tenant in one refresh, kept for offline use. */
 static void
 test_tenant_info (Fixture       *f,
@@ -757,6 +783,33 @@ test_tenant_info (Fixture       *f,
   g_clear_object (&again);
   again = g_list_model_get_item (pv_tenant_info_get_connections (offline), 0);
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (again)), ==, 2);
+
+  /* The same through the app's list, with a tenant never fetched: it is
+   * loading until every cached state is shown (the app's window updates
+   * once then), whatever the keyring says. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "tenants.ini", NULL);
+    g_autofree char *ini = g_strdup_printf ("[tenant acme-test]\nurl=%s\n\n[tenant never-fetched]\nurl=%s\n",
+                                            f->url, f->url);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(PvTenantList) list = pv_tenant_list_new (file);
+    g_autoptr(GAsyncResult) listed = NULL;
+    LoadingSeen seen = { 0 };
+
+    g_assert_true (g_file_set_contents (path, ini, -1, NULL));
+    g_signal_connect (list, "notify::loading", G_CALLBACK (loading_cb), &seen);
+    pv_tenant_list_load_async (list, NULL, done_cb, &listed);
+    g_assert_true (pv_tenant_list_get_loading (list));
+    while (listed == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (pv_tenant_list_get_loading (list));
+    g_assert_cmpuint (seen.ended, ==, 1);
+    g_assert_cmpuint (seen.n_items, ==, 2);
+    g_assert_cmpint (seen.acme_fetched_at, >, 0);
+    g_assert_cmpint (seen.acme_fetched_at, ==, pv_tenant_info_get_fetched_at (tenant));
+    pv_tenant_list_load_finish (list, listed, NULL);
+    g_unlink (path);
+  }
 }
 
 /* A cached state read (in a worker thread) for a tenant never fetched, and
