@@ -12,12 +12,14 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "pv-cache.h"
 #include "pv-client.h"
 #include "pv-connection-info.h"
 #include "pv-event-info.h"
 #include "pv-reminder-info.h"
 #include "pv-sso-info.h"
 #include "pv-tenant-info.h"
+#include "pv-tenant-list.h"
 #include "pv-tls.h"
 #include "pv-token-info.h"
 #include "pv-tokens.h"
@@ -690,6 +692,31 @@ refresh (PvTenantInfo  *tenant,
   return pv_tenant_info_refresh_finish (tenant, result, error);
 }
 
+typedef struct {
+  guint  ended;
+  guint  n_items;
+  gint64 acme_fetched_at;
+} LoadingSeen;
+
+/* What the list shows when it says it is no longer loading */
+static void
+loading_cb (PvTenantList *list,
+            GParamSpec   *pspec,
+            LoadingSeen  *seen)
+{
+  if (pv_tenant_list_get_loading (list))
+    return;
+  seen->ended++;
+  seen->n_items = g_list_model_get_n_items (G_LIST_MODEL (list));
+  for (guint i = 0; i < seen->n_items; i++)
+    {
+      g_autoptr(PvTenantInfo) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      if (g_str_equal (pv_tenant_info_get_id (item), "acme-test"))
+        seen->acme_fetched_at = pv_tenant_info_get_fetched_at (item);
+    }
+}
+
 /* Everything of a tenant in one refresh, kept for offline use. */
 static void
 test_tenant_info (Fixture       *f,
@@ -756,6 +783,83 @@ test_tenant_info (Fixture       *f,
   g_clear_object (&again);
   again = g_list_model_get_item (pv_tenant_info_get_connections (offline), 0);
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (again)), ==, 2);
+
+  /* The same through the app's list, with a tenant never fetched: it is
+   * loading until every cached state is shown (the app's window updates
+   * once then), whatever the keyring says. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "tenants.ini", NULL);
+    g_autofree char *ini = g_strdup_printf ("[tenant acme-test]\nurl=%s\n\n[tenant never-fetched]\nurl=%s\n",
+                                            f->url, f->url);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(PvTenantList) list = pv_tenant_list_new (file);
+    g_autoptr(GAsyncResult) listed = NULL;
+    LoadingSeen seen = { 0 };
+
+    g_assert_true (g_file_set_contents (path, ini, -1, NULL));
+    g_signal_connect (list, "notify::loading", G_CALLBACK (loading_cb), &seen);
+    pv_tenant_list_load_async (list, NULL, done_cb, &listed);
+    g_assert_true (pv_tenant_list_get_loading (list));
+    while (listed == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (pv_tenant_list_get_loading (list));
+    g_assert_cmpuint (seen.ended, ==, 1);
+    g_assert_cmpuint (seen.n_items, ==, 2);
+    g_assert_cmpint (seen.acme_fetched_at, >, 0);
+    g_assert_cmpint (seen.acme_fetched_at, ==, pv_tenant_info_get_fetched_at (tenant));
+    pv_tenant_list_load_finish (list, listed, NULL);
+    g_unlink (path);
+  }
+}
+
+/* A cached state read (in a worker thread) for a tenant never fetched, and
+ * a damaged one: each a clear error, the tenant left as it was. */
+static GError *
+load_cached (PvTenantInfo *tenant)
+{
+  g_autoptr(GAsyncResult) loaded = NULL;
+  GError *error = NULL;
+
+  pv_tenant_info_load_cached_async (tenant, NULL, done_cb, &loaded);
+  while (loaded == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (pv_tenant_info_load_cached_finish (tenant, loaded, &error));
+  g_assert_nonnull (error);
+  return error;
+}
+
+static void
+test_cache_errors (void)
+{
+  PvProfile profile = { (char *) "never-fetched", (char *) "http://127.0.0.1:9" };
+  g_autoptr(PvTenantInfo) tenant = pv_tenant_info_new (&profile);
+  g_autoptr(GFile) file = pv_cache_file_for ("never-fetched");
+  g_autoptr(GFile) dir = g_file_get_parent (file);
+  g_autoptr(GError) error = NULL;
+  const char *damaged[] = {
+    "{\"fetched_at\": \"2026-12-01T00:00:00Z\", \"state\": {\"tenant\": ",
+    "{\"fetched_at\": \"yesterday\", \"state\": {}}",
+    "[1, 2, 3]",
+  };
+
+  g_file_delete (file, NULL, NULL);
+  error = load_cached (tenant);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_file_make_directory_with_parents (dir, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (damaged); i++)
+    {
+      g_file_replace_contents (file, damaged[i], strlen (damaged[i]), NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL,
+                               &error);
+      g_assert_no_error (error);
+      error = load_cached (tenant);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_clear_error (&error);
+      g_assert_null (pv_tenant_info_get_name (tenant));
+      g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), ==, 0);
+    }
+  g_file_delete (file, NULL, NULL);
 }
 
 /* pv_tokens_issue_full_async() until it is done, and its refusal if refused */
@@ -872,6 +976,7 @@ main (int   argc,
   g_test_add ("/client/more-models", Fixture, NULL, fixture_set_up, test_more_models, fixture_tear_down);
   g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
+  g_test_add_func ("/client/cache-errors", test_cache_errors);
   g_test_add_func ("/client/tls", test_tls);
   g_test_add_func ("/client/tls-trust", test_tls_trust);
   g_test_add_func ("/client/plain-http", test_plain_http);

@@ -12,8 +12,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "pv-calendar.h"
-#include "pv-connect-window.h"
 #include "pv-dashboard.h"
 #include "pv-error.h"
 #include "pv-overview.h"
@@ -21,56 +19,13 @@
 #include "pv-tenant-page.h"
 #include "pv-tenant-row.h"
 #include "pv-widgets.h"
-#include "pv-window.h"
+#include "pv-window-private.h"
 
-struct _PvWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  AdwToastOverlay      *toast_overlay;
-  AdwLeaflet           *leaflet;
-  GtkWidget            *sidebar;
-  GtkWidget            *content;
-  AdwWindowTitle       *sidebar_title;
-  AdwWindowTitle       *content_title;
-  GtkListBox           *overview_list;
-  GtkListBoxRow        *overview_row;
-  GtkListView          *tenant_list;
-  GtkSingleSelection   *selection;
-  GtkFilterListModel   *filtered;
-  GtkSortListModel     *sorted;
-  GtkCustomFilter      *filter;
-  GtkCustomSorter      *sorter;
-  char                **search_words;
-  char                 *search_text;
-  gboolean              keys_changed; /* a tenant's sort key was dropped since the last sort */
-  GHashTable           *sort_keys;  /* tenant → SortKey, until the next resort */
-  gboolean              sort_by_name;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkStack             *sidebar_stack;
-  GtkLabel             *updated_label;
-  GtkProgressBar       *refresh_progress;
-  guint                 progress_hide_id;
-  GtkRevealer          *banner_revealer;
-  GtkLabel             *banner_label;
-  GtkWidget            *banner_show;
-  PvTenantInfo         *banner_tenant;  /* the first that could not be asked */
-  GtkStack             *stack;
-  PvDashboard          *dashboard;
-  PvTenantPage         *tenant_page;
-
-  PvTenantList         *tenants;
-  PvTenantInfo         *selected;   /* NULL: the overview */
-  guint                 update_id;
-  guint                 tick_id;
-  GHashTable           *rows;       /* the bound sidebar rows (PvTenantRow) */
-};
 
 G_DEFINE_FINAL_TYPE (PvWindow, pv_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static PvApplication *
-get_app (PvWindow *self)
+PvApplication *
+_pv_window_get_app (PvWindow *self)
 {
   return PV_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
@@ -235,6 +190,7 @@ search_changed_cb (PvWindow *self)
     change = GTK_FILTER_CHANGE_MORE_STRICT;
   else if (self->search_text != NULL && *text != '\0' && g_str_has_prefix (self->search_text, text))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
+  _pv_window_show_all_rows (self);
   g_free (self->search_text);
   self->search_text = g_strdup (text);
   g_strfreev (self->search_words);
@@ -265,11 +221,9 @@ search_stopped_cb (PvWindow *self)
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 }
 
-static void select_tenant (PvWindow     *self,
-                           PvTenantInfo *tenant);
 
-static void
-resort (PvWindow *self)
+void
+_pv_window_resort (PvWindow *self)
 {
   g_autoptr(PvTenantInfo) selected = self->selected ? g_object_ref (self->selected) : NULL;
 
@@ -404,7 +358,7 @@ set_title (AdwWindowTitle *title,
 static void
 update_page (PvWindow *self)
 {
-  PvApplication *app = get_app (self);
+  PvApplication *app = _pv_window_get_app (self);
   guint n = self->tenants ? g_list_model_get_n_items (G_LIST_MODEL (self->tenants)) : 0;
 
   if (app == NULL)
@@ -445,7 +399,7 @@ update_cb (gpointer user_data)
   update_page (self);
   /* Only when a tenant changed since: the others keep their keys. */
   if (self->tenants != NULL && self->keys_changed)
-    resort (self);
+    _pv_window_resort (self);
   pv_dashboard_update (self->dashboard);
   return G_SOURCE_REMOVE;
 }
@@ -453,8 +407,66 @@ update_cb (gpointer user_data)
 static void
 queue_update (PvWindow *self)
 {
+  /* While the cached states are read, one update when they all are:
+   * hundreds of tenants shown one batch at a time would sort the sidebar
+   * and lay out the overview again and again, stalling the opening. */
+  if (self->tenants != NULL && pv_tenant_list_get_loading (self->tenants))
+    return;
   if (self->update_id == 0)
     self->update_id = g_timeout_add (50, update_cb, self);
+}
+
+/* The sidebar's rows come after the overview, a few each frame: GTK 4.8's
+ * list view makes and binds up to 200 rows at once for a new list, a
+ * stall of its own.  While the cached states are read it shows none (a
+ * slice of no rows), rather than making them for the list as first read,
+ * then again as each state sorts it. */
+#define ROWS_PER_FRAME 50
+
+static gboolean
+grow_rows_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  PvWindow *self = PV_WINDOW (widget);
+  guint size = gtk_slice_list_model_get_size (self->slice);
+
+  if (size + ROWS_PER_FRAME < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
+    {
+      gtk_slice_list_model_set_size (self->slice, size + ROWS_PER_FRAME);
+      return G_SOURCE_CONTINUE;
+    }
+  self->grow_id = 0;
+  gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every row at once: a tenant is selected, or searched for. */
+void
+_pv_window_show_all_rows (PvWindow *self)
+{
+  if (self->grow_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_id);
+      self->grow_id = 0;
+    }
+  if (self->slice != NULL)
+    gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+}
+
+static void
+loading_cb (PvWindow *self)
+{
+  if (pv_tenant_list_get_loading (self->tenants))
+    {
+      _pv_window_show_all_rows (self);
+      gtk_slice_list_model_set_size (self->slice, 0);
+      return;
+    }
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  update_cb (self);
+  if (self->grow_id == 0)
+    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_rows_cb, NULL, NULL);
 }
 
 /* States are computed when shown, from the expiries: a window left open
@@ -502,10 +514,12 @@ tenant_position (PvWindow     *self,
   return FALSE;
 }
 
-static void
-select_tenant (PvWindow     *self,
+void
+_pv_window_select_tenant (PvWindow     *self,
                PvTenantInfo *tenant)
 {
+  if (tenant != NULL)
+    _pv_window_show_all_rows (self);
   g_set_object (&self->selected, tenant);
   pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
   if (tenant == NULL)
@@ -536,7 +550,7 @@ void
 pv_window_show_overview (PvWindow *self)
 {
   g_return_if_fail (PV_IS_WINDOW (self));
-  select_tenant (self, NULL);
+  _pv_window_select_tenant (self, NULL);
 }
 
 /**
@@ -554,7 +568,7 @@ pv_window_show_tenant (PvWindow   *self,
   tenant = self->tenants ? pv_tenant_list_lookup (self->tenants, id) : NULL;
   if (tenant == NULL)
     return FALSE;
-  select_tenant (self, tenant);
+  _pv_window_select_tenant (self, tenant);
   return TRUE;
 }
 
@@ -603,7 +617,7 @@ static void
 overview_activated_cb (PvWindow      *self,
                        GtkListBoxRow *row)
 {
-  select_tenant (self, NULL);
+  _pv_window_select_tenant (self, NULL);
 }
 
 static void
@@ -612,7 +626,7 @@ tenant_activated_cb (PvWindow *self,
 {
   g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
-  select_tenant (self, tenant);
+  _pv_window_select_tenant (self, tenant);
 }
 
 static void
@@ -630,7 +644,7 @@ tenants_changed_cb (PvWindow *self,
   /* A tenant removed while shown: back to the overview. */
   if (self->selected != NULL &&
       pv_tenant_list_lookup (self->tenants, pv_tenant_info_get_id (self->selected)) != self->selected)
-    select_tenant (self, NULL);
+    _pv_window_select_tenant (self, NULL);
   queue_update (self);
 }
 
@@ -705,18 +719,20 @@ watch_tenants (PvWindow     *self,
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (tenants)),
                                           GTK_SORTER (g_object_ref (self->sorter)));
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->sorted), GTK_FILTER (g_object_ref (self->filter)));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
+  g_clear_object (&self->selection);
+  self->slice = gtk_slice_list_model_new (G_LIST_MODEL (self->filtered), 0,
+                                          pv_tenant_list_get_loading (tenants) ? 0 : G_MAXUINT);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->slice));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   gtk_list_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
-  /* The list view holds it. */
-  g_object_unref (self->selection);
-  select_tenant (self, NULL);
+  _pv_window_select_tenant (self, NULL);
   pv_dashboard_set_tenants (self->dashboard, tenants);
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
   g_signal_connect_swapped (tenants, "notify::refreshing", G_CALLBACK (refreshing_cb), self);
   g_signal_connect_swapped (tenants, "notify::progress", G_CALLBACK (queue_update), self);
+  g_signal_connect_swapped (tenants, "notify::loading", G_CALLBACK (loading_cb), self);
   g_signal_connect (tenants, "items-changed", G_CALLBACK (items_changed_watch_cb), self);
   n = g_list_model_get_n_items (G_LIST_MODEL (tenants));
   items_changed_watch_cb (G_LIST_MODEL (tenants), 0, 0, n, self);
@@ -727,7 +743,7 @@ watch_tenants (PvWindow     *self,
 static void
 app_tenants_cb (PvWindow *self)
 {
-  watch_tenants (self, pv_application_get_tenants (get_app (self)));
+  watch_tenants (self, pv_application_get_tenants (_pv_window_get_app (self)));
 }
 
 static void
@@ -737,199 +753,12 @@ app_error_cb (PvWindow     *self,
   pv_window_add_toast (self, error->message);
 }
 
-/* Actions */
-
-static void
-connected_cb (PvWindow     *self,
-              PvTenantInfo *tenant)
-{
-  const char *name = pv_tenant_info_get_name (tenant);
-  g_autofree char *text = NULL;
-
-  /* Translators: %s is a tenant's name */
-  text = g_strdup_printf (_("Connected to %s"), name ? name : pv_tenant_info_get_id (tenant));
-  pv_window_add_toast (self, text);
-  pv_window_show_tenant (self, pv_tenant_info_get_id (tenant));
-}
-
-static void
-connect_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  PvWindow *self = PV_WINDOW (widget);
-  PvApplication *app = get_app (self);
-  GtkWindow *dialog;
-
-  if (pv_application_get_demo (app))
-    {
-      pv_window_add_toast (self, _("Leave the demo to connect your own tenants"));
-      return;
-    }
-  dialog = GTK_WINDOW (pv_connect_window_new (pv_application_get_tenants (app)));
-  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
-  g_signal_connect_object (dialog, "connected", G_CALLBACK (connected_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (dialog);
-}
-
-static void
-calendar_written_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(PvWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *text = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    {
-      pv_window_add_toast (self, error->message);
-      return;
-    }
-  name = g_file_get_basename (G_FILE (source));
-  /* Translators: %s is a file name */
-  text = g_strdup_printf (_("Expiries saved to %s"), name);
-  pv_window_add_toast (self, text);
-}
-
-static void
-calendar_chosen_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    PvWindow        *self)
-{
-  g_autoptr(GFile) file = NULL;
-  PvExpiryPolicy policy;
-  char *ics;
-  GBytes *bytes;
-
-  if (response == GTK_RESPONSE_ACCEPT && self->tenants != NULL &&
-      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
-    {
-      g_autoptr(GListStore) all = g_list_store_new (PV_TYPE_TENANT_INFO);
-      GListModel *saml = pv_entra_session_get_saml_certificates (pv_application_get_entra (get_app (self)));
-
-      /* The tenants, then the SAML apps' certificates the last Import from Entra found */
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tenants)); i++)
-        {
-          g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
-
-          g_list_store_append (all, tenant);
-        }
-      for (guint i = 0; i < g_list_model_get_n_items (saml); i++)
-        {
-          g_autoptr(PvTenantInfo) certificate = g_list_model_get_item (saml, i);
-
-          g_list_store_append (all, certificate);
-        }
-      pv_application_get_policy (get_app (self), &policy);
-      ics = pv_calendar_build (G_LIST_MODEL (all), &policy, g_get_real_time () / G_USEC_PER_SEC);
-      bytes = g_bytes_new_take (ics, strlen (ics));
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                           calendar_written_cb, g_object_ref (self));
-      g_bytes_unref (bytes);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-export_calendar_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  PvWindow *self = PV_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  dialog = gtk_file_chooser_native_new (_("Export Expiries"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Calendar files"));
-  gtk_file_filter_add_mime_type (filter, "text/calendar");
-  gtk_file_filter_add_suffix (filter, "ics");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  /* Translators: the suggested file name of the calendar export */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("token-expiries.ics"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (calendar_chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-toast_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  pv_window_add_toast (PV_WINDOW (widget), g_variant_get_string (parameter, NULL));
-}
-
-static void
-find_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  PvWindow *self = PV_WINDOW (widget);
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-show_overview_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  select_tenant (PV_WINDOW (widget), NULL);
-}
-
-static void
-next_actions_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  PvWindow *self = PV_WINDOW (widget);
-
-  select_tenant (self, NULL);
-  pv_dashboard_focus_next_actions (self->dashboard);
-}
-
-static void
-sort_by_name_changed (GSimpleAction *action,
-                      GVariant      *state,
-                      gpointer       user_data)
-{
-  PvWindow *self = user_data;
-
-  g_simple_action_set_state (action, state);
-  self->sort_by_name = g_variant_get_boolean (state);
-  resort (self);
-}
-
-/* The sidebar's list is one Tab stop: arrows move in it, Tab leaves it. */
-static gboolean
-tenant_list_key_cb (GtkEventControllerKey *controller,
-                    guint                  keyval,
-                    guint                  keycode,
-                    GdkModifierType        state,
-                    PvWindow              *self)
-{
-  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab)
-    return FALSE;
-  if (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK))
-    gtk_widget_grab_focus (GTK_WIDGET (self->overview_row));
-  else if (!adw_leaflet_get_folded (self->leaflet))
-    gtk_widget_child_focus (self->content, GTK_DIR_TAB_FORWARD);
-  else
-    return FALSE;
-  return TRUE;
-}
-
 /* GtkWidget */
 
 static void
 save_size (PvWindow *self)
 {
-  GSettings *settings = pv_application_get_settings (get_app (self));
+  GSettings *settings = pv_application_get_settings (_pv_window_get_app (self));
   int width, height;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
@@ -953,12 +782,16 @@ pv_window_dispose (GObject *object)
   g_clear_handle_id (&self->update_id, g_source_remove);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->progress_hide_id, g_source_remove);
+  if (self->grow_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_id);
+  self->grow_id = 0;
   g_clear_pointer (&self->rows, g_hash_table_unref);
   if (self->tenants != NULL)
     g_signal_handlers_disconnect_by_data (self->tenants, self);
   g_clear_object (&self->tenants);
   g_clear_object (&self->selected);
   g_clear_object (&self->banner_tenant);
+  g_clear_object (&self->selection);
   g_clear_object (&self->filter);
   g_clear_object (&self->sorter);
   g_clear_pointer (&self->search_words, g_strfreev);
@@ -1010,28 +843,15 @@ pv_window_class_init (PvWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
-  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
-  gtk_widget_class_install_action (widget_class, "win.export-calendar", NULL, export_calendar_action);
-  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
-  gtk_widget_class_install_action (widget_class, "win.show-overview", NULL, show_overview_action);
-  gtk_widget_class_install_action (widget_class, "win.next-actions", NULL, next_actions_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.show-overview", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "win.next-actions", NULL);
+  _pv_window_class_actions_init (widget_class);
 }
 
 static void
 pv_window_init (PvWindow *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkEventController *keys = gtk_event_controller_key_new ();
-  static const GActionEntry entries[] = {
-    { "sort-by-name", NULL, NULL, "false", sort_by_name_changed },
-  };
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   /* Its tenants referenced, so that none is mistaken for a new one at
    * its address; a tenant removed goes when the states are reevaluated
    * (each minute), or when it changes. */
@@ -1041,9 +861,7 @@ pv_window_init (PvWindow *self)
   /* Typing anywhere in the window searches the tenants. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (tenant_list_key_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->tenant_list), keys);
+  _pv_window_actions_init (self);
 #ifdef DEVELOPMENT_BUILD
   /* The striped header bar of a development build (meson -Dprofile=development) */
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

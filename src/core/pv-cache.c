@@ -90,21 +90,34 @@ pv_cache_save_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+typedef struct {
+  GFile  *file;
+  gint64  fetched_at;
+} Load;
+
 static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+load_free (Load *load)
 {
-  g_autoptr(GTask) task = user_data;
+  g_clear_object (&load->file);
+  g_free (load);
+}
+
+/* Read and parsed in a worker thread: with hundreds of tenants, parsing
+ * their states on the main loop is what stalled the window opening. */
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Load *load = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autofree char *contents = NULL;
-  JsonObject *root;
-  gint64 *fetched_at = g_new0 (gint64, 1);
+  JsonObject *root, *state;
   gsize length;
 
-  g_task_set_task_data (task, fetched_at, g_free);
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  if (!g_file_load_contents (load->file, cancellable, &contents, &length, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -118,14 +131,17 @@ loaded_cb (GObject      *source,
       !json_object_has_member (root = json_node_get_object (json_parser_get_root (parser)), "state") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "state")) ||
       !json_object_has_member (root, "fetched_at") ||
-      !pv_time_parse (json_object_get_string_member (root, "fetched_at"), fetched_at))
+      !pv_time_parse (json_object_get_string_member (root, "fetched_at"), &load->fetched_at))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                _("The saved state of this tenant is damaged"));
       return;
     }
-  g_task_return_pointer (task, json_object_ref (json_object_get_object_member (root, "state")),
-                         (GDestroyNotify) json_object_unref);
+  /* The parser goes before the state is handed over: json-glib's
+   * reference counts are not atomic. */
+  state = json_object_ref (json_object_get_object_member (root, "state"));
+  g_clear_object (&parser);
+  g_task_return_pointer (task, state, (GDestroyNotify) json_object_unref);
 }
 
 void
@@ -134,11 +150,14 @@ pv_cache_load_async (const char          *tenant,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr(GFile) file = pv_cache_file_for (tenant);
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Load *load = g_new0 (Load, 1);
 
+  load->file = pv_cache_file_for (tenant);
   g_task_set_source_tag (task, pv_cache_load_async);
-  g_file_load_contents_async (file, cancellable, loaded_cb, task);
+  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  g_task_run_in_thread (task, load_thread);
+  g_object_unref (task);
 }
 
 /**
@@ -158,7 +177,7 @@ pv_cache_load_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_cache_load_async, NULL);
   state = g_task_propagate_pointer (G_TASK (result), error);
   if (state != NULL && out_fetched_at != NULL)
-    *out_fetched_at = *(gint64 *) g_task_get_task_data (G_TASK (result));
+    *out_fetched_at = ((Load *) g_task_get_task_data (G_TASK (result)))->fetched_at;
   return state;
 }
 

@@ -45,6 +45,7 @@ struct _PvTenantList
   GHashTable *app_tokens;  /* without a profiles file: credential id -> token, in memory only */
   GHashTable *app_signatures;  /* id -> the verdicts its entry shows (checks_signature()) */
   GHashTable *apps_by_id;  /* id -> PvTrackedApp of @apps */
+  gboolean    loading;     /* the cached states are being read */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -56,6 +57,7 @@ enum {
   PROP_0,
   PROP_REFRESHING,
   PROP_PROGRESS,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -131,6 +133,9 @@ pv_tenant_list_get_property (GObject    *object,
     case PROP_PROGRESS:
       g_value_set_double (value, pv_tenant_list_get_progress (self));
       break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, pv_tenant_list_get_loading (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -151,6 +156,10 @@ pv_tenant_list_class_init (PvTenantListClass *klass)
   properties[PROP_PROGRESS] =
     g_param_spec_double ("progress", NULL, NULL, 0, 1, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* From pv_tenant_list_load_async() until every cached state is shown */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -404,6 +413,7 @@ typedef struct {
   GPtrArray *infos;     /* PvTenantInfo whose cached state is still to load */
   GPtrArray *profiles;  /* PvProfile, how to reach each */
   guint      next;
+  guint      cached;    /* cached states read so far, shown or not found */
 } Load;
 
 static void
@@ -415,6 +425,16 @@ load_free (Load *load)
   g_free (load);
 }
 
+static void
+set_loading (PvTenantList *self,
+             gboolean      loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
 static void cache_loaded_cb (GObject      *source,
                              GAsyncResult *result,
                              gpointer      user_data);
@@ -422,7 +442,7 @@ static void cache_loaded_cb (GObject      *source,
 /* A few cached states at a time: with hundreds of tenants, each is read in
  * a worker thread and shown in a main-loop iteration of its own, so that
  * the window keeps drawing, without queueing all of them at once. */
-#define CACHE_LOADS_AT_ONCE 8
+#define CACHE_LOADS_AT_ONCE 16
 
 static void
 load_next_cache (GTask *task)
@@ -454,6 +474,7 @@ cache_loaded_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   /* No cached state yet is normal; a damaged one is replaced at the next refresh. */
@@ -461,6 +482,8 @@ cache_loaded_cb (GObject      *source,
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_debug ("No usable cached state for %s: %s", pv_tenant_info_get_id (PV_TENANT_INFO (source)),
              error->message);
+  if (++load->cached == load->infos->len)
+    set_loading (g_task_get_source_object (task), FALSE);
   load_next_cache (task);
   load_step_done (task);
 }
@@ -523,6 +546,7 @@ profiles_loaded_cb (GObject      *source,
   profiles = pv_profiles_load_finish (result, &error);
   if (profiles == NULL)
     {
+      set_loading (self, FALSE);
       g_task_return_error (task, error);
       return;
     }
@@ -540,6 +564,7 @@ profiles_loaded_cb (GObject      *source,
   }
   if (infos->len == 0)
     {
+      set_loading (self, FALSE);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -583,6 +608,7 @@ apps_loaded_cb (GObject      *source,
   apps = pv_tracked_apps_load_finish (result, &error);
   if (apps == NULL)
     {
+      set_loading (self, FALSE);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -620,11 +646,26 @@ pv_tenant_list_load_async (PvTenantList        *self,
       return;
     }
   /* The tracked apps and their last checks first, then the tenants. */
+  set_loading (self, TRUE);
   {
     g_autoptr(GFile) apps = pv_tenant_list_get_apps_file (self);
 
     pv_tracked_apps_load_async (apps, cancellable, apps_loaded_cb, task);
   }
+}
+
+/**
+ * pv_tenant_list_get_loading:
+ *
+ * Returns: %TRUE from pv_tenant_list_load_async() until every tenant's
+ *   cached state is shown (the keys may still be looked up), so that a
+ *   view can show them all at once rather than one by one
+ */
+gboolean
+pv_tenant_list_get_loading (PvTenantList *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), FALSE);
+  return self->loading;
 }
 
 gboolean

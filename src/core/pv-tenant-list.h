@@ -34,6 +34,7 @@ void          pv_tenant_list_add_tracked_app (PvTenantList       *self,
                                               const char         *token);
 gboolean      pv_tenant_list_get_refreshing (PvTenantList        *self);
 double        pv_tenant_list_get_progress   (PvTenantList        *self);
+gboolean      pv_tenant_list_get_loading    (PvTenantList        *self);
 void          pv_tenant_list_load_async     (PvTenantList        *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
