@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisio"
+#define G_LOG_DOMAIN "pv-window"
 
 #include "config.h"
 
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pv-dashboard.h"
+#include "pv-dates.h"
 #include "pv-error.h"
 #include "pv-overview.h"
 #include "pv-search.h"

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pv-credentials.h"
+#include "pv-dates.h"
 #include "pv-entra.h"
 #include "pv-files.h"
 #include "pv-guide.h"

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pv-dates.h"
 #include "pv-entra.h"
 #include "pv-files.h"
 #include "pv-entra-session.h"
