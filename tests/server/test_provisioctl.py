@@ -666,7 +666,8 @@ class Provisioctl(ProvisioctlTest):
         commands = {"tenant add": ["NAME URL"], "tenant list": [], "tenant remove": ["NAME"],
                     "calendar": ["--offline", "--output"], "setup": ["--idp", "--no-wait"],
                     "status": ["--json", "--offline"], "check": [], "renew": ["--retire", "--description", "--replace-unused"],
-                    "revoke": ["--force"], "events": ["--json"], "test": ["--json"]}
+                    "revoke": ["--force"], "events": ["--json"], "test": ["--json"],
+                    "app renew": ["NAME KIND", "--handed-over", "--wait"]}
         for command, expected in commands.items():
             self.assertIn(command, overview.stdout)
             r = self.ctl(*command.split(), "--help")
