@@ -120,6 +120,15 @@ done_cb (GObject      *source,
   *out = g_object_ref (result);
 }
 
+/* One result, waited for in this test's own loop. */
+static GAsyncResult *
+wait_done (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
 /* One request, waited for in this test's own loop. */
 static JsonObject *
 request (PvClient    *client,
@@ -132,9 +141,7 @@ request (PvClient    *client,
   g_autoptr(JsonNode) node = body ? json_from_string (body, NULL) : NULL;
 
   pv_client_request_async (client, method, path, node, NULL, done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return pv_client_request_finish (client, result, error);
+  return pv_client_request_finish (client, wait_done (&result), error);
 }
 
 static void
@@ -613,9 +620,7 @@ list_events (PvClient    *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   pv_event_list_async (client, kind, limit, NULL, done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return pv_event_list_finish (result, json, error);
+  return pv_event_list_finish (wait_done (&result), json, error);
 }
 
 static void

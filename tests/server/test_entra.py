@@ -160,20 +160,29 @@ class Entra(ServerTest):
         self.assertEqual(health.returncode, 0, health.stdout)
         self.assertIn("acme · Users app “Acme Users”\n  Active; last successful run", health.stdout)
 
-    def test_tracked_app_recorded_after_a_cycle(self):
-        """A tracked app's new token handed to Entra through Graph is recorded only once Entra's
-        next cycle succeeded with it; a cycle that fails records nothing."""
+    def linked_tracked_app(self):
+        """provisiod's users endpoint tracked as the app "vendorapp", linked to its Entra app;
+        the token Entra uses."""
         self.sign_in()
         old = self.in_use()
         r = self.ctl("app", "add", "vendorapp", "other", "--url", self.users_url, "--expires", "2099-01-01",
                      key=old["secret"])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.ctl("entra", "link", "vendorapp", "users", "--yes").returncode, 0)
+        return old
+
+    def app_token(self, kind):
+        """vendorapp's users token in the keyring, as kept (app-token) or waiting (app-token-pending)."""
+        return subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
+                              capture_output=True, text=True).stdout.strip()
+
+    def test_tracked_app_recorded_after_a_cycle(self):
+        """A tracked app's new token handed to Entra through Graph is recorded only once Entra's
+        next cycle succeeded with it; a cycle that fails records nothing."""
+        old = self.linked_tracked_app()
         apps_ini = os.path.join(self.workdir, "apps.ini")
 
-        def token(kind):
-            return subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
-                                  capture_output=True, text=True).stdout.strip()
+        token = self.app_token
 
         def ini():
             with open(apps_ini) as f:
@@ -235,18 +244,11 @@ class Entra(ServerTest):
         import signal
         import threading
 
-        self.sign_in()
-        old = self.in_use()
-        r = self.ctl("app", "add", "vendorapp", "other", "--url", self.users_url, "--expires", "2099-01-01",
-                     key=old["secret"])
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(self.ctl("entra", "link", "vendorapp", "users", "--yes").returncode, 0)
+        old = self.linked_tracked_app()
         env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC", XDG_CONFIG_HOME=self.config,
                    XDG_STATE_HOME=os.path.join(self.config, "state"))
 
-        def token(kind):
-            return subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
-                                  capture_output=True, text=True).stdout.strip()
+        token = self.app_token
 
         def start(*args, stdin=""):
             p = subprocess.Popen([PROVISIOCTL, "app", "renew", "vendorapp", "users", "--wait"] + list(args),
