@@ -16,6 +16,7 @@
 #include "pv-client.h"
 #include "pv-connection-info.h"
 #include "pv-event-info.h"
+#include "pv-event-watch.h"
 #include "pv-reminder-info.h"
 #include "pv-sso-info.h"
 #include "pv-tenant-info.h"
@@ -121,6 +122,15 @@ done_cb (GObject      *source,
   *out = g_object_ref (result);
 }
 
+/* One result, waited for in this test's own loop. */
+static GAsyncResult *
+wait_done (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
 /* One request, waited for in this test's own loop. */
 static JsonObject *
 request (PvClient    *client,
@@ -133,9 +143,7 @@ request (PvClient    *client,
   g_autoptr(JsonNode) node = body ? json_from_string (body, NULL) : NULL;
 
   pv_client_request_async (client, method, path, node, NULL, done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return pv_client_request_finish (client, result, error);
+  return pv_client_request_finish (client, wait_done (&result), error);
 }
 
 static void
@@ -603,6 +611,69 @@ test_models (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (connection)), ==, 1);
 }
 
+/* pv_event_list_async(): one listing, newest first, the tenant's JSON kept */
+static GPtrArray *
+list_events (PvClient    *client,
+             const char  *kind,
+             guint        limit,
+             JsonNode   **json,
+             GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pv_event_list_async (client, kind, limit, NULL, done_cb, &result);
+  return pv_event_list_finish (wait_done (&result), json, error);
+}
+
+static void
+test_event_list (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) one = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  guint issued = 0;
+
+  first = request (client, "POST", "/api/v1/provisioning/persons/tokens", NULL, &error);
+  g_assert_no_error (error);
+  second = request (client, "POST", "/api/v1/provisioning/persons/tokens", NULL, &error);
+  g_assert_no_error (error);
+
+  all = list_events (client, "persons", 50, &json, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (all);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json)), ==, all->len);
+  for (guint i = 0; i < all->len; i++)
+    {
+      PvEventInfo *event = g_ptr_array_index (all, i);
+
+      if (i > 0)
+        g_assert_cmpint (pv_event_info_get_id (event), <, pv_event_info_get_id (g_ptr_array_index (all, i - 1)));
+      issued += g_str_equal (pv_event_info_get_event_type (event), "token.issued");
+    }
+  g_assert_cmpuint (issued, ==, 2);
+
+  /* At most @limit: the newest, the second token's issue */
+  one = list_events (client, "persons", 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (one->len, ==, 1);
+  g_assert_cmpint (pv_event_info_get_id (g_ptr_array_index (one, 0)), ==,
+                   pv_event_info_get_id (g_ptr_array_index (all, 0)));
+  g_assert_cmpstr (pv_event_info_get_token_id (g_ptr_array_index (one, 0)), ==,
+                   json_object_get_string_member (json_object_get_object_member (second, "token"), "id"));
+
+  /* A connection the tenant does not have: its error, not an empty list */
+  none = list_events (client, "groups", 50, NULL, &error);
+  g_assert_null (none);
+  g_assert_nonnull (error);
+}
+
 static void
 test_more_models (Fixture       *f,
                   gconstpointer  data)
@@ -737,6 +808,13 @@ test_tenant_info (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (pv_tenant_info_get_name (tenant), ==, "Acme");
   g_assert_cmpstr (pv_tenant_info_get_account (tenant), ==, "ann@acme.example");
+  /* The tenant's own id, as GET /api/v1/tenant says it (provisioctl tenant add prints it) */
+  {
+    g_autoptr(JsonObject) answer = request (client, "GET", "/api/v1/tenant", NULL, &error);
+
+    g_assert_nonnull (pv_tenant_info_get_server_id (tenant));
+    g_assert_cmpstr (pv_tenant_info_get_server_id (tenant), ==, json_object_get_string_member (answer, "id"));
+  }
   g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_connections (tenant)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (pv_tenant_info_get_reminders (tenant)), ==, 2);   /* the token, the key */
@@ -973,6 +1051,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/client/models", Fixture, NULL, fixture_set_up, test_models, fixture_tear_down);
   g_test_add ("/client/issue-refusals", Fixture, NULL, fixture_set_up, test_issue_refusals, fixture_tear_down);
+  g_test_add ("/client/event-list", Fixture, NULL, fixture_set_up, test_event_list, fixture_tear_down);
   g_test_add ("/client/more-models", Fixture, NULL, fixture_set_up, test_more_models, fixture_tear_down);
   g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);

@@ -6,11 +6,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisioctl"
+#define G_LOG_DOMAIN "provisioctl-app"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +42,7 @@ static char *opt_expires;
 static char *opt_idp;
 static gboolean opt_dates_only;
 static gboolean opt_handed_over;
+static gboolean opt_wait;
 
 const GOptionEntry app_add_entries[] = {
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, N_("The connection: users (default) or persons"), N_("KIND") },
@@ -62,6 +65,8 @@ const GOptionEntry app_renew_entries[] = {
     N_("The identity provider whose steps to show: entra or okta (default: the vendor's first)"), N_("IDP") },
   { "handed-over", 0, 0, G_OPTION_ARG_NONE, &opt_handed_over,
     N_("The pasted token is in the identity provider: record it and forget the old one"), NULL },
+  { "wait", 0, 0, G_OPTION_ARG_NONE, &opt_wait,
+    N_("Handed to Entra through Graph: wait for its next successful cycle, then record the token"), NULL },
   { NULL }
 };
 
@@ -285,6 +290,119 @@ print_steps (GPtrArray *steps)
     }
 }
 
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
+/* --wait: until the next read of the job is due (PV_ENTRA_CYCLE_POLL_SECONDS,
+ * as the app's paste window), or Ctrl+C.  Returns FALSE if interrupted. */
+static gboolean
+wait_for_next_read (gboolean *interrupted)
+{
+  gboolean due = FALSE;
+  guint timeout = g_timeout_add_seconds (PV_ENTRA_CYCLE_POLL_SECONDS, flag_cb, &due);
+
+  while (!due && !*interrupted)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+  return !*interrupted;
+}
+
+/* Handed to Entra through Graph at @sent_at: what its job did since, read
+ * (pv_entra_job_cycle_since(), as the app's paste window) until a cycle
+ * tells if --wait.  Returns 0 once a cycle succeeded with the token, or the
+ * command's exit status: 75 not yet, 1 failed or unreadable. */
+static int
+await_cycle (const char *id,
+             const char *kind,
+             gint64      sent_at)
+{
+  g_autofree char *sent = pv_format_date (sent_at);
+  g_autofree char *shown = NULL;
+  gboolean interrupted = FALSE;
+  guint sigint = opt_wait ? g_unix_signal_add (SIGINT, flag_cb, &interrupted) : 0;
+  int status;
+
+  for (guint read = 0; ; read++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PvEntraJob) job = NULL;
+      g_autofree char *state = NULL;
+      int cycle = entra_cycle_since (id, kind, sent_at, &job, &error);
+
+      if (cycle < 0)
+        {
+          /* Translators: %s is what went wrong */
+          g_printerr (_("provisioctl: cannot read Entra's provisioning job: %s\n"), error->message);
+          if (read == 0 || !opt_wait)
+            {
+              g_printerr ("%s\n", _("Nothing is lost: the new token waits in the keyring. Once Provisio can read "
+                                    "the job, run this again."));
+              status = 1;
+              break;
+            }
+          g_printerr ("%s\n", _("Provisio reads it again in a minute; nothing is lost."));
+        }
+      else
+        {
+          state = pv_entra_job_describe (job, g_get_real_time () / G_USEC_PER_SEC);
+          if (cycle == PV_ENTRA_CYCLE_FAILED)
+            {
+              /* Translators: a date and time, then the job's state and its error */
+              g_printerr (_("provisioctl: Entra's provisioning failed after it got the new token on %s: %s%s%s\n"),
+                          sent, state, job->quarantine_error ? ": " : "",
+                          job->quarantine_error ? job->quarantine_error : "");
+              g_printerr ("%s\n", _("The new token waits in the keyring and nothing was recorded. See the Entra "
+                                    "app's provisioning logs, then run this again."));
+              status = 1;
+              break;
+            }
+          if (cycle == PV_ENTRA_CYCLE_SUCCEEDED)
+            {
+              /* Translators: the job's state */
+              g_printerr (_("Entra provisions with the new token: %s\n"), state);
+              status = 0;
+              break;
+            }
+          if (!opt_wait)
+            {
+              /* Translators: a date and time, then the job's state */
+              g_printerr (_("Entra has had the new token since %s but has not finished a provisioning cycle with "
+                            "it yet (%s). Run this again after its next cycle (within 40 minutes); nothing is "
+                            "lost.\n"), sent, state);
+              status = 75;
+              break;
+            }
+          /* Progress: once, then whenever what the job says changes */
+          if (shown == NULL)
+            /* Translators: the job's state, such as "Active; last successful run 20 minutes ago" */
+            g_printerr (_("Waiting for Entra's next provisioning cycle with the new token (%s). Ctrl+C stops "
+                          "waiting; nothing is lost.\n"), state);
+          else if (g_strcmp0 (shown, state) != 0)
+            /* Translators: the job's state, while waiting for its next cycle */
+            g_printerr (_("Entra: %s\n"), state);
+          g_free (shown);
+          shown = g_steal_pointer (&state);
+        }
+      if (!wait_for_next_read (&interrupted))
+        {
+          /* Stopped: the token stays handed over and waiting, as the app shows it */
+          g_printerr ("\n");
+          g_printerr (_("Entra has had the new token since %s but has not finished a provisioning cycle with "
+                        "it yet (%s). Run this again after its next cycle (within 40 minutes); nothing is "
+                        "lost.\n"), sent, shown ? shown : "");
+          status = 75;
+          break;
+        }
+    }
+  if (sigint != 0)
+    g_source_remove (sigint);
+  return status;
+}
+
 /* The pasted token is in the identity provider: it becomes the token,
  * the old one is forgotten (pv_tracked_app_handed_over_async()).  Handed
  * to Entra through Graph (@sent_at), only once a cycle since succeeded. */
@@ -304,40 +422,10 @@ finish_renewal (GFile          *file,
 
   if (sent_at != 0)
     {
-      g_autoptr(PvEntraJob) job = NULL;
-      g_autofree char *state = NULL;
-      g_autofree char *sent = pv_format_date (sent_at);
-      int cycle = entra_cycle_since (id, kind, sent_at, &job, &error);
+      int status = await_cycle (id, kind, sent_at);
 
-      if (cycle < 0)
-        {
-          /* Translators: %s is what went wrong */
-          g_printerr (_("provisioctl: cannot read Entra's provisioning job: %s\n"), error->message);
-          g_printerr ("%s\n", _("Nothing is lost: the new token waits in the keyring. Once Provisio can read the "
-                                "job, run this again."));
-          return 1;
-        }
-      state = pv_entra_job_describe (job, g_get_real_time () / G_USEC_PER_SEC);
-      if (cycle == PV_ENTRA_CYCLE_WAITING)
-        {
-          /* Translators: a date and time, then the job's state */
-          g_printerr (_("Entra has had the new token since %s but has not finished a provisioning cycle with it "
-                        "yet (%s). Run this again after its next cycle (within 40 minutes); nothing is lost.\n"),
-                      sent, state);
-          return 75;
-        }
-      if (cycle == PV_ENTRA_CYCLE_FAILED)
-        {
-          /* Translators: a date and time, then the job's state and its error */
-          g_printerr (_("provisioctl: Entra's provisioning failed after it got the new token on %s: %s%s%s\n"),
-                      sent, state, job->quarantine_error ? ": " : "",
-                      job->quarantine_error ? job->quarantine_error : "");
-          g_printerr ("%s\n", _("The new token waits in the keyring and nothing was recorded. See the Entra app's "
-                                "provisioning logs, then run this again."));
-          return 1;
-        }
-      /* Translators: the job's state */
-      g_printerr (_("Entra provisions with the new token: %s\n"), state);
+      if (status != 0)
+        return status;
     }
   pv_tracked_app_handed_over_async (apps, id, kind, NULL, got_result_cb, &result);
   app = pv_tracked_app_handed_over_finish (wait_for (&result), &error);
@@ -439,6 +527,8 @@ app_renew (GFile  *file,
           pv_tracked_app_sent_async (file_of_apps, id, kind, sent_at, NULL, got_result_cb, &sent_result);
           if ((sent = pv_tracked_app_sent_finish (wait_for (&sent_result), &error)) == NULL)
             return fail (error);
+          if (opt_wait)
+            return finish_renewal (file, id, kind, sent_at, vendor);
           g_printerr (_("Provisio records the new token and forgets the old one once a provisioning cycle has "
                         "succeeded with it. After Entra's next cycle, run: provisioctl app renew %s %s "
                         "--handed-over\n"), id, kind);
@@ -459,82 +549,4 @@ app_renew (GFile  *file,
                         "cycle since you pasted it has succeeded (Entra: the app's Provisioning logs; Okta: the "
                         "app's Push Status). Until then the old token is the one in use."));
   return 0;
-}
-
-/* For status, check and calendar: each app as a tenant, its
- * tokens checked first unless @cached. */
-GPtrArray *
-apps_survey (GFile     *file,
-             gboolean   cached,
-             GError   **error)
-{
-  g_autoptr(GPtrArray) apps = load_apps (file, error);
-  g_autoptr(GKeyFile) checks = load_checks ();
-  GPtrArray *states;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  if (apps == NULL)
-    return NULL;
-  if (!cached && apps->len > 0)
-    {
-      g_autoptr(GAsyncResult) found = NULL;
-      g_autoptr(GAsyncResult) checked = NULL;
-      g_autoptr(GHashTable) tokens = NULL;
-      g_autoptr(GError) local = NULL;
-
-      pv_credentials_lookup_all_async (PV_CREDENTIAL_APP_TOKEN, NULL, got_result_cb, &found);
-      tokens = pv_credentials_lookup_all_finish (wait_for (&found), &local);
-      if (tokens == NULL)
-        g_printerr (_("provisioctl: the tracked apps' tokens are not checked: %s\n"), local->message);
-      else
-        {
-          guint n_probed = 0, peak = 0;
-
-          pv_tracked_check_async (apps, tokens, checks, now, NULL, NULL, got_result_cb, &checked);
-          pv_tracked_check_finish (wait_for (&checked), &n_probed, &peak, NULL);
-          g_debug ("Checked %u tracked tokens, at most %u at once", n_probed, peak);
-          if (n_probed > 0)
-            save_checks (checks);
-        }
-    }
-  states = g_ptr_array_new_with_free_func ((GDestroyNotify) app_state_free);
-  /* The states own the apps from here. */
-  g_ptr_array_set_free_func (apps, NULL);
-  for (guint i = 0; i < apps->len; i++)
-    {
-      AppState *state = g_new0 (AppState, 1);
-      g_autoptr(GHashTable) verdicts = NULL;
-
-      state->app = g_ptr_array_index (apps, i);
-      state->checks = g_key_file_ref (checks);
-      verdicts = pv_tracked_checks_verdicts (checks, state->app);
-      state->info = pv_tracked_app_new_info (state->app, verdicts, now);
-      state->profile = g_new0 (PvProfile, 1);
-      state->profile->id = g_strdup (state->app->id);
-      state->profile->base_url = g_strdup (((PvTrackedConnection *) g_ptr_array_index (state->app->connections, 0))->scim_base_url);
-      g_ptr_array_add (states, state);
-    }
-  return states;
-}
-
-void
-app_state_free (AppState *state)
-{
-  pv_tracked_app_free (state->app);
-  g_clear_object (&state->info);
-  g_key_file_unref (state->checks);
-  pv_profile_free (state->profile);
-  g_free (state);
-}
-
-/* The verdict of the last check, in a word, or NULL */
-const char *
-app_state_verdict (AppState   *state,
-                   const char *kind)
-{
-  PvProbeVerdict verdict;
-
-  if (!pv_tracked_checks_get (state->checks, state->app, kind, &verdict, NULL, NULL))
-    return NULL;
-  return pv_probe_verdict_to_string (verdict);
 }

@@ -16,13 +16,6 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  PvTrackedApp *app;
-  PvTenantInfo *info;     /* the app as a tenant */
-  GKeyFile     *checks;   /* the last verdicts */
-  PvProfile    *profile;  /* its id and first SCIM base URL, for the views of tenants */
-} AppState;
-
 extern const GOptionEntry app_add_entries[];
 extern const GOptionEntry app_renew_entries[];
 int  app_vendors  (GFile *file, char **args);
@@ -30,12 +23,6 @@ int  app_add      (GFile *file, char **args);
 int  app_list     (GFile *file, char **args);
 int  app_remove   (GFile *file, char **args);
 int  app_renew    (GFile *file, char **args);
-GPtrArray    *apps_survey       (GFile       *file,
-                                 gboolean     cached,
-                                 GError     **error);
-void          save_checks       (GKeyFile    *checks);
-void          app_state_free    (AppState    *state);
-const char   *app_state_verdict (AppState    *state,
-                                 const char  *kind);
+void save_checks  (GKeyFile *checks);
 
 G_END_DECLS

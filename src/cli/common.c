@@ -6,7 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisioctl"
+#define G_LOG_DOMAIN "provisioctl-common"
 
 #include "config.h"
 

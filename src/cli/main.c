@@ -138,7 +138,8 @@ static const Command commands[] = {
        "token the vendor refuses goes no further. An accepted one is kept in the keyring as not yet handed "
        "over, then handed to the linked Entra app through Microsoft Graph or, without a link, printed alone "
        "on standard output after the identity provider's steps. --handed-over records it as the app's token "
-       "and forgets the old one."),
+       "and forgets the old one. Handed to Entra through Graph, it is recorded once Entra's next cycle "
+       "succeeded with it: --wait waits for that cycle."),
     app_renew_entries, 2, app_renew },
   { "entra sign-in", "", N_("Sign in to Microsoft Entra for Graph"),
     N_("Signs in to Microsoft Entra with a code entered in any browser (the device code flow), asking for "

@@ -6,7 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisioctl"
+#define G_LOG_DOMAIN "provisioctl-status"
 
 #include "config.h"
 
@@ -130,173 +130,102 @@ test_connection (const char *url)
   return result->verdict == PV_PROBE_WORKS || result->verdict == PV_PROBE_SLOW ? 0 : 1;
 }
 
-/* status and check: every tenant at once */
+/* status, check and calendar: every tenant and tracked app at once, as
+ * the app holds them (PvTenantList) */
 
-typedef struct {
-  PvProfile    *profile;
-  PvTenantInfo *info;
-  PvClient     *client;
-  GError       *error;
-  AppState     *app;      /* a tracked app's (app.c), or NULL */
-} TenantState;
-
-typedef struct {
-  GPtrArray *profiles;  /* PvProfile, which the states point into */
-  GPtrArray *tenants;   /* TenantState */
-  GPtrArray *apps;      /* AppState, which the states point into */
-  guint      pending;
-} Survey;
-
-static void
-tenant_state_free (TenantState *t)
+/* The tenants and tracked apps: each one's last known state and, unless
+ * @offline, each asked anew and each tracked token checked. */
+static PvTenantList *
+load_tenants (GFile     *file,
+              gboolean   offline,
+              GError   **error)
 {
-  g_clear_object (&t->info);
-  g_clear_object (&t->client);
-  g_clear_error (&t->error);
-  g_free (t);
-}
+  g_autoptr(PvTenantList) tenants = pv_tenant_list_new (file);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) refreshed = NULL;
 
-typedef struct {
-  Survey      *survey;
-  TenantState *tenant;
-} Pending;
-
-static void
-refreshed_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Pending *p = user_data;
-
-  pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &p->tenant->error);
-  p->survey->pending--;
-  g_free (p);
-}
-
-static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Pending *p = user_data;
-
-  pv_tenant_info_load_cached_finish (PV_TENANT_INFO (source), result, &p->tenant->error);
-  p->survey->pending--;
-  g_free (p);
-}
-
-/* The tracked apps, each as a tenant whose state is known here, after
- * the tenants. */
-static gboolean
-survey_add_apps (GFile    *file,
-                 gboolean  cached,
-                 Survey   *survey,
-                 GError  **error)
-{
-  survey->apps = apps_survey (file, cached, error);
-  if (survey->apps == NULL)
-    return FALSE;
-  for (guint i = 0; i < survey->apps->len; i++)
+  pv_tenant_list_set_offline (tenants, offline);
+  pv_tenant_list_load_async (tenants, NULL, got_result_cb, &loaded);
+  if (!pv_tenant_list_load_finish (tenants, wait_for (&loaded), error))
+    return NULL;
+  if (offline)
+    return g_steal_pointer (&tenants);
+  pv_tenant_list_refresh_async (tenants, NULL, got_result_cb, &refreshed);
+  pv_tenant_list_refresh_finish (tenants, wait_for (&refreshed), NULL);
+  /* The tracked tokens' checks are kept before the process ends. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tenants)); i++)
     {
-      AppState *app = g_ptr_array_index (survey->apps, i);
-      TenantState *t = g_new0 (TenantState, 1);
+      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (tenants), i);
 
-      t->profile = app->profile;
-      t->info = g_object_ref (app->info);
-      t->app = app;
-      g_ptr_array_add (survey->tenants, t);
-    }
-  return TRUE;
-}
-
-/* Every tenant at once, asking each (@cached: FALSE) or reading the last
- * known state of each. */
-static gboolean
-survey_all (GFile    *file,
-            gboolean  cached,
-            Survey   *survey,
-            GError  **error)
-{
-  g_autoptr(GPtrArray) profiles = load_profiles (file, error);
-  g_autoptr(GAsyncResult) found = NULL;
-  g_autoptr(GHashTable) keys = NULL;
-
-  if (profiles == NULL)
-    return FALSE;
-  survey->tenants = g_ptr_array_new_with_free_func ((GDestroyNotify) tenant_state_free);
-  survey->profiles = g_ptr_array_ref (profiles);
-  if (profiles->len == 0)
-    return survey_add_apps (file, cached, survey, error);
-
-  if (!cached)
-    {
-      pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, NULL, got_result_cb, &found);
-      keys = pv_credentials_lookup_all_finish (wait_for (&found), error);
-      if (keys == NULL)
-        return FALSE;
-    }
-
-  for (guint i = 0; i < profiles->len; i++)
-    {
-      TenantState *t = g_new0 (TenantState, 1);
-      Pending *p;
-      const char *key;
-
-      t->profile = g_ptr_array_index (profiles, i);
-      t->info = pv_tenant_info_new (t->profile);
-      g_ptr_array_add (survey->tenants, t);
-      p = g_new0 (Pending, 1);
-      p->survey = survey;
-      p->tenant = t;
-      survey->pending++;
-      if (cached)
+      if (pv_tenant_list_get_tracked_app (tenants, tenant) != NULL)
         {
-          pv_tenant_info_load_cached_async (t->info, NULL, loaded_cb, p);
-          continue;
+          save_checks (pv_tenant_list_get_checks (tenants));
+          break;
         }
-      key = g_hash_table_lookup (keys, t->profile->id);
-      if (key == NULL)
-        {
-          t->error = g_error_new (PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND,
-                                  _("The keyring holds no admin API key for this tenant"));
-          survey->pending--;
-          g_free (p);
-          continue;
-        }
-      t->client = pv_profile_new_client (t->profile, key);
-      pv_tenant_info_refresh_async (t->info, t->client, NULL, refreshed_cb, p);
     }
-  while (survey->pending > 0)
-    g_main_context_iteration (NULL, TRUE);
-  return survey_add_apps (file, cached, survey, error);
+  return g_steal_pointer (&tenants);
 }
 
-static void
-survey_clear (Survey *survey)
+/* status, check and calendar say when the tracked tokens went unchecked. */
+static PvTenantList *
+survey (GFile     *file,
+        gboolean   offline,
+        GError   **error)
 {
-  g_clear_pointer (&survey->tenants, g_ptr_array_unref);
-  g_clear_pointer (&survey->profiles, g_ptr_array_unref);
-  g_clear_pointer (&survey->apps, g_ptr_array_unref);
+  PvTenantList *tenants = load_tenants (file, offline, error);
+  const GError *unchecked = tenants ? pv_tenant_list_get_app_tokens_error (tenants) : NULL;
+
+  if (unchecked != NULL)
+    g_printerr (_("provisioctl: the tracked apps' tokens are not checked: %s\n"), unchecked->message);
+  return tenants;
 }
 
-/* "Now" by the tenant's clock, as far as it is known. */
+/* "Now" by the tenant's clock, as far as it was asked. */
 static gint64
-tenant_now (TenantState *t)
+tenant_now (PvTenantList *tenants,
+            PvTenantInfo *t)
 {
-  return t->client ? pv_client_get_now (t->client) : g_get_real_time () / G_USEC_PER_SEC;
+  PvClient *client = pv_tenant_list_get_client (tenants, t);
+
+  return client ? pv_client_get_now (client) : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* When the state shown was fetched; a tracked app's is known here, not
+ * fetched from anywhere. */
+static gint64
+fetched_at (PvTenantList *tenants,
+            PvTenantInfo *t)
+{
+  return pv_tenant_list_get_tracked_app (tenants, t) ? 0 : pv_tenant_info_get_fetched_at (t);
+}
+
+/* The verdict of a tracked token's last check, in a word, or NULL */
+static const char *
+app_verdict (PvTenantList *tenants,
+             PvTenantInfo *t,
+             const char   *kind)
+{
+  PvTrackedApp *app = pv_tenant_list_get_tracked_app (tenants, t);
+  PvProbeVerdict verdict;
+
+  if (app == NULL || !pv_tracked_checks_get (pv_tenant_list_get_checks (tenants), app, kind, &verdict, NULL, NULL))
+    return NULL;
+  return pv_probe_verdict_to_string (verdict);
 }
 
 #define add_time pv_json_builder_add_time
 #define add_string pv_json_builder_add_string
 
 static void
-add_connections (JsonBuilder *b,
-                 TenantState *t)
+add_connections (JsonBuilder  *b,
+                 PvTenantList *tenants,
+                 PvTenantInfo *t)
 {
-  GListModel *connections = pv_tenant_info_get_connections (t->info);
+  GListModel *connections = pv_tenant_info_get_connections (t);
+  gboolean app = pv_tenant_list_get_tracked_app (tenants, t) != NULL;
 
   json_builder_begin_array (b);
-  for (guint c = 0; t->error == NULL && c < g_list_model_get_n_items (connections); c++)
+  for (guint c = 0; pv_tenant_info_get_error (t) == NULL && c < g_list_model_get_n_items (connections); c++)
     {
       g_autoptr(PvConnectionInfo) conn = g_list_model_get_item (connections, c);
       GListModel *tokens = pv_connection_info_get_tokens (conn);
@@ -305,8 +234,8 @@ add_connections (JsonBuilder *b,
       add_string (b, "kind", pv_connection_info_get_kind (conn));
       add_string (b, "identity_provider", pv_connection_info_get_identity_provider (conn));
       add_string (b, "scim_base_url", pv_connection_info_get_scim_base_url (conn));
-      if (t->app != NULL)
-        add_string (b, "check", app_state_verdict (t->app, pv_connection_info_get_kind (conn)));
+      if (app)
+        add_string (b, "check", app_verdict (tenants, t, pv_connection_info_get_kind (conn)));
       json_builder_set_member_name (b, "tokens");
       json_builder_begin_array (b);
       for (guint k = 0; k < g_list_model_get_n_items (tokens); k++)
@@ -323,7 +252,7 @@ add_connections (JsonBuilder *b,
           add_time (b, "last_used_at", pv_token_info_get_last_used_at (token));
           json_builder_set_member_name (b, "days_left");
           json_builder_add_int_value (b, pv_expiry_days_left (pv_token_info_get_expires_at (token),
-                                                              tenant_now (t)));
+                                                              tenant_now (tenants, t)));
           add_string (b, "state", pv_expiry_state_to_string (pv_token_info_get_state (token)));
           json_builder_end_object (b);
         }
@@ -335,15 +264,16 @@ add_connections (JsonBuilder *b,
 
 /* "admin_key": the key Provisio holds for the tenant, or null */
 static void
-add_key (JsonBuilder *b,
-         TenantState *t)
+add_key (JsonBuilder  *b,
+         PvTenantList *tenants,
+         PvTenantInfo *t)
 {
   const char *id = NULL, *prefix = NULL;
   gint64 created_at = 0, expires_at = 0;
-  PvExpiryState state = pv_tenant_info_get_key (t->info, &id, &prefix, &created_at, &expires_at);
+  PvExpiryState state = pv_tenant_info_get_key (t, &id, &prefix, &created_at, &expires_at);
 
   json_builder_set_member_name (b, "admin_key");
-  if (t->error != NULL || id == NULL)
+  if (pv_tenant_info_get_error (t) != NULL || id == NULL)
     {
       json_builder_add_null_value (b);
       return;
@@ -351,23 +281,24 @@ add_key (JsonBuilder *b,
   json_builder_begin_object (b);
   add_string (b, "id", id);
   add_string (b, "prefix", prefix);
-  add_string (b, "owner", pv_tenant_info_get_account (t->info));
+  add_string (b, "owner", pv_tenant_info_get_account (t));
   add_time (b, "created_at", created_at);
   add_time (b, "expires_at", expires_at);
   json_builder_set_member_name (b, "days_left");
-  json_builder_add_int_value (b, pv_expiry_days_left (expires_at, tenant_now (t)));
+  json_builder_add_int_value (b, pv_expiry_days_left (expires_at, tenant_now (tenants, t)));
   add_string (b, "state", pv_expiry_state_to_string (state));
   json_builder_end_object (b);
 }
 
 /* Days left come from the tenant's clock; say so when this one is off. */
 static void
-warn_about_clocks (Survey *survey)
+warn_about_clocks (PvTenantList *tenants)
 {
-  for (guint i = 0; i < survey->tenants->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tenants)); i++)
     {
-      TenantState *t = g_ptr_array_index (survey->tenants, i);
-      gint64 skew = t->client ? pv_client_get_clock_skew (t->client) : 0;
+      g_autoptr(PvTenantInfo) t = g_list_model_get_item (G_LIST_MODEL (tenants), i);
+      PvClient *client = pv_tenant_list_get_client (tenants, t);
+      gint64 skew = client ? pv_client_get_clock_skew (client) : 0;
 
       if (ABS (skew) >= 120)
         g_printerr (skew > 0
@@ -375,7 +306,7 @@ warn_about_clocks (Survey *survey)
                         "expiry is computed with the tenant's clock\n")
                     : _("provisioctl: this computer's clock is %d minutes ahead of %s's; "
                         "expiry is computed with the tenant's clock\n"),
-                    (int) (ABS (skew) / 60), t->profile->id);
+                    (int) (ABS (skew) / 60), pv_tenant_info_get_id (t));
     }
 }
 
@@ -383,30 +314,32 @@ static int
 status (GFile *file)
 {
   g_autoptr(GError) error = NULL;
-  Survey survey = { 0 };
+  g_autoptr(PvTenantList) tenants = NULL;
+  GListModel *list;
   int status = 0;
 
-  if (!survey_all (file, opt_offline, &survey, &error))
+  if (!(tenants = survey (file, opt_offline, &error)))
     {
       g_printerr ("provisioctl: %s\n", error->message);
-      survey_clear (&survey);
       return 1;
     }
+  list = G_LIST_MODEL (tenants);
   if (opt_offline)
     {
-      for (guint i = 0; i < survey.tenants->len; i++)
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
         {
-          TenantState *t = g_ptr_array_index (survey.tenants, i);
-          gint64 fetched_at = pv_tenant_info_get_fetched_at (t->info);
-          g_autofree char *when = t->error == NULL && fetched_at ? pv_time_format (fetched_at) : NULL;
+          g_autoptr(PvTenantInfo) t = g_list_model_get_item (list, i);
+          gint64 when_fetched = fetched_at (tenants, t);
+          g_autofree char *when = pv_tenant_info_get_error (t) == NULL && when_fetched ? pv_time_format (when_fetched)
+                                                                                        : NULL;
 
           if (when != NULL)
-            g_printerr (_("provisioctl: %s as of %s\n"), t->profile->id, when);
+            g_printerr (_("provisioctl: %s as of %s\n"), pv_tenant_info_get_id (t), when);
         }
     }
   else
     {
-      warn_about_clocks (&survey);
+      warn_about_clocks (tenants);
     }
 
   if (opt_json)
@@ -418,88 +351,86 @@ status (GFile *file)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "tenants");
       json_builder_begin_array (b);
-      for (guint i = 0; i < survey.tenants->len; i++)
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
         {
-          TenantState *t = g_ptr_array_index (survey.tenants, i);
+          g_autoptr(PvTenantInfo) t = g_list_model_get_item (list, i);
+          PvTrackedApp *app = pv_tenant_list_get_tracked_app (tenants, t);
+          const GError *unreached = pv_tenant_info_get_error (t);
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, t->profile->id);
+          json_builder_add_string_value (b, pv_tenant_info_get_id (t));
           json_builder_set_member_name (b, "url");
-          json_builder_add_string_value (b, t->profile->base_url);
-          add_string (b, "source", t->app ? "app" : "tenant");
-          if (t->app != NULL)
-            add_string (b, "vendor", t->app->app->vendor);
-          add_time (b, "fetched_at", opt_offline ? pv_tenant_info_get_fetched_at (t->info) : 0);
-          add_string (b, "error", t->error ? t->error->message : NULL);
+          json_builder_add_string_value (b, pv_tenant_info_get_base_url (t));
+          add_string (b, "source", app ? "app" : "tenant");
+          if (app != NULL)
+            add_string (b, "vendor", app->vendor);
+          add_time (b, "fetched_at", opt_offline ? fetched_at (tenants, t) : 0);
+          add_string (b, "error", unreached ? unreached->message : NULL);
           json_builder_set_member_name (b, "connections");
-          add_connections (b, t);
-          add_key (b, t);
+          add_connections (b, tenants, t);
+          add_key (b, tenants, t);
           json_builder_end_object (b);
-          status = t->error ? 1 : status;
+          status = unreached ? 1 : status;
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       text = json_to_string (root, TRUE);
       g_print ("%s\n", text);
+      return status;
     }
-  else
+
+  /* Translators: column headings of provisioctl status */
+  g_print ("%-14s %-8s %-12s %-20s %6s  %s\n", _("TENANT"), _("KIND"), _("TOKEN"), _("EXPIRES"),
+           _("DAYS"), _("STATE"));
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
-      /* Translators: column headings of provisioctl status */
-      g_print ("%-14s %-8s %-12s %-20s %6s  %s\n", _("TENANT"), _("KIND"), _("TOKEN"), _("EXPIRES"),
-               _("DAYS"), _("STATE"));
-      for (guint i = 0; i < survey.tenants->len; i++)
+      g_autoptr(PvTenantInfo) t = g_list_model_get_item (list, i);
+      GListModel *connections = pv_tenant_info_get_connections (t);
+      const char *id = pv_tenant_info_get_id (t);
+      const char *prefix;
+      gint64 expires_at;
+      PvExpiryState state;
+
+      if (pv_tenant_info_get_error (t) != NULL)
         {
-          TenantState *t = g_ptr_array_index (survey.tenants, i);
-          GListModel *connections = pv_tenant_info_get_connections (t->info);
+          g_print ("%-14s %s\n", id, pv_tenant_info_get_error (t)->message);
+          status = 1;
+          continue;
+        }
+      state = pv_tenant_info_get_key (t, NULL, &prefix, NULL, &expires_at);
+      if (expires_at != 0)
+        {
+          g_autofree char *expires = pv_time_format (expires_at);
 
-          if (t->error != NULL)
+          /* Translators: the KIND column of provisioctl status for the admin API key */
+          g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s\n", id, _("key"),
+                   prefix, expires, pv_expiry_days_left (expires_at, tenant_now (tenants, t)),
+                   pv_expiry_state_to_string (state));
+        }
+      for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
+        {
+          g_autoptr(PvConnectionInfo) conn = g_list_model_get_item (connections, c);
+          GListModel *tokens = pv_connection_info_get_tokens (conn);
+          const char *kind = pv_connection_info_get_kind (conn);
+          const char *verdict = app_verdict (tenants, t, kind);
+
+          if (g_list_model_get_n_items (tokens) == 0)
+            g_print ("%-14s %-8s %s\n", id, kind, _("(no token)"));
+          for (guint k = 0; k < g_list_model_get_n_items (tokens); k++)
             {
-              g_print ("%-14s %s\n", t->profile->id, t->error->message);
-              status = 1;
-              continue;
-            }
-          {
-            const char *prefix;
-            gint64 expires_at;
-            PvExpiryState state = pv_tenant_info_get_key (t->info, NULL, &prefix, NULL, &expires_at);
+              g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, k);
+              g_autofree char *expires = pv_time_format (pv_token_info_get_expires_at (token));
 
-            if (expires_at != 0)
-              {
-                g_autofree char *expires = pv_time_format (expires_at);
-
-                /* Translators: the KIND column of provisioctl status for the admin API key */
-                g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s\n", t->profile->id, _("key"),
-                         prefix, expires, pv_expiry_days_left (expires_at, tenant_now (t)),
-                         pv_expiry_state_to_string (state));
-              }
-          }
-          for (guint c = 0; c < g_list_model_get_n_items (connections); c++)
-            {
-              g_autoptr(PvConnectionInfo) conn = g_list_model_get_item (connections, c);
-              GListModel *tokens = pv_connection_info_get_tokens (conn);
-              const char *kind = pv_connection_info_get_kind (conn);
-
-              if (g_list_model_get_n_items (tokens) == 0)
-                g_print ("%-14s %-8s %s\n", t->profile->id, kind, _("(no token)"));
-              for (guint k = 0; k < g_list_model_get_n_items (tokens); k++)
-                {
-                  g_autoptr(PvTokenInfo) token = g_list_model_get_item (tokens, k);
-                  g_autofree char *expires = pv_time_format (pv_token_info_get_expires_at (token));
-
-                  const char *verdict = t->app ? app_state_verdict (t->app, kind) : NULL;
-
-                  g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s%s%s%s\n", t->profile->id, kind,
-                           pv_token_info_get_prefix (token), expires,
-                           pv_expiry_days_left (pv_token_info_get_expires_at (token), tenant_now (t)),
-                           pv_expiry_state_to_string (pv_token_info_get_state (token)),
-                           verdict ? " (" : "", verdict ? verdict : "", verdict ? ")" : "");
-                }
+              g_print ("%-14s %-8s %-12s %-20s %6" G_GINT64_FORMAT "  %s%s%s%s\n", id, kind,
+                       pv_token_info_get_prefix (token), expires,
+                       pv_expiry_days_left (pv_token_info_get_expires_at (token), tenant_now (tenants, t)),
+                       pv_expiry_state_to_string (pv_token_info_get_state (token)),
+                       verdict ? " (" : "", verdict ? verdict : "", verdict ? ")" : "");
             }
         }
     }
-  survey_clear (&survey);
   return status;
 }
 
@@ -508,38 +439,39 @@ check (GFile *file)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) details = g_string_new (NULL);
-  Survey survey = { 0 };
+  g_autoptr(PvTenantList) tenants = NULL;
+  GListModel *list;
   int worst = CHECK_OK;
   guint n_items = 0, n_unknown = 0;
   const char *words[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
-  if (!survey_all (file, FALSE, &survey, &error))
+  if (!(tenants = survey (file, FALSE, &error)))
     {
       g_print ("PROVISIO UNKNOWN - %s\n", error->message);
-      survey_clear (&survey);
       return CHECK_UNKNOWN;
     }
-  if (survey.tenants->len == 0)
+  list = G_LIST_MODEL (tenants);
+  if (g_list_model_get_n_items (list) == 0)
     {
       g_print ("PROVISIO UNKNOWN - %s\n", _("no tenants; add one with provisioctl tenant add"));
-      survey_clear (&survey);
       return CHECK_UNKNOWN;
     }
 
-  for (guint i = 0; i < survey.tenants->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
-      TenantState *t = g_ptr_array_index (survey.tenants, i);
-      GListModel *reminders = pv_tenant_info_get_reminders (t->info);
+      g_autoptr(PvTenantInfo) t = g_list_model_get_item (list, i);
+      GListModel *reminders = pv_tenant_info_get_reminders (t);
+      const GError *unreached = pv_tenant_info_get_error (t);
+      const char *id = pv_tenant_info_get_id (t);
 
-      if (t->error != NULL)
+      if (unreached != NULL)
         {
           /* An expired key is known: the tenant said so. */
-          if (g_error_matches (t->error, PV_ERROR, PV_ERROR_KEY_EXPIRED))
+          if (g_error_matches (unreached, PV_ERROR, PV_ERROR_KEY_EXPIRED))
             worst = CHECK_CRITICAL;
           else
             n_unknown++;
-          g_string_append_printf (details, "%s%s: %s", details->len ? "; " : "", t->profile->id,
-                                  t->error->message);
+          g_string_append_printf (details, "%s%s: %s", details->len ? "; " : "", id, unreached->message);
           continue;
         }
       for (guint k = 0; k < g_list_model_get_n_items (reminders); k++)
@@ -560,19 +492,19 @@ check (GFile *file)
             continue;
           if (details->len > 0)
             g_string_append (details, "; ");
-          if (t->app != NULL && g_strcmp0 (app_state_verdict (t->app, connection), "token-rejected") == 0)
+          if (g_strcmp0 (app_verdict (tenants, t, connection), "token-rejected") == 0)
             /* Translators: app/connection, such as timly/persons */
-            g_string_append_printf (details, _("%s/%s: the vendor rejects the token"), t->profile->id, connection);
+            g_string_append_printf (details, _("%s/%s: the vendor rejects the token"), id, connection);
           else if (days <= 0)
             /* Translators: tenant/connection, such as contoso/persons */
-            g_string_append_printf (details, _("%s/%s expired"), t->profile->id, what);
+            g_string_append_printf (details, _("%s/%s expired"), id, what);
           else
             g_string_append_printf (details,
                                     /* Translators: tenant/connection and days left */
                                     g_dngettext (GETTEXT_PACKAGE,
                                                  "%s/%s expires in %d day",
                                                  "%s/%s expires in %d days", days),
-                                    t->profile->id, what, (int) days);
+                                    id, what, (int) days);
         }
     }
 
@@ -580,8 +512,7 @@ check (GFile *file)
   if (n_unknown > 0 && worst < CHECK_CRITICAL)
     worst = CHECK_UNKNOWN;
   g_print ("PROVISIO %s - %u tenant(s), %u token(s) and certificate(s)%s%s\n", words[worst],
-           survey.tenants->len, n_items, details->len ? ": " : "", details->str);
-  survey_clear (&survey);
+           g_list_model_get_n_items (list), n_items, details->len ? ": " : "", details->str);
   return worst;
 }
 
@@ -611,36 +542,6 @@ remind_policy (PvExpiryPolicy *policy,
   return TRUE;
 }
 
-/* The tenants and tracked apps as the app holds them (PvTenantList): each
- * one's last known state, then each asked anew and each tracked token
- * checked. */
-static PvTenantList *
-refreshed_tenant_list (GFile   *file,
-                       GError **error)
-{
-  g_autoptr(PvTenantList) tenants = pv_tenant_list_new (file);
-  g_autoptr(GAsyncResult) loaded = NULL;
-  g_autoptr(GAsyncResult) refreshed = NULL;
-
-  pv_tenant_list_load_async (tenants, NULL, got_result_cb, &loaded);
-  if (!pv_tenant_list_load_finish (tenants, wait_for (&loaded), error))
-    return NULL;
-  pv_tenant_list_refresh_async (tenants, NULL, got_result_cb, &refreshed);
-  pv_tenant_list_refresh_finish (tenants, wait_for (&refreshed), NULL);
-  /* The tracked tokens' checks are kept before the process ends. */
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tenants)); i++)
-    {
-      g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (tenants), i);
-
-      if (pv_tenant_list_get_tracked_app (tenants, tenant) != NULL)
-        {
-          save_checks (pv_tenant_list_get_checks (tenants));
-          break;
-        }
-    }
-  return g_steal_pointer (&tenants);
-}
-
 static int
 remind (GFile *file)
 {
@@ -660,7 +561,7 @@ remind (GFile *file)
   gint64 lapses_at;
   gsize length;
 
-  if (!(tenants = refreshed_tenant_list (file, &error)))
+  if (!(tenants = load_tenants (file, FALSE, &error)))
     {
       g_printerr ("provisioctl: %s\n", error->message);
       return 1;
@@ -729,28 +630,28 @@ calendar (GFile *file)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GListStore) infos = g_list_store_new (PV_TYPE_TENANT_INFO);
+  g_autoptr(PvTenantList) tenants = NULL;
   g_autofree char *ics = NULL;
-  Survey survey = { 0 };
   PvExpiryPolicy policy;
   int status = 0;
 
-  if (!survey_all (file, opt_offline, &survey, &error))
+  if (!(tenants = survey (file, opt_offline, &error)))
     {
       g_printerr ("provisioctl: %s\n", error->message);
-      survey_clear (&survey);
       return 1;
     }
-  for (guint i = 0; i < survey.tenants->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tenants)); i++)
     {
-      TenantState *t = g_ptr_array_index (survey.tenants, i);
+      g_autoptr(PvTenantInfo) t = g_list_model_get_item (G_LIST_MODEL (tenants), i);
+      const GError *unreached = pv_tenant_info_get_error (t);
 
-      if (t->error != NULL)
+      if (unreached != NULL)
         {
-          g_printerr (_("provisioctl: %s left out: %s\n"), t->profile->id, t->error->message);
+          g_printerr (_("provisioctl: %s left out: %s\n"), pv_tenant_info_get_id (t), unreached->message);
           status = 1;
           continue;
         }
-      g_list_store_append (infos, t->info);
+      g_list_store_append (infos, t);
     }
   /* The SAML apps' certificates the last Import from Entra found */
   {
@@ -760,7 +661,6 @@ calendar (GFile *file)
   }
   pv_expiry_policy_init_default (&policy);
   ics = pv_calendar_build (G_LIST_MODEL (infos), &policy, g_get_real_time () / G_USEC_PER_SEC);
-  survey_clear (&survey);
   if (opt_output == NULL)
     {
       fputs (ics, stdout);

@@ -6,7 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisioctl"
+#define G_LOG_DOMAIN "provisioctl-tenant"
 
 #include "config.h"
 
@@ -15,7 +15,8 @@
 #include "pv-admin-key.h"
 #include "pv-cache.h"
 #include "pv-credentials.h"
-#include "pv-json-read.h"
+#include "pv-expiry.h"
+#include "pv-tenant-list.h"
 #include "pv-time.h"
 #include "pv-tls.h"
 #include "pv-token.h"
@@ -33,23 +34,21 @@ const GOptionEntry tenant_add_entries[] = {
   { NULL }
 };
 
+/* tenant add NAME URL: through the tenant list, as the app's Connect window:
+ * checked live, as it will be reached, before anything is kept. */
 static int
 tenant_add (GFile      *file,
             const char *id,
             const char *url)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) profiles = NULL;
-  g_autoptr(PvClient) client = NULL;
-  g_autoptr(JsonObject) tenant = NULL;
-  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(PvTenantList) tenants = pv_tenant_list_new (file);
+  g_autoptr(PvTenantInfo) tenant = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *label = NULL;
   g_autofree char *pin = NULL;
-  const char *name, *tenant_id, *owner;
-  gint64 days_left;
+  gint64 expires_at, days_left;
   PvTokenKind kind;
-  guint index;
   PvProfile profile = { (char *) id, (char *) url };
 
   if (!pv_profile_id_is_valid (id))
@@ -71,40 +70,23 @@ tenant_add (GFile      *file,
       return 2;
     }
 
-  /* Checked live, as it will be reached, before anything is kept. */
-  client = pv_profile_new_client (&profile, key);
-  tenant = call (client, "GET", "/api/v1/tenant", &error);
-  if (tenant == NULL ||
-      !pv_json_read_string (tenant, "name", FALSE, &name, &error) ||
-      !pv_json_read_string (tenant, "id", FALSE, &tenant_id, &error) ||
-      !pv_json_read_string_in (pv_json_object_member (tenant, "api_key"), "owner", FALSE, &owner, &error) ||
-      !pv_json_read_int64 (pv_json_object_member (tenant, "api_key"), "days_left", FALSE, &days_left, &error))
-    goto fail;
+  pv_tenant_list_add_profile_async (tenants, &profile, key, NULL, got_result_cb, &added);
+  if (!(tenant = pv_tenant_list_add_finish (tenants, wait_for (&added), &error)))
+    {
+      g_printerr ("provisioctl: %s\n", error->message);
+      return 1;
+    }
 
-  label = pv_credentials_admin_key_label (id, pv_client_get_base_url (client));
-  pv_credentials_store_async (id, PV_CREDENTIAL_ADMIN_KEY, label, key, NULL, got_result_cb, &stored);
-  if (!pv_credentials_store_finish (wait_for (&stored), &error))
-    goto fail;
-
-  if (!(profiles = load_profiles (file, &error)))
-    goto fail;
-  if (find_profile (profiles, id, &index))
-    g_ptr_array_remove_index (profiles, index);
-  profile.base_url = (char *) pv_client_get_base_url (client);
-  g_ptr_array_add (profiles, pv_profile_copy (&profile));
-  if (!save_profiles (file, profiles, &error))
-    goto fail;
-
+  /* Counted by the tenant's clock, as the tenant counts them */
+  pv_tenant_info_get_key (tenant, NULL, NULL, NULL, &expires_at);
+  days_left = pv_expiry_days_left (expires_at, pv_tenant_info_get_now (tenant, g_get_real_time () / G_USEC_PER_SEC));
   g_print (g_dngettext (GETTEXT_PACKAGE, "Added %s: tenant “%s” (%s), key of %s, %d day left\n",
                         "Added %s: tenant “%s” (%s), key of %s, %d days left\n", days_left),
-           id, name, tenant_id, owner, (int) days_left);
+           id, pv_tenant_info_get_name (tenant), pv_tenant_info_get_server_id (tenant),
+           pv_tenant_info_get_account (tenant), (int) days_left);
   if (pin != NULL)
     g_print (_("Pinned certificate: SHA-256 %s\n"), pin);
   return 0;
-
-fail:
-  g_printerr ("provisioctl: %s\n", error->message);
-  return 1;
 }
 
 static int

@@ -6,7 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisioctl"
+#define G_LOG_DOMAIN "provisioctl-tokens"
 
 #include "config.h"
 
@@ -16,6 +16,7 @@
 
 #include "pv-connection-info.h"
 #include "pv-event-info.h"
+#include "pv-event-watch.h"
 #include "pv-guide.h"
 #include "pv-json-read.h"
 #include "pv-json.h"
@@ -194,6 +195,8 @@ revoke_token (GFile      *file,
   return fail (error);
 }
 
+/* events TENANT KIND: the recent events, newest first, through the core
+ * (pv_event_list_async()); --json prints them as the tenant sent them. */
 static int
 events (GFile      *file,
         const char *id,
@@ -201,45 +204,20 @@ events (GFile      *file,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PvClient) client = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/events?limit=50", kind);
-  JsonArray *list;
-  JsonNode *node;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonNode) json = NULL;
 
   if (!kind_is_valid (kind))
     return 2;
-  if (!(client = client_for (file, id, &error)) || !(answer = call (client, "GET", path, &error)))
-    {
-      g_printerr ("provisioctl: %s\n", error->message);
-      return 1;
-    }
-  node = json_object_get_member (answer, "events");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      pv_json_invalid (&error, "events");
-      g_printerr ("provisioctl: %s\n", error->message);
-      return 1;
-    }
-  list = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonNode *element = json_array_get_element (list, i);
-      g_autoptr(PvEventInfo) event = pv_event_info_new ();
-
-      if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          !pv_event_info_update_from_json (event, json_node_get_object (element), &error))
-        {
-          if (error == NULL)
-            pv_json_invalid (&error, "events");
-          g_printerr ("provisioctl: %s\n", error->message);
-          return 1;
-        }
-      g_ptr_array_add (items, g_steal_pointer (&event));
-    }
+  if (!(client = client_for (file, id, &error)))
+    return fail (error);
+  pv_event_list_async (client, kind, 50, NULL, got_result_cb, &listed);
+  if (!(items = pv_event_list_finish (wait_for (&listed), &json, &error)))
+    return fail (error);
   if (opt_json)
     {
-      g_autofree char *text = json_to_string (node, TRUE);
+      g_autofree char *text = json_to_string (json, TRUE);
 
       g_print ("%s\n", text);
       return 0;

@@ -181,13 +181,15 @@ static void
 lookup_return (GTask *task)
 {
   Lookup *lookup = g_task_get_task_data (task);
+  g_autofree char *tenant = NULL;
   char *secret = NULL;
 
   if (lookup->error != NULL)
     g_task_return_error (task, g_steal_pointer (&lookup->error));
   else if (lookup->tenant == NULL)
     g_task_return_pointer (task, g_steal_pointer (&lookup->secrets), (GDestroyNotify) g_hash_table_unref);
-  else if (g_hash_table_steal_extended (lookup->secrets, lookup->tenant, NULL, (gpointer *) &secret))
+  /* Stolen with its key, which is freed here */
+  else if (g_hash_table_steal_extended (lookup->secrets, lookup->tenant, (gpointer *) &tenant, (gpointer *) &secret))
     g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
   else
     g_task_return_new_error (task, PV_ERROR, PV_ERROR_KEYRING_NOT_FOUND,

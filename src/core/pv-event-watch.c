@@ -140,6 +140,45 @@ poll_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The events of an answer of GET …/events, newest first as sent; the
+ * "events" array itself in @out_json. */
+static GPtrArray *
+events_from_answer (JsonObject  *answer,
+                    JsonNode   **out_json,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonNode *node = json_object_get_member (answer, "events");
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      pv_json_invalid (error, "events");
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(PvEventInfo) event = pv_event_info_new ();
+      g_autoptr(GError) local_error = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          !pv_event_info_update_from_json (event, json_node_get_object (element), &local_error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            pv_json_invalid (error, "events");
+          return NULL;
+        }
+      g_ptr_array_add (events, g_steal_pointer (&event));
+    }
+  if (out_json != NULL)
+    *out_json = json_node_copy (node);
+  return g_steal_pointer (&events);
+}
+
 static void
 polled_cb (GObject      *source,
            GAsyncResult *result,
@@ -148,33 +187,13 @@ polled_cb (GObject      *source,
   g_autoptr(PvEventWatch) self = user_data;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonNode *node;
+  g_autoptr(GPtrArray) fresh = NULL;
 
   answer = pv_client_request_finish (PV_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
     return;
   if (answer != NULL)
-    {
-      node = json_object_get_member (answer, "events");
-      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-        pv_json_invalid (&error, "events");
-      else
-        {
-          JsonArray *array = json_node_get_array (node);
-
-          for (guint i = 0; error == NULL && i < json_array_get_length (array); i++)
-            {
-              JsonNode *element = json_array_get_element (array, i);
-              g_autoptr(PvEventInfo) event = pv_event_info_new ();
-
-              if (!JSON_NODE_HOLDS_OBJECT (element))
-                pv_json_invalid (&error, "events");
-              else if (pv_event_info_update_from_json (event, json_node_get_object (element), &error))
-                g_ptr_array_add (fresh, g_steal_pointer (&event));
-            }
-        }
-    }
+    fresh = events_from_answer (answer, NULL, &error);
   if (error != NULL)
     g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
   else
@@ -238,4 +257,96 @@ pv_event_watch_stop (PvEventWatch *self)
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
     }
+}
+
+/* Listing once: the recent events, newest first */
+
+typedef struct {
+  PvClient  *client;
+  GPtrArray *events;
+  JsonNode  *json;
+} EventList;
+
+static void
+event_list_free (EventList *list)
+{
+  g_clear_object (&list->client);
+  g_clear_pointer (&list->events, g_ptr_array_unref);
+  g_clear_pointer (&list->json, json_node_unref);
+  g_free (list);
+}
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EventList *list = g_task_get_task_data (task);
+  g_autoptr(JsonObject) answer = NULL;
+  GError *error = NULL;
+
+  answer = pv_client_request_finish (list->client, result, &error);
+  if (answer == NULL || !(list->events = events_from_answer (answer, &list->json, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * pv_event_list_async:
+ * @client: the tenant's
+ * @kind: the connection: "users" or "persons"
+ * @limit: at most this many events
+ *
+ * Asks the tenant once for a connection's recent events (SCIM changes and
+ * token events), as pv_event_watch_new() does over and over; finish it with
+ * pv_event_list_finish().
+ */
+void
+pv_event_list_async (PvClient            *client,
+                     const char          *kind,
+                     guint                limit,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  EventList *list = g_new0 (EventList, 1);
+  g_autofree char *path = g_strdup_printf ("/api/v1/provisioning/%s/events?limit=%u", kind, limit);
+
+  g_return_if_fail (PV_IS_CLIENT (client));
+
+  g_task_set_source_tag (task, pv_event_list_async);
+  list->client = g_object_ref (client);
+  g_task_set_task_data (task, list, (GDestroyNotify) event_list_free);
+  pv_client_request_async (client, "GET", path, NULL, cancellable, listed_cb, task);
+}
+
+/**
+ * pv_event_list_finish:
+ * @out_json: (out) (optional) (transfer full): the "events" array as the
+ *   tenant sent it, for scripts
+ *
+ * Returns: (transfer container) (element-type PvEventInfo): the events,
+ *   newest first, or %NULL with @error set
+ */
+GPtrArray *
+pv_event_list_finish (GAsyncResult  *result,
+                      JsonNode     **out_json,
+                      GError       **error)
+{
+  EventList *list;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_event_list_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  list = g_task_get_task_data (G_TASK (result));
+  if (out_json != NULL)
+    *out_json = json_node_ref (list->json);
+  return g_ptr_array_ref (list->events);
 }

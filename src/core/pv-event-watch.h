@@ -25,4 +25,14 @@ GListModel   *pv_event_watch_get_events (PvEventWatch *self);
 void          pv_event_watch_start      (PvEventWatch *self);
 void          pv_event_watch_stop       (PvEventWatch *self);
 
+void          pv_event_list_async       (PvClient            *client,
+                                         const char          *kind,
+                                         guint                limit,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+GPtrArray    *pv_event_list_finish      (GAsyncResult        *result,
+                                         JsonNode           **out_json,
+                                         GError             **error);
+
 G_END_DECLS

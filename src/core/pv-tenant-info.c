@@ -33,6 +33,7 @@ struct _PvTenantInfo
   char       *base_url;
   char       *name;
   char       *account;
+  char       *server_id;    /* the tenant's id on its server */
   gint64      fetched_at;
   GListStore *connections;
   GListStore *reminders;
@@ -86,6 +87,7 @@ pv_tenant_info_finalize (GObject *object)
   g_free (self->base_url);
   g_free (self->name);
   g_free (self->account);
+  g_free (self->server_id);
   g_free (self->key_id);
   g_free (self->key_prefix);
   g_clear_object (&self->connections);
@@ -329,7 +331,7 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
   JsonObject *provisioning = pv_json_object_member (state, "provisioning");
   JsonObject *sso = pv_json_object_member (state, "sso");
   JsonObject *reminders = pv_json_object_member (state, "reminders");
-  const char *name = NULL, *account = NULL;
+  const char *name = NULL, *account = NULL, *server_id = NULL;
   JsonObject *key = tenant ? pv_json_object_member (tenant, "api_key") : NULL;
   const char *key_id = NULL, *key_prefix = NULL;
   gint64 key_created_at = 0, key_expires_at = 0;
@@ -349,6 +351,9 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
   if (tenant != NULL &&
       (!pv_json_read_string (tenant, "name", FALSE, &name, error) ||
        !pv_json_read_string_in (key, "owner", FALSE, &account, error) ||
+       /* A tracked app or a SAML certificate has no id on a server */
+       (json_object_has_member (tenant, "id") &&
+        !pv_json_read_string (tenant, "id", TRUE, &server_id, error)) ||
        /* A tracked app or a SAML certificate has no key: no "id" */
        (key != NULL && json_object_has_member (key, "id") &&
         (!pv_json_read_string (key, "id", TRUE, &key_id, error) ||
@@ -367,6 +372,8 @@ pv_tenant_info_update_from_json (PvTenantInfo  *self,
     {
       set_string (self, &self->name, name, PROP_NAME);
       set_string (self, &self->account, account, PROP_ACCOUNT);
+      g_free (self->server_id);
+      self->server_id = g_strdup (server_id);
       g_free (self->key_id);
       self->key_id = g_strdup (key_id);
       g_free (self->key_prefix);
@@ -758,6 +765,19 @@ pv_tenant_info_get_account (PvTenantInfo *self)
 {
   g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
   return self->account;
+}
+
+/**
+ * pv_tenant_info_get_server_id:
+ *
+ * Returns: (nullable): the tenant's own id on its server, as its answers
+ *   say it, or %NULL for a tracked app or one not reached yet
+ */
+const char *
+pv_tenant_info_get_server_id (PvTenantInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), NULL);
+  return self->server_id;
 }
 
 gint64

@@ -26,6 +26,7 @@ const char   *pv_tenant_info_get_id             (PvTenantInfo         *self);
 const char   *pv_tenant_info_get_base_url       (PvTenantInfo         *self);
 const char   *pv_tenant_info_get_name           (PvTenantInfo         *self);
 const char   *pv_tenant_info_get_account        (PvTenantInfo         *self);
+const char   *pv_tenant_info_get_server_id      (PvTenantInfo         *self);
 gint64        pv_tenant_info_get_fetched_at     (PvTenantInfo         *self);
 GListModel   *pv_tenant_info_get_connections    (PvTenantInfo         *self);
 PvConnectionInfo *pv_tenant_info_get_connection (PvTenantInfo         *self,

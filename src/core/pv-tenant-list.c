@@ -46,6 +46,8 @@ struct _PvTenantList
   GHashTable *app_signatures;  /* id -> the verdicts its entry shows (checks_signature()) */
   GHashTable *apps_by_id;  /* id -> PvTrackedApp of @apps */
   gboolean    loading;     /* the cached states are being read */
+  gboolean    offline;     /* the last known state only (pv_tenant_list_set_offline()) */
+  GError     *app_tokens_error;  /* why the last refresh checked no tracked token */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -113,6 +115,7 @@ pv_tenant_list_finalize (GObject *object)
   g_clear_pointer (&self->app_tokens, g_hash_table_unref);
   g_clear_pointer (&self->app_signatures, g_hash_table_unref);
   g_clear_pointer (&self->apps_by_id, g_hash_table_unref);
+  g_clear_error (&self->app_tokens_error);
 
   G_OBJECT_CLASS (pv_tenant_list_parent_class)->finalize (object);
 }
@@ -190,6 +193,23 @@ pv_tenant_list_new (GFile *profiles)
 
   g_set_object (&self->profiles, profiles);
   return self;
+}
+
+/**
+ * pv_tenant_list_set_offline:
+ * @offline: whether to show the last known state only
+ *
+ * Set before loading.  An offline list looks up no key, so that no tenant
+ * is asked and the keyring is not used, and a tenant whose last known
+ * state cannot be read (none yet, or damaged) says why in
+ * #PvTenantInfo:error: provisioctl's --offline.
+ */
+void
+pv_tenant_list_set_offline (PvTenantList *self,
+                            gboolean      offline)
+{
+  g_return_if_fail (PV_IS_TENANT_LIST (self));
+  self->offline = !!offline;
 }
 
 /**
@@ -379,6 +399,19 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
 }
 
 /**
+ * pv_tenant_list_get_app_tokens_error:
+ *
+ * Returns: (transfer none) (nullable): why the last refresh could not
+ *   check the tracked apps' tokens (the keyring's error), or %NULL
+ */
+const GError *
+pv_tenant_list_get_app_tokens_error (PvTenantList *self)
+{
+  g_return_val_if_fail (PV_IS_TENANT_LIST (self), NULL);
+  return self->app_tokens_error;
+}
+
+/**
  * pv_tenant_list_get_progress:
  *
  * Returns: while refreshing, the share of tenants done, from 0 to 1
@@ -475,15 +508,18 @@ cache_loaded_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Load *load = g_task_get_task_data (task);
+  PvTenantList *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
 
-  /* No cached state yet is normal; a damaged one is replaced at the next refresh. */
-  if (!pv_tenant_info_load_cached_finish (PV_TENANT_INFO (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+  /* No cached state yet is normal; a damaged one is replaced at the next
+   * refresh.  Offline, where there is no refresh, the tenant says why. */
+  if (!pv_tenant_info_load_cached_finish (PV_TENANT_INFO (source), result, &error) && self->offline)
+    pv_tenant_info_set_error (PV_TENANT_INFO (source), error);
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     g_debug ("No usable cached state for %s: %s", pv_tenant_info_get_id (PV_TENANT_INFO (source)),
              error->message);
   if (++load->cached == load->infos->len)
-    set_loading (g_task_get_source_object (task), FALSE);
+    set_loading (self, FALSE);
   load_next_cache (task);
   load_step_done (task);
 }
@@ -569,12 +605,13 @@ profiles_loaded_cb (GObject      *source,
       return;
     }
 
-  load->pending = infos->len + 1;
+  load->pending = infos->len + (self->offline ? 0 : 1);
   load->infos = g_ptr_array_ref (infos);
   load->profiles = g_ptr_array_ref (profiles);
   for (guint i = 0; i < CACHE_LOADS_AT_ONCE; i++)
     load_next_cache (task);
-  pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
+  if (!self->offline)
+    pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
                                    keys_found_cb, g_object_ref (task));
 }
 
@@ -815,8 +852,11 @@ app_tokens_found_cb (GObject      *source,
 {
   GTask *task = user_data;
   PvTenantList *self = g_task_get_source_object (task);
-  g_autoptr(GHashTable) tokens = result ? pv_credentials_lookup_all_finish (result, NULL) : NULL;
+  g_autoptr(GHashTable) tokens = NULL;
 
+  g_clear_error (&self->app_tokens_error);
+  if (result != NULL)
+    tokens = pv_credentials_lookup_all_finish (result, &self->app_tokens_error);
   /* Without the keyring, only the dates: nothing to check.  A list that
    * keeps nothing has its tokens in memory. */
   if (tokens == NULL)

@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PvTenantList, pv_tenant_list, PV, TENANT_LIST, GObject)
 
 PvTenantList *pv_tenant_list_new            (GFile               *profiles);
+void          pv_tenant_list_set_offline    (PvTenantList        *self,
+                                             gboolean             offline);
 PvClient     *pv_tenant_list_get_client     (PvTenantList        *self,
                                              PvTenantInfo        *tenant);
 PvTenantInfo *pv_tenant_list_lookup         (PvTenantList        *self,
@@ -33,6 +35,7 @@ void          pv_tenant_list_add_tracked_app (PvTenantList       *self,
                                               const char         *kind,
                                               const char         *token);
 gboolean      pv_tenant_list_get_refreshing (PvTenantList        *self);
+const GError *pv_tenant_list_get_app_tokens_error (PvTenantList  *self);
 double        pv_tenant_list_get_progress   (PvTenantList        *self);
 gboolean      pv_tenant_list_get_loading    (PvTenantList        *self);
 void          pv_tenant_list_load_async     (PvTenantList        *self,

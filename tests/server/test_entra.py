@@ -160,20 +160,29 @@ class Entra(ServerTest):
         self.assertEqual(health.returncode, 0, health.stdout)
         self.assertIn("acme · Users app “Acme Users”\n  Active; last successful run", health.stdout)
 
-    def test_tracked_app_recorded_after_a_cycle(self):
-        """A tracked app's new token handed to Entra through Graph is recorded only once Entra's
-        next cycle succeeded with it; a cycle that fails records nothing."""
+    def linked_tracked_app(self):
+        """provisiod's users endpoint tracked as the app "vendorapp", linked to its Entra app;
+        the token Entra uses."""
         self.sign_in()
         old = self.in_use()
         r = self.ctl("app", "add", "vendorapp", "other", "--url", self.users_url, "--expires", "2099-01-01",
                      key=old["secret"])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.ctl("entra", "link", "vendorapp", "users", "--yes").returncode, 0)
+        return old
+
+    def app_token(self, kind):
+        """vendorapp's users token in the keyring, as kept (app-token) or waiting (app-token-pending)."""
+        return subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
+                              capture_output=True, text=True).stdout.strip()
+
+    def test_tracked_app_recorded_after_a_cycle(self):
+        """A tracked app's new token handed to Entra through Graph is recorded only once Entra's
+        next cycle succeeded with it; a cycle that fails records nothing."""
+        old = self.linked_tracked_app()
         apps_ini = os.path.join(self.workdir, "apps.ini")
 
-        def token(kind):
-            return subprocess.run(["secret-tool", "lookup", "tenant", "app:vendorapp/users", "kind", kind],
-                                  capture_output=True, text=True).stdout.strip()
+        token = self.app_token
 
         def ini():
             with open(apps_ini) as f:
@@ -227,6 +236,66 @@ class Entra(ServerTest):
         self.assertEqual((token("app-token"), token("app-token-pending")), (new["secret"], newer["secret"]))
         for secret in (old["secret"], new["secret"], newer["secret"]):
             self.assertNotIn(secret, ini())
+
+    def test_tracked_app_renew_waits(self):
+        """app renew --wait waits for Entra's next successful cycle instead of exiting 75, says so
+        on standard error, and records the token once the cycle succeeded; Ctrl+C leaves the token
+        handed over and waiting, as the app shows it."""
+        import signal
+        import threading
+
+        old = self.linked_tracked_app()
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC", XDG_CONFIG_HOME=self.config,
+                   XDG_STATE_HOME=os.path.join(self.config, "state"))
+
+        token = self.app_token
+
+        def start(*args, stdin=""):
+            p = subprocess.Popen([PROVISIOCTL, "app", "renew", "vendorapp", "users", "--wait"] + list(args),
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=env)
+            self.addCleanup(p.stderr.close)
+            self.addCleanup(p.stdout.close)
+            self.addCleanup(p.kill)
+            p.stdin.write(stdin)
+            p.stdin.close()
+            lines = []
+            threading.Thread(target=lambda: lines.extend(p.stderr), daemon=True).start()
+            return p, lines
+
+        def said(lines, text, timeout=30):
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if any(text in line for line in lines):
+                    return True
+                time.sleep(0.05)
+            self.fail(f"not said: {text}: {''.join(lines)}")
+
+        # Handed over through Graph, then waiting: Ctrl+C stops, nothing recorded, nothing lost.
+        new = self.issue("users")
+        self.server.secrets.add(new["secret"])
+        p, lines = start("--expires", "2099-06-30", stdin=new["secret"] + "\n")
+        said(lines, "[2/4] Entra tests the connection of “Acme Users”")
+        said(lines, "Waiting for Entra's next provisioning cycle with the new token (")
+        self.assertIsNone(p.poll(), "it waits")
+        p.send_signal(signal.SIGINT)
+        self.assertEqual(p.wait(timeout=10), 75, "".join(lines))
+        said(lines, "has not finished a provisioning cycle with it yet")
+        self.assertNotIn("--handed-over\n", "".join(lines), "--wait does not say to run it again by hand first")
+        self.assertNotIn(new["secret"], "".join(lines))
+        self.assertEqual((token("app-token"), token("app-token-pending")), (old["secret"], new["secret"]))
+        self.assertIn("(new token handed to Entra, waiting for its next cycle)", self.ctl("app", "list").stdout)
+
+        # --handed-over --wait: the cycle comes while it waits; the token is recorded.
+        p, lines = start("--handed-over")
+        said(lines, "Waiting for Entra's next provisioning cycle with the new token (")
+        time.sleep(1.1)   # a cycle that ends the very second of the hand-over does not count
+        self.assertEqual(self.control("run", id="11111111-aaaa")["status"], 200)
+        # Read again at the app's interval (PV_ENTRA_CYCLE_POLL_SECONDS, a minute)
+        self.assertEqual(p.wait(timeout=90), 0, "".join(lines))
+        said(lines, "Entra provisions with the new token: Active; last successful run")
+        self.assertEqual((token("app-token"), token("app-token-pending")), (new["secret"], ""))
+        self.assertNotIn("waiting for its next cycle", self.ctl("app", "list").stdout)
 
     def test_quarantined_job_restarted(self):
         self.sign_in()

@@ -154,6 +154,14 @@ class Provisioctl(ProvisioctlTest):
         tenant = json.loads(r.stdout)["tenants"][0]
         self.assertIsNotNone(tenant["fetched_at"])
         self.assertEqual(tenant["connections"][0]["tokens"][0]["id"], t["id"])
+        # Offline asks no keyring: the last known state without a session bus too
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC",
+                   DBUS_SESSION_BUS_ADDRESS="unix:path=" + os.path.join(self.workdir, "no-bus"))
+        r = subprocess.run([PROVISIOCTL, "status", "--offline"], capture_output=True, text=True, env=env,
+                           timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("acme as of", r.stderr)
+        self.assertIn(t["prefix"], r.stdout)
         self.server.start()
 
         self.ctl("tenant", "remove", "acme")
@@ -658,7 +666,8 @@ class Provisioctl(ProvisioctlTest):
         commands = {"tenant add": ["NAME URL"], "tenant list": [], "tenant remove": ["NAME"],
                     "calendar": ["--offline", "--output"], "setup": ["--idp", "--no-wait"],
                     "status": ["--json", "--offline"], "check": [], "renew": ["--retire", "--description", "--replace-unused"],
-                    "revoke": ["--force"], "events": ["--json"], "test": ["--json"]}
+                    "revoke": ["--force"], "events": ["--json"], "test": ["--json"],
+                    "app renew": ["NAME KIND", "--handed-over", "--wait"]}
         for command, expected in commands.items():
             self.assertIn(command, overview.stdout)
             r = self.ctl(*command.split(), "--help")

@@ -458,9 +458,10 @@ class InsecureClient(TlsTest):
         self.assertIn("(plain HTTP allowed)", self.ctl("tenant", "list").stdout)
         self.assertEqual(self.ctl("status").returncode, 0)
 
-        # The allowed add and status reached the server; the refused add sent nothing.
+        # The allowed add (its check, then its state fetched, as the app's) and
+        # status reached the server; the refused add sent nothing.
         self.server.stop()
-        self.assertEqual(self.server.output.count("GET /api/v1/tenant "), 2, self.server.output[-3000:])
+        self.assertEqual(self.server.output.count("GET /api/v1/tenant "), 3, self.server.output[-3000:])
 
         local = self.ctl("tenant", "add", "local", self.server.url.replace("0.0.0.0", "localhost"), key=self.key)
         self.assertNotIn("plain HTTP", local.stderr, "localhost is loopback")

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from pvtest import ServerTest, TOP, day
-from test_provisioctl import ProvisioctlTest
+from test_provisioctl import PROVISIOCTL, ProvisioctlTest
 
 DAY = 86400
 
@@ -247,6 +247,24 @@ class TrackedApps(ProvisioctlTest):
         self.assertEqual(app["connections"][0]["check"], None)
         self.assertIn(app["connections"][0]["tokens"][0]["days_left"], (300, 301))
         self.assertIn("(dates only)", self.ctl("app", "list").stdout)
+
+    def test_status_without_keyring(self):
+        """Without a keyring the tracked tokens go unchecked, and status says so; their dates are
+        still shown (PvTenantList's refresh, pv_tenant_list_get_app_tokens_error())."""
+        url, issued = self.scim_vendor()
+        expires = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 200 * DAY))
+        self.assertEqual(self.add("vendorapp", "other", issued["secret"], "--url", url, "--expires",
+                                  expires).returncode, 0)
+        env = dict(os.environ, PROVISIO_TENANTS_FILE=self.tenants, TZ="UTC",
+                   DBUS_SESSION_BUS_ADDRESS="unix:path=" + os.path.join(self.workdir, "no-bus"))
+        r = subprocess.run([PROVISIOCTL, "status"], capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("provisioctl: the tracked apps' tokens are not checked: The system keyring is not available",
+                      r.stderr)
+        row = [line for line in r.stdout.splitlines() if line.startswith("vendorapp")]
+        self.assertEqual(len(row), 1, r.stdout)
+        self.assertIn(" 200  ok", row[0])
+        self.assertNotIn("(works)", row[0], "not checked, so no verdict")
 
     def test_remind_by_vendor_schedule(self):
         """Reminders of a tracked app follow its vendor's schedule: Timly's 60/30/10 days."""
