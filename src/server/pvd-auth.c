@@ -91,22 +91,25 @@ pvd_rate_limited (PvdServer         *self,
   return TRUE;
 }
 
-/* Counted here, and where nodes share the database also there: the
- * count of every node, once this one learns it, is this one's. */
-void
-pvd_count_auth_failure (PvdServer         *self,
-                        PvdStore          *store,
-                        SoupServerMessage *msg)
+/* What this server knows of @address's failures: its own count, plus one
+ * if @add; or, where it learns the count of every node (@shared_start in
+ * real time, @shared_count), that count if larger.  A shared count
+ * includes this server's failure already: added again, a failure that
+ * another worker counted in the database meanwhile would be counted
+ * twice here.
+ * Returns: whether the address is past the limit */
+static gboolean
+remember_failures (PvdServer  *self,
+                   const char *address,
+                   gboolean    add,
+                   gboolean    shared,
+                   gint64      shared_start,
+                   gint64      shared_count)
 {
-  const char *address = client_address (msg);
   PvdAuthFailures *failures;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 shared_start = 0, shared_count = 0;
-  gboolean shared;
-
-  shared = pvd_store_count_auth_failure (store, address, real_now, PVD_AUTH_FAILURE_WINDOW,
-                                         &shared_start, &shared_count);
+  gboolean past;
 
   g_mutex_lock (&self->lock);
   failures = g_hash_table_lookup (self->auth_failures, address);
@@ -124,13 +127,74 @@ pvd_count_auth_failure (PvdServer         *self,
       failures->window_start = now;
       failures->count = 0;
     }
-  failures->count++;
+  if (add && !shared)
+    failures->count++;
   if (shared && shared_count > failures->count)
     {
       failures->window_start = now - (real_now - shared_start);
       failures->count = shared_count;
     }
+  past = failures->count > self->options.auth_failure_limit;
   g_mutex_unlock (&self->lock);
+  return past;
+}
+
+/**
+ * pvd_count_auth_failure:
+ *
+ * Counts a failed authentication here, and where nodes share the database
+ * also there, in one statement: the count of every node, once this one
+ * learns it, is this one's.  Requests checked at the same time, on other
+ * workers or nodes, may take the count past the limit: the answer to such
+ * a failure is then 429, not 401, so that from one address at most the
+ * limit's number of wrong credentials in a window is ever told so.
+ *
+ * Returns: whether this failure went past the limit; if so, the answer's
+ *   Retry-After is set
+ */
+gboolean
+pvd_count_auth_failure (PvdServer         *self,
+                        PvdStore          *store,
+                        SoupServerMessage *msg)
+{
+  const char *address = client_address (msg);
+  gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 shared_start = 0, shared_count = 0;
+  gboolean shared;
+
+  shared = pvd_store_count_auth_failure (store, address, real_now, PVD_AUTH_FAILURE_WINDOW,
+                                         &shared_start, &shared_count);
+  if (!remember_failures (self, address, TRUE, shared, shared_start, shared_count))
+    return FALSE;
+  pvd_rate_limited (self, msg);   /* sets Retry-After */
+  return TRUE;
+}
+
+/* Before a credential is checked in the database: where nodes share it,
+ * whether the address reached the limit on any of them.  The workers'
+ * caches answer for credentials already found right without this. */
+static gboolean
+rate_limited_anywhere (PvdServer         *self,
+                       PvdStore          *store,
+                       SoupServerMessage *msg)
+{
+  const char *address = client_address (msg);
+  gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 shared_start = 0, shared_count = 0;
+
+  if (!pvd_store_get_auth_failures (store, address, real_now, PVD_AUTH_FAILURE_WINDOW,
+                                    &shared_start, &shared_count) ||
+      shared_count < self->options.auth_failure_limit)
+    return FALSE;
+  remember_failures (self, address, FALSE, TRUE, shared_start, shared_count);
+  return pvd_rate_limited (self, msg);
+}
+
+static void
+send_rate_limited (SoupServerMessage *msg)
+{
+  pvd_send_error (msg, 429, "rate_limited",
+                  "Too many failed authentications from this address; try again later");
 }
 
 /**
@@ -154,8 +218,7 @@ pvd_authenticate_admin (PvdRequest *req)
 
   if (pvd_rate_limited (req->server, req->msg))
     {
-      pvd_send_error (req->msg, 429, "rate_limited",
-                      "Too many failed authentications from this address; try again later");
+      send_rate_limited (req->msg);
       return FALSE;
     }
 
@@ -164,11 +227,13 @@ pvd_authenticate_admin (PvdRequest *req)
       gboolean other_scheme = soup_message_headers_get_one (
         soup_server_message_get_request_headers (req->msg), "Authorization") != NULL;
 
-      pvd_count_auth_failure (req->server, req->store, req->msg);
-      pvd_send_error (req->msg, 401, "unauthorized",
-                      other_scheme ? "The Authorization header must use the Bearer scheme "
-                                     "with an admin API key"
-                                   : "An admin API key is needed: send “Authorization: Bearer pva_…”");
+      if (pvd_count_auth_failure (req->server, req->store, req->msg))
+        send_rate_limited (req->msg);
+      else
+        pvd_send_error (req->msg, 401, "unauthorized",
+                        other_scheme ? "The Authorization header must use the Bearer scheme "
+                                       "with an admin API key"
+                                     : "An admin API key is needed: send “Authorization: Bearer pva_…”");
       return FALSE;
     }
 
@@ -186,17 +251,24 @@ pvd_authenticate_admin (PvdRequest *req)
 
   if (entry == NULL)
     {
-      g_autoptr(PvdApiKey) key = pvd_store_authenticate_admin (req->store, secret, req->now,
-                                                               req->server->options.retire_grace,
-                                                               &error);
+      g_autoptr(PvdApiKey) key = NULL;
       g_autoptr(PvdTenant) tenant = NULL;
 
+      if (rate_limited_anywhere (req->server, req->store, req->msg))
+        {
+          send_rate_limited (req->msg);
+          return FALSE;
+        }
+      key = pvd_store_authenticate_admin (req->store, secret, req->now,
+                                          req->server->options.retire_grace, &error);
       if (key == NULL)
         {
-          if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED) ||
-              g_error_matches (error, PVD_ERROR, PVD_ERROR_KEY_EXPIRED))
-            pvd_count_auth_failure (req->server, req->store, req->msg);
-          pvd_send_store_error (req->msg, error);
+          if ((g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAUTHORIZED) ||
+               g_error_matches (error, PVD_ERROR, PVD_ERROR_KEY_EXPIRED)) &&
+              pvd_count_auth_failure (req->server, req->store, req->msg))
+            send_rate_limited (req->msg);
+          else
+            pvd_send_store_error (req->msg, error);
           return FALSE;
         }
       tenant = pvd_store_get_tenant_by_id (req->store, key->tenant_id, &error);
@@ -229,6 +301,7 @@ pvd_authenticate_admin (PvdRequest *req)
 
 /**
  * pvd_scim_authenticate:
+ * @msg: the request, for its address
  * @slug: the tenant of the SCIM URL
  * @kind: the connection of the SCIM URL
  * @secret: the bearer token sent
@@ -242,21 +315,24 @@ pvd_authenticate_admin (PvdRequest *req)
  * cache without a query; otherwise from the store, which records the use.
  * A change (@provisions, pvd_scim_request_provisions()) with a token that
  * replaces another always asks the store: it may start the old token's
- * retirement.
+ * retirement.  %PVD_SCIM_AUTH_LIMITED: the address reached the limit of
+ * failed authentications on another node, and the answer's Retry-After is
+ * set.
  * The pointers stay valid until the worker's next authentication.
  */
 PvdScimAuth
-pvd_scim_authenticate (PvdWorker        *worker,
-                       const char       *slug,
-                       const char       *kind,
-                       const char       *secret,
-                       const char       *user_agent,
-                       gboolean          provisions,
-                       gint64            now,
-                       const PvdTenant **out_tenant,
-                       const PvdToken  **out_token,
-                       gboolean         *out_enabled,
-                       GError          **error)
+pvd_scim_authenticate (PvdWorker         *worker,
+                       SoupServerMessage *msg,
+                       const char        *slug,
+                       const char        *kind,
+                       const char        *secret,
+                       const char        *user_agent,
+                       gboolean           provisions,
+                       gint64             now,
+                       const PvdTenant  **out_tenant,
+                       const PvdToken   **out_token,
+                       gboolean          *out_enabled,
+                       GError           **error)
 {
   PvdStore *store = worker->store;
   PvdScimAuthEntry *entry = NULL;
@@ -286,6 +362,11 @@ pvd_scim_authenticate (PvdWorker        *worker,
       goto done;
     }
 
+  if (rate_limited_anywhere (worker->server, store, msg))
+    {
+      pvd_store_end_read (store);
+      return PVD_SCIM_AUTH_LIMITED;
+    }
   tenant = pvd_store_get_tenant (store, slug, &local_error);
   if (tenant == NULL)
     {

@@ -17,11 +17,12 @@ void        pvd_auth_start          (PvdWorker         *worker);
 void        pvd_auth_stop           (PvdWorker         *worker);
 gboolean    pvd_rate_limited        (PvdServer         *self,
                                      SoupServerMessage *msg);
-void        pvd_count_auth_failure  (PvdServer         *self,
+gboolean    pvd_count_auth_failure  (PvdServer         *self,
                                      PvdStore          *store,
                                      SoupServerMessage *msg);
 gboolean    pvd_authenticate_admin  (PvdRequest        *req);
 PvdScimAuth pvd_scim_authenticate   (PvdWorker         *worker,
+                                     SoupServerMessage *msg,
                                      const char        *slug,
                                      const char        *kind,
                                      const char        *secret,

@@ -747,6 +747,46 @@ pg_count_auth_failure (PvdDb      *db,
   return ok;
 }
 
+/* The failures from @address in its current window, on every node; 0 if
+ * its window is over.  Read before a node checks a credential, so that
+ * all nodes together answer at most the limit's number of wrong ones. */
+static gboolean
+pg_get_auth_failures (PvdDb      *db,
+                      const char *address,
+                      gint64      now,
+                      gint64      window,
+                      gint64     *out_window_start,
+                      gint64     *out_count)
+{
+  static const char sql[] =
+    "SELECT window_start, count FROM auth_failures WHERE address = $1 AND window_start > $2 - $3";
+  PvdDbPg *self = SELF (db);
+  g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *window_text = g_strdup_printf ("%" G_GINT64_FORMAT, window);
+  const char *values[] = { address, now_text, window_text };
+  PGresult *result;
+  gboolean ok;
+
+  if (!ensure_connected (self))
+    return FALSE;
+  result = PQexecParams (self->conn, sql, 3, NULL, values, NULL, NULL, 0);
+  ok = PQresultStatus (result) == PGRES_TUPLES_OK;
+  if (ok && PQntuples (result) == 1)
+    {
+      *out_window_start = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      *out_count = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
+    }
+  else if (ok)
+    {
+      *out_window_start = now;
+      *out_count = 0;
+    }
+  else
+    set_error (self, result);
+  PQclear (result);
+  return ok;
+}
+
 static const PvdDbClass pg_class = {
   .name = "PostgreSQL",
   .schema_steps = schema_steps,
@@ -778,6 +818,7 @@ static const PvdDbClass pg_class = {
   .notify_change = pg_notify_change,
   .set_durable = pg_set_durable,
   .count_auth_failure = pg_count_auth_failure,
+  .get_auth_failures = pg_get_auth_failures,
 };
 
 static void

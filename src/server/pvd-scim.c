@@ -1179,6 +1179,12 @@ pvd_scim_request_provisions (const char *method,
   return FALSE;
 }
 
+static void
+send_rate_limited (SoupServerMessage *msg)
+{
+  pvd_send_scim_error (msg, 429, NULL, "Too many failed authentications from this address");
+}
+
 static const char *
 auth_failure_detail (PvdScimAuth result)
 {
@@ -1191,6 +1197,7 @@ auth_failure_detail (PvdScimAuth result)
     case PVD_SCIM_AUTH_WRONG_CONNECTION:
       return "The token belongs to another provisioning connection";
     case PVD_SCIM_AUTH_UNKNOWN:
+    case PVD_SCIM_AUTH_LIMITED:
     case PVD_SCIM_AUTH_OK:
     default:
       return "The bearer token is not valid for this endpoint";
@@ -1247,21 +1254,23 @@ pvd_scim_handle (PvdWorker         *worker,
 
   if (pvd_rate_limited (s.server, msg))
     {
-      pvd_send_scim_error (msg, 429, NULL, "Too many failed authentications from this address");
+      send_rate_limited (msg);
       return;
     }
 
   secret = pvd_bearer_token (msg);
   if (secret == NULL)
     {
-      pvd_count_auth_failure (s.server, store, msg);
-      pvd_send_scim_error (msg, 401, NULL, "A bearer token is needed");
+      if (pvd_count_auth_failure (s.server, store, msg))
+        send_rate_limited (msg);
+      else
+        pvd_send_scim_error (msg, 401, NULL, "A bearer token is needed");
       return;
     }
 
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                              "User-Agent");
-  result = pvd_scim_authenticate (worker, parts[2], s.kind, secret, user_agent,
+  result = pvd_scim_authenticate (worker, msg, parts[2], s.kind, secret, user_agent,
                                   pvd_scim_request_provisions (s.method, resource), s.now,
                                   &tenant, &token, &enabled, &error);
   if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
@@ -1275,9 +1284,14 @@ pvd_scim_handle (PvdWorker         *worker,
       pvd_send_scim_error (msg, 500, NULL, "The server could not check the token");
       return;
     }
+  if (result == PVD_SCIM_AUTH_LIMITED ||
+      (result != PVD_SCIM_AUTH_OK && pvd_count_auth_failure (s.server, store, msg)))
+    {
+      send_rate_limited (msg);
+      return;
+    }
   if (result != PVD_SCIM_AUTH_OK)
     {
-      pvd_count_auth_failure (s.server, store, msg);
       pvd_send_scim_error (msg, 401, NULL, "%s", auth_failure_detail (result));
       return;
     }
