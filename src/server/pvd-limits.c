@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "pvd-http.h"
 #include "pvd-limits.h"
@@ -72,6 +74,25 @@ got_chunk_cb (SoupServerMessage *msg,
     }
 }
 
+/* Some clients write a request's headers and its body with two send()
+ * calls and leave Nagle's algorithm on: the body waits until the headers
+ * are acknowledged.  Once a connection has carried a request, Linux
+ * delays that acknowledgement by 40 ms in the hope of sending it with the
+ * answer, which needs the body: every later request with a body took
+ * some 44 ms however fast the server, and a load through one keep-alive
+ * connection crawled at a 200th of its speed, as if provisiod hung.
+ * Headers that announce a body are acknowledged at once; the option lasts
+ * until the kernel next delays an acknowledgement, so it is set for each
+ * request. */
+static void
+ack_headers_now (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
+}
+
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -106,6 +127,9 @@ early_cb (SoupServer        *server,
     }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
     g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_NONE &&
+      (length > 0 || soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH))
+    ack_headers_now (msg);
 }
 
 /* Slow clients: a connection has request-timeout seconds from the start of
