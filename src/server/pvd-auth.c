@@ -97,7 +97,7 @@ pvd_rate_limited (PvdServer         *self,
  * includes this server's failure already: added again, a failure that
  * another worker counted in the database meanwhile would be counted
  * twice here.
- * Returns: whether the address is past the limit */
+ * Returns: whether the address is past the limit with this count */
 static gboolean
 remember_failures (PvdServer  *self,
                    const char *address,
@@ -134,7 +134,9 @@ remember_failures (PvdServer  *self,
       failures->window_start = now - (real_now - shared_start);
       failures->count = shared_count;
     }
-  past = failures->count > self->options.auth_failure_limit;
+  /* Where the database counted, its answer decides: another worker may
+   * have learned a later count first. */
+  past = (shared ? shared_count : failures->count) > self->options.auth_failure_limit;
   g_mutex_unlock (&self->lock);
   return past;
 }
