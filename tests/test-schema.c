@@ -9,14 +9,14 @@
 
 #include <string.h>
 
-#include "pvd-schema.h"
+#include "pvd-openapi-check.h"
 #include "pv-json.h"
 
-static PvdSchema *
+static PvdOpenapiCheck *
 load (void)
 {
   g_autoptr(GError) error = NULL;
-  PvdSchema *schema = pvd_schema_new_from_resource ("/io/github/provisio/provisiod/openapi.json",
+  PvdOpenapiCheck *schema = pvd_openapi_check_new_from_resource ("/io/github/provisio/provisiod/openapi.json",
                                                     &error);
 
   g_assert_no_error (error);
@@ -24,31 +24,31 @@ load (void)
 }
 
 static gboolean
-check (PvdSchema   *schema,
-       const char  *template,
-       const char  *method,
-       const char  *json,
-       char       **message)
+check (PvdOpenapiCheck  *schema,
+       const char       *template,
+       const char       *method,
+       const char       *json,
+       char            **message)
 {
   g_autoptr(JsonNode) value = json_from_string (json, NULL);
   g_autoptr(GError) error = NULL;
-  JsonNode *body_schema = pvd_schema_get_request_schema (schema, template, method);
+  JsonNode *body_schema = pvd_openapi_check_get_request_schema (schema, template, method);
   gboolean ok;
 
   g_assert_nonnull (value);
   g_assert_nonnull (body_schema);
-  ok = pvd_schema_validate (schema, body_schema, value, &error);
+  ok = pvd_openapi_check_validate (schema, body_schema, value, &error);
   if (message != NULL)
     *message = error ? g_strdup (error->message) : NULL;
   return ok;
 }
 
 static void
-assert_refused (PvdSchema  *schema,
-                const char *template,
-                const char *method,
-                const char *json,
-                const char *expected_in_message)
+assert_refused (PvdOpenapiCheck *schema,
+                const char      *template,
+                const char      *method,
+                const char      *json,
+                const char      *expected_in_message)
 {
   g_autofree char *message = NULL;
 
@@ -60,7 +60,7 @@ assert_refused (PvdSchema  *schema,
 static void
 test_token_request (void)
 {
-  g_autoptr(PvdSchema) s = load ();
+  g_autoptr(PvdOpenapiCheck) s = load ();
   const char *t = "/api/v1/provisioning/{kind}/tokens";
 
   g_assert_true (check (s, t, "POST", "{}", NULL));
@@ -78,7 +78,7 @@ test_token_request (void)
 static void
 test_nested (void)
 {
-  g_autoptr(PvdSchema) s = load ();
+  g_autoptr(PvdOpenapiCheck) s = load ();
   const char *t = "/api/v1/reminders";
   g_autofree char *many = NULL;
 
@@ -95,7 +95,7 @@ test_nested (void)
 static void
 test_object_bounds (void)
 {
-  g_autoptr(PvdSchema) s = load ();
+  g_autoptr(PvdOpenapiCheck) s = load ();
 
   assert_refused (s, "/api/v1/provisioning/{kind}", "PATCH", "{}", "at least 1");
   assert_refused (s, "/api/v1/provisioning/{kind}", "PATCH", "{\"identity_provider\":\"azure\"}", "one of");
@@ -109,10 +109,10 @@ test_object_bounds (void)
 static void
 test_no_body_schema (void)
 {
-  g_autoptr(PvdSchema) s = load ();
+  g_autoptr(PvdOpenapiCheck) s = load ();
 
-  g_assert_null (pvd_schema_get_request_schema (s, "/api/v1/tenant", "GET"));
-  g_assert_null (pvd_schema_get_request_schema (s, "/api/v1/nope", "POST"));
+  g_assert_null (pvd_openapi_check_get_request_schema (s, "/api/v1/tenant", "GET"));
+  g_assert_null (pvd_openapi_check_get_request_schema (s, "/api/v1/nope", "POST"));
 }
 
 /* The validator knows a subset of JSON Schema; a keyword outside it in the

@@ -13,6 +13,8 @@
 
 #include "pv-time.h"
 #include "pv-token.h"
+#include "pvd-auth.h"
+#include "pvd-http.h"
 #include "pvd-server-private.h"
 
 static void

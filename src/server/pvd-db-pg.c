@@ -710,22 +710,17 @@ pg_set_durable (PvdDb    *db,
 }
 
 /* Sent whole rather than prepared, and not counted as a change: the
- * caches do not depend on it. */
+ * caches do not depend on it.  @sql answers the address's window start
+ * and count in one row, or none for an address without failures lately. */
 static gboolean
-pg_count_auth_failure (PvdDb      *db,
-                       const char *address,
-                       gint64      now,
-                       gint64      window,
-                       gint64     *out_window_start,
-                       gint64     *out_count)
+query_auth_failures (PvdDbPg    *self,
+                     const char *sql,
+                     const char *address,
+                     gint64      now,
+                     gint64      window,
+                     gint64     *out_window_start,
+                     gint64     *out_count)
 {
-  static const char sql[] =
-    "INSERT INTO auth_failures AS f (address, window_start, count) VALUES ($1, $2, 1)"
-    " ON CONFLICT (address) DO UPDATE SET"
-    "  window_start = CASE WHEN f.window_start <= $2 - $3 THEN $2 ELSE f.window_start END,"
-    "  count = CASE WHEN f.window_start <= $2 - $3 THEN 1 ELSE f.count + 1 END"
-    " RETURNING window_start, count";
-  PvdDbPg *self = SELF (db);
   g_autofree char *now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
   g_autofree char *window_text = g_strdup_printf ("%" G_GINT64_FORMAT, window);
   const char *values[] = { address, now_text, window_text };
@@ -735,16 +730,54 @@ pg_count_auth_failure (PvdDb      *db,
   if (!ensure_connected (self))
     return FALSE;
   result = PQexecParams (self->conn, sql, 3, NULL, values, NULL, NULL, 0);
-  ok = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1;
-  if (ok)
+  ok = PQresultStatus (result) == PGRES_TUPLES_OK;
+  if (ok && PQntuples (result) == 1)
     {
       *out_window_start = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
       *out_count = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
+    }
+  else if (ok)
+    {
+      *out_window_start = now;
+      *out_count = 0;
     }
   else
     set_error (self, result);
   PQclear (result);
   return ok;
+}
+
+static gboolean
+pg_count_auth_failure (PvdDb      *db,
+                       const char *address,
+                       gint64      now,
+                       gint64      window,
+                       gint64     *out_window_start,
+                       gint64     *out_count)
+{
+  return query_auth_failures (SELF (db),
+    "INSERT INTO auth_failures AS f (address, window_start, count) VALUES ($1, $2, 1)"
+    " ON CONFLICT (address) DO UPDATE SET"
+    "  window_start = CASE WHEN f.window_start <= $2 - $3 THEN $2 ELSE f.window_start END,"
+    "  count = CASE WHEN f.window_start <= $2 - $3 THEN 1 ELSE f.count + 1 END"
+    " RETURNING window_start, count",
+    address, now, window, out_window_start, out_count);
+}
+
+/* The failures from @address in its current window, on every node; 0 if
+ * its window is over.  Read before a node checks a credential, so that
+ * an address at the limit is refused by every node. */
+static gboolean
+pg_get_auth_failures (PvdDb      *db,
+                      const char *address,
+                      gint64      now,
+                      gint64      window,
+                      gint64     *out_window_start,
+                      gint64     *out_count)
+{
+  return query_auth_failures (SELF (db),
+    "SELECT window_start, count FROM auth_failures WHERE address = $1 AND window_start > $2 - $3",
+    address, now, window, out_window_start, out_count);
 }
 
 static const PvdDbClass pg_class = {
@@ -778,6 +811,7 @@ static const PvdDbClass pg_class = {
   .notify_change = pg_notify_change,
   .set_durable = pg_set_durable,
   .count_auth_failure = pg_count_auth_failure,
+  .get_auth_failures = pg_get_auth_failures,
 };
 
 static void

@@ -108,6 +108,13 @@ struct _PvdDbClass
                                      gint64      window,
                                      gint64     *out_window_start,
                                      gint64     *out_count);
+  /* The count of count_auth_failure(), without counting; NULL likewise. */
+  gboolean    (*get_auth_failures)  (PvdDb      *db,
+                                     const char *address,
+                                     gint64      now,
+                                     gint64      window,
+                                     gint64     *out_window_start,
+                                     gint64     *out_count);
 };
 
 PvdDb      *pvd_db_open            (const char  *location,

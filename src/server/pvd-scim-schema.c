@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "pvd-scim-schema.h"
-#include "pvd-server-private.h"
 
 /* data/scim/scim-schemas.json is what /Schemas and /ResourceTypes serve and
  * what every user and group is checked against before it is stored: an

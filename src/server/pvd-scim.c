@@ -16,15 +16,14 @@
 #include "pvd-scim-patch.h"
 #include "pvd-scim-schema.h"
 #include "pvd-scim-store.h"
+#include "pvd-auth.h"
+#include "pvd-http.h"
+#include "pvd-scim.h"
+#include "pvd-scim-attributes.h"
 #include "pvd-server-private.h"
 
-#define SCIM_CONTENT_TYPE "application/scim+json"
-#define SCHEMA_ERROR "urn:ietf:params:scim:api:messages:2.0:Error"
 #define SCHEMA_LIST "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 #define SCHEMA_PATCH "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-#define SCHEMA_USER "urn:ietf:params:scim:schemas:core:2.0:User"
-#define SCHEMA_GROUP "urn:ietf:params:scim:schemas:core:2.0:Group"
-#define SCHEMA_ENTERPRISE "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 #define DEFAULT_COUNT 100
 #define MAX_COUNT 1000
@@ -46,58 +45,6 @@ typedef struct {
 
 /* Responses */
 
-static void
-send_scim_error (SoupServerMessage *msg,
-                 guint              status,
-                 const char        *scim_type,
-                 const char        *format,
-                 ...) G_GNUC_PRINTF (4, 5);
-
-static void
-send_scim_error (SoupServerMessage *msg,
-                 guint              status,
-                 const char        *scim_type,
-                 const char        *format,
-                 ...)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *status_text = g_strdup_printf ("%u", status);
-  g_autofree char *detail = NULL;
-  va_list args;
-
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "schemas");
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, SCHEMA_ERROR);
-  json_builder_end_array (b);
-  pvd_json_string (b, "status", status_text);
-  if (scim_type != NULL)
-    pvd_json_string (b, "scimType", scim_type);
-  pvd_json_string (b, "detail", detail);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "WWW-Authenticate",
-                                  "Bearer realm=\"provisio\", error=\"invalid_token\"");
-  pvd_send_json (msg, status, SCIM_CONTENT_TYPE, root);
-}
-
-/* For the server's own limits, checked before a request reaches SCIM. */
-void
-pvd_scim_send_error (SoupServerMessage *msg,
-                     guint              status,
-                     const char        *detail)
-{
-  send_scim_error (msg, status, NULL, "%s", detail);
-}
-
 /* The database is away or busy: the identity provider retries. */
 static void
 send_unavailable (SoupServerMessage *msg,
@@ -105,7 +52,7 @@ send_unavailable (SoupServerMessage *msg,
 {
   g_warning ("%s", error->message);
   pvd_set_retry_after (msg, PVD_UNAVAILABLE_RETRY_AFTER);
-  send_scim_error (msg, 503, NULL, "The database is unavailable; try again shortly");
+  pvd_send_scim_error (msg, 503, NULL, "The database is unavailable; try again shortly");
 }
 
 static void
@@ -113,15 +60,15 @@ send_store_error (Scim         *s,
                   const GError *error)
 {
   if (g_error_matches (error, PVD_ERROR, PVD_ERROR_NOT_FOUND))
-    send_scim_error (s->msg, 404, NULL, "%s", error->message);
+    pvd_send_scim_error (s->msg, 404, NULL, "%s", error->message);
   else if (g_error_matches (error, PVD_ERROR, PVD_ERROR_EXISTS))
-    send_scim_error (s->msg, 409, "uniqueness", "%s", error->message);
+    pvd_send_scim_error (s->msg, 409, "uniqueness", "%s", error->message);
   else if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
     send_unavailable (s->msg, error);
   else
     {
       g_warning ("SCIM request failed: %s", error->message);
-      send_scim_error (s->msg, 500, NULL, "The server could not complete the request");
+      pvd_send_scim_error (s->msg, 500, NULL, "The server could not complete the request");
     }
 }
 
@@ -371,7 +318,7 @@ send_resource (Scim                  *s,
       g_autofree char *location = g_strdup_printf ("%s/%s/%s", s->base_url, type_path (r->type), r->id);
       soup_message_headers_replace (headers, "Location", location);
     }
-  pvd_send_json (s->msg, status, SCIM_CONTENT_TYPE, node);
+  pvd_send_json (s->msg, status, PVD_SCIM_CONTENT_TYPE, node);
 }
 
 /* Requests */
@@ -394,246 +341,23 @@ read_body (Scim *s)
 
   if (length == 0)
     {
-      send_scim_error (s->msg, 400, "invalidSyntax", "The request needs a JSON body");
+      pvd_send_scim_error (s->msg, 400, "invalidSyntax", "The request needs a JSON body");
       return NULL;
     }
   if (length > PVD_MAX_BODY_SIZE)
     {
-      send_scim_error (s->msg, 413, NULL, "The body is larger than %d KiB", PVD_MAX_BODY_SIZE / 1024);
+      pvd_send_scim_error (s->msg, 413, NULL, "The body is larger than %d KiB", PVD_MAX_BODY_SIZE / 1024);
       return NULL;
     }
   body = pvd_parse_body (data, length, &error);
   if (body == NULL)
     {
-      send_scim_error (s->msg, 400,
-                       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
-                       ? "invalidValue" : "invalidSyntax", "%s", error->message);
+      pvd_send_scim_error (s->msg, 400,
+                           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+                           ? "invalidValue" : "invalidSyntax", "%s", error->message);
       return NULL;
     }
   return json_node_dup_object (body);
-}
-
-/* Checks and tidies a user or group before it is stored: the identity
- * provider's quirks made standard, what the server owns dropped, the types
- * of known attributes checked. */
-static gboolean
-coerce_boolean (JsonObject *object,
-                const char *member,
-                const char *where,
-                GError    **error)
-{
-  JsonNode *node;
-
-  if (!json_object_has_member (object, member))
-    return TRUE;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      const char *text = json_node_get_string (node);
-
-      /* Entra sends "True" and "False" as strings. */
-      if (g_ascii_strcasecmp (text, "true") == 0 || g_ascii_strcasecmp (text, "false") == 0)
-        {
-          json_object_set_boolean_member (object, member, g_ascii_strcasecmp (text, "true") == 0);
-          return TRUE;
-        }
-    }
-  if (JSON_NODE_HOLDS_NULL (node) ||
-      (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN))
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "“%s” must be true or false", where);
-  return FALSE;
-}
-
-static gboolean check_against (JsonObject *object, JsonArray *attributes, const char *prefix,
-                               GError **error);
-
-/* One value of @definition: a complex one's sub-attributes checked too. */
-static gboolean
-check_value (JsonObject  *definition,
-             JsonNode    *value,
-             const char  *where,
-             GError     **error)
-{
-  const char *type = json_object_get_string_member (definition, "type");
-  gboolean ok;
-
-  if (g_str_equal (type, "complex"))
-    {
-      if (JSON_NODE_HOLDS_OBJECT (value))
-        return check_against (json_node_get_object (value),
-                              json_object_get_array_member (definition, "subAttributes"), where, error);
-      ok = FALSE;
-    }
-  else if (g_str_equal (type, "boolean"))
-    ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN;
-  else if (g_str_equal (type, "integer"))
-    ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64;
-  else if (g_str_equal (type, "decimal"))
-    ok = JSON_NODE_HOLDS_VALUE (value) && (json_node_get_value_type (value) == G_TYPE_INT64 ||
-                                           json_node_get_value_type (value) == G_TYPE_DOUBLE);
-  else
-    ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING;
-  if (!ok)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 "“%s” must be %s", where,
-                 g_str_equal (type, "complex") ? "an object" :
-                 g_str_equal (type, "boolean") ? "true or false" :
-                 g_str_equal (type, "integer") ? "an integer" :
-                 g_str_equal (type, "decimal") ? "a number" : "a string");
-  return ok;
-}
-
-static gboolean
-check_type (JsonObject  *definition,
-            JsonNode    *value,
-            const char  *where,
-            GError     **error)
-{
-  JsonArray *array;
-  guint primaries = 0;
-
-  if (JSON_NODE_HOLDS_NULL (value))
-    return TRUE;
-  if (!json_object_get_boolean_member (definition, "multiValued"))
-    return check_value (definition, value, where, error);
-
-  if (!JSON_NODE_HOLDS_ARRAY (value))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "“%s” is multi-valued and must be an array", where);
-      return FALSE;
-    }
-  array = json_node_get_array (value);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonNode *primary;
-
-      if (!check_value (definition, element, where, error))
-        return FALSE;
-      /* RFC 7643 §2.4: "primary" is true for one value at most. */
-      primary = JSON_NODE_HOLDS_OBJECT (element) && json_object_has_member (json_node_get_object (element), "primary")
-                ? json_object_get_member (json_node_get_object (element), "primary") : NULL;
-      if (primary != NULL && JSON_NODE_HOLDS_VALUE (primary) &&
-          json_node_get_value_type (primary) == G_TYPE_BOOLEAN && json_node_get_boolean (primary) &&
-          ++primaries > 1)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "“%s” has more than one primary value", where);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* The members of @object against their definitions in @attributes; those
- * without one are the common attributes (pvd_scim_schema_prune() dropped
- * the rest). */
-static gboolean
-check_against (JsonObject  *object,
-               JsonArray   *attributes,
-               const char  *prefix,
-               GError     **error)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      /* Coercing sets the member anew, which frees the name in @members. */
-      g_autofree char *name = g_strdup (l->data);
-      g_autofree char *where = prefix ? g_strdup_printf ("%s.%s", prefix, name) : g_strdup (name);
-      JsonObject *definition = pvd_scim_schema_find_attribute (attributes, name);
-
-      if (definition == NULL)
-        continue;
-      if (g_str_equal (json_object_get_string_member (definition, "type"), "boolean") &&
-          !json_object_get_boolean_member (definition, "multiValued") &&
-          !coerce_boolean (object, name, where, error))
-        return FALSE;
-      if (!check_type (definition, json_object_get_member (object, name), where, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * pvd_scim_normalize:
- * @object: a user or group as a POST or PUT sent it, or as a PATCH left it
- * @type: which
- * @error: a %G_IO_ERROR_INVALID_DATA naming the attribute
- *
- * Checks and tidies @object in place before it is stored.
- *
- * Returns: %FALSE if it cannot be stored
- */
-gboolean
-pvd_scim_normalize (JsonObject   *object,
-                    PvdScimType   type,
-                    GError      **error)
-{
-  const char *core = type == PVD_SCIM_USER ? SCHEMA_USER : SCHEMA_GROUP;
-  const char *name_attribute = type == PVD_SCIM_USER ? "userName" : "displayName";
-  JsonNode *name;
-  JsonNode *schemas;
-
-  /* What the schemas do not declare is dropped (id and meta, the server's,
-   * among them), names the schemas' spelling (RFC 7643 §2.1: they are
-   * case-insensitive); passwords are checked, then never kept. */
-  pvd_scim_schema_prune (object, core);
-
-  name = json_object_has_member (object, name_attribute)
-         ? json_object_get_member (object, name_attribute) : NULL;
-  if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) ||
-      json_node_get_value_type (name) != G_TYPE_STRING || *json_node_get_string (name) == '\0')
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "“%s” is required and must be a non-empty string", name_attribute);
-      return FALSE;
-    }
-  if (json_object_has_member (object, "externalId") &&
-      !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "externalId")) &&
-      json_node_get_value_type (json_object_get_member (object, "externalId")) != G_TYPE_STRING)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "“externalId” must be a string");
-      return FALSE;
-    }
-
-  if (!check_against (object, pvd_scim_schema_attributes (core), NULL, error))
-    return FALSE;
-  if (type == PVD_SCIM_USER && json_object_has_member (object, SCHEMA_ENTERPRISE))
-    {
-      JsonNode *extension = json_object_get_member (object, SCHEMA_ENTERPRISE);
-
-      if (!JSON_NODE_HOLDS_OBJECT (extension))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "“%s” must be an object", SCHEMA_ENTERPRISE);
-          return FALSE;
-        }
-      if (!check_against (json_node_get_object (extension), pvd_scim_schema_attributes (SCHEMA_ENTERPRISE),
-                          NULL, error))
-        return FALSE;
-    }
-
-  json_object_remove_member (object, "password");
-
-  /* schemas: the core schema and the extensions present. */
-  schemas = json_object_has_member (object, "schemas") ? json_object_get_member (object, "schemas") : NULL;
-  if (schemas != NULL && !JSON_NODE_HOLDS_ARRAY (schemas))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "“schemas” must be an array");
-      return FALSE;
-    }
-  {
-    JsonArray *list = json_array_new ();
-
-    json_array_add_string_element (list, core);
-    if (json_object_has_member (object, SCHEMA_ENTERPRISE))
-      json_array_add_string_element (list, SCHEMA_ENTERPRISE);
-    json_object_set_array_member (object, "schemas", list);
-  }
-  return TRUE;
 }
 
 /* Handlers */
@@ -666,7 +390,7 @@ precondition_holds (Scim                  *s,
   wanted = g_strstrip (g_strdup (if_match));
   if (g_str_equal (wanted, "*") || strstr (wanted, current + 2) != NULL)
     return TRUE;
-  send_scim_error (s->msg, 412, NULL, "The resource has changed (its version is %s)", current);
+  pvd_send_scim_error (s->msg, 412, NULL, "The resource has changed (its version is %s)", current);
   return FALSE;
 }
 
@@ -682,7 +406,7 @@ create_resource (Scim        *s,
     return;
   if (!pvd_scim_normalize (body, type, &error))
     {
-      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
+      pvd_send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
       return;
     }
   r = pvd_scim_store_create (s->store, s->tenant->id, s->kind, type, body, s->now, &error);
@@ -704,7 +428,7 @@ store_replacement (Scim        *s,
 
   if (!pvd_scim_normalize (attributes, type, &error))
     {
-      send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
+      pvd_send_scim_error (s->msg, 400, "invalidValue", "%s", error->message);
       return;
     }
   r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, attributes, s->now, &error);
@@ -743,10 +467,10 @@ patch_resource (Scim        *s,
 
   copy = json_node_copy (json_node_init_object (json_node_alloc (), current->attributes));
   attributes = json_node_get_object (copy);
-  if (!pvd_scim_patch_apply (attributes, body, type == PVD_SCIM_USER ? SCHEMA_USER : SCHEMA_GROUP,
+  if (!pvd_scim_patch_apply (attributes, body, type == PVD_SCIM_USER ? PVD_SCIM_SCHEMA_USER : PVD_SCIM_SCHEMA_GROUP,
                              &error))
     {
-      send_scim_error (s->msg, 400, pvd_scim_patch_scim_type (error), "%s", error->message);
+      pvd_send_scim_error (s->msg, 400, pvd_scim_patch_scim_type (error), "%s", error->message);
       return;
     }
   store_replacement (s, type, id, attributes);
@@ -827,8 +551,8 @@ names_groups (const char *path,
               gboolean    ordering,
               gpointer    user_data)
 {
-  if (g_ascii_strncasecmp (path, SCHEMA_USER ":", strlen (SCHEMA_USER) + 1) == 0)
-    path += strlen (SCHEMA_USER) + 1;
+  if (g_ascii_strncasecmp (path, PVD_SCIM_SCHEMA_USER ":", strlen (PVD_SCIM_SCHEMA_USER) + 1) == 0)
+    path += strlen (PVD_SCIM_SCHEMA_USER) + 1;
   return !(g_ascii_strncasecmp (path, "groups", 6) == 0 && (path[6] == '\0' || path[6] == '.'));
 }
 
@@ -910,7 +634,7 @@ parse_count (Scim        *s,
     }
   if (!g_ascii_string_to_signed (text, 10, G_MININT32, G_MAXINT32, &value, NULL))
     {
-      send_scim_error (s->msg, 400, "invalidValue", "“%s” must be a whole number", name);
+      pvd_send_scim_error (s->msg, 400, "invalidValue", "“%s” must be a whole number", name);
       return FALSE;
     }
   *out = value;
@@ -944,7 +668,7 @@ send_list (Scim             *s,
   pvd_json_int (b, "itemsPerPage", n);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, root);
+  pvd_send_json (s->msg, 200, PVD_SCIM_CONTENT_TYPE, root);
 }
 
 /* A SearchRequest's startIndex or count as text for parse_count(): a
@@ -1001,7 +725,7 @@ search_request_attributes (Scim        *s,
       if (json_array_get_length (a) == 0)
         return TRUE;
     }
-  send_scim_error (s->msg, 400, "invalidValue", "“%s” must be an array of attribute names", name);
+  pvd_send_scim_error (s->msg, 400, "invalidValue", "“%s” must be an array of attribute names", name);
   return FALSE;
 }
 
@@ -1040,17 +764,17 @@ filter_applies (Scim          *s,
 {
   for (guint i = 0; i < 2; i++)
     {
-      OrderingCheck check = { i == 0 ? SCHEMA_USER : SCHEMA_GROUP, NULL };
+      OrderingCheck check = { i == 0 ? PVD_SCIM_SCHEMA_USER : PVD_SCIM_SCHEMA_GROUP, NULL };
 
       if ((i == 0 && !users) || (i == 1 && !groups) ||
           pvd_scim_filter_foreach_comparison (filter, check_ordering, &check))
         continue;
-      send_scim_error (s->msg, 400, "invalidFilter",
-                       "“%s” is %s: gt, ge, lt and le do not compare it", check.refused,
-                       g_str_equal (json_object_get_string_member (pvd_scim_schema_find_path (check.core_schema,
-                                                                                              check.refused),
-                                                                   "type"), "boolean")
-                       ? "true or false" : "binary");
+      pvd_send_scim_error (s->msg, 400, "invalidFilter",
+                           "“%s” is %s: gt, ge, lt and le do not compare it", check.refused,
+                           g_str_equal (json_object_get_string_member (pvd_scim_schema_find_path (check.core_schema,
+                                                                                                  check.refused),
+                                                                       "type"), "boolean")
+                           ? "true or false" : "binary");
       g_free (check.refused);
       return FALSE;
     }
@@ -1087,7 +811,7 @@ list_resources (Scim        *s,
       if (filter_text == NULL && json_object_has_member (search_request, "filter") &&
           !JSON_NODE_HOLDS_NULL (json_object_get_member (search_request, "filter")))
         {
-          send_scim_error (s->msg, 400, "invalidFilter", "“filter” must be a string");
+          pvd_send_scim_error (s->msg, 400, "invalidFilter", "“filter” must be a string");
           return;
         }
       start_text = start_owned = search_request_number (search_request, "startIndex");
@@ -1120,7 +844,7 @@ list_resources (Scim        *s,
       filter = pvd_scim_filter_parse (filter_text, &error);
       if (filter == NULL)
         {
-          send_scim_error (s->msg, 400, "invalidFilter", "%s", error->message);
+          pvd_send_scim_error (s->msg, 400, "invalidFilter", "%s", error->message);
           return;
         }
       if (!filter_applies (s, filter, users, groups))
@@ -1221,7 +945,7 @@ send_discovery (Scim       *s,
       if (g_strcmp0 (json_object_get_string_member (json_node_get_object (copy), "id"), id) == 0)
         {
           absolutize_location (s, json_node_get_object (copy));
-          pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, copy);
+          pvd_send_json (s->msg, 200, PVD_SCIM_CONTENT_TYPE, copy);
           json_node_unref (copy);
           return;
         }
@@ -1229,8 +953,8 @@ send_discovery (Scim       *s,
     }
   if (id != NULL)
     {
-      send_scim_error (s->msg, 404, NULL, "No %s “%s”",
-                       g_str_equal (member, "schemas") ? "schema" : "resource type", id);
+      pvd_send_scim_error (s->msg, 404, NULL, "No %s “%s”",
+                           g_str_equal (member, "schemas") ? "schema" : "resource type", id);
       return;
     }
 
@@ -1254,7 +978,7 @@ send_discovery (Scim       *s,
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, root);
+  pvd_send_json (s->msg, 200, PVD_SCIM_CONTENT_TYPE, root);
 }
 
 static void
@@ -1267,7 +991,7 @@ send_service_provider_config (Scim *s)
   if (document != NULL)
     {
       soup_server_message_set_status (s->msg, 200, NULL);
-      soup_server_message_set_response (s->msg, SCIM_CONTENT_TYPE, SOUP_MEMORY_COPY,
+      soup_server_message_set_response (s->msg, PVD_SCIM_CONTENT_TYPE, SOUP_MEMORY_COPY,
                                         g_bytes_get_data (document, NULL),
                                         g_bytes_get_size (document));
       return;
@@ -1323,7 +1047,7 @@ send_service_provider_config (Scim *s)
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  pvd_send_json (s->msg, 200, SCIM_CONTENT_TYPE, root);
+  pvd_send_json (s->msg, 200, PVD_SCIM_CONTENT_TYPE, root);
   if (g_hash_table_size (s->worker->documents) >= 1024)
     g_hash_table_remove_all (s->worker->documents);
   g_hash_table_replace (s->worker->documents, g_steal_pointer (&key),
@@ -1335,7 +1059,7 @@ method_not_allowed (Scim       *s,
                     const char *allowed)
 {
   soup_message_headers_replace (soup_server_message_get_response_headers (s->msg), "Allow", allowed);
-  send_scim_error (s->msg, 405, NULL, "%s is not allowed here; use %s", s->method, allowed);
+  pvd_send_scim_error (s->msg, 405, NULL, "%s is not allowed here; use %s", s->method, allowed);
 }
 
 static const char *endpoints[] = {
@@ -1368,7 +1092,7 @@ route (Scim       *s,
 
   if (n > 2 || (id != NULL && *id == '\0'))
     {
-      send_scim_error (s->msg, 404, NULL, "There is nothing at this path");
+      pvd_send_scim_error (s->msg, 404, NULL, "There is nothing at this path");
       return;
     }
 
@@ -1420,7 +1144,7 @@ route (Scim       *s,
         method_not_allowed (s, "GET, PUT, PATCH, DELETE");
     }
   else
-    send_scim_error (s->msg, 404, NULL, "This endpoint serves no “%s”", first);
+    pvd_send_scim_error (s->msg, 404, NULL, "This endpoint serves no “%s”", first);
 }
 
 /**
@@ -1455,6 +1179,12 @@ pvd_scim_request_provisions (const char *method,
   return FALSE;
 }
 
+static void
+send_rate_limited (SoupServerMessage *msg)
+{
+  pvd_send_scim_error (msg, 429, NULL, "Too many failed authentications from this address");
+}
+
 static const char *
 auth_failure_detail (PvdScimAuth result)
 {
@@ -1467,6 +1197,7 @@ auth_failure_detail (PvdScimAuth result)
     case PVD_SCIM_AUTH_WRONG_CONNECTION:
       return "The token belongs to another provisioning connection";
     case PVD_SCIM_AUTH_UNKNOWN:
+    case PVD_SCIM_AUTH_LIMITED:
     case PVD_SCIM_AUTH_OK:
     default:
       return "The bearer token is not valid for this endpoint";
@@ -1476,6 +1207,7 @@ auth_failure_detail (PvdScimAuth result)
 /**
  * pvd_scim_handle:
  * @path: `/t/{tenant}/scim/{users|persons}/v2/…`
+ * @now: the server's time, pvd_server_now()
  *
  * Authenticates a SCIM request with the connection's tokens, answers it,
  * and records what changed as an event of the token that made it.
@@ -1484,7 +1216,8 @@ void
 pvd_scim_handle (PvdWorker         *worker,
                  SoupServerMessage *msg,
                  const char        *path,
-                 GHashTable        *query)
+                 GHashTable        *query,
+                 gint64             now)
 {
   PvdStore *store = worker->store;
   g_auto(GStrv) parts = g_strsplit (path, "/", 7);
@@ -1507,13 +1240,13 @@ pvd_scim_handle (PvdWorker         *worker,
   s.msg = msg;
   s.method = soup_server_message_get_method (msg);
   s.query = query;
-  s.now = pvd_server_now (s.server);
+  s.now = now;
 
   /* "", "t", tenant, "scim", kind, "v2", resource */
   if (g_strv_length (parts) < 6 || !g_str_equal (parts[3], "scim") ||
       !pvd_kind_is_valid (parts[4]) || !g_str_equal (parts[5], "v2"))
     {
-      send_scim_error (msg, 404, NULL, "There is no SCIM endpoint at this path");
+      pvd_send_scim_error (msg, 404, NULL, "There is no SCIM endpoint at this path");
       return;
     }
   s.kind = parts[4];
@@ -1521,21 +1254,23 @@ pvd_scim_handle (PvdWorker         *worker,
 
   if (pvd_rate_limited (s.server, msg))
     {
-      send_scim_error (msg, 429, NULL, "Too many failed authentications from this address");
+      send_rate_limited (msg);
       return;
     }
 
   secret = pvd_bearer_token (msg);
   if (secret == NULL)
     {
-      pvd_count_auth_failure (s.server, store, msg);
-      send_scim_error (msg, 401, NULL, "A bearer token is needed");
+      if (pvd_count_auth_failure (s.server, store, msg))
+        send_rate_limited (msg);
+      else
+        pvd_send_scim_error (msg, 401, NULL, "A bearer token is needed");
       return;
     }
 
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                              "User-Agent");
-  result = pvd_scim_authenticate (worker, parts[2], s.kind, secret, user_agent,
+  result = pvd_scim_authenticate (worker, msg, parts[2], s.kind, secret, user_agent,
                                   pvd_scim_request_provisions (s.method, resource), s.now,
                                   &tenant, &token, &enabled, &error);
   if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
@@ -1546,13 +1281,18 @@ pvd_scim_handle (PvdWorker         *worker,
   if (error != NULL)
     {
       g_warning ("SCIM authentication failed: %s", error->message);
-      send_scim_error (msg, 500, NULL, "The server could not check the token");
+      pvd_send_scim_error (msg, 500, NULL, "The server could not check the token");
+      return;
+    }
+  if (result == PVD_SCIM_AUTH_LIMITED ||
+      (result != PVD_SCIM_AUTH_OK && pvd_count_auth_failure (s.server, store, msg)))
+    {
+      send_rate_limited (msg);
       return;
     }
   if (result != PVD_SCIM_AUTH_OK)
     {
-      pvd_count_auth_failure (s.server, store, msg);
-      send_scim_error (msg, 401, NULL, "%s", auth_failure_detail (result));
+      pvd_send_scim_error (msg, 401, NULL, "%s", auth_failure_detail (result));
       return;
     }
 
@@ -1563,7 +1303,7 @@ pvd_scim_handle (PvdWorker         *worker,
 
   if (!enabled)
     {
-      send_scim_error (msg, 403, NULL, "Provisioning is disabled for this connection in the tenant");
+      pvd_send_scim_error (msg, 403, NULL, "Provisioning is disabled for this connection in the tenant");
       return;
     }
 
@@ -1586,7 +1326,7 @@ pvd_scim_handle (PvdWorker         *worker,
       g_mutex_unlock (&s.server->write_lock);
       g_warning ("Could not start a SCIM write: %s", error->message);
       pvd_set_retry_after (msg, PVD_UNAVAILABLE_RETRY_AFTER);
-      send_scim_error (msg, 503, NULL, "The tenant is busy; try again");
+      pvd_send_scim_error (msg, 503, NULL, "The tenant is busy; try again");
       return;
     }
   route (&s, resource);
@@ -1608,7 +1348,7 @@ pvd_scim_handle (PvdWorker         *worker,
       else
         {
           g_warning ("Could not record a SCIM change: %s", error->message);
-          send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
+          pvd_send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
         }
     }
   g_mutex_unlock (&s.server->write_lock);

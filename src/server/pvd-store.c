@@ -856,6 +856,32 @@ pvd_store_count_auth_failure (PvdStore   *self,
          klass->count_auth_failure (self->db, address, now, window, out_window_start, out_count);
 }
 
+/**
+ * pvd_store_get_auth_failures:
+ * @address: the client's address
+ * @now: real time, seconds
+ * @window: how long a window of failures lasts, seconds
+ * @out_window_start: (out): when the address's current window started
+ * @out_count: (out): its failures in that window on every node, 0 if none
+ *
+ * Like pvd_store_count_auth_failure(), without counting one.
+ *
+ * Returns: %FALSE if the database keeps no count or could not
+ */
+gboolean
+pvd_store_get_auth_failures (PvdStore   *self,
+                             const char *address,
+                             gint64      now,
+                             gint64      window,
+                             gint64     *out_window_start,
+                             gint64     *out_count)
+{
+  const PvdDbClass *klass = self->db->klass;
+
+  return klass->get_auth_failures != NULL &&
+         klass->get_auth_failures (self->db, address, now, window, out_window_start, out_count);
+}
+
 /* Events */
 
 gboolean

@@ -147,6 +147,7 @@ typedef enum {
   PVD_SCIM_AUTH_WRONG_CONNECTION,
   PVD_SCIM_AUTH_REVOKED,
   PVD_SCIM_AUTH_EXPIRED,
+  PVD_SCIM_AUTH_LIMITED,   /* not the store's: see pvd_scim_authenticate() */
 } PvdScimAuth;
 
 void       pvd_tenant_free     (PvdTenant     *tenant);
@@ -322,6 +323,12 @@ void           pvd_store_cancel_write       (PvdStore        *self);
 void           pvd_store_end_read           (PvdStore        *self);
 
 gboolean       pvd_store_count_auth_failure (PvdStore        *self,
+                                             const char      *address,
+                                             gint64           now,
+                                             gint64           window,
+                                             gint64          *out_window_start,
+                                             gint64          *out_count);
+gboolean       pvd_store_get_auth_failures  (PvdStore        *self,
                                              const char      *address,
                                              gint64           now,
                                              gint64           window,

@@ -14,9 +14,12 @@
 #include "config.h"
 
 #include "fuzz.h"
+#include "pvd-http.h"
+#include "pvd-openapi-check.h"
+#include "pvd-scim-attributes.h"
 #include "pvd-server-private.h"
 
-static PvdSchema *schema;   /* kept for the whole run */
+static PvdOpenapiCheck *schema;   /* kept for the whole run */
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -28,7 +31,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   fuzz_setup ();
   if (schema == NULL)
     {
-      schema = pvd_schema_new_from_resource ("/io/github/provisio/provisiod/openapi.json", &error);
+      schema = pvd_openapi_check_new_from_resource ("/io/github/provisio/provisiod/openapi.json", &error);
       g_assert_no_error (error);
     }
   if (size > PVD_MAX_BODY_SIZE)
@@ -43,11 +46,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* The management API */
   for (gsize i = 0; i < pvd_api_n_routes; i++)
     {
-      JsonNode *request_schema = pvd_schema_get_request_schema (schema, pvd_api_routes[i].template,
+      JsonNode *request_schema = pvd_openapi_check_get_request_schema (schema, pvd_api_routes[i].template,
                                                                 pvd_api_routes[i].method);
       g_autoptr(GError) invalid = NULL;
 
-      if (request_schema != NULL && !pvd_schema_validate (schema, request_schema, body, &invalid))
+      if (request_schema != NULL && !pvd_openapi_check_validate (schema, request_schema, body, &invalid))
         g_assert (invalid != NULL && invalid->message != NULL);
     }
 

@@ -14,7 +14,7 @@
 
 #include "fuzz.h"
 #include "pvd-scim-filter.h"
-#include "pvd-server-private.h"
+#include "pvd-scim-schema.h"
 
 static const char user_json[] =
   "{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\","

@@ -13,11 +13,10 @@
 #include "config.h"
 
 #include "fuzz.h"
+#include "pvd-http.h"
+#include "pvd-scim-attributes.h"
 #include "pvd-scim-patch.h"
-#include "pvd-server-private.h"
-
-#define SCHEMA_USER "urn:ietf:params:scim:schemas:core:2.0:User"
-#define SCHEMA_GROUP "urn:ietf:params:scim:schemas:core:2.0:Group"
+#include "pvd-scim-schema.h"
 
 static const char user_json[] =
   "{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\","
@@ -76,7 +75,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   body = pvd_parse_body ((const char *) data, size, &error);
   if (body == NULL)
     return 0;
-  apply (user_json, json_node_get_object (body), SCHEMA_USER, PVD_SCIM_USER);
-  apply (group_json, json_node_get_object (body), SCHEMA_GROUP, PVD_SCIM_GROUP);
+  apply (user_json, json_node_get_object (body), PVD_SCIM_SCHEMA_USER, PVD_SCIM_USER);
+  apply (group_json, json_node_get_object (body), PVD_SCIM_SCHEMA_GROUP, PVD_SCIM_GROUP);
   return 0;
 }

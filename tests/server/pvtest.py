@@ -197,6 +197,15 @@ def check_against_openapi(method, path, response):
         documented = OPENAPI["components"]["responses"][documented["$ref"].split("/")[-1]]
     schema = documented["content"]["application/json"]["schema"]
     _validator(schema).validate(response.json)
+    for name, header in documented.get("headers", {}).items():
+        value = response.header(name.lower())
+        if value is None:
+            if header.get("required"):
+                raise AssertionError(f"{method} {template}: {response.status} without its {name} header")
+            continue
+        if header["schema"].get("type") == "integer":
+            value = int(value)
+        _validator(header["schema"]).validate(value)
     return operation["operationId"], response.status
 
 

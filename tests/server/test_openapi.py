@@ -24,6 +24,20 @@ class OpenApi(ServerTest):
             for key in ref.lstrip("#/").split("/"):
                 node = node[key]
 
+    def test_database_away_documented(self):
+        """Every operation that reads the database says what a client gets
+        while it is away (test_database_away sees that answer): 503 with
+        the "unavailable" error and a Retry-After in seconds."""
+        unavailable = OPENAPI["components"]["responses"]["Unavailable"]
+        self.assertTrue(unavailable["headers"]["Retry-After"]["required"])
+        self.assertEqual(unavailable["headers"]["Retry-After"]["schema"]["type"], "integer")
+        self.assertIn("unavailable", OPENAPI["components"]["schemas"]["Error"]["properties"]["error"]["enum"])
+        for template, path in OPENAPI["paths"].items():
+            for method, op in path.items():
+                if isinstance(op, dict) and "401" in op.get("responses", {}):
+                    self.assertEqual(op["responses"].get("503"), {"$ref": "#/components/responses/Unavailable"},
+                                     f"{method.upper()} {template}")
+
     def test_every_operation_answers_as_documented(self):
         s = self.server
         k = self.key

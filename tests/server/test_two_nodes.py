@@ -144,7 +144,8 @@ class TwoNodes(unittest.TestCase):
 
     def test_failed_authentication_limit_across_nodes(self):
         """20 failures a minute from one address, half on each node, are the
-        limit (--auth-failure-limit): a node that learns the count refuses."""
+        limit (--auth-failure-limit): every node then refuses, even the one
+        that has not counted the 20th, and even a valid key."""
         unknown = "pva_" + "A" * 49
         for i in range(20):
             r = self.nodes[i % 2].request("GET", "/api/v1/tenant", key=unknown)
@@ -153,10 +154,32 @@ class TwoNodes(unittest.TestCase):
         r = self.nodes[1].request("GET", "/api/v1/tenant", key=self.key)
         self.assertEqual(r.status, 429, r.text)
         self.assertIsNotNone(r.header("retry-after"))
-        # The other knew of 19: its next failure brings it the count of both.
-        self.assertEqual(self.nodes[0].request("GET", "/api/v1/tenant", key=unknown).status, 401)
+        # The other counted 19 itself: it reads the count of both before it
+        # checks a 21st credential.
+        r = self.nodes[0].request("GET", "/api/v1/tenant", key=unknown)
+        self.assertEqual(r.status, 429, r.text)
+        self.assertIsNotNone(r.header("retry-after"))
         r = self.nodes[0].request("GET", "/api/v1/tenant", key=self.key)
         self.assertEqual(r.status, 429, r.text)
+
+    def test_failed_authentication_limit_exact_under_concurrency(self):
+        """Wrong admin keys and SCIM tokens sent all at once to both nodes:
+        exactly the limit's number of them is told 401, the rest 429, and
+        then a right token is refused too."""
+        token = self.issue()
+        bad_scim = dict(token, secret=token["secret"][:-4] + "AAAA")
+        unknown = "pva_" + "B" * 49
+
+        def attempt(i):
+            node = self.nodes[i % 2]
+            if i % 3 == 0:
+                return self.scim("GET", bad_scim, "/Users?count=1", node=node).status
+            return node.request("GET", "/api/v1/tenant", key=unknown).status
+        statuses = self.together(36, attempt)
+        self.assertEqual(sorted(set(statuses)), [401, 429], statuses)
+        self.assertEqual(statuses.count(401), 20, statuses)
+        for node in self.nodes:
+            self.assertEqual(self.scim("GET", token, "/Users?count=1", node=node).status, 429)
 
     def test_event_ids_ordered(self):
         token = self.issue()

@@ -1,4 +1,4 @@
-/* pvd-schema.c
+/* pvd-openapi-check.c
  *
  * Copyright 2026 The Provisio authors
  *
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "pv-time.h"
-#include "pvd-schema.h"
+#include "pvd-openapi-check.h"
 
 /* Checks request bodies against the schemas of docs/openapi.json, embedded
  * as a resource, so that the API's shapes are written down once.  This is
@@ -22,7 +22,7 @@
  * min/maxItems and oneOf.  A keyword it does not know is a build-time
  * mistake, caught by the test that validates the whole file. */
 
-struct _PvdSchema
+struct _PvdOpenapiCheck
 {
   GObject     parent_instance;
 
@@ -30,39 +30,39 @@ struct _PvdSchema
   GHashTable *regexes;   /* pattern -> GRegex */
 };
 
-G_DEFINE_FINAL_TYPE (PvdSchema, pvd_schema, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PvdOpenapiCheck, pvd_openapi_check, G_TYPE_OBJECT)
 
 #define MAX_DEPTH 32
 
 static void
-pvd_schema_finalize (GObject *object)
+pvd_openapi_check_finalize (GObject *object)
 {
-  PvdSchema *self = (PvdSchema *) object;
+  PvdOpenapiCheck *self = (PvdOpenapiCheck *) object;
 
   g_clear_pointer (&self->document, json_node_unref);
   g_clear_pointer (&self->regexes, g_hash_table_unref);
 
-  G_OBJECT_CLASS (pvd_schema_parent_class)->finalize (object);
+  G_OBJECT_CLASS (pvd_openapi_check_parent_class)->finalize (object);
 }
 
 static void
-pvd_schema_class_init (PvdSchemaClass *klass)
+pvd_openapi_check_class_init (PvdOpenapiCheckClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = pvd_schema_finalize;
+  G_OBJECT_CLASS (klass)->finalize = pvd_openapi_check_finalize;
 }
 
 static void
-pvd_schema_init (PvdSchema *self)
+pvd_openapi_check_init (PvdOpenapiCheck *self)
 {
   self->regexes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_regex_unref);
 }
 
-PvdSchema *
-pvd_schema_new_from_resource (const char  *resource_path,
-                              GError     **error)
+PvdOpenapiCheck *
+pvd_openapi_check_new_from_resource (const char  *resource_path,
+                                     GError     **error)
 {
-  g_autoptr(PvdSchema) self = g_object_new (PVD_TYPE_SCHEMA, NULL);
+  g_autoptr(PvdOpenapiCheck) self = g_object_new (PVD_TYPE_OPENAPI_CHECK, NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
 
@@ -90,16 +90,16 @@ get_object (JsonObject *object,
 }
 
 /**
- * pvd_schema_get_request_schema:
+ * pvd_openapi_check_get_request_schema:
  * @path_template: a key of `paths`, such as `/api/v1/provisioning/{kind}`
  * @method: an HTTP method
  *
  * Returns: (transfer none) (nullable): the JSON body schema of the operation
  */
 JsonNode *
-pvd_schema_get_request_schema (PvdSchema  *self,
-                               const char *path_template,
-                               const char *method)
+pvd_openapi_check_get_request_schema (PvdOpenapiCheck *self,
+                                      const char      *path_template,
+                                      const char      *method)
 {
   g_autofree char *lower = g_ascii_strdown (method, -1);
   JsonObject *o = json_node_get_object (self->document);
@@ -112,8 +112,8 @@ pvd_schema_get_request_schema (PvdSchema  *self,
 }
 
 static JsonNode *
-resolve (PvdSchema  *self,
-         JsonNode   *schema)
+resolve (PvdOpenapiCheck *self,
+         JsonNode        *schema)
 {
   JsonObject *o = json_node_get_object (schema);
   const char *ref;
@@ -291,11 +291,11 @@ check_enum (JsonObject  *schema,
 }
 
 static gboolean
-check_string (PvdSchema   *self,
-              JsonObject  *schema,
-              const char  *text,
-              const char  *where,
-              GError     **error)
+check_string (PvdOpenapiCheck  *self,
+              JsonObject       *schema,
+              const char       *text,
+              const char       *where,
+              GError          **error)
 {
   glong length = g_utf8_strlen (text, -1);
 
@@ -352,16 +352,16 @@ check_number (JsonObject  *schema,
   return TRUE;
 }
 
-static gboolean validate (PvdSchema *self, JsonNode *schema, JsonNode *value,
+static gboolean validate (PvdOpenapiCheck *self, JsonNode *schema, JsonNode *value,
                           const char *where, guint depth, GError **error);
 
 static gboolean
-check_object (PvdSchema   *self,
-              JsonObject  *schema,
-              JsonObject  *object,
-              const char  *where,
-              guint        depth,
-              GError     **error)
+check_object (PvdOpenapiCheck  *self,
+              JsonObject       *schema,
+              JsonObject       *object,
+              const char       *where,
+              guint             depth,
+              GError          **error)
 {
   JsonObject *properties = get_object (schema, "properties");
   gboolean closed = json_object_has_member (schema, "additionalProperties") &&
@@ -420,12 +420,12 @@ check_object (PvdSchema   *self,
 }
 
 static gboolean
-check_array (PvdSchema   *self,
-             JsonObject  *schema,
-             JsonArray   *array,
-             const char  *where,
-             guint        depth,
-             GError     **error)
+check_array (PvdOpenapiCheck  *self,
+             JsonObject       *schema,
+             JsonArray        *array,
+             const char       *where,
+             guint             depth,
+             GError          **error)
 {
   guint length = json_array_get_length (array);
 
@@ -454,12 +454,12 @@ check_array (PvdSchema   *self,
 }
 
 static gboolean
-validate (PvdSchema   *self,
-          JsonNode    *schema_node,
-          JsonNode    *value,
-          const char  *where,
-          guint        depth,
-          GError     **error)
+validate (PvdOpenapiCheck  *self,
+          JsonNode         *schema_node,
+          JsonNode         *value,
+          const char       *where,
+          guint             depth,
+          GError          **error)
 {
   JsonObject *schema;
   const char *type;
@@ -512,7 +512,7 @@ validate (PvdSchema   *self,
 }
 
 /**
- * pvd_schema_validate:
+ * pvd_openapi_check_validate:
  * @schema: a schema node of the document
  * @value: what the client sent
  * @error: a #G_IO_ERROR_INVALID_DATA naming the field at fault
@@ -520,12 +520,12 @@ validate (PvdSchema   *self,
  * Returns: %TRUE if @value matches @schema
  */
 gboolean
-pvd_schema_validate (PvdSchema  *self,
-                     JsonNode   *schema,
-                     JsonNode   *value,
-                     GError    **error)
+pvd_openapi_check_validate (PvdOpenapiCheck  *self,
+                            JsonNode         *schema,
+                            JsonNode         *value,
+                            GError          **error)
 {
-  g_return_val_if_fail (PVD_IS_SCHEMA (self), FALSE);
+  g_return_val_if_fail (PVD_IS_OPENAPI_CHECK (self), FALSE);
 
   return validate (self, schema, value, "", 0, error);
 }
