@@ -455,6 +455,28 @@ loaded_cb (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* Loads @list from an apps.ini of @apps and an app-checks.ini of @checks */
+static void
+load_list (PvTenantList *list,
+           const char   *apps_path,
+           const char   *apps,
+           const char   *checks)
+{
+  g_autoptr(GFile) checks_file = pv_tracked_checks_default_file ();
+  g_autofree char *checks_dir = g_path_get_dirname (g_file_peek_path (checks_file));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (apps_path, apps, -1, NULL));
+  g_mkdir_with_parents (checks_dir, 0700);
+  g_assert_true (g_file_set_contents (g_file_peek_path (checks_file), checks, -1, NULL));
+  pv_tenant_list_load_async (list, NULL, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_list_load_finish (list, result, &error));
+  g_assert_no_error (error);
+}
+
 /* The app's list of tenants shows the tracked apps after the tenants,
  * from apps.ini, with the last checks' verdicts, without a network. */
 static void
@@ -466,27 +488,15 @@ test_in_tenant_list (void)
   g_autoptr(GFile) checks_file = NULL;
   g_autoptr(GFile) tenants = g_file_new_for_path (tenants_path);
   g_autoptr(PvTenantList) list = pv_tenant_list_new (tenants);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(PvTenantInfo) info = NULL;
-  g_autofree char *checks_dir = NULL;
   const char *apps = "[app druva]\nname=Druva backup\nvendor=druva\n"
                      "users-url=https://druva.example/scim\nusers-issued=2026-11-01T00:00:00Z\n"
                      "users-expires=2027-11-01T00:00:00Z\nusers-expiry-source=lifetime\nusers-token=keyring\n";
   const char *checks = "[app:druva/users]\nverdict=token-rejected\ndetail=HTTP 401\n"
                        "checked-at=2026-12-01T00:00:00Z\n";
 
-  g_assert_true (g_file_set_contents (apps_path, apps, -1, NULL));
   checks_file = pv_tracked_checks_default_file ();
-  checks_dir = g_path_get_dirname (g_file_peek_path (checks_file));
-  g_mkdir_with_parents (checks_dir, 0700);
-  g_assert_true (g_file_set_contents (g_file_peek_path (checks_file), checks, -1, NULL));
-
-  pv_tenant_list_load_async (list, NULL, loaded_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (pv_tenant_list_load_finish (list, result, &error));
-  g_assert_no_error (error);
+  load_list (list, apps_path, apps, checks);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   info = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_cmpstr (pv_tenant_info_get_name (info), ==, "Druva backup");
@@ -536,10 +546,7 @@ test_recorded_token_verdict (void)
   g_autoptr(GFile) checks_file = pv_tracked_checks_default_file ();
   g_autoptr(GFile) tenants = g_file_new_for_path (tenants_path);
   g_autoptr(PvTenantList) list = pv_tenant_list_new (tenants);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(PvTenantInfo) info = NULL;
-  g_autofree char *checks_dir = g_path_get_dirname (g_file_peek_path (checks_file));
   GKeyFile *checks;
   PvProbeVerdict verdict;
   const char *apps = "[app druva]\nname=Druva backup\nvendor=druva\n"
@@ -550,14 +557,7 @@ test_recorded_token_verdict (void)
   const char *checks_text = "[app:druva/users]\nverdict=token-rejected\ndetail=HTTP 401\n"
                             "checked-at=2026-12-01T00:00:00Z\n";
 
-  g_assert_true (g_file_set_contents (apps_path, apps, -1, NULL));
-  g_mkdir_with_parents (checks_dir, 0700);
-  g_assert_true (g_file_set_contents (g_file_peek_path (checks_file), checks_text, -1, NULL));
-  pv_tenant_list_load_async (list, NULL, loaded_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (pv_tenant_list_load_finish (list, result, &error));
-  g_assert_no_error (error);
+  load_list (list, apps_path, apps, checks_text);
   info = g_list_model_get_item (G_LIST_MODEL (list), 0);
   checks = pv_tenant_list_get_checks (list);
   g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
