@@ -21,6 +21,7 @@
 #include "pv-sso-info.h"
 #include "pv-tenant-info.h"
 #include "pv-tenant-list.h"
+#include "pv-time.h"
 #include "pv-tls.h"
 #include "pv-token-info.h"
 #include "pv-tokens.h"
@@ -1035,6 +1036,224 @@ test_issue_refusals (Fixture       *f,
   g_assert_cmpstr (pv_token_info_get_id (refusal->token), ==, pv_token_info_get_id (fresh->token));
 }
 
+/* A stand-in for a slow network in front of provisiod: each request is
+ * answered by provisiod at once, but the answer is held back until the
+ * test releases it. */
+typedef struct {
+  SoupServer  *server;
+  SoupSession *session;
+  char        *upstream;
+  char        *url;
+  GPtrArray   *held;        /* SoupServerMessage, answered by provisiod */
+} Delay;
+
+typedef struct {
+  Delay             *delay;
+  SoupServerMessage *msg;
+  SoupMessage       *forwarded;
+} Forwarded;
+
+static void
+forwarded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Forwarded *fw = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  SoupMessageHeaders *in = soup_message_get_response_headers (fw->forwarded);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (fw->msg);
+  const char *date = soup_message_headers_get_one (in, "Date");
+  gsize size;
+  const char *data;
+
+  g_assert_no_error (error);
+  data = g_bytes_get_data (body, &size);
+  if (date != NULL)
+    soup_message_headers_replace (out, "Date", date);
+  soup_server_message_set_status (fw->msg, soup_message_get_status (fw->forwarded), NULL);
+  soup_server_message_set_response (fw->msg, soup_message_headers_get_content_type (in, NULL),
+                                    SOUP_MEMORY_COPY, data, size);
+  g_ptr_array_add (fw->delay->held, fw->msg);   /* keeps the reference */
+  g_object_unref (fw->forwarded);
+  g_free (fw);
+}
+
+static void
+delay_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  Delay *delay = user_data;
+  Forwarded *fw = g_new0 (Forwarded, 1);
+  g_autofree char *url = g_strconcat (delay->upstream, path, NULL);
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  g_assert_cmpstr (soup_server_message_get_method (msg), ==, "GET");
+  fw->delay = delay;
+  fw->msg = g_object_ref (msg);
+  fw->forwarded = soup_message_new ("GET", url);
+  if (auth != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (fw->forwarded), "Authorization", auth);
+  soup_server_message_pause (msg);
+  soup_session_send_and_read_async (delay->session, fw->forwarded, G_PRIORITY_DEFAULT, NULL, forwarded_cb, fw);
+}
+
+static Delay *
+delay_new (const char *upstream)
+{
+  Delay *delay = g_new0 (Delay, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+
+  delay->upstream = g_strdup (upstream);
+  delay->held = g_ptr_array_new_with_free_func (g_object_unref);
+  delay->session = soup_session_new ();
+  delay->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (delay->server, NULL, delay_cb, delay, NULL);
+  soup_server_listen_local (delay->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (delay->server);
+  delay->url = g_uri_to_string (uris->data);
+  if (g_str_has_suffix (delay->url, "/"))
+    delay->url[strlen (delay->url) - 1] = '\0';
+  return delay;
+}
+
+/* Sends the answers held back, in the order they came from provisiod. */
+static void
+delay_release (Delay *delay)
+{
+  for (guint i = 0; i < delay->held->len; i++)
+    soup_server_message_unpause (g_ptr_array_index (delay->held, i));
+}
+
+static void
+delay_free (Delay *delay)
+{
+  soup_server_disconnect (delay->server);
+  g_object_unref (delay->server);
+  g_object_unref (delay->session);
+  g_ptr_array_unref (delay->held);
+  g_free (delay->upstream);
+  g_free (delay->url);
+  g_free (delay);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Delay, delay_free)
+
+static guint
+n_tokens (PvTenantInfo *tenant)
+{
+  PvConnectionInfo *users = pv_tenant_info_get_connection (tenant, "users");
+
+  g_assert_nonnull (users);
+  return g_list_model_get_n_items (pv_connection_info_get_tokens (users));
+}
+
+/* Two refreshes of one tenant overlap (a periodic one and a renewal's):
+ * refresh A asks first, the tenant changes, refresh B asks and its
+ * answers come in first, then A's. The tenant shows B's state, not the
+ * older one A brings last. */
+static void
+test_refresh_overlap (Fixture       *f,
+                      gconstpointer  data)
+{
+  PvProfile profile = { (char *) "acme-overlap", f->url };
+  g_autoptr(Delay) delay = delay_new (f->url);
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(PvClient) slow = pv_client_new (delay->url, f->key);
+  g_autoptr(PvTenantInfo) tenant = pv_tenant_info_new (&profile);
+  g_autoptr(GAsyncResult) a = NULL;
+  g_autoptr(GAsyncResult) b = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 fetched_at;
+
+  pv_tenant_info_set_keeps_state (tenant, FALSE);
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_assert_no_error (error);
+
+  /* A: provisiod has answered all four of its requests; the answers wait. */
+  pv_tenant_info_refresh_async (tenant, slow, NULL, done_cb, &a);
+  while (delay->held->len < 4)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The tenant changes; B sees the change and is shown. */
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_assert_no_error (error);
+  pv_tenant_info_refresh_async (tenant, client, NULL, done_cb, &b);
+  while (b == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_info_refresh_finish (tenant, b, &error));
+  g_assert_no_error (error);
+  g_assert_null (a);
+  g_assert_cmpuint (n_tokens (tenant), ==, 2);
+  fetched_at = pv_tenant_info_get_fetched_at (tenant);
+
+  /* A's older answers come in last: they succeed, and are not shown. */
+  delay_release (delay);
+  while (a == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_info_refresh_finish (tenant, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_tokens (tenant), ==, 2);
+  g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), ==, fetched_at);
+  g_assert_null (pv_tenant_info_get_error (tenant));
+
+}
+
+/* The state kept from an earlier session loads only after a refresh has
+ * shown the tenant as it is now: the refresh's state stays. */
+static void
+test_cache_after_refresh (Fixture       *f,
+                          gconstpointer  data)
+{
+  PvProfile profile = { (char *) "acme-cache-after-refresh", f->url };
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(PvTenantInfo) before = pv_tenant_info_new (&profile);
+  g_autoptr(PvTenantInfo) tenant = pv_tenant_info_new (&profile);
+  g_autoptr(GFile) file = pv_cache_file_for (profile.id);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *hour_ago = pv_time_format (g_get_real_time () / G_USEC_PER_SEC - 3600);
+  gint64 fetched_at;
+
+  /* An earlier session kept one token, an hour ago. */
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_assert_true (refresh (before, client, &error));
+  g_assert_no_error (error);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "fetched_at", hour_ago);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+
+  /* Now the tenant has two, and the refresh is quicker than the disk: the
+   * file read still brings the earlier session's state. */
+  json_object_unref (request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error));
+  g_assert_true (refresh (tenant, client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_tokens (tenant), ==, 2);
+  fetched_at = pv_tenant_info_get_fetched_at (tenant);
+  json_generator_to_file (generator, path, &error);
+  g_assert_no_error (error);
+
+  pv_tenant_info_load_cached_async (tenant, NULL, done_cb, &loaded);
+  while (loaded == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_info_load_cached_finish (tenant, loaded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_tokens (tenant), ==, 2);
+  g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), ==, fetched_at);
+
+  g_file_delete (file, NULL, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1054,6 +1273,9 @@ main (int   argc,
   g_test_add ("/client/event-list", Fixture, NULL, fixture_set_up, test_event_list, fixture_tear_down);
   g_test_add ("/client/more-models", Fixture, NULL, fixture_set_up, test_more_models, fixture_tear_down);
   g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
+  g_test_add ("/client/refresh-overlap", Fixture, NULL, fixture_set_up, test_refresh_overlap, fixture_tear_down);
+  g_test_add ("/client/cache-after-refresh", Fixture, NULL, fixture_set_up, test_cache_after_refresh,
+              fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
   g_test_add_func ("/client/cache-errors", test_cache_errors);
   g_test_add_func ("/client/tls", test_tls);

@@ -89,6 +89,43 @@ test_demo_tracked_app (void)
   g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
 }
 
+/* Renewal step 5 (issue #15) in a list that keeps tokens in memory: the
+ * Users token the vendor accepted is replaced by one it does not know.
+ * The old verdict goes at once, and the next refresh asks about the new
+ * token then, not a quarter of an hour after the old one's check. */
+static void
+test_demo_tracked_new_token (void)
+{
+  g_autoptr(PvDemo) demo = start_demo ();
+  PvTenantList *tenants = pv_demo_get_tenants (demo);
+  PvTenantInfo *info = pv_tenant_list_lookup (tenants, "timly-demo");
+  GKeyFile *checks = pv_tenant_list_get_checks (tenants);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PvTrackedApp *app = pv_tenant_list_get_tracked_app (tenants, info);
+  PvProbeVerdict verdict;
+
+  pv_tenant_list_refresh_async (tenants, NULL, got_result_cb, &result);
+  pv_tenant_list_refresh_finish (tenants, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (pv_tracked_checks_get (checks, app, "users", &verdict, NULL, NULL));
+  g_assert_cmpint (verdict, ==, PV_PROBE_WORKS);
+
+  pv_tenant_list_add_tracked_app (tenants, app, "users", "pvt_not_one_the_vendor_made");
+  g_assert_false (pv_tracked_checks_get (checks, app, "users", &verdict, NULL, NULL));
+
+  g_clear_object (&result);
+  pv_tenant_list_refresh_async (tenants, NULL, got_result_cb, &result);
+  pv_tenant_list_refresh_finish (tenants, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (pv_tracked_checks_get (checks, app, "users", &verdict, NULL, NULL));
+  g_assert_cmpint (verdict, ==, PV_PROBE_TOKEN_REJECTED);
+  g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
+  /* The Persons token, not replaced, keeps its verdict until its interval is over. */
+  g_assert_true (pv_tracked_checks_get (checks, app, "persons", &verdict, NULL, NULL));
+  g_assert_cmpint (verdict, ==, PV_PROBE_TOKEN_REJECTED);
+}
+
 /* The demo's tenants, fetched, with the states the dashboard shows. */
 static void
 test_demo_tenants (void)
@@ -500,6 +537,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/demo/tenants", test_demo_tenants);
   g_test_add_func ("/demo/tracked-app", test_demo_tracked_app);
+  g_test_add_func ("/demo/tracked-new-token", test_demo_tracked_new_token);
   g_test_add_func ("/demo/renew-and-watch", test_renew_and_watch);
   g_test_add_func ("/demo/entra", test_demo_entra);
   g_test_add_func ("/demo/without-entra", test_demo_without_entra);

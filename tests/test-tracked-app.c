@@ -455,6 +455,28 @@ loaded_cb (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* Loads @list from an apps.ini of @apps and an app-checks.ini of @checks */
+static void
+load_list (PvTenantList *list,
+           const char   *apps_path,
+           const char   *apps,
+           const char   *checks)
+{
+  g_autoptr(GFile) checks_file = pv_tracked_checks_default_file ();
+  g_autofree char *checks_dir = g_path_get_dirname (g_file_peek_path (checks_file));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (apps_path, apps, -1, NULL));
+  g_mkdir_with_parents (checks_dir, 0700);
+  g_assert_true (g_file_set_contents (g_file_peek_path (checks_file), checks, -1, NULL));
+  pv_tenant_list_load_async (list, NULL, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_list_load_finish (list, result, &error));
+  g_assert_no_error (error);
+}
+
 /* The app's list of tenants shows the tracked apps after the tenants,
  * from apps.ini, with the last checks' verdicts, without a network. */
 static void
@@ -466,27 +488,15 @@ test_in_tenant_list (void)
   g_autoptr(GFile) checks_file = NULL;
   g_autoptr(GFile) tenants = g_file_new_for_path (tenants_path);
   g_autoptr(PvTenantList) list = pv_tenant_list_new (tenants);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(PvTenantInfo) info = NULL;
-  g_autofree char *checks_dir = NULL;
   const char *apps = "[app druva]\nname=Druva backup\nvendor=druva\n"
                      "users-url=https://druva.example/scim\nusers-issued=2026-11-01T00:00:00Z\n"
                      "users-expires=2027-11-01T00:00:00Z\nusers-expiry-source=lifetime\nusers-token=keyring\n";
   const char *checks = "[app:druva/users]\nverdict=token-rejected\ndetail=HTTP 401\n"
                        "checked-at=2026-12-01T00:00:00Z\n";
 
-  g_assert_true (g_file_set_contents (apps_path, apps, -1, NULL));
   checks_file = pv_tracked_checks_default_file ();
-  checks_dir = g_path_get_dirname (g_file_peek_path (checks_file));
-  g_mkdir_with_parents (checks_dir, 0700);
-  g_assert_true (g_file_set_contents (g_file_peek_path (checks_file), checks, -1, NULL));
-
-  pv_tenant_list_load_async (list, NULL, loaded_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (pv_tenant_list_load_finish (list, result, &error));
-  g_assert_no_error (error);
+  load_list (list, apps_path, apps, checks);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   info = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_cmpstr (pv_tenant_info_get_name (info), ==, "Druva backup");
@@ -495,6 +505,77 @@ test_in_tenant_list (void)
   g_assert_null (pv_tenant_info_get_error (info));
   /* A year left, but the vendor refused the token at the last check */
   g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
+
+  g_unlink (g_file_peek_path (checks_file));
+  g_unlink (apps_path);
+  g_rmdir (dir);
+}
+
+/* A copy of druva's app as apps.ini has it after a paste or a record */
+static PvTrackedApp *
+druva (const char *issued,
+       const char *expires,
+       const char *pending_since)
+{
+  PvTrackedApp *app = pv_tracked_app_new ("druva", "Druva backup", "druva");
+  PvTrackedConnection *users = pv_tracked_app_add_connection (app, "users", "https://druva.example/scim");
+
+  g_assert_true (pv_time_parse (issued, &users->issued_at));
+  g_assert_true (pv_time_parse (expires, &users->expires_at));
+  users->source = PV_EXPIRY_SOURCE_LIFETIME;
+  users->token_in_keyring = TRUE;
+  if (pending_since != NULL)
+    {
+      g_assert_true (pv_time_parse (pending_since, &users->pending_since));
+      g_assert_true (pv_time_parse ("2026-12-01T00:00:00Z", &users->pending_issued_at));
+      g_assert_true (pv_time_parse ("2027-12-01T00:00:00Z", &users->pending_expires_at));
+      users->pending_source = PV_EXPIRY_SOURCE_LIFETIME;
+    }
+  return app;
+}
+
+/* Renewal step 5 (issue #15): once the new token is recorded, the old
+ * token's verdict is not shown as the new one's.  A pasted token still
+ * waiting to be handed over keeps the old one's: it is the one in use. */
+static void
+test_recorded_token_verdict (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("provisio-apps-XXXXXX", NULL);
+  g_autofree char *apps_path = g_build_filename (dir, "apps.ini", NULL);
+  g_autofree char *tenants_path = g_build_filename (dir, "tenants.ini", NULL);
+  g_autoptr(GFile) checks_file = pv_tracked_checks_default_file ();
+  g_autoptr(GFile) tenants = g_file_new_for_path (tenants_path);
+  g_autoptr(PvTenantList) list = pv_tenant_list_new (tenants);
+  g_autoptr(PvTenantInfo) info = NULL;
+  GKeyFile *checks;
+  PvProbeVerdict verdict;
+  const char *apps = "[app druva]\nname=Druva backup\nvendor=druva\n"
+                     "users-url=https://druva.example/scim\nusers-issued=2026-11-01T00:00:00Z\n"
+                     "users-expires=2027-11-01T00:00:00Z\nusers-expiry-source=lifetime\nusers-token=keyring\n"
+                     "users-pending-since=2026-12-01T00:00:00Z\nusers-pending-issued=2026-12-01T00:00:00Z\n"
+                     "users-pending-expires=2027-12-01T00:00:00Z\nusers-pending-expiry-source=lifetime\n";
+  const char *checks_text = "[app:druva/users]\nverdict=token-rejected\ndetail=HTTP 401\n"
+                            "checked-at=2026-12-01T00:00:00Z\n";
+
+  load_list (list, apps_path, apps, checks_text);
+  info = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  checks = pv_tenant_list_get_checks (list);
+  g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
+
+  /* Shown anew while the pasted token waits: the old token's verdict stays. */
+  pv_tenant_list_add_tracked_app (list, druva ("2026-11-01T00:00:00Z", "2027-11-01T00:00:00Z",
+                                               "2026-12-01T00:00:00Z"), NULL, NULL);
+  g_assert_true (pv_tracked_checks_get (checks, pv_tenant_list_get_tracked_app (list, info), "users", &verdict,
+                                        NULL, NULL));
+  g_assert_cmpint (verdict, ==, PV_PROBE_TOKEN_REJECTED);
+  g_assert_cmpint (pv_tenant_info_get_state (info), ==, PV_EXPIRY_URGENT);
+
+  /* Recorded: the new token is the one in use, and has no verdict yet. */
+  pv_tenant_list_add_tracked_app (list, druva ("2026-12-01T00:00:00Z", "2027-12-01T00:00:00Z", NULL), NULL, NULL);
+  g_assert_false (pv_tracked_checks_get (checks, pv_tenant_list_get_tracked_app (list, info), "users", &verdict,
+                                         NULL, NULL));
+  g_assert_cmpint (pv_tenant_info_get_state (info), !=, PV_EXPIRY_URGENT);
+  g_assert_cmpint (pv_tenant_info_get_state (info), !=, PV_EXPIRY_EXPIRED);
 
   g_unlink (g_file_peek_path (checks_file));
   g_unlink (apps_path);
@@ -520,6 +601,7 @@ main (int   argc,
   g_test_add_func ("/tracked-app/as-tenant", test_as_tenant);
   g_test_add_func ("/tracked-app/rejected-is-urgent", test_rejected_is_urgent);
   g_test_add_func ("/tracked-app/in-tenant-list", test_in_tenant_list);
+  g_test_add_func ("/tracked-app/recorded-token-verdict", test_recorded_token_verdict);
   g_test_add_func ("/tracked-app/rejected-reminder-once", test_rejected_reminder_once);
   return g_test_run ();
 }

@@ -646,7 +646,11 @@ provisioned_recorded_cb (GObject      *source,
   g_free (recording->key);
   g_free (recording);
   if (app != NULL && self->own != NULL)
-    pv_tenant_list_add_tracked_app (self->own, app, NULL, NULL);
+    {
+      pv_tenant_list_add_tracked_app (self->own, app, NULL, NULL);
+      /* The old token's verdict is forgotten: the new one is asked about now */
+      pv_application_refresh (self);
+    }
   else if (app != NULL)
     pv_tracked_app_free (app);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -331,7 +331,11 @@ handed_over_cb (GObject      *source,
       return;
     }
   if (app != NULL)
-    pv_tenant_list_add_tracked_app (self->tenants, app, NULL, NULL);
+    {
+      pv_tenant_list_add_tracked_app (self->tenants, app, NULL, NULL);
+      /* The old token's verdict is forgotten: the new one is asked about now */
+      pv_application_refresh (PV_APPLICATION (g_application_get_default ()));
+    }
   gtk_widget_set_sensitive (self->done_button, FALSE);
   if (!self->vendor->old_token_dies && self->vendor->max_active != 1)
     {

@@ -346,6 +346,29 @@ update_app_info (PvTenantList       *self,
   pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
 }
 
+/* The verdicts on tokens that @app replaces: a new token recorded (a
+ * renewal's, once the identity provider provisions with it) or tracked
+ * anew.  The old token's verdict would be shown as the new one's until the
+ * next check, up to PV_TRACKED_CHECK_INTERVAL later; without it the next
+ * refresh asks about the new token at once. */
+static void
+forget_replaced_checks (PvTenantList       *self,
+                        const PvTrackedApp *old,
+                        const PvTrackedApp *app)
+{
+  for (guint i = 0; i < app->connections->len; i++)
+    {
+      PvTrackedConnection *now = g_ptr_array_index (app->connections, i);
+      PvTrackedConnection *before = pv_tracked_app_get_connection ((PvTrackedApp *) old, now->kind);
+
+      if (before == NULL)
+        continue;
+      if ((before->pending_since != 0 && now->pending_since == 0) ||
+          before->issued_at != now->issued_at || before->expires_at != now->expires_at)
+        pv_tracked_checks_forget (self->checks, app, now->kind);
+    }
+}
+
 /**
  * pv_tenant_list_add_tracked_app:
  * @app: (transfer full): the app; or, to add a connection, the one
@@ -370,7 +393,14 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
   g_return_if_fail (token == NULL || self->profiles == NULL);
 
   if (token != NULL)
-    g_hash_table_replace (self->app_tokens, pv_tracked_app_credential_id (app, kind), g_strdup (token));
+    {
+      g_autofree char *credential = pv_tracked_app_credential_id (app, kind);
+      const char *before = g_hash_table_lookup (self->app_tokens, credential);
+
+      if (before != NULL && !g_str_equal (before, token))
+        pv_tracked_checks_forget (self->checks, app, kind);
+      g_hash_table_replace (self->app_tokens, g_steal_pointer (&credential), g_strdup (token));
+    }
   for (guint i = 0; i < self->apps->len; i++)
     if (g_str_equal (((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id, app->id))
       {
@@ -381,6 +411,7 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
           {
             PvTrackedApp *old = self->apps->pdata[i];
 
+            forget_replaced_checks (self, old, app);
             g_hash_table_remove (self->apps_by_id, app->id);
             g_hash_table_insert (self->apps_by_id, app->id, app);
             self->apps->pdata[i] = app;

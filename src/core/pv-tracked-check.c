@@ -104,6 +104,23 @@ pv_tracked_checks_set (GKeyFile           *checks,
 }
 
 /**
+ * pv_tracked_checks_forget:
+ *
+ * Forgets the last verdict on @app's token of @kind: it was about a token
+ * replaced since, and would be shown as the new one's.  With no verdict,
+ * the next check asks about the new token at once.
+ */
+void
+pv_tracked_checks_forget (GKeyFile           *checks,
+                          const PvTrackedApp *app,
+                          const char         *kind)
+{
+  g_autofree char *group = pv_tracked_app_credential_id (app, kind);
+
+  g_key_file_remove_group (checks, group, NULL);
+}
+
+/**
  * pv_tracked_checks_verdicts:
  *
  * Returns: (transfer full) (element-type utf8 gint): the last verdict of

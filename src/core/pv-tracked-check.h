@@ -36,6 +36,9 @@ void        pv_tracked_checks_set          (GKeyFile           *checks,
                                             PvProbeVerdict      verdict,
                                             const char         *detail,
                                             gint64              checked_at);
+void        pv_tracked_checks_forget       (GKeyFile           *checks,
+                                            const PvTrackedApp *app,
+                                            const char         *kind);
 void        pv_tracked_checks_add_due      (GKeyFile           *checks,
                                             const PvTrackedApp *app,
                                             PvTenantInfo       *info,

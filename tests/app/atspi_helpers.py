@@ -73,7 +73,7 @@ def click(acc, window_title):
     no AT-SPI action (check boxes); its extents are window-relative, the
     window's place on the screen comes from X."""
     x, y, w, h = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    out = subprocess.run(["xdotool", "search", "--name", window_title, "getwindowgeometry", "--shell"],
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", window_title, "getwindowgeometry", "--shell"],
                          capture_output=True, text=True, check=True).stdout
     geometry = dict(line.split("=", 1) for line in out.split() if "=" in line)
     subprocess.run(["xdotool", "mousemove", str(int(geometry["X"]) + x + w // 2),

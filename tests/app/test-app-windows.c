@@ -348,6 +348,27 @@ issue_token (const char  *url,
   return issue_kind_token (url, key, "users", scim_base_url, id, expires_at);
 }
 
+/* Revokes a token through the management API, in use or not, as a
+ * vendor's console would */
+static void
+revoke_kind_token (const char *url,
+                   const char *key,
+                   const char *kind,
+                   const char *id)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (url, "/api/v1/provisioning/", kind, "/tokens/", id, "?force=true", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("DELETE", uri);
+  g_autofree char *bearer = g_strconcat ("Bearer ", key, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg) / 100, ==, 2);
+}
+
 typedef struct {
   GtkWidget *window;
   char      *title;
@@ -783,6 +804,18 @@ checked_cb (gpointer data)
   return !g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (data)), "Not checked yet");
 }
 
+static gboolean
+not_checked_cb (gpointer data)
+{
+  return !checked_cb (data);
+}
+
+static gboolean
+refused_cb (gpointer data)
+{
+  return strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (data)), "The endpoint refuses the token") != NULL;
+}
+
 /* The users group's "New token" row, shown */
 static gboolean
 pending_shown_cb (gpointer data)
@@ -825,6 +858,7 @@ test_app_page_kept (void)
   g_autofree char *persons = NULL;
   g_autofree char *renewed = NULL;
   g_autofree char *renewed_url = NULL;
+  g_autofree char *renewed_id = NULL;
   g_autofree char *pasted = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -888,7 +922,7 @@ test_app_page_kept (void)
   /* A new users token pasted, as Renew… keeps it: the app's entry is the
    * same, its page too; the "New token" row appears and Renew… becomes
    * Continue…, in place. */
-  renewed = issue_kind_token (url, key, "users", &renewed_url, NULL, NULL);
+  renewed = issue_kind_token (url, key, "users", &renewed_url, &renewed_id, NULL);
   {
     g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
     PvTrackedApp *grown;
@@ -910,6 +944,34 @@ test_app_page_kept (void)
   g_test_message ("scrolled to %.0f, now at %.0f", scrolled_to, gtk_adjustment_get_value (adj));
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 0);
   g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - scrolled_to), <, 1);
+  /* The token in use is still the old one: its verdict stays. */
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (checked)),
+                                   "The vendor accepts the token"));
+
+  /* The identity provider provisions with the new token, which the vendor
+   * has revoked since: recorded (renewal step 5, issue #15), the old
+   * token's "accepts" is not shown as the new one's, and the refresh the
+   * app starts on a record asks the vendor about the new token at once,
+   * not a quarter of an hour after the old one's check. */
+  revoke_kind_token (url, key, "users", renewed_id);
+  {
+    g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
+    PvTrackedApp *recorded;
+
+    g_clear_object (&result);
+    pv_tracked_app_handed_over_async (apps_file, "pageapp", "users", NULL, result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    recorded = pv_tracked_app_handed_over_finish (result, &error);
+    g_assert_no_error (error);
+    pv_tenant_list_add_tracked_app (tenants, recorded, NULL, NULL);
+  }
+  g_assert_true (spin_until (not_checked_cb, checked, 5));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (renew_button)), ==, "_Renew…");
+  pv_application_refresh (app);
+  g_assert_true (spin_until (refused_cb, checked, 20));
+  g_test_message ("checked: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (checked)));
+  g_assert_true (find (GTK_WIDGET (window), PV_TYPE_APP_PAGE, NULL) == page);
 
   /* Forgotten, for the tests after: nothing tracked */
   pv_window_show_overview (window);

@@ -16,7 +16,7 @@ import time
 
 import pyatspi
 
-from atspi_helpers import all_of, app_named, descendants, find, press, role_and_name, stop, wait
+from atspi_helpers import all_of, app_named, click, descendants, find, press, role_and_name, stop, wait
 
 PROVISIO = os.environ["PROVISIO"]
 
@@ -118,7 +118,7 @@ def main():
     print("1..2")
     print(f"ok 1 renewed the Persons token of Contoso through AT-SPI in {len(actions)} actions")
     print(f"ok 2 renewed it with Graph, the demo's Microsoft stand-in, in {graph_actions} actions; "
-          "Provisioning Health and Import from Entra in the demo")
+          "Provisioning Health, Link and Import from Entra in the demo")
     return 0
 
 
@@ -133,6 +133,76 @@ def cmdline(pid):
 # With Graph: the demo signs in to its Microsoft stand-in by itself and starts
 # with Contoso's apps linked, so that Provisio does the Entra step.
 MAX_GRAPH_ACTIONS = 4
+
+
+def row_texts(root, title):
+    """The other texts of the row whose title is @title: its subtitle, read
+    as words (nothing here is told by colour alone)."""
+    label = next((a for a in descendants(root) if role_and_name(a) == ("label", title)), None)
+    acc = label
+    for _ in range(6):
+        if acc is None:
+            return None
+        acc = acc.parent
+        labels = [n for r, n in map(role_and_name, descendants(acc)) if r == "label"] if acc else []
+        if len(labels) > 1:
+            return [n for n in labels if n != title]
+    return None
+
+
+def main_window(app):
+    return next((w for w in (app.getChildAtIndex(i) for i in range(app.childCount))
+                 if w is not None and role_and_name(w)[0] == "frame" and find(w, "label", "Provisioning Health")),
+                None)
+
+
+def link_in_demo(app):
+    """Link in the demo (issue #16): Northwind's Users connection, which
+    Entra provisions, starts unlinked; the admin opens it, picks its app of the demo's directory in the Link window, and
+    Provisioning Health then shows that app's job, read through Graph.
+    (Fabrikam's Users connection is Okta's in the demo: it has no Entra app
+    to link, and the app rightly offers none.)"""
+    title = "Users of Northwind Traders"
+    before = wait("Northwind's Users in Provisioning Health", lambda: row_texts(app, title))
+    print("# health before Link:", before)
+    assert "Not linked to its Entra app" in before, before
+    window = wait("the main window", lambda: main_window(app))
+    # Opened from the sidebar: the health list may lie below the fold.
+    row = wait("Northwind in the sidebar", lambda: next((a for a in descendants(window)
+                                                          if role_and_name(a)[1].startswith("Northwind Traders, ")),
+                                                         None))
+    click(row, window.name)
+    try:
+        button = wait("the Users connection's Link…",
+                      lambda: find(app, "push button", "Link Users to its Entra app"), timeout=10)
+    except AssertionError:
+        print("# row:", role_and_name(row), row.queryComponent().getExtents(pyatspi.WINDOW_COORDS))
+        print("# xdotool:", subprocess.run(["xdotool", "search", "--name", window.name], capture_output=True,
+                                           text=True).stdout.split())
+        raise
+    assert button.getState().contains(pyatspi.STATE_SENSITIVE), "signed in by itself, Link… works"
+    press(button)
+    name = "Link the Users Connection to Its Entra App"
+    dialog = wait("the Link window", lambda: find(app, "frame", name) or find(app, "dialog", name))
+    pick = wait("Northwind Users among the directory's apps", lambda: find(dialog, "check box", "Northwind Users"),
+                timeout=60)
+    assert find(dialog, "label", "Uses this connection's tenant URL"), "the app matched by its SCIM URL is said"
+    if not pick.getState().contains(pyatspi.STATE_CHECKED):
+        click(pick, name)
+    wait("Northwind Users picked", lambda: pick.getState().contains(pyatspi.STATE_CHECKED))
+    press(wait("the Link button", lambda: next((b for b in all_of(dialog, "push button")
+                                                 if role_and_name(b)[1].split()[-1:] == ["Link"]), None)))
+    wait("the Link window closed", lambda: not (find(app, "frame", name) or find(app, "dialog", name)))
+    linked = wait("the connection's Entra app on its page", lambda: find(app, "label", "“Northwind Users”: "))
+    print("# the Users connection:", linked.name)
+    subprocess.run(["xdotool", "key", "alt+Home"], check=True)   # back to the overview
+
+    def health_linked():
+        texts = row_texts(app, title) or []
+        return [t for t in texts if t.startswith("“Northwind Users”: ")]
+    after = wait("Northwind's Users linked in Provisioning Health", health_linked)
+    print("# health after Link:", after)
+    assert "Not linked to its Entra app" not in (row_texts(app, title) or []), row_texts(app, title)
 
 
 def renew_with_graph():
@@ -167,6 +237,8 @@ def renew_with_graph():
             assert len(actions) <= MAX_GRAPH_ACTIONS, f"{len(actions)} actions, more than {MAX_GRAPH_ACTIONS}"
             frame = find(app, "frame", "Renew Persons Token") or find(app, "dialog", "Renew Persons Token")
             press(wait("the assistant's Close", lambda: find(frame, "push button", "Close")))
+
+            link_in_demo(app)
 
             # Import from Entra, into the demo's own apps: the vendors' apps
             # tracked, the SAML apps' certificates on the overview.
