@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pv-bench.h"
 #include "pv-dashboard.h"
 #include "pv-dates.h"
 #include "pv-error.h"
@@ -394,6 +395,7 @@ update_cb (gpointer user_data)
   PvWindow *self = user_data;
 
   self->update_id = 0;
+  pv_bench_mark ("update start");
   if (self->tenants != NULL && pv_tenant_list_get_refreshing (self->tenants))
     gtk_progress_bar_set_fraction (self->refresh_progress, MAX (0.04, pv_tenant_list_get_progress (self->tenants)));
   update_banner (self);
@@ -402,6 +404,7 @@ update_cb (gpointer user_data)
   if (self->tenants != NULL && self->keys_changed)
     _pv_window_resort (self);
   pv_dashboard_update (self->dashboard);
+  pv_bench_mark ("update end");
   return G_SOURCE_REMOVE;
 }
 
@@ -458,6 +461,7 @@ _pv_window_show_all_rows (PvWindow *self)
 static void
 loading_cb (PvWindow *self)
 {
+  pv_bench_mark (pv_tenant_list_get_loading (self->tenants) ? "cached states asked" : "cached states read");
   if (pv_tenant_list_get_loading (self->tenants))
     {
       _pv_window_show_all_rows (self);
