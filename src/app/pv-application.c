@@ -741,6 +741,15 @@ pv_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   pv_bench_mark ("activate");
+  /* The tenants' files are read and their cached states parsed in worker
+   * threads while the window is built and first drawn, rather than after. */
+  if (!self->demo_requested && !self->own_loaded)
+    {
+      pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);
+      self->own_loaded = TRUE;
+      set_busy (self, TRUE);
+      pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
+    }
   if (window == NULL)
     {
       window = GTK_WINDOW (pv_window_new (self));
@@ -754,13 +763,6 @@ pv_application_activate (GApplication *app)
     {
       self->demo_requested = FALSE;
       pv_application_start_demo (self);
-    }
-  else if (!self->own_loaded)
-    {
-      pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);
-      self->own_loaded = TRUE;
-      set_busy (self, TRUE);
-      pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
     }
 }
 
