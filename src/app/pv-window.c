@@ -424,7 +424,9 @@ queue_update (PvWindow *self)
  * list view makes and binds up to 200 rows at once for a new list, a
  * stall of its own.  While the cached states are read it shows none (a
  * slice of no rows), rather than making them for the list as first read,
- * then again as each state sorts it. */
+ * then again as each state sorts it.  The first come in the frame after
+ * the one that lays out the overview with every state, the longest of
+ * the opening. */
 #define ROWS_PER_FRAME 50
 
 static gboolean
@@ -435,6 +437,11 @@ grow_rows_cb (GtkWidget     *widget,
   PvWindow *self = PV_WINDOW (widget);
   guint size = gtk_slice_list_model_get_size (self->slice);
 
+  if (self->grow_later)
+    {
+      self->grow_later = FALSE;
+      return G_SOURCE_CONTINUE;
+    }
   if (size + ROWS_PER_FRAME < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
     {
       gtk_slice_list_model_set_size (self->slice, size + ROWS_PER_FRAME);
@@ -471,7 +478,10 @@ loading_cb (PvWindow *self)
   g_clear_handle_id (&self->update_id, g_source_remove);
   update_cb (self);
   if (self->grow_id == 0)
-    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_rows_cb, NULL, NULL);
+    {
+      self->grow_later = TRUE;
+      self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_rows_cb, NULL, NULL);
+    }
 }
 
 /* States are computed when shown, from the expiries: a window left open
