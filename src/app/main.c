@@ -13,6 +13,7 @@
 #include <locale.h>
 
 #include "pv-application.h"
+#include "pv-bench.h"
 
 int
 main (int   argc,
@@ -20,6 +21,7 @@ main (int   argc,
 {
   g_autoptr(PvApplication) app = NULL;
 
+  pv_bench_mark ("main");
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

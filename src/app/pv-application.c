@@ -375,6 +375,7 @@ own_loaded_cb (GObject      *source,
   g_autoptr(PvApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  pv_bench_mark ("keys found");
   if (!pv_tenant_list_load_finish (PV_TENANT_LIST (source), result, &error))
     report (self, error);
   set_busy (self, FALSE);
@@ -718,7 +719,9 @@ pv_application_startup (GApplication *app)
   const char *refresh_accels[] = { "<Primary>r", "F5", NULL };
   const char *preferences_accels[] = { "<Primary>comma", NULL };
 
+  pv_bench_mark ("startup");
   G_APPLICATION_CLASS (pv_application_parent_class)->startup (app);
+  pv_bench_mark ("GTK started");
 
   self->settings = g_settings_new (BASE_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
@@ -741,24 +744,29 @@ pv_application_activate (GApplication *app)
   PvApplication *self = PV_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
-  if (window == NULL)
-    {
-      window = GTK_WINDOW (pv_window_new (self));
-      pv_bench_attach (self, window);
-    }
-  gtk_window_present (window);
-
-  if (self->demo_requested)
-    {
-      self->demo_requested = FALSE;
-      pv_application_start_demo (self);
-    }
-  else if (!self->own_loaded)
+  pv_bench_mark ("activate");
+  /* The tenants' files are read and their cached states parsed in worker
+   * threads while the window is built and first drawn, rather than after. */
+  if (!self->demo_requested && !self->own_loaded)
     {
       pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);
       self->own_loaded = TRUE;
       set_busy (self, TRUE);
       pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
+    }
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (pv_window_new (self));
+      pv_bench_mark ("window built");
+      pv_bench_attach (self, window);
+    }
+  gtk_window_present (window);
+  pv_bench_mark ("presented");
+
+  if (self->demo_requested)
+    {
+      self->demo_requested = FALSE;
+      pv_application_start_demo (self);
     }
 }
 

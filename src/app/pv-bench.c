@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
+#include <string.h>
 
 #include "pv-bench.h"
 #include "pv-window.h"
@@ -57,26 +59,27 @@ typedef struct {
 static Bench bench;
 
 static guint64
-peak_kib (void)
+status_kib (const char *field)
 {
   g_autofree char *status = NULL;
   const char *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return 0;
-  line = strstr (status, "VmHWM:");
-  return line ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
+  line = strstr (status, field);
+  return line ? g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
 }
 
 static gboolean
 report_cb (gpointer user_data)
 {
+  pv_bench_mark ("report");
   printf ("{\"first_frame_ms\": %.1f, \"dashboard_frame_ms\": %.1f, \"refresh_ms\": %.1f, "
           "\"startup_stall_ms\": %.1f, \"max_stall_ms\": %.1f, \"peak_kib\": %" G_GUINT64_FORMAT ", "
           "\"search_ms\": %.2f, \"search_frame_ms\": %.1f, \"found\": %u, \"tenants\": %u}\n",
           (bench.first_frame - bench.t0) / 1000.0, (bench.dashboard_frame - bench.t0) / 1000.0,
           (bench.refresh_end - bench.refresh_start) / 1000.0, bench.startup_stall / 1000.0,
-          bench.max_stall / 1000.0, peak_kib (),
+          bench.max_stall / 1000.0, status_kib ("VmHWM:"),
           (bench.search_done - bench.search_start) / 1000.0, (bench.search_frame - bench.search_start) / 1000.0,
           bench.found, g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (bench.app))));
   fflush (stdout);
@@ -126,11 +129,15 @@ after_paint_cb (GdkFrameClock *clock,
   if (bench.first_frame == 0)
     {
       bench.first_frame = now;
+      pv_bench_mark ("first frame");
       bench.last_tick = now;
       g_timeout_add_full (G_PRIORITY_HIGH, 5, tick_cb, NULL, NULL);
     }
   if (bench.dashboard_frame == 0 && bench.dashboard_ready)
-    bench.dashboard_frame = now;
+    {
+      bench.dashboard_frame = now;
+      pv_bench_mark ("overview's frame");
+    }
   if (bench.search_start != 0 && bench.search_frame == 0)
     {
       bench.search_frame = now;
@@ -158,6 +165,7 @@ check_dashboard (void)
   if (g_strcmp0 (pv_window_get_page (PV_WINDOW (bench.window)), "overview") == 0 && all_cached ())
     {
       bench.dashboard_ready = TRUE;
+      pv_bench_mark ("overview ready");
       gtk_widget_queue_draw (GTK_WIDGET (bench.window));
     }
 }
@@ -170,11 +178,13 @@ refreshing_cb (PvTenantList *tenants)
       /* The tick that ends now belongs to the startup. */
       tick_cb (NULL);
       bench.refresh_start = g_get_monotonic_time ();
+      pv_bench_mark ("refresh start");
     }
   else if (bench.refresh_start != 0 && !bench.refreshed)
     {
       bench.refreshed = TRUE;
       bench.refresh_end = g_get_monotonic_time ();
+      pv_bench_mark ("refresh end");
       /* The redraw after the refresh counts too; then a search. */
       g_timeout_add (1000, search_cb, NULL);
     }
@@ -193,6 +203,30 @@ poll_dashboard_cb (gpointer user_data)
 {
   check_dashboard ();
   return bench.dashboard_ready ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/**
+ * pv_bench_mark:
+ * @what: the step of the launch just reached
+ *
+ * With PROVISIO_BENCH set, prints to stderr (tools/bench-app's BENCH_LOG)
+ * when the launch reached a step, and the memory then: the highest and
+ * the current resident size, and malloc's heap in use and free, in KiB.
+ */
+void
+pv_bench_mark (const char *what)
+{
+  static gint64 t0;
+  struct mallinfo2 heap;
+
+  if (g_getenv ("PROVISIO_BENCH") == NULL)
+    return;
+  if (t0 == 0)
+    t0 = g_ascii_strtoll (g_getenv ("PROVISIO_BENCH_T0") ? g_getenv ("PROVISIO_BENCH_T0") : "0", NULL, 10);
+  heap = mallinfo2 ();
+  g_printerr ("bench: %-20s %7.1f ms  peak %6" G_GUINT64_FORMAT "  resident %6" G_GUINT64_FORMAT
+              "  heap used %6zu free %6zu\n", what, (g_get_monotonic_time () - t0) / 1000.0,
+              status_kib ("VmHWM:"), status_kib ("VmRSS:"), heap.uordblks / 1024, heap.fordblks / 1024);
 }
 
 /**

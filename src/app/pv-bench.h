@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 
 void pv_bench_attach (PvApplication *app,
                       GtkWindow     *window);
+void pv_bench_mark   (const char    *what);
 
 G_END_DECLS

@@ -55,6 +55,7 @@ struct _PvWindow
   PvTenantInfo         *selected;   /* NULL: the overview */
   guint                 update_id;
   guint                 grow_id;    /* the sidebar's rows, a few each frame after opening */
+  gboolean              grow_later; /* none yet in the frame that first shows the overview */
   guint                 tick_id;
   GHashTable           *rows;       /* the bound sidebar rows (PvTenantRow) */
 };

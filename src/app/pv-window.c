@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pv-bench.h"
 #include "pv-dashboard.h"
 #include "pv-dates.h"
 #include "pv-error.h"
@@ -394,6 +395,7 @@ update_cb (gpointer user_data)
   PvWindow *self = user_data;
 
   self->update_id = 0;
+  pv_bench_mark ("update start");
   if (self->tenants != NULL && pv_tenant_list_get_refreshing (self->tenants))
     gtk_progress_bar_set_fraction (self->refresh_progress, MAX (0.04, pv_tenant_list_get_progress (self->tenants)));
   update_banner (self);
@@ -402,6 +404,7 @@ update_cb (gpointer user_data)
   if (self->tenants != NULL && self->keys_changed)
     _pv_window_resort (self);
   pv_dashboard_update (self->dashboard);
+  pv_bench_mark ("update end");
   return G_SOURCE_REMOVE;
 }
 
@@ -421,7 +424,9 @@ queue_update (PvWindow *self)
  * list view makes and binds up to 200 rows at once for a new list, a
  * stall of its own.  While the cached states are read it shows none (a
  * slice of no rows), rather than making them for the list as first read,
- * then again as each state sorts it. */
+ * then again as each state sorts it.  The first come in the frame after
+ * the one that lays out the overview with every state, the longest of
+ * the opening. */
 #define ROWS_PER_FRAME 50
 
 static gboolean
@@ -432,6 +437,11 @@ grow_rows_cb (GtkWidget     *widget,
   PvWindow *self = PV_WINDOW (widget);
   guint size = gtk_slice_list_model_get_size (self->slice);
 
+  if (self->grow_later)
+    {
+      self->grow_later = FALSE;
+      return G_SOURCE_CONTINUE;
+    }
   if (size + ROWS_PER_FRAME < g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
     {
       gtk_slice_list_model_set_size (self->slice, size + ROWS_PER_FRAME);
@@ -458,6 +468,7 @@ _pv_window_show_all_rows (PvWindow *self)
 static void
 loading_cb (PvWindow *self)
 {
+  pv_bench_mark (pv_tenant_list_get_loading (self->tenants) ? "cached states asked" : "cached states read");
   if (pv_tenant_list_get_loading (self->tenants))
     {
       _pv_window_show_all_rows (self);
@@ -467,7 +478,10 @@ loading_cb (PvWindow *self)
   g_clear_handle_id (&self->update_id, g_source_remove);
   update_cb (self);
   if (self->grow_id == 0)
-    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_rows_cb, NULL, NULL);
+    {
+      self->grow_later = TRUE;
+      self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_rows_cb, NULL, NULL);
+    }
 }
 
 /* States are computed when shown, from the expiries: a window left open
