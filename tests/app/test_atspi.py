@@ -19,6 +19,9 @@ import pyatspi
 from atspi_helpers import all_of, app_named, click, descendants, find, press, role_and_name, stop, wait
 
 PROVISIO = os.environ["PROVISIO"]
+# The done page's words, written only once the renewal saw the first use (its
+# title is in the window from the start, on a page not shown: AT-SPI finds it).
+DONE = "app used the new token on"
 
 # From the overview's Renew to the done page: Renew, Issue, Copy, Next,
 # Done, and what the identity provider needs (here: acting as it).
@@ -93,7 +96,7 @@ def main():
             act("Act as the Identity Provider", wait("Act as the Identity Provider",
                                                      lambda: find(app, "push button", "Act as the Identity Provider")))
             done = wait("the assistant's last step",
-                        lambda: find(app, "label", "The Persons App Uses the New Token"))
+                        lambda: find(app, "label", DONE))
             print("# result:", done.name)
             print(f"# {len(actions)} actions: {', '.join(actions)}")
             assert len(actions) <= MAX_ACTIONS, f"{len(actions)} actions to renew, more than {MAX_ACTIONS}"
@@ -231,7 +234,7 @@ def renew_with_graph():
             act("Update for Me", wait("Update “Contoso Persons” for Me",
                                       lambda: find(app, "push button", "Update “Contoso Persons” for Me")))
             done = wait("the assistant's last step",
-                        lambda: find(app, "label", "The Persons App Uses the New Token"), timeout=60)
+                        lambda: find(app, "label", DONE), timeout=60)
             print("# result:", done.name)
             print(f"# {len(actions)} actions with Graph: {', '.join(actions)}")
             assert len(actions) <= MAX_GRAPH_ACTIONS, f"{len(actions)} actions, more than {MAX_GRAPH_ACTIONS}"

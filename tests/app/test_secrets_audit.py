@@ -44,6 +44,9 @@ from pvtest import Server  # noqa: E402  (provisiod as a tracked app's vendor)
 from fake_entra import SECRET_PATTERN  # noqa: E402  the demo's Microsoft stand-in is fake_entra.py
 
 PROVISIO = os.environ["PROVISIO"]
+# The done page's words, written only once the renewal saw the first use (its
+# title is in the window from the start, on a page not shown: AT-SPI finds it).
+DONE = "app used the new token on"
 APP_ID = "io.github.provisio.Provisio"
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 # A token: "pvs_" (SCIM) or "pva_" (admin API key), 43 random base62
@@ -275,7 +278,7 @@ def main():
         with urllib.request.urlopen(request, timeout=30) as r:
             assert r.status == 201, f"the SCIM request answered {r.status}"
             assert json.load(r)["userName"] == "audit@contoso.example"
-        done = wait("the assistant's last step", lambda: find(app, "label", "The Persons App Uses the New Token"))
+        done = wait("the assistant's last step", lambda: find(app, "label", DONE))
         print("# result:", done.name)
         press(wait("Close", lambda: find(frame, "push button", "Close")))
         wait("the action gone from the dashboard", lambda: find(app, "push button", name) is None)
