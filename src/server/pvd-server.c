@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "provisiod"
+#define G_LOG_DOMAIN "pvd-server"
 
 #include "config.h"
 
@@ -420,11 +420,14 @@ handle_cb (SoupServer        *server,
   keep_alive_without_body (msg);
   cork (msg);
 
-  /* The path is logged, never a header or a body: that is where secrets go. */
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    g_debug ("%s %.200s %u %.1f ms", soup_server_message_get_method (msg), path,
-             soup_server_message_get_status (msg),
-             (g_get_monotonic_time () - start) / 1000.0);
+  /* The path is logged, never a header or a body: that is where secrets go.
+   * Requests have a log domain of their own, the server's name, so that
+   * G_MESSAGES_DEBUG=provisiod is an access log without the files' debug. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, PVD_REQUEST_LOG_DOMAIN))
+    g_log (PVD_REQUEST_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s %.200s %u %.1f ms",
+           soup_server_message_get_method (msg), path,
+           soup_server_message_get_status (msg),
+           (g_get_monotonic_time () - start) / 1000.0);
 }
 
 /**
