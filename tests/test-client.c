@@ -25,6 +25,8 @@
 #include "pv-tls.h"
 #include "pv-token-info.h"
 #include "pv-tokens.h"
+#include "pv-tracked-app.h"
+#include "pv-tracked-check.h"
 
 typedef struct {
   char        *dir;
@@ -1088,7 +1090,8 @@ delay_cb (SoupServer        *server,
 {
   Delay *delay = user_data;
   Forwarded *fw = g_new0 (Forwarded, 1);
-  g_autofree char *url = g_strconcat (delay->upstream, path, NULL);
+  const char *uri_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autofree char *url = g_strconcat (delay->upstream, path, uri_query ? "?" : "", uri_query ? uri_query : "", NULL);
   const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
 
   g_assert_cmpstr (soup_server_message_get_method (msg), ==, "GET");
@@ -1204,6 +1207,76 @@ test_refresh_overlap (Fixture       *f,
 
 }
 
+static void
+tracked_checked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n_probed = 0;
+
+  g_assert_true (pv_tracked_check_finish (result, &n_probed, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_probed, <=, 1);
+  *done = TRUE;
+}
+
+/* A tracked app's token is replaced (pasted and recorded) while a check of
+ * the old one is on its way: the old token's verdict, arriving after, is not
+ * shown as the new one's.  Without a replacement, the same check's verdict
+ * is kept. */
+static void
+test_tracked_check_replaced (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(Delay) delay = delay_new (f->url);
+  g_autoptr(PvClient) client = pv_client_new (f->url, f->key);
+  g_autoptr(PvTrackedApp) app = pv_tracked_app_new ("acme-vendor", "Acme as a vendor", "other");
+  g_autoptr(GPtrArray) apps = g_ptr_array_new ();
+  g_autoptr(GHashTable) tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GKeyFile) checks = g_key_file_new ();
+  g_autoptr(JsonObject) issued = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  PvProbeVerdict verdict;
+  gboolean done = FALSE;
+
+  issued = request (client, "POST", "/api/v1/provisioning/users/tokens", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (issued, "scim_base_url"), f->url));
+  /* The vendor's endpoint, behind the slow network */
+  base = g_strconcat (delay->url, json_object_get_string_member (issued, "scim_base_url") + strlen (f->url), NULL);
+  pv_tracked_app_add_connection (app, "users", base);
+  g_ptr_array_add (apps, app);
+  g_hash_table_insert (tokens, pv_tracked_app_credential_id (app, "users"),
+                       g_strdup (json_object_get_string_member (issued, "secret")));
+
+  /* Replaced while the vendor's answer is on its way */
+  pv_tracked_check_async (apps, tokens, checks, g_get_real_time () / G_USEC_PER_SEC, NULL, NULL,
+                          tracked_checked_cb, &done);
+  while (delay->held->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  pv_tracked_checks_forget (checks, app, "users");
+  delay_release (delay);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (pv_tracked_checks_get (checks, app, "users", &verdict, NULL, NULL));
+
+  /* Not replaced: the verdict is kept */
+  done = FALSE;
+  g_ptr_array_set_size (delay->held, 0);
+  pv_tracked_check_async (apps, tokens, checks, g_get_real_time () / G_USEC_PER_SEC, NULL, NULL,
+                          tracked_checked_cb, &done);
+  while (delay->held->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  delay_release (delay);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tracked_checks_get (checks, app, "users", &verdict, NULL, NULL));
+  g_assert_cmpint (verdict, ==, PV_PROBE_WORKS);
+}
+
 /* The state kept from an earlier session loads only after a refresh has
  * shown the tenant as it is now: the refresh's state stays. */
 static void
@@ -1275,6 +1348,8 @@ main (int   argc,
   g_test_add ("/client/tenant-info", Fixture, NULL, fixture_set_up, test_tenant_info, fixture_tear_down);
   g_test_add ("/client/refresh-overlap", Fixture, NULL, fixture_set_up, test_refresh_overlap, fixture_tear_down);
   g_test_add ("/client/cache-after-refresh", Fixture, NULL, fixture_set_up, test_cache_after_refresh,
+              fixture_tear_down);
+  g_test_add ("/client/tracked-check-replaced", Fixture, NULL, fixture_set_up, test_tracked_check_replaced,
               fixture_tear_down);
   g_test_add_func ("/client/not-a-tenant", test_not_a_tenant);
   g_test_add_func ("/client/cache-errors", test_cache_errors);

@@ -30,9 +30,14 @@
  *   verdict=token-rejected
  *   detail=The endpoint refuses the token (HTTP 401): …
  *   checked-at=2026-12-02T19:00:00Z
+ *   replaced=1
  *
  * so that the dashboard, the reminders and provisioctl --offline know the
- * last one, and the interval holds across the app and the timer. */
+ * last one, and the interval holds across the app and the timer.  replaced
+ * counts the verdicts forgotten because the token was replaced: a check
+ * that started before (with the old token) and ends after finds it changed
+ * and keeps its verdict to itself, rather than showing it as the new
+ * token's. */
 
 /**
  * pv_tracked_checks_default_file:
@@ -116,8 +121,10 @@ pv_tracked_checks_forget (GKeyFile           *checks,
                           const char         *kind)
 {
   g_autofree char *group = pv_tracked_app_credential_id (app, kind);
+  gint64 replaced = g_key_file_get_int64 (checks, group, "replaced", NULL);
 
   g_key_file_remove_group (checks, group, NULL);
+  g_key_file_set_int64 (checks, group, "replaced", replaced + 1);
 }
 
 /**
@@ -150,6 +157,7 @@ typedef struct {
   char  *kind;
   char  *url;
   char  *token;
+  gint64 replaced;  /* the verdicts forgotten when it started */
 } Job;
 
 typedef struct {
@@ -201,7 +209,16 @@ probed_cb (GObject      *source,
   if (probe != NULL)
     {
       PvTrackedApp app = { .id = job->app_id };
+      g_autofree char *group = pv_tracked_app_credential_id (&app, job->kind);
 
+      /* The token was replaced meanwhile: the verdict is the old one's. */
+      if (g_key_file_get_int64 (check->checks, group, "replaced", NULL) != job->replaced)
+        {
+          g_debug ("A check of %s ended after its token was replaced: not kept", group);
+          job_free (job);
+          start_next (task);
+          return;
+        }
       pv_tracked_checks_set (check->checks, &app, job->kind, probe->verdict, probe->detail, check->now);
       check->probed++;
     }
@@ -286,6 +303,7 @@ pv_tracked_check_async (GPtrArray           *apps,
           job->kind = g_strdup (connection->kind);
           job->url = g_strdup (connection->scim_base_url);
           job->token = g_strdup (token);
+          job->replaced = g_key_file_get_int64 (checks, id, "replaced", NULL);
           g_queue_push_tail (&check->jobs, job);
         }
     }
