@@ -402,11 +402,38 @@ test_rejected_is_urgent (void)
   g_hash_table_insert (verdicts, (gpointer) "users", GINT_TO_POINTER (PV_PROBE_TOKEN_REJECTED + 1));
   rejected = pv_tracked_app_new_info (app, verdicts, NOW);
   g_assert_cmpint (pv_tenant_info_get_state (rejected), ==, PV_EXPIRY_URGENT);
+  /* And as the dashboard shows it, its states computed when shown, a day
+   * later: the sidebar, the counts, the timeline and Next Actions */
+  g_assert_cmpint (pv_overview_tenant_state (fine, NULL, NOW + DAY), ==, PV_EXPIRY_OK);
+  g_assert_cmpint (pv_overview_tenant_state (rejected, NULL, NOW + DAY), ==, PV_EXPIRY_URGENT);
+  {
+    g_autoptr(GPtrArray) items = pv_overview_tenant_items (rejected, NULL, NOW + DAY);
+    g_autoptr(GPtrArray) actions = pv_overview_tenant_actions (rejected, NULL, NOW + DAY);
+    g_autoptr(GPtrArray) none = pv_overview_tenant_actions (fine, NULL, NOW + DAY);
+    PvNextAction *action;
+
+    /* Users refused, Persons accepted */
+    g_assert_cmpuint (items->len, ==, 2);
+    for (guint i = 0; i < items->len; i++)
+      {
+        PvOverviewItem *item = g_ptr_array_index (items, i);
+
+        g_assert_cmpint (item->state, ==, g_str_equal (item->kind, "users") ? PV_EXPIRY_URGENT : PV_EXPIRY_OK);
+      }
+    g_assert_cmpuint (none->len, ==, 0);
+    g_assert_cmpuint (actions->len, ==, 1);
+    action = g_ptr_array_index (actions, 0);
+    g_assert_cmpint (action->action, ==, PV_ACTION_RENEW);
+    g_assert_cmpint (action->state, ==, PV_EXPIRY_URGENT);
+    g_assert_cmpstr (action->kind, ==, "users");
+    g_assert_nonnull (strstr (action->subtitle, "Refused by the vendor"));
+  }
 
   g_hash_table_insert (verdicts, (gpointer) "users", GINT_TO_POINTER (PV_PROBE_UNREACHABLE + 1));
   g_clear_object (&rejected);
   rejected = pv_tracked_app_new_info (app, verdicts, NOW);
   g_assert_cmpint (pv_tenant_info_get_state (rejected), ==, PV_EXPIRY_OK);
+  g_assert_cmpint (pv_overview_tenant_state (rejected, NULL, NOW + DAY), ==, PV_EXPIRY_OK);
 }
 
 /* A rejected token is notified once per rejection, by the app (GNotification)

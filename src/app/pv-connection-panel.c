@@ -226,8 +226,8 @@ pv_connection_state_now (PvTenantInfo     *tenant,
   if (g_list_model_get_n_items (tokens) == 0)
     return pv_connection_info_get_identity_provider (connection) ? PV_EXPIRY_EXPIRED : PV_EXPIRY_OK;
   newest = g_list_model_get_item (tokens, 0);
-  return pv_overview_token_state (tenant, overridden ? &override : NULL, pv_token_info_get_expires_at (newest),
-                                  g_get_real_time () / G_USEC_PER_SEC);
+  return pv_overview_token_info_state (tenant, overridden ? &override : NULL, newest,
+                                       g_get_real_time () / G_USEC_PER_SEC);
 }
 
 /* Whether the connection's renewal (or setup) is due: it has no token,

@@ -241,7 +241,7 @@ pv_token_row_update (PvTokenRow *self)
   PvExpiryPolicy storage;
   const PvExpiryPolicy *override = pv_application_get_override (PV_APPLICATION (g_application_get_default ()),
                                                                 &storage);
-  PvExpiryState state = pv_overview_token_state (self->tenant, override, pv_token_info_get_expires_at (token), now);
+  PvExpiryState state = pv_overview_token_info_state (self->tenant, override, token, now);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *left = pv_format_days_left (pv_token_info_get_expires_at (token),

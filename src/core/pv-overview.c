@@ -168,6 +168,30 @@ pv_overview_token_state (PvTenantInfo         *tenant,
   return pv_expiry_state (policy_of (tenant, override), expires_at, pv_tenant_info_get_now (tenant, now));
 }
 
+/**
+ * pv_overview_token_info_state:
+ * @tenant: the token's tenant
+ * @override: (nullable): as for pv_overview_token_state()
+ * @token: one of its tokens
+ * @now: our clock
+ *
+ * The state to show of @token: its expiry's (pv_overview_token_state()),
+ * and urgent at least when its vendor refused it at the last check
+ * (pv_token_info_get_rejected()): provisioning has stopped.
+ *
+ * Returns: the state at @now
+ */
+PvExpiryState
+pv_overview_token_info_state (PvTenantInfo         *tenant,
+                              const PvExpiryPolicy *override,
+                              PvTokenInfo          *token,
+                              gint64                now)
+{
+  PvExpiryState state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (token), now);
+
+  return pv_token_info_get_rejected (token) ? MAX (state, PV_EXPIRY_URGENT) : state;
+}
+
 /* Provisio's own access: the admin API key it holds for the tenant. */
 static void
 add_key_item (GPtrArray            *items,
@@ -224,7 +248,7 @@ append_tenant_items (GPtrArray            *items,
                                          pv_token_info_get_prefix (token));
           item->starts_at = pv_token_info_get_created_at (token);
           item->expires_at = pv_token_info_get_expires_at (token);
-          item->state = pv_overview_token_state (tenant, override, item->expires_at, now);
+          item->state = pv_overview_token_info_state (tenant, override, token, now);
           item->in_use = g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), item->token_id) == 0;
           item->retiring = pv_overview_token_is_retiring (connection, token);
           g_ptr_array_add (items, item);
@@ -545,7 +569,7 @@ append_tenant_actions (GPtrArray            *actions,
 
       left = pv_format_days_left (pv_token_info_get_expires_at (newest), tenant_now);
       date = pv_format_date (pv_token_info_get_expires_at (newest));
-      state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (newest), now);
+      state = pv_overview_token_info_state (tenant, override, newest, now);
       if (pv_token_info_get_last_used_at (newest) != 0 && g_list_model_get_n_items (tokens) > 1 &&
           pv_connection_info_get_in_use_token_id (connection) != NULL &&
           g_strcmp0 (pv_connection_info_get_in_use_token_id (connection), pv_token_info_get_id (newest)) != 0)
@@ -585,8 +609,12 @@ append_tenant_actions (GPtrArray            *actions,
                                 pv_token_info_get_expires_at (newest));
       /* Translators: %s is "Users" or "Persons", then a tenant's name */
       action->title = g_strdup_printf (_("Renew the %s token of %s"), app, name);
-      /* Translators: "expires in 9 days" and a date */
-      action->subtitle = g_strdup_printf (_("Token %s… %s (%s)"), pv_token_info_get_prefix (newest), left, date);
+      if (pv_token_info_get_rejected (newest) && pv_token_info_get_expires_at (newest) > tenant_now)
+        action->subtitle = g_strdup (_("Refused by the vendor at the last check: provisioning has stopped"));
+      else
+        /* Translators: a token prefix, "expires in 9 days" and a date */
+        action->subtitle = g_strdup_printf (_("Token %s… %s (%s)"), pv_token_info_get_prefix (newest),
+                                            left, date);
       g_ptr_array_add (actions, action);
     }
 

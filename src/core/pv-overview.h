@@ -136,6 +136,10 @@ PvExpiryState pv_overview_token_state (PvTenantInfo         *tenant,
                                        const PvExpiryPolicy *override,
                                        gint64                expires_at,
                                        gint64                now);
+PvExpiryState pv_overview_token_info_state (PvTenantInfo         *tenant,
+                                            const PvExpiryPolicy *override,
+                                            PvTokenInfo          *token,
+                                            gint64                now);
 PvExpiryState pv_overview_tenant_state (PvTenantInfo         *tenant,
                                         const PvExpiryPolicy *override,
                                         gint64                now);

@@ -36,6 +36,7 @@ struct _PvTokenInfo
   char         *replaced_by;
   char         *retire;
   gint64        retires_at;
+  gboolean      rejected;
 };
 
 G_DEFINE_FINAL_TYPE (PvTokenInfo, pv_token_info, G_TYPE_OBJECT)
@@ -56,6 +57,7 @@ enum {
   PROP_REPLACED_BY,
   PROP_RETIRE,
   PROP_RETIRES_AT,
+  PROP_REJECTED,
   N_PROPS
 };
 
@@ -101,6 +103,7 @@ pv_token_info_get_property (GObject    *object,
     case PROP_REPLACED_BY: g_value_set_string (value, self->replaced_by); break;
     case PROP_RETIRE: g_value_set_string (value, self->retire); break;
     case PROP_RETIRES_AT: g_value_set_int64 (value, self->retires_at); break;
+    case PROP_REJECTED: g_value_set_boolean (value, self->rejected); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -128,6 +131,7 @@ pv_token_info_class_init (PvTokenInfoClass *klass)
   properties[PROP_REPLACED_BY] = g_param_spec_string ("replaced-by", NULL, NULL, NULL, flags);
   properties[PROP_RETIRE] = g_param_spec_string ("retire", NULL, NULL, NULL, flags);
   properties[PROP_RETIRES_AT] = g_param_spec_int64 ("retires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_REJECTED] = g_param_spec_boolean ("rejected", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -183,6 +187,7 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
   const char *deleted_by = NULL, *replaced_by = NULL, *retire = NULL;
   gint64 created_at, expires_at, last_used_at, deleted_at = 0, retires_at = 0;
   gboolean deleted = json_object_has_member (object, "deleted_at");
+  gboolean rejected = FALSE;
   PvExpiryState state = PV_EXPIRY_OK;
 
   g_return_val_if_fail (PV_IS_TOKEN_INFO (self), FALSE);
@@ -209,6 +214,11 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
           !pv_json_read_string (object, "retire", TRUE, &retire, error) ||
           !pv_json_read_time (object, "retires_at", TRUE, &retires_at, error))
         return FALSE;
+      /* Not the management API's: a tracked app's token its vendor refuses
+       * (pv_tracked_app_to_state()) */
+      if (json_object_has_member (object, "rejected") &&
+          !pv_json_read_boolean (object, "rejected", FALSE, &rejected, error))
+        return FALSE;
     }
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -234,6 +244,11 @@ pv_token_info_update_from_json (PvTokenInfo  *self,
   set_string (self, &self->replaced_by, replaced_by, PROP_REPLACED_BY);
   set_string (self, &self->retire, retire, PROP_RETIRE);
   set_int64 (self, &self->retires_at, retires_at, PROP_RETIRES_AT);
+  if (self->rejected != rejected)
+    {
+      self->rejected = rejected;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REJECTED]);
+    }
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -348,4 +363,18 @@ pv_token_info_get_retires_at (PvTokenInfo *self)
 {
   g_return_val_if_fail (PV_IS_TOKEN_INFO (self), 0);
   return self->retires_at;
+}
+
+/**
+ * pv_token_info_get_rejected:
+ *
+ * Returns: whether the token's vendor refused it at the last check (a
+ *   tracked app's token, pv-tracked-check.c): provisioning with it has
+ *   stopped, whatever its dates say
+ */
+gboolean
+pv_token_info_get_rejected (PvTokenInfo *self)
+{
+  g_return_val_if_fail (PV_IS_TOKEN_INFO (self), FALSE);
+  return self->rejected;
 }

@@ -34,5 +34,6 @@ gint64        pv_token_info_get_deleted_at   (PvTokenInfo  *self);
 const char   *pv_token_info_get_replaced_by  (PvTokenInfo  *self);
 const char   *pv_token_info_get_retire       (PvTokenInfo  *self);
 gint64        pv_token_info_get_retires_at   (PvTokenInfo  *self);
+gboolean      pv_token_info_get_rejected     (PvTokenInfo  *self);
 
 G_END_DECLS

@@ -797,6 +797,9 @@ pv_tracked_app_to_state (const PvTrackedApp *app,
            * token not yet handed over waits, as a tenant's new token does. */
           add_time (b, "last_used_at", c->pending_since != 0 ? 0 : c->issued_at ? c->issued_at : c->expires_at);
           add_string (b, "state", pv_expiry_state_to_string (connection_state (&policy, c, verdicts, now)));
+          /* Shown urgent whatever its dates say (pv_overview_token_info_state()) */
+          json_builder_set_member_name (b, "rejected");
+          json_builder_add_boolean_value (b, is_rejected (verdicts, c->kind));
           add_string (b, "replaced_by", NULL);
           /* The vendor's console retires tokens, not Provisio */
           add_string (b, "retire", NULL);
