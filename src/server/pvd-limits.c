@@ -28,13 +28,17 @@ send_limit_error (SoupServerMessage *msg,
                   const char        *code,
                   const char        *message)
 {
+  PvdMessage answer;
+
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
+  pvd_soup_message_init (&answer, msg, path);
+  pvd_message_set_header (&answer, "Connection", "close");
   if (g_str_has_prefix (path, "/t/"))
-    pvd_send_scim_error (msg, status, NULL, "%s", message);
+    pvd_send_scim_error (&answer, status, NULL, "%s", message);
   else
-    pvd_send_error (msg, status, code, "%s", message);
+    pvd_send_error (&answer, status, code, "%s", message);
+  pvd_soup_message_send (&answer);
+  pvd_message_clear (&answer);
   /* libsoup 3.2 has no phrase for 431 (RFC 6585). */
   if (status == 431)
     soup_server_message_set_status (msg, status, "Request Header Fields Too Large");

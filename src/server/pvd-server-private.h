@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "pv-expiry.h"
+#include "pvd-message.h"
 #include "pvd-openapi-check.h"
 #include "pvd-scim-store.h"
 #include "pvd-server.h"
@@ -66,7 +67,7 @@ typedef struct {
   PvdWorker         *worker;
   PvdStore          *store;
   PvdOpenapiCheck   *openapi;
-  SoupServerMessage *msg;
+  PvdMessage        *msg;
   const char        *path;
   GHashTable        *query;
   const char        *template;
@@ -94,6 +95,13 @@ extern const gsize    pvd_api_n_routes;
 /* pvd-server.c */
 void      pvd_server_set_clock_offset (PvdServer     *self,
                                    gint64             offset);
+void      pvd_server_handle       (PvdWorker         *worker,
+                                   PvdMessage        *msg,
+                                   GHashTable        *query);
+void      pvd_soup_message_init   (PvdMessage        *msg,
+                                   SoupServerMessage *native,
+                                   const char        *path);
+void      pvd_soup_message_send   (PvdMessage        *msg);
 gint64    pvd_server_get_clock_offset (PvdServer     *self);
 
 G_END_DECLS
