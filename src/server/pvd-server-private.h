@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 /* Each worker thread has its own main context, SoupServer, database
  * connection and validator; they share only the listening port (through
  * SO_REUSEPORT) and what PvdServer guards with its locks. */
+typedef struct _PvdMhd PvdMhd;
+
 typedef struct {
   PvdServer    *server;
   guint         index;
@@ -34,6 +36,7 @@ typedef struct {
   GMainContext *context;
   GMainLoop    *loop;
   SoupServer   *soup;
+  PvdMhd       *mhd;         /* instead of soup, with -Dhttp=libmicrohttpd */
   PvdStore     *store;
   PvdOpenapiCheck *openapi;  /* docs/openapi.json, to check request bodies */
   GHashTable   *cache;       /* tenant, path and query -> PvdCachedResponse */

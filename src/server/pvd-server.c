@@ -19,6 +19,9 @@
 #include "pvd-auth.h"
 #include "pvd-http.h"
 #include "pvd-limits.h"
+#ifdef PVD_HTTP_LIBMICROHTTPD
+#include "pvd-mhd.h"
+#endif
 #include "pvd-scim.h"
 #include "pvd-server-private.h"
 #include "pvd-tls.h"
@@ -349,51 +352,6 @@ out:
   g_clear_pointer (&req.body, json_node_unref);
 }
 
-static void
-wrote_body_cb (SoupServerMessage *msg,
-               gpointer           user_data)
-{
-  GSocket *socket = soup_server_message_get_socket (msg);
-
-  if (socket != NULL)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
-}
-
-/* libsoup writes a response's headers and body with two send() calls; a
- * corked socket sends them as one segment once the body is written, which
- * halves the network work per small response. */
-static void
-cork (SoupServerMessage *msg)
-{
-  GSocket *socket = soup_server_message_get_socket (msg);
-
-  if (socket != NULL && g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 1, NULL))
-    g_signal_connect (msg, "wrote-body", G_CALLBACK (wrote_body_cb), NULL);
-}
-
-/* libsoup 3.2 takes a response with neither a length nor chunks to end
- * when the connection closes, and so closes it after each one: a 204 has
- * no body and must not say Content-Length, which libsoup removes from it as
- * it writes the headers.  Once they are written, say there is no body:
- * the connection stays open for the next request, as the client expects,
- * rather than losing one the client had already sent on it. */
-static void
-wrote_bodiless_headers_cb (SoupServerMessage *msg,
-                           gpointer           user_data)
-{
-  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
-                                     SOUP_ENCODING_NONE);
-}
-
-static void
-keep_alive_without_body (SoupServerMessage *msg)
-{
-  guint status = soup_server_message_get_status (msg);
-
-  if (status == SOUP_STATUS_NO_CONTENT)
-    g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_bodiless_headers_cb), NULL);
-}
-
 /**
  * pvd_server_handle:
  * @msg: a request, answered on return
@@ -486,6 +444,52 @@ pvd_soup_message_send (PvdMessage *msg)
     }
 }
 
+#ifndef PVD_HTTP_LIBMICROHTTPD
+static void
+wrote_body_cb (SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
+}
+
+/* libsoup writes a response's headers and body with two send() calls; a
+ * corked socket sends them as one segment once the body is written, which
+ * halves the network work per small response. */
+static void
+cork (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 1, NULL))
+    g_signal_connect (msg, "wrote-body", G_CALLBACK (wrote_body_cb), NULL);
+}
+
+/* libsoup 3.2 takes a response with neither a length nor chunks to end
+ * when the connection closes, and so closes it after each one: a 204 has
+ * no body and must not say Content-Length, which libsoup removes from it as
+ * it writes the headers.  Once they are written, say there is no body:
+ * the connection stays open for the next request, as the client expects,
+ * rather than losing one the client had already sent on it. */
+static void
+wrote_bodiless_headers_cb (SoupServerMessage *msg,
+                           gpointer           user_data)
+{
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_NONE);
+}
+
+static void
+keep_alive_without_body (SoupServerMessage *msg)
+{
+  guint status = soup_server_message_get_status (msg);
+
+  if (status == SOUP_STATUS_NO_CONTENT)
+    g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_bodiless_headers_cb), NULL);
+}
+
 static void
 handle_cb (SoupServer        *server,
            SoupServerMessage *native,
@@ -503,6 +507,7 @@ handle_cb (SoupServer        *server,
   keep_alive_without_body (native);
   cork (native);
 }
+#endif
 
 /**
  * pvd_server_new:
@@ -604,6 +609,9 @@ worker_thread (gpointer data)
                                                            &error);
   if (worker->openapi != NULL)
     {
+#ifdef PVD_HTTP_LIBMICROHTTPD
+      pvd_mhd_start (worker, &error);
+#else
       GTlsCertificate *certificate = worker->server->options.tls_certificate;
 
       /* Every worker serves the one certificate, which is immutable once
@@ -615,11 +623,16 @@ worker_thread (gpointer data)
       soup_server_add_handler (worker->soup, NULL, handle_cb, worker, NULL);
       soup_server_listen_socket (worker->soup, worker->socket,
                                  certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, &error);
+#endif
     }
 
   worker_started (worker, error);
   if (error == NULL)
     g_main_loop_run (worker->loop);
+
+#ifdef PVD_HTTP_LIBMICROHTTPD
+  pvd_mhd_stop (worker);
+#endif
 
   if (worker->soup != NULL)
     soup_server_disconnect (worker->soup);

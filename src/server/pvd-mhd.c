@@ -1,0 +1,380 @@
+/* pvd-mhd.c: libmicrohttpd in front of provisiod's handlers, a trial
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Built with `meson setup -Dhttp=libmicrohttpd` only, to measure a leaner
+ * HTTP server library behind the same handlers as libsoup (issue #18;
+ * docs/benchmarks.md has the figures and the decision).  Each worker runs
+ * one libmicrohttpd daemon with its own polling thread (epoll) on the
+ * worker's SO_REUSEPORT socket; the handlers, authentication, caches and
+ * store are the worker's, as under libsoup.  What differs from libsoup is
+ * said where it is done.
+ */
+
+#define G_LOG_DOMAIN "provisiod"
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libsoup/soup.h>
+#include <microhttpd.h>
+
+#include "pvd-http.h"
+#include "pvd-mhd.h"
+
+/* One request, from its URI to its completion. */
+typedef struct {
+  struct MHD_Connection *connection;
+  GUri                  *uri;
+  GByteArray            *body;         /* NULL: none announced */
+  char                  *content_type;
+  char                   remote[INET6_ADDRSTRLEN];
+  gboolean               started;
+} MhdRequest;
+
+struct _PvdMhd {
+  struct MHD_Daemon *daemon;
+  char              *certificate_pem;
+  char              *key_pem;
+};
+
+static void *
+uri_cb (void                  *cls,
+        const char            *uri,
+        struct MHD_Connection *connection)
+{
+  MhdRequest *r = g_new0 (MhdRequest, 1);
+  /* As libsoup reads a request target: dot segments removed, the path and
+   * query kept as sent. */
+  g_autofree char *absolute = g_strconcat ("http://localhost", uri, NULL);
+
+  r->connection = connection;
+  if (uri[0] == '/')
+    r->uri = g_uri_parse (absolute, G_URI_FLAGS_ENCODED_PATH | G_URI_FLAGS_ENCODED_QUERY |
+                                    G_URI_FLAGS_ENCODED_FRAGMENT, NULL);
+  return r;
+}
+
+static void
+completed_cb (void                           *cls,
+              struct MHD_Connection          *connection,
+              void                          **con_cls,
+              enum MHD_RequestTerminationCode toe)
+{
+  MhdRequest *r = *con_cls;
+
+  if (r == NULL)
+    return;
+  g_clear_pointer (&r->uri, g_uri_unref);
+  g_clear_pointer (&r->body, g_byte_array_unref);
+  g_free (r->content_type);
+  g_free (r);
+  *con_cls = NULL;
+}
+
+/* libmicrohttpd's side of a PvdMessage */
+
+static const char *
+mhd_get_header (PvdMessage *msg,
+                const char *name)
+{
+  MhdRequest *r = msg->native;
+
+  return MHD_lookup_connection_value (r->connection, MHD_HEADER_KIND, name);
+}
+
+static const char *
+mhd_get_content_type (PvdMessage *msg)
+{
+  MhdRequest *r = msg->native;
+  const char *value;
+
+  if (r->content_type == NULL &&
+      (value = MHD_lookup_connection_value (r->connection, MHD_HEADER_KIND, "Content-Type")) != NULL)
+    r->content_type = g_strstrip (g_strndup (value, strcspn (value, ";")));
+  return r->content_type;
+}
+
+static const char *
+mhd_get_remote_host (PvdMessage *msg)
+{
+  MhdRequest *r = msg->native;
+  const union MHD_ConnectionInfo *info;
+
+  if (r->remote[0] != '\0')
+    return r->remote;
+  info = MHD_get_connection_info (r->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == NULL || info->client_addr == NULL)
+    return NULL;
+  if (info->client_addr->sa_family == AF_INET)
+    inet_ntop (AF_INET, &((struct sockaddr_in *) info->client_addr)->sin_addr, r->remote, sizeof r->remote);
+  else if (info->client_addr->sa_family == AF_INET6)
+    inet_ntop (AF_INET6, &((struct sockaddr_in6 *) info->client_addr)->sin6_addr, r->remote, sizeof r->remote);
+  return r->remote[0] != '\0' ? r->remote : NULL;
+}
+
+static GBytes *
+mhd_get_body (PvdMessage *msg)
+{
+  MhdRequest *r = msg->native;
+
+  if (r->body == NULL)
+    return g_bytes_new_static ("", 0);
+  return g_bytes_new (r->body->data, r->body->len);
+}
+
+static const PvdMessageFuncs mhd_funcs = {
+  mhd_get_header,
+  mhd_get_content_type,
+  mhd_get_remote_host,
+  mhd_get_body,
+};
+
+static enum MHD_Result
+send_answer (struct MHD_Connection *connection,
+             PvdMessage            *msg)
+{
+  struct MHD_Response *response;
+  enum MHD_Result result;
+
+  if (msg->body != NULL)
+    response = MHD_create_response_from_buffer_with_free_callback_cls (
+      g_bytes_get_size (msg->body), (void *) g_bytes_get_data (msg->body, NULL),
+      (MHD_ContentReaderFreeCallback) g_bytes_unref, g_bytes_ref (msg->body));
+  else
+    response = MHD_create_response_from_buffer (0, NULL, MHD_RESPMEM_PERSISTENT);
+  if (response == NULL)
+    return MHD_NO;
+
+  MHD_add_response_header (response, MHD_HTTP_HEADER_SERVER, "provisiod/" PACKAGE_VERSION);
+  if (msg->body != NULL && msg->content_type != NULL)
+    MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_TYPE, msg->content_type);
+  for (guint i = 0; i < msg->n_headers; i++)
+    MHD_add_response_header (response, msg->headers[i].name, msg->headers[i].value);
+  result = MHD_queue_response (connection, msg->status != 0 ? msg->status : 500, response);
+  MHD_destroy_response (response);
+  return result;
+}
+
+/* Refused before the body is read: answered at once, and the connection
+ * closes after the answer (libmicrohttpd does not read a body it was not
+ * given a chance to), as under libsoup. */
+static enum MHD_Result
+send_limit_error (MhdRequest *r,
+                  const char *method,
+                  guint       status,
+                  const char *code,
+                  const char *message)
+{
+  const char *path = r->uri ? g_uri_get_path (r->uri) : "/";
+  PvdMessage msg;
+  enum MHD_Result result;
+
+  pvd_message_init (&msg, &mhd_funcs, r, method, path, NULL);
+  pvd_message_set_header (&msg, "Connection", "close");
+  if (g_str_has_prefix (path, "/t/"))
+    pvd_send_scim_error (&msg, status, NULL, "%s", message);
+  else
+    pvd_send_error (&msg, status, code, "%s", message);
+  result = send_answer (r->connection, &msg);
+  pvd_message_clear (&msg);
+  return result;
+}
+
+typedef struct {
+  guint n_fields;
+  gsize size;
+} HeaderSize;
+
+static enum MHD_Result
+add_header_size (void               *cls,
+                 enum MHD_ValueKind  kind,
+                 const char         *name,
+                 const char         *value)
+{
+  HeaderSize *size = cls;
+
+  size->n_fields++;
+  size->size += strlen (name) + (value ? strlen (value) : 0) + 4;   /* ": " and CRLF */
+  return MHD_YES;
+}
+
+/* The limits of pvd-limits.c, checked once the headers are in.
+ * Returns: whether the request may go on to its body and handler */
+static gboolean
+check_limits (MhdRequest      *r,
+              const char      *method,
+              enum MHD_Result *result)
+{
+  HeaderSize size = { 0, 0 };
+  const char *length_text = MHD_lookup_connection_value (r->connection, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+  const char *encoding = MHD_lookup_connection_value (r->connection, MHD_HEADER_KIND,
+                                                      MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  guint64 length = length_text ? g_ascii_strtoull (length_text, NULL, 10) : 0;
+
+  MHD_get_connection_values (r->connection, MHD_HEADER_KIND, add_header_size, &size);
+  if (size.n_fields > PVD_MAX_HEADER_FIELDS || size.size > PVD_MAX_HEADER_SIZE)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("The request headers are too large: at most %d fields and %d KiB",
+                         PVD_MAX_HEADER_FIELDS, PVD_MAX_HEADER_SIZE / 1024);
+
+      *result = send_limit_error (r, method, 431, "headers_too_large", message);
+      return FALSE;
+    }
+  if (encoding == NULL && length > PVD_MAX_BODY_SIZE)
+    {
+      g_autofree char *message = g_strdup_printf ("The body is larger than %d KiB",
+                                                  PVD_MAX_BODY_SIZE / 1024);
+
+      *result = send_limit_error (r, method, 413, "payload_too_large", message);
+      return FALSE;
+    }
+  if (r->uri == NULL)
+    {
+      *result = send_limit_error (r, method, 400, "invalid_request", "The request target is not valid");
+      return FALSE;
+    }
+  if (length > 0 || encoding != NULL)
+    {
+      const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info (r->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+      int on = 1;
+
+      r->body = g_byte_array_new ();
+      /* See ack_headers_now() in pvd-limits.c. */
+      if (info != NULL)
+        setsockopt (info->connect_fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+    }
+  return TRUE;
+}
+
+static enum MHD_Result
+access_cb (void                  *cls,
+           struct MHD_Connection *connection,
+           const char            *url,
+           const char            *method,
+           const char            *version,
+           const char            *upload_data,
+           size_t                *upload_data_size,
+           void                 **con_cls)
+{
+  PvdWorker *worker = cls;
+  MhdRequest *r = *con_cls;
+  g_autoptr(GHashTable) query = NULL;
+  enum MHD_Result result = MHD_NO;
+  PvdMessage msg;
+
+  if (!r->started)
+    {
+      r->started = TRUE;
+      if (!check_limits (r, method, &result))
+        return result;
+      /* Answered on the next call, once the request is read to its end:
+       * an answer queued now would close the connection after it. */
+      return MHD_YES;
+    }
+  else if (*upload_data_size > 0)
+    {
+      /* A body without a length is counted as it comes; past the limit
+       * the connection closes, as under libsoup. */
+      if (r->body->len + *upload_data_size > PVD_MAX_BODY_SIZE)
+        {
+          g_debug ("Closing a connection whose body passed %d KiB", PVD_MAX_BODY_SIZE / 1024);
+          return MHD_NO;
+        }
+      g_byte_array_append (r->body, (const guint8 *) upload_data, *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+
+  if (g_uri_get_query (r->uri) != NULL)
+    query = soup_form_decode (g_uri_get_query (r->uri));
+  pvd_message_init (&msg, &mhd_funcs, r, method, g_uri_get_path (r->uri), g_uri_get_query (r->uri));
+  pvd_server_handle (worker, &msg, query);
+  result = send_answer (connection, &msg);
+  pvd_message_clear (&msg);
+  return result;
+}
+
+/**
+ * pvd_mhd_start:
+ *
+ * Serves the worker's socket with libmicrohttpd, in a thread of its own,
+ * until pvd_mhd_stop().
+ */
+gboolean
+pvd_mhd_start (PvdWorker  *worker,
+               GError    **error)
+{
+  PvdServerOptions *options = &worker->server->options;
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+  g_autofree PvdMhd *mhd = g_new0 (PvdMhd, 1);
+  /* libmicrohttpd closes the socket it is given; the worker's stays its own. */
+  int fd = dup (g_socket_get_fd (worker->socket));
+  struct MHD_OptionItem tls[] = {
+    { MHD_OPTION_HTTPS_MEM_CERT, 0, NULL },
+    { MHD_OPTION_HTTPS_MEM_KEY, 0, NULL },
+    { MHD_OPTION_END, 0, NULL },
+  };
+
+  if (options->tls_certificate != NULL)
+    {
+      /* GnuTLS, through libmicrohttpd, from the certificate's PEM.  Only
+       * the leaf: libmicrohttpd 0.9.75 takes no chain from memory here. */
+      g_object_get (options->tls_certificate,
+                    "certificate-pem", &mhd->certificate_pem,
+                    "private-key-pem", &mhd->key_pem,
+                    NULL);
+      flags |= MHD_USE_TLS;
+      tls[0].ptr_value = mhd->certificate_pem;
+      tls[1].ptr_value = mhd->key_pem;
+    }
+  /* The request timeout is libmicrohttpd's: the seconds a connection may
+   * stay idle, rather than libsoup's deadline from a request's start to its
+   * answer: a client sending a byte now and then keeps its connection. */
+
+  /* libsoup drops a connection whose headers pass 64 KiB; so does this
+   * (with its own 431), after the limits' JSON answer well before. */
+  mhd->daemon = MHD_start_daemon (flags, 0, NULL, NULL, access_cb, worker,
+                                  MHD_OPTION_LISTEN_SOCKET, fd,
+                                  MHD_OPTION_URI_LOG_CALLBACK, uri_cb, worker,
+                                  MHD_OPTION_NOTIFY_COMPLETED, completed_cb, worker,
+                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) options->request_timeout,
+                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
+                                  MHD_OPTION_ARRAY, flags & MHD_USE_TLS ? tls : tls + 2,
+                                  MHD_OPTION_END);
+  if (mhd->daemon == NULL)
+    {
+      close (fd);
+      g_free (mhd->certificate_pem);
+      g_free (mhd->key_pem);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "libmicrohttpd could not start");
+      return FALSE;
+    }
+  worker->mhd = g_steal_pointer (&mhd);
+  return TRUE;
+}
+
+void
+pvd_mhd_stop (PvdWorker *worker)
+{
+  PvdMhd *mhd = g_steal_pointer (&worker->mhd);
+
+  if (mhd == NULL)
+    return;
+  MHD_stop_daemon (mhd->daemon);
+  g_free (mhd->certificate_pem);
+  if (mhd->key_pem != NULL)
+    explicit_bzero (mhd->key_pem, strlen (mhd->key_pem));
+  g_free (mhd->key_pem);
+  g_free (mhd);
+}
