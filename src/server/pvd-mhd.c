@@ -34,6 +34,7 @@ typedef struct {
   struct MHD_Connection *connection;
   GUri                  *uri;
   GByteArray            *body;         /* NULL: none announced */
+  gboolean               too_large;    /* its body is dropped as it comes */
   char                  *content_type;
   char                   remote[INET6_ADDRSTRLEN];
   gboolean               started;
@@ -188,6 +189,16 @@ send_limit_error (MhdRequest *r,
   return result;
 }
 
+static enum MHD_Result
+send_too_large (MhdRequest *r,
+                const char *method)
+{
+  g_autofree char *message = g_strdup_printf ("The body is larger than %d KiB",
+                                              PVD_MAX_BODY_SIZE / 1024);
+
+  return send_limit_error (r, method, 413, "payload_too_large", message);
+}
+
 typedef struct {
   guint n_fields;
   gsize size;
@@ -232,11 +243,20 @@ check_limits (MhdRequest      *r,
     }
   if (encoding == NULL && length > PVD_MAX_BODY_SIZE)
     {
-      g_autofree char *message = g_strdup_printf ("The body is larger than %d KiB",
-                                                  PVD_MAX_BODY_SIZE / 1024);
+      const char *expect = MHD_lookup_connection_value (r->connection, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_EXPECT);
 
-      *result = send_limit_error (r, method, 413, "payload_too_large", message);
-      return FALSE;
+      /* Refused before the body comes if the client waits for a word
+       * ("Expect: 100-continue"); otherwise, as libsoup does, the body is
+       * read and dropped as it comes, and then refused, so that the
+       * client, still sending, reads the answer. */
+      r->too_large = TRUE;
+      if (expect != NULL && g_ascii_strcasecmp (expect, "100-continue") == 0)
+        {
+          *result = send_too_large (r, method);
+          return FALSE;
+        }
+      return TRUE;
     }
   if (r->uri == NULL)
     {
@@ -280,6 +300,13 @@ access_cb (void                  *cls,
         return result;
       /* Answered on the next call, once the request is read to its end:
        * an answer queued now would close the connection after it. */
+      return MHD_YES;
+    }
+  else if (r->too_large)
+    {
+      if (*upload_data_size == 0)
+        return send_too_large (r, method);
+      *upload_data_size = 0;
       return MHD_YES;
     }
   else if (*upload_data_size > 0)
@@ -342,14 +369,17 @@ pvd_mhd_start (PvdWorker  *worker,
    * stay idle, rather than libsoup's deadline from a request's start to its
    * answer: a client sending a byte now and then keeps its connection. */
 
-  /* libsoup drops a connection whose headers pass 64 KiB; so does this
-   * (with its own 431), after the limits' JSON answer well before. */
+  /* Headers are read into the connection's memory, with some 56 bytes per
+   * field: 256 KiB lets check_limits() answer the thousands of small
+   * fields libsoup reads before 64 KiB.  Past that memory libmicrohttpd
+   * answers 431 itself (a short HTML page) and closes the connection,
+   * where libsoup closes it without a word. */
   mhd->daemon = MHD_start_daemon (flags, 0, NULL, NULL, access_cb, worker,
                                   MHD_OPTION_LISTEN_SOCKET, fd,
                                   MHD_OPTION_URI_LOG_CALLBACK, uri_cb, worker,
                                   MHD_OPTION_NOTIFY_COMPLETED, completed_cb, worker,
                                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) options->request_timeout,
-                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
+                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 256 * 1024,
                                   MHD_OPTION_ARRAY, flags & MHD_USE_TLS ? tls : tls + 2,
                                   MHD_OPTION_END);
   if (mhd->daemon == NULL)
