@@ -370,16 +370,17 @@ pvd_mhd_start (PvdWorker  *worker,
    * answer: a client sending a byte now and then keeps its connection. */
 
   /* Headers are read into the connection's memory, with some 56 bytes per
-   * field: 256 KiB lets check_limits() answer the thousands of small
-   * fields libsoup reads before 64 KiB.  Past that memory libmicrohttpd
-   * answers 431 itself (a short HTML page) and closes the connection,
-   * where libsoup closes it without a word. */
+   * field besides their text; past it libmicrohttpd answers 431 itself (a
+   * short HTML page) and closes the connection, where libsoup closes it
+   * without a word past 64 KiB.  libmicrohttpd clears this memory after
+   * every request: 256 KiB, enough for provisiod's own 431 to answer
+   * thousands of small fields, cost a third of the requests per second. */
   mhd->daemon = MHD_start_daemon (flags, 0, NULL, NULL, access_cb, worker,
                                   MHD_OPTION_LISTEN_SOCKET, fd,
                                   MHD_OPTION_URI_LOG_CALLBACK, uri_cb, worker,
                                   MHD_OPTION_NOTIFY_COMPLETED, completed_cb, worker,
                                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) options->request_timeout,
-                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 256 * 1024,
+                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
                                   MHD_OPTION_ARRAY, flags & MHD_USE_TLS ? tls : tls + 2,
                                   MHD_OPTION_END);
   if (mhd->daemon == NULL)

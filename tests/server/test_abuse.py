@@ -187,6 +187,11 @@ class Abuse(StressTest):
             a = self.exchange(self.request_bytes("GET", "/api/v1/tenant", self.key, extra))
             self.assertIsNotNone(a)
             self.assertEqual(a.status_line, "HTTP/1.1 431 Request Header Fields Too Large")
+            if HTTP == "libmicrohttpd" and extra is thousands:
+                # Past its 64 KiB per connection (text and 56 bytes a field),
+                # libmicrohttpd answers itself, and closes.
+                self.assertEqual(a.headers.get("connection"), "close")
+                continue
             self.assertEqual(a.json["error"], "headers_too_large", a.body)
             self.assertIn("at most 100 fields and 16 KiB", a.json["message"])
             self.assertEqual(a.headers.get("connection"), "close")
@@ -200,9 +205,8 @@ class Abuse(StressTest):
                                     headers={f"X-Field-{i}": "1" for i in range(MAX_HEADER_FIELDS + 1)})
             self.assertError(r, 431, "headers_too_large")
 
-        # Past 64 KiB libsoup stops reading and drops the connection.
-        # libmicrohttpd reads up to its 256 KiB per connection (provisiod's
-        # 431 above), past them answers 431 itself, and closes it.
+        # Past 64 KiB libsoup stops reading and drops the connection;
+        # libmicrohttpd answers 431 itself, and closes it.
         for extra in (b"X-Huge: " + b"a" * LIBSOUP_HEADER_LIMIT + b"\r\n",
                       b"".join(b"X-%d: %s\r\n" % (i, b"a" * 100) for i in range(5000))):
             a = self.exchange(self.request_bytes("GET", "/api/v1/tenant", self.key, extra))
