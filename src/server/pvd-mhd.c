@@ -350,6 +350,7 @@ pvd_mhd_start (PvdWorker  *worker,
   struct MHD_OptionItem tls[] = {
     { MHD_OPTION_HTTPS_MEM_CERT, 0, NULL },
     { MHD_OPTION_HTTPS_MEM_KEY, 0, NULL },
+    { MHD_OPTION_HTTPS_PRIORITIES, 0, NULL },
     { MHD_OPTION_END, 0, NULL },
   };
 
@@ -364,6 +365,10 @@ pvd_mhd_start (PvdWorker  *worker,
       flags |= MHD_USE_TLS;
       tls[0].ptr_value = mhd->certificate_pem;
       tls[1].ptr_value = mhd->key_pem;
+      /* The versions and ciphers glib-networking is given (main.c). */
+      tls[2].ptr_value = (void *) g_getenv ("G_TLS_GNUTLS_PRIORITY");
+      if (tls[2].ptr_value == NULL)
+        tls[2].option = MHD_OPTION_END;
     }
   /* The request timeout is libmicrohttpd's: the seconds a connection may
    * stay idle, rather than libsoup's deadline from a request's start to its
@@ -381,7 +386,7 @@ pvd_mhd_start (PvdWorker  *worker,
                                   MHD_OPTION_NOTIFY_COMPLETED, completed_cb, worker,
                                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) options->request_timeout,
                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
-                                  MHD_OPTION_ARRAY, flags & MHD_USE_TLS ? tls : tls + 2,
+                                  MHD_OPTION_ARRAY, flags & MHD_USE_TLS ? tls : tls + 3,
                                   MHD_OPTION_END);
   if (mhd->daemon == NULL)
     {
