@@ -356,12 +356,19 @@ pvd_mhd_start (PvdWorker  *worker,
 
   if (options->tls_certificate != NULL)
     {
-      /* GnuTLS, through libmicrohttpd, from the certificate's PEM.  Only
-       * the leaf: libmicrohttpd 0.9.75 takes no chain from memory here. */
-      g_object_get (options->tls_certificate,
-                    "certificate-pem", &mhd->certificate_pem,
-                    "private-key-pem", &mhd->key_pem,
-                    NULL);
+      GString *chain = g_string_new (NULL);
+
+      /* GnuTLS, through libmicrohttpd, from PEM: the certificate and the
+       * intermediate ones after it, as libsoup serves them. */
+      for (GTlsCertificate *c = options->tls_certificate; c != NULL; c = g_tls_certificate_get_issuer (c))
+        {
+          g_autofree char *pem = NULL;
+
+          g_object_get (c, "certificate-pem", &pem, NULL);
+          g_string_append (chain, pem);
+        }
+      mhd->certificate_pem = g_string_free (chain, FALSE);
+      g_object_get (options->tls_certificate, "private-key-pem", &mhd->key_pem, NULL);
       flags |= MHD_USE_TLS;
       tls[0].ptr_value = mhd->certificate_pem;
       tls[1].ptr_value = mhd->key_pem;
