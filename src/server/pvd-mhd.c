@@ -44,7 +44,92 @@ struct _PvdMhd {
   struct MHD_Daemon *daemon;
   char              *certificate_pem;
   char              *key_pem;
+  gint64             timeout;      /* request-timeout, µs; 0: none */
+  GMutex             lock;         /* guards the set of deadlines */
+  GHashTable        *deadlines;    /* MhdDeadline, its own key */
+  GSource           *sweep;        /* in the worker's main context */
 };
+
+/* The request timeout of pvd-limits.c: a connection has the timeout from
+ * its opening, or the start of a request, until the answer is written, and
+ * as long again until the next request.  libmicrohttpd's thread moves the
+ * deadline; once a second the worker's own thread, otherwise idle, shuts
+ * down the connections past theirs, and libmicrohttpd closes them. */
+typedef struct {
+  int    fd;
+  gint64 deadline;   /* monotonic µs; atomic */
+} MhdDeadline;
+
+static void
+move_deadline (PvdMhd                *mhd,
+               struct MHD_Connection *connection)
+{
+  const union MHD_ConnectionInfo *info;
+  MhdDeadline *d;
+
+  if (mhd->timeout == 0 ||
+      (info = MHD_get_connection_info (connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT)) == NULL ||
+      (d = info->socket_context) == NULL)
+    return;
+  __atomic_store_n (&d->deadline, g_get_monotonic_time () + mhd->timeout, __ATOMIC_RELAXED);
+}
+
+static void
+connection_cb (void                              *cls,
+               struct MHD_Connection             *connection,
+               void                             **socket_context,
+               enum MHD_ConnectionNotificationCode toe)
+{
+  PvdMhd *mhd = cls;
+  MhdDeadline *d = *socket_context;
+
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    {
+      const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+      if (mhd->timeout == 0 || info == NULL)
+        return;
+      d = g_new0 (MhdDeadline, 1);
+      d->fd = info->connect_fd;
+      d->deadline = g_get_monotonic_time () + mhd->timeout;
+      g_mutex_lock (&mhd->lock);
+      g_hash_table_add (mhd->deadlines, d);
+      g_mutex_unlock (&mhd->lock);
+      *socket_context = d;
+    }
+  else if (d != NULL)
+    {
+      /* Before libmicrohttpd closes the socket: the sweep never shuts
+       * down a number the kernel has given to another connection. */
+      g_mutex_lock (&mhd->lock);
+      g_hash_table_remove (mhd->deadlines, d);
+      g_mutex_unlock (&mhd->lock);
+      *socket_context = NULL;
+    }
+}
+
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  PvdMhd *mhd = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  MhdDeadline *d;
+
+  g_mutex_lock (&mhd->lock);
+  g_hash_table_iter_init (&iter, mhd->deadlines);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &d, NULL))
+    if (now >= __atomic_load_n (&d->deadline, __ATOMIC_RELAXED))
+      {
+        g_debug ("Closing a connection that sent no complete request, or read no answer, "
+                 "within the request timeout");
+        shutdown (d->fd, SHUT_RDWR);
+        __atomic_store_n (&d->deadline, G_MAXINT64, __ATOMIC_RELAXED);
+      }
+  g_mutex_unlock (&mhd->lock);
+  return G_SOURCE_CONTINUE;
+}
 
 static void *
 uri_cb (void                  *cls,
@@ -56,6 +141,7 @@ uri_cb (void                  *cls,
    * query kept as sent. */
   g_autofree char *absolute = g_strconcat ("http://localhost", uri, NULL);
 
+  move_deadline (cls, connection);
   r->connection = connection;
   if (uri[0] == '/')
     r->uri = g_uri_parse (absolute, G_URI_FLAGS_ENCODED_PATH | G_URI_FLAGS_ENCODED_QUERY |
@@ -71,6 +157,7 @@ completed_cb (void                           *cls,
 {
   MhdRequest *r = *con_cls;
 
+  move_deadline (cls, connection);
   if (r == NULL)
     return;
   g_clear_pointer (&r->uri, g_uri_unref);
@@ -354,6 +441,9 @@ pvd_mhd_start (PvdWorker  *worker,
     { MHD_OPTION_END, 0, NULL },
   };
 
+  mhd->timeout = (gint64) options->request_timeout * G_USEC_PER_SEC;
+  g_mutex_init (&mhd->lock);
+  mhd->deadlines = g_hash_table_new_full (NULL, NULL, g_free, NULL);
   if (options->tls_certificate != NULL)
     {
       GString *chain = g_string_new (NULL);
@@ -377,9 +467,6 @@ pvd_mhd_start (PvdWorker  *worker,
       if (tls[2].ptr_value == NULL)
         tls[2].option = MHD_OPTION_END;
     }
-  /* The request timeout is libmicrohttpd's: the seconds a connection may
-   * stay idle, rather than libsoup's deadline from a request's start to its
-   * answer: a client sending a byte now and then keeps its connection. */
 
   /* Headers are read into the connection's memory, with some 56 bytes per
    * field besides their text; past it libmicrohttpd answers 431 itself (a
@@ -389,19 +476,25 @@ pvd_mhd_start (PvdWorker  *worker,
    * thousands of small fields, cost a third of the requests per second. */
   mhd->daemon = MHD_start_daemon (flags, 0, NULL, NULL, access_cb, worker,
                                   MHD_OPTION_LISTEN_SOCKET, fd,
-                                  MHD_OPTION_URI_LOG_CALLBACK, uri_cb, worker,
-                                  MHD_OPTION_NOTIFY_COMPLETED, completed_cb, worker,
-                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) options->request_timeout,
+                                  MHD_OPTION_URI_LOG_CALLBACK, uri_cb, mhd,
+                                  MHD_OPTION_NOTIFY_COMPLETED, completed_cb, mhd,
+                                  MHD_OPTION_NOTIFY_CONNECTION, connection_cb, mhd,
                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
                                   MHD_OPTION_ARRAY, flags & MHD_USE_TLS ? tls : tls + 3,
                                   MHD_OPTION_END);
   if (mhd->daemon == NULL)
     {
       close (fd);
-      g_free (mhd->certificate_pem);
-      g_free (mhd->key_pem);
+      worker->mhd = g_steal_pointer (&mhd);
+      pvd_mhd_stop (worker);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "libmicrohttpd could not start");
       return FALSE;
+    }
+  if (mhd->timeout != 0)
+    {
+      mhd->sweep = g_timeout_source_new_seconds (1);
+      g_source_set_callback (mhd->sweep, sweep_cb, mhd, NULL);
+      g_source_attach (mhd->sweep, worker->context);
     }
   worker->mhd = g_steal_pointer (&mhd);
   return TRUE;
@@ -414,7 +507,13 @@ pvd_mhd_stop (PvdWorker *worker)
 
   if (mhd == NULL)
     return;
-  MHD_stop_daemon (mhd->daemon);
+  if (mhd->sweep != NULL)
+    g_source_destroy (mhd->sweep);
+  g_clear_pointer (&mhd->sweep, g_source_unref);
+  if (mhd->daemon != NULL)
+    MHD_stop_daemon (mhd->daemon);
+  g_hash_table_unref (mhd->deadlines);
+  g_mutex_clear (&mhd->lock);
   g_free (mhd->certificate_pem);
   if (mhd->key_pem != NULL)
     explicit_bzero (mhd->key_pem, strlen (mhd->key_pem));

@@ -449,6 +449,32 @@ class Abuse(StressTest):
 
     # Failed authentication
 
+    def test_dripped_headers_end_at_the_timeout(self):
+        """A client that sends its headers a byte every half second, never
+        idle for long, is closed once the request timeout (3 s) from the
+        start is over, not when it stops."""
+        sock = self.connect()
+        start = time.monotonic()
+        payload = self.request_bytes("GET", "/api/v1/tenant", self.key, b"X-Slow: " + b"a" * 100 + b"\r\n")
+        closed_after = None
+        for byte in payload[:-4]:
+            try:
+                sock.send(bytes([byte]))
+            except (ConnectionResetError, BrokenPipeError):
+                closed_after = time.monotonic() - start
+                break
+            if closed_by_server(sock, 0.5):
+                closed_after = time.monotonic() - start
+                break
+            if time.monotonic() - start > 10:
+                break
+        sock.close()
+        self.assertIsNotNone(closed_after, "a dripping client kept its connection for 10 s")
+        # Checked once a second: between 3 and 4 s, and some slack for a busy machine.
+        self.assertGreaterEqual(closed_after, 3.0)
+        self.assertLess(closed_after, 6.0)
+        self.assertServing()
+
     def test_failed_authentication_is_limited_per_address(self):
         """Another address is not held back by one that failed too often."""
         for _ in range(20):
