@@ -27,6 +27,7 @@
 #include <microhttpd.h>
 
 #include "pvd-http.h"
+#include "pvd-limits.h"
 #include "pvd-mhd.h"
 
 /* One request, from its URI to its completion. */
@@ -251,45 +252,28 @@ send_answer (struct MHD_Connection *connection,
   return result;
 }
 
-/* Refused before the body is read: answered at once, and the connection
- * closes after the answer (libmicrohttpd does not read a body it was not
- * given a chance to), as under libsoup. */
+/* A request refused before it is read to its end (@status 431 or 413,
+ * pvd_send_limit_error()), or whose target is not a path (400). */
 static enum MHD_Result
-send_limit_error (MhdRequest *r,
-                  const char *method,
-                  guint       status,
-                  const char *code,
-                  const char *message)
+send_refusal (MhdRequest *r,
+              const char *method,
+              guint       status)
 {
-  const char *path = r->uri ? g_uri_get_path (r->uri) : "/";
   PvdMessage msg;
   enum MHD_Result result;
 
-  pvd_message_init (&msg, &mhd_funcs, r, method, path, NULL);
-  pvd_message_set_header (&msg, "Connection", "close");
-  if (g_str_has_prefix (path, "/t/"))
-    pvd_send_scim_error (&msg, status, NULL, "%s", message);
+  pvd_message_init (&msg, &mhd_funcs, r, method, r->uri ? g_uri_get_path (r->uri) : "/", NULL);
+  if (status == 400)
+    {
+      pvd_message_set_header (&msg, "Connection", "close");
+      pvd_send_error (&msg, 400, "invalid_request", "The request target is not valid");
+    }
   else
-    pvd_send_error (&msg, status, code, "%s", message);
+    pvd_send_limit_error (&msg, status);
   result = send_answer (r->connection, &msg);
   pvd_message_clear (&msg);
   return result;
 }
-
-static enum MHD_Result
-send_too_large (MhdRequest *r,
-                const char *method)
-{
-  g_autofree char *message = g_strdup_printf ("The body is larger than %d KiB",
-                                              PVD_MAX_BODY_SIZE / 1024);
-
-  return send_limit_error (r, method, 413, "payload_too_large", message);
-}
-
-typedef struct {
-  guint n_fields;
-  gsize size;
-} HeaderSize;
 
 static enum MHD_Result
 add_header_size (void               *cls,
@@ -297,10 +281,7 @@ add_header_size (void               *cls,
                  const char         *name,
                  const char         *value)
 {
-  HeaderSize *size = cls;
-
-  size->n_fields++;
-  size->size += strlen (name) + (value ? strlen (value) : 0) + 4;   /* ": " and CRLF */
+  pvd_header_size_add (cls, name, value);
   return MHD_YES;
 }
 
@@ -311,7 +292,7 @@ check_limits (MhdRequest      *r,
               const char      *method,
               enum MHD_Result *result)
 {
-  HeaderSize size = { 0, 0 };
+  PvdHeaderSize size = { 0, 0 };
   const char *length_text = MHD_lookup_connection_value (r->connection, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH);
   const char *encoding = MHD_lookup_connection_value (r->connection, MHD_HEADER_KIND,
@@ -319,13 +300,9 @@ check_limits (MhdRequest      *r,
   guint64 length = length_text ? g_ascii_strtoull (length_text, NULL, 10) : 0;
 
   MHD_get_connection_values (r->connection, MHD_HEADER_KIND, add_header_size, &size);
-  if (size.n_fields > PVD_MAX_HEADER_FIELDS || size.size > PVD_MAX_HEADER_SIZE)
+  if (pvd_header_size_too_large (&size))
     {
-      g_autofree char *message =
-        g_strdup_printf ("The request headers are too large: at most %d fields and %d KiB",
-                         PVD_MAX_HEADER_FIELDS, PVD_MAX_HEADER_SIZE / 1024);
-
-      *result = send_limit_error (r, method, 431, "headers_too_large", message);
+      *result = send_refusal (r, method, 431);
       return FALSE;
     }
   if (encoding == NULL && length > PVD_MAX_BODY_SIZE)
@@ -340,14 +317,14 @@ check_limits (MhdRequest      *r,
       r->too_large = TRUE;
       if (expect != NULL && g_ascii_strcasecmp (expect, "100-continue") == 0)
         {
-          *result = send_too_large (r, method);
+          *result = send_refusal (r, method, 413);
           return FALSE;
         }
       return TRUE;
     }
   if (r->uri == NULL)
     {
-      *result = send_limit_error (r, method, 400, "invalid_request", "The request target is not valid");
+      *result = send_refusal (r, method, 400);
       return FALSE;
     }
   if (length > 0 || encoding != NULL)
@@ -392,7 +369,7 @@ access_cb (void                  *cls,
   else if (r->too_large)
     {
       if (*upload_data_size == 0)
-        return send_too_large (r, method);
+        return send_refusal (r, method, 413);
       *upload_data_size = 0;
       return MHD_YES;
     }
