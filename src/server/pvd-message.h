@@ -18,18 +18,18 @@ typedef struct _PvdMessage PvdMessage;
 /* What only the HTTP library serving the request knows; asked when needed.
  * A header sent more than once gives one of its values. */
 typedef struct {
-  const char *(*get_header)      (PvdMessage *msg,
-                                  const char *name);
+  const char *(*get_header)       (PvdMessage *msg,
+                                   const char *name);
   const char *(*get_content_type) (PvdMessage *msg);   /* without parameters */
-  const char *(*get_remote_host) (PvdMessage *msg);
-  GBytes     *(*get_body)        (PvdMessage *msg);
+  const char *(*get_remote_host)  (PvdMessage *msg);
+  GBytes     *(*get_body)         (PvdMessage *msg);
 } PvdMessageFuncs;
 
 /* The front end (pvd-server.c for libsoup, pvd-mhd.c for libmicrohttpd)
  * fills in the request, calls pvd_server_handle(), and sends the answer the
  * handlers left here.  It lives on the front end's stack. */
 struct _PvdMessage {
-  /*< private >*/
+  /* The handlers use the functions below; the front ends read the fields. */
   const PvdMessageFuncs *funcs;
   gpointer               native;     /* the front end's request */
   const char            *method;
