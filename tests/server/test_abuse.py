@@ -116,6 +116,18 @@ def closed_by_server(sock, within):
     return False
 
 
+def sockets_held(pid):
+    """The sockets process pid holds; one it closes while they are counted
+    is not."""
+    held = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            held += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except FileNotFoundError:
+            pass
+    return held
+
+
 class Abuse(StressTest):
     extra_args = ("--request-timeout", "3")
 
@@ -706,8 +718,7 @@ class ThousandConnections(StressTest):
                 sockets.append(s)
             connect_time = self._wait_connected(sockets)
             rounds = [self._round(sockets, scim_path, secret, r) for r in range(self.ROUNDS)]
-            held = sum(1 for fd in os.listdir(f"/proc/{self.server.proc.pid}/fd")
-                       if os.readlink(f"/proc/{self.server.proc.pid}/fd/{fd}").startswith("socket:"))
+            held = sockets_held(self.server.proc.pid)
             total = time.monotonic() - start
         finally:
             out, _ = prober.communicate("stop\n", timeout=30)
