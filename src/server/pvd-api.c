@@ -572,8 +572,7 @@ issue_token (PvdRequest *req)
     return;
 
   issue.idempotency_key =
-    soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
-                                  "Idempotency-Key");
+    pvd_message_get_header (req->msg, "Idempotency-Key");
   if (issue.idempotency_key != NULL && !idempotency_key_is_valid (issue.idempotency_key))
     {
       pvd_send_error (req->msg, 400, "invalid_parameter",

@@ -56,11 +56,9 @@ auth_entry_free (PvdAuthEntry *entry)
 }
 
 static const char *
-client_address (SoupServerMessage *msg)
+client_address (PvdMessage *msg)
 {
-  const char *host = soup_server_message_get_remote_host (msg);
-
-  return host ? host : "unknown";
+  return pvd_message_get_remote_host (msg);
 }
 
 /* Failed authentications are counted per client address in a fixed window
@@ -68,7 +66,7 @@ client_address (SoupServerMessage *msg)
  * gets 429 until the window ends, valid key or not. */
 gboolean
 pvd_rate_limited (PvdServer         *self,
-                  SoupServerMessage *msg)
+                  PvdMessage        *msg)
 {
   PvdAuthFailures *failures;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
@@ -157,7 +155,7 @@ remember_failures (PvdServer  *self,
 gboolean
 pvd_count_auth_failure (PvdServer         *self,
                         PvdStore          *store,
-                        SoupServerMessage *msg)
+                        PvdMessage        *msg)
 {
   const char *address = client_address (msg);
   gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
@@ -178,7 +176,7 @@ pvd_count_auth_failure (PvdServer         *self,
 static gboolean
 rate_limited_anywhere (PvdServer         *self,
                        PvdStore          *store,
-                       SoupServerMessage *msg)
+                       PvdMessage        *msg)
 {
   const char *address = client_address (msg);
   gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
@@ -193,7 +191,7 @@ rate_limited_anywhere (PvdServer         *self,
 }
 
 static void
-send_rate_limited (SoupServerMessage *msg)
+send_rate_limited (PvdMessage        *msg)
 {
   pvd_send_error (msg, 429, "rate_limited",
                   "Too many failed authentications from this address; try again later");
@@ -226,8 +224,7 @@ pvd_authenticate_admin (PvdRequest *req)
 
   if (secret == NULL)
     {
-      gboolean other_scheme = soup_message_headers_get_one (
-        soup_server_message_get_request_headers (req->msg), "Authorization") != NULL;
+      gboolean other_scheme = pvd_message_get_header (req->msg, "Authorization") != NULL;
 
       if (pvd_count_auth_failure (req->server, req->store, req->msg))
         send_rate_limited (req->msg);
@@ -324,7 +321,7 @@ pvd_authenticate_admin (PvdRequest *req)
  */
 PvdScimAuth
 pvd_scim_authenticate (PvdWorker         *worker,
-                       SoupServerMessage *msg,
+                       PvdMessage        *msg,
                        const char        *slug,
                        const char        *kind,
                        const char        *secret,

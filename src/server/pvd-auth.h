@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <libsoup/soup.h>
+#include "pvd-message.h"
 
 #include "pvd-server-private.h"
 
@@ -16,13 +16,13 @@ G_BEGIN_DECLS
 void        pvd_auth_start          (PvdWorker         *worker);
 void        pvd_auth_stop           (PvdWorker         *worker);
 gboolean    pvd_rate_limited        (PvdServer         *self,
-                                     SoupServerMessage *msg);
+                                     PvdMessage        *msg);
 gboolean    pvd_count_auth_failure  (PvdServer         *self,
                                      PvdStore          *store,
-                                     SoupServerMessage *msg);
+                                     PvdMessage        *msg);
 gboolean    pvd_authenticate_admin  (PvdRequest        *req);
 PvdScimAuth pvd_scim_authenticate   (PvdWorker         *worker,
-                                     SoupServerMessage *msg,
+                                     PvdMessage        *msg,
                                      const char        *slug,
                                      const char        *kind,
                                      const char        *secret,

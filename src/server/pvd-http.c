@@ -19,12 +19,13 @@
 /* Responses */
 
 void
-pvd_send_json (SoupServerMessage *msg,
+pvd_send_json (PvdMessage        *msg,
                guint              status,
                const char        *content_type,
                JsonNode          *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GBytes) body = NULL;
   gsize length;
   char *text;
 
@@ -48,15 +49,14 @@ pvd_send_json (SoupServerMessage *msg,
       length = escaped->len;
       text = g_string_free (escaped, FALSE);
     }
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, content_type ? content_type : "application/json",
-                                    SOUP_MEMORY_TAKE, text, length);
+  body = g_bytes_new_take (text, length);
+  pvd_message_set_response (msg, status, content_type ? content_type : "application/json", body);
 }
 
 /* An error answer: {"error": code, "message": text}, and the members
  * @add_extra adds (a refused token issue names the token concerned). */
 static void
-send_error_body (SoupServerMessage   *msg,
+send_error_body (PvdMessage          *msg,
                  guint                status,
                  const char          *code,
                  const char          *message,
@@ -74,14 +74,13 @@ send_error_body (SoupServerMessage   *msg,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "WWW-Authenticate", "Bearer realm=\"provisio\"");
+  if (status == 401)
+    pvd_message_set_header (msg, "WWW-Authenticate", "Bearer realm=\"provisio\"");
   pvd_send_json (msg, status, NULL, root);
 }
 
 void
-pvd_send_error (SoupServerMessage *msg,
+pvd_send_error (PvdMessage        *msg,
                 guint              status,
                 const char        *code,
                 const char        *format,
@@ -103,7 +102,7 @@ pvd_send_error (SoupServerMessage *msg,
  * Answers with the status and error code of a store error.
  */
 void
-pvd_send_store_error_full (SoupServerMessage *msg,
+pvd_send_store_error_full (PvdMessage        *msg,
                            const GError      *error,
                            PvdErrorExtraFunc  add_extra,
                            gpointer           user_data)
@@ -168,7 +167,7 @@ pvd_send_store_error_full (SoupServerMessage *msg,
 }
 
 void
-pvd_send_store_error (SoupServerMessage *msg,
+pvd_send_store_error (PvdMessage        *msg,
                       const GError      *error)
 {
   pvd_send_store_error_full (msg, error, NULL, NULL);
@@ -237,10 +236,9 @@ pvd_scim_base_url (PvdServer  *self,
  *   request has no `Authorization: Bearer` header
  */
 char *
-pvd_bearer_token (SoupServerMessage *msg)
+pvd_bearer_token (PvdMessage        *msg)
 {
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Authorization");
+  const char *header = pvd_message_get_header (msg, "Authorization");
 
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
     return NULL;
@@ -251,13 +249,12 @@ pvd_bearer_token (SoupServerMessage *msg)
 }
 
 void
-pvd_set_retry_after (SoupServerMessage *msg,
+pvd_set_retry_after (PvdMessage        *msg,
                      gint64             seconds)
 {
   g_autofree char *header = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Retry-After", header);
+  pvd_message_set_header (msg, "Retry-After", header);
 }
 
 /* json-glib ends a string at an escaped NUL ("a\u0000b" reads as "a"), and
@@ -368,7 +365,7 @@ pvd_parse_body (const char  *data,
  * answer under /t/, the server's own limits included.
  */
 void
-pvd_send_scim_error (SoupServerMessage *msg,
+pvd_send_scim_error (PvdMessage        *msg,
                      guint              status,
                      const char        *scim_type,
                      const char        *format,
@@ -396,9 +393,8 @@ pvd_send_scim_error (SoupServerMessage *msg,
   json_builder_end_object (b);
   root = json_builder_get_root (b);
 
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "WWW-Authenticate",
-                                  "Bearer realm=\"provisio\", error=\"invalid_token\"");
+  if (status == 401)
+    pvd_message_set_header (msg, "WWW-Authenticate",
+                            "Bearer realm=\"provisio\", error=\"invalid_token\"");
   pvd_send_json (msg, status, PVD_SCIM_CONTENT_TYPE, root);
 }

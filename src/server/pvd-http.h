@@ -8,7 +8,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
+#include "pvd-message.h"
 
 #include "pvd-server.h"
 
@@ -20,30 +20,30 @@ G_BEGIN_DECLS
 JsonNode *pvd_parse_body          (const char        *data,
                                    gsize              length,
                                    GError           **error);
-void      pvd_send_json           (SoupServerMessage *msg,
+void      pvd_send_json           (PvdMessage        *msg,
                                    guint              status,
                                    const char        *content_type,
                                    JsonNode          *root);
-void      pvd_send_error          (SoupServerMessage *msg,
+void      pvd_send_error          (PvdMessage        *msg,
                                    guint              status,
                                    const char        *code,
                                    const char        *format,
                                    ...) G_GNUC_PRINTF (4, 5);
-void      pvd_send_scim_error     (SoupServerMessage *msg,
+void      pvd_send_scim_error     (PvdMessage        *msg,
                                    guint              status,
                                    const char        *scim_type,
                                    const char        *format,
                                    ...) G_GNUC_PRINTF (4, 5);
-void      pvd_send_store_error    (SoupServerMessage *msg,
+void      pvd_send_store_error    (PvdMessage        *msg,
                                    const GError      *error);
 typedef void (*PvdErrorExtraFunc) (JsonBuilder *builder,
                                    gpointer     user_data);
-void      pvd_send_store_error_full (SoupServerMessage *msg,
+void      pvd_send_store_error_full (PvdMessage        *msg,
                                      const GError      *error,
                                      PvdErrorExtraFunc  add_extra,
                                      gpointer           user_data);
-char     *pvd_bearer_token        (SoupServerMessage *msg);
-void      pvd_set_retry_after     (SoupServerMessage *msg,
+char     *pvd_bearer_token        (PvdMessage        *msg);
+void      pvd_set_retry_after     (PvdMessage        *msg,
                                    gint64             seconds);
 char     *pvd_scim_base_url       (PvdServer         *self,
                                    const char        *slug,

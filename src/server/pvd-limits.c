@@ -16,44 +16,86 @@
 #include "pvd-http.h"
 #include "pvd-limits.h"
 
-/* An error about the request itself, in the format of the part asked: a
- * SCIM error body under /t/, the API's otherwise.  libsoup 3.2 still reads
- * the body before it answers (unless the client sent "Expect:
- * 100-continue"): it is dropped as it comes, and the connection closes
- * after the answer. */
-static void
-send_limit_error (SoupServerMessage *msg,
-                  const char        *path,
-                  guint              status,
-                  const char        *code,
-                  const char        *message)
+/**
+ * pvd_send_limit_error:
+ * @status: 431 (headers too large) or 413 (body too large)
+ *
+ * Answers a request past a limit, in the format of the part asked: a SCIM
+ * error body under /t/, the API's otherwise; the connection closes after
+ * the answer.
+ */
+void
+pvd_send_limit_error (PvdMessage *msg,
+                      guint       status)
 {
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
-  if (g_str_has_prefix (path, "/t/"))
+  g_autofree char *message = NULL;
+  const char *code;
+
+  if (status == 431)
+    {
+      code = "headers_too_large";
+      message = g_strdup_printf ("The request headers are too large: at most %d fields and %d KiB",
+                                 PVD_MAX_HEADER_FIELDS, PVD_MAX_HEADER_SIZE / 1024);
+    }
+  else
+    {
+      g_return_if_fail (status == 413);
+      code = "payload_too_large";
+      message = g_strdup_printf ("The body is larger than %d KiB", PVD_MAX_BODY_SIZE / 1024);
+    }
+  pvd_message_set_header (msg, "Connection", "close");
+  if (g_str_has_prefix (msg->path, "/t/"))
     pvd_send_scim_error (msg, status, NULL, "%s", message);
   else
     pvd_send_error (msg, status, code, "%s", message);
+}
+
+/**
+ * pvd_header_size_add:
+ *
+ * Counts one request header field towards %PVD_MAX_HEADER_FIELDS and
+ * %PVD_MAX_HEADER_SIZE.
+ */
+void
+pvd_header_size_add (PvdHeaderSize *size,
+                     const char    *name,
+                     const char    *value)
+{
+  size->n_fields++;
+  size->size += strlen (name) + (value ? strlen (value) : 0) + 4;   /* ": " and CRLF */
+}
+
+gboolean
+pvd_header_size_too_large (const PvdHeaderSize *size)
+{
+  return size->n_fields > PVD_MAX_HEADER_FIELDS || size->size > PVD_MAX_HEADER_SIZE;
+}
+
+/* libsoup 3.2 still reads the body before it answers (unless the client
+ * sent "Expect: 100-continue"): it is dropped as it comes. */
+static void
+send_limit_error (SoupServerMessage *msg,
+                  const char        *path,
+                  guint              status)
+{
+  PvdMessage answer;
+
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  pvd_soup_message_init (&answer, msg, path);
+  pvd_send_limit_error (&answer, status);
+  pvd_soup_message_send (&answer);
+  pvd_message_clear (&answer);
   /* libsoup 3.2 has no phrase for 431 (RFC 6585). */
   if (status == 431)
     soup_server_message_set_status (msg, status, "Request Header Fields Too Large");
 }
-
-typedef struct {
-  guint n_fields;
-  gsize size;
-} HeaderSize;
 
 static void
 add_header_size (const char *name,
                  const char *value,
                  gpointer    user_data)
 {
-  HeaderSize *size = user_data;
-
-  size->n_fields++;
-  size->size += strlen (name) + strlen (value) + 4;   /* ": " and CRLF */
+  pvd_header_size_add (user_data, name, value);
 }
 
 /* A body without a length (chunked) is counted as it arrives; past the
@@ -102,16 +144,12 @@ early_cb (SoupServer        *server,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
-  HeaderSize size = { 0, 0 };
+  PvdHeaderSize size = { 0, 0 };
 
   soup_message_headers_foreach (headers, add_header_size, &size);
-  if (size.n_fields > PVD_MAX_HEADER_FIELDS || size.size > PVD_MAX_HEADER_SIZE)
+  if (pvd_header_size_too_large (&size))
     {
-      g_autofree char *message =
-        g_strdup_printf ("The request headers are too large: at most %d fields and %d KiB",
-                         PVD_MAX_HEADER_FIELDS, PVD_MAX_HEADER_SIZE / 1024);
-
-      send_limit_error (msg, path, 431, "headers_too_large", message);
+      send_limit_error (msg, path, 431);
       return;
     }
 
@@ -119,10 +157,7 @@ early_cb (SoupServer        *server,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > PVD_MAX_BODY_SIZE)
     {
-      g_autofree char *message = g_strdup_printf ("The body is larger than %d KiB",
-                                                  PVD_MAX_BODY_SIZE / 1024);
-
-      send_limit_error (msg, path, 413, "payload_too_large", message);
+      send_limit_error (msg, path, 413);
       return;
     }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)

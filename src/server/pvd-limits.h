@@ -11,7 +11,18 @@
 
 G_BEGIN_DECLS
 
-void pvd_limits_start (PvdWorker *worker);
-void pvd_limits_stop  (PvdWorker *worker);
+typedef struct {
+  guint n_fields;
+  gsize size;
+} PvdHeaderSize;
+
+void     pvd_limits_start          (PvdWorker           *worker);
+void     pvd_limits_stop           (PvdWorker           *worker);
+void     pvd_send_limit_error      (PvdMessage          *msg,
+                                    guint                status);
+void     pvd_header_size_add       (PvdHeaderSize       *size,
+                                    const char          *name,
+                                    const char          *value);
+gboolean pvd_header_size_too_large (const PvdHeaderSize *size);
 
 G_END_DECLS

@@ -32,7 +32,7 @@
 typedef struct {
   PvdServer         *server;
   PvdStore          *store;
-  SoupServerMessage *msg;
+  PvdMessage        *msg;
   const PvdTenant   *tenant;
   const char        *kind;
   const PvdToken    *token;
@@ -47,7 +47,7 @@ typedef struct {
 
 /* The database is away or busy: the identity provider retries. */
 static void
-send_unavailable (SoupServerMessage *msg,
+send_unavailable (PvdMessage        *msg,
                   const GError      *error)
 {
   g_warning ("%s", error->message);
@@ -310,13 +310,12 @@ send_resource (Scim                  *s,
 {
   g_autoptr(JsonNode) node = resource_to_node (s, r, projection);
   g_autofree char *version = etag (r->version);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (s->msg);
 
-  soup_message_headers_replace (headers, "ETag", version);
+  pvd_message_set_header (s->msg, "ETag", version);
   if (status == 201)
     {
       g_autofree char *location = g_strdup_printf ("%s/%s/%s", s->base_url, type_path (r->type), r->id);
-      soup_message_headers_replace (headers, "Location", location);
+      pvd_message_set_header (s->msg, "Location", location);
     }
   pvd_send_json (s->msg, status, PVD_SCIM_CONTENT_TYPE, node);
 }
@@ -333,7 +332,7 @@ query_param (Scim       *s,
 static JsonObject *
 read_body (Scim *s)
 {
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (s->msg));
+  g_autoptr(GBytes) bytes = pvd_message_get_body (s->msg);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) body = NULL;
   gsize length;
@@ -380,8 +379,7 @@ static gboolean
 precondition_holds (Scim                  *s,
                     const PvdScimResource *r)
 {
-  const char *if_match = soup_message_headers_get_one (
-    soup_server_message_get_request_headers (s->msg), "If-Match");
+  const char *if_match = pvd_message_get_header (s->msg, "If-Match");
   g_autofree char *current = etag (r->version);
   g_autofree char *wanted = NULL;
 
@@ -489,7 +487,7 @@ delete_resource (Scim        *s,
   if (!pvd_scim_store_delete (s->store, s->tenant->id, s->kind, type, id, s->now, &error))
     send_store_error (s, error);
   else
-    soup_server_message_set_status (s->msg, 204, NULL);
+    pvd_message_set_status (s->msg, 204);
 }
 
 /* Listing and searching */
@@ -892,8 +890,7 @@ get_resource (Scim        *s,
   g_autoptr(PvdScimResource) r = get_checked (s, type, id);
   g_auto(Projection) projection = { split_attributes (query_param (s, "attributes")),
                                     split_attributes (query_param (s, "excludedAttributes")) };
-  const char *if_none_match = soup_message_headers_get_one (
-    soup_server_message_get_request_headers (s->msg), "If-None-Match");
+  const char *if_none_match = pvd_message_get_header (s->msg, "If-None-Match");
   g_autofree char *current = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -902,8 +899,8 @@ get_resource (Scim        *s,
   current = etag (r->version);
   if (if_none_match != NULL && strstr (if_none_match, current + 2) != NULL)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (s->msg), "ETag", current);
-      soup_server_message_set_status (s->msg, 304, NULL);
+      pvd_message_set_header (s->msg, "ETag", current);
+      pvd_message_set_status (s->msg, 304);
       return;
     }
   if (wants_groups (&projection) && !add_groups (s, r, &error))
@@ -990,10 +987,7 @@ send_service_provider_config (Scim *s)
   /* It only depends on the base URL: built once, then copied. */
   if (document != NULL)
     {
-      soup_server_message_set_status (s->msg, 200, NULL);
-      soup_server_message_set_response (s->msg, PVD_SCIM_CONTENT_TYPE, SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (document, NULL),
-                                        g_bytes_get_size (document));
+      pvd_message_set_response (s->msg, 200, PVD_SCIM_CONTENT_TYPE, document);
       return;
     }
 
@@ -1051,14 +1045,14 @@ send_service_provider_config (Scim *s)
   if (g_hash_table_size (s->worker->documents) >= 1024)
     g_hash_table_remove_all (s->worker->documents);
   g_hash_table_replace (s->worker->documents, g_steal_pointer (&key),
-                        soup_message_body_flatten (soup_server_message_get_response_body (s->msg)));
+                        g_bytes_ref (pvd_message_get_response (s->msg)));
 }
 
 static void
 method_not_allowed (Scim       *s,
                     const char *allowed)
 {
-  soup_message_headers_replace (soup_server_message_get_response_headers (s->msg), "Allow", allowed);
+  pvd_message_set_header (s->msg, "Allow", allowed);
   pvd_send_scim_error (s->msg, 405, NULL, "%s is not allowed here; use %s", s->method, allowed);
 }
 
@@ -1180,7 +1174,7 @@ pvd_scim_request_provisions (const char *method,
 }
 
 static void
-send_rate_limited (SoupServerMessage *msg)
+send_rate_limited (PvdMessage *msg)
 {
   pvd_send_scim_error (msg, 429, NULL, "Too many failed authentications from this address");
 }
@@ -1214,7 +1208,7 @@ auth_failure_detail (PvdScimAuth result)
  */
 void
 pvd_scim_handle (PvdWorker         *worker,
-                 SoupServerMessage *msg,
+                 PvdMessage        *msg,
                  const char        *path,
                  GHashTable        *query,
                  gint64             now)
@@ -1238,7 +1232,7 @@ pvd_scim_handle (PvdWorker         *worker,
   s.worker = worker;
   s.store = store;
   s.msg = msg;
-  s.method = soup_server_message_get_method (msg);
+  s.method = pvd_message_get_method (msg);
   s.query = query;
   s.now = now;
 
@@ -1268,8 +1262,7 @@ pvd_scim_handle (PvdWorker         *worker,
       return;
     }
 
-  user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                             "User-Agent");
+  user_agent = pvd_message_get_header (msg, "User-Agent");
   result = pvd_scim_authenticate (worker, msg, parts[2], s.kind, secret, user_agent,
                                   pvd_scim_request_provisions (s.method, resource), s.now,
                                   &tenant, &token, &enabled, &error);
@@ -1337,7 +1330,7 @@ pvd_scim_handle (PvdWorker         *worker,
   event.token_id = token->id;
   event.token_prefix = token->prefix;
   event.operation = operation;
-  event.status = soup_server_message_get_status (msg);
+  event.status = pvd_message_get_status (msg);
   event.user_agent = token->last_user_agent;
   if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error) ||
       !pvd_store_end_write (store, &error))

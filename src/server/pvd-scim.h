@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <libsoup/soup.h>
+#include "pvd-message.h"
 
 #include "pvd-server-private.h"
 
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 gboolean pvd_scim_request_provisions (const char        *method,
                                       const char        *resource);
 void     pvd_scim_handle             (PvdWorker         *worker,
-                                      SoupServerMessage *msg,
+                                      PvdMessage        *msg,
                                       const char        *path,
                                       GHashTable        *query,
                                       gint64             now);

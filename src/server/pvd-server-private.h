@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "pv-expiry.h"
+#include "pvd-message.h"
 #include "pvd-openapi-check.h"
 #include "pvd-scim-store.h"
 #include "pvd-server.h"
@@ -30,6 +31,8 @@ G_BEGIN_DECLS
 /* Each worker thread has its own main context, SoupServer, database
  * connection and validator; they share only the listening port (through
  * SO_REUSEPORT) and what PvdServer guards with its locks. */
+typedef struct _PvdMhd PvdMhd;
+
 typedef struct {
   PvdServer    *server;
   guint         index;
@@ -38,6 +41,7 @@ typedef struct {
   GMainContext *context;
   GMainLoop    *loop;
   SoupServer   *soup;
+  PvdMhd       *mhd;         /* instead of soup, with -Dhttp=libmicrohttpd */
   PvdStore     *store;
   PvdOpenapiCheck *openapi;  /* docs/openapi.json, to check request bodies */
   GHashTable   *cache;       /* tenant, path and query -> PvdCachedResponse */
@@ -71,7 +75,7 @@ typedef struct {
   PvdWorker         *worker;
   PvdStore          *store;
   PvdOpenapiCheck   *openapi;
-  SoupServerMessage *msg;
+  PvdMessage        *msg;
   const char        *path;
   GHashTable        *query;
   const char        *template;
@@ -99,6 +103,13 @@ extern const gsize    pvd_api_n_routes;
 /* pvd-server.c */
 void      pvd_server_set_clock_offset (PvdServer     *self,
                                    gint64             offset);
+void      pvd_server_handle       (PvdWorker         *worker,
+                                   PvdMessage        *msg,
+                                   GHashTable        *query);
+void      pvd_soup_message_init   (PvdMessage        *msg,
+                                   SoupServerMessage *native,
+                                   const char        *path);
+void      pvd_soup_message_send   (PvdMessage        *msg);
 gint64    pvd_server_get_clock_offset (PvdServer     *self);
 
 G_END_DECLS

@@ -19,6 +19,9 @@
 #include "pvd-auth.h"
 #include "pvd-http.h"
 #include "pvd-limits.h"
+#ifdef PVD_HTTP_LIBMICROHTTPD
+#include "pvd-mhd.h"
+#endif
 #include "pvd-scim.h"
 #include "pvd-server-private.h"
 #include "pvd-tls.h"
@@ -114,8 +117,7 @@ static gboolean
 read_body (PvdRequest *req,
            JsonNode   *schema)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(GBytes) bytes = pvd_message_get_body (req->msg);
   const char *content_type;
   g_autoptr(GError) error = NULL;
   gsize length;
@@ -141,8 +143,7 @@ read_body (PvdRequest *req,
       return TRUE;
     }
 
-  content_type = soup_message_headers_get_content_type (
-    soup_server_message_get_request_headers (req->msg), NULL);
+  content_type = pvd_message_get_content_type (req->msg);
   if (g_strcmp0 (content_type, "application/json") != 0)
     {
       pvd_send_error (req->msg, 415, "unsupported_media_type",
@@ -208,7 +209,7 @@ handle_get (PvdWorker      *worker,
             PvdRequest     *req,
             const PvdRoute *route)
 {
-  const char *query = g_uri_get_query (soup_server_message_get_uri (req->msg));
+  const char *query = pvd_message_get_query (req->msg);
   /* By key too: answers name the key they were asked with. */
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %s %s?%s", req->tenant->id, req->key->id,
                                           req->path, query ? query : "");
@@ -219,16 +220,13 @@ handle_get (PvdWorker      *worker,
   if (cached != NULL && cached->data_version == data_version &&
       cached->changes == changes && cached->now == req->now)
     {
-      soup_server_message_set_status (req->msg, 200, NULL);
-      soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_COPY,
-                                        g_bytes_get_data (cached->body, NULL),
-                                        g_bytes_get_size (cached->body));
+      pvd_message_set_response (req->msg, 200, "application/json", cached->body);
       return;
     }
 
   route->handler (req);
 
-  if (soup_server_message_get_status (req->msg) == 200)
+  if (pvd_message_get_status (req->msg) == 200)
     {
       if (g_hash_table_size (worker->cache) >= PVD_MAX_CACHED_ENTRIES)
         g_hash_table_remove_all (worker->cache);
@@ -236,20 +234,20 @@ handle_get (PvdWorker      *worker,
       cached->data_version = data_version;
       cached->changes = changes;
       cached->now = req->now;
-      cached->body = soup_message_body_flatten (soup_server_message_get_response_body (req->msg));
+      cached->body = g_bytes_ref (pvd_message_get_response (req->msg));
       g_hash_table_replace (worker->cache, g_steal_pointer (&key), cached);
     }
 }
 
 static void
-dispatch (PvdWorker         *worker,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gint64             now)
+dispatch (PvdWorker  *worker,
+          PvdMessage *msg,
+          const char *path,
+          GHashTable *query,
+          gint64      now)
 {
   PvdServer *self = worker->server;
-  const char *method = soup_server_message_get_method (msg);
+  const char *method = pvd_message_get_method (msg);
   PvdRequest req = { 0 };
   const PvdRoute *route = NULL;
   GString *allow = NULL;
@@ -292,8 +290,7 @@ dispatch (PvdWorker         *worker,
     {
       if (allow != NULL)
         {
-          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                        "Allow", allow->str);
+          pvd_message_set_header (msg, "Allow", allow->str);
           pvd_send_error (msg, 405, "method_not_allowed", "%s is not allowed here; use %s",
                           method, allow->str);
         }
@@ -355,6 +352,101 @@ out:
   g_clear_pointer (&req.body, json_node_unref);
 }
 
+/**
+ * pvd_server_handle:
+ * @msg: a request, answered on return
+ * @query: (nullable): its query, decoded
+ *
+ * Answers a request, whichever HTTP library serves it.
+ */
+void
+pvd_server_handle (PvdWorker  *worker,
+                   PvdMessage *msg,
+                   GHashTable *query)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  pvd_message_set_header (msg, "Cache-Control", "no-store");
+
+  if (g_str_has_prefix (msg->path, "/t/"))
+    pvd_scim_handle (worker, msg, msg->path, query, pvd_server_now (worker->server));
+  else
+    dispatch (worker, msg, msg->path, query, pvd_server_now (worker->server));
+
+  /* The path is logged, never a header or a body: that is where secrets go.
+   * Requests have a log domain of their own, the server's name, so that
+   * G_MESSAGES_DEBUG=provisiod is an access log without the files' debug. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, PVD_REQUEST_LOG_DOMAIN))
+    g_log (PVD_REQUEST_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s %.200s %u %.1f ms",
+           msg->method, msg->path, msg->status, (g_get_monotonic_time () - start) / 1000.0);
+}
+
+/* libsoup's side of a PvdMessage */
+
+static const char *
+soup_get_header (PvdMessage *msg,
+                 const char *name)
+{
+  return soup_message_headers_get_one (soup_server_message_get_request_headers (msg->native), name);
+}
+
+static const char *
+soup_get_content_type (PvdMessage *msg)
+{
+  return soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg->native),
+                                                NULL);
+}
+
+static const char *
+soup_get_remote_host (PvdMessage *msg)
+{
+  return soup_server_message_get_remote_host (msg->native);
+}
+
+static GBytes *
+soup_get_body (PvdMessage *msg)
+{
+  return soup_message_body_flatten (soup_server_message_get_request_body (msg->native));
+}
+
+static const PvdMessageFuncs soup_funcs = {
+  soup_get_header,
+  soup_get_content_type,
+  soup_get_remote_host,
+  soup_get_body,
+};
+
+void
+pvd_soup_message_init (PvdMessage        *msg,
+                       SoupServerMessage *native,
+                       const char        *path)
+{
+  pvd_message_init (msg, &soup_funcs, native, soup_server_message_get_method (native), path,
+                    g_uri_get_query (soup_server_message_get_uri (native)));
+}
+
+/**
+ * pvd_soup_message_send:
+ *
+ * Gives libsoup the answer the handlers left in @msg.
+ */
+void
+pvd_soup_message_send (PvdMessage *msg)
+{
+  SoupServerMessage *native = msg->native;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (native);
+
+  for (guint i = 0; i < msg->n_headers; i++)
+    soup_message_headers_replace (headers, msg->headers[i].name, msg->headers[i].value);
+  soup_server_message_set_status (native, msg->status, NULL);
+  if (msg->body != NULL)
+    {
+      soup_message_headers_replace (headers, "Content-Type", msg->content_type);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (native), msg->body);
+    }
+}
+
+#ifndef PVD_HTTP_LIBMICROHTTPD
 static void
 wrote_body_cb (SoupServerMessage *msg,
                gpointer           user_data)
@@ -402,33 +494,22 @@ keep_alive_without_body (SoupServerMessage *msg)
 
 static void
 handle_cb (SoupServer        *server,
-           SoupServerMessage *msg,
+           SoupServerMessage *native,
            const char        *path,
            GHashTable        *query,
            gpointer           user_data)
 {
   PvdWorker *worker = user_data;
-  gint64 start = g_get_monotonic_time ();
+  PvdMessage msg;
 
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-
-  if (g_str_has_prefix (path, "/t/"))
-    pvd_scim_handle (worker, msg, path, query, pvd_server_now (worker->server));
-  else
-    dispatch (worker, msg, path, query, pvd_server_now (worker->server));
-  keep_alive_without_body (msg);
-  cork (msg);
-
-  /* The path is logged, never a header or a body: that is where secrets go.
-   * Requests have a log domain of their own, the server's name, so that
-   * G_MESSAGES_DEBUG=provisiod is an access log without the files' debug. */
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, PVD_REQUEST_LOG_DOMAIN))
-    g_log (PVD_REQUEST_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s %.200s %u %.1f ms",
-           soup_server_message_get_method (msg), path,
-           soup_server_message_get_status (msg),
-           (g_get_monotonic_time () - start) / 1000.0);
+  pvd_soup_message_init (&msg, native, path);
+  pvd_server_handle (worker, &msg, query);
+  pvd_soup_message_send (&msg);
+  pvd_message_clear (&msg);
+  keep_alive_without_body (native);
+  cork (native);
 }
+#endif
 
 /**
  * pvd_server_new:
@@ -530,6 +611,9 @@ worker_thread (gpointer data)
                                                            &error);
   if (worker->openapi != NULL)
     {
+#ifdef PVD_HTTP_LIBMICROHTTPD
+      pvd_mhd_start (worker, &error);
+#else
       GTlsCertificate *certificate = worker->server->options.tls_certificate;
 
       /* Every worker serves the one certificate, which is immutable once
@@ -541,11 +625,16 @@ worker_thread (gpointer data)
       soup_server_add_handler (worker->soup, NULL, handle_cb, worker, NULL);
       soup_server_listen_socket (worker->soup, worker->socket,
                                  certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, &error);
+#endif
     }
 
   worker_started (worker, error);
   if (error == NULL)
     g_main_loop_run (worker->loop);
+
+#ifdef PVD_HTTP_LIBMICROHTTPD
+  pvd_mhd_stop (worker);
+#endif
 
   if (worker->soup != NULL)
     soup_server_disconnect (worker->soup);
