@@ -13,6 +13,7 @@
 
 #include "pv-application.h"
 #include "pv-overview.h"
+#include "pv-shape.h"
 #include "pv-tenant-row.h"
 #include "pv-widgets.h"
 
@@ -74,8 +75,7 @@ pv_tenant_row_update (PvTenantRow *self)
   /* Could not be asked: a warning sign, urgent or worse, as its state is
    * not known beyond what it was */
   pv_set_state_class (self->dot, error != NULL ? MAX (state, PV_EXPIRY_URGENT) : state);
-  gtk_image_set_from_icon_name (GTK_IMAGE (self->dot), error != NULL ? "dialog-warning-symbolic"
-                                                                      : "media-record-symbolic");
+  gtk_image_set_from_paintable (GTK_IMAGE (self->dot), pv_shape_get (error != NULL ? PV_SHAPE_WARNING : PV_SHAPE_DOT));
   if (error != NULL)
     gtk_label_set_label (self->subtitle, error->message);
   else if (pv_tenant_info_get_fetched_at (tenant) == 0)
