@@ -361,23 +361,29 @@ set_title (AdwWindowTitle *title,
  * launches never show them, and the welcome page's icon alone loads
  * librsvg (docs/benchmarks.md). */
 static void
+ensure_page (PvWindow   *self,
+             const char *name)
+{
+  if (gtk_stack_get_child_by_name (self->stack, name) != NULL)
+    return;
+  if (g_str_equal (name, "welcome"))
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/provisio/Provisio/ui/pv-welcome-page.ui");
+
+      gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "welcome")), name);
+    }
+  else if (g_str_equal (name, "tenant"))
+    {
+      self->tenant_page = g_object_new (PV_TYPE_TENANT_PAGE, NULL);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->tenant_page), name);
+    }
+}
+
+static void
 show_page (PvWindow   *self,
            const char *name)
 {
-  if (gtk_stack_get_child_by_name (self->stack, name) == NULL)
-    {
-      if (g_str_equal (name, "welcome"))
-        {
-          g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/provisio/Provisio/ui/pv-welcome-page.ui");
-
-          gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "welcome")), name);
-        }
-      else if (g_str_equal (name, "tenant"))
-        {
-          self->tenant_page = g_object_new (PV_TYPE_TENANT_PAGE, NULL);
-          gtk_stack_add_named (self->stack, GTK_WIDGET (self->tenant_page), name);
-        }
-    }
+  ensure_page (self, name);
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
@@ -587,8 +593,9 @@ _pv_window_select_tenant (PvWindow     *self,
   if (tenant != NULL)
     _pv_window_show_all_rows (self);
   g_set_object (&self->selected, tenant);
-  if (tenant != NULL && self->tenant_page == NULL)
-    show_page (self, "tenant");
+  /* Shown by the next update, as before */
+  if (tenant != NULL)
+    ensure_page (self, "tenant");
   if (self->tenant_page != NULL)
     pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
   if (tenant == NULL)
