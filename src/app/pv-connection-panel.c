@@ -19,6 +19,7 @@
 #include "pv-guide.h"
 #include "pv-overview.h"
 #include "pv-renew-window.h"
+#include "pv-shape.h"
 #include "pv-test-window.h"
 #include "pv-token-info.h"
 #include "pv-token-row.h"
@@ -513,6 +514,8 @@ static void
 pv_connection_panel_init (PvConnectionPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Its arrow without librsvg (pv-shape.c) */
+  pv_shape_set_expander_arrow (ADW_EXPANDER_ROW (self->deleted_row));
   self->token_rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->deleted_rows = g_ptr_array_new ();
 

@@ -17,6 +17,7 @@
 #include "pv-overview.h"
 #include "pv-reminders.h"
 #include "pv-search.h"
+#include "pv-shape.h"
 #include "pv-renew-window.h"
 #include "pv-timeline.h"
 #include "pv-widgets.h"
@@ -525,6 +526,7 @@ update_health (PvDashboard *self,
       g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u More Connection",
                                                              "%u More Connections", n), n);
 
+      pv_shape_set_expander_arrow (ADW_EXPANDER_ROW (more));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), title);
       self->health_rest = g_ptr_array_new_with_free_func ((GDestroyNotify) health_entry_free);
       for (guint i = HEALTH_ROWS; i < entries->len; i++)
@@ -1082,6 +1084,7 @@ group_new (PvDashboard   *self,
 {
   GtkWidget *row = adw_expander_row_new ();
 
+  pv_shape_set_expander_arrow (ADW_EXPANDER_ROW (row));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), pv_action_group_to_label (group));
   /* Open, but for what can wait: the many that are due soon. */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), group != PV_ACTION_GROUP_DUE_SOON);

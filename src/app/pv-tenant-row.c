@@ -13,6 +13,7 @@
 
 #include "pv-application.h"
 #include "pv-overview.h"
+#include "pv-shape.h"
 #include "pv-tenant-row.h"
 #include "pv-widgets.h"
 
@@ -24,7 +25,7 @@
 
 struct _PvTenantRow
 {
-  GtkBox        parent_instance;
+  GtkWidget     parent_instance;
 
   PvTenantInfo *tenant;
   GSignalGroup *signals;
@@ -35,7 +36,7 @@ struct _PvTenantRow
   GtkLabel     *subtitle;
 };
 
-G_DEFINE_FINAL_TYPE (PvTenantRow, pv_tenant_row, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (PvTenantRow, pv_tenant_row, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
@@ -44,6 +45,74 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The dot, 12 px from the lines, centred on their height; the lines one
+ * above the other, from the top: as a horizontal box of the dot and a
+ * vertical box of the lines laid them out, without the boxes. */
+#define SPACING 12
+
+static void
+pv_tenant_row_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  PvTenantRow *self = PV_TENANT_ROW (widget);
+  int dot_min, dot_nat, title_min, title_nat, sub_min = 0, sub_nat = 0;
+  gboolean two = gtk_widget_get_visible (GTK_WIDGET (self->subtitle));
+
+  gtk_widget_measure (self->dot, orientation, -1, &dot_min, &dot_nat, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      gtk_widget_measure (GTK_WIDGET (self->title), orientation, -1, &title_min, &title_nat, NULL, NULL);
+      if (two)
+        gtk_widget_measure (GTK_WIDGET (self->subtitle), orientation, -1, &sub_min, &sub_nat, NULL, NULL);
+      *minimum = dot_min + SPACING + MAX (title_min, sub_min);
+      *natural = dot_nat + SPACING + MAX (title_nat, sub_nat);
+    }
+  else
+    {
+      int lines_for = for_size < 0 ? -1 : MAX (0, for_size - dot_nat - SPACING);
+
+      gtk_widget_measure (GTK_WIDGET (self->title), orientation, lines_for, &title_min, &title_nat, NULL, NULL);
+      if (two)
+        gtk_widget_measure (GTK_WIDGET (self->subtitle), orientation, lines_for, &sub_min, &sub_nat, NULL, NULL);
+      *minimum = MAX (dot_min, title_min + sub_min);
+      *natural = MAX (dot_nat, title_nat + sub_nat);
+    }
+}
+
+static void
+pv_tenant_row_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  PvTenantRow *self = PV_TENANT_ROW (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  int dot_w, dot_h, lines_w, title_h, sub_h = 0;
+
+  gtk_widget_measure (self->dot, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &dot_w, NULL, NULL);
+  gtk_widget_measure (self->dot, GTK_ORIENTATION_VERTICAL, dot_w, NULL, &dot_h, NULL, NULL);
+  dot_w = MIN (dot_w, width);
+  dot_h = MIN (dot_h, height);
+  lines_w = MAX (0, width - dot_w - SPACING);
+  gtk_widget_measure (GTK_WIDGET (self->title), GTK_ORIENTATION_VERTICAL, lines_w, NULL, &title_h, NULL, NULL);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->subtitle)))
+    gtk_widget_measure (GTK_WIDGET (self->subtitle), GTK_ORIENTATION_VERTICAL, lines_w, NULL, &sub_h, NULL, NULL);
+  title_h = MIN (title_h, height);
+  sub_h = MIN (sub_h, height - title_h);
+
+  gtk_widget_size_allocate (self->dot, &(GtkAllocation) { rtl ? width - dot_w : 0, (height - dot_h) / 2, dot_w, dot_h }, -1);
+  gtk_widget_size_allocate (GTK_WIDGET (self->title),
+                            &(GtkAllocation) { rtl ? 0 : width - lines_w, 0, lines_w, title_h }, -1);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->subtitle)))
+    gtk_widget_size_allocate (GTK_WIDGET (self->subtitle),
+                              &(GtkAllocation) { rtl ? 0 : width - lines_w, title_h, lines_w, sub_h }, -1);
+}
 
 /**
  * pv_tenant_row_update:
@@ -74,8 +143,7 @@ pv_tenant_row_update (PvTenantRow *self)
   /* Could not be asked: a warning sign, urgent or worse, as its state is
    * not known beyond what it was */
   pv_set_state_class (self->dot, error != NULL ? MAX (state, PV_EXPIRY_URGENT) : state);
-  gtk_image_set_from_icon_name (GTK_IMAGE (self->dot), error != NULL ? "dialog-warning-symbolic"
-                                                                      : "media-record-symbolic");
+  gtk_image_set_from_paintable (GTK_IMAGE (self->dot), pv_shape_get (error != NULL ? PV_SHAPE_WARNING : PV_SHAPE_DOT));
   if (error != NULL)
     gtk_label_set_label (self->subtitle, error->message);
   else if (pv_tenant_info_get_fetched_at (tenant) == 0)
@@ -166,11 +234,14 @@ static void
 pv_tenant_row_dispose (GObject *object)
 {
   PvTenantRow *self = PV_TENANT_ROW (object);
+  GtkWidget *child;
 
   if (self->signals != NULL)
     g_signal_group_set_target (self->signals, NULL);
   g_clear_object (&self->signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_TENANT_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->tenant);
   g_clear_pointer (&self->accessible, g_free);
 
@@ -186,12 +257,16 @@ pv_tenant_row_class_init (PvTenantRowClass *klass)
   object_class->dispose = pv_tenant_row_dispose;
   object_class->get_property = pv_tenant_row_get_property;
   object_class->set_property = pv_tenant_row_set_property;
+  widget_class->measure = pv_tenant_row_measure;
+  widget_class->size_allocate = pv_tenant_row_size_allocate;
 
   properties[PROP_TENANT] = g_param_spec_object ("tenant", NULL, NULL, PV_TYPE_TENANT_INFO,
                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/provisio/Provisio/ui/pv-tenant-row.ui");
+  /* As the box it was */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_bind_template_child (widget_class, PvTenantRow, dot);
   gtk_widget_class_bind_template_child (widget_class, PvTenantRow, title);
   gtk_widget_class_bind_template_child (widget_class, PvTenantRow, subtitle);

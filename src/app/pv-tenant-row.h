@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 #define PV_TYPE_TENANT_ROW (pv_tenant_row_get_type ())
-G_DECLARE_FINAL_TYPE (PvTenantRow, pv_tenant_row, PV, TENANT_ROW, GtkBox)
+G_DECLARE_FINAL_TYPE (PvTenantRow, pv_tenant_row, PV, TENANT_ROW, GtkWidget)
 
 GtkWidget    *pv_tenant_row_new        (void);
 PvTenantInfo *pv_tenant_row_get_tenant (PvTenantRow  *self);

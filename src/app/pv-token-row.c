@@ -16,6 +16,7 @@
 #include "pv-error.h"
 #include "pv-guide.h"
 #include "pv-overview.h"
+#include "pv-shape.h"
 #include "pv-token-row.h"
 #include "pv-tokens.h"
 #include "pv-widgets.h"
@@ -347,6 +348,8 @@ static void
 pv_token_row_init (PvTokenRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Its arrow without librsvg (pv-shape.c) */
+  pv_shape_set_expander_arrow (ADW_EXPANDER_ROW (self));
 
   /* Any change of the token (its first use, its retirement) shows at once. */
   self->token_signals = g_signal_group_new (PV_TYPE_TOKEN_INFO);

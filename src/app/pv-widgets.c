@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "pv-error.h"
+#include "pv-shape.h"
 #include "pv-widgets.h"
 
 static const char *state_classes[] = { "pv-ok", "pv-due-soon", "pv-urgent", "pv-expired" };
@@ -51,7 +52,8 @@ pv_set_state_class (GtkWidget     *widget,
 GtkWidget *
 pv_state_dot_new (void)
 {
-  GtkWidget *dot = gtk_image_new_from_icon_name ("media-record-symbolic");
+  /* media-record-symbolic, drawn without librsvg (pv-shape.c) */
+  GtkWidget *dot = gtk_image_new_from_paintable (pv_shape_get (PV_SHAPE_DOT));
 
   gtk_widget_add_css_class (dot, "pv-dot");
   return dot;

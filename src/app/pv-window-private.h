@@ -49,7 +49,9 @@ struct _PvWindow
   PvTenantInfo         *banner_tenant;  /* the first that could not be asked */
   GtkStack             *stack;
   PvDashboard          *dashboard;
-  PvTenantPage         *tenant_page;
+  PvTenantPage         *tenant_page; /* NULL until a tenant is first shown */
+  GtkSpinner           *spinner;
+  guint                 spinner_id;
 
   PvTenantList         *tenants;
   PvTenantInfo         *selected;   /* NULL: the overview */

@@ -357,6 +357,63 @@ set_title (AdwWindowTitle *title,
     adw_window_title_set_subtitle (title, subtitle);
 }
 
+/* The pages other than the overview are built when first shown: most
+ * launches never show them, and the welcome page's icon alone loads
+ * librsvg (docs/benchmarks.md). */
+static void
+ensure_page (PvWindow   *self,
+             const char *name)
+{
+  if (gtk_stack_get_child_by_name (self->stack, name) != NULL)
+    return;
+  if (g_str_equal (name, "welcome"))
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/provisio/Provisio/ui/pv-welcome-page.ui");
+
+      gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "welcome")), name);
+    }
+  else if (g_str_equal (name, "tenant"))
+    {
+      self->tenant_page = g_object_new (PV_TYPE_TENANT_PAGE, NULL);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->tenant_page), name);
+    }
+}
+
+static void
+show_page (PvWindow   *self,
+           const char *name)
+{
+  ensure_page (self, name);
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+/* The loading page's spinner turns only when the cached states take a
+ * while: most openings read them within a few frames, and a spinner
+ * shown for that long is a flicker (and its icon an SVG, see above). */
+static gboolean
+start_spinner_cb (gpointer user_data)
+{
+  PvWindow *self = user_data;
+
+  self->spinner_id = 0;
+  gtk_spinner_start (self->spinner);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+visible_page_cb (PvWindow *self)
+{
+  gboolean loading = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0;
+
+  if (!loading)
+    {
+      g_clear_handle_id (&self->spinner_id, g_source_remove);
+      gtk_spinner_stop (self->spinner);
+    }
+  else if (self->spinner_id == 0 && !gtk_spinner_get_spinning (self->spinner))
+    self->spinner_id = g_timeout_add (500, start_spinner_cb, self);
+}
+
 static void
 update_page (PvWindow *self)
 {
@@ -368,7 +425,7 @@ update_page (PvWindow *self)
   set_title (self->sidebar_title, "Provisio", pv_application_get_demo (app) ? _("Demo") : NULL);
   if (n == 0)
     {
-      gtk_stack_set_visible_child_name (self->stack, pv_application_get_busy (app) ? "loading" : "welcome");
+      show_page (self, pv_application_get_busy (app) ? "loading" : "welcome");
       set_title (self->content_title, "Provisio", NULL);
       return;
     }
@@ -376,13 +433,13 @@ update_page (PvWindow *self)
     {
       const char *name = pv_tenant_info_get_name (self->selected);
 
-      gtk_stack_set_visible_child_name (self->stack, "tenant");
+      show_page (self, "tenant");
       set_title (self->content_title, name ? name : pv_tenant_info_get_id (self->selected),
                  pv_tenant_info_get_base_url (self->selected));
     }
   else
     {
-      gtk_stack_set_visible_child_name (self->stack, "overview");
+      show_page (self, "overview");
       set_title (self->content_title, _("Overview"), NULL);
     }
 }
@@ -536,7 +593,11 @@ _pv_window_select_tenant (PvWindow     *self,
   if (tenant != NULL)
     _pv_window_show_all_rows (self);
   g_set_object (&self->selected, tenant);
-  pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
+  /* Shown by the next update, as before */
+  if (tenant != NULL)
+    ensure_page (self, "tenant");
+  if (self->tenant_page != NULL)
+    pv_tenant_page_set_tenant (self->tenant_page, tenant, self->tenants);
   if (tenant == NULL)
     {
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -812,6 +873,10 @@ pv_window_dispose (GObject *object)
   g_clear_pointer (&self->search_words, g_strfreev);
   g_clear_pointer (&self->search_text, g_free);
   g_clear_pointer (&self->sort_keys, g_hash_table_unref);
+  g_clear_handle_id (&self->spinner_id, g_source_remove);
+  if (self->stack != NULL)
+    g_signal_handlers_disconnect_by_data (self->stack, self);
+  self->tenant_page = NULL;  /* the stack's */
   gtk_widget_dispose_template (GTK_WIDGET (self), PV_TYPE_WINDOW);
 
   G_OBJECT_CLASS (pv_window_parent_class)->dispose (object);
@@ -828,7 +893,6 @@ pv_window_class_init (PvWindowClass *klass)
   window_class->close_request = pv_window_close_request;
 
   g_type_ensure (PV_TYPE_DASHBOARD);
-  g_type_ensure (PV_TYPE_TENANT_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/provisio/Provisio/ui/pv-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PvWindow, toast_overlay);
@@ -849,7 +913,7 @@ pv_window_class_init (PvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PvWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PvWindow, dashboard);
-  gtk_widget_class_bind_template_child (widget_class, PvWindow, tenant_page);
+  gtk_widget_class_bind_template_child (widget_class, PvWindow, spinner);
   gtk_widget_class_bind_template_callback (widget_class, overview_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, tenant_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
@@ -876,6 +940,8 @@ pv_window_init (PvWindow *self)
   /* Typing anywhere in the window searches the tenants. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (visible_page_cb), self);
+  visible_page_cb (self);
   _pv_window_actions_init (self);
 #ifdef DEVELOPMENT_BUILD
   /* The striped header bar of a development build (meson -Dprofile=development) */

@@ -23,6 +23,7 @@
 #include "pv-paste-renew-window.h"
 #include "pv-renew-window.h"
 #include "pv-tenant-list.h"
+#include "pv-tenant-row.h"
 #include "pv-timeline.h"
 #include "pv-tokens.h"
 #include "pv-tracked-add.h"
@@ -2063,7 +2064,8 @@ sidebar_says_cb (gpointer data)
 {
   SidebarWait *w = data;
   GtkWidget *title = label_named (GTK_WIDGET (window), w->name);
-  GtkWidget *dot = title ? gtk_widget_get_prev_sibling (gtk_widget_get_parent (title)) : NULL;
+  GtkWidget *row = title ? gtk_widget_get_ancestor (title, PV_TYPE_TENANT_ROW) : NULL;
+  GtkWidget *dot = row ? find (row, GTK_TYPE_IMAGE, NULL) : NULL;
 
   return dot != NULL && gtk_widget_has_css_class (dot, pv_state_css_class (w->state));
 }

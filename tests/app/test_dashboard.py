@@ -12,6 +12,8 @@
 #   - Show All lists every action, filtered as one types; Show Fewer closes it;
 #   - with twelve tracked apps, Provisioning Health shows ten connections
 #     and folds the rest;
+#   - the opened and refreshed overview loaded no SVG renderer (librsvg is
+#     6.5 MB of the peak: docs/benchmarks.md);
 #   - every text and pill drawn on screen has a WCAG contrast of 4.5:1 or
 #     more against the background around it, in the light and dark styles
 #     (measured on the pixels X shows, GSK_RENDERER=cairo);
@@ -264,6 +266,14 @@ def main():
                                 and extents(a)[3] > 0 and extents(a)[1] >= 0)
                 assert placed[0][1].startswith(title), f"the expired token's Renew comes first: {placed[:3]}"
                 ok(f"the most pressing action is on screen at y={y} of {HEIGHT}, first of the Renew buttons")
+
+                # The overview and the sidebar, opened and refreshed, drew
+                # no SVG icon: librsvg, loaded for the first, is 6.5 MB of
+                # the app's peak (docs/benchmarks.md).
+                with open(f"/proc/{proc.pid}/maps") as maps:
+                    svg = sorted({line.split()[-1] for line in maps if "librsvg" in line or "pixbufloader-svg" in line})
+                assert not svg, f"the overview loaded {svg}"
+                ok("the overview and the sidebar loaded no SVG renderer")
 
                 pointer_away()
                 shot = grab()
