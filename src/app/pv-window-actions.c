@@ -201,6 +201,25 @@ tenant_list_key_cb (GtkEventControllerKey *controller,
   return TRUE;
 }
 
+/* The shortcuts window, made when asked for rather than with each window
+ * (GTK's automatic gtk/help-overlay.ui): a hidden window never shown kept
+ * in the list of toplevels costs memory and time at every launch, and GTK
+ * 4.8's AT-SPI root, asked for a child past the visible ones just after a
+ * dialog closed, answers with the last toplevel's path, which a window
+ * never shown does not have: the app crashed under a screen reader. */
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/provisio/Provisio/ui/pv-shortcuts-window.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
+}
+
 void
 _pv_window_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -210,6 +229,8 @@ _pv_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.show-overview", NULL, show_overview_action);
   gtk_widget_class_install_action (widget_class, "win.next-actions", NULL, next_actions_action);
+  gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK, "win.show-shortcuts", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.show-overview", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "win.next-actions", NULL);

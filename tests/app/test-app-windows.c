@@ -1002,6 +1002,30 @@ test_saml_reminder_clicked (void)
   gtk_window_destroy (steps);
 }
 
+/* Keyboard Shortcuts (Ctrl+?), made when asked for: no toplevel is hidden
+ * and never shown before, which GTK 4.8's AT-SPI root could answer with a
+ * path it does not have (the app crashed under an accessibility client). */
+static void
+test_shortcuts_window (void)
+{
+  GtkWindow *main_window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *shortcuts;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      g_assert_true (gtk_widget_get_visible (toplevel));
+    }
+  gtk_widget_activate_action (GTK_WIDGET (main_window), "win.show-shortcuts", NULL);
+  shortcuts = wait_for_window (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == main_window);
+  g_assert_true (shows_text (GTK_WIDGET (shortcuts), "Refresh every tenant"));
+  gtk_window_close (shortcuts);
+  g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1020,6 +1044,7 @@ main (int   argc,
   g_application_activate (G_APPLICATION (app));
   g_assert_true (spin_until (app_window_mapped_cb, app, 20));
 
+  g_test_add_func ("/app-windows/shortcuts", test_shortcuts_window);
   g_test_add_func ("/app-windows/preferences/thresholds", test_thresholds);
   g_test_add_func ("/app-windows/preferences/spin-settings", test_spin_settings);
   g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);

@@ -437,9 +437,16 @@ def tracked_audit():
         # Refresh button run it (a key press may reach no window right after the dialog
         # closed, and which page shows the button depends on what the window shows then);
         # its verdict kept in app-checks.ini
-        subprocess.run(["gdbus", "call", "--session", "--dest", APP_ID, "--object-path",
-                        "/" + APP_ID.replace(".", "/"), "--method", "org.freedesktop.Application.ActivateAction",
-                        "refresh", "[]", "{}"], check=True, capture_output=True, env=env, timeout=30)
+        r = subprocess.run(["gdbus", "call", "--session", "--dest", APP_ID, "--object-path",
+                            "/" + APP_ID.replace(".", "/"), "--method", "org.freedesktop.Application.ActivateAction",
+                            "refresh", "[]", "{}"], capture_output=True, text=True, env=env, timeout=30)
+        if r.returncode != 0:
+            # Its warnings, not its debug lines (the audit searched those for secrets)
+            said = [line for line in read(err_log).decode(errors="replace").splitlines()
+                    if "-CRITICAL" in line or "-WARNING" in line]
+            raise AssertionError(f"the refresh action: {r.stderr.strip()} (the app "
+                                 f"{'ran' if proc.poll() is None else f'ended with {proc.returncode}'}); "
+                                 "it said: " + " / ".join(said[-5:]))
         wait("the vendor's verdict kept", lambda: os.path.exists(checks_ini) and "verdict=" in open(checks_ini).read())
         with open(checks_ini) as f:
             assert "verdict=works" in f.read(), "the vendor accepts the token"
