@@ -1204,6 +1204,36 @@ auth_failure_detail (PvdScimAuth result)
     }
 }
 
+/* The change was not recorded: nothing of it stays. */
+static void
+send_write_error (SoupServerMessage *msg,
+                  const GError      *error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_remove (headers, "Location");
+  soup_message_headers_remove (headers, "ETag");
+  if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
+    send_unavailable (msg, error);
+  else
+    {
+      g_warning ("Could not record a SCIM change: %s", error->message);
+      pvd_send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
+    }
+}
+
+/* The answer to a change leaves once the group holding it committed. */
+static void
+write_done_cb (const GError *error,
+               gpointer      user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  if (error != NULL)
+    send_write_error (msg, error);
+  soup_server_message_unpause (msg);
+}
+
 /**
  * pvd_scim_handle:
  * @path: `/t/{tenant}/scim/{users|persons}/v2/…`
@@ -1319,17 +1349,23 @@ pvd_scim_handle (PvdWorker         *worker,
       return;
     }
 
-  /* Workers take turns to write here rather than poll SQLite's lock. */
-  g_mutex_lock (&s.server->write_lock);
-  if (!pvd_store_begin_write (store, &error))
+  /* A change and its event go into the writer's open group (pvd-writer.c);
+   * the answer waits, paused, until the group committed. */
+  store = pvd_writer_begin (s.server->writer, &error);
+  if (store == NULL)
     {
-      g_mutex_unlock (&s.server->write_lock);
       g_warning ("Could not start a SCIM write: %s", error->message);
       pvd_set_retry_after (msg, PVD_UNAVAILABLE_RETRY_AFTER);
       pvd_send_scim_error (msg, 503, NULL, "The tenant is busy; try again");
       return;
     }
+  s.store = store;
   route (&s, resource);
+
+  /* A request that failed changes nothing, whatever it wrote before it
+   * failed; its event is still recorded. */
+  if (soup_server_message_get_status (msg) >= 400)
+    pvd_writer_undo (s.server->writer);
 
   operation = g_strdup_printf ("%s /%.100s", s.method, resource);
   event.at = s.now;
@@ -1339,17 +1375,13 @@ pvd_scim_handle (PvdWorker         *worker,
   event.operation = operation;
   event.status = soup_server_message_get_status (msg);
   event.user_agent = token->last_user_agent;
-  if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error) ||
-      !pvd_store_end_write (store, &error))
+  if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error))
     {
-      pvd_store_cancel_write (store);
-      if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
-        send_unavailable (msg, error);
-      else
-        {
-          g_warning ("Could not record a SCIM change: %s", error->message);
-          pvd_send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
-        }
+      pvd_writer_undo (s.server->writer);
+      pvd_writer_end (s.server->writer, NULL, NULL, NULL);
+      send_write_error (msg, error);
+      return;
     }
-  g_mutex_unlock (&s.server->write_lock);
+  soup_server_message_pause (msg);
+  pvd_writer_end (s.server->writer, write_done_cb, g_object_ref (msg), g_object_unref);
 }

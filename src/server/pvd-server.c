@@ -387,6 +387,10 @@ static void
 wrote_bodiless_headers_cb (SoupServerMessage *msg,
                            gpointer           user_data)
 {
+  /* A SCIM change answered 204 whose commit failed is answered with an
+   * error and its body instead (pvd-writer.c). */
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_NO_CONTENT)
+    return;
   soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
                                      SOUP_ENCODING_NONE);
 }
@@ -642,6 +646,11 @@ pvd_server_listen (PvdServer  *self,
       !pvd_tls_check_plain_http (inet, self->options.allow_insecure_http, error))
     return FALSE;
 
+  /* Before the workers: they make their SCIM changes through it. */
+  self->writer = pvd_writer_new (self->db_path, error);
+  if (self->writer == NULL)
+    return FALSE;
+
   raise_file_limit ();
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   for (guint i = 0; i < self->options.threads; i++)
@@ -714,6 +723,9 @@ pvd_server_listen (PvdServer  *self,
 void
 pvd_server_stop (PvdServer *self)
 {
+  /* The changes waiting for their commit are answered by the workers. */
+  if (self->writer != NULL)
+    pvd_writer_stop (self->writer);
   for (guint i = 0; self->workers != NULL && i < self->workers->len; i++)
     {
       PvdWorker *worker = g_ptr_array_index (self->workers, i);
@@ -725,4 +737,5 @@ pvd_server_stop (PvdServer *self)
       g_clear_pointer (&worker->loop, g_main_loop_unref);
       g_clear_pointer (&worker->context, g_main_context_unref);
     }
+  g_clear_pointer (&self->writer, pvd_writer_free);
 }
