@@ -71,6 +71,21 @@ struct _PvdWriter
   gint64      n_changes;
 };
 
+/* Each change's savepoint, prepared once like the store's statements. */
+static const char savepoint_sql[] = "SAVEPOINT pvd_change";
+static const char release_sql[] = "RELEASE pvd_change";
+static const char undo_sql[] = "ROLLBACK TO pvd_change";
+
+static gboolean
+run_sql (PvdStore    *store,
+         const char  *sql,
+         GError     **error)
+{
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
+
+  return stmt != NULL && pvd_store_run (store, stmt, error);
+}
+
 static void
 waiter_free (Waiter *waiter)
 {
@@ -271,6 +286,8 @@ PvdStore *
 pvd_writer_begin (PvdWriter  *self,
                   GError    **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   g_mutex_lock (&self->lock);
   if (self->stopping)
     {
@@ -290,12 +307,10 @@ pvd_writer_begin (PvdWriter  *self,
       self->opened_at = g_get_monotonic_time ();
       g_cond_signal (&self->cond);
     }
-  if (!pvd_db_exec (self->store->db, "SAVEPOINT pvd_change"))
+  if (!run_sql (self->store, savepoint_sql, &local_error))
     {
       g_autoptr(GPtrArray) waiters = NULL;
-      g_autoptr(GError) local_error = NULL;
 
-      pvd_store_set_db_error (self->store, &local_error);
       waiters = end_group_locked (self, &local_error);
       g_mutex_unlock (&self->lock);
       deliver (waiters, local_error);
@@ -314,8 +329,10 @@ pvd_writer_begin (PvdWriter  *self,
 void
 pvd_writer_undo (PvdWriter *self)
 {
-  if (!pvd_db_exec (self->store->db, "ROLLBACK TO SAVEPOINT pvd_change"))
-    g_debug ("Could not undo a SCIM change: %s", pvd_db_error_message (self->store->db));
+  g_autoptr(GError) error = NULL;
+
+  if (!run_sql (self->store, undo_sql, &error))
+    g_debug ("Could not undo a SCIM change: %s", error->message);
 }
 
 static gboolean
@@ -361,10 +378,10 @@ pvd_writer_end (PvdWriter      *self,
 
   /* A database that fails a statement so badly that it ends the
    * transaction (a full disk, a lost connection) took the group with it. */
-  if (!pvd_db_in_transaction (self->store->db) ||
-      !pvd_db_exec (self->store->db, "RELEASE SAVEPOINT pvd_change"))
+  if (!pvd_db_in_transaction (self->store->db) || !run_sql (self->store, release_sql, &error))
     {
-      pvd_store_set_db_error (self->store, &error);
+      if (error == NULL)
+        pvd_store_set_db_error (self->store, &error);
       if (waiter != NULL)
         g_ptr_array_add (self->waiting, waiter);
       lost = end_group_locked (self, &error);
