@@ -76,16 +76,6 @@ static const char savepoint_sql[] = "SAVEPOINT pvd_change";
 static const char release_sql[] = "RELEASE pvd_change";
 static const char undo_sql[] = "ROLLBACK TO pvd_change";
 
-static gboolean
-run_sql (PvdStore    *store,
-         const char  *sql,
-         GError     **error)
-{
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
-
-  return stmt != NULL && pvd_store_run (store, stmt, error);
-}
-
 static void
 waiter_free (Waiter *waiter)
 {
@@ -307,7 +297,7 @@ pvd_writer_begin (PvdWriter  *self,
       self->opened_at = g_get_monotonic_time ();
       g_cond_signal (&self->cond);
     }
-  if (!run_sql (self->store, savepoint_sql, &local_error))
+  if (!pvd_store_run_sql (self->store, savepoint_sql, &local_error))
     {
       g_autoptr(GPtrArray) waiters = NULL;
 
@@ -331,7 +321,7 @@ pvd_writer_undo (PvdWriter *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!run_sql (self->store, undo_sql, &error))
+  if (!pvd_store_run_sql (self->store, undo_sql, &error))
     g_debug ("Could not undo a SCIM change: %s", error->message);
 }
 
@@ -378,7 +368,7 @@ pvd_writer_end (PvdWriter      *self,
 
   /* A database that fails a statement so badly that it ends the
    * transaction (a full disk, a lost connection) took the group with it. */
-  if (!pvd_db_in_transaction (self->store->db) || !run_sql (self->store, release_sql, &error))
+  if (!pvd_db_in_transaction (self->store->db) || !pvd_store_run_sql (self->store, release_sql, &error))
     {
       if (error == NULL)
         pvd_store_set_db_error (self->store, &error);
