@@ -173,3 +173,59 @@ pvd_message_set_header (PvdMessage *msg,
     g_free (msg->headers[i].value);
   msg->headers[i].value = g_strdup (value);
 }
+
+void
+pvd_message_remove_header (PvdMessage *msg,
+                           const char *name)
+{
+  for (guint i = 0; i < msg->n_headers; i++)
+    if (g_ascii_strcasecmp (msg->headers[i].name, name) == 0)
+      {
+        g_free (msg->headers[i].value);
+        msg->headers[i] = msg->headers[--msg->n_headers];
+        return;
+      }
+}
+
+/**
+ * pvd_message_defer:
+ *
+ * Takes the answer out of @msg, to be finished and sent later with
+ * pvd_message_send_later(), in the same thread: the front end keeps the
+ * request waiting and serves others meanwhile (a SCIM change answered
+ * once its group committed, pvd-writer.c).  The request's method, path,
+ * query and headers stay readable.
+ *
+ * Returns: (transfer full) (nullable): the message to answer later, or
+ *   %NULL if the front end answers each request at once (libmicrohttpd's):
+ *   then @msg is answered when the handler returns, as always
+ */
+PvdMessage *
+pvd_message_defer (PvdMessage *msg)
+{
+  PvdMessage *later;
+
+  if (msg->funcs->send_later == NULL)
+    return NULL;
+  later = g_new (PvdMessage, 1);
+  *later = *msg;
+  /* The answer is the later message's now */
+  msg->body = NULL;
+  msg->n_headers = 0;
+  msg->deferred = TRUE;
+  return later;
+}
+
+/**
+ * pvd_message_send_later:
+ * @later: (transfer full): from pvd_message_defer()
+ *
+ * Sends the answer, and frees @later.
+ */
+void
+pvd_message_send_later (PvdMessage *later)
+{
+  later->funcs->send_later (later);
+  pvd_message_clear (later);
+  g_free (later);
+}

@@ -180,16 +180,6 @@ static const char savepoint_sql[] = "SAVEPOINT scim_write";
 static const char release_sql[] = "RELEASE scim_write";
 static const char rollback_sql[] = "ROLLBACK TO scim_write";
 
-static gboolean
-run_sql (PvdStore    *store,
-         const char  *sql,
-         GError     **error)
-{
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (store, sql, error);
-
-  return stmt != NULL && pvd_store_run (store, stmt, error);
-}
-
 /* One change of the store happens whole or not at all, even inside the
  * request's transaction: a change of several statements (@needed) runs
  * under a savepoint.  A user's row alone is one statement. */
@@ -198,7 +188,7 @@ savepoint_begin (PvdStore  *store,
                  gboolean   needed,
                  GError   **error)
 {
-  return !needed || run_sql (store, savepoint_sql, error);
+  return !needed || pvd_store_run_sql (store, savepoint_sql, error);
 }
 
 static gboolean
@@ -207,9 +197,9 @@ savepoint_end (PvdStore  *store,
                gboolean   ok)
 {
   if (needed && !ok)
-    run_sql (store, rollback_sql, NULL);
+    pvd_store_run_sql (store, rollback_sql, NULL);
   if (needed)
-    run_sql (store, release_sql, NULL);
+    pvd_store_run_sql (store, release_sql, NULL);
   return ok;
 }
 

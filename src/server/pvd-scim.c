@@ -1198,6 +1198,72 @@ auth_failure_detail (PvdScimAuth result)
     }
 }
 
+/* The change was not recorded: nothing of it stays. */
+static void
+send_write_error (PvdMessage   *msg,
+                  const GError *error)
+{
+  pvd_message_remove_header (msg, "Location");
+  pvd_message_remove_header (msg, "ETag");
+  if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
+    send_unavailable (msg, error);
+  else
+    {
+      g_warning ("Could not record a SCIM change: %s", error->message);
+      pvd_send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
+    }
+}
+
+/* The answer to a change leaves once the group holding it committed. */
+static void
+write_done_cb (const GError *error,
+               gpointer      user_data)
+{
+  PvdMessage *later = user_data;
+
+  if (error != NULL)
+    send_write_error (later, error);
+  pvd_message_send_later (later);
+}
+
+typedef struct {
+  gboolean  done;
+  GError   *error;
+} WriteWait;
+
+static void
+write_waited_cb (const GError *error,
+                 gpointer      user_data)
+{
+  WriteWait *wait = user_data;
+
+  wait->error = error ? g_error_copy (error) : NULL;
+  wait->done = TRUE;
+}
+
+/* For a front end that answers each request before the next (libmicrohttpd):
+ * the thread waits for the commit of the group holding the change, in a
+ * main context of its own, where the writer hands the outcome back. */
+static gboolean
+write_end_and_wait (PvdWriter  *writer,
+                    GError    **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  WriteWait wait = { FALSE, NULL };
+
+  g_main_context_push_thread_default (context);
+  pvd_writer_end (writer, write_waited_cb, &wait, NULL);
+  while (!wait.done)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  if (wait.error != NULL)
+    {
+      g_propagate_error (error, wait.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * pvd_scim_handle:
  * @path: `/t/{tenant}/scim/{users|persons}/v2/…`
@@ -1222,6 +1288,7 @@ pvd_scim_handle (PvdWorker         *worker,
   g_autofree char *secret = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *operation = NULL;
+  PvdMessage *later;
   const char *user_agent;
   const char *resource;
   PvdScimAuth result;
@@ -1312,17 +1379,23 @@ pvd_scim_handle (PvdWorker         *worker,
       return;
     }
 
-  /* Workers take turns to write here rather than poll SQLite's lock. */
-  g_mutex_lock (&s.server->write_lock);
-  if (!pvd_store_begin_write (store, &error))
+  /* A change and its event go into the writer's open group (pvd-writer.c);
+   * the answer waits, paused, until the group committed. */
+  store = pvd_writer_begin (s.server->writer, &error);
+  if (store == NULL)
     {
-      g_mutex_unlock (&s.server->write_lock);
       g_warning ("Could not start a SCIM write: %s", error->message);
       pvd_set_retry_after (msg, PVD_UNAVAILABLE_RETRY_AFTER);
       pvd_send_scim_error (msg, 503, NULL, "The tenant is busy; try again");
       return;
     }
+  s.store = store;
   route (&s, resource);
+
+  /* A request that failed changes nothing, whatever it wrote before it
+   * failed; its event is still recorded. */
+  if (pvd_message_get_status (msg) >= 400)
+    pvd_writer_undo (s.server->writer);
 
   operation = g_strdup_printf ("%s /%.100s", s.method, resource);
   event.at = s.now;
@@ -1332,17 +1405,16 @@ pvd_scim_handle (PvdWorker         *worker,
   event.operation = operation;
   event.status = pvd_message_get_status (msg);
   event.user_agent = token->last_user_agent;
-  if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error) ||
-      !pvd_store_end_write (store, &error))
+  if (!pvd_store_add_event (store, tenant->id, s.kind, &event, &error))
     {
-      pvd_store_cancel_write (store);
-      if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
-        send_unavailable (msg, error);
-      else
-        {
-          g_warning ("Could not record a SCIM change: %s", error->message);
-          pvd_send_scim_error (msg, 500, NULL, "The server could not complete the request; nothing was changed");
-        }
+      pvd_writer_undo (s.server->writer);
+      pvd_writer_end (s.server->writer, NULL, NULL, NULL);
+      send_write_error (msg, error);
+      return;
     }
-  g_mutex_unlock (&s.server->write_lock);
+  later = pvd_message_defer (msg);
+  if (later != NULL)
+    pvd_writer_end (s.server->writer, write_done_cb, later, NULL);
+  else if (!write_end_and_wait (s.server->writer, &error))
+    send_write_error (msg, error);
 }

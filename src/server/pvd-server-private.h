@@ -16,6 +16,7 @@
 #include "pvd-scim-store.h"
 #include "pvd-server.h"
 #include "pvd-store.h"
+#include "pvd-writer.h"
 
 G_BEGIN_DECLS
 
@@ -61,6 +62,7 @@ struct _PvdServer
   char             *url;
   GPtrArray        *workers;
 
+  PvdWriter        *writer;          /* SCIM changes, committed in groups */
   GMutex            write_lock;      /* one worker writes at a time */
   GMutex            lock;            /* guards what follows, and startup */
   GCond             started;

@@ -409,11 +409,20 @@ soup_get_body (PvdMessage *msg)
   return soup_message_body_flatten (soup_server_message_get_request_body (msg->native));
 }
 
+#ifndef PVD_HTTP_LIBMICROHTTPD
+static void soup_send_later (PvdMessage *later);
+#endif
+
 static const PvdMessageFuncs soup_funcs = {
   soup_get_header,
   soup_get_content_type,
   soup_get_remote_host,
   soup_get_body,
+#ifndef PVD_HTTP_LIBMICROHTTPD
+  soup_send_later,
+#else
+  NULL,
+#endif
 };
 
 void
@@ -479,6 +488,10 @@ static void
 wrote_bodiless_headers_cb (SoupServerMessage *msg,
                            gpointer           user_data)
 {
+  /* A SCIM change answered 204 whose commit failed is answered with an
+   * error and its body instead (pvd-writer.c). */
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_NO_CONTENT)
+    return;
   soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
                                      SOUP_ENCODING_NONE);
 }
@@ -504,10 +517,30 @@ handle_cb (SoupServer        *server,
 
   pvd_soup_message_init (&msg, native, path);
   pvd_server_handle (worker, &msg, query);
+  if (msg.deferred)
+    {
+      /* Answered later (soup_send_later()); the worker serves others. */
+      g_object_ref (native);
+      soup_server_message_pause (native);
+      return;
+    }
   pvd_soup_message_send (&msg);
   pvd_message_clear (&msg);
   keep_alive_without_body (native);
   cork (native);
+}
+
+/* The answer of a request whose handler deferred it (pvd_message_defer()) */
+static void
+soup_send_later (PvdMessage *later)
+{
+  SoupServerMessage *native = later->native;
+
+  pvd_soup_message_send (later);
+  keep_alive_without_body (native);
+  cork (native);
+  soup_server_message_unpause (native);
+  g_object_unref (native);
 }
 #endif
 
@@ -734,6 +767,11 @@ pvd_server_listen (PvdServer  *self,
       !pvd_tls_check_plain_http (inet, self->options.allow_insecure_http, error))
     return FALSE;
 
+  /* Before the workers: they make their SCIM changes through it. */
+  self->writer = pvd_writer_new (self->db_path, error);
+  if (self->writer == NULL)
+    return FALSE;
+
   raise_file_limit ();
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
   for (guint i = 0; i < self->options.threads; i++)
@@ -806,6 +844,9 @@ pvd_server_listen (PvdServer  *self,
 void
 pvd_server_stop (PvdServer *self)
 {
+  /* The changes waiting for their commit are answered by the workers. */
+  if (self->writer != NULL)
+    pvd_writer_stop (self->writer);
   for (guint i = 0; self->workers != NULL && i < self->workers->len; i++)
     {
       PvdWorker *worker = g_ptr_array_index (self->workers, i);
@@ -817,4 +858,5 @@ pvd_server_stop (PvdServer *self)
       g_clear_pointer (&worker->loop, g_main_loop_unref);
       g_clear_pointer (&worker->context, g_main_context_unref);
     }
+  g_clear_pointer (&self->writer, pvd_writer_free);
 }

@@ -95,6 +95,18 @@ pvd_store_run (PvdStore  *self,
   return TRUE;
 }
 
+/* Prepares (once, see pvd_store_prepare()) and runs a statement that
+ * takes no parameters and returns no rows: a savepoint, its release. */
+gboolean
+pvd_store_run_sql (PvdStore    *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
+
+  return stmt != NULL && pvd_store_run (self, stmt, error);
+}
+
 static gboolean
 exec (PvdStore    *self,
       const char  *sql,

@@ -1,0 +1,400 @@
+/* pvd-writer.c: SCIM writes committed in groups
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pvd-writer"
+
+#include "config.h"
+
+#include "pvd-store-private.h"
+#include "pvd-writer.h"
+
+/* The one place that owns the write transaction of SCIM changes.
+ *
+ * A commit writes every page its transaction touched (SQLite's WAL frames;
+ * PostgreSQL's WAL records and a flush), and the pages of consecutive
+ * changes are largely the same ones: the table's and the indexes' last
+ * leaves, the events'.  So the changes that the workers make while a group
+ * is open go into one transaction, on one connection of the writer's own,
+ * and are committed together:
+ *
+ *  - A worker makes its change between pvd_writer_begin() and
+ *    pvd_writer_end(), holding the writer's lock, inside a savepoint of the
+ *    open transaction (begun by the first change of a group).  A change
+ *    that fails is undone to its savepoint (pvd_writer_undo()) and the
+ *    others of its group stand: a userName taken is one request's 409, not
+ *    its group's.
+ *  - pvd_writer_end() queues the request's answer; the worker pauses it and
+ *    goes on serving the requests that are ready.  Once its main loop has
+ *    nothing more urgent (an idle source at low priority) it asks for the
+ *    commit, and so under load a group holds every change that arrived
+ *    while the previous one was committed.
+ *  - The commit thread commits and hands each request's outcome back to
+ *    the main context of the worker that made it (PvdWriterDone): an
+ *    answer leaves only once the transaction holding its change committed,
+ *    or as an error if it did not, so nothing acknowledged is lost.
+ *  - The commit thread also commits a group that is older than
+ *    MAX_GROUP_AGE without being asked: a worker may be waiting for the
+ *    database's lock on its own connection (a token's use recorded, an
+ *    administrator's change), and then it asks for nothing.
+ *
+ * The lock is held for one change at a time and for a commit, never while
+ * waiting for a worker, so it cannot deadlock with them. */
+
+/* How long a group stays open when no worker asks for its commit. */
+#define MAX_GROUP_AGE (1 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct {
+  GMainContext  *context;
+  PvdWriterDone  done;
+  gpointer       user_data;
+  GDestroyNotify destroy;
+  GError        *error;
+} Waiter;
+
+struct _PvdWriter
+{
+  PvdStore   *store;
+  GThread    *thread;
+  GMutex      lock;            /* guards all that follows */
+  GCond       cond;
+  gboolean    open;            /* a group's transaction is open */
+  gint64      opened_at;       /* when, monotonic */
+  gboolean    commit_wanted;
+  gboolean    stopping;
+  GPtrArray  *waiting;         /* Waiter: the open group's changes */
+  GHashTable *idles;           /* GMainContext -> GSource asking for the commit */
+  gint64      n_groups;
+  gint64      n_changes;
+};
+
+/* Each change's savepoint, prepared once like the store's statements. */
+static const char savepoint_sql[] = "SAVEPOINT pvd_change";
+static const char release_sql[] = "RELEASE pvd_change";
+static const char undo_sql[] = "ROLLBACK TO pvd_change";
+
+static void
+waiter_free (Waiter *waiter)
+{
+  if (waiter->destroy != NULL)
+    waiter->destroy (waiter->user_data);
+  g_clear_error (&waiter->error);
+  g_main_context_unref (waiter->context);
+  g_free (waiter);
+}
+
+static gboolean
+deliver_cb (gpointer data)
+{
+  GPtrArray *waiters = data;
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+
+      waiter->done (waiter->error, waiter->user_data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands each change's outcome to the main context it was made in, one
+ * source per context; called without the lock. */
+static void
+deliver (GPtrArray    *waiters,
+         const GError *error)
+{
+  while (waiters->len > 0)
+    {
+      GMainContext *context = ((Waiter *) g_ptr_array_index (waiters, 0))->context;
+      GPtrArray *batch = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+      g_autoptr(GSource) source = NULL;
+
+      for (guint i = 0; i < waiters->len;)
+        {
+          Waiter *waiter = g_ptr_array_index (waiters, i);
+
+          if (waiter->context != context)
+            {
+              i++;
+              continue;
+            }
+          if (error != NULL)
+            waiter->error = g_error_copy (error);
+          g_ptr_array_add (batch, g_ptr_array_steal_index (waiters, i));
+        }
+      source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, deliver_cb, batch, (GDestroyNotify) g_ptr_array_unref);
+      g_source_attach (source, context);
+    }
+}
+
+/* Ends the open group: commits it, or rolls it back after @error.  Returns
+ * the group's waiters, for deliver() once the lock is released. */
+static GPtrArray *
+end_group_locked (PvdWriter  *self,
+                  GError    **error)
+{
+  GPtrArray *waiters = g_steal_pointer (&self->waiting);
+
+  self->waiting = g_ptr_array_new ();
+  if (self->open && (error == NULL || *error == NULL))
+    {
+      pvd_store_end_write (self->store, error);
+      self->n_groups++;
+      self->n_changes += waiters->len;
+    }
+  else
+    pvd_store_cancel_write (self->store);
+  self->open = FALSE;
+  self->commit_wanted = FALSE;
+  return waiters;
+}
+
+static gpointer
+commit_thread (gpointer data)
+{
+  PvdWriter *self = data;
+
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      g_autoptr(GPtrArray) waiters = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!self->open)
+        {
+          if (self->stopping)
+            break;
+          g_cond_wait (&self->cond, &self->lock);
+          continue;
+        }
+      if (!self->commit_wanted && !self->stopping &&
+          g_get_monotonic_time () < self->opened_at + MAX_GROUP_AGE)
+        {
+          g_cond_wait_until (&self->cond, &self->lock, self->opened_at + MAX_GROUP_AGE);
+          continue;
+        }
+
+      waiters = end_group_locked (self, &error);
+      if (error != NULL)
+        g_warning ("Could not commit %u SCIM changes: %s", waiters->len, error->message);
+      g_mutex_unlock (&self->lock);
+      deliver (waiters, error);
+      g_mutex_lock (&self->lock);
+    }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+/**
+ * pvd_writer_new:
+ * @location: the database, as pvd_store_open() takes it
+ *
+ * Opens the writer's own connection and starts its commit thread.
+ *
+ * Returns: (transfer full): the writer, or %NULL with @error set
+ */
+PvdWriter *
+pvd_writer_new (const char  *location,
+                GError     **error)
+{
+  PvdStore *store = pvd_store_open (location, error);
+  PvdWriter *self;
+
+  if (store == NULL)
+    return NULL;
+  self = g_new0 (PvdWriter, 1);
+  self->store = store;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->waiting = g_ptr_array_new ();
+  self->idles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_source_unref);
+  self->thread = g_thread_new ("pvd-commit", commit_thread, self);
+  return self;
+}
+
+/**
+ * pvd_writer_stop:
+ *
+ * Commits the open group, hands its outcomes to their main contexts, and
+ * stops the commit thread; a change begun after this fails.  Call it while
+ * the workers' main loops still run, so that they answer those requests.
+ */
+void
+pvd_writer_stop (PvdWriter *self)
+{
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+  if (self->thread != NULL)
+    g_thread_join (g_steal_pointer (&self->thread));
+}
+
+/**
+ * pvd_writer_free:
+ *
+ * Stops the writer (pvd_writer_stop()) and frees it, once no worker uses
+ * it.
+ */
+void
+pvd_writer_free (PvdWriter *self)
+{
+  GHashTableIter iter;
+  GSource *source;
+
+  pvd_writer_stop (self);
+
+  g_debug ("SCIM writes: %" G_GINT64_FORMAT " changes in %" G_GINT64_FORMAT " commits",
+           self->n_changes, self->n_groups);
+  g_hash_table_iter_init (&iter, self->idles);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &source))
+    g_source_destroy (source);
+  g_hash_table_unref (self->idles);
+  g_ptr_array_unref (self->waiting);
+  g_object_unref (self->store);
+  g_cond_clear (&self->cond);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+/**
+ * pvd_writer_begin:
+ *
+ * Starts a change: takes the writer's lock, opens a group's transaction if
+ * none is, and a savepoint for the change.  Every pvd_writer_begin() that
+ * returns a store is followed by one pvd_writer_end(), in the same thread.
+ *
+ * Returns: (transfer none): the store to make the change in, or %NULL with
+ *   @error set (the database is unavailable or busy)
+ */
+PvdStore *
+pvd_writer_begin (PvdWriter  *self,
+                  GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->stopping)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE, "The server is stopping");
+      return NULL;
+    }
+  if (!self->open)
+    {
+      if (!pvd_store_begin_write (self->store, error))
+        {
+          pvd_store_cancel_write (self->store);
+          g_mutex_unlock (&self->lock);
+          return NULL;
+        }
+      self->open = TRUE;
+      self->opened_at = g_get_monotonic_time ();
+      g_cond_signal (&self->cond);
+    }
+  if (!pvd_store_run_sql (self->store, savepoint_sql, &local_error))
+    {
+      g_autoptr(GPtrArray) waiters = NULL;
+
+      waiters = end_group_locked (self, &local_error);
+      g_mutex_unlock (&self->lock);
+      deliver (waiters, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return self->store;
+}
+
+/**
+ * pvd_writer_undo:
+ *
+ * Undoes what the change made so far, and only that; the change goes on
+ * (its event is still recorded).
+ */
+void
+pvd_writer_undo (PvdWriter *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pvd_store_run_sql (self->store, undo_sql, &error))
+    g_debug ("Could not undo a SCIM change: %s", error->message);
+}
+
+static gboolean
+commit_wanted_cb (gpointer data)
+{
+  PvdWriter *self = data;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove (self->idles, g_main_context_get_thread_default ());
+  self->commit_wanted = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * pvd_writer_end:
+ * @done: (nullable): called in the thread-default main context once the
+ *   change is committed or lost; %NULL for a change that was undone and
+ *   whose request is answered now
+ *
+ * Ends the change begun by pvd_writer_begin() and releases the lock.
+ */
+void
+pvd_writer_end (PvdWriter      *self,
+                PvdWriterDone   done,
+                gpointer        user_data,
+                GDestroyNotify  destroy)
+{
+  GMainContext *context = g_main_context_ref_thread_default ();
+  g_autoptr(GPtrArray) lost = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter *waiter = NULL;
+
+  if (done != NULL)
+    {
+      waiter = g_new0 (Waiter, 1);
+      waiter->context = g_main_context_ref (context);
+      waiter->done = done;
+      waiter->user_data = user_data;
+      waiter->destroy = destroy;
+    }
+
+  /* A database that fails a statement so badly that it ends the
+   * transaction (a full disk, a lost connection) took the group with it. */
+  if (!pvd_db_in_transaction (self->store->db) || !pvd_store_run_sql (self->store, release_sql, &error))
+    {
+      if (error == NULL)
+        pvd_store_set_db_error (self->store, &error);
+      if (waiter != NULL)
+        g_ptr_array_add (self->waiting, waiter);
+      lost = end_group_locked (self, &error);
+    }
+  else if (waiter != NULL)
+    {
+      g_ptr_array_add (self->waiting, waiter);
+      if (!g_hash_table_contains (self->idles, context))
+        {
+          GSource *idle = g_idle_source_new ();
+
+          g_source_set_priority (idle, G_PRIORITY_LOW);
+          g_source_set_callback (idle, commit_wanted_cb, self, NULL);
+          g_source_attach (idle, context);
+          g_hash_table_insert (self->idles, context, idle);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (lost != NULL)
+    {
+      g_warning ("Lost %u uncommitted SCIM changes: %s", lost->len, error->message);
+      deliver (lost, error);
+    }
+  g_main_context_unref (context);
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+# SCIM writes are committed in groups (src/server/pvd-writer.c): concurrent
+# requests' changes share one transaction.  Each request still stands
+# alone: many concurrent POST /Users, some of them colliding on a userName,
+# get exactly one 201 per userName and a SCIM 409 (uniqueness) for every
+# other one, every 201 is on disk when it is answered (provisiod is killed
+# with SIGKILL right after the last answer and started again), no 409 left
+# anything behind, and each request has its event with its own status.
+#
+# Copyright 2026 The Provisio authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import http.client
+import json
+import random
+import re
+import signal
+import threading
+import unittest
+import urllib.parse
+
+from pvtest import ServerTest
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+CLIENTS = 32
+UNIQUE = 160        # userNames sent once
+CONTESTED = 80      # userNames sent three times, in different cases
+
+
+class GroupCommit(ServerTest):
+
+    def setUp(self):
+        super().setUp()
+        self.issued = self.issue("users")
+        self.base = urllib.parse.urlsplit(self.issued["scim_base_url"]).path
+        # The token's first use is a write of its own: out of the way.
+        self.assertEqual(self.scim("GET", "/ServiceProviderConfig").status, 200)
+
+    def scim(self, method, resource, body=None):
+        return self.server.scim(method, self.issued["scim_base_url"], resource, self.issued["secret"],
+                                body=body)
+
+    def post_concurrently(self, names):
+        """POSTs a user per name, CLIENTS keep-alive connections at once;
+        returns [(name, status, body)] in the order of names."""
+        url = urllib.parse.urlsplit(self.server.url)
+        results = [None] * len(names)
+        start = threading.Barrier(CLIENTS)
+        errors = []
+
+        def client(k):
+            try:
+                conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+                headers = {"Authorization": "Bearer " + self.issued["secret"],
+                           "Content-Type": "application/scim+json", "User-Agent": "Test IdP/1.0"}
+                start.wait()
+                for i in range(k, len(names), CLIENTS):
+                    body = json.dumps({"schemas": [USER], "userName": names[i], "active": True})
+                    conn.request("POST", self.base + "/Users", body=body, headers=headers)
+                    r = conn.getresponse()
+                    results[i] = (names[i], r.status, json.loads(r.read() or b"null"))
+                conn.close()
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(repr(e))
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        return results
+
+    def names(self, prefix):
+        names = [f"{prefix}-unique-{i}@example.com" for i in range(UNIQUE)]
+        for i in range(CONTESTED):
+            name = f"{prefix}-contested-{i}@example.com"
+            names += [name, name.upper(), name.title()]
+        random.shuffle(names)
+        return names
+
+    def check_answers(self, results):
+        """One 201 per userName (case-folded), a SCIM uniqueness error for the others."""
+        created = {}
+        conflicts = {}
+        for name, status, body in results:
+            key = name.lower()
+            if status == 201:
+                self.assertNotIn(key, created, f"{name} created twice")
+                self.assertEqual(body["userName"], name)
+                self.assertTrue(body["id"])
+                created[key] = body
+            else:
+                self.assertEqual(status, 409, body)
+                self.assertIn(ERROR, body["schemas"])
+                self.assertEqual(body["status"], "409")
+                self.assertEqual(body["scimType"], "uniqueness")
+                self.assertIn(key, body["detail"].lower())
+                conflicts[key] = conflicts.get(key, 0) + 1
+        self.assertEqual(len(created), UNIQUE + CONTESTED)
+        self.assertEqual(sorted(conflicts.values()), [2] * CONTESTED)
+        self.assertTrue(all("-contested-" in key for key in conflicts))
+        return created
+
+    def check_stored(self, created):
+        """Every user answered 201 is there as answered; nothing else is."""
+        for key, user in created.items():
+            r = self.scim("GET", f"/Users/{user['id']}")
+            self.assertEqual(r.status, 200, f"{user['userName']}: {r.text}")
+            self.assertEqual(r.json["userName"], user["userName"])
+            self.assertEqual(r.json["meta"]["version"], user["meta"]["version"])
+            q = urllib.parse.quote(f'userName eq "{key}"')
+            found = self.scim("GET", f"/Users?filter={q}").json
+            self.assertEqual([u["id"] for u in found["Resources"]], [user["id"]])
+        r = self.scim("GET", "/Users?count=0")
+        self.assertEqual(r.json["totalResults"], len(created))
+
+    def test_collisions_in_groups_stand_alone_and_survive_a_kill(self):
+        results = self.post_concurrently(self.names("a"))
+        created = self.check_answers(results)
+
+        # Killed at once: what was answered 201 was committed before.
+        self.server.stop(signal.SIGKILL)
+        self.server.start()
+        self.check_stored(created)
+
+        # Each request's event, with its own status, 409s included.
+        events = self.get("/api/v1/provisioning/users/events?limit=500").json["events"]
+        posts = [e["status"] for e in events if e["type"] == "scim" and e["operation"] == "POST /Users"]
+        self.assertEqual(sorted(posts), sorted(status for _, status, _ in results))
+
+    def test_changes_were_grouped(self):
+        """The same load commits fewer times than it changes (provisiod's
+        count, logged when it stops): the isolation above held inside
+        groups, not one request per commit."""
+        created = self.check_answers(self.post_concurrently(self.names("b")))
+        self.server.stop()
+        m = re.search(r"SCIM writes: (\d+) changes in (\d+) commits", self.server.output)
+        self.assertIsNotNone(m, self.server.output[-2000:])
+        changes, commits = int(m.group(1)), int(m.group(2))
+        self.assertEqual(changes, UNIQUE + 3 * CONTESTED)
+        print(f"{changes} changes in {commits} commits", flush=True)
+        self.assertLess(commits, changes)
+        self.server.start()
+        self.check_stored(created)
+
+
+if __name__ == "__main__":
+    unittest.main()
