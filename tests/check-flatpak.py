@@ -133,6 +133,11 @@ for meson_file in ("meson.build", "src/app/meson.build", "src/core/meson.build",
         if dep == "libpq" and any("-Dpostgresql=disabled" in m.get("config-opts", [])
                                   for m in manifest.get("modules", []) if isinstance(m, dict)):
             continue  # provisiod on PostgreSQL: not what the sandboxed app needs
+        if dep == "libmicrohttpd" and \
+                re.search(r"option\('http',[^)]*value:\s*'libsoup'", options) and \
+                not any("-Dhttp=libmicrohttpd" in m.get("config-opts", [])
+                        for m in manifest.get("modules", []) if isinstance(m, dict)):
+            continue  # only with -Dhttp=libmicrohttpd, the trial; libsoup by default
         if dep not in RUNTIME and dep not in module_names:
             fail(f"{meson_file}: dependency {dep} is neither in the runtime nor a module")
 
