@@ -283,6 +283,20 @@ is_read_only (JsonObject *definition)
   return pvd_scim_schema_is_mutability (definition, "readOnly");
 }
 
+/* The names of @object's members, copied: renaming one to a name that is
+ * there already (a client that sent both "Emails" and "emails") frees that
+ * name's string, which json_object_get_members() would still point to. */
+static GStrv
+member_names (JsonObject *object)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    g_strv_builder_add (names, l->data);
+  return g_strv_builder_end (names);
+}
+
 /* Keeps the sub-attributes of a complex value that its definition declares,
  * spelt as it spells them; readOnly ones are the server's (RFC 7644 §3.3). */
 static void
@@ -291,11 +305,11 @@ prune_complex (JsonObject *value,
 {
   JsonArray *subs = json_object_has_member (definition, "subAttributes")
                     ? json_object_get_array_member (definition, "subAttributes") : NULL;
-  g_autoptr(GList) members = json_object_get_members (value);
+  g_auto(GStrv) members = member_names (value);
 
-  for (const GList *l = members; l != NULL; l = l->next)
+  for (guint m = 0; members[m] != NULL; m++)
     {
-      g_autofree char *name = g_strdup (l->data);
+      const char *name = members[m];
       JsonObject *sub = pvd_scim_schema_find_attribute (subs, name);
       const char *canonical = sub ? json_object_get_string_member (sub, "name") : NULL;
 
@@ -316,11 +330,11 @@ prune_attributes (JsonObject *object,
                   JsonArray  *attributes,
                   const char *core_schema)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
+  g_auto(GStrv) members = member_names (object);
 
-  for (const GList *l = members; l != NULL; l = l->next)
+  for (guint m = 0; members[m] != NULL; m++)
     {
-      g_autofree char *name = g_strdup (l->data);
+      const char *name = members[m];
       JsonObject *definition = pvd_scim_schema_find_attribute (attributes, name);
       const char *canonical = definition ? json_object_get_string_member (definition, "name") : NULL;
       const char *urn = core_schema ? pvd_scim_schema_match_urn (core_schema, name) : NULL;
