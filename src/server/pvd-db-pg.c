@@ -247,6 +247,16 @@ ensure_connected (PvdDbPg *self)
   return TRUE;
 }
 
+/* Commits made by this node's connections (pg_get_version()) */
+static gint node_commits;
+
+static void
+count_own_write (PvdDbPg *self)
+{
+  self->own_writes++;
+  g_atomic_int_inc (&node_commits);
+}
+
 static gboolean
 exec_result (PvdDbPg    *self,
              const char *sql)
@@ -331,7 +341,7 @@ pg_exec (PvdDb      *db,
   if (g_str_equal (sql, "COMMIT") || g_str_equal (sql, "ROLLBACK"))
     {
       if (ok && g_str_equal (sql, "COMMIT") && self->wrote)
-        self->own_writes++;
+        count_own_write (self);
       self->transaction = FALSE;
       self->wrote = FALSE;
     }
@@ -555,7 +565,7 @@ pg_step (PvdStmt *stmt)
         self->wrote = TRUE;
       else if (changed > 0)
         {
-          self->own_writes++;
+          count_own_write (self);
           PQclear (PQexec (self->conn, "NOTIFY " CHANNEL));
         }
     }
@@ -663,7 +673,11 @@ pg_set_schema_version (PvdDb  *db,
 }
 
 /* What other nodes announced (CHANNEL) counts as SQLite's data_version
- * does: read without waiting, at every request. */
+ * does: read without waiting, at every request.  A NOTIFY reaches the other
+ * connections of this node a moment after the commit, when a client that
+ * wrote through one worker may already read through another: the commits of
+ * this node's own connections count at once, so that the answer it reads
+ * is never one cached before its own write. */
 static void
 pg_get_version (PvdDb  *db,
                 gint64 *out_data_version,
@@ -686,7 +700,7 @@ pg_get_version (PvdDb  *db,
       /* Changes may have been missed while it was away. */
       self->notifications++;
     }
-  *out_data_version = self->notifications;
+  *out_data_version = ((gint64) g_atomic_int_get (&node_commits) << 32) + self->notifications;
   *out_changes = ((gint64) self->generation << 40) + self->own_writes;
 }
 
