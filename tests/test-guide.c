@@ -164,14 +164,17 @@ test_malformed (void)
     { "<guide><title>T</title></guide>", "<title> outside a step" },
     { "<guide><step><title>T</title>", NULL },
     { "not xml at all <", NULL },
+    /* GMarkup alone would read on past this and set a second error */
+    { "<guide></guide>\n<![CDATA[\xfe]]>\nx", "byte 26 is not UTF-8 text" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) steps = pv_guide_parse ("broken", cases[i].data, strlen (cases[i].data), &error);
+      g_autofree char *shown = g_strescape (cases[i].data, NULL);
 
-      g_test_message ("%s", cases[i].data);
+      g_test_message ("%s", shown);
       g_assert_null (steps);
       g_assert_nonnull (error);
       if (cases[i].message)

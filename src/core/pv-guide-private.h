@@ -12,6 +12,11 @@
 G_BEGIN_DECLS
 
 void      pv_guide_ensure_resources (void);
+gboolean  pv_guide_markup_parse   (const GMarkupParser *parser,
+                                   gpointer            user_data,
+                                   const char         *data,
+                                   gsize               length,
+                                   GError            **error);
 char     *pv_guide_normalize_text (const char         *text);
 gboolean  pv_guide_check_step     (const PvGuideStep  *step,
                                    const char         *guide,

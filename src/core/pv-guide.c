@@ -178,6 +178,40 @@ typedef struct {
   GString     *text;
 } Parse;
 
+/**
+ * pv_guide_markup_parse:
+ * @parser: the callbacks
+ * @user_data: their data
+ * @data: (array length=length): a whole guide or vendor file
+ *
+ * Reads a whole file with GMarkup, once its bytes are known to be UTF-8.
+ * GLib's own check of the text in a CDATA section (GLib 2.74) reports its
+ * error and then reads on, so that a later error is set over the first:
+ * a file that is not UTF-8 is refused here before GMarkup sees it.
+ *
+ * Returns: %TRUE if the file was read to its end without an error
+ */
+gboolean
+pv_guide_markup_parse (const GMarkupParser  *parser,
+                       gpointer              user_data,
+                       const char           *data,
+                       gsize                 length,
+                       GError              **error)
+{
+  g_autoptr(GMarkupParseContext) context = NULL;
+  const char *end = NULL;
+
+  if (!g_utf8_validate_len (data, length, &end))
+    {
+      g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_BAD_UTF8,
+                   "byte %" G_GSIZE_FORMAT " is not UTF-8 text", (gsize) (end - data) + 1);
+      return FALSE;
+    }
+  context = g_markup_parse_context_new (parser, G_MARKUP_TREAT_CDATA_AS_TEXT, user_data, NULL);
+  return g_markup_parse_context_parse (context, data, length, error) &&
+         g_markup_parse_context_end_parse (context, error);
+}
+
 /* As xgettext does for ITS: runs of white space are one space. */
 char *
 pv_guide_normalize_text (const char *text)
@@ -331,14 +365,11 @@ pv_guide_parse (const char  *name,
                 GError     **error)
 {
   const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
-  g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_guide_step_free);
   Parse p = { steps, NULL, NULL, g_string_new (NULL) };
   gboolean ok;
 
-  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
-  ok = g_markup_parse_context_parse (context, data, length, error) &&
-       g_markup_parse_context_end_parse (context, error);
+  ok = pv_guide_markup_parse (&parser, &p, data, length, error);
   g_string_free (p.text, TRUE);
   if (p.step != NULL)
     pv_guide_step_free (p.step);

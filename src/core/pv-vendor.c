@@ -306,7 +306,6 @@ pv_vendor_parse (const char  *name,
                  GError     **error)
 {
   const GMarkupParser parser = { start_element, end_element, text, NULL, NULL };
-  g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(PvVendor) vendor = g_new0 (PvVendor, 1);
   g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) idps = g_ptr_array_new_with_free_func (g_free);
@@ -319,9 +318,7 @@ pv_vendor_parse (const char  *name,
   g_ptr_array_add (connections, NULL);
   g_ptr_array_add (idps, NULL);
   pv_expiry_policy_init_default (&vendor->reminders);
-  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
-  ok = g_markup_parse_context_parse (context, data, length, error) &&
-       g_markup_parse_context_end_parse (context, error);
+  ok = pv_guide_markup_parse (&parser, &p, data, length, error);
   pv_guide_step_free (p.step);
   ok = ok && check_vendor (&p, error);
   g_free (p.reminders);
