@@ -116,11 +116,31 @@ renew_clicked_cb (PvAppConnectionGroup *self)
   gtk_window_present (window);
 }
 
+/* How pressing @kind's connection of the app is now, as the overview,
+ * the sidebar and the tenant page say (a token the vendor refused counts
+ * as expired). */
+static PvExpiryState
+connection_state (PvTenantInfo *tenant,
+                  const char   *kind)
+{
+  GListModel *connections = pv_tenant_info_get_connections (tenant);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(PvConnectionInfo) connection = g_list_model_get_item (connections, i);
+
+      if (g_strcmp0 (pv_connection_info_get_kind (connection), kind) == 0)
+        return pv_connection_state_now (tenant, connection);
+    }
+  return PV_EXPIRY_OK;
+}
+
 static void
 pv_app_connection_group_update (PvAppConnectionGroup *self,
                                 PvTrackedApp         *app,
                                 PvTrackedConnection  *connection)
 {
+  PvTenantInfo *tenant = pv_tenant_list_lookup (self->tenants, self->app_id);
   GKeyFile *checks = pv_tenant_list_get_checks (self->tenants);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *date = pv_format_date (connection->expires_at);
@@ -133,6 +153,11 @@ pv_app_connection_group_update (PvAppConnectionGroup *self,
 
   gtk_button_set_label (GTK_BUTTON (self->renew_button),
                         connection->pending_since != 0 ? _("_Continue…") : _("_Renew…"));
+  /* Prominent only where something is to be done, as on a tenant's page */
+  if (connection->pending_since != 0 || (tenant != NULL && connection_state (tenant, self->kind) != PV_EXPIRY_OK))
+    gtk_widget_add_css_class (self->renew_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->renew_button, "suggested-action");
   pv_info_row_set_value (self->scim_row, connection->scim_base_url);
   /* Translators: "expires in 9 days", a date, and where the date comes from */
   expires = g_strdup_printf (_("%s, on %s (%s)"), left, date, pv_expiry_source_to_label (connection->source));
@@ -310,9 +335,22 @@ find_group (PvAppPage  *self,
   return NULL;
 }
 
-/* A group per connection, kept as long as its connection is, in the
- * app's order, between the app's group and the console's.  The groups
- * move only when a connection comes or goes. */
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  PvTenantInfo *tenant = user_data;
+  const char *x = pv_app_connection_group_get_kind (*(PvAppConnectionGroup **) a);
+  const char *y = pv_app_connection_group_get_kind (*(PvAppConnectionGroup **) b);
+
+  /* The most pressing first; otherwise in the app's order (a stable sort) */
+  return (int) connection_state (tenant, y) - (int) connection_state (tenant, x);
+}
+
+/* A group per connection, kept as long as its connection is, the most
+ * pressing first (as on a tenant's page), between the app's group and
+ * the console's.  The groups move only when that order changes. */
 static void
 update_groups (PvAppPage    *self,
                PvTrackedApp *app)
@@ -330,6 +368,7 @@ update_groups (PvAppPage    *self,
       pv_app_connection_group_update (group, app, connection);
       g_ptr_array_add (groups, g_object_ref_sink (group));
     }
+  g_ptr_array_sort_with_data (groups, compare_groups, self->tenant);
 
   same = groups->len == self->groups->len;
   for (guint i = 0; same && i < groups->len; i++)

@@ -845,6 +845,23 @@ assert_same_widgets (GtkWidget *root,
     g_assert_true (g_ptr_array_find (rows_now, g_ptr_array_index (rows, i), NULL));
 }
 
+/* Back to the overview, and @tracked forgotten */
+static void
+forget (PvWindow     *window,
+        PvTenantList *tenants,
+        PvTenantInfo *tracked)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pv_window_show_overview (window);
+  pv_tenant_list_remove_async (tenants, tracked, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pv_tenant_list_remove_finish (tenants, result, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_app_page_kept (void)
 {
@@ -974,17 +991,66 @@ test_app_page_kept (void)
   g_assert_true (find (GTK_WIDGET (window), PV_TYPE_APP_PAGE, NULL) == page);
 
   /* Forgotten, for the tests after: nothing tracked */
-  pv_window_show_overview (window);
-  g_clear_object (&result);
-  pv_tenant_list_remove_async (tenants, tracked, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (pv_tenant_list_remove_finish (tenants, result, &error));
-  g_assert_no_error (error);
+  forget (window, tenants, tracked);
   g_assert_null (pv_tenant_list_lookup (tenants, "pageapp"));
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
+}
+
+/* An app whose Persons token expires in five days and whose Users token
+ * has a year left: its page shows Persons first, with the only prominent
+ * Renew button (issue #20: what needs action first). */
+static void
+test_app_page_most_pressing_first (void)
+{
+  PvTenantList *tenants = pv_application_get_tenants (app);
+  PvWindow *window = PV_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_autoptr(GFile) apps_file = pv_tenant_list_get_apps_file (tenants);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  /* Timly's tokens live a year from the day they were made: the dates only */
+  const struct { const char *kind; gint64 issued_at; } connections[] = {
+    { "users", now - 24 * 3600 },
+    { "persons", now - 360 * 24 * 3600 },
+  };
+  PvTenantInfo *tracked;
+  GtkWidget *page;
+
+  for (guint i = 0; i < G_N_ELEMENTS (connections); i++)
+    {
+      PvTrackRequest request = { "orderapp", NULL, "timly", connections[i].kind,
+                                 "https://api.timly.example/scim/v2", NULL, connections[i].issued_at, 0 };
+      PvTrackedApp *added;
+
+      g_clear_object (&result);
+      pv_tracked_app_track_async (apps_file, &request, NULL, result_cb, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      added = pv_tracked_app_track_finish (result, &error);
+      g_assert_no_error (error);
+      pv_tenant_list_add_tracked_app (tenants, added, NULL, NULL);
+    }
+  tracked = pv_tenant_list_lookup (tenants, "orderapp");
+  g_assert_nonnull (tracked);
+
+  g_assert_true (pv_window_show_tenant (window, "orderapp"));
+  page = GTK_WIDGET (find (GTK_WIDGET (window), PV_TYPE_APP_PAGE, NULL));
+  g_assert_nonnull (page);
+  wait_frames (2);
+  collect (page, PV_TYPE_APP_CONNECTION_GROUP, groups);
+  g_assert_cmpuint (groups->len, ==, 2);
+  g_assert_cmpstr (pv_app_connection_group_get_kind (g_ptr_array_index (groups, 0)), ==, "persons");
+  g_assert_cmpstr (pv_app_connection_group_get_kind (g_ptr_array_index (groups, 1)), ==, "users");
+  g_assert_true (gtk_widget_has_css_class (find (g_ptr_array_index (groups, 0), GTK_TYPE_BUTTON, "Renew…"),
+                                           "suggested-action"));
+  g_assert_false (gtk_widget_has_css_class (find (g_ptr_array_index (groups, 1), GTK_TYPE_BUTTON, "Renew…"),
+                                            "suggested-action"));
+
+  /* Forgotten, for the tests after */
+  forget (window, tenants, tracked);
 }
 
 /* A reminder of a SAML app's certificate, clicked (app.show-tenant with the
@@ -1053,6 +1119,7 @@ main (int   argc,
   g_test_add_func ("/app-windows/saml/reminder-clicked", test_saml_reminder_clicked);
   g_test_add_func ("/app-windows/tenant-page/kept-after-issue", test_tenant_page_kept);
   g_test_add_func ("/app-windows/app-page/kept-after-check-and-paste", test_app_page_kept);
+  g_test_add_func ("/app-windows/app-page/most-pressing-first", test_app_page_most_pressing_first);
   status = g_test_run ();
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
