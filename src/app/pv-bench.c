@@ -34,7 +34,10 @@
  *                       it finds), from setting the text to the filtered
  *                       and sorted list, after the refresh
  *   search_frame_ms     the same, to the frame that shows it
- *   found               how many tenants that search found */
+ *   found               how many tenants that search found
+ *   widgets             the window's widgets at the overview's first
+ *                       frame (tools/bench-bare-window makes as many for
+ *                       the floor) */
 
 typedef struct {
   PvApplication *app;
@@ -54,6 +57,7 @@ typedef struct {
   gint64         search_done;
   gint64         search_frame;
   guint          found;
+  guint          widgets;
 } Bench;
 
 static Bench bench;
@@ -70,18 +74,30 @@ status_kib (const char *field)
   return line ? g_ascii_strtoull (line + strlen (field), NULL, 10) : 0;
 }
 
+static guint
+count_widgets (GtkWidget *widget)
+{
+  guint n = 1;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_widgets (child);
+  return n;
+}
+
 static gboolean
 report_cb (gpointer user_data)
 {
   pv_bench_mark ("report");
   printf ("{\"first_frame_ms\": %.1f, \"dashboard_frame_ms\": %.1f, \"refresh_ms\": %.1f, "
           "\"startup_stall_ms\": %.1f, \"max_stall_ms\": %.1f, \"peak_kib\": %" G_GUINT64_FORMAT ", "
-          "\"search_ms\": %.2f, \"search_frame_ms\": %.1f, \"found\": %u, \"tenants\": %u}\n",
+          "\"search_ms\": %.2f, \"search_frame_ms\": %.1f, \"found\": %u, \"tenants\": %u, \"widgets\": %u}\n",
           (bench.first_frame - bench.t0) / 1000.0, (bench.dashboard_frame - bench.t0) / 1000.0,
           (bench.refresh_end - bench.refresh_start) / 1000.0, bench.startup_stall / 1000.0,
           bench.max_stall / 1000.0, status_kib ("VmHWM:"),
           (bench.search_done - bench.search_start) / 1000.0, (bench.search_frame - bench.search_start) / 1000.0,
-          bench.found, g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (bench.app))));
+          bench.found, g_list_model_get_n_items (G_LIST_MODEL (pv_application_get_tenants (bench.app))),
+          bench.widgets);
   fflush (stdout);
   g_application_quit (G_APPLICATION (bench.app));
   return G_SOURCE_REMOVE;
@@ -137,6 +153,7 @@ after_paint_cb (GdkFrameClock *clock,
     {
       bench.dashboard_frame = now;
       pv_bench_mark ("overview's frame");
+      bench.widgets = count_widgets (GTK_WIDGET (bench.window));
     }
   if (bench.search_start != 0 && bench.search_frame == 0)
     {

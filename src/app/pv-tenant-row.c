@@ -93,7 +93,7 @@ pv_tenant_row_size_allocate (GtkWidget *widget,
 {
   PvTenantRow *self = PV_TENANT_ROW (widget);
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
-  int dot_w, dot_h, lines_w, title_h, sub_h = 0;
+  int dot_w, dot_h, lines_w, title_h, sub_h = 0, top;
 
   gtk_widget_measure (self->dot, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &dot_w, NULL, NULL);
   gtk_widget_measure (self->dot, GTK_ORIENTATION_VERTICAL, dot_w, NULL, &dot_h, NULL, NULL);
@@ -105,13 +105,16 @@ pv_tenant_row_size_allocate (GtkWidget *widget,
     gtk_widget_measure (GTK_WIDGET (self->subtitle), GTK_ORIENTATION_VERTICAL, lines_w, NULL, &sub_h, NULL, NULL);
   title_h = MIN (title_h, height);
   sub_h = MIN (sub_h, height - title_h);
+  /* The lines centred on the row's height, as the dot: a row of one line
+   * is given the sidebar's 36 px, or more in a tall window (pv-window.ui) */
+  top = (height - title_h - sub_h) / 2;
 
   gtk_widget_size_allocate (self->dot, &(GtkAllocation) { rtl ? width - dot_w : 0, (height - dot_h) / 2, dot_w, dot_h }, -1);
   gtk_widget_size_allocate (GTK_WIDGET (self->title),
-                            &(GtkAllocation) { rtl ? 0 : width - lines_w, 0, lines_w, title_h }, -1);
+                            &(GtkAllocation) { rtl ? 0 : width - lines_w, top, lines_w, title_h }, -1);
   if (gtk_widget_get_visible (GTK_WIDGET (self->subtitle)))
     gtk_widget_size_allocate (GTK_WIDGET (self->subtitle),
-                              &(GtkAllocation) { rtl ? 0 : width - lines_w, title_h, lines_w, sub_h }, -1);
+                              &(GtkAllocation) { rtl ? 0 : width - lines_w, top + title_h, lines_w, sub_h }, -1);
 }
 
 /**

@@ -25,7 +25,7 @@ struct _PvWindow
   AdwWindowTitle       *content_title;
   GtkListBox           *overview_list;
   GtkListBoxRow        *overview_row;
-  GtkListView          *tenant_list;
+  GtkGridView          *tenant_list;
   GtkSliceListModel    *slice;      /* the rows shown so far (all but while opening) */
   GtkSingleSelection   *selection;
   GtkFilterListModel   *filtered;

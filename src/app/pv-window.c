@@ -73,7 +73,7 @@ unbind_tenant_row_cb (GtkSignalListItemFactory *factory,
   pv_tenant_row_set_tenant (PV_TENANT_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
-/* The sidebar's order and search.  The list view shows the tenants
+/* The sidebar's order and search.  The grid view shows the tenants
  * through a filter (the search) and a sorter (most pressing first, then
  * by name; or by name only); both read the state as it is now. */
 
@@ -234,7 +234,7 @@ _pv_window_resort (PvWindow *self)
 
   self->keys_changed = FALSE;
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  /* The list view keeps its first row in sight wherever that row moved:
+  /* The grid view keeps its first row in sight wherever that row moved:
    * a list read from the top stays at the top, the most pressing first. */
   if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->tenant_list), "list.scroll-to-item", "u", 0);
@@ -477,9 +477,10 @@ queue_update (PvWindow *self)
     self->update_id = g_timeout_add (50, update_cb, self);
 }
 
-/* The sidebar's rows come after the overview, a few each frame: GTK 4.8's
- * list view makes and binds up to 200 rows at once for a new list, a
- * stall of its own.  While the cached states are read it shows none (a
+/* The sidebar's rows come after the overview, a few each frame: a new
+ * list's rows are made and bound at once, a stall of its own (200 of
+ * them in GTK 4.8's list view; 32 in the one-column grid view the sidebar
+ * now is, pv-window.ui).  While the cached states are read it shows none (a
  * slice of no rows), rather than making them for the list as first read,
  * then again as each state sorts it.  The first come in the frame after
  * the one that lays out the overview with every state, the longest of
@@ -802,7 +803,7 @@ watch_tenants (PvWindow     *self,
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  gtk_list_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
+  gtk_grid_view_set_model (self->tenant_list, GTK_SELECTION_MODEL (self->selection));
   _pv_window_select_tenant (self, NULL);
   pv_dashboard_set_tenants (self->dashboard, tenants);
   g_signal_connect_swapped (tenants, "items-changed", G_CALLBACK (tenants_changed_cb), self);
@@ -952,7 +953,7 @@ pv_window_init (PvWindow *self)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tenant_row_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_tenant_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_tenant_row_cb), self);
-  gtk_list_view_set_factory (self->tenant_list, factory);
+  gtk_grid_view_set_factory (self->tenant_list, factory);
   g_object_unref (factory);
 }
 

@@ -749,9 +749,24 @@ pv_tenant_list_load_finish (PvTenantList  *self,
 /* Refreshing every tenant at once */
 
 typedef struct {
-  guint pending;
-  guint failed;
+  guint      pending;
+  guint      failed;
+  GPtrArray *tenants;   /* PvTenantInfo, those to ask */
+  GPtrArray *clients;   /* PvClient, each tenant's */
+  guint      next;      /* the first not asked yet */
+  guint      asking;    /* asked, not answered yet */
 } Refresh;
+
+static void
+refresh_free (Refresh *refresh)
+{
+  g_clear_pointer (&refresh->tenants, g_ptr_array_unref);
+  g_clear_pointer (&refresh->clients, g_ptr_array_unref);
+  g_free (refresh);
+}
+
+static void start_refreshes (GTask *task,
+                             guint  at_most);
 
 static void
 refreshing_done (PvTenantList *self)
@@ -773,7 +788,10 @@ tenant_refreshed_cb (GObject      *source,
   if (!pv_tenant_info_refresh_finish (PV_TENANT_INFO (source), result, &error))
     refresh->failed++;
   self->refresh_done++;
+  refresh->asking--;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  /* One answered, the next asked */
+  start_refreshes (task, 1);
   if (--refresh->pending > 0)
     return;
   refreshing_done (self);
@@ -897,36 +915,41 @@ app_tokens_found_cb (GObject      *source,
 }
 
 /* The tenants' requests start a few tenants per main-loop iteration:
- * 500 tenants' 2,000 requests queued at once held the window 150 ms. */
+ * 500 tenants' 2,000 requests queued at once held the window 150 ms.
+ * And no more than REFRESH_ASKING tenants are asked at once, the next
+ * when one answers: every tenant's requests queued at once (four each)
+ * held their messages, and the answers read meanwhile, all together, for
+ * as long as the refresh (the app's peak memory, docs/benchmarks.md).
+ * 32 tenants are 128 requests, more than the session's 64 connections. */
 #define REFRESH_STARTS_AT_ONCE 16
-
-typedef struct {
-  GTask     *task;
-  GPtrArray *tenants;   /* PvTenantInfo */
-  GPtrArray *clients;   /* PvClient, each tenant's */
-  guint      next;
-} Starts;
+#define REFRESH_ASKING 32
 
 static void
-starts_free (Starts *starts)
+start_refreshes (GTask *task,
+                 guint  at_most)
 {
-  g_object_unref (starts->task);
-  g_ptr_array_unref (starts->tenants);
-  g_ptr_array_unref (starts->clients);
-  g_free (starts);
+  Refresh *refresh = g_task_get_task_data (task);
+
+  for (guint n = 0; n < at_most && refresh->asking < REFRESH_ASKING && refresh->next < refresh->tenants->len;
+       n++, refresh->next++)
+    {
+      refresh->asking++;
+      pv_tenant_info_refresh_async (g_ptr_array_index (refresh->tenants, refresh->next),
+                                    g_ptr_array_index (refresh->clients, refresh->next),
+                                    g_task_get_cancellable (task), tenant_refreshed_cb, g_object_ref (task));
+    }
 }
 
+/* The first tenants asked, a few each main-loop iteration, until as many
+ * are asked as may be; the answers ask the rest. */
 static gboolean
 start_refreshes_cb (gpointer user_data)
 {
-  Starts *starts = user_data;
+  GTask *task = user_data;
+  Refresh *refresh = g_task_get_task_data (task);
 
-  for (guint n = 0; n < REFRESH_STARTS_AT_ONCE && starts->next < starts->tenants->len; n++, starts->next++)
-    pv_tenant_info_refresh_async (g_ptr_array_index (starts->tenants, starts->next),
-                                  g_ptr_array_index (starts->clients, starts->next),
-                                  g_task_get_cancellable (starts->task), tenant_refreshed_cb,
-                                  g_object_ref (starts->task));
-  return starts->next < starts->tenants->len ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  start_refreshes (task, REFRESH_STARTS_AT_ONCE);
+  return refresh->asking < REFRESH_ASKING && refresh->next < refresh->tenants->len;
 }
 
 /**
@@ -945,10 +968,9 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   Refresh *refresh = g_new0 (Refresh, 1);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tenants));
-  Starts *starts;
 
   g_task_set_source_tag (task, pv_tenant_list_refresh_async);
-  g_task_set_task_data (task, refresh, g_free);
+  g_task_set_task_data (task, refresh, (GDestroyNotify) refresh_free);
 
   if (self->n_refreshing == 0)
     self->refresh_total = self->refresh_done = 0;
@@ -956,10 +978,8 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
   if (self->n_refreshing++ == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESHING]);
   refresh->pending = 1;
-  starts = g_new0 (Starts, 1);
-  starts->task = g_object_ref (task);
-  starts->tenants = g_ptr_array_new_with_free_func (g_object_unref);
-  starts->clients = g_ptr_array_new_with_free_func (g_object_unref);
+  refresh->tenants = g_ptr_array_new_with_free_func (g_object_unref);
+  refresh->clients = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PvTenantInfo) tenant = g_list_model_get_item (G_LIST_MODEL (self->tenants), i);
@@ -974,8 +994,8 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
           continue;
         }
       refresh->pending++;
-      g_ptr_array_add (starts->tenants, g_object_ref (tenant));
-      g_ptr_array_add (starts->clients, g_object_ref (client));
+      g_ptr_array_add (refresh->tenants, g_object_ref (tenant));
+      g_ptr_array_add (refresh->clients, g_object_ref (client));
     }
   if (self->apps->len > 0)
     {
@@ -993,10 +1013,8 @@ pv_tenant_list_refresh_async (PvTenantList        *self,
       refreshing_done (self);
       g_task_return_int (task, refresh->failed);
     }
-  if (start_refreshes_cb (starts) == G_SOURCE_CONTINUE)
-    g_idle_add_full (G_PRIORITY_DEFAULT, start_refreshes_cb, starts, (GDestroyNotify) starts_free);
-  else
-    starts_free (starts);
+  if (start_refreshes_cb (task) == G_SOURCE_CONTINUE)
+    g_idle_add_full (G_PRIORITY_DEFAULT, start_refreshes_cb, g_object_ref (task), g_object_unref);
 }
 
 /**
