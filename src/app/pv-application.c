@@ -49,8 +49,6 @@ struct _PvApplication
   char           *pending_tenant;   /* from a notification, until the tenants are loaded */
   char           *pending_kind;     /* with it, to renew */
   GHashTable     *recording;        /* "app/kind" of tracked tokens being recorded */
-  GtkWindow      *unpresented;      /* the first window, until the cached states are read */
-  guint           present_id;       /* presents it anyway when they are slow */
 };
 
 G_DEFINE_FINAL_TYPE (PvApplication, pv_application, ADW_TYPE_APPLICATION)
@@ -722,17 +720,6 @@ pv_application_startup (GApplication *app)
   const char *preferences_accels[] = { "<Primary>comma", NULL };
 
   pv_bench_mark ("startup");
-  /* The tenants' files are read and their cached states parsed in worker
-   * threads while GTK starts and the window is built, rather than after:
-   * they are ready by the time the window is first drawn (not in the demo,
-   * asked for on the command line, handled before this). */
-  if (!self->demo_requested)
-    {
-      pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);
-      self->own_loaded = TRUE;
-      set_busy (self, TRUE);
-      pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
-    }
   G_APPLICATION_CLASS (pv_application_parent_class)->startup (app);
   pv_bench_mark ("GTK started");
 
@@ -751,36 +738,6 @@ pv_application_startup (GApplication *app)
   g_signal_connect_object (self->entra, "changed", G_CALLBACK (record_provisioned), self, G_CONNECT_SWAPPED);
 }
 
-/* The first window is shown when the cached states are read, so that its
- * first frame is the overview rather than the loading page followed by
- * the overview; when they are slow, after half a second with the loading
- * page, as its spinner then turns. */
-#define PRESENT_WAIT_MS 500
-
-static void
-present_first_window (PvApplication *self)
-{
-  g_autoptr(GtkWindow) window = g_steal_pointer (&self->unpresented);
-
-  g_clear_handle_id (&self->present_id, g_source_remove);
-  g_signal_handlers_disconnect_by_func (self->own, present_first_window, self);
-  if (window != NULL)
-    {
-      gtk_window_present (window);
-      pv_bench_mark ("presented");
-    }
-}
-
-static gboolean
-present_timeout_cb (gpointer user_data)
-{
-  PvApplication *self = user_data;
-
-  self->present_id = 0;
-  present_first_window (self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 pv_application_activate (GApplication *app)
 {
@@ -788,22 +745,21 @@ pv_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   pv_bench_mark ("activate");
+  /* The tenants' files are read and their cached states parsed in worker
+   * threads while the window is built and first drawn, rather than after. */
+  if (!self->demo_requested && !self->own_loaded)
+    {
+      pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);
+      self->own_loaded = TRUE;
+      set_busy (self, TRUE);
+      pv_tenant_list_load_async (self->own, self->cancellable, own_loaded_cb, g_object_ref (self));
+    }
   if (window == NULL)
     {
       window = GTK_WINDOW (pv_window_new (self));
       pv_bench_mark ("window built");
       pv_bench_attach (self, window);
-      /* The window, connected first, shows the overview on the same
-       * notification, before this presents it. */
-      if (!self->demo_requested && pv_tenant_list_get_loading (self->own))
-        {
-          self->unpresented = g_object_ref (window);
-          self->present_id = g_timeout_add (PRESENT_WAIT_MS, present_timeout_cb, self);
-          g_signal_connect_swapped (self->own, "notify::loading", G_CALLBACK (present_first_window), self);
-          return;
-        }
     }
-  present_first_window (self);
   gtk_window_present (window);
   pv_bench_mark ("presented");
 
@@ -837,8 +793,6 @@ pv_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_handle_id (&self->present_id, g_source_remove);
-  g_clear_object (&self->unpresented);
   /* The demo server stops with it. */
   g_clear_object (&self->demo);
 
