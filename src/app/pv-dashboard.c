@@ -802,7 +802,6 @@ pv_dashboard_update (PvDashboard *self)
 
   update_actions (self, actions);
   update_health (self, now);
-  fprintf (stderr, "\n");
   /* Not in the demo: its answer would switch the real session's timer. */
   gtk_widget_set_visible (self->ask_banner,
                           app != NULL && !pv_application_get_demo (app) &&
