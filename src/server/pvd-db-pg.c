@@ -780,7 +780,9 @@ pg_count_auth_failure (PvdDb      *db,
 
 /* The failures from @address in its current window, on every node; 0 if
  * its window is over.  Read before a node checks a credential, so that
- * an address at the limit is refused by every node. */
+ * an address at the limit is refused by every node.  The parameters are
+ * sent untyped: "$2 - $3" needs its types named, or PostgreSQL cannot
+ * choose an operator and refuses the query. */
 static gboolean
 pg_get_auth_failures (PvdDb      *db,
                       const char *address,
@@ -790,7 +792,8 @@ pg_get_auth_failures (PvdDb      *db,
                       gint64     *out_count)
 {
   return query_auth_failures (SELF (db),
-    "SELECT window_start, count FROM auth_failures WHERE address = $1 AND window_start > $2 - $3",
+    "SELECT window_start, count FROM auth_failures"
+    " WHERE address = $1 AND window_start > $2::bigint - $3::bigint",
     address, now, window, out_window_start, out_count);
 }
 
