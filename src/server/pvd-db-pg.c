@@ -288,18 +288,18 @@ pg_in_transaction (PvdDb *db)
   return SELF (db)->transaction || SELF (db)->read_pending;
 }
 
-/* A read transaction begins with its first statement: a request answered
- * from a worker's caches sends PostgreSQL nothing (SQLite takes its lock
- * in the process; here it is a round trip each way). */
+/* A read transaction sends PostgreSQL no BEGIN and no COMMIT: its
+ * statements run each on its own.  At READ COMMITTED, PostgreSQL's default
+ * and provisiod's, every statement sees what was committed before it
+ * started, inside a transaction or not, so the two would cost two round
+ * trips of a look-up's four and change nothing it reads.  (SQLite's read
+ * transaction is a snapshot, and a lock taken in the process.)  Its first
+ * statement ends the pending read; a write in it commits at once, as a
+ * write outside any transaction does (pg_step()). */
 static gboolean
 begin_pending_read (PvdDbPg *self)
 {
-  if (!self->read_pending)
-    return TRUE;
   self->read_pending = FALSE;
-  if (!exec_result (self, "BEGIN"))
-    return FALSE;
-  self->transaction = PQtransactionStatus (self->conn) == PQTRANS_INTRANS;
   return TRUE;
 }
 
