@@ -6,6 +6,9 @@
 --   BENCH_USERS=100000 BENCH_PATH=/t/…/scim/users/v2 \
 --     wrk -t1 -c32 -d600s -s bench/scim-load.lua -H "Authorization: Bearer …" URL
 --
+-- BENCH_FIRST (1 unless set) numbers the first user: two loaders, one per
+-- provisiod node, load user1 to userN/2 and userN/2+1 to userN.
+--
 -- A user counts as loaded on a 201 only; any other answer to a POST is a
 -- failure, and the script exits non-zero (wrk itself counts every answer).  Once every
 -- user was sent, connections that come back for more get a GET of
@@ -25,6 +28,7 @@ local function now()
 end
 
 local n = tonumber(os.getenv("BENCH_USERS"))
+local first = tonumber(os.getenv("BENCH_FIRST") or "1")
 local base = os.getenv("BENCH_PATH")
 local sent = 0
 local created = 0
@@ -46,9 +50,10 @@ function request()
   end
   start = start or now()
   sent = sent + 1
-  local name = "user" .. sent .. "@example.com"
+  local number = first + sent - 1
+  local name = "user" .. number .. "@example.com"
   local body = '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"' .. name ..
-    '","active":true,"name":{"givenName":"User","familyName":"Number' .. sent .. '"},' ..
+    '","active":true,"name":{"givenName":"User","familyName":"Number' .. number .. '"},' ..
     '"emails":[{"value":"' .. name .. '","type":"work","primary":true}]}'
   return wrk.format("POST", base .. "/Users", nil, body)
 end

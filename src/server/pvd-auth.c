@@ -317,6 +317,9 @@ pvd_authenticate_admin (PvdRequest *req)
  * retirement.  %PVD_SCIM_AUTH_LIMITED: the address reached the limit of
  * failed authentications on another node, and the answer's Retry-After is
  * set.
+ * Called inside the caller's pvd_store_begin_read(), so that a look-up
+ * and its authentication share one read transaction; a write of the
+ * token's use ends it.
  * The pointers stay valid until the worker's next authentication.
  */
 PvdScimAuth
@@ -348,7 +351,6 @@ pvd_scim_authenticate (PvdWorker         *worker,
     return PVD_SCIM_AUTH_UNKNOWN;
 
   digest = pv_token_digest (secret);
-  pvd_store_begin_read (store);
   pvd_store_get_version (store, &data_version, &changes);
   entry = g_hash_table_lookup (worker->scim_cache, digest);
   if (entry != NULL && entry->data_version == data_version && entry->changes == changes &&
@@ -356,20 +358,13 @@ pvd_scim_authenticate (PvdWorker         *worker,
       pvd_token_is_active (entry->token, now) && now - entry->token->last_used_at < 1 &&
       entry->token->retires_at == 0 && !(provisions && entry->token->replaces != NULL) &&
       (user_agent == NULL || g_strcmp0 (user_agent, entry->token->last_user_agent) == 0))
-    {
-      pvd_store_end_read (store);
-      goto done;
-    }
+    goto done;
 
   if (rate_limited_anywhere (worker->server, store, msg))
-    {
-      pvd_store_end_read (store);
-      return PVD_SCIM_AUTH_LIMITED;
-    }
+    return PVD_SCIM_AUTH_LIMITED;
   tenant = pvd_store_get_tenant (store, slug, &local_error);
   if (tenant == NULL)
     {
-      pvd_store_end_read (store);
       /* An unknown tenant is an unknown token; a database away is not. */
       if (!g_error_matches (local_error, PVD_ERROR, PVD_ERROR_NOT_FOUND))
         g_propagate_error (error, g_steal_pointer (&local_error));
@@ -378,16 +373,10 @@ pvd_scim_authenticate (PvdWorker         *worker,
   result = pvd_store_authenticate_scim (store, secret, tenant->id, kind, user_agent, provisions, now,
                                         worker->server->options.retire_grace, &token, error);
   if (result != PVD_SCIM_AUTH_OK || (error != NULL && *error != NULL))
-    {
-      pvd_store_end_read (store);
-      return result;
-    }
+    return result;
   connection = pvd_store_get_connection (store, tenant->id, kind, error);
   if (connection == NULL)
-    {
-      pvd_store_end_read (store);
-      return PVD_SCIM_AUTH_UNKNOWN;
-    }
+    return PVD_SCIM_AUTH_UNKNOWN;
 
   entry = g_new0 (PvdScimAuthEntry, 1);
   entry->tenant = g_steal_pointer (&tenant);
@@ -395,7 +384,6 @@ pvd_scim_authenticate (PvdWorker         *worker,
   entry->enabled = connection->enabled;
   /* After the store's own write of the token's use, if there was one. */
   pvd_store_get_version (store, &entry->data_version, &entry->changes);
-  pvd_store_end_read (store);
 
   if (g_hash_table_size (worker->scim_cache) >= PVD_MAX_CACHED_ENTRIES)
     g_hash_table_remove_all (worker->scim_cache);

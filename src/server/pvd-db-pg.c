@@ -288,18 +288,18 @@ pg_in_transaction (PvdDb *db)
   return SELF (db)->transaction || SELF (db)->read_pending;
 }
 
-/* A read transaction begins with its first statement: a request answered
- * from a worker's caches sends PostgreSQL nothing (SQLite takes its lock
- * in the process; here it is a round trip each way). */
+/* A read transaction sends PostgreSQL no BEGIN and no COMMIT: its
+ * statements run each on its own.  At READ COMMITTED, PostgreSQL's default
+ * and provisiod's, every statement sees what was committed before it
+ * started, inside a transaction or not, so the two would cost two round
+ * trips of a look-up's four and change nothing it reads.  (SQLite's read
+ * transaction is a snapshot, and a lock taken in the process.)  Its first
+ * statement ends the pending read; a write in it commits at once, as a
+ * write outside any transaction does (pg_step()). */
 static gboolean
 begin_pending_read (PvdDbPg *self)
 {
-  if (!self->read_pending)
-    return TRUE;
   self->read_pending = FALSE;
-  if (!exec_result (self, "BEGIN"))
-    return FALSE;
-  self->transaction = PQtransactionStatus (self->conn) == PQTRANS_INTRANS;
   return TRUE;
 }
 
@@ -519,6 +519,71 @@ execute (PvdDbPg   *self,
   return PQexecParams (self->conn, stmt->text, stmt->n_params, NULL, values, NULL, NULL, 0);
 }
 
+/* @stmt under a savepoint of its own: SAVEPOINT, the statement and RELEASE
+ * sent together in one pipeline (libpq's pipeline mode), one round trip
+ * instead of three; a SCIM change is two or three such writes.  When the
+ * statement fails, PostgreSQL skips the RELEASE and the transaction stays
+ * in error until pg_step()'s ROLLBACK TO SAVEPOINT.  Returns the
+ * statement's result, or the first error's. */
+static PGresult *
+execute_under_savepoint (PvdDbPg   *self,
+                         PvdStmtPg *stmt)
+{
+  const char *const *values = (const char *const *) stmt->values;
+  PGresult *answer = NULL;
+  PGresult *result;
+  gboolean sent;
+
+  if (stmt->name[0] != '\0' && stmt->generation != self->generation &&
+      !prepare_on_server (self, stmt))
+    return NULL;
+  if (!PQenterPipelineMode (self->conn))
+    {
+      set_error (self, NULL);
+      return NULL;
+    }
+  sent = PQsendQueryParams (self->conn, "SAVEPOINT pvd_statement", 0, NULL, NULL, NULL, NULL, 0) &&
+         (stmt->name[0] != '\0'
+          ? PQsendQueryPrepared (self->conn, stmt->name, stmt->n_params, values, NULL, NULL, 0)
+          : PQsendQueryParams (self->conn, stmt->text, stmt->n_params, NULL, values, NULL, NULL, 0)) &&
+         PQsendQueryParams (self->conn, "RELEASE SAVEPOINT pvd_statement", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQpipelineSync (self->conn);
+  if (!sent)
+    {
+      set_error (self, NULL);
+      PQexitPipelineMode (self->conn);
+      return NULL;
+    }
+
+  /* Each query's results end with NULL; the sync's result ends the
+   * pipeline.  A lost connection ends it early. */
+  for (guint query = 0; query < 3; query++)
+    while ((result = PQgetResult (self->conn)) != NULL)
+      {
+        ExecStatusType status = PQresultStatus (result);
+        gboolean failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+
+        if (answer == NULL && (query == 1 || failed))
+          answer = result;
+        else
+          PQclear (result);
+        if (status == PGRES_FATAL_ERROR && PQstatus (self->conn) != CONNECTION_OK)
+          break;
+      }
+  while ((result = PQgetResult (self->conn)) != NULL)
+    {
+      ExecStatusType status = PQresultStatus (result);
+
+      PQclear (result);
+      if (status == PGRES_PIPELINE_SYNC)
+        break;
+    }
+  PQexitPipelineMode (self->conn);
+  if (answer == NULL)
+    set_error (self, NULL);
+  return answer;
+}
+
 /* Runs a write inside a transaction under a savepoint: a constraint it
  * breaks fails the statement, as in SQLite, not the whole transaction. */
 static PvdStep
@@ -538,10 +603,7 @@ pg_step (PvdStmt *stmt)
   if (!ensure_connected (self) || !begin_pending_read (self))
     return PVD_STEP_ERROR;
   savepoint = s->write && pg_in_transaction (stmt->db);
-  if (savepoint && !exec_result (self, "SAVEPOINT pvd_statement"))
-    return PVD_STEP_ERROR;
-
-  s->result = execute (self, s);
+  s->result = savepoint ? execute_under_savepoint (self, s) : execute (self, s);
   status = PQresultStatus (s->result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
@@ -553,8 +615,6 @@ pg_step (PvdStmt *stmt)
         PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT pvd_statement"));
       return PVD_STEP_ERROR;
     }
-  if (savepoint)
-    PQclear (PQexec (self->conn, "RELEASE SAVEPOINT pvd_statement"));
 
   if (s->write)
     {
@@ -780,7 +840,9 @@ pg_count_auth_failure (PvdDb      *db,
 
 /* The failures from @address in its current window, on every node; 0 if
  * its window is over.  Read before a node checks a credential, so that
- * an address at the limit is refused by every node. */
+ * an address at the limit is refused by every node.  The parameters are
+ * sent untyped: "$2 - $3" needs its types named, or PostgreSQL cannot
+ * choose an operator and refuses the query. */
 static gboolean
 pg_get_auth_failures (PvdDb      *db,
                       const char *address,
@@ -790,7 +852,8 @@ pg_get_auth_failures (PvdDb      *db,
                       gint64     *out_count)
 {
   return query_auth_failures (SELF (db),
-    "SELECT window_start, count FROM auth_failures WHERE address = $1 AND window_start > $2 - $3",
+    "SELECT window_start, count FROM auth_failures"
+    " WHERE address = $1 AND window_start > $2::bigint - $3::bigint",
     address, now, window, out_window_start, out_count);
 }
 

@@ -1292,6 +1292,7 @@ pvd_scim_handle (PvdWorker         *worker,
   const char *user_agent;
   const char *resource;
   PvdScimAuth result;
+  gboolean reads;
   PvdEvent event = { 0 };
   Scim s = { 0 };
 
@@ -1329,10 +1330,18 @@ pvd_scim_handle (PvdWorker         *worker,
       return;
     }
 
+  /* Reads are the identity provider's look-ups: one read transaction,
+   * authentication included (as for the management API's GETs), not one
+   * for each. */
+  reads = g_str_equal (s.method, "GET") || g_str_equal (s.method, "HEAD") ||
+          g_str_has_suffix (resource, ".search");
   user_agent = pvd_message_get_header (msg, "User-Agent");
+  pvd_store_begin_read (store);
   result = pvd_scim_authenticate (worker, msg, parts[2], s.kind, secret, user_agent,
                                   pvd_scim_request_provisions (s.method, resource), s.now,
                                   &tenant, &token, &enabled, &error);
+  if (!reads || result != PVD_SCIM_AUTH_OK || error != NULL || !enabled)
+    pvd_store_end_read (store);
   if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
     {
       send_unavailable (msg, error);
@@ -1367,11 +1376,11 @@ pvd_scim_handle (PvdWorker         *worker,
       return;
     }
 
-  /* Reads are the identity provider's look-ups: one read transaction.  A
-   * change and its event are one write transaction: what the IdP changed is
-   * what an admin wants to see, and one commit costs half of two. */
-  if (g_str_equal (s.method, "GET") || g_str_equal (s.method, "HEAD") ||
-      g_str_has_suffix (resource, ".search"))
+  /* A look-up goes on in the read transaction of its authentication (or a
+   * new one, if recording the token's use ended it).  A change and its
+   * event are one write transaction: what the IdP changed is what an admin
+   * wants to see, and one commit costs half of two. */
+  if (reads)
     {
       pvd_store_begin_read (store);
       route (&s, resource);

@@ -101,14 +101,19 @@ deliver_cb (gpointer data)
 }
 
 /* Hands each change's outcome to the main context it was made in, one
- * source per context; called without the lock. */
+ * source per context; called without the lock.  The context is held until
+ * the source is let go: a context made for one wait (write_end_and_wait()
+ * in pvd-scim.c, as libmicrohttpd's threads wait) may run the source and be
+ * freed before g_source_attach() has even returned here, and the last
+ * unref of a source reaches into its context. */
 static void
 deliver (GPtrArray    *waiters,
          const GError *error)
 {
   while (waiters->len > 0)
     {
-      GMainContext *context = ((Waiter *) g_ptr_array_index (waiters, 0))->context;
+      g_autoptr(GMainContext) context =
+        g_main_context_ref (((Waiter *) g_ptr_array_index (waiters, 0))->context);
       GPtrArray *batch = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
       g_autoptr(GSource) source = NULL;
 

@@ -162,6 +162,19 @@ class TwoNodes(unittest.TestCase):
         r = self.nodes[0].request("GET", "/api/v1/tenant", key=self.key)
         self.assertEqual(r.status, 429, r.text)
 
+    def test_limit_reached_on_one_node_refuses_a_new_token_on_the_other(self):
+        """An address that reached the limit on one node is refused by the
+        other before it checks a credential: a valid token that node has not
+        seen yet (so not in its caches) is told 429, not 200."""
+        token = self.issue()
+        unknown = "pva_" + "C" * 49
+        for i in range(20):
+            r = self.nodes[1].request("GET", "/api/v1/tenant", key=unknown)
+            self.assertEqual(r.status, 401, f"failure {i + 1}: {r.text}")
+        r = self.scim("GET", token, "/Users?count=1", node=self.nodes[0])
+        self.assertEqual(r.status, 429, r.text)
+        self.assertIsNotNone(r.header("retry-after"))
+
     def test_failed_authentication_limit_exact_under_concurrency(self):
         """Wrong admin keys and SCIM tokens sent all at once to both nodes:
         exactly the limit's number of them is told 401, the rest 429, and
