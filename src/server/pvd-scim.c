@@ -1214,18 +1214,6 @@ send_write_error (PvdMessage   *msg,
     }
 }
 
-/* The answer to a change leaves once the group holding it committed. */
-static void
-write_done_cb (const GError *error,
-               gpointer      user_data)
-{
-  PvdMessage *later = user_data;
-
-  if (error != NULL)
-    send_write_error (later, error);
-  pvd_message_send_later (later);
-}
-
 typedef struct {
   gboolean  done;
   GError   *error;
@@ -1241,9 +1229,10 @@ write_waited_cb (const GError *error,
   wait->done = TRUE;
 }
 
-/* For a front end that answers each request before the next (libmicrohttpd):
- * the thread waits for the commit of the group holding the change, in a
- * main context of its own, where the writer hands the outcome back. */
+/* libmicrohttpd answers each request of a connection before the next: its
+ * thread waits for the commit of the group holding the change, in a main
+ * context of its own, where the writer hands the outcome back.  Changes
+ * from other connections and workers join the group meanwhile. */
 static gboolean
 write_end_and_wait (PvdWriter  *writer,
                     GError    **error)
@@ -1288,7 +1277,6 @@ pvd_scim_handle (PvdWorker         *worker,
   g_autofree char *secret = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *operation = NULL;
-  PvdMessage *later;
   const char *user_agent;
   const char *resource;
   PvdScimAuth result;
@@ -1412,9 +1400,6 @@ pvd_scim_handle (PvdWorker         *worker,
       send_write_error (msg, error);
       return;
     }
-  later = pvd_message_defer (msg);
-  if (later != NULL)
-    pvd_writer_end (s.server->writer, write_done_cb, later, NULL);
-  else if (!write_end_and_wait (s.server->writer, &error))
+  if (!write_end_and_wait (s.server->writer, &error))
     send_write_error (msg, error);
 }

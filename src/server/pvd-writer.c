@@ -27,11 +27,12 @@
  *    that fails is undone to its savepoint (pvd_writer_undo()) and the
  *    others of its group stand: a userName taken is one request's 409, not
  *    its group's.
- *  - pvd_writer_end() queues the request's answer; the worker pauses it and
- *    goes on serving the requests that are ready.  Once its main loop has
+ *  - pvd_writer_end() queues the request's outcome for the main context
+ *    the worker waits in (pvd-scim.c's write_end_and_wait(): libmicrohttpd
+ *    answers a connection's requests in order).  Once that context has
  *    nothing more urgent (an idle source at low priority) it asks for the
- *    commit, and so under load a group holds every change that arrived
- *    while the previous one was committed.
+ *    commit, and so under load a group holds every change that the workers
+ *    made while the previous one was committed.
  *  - The commit thread commits and hands each request's outcome back to
  *    the main context of the worker that made it (PvdWriterDone): an
  *    answer leaves only once the transaction holding its change committed,
