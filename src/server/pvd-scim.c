@@ -1232,13 +1232,26 @@ write_waited_cb (const GError *error,
 /* libmicrohttpd answers each request of a connection before the next: its
  * thread waits for the commit of the group holding the change, in a main
  * context of its own, where the writer hands the outcome back.  Changes
- * from other connections and workers join the group meanwhile. */
+ * from other connections and workers join the group meanwhile.
+ *
+ * The context is the thread's for as long as it runs, as a worker's main
+ * context is: the writer keeps its request for a commit per context
+ * (pvd_writer_end()), and a context made per change could be freed with
+ * that request pending and its address given to the next one. */
+static GPrivate wait_context = G_PRIVATE_INIT ((GDestroyNotify) g_main_context_unref);
+
 static gboolean
 write_end_and_wait (PvdWriter  *writer,
                     GError    **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  GMainContext *context = g_private_get (&wait_context);
   WriteWait wait = { FALSE, NULL };
+
+  if (context == NULL)
+    {
+      context = g_main_context_new ();
+      g_private_set (&wait_context, context);
+    }
 
   g_main_context_push_thread_default (context);
   pvd_writer_end (writer, write_waited_cb, &wait, NULL);
