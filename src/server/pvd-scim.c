@@ -1234,10 +1234,12 @@ write_waited_cb (const GError *error,
  * context of its own, where the writer hands the outcome back.  Changes
  * from other connections and workers join the group meanwhile.
  *
- * The context is the thread's for as long as it runs, as a worker's main
- * context is: the writer keeps its request for a commit per context
- * (pvd_writer_end()), and a context made per change could be freed with
- * that request pending and its address given to the next one. */
+ * The context is the thread's for as long as it runs, so that the writer
+ * never holds its last reference: a context made per change was freed by
+ * the commit thread when it dropped the source that handed the outcome
+ * over (pvd-writer.c's deliver(); GLib then locks the source's context
+ * again), and the writer keeps its request for a commit per context
+ * (pvd_writer_end()), which a context made per change left behind. */
 static GPrivate wait_context = G_PRIVATE_INIT ((GDestroyNotify) g_main_context_unref);
 
 static gboolean
