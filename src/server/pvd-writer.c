@@ -111,6 +111,10 @@ deliver (GPtrArray    *waiters,
     {
       GMainContext *context = ((Waiter *) g_ptr_array_index (waiters, 0))->context;
       GPtrArray *batch = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+      /* Released after the source: if this thread drops the source's last
+       * reference, its destroy notify frees the waiters, and GLib then
+       * locks the source's context again, which must still exist. */
+      g_autoptr(GMainContext) keep = g_main_context_ref (context);
       g_autoptr(GSource) source = NULL;
 
       for (guint i = 0; i < waiters->len;)
