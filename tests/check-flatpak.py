@@ -111,6 +111,8 @@ for module in manifest.get("modules", []):
                 fail(f"{module.get('name')}: source {src.get('path')} does not exist")
         elif not src.get("url") or not (src.get("sha256") or src.get("commit") or src.get("tag")):
             fail(f"{module.get('name')}: a {src.get('type')} source without url and checksum or commit")
+    if module.get("buildsystem") != "meson":
+        continue  # a library provisio needs, built before it; its options are its own
     for opt in module.get("config-opts", []):
         m = re.fullmatch(r"-D([\w-]+)=(\S+)", opt)
         if not m:
@@ -123,6 +125,7 @@ for module in manifest.get("modules", []):
             fail(f"config-opt {opt}: a feature is enabled, disabled or auto")
 if "provisio" not in module_names:
     fail("no module builds provisio")
+module_order = [m.get("name") for m in manifest.get("modules", []) if isinstance(m, dict)]
 
 for meson_file in ("meson.build", "src/app/meson.build", "src/core/meson.build",
                    "src/server/meson.build", "src/cli/meson.build"):
@@ -133,13 +136,10 @@ for meson_file in ("meson.build", "src/app/meson.build", "src/core/meson.build",
         if dep == "libpq" and any("-Dpostgresql=disabled" in m.get("config-opts", [])
                                   for m in manifest.get("modules", []) if isinstance(m, dict)):
             continue  # provisiod on PostgreSQL: not what the sandboxed app needs
-        if dep == "libmicrohttpd" and \
-                re.search(r"option\('http',[^)]*value:\s*'libsoup'", options) and \
-                not any("-Dhttp=libmicrohttpd" in m.get("config-opts", [])
-                        for m in manifest.get("modules", []) if isinstance(m, dict)):
-            continue  # only with -Dhttp=libmicrohttpd, the trial; libsoup by default
         if dep not in RUNTIME and dep not in module_names:
             fail(f"{meson_file}: dependency {dep} is neither in the runtime nor a module")
+        elif dep in module_names and module_order.index(dep) > module_order.index("provisio"):
+            fail(f"{meson_file}: dependency {dep} is built after provisio")
 
 cleanup = manifest.get("cleanup", [])
 for entry in cleanup:

@@ -16,8 +16,6 @@ typedef struct {
   gsize size;
 } PvdHeaderSize;
 
-void     pvd_limits_start          (PvdWorker           *worker);
-void     pvd_limits_stop           (PvdWorker           *worker);
 void     pvd_send_limit_error      (PvdMessage          *msg,
                                     guint                status);
 void     pvd_header_size_add       (PvdHeaderSize       *size,

@@ -23,14 +23,11 @@ typedef struct {
   const char *(*get_content_type) (PvdMessage *msg);   /* without parameters */
   const char *(*get_remote_host)  (PvdMessage *msg);
   GBytes     *(*get_body)         (PvdMessage *msg);
-  /* Sends the answer of a message deferred (pvd_message_defer()); NULL if
-   * the front end answers every request before the next */
-  void        (*send_later)       (PvdMessage *later);
 } PvdMessageFuncs;
 
-/* The front end (pvd-server.c for libsoup, pvd-mhd.c for libmicrohttpd)
- * fills in the request, calls pvd_server_handle(), and sends the answer the
- * handlers left here.  It lives on the front end's stack. */
+/* The front end (pvd-mhd.c, on libmicrohttpd) fills in the request, calls
+ * pvd_server_handle(), and sends the answer the handlers left here.  It
+ * lives on the front end's stack. */
 struct _PvdMessage {
   /* The handlers use the functions below; the front ends read the fields. */
   const PvdMessageFuncs *funcs;
@@ -48,10 +45,6 @@ struct _PvdMessage {
     const char *name;                /* static */
     char       *value;
   } headers[PVD_MESSAGE_MAX_HEADERS];
-
-  /* The answer leaves later, from the message pvd_message_defer() gave:
-   * the front end keeps the request waiting and sends nothing now. */
-  gboolean               deferred;
 };
 
 void        pvd_message_init             (PvdMessage            *msg,
@@ -83,8 +76,5 @@ void        pvd_message_set_header       (PvdMessage            *msg,
                                           const char            *value);
 void        pvd_message_remove_header    (PvdMessage            *msg,
                                           const char            *name);
-
-PvdMessage *pvd_message_defer            (PvdMessage            *msg);
-void        pvd_message_send_later       (PvdMessage            *later);
 
 G_END_DECLS

@@ -1,16 +1,14 @@
-/* pvd-mhd.c: libmicrohttpd in front of provisiod's handlers, a trial
+/* pvd-mhd.c: libmicrohttpd, provisiod's HTTP front end
  *
  * Copyright 2026 The Provisio authors
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Built with `meson setup -Dhttp=libmicrohttpd` only, to measure a leaner
- * HTTP server library behind the same handlers as libsoup (issue #18;
- * docs/benchmarks.md has the figures and the decision).  Each worker runs
- * one libmicrohttpd daemon with its own polling thread (epoll) on the
+ * libmicrohttpd serves two to four times the requests libsoup's server did
+ * on the same handlers (issue #18; docs/benchmarks.md).  Each worker runs
+ * one libmicrohttpd daemon with its own polling thread (poll()) on the
  * worker's SO_REUSEPORT socket; the handlers, authentication, caches and
- * store are the worker's, as under libsoup.  What differs from libsoup is
- * said where it is done.
+ * store are the worker's.  HTTPS is libmicrohttpd's, through GnuTLS.
  */
 
 #define G_LOG_DOMAIN "pvd-mhd"
@@ -407,7 +405,12 @@ pvd_mhd_start (PvdWorker  *worker,
                GError    **error)
 {
   PvdServerOptions *options = &worker->server->options;
-  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+  /* poll(), not epoll: libmicrohttpd 0.9.75's edge-triggered epoll misses
+   * a client's half-close that arrives while a handler runs (a write
+   * waiting for its commit), and kept the connection open until the
+   * request timeout; with poll() it closes once the answer is written.
+   * Both serve alike at the benchmark's 16 connections per worker. */
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
   g_autofree PvdMhd *mhd = g_new0 (PvdMhd, 1);
   /* libmicrohttpd closes the socket it is given; the worker's stays its own. */
   int fd = dup (g_socket_get_fd (worker->socket));
@@ -447,16 +450,18 @@ pvd_mhd_start (PvdWorker  *worker,
 
   /* Headers are read into the connection's memory, with some 56 bytes per
    * field besides their text; past it libmicrohttpd answers 431 itself (a
-   * short HTML page) and closes the connection, where libsoup closes it
-   * without a word past 64 KiB.  libmicrohttpd clears this memory after
-   * every request: 256 KiB, enough for provisiod's own 431 to answer
-   * thousands of small fields, cost a third of the requests per second. */
+   * short HTML page) and closes the connection.  80 KiB hold 64 KiB of
+   * headers in up to 200 fields (or some 600 short fields), so that
+   * provisiod answers those past its own limits (pvd-limits.c) with its own
+   * 431 in JSON.  libmicrohttpd clears all of this memory after every
+   * request: at 64 KiB provisiod served some 5% more requests per second,
+   * at 128 KiB 15% to 20% fewer (docs/benchmarks.md). */
   mhd->daemon = MHD_start_daemon (flags, 0, NULL, NULL, access_cb, worker,
                                   MHD_OPTION_LISTEN_SOCKET, fd,
                                   MHD_OPTION_URI_LOG_CALLBACK, uri_cb, mhd,
                                   MHD_OPTION_NOTIFY_COMPLETED, completed_cb, mhd,
                                   MHD_OPTION_NOTIFY_CONNECTION, connection_cb, mhd,
-                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
+                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 80 * 1024,
                                   MHD_OPTION_ARRAY, flags & MHD_USE_TLS ? tls : tls + 3,
                                   MHD_OPTION_END);
   if (mhd->daemon == NULL)

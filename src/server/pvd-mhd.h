@@ -1,4 +1,4 @@
-/* pvd-mhd.h: libmicrohttpd in front of provisiod's handlers, a trial
+/* pvd-mhd.h: libmicrohttpd, provisiod's HTTP front end
  *
  * Copyright 2026 The Provisio authors
  *

@@ -1214,18 +1214,6 @@ send_write_error (PvdMessage   *msg,
     }
 }
 
-/* The answer to a change leaves once the group holding it committed. */
-static void
-write_done_cb (const GError *error,
-               gpointer      user_data)
-{
-  PvdMessage *later = user_data;
-
-  if (error != NULL)
-    send_write_error (later, error);
-  pvd_message_send_later (later);
-}
-
 typedef struct {
   gboolean  done;
   GError   *error;
@@ -1241,15 +1229,31 @@ write_waited_cb (const GError *error,
   wait->done = TRUE;
 }
 
-/* For a front end that answers each request before the next (libmicrohttpd):
- * the thread waits for the commit of the group holding the change, in a
- * main context of its own, where the writer hands the outcome back. */
+/* libmicrohttpd answers each request of a connection before the next: its
+ * thread waits for the commit of the group holding the change, in a main
+ * context of its own, where the writer hands the outcome back.  Changes
+ * from other connections and workers join the group meanwhile.
+ *
+ * The context is the thread's for as long as it runs, so that the writer
+ * never holds its last reference: a context made per change was freed by
+ * the commit thread when it dropped the source that handed the outcome
+ * over (pvd-writer.c's deliver(); GLib then locks the source's context
+ * again), and the writer keeps its request for a commit per context
+ * (pvd_writer_end()), which a context made per change left behind. */
+static GPrivate wait_context = G_PRIVATE_INIT ((GDestroyNotify) g_main_context_unref);
+
 static gboolean
 write_end_and_wait (PvdWriter  *writer,
                     GError    **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
+  GMainContext *context = g_private_get (&wait_context);
   WriteWait wait = { FALSE, NULL };
+
+  if (context == NULL)
+    {
+      context = g_main_context_new ();
+      g_private_set (&wait_context, context);
+    }
 
   g_main_context_push_thread_default (context);
   pvd_writer_end (writer, write_waited_cb, &wait, NULL);
@@ -1288,7 +1292,6 @@ pvd_scim_handle (PvdWorker         *worker,
   g_autofree char *secret = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *operation = NULL;
-  PvdMessage *later;
   const char *user_agent;
   const char *resource;
   PvdScimAuth result;
@@ -1421,9 +1424,6 @@ pvd_scim_handle (PvdWorker         *worker,
       send_write_error (msg, error);
       return;
     }
-  later = pvd_message_defer (msg);
-  if (later != NULL)
-    pvd_writer_end (s.server->writer, write_done_cb, later, NULL);
-  else if (!write_end_and_wait (s.server->writer, &error))
+  if (!write_end_and_wait (s.server->writer, &error))
     send_write_error (msg, error);
 }

@@ -29,9 +29,10 @@ G_BEGIN_DECLS
 
 #define PVD_MAX_CACHED_ENTRIES 1024
 
-/* Each worker thread has its own main context, SoupServer, database
- * connection and validator; they share only the listening port (through
- * SO_REUSEPORT) and what PvdServer guards with its locks. */
+/* Each worker thread has its own main context, libmicrohttpd daemon
+ * (pvd-mhd.c), database connection and validator; they share only the
+ * listening port (through SO_REUSEPORT) and what PvdServer guards with its
+ * locks. */
 typedef struct _PvdMhd PvdMhd;
 
 typedef struct {
@@ -41,16 +42,13 @@ typedef struct {
   GThread      *thread;
   GMainContext *context;
   GMainLoop    *loop;
-  SoupServer   *soup;
-  PvdMhd       *mhd;         /* instead of soup, with -Dhttp=libmicrohttpd */
+  PvdMhd       *mhd;
   PvdStore     *store;
   PvdOpenapiCheck *openapi;  /* docs/openapi.json, to check request bodies */
   GHashTable   *cache;       /* tenant, path and query -> PvdCachedResponse */
   GHashTable   *auth_cache;  /* key digest -> PvdAuthEntry */
   GHashTable   *scim_cache;  /* SCIM token digest -> PvdScimAuthEntry */
   GHashTable   *documents;   /* answers that never change, by URL -> GBytes */
-  GHashTable   *deadlines;   /* GSocket -> PvdDeadline, see pvd-limits.c */
-  GSource      *sweep;       /* closes the connections past their deadline */
 } PvdWorker;
 
 struct _PvdServer
@@ -108,10 +106,6 @@ void      pvd_server_set_clock_offset (PvdServer     *self,
 void      pvd_server_handle       (PvdWorker         *worker,
                                    PvdMessage        *msg,
                                    GHashTable        *query);
-void      pvd_soup_message_init   (PvdMessage        *msg,
-                                   SoupServerMessage *native,
-                                   const char        *path);
-void      pvd_soup_message_send   (PvdMessage        *msg);
 gint64    pvd_server_get_clock_offset (PvdServer     *self);
 
 G_END_DECLS

@@ -12,16 +12,13 @@
 #include <string.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "pvd-auth.h"
 #include "pvd-http.h"
 #include "pvd-limits.h"
-#ifdef PVD_HTTP_LIBMICROHTTPD
 #include "pvd-mhd.h"
-#endif
 #include "pvd-scim.h"
 #include "pvd-server-private.h"
 #include "pvd-tls.h"
@@ -381,169 +378,6 @@ pvd_server_handle (PvdWorker  *worker,
            msg->method, msg->path, msg->status, (g_get_monotonic_time () - start) / 1000.0);
 }
 
-/* libsoup's side of a PvdMessage */
-
-static const char *
-soup_get_header (PvdMessage *msg,
-                 const char *name)
-{
-  return soup_message_headers_get_one (soup_server_message_get_request_headers (msg->native), name);
-}
-
-static const char *
-soup_get_content_type (PvdMessage *msg)
-{
-  return soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg->native),
-                                                NULL);
-}
-
-static const char *
-soup_get_remote_host (PvdMessage *msg)
-{
-  return soup_server_message_get_remote_host (msg->native);
-}
-
-static GBytes *
-soup_get_body (PvdMessage *msg)
-{
-  return soup_message_body_flatten (soup_server_message_get_request_body (msg->native));
-}
-
-#ifndef PVD_HTTP_LIBMICROHTTPD
-static void soup_send_later (PvdMessage *later);
-#endif
-
-static const PvdMessageFuncs soup_funcs = {
-  soup_get_header,
-  soup_get_content_type,
-  soup_get_remote_host,
-  soup_get_body,
-#ifndef PVD_HTTP_LIBMICROHTTPD
-  soup_send_later,
-#else
-  NULL,
-#endif
-};
-
-void
-pvd_soup_message_init (PvdMessage        *msg,
-                       SoupServerMessage *native,
-                       const char        *path)
-{
-  pvd_message_init (msg, &soup_funcs, native, soup_server_message_get_method (native), path,
-                    g_uri_get_query (soup_server_message_get_uri (native)));
-}
-
-/**
- * pvd_soup_message_send:
- *
- * Gives libsoup the answer the handlers left in @msg.
- */
-void
-pvd_soup_message_send (PvdMessage *msg)
-{
-  SoupServerMessage *native = msg->native;
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (native);
-
-  for (guint i = 0; i < msg->n_headers; i++)
-    soup_message_headers_replace (headers, msg->headers[i].name, msg->headers[i].value);
-  soup_server_message_set_status (native, msg->status, NULL);
-  if (msg->body != NULL)
-    {
-      soup_message_headers_replace (headers, "Content-Type", msg->content_type);
-      soup_message_body_append_bytes (soup_server_message_get_response_body (native), msg->body);
-    }
-}
-
-#ifndef PVD_HTTP_LIBMICROHTTPD
-static void
-wrote_body_cb (SoupServerMessage *msg,
-               gpointer           user_data)
-{
-  GSocket *socket = soup_server_message_get_socket (msg);
-
-  if (socket != NULL)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
-}
-
-/* libsoup writes a response's headers and body with two send() calls; a
- * corked socket sends them as one segment once the body is written, which
- * halves the network work per small response. */
-static void
-cork (SoupServerMessage *msg)
-{
-  GSocket *socket = soup_server_message_get_socket (msg);
-
-  if (socket != NULL && g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 1, NULL))
-    g_signal_connect (msg, "wrote-body", G_CALLBACK (wrote_body_cb), NULL);
-}
-
-/* libsoup 3.2 takes a response with neither a length nor chunks to end
- * when the connection closes, and so closes it after each one: a 204 has
- * no body and must not say Content-Length, which libsoup removes from it as
- * it writes the headers.  Once they are written, say there is no body:
- * the connection stays open for the next request, as the client expects,
- * rather than losing one the client had already sent on it. */
-static void
-wrote_bodiless_headers_cb (SoupServerMessage *msg,
-                           gpointer           user_data)
-{
-  /* A SCIM change answered 204 whose commit failed is answered with an
-   * error and its body instead (pvd-writer.c). */
-  if (soup_server_message_get_status (msg) != SOUP_STATUS_NO_CONTENT)
-    return;
-  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
-                                     SOUP_ENCODING_NONE);
-}
-
-static void
-keep_alive_without_body (SoupServerMessage *msg)
-{
-  guint status = soup_server_message_get_status (msg);
-
-  if (status == SOUP_STATUS_NO_CONTENT)
-    g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_bodiless_headers_cb), NULL);
-}
-
-static void
-handle_cb (SoupServer        *server,
-           SoupServerMessage *native,
-           const char        *path,
-           GHashTable        *query,
-           gpointer           user_data)
-{
-  PvdWorker *worker = user_data;
-  PvdMessage msg;
-
-  pvd_soup_message_init (&msg, native, path);
-  pvd_server_handle (worker, &msg, query);
-  if (msg.deferred)
-    {
-      /* Answered later (soup_send_later()); the worker serves others. */
-      g_object_ref (native);
-      soup_server_message_pause (native);
-      return;
-    }
-  pvd_soup_message_send (&msg);
-  pvd_message_clear (&msg);
-  keep_alive_without_body (native);
-  cork (native);
-}
-
-/* The answer of a request whose handler deferred it (pvd_message_defer()) */
-static void
-soup_send_later (PvdMessage *later)
-{
-  SoupServerMessage *native = later->native;
-
-  pvd_soup_message_send (later);
-  keep_alive_without_body (native);
-  cork (native);
-  soup_server_message_unpause (native);
-  g_object_unref (native);
-}
-#endif
-
 /**
  * pvd_server_new:
  * @db_path: the database, which each worker opens for itself
@@ -643,36 +477,13 @@ worker_thread (gpointer data)
     worker->openapi = pvd_openapi_check_new_from_resource ("/io/github/provisio/provisiod/openapi.json",
                                                            &error);
   if (worker->openapi != NULL)
-    {
-#ifdef PVD_HTTP_LIBMICROHTTPD
-      pvd_mhd_start (worker, &error);
-#else
-      GTlsCertificate *certificate = worker->server->options.tls_certificate;
-
-      /* Every worker serves the one certificate, which is immutable once
-       * loaded; each TLS connection has its own session state. */
-      worker->soup = soup_server_new ("server-header", "provisiod/" PACKAGE_VERSION " ",
-                                      "tls-certificate", certificate,
-                                      NULL);
-      pvd_limits_start (worker);
-      soup_server_add_handler (worker->soup, NULL, handle_cb, worker, NULL);
-      soup_server_listen_socket (worker->soup, worker->socket,
-                                 certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, &error);
-#endif
-    }
+    pvd_mhd_start (worker, &error);
 
   worker_started (worker, error);
   if (error == NULL)
     g_main_loop_run (worker->loop);
 
-#ifdef PVD_HTTP_LIBMICROHTTPD
   pvd_mhd_stop (worker);
-#endif
-
-  if (worker->soup != NULL)
-    soup_server_disconnect (worker->soup);
-  g_clear_object (&worker->soup);
-  pvd_limits_stop (worker);
   g_clear_object (&worker->openapi);
   g_clear_object (&worker->store);
   g_clear_pointer (&worker->cache, g_hash_table_unref);

@@ -27,11 +27,12 @@
  *    that fails is undone to its savepoint (pvd_writer_undo()) and the
  *    others of its group stand: a userName taken is one request's 409, not
  *    its group's.
- *  - pvd_writer_end() queues the request's answer; the worker pauses it and
- *    goes on serving the requests that are ready.  Once its main loop has
+ *  - pvd_writer_end() queues the request's outcome for the main context
+ *    the worker waits in (pvd-scim.c's write_end_and_wait(): libmicrohttpd
+ *    answers a connection's requests in order).  Once that context has
  *    nothing more urgent (an idle source at low priority) it asks for the
- *    commit, and so under load a group holds every change that arrived
- *    while the previous one was committed.
+ *    commit, and so under load a group holds every change that the workers
+ *    made while the previous one was committed.
  *  - The commit thread commits and hands each request's outcome back to
  *    the main context of the worker that made it (PvdWriterDone): an
  *    answer leaves only once the transaction holding its change committed,
@@ -102,10 +103,11 @@ deliver_cb (gpointer data)
 
 /* Hands each change's outcome to the main context it was made in, one
  * source per context; called without the lock.  The context is held until
- * the source is let go: a context made for one wait (write_end_and_wait()
- * in pvd-scim.c, as libmicrohttpd's threads wait) may run the source and be
- * freed before g_source_attach() has even returned here, and the last
- * unref of a source reaches into its context. */
+ * the source is let go (autoptrs are released in the reverse order of
+ * their declarations): the waiting thread may run the source and drop its
+ * own reference to the context before g_source_attach() has even returned
+ * here, and the last unref of a source, whose destroy notify frees the
+ * waiters, reaches into its context. */
 static void
 deliver (GPtrArray    *waiters,
          const GError *error)

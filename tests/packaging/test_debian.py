@@ -145,6 +145,14 @@ def contents(debs):
     assert re.search(r"Depends:.*python3", fields), "the demo's Microsoft stand-in runs on python3"
     ok("provisio depends on provisioctl and recommends provisiod")
 
+    # libmicrohttpd is provisiod's HTTP front end: its library comes from
+    # shlibs, in provisiod's package only.
+    assert re.search(r"libmicrohttpd12", run(["dpkg-deb", "-f", debs["provisiod"], "Depends"])), \
+        "provisiod runs on libmicrohttpd"
+    for package in ("provisio", "provisioctl"):
+        assert "libmicrohttpd" not in run(["dpkg-deb", "-f", debs[package], "Depends"]), package
+    ok("provisiod depends on libmicrohttpd12, the app and provisioctl do not")
+
 
 def enables_only_what_was_enabled(script):
     """debhelper's --no-enable: a unit is enabled again on upgrade if the
