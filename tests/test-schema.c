@@ -80,7 +80,6 @@ test_nested (void)
 {
   g_autoptr(PvdOpenapiCheck) s = load ();
   const char *t = "/api/v1/reminders";
-  g_autofree char *many = NULL;
 
   g_assert_true (check (s, t, "PUT", "{\"thresholds_days\":[30,7,1]}", NULL));
   assert_refused (s, t, "PUT", "{}", "“thresholds_days” is required");

@@ -24,6 +24,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
 #include "fuzz.h"
 #include "pvd-server.h"
 #include "pvd-store.h"
@@ -33,6 +36,23 @@ static PvdServer *server;
 static char *admin_key;
 static char *scim_token;
 static struct sockaddr_in address;
+static char *directory;
+
+/* The temporary database goes with the process */
+static void
+remove_directory (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (directory);
+}
 
 static void
 start_server (void)
@@ -56,6 +76,8 @@ start_server (void)
   };
 
   g_assert_no_error (error);
+  directory = g_strdup (dir);
+  atexit (remove_directory);
   db = g_build_filename (dir, "fuzz.db", NULL);
   store = pvd_store_open (db, &error);
   g_assert_no_error (error);
