@@ -248,6 +248,23 @@ pv_expiry_state (const PvExpiryPolicy *policy,
 }
 
 /**
+ * pv_expiry_state_refused:
+ * @state: a token's state by its dates (pv_expiry_state())
+ * @refused: whether its vendor refused it at the last check
+ *
+ * A token its vendor refuses has stopped provisioning whatever its dates
+ * say: it is urgent at least.
+ *
+ * Returns: the state to show
+ */
+PvExpiryState
+pv_expiry_state_refused (PvExpiryState state,
+                         gboolean      refused)
+{
+  return refused ? MAX (state, PV_EXPIRY_URGENT) : state;
+}
+
+/**
  * pv_expiry_crossed_threshold:
  * @policy: the tenant's policy
  * @expires_at: expiry, seconds since the epoch

@@ -61,6 +61,8 @@ char         *pv_expiry_policy_to_string      (const PvExpiryPolicy *policy);
 PvExpiryState pv_expiry_state                 (const PvExpiryPolicy *policy,
                                                gint64                expires_at,
                                                gint64                now);
+PvExpiryState pv_expiry_state_refused         (PvExpiryState         state,
+                                               gboolean              refused);
 gint64        pv_expiry_days_left             (gint64                expires_at,
                                                gint64                now);
 gint64        pv_expiry_next_change           (gint64                expires_at,

@@ -187,9 +187,9 @@ pv_overview_token_info_state (PvTenantInfo         *tenant,
                               PvTokenInfo          *token,
                               gint64                now)
 {
-  PvExpiryState state = pv_overview_token_state (tenant, override, pv_token_info_get_expires_at (token), now);
-
-  return pv_token_info_get_rejected (token) ? MAX (state, PV_EXPIRY_URGENT) : state;
+  return pv_expiry_state_refused (pv_overview_token_state (tenant, override,
+                                                          pv_token_info_get_expires_at (token), now),
+                                  pv_token_info_get_rejected (token));
 }
 
 /* Provisio's own access: the admin API key it holds for the tenant. */

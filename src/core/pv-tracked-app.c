@@ -713,16 +713,14 @@ is_rejected (GHashTable *verdicts,
   return verdict != NULL && GPOINTER_TO_INT (verdict) - 1 == PV_PROBE_TOKEN_REJECTED;
 }
 
-/* A rejected token stops provisioning whatever its dates say. */
 static PvExpiryState
 connection_state (const PvExpiryPolicy      *policy,
                   const PvTrackedConnection *connection,
                   GHashTable                *verdicts,
                   gint64                     now)
 {
-  PvExpiryState state = pv_expiry_state (policy, connection->expires_at, now);
-
-  return is_rejected (verdicts, connection->kind) ? MAX (state, PV_EXPIRY_URGENT) : state;
+  return pv_expiry_state_refused (pv_expiry_state (policy, connection->expires_at, now),
+                                  is_rejected (verdicts, connection->kind));
 }
 
 /**
