@@ -55,12 +55,6 @@ auth_entry_free (PvdAuthEntry *entry)
   g_free (entry);
 }
 
-static const char *
-client_address (PvdMessage *msg)
-{
-  return pvd_message_get_remote_host (msg);
-}
-
 /* Failed authentications are counted per client address in a fixed window
  * of real time (not the test clock), and once over the limit that address
  * gets 429 until the window ends, valid key or not. */
@@ -77,7 +71,7 @@ pvd_rate_limited (PvdServer         *self,
     return FALSE;
 
   g_mutex_lock (&self->lock);
-  failures = g_hash_table_lookup (self->auth_failures, client_address (msg));
+  failures = g_hash_table_lookup (self->auth_failures, pvd_message_get_remote_host (msg));
   if (failures != NULL && failures->count >= self->options.auth_failure_limit)
     retry_after = failures->window_start + PVD_AUTH_FAILURE_WINDOW - now;
   g_mutex_unlock (&self->lock);
@@ -157,7 +151,7 @@ pvd_count_auth_failure (PvdServer         *self,
                         PvdStore          *store,
                         PvdMessage        *msg)
 {
-  const char *address = client_address (msg);
+  const char *address = pvd_message_get_remote_host (msg);
   gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 shared_start = 0, shared_count = 0;
   gboolean shared;
@@ -178,7 +172,7 @@ rate_limited_anywhere (PvdServer         *self,
                        PvdStore          *store,
                        PvdMessage        *msg)
 {
-  const char *address = client_address (msg);
+  const char *address = pvd_message_get_remote_host (msg);
   gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 shared_start = 0, shared_count = 0;
 

@@ -136,8 +136,8 @@ uri_cb (void                  *cls,
         struct MHD_Connection *connection)
 {
   MhdRequest *r = g_new0 (MhdRequest, 1);
-  /* As libsoup reads a request target: dot segments removed, the path and
-   * query kept as sent. */
+  /* The request target: dot segments removed, the path and query kept as
+   * sent. */
   g_autofree char *absolute = g_strconcat ("http://localhost", uri, NULL);
 
   move_deadline (cls, connection);
@@ -309,9 +309,9 @@ check_limits (MhdRequest      *r,
                                                         MHD_HTTP_HEADER_EXPECT);
 
       /* Refused before the body comes if the client waits for a word
-       * ("Expect: 100-continue"); otherwise, as libsoup does, the body is
-       * read and dropped as it comes, and then refused, so that the
-       * client, still sending, reads the answer. */
+       * ("Expect: 100-continue"); otherwise the body is read and dropped
+       * as it comes, and then refused, so that the client, still sending,
+       * reads the answer. */
       r->too_large = TRUE;
       if (expect != NULL && g_ascii_strcasecmp (expect, "100-continue") == 0)
         {
@@ -332,7 +332,13 @@ check_limits (MhdRequest      *r,
       int on = 1;
 
       r->body = g_byte_array_new ();
-      /* See ack_headers_now() in pvd-limits.c. */
+      /* Some clients write a request's headers and its body with two
+       * send() calls and leave Nagle's algorithm on: the body waits until
+       * the headers are acknowledged, and once a connection has carried a
+       * request Linux delays that by 40 ms, hoping to send it with the
+       * answer.  Headers that announce a body are acknowledged at once;
+       * the option lasts until the kernel next delays an acknowledgement,
+       * so it is set for each request. */
       if (info != NULL)
         setsockopt (info->connect_fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
     }
@@ -374,7 +380,7 @@ access_cb (void                  *cls,
   else if (*upload_data_size > 0)
     {
       /* A body without a length is counted as it comes; past the limit
-       * the connection closes, as under libsoup. */
+       * the connection closes. */
       if (r->body->len + *upload_data_size > PVD_MAX_BODY_SIZE)
         {
           g_debug ("Closing a connection whose body passed %d KiB", PVD_MAX_BODY_SIZE / 1024);
@@ -429,7 +435,7 @@ pvd_mhd_start (PvdWorker  *worker,
       GString *chain = g_string_new (NULL);
 
       /* GnuTLS, through libmicrohttpd, from PEM: the certificate and the
-       * intermediate ones after it, as libsoup serves them. */
+       * intermediate ones after it. */
       for (GTlsCertificate *c = options->tls_certificate; c != NULL; c = g_tls_certificate_get_issuer (c))
         {
           g_autofree char *pem = NULL;

@@ -1392,7 +1392,7 @@ pvd_scim_handle (PvdWorker         *worker,
     }
 
   /* A change and its event go into the writer's open group (pvd-writer.c);
-   * the answer waits, paused, until the group committed. */
+   * the answer waits until the group committed (write_end_and_wait()). */
   store = pvd_writer_begin (s.server->writer, &error);
   if (store == NULL)
     {

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "pv-expiry.h"
 #include "pvd-message.h"
@@ -20,13 +19,13 @@
 
 G_BEGIN_DECLS
 
-/* Caches of answers and authentications hold at most this many entries
- * each; when full they are emptied. */
 /* The log domain of the one line per request (method, path, status, time):
  * provisiod's name, as documented in provisiod(8); every source file logs
  * under a domain of its own (pvd-api, pvd-scim, ...). */
 #define PVD_REQUEST_LOG_DOMAIN "provisiod"
 
+/* Caches of answers and authentications hold at most this many entries
+ * each; when full they are emptied. */
 #define PVD_MAX_CACHED_ENTRIES 1024
 
 /* Each worker thread has its own main context, libmicrohttpd daemon

@@ -18,8 +18,9 @@ G_BEGIN_DECLS
 #define PVD_AUTH_FAILURE_WINDOW 60
 #define PVD_DEFAULT_REQUEST_TIMEOUT 30
 #define PVD_MAX_REQUEST_TIMEOUT 3600
-/* Request headers: libsoup itself drops a connection whose headers pass
- * 64 KiB; provisiod answers 431 well before that. */
+/* Request headers: past these provisiod answers 431 (pvd-limits.c), well
+ * inside the 80 KiB libmicrohttpd holds per connection (pvd-mhd.c), past
+ * which it answers 431 itself. */
 #define PVD_MAX_HEADER_FIELDS 100
 #define PVD_MAX_HEADER_SIZE (16 * 1024)
 
