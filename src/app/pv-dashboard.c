@@ -1149,6 +1149,7 @@ pv_dashboard_init (PvDashboard *self)
   GtkWidget *heading = gtk_label_new (_("Timeline"));
   GtkWidget *frame = gtk_frame_new (NULL);
   GtkWidget *timeline_scrolled = gtk_scrolled_window_new ();
+  GtkWidget *heading_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *summary = gtk_label_new (NULL);
   GtkWidget *updated = gtk_label_new (NULL);
   GtkWidget *counts = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -1171,14 +1172,16 @@ pv_dashboard_init (PvDashboard *self)
   gtk_label_set_wrap (GTK_LABEL (summary), TRUE);
   gtk_label_set_xalign (GTK_LABEL (updated), 0);
   gtk_widget_add_css_class (updated, "dim-label");
-  gtk_widget_set_margin_top (updated, -6);
   gtk_widget_set_visible (updated, FALSE);
   self->summary = GTK_LABEL (summary);
   self->updated = GTK_LABEL (updated);
   self->counts = GTK_BOX (counts);
   self->ask_banner = ask_banner_new (self);
-  gtk_box_append (GTK_BOX (box), summary);
-  gtk_box_append (GTK_BOX (box), updated);
+  /* "Updated …" sits closer to the summary it qualifies than the box's
+   * spacing: a box of its own (GTK 4 takes no negative margin). */
+  gtk_box_append (GTK_BOX (heading_box), summary);
+  gtk_box_append (GTK_BOX (heading_box), updated);
+  gtk_box_append (GTK_BOX (box), heading_box);
   gtk_box_append (GTK_BOX (box), counts);
 
   /* Next actions first: what matters is in sight without scrolling. */
