@@ -2099,6 +2099,18 @@ test_server_down (void)
   screenshot (GTK_WIDGET (window), "tenant-offline");
 
   pv_window_show_overview (window);
+  /* The row's tooltip, asked for as the pointer rests on it, says it too */
+  {
+    GtkWidget *title = label_named (GTK_WIDGET (window), "Acme Corp");
+    GtkWidget *row = title ? gtk_widget_get_ancestor (title, PV_TYPE_TENANT_ROW) : NULL;
+    g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+    gboolean shown = FALSE;
+
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_get_has_tooltip (row));
+    g_signal_emit_by_name (row, "query-tooltip", 4, 4, FALSE, tooltip, &shown);
+    g_assert_true (shown);
+  }
   g_assert_false (sidebar_says_cb (&expired));
   g_assert_false (shows_text (GTK_WIDGET (window), "Renew the Users token of Acme Corp"));
   later_offline (800 * 86400);
