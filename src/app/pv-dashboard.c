@@ -226,7 +226,7 @@ action_box_set (GtkWidget    *box,
 
   gtk_label_set_label (g_object_get_data (G_OBJECT (box), "title"), action->title);
   gtk_label_set_label (g_object_get_data (G_OBJECT (box), "subtitle"), action->subtitle);
-  gtk_widget_set_tooltip_text (box, action->subtitle);
+  pv_set_tooltip (box, action->subtitle);
   pv_set_state_class (g_object_get_data (G_OBJECT (box), "dot"), action->state);
   switch (action->action)
     {
@@ -362,7 +362,7 @@ update_counts (PvDashboard *self,
       pv_set_state_class (pill, state);
       /* Translators: the tooltip of a count on the overview; %s is a state: "Due soon" */
       tooltip = g_strdup_printf (_("Show only “%s”"), pv_expiry_state_to_label (state));
-      gtk_widget_set_tooltip_text (pill, tooltip);
+      pv_set_tooltip (pill, tooltip);
       g_object_set_data (G_OBJECT (pill), "state", GINT_TO_POINTER (state));
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (pill), self->state_filter == state);
       g_signal_connect (pill, "toggled", G_CALLBACK (pill_toggled_cb), self);

@@ -117,27 +117,6 @@ pv_tenant_row_size_allocate (GtkWidget *widget,
                               &(GtkAllocation) { rtl ? 0 : width - lines_w, top + title_h, lines_w, sub_h }, -1);
 }
 
-/* The second line, whole (it is cut at the row's width), even where all
- * is well and it is hidden.  Asked for when the pointer rests on the row,
- * not set at each update: GTK 4.8 asks the X server where the pointer is
- * each time a tooltip's text is set, and a search re-binds every row in
- * view. */
-static gboolean
-pv_tenant_row_query_tooltip (GtkWidget  *widget,
-                             int         x,
-                             int         y,
-                             gboolean    keyboard_tooltip,
-                             GtkTooltip *tooltip)
-{
-  PvTenantRow *self = PV_TENANT_ROW (widget);
-  const char *text = gtk_label_get_label (self->subtitle);
-
-  if (self->tenant == NULL || text == NULL || *text == '\0')
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
 /**
  * pv_tenant_row_update:
  *
@@ -183,6 +162,9 @@ pv_tenant_row_update (PvTenantRow *self)
   /* A refresh that changes nothing changes nothing here either. */
   if (g_strcmp0 (accessible, self->accessible) == 0)
     return;
+  /* The second line, whole (it is cut at the row's width), even where all
+   * is well and it is hidden */
+  pv_set_tooltip (GTK_WIDGET (self), gtk_label_get_label (self->subtitle));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
   g_free (self->accessible);
   self->accessible = g_steal_pointer (&accessible);
@@ -282,7 +264,6 @@ pv_tenant_row_class_init (PvTenantRowClass *klass)
   object_class->set_property = pv_tenant_row_set_property;
   widget_class->measure = pv_tenant_row_measure;
   widget_class->size_allocate = pv_tenant_row_size_allocate;
-  widget_class->query_tooltip = pv_tenant_row_query_tooltip;
 
   properties[PROP_TENANT] = g_param_spec_object ("tenant", NULL, NULL, PV_TYPE_TENANT_INFO,
                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -300,7 +281,6 @@ static void
 pv_tenant_row_init (PvTenantRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   self->signals = g_signal_group_new (PV_TYPE_TENANT_INFO);
   g_signal_group_connect_swapped (self->signals, "changed", G_CALLBACK (pv_tenant_row_update), self);
   g_signal_group_connect_swapped (self->signals, "notify::fetched-at", G_CALLBACK (pv_tenant_row_update), self);

@@ -263,3 +263,45 @@ pv_error_advice (const GError *error)
   /* Translators: an error message, then what to do about it */
   return g_strdup_printf (_("%s. %s"), error->message, advice);
 }
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard_tooltip,
+                  GtkTooltip *tooltip)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "pv-tooltip");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/**
+ * pv_set_tooltip:
+ * @text: (nullable): the tooltip's text, %NULL or empty for none
+ *
+ * As gtk_widget_set_tooltip_text(), for widgets whose tooltip changes
+ * with what they show (rows re-bound by a search, the overview's counts and
+ * next actions made again at each update): the text is given when the
+ * pointer rests on the widget.  GTK 4.8 asks the X server where the pointer
+ * is each time a tooltip's text is set, a round trip for every row.  The
+ * text is the widget's accessible description, as a tooltip's is.
+ */
+void
+pv_set_tooltip (GtkWidget  *widget,
+                const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_object_get_data (G_OBJECT (widget), "pv-tooltip") == NULL && text != NULL)
+    g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+  g_object_set_data_full (G_OBJECT (widget), "pv-tooltip", g_strdup (text ? text : ""), g_free);
+  gtk_widget_set_has_tooltip (widget, text != NULL && *text != '\0');
+  if (text != NULL && *text != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}

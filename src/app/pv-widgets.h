@@ -34,5 +34,7 @@ void        pv_state_pill_set_state (GtkWidget    *pill,
 char       *pv_error_advice        (const GError  *error);
 void        pv_toast               (GtkWidget     *widget,
                                     const char    *text);
+void        pv_set_tooltip         (GtkWidget     *widget,
+                                    const char    *text);
 
 G_END_DECLS
