@@ -158,9 +158,27 @@ static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, sch
  * learn of the change before their next request. */
 #define CHANNEL "provisiod_changes"
 
-/* Writers exclude each other, on every node, for the whole transaction,
- * as SQLite's BEGIN IMMEDIATE does: a transaction-level advisory lock. */
+/* The write locks, transaction-level advisory locks, taken by every node:
+ *
+ *  - WRITE_LOCK_KEY, the database's: taken exclusively by the writers of
+ *    what is no one connection's (the schema's migration, a copy, a tenant
+ *    created, an admin key rotated: pvd_store_begin()), as SQLite's
+ *    BEGIN IMMEDIATE; shared by every other writer (begin_shared_sql).
+ *  - a connection's (its tenant id and CONNECTION_LOCK_USERS or _PERSONS,
+ *    in the two-key space of advisory locks, apart from WRITE_LOCK_KEY):
+ *    exclusive, by a writer of that connection's tokens, events or SCIM
+ *    resources (pg_lock_connection()), so that its rules hold and its
+ *    event ids are given in the order of the commits.
+ *
+ * No deadlock: a transaction waits for a lock only while it holds nothing
+ * a writer could wait for: the database's lock is each transaction's first,
+ * and a writer waits for a connection's lock only as its first connection
+ * (pvd-writer.c tries the others without waiting, and commits its group
+ * first when one is busy).  Row locks cannot close a cycle either, as a
+ * writer writes only the rows of the connections it locked. */
 #define WRITE_LOCK_KEY "7212443"
+#define CONNECTION_LOCK_USERS 1
+#define CONNECTION_LOCK_PERSONS 2
 
 /* Each connection's settings, again after a reconnection.  A writer waits
  * for another's lock at most five seconds, as with SQLite's busy handler
@@ -772,6 +790,36 @@ pg_notify_change (PvdDb *db)
   return !self->wrote || exec_result (self, "NOTIFY " CHANNEL);
 }
 
+static PvdLock
+pg_lock_connection (PvdDb      *db,
+                    gint64      tenant_id,
+                    const char *kind,
+                    gboolean    wait)
+{
+  PvdDbPg *self = SELF (db);
+  /* Tenant ids beyond 32 bits share a lock with another: that costs a
+   * wait, never a rule. */
+  g_autofree char *key1 = g_strdup_printf ("%d", (gint32) (guint32) tenant_id);
+  g_autofree char *key2 = g_strdup_printf ("%d", g_str_equal (kind, "persons")
+                                                 ? CONNECTION_LOCK_PERSONS : CONNECTION_LOCK_USERS);
+  const char *values[] = { key1, key2 };
+  PGresult *result;
+  PvdLock lock = PVD_LOCK_ERROR;
+
+  if (!ensure_connected (self))
+    return PVD_LOCK_ERROR;
+  result = PQexecParams (self->conn,
+                         wait ? "SELECT pg_advisory_xact_lock ($1::int4, $2::int4)"
+                              : "SELECT pg_try_advisory_xact_lock ($1::int4, $2::int4)",
+                         2, NULL, values, NULL, NULL, 0);
+  if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1)
+    lock = wait || g_str_equal (PQgetvalue (result, 0, 0), "t") ? PVD_LOCK_HELD : PVD_LOCK_BUSY;
+  else
+    set_error (self, result);
+  PQclear (result);
+  return lock;
+}
+
 /* Every commit is durable.  SQLite's synchronous=NORMAL loses nothing in
  * a crash of the process either, as its WAL is written at each commit; in
  * PostgreSQL, synchronous_commit=off would lose the last commits in a
@@ -863,6 +911,7 @@ static const PvdDbClass pg_class = {
   .schema_extra = schema_extra,
   .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")",
   .begin_read_sql = "BEGIN",
+  .begin_shared_sql = "BEGIN; SELECT pg_advisory_xact_lock_shared(" WRITE_LOCK_KEY ")",
   .after_copy_sql =
     "SELECT setval (pg_get_serial_sequence ('tenants', 'id'), coalesce (max (id), 0) + 1, false) FROM tenants;"
     "SELECT setval (pg_get_serial_sequence ('events', 'id'), coalesce (max (id), 0) + 1, false) FROM events",
@@ -886,6 +935,7 @@ static const PvdDbClass pg_class = {
   .set_schema_version = pg_set_schema_version,
   .get_version = pg_get_version,
   .notify_change = pg_notify_change,
+  .lock_connection = pg_lock_connection,
   .set_durable = pg_set_durable,
   .count_auth_failure = pg_count_auth_failure,
   .get_auth_failures = pg_get_auth_failures,
