@@ -90,6 +90,9 @@ struct _PvdDbClass
                                   int          index,
                                   const char  *text);
   PvdStep     (*step)            (PvdStmt     *stmt);
+  /* Runs a write whose outcome may be learnt later: if it fails, so does
+   * the transaction's commit.  NULL: step() at once. */
+  gboolean    (*step_later)      (PvdStmt     *stmt);
   gboolean    (*column_is_null)  (PvdStmt     *stmt,
                                   int          column);
   gint64      (*column_int64)    (PvdStmt     *stmt,

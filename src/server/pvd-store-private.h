@@ -41,6 +41,9 @@ PvdStmt  *pvd_store_prepare      (PvdStore    *self,
 gboolean  pvd_store_run          (PvdStore    *self,
                                   PvdStmt     *stmt,
                                   GError     **error);
+gboolean  pvd_store_run_later    (PvdStore    *self,
+                                  PvdStmt     *stmt,
+                                  GError     **error);
 gboolean  pvd_store_run_sql      (PvdStore    *self,
                                   const char  *sql,
                                   GError     **error);

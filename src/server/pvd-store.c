@@ -95,6 +95,23 @@ pvd_store_run (PvdStore  *self,
   return TRUE;
 }
 
+/* Runs a statement that returns no rows and whose outcome the caller need
+ * not know at once: in a transaction on PostgreSQL it goes to the database
+ * with the next statement (one round trip for both), and if it fails the
+ * transaction does, its commit with an error.  Outside a transaction, and
+ * on SQLite, at once. */
+gboolean
+pvd_store_run_later (PvdStore  *self,
+                     PvdStmt   *stmt,
+                     GError   **error)
+{
+  if (self->db->klass->step_later == NULL)
+    return pvd_store_run (self, stmt, error);
+  if (!self->db->klass->step_later (stmt))
+    return pvd_store_set_db_error (self, error);
+  return TRUE;
+}
+
 /* Prepares (once, see pvd_store_prepare()) and runs a statement that
  * takes no parameters and returns no rows: a savepoint, its release. */
 gboolean
@@ -979,7 +996,7 @@ pvd_store_add_event (PvdStore        *self,
     pvd_bind_int64 (stmt, 8, event->status);
   pvd_bind_text (stmt, 9, event->user_agent);
   pvd_bind_text (stmt, 10, event->detail);
-  if (!pvd_store_run (self, stmt, error))
+  if (!pvd_store_run_later (self, stmt, error))
     return FALSE;
   g_clear_pointer (&stmt, pvd_stmt_done);
 
