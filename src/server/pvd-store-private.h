@@ -49,15 +49,15 @@ gboolean  pvd_store_run_sql      (PvdStore    *self,
                                   GError     **error);
 gboolean  pvd_store_begin        (PvdStore    *self,
                                   GError     **error);
-gboolean  pvd_store_begin_connection (PvdStore  *self,
-                                      gint64     tenant_id,
-                                      const char *kind,
-                                      GError   **error);
-PvdLock   pvd_store_lock_connection  (PvdStore  *self,
-                                      gint64     tenant_id,
-                                      const char *kind,
-                                      gboolean   wait,
-                                      GError   **error);
+gboolean  pvd_store_begin_connection (PvdStore    *self,
+                                      gint64       tenant_id,
+                                      const char  *kind,
+                                      GError     **error);
+PvdLock   pvd_store_lock_connection  (PvdStore    *self,
+                                      gint64       tenant_id,
+                                      const char  *kind,
+                                      gboolean     wait,
+                                      GError     **error);
 gboolean  pvd_store_commit       (PvdStore    *self,
                                   GError     **error);
 void      pvd_store_rollback     (PvdStore    *self);
