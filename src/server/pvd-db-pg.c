@@ -628,6 +628,16 @@ pg_bind_text (PvdStmt    *stmt,
   set_value (stmt, index, g_strdup (text));
 }
 
+/* A statement prepared on the server before a reconnection is prepared
+ * again on the new connection. */
+static gboolean
+ensure_prepared (PvdDbPg   *self,
+                 PvdStmtPg *stmt)
+{
+  return stmt->name[0] == '\0' || stmt->generation == self->generation ||
+         prepare_on_server (self, stmt);
+}
+
 static PGresult *
 execute (PvdDbPg   *self,
          PvdStmtPg *stmt)
@@ -641,8 +651,7 @@ execute (PvdDbPg   *self,
       run_pipeline (self, stmt, NULL, FALSE, &answer);
       return answer;
     }
-  if (stmt->name[0] != '\0' && stmt->generation != self->generation &&
-      !prepare_on_server (self, stmt))
+  if (!ensure_prepared (self, stmt))
     return NULL;
   if (stmt->name[0] != '\0')
     return PQexecPrepared (self->conn, stmt->name, stmt->n_params, values, NULL, NULL, 0);
@@ -686,8 +695,7 @@ run_pipeline (PvdDbPg     *self,
 
   self->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
   self->begin_deferred = FALSE;
-  if (stmt != NULL && stmt->name[0] != '\0' && stmt->generation != self->generation &&
-      !prepare_on_server (self, stmt))
+  if (stmt != NULL && !ensure_prepared (self, stmt))
     return FALSE;
   if (!PQenterPipelineMode (self->conn))
     {
@@ -790,8 +798,7 @@ pg_step (PvdStmt *stmt)
        g_str_has_prefix (s->text, "ROLLBACK TO ")))
     {
       /* Nobody waits for its answer: it goes with the next statement. */
-      if (s->name[0] != '\0' && s->generation != self->generation &&
-          !prepare_on_server (self, s))
+      if (!ensure_prepared (self, s))
         return PVD_STEP_ERROR;
       defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', 0, NULL);
       return PVD_STEP_DONE;
@@ -843,7 +850,7 @@ pg_step_later (PvdStmt *stmt)
     return pg_step (stmt) != PVD_STEP_ERROR;
   if (!ensure_connected (self) || self->deferred_failed)
     return FALSE;
-  if (s->name[0] != '\0' && s->generation != self->generation && !prepare_on_server (self, s))
+  if (!ensure_prepared (self, s))
     return FALSE;
   defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', s->n_params, s->values);
   self->wrote = TRUE;
