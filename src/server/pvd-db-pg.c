@@ -158,9 +158,29 @@ static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, sch
  * learn of the change before their next request. */
 #define CHANNEL "provisiod_changes"
 
-/* Writers exclude each other, on every node, for the whole transaction,
- * as SQLite's BEGIN IMMEDIATE does: a transaction-level advisory lock. */
+/* The write locks, transaction-level advisory locks, taken by every node:
+ *
+ *  - WRITE_LOCK_KEY, the database's: taken exclusively by the writers of
+ *    what is no one connection's (the schema's migration, a copy, a tenant
+ *    created, an admin key rotated: pvd_store_begin()), as SQLite's
+ *    BEGIN IMMEDIATE; shared by every other writer (begin_shared_sql).
+ *  - a connection's (its tenant id and CONNECTION_LOCK_USERS or _PERSONS,
+ *    in the two-key space of advisory locks, apart from WRITE_LOCK_KEY):
+ *    exclusive, by a writer of that connection's tokens, events or SCIM
+ *    resources (pg_lock_connection()), so that its rules hold and its
+ *    event ids are given in the order of the commits.
+ *
+ * No deadlock: a transaction waits for a lock only while it holds nothing
+ * a writer could wait for: the database's lock is each transaction's first,
+ * and a writer waits for a connection's lock only as its first connection
+ * (pvd-writer.c tries the others without waiting, and commits its group
+ * first when one is busy).  Row locks cannot close a cycle either, as a
+ * writer writes only the rows of the connections it locked. */
 #define WRITE_LOCK_KEY "7212443"
+#define SHARED_LOCK_SQL "SELECT pg_advisory_xact_lock_shared(" WRITE_LOCK_KEY ")"
+#define BEGIN_SHARED_SQL "BEGIN; " SHARED_LOCK_SQL
+#define CONNECTION_LOCK_USERS 1
+#define CONNECTION_LOCK_PERSONS 2
 
 /* Each connection's settings, again after a reconnection.  A writer waits
  * for another's lock at most five seconds, as with SQLite's busy handler
@@ -182,6 +202,9 @@ typedef struct
   gboolean     transaction;     /* begun by pg_exec() and not ended */
   gboolean     read_pending;    /* a read transaction not begun yet */
   gboolean     wrote;           /* in the current transaction */
+  GPtrArray   *deferred;        /* Deferred: sent with the next statement */
+  gboolean     begin_deferred;  /* the transaction's BEGIN is among them */
+  gboolean     deferred_failed; /* one failed: the transaction is lost */
   char        *error;
   char         sqlstate[6];
 } PvdDbPg;
@@ -199,8 +222,66 @@ typedef struct
   int         row;
 } PvdStmtPg;
 
+/* A statement whose answer nobody waits for, sent in the pipeline of the
+ * next one that someone does (run_pipeline()): a transaction's BEGIN and
+ * its locks, savepoints and their release, a change's event, NOTIFY.  If
+ * one fails, its transaction fails as a whole: every statement after it
+ * fails, and so does the COMMIT, so that nothing is answered as done that
+ * was not. */
+typedef struct
+{
+  char       *text;             /* or a prepared statement's name */
+  gboolean    prepared;
+  int         n_params;
+  char      **values;
+} Deferred;
+
 #define SELF(d) ((PvdDbPg *) (d))
 #define STMT(s) ((PvdStmtPg *) (s))
+
+static void
+deferred_free (Deferred *deferred)
+{
+  for (int i = 0; i < deferred->n_params; i++)
+    g_free (deferred->values[i]);
+  g_free (deferred->values);
+  g_free (deferred->text);
+  g_free (deferred);
+}
+
+static void
+defer (PvdDbPg          *self,
+       const char       *text,
+       gboolean          prepared,
+       int               n_params,
+       char *const      *values)
+{
+  Deferred *deferred = g_new0 (Deferred, 1);
+
+  deferred->text = g_strdup (text);
+  deferred->prepared = prepared;
+  deferred->n_params = n_params;
+  deferred->values = g_new0 (char *, n_params + 1);
+  for (int i = 0; i < n_params; i++)
+    deferred->values[i] = g_strdup (values[i]);
+  g_ptr_array_add (self->deferred, deferred);
+}
+
+static gboolean run_pipeline   (PvdDbPg     *self,
+                                PvdStmtPg   *stmt,
+                                const char  *sql,
+                                gboolean     savepoint,
+                                PGresult   **out_answer);
+static gboolean flush_deferred (PvdDbPg     *self);
+
+/* Forgets what was not sent: after a ROLLBACK, or a lost connection. */
+static void
+drop_deferred (PvdDbPg *self)
+{
+  g_ptr_array_set_size (self->deferred, 0);
+  self->begin_deferred = FALSE;
+  self->deferred_failed = FALSE;
+}
 
 static void
 set_error (PvdDbPg    *self,
@@ -243,6 +324,7 @@ ensure_connected (PvdDbPg *self)
     }
   self->generation++;
   self->wrote = FALSE;
+  drop_deferred (self);
   PQclear (PQexec (self->conn, session_sql));
   return TRUE;
 }
@@ -264,13 +346,24 @@ exec_result (PvdDbPg    *self,
   PGresult *result;
   gboolean ok;
 
-  if (!ensure_connected (self))
+  if (!ensure_connected (self) || self->deferred_failed)
     return FALSE;
-  result = PQexec (self->conn, sql);
-  ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
-  if (!ok)
-    set_error (self, result);
-  else if (g_str_equal (sql, "COMMIT") && g_str_equal (PQcmdStatus (result), "ROLLBACK"))
+  if (self->deferred->len > 0 && strchr (sql, ';') == NULL)
+    {
+      /* one round trip with the deferred statements */
+      result = NULL;
+      ok = run_pipeline (self, NULL, sql, FALSE, &result);
+    }
+  else
+    {
+      if (!flush_deferred (self))
+        return FALSE;
+      result = PQexec (self->conn, sql);
+      ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
+      if (!ok)
+        set_error (self, result);
+    }
+  if (ok && g_str_equal (sql, "COMMIT") && g_str_equal (PQcmdStatus (result), "ROLLBACK"))
     {
       /* the COMMIT of a transaction that had failed */
       g_free (self->error);
@@ -326,6 +419,29 @@ pg_exec (PvdDb      *db,
     }
   /* A write begins on a read that read nothing as on none. */
   self->read_pending = FALSE;
+  if (g_str_equal (sql, BEGIN_SHARED_SQL) && !self->transaction)
+    {
+      /* Sent with the transaction's first statement: its lock waits for
+       * the writers that exclude all others only (see WRITE_LOCK_KEY). */
+      if (!ensure_connected (self))
+        return FALSE;
+      self->wrote = FALSE;
+      defer (self, "BEGIN", FALSE, 0, NULL);
+      defer (self, SHARED_LOCK_SQL, FALSE, 0, NULL);
+      self->begin_deferred = TRUE;
+      self->transaction = TRUE;
+      return TRUE;
+    }
+  if (g_str_equal (sql, "ROLLBACK") && self->begin_deferred)
+    {
+      /* nothing of the transaction was sent */
+      drop_deferred (self);
+      self->transaction = FALSE;
+      self->wrote = FALSE;
+      return TRUE;
+    }
+  if (g_str_equal (sql, "ROLLBACK"))
+    drop_deferred (self);
   if (g_str_has_prefix (sql, "BEGIN"))
     {
       self->wrote = FALSE;
@@ -342,6 +458,12 @@ pg_exec (PvdDb      *db,
     {
       if (ok && g_str_equal (sql, "COMMIT") && self->wrote)
         count_own_write (self);
+      /* A COMMIT that a deferred statement's failure kept from running
+       * leaves the failed transaction open: it ends here. */
+      if (PQstatus (self->conn) == CONNECTION_OK &&
+          PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+        PQclear (PQexec (self->conn, "ROLLBACK"));
+      drop_deferred (self);
       self->transaction = FALSE;
       self->wrote = FALSE;
     }
@@ -354,6 +476,7 @@ pg_close (PvdDb *db)
   PvdDbPg *self = SELF (db);
 
   PQfinish (self->conn);
+  g_ptr_array_unref (self->deferred);
   g_free (self->conninfo);
   g_free (self->error);
   g_free (self);
@@ -505,65 +628,117 @@ pg_bind_text (PvdStmt    *stmt,
   set_value (stmt, index, g_strdup (text));
 }
 
+/* A statement prepared on the server before a reconnection is prepared
+ * again on the new connection. */
+static gboolean
+ensure_prepared (PvdDbPg   *self,
+                 PvdStmtPg *stmt)
+{
+  return stmt->name[0] == '\0' || stmt->generation == self->generation ||
+         prepare_on_server (self, stmt);
+}
+
 static PGresult *
 execute (PvdDbPg   *self,
          PvdStmtPg *stmt)
 {
   const char *const *values = (const char *const *) stmt->values;
 
-  if (stmt->name[0] != '\0' && stmt->generation != self->generation &&
-      !prepare_on_server (self, stmt))
+  if (self->deferred->len > 0)
+    {
+      PGresult *answer = NULL;
+
+      run_pipeline (self, stmt, NULL, FALSE, &answer);
+      return answer;
+    }
+  if (!ensure_prepared (self, stmt))
     return NULL;
   if (stmt->name[0] != '\0')
     return PQexecPrepared (self->conn, stmt->name, stmt->n_params, values, NULL, NULL, 0);
   return PQexecParams (self->conn, stmt->text, stmt->n_params, NULL, values, NULL, NULL, 0);
 }
 
-/* @stmt under a savepoint of its own: SAVEPOINT, the statement and RELEASE
- * sent together in one pipeline (libpq's pipeline mode), one round trip
- * instead of three; a SCIM change is two or three such writes.  When the
- * statement fails, PostgreSQL skips the RELEASE and the transaction stays
- * in error until pg_step()'s ROLLBACK TO SAVEPOINT.  Returns the
- * statement's result, or the first error's. */
-static PGresult *
-execute_under_savepoint (PvdDbPg   *self,
-                         PvdStmtPg *stmt)
+static gboolean
+send_query (PvdDbPg            *self,
+            const char         *text,
+            gboolean            prepared,
+            int                 n_params,
+            const char *const  *values)
 {
-  const char *const *values = (const char *const *) stmt->values;
+  if (prepared)
+    return PQsendQueryPrepared (self->conn, text, n_params, values, NULL, NULL, 0);
+  return PQsendQueryParams (self->conn, text, n_params, NULL, values, NULL, NULL, 0);
+}
+
+/* One round trip: the deferred statements, then @stmt (under a savepoint of
+ * its own when @savepoint: SAVEPOINT, the statement and RELEASE) or @sql,
+ * if any, in one pipeline (libpq's pipeline mode).  When a statement fails,
+ * PostgreSQL skips the rest up to the sync; a deferred one that failed
+ * marks the transaction lost (deferred_failed).  *@out_answer: the
+ * statement's result, or the first error's.  Returns whether all went
+ * well. */
+static gboolean
+run_pipeline (PvdDbPg     *self,
+              PvdStmtPg   *stmt,
+              const char  *sql,
+              gboolean     savepoint,
+              PGresult   **out_answer)
+{
+  g_autoptr(GPtrArray) deferred = g_steal_pointer (&self->deferred);
+  gboolean main = stmt != NULL || sql != NULL;
+  guint main_index = deferred->len + (savepoint ? 1 : 0);
+  guint n_queries = main_index + (main ? 1 : 0) + (savepoint ? 1 : 0);
   PGresult *answer = NULL;
   PGresult *result;
-  gboolean sent;
+  gboolean sent = TRUE;
+  gboolean ok = TRUE;
 
-  if (stmt->name[0] != '\0' && stmt->generation != self->generation &&
-      !prepare_on_server (self, stmt))
-    return NULL;
+  self->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
+  self->begin_deferred = FALSE;
+  if (stmt != NULL && !ensure_prepared (self, stmt))
+    return FALSE;
   if (!PQenterPipelineMode (self->conn))
     {
       set_error (self, NULL);
-      return NULL;
+      return FALSE;
     }
-  sent = PQsendQueryParams (self->conn, "SAVEPOINT pvd_statement", 0, NULL, NULL, NULL, NULL, 0) &&
-         (stmt->name[0] != '\0'
-          ? PQsendQueryPrepared (self->conn, stmt->name, stmt->n_params, values, NULL, NULL, 0)
-          : PQsendQueryParams (self->conn, stmt->text, stmt->n_params, NULL, values, NULL, NULL, 0)) &&
-         PQsendQueryParams (self->conn, "RELEASE SAVEPOINT pvd_statement", 0, NULL, NULL, NULL, NULL, 0) &&
-         PQpipelineSync (self->conn);
-  if (!sent)
+  for (guint i = 0; i < deferred->len && sent; i++)
+    {
+      Deferred *d = g_ptr_array_index (deferred, i);
+
+      sent = send_query (self, d->text, d->prepared, d->n_params, (const char *const *) d->values);
+    }
+  if (savepoint)
+    sent = sent && send_query (self, "SAVEPOINT pvd_statement", FALSE, 0, NULL);
+  if (stmt != NULL)
+    sent = sent && send_query (self, stmt->name[0] != '\0' ? stmt->name : stmt->text,
+                               stmt->name[0] != '\0', stmt->n_params,
+                               (const char *const *) stmt->values);
+  else if (sql != NULL)
+    sent = sent && send_query (self, sql, FALSE, 0, NULL);
+  if (savepoint)
+    sent = sent && send_query (self, "RELEASE SAVEPOINT pvd_statement", FALSE, 0, NULL);
+  if (!sent || !PQpipelineSync (self->conn))
     {
       set_error (self, NULL);
+      self->deferred_failed = self->transaction;
       PQexitPipelineMode (self->conn);
-      return NULL;
+      return FALSE;
     }
 
   /* Each query's results end with NULL; the sync's result ends the
    * pipeline.  A lost connection ends it early. */
-  for (guint query = 0; query < 3; query++)
+  for (guint query = 0; query < n_queries; query++)
     while ((result = PQgetResult (self->conn)) != NULL)
       {
         ExecStatusType status = PQresultStatus (result);
         gboolean failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
 
-        if (answer == NULL && (query == 1 || failed))
+        if (failed)
+          ok = FALSE;
+        if (failed && query < deferred->len)
+          self->deferred_failed = TRUE;
+        if (answer == NULL && ((main && query == main_index) || failed))
           answer = result;
         else
           PQclear (result);
@@ -579,9 +754,25 @@ execute_under_savepoint (PvdDbPg   *self,
         break;
     }
   PQexitPipelineMode (self->conn);
-  if (answer == NULL)
-    set_error (self, NULL);
-  return answer;
+  if (!ok || (main && answer == NULL))
+    {
+      set_error (self, answer);
+      ok = FALSE;
+    }
+  if (out_answer != NULL)
+    *out_answer = answer;
+  else
+    g_clear_pointer (&answer, PQclear);
+  return ok;
+}
+
+/* Sends the deferred statements, before a statement sent otherwise. */
+static gboolean
+flush_deferred (PvdDbPg *self)
+{
+  if (self->deferred_failed)
+    return FALSE;
+  return self->deferred->len == 0 || run_pipeline (self, NULL, NULL, FALSE, NULL);
 }
 
 /* Runs a write inside a transaction under a savepoint: a constraint it
@@ -600,10 +791,23 @@ pg_step (PvdStmt *stmt)
       return s->row < PQntuples (s->result) ? PVD_STEP_ROW : PVD_STEP_DONE;
     }
 
-  if (!ensure_connected (self) || !begin_pending_read (self))
+  if (!ensure_connected (self) || !begin_pending_read (self) || self->deferred_failed)
     return PVD_STEP_ERROR;
+  if (self->transaction && s->n_params == 0 && !s->write &&
+      (g_str_has_prefix (s->text, "SAVEPOINT ") || g_str_has_prefix (s->text, "RELEASE ") ||
+       g_str_has_prefix (s->text, "ROLLBACK TO ")))
+    {
+      /* Nobody waits for its answer: it goes with the next statement. */
+      if (!ensure_prepared (self, s))
+        return PVD_STEP_ERROR;
+      defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', 0, NULL);
+      return PVD_STEP_DONE;
+    }
   savepoint = s->write && pg_in_transaction (stmt->db);
-  s->result = savepoint ? execute_under_savepoint (self, s) : execute (self, s);
+  if (savepoint)
+    run_pipeline (self, s, NULL, TRUE, &s->result);
+  else
+    s->result = execute (self, s);
   status = PQresultStatus (s->result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
@@ -611,7 +815,7 @@ pg_step (PvdStmt *stmt)
       if (s->result != NULL)
         set_error (self, s->result);
       g_clear_pointer (&s->result, PQclear);
-      if (savepoint)
+      if (savepoint && !self->deferred_failed && PQstatus (self->conn) == CONNECTION_OK)
         PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT pvd_statement"));
       return PVD_STEP_ERROR;
     }
@@ -631,6 +835,26 @@ pg_step (PvdStmt *stmt)
     }
   s->row = 0;
   return PQntuples (s->result) > 0 ? PVD_STEP_ROW : PVD_STEP_DONE;
+}
+
+/* A write whose outcome its caller does not wait for (an event): inside a
+ * transaction it goes with the next statement, and if it fails the
+ * transaction does. */
+static gboolean
+pg_step_later (PvdStmt *stmt)
+{
+  PvdStmtPg *s = STMT (stmt);
+  PvdDbPg *self = SELF (stmt->db);
+
+  if (!self->transaction || !s->write || s->result != NULL)
+    return pg_step (stmt) != PVD_STEP_ERROR;
+  if (!ensure_connected (self) || self->deferred_failed)
+    return FALSE;
+  if (!ensure_prepared (self, s))
+    return FALSE;
+  defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', s->n_params, s->values);
+  self->wrote = TRUE;
+  return TRUE;
 }
 
 static gboolean
@@ -700,7 +924,7 @@ pg_schema_version (PvdDb *db)
   PGresult *result;
   gint64 version = -1;
 
-  if (!ensure_connected (self))
+  if (!ensure_connected (self) || !flush_deferred (self))
     return -1;
   /* Before version 1 there is no table to hold the version. */
   result = PQexec (self->conn, "SELECT to_regclass('provisiod_schema') IS NOT NULL");
@@ -769,7 +993,45 @@ pg_notify_change (PvdDb *db)
 {
   PvdDbPg *self = SELF (db);
 
+  if (self->wrote && self->transaction && !self->deferred_failed)
+    {
+      defer (self, "NOTIFY " CHANNEL, FALSE, 0, NULL);
+      return TRUE;
+    }
   return !self->wrote || exec_result (self, "NOTIFY " CHANNEL);
+}
+
+static PvdLock
+pg_lock_connection (PvdDb      *db,
+                    gint64      tenant_id,
+                    const char *kind,
+                    gboolean    wait)
+{
+  PvdDbPg *self = SELF (db);
+  /* Tenant ids beyond 32 bits share a lock with another: that costs a
+   * wait, never a rule. */
+  g_autofree char *sql = g_strdup_printf ("SELECT %s (%d, %d)",
+                                          wait ? "pg_advisory_xact_lock" : "pg_try_advisory_xact_lock",
+                                          (gint32) (guint32) tenant_id,
+                                          g_str_equal (kind, "persons")
+                                          ? CONNECTION_LOCK_PERSONS : CONNECTION_LOCK_USERS);
+  PGresult *result = NULL;
+  PvdLock lock = PVD_LOCK_ERROR;
+
+  if (!ensure_connected (self) || self->deferred_failed)
+    return PVD_LOCK_ERROR;
+  if (wait)
+    {
+      /* Sent with the next statement, which fails if the lock was not
+       * had in time (lock_timeout). */
+      defer (self, sql, FALSE, 0, NULL);
+      return PVD_LOCK_HELD;
+    }
+  if (run_pipeline (self, NULL, sql, FALSE, &result) &&
+      PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1)
+    lock = g_str_equal (PQgetvalue (result, 0, 0), "t") ? PVD_LOCK_HELD : PVD_LOCK_BUSY;
+  PQclear (result);
+  return lock;
 }
 
 /* Every commit is durable.  SQLite's synchronous=NORMAL loses nothing in
@@ -801,7 +1063,7 @@ query_auth_failures (PvdDbPg    *self,
   PGresult *result;
   gboolean ok;
 
-  if (!ensure_connected (self))
+  if (!ensure_connected (self) || !flush_deferred (self))
     return FALSE;
   result = PQexecParams (self->conn, sql, 3, NULL, values, NULL, NULL, 0);
   ok = PQresultStatus (result) == PGRES_TUPLES_OK;
@@ -863,6 +1125,7 @@ static const PvdDbClass pg_class = {
   .schema_extra = schema_extra,
   .begin_write_sql = "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")",
   .begin_read_sql = "BEGIN",
+  .begin_shared_sql = BEGIN_SHARED_SQL,
   .after_copy_sql =
     "SELECT setval (pg_get_serial_sequence ('tenants', 'id'), coalesce (max (id), 0) + 1, false) FROM tenants;"
     "SELECT setval (pg_get_serial_sequence ('events', 'id'), coalesce (max (id), 0) + 1, false) FROM events",
@@ -886,6 +1149,8 @@ static const PvdDbClass pg_class = {
   .set_schema_version = pg_set_schema_version,
   .get_version = pg_get_version,
   .notify_change = pg_notify_change,
+  .lock_connection = pg_lock_connection,
+  .step_later = pg_step_later,
   .set_durable = pg_set_durable,
   .count_auth_failure = pg_count_auth_failure,
   .get_auth_failures = pg_get_auth_failures,
@@ -912,6 +1177,7 @@ pvd_db_pg_open (const char  *conninfo,
 
   self->parent.klass = &pg_class;
   self->conninfo = g_strdup (conninfo);
+  self->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
   self->conn = PQconnectdb (conninfo);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {

@@ -30,6 +30,12 @@ typedef enum {
 } PvdStep;
 
 typedef enum {
+  PVD_LOCK_HELD,        /* the lock is this transaction's */
+  PVD_LOCK_BUSY,        /* another transaction holds it (without waiting) */
+  PVD_LOCK_ERROR,       /* the database failed, or the wait timed out */
+} PvdLock;
+
+typedef enum {
   PVD_DB_FAILED,        /* any other error */
   PVD_DB_UNIQUE,        /* a UNIQUE or PRIMARY KEY constraint */
   PVD_DB_UNAVAILABLE,   /* the database cannot be reached */
@@ -59,6 +65,10 @@ struct _PvdDbClass
    * at the same time as; and one that only reads. */
   const char  *begin_write_sql;
   const char  *begin_read_sql;
+  /* Starts a write transaction that excludes begin_write_sql's but not
+   * other writers of its kind: it writes only the rows of connections it
+   * locks (lock_connection()). */
+  const char  *begin_shared_sql;
   /* Run after rows were copied in with their ids (pvd_store_copy()), so
    * that the ids given next follow them; NULL: nothing to do. */
   const char  *after_copy_sql;
@@ -80,6 +90,9 @@ struct _PvdDbClass
                                   int          index,
                                   const char  *text);
   PvdStep     (*step)            (PvdStmt     *stmt);
+  /* Runs a write whose outcome may be learnt later: if it fails, so does
+   * the transaction's commit.  NULL: step() at once. */
+  gboolean    (*step_later)      (PvdStmt     *stmt);
   gboolean    (*column_is_null)  (PvdStmt     *stmt,
                                   int          column);
   gint64      (*column_int64)    (PvdStmt     *stmt,
@@ -97,6 +110,15 @@ struct _PvdDbClass
                                   gint64      *out_data_version,
                                   gint64      *out_changes);
   gboolean    (*notify_change)   (PvdDb       *db);
+  /* Locks a connection (a tenant's users or persons) until the end of the
+   * transaction begun by begin_shared_sql: its tokens, events and SCIM
+   * resources.  Without @wait, a lock another transaction holds is
+   * PVD_LOCK_BUSY at once.  NULL where begin_shared_sql already excludes
+   * every other writer (SQLite). */
+  PvdLock     (*lock_connection) (PvdDb       *db,
+                                  gint64       tenant_id,
+                                  const char  *kind,
+                                  gboolean     wait);
   void        (*set_durable)     (PvdDb       *db,
                                   gboolean     durable);
   /* Counts a failed authentication from @address in the window that

@@ -1393,7 +1393,7 @@ pvd_scim_handle (PvdWorker         *worker,
 
   /* A change and its event go into the writer's open group (pvd-writer.c);
    * the answer waits until the group committed (write_end_and_wait()). */
-  store = pvd_writer_begin (s.server->writer, &error);
+  store = pvd_writer_begin (s.server->writer, tenant->id, s.kind, &error);
   if (store == NULL)
     {
       g_warning ("Could not start a SCIM write: %s", error->message);

@@ -41,11 +41,23 @@ PvdStmt  *pvd_store_prepare      (PvdStore    *self,
 gboolean  pvd_store_run          (PvdStore    *self,
                                   PvdStmt     *stmt,
                                   GError     **error);
+gboolean  pvd_store_run_later    (PvdStore    *self,
+                                  PvdStmt     *stmt,
+                                  GError     **error);
 gboolean  pvd_store_run_sql      (PvdStore    *self,
                                   const char  *sql,
                                   GError     **error);
 gboolean  pvd_store_begin        (PvdStore    *self,
                                   GError     **error);
+gboolean  pvd_store_begin_connection (PvdStore    *self,
+                                      gint64       tenant_id,
+                                      const char  *kind,
+                                      GError     **error);
+PvdLock   pvd_store_lock_connection  (PvdStore    *self,
+                                      gint64       tenant_id,
+                                      const char  *kind,
+                                      gboolean     wait,
+                                      GError     **error);
 gboolean  pvd_store_commit       (PvdStore    *self,
                                   GError     **error);
 void      pvd_store_rollback     (PvdStore    *self);

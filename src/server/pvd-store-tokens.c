@@ -376,7 +376,7 @@ pvd_store_issue_token_full (PvdStore        *self,
   const PvdToken *conflict = NULL;
   guint n_active = 0;
 
-  if (!pvd_store_begin (self, error))
+  if (!pvd_store_begin_connection (self, tenant_id, kind, error))
     return NULL;
 
   if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
@@ -591,7 +591,7 @@ pvd_store_revoke_token (PvdStore    *self,
   g_autoptr(PvdConnection) connection = NULL;
   g_autoptr(PvdToken) token = NULL;
 
-  if (!pvd_store_begin (self, error))
+  if (!pvd_store_begin_connection (self, tenant_id, kind, error))
     return NULL;
 
   if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
@@ -865,7 +865,7 @@ pvd_store_authenticate_scim (PvdStore    *self,
     }
 
   pvd_store_end_read (self);
-  if (!pvd_store_begin (self, error))
+  if (!pvd_store_begin_connection (self, tenant_id, kind, error))
     return PVD_SCIM_AUTH_UNKNOWN;
   /* The connection as it was before this request: which token came last. */
   if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||

@@ -95,6 +95,23 @@ pvd_store_run (PvdStore  *self,
   return TRUE;
 }
 
+/* Runs a statement that returns no rows and whose outcome the caller need
+ * not know at once: in a transaction on PostgreSQL it goes to the database
+ * with the next statement (one round trip for both), and if it fails the
+ * transaction does, its commit with an error.  Outside a transaction, and
+ * on SQLite, at once. */
+gboolean
+pvd_store_run_later (PvdStore  *self,
+                     PvdStmt   *stmt,
+                     GError   **error)
+{
+  if (self->db->klass->step_later == NULL)
+    return pvd_store_run (self, stmt, error);
+  if (!self->db->klass->step_later (stmt))
+    return pvd_store_set_db_error (self, error);
+  return TRUE;
+}
+
 /* Prepares (once, see pvd_store_prepare()) and runs a statement that
  * takes no parameters and returns no rows: a savepoint, its release. */
 gboolean
@@ -117,15 +134,64 @@ exec (PvdStore    *self,
   return TRUE;
 }
 
-/* A write transaction excludes every other writer, on every connection to
- * the database, as SQLite's BEGIN IMMEDIATE does: the rules that read
- * before they write (two active tokens, a retirement that happens once,
- * unique userNames) hold without retries. */
+/* A write transaction that excludes every other writer, on every
+ * connection to the database, as SQLite's BEGIN IMMEDIATE does: for what
+ * is not one connection's (the schema, a tenant, its admin keys). */
 gboolean
 pvd_store_begin (PvdStore  *self,
                  GError   **error)
 {
   return exec (self, self->db->klass->begin_write_sql, error);
+}
+
+/* A write transaction for one connection's rows, which holds the
+ * connection's lock (pvd_store_lock_connection()) to its end: the rules
+ * that read before they write (two active tokens, a retirement that happens
+ * once, unique userNames, event ids in the order of the commits) are each
+ * one connection's, so writers of other connections go on beside it. */
+gboolean
+pvd_store_begin_connection (PvdStore    *self,
+                            gint64       tenant_id,
+                            const char  *kind,
+                            GError     **error)
+{
+  if (!pvd_store_begin_write (self, error))
+    return FALSE;
+  if (pvd_store_lock_connection (self, tenant_id, kind, TRUE, error) != PVD_LOCK_HELD)
+    {
+      pvd_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * pvd_store_lock_connection:
+ * @wait: whether to wait for another transaction's lock (at most five
+ *   seconds on PostgreSQL); without, such a lock is %PVD_LOCK_BUSY
+ *
+ * Locks a connection's rows until the end of the write transaction begun
+ * by pvd_store_begin_write().  On SQLite that transaction already excludes
+ * every other writer.
+ *
+ * Returns: %PVD_LOCK_HELD, %PVD_LOCK_BUSY, or %PVD_LOCK_ERROR with @error
+ *   set
+ */
+PvdLock
+pvd_store_lock_connection (PvdStore    *self,
+                           gint64       tenant_id,
+                           const char  *kind,
+                           gboolean     wait,
+                           GError     **error)
+{
+  PvdLock lock;
+
+  if (self->db->klass->lock_connection == NULL)
+    return PVD_LOCK_HELD;
+  lock = self->db->klass->lock_connection (self->db, tenant_id, kind, wait);
+  if (lock == PVD_LOCK_ERROR)
+    pvd_store_set_db_error (self, error);
+  return lock;
 }
 
 gboolean
@@ -804,12 +870,17 @@ pvd_store_set_durable (PvdStore *self,
  *
  * Starts a write transaction for the statements that follow, committed by
  * pvd_store_end_write(): one commit for a request's change and its event.
+ * It excludes pvd_store_begin()'s writers; each connection it writes is
+ * locked first (pvd_store_lock_connection()).
  */
 gboolean
 pvd_store_begin_write (PvdStore  *self,
                        GError   **error)
 {
-  return pvd_store_begin (self, error);
+  const PvdDbClass *klass = self->db->klass;
+
+  return exec (self, klass->begin_shared_sql ? klass->begin_shared_sql : klass->begin_write_sql,
+               error);
 }
 
 gboolean
@@ -925,7 +996,7 @@ pvd_store_add_event (PvdStore        *self,
     pvd_bind_int64 (stmt, 8, event->status);
   pvd_bind_text (stmt, 9, event->user_agent);
   pvd_bind_text (stmt, 10, event->detail);
-  if (!pvd_store_run (self, stmt, error))
+  if (!pvd_store_run_later (self, stmt, error))
     return FALSE;
   g_clear_pointer (&stmt, pvd_stmt_done);
 

@@ -43,7 +43,15 @@
  *    administrator's change), and then it asks for nothing.
  *
  * The lock is held for one change at a time and for a commit, never while
- * waiting for a worker, so it cannot deadlock with them. */
+ * waiting for a worker, so it cannot deadlock with them.
+ *
+ * A group locks each connection it changes (pvd_store_lock_connection():
+ * on PostgreSQL an advisory lock per connection, to the group's commit),
+ * so that several nodes' groups write different tenants side by side.  It
+ * waits for a connection's lock only as its first: a later one that
+ * another node holds is tried without waiting, and when busy the group is
+ * committed first and the change opens the next group, which waits.  So a
+ * group never waits while it holds a lock that another may wait for. */
 
 /* How long a group stays open when no worker asks for its commit. */
 #define MAX_GROUP_AGE (1 * G_TIME_SPAN_MILLISECOND)
@@ -67,6 +75,7 @@ struct _PvdWriter
   gboolean    commit_wanted;
   gboolean    stopping;
   GPtrArray  *waiting;         /* Waiter: the open group's changes */
+  GHashTable *locked;          /* "tenant/kind": the connections it locked */
   GHashTable *idles;           /* GMainContext -> GSource asking for the commit */
   gint64      n_groups;
   gint64      n_changes;
@@ -158,6 +167,7 @@ end_group_locked (PvdWriter  *self,
     pvd_store_cancel_write (self->store);
   self->open = FALSE;
   self->commit_wanted = FALSE;
+  g_hash_table_remove_all (self->locked);
   return waiters;
 }
 
@@ -219,6 +229,7 @@ pvd_writer_new (const char  *location,
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->waiting = g_ptr_array_new ();
+  self->locked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->idles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_source_unref);
   self->thread = g_thread_new ("pvd-commit", commit_thread, self);
   return self;
@@ -263,25 +274,92 @@ pvd_writer_free (PvdWriter *self)
     g_source_destroy (source);
   g_hash_table_unref (self->idles);
   g_ptr_array_unref (self->waiting);
+  g_hash_table_unref (self->locked);
   g_object_unref (self->store);
   g_cond_clear (&self->cond);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
 
+/* Opens a group's transaction; the lock is held. */
+static gboolean
+open_group_locked (PvdWriter  *self,
+                   GError    **error)
+{
+  if (!pvd_store_begin_write (self->store, error))
+    {
+      pvd_store_cancel_write (self->store);
+      return FALSE;
+    }
+  self->open = TRUE;
+  self->opened_at = g_get_monotonic_time ();
+  g_cond_signal (&self->cond);
+  return TRUE;
+}
+
+/* Ends the open group and hands its outcomes over, as the commit thread
+ * would; the lock is held, and still is after. */
+static void
+end_group_and_deliver_locked (PvdWriter  *self,
+                              GError    **error)
+{
+  g_autoptr(GPtrArray) waiters = end_group_locked (self, error);
+
+  if (*error != NULL && waiters->len > 0)
+    g_warning ("Lost %u uncommitted SCIM changes: %s", waiters->len, (*error)->message);
+  deliver (waiters, *error);
+}
+
+/* Locks the connection of @key for the open group, which is then the
+ * first of a group if it has to wait (see above). */
+static gboolean
+lock_connection_locked (PvdWriter   *self,
+                        gint64       tenant_id,
+                        const char  *kind,
+                        GError     **error)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s", tenant_id, kind);
+  gboolean first = g_hash_table_size (self->locked) == 0;
+  PvdLock lock;
+
+  if (g_hash_table_contains (self->locked, key))
+    return TRUE;
+  lock = pvd_store_lock_connection (self->store, tenant_id, kind, first, error);
+  if (lock == PVD_LOCK_BUSY)
+    {
+      g_autoptr(GError) commit_error = NULL;
+
+      /* Another node writes this connection: commit what this group
+       * holds, so that nobody waits for it, then wait in a new group. */
+      end_group_and_deliver_locked (self, &commit_error);
+      if (!open_group_locked (self, error))
+        return FALSE;
+      lock = pvd_store_lock_connection (self->store, tenant_id, kind, TRUE, error);
+    }
+  if (lock != PVD_LOCK_HELD)
+    return FALSE;
+  g_hash_table_add (self->locked, g_steal_pointer (&key));
+  return TRUE;
+}
+
 /**
  * pvd_writer_begin:
+ * @tenant_id: the tenant whose connection the change writes
+ * @kind: the connection
  *
  * Starts a change: takes the writer's lock, opens a group's transaction if
- * none is, and a savepoint for the change.  Every pvd_writer_begin() that
- * returns a store is followed by one pvd_writer_end(), in the same thread.
+ * none is, locks the connection for it, and opens a savepoint for the
+ * change.  Every pvd_writer_begin() that returns a store is followed by one
+ * pvd_writer_end(), in the same thread.
  *
  * Returns: (transfer none): the store to make the change in, or %NULL with
  *   @error set (the database is unavailable or busy)
  */
 PvdStore *
-pvd_writer_begin (PvdWriter  *self,
-                  GError    **error)
+pvd_writer_begin (PvdWriter   *self,
+                  gint64       tenant_id,
+                  const char  *kind,
+                  GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -292,25 +370,18 @@ pvd_writer_begin (PvdWriter  *self,
       g_set_error (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE, "The server is stopping");
       return NULL;
     }
-  if (!self->open)
+  if (!self->open && !open_group_locked (self, error))
     {
-      if (!pvd_store_begin_write (self->store, error))
-        {
-          pvd_store_cancel_write (self->store);
-          g_mutex_unlock (&self->lock);
-          return NULL;
-        }
-      self->open = TRUE;
-      self->opened_at = g_get_monotonic_time ();
-      g_cond_signal (&self->cond);
-    }
-  if (!pvd_store_run_sql (self->store, savepoint_sql, &local_error))
-    {
-      g_autoptr(GPtrArray) waiters = NULL;
-
-      waiters = end_group_locked (self, &local_error);
       g_mutex_unlock (&self->lock);
-      deliver (waiters, local_error);
+      return NULL;
+    }
+  if (!lock_connection_locked (self, tenant_id, kind, &local_error) ||
+      !pvd_store_run_sql (self->store, savepoint_sql, &local_error))
+    {
+      /* A lock not had in time, or a database gone, took the group. */
+      if (self->open)
+        end_group_and_deliver_locked (self, &local_error);
+      g_mutex_unlock (&self->lock);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }

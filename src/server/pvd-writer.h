@@ -28,6 +28,8 @@ PvdWriter *pvd_writer_new    (const char     *location,
 void       pvd_writer_stop   (PvdWriter      *self);
 void       pvd_writer_free   (PvdWriter      *self);
 PvdStore  *pvd_writer_begin  (PvdWriter      *self,
+                              gint64          tenant_id,
+                              const char     *kind,
                               GError        **error);
 void       pvd_writer_undo   (PvdWriter      *self);
 void       pvd_writer_end    (PvdWriter      *self,

@@ -101,6 +101,18 @@ class PostgreSQL:
         return [tuple(None if f == "\x02" else f for f in row.split("\x1f"))
                 for row in out.rstrip("\n").split("\x1e") if row.strip("\n")]
 
+    def session(self, url):
+        """A psql session of its own, for a transaction that stays open:
+        statements go to its stdin, answers come from its stdout."""
+        name = urllib.parse.urlsplit(url).path.lstrip("/")
+        cmd = [os.path.join(PG_BIN, "psql"), "-h", self.dir, "-U", "postgres", "-d", name,
+               "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
+        if self.user is not None:
+            cmd = ["setpriv", f"--reuid={self.user.pw_uid}", f"--regid={self.user.pw_gid}",
+                   "--clear-groups"] + cmd
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                cwd=self.dir)
+
     def dump(self, url):
         """The database's rows as text, for the test that no secret is stored."""
         name = urllib.parse.urlsplit(url).path.lstrip("/")

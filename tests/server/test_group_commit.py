@@ -15,10 +15,12 @@ import json
 import random
 import re
 import signal
+import sqlite3
 import threading
 import unittest
 import urllib.parse
 
+import pvtest
 from pvtest import ServerTest
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -42,9 +44,10 @@ class GroupCommit(ServerTest):
         return self.server.scim(method, self.issued["scim_base_url"], resource, self.issued["secret"],
                                 body=body)
 
-    def post_concurrently(self, names):
-        """POSTs a user per name, CLIENTS keep-alive connections at once;
-        returns [(name, status, body)] in the order of names."""
+    def post_concurrently(self, names, user_agent=lambda k: "Test IdP/1.0"):
+        """POSTs a user per name, CLIENTS keep-alive connections at once,
+        client k with user_agent(k); returns [(name, status, body)] in the
+        order of names."""
         url = urllib.parse.urlsplit(self.server.url)
         results = [None] * len(names)
         start = threading.Barrier(CLIENTS)
@@ -54,7 +57,7 @@ class GroupCommit(ServerTest):
             try:
                 conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
                 headers = {"Authorization": "Bearer " + self.issued["secret"],
-                           "Content-Type": "application/scim+json", "User-Agent": "Test IdP/1.0"}
+                           "Content-Type": "application/scim+json", "User-Agent": user_agent(k)}
                 start.wait()
                 for i in range(k, len(names), CLIENTS):
                     body = json.dumps({"schemas": [USER], "userName": names[i], "active": True})
@@ -143,6 +146,38 @@ class GroupCommit(ServerTest):
         self.assertEqual(changes, UNIQUE + 3 * CONTESTED)
         print(f"{changes} changes in {commits} commits", flush=True)
         self.assertLess(commits, changes)
+        self.server.start()
+        self.check_stored(created)
+
+    def test_a_failed_event_takes_no_answer_with_it(self):
+        """A change's event that the database refuses fails that change, and
+        every change answered 201 beside it is stored.  (On PostgreSQL the
+        event goes to the database with the next statement, so its failure
+        is learnt later: it fails the whole group, whose requests are then
+        answered with an error, never 201.)"""
+        poison = "Poison IdP/1.0"
+        if pvtest.STORE == "postgresql":
+            pvtest.postgresql().query(self.server.db, "ALTER TABLE events ADD CONSTRAINT poison"
+                                      f" CHECK (user_agent IS DISTINCT FROM '{poison}')")
+        else:
+            with sqlite3.connect(self.server.db) as db:
+                db.execute("CREATE TRIGGER poison BEFORE INSERT ON events"
+                           f" WHEN NEW.user_agent = '{poison}' BEGIN SELECT RAISE(ABORT, 'poison'); END")
+        names = [f"c-{i}@example.com" for i in range(UNIQUE)]
+        # every eighth client's events are refused
+        results = self.post_concurrently(names, lambda k: poison if k % 8 == 0 else "Test IdP/1.0")
+        created = {}
+        for i, (name, status, body) in enumerate(results):
+            if i % CLIENTS % 8 == 0:
+                self.assertGreaterEqual(status, 500, f"{name}: its event was refused")
+            if status == 201:
+                created[name] = body
+            else:
+                self.assertGreaterEqual(status, 500, body)
+        self.assertTrue(created, "every change failed")
+        print(f"{len(created)} of {len(names)} changes stood", flush=True)
+
+        self.server.stop(signal.SIGKILL)
         self.server.start()
         self.check_stored(created)
 

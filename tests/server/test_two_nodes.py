@@ -203,6 +203,57 @@ class TwoNodes(unittest.TestCase):
         self.assertEqual(ids, sorted(set(ids), reverse=True))
         self.assertEqual(len([e for e in events if e["type"] == "scim"]), 6)
 
+    def test_writes_to_other_tenants_do_not_wait(self):
+        """A writer of one connection locks that connection only
+        (docs/provisiod.md, "The rules hold across nodes"): while another
+        transaction holds acme's users as an open group of SCIM changes
+        does, a change to acme waits for it, and a change to another tenant
+        on the other node is made and committed meanwhile."""
+        pg = pvtest.postgresql()
+        db = self.nodes[0].db
+        globex_key = self.nodes[0].create_tenant("globex", "Globex", owner="hank@globex.example")
+        acme_token = self.issue()
+        r = self.nodes[1].request("POST", "/api/v1/provisioning/users/tokens", key=globex_key)
+        self.assertEqual(r.status, 201, r.text)
+        globex_token = r.json
+        acme_id = pg.query(db, "SELECT id FROM tenants WHERE slug = 'acme'")[0][0]
+
+        # What a node's group takes for acme's users (pvd-db-pg.c).
+        holder = pg.session(db)
+        holder.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock_shared(7212443);\n"
+                           f"SELECT pg_advisory_xact_lock({acme_id}, 1);\nSELECT 'held';\n")
+        holder.stdin.flush()
+        # (each lock's row is an empty line)
+        self.assertEqual([holder.stdout.readline().strip() for _ in range(3)], ["", "", "held"])
+        try:
+            acme_status = []
+            acme = threading.Thread(target=lambda: acme_status.append(self.scim(
+                "POST", acme_token, "/Users", node=self.nodes[0],
+                body={"schemas": [USER], "userName": "waits@acme.example"}).status))
+            acme.start()
+            waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            deadline = time.monotonic() + 3
+            while pg.query(db, waiting) != [("1",)]:
+                self.assertLess(time.monotonic(), deadline, "acme's change does not wait for acme's lock")
+                time.sleep(0.02)
+
+            for i in range(3):
+                r = self.scim("POST", globex_token, "/Users", node=self.nodes[1],
+                              body={"schemas": [USER], "userName": f"u{i}@globex.example"})
+                self.assertEqual(r.status, 201, r.text)
+            committed = pg.query(db, "SELECT count(*) FROM scim_resources r JOIN tenants t"
+                                     " ON t.id = r.tenant_id WHERE t.slug = 'globex'")
+            self.assertEqual(committed, [("3",)])
+            # acme's change still waits, unanswered
+            self.assertTrue(acme.is_alive())
+            self.assertEqual(pg.query(db, waiting), [("1",)])
+        finally:
+            holder.stdin.write("COMMIT;\n")
+            holder.stdin.close()
+            holder.wait()
+        acme.join()
+        self.assertEqual(acme_status, [201])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
