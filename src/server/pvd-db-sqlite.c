@@ -135,6 +135,46 @@ static const char schema_v4[] =
   "ALTER TABLE admin_keys ADD COLUMN replaced_by TEXT;"
   "ALTER TABLE admin_keys ADD COLUMN successor_used_at INTEGER;";
 
+/* Version 5: a count of the changes to what a credential stands for, that
+ * every writer bumps, whichever process it is (the command line writes
+ * the same file): the workers' caches of keys and tokens (pvd-auth.c) hold
+ * while it stays the same (pvd_store_get_credentials_generation()).  A
+ * token's or key's use (last_used_at, last_user_agent) and a connection's
+ * last request change nothing a credential stands for, and count only
+ * where something else changed with them.  A column added to these tables
+ * later that authentication reads must be added to the triggers' WHEN. */
+static const char schema_v5[] =
+  "CREATE TABLE credentials_generation (generation INTEGER NOT NULL);"
+  "INSERT INTO credentials_generation (generation) VALUES (0);"
+#define BUMP " BEGIN UPDATE credentials_generation SET generation = generation + 1; END;"
+  "CREATE TRIGGER tenants_inserted AFTER INSERT ON tenants" BUMP
+  "CREATE TRIGGER tenants_updated AFTER UPDATE ON tenants" BUMP
+  "CREATE TRIGGER tenants_deleted AFTER DELETE ON tenants" BUMP
+  "CREATE TRIGGER admin_keys_inserted AFTER INSERT ON admin_keys" BUMP
+  "CREATE TRIGGER admin_keys_updated AFTER UPDATE ON admin_keys"
+  "  WHEN OLD.id IS NOT NEW.id OR OLD.tenant_id IS NOT NEW.tenant_id"
+  "    OR OLD.digest IS NOT NEW.digest OR OLD.expires_at IS NOT NEW.expires_at"
+  "    OR OLD.revoked_at IS NOT NEW.revoked_at OR OLD.revoked_by IS NOT NEW.revoked_by"
+  "    OR OLD.replaces IS NOT NEW.replaces OR OLD.replaced_by IS NOT NEW.replaced_by"
+  "    OR OLD.successor_used_at IS NOT NEW.successor_used_at" BUMP
+  "CREATE TRIGGER admin_keys_deleted AFTER DELETE ON admin_keys" BUMP
+  "CREATE TRIGGER connections_inserted AFTER INSERT ON connections" BUMP
+  "CREATE TRIGGER connections_updated AFTER UPDATE ON connections"
+  "  WHEN OLD.tenant_id IS NOT NEW.tenant_id OR OLD.kind IS NOT NEW.kind"
+  "    OR OLD.enabled IS NOT NEW.enabled OR OLD.identity_provider IS NOT NEW.identity_provider"
+  "    OR OLD.token_lifetime_days IS NOT NEW.token_lifetime_days" BUMP
+  "CREATE TRIGGER connections_deleted AFTER DELETE ON connections" BUMP
+  "CREATE TRIGGER tokens_inserted AFTER INSERT ON tokens" BUMP
+  "CREATE TRIGGER tokens_updated AFTER UPDATE ON tokens"
+  "  WHEN OLD.id IS NOT NEW.id OR OLD.tenant_id IS NOT NEW.tenant_id OR OLD.kind IS NOT NEW.kind"
+  "    OR OLD.digest IS NOT NEW.digest OR OLD.expires_at IS NOT NEW.expires_at"
+  "    OR OLD.replaces IS NOT NEW.replaces OR OLD.replaced_by IS NOT NEW.replaced_by"
+  "    OR OLD.retire IS NOT NEW.retire OR OLD.retires_at IS NOT NEW.retires_at"
+  "    OR OLD.revoked_at IS NOT NEW.revoked_at OR OLD.revoked_by IS NOT NEW.revoked_by"
+  "    OR OLD.revoke_reason IS NOT NEW.revoke_reason" BUMP
+  "CREATE TRIGGER tokens_deleted AFTER DELETE ON tokens" BUMP;
+#undef BUMP
+
 /* Which token a request with an Idempotency-Key issued (issue #21).  Kept
  * out of the numbered schema steps: created where missing, it needs no
  * migration of its own, and a database without it reads as before. */
@@ -147,7 +187,7 @@ static const char schema_extra[] =
   "  PRIMARY KEY (tenant_id, kind, idempotency_key),"
   "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);";
 
-static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, NULL };
+static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, NULL };
 
 /* The statements that begin and end transactions, run around every
  * request: prepared once per connection rather than parsed each time. */

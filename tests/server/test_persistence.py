@@ -75,7 +75,11 @@ class Persistence(ServerTest):
 
         self.server.stop()
         with sqlite3.connect(self.server.db) as db:
-            # As schema 2 left it: no member table, no key rotation columns.
+            # As schema 2 left it: no member table, no key rotation columns,
+            # no count of credential changes.
+            for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+                db.execute(f"DROP TRIGGER {trigger}")
+            db.execute("DROP TABLE credentials_generation")
             db.execute("DROP TABLE scim_group_members")
             for column in ("replaces", "replaced_by", "successor_used_at"):
                 db.execute(f"ALTER TABLE admin_keys DROP COLUMN {column}")
@@ -84,7 +88,7 @@ class Persistence(ServerTest):
         self.server.start()
         self.assertEqual((groups(a), groups(b)), ([g], [g]))
         with sqlite3.connect(self.server.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 4)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 5)
         db.close()
 
 
