@@ -189,6 +189,34 @@ static const char schema_extra[] =
 
 static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, NULL };
 
+/* Each connection's page cache, and how much of the file it reads through
+ * a memory map rather than read(2) (pvd_db_sqlite_set_memory()); 0:
+ * SQLite's defaults. */
+static gint cache_mib;
+static gint mmap_mib;
+
+/**
+ * pvd_db_sqlite_set_memory:
+ * @cache_size_mib: each connection's page cache, MiB; 0 or -1 for SQLite's
+ *   default (2 MiB)
+ * @mmap_size_mib: how much of the file each connection reads through a memory
+ *   map, MiB; 0 or -1 for none (read(2), SQLite's default)
+ *
+ * For the connections opened after it: provisiod.conf's
+ * `sqlite-cache-size` and `sqlite-mmap-size` (docs/provisiod.md, where the
+ * figures say why both are off unless set).  A map costs address space,
+ * not memory: its pages are the kernel's page cache of the file, shared by
+ * every connection, where read(2) copies each page into the connection's
+ * own cache.
+ */
+void
+pvd_db_sqlite_set_memory (gint cache_size_mib,
+                          gint mmap_size_mib)
+{
+  cache_mib = MAX (cache_size_mib, 0);
+  mmap_mib = MAX (mmap_size_mib, 0);
+}
+
 /* The statements that begin and end transactions, run around every
  * request: prepared once per connection rather than parsed each time. */
 static const char *const transaction_sql[] = { "BEGIN DEFERRED", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK" };
@@ -512,6 +540,22 @@ pvd_db_sqlite_open (const char  *path,
    * Plans that ignore bound values keep the statements prepared once. */
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, NULL);
 
+  /* provisiod.conf's sqlite-cache-size and sqlite-mmap-size, if set */
+  if (cache_mib > 0)
+    {
+      /* negative: KiB rather than pages */
+      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT,
+                                              (gint64) cache_mib * 1024);
+
+      sqlite_exec (&self->parent, sql);
+    }
+  if (mmap_mib > 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA mmap_size = %" G_GINT64_FORMAT,
+                                              (gint64) mmap_mib * 1024 * 1024);
+
+      sqlite_exec (&self->parent, sql);
+    }
   /* WAL with synchronous=NORMAL: a committed transaction survives a crash of
    * the process; a power loss may lose the last few, never corrupt.  What
    * must survive that too is committed durably: pvd_store_set_durable(). */
