@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "pv-time.h"
+#include "pvd-db.h"
 #include "pvd-demo.h"
 #include "pvd-server.h"
 #include "pvd-store.h"
@@ -31,6 +32,8 @@ typedef struct {
   gint      auth_failure_limit;
   gint      request_timeout;
   gint      threads;
+  gint      sqlite_cache_size;
+  gint      sqlite_mmap_size;
   gboolean  test_clock;
   char     *tls_certificate;
   char     *tls_key;
@@ -70,7 +73,7 @@ load_config (Options  *o,
   g_autoptr(GKeyFile) file = g_key_file_new ();
   static const char *known[] = {
     "db", "database", "listen", "public-url", "retire-grace", "auth-failure-limit", "request-timeout", "threads", "test-clock",
-    "tls-certificate", "tls-key", "allow-insecure-http",
+    "sqlite-cache-size", "sqlite-mmap-size", "tls-certificate", "tls-key", "allow-insecure-http",
     NULL
   };
   g_auto(GStrv) keys = NULL;
@@ -127,6 +130,8 @@ load_config (Options  *o,
   INT_KEY (auth_failure_limit, "auth-failure-limit");
   INT_KEY (request_timeout, "request-timeout");
   INT_KEY (threads, "threads");
+  INT_KEY (sqlite_cache_size, "sqlite-cache-size");
+  INT_KEY (sqlite_mmap_size, "sqlite-mmap-size");
 #undef INT_KEY
 
   if (!o->test_clock && g_key_file_has_key (file, "server", "test-clock", NULL))
@@ -470,7 +475,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  Options o = { .retire_grace = -1, .auth_failure_limit = -1, .request_timeout = -1, .threads = -1 };
+  Options o = { .retire_grace = -1, .auth_failure_limit = -1, .request_timeout = -1, .threads = -1,
+                .sqlite_cache_size = -1, .sqlite_mmap_size = -1 };
   g_auto(GStrv) args = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -577,6 +583,7 @@ main (int   argc,
       options_clear (&o);
       return 2;
     }
+  pvd_db_sqlite_set_memory (o.sqlite_cache_size, o.sqlite_mmap_size);
   if (o.threads == 0 || o.threads > 64)
     {
       g_printerr (_("provisiod: --threads must be between 1 and 64\n"));

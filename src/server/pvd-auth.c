@@ -20,14 +20,14 @@ typedef struct {
   guint  count;
 } PvdAuthFailures;
 
-/* What an admin key stands for, kept while the database is unchanged, so
- * that a request needs no query to authenticate. */
+/* What an admin key stands for, kept while no credential changed
+ * (pvd_store_get_credentials_generation()), so that a request needs no
+ * query to authenticate. */
 typedef struct {
   PvdApiKey      *key;
   PvdTenant      *tenant;
   PvExpiryPolicy  policy;
-  gint64          data_version;
-  gint64          changes;
+  gint64          generation;
 } PvdAuthEntry;
 
 /* What a SCIM token stands for, kept like PvdAuthEntry. */
@@ -35,8 +35,7 @@ typedef struct {
   PvdTenant *tenant;
   PvdToken  *token;
   gboolean   enabled;
-  gint64     data_version;
-  gint64     changes;
+  gint64     generation;
 } PvdScimAuthEntry;
 
 static void
@@ -195,7 +194,7 @@ send_rate_limited (PvdMessage        *msg)
  * pvd_authenticate_admin:
  *
  * Authenticates a management API request with its admin key, from the
- * worker's cache while the database is unchanged; sets the request's key,
+ * worker's cache while no credential changed; sets the request's key,
  * tenant and policy.  Otherwise answers the request (401, 429, 503).
  *
  * Returns: whether the request may go on
@@ -207,7 +206,7 @@ pvd_authenticate_admin (PvdRequest *req)
   g_autofree char *digest = NULL;
   g_autoptr(GError) error = NULL;
   PvdAuthEntry *entry = NULL;
-  gint64 data_version = -1, changes = -1;
+  gint64 generation = -1;
   PvTokenKind kind;
 
   if (pvd_rate_limited (req->server, req->msg))
@@ -234,9 +233,9 @@ pvd_authenticate_admin (PvdRequest *req)
     {
       digest = pv_token_digest (secret);
       entry = g_hash_table_lookup (req->worker->auth_cache, digest);
-      pvd_store_get_version (req->store, &data_version, &changes);
+      generation = pvd_store_get_credentials_generation (req->store);
       if (entry != NULL &&
-          (entry->data_version != data_version || entry->changes != changes ||
+          (generation < 0 || entry->generation != generation ||
            entry->key->expires_at <= req->now || req->now - entry->key->last_used_at >= 60 ||
            entry->key->replaced_by != NULL))
         entry = NULL;
@@ -277,8 +276,8 @@ pvd_authenticate_admin (PvdRequest *req)
         g_warning ("Tenant %s has invalid reminder thresholds: %s", tenant->slug, error->message);
       entry->key = g_steal_pointer (&key);
       entry->tenant = g_steal_pointer (&tenant);
-      /* After the store's own write of last_used_at, if there was one. */
-      pvd_store_get_version (req->store, &entry->data_version, &entry->changes);
+      /* Read before the key: what changed since, the next request sees. */
+      entry->generation = generation;
 
       if (g_hash_table_size (req->worker->auth_cache) >= PVD_MAX_CACHED_ENTRIES)
         g_hash_table_remove_all (req->worker->auth_cache);
@@ -303,9 +302,11 @@ pvd_authenticate_admin (PvdRequest *req)
  * @out_enabled: (out): whether the connection is enabled, likewise
  * @error: set only when the database fails
  *
- * Authenticates a SCIM request.  While the database is unchanged and the
- * token's use was recorded this second, the answer comes from the worker's
- * cache without a query; otherwise from the store, which records the use.
+ * Authenticates a SCIM request.  While no credential changed
+ * (pvd_store_get_credentials_generation(): a SCIM write changes none) and
+ * the token's use was recorded this second, the answer comes from the
+ * worker's cache without a query; otherwise from the store, which records
+ * the use.
  * A change (@provisions, pvd_scim_request_provisions()) with a token that
  * replaces another always asks the store: it may start the old token's
  * retirement.  %PVD_SCIM_AUTH_LIMITED: the address reached the limit of
@@ -337,7 +338,7 @@ pvd_scim_authenticate (PvdWorker         *worker,
   g_autoptr(PvdToken) token = NULL;
   g_autoptr(PvdConnection) connection = NULL;
   g_autoptr(GError) local_error = NULL;
-  gint64 data_version, changes;
+  gint64 generation;
   PvTokenKind token_kind;
   PvdScimAuth result;
 
@@ -345,9 +346,9 @@ pvd_scim_authenticate (PvdWorker         *worker,
     return PVD_SCIM_AUTH_UNKNOWN;
 
   digest = pv_token_digest (secret);
-  pvd_store_get_version (store, &data_version, &changes);
+  generation = pvd_store_get_credentials_generation (store);
   entry = g_hash_table_lookup (worker->scim_cache, digest);
-  if (entry != NULL && entry->data_version == data_version && entry->changes == changes &&
+  if (entry != NULL && generation >= 0 && entry->generation == generation &&
       g_str_equal (entry->tenant->slug, slug) && g_str_equal (entry->token->kind, kind) &&
       pvd_token_is_active (entry->token, now) && now - entry->token->last_used_at < 1 &&
       entry->token->retires_at == 0 && !(provisions && entry->token->replaces != NULL) &&
@@ -376,8 +377,8 @@ pvd_scim_authenticate (PvdWorker         *worker,
   entry->tenant = g_steal_pointer (&tenant);
   entry->token = g_steal_pointer (&token);
   entry->enabled = connection->enabled;
-  /* After the store's own write of the token's use, if there was one. */
-  pvd_store_get_version (store, &entry->data_version, &entry->changes);
+  /* Read before the token: what changed since, the next request sees. */
+  entry->generation = generation;
 
   if (g_hash_table_size (worker->scim_cache) >= PVD_MAX_CACHED_ENTRIES)
     g_hash_table_remove_all (worker->scim_cache);

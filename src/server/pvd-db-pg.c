@@ -135,6 +135,37 @@ static const char schema_v4[] =
   "ALTER TABLE admin_keys ADD COLUMN replaced_by TEXT;"
   "ALTER TABLE admin_keys ADD COLUMN successor_used_at BIGINT;";
 
+/* Version 5: the count of changes to what a credential stands for, as in
+ * pvd-db-sqlite.c's schema_v5, bumped by the same triggers: whichever node
+ * or command writes, in the writer's own transaction. */
+static const char schema_v5[] =
+  "CREATE TABLE credentials_generation (generation BIGINT NOT NULL);"
+  "INSERT INTO credentials_generation (generation) VALUES (0);"
+  "CREATE FUNCTION provisiod_credentials_changed () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "  BEGIN UPDATE credentials_generation SET generation = generation + 1; RETURN NULL; END $$;"
+#define BUMP " EXECUTE FUNCTION provisiod_credentials_changed ();"
+  "CREATE TRIGGER tenants_changed AFTER INSERT OR UPDATE OR DELETE ON tenants FOR EACH ROW" BUMP
+  "CREATE TRIGGER admin_keys_changed AFTER INSERT OR DELETE ON admin_keys FOR EACH ROW" BUMP
+  "CREATE TRIGGER admin_keys_updated AFTER UPDATE ON admin_keys FOR EACH ROW"
+  "  WHEN ((OLD.id, OLD.tenant_id, OLD.digest, OLD.expires_at, OLD.revoked_at, OLD.revoked_by,"
+  "         OLD.replaces, OLD.replaced_by, OLD.successor_used_at)"
+  "        IS DISTINCT FROM (NEW.id, NEW.tenant_id, NEW.digest, NEW.expires_at, NEW.revoked_at,"
+  "         NEW.revoked_by, NEW.replaces, NEW.replaced_by, NEW.successor_used_at))" BUMP
+  "CREATE TRIGGER connections_changed AFTER INSERT OR DELETE ON connections FOR EACH ROW" BUMP
+  "CREATE TRIGGER connections_updated AFTER UPDATE ON connections FOR EACH ROW"
+  "  WHEN ((OLD.tenant_id, OLD.kind, OLD.enabled, OLD.identity_provider, OLD.token_lifetime_days)"
+  "        IS DISTINCT FROM (NEW.tenant_id, NEW.kind, NEW.enabled, NEW.identity_provider,"
+  "         NEW.token_lifetime_days))" BUMP
+  "CREATE TRIGGER tokens_changed AFTER INSERT OR DELETE ON tokens FOR EACH ROW" BUMP
+  "CREATE TRIGGER tokens_updated AFTER UPDATE ON tokens FOR EACH ROW"
+  "  WHEN ((OLD.id, OLD.tenant_id, OLD.kind, OLD.digest, OLD.expires_at, OLD.replaces,"
+  "         OLD.replaced_by, OLD.retire, OLD.retires_at, OLD.revoked_at, OLD.revoked_by,"
+  "         OLD.revoke_reason)"
+  "        IS DISTINCT FROM (NEW.id, NEW.tenant_id, NEW.kind, NEW.digest, NEW.expires_at,"
+  "         NEW.replaces, NEW.replaced_by, NEW.retire, NEW.retires_at, NEW.revoked_at,"
+  "         NEW.revoked_by, NEW.revoke_reason))" BUMP;
+#undef BUMP
+
 /* Failed authentications per client address, shared by the nodes
  * (pg_count_auth_failure()): unlogged, as a count of the last minute need
  * not survive a crash of PostgreSQL. */
@@ -151,7 +182,7 @@ static const char schema_extra[] =
   "  PRIMARY KEY (tenant_id, kind, idempotency_key),"
   "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);";
 
-static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, NULL };
+static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, NULL };
 
 /* Every provisiod node listens here; a write transaction notifies it at
  * its commit, so that the other nodes' caches (pvd_store_get_version())

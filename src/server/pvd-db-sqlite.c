@@ -135,6 +135,46 @@ static const char schema_v4[] =
   "ALTER TABLE admin_keys ADD COLUMN replaced_by TEXT;"
   "ALTER TABLE admin_keys ADD COLUMN successor_used_at INTEGER;";
 
+/* Version 5: a count of the changes to what a credential stands for, that
+ * every writer bumps, whichever process it is (the command line writes
+ * the same file): the workers' caches of keys and tokens (pvd-auth.c) hold
+ * while it stays the same (pvd_store_get_credentials_generation()).  A
+ * token's or key's use (last_used_at, last_user_agent) and a connection's
+ * last request change nothing a credential stands for, and count only
+ * where something else changed with them.  A column added to these tables
+ * later that authentication reads must be added to the triggers' WHEN. */
+static const char schema_v5[] =
+  "CREATE TABLE credentials_generation (generation INTEGER NOT NULL);"
+  "INSERT INTO credentials_generation (generation) VALUES (0);"
+#define BUMP " BEGIN UPDATE credentials_generation SET generation = generation + 1; END;"
+  "CREATE TRIGGER tenants_inserted AFTER INSERT ON tenants" BUMP
+  "CREATE TRIGGER tenants_updated AFTER UPDATE ON tenants" BUMP
+  "CREATE TRIGGER tenants_deleted AFTER DELETE ON tenants" BUMP
+  "CREATE TRIGGER admin_keys_inserted AFTER INSERT ON admin_keys" BUMP
+  "CREATE TRIGGER admin_keys_updated AFTER UPDATE ON admin_keys"
+  "  WHEN OLD.id IS NOT NEW.id OR OLD.tenant_id IS NOT NEW.tenant_id"
+  "    OR OLD.digest IS NOT NEW.digest OR OLD.expires_at IS NOT NEW.expires_at"
+  "    OR OLD.revoked_at IS NOT NEW.revoked_at OR OLD.revoked_by IS NOT NEW.revoked_by"
+  "    OR OLD.replaces IS NOT NEW.replaces OR OLD.replaced_by IS NOT NEW.replaced_by"
+  "    OR OLD.successor_used_at IS NOT NEW.successor_used_at" BUMP
+  "CREATE TRIGGER admin_keys_deleted AFTER DELETE ON admin_keys" BUMP
+  "CREATE TRIGGER connections_inserted AFTER INSERT ON connections" BUMP
+  "CREATE TRIGGER connections_updated AFTER UPDATE ON connections"
+  "  WHEN OLD.tenant_id IS NOT NEW.tenant_id OR OLD.kind IS NOT NEW.kind"
+  "    OR OLD.enabled IS NOT NEW.enabled OR OLD.identity_provider IS NOT NEW.identity_provider"
+  "    OR OLD.token_lifetime_days IS NOT NEW.token_lifetime_days" BUMP
+  "CREATE TRIGGER connections_deleted AFTER DELETE ON connections" BUMP
+  "CREATE TRIGGER tokens_inserted AFTER INSERT ON tokens" BUMP
+  "CREATE TRIGGER tokens_updated AFTER UPDATE ON tokens"
+  "  WHEN OLD.id IS NOT NEW.id OR OLD.tenant_id IS NOT NEW.tenant_id OR OLD.kind IS NOT NEW.kind"
+  "    OR OLD.digest IS NOT NEW.digest OR OLD.expires_at IS NOT NEW.expires_at"
+  "    OR OLD.replaces IS NOT NEW.replaces OR OLD.replaced_by IS NOT NEW.replaced_by"
+  "    OR OLD.retire IS NOT NEW.retire OR OLD.retires_at IS NOT NEW.retires_at"
+  "    OR OLD.revoked_at IS NOT NEW.revoked_at OR OLD.revoked_by IS NOT NEW.revoked_by"
+  "    OR OLD.revoke_reason IS NOT NEW.revoke_reason" BUMP
+  "CREATE TRIGGER tokens_deleted AFTER DELETE ON tokens" BUMP;
+#undef BUMP
+
 /* Which token a request with an Idempotency-Key issued (issue #21).  Kept
  * out of the numbered schema steps: created where missing, it needs no
  * migration of its own, and a database without it reads as before. */
@@ -147,7 +187,35 @@ static const char schema_extra[] =
   "  PRIMARY KEY (tenant_id, kind, idempotency_key),"
   "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);";
 
-static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, NULL };
+static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, NULL };
+
+/* Each connection's page cache, and how much of the file it reads through
+ * a memory map rather than read(2) (pvd_db_sqlite_set_memory()); 0:
+ * SQLite's defaults. */
+static gint cache_mib;
+static gint mmap_mib;
+
+/**
+ * pvd_db_sqlite_set_memory:
+ * @cache_size_mib: each connection's page cache, MiB; 0 or -1 for SQLite's
+ *   default (2 MiB)
+ * @mmap_size_mib: how much of the file each connection reads through a memory
+ *   map, MiB; 0 or -1 for none (read(2), SQLite's default)
+ *
+ * For the connections opened after it: provisiod.conf's
+ * `sqlite-cache-size` and `sqlite-mmap-size` (docs/provisiod.md, where the
+ * figures say why both are off unless set).  A map costs address space,
+ * not memory: its pages are the kernel's page cache of the file, shared by
+ * every connection, where read(2) copies each page into the connection's
+ * own cache.
+ */
+void
+pvd_db_sqlite_set_memory (gint cache_size_mib,
+                          gint mmap_size_mib)
+{
+  cache_mib = MAX (cache_size_mib, 0);
+  mmap_mib = MAX (mmap_size_mib, 0);
+}
 
 /* The statements that begin and end transactions, run around every
  * request: prepared once per connection rather than parsed each time. */
@@ -472,11 +540,32 @@ pvd_db_sqlite_open (const char  *path,
    * Plans that ignore bound values keep the statements prepared once. */
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, NULL);
 
+  /* provisiod.conf's sqlite-cache-size and sqlite-mmap-size, if set */
+  if (cache_mib > 0)
+    {
+      /* negative: KiB rather than pages */
+      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT,
+                                              (gint64) cache_mib * 1024);
+
+      sqlite_exec (&self->parent, sql);
+    }
+  if (mmap_mib > 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA mmap_size = %" G_GINT64_FORMAT,
+                                              (gint64) mmap_mib * 1024 * 1024);
+
+      sqlite_exec (&self->parent, sql);
+    }
   /* WAL with synchronous=NORMAL: a committed transaction survives a crash of
    * the process; a power loss may lose the last few, never corrupt.  What
-   * must survive that too is committed durably: pvd_store_set_durable(). */
+   * must survive that too is committed durably: pvd_store_set_durable().
+   * The WAL is copied into the database (checkpointed, with an fsync) once
+   * it holds 10,000 pages (40 MiB) rather than SQLite's 1,000: a load
+   * rewrites the same index pages over and over, and each checkpoint
+   * stalls the group commit behind it (docs/benchmarks.md). */
   if (!sqlite_exec (&self->parent, "PRAGMA journal_mode = WAL") ||
       !sqlite_exec (&self->parent, "PRAGMA synchronous = NORMAL") ||
+      !sqlite_exec (&self->parent, "PRAGMA wal_autocheckpoint = 10000") ||
       !sqlite_exec (&self->parent, "PRAGMA foreign_keys = ON"))
     {
       g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,

@@ -146,6 +146,8 @@ PvdDb      *pvd_db_sqlite_open     (const char  *path,
 PvdDb      *pvd_db_pg_open         (const char  *conninfo,
                                     GError     **error);
 void        pvd_db_close           (PvdDb       *db);
+void        pvd_db_sqlite_set_memory (gint        cache_size_mib,
+                                      gint        mmap_size_mib);
 
 static inline gboolean
 pvd_db_exec (PvdDb      *db,

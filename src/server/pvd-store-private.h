@@ -19,6 +19,10 @@ struct _PvdStore
   PvdDb      *db;
   GHashTable *statements;   /* const char *sql (by address) -> PvdStmt */
   guint       events_added;
+  /* pvd_store_get_credentials_generation(), and the version it was read at */
+  gint64      credentials_generation;
+  gint64      credentials_data_version;
+  gint64      credentials_changes;
 };
 
 /* Statements are cached by the address of their text, so every SQL string

@@ -18,7 +18,7 @@ G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (pvd-error-quark, pvd_error)
 
 /* The schema's version: each database's steps (pvd-db.h) bring it here. */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 gboolean
 pvd_store_set_db_error (PvdStore  *self,
@@ -232,6 +232,7 @@ pvd_store_init (PvdStore *self)
 {
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             (GDestroyNotify) pvd_stmt_free);
+  self->credentials_generation = -1;
 }
 
 /* The schema brought to SCHEMA_VERSION, its steps and the version in one
@@ -832,6 +833,43 @@ pvd_store_get_version (PvdStore *self,
                        gint64   *out_changes)
 {
   self->db->klass->get_version (self->db, out_data_version, out_changes);
+}
+
+/**
+ * pvd_store_get_credentials_generation:
+ *
+ * A number that every change to a tenant, an admin key, a connection or a
+ * token bumps, except the record of a key's or token's use: triggers in
+ * the database (schema version 5) bump it in the writer's transaction, so
+ * that it counts what other processes and nodes write too.  It is read
+ * again only when pvd_store_get_version() says the database changed, so
+ * between such changes it costs no query.  Read it before what it is to
+ * vouch for: an answer read after it is then no older than it.
+ *
+ * Returns: the generation, or -1 if it could not be read (then no cached
+ *   credential holds)
+ */
+gint64
+pvd_store_get_credentials_generation (PvdStore *self)
+{
+  static const char sql[] = "SELECT generation FROM credentials_generation";
+  g_autoptr(PvdStmt) stmt = NULL;
+  gint64 data_version, changes;
+
+  pvd_store_get_version (self, &data_version, &changes);
+  if (self->credentials_generation >= 0 &&
+      data_version == self->credentials_data_version && changes == self->credentials_changes)
+    return self->credentials_generation;
+
+  self->credentials_generation = -1;
+  stmt = pvd_store_prepare (self, sql, NULL);
+  if (stmt != NULL && pvd_stmt_step (stmt) == PVD_STEP_ROW)
+    {
+      self->credentials_generation = pvd_column_int64 (stmt, 0);
+      self->credentials_data_version = data_version;
+      self->credentials_changes = changes;
+    }
+  return self->credentials_generation;
 }
 
 /**

@@ -312,6 +312,7 @@ GPtrArray     *pvd_store_list_events        (PvdStore        *self,
 void           pvd_store_get_version        (PvdStore        *self,
                                              gint64          *out_data_version,
                                              gint64          *out_changes);
+gint64         pvd_store_get_credentials_generation (PvdStore *self);
 void           pvd_store_set_durable        (PvdStore        *self,
                                              gboolean         durable);
 void           pvd_store_begin_read         (PvdStore        *self);

@@ -75,7 +75,11 @@ class Persistence(ServerTest):
 
         self.server.stop()
         with sqlite3.connect(self.server.db) as db:
-            # As schema 2 left it: no member table, no key rotation columns.
+            # As schema 2 left it: no member table, no key rotation columns,
+            # no count of credential changes.
+            for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+                db.execute(f"DROP TRIGGER {trigger}")
+            db.execute("DROP TABLE credentials_generation")
             db.execute("DROP TABLE scim_group_members")
             for column in ("replaces", "replaced_by", "successor_used_at"):
                 db.execute(f"ALTER TABLE admin_keys DROP COLUMN {column}")
@@ -84,7 +88,7 @@ class Persistence(ServerTest):
         self.server.start()
         self.assertEqual((groups(a), groups(b)), ([g], [g]))
         with sqlite3.connect(self.server.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 4)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 5)
         db.close()
 
 
@@ -96,7 +100,8 @@ class Configuration(ServerTest):
         conf = os.path.join(self.workdir, "provisiod.conf")
         with open(conf, "w") as f:
             f.write(f"[server]\ndb={self.server.db}\nlisten=127.0.0.1:0\nretire-grace=42\n"
-                    "public-url=https://tenant.example.com/\nthreads=1\n")
+                    "public-url=https://tenant.example.com/\nthreads=1\n"
+                    "sqlite-cache-size=16\nsqlite-mmap-size=64\n")
         other = Server(self.workdir, ["--config", conf], db=os.path.join(self.workdir, "unused.db"))
         other.db = self.server.db
         other.start()
@@ -104,8 +109,24 @@ class Configuration(ServerTest):
             conn = other.request("GET", "/api/v1/provisioning/users", key=self.key).json
             self.assertEqual(conn["token_policy"]["retire_grace_seconds"], 0)   # the command line wins
             self.assertEqual(conn["scim_base_url"], "https://tenant.example.com/t/acme/scim/users/v2")
+            if pvtest.STORE == "sqlite":
+                # sqlite-mmap-size: the database file itself is mapped (the -shm file always is)
+                with open(f"/proc/{other.proc.pid}/maps") as f:
+                    mapped = {line.split()[-1] for line in f if len(line.split()) >= 6}
+                self.assertIn(os.path.realpath(self.server.db), mapped)
         finally:
             other.stop()
+
+        # Sizes are whole MiB, zero or more.
+        with open(conf, "a") as f:
+            f.write("sqlite-mmap-size=-1\n")
+        r = other.cli("--config", conf, "tenant", "list", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("sqlite-mmap-size", r.stderr)
+        with open(conf) as f:
+            text = f.read().replace("sqlite-mmap-size=-1\n", "")
+        with open(conf, "w") as f:
+            f.write(text)
 
         with open(conf, "a") as f:
             f.write("colour=blue\n")

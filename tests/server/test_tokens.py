@@ -5,8 +5,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import re
+import threading
+import time
 import unittest
+import uuid
 
+import pvtest
+from pvstress import DrainedServer, StressTest
 from pvtest import ServerTest, day
 
 
@@ -229,6 +234,133 @@ class TokenLifecycle(ServerTest):
         future = "2100-01-01T00:00:00Z"
         self.assertEqual(self.get(f"/api/v1/provisioning/users/events?since={future}").json["events"], [])
         self.assertEqual(self.get("/api/v1/provisioning/persons/events").json["events"], [])
+
+
+class ChangedElsewhereDuringLoad(StressTest):
+    """The workers keep what a token or key stands for across the commits of a SCIM load
+    (docs/provisiod.md, "Caches"), until a credential changes: whoever changes it, another
+    process on the same SQLite file or another node on the same PostgreSQL database, the
+    next request with it is refused.  On PostgreSQL the other node's change arrives by
+    notification, within a second (as test_two_nodes checks); on SQLite at once."""
+
+    WINDOW = 1.0 if pvtest.STORE == "postgresql" else 0.0
+
+    def setUp(self):
+        super().setUp()
+        self.other = DrainedServer(self.workdir, db=self.server.db).start()
+        self.addCleanup(self.stop_other)
+
+    def stop_other(self):
+        if self.other.proc.poll() is None:
+            self.other.stop()
+        leaked = [s[:10] for s in self.server.secrets | self.other.secrets if s in self.other.output]
+        self.assertEqual(leaked, [], "secrets in the other provisiod's output (prefixes shown)")
+
+    def load(self, issued, n_threads=4):
+        """POSTs /Users with @issued's token to self.server from @n_threads threads until
+        the function returned is called; that returns each request as (started, status),
+        once some 201s came back before the change it is called after."""
+        results, stop = [], threading.Event()
+
+        def run():
+            while not stop.is_set():
+                name = f"{uuid.uuid4()}@load.example"
+                started = time.monotonic()
+                r = self.server.scim("POST", issued["scim_base_url"], "/Users", issued["secret"],
+                                     body={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                           "userName": name})
+                results.append((started, r.status))
+
+        threads = [threading.Thread(target=run) for _ in range(n_threads)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while sum(1 for _, st in results if st == 201) < 40 \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+        def finish():
+            time.sleep(0.3 + self.WINDOW)    # the load goes on after the change
+            stop.set()
+            for t in threads:
+                t.join()
+            return results
+        return finish
+
+    def assertRefusedFrom(self, results, changed):
+        """Every request started WINDOW after @changed or later was refused (401, then 429
+        once the address reached the limit of failed authentications); requests before it
+        succeeded, on commits that changed no credential."""
+        before = [status for started, status in results if started < changed]
+        after = [status for started, status in results if started >= changed + self.WINDOW]
+        self.assertGreaterEqual(before.count(201), 40)
+        self.assertIn(401, [status for started, status in results if started >= changed])
+        self.assertTrue(after, "no request after the change")
+        self.assertLessEqual(set(after), {401, 429}, f"{after.count(201)} of {len(after)} accepted")
+
+    def status_after(self, changed, request):
+        """@request's status, at once on SQLite, WINDOW after @changed on PostgreSQL."""
+        time.sleep(max(0.0, changed + self.WINDOW - time.monotonic()))
+        return request().status
+
+    def change_during_load(self, issued, change):
+        """Runs @change (a request to the other server) during a load with @issued's token;
+        returns its answer, the status of a request with the token right after it (WINDOW
+        after on PostgreSQL), and the load's requests."""
+        finish = self.load(issued)
+        r = change()
+        changed = time.monotonic()
+        status = self.status_after(changed, lambda: self.server.scim(
+            "GET", issued["scim_base_url"], "/Users?count=1", issued["secret"]))
+        results = finish()
+        self.assertIn(status, (401, 429))
+        self.assertRefusedFrom(results, changed)
+        return r
+
+    def test_token_revoked_by_another_process(self):
+        issued = self.issue()
+        r = self.change_during_load(issued, lambda: self.other.request(
+            "DELETE", f"/api/v1/provisioning/users/tokens/{issued['token']['id']}?force=true",
+            key=self.key))
+        self.assertEqual(r.status, 200, r.text)
+
+    def test_token_retired_by_another_process(self):
+        old = self.issue()
+        r = self.change_during_load(old, lambda: self.other.request(
+            "POST", "/api/v1/provisioning/users/tokens", key=self.key, body={"retire": "now"}))
+        self.assertEqual(r.status, 201, r.text)
+        self.other.secrets.add(r.json["secret"])
+
+    def test_connection_disabled_by_another_process(self):
+        issued = self.issue()
+        finish = self.load(issued)
+        r = self.other.request("PATCH", "/api/v1/provisioning/users", key=self.key,
+                               body={"enabled": False})
+        changed = time.monotonic()
+        results = finish()
+        self.assertEqual(r.status, 200, r.text)
+        after = [status for started, status in results if started >= changed + self.WINDOW]
+        self.assertTrue(after, "no request after the change")
+        self.assertNotIn(201, after, f"{after.count(201)} of {len(after)} accepted")
+
+    def test_admin_key_revoked_by_the_command_line(self):
+        """`provisiod key revoke` on the same database, while the key's requests and a SCIM
+        load run: the key's next request is refused."""
+        issued = self.issue()
+        out = self.server.cli("key", "issue", "acme", "--owner", "bob@acme.example").stdout
+        key_id = re.search(r"Admin API key (\S+) for", out).group(1)
+        second = out.strip().splitlines()[-1]
+        self.assertEqual(self.get("/api/v1/provisioning", key=second).status, 200)
+        finish = self.load(issued)
+        for _ in range(20):     # in the cache, the SCIM load committing meanwhile
+            self.assertEqual(self.get("/api/v1/provisioning", key=second).status, 200)
+        self.server.cli("key", "revoke", "acme", key_id)
+        changed = time.monotonic()
+        status = self.status_after(changed, lambda: self.get("/api/v1/provisioning", key=second))
+        results = finish()
+        self.assertEqual(status, 401)
+        self.assertEqual(self.get("/api/v1/provisioning").status, 200)
+        self.assertNotIn(401, [status for _, status in results])
 
 
 if __name__ == "__main__":
