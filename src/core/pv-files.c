@@ -38,13 +38,61 @@ write_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The writes of one file run one after the other, in the order they were
+ * asked for: two in worker threads at once could end in either order, and
+ * an older content then replaced a newer one (a setup forgotten came back).
+ * Path -> the writes waiting for the one in flight (a GQueue of GTasks). */
+G_LOCK_DEFINE_STATIC (writing);
+static GHashTable *writing;
+
+static void start_next_write (const char *path);
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree char *path = g_file_get_path (G_FILE (source));
+  GError *error = NULL;
+
+  start_next_write (path);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* After the write of @path in flight: the next one asked for, if any */
+static void
+start_next_write (const char *path)
+{
+  GTask *next = NULL;
+
+  G_LOCK (writing);
+  {
+    GQueue *waiting = g_hash_table_lookup (writing, path);
+
+    next = g_queue_pop_head (waiting);
+    if (next == NULL)
+      g_hash_table_remove (writing, path);
+  }
+  G_UNLOCK (writing);
+  if (next != NULL)
+    {
+      g_task_run_in_thread (next, write_thread);
+      g_object_unref (next);
+    }
+}
+
 /**
  * pv_file_write_private_async:
  * @file: where to write
  * @contents: what to write
  *
  * Replaces @file with @contents, atomically and readable by its owner only,
- * creating its directory if needed.
+ * creating its directory if needed.  Writes of the same file end in the
+ * order they were asked for, the last content last.
  */
 void
 pv_file_write_private_async (GFile               *file,
@@ -54,10 +102,33 @@ pv_file_write_private_async (GFile               *file,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (file, cancellable, callback, user_data);
+  g_autofree char *path = g_file_get_path (file);
+  GTask *write;
+  gboolean queued = FALSE;
 
   g_task_set_source_tag (task, pv_file_write_private_async);
-  g_task_set_task_data (task, g_bytes_ref (contents), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, write_thread);
+  g_return_if_fail (path != NULL);
+  /* The write itself, which hands its result to @task when done */
+  write = g_task_new (file, cancellable, written_cb, g_steal_pointer (&task));
+  g_task_set_task_data (write, g_bytes_ref (contents), (GDestroyNotify) g_bytes_unref);
+
+  G_LOCK (writing);
+  if (writing == NULL)
+    writing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_queue_free);
+  if (g_hash_table_contains (writing, path))
+    {
+      g_queue_push_tail (g_hash_table_lookup (writing, path), write);
+      queued = TRUE;
+    }
+  else
+    g_hash_table_insert (writing, g_strdup (path), g_queue_new ());
+  G_UNLOCK (writing);
+
+  if (!queued)
+    {
+      g_task_run_in_thread (write, write_thread);
+      g_object_unref (write);
+    }
 }
 
 gboolean

@@ -1,0 +1,96 @@
+/* test-files.c: Provisio's own files, written off the main thread
+ *
+ * Copyright 2026 The Provisio authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pv-files.h"
+
+#define N_WRITES 40
+
+typedef struct {
+  guint order[N_WRITES];
+  guint n_done;
+} Writes;
+
+typedef struct {
+  Writes *writes;
+  guint   n;
+} Write;
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autofree Write *write = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pv_file_write_private_finish (result, &error));
+  g_assert_no_error (error);
+  write->writes->order[write->writes->n_done++] = write->n;
+}
+
+/* Many writes of one file asked for at once (a setup remembered, then
+ * forgotten; a tenant added, then removed): the file ends with the last
+ * content, and the writes say they are done in the order they were asked
+ * for.  Each in a worker thread of its own, as before, they could end in
+ * any order, and an older content replace a newer one. */
+static void
+test_writes_in_order (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("provisio-test-XXXXXX", NULL);
+  g_autofree char *state = g_build_filename (dir, "state", NULL);
+  g_autofree char *path = g_build_filename (state, "file.ini", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_autofree char *last = NULL;
+  Writes writes = { { 0 }, 0 };
+  GStatBuf st;
+
+  for (guint i = 0; i < N_WRITES; i++)
+    {
+      /* Sizes that differ, the first the largest: the writes take
+       * different times */
+      char *text = g_strdup_printf ("[write]\nn=%u\npad=%*s\n", i, (int) ((N_WRITES - i) * 4096), "");
+      gsize length = strlen (text);
+      g_autoptr(GBytes) bytes = NULL;
+      Write *write = g_new0 (Write, 1);
+
+      g_free (last);
+      last = g_strdup (text);
+      bytes = g_bytes_new_take (text, length);
+      write->writes = &writes;
+      write->n = i;
+      pv_file_write_private_async (file, bytes, NULL, written_cb, write);
+    }
+  while (writes.n_done < N_WRITES)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < N_WRITES; i++)
+    g_assert_cmpuint (writes.order[i], ==, i);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, last);
+  /* Readable by its owner only */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (state), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/files/writes-in-order", test_writes_in_order);
+  return g_test_run ();
+}
