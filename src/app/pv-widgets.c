@@ -296,7 +296,8 @@ pv_set_tooltip (GtkWidget  *widget,
 {
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  if (g_object_get_data (G_OBJECT (widget), "pv-tooltip") == NULL && text != NULL)
+  /* Connected once, at the first call, whatever its text */
+  if (g_object_get_data (G_OBJECT (widget), "pv-tooltip") == NULL)
     g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   g_object_set_data_full (G_OBJECT (widget), "pv-tooltip", g_strdup (text ? text : ""), g_free);
   gtk_widget_set_has_tooltip (widget, text != NULL && *text != '\0');

@@ -52,6 +52,7 @@
 #include "pv-time.h"
 #include "pv-token-row.h"
 #include "pv-tracked-add.h"
+#include "pv-widgets.h"
 #include "pv-window.h"
 
 #include "app-test-util.h"
@@ -1092,6 +1093,35 @@ test_shortcuts_window (void)
   g_assert_true (spin_until (window_gone_cb, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), 5));
 }
 
+/* pv_set_tooltip(): the text when the pointer rests on the widget, and as
+ * its accessible description; none when the text is empty, and a text set
+ * after none shows too. */
+static gboolean
+tooltip_shown (GtkWidget *widget)
+{
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_signal_emit_by_name (widget, "query-tooltip", 2, 2, FALSE, tooltip, &shown);
+  return shown;
+}
+
+static void
+test_lazy_tooltip (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new ("Acme"));
+
+  pv_set_tooltip (label, NULL);
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  pv_set_tooltip (label, "Expired");
+  g_assert_true (gtk_widget_get_has_tooltip (label));
+  g_assert_true (tooltip_shown (label));
+  pv_set_tooltip (label, "");
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  g_assert_false (tooltip_shown (label));
+  g_object_unref (label);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1111,6 +1141,7 @@ main (int   argc,
   g_assert_true (spin_until (app_window_mapped_cb, app, 20));
 
   g_test_add_func ("/app-windows/shortcuts", test_shortcuts_window);
+  g_test_add_func ("/app-windows/lazy-tooltip", test_lazy_tooltip);
   g_test_add_func ("/app-windows/preferences/thresholds", test_thresholds);
   g_test_add_func ("/app-windows/preferences/spin-settings", test_spin_settings);
   g_test_add_func ("/app-windows/renew/clipboard-cleared", test_clipboard_cleared);
