@@ -101,13 +101,14 @@ pv_file_write_private_async (GFile               *file,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (file, cancellable, callback, user_data);
   g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GTask) task = NULL;
   GTask *write;
   gboolean queued = FALSE;
 
-  g_task_set_source_tag (task, pv_file_write_private_async);
   g_return_if_fail (path != NULL);
+  task = g_task_new (file, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pv_file_write_private_async);
   /* The write itself, which hands its result to @task when done */
   write = g_task_new (file, cancellable, written_cb, g_steal_pointer (&task));
   g_task_set_task_data (write, g_bytes_ref (contents), (GDestroyNotify) g_bytes_unref);
