@@ -341,7 +341,9 @@ pv_timeline_snapshot (GtkWidget   *widget,
   double view_top, view_height, top, bottom;
   GdkRGBA fg = foreground (widget);
   GdkRGBA dim = fg, faint = fg, accent = named_color (widget, "accent_color", "#1c71d8");
-  GdkRGBA background = named_color (widget, "card_bg_color", "#ffffff");
+  GdkRGBA card = named_color (widget, "card_bg_color", "#ffffff");
+  GdkRGBA window = named_color (widget, "window_bg_color", "#fafafa");
+  GdkRGBA background;
   int first_row, last_row;
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   g_autoptr(GDateTime) month = NULL;
@@ -351,7 +353,12 @@ pv_timeline_snapshot (GtkWidget   *widget,
   /* Dimmed text at 0.7 keeps 4.5:1 on the card in both styles. */
   dim.alpha *= 0.7;
   faint.alpha *= 0.12;
-  background.alpha = 1;
+  /* The axis and the legend cover the rows scrolled under them: the card
+   * as it looks, opaque.  In the dark style the card is a translucent white
+   * over the window's background, not a white of its own. */
+  background = (GdkRGBA) { card.red * card.alpha + window.red * (1 - card.alpha),
+                           card.green * card.alpha + window.green * (1 - card.alpha),
+                           card.blue * card.alpha + window.blue * (1 - card.alpha), 1 };
   visible_part (self, &view_top, &view_height);
   top = view_top + AXIS_HEIGHT;
   bottom = view_top + view_height - FOOT_HEIGHT;
