@@ -40,6 +40,8 @@ pvd_message_init (PvdMessage            *msg,
 void
 pvd_message_clear (PvdMessage *msg)
 {
+  g_clear_error (&msg->error);
+  msg->finish = NULL;
   g_clear_pointer (&msg->body, g_bytes_unref);
   for (guint i = 0; i < msg->n_headers; i++)
     g_free (msg->headers[i].value);
@@ -185,4 +187,59 @@ pvd_message_remove_header (PvdMessage *msg,
         msg->headers[i] = msg->headers[--msg->n_headers];
         return;
       }
+}
+
+/**
+ * pvd_message_defer:
+ * @finish: completes the answer once it is resumed
+ *
+ * The answer the handler leaves waits for pvd_message_resume(); the front
+ * end holds the request, and serves others meanwhile.
+ */
+void
+pvd_message_defer (PvdMessage       *msg,
+                   PvdMessageFinish  finish)
+{
+  g_return_if_fail (finish != NULL);
+  g_return_if_fail (msg->funcs->resume != NULL);
+
+  msg->finish = finish;
+}
+
+gboolean
+pvd_message_is_deferred (PvdMessage *msg)
+{
+  return msg->finish != NULL;
+}
+
+/**
+ * pvd_message_resume:
+ * @error: (nullable): why the answer must change, for its #PvdMessageFinish
+ *
+ * Tells the front end that a deferred answer is ready.  Called once, from
+ * any thread; the message belongs to the front end again from here on.
+ */
+void
+pvd_message_resume (PvdMessage   *msg,
+                    const GError *error)
+{
+  if (error != NULL)
+    msg->error = g_error_copy (error);
+  msg->funcs->resume (msg);
+}
+
+/**
+ * pvd_message_finish:
+ *
+ * Completes a resumed answer, in the front end's thread, before it is
+ * sent; nothing for an answer that was not deferred.
+ */
+void
+pvd_message_finish (PvdMessage *msg)
+{
+  PvdMessageFinish finish = g_steal_pointer (&msg->finish);
+
+  if (finish != NULL)
+    finish (msg, msg->error);
+  g_clear_error (&msg->error);
 }

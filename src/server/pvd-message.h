@@ -23,11 +23,21 @@ typedef struct {
   const char *(*get_content_type) (PvdMessage *msg);   /* without parameters */
   const char *(*get_remote_host)  (PvdMessage *msg);
   GBytes     *(*get_body)         (PvdMessage *msg);
+  /* A deferred answer is ready (pvd_message_resume()); from any thread. */
+  void        (*resume)           (PvdMessage *msg);
 } PvdMessageFuncs;
+
+/* Completes a deferred answer in the front end's thread; @error is what
+ * pvd_message_resume() was given. */
+typedef void (*PvdMessageFinish) (PvdMessage   *msg,
+                                  const GError *error);
 
 /* The front end (pvd-mhd.c, on libmicrohttpd) fills in the request, calls
  * pvd_server_handle(), and sends the answer the handlers left here.  It
- * lives on the front end's stack. */
+ * lives as long as the front end's request.  A handler whose answer waits
+ * (a SCIM change, for its group's commit) defers it; the front end then
+ * serves other connections until pvd_message_resume(), and sends the
+ * answer after pvd_message_finish(). */
 struct _PvdMessage {
   /* The handlers use the functions below; the front ends read the fields. */
   const PvdMessageFuncs *funcs;
@@ -45,6 +55,10 @@ struct _PvdMessage {
     const char *name;                /* static */
     char       *value;
   } headers[PVD_MESSAGE_MAX_HEADERS];
+
+  /* A deferred answer */
+  PvdMessageFinish       finish;     /* non-NULL while it waits */
+  GError                *error;
 };
 
 void        pvd_message_init             (PvdMessage            *msg,
@@ -76,5 +90,12 @@ void        pvd_message_set_header       (PvdMessage            *msg,
                                           const char            *value);
 void        pvd_message_remove_header    (PvdMessage            *msg,
                                           const char            *name);
+
+void        pvd_message_defer            (PvdMessage            *msg,
+                                          PvdMessageFinish       finish);
+gboolean    pvd_message_is_deferred      (PvdMessage            *msg);
+void        pvd_message_resume           (PvdMessage            *msg,
+                                          const GError          *error);
+void        pvd_message_finish           (PvdMessage            *msg);
 
 G_END_DECLS

@@ -28,6 +28,19 @@
 #include "pvd-limits.h"
 #include "pvd-mhd.h"
 
+/* Where a deferred answer is (pvd_message_defer()): it may be resumed
+ * before or after libmicrohttpd suspended the connection. */
+enum {
+  ANSWER_WAITING,
+  ANSWER_SUSPENDED,    /* the connection is suspended, the answer not ready */
+  ANSWER_BLOCKED,      /* its thread waits for it (wait_for_answer()) */
+  ANSWER_READY,        /* resumed (pvd_message_resume()) */
+};
+
+/* For the few answers a thread waits for: one lock and condition for all. */
+static GMutex answer_lock;
+static GCond answer_ready;
+
 /* One request, from its URI to its completion. */
 typedef struct {
   struct MHD_Connection *connection;
@@ -37,6 +50,9 @@ typedef struct {
   char                  *content_type;
   char                   remote[INET6_ADDRSTRLEN];
   gboolean               started;
+  gboolean               handled;      /* msg holds the handlers' answer */
+  int                    answer;       /* a deferred one's state; atomic */
+  PvdMessage             msg;
 } MhdRequest;
 
 struct _PvdMhd {
@@ -159,6 +175,8 @@ completed_cb (void                           *cls,
   move_deadline (cls, connection);
   if (r == NULL)
     return;
+  if (r->handled)
+    pvd_message_clear (&r->msg);
   g_clear_pointer (&r->uri, g_uri_unref);
   g_clear_pointer (&r->body, g_byte_array_unref);
   g_free (r->content_type);
@@ -217,11 +235,61 @@ mhd_get_body (PvdMessage *msg)
   return g_bytes_new (r->body->data, r->body->len);
 }
 
+/* From the writer's commit thread, or from this connection's own thread
+ * (a group lost while the change was made): the connection is resumed
+ * only once it was suspended, by whichever of the two comes second. */
+static void
+mhd_resume (PvdMessage *msg)
+{
+  MhdRequest *r = msg->native;
+
+  switch (g_atomic_int_exchange (&r->answer, ANSWER_READY))
+    {
+    case ANSWER_SUSPENDED:
+      MHD_resume_connection (r->connection);
+      break;
+    case ANSWER_BLOCKED:
+      g_mutex_lock (&answer_lock);
+      g_cond_broadcast (&answer_ready);
+      g_mutex_unlock (&answer_lock);
+      break;
+    default:
+      break;
+    }
+}
+
+/* Whether the client shut down its sending side after the request:
+ * libmicrohttpd 0.9.75 reads a resumed connection before it asks for the
+ * answer, and takes the end of the stream then for the client giving up
+ * (the change committed and its answer never sent). */
+static gboolean
+client_half_closed (struct MHD_Connection *connection)
+{
+  const union MHD_ConnectionInfo *info =
+    MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  char byte;
+
+  return info != NULL && recv (info->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* The thread waits for the answer itself: the commit thread commits
+ * without it (pvd-writer.c), at once or within its window. */
+static void
+wait_for_answer (MhdRequest *r)
+{
+  g_mutex_lock (&answer_lock);
+  if (g_atomic_int_compare_and_exchange (&r->answer, ANSWER_WAITING, ANSWER_BLOCKED))
+    while (g_atomic_int_get (&r->answer) != ANSWER_READY)
+      g_cond_wait (&answer_ready, &answer_lock);
+  g_mutex_unlock (&answer_lock);
+}
+
 static const PvdMessageFuncs mhd_funcs = {
   mhd_get_header,
   mhd_get_content_type,
   mhd_get_remote_host,
   mhd_get_body,
+  mhd_resume,
 };
 
 static enum MHD_Result
@@ -359,9 +427,15 @@ access_cb (void                  *cls,
   MhdRequest *r = *con_cls;
   g_autoptr(GHashTable) query = NULL;
   enum MHD_Result result = MHD_NO;
-  PvdMessage msg;
 
-  if (!r->started)
+  if (r->handled)
+    {
+      /* Called again once resumed: the deferred answer is ready. */
+      g_assert (g_atomic_int_get (&r->answer) == ANSWER_READY);
+      pvd_message_finish (&r->msg);
+      return send_answer (connection, &r->msg);
+    }
+  else if (!r->started)
     {
       r->started = TRUE;
       if (!check_limits (r, method, &result))
@@ -393,11 +467,25 @@ access_cb (void                  *cls,
 
   if (g_uri_get_query (r->uri) != NULL)
     query = soup_form_decode (g_uri_get_query (r->uri));
-  pvd_message_init (&msg, &mhd_funcs, r, method, g_uri_get_path (r->uri), g_uri_get_query (r->uri));
-  pvd_server_handle (worker, &msg, query);
-  result = send_answer (connection, &msg);
-  pvd_message_clear (&msg);
-  return result;
+  pvd_message_init (&r->msg, &mhd_funcs, r, method, g_uri_get_path (r->uri), g_uri_get_query (r->uri));
+  r->handled = TRUE;
+  pvd_server_handle (worker, &r->msg, query);
+  if (pvd_message_is_deferred (&r->msg) && !client_half_closed (connection))
+    {
+      /* The connection waits, this thread serves the others; resumed,
+       * libmicrohttpd calls again (above).  Resumed already, it is resumed
+       * again at once. */
+      MHD_suspend_connection (connection);
+      if (!g_atomic_int_compare_and_exchange (&r->answer, ANSWER_WAITING, ANSWER_SUSPENDED))
+        MHD_resume_connection (connection);
+      return MHD_YES;
+    }
+  if (pvd_message_is_deferred (&r->msg))
+    {
+      wait_for_answer (r);
+      pvd_message_finish (&r->msg);
+    }
+  return send_answer (connection, &r->msg);
 }
 
 /**
@@ -416,7 +504,7 @@ pvd_mhd_start (PvdWorker  *worker,
    * waiting for its commit), and kept the connection open until the
    * request timeout; with poll() it closes once the answer is written.
    * Both serve alike at the benchmark's 16 connections per worker. */
-  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME;
   g_autofree PvdMhd *mhd = g_new0 (PvdMhd, 1);
   /* libmicrohttpd closes the socket it is given; the worker's stays its own. */
   int fd = dup (g_socket_get_fd (worker->socket));

@@ -1214,58 +1214,23 @@ send_write_error (PvdMessage   *msg,
     }
 }
 
-typedef struct {
-  gboolean  done;
-  GError   *error;
-} WriteWait;
-
+/* Called by the writer once the group holding the change committed, or
+ * failed; in its commit thread. */
 static void
-write_waited_cb (const GError *error,
-                 gpointer      user_data)
+write_committed_cb (const GError *error,
+                    gpointer      user_data)
 {
-  WriteWait *wait = user_data;
-
-  wait->error = error ? g_error_copy (error) : NULL;
-  wait->done = TRUE;
+  pvd_message_resume (user_data, error);
 }
 
-/* libmicrohttpd answers each request of a connection before the next: its
- * thread waits for the commit of the group holding the change, in a main
- * context of its own, where the writer hands the outcome back.  Changes
- * from other connections and workers join the group meanwhile.
- *
- * The context is the thread's for as long as it runs, so that the writer
- * never holds its last reference: a context made per change was freed by
- * the commit thread when it dropped the source that handed the outcome
- * over (pvd-writer.c's deliver(); GLib then locks the source's context
- * again), and the writer keeps its request for a commit per context
- * (pvd_writer_end()), which a context made per change left behind. */
-static GPrivate wait_context = G_PRIVATE_INIT ((GDestroyNotify) g_main_context_unref);
-
-static gboolean
-write_end_and_wait (PvdWriter  *writer,
-                    GError    **error)
+/* Back in the worker's thread: a change that was not committed is
+ * answered as not made. */
+static void
+write_finish (PvdMessage   *msg,
+              const GError *error)
 {
-  GMainContext *context = g_private_get (&wait_context);
-  WriteWait wait = { FALSE, NULL };
-
-  if (context == NULL)
-    {
-      context = g_main_context_new ();
-      g_private_set (&wait_context, context);
-    }
-
-  g_main_context_push_thread_default (context);
-  pvd_writer_end (writer, write_waited_cb, &wait, NULL);
-  while (!wait.done)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-  if (wait.error != NULL)
-    {
-      g_propagate_error (error, wait.error);
-      return FALSE;
-    }
-  return TRUE;
+  if (error != NULL)
+    send_write_error (msg, error);
 }
 
 /**
@@ -1392,7 +1357,7 @@ pvd_scim_handle (PvdWorker         *worker,
     }
 
   /* A change and its event go into the writer's open group (pvd-writer.c);
-   * the answer waits until the group committed (write_end_and_wait()). */
+   * the answer waits until the group committed (below). */
   store = pvd_writer_begin (s.server->writer, tenant->id, s.kind, &error);
   if (store == NULL)
     {
@@ -1424,6 +1389,9 @@ pvd_scim_handle (PvdWorker         *worker,
       send_write_error (msg, error);
       return;
     }
-  if (!write_end_and_wait (s.server->writer, &error))
-    send_write_error (msg, error);
+  /* The answer leaves once the group holding the change committed; the
+   * worker serves other requests meanwhile, and their changes join the
+   * group. */
+  pvd_message_defer (msg, write_finish);
+  pvd_writer_end (s.server->writer, write_committed_cb, msg, NULL);
 }

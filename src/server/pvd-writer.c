@@ -27,20 +27,18 @@
  *    that fails is undone to its savepoint (pvd_writer_undo()) and the
  *    others of its group stand: a userName taken is one request's 409, not
  *    its group's.
- *  - pvd_writer_end() queues the request's outcome for the main context
- *    the worker waits in (pvd-scim.c's write_end_and_wait(): libmicrohttpd
- *    answers a connection's requests in order).  Once that context has
- *    nothing more urgent (an idle source at low priority) it asks for the
- *    commit, and so under load a group holds every change that the workers
- *    made while the previous one was committed.
- *  - The commit thread commits and hands each request's outcome back to
- *    the main context of the worker that made it (PvdWriterDone): an
- *    answer leaves only once the transaction holding its change committed,
- *    or as an error if it did not, so nothing acknowledged is lost.
- *  - The commit thread also commits a group that is older than
- *    MAX_GROUP_AGE without being asked: a worker may be waiting for the
- *    database's lock on its own connection (a token's use recorded, an
- *    administrator's change), and then it asks for nothing.
+ *  - pvd_writer_end() queues the request's outcome, and the worker goes on
+ *    to other requests without waiting (pvd-scim.c defers the answer,
+ *    libmicrohttpd holds the connection): its changes join the group too.
+ *  - The commit thread commits the group and hands each request's outcome
+ *    to its PvdWriterDone, which resumes the answer: an answer leaves only
+ *    once the transaction holding its change committed, or as an error if
+ *    it did not, so nothing acknowledged is lost.
+ *  - When to commit: at once if no group was committed for GROUP_WINDOW
+ *    (changes come one by one, and the next one would only wait);
+ *    otherwise once the group is GROUP_WINDOW old, so that under load a
+ *    group holds what the workers made in that time, and the pages its
+ *    changes share are written once.
  *
  * The lock is held for one change at a time and for a commit, never while
  * waiting for a worker, so it cannot deadlock with them.
@@ -53,15 +51,13 @@
  * committed first and the change opens the next group, which waits.  So a
  * group never waits while it holds a lock that another may wait for. */
 
-/* How long a group stays open when no worker asks for its commit. */
-#define MAX_GROUP_AGE (1 * G_TIME_SPAN_MILLISECOND)
+/* How long a group stays open under load (above). */
+#define GROUP_WINDOW (1 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct {
-  GMainContext  *context;
   PvdWriterDone  done;
   gpointer       user_data;
   GDestroyNotify destroy;
-  GError        *error;
 } Waiter;
 
 struct _PvdWriter
@@ -76,7 +72,7 @@ struct _PvdWriter
   gboolean    stopping;
   GPtrArray  *waiting;         /* Waiter: the open group's changes */
   GHashTable *locked;          /* "tenant/kind": the connections it locked */
-  GHashTable *idles;           /* GMainContext -> GSource asking for the commit */
+  gint64      committed_at;    /* when the group before ended, monotonic */
   gint64      n_groups;
   gint64      n_changes;
 };
@@ -91,61 +87,22 @@ waiter_free (Waiter *waiter)
 {
   if (waiter->destroy != NULL)
     waiter->destroy (waiter->user_data);
-  g_clear_error (&waiter->error);
-  g_main_context_unref (waiter->context);
   g_free (waiter);
 }
 
-static gboolean
-deliver_cb (gpointer data)
-{
-  GPtrArray *waiters = data;
-
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      Waiter *waiter = g_ptr_array_index (waiters, i);
-
-      waiter->done (waiter->error, waiter->user_data);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* Hands each change's outcome to the main context it was made in, one
- * source per context; called without the lock.  The context is held until
- * the source is let go (autoptrs are released in the reverse order of
- * their declarations): the waiting thread may run the source and drop its
- * own reference to the context before g_source_attach() has even returned
- * here, and the last unref of a source, whose destroy notify frees the
- * waiters, reaches into its context. */
+/* Hands each change's outcome to its waiter. */
 static void
 deliver (GPtrArray    *waiters,
          const GError *error)
 {
-  while (waiters->len > 0)
+  for (guint i = 0; i < waiters->len; i++)
     {
-      g_autoptr(GMainContext) context =
-        g_main_context_ref (((Waiter *) g_ptr_array_index (waiters, 0))->context);
-      GPtrArray *batch = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
-      g_autoptr(GSource) source = NULL;
+      Waiter *waiter = g_ptr_array_index (waiters, i);
 
-      for (guint i = 0; i < waiters->len;)
-        {
-          Waiter *waiter = g_ptr_array_index (waiters, i);
-
-          if (waiter->context != context)
-            {
-              i++;
-              continue;
-            }
-          if (error != NULL)
-            waiter->error = g_error_copy (error);
-          g_ptr_array_add (batch, g_ptr_array_steal_index (waiters, i));
-        }
-      source = g_idle_source_new ();
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, deliver_cb, batch, (GDestroyNotify) g_ptr_array_unref);
-      g_source_attach (source, context);
+      waiter->done (error, waiter->user_data);
+      waiter_free (waiter);
     }
+  g_ptr_array_set_size (waiters, 0);
 }
 
 /* Ends the open group: commits it, or rolls it back after @error.  Returns
@@ -165,6 +122,7 @@ end_group_locked (PvdWriter  *self,
     }
   else
     pvd_store_cancel_write (self->store);
+  self->committed_at = g_get_monotonic_time ();
   self->open = FALSE;
   self->commit_wanted = FALSE;
   g_hash_table_remove_all (self->locked);
@@ -190,9 +148,9 @@ commit_thread (gpointer data)
           continue;
         }
       if (!self->commit_wanted && !self->stopping &&
-          g_get_monotonic_time () < self->opened_at + MAX_GROUP_AGE)
+          g_get_monotonic_time () < self->opened_at + GROUP_WINDOW)
         {
-          g_cond_wait_until (&self->cond, &self->lock, self->opened_at + MAX_GROUP_AGE);
+          g_cond_wait_until (&self->cond, &self->lock, self->opened_at + GROUP_WINDOW);
           continue;
         }
 
@@ -230,7 +188,6 @@ pvd_writer_new (const char  *location,
   g_cond_init (&self->cond);
   self->waiting = g_ptr_array_new ();
   self->locked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->idles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_source_unref);
   self->thread = g_thread_new ("pvd-commit", commit_thread, self);
   return self;
 }
@@ -238,9 +195,9 @@ pvd_writer_new (const char  *location,
 /**
  * pvd_writer_stop:
  *
- * Commits the open group, hands its outcomes to their main contexts, and
- * stops the commit thread; a change begun after this fails.  Call it while
- * the workers' main loops still run, so that they answer those requests.
+ * Commits the open group, hands its outcomes over, and stops the commit
+ * thread; a change begun after this fails.  Call it while the workers
+ * still serve, so that they answer those requests.
  */
 void
 pvd_writer_stop (PvdWriter *self)
@@ -262,17 +219,10 @@ pvd_writer_stop (PvdWriter *self)
 void
 pvd_writer_free (PvdWriter *self)
 {
-  GHashTableIter iter;
-  GSource *source;
-
   pvd_writer_stop (self);
 
   g_debug ("SCIM writes: %" G_GINT64_FORMAT " changes in %" G_GINT64_FORMAT " commits",
            self->n_changes, self->n_groups);
-  g_hash_table_iter_init (&iter, self->idles);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &source))
-    g_source_destroy (source);
-  g_hash_table_unref (self->idles);
   g_ptr_array_unref (self->waiting);
   g_hash_table_unref (self->locked);
   g_object_unref (self->store);
@@ -403,23 +353,11 @@ pvd_writer_undo (PvdWriter *self)
     g_debug ("Could not undo a SCIM change: %s", error->message);
 }
 
-static gboolean
-commit_wanted_cb (gpointer data)
-{
-  PvdWriter *self = data;
-
-  g_mutex_lock (&self->lock);
-  g_hash_table_remove (self->idles, g_main_context_get_thread_default ());
-  self->commit_wanted = TRUE;
-  g_cond_signal (&self->cond);
-  g_mutex_unlock (&self->lock);
-  return G_SOURCE_REMOVE;
-}
-
 /**
  * pvd_writer_end:
- * @done: (nullable): called in the thread-default main context once the
- *   change is committed or lost; %NULL for a change that was undone and
+ * @done: (nullable): called once the change is committed or lost, in the
+ *   commit thread or in this one, possibly with the writer's lock held (it
+ *   must not call the writer); %NULL for a change that was undone and
  *   whose request is answered now
  *
  * Ends the change begun by pvd_writer_begin() and releases the lock.
@@ -430,7 +368,6 @@ pvd_writer_end (PvdWriter      *self,
                 gpointer        user_data,
                 GDestroyNotify  destroy)
 {
-  GMainContext *context = g_main_context_ref_thread_default ();
   g_autoptr(GPtrArray) lost = NULL;
   g_autoptr(GError) error = NULL;
   Waiter *waiter = NULL;
@@ -438,7 +375,6 @@ pvd_writer_end (PvdWriter      *self,
   if (done != NULL)
     {
       waiter = g_new0 (Waiter, 1);
-      waiter->context = g_main_context_ref (context);
       waiter->done = done;
       waiter->user_data = user_data;
       waiter->destroy = destroy;
@@ -457,14 +393,10 @@ pvd_writer_end (PvdWriter      *self,
   else if (waiter != NULL)
     {
       g_ptr_array_add (self->waiting, waiter);
-      if (!g_hash_table_contains (self->idles, context))
+      if (self->waiting->len == 1 && g_get_monotonic_time () - self->committed_at >= GROUP_WINDOW)
         {
-          GSource *idle = g_idle_source_new ();
-
-          g_source_set_priority (idle, G_PRIORITY_LOW);
-          g_source_set_callback (idle, commit_wanted_cb, self, NULL);
-          g_source_attach (idle, context);
-          g_hash_table_insert (self->idles, context, idle);
+          self->commit_wanted = TRUE;
+          g_cond_signal (&self->cond);
         }
     }
   g_mutex_unlock (&self->lock);
@@ -474,5 +406,4 @@ pvd_writer_end (PvdWriter      *self,
       g_warning ("Lost %u uncommitted SCIM changes: %s", lost->len, error->message);
       deliver (lost, error);
     }
-  g_main_context_unref (context);
 }

@@ -31,7 +31,7 @@ UNIQUE = 160        # userNames sent once
 CONTESTED = 80      # userNames sent three times, in different cases
 
 
-class GroupCommit(ServerTest):
+class GroupCommitBase(ServerTest):
 
     def setUp(self):
         super().setUp()
@@ -120,6 +120,9 @@ class GroupCommit(ServerTest):
         r = self.scim("GET", "/Users?count=0")
         self.assertEqual(r.json["totalResults"], len(created))
 
+
+class GroupCommit(GroupCommitBase):
+
     def test_collisions_in_groups_stand_alone_and_survive_a_kill(self):
         results = self.post_concurrently(self.names("a"))
         created = self.check_answers(results)
@@ -181,6 +184,25 @@ class GroupCommit(ServerTest):
         self.server.start()
         self.check_stored(created)
 
+
+class OneWorker(GroupCommitBase):
+    extra_args = ("--threads", "1")
+
+    def test_a_waiting_change_does_not_hold_its_worker(self):
+        """With a single worker thread, a change waiting for its commit does
+        not hold the worker: it serves the other connections, whose changes
+        join the group.  (When the worker waited, each of its groups held
+        one change.)"""
+        created = self.check_answers(self.post_concurrently(self.names("d")))
+        self.server.stop()
+        m = re.search(r"SCIM writes: (\d+) changes in (\d+) commits", self.server.output)
+        self.assertIsNotNone(m, self.server.output[-2000:])
+        changes, commits = int(m.group(1)), int(m.group(2))
+        print(f"one worker: {changes} changes in {commits} commits", flush=True)
+        self.assertEqual(changes, UNIQUE + 3 * CONTESTED)
+        self.assertLess(commits, 0.9 * changes)
+        self.server.start()
+        self.check_stored(created)
 
 if __name__ == "__main__":
     unittest.main()
