@@ -16,7 +16,8 @@
 #     6.5 MB of the peak: docs/benchmarks.md);
 #   - every text and pill drawn on screen has a WCAG contrast of 4.5:1 or
 #     more against the background around it, in the light and dark styles
-#     (measured on the pixels X shows, GSK_RENDERER=cairo);
+#     (measured on the pixels X shows, GSK_RENDERER=cairo), the month names
+#     the timeline draws on its scale too;
 #   - screenshots (light, dark, 800x600) in $PV_SCREENSHOT_DIR.
 # Runs inside tests/with-session.sh --display.
 #
@@ -222,6 +223,52 @@ def check_contrast(app, shot, style):
     print(f"# {style}: {checked} texts and pills measured, the lowest {worst[0]:.2f}:1 (“{worst[1]}”)")
 
 
+# pv-timeline.c's scale on top
+AXIS_HEIGHT = 26
+
+
+def on_screen(acc):
+    """The part of @acc in view: its extents cut by the panes it scrolls
+    in and by the screen; None if nothing of it is."""
+    x, y, w, h = extents(acc)
+    x1, y1 = x + w, y + h
+    parent = acc.parent
+    while parent is not None:
+        if role_and_name(parent)[0] == "scroll pane":
+            px, py, pw, ph = extents(parent)
+            x, y, x1, y1 = max(x, px), max(y, py), min(x1, px + pw), min(y1, py + ph)
+        parent = parent.parent
+    x, y, x1, y1 = max(x, 0), max(y, 0), min(x1, WIDTH), min(y1, HEIGHT)
+    return (x, y, x1 - x, y1 - y) if x1 > x and y1 > y else None
+
+
+def check_timeline_contrast(app, style, shot_name):
+    """The timeline draws its own text: the month names on its scale are
+    measured where they are drawn.  The OK pill leaves the next actions
+    empty, which brings the timeline's scale into view; pressed again, it
+    lets go.  (The foot's thresholds and legend are drawn in the same
+    colour on the same background, pv-timeline.c; at 1366x768 the foot of
+    the timeline's pane is below the fold.)"""
+    def ok_pill():
+        return next((a for a in descendants(app) if role_and_name(a)[0] == "push button"
+                     and re.match(r"^\d+ OK$", role_and_name(a)[1])), None)
+    press(wait("the OK pill", ok_pill))
+    timeline = wait("the timeline's scale in view",
+                    lambda: (t := find(app, "image", "Token expiry timeline"))
+                    and (box := on_screen(t)) and box[3] > AXIS_HEIGHT + 10 and t)
+    time.sleep(1)
+    pointer_away()
+    shot = grab()
+    save(shot_name, shot)
+    x, y, w, h = on_screen(timeline)
+    # the month names, above today's line (which starts 6 px above the
+    # scale's foot)
+    ratio, text, background = measure(shot, x + 2, y + 1, w - 4, AXIS_HEIGHT - 7)
+    print(f"# {style}: the timeline's month names {ratio:.2f}:1 ({text} on {background})")
+    assert ratio >= 4.5, f"{style}: the timeline's month names: {ratio:.2f}:1 ({text} on {background})"
+    press(wait("the OK pill", ok_pill))
+
+
 def main():
     with tempfile.TemporaryDirectory() as work:
         env = dict(os.environ, PROVISIO_TENANTS_FILE=os.path.join(work, "tenants.ini"),
@@ -286,7 +333,8 @@ def main():
                 shot = grab()
                 save("overview-light", shot)
                 check_contrast(app, shot, "light")
-                ok("contrast in the light style")
+                check_timeline_contrast(app, "light", "timeline-light")
+                ok("contrast in the light style, the timeline's scale too")
 
                 # Provisioning Health: the tracked apps' connections
                 # (provisioned by Entra, none linked to its Entra app) do
@@ -298,6 +346,8 @@ def main():
                 assert f"{APPS - 10} More Connections" in health, health
                 ok(f"Provisioning Health shows ten connections, the other {APPS - 10} folded")
 
+                # The pill's filter made the actions' rows again.
+                renew = wait("the overview laid out again", settled)
                 press(renew)
                 wait("the renew assistant",
                      lambda: find(app, "frame", "Renew Users Token") or find(app, "dialog", "Renew Users Token"))
@@ -402,7 +452,8 @@ def main():
                 shot = grab()
                 save("overview-dark", shot)
                 check_contrast(app, shot, "dark")
-                ok("contrast in the dark style")
+                check_timeline_contrast(app, "dark", "timeline-dark")
+                ok("contrast in the dark style, the timeline's scale too")
             finally:
                 stop(proc)
             proc, app, wid = start(env, 800, 600)
