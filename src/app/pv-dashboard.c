@@ -48,6 +48,8 @@ struct _PvDashboard
   GtkListBox   *actions_list;
   GtkWidget    *groups[PV_N_ACTION_GROUPS];  /* AdwExpanderRow */
   GPtrArray    *group_rows[PV_N_ACTION_GROUPS];
+  GPtrArray    *actions;      /* PvNextAction: what the groups show */
+  gboolean      group_built[PV_N_ACTION_GROUPS];
   GtkWidget    *all_box;      /* "Show All": every action, filtered */
   GtkEditable  *all_search;
   GListStore   *all_store;    /* PvActionItem */
@@ -905,6 +907,59 @@ clear_group (PvDashboard   *self,
   g_ptr_array_set_size (self->group_rows[group], 0);
 }
 
+/* A group's rows: the first few of its actions, the rest behind "Show
+ * All".  A folded group has none until it is opened: GTK measures what a
+ * folded expander holds at every layout, and the due soon group, folded,
+ * would have cost the overview's first frame a fifth of its labels. */
+static void
+build_group (PvDashboard   *self,
+             PvActionGroup  group)
+{
+  guint count = 0;
+
+  if (self->group_built[group] || self->actions == NULL || self->group_rows[group] == NULL)
+    return;
+  self->group_built[group] = TRUE;
+  for (guint i = 0; i < self->actions->len; i++)
+    {
+      PvNextAction *action = g_ptr_array_index (self->actions, i);
+      GtkWidget *row;
+
+      if (pv_next_action_group (action) != group)
+        continue;
+      if (count++ == ACTION_ROWS)
+        row = show_all_row_new (self, self->actions->len);
+      else if (count > ACTION_ROWS)
+        break;
+      else
+        row = action_row_new (self, action);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (self->groups[group]), row);
+      g_ptr_array_add (self->group_rows[group], row);
+      /* Enter on a row opens its tenant, as in the other lists: the
+       * expander keeps its rows in a list of its own. */
+      if (GTK_IS_LIST_BOX (gtk_widget_get_parent (row)) &&
+          g_object_get_data (G_OBJECT (gtk_widget_get_parent (row)), "pv-activates") == NULL)
+        {
+          GtkWidget *list = gtk_widget_get_parent (row);
+
+          g_signal_connect (list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
+          g_object_set_data (G_OBJECT (list), "pv-activates", GINT_TO_POINTER (TRUE));
+        }
+    }
+}
+
+static void
+group_expanded_cb (AdwExpanderRow *row,
+                   GParamSpec     *pspec,
+                   PvDashboard    *self)
+{
+  if (!adw_expander_row_get_expanded (row))
+    return;
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    if (self->groups[g] == GTK_WIDGET (row))
+      build_group (self, g);
+}
+
 static void
 update_actions (PvDashboard *self,
                 GPtrArray   *actions)
@@ -928,7 +983,11 @@ update_actions (PvDashboard *self,
     gtk_list_box_remove (self->actions_list, g_ptr_array_index (self->action_rows, i));
   g_ptr_array_set_size (self->action_rows, 0);
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
-    clear_group (self, g);
+    {
+      clear_group (self, g);
+      self->group_built[g] = FALSE;
+    }
+  g_clear_pointer (&self->actions, g_ptr_array_unref);
 
   gtk_widget_set_visible (self->all_box, self->show_all && actions->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->actions_list), !self->show_all || actions->len == 0);
@@ -945,32 +1004,14 @@ update_actions (PvDashboard *self,
     }
   g_list_store_remove_all (self->all_store);
 
-  /* Each group folds; in each, the first few, the rest behind "Show All". */
+  /* Each group folds; in each, the first few, the rest behind "Show All";
+   * a folded group's rows are made when it is opened. */
+  self->actions = g_ptr_array_ref (actions);
   for (guint i = 0; i < actions->len; i++)
-    {
-      PvNextAction *action = g_ptr_array_index (actions, i);
-      PvActionGroup group = pv_next_action_group (action);
-      GtkWidget *row;
-
-      if (counts[group]++ == ACTION_ROWS)
-        row = show_all_row_new (self, actions->len);
-      else if (counts[group] > ACTION_ROWS)
-        continue;
-      else
-        row = action_row_new (self, action);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (self->groups[group]), row);
-      g_ptr_array_add (self->group_rows[group], row);
-      /* Enter on a row opens its tenant, as in the other lists: the
-       * expander keeps its rows in a list of its own. */
-      if (GTK_IS_LIST_BOX (gtk_widget_get_parent (row)) &&
-          g_object_get_data (G_OBJECT (gtk_widget_get_parent (row)), "pv-activates") == NULL)
-        {
-          GtkWidget *list = gtk_widget_get_parent (row);
-
-          g_signal_connect (list, "row-activated", G_CALLBACK (action_row_activated_cb), self);
-          g_object_set_data (G_OBJECT (list), "pv-activates", GINT_TO_POINTER (TRUE));
-        }
-    }
+    counts[pv_next_action_group (g_ptr_array_index (actions, i))]++;
+  for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
+    if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self->groups[g])))
+      build_group (self, g);
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     {
       g_autofree char *subtitle = NULL;
@@ -1056,6 +1097,7 @@ pv_dashboard_dispose (GObject *object)
   g_clear_object (&self->tenants);
   g_clear_pointer (&self->parts, g_hash_table_unref);
   g_clear_pointer (&self->action_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->actions, g_ptr_array_unref);
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     g_clear_pointer (&self->group_rows[g], g_ptr_array_unref);
   g_clear_pointer (&self->all_words, g_strfreev);
@@ -1088,6 +1130,7 @@ group_new (PvDashboard   *self,
   /* Open, but for what can wait: the many that are due soon. */
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), group != PV_ACTION_GROUP_DUE_SOON);
   gtk_widget_set_visible (row, FALSE);
+  g_signal_connect (row, "notify::expanded", G_CALLBACK (group_expanded_cb), self);
   self->group_rows[group] = g_ptr_array_new ();
   return row;
 }

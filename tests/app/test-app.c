@@ -1479,6 +1479,13 @@ test_entra_import (void)
    * Actions (and so on the timeline, from the same rows), whose action
    * shows Entra's steps */
   pv_window_show_overview (window);
+  /* Due in ten days: in the Due Soon group, whose rows are made when it is
+   * opened */
+  wait_for_text (GTK_WIDGET (window), "Due Soon");
+  g_assert_false (shows_text (GTK_WIDGET (window), "Renew the SSO signing certificate of Wiki SSO"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (gtk_widget_get_ancestor (
+                                   find (GTK_WIDGET (window), GTK_TYPE_LABEL, "Due Soon"), ADW_TYPE_EXPANDER_ROW)),
+                                 TRUE);
   wait_for_text (GTK_WIDGET (window), "Renew the SSO signing certificate of Wiki SSO");
   /* Its token's expiry unknown: a date to set, not a token to issue */
   wait_for_text (GTK_WIDGET (window), "Set when the Users token of Timeneye expires");

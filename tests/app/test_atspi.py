@@ -256,6 +256,12 @@ def renew_with_graph():
             result = wait("the import's counts", lambda: find(app, "label", "removed from Entra"), timeout=60)
             print("# import:", result.name)
             assert result.name.startswith("2 new, 0 updated, 0 removed from Entra"), result.name
+            # Its certificate is due in 12 days: in the Due Soon group,
+            # folded (its rows are made when it is opened).
+            subprocess.run(["xdotool", "key", "Escape"], check=True)     # Preferences closed
+            window = wait("the main window", lambda: main_window(app))
+            assert find(app, "label", "Contoso Intranet") is None, "a folded group's rows are made when opened"
+            click(wait("the Due Soon group", lambda: find(window, "label", "Due Soon")), window.name)
             wait("a SAML app's certificate on the overview", lambda: find(app, "label", "Contoso Intranet"))
             wait("a vendor's app tracked", lambda: find(app, "label", "Timeneye"))
 
