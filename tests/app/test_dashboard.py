@@ -16,9 +16,11 @@
 #     6.5 MB of the peak: docs/benchmarks.md);
 #   - every text and pill drawn on screen has a WCAG contrast of 4.5:1 or
 #     more against the background around it, in the light and dark styles
-#     (measured on the pixels X shows, GSK_RENDERER=cairo), the month names
-#     the timeline draws on its scale too;
-#   - screenshots (light, dark, 800x600) in $PV_SCREENSHOT_DIR.
+#     (measured on the pixels X shows, GSK_RENDERER=cairo), the texts the
+#     timeline draws itself too: the month names on its scale, the
+#     thresholds, "Today" and the legend at its foot;
+#   - screenshots (light, dark, 800x600; the timeline's scale and foot) in
+#     $PV_SCREENSHOT_DIR.
 # Runs inside tests/with-session.sh --display.
 #
 # Copyright 2026 The Provisio authors
@@ -246,9 +248,9 @@ def check_timeline_contrast(app, style, shot_name):
     """The timeline draws its own text: the month names on its scale are
     measured where they are drawn.  The OK pill leaves the next actions
     empty, which brings the timeline's scale into view; pressed again, it
-    lets go.  (The foot's thresholds and legend are drawn in the same
-    colour on the same background, pv-timeline.c; at 1366x768 the foot of
-    the timeline's pane is below the fold.)"""
+    lets go.  Then the page is scrolled until the foot of the timeline's
+    pane is on screen, and its texts are measured: the reminder thresholds
+    and "Today" on its first line, the legend's names on its second."""
     def ok_pill():
         return next((a for a in descendants(app) if role_and_name(a)[0] == "push button"
                      and re.match(r"^\d+ OK$", role_and_name(a)[1])), None)
@@ -266,7 +268,128 @@ def check_timeline_contrast(app, style, shot_name):
     ratio, text, background = measure(shot, x + 2, y + 1, w - 4, AXIS_HEIGHT - 7)
     print(f"# {style}: the timeline's month names {ratio:.2f}:1 ({text} on {background})")
     assert ratio >= 4.5, f"{style}: the timeline's month names: {ratio:.2f}:1 ({text} on {background})"
+
+    # The foot: the page scrolled by the wheel over its right margin, out
+    # of the timeline's own pane, until the pane's bottom is in view.
+    pane = timeline.parent
+    while role_and_name(pane)[0] != "scroll pane":
+        pane = pane.parent
+    for _ in range(8):
+        px, py, pw, ph = extents(pane)
+        if py + ph <= HEIGHT - 2:
+            break
+        subprocess.run(["xdotool", "mousemove", str(WIDTH - 20), str(HEIGHT // 2), "click", "5"], check=True)
+        time.sleep(0.5)
+    px, py, pw, ph = extents(pane)
+    assert py + ph <= HEIGHT - 2, f"{style}: the timeline's foot stays below the fold ({py + ph} px)"
+    time.sleep(0.5)
+    pointer_away()
+    shot = grab()
+    save(shot_name + "-foot", shot)
+    foot = measure_foot(shot, px, py + ph - FOOT_HEIGHT, pw, FOOT_HEIGHT)
+    ratio, name, text, background = min(foot)
+    print(f"# {style}: the timeline's foot, {len(foot)} texts, the lowest {ratio:.2f}:1 ({name}: {text} on {background})")
+    assert len(foot) >= 5, f"{style}: only {len(foot)} texts found in the timeline's foot"
+    assert ratio >= 4.5, f"{style}: the timeline's foot, {name}: {ratio:.2f}:1 ({text} on {background})"
+    for _ in range(8):
+        if extents(pane)[1] >= y - 2:
+            break
+        subprocess.run(["xdotool", "mousemove", str(WIDTH - 20), str(HEIGHT // 2), "click", "4"], check=True)
+        time.sleep(0.5)
     press(wait("the OK pill", ok_pill))
+
+
+# pv-timeline.c's foot: its height, and in its legend the width of a
+# state's sample bar and where the state's name starts after it
+FOOT_HEIGHT = 44
+LEGEND_BAR = 22
+LEGEND_TEXT = 28
+
+
+def measure_foot(shot, x, y, w, h):
+    """The texts of the timeline's foot, each as (contrast, which, text
+    colour, background).  @x, @y, @w, @h: the pane as AT-SPI gives it,
+    which is off by a few pixels from where X shows it (GTK 4.8 does not
+    count the window's frame); the foot is found in the pixels: its top is
+    the one-pixel line on the row whose next row is the foot's plain
+    background and whose previous row holds the rows' grid lines, its left
+    the first column of that background.  Its first line holds only text
+    (the thresholds' names and "Today"): each run of columns with ink is
+    measured.  Its second line is the legend, a sample bar and a name for
+    each state: the names are measured, from LEGEND_TEXT px after each
+    bar's start to the next gap of 12 px or more.  The foot's last 8 rows
+    (the card's rounded corners) are left out, and its first two columns
+    (the card's border)."""
+    width, _, data, _ = shot
+
+    def pixel(col, row):
+        i = (row * width + col) * 3
+        return (data[i], data[i + 1], data[i + 2])
+
+    def plain(row):
+        first = pixel(x + 16, row)
+        return all(pixel(col, row) == first for col in range(x + 16, x + w - 16))
+    top = next((row for row in range(y + h - FOOT_HEIGHT - 12, y + h - FOOT_HEIGHT + 12)
+                if plain(row) and plain(row + 1) and pixel(x + 16, row) != pixel(x + 16, row + 1)
+                and not plain(row - 1)), None)
+    assert top is not None, f"the timeline's foot not found near y={y + h - FOOT_HEIGHT}"
+    plain_background = pixel(x + 16, top + 1)
+    left = next(col for col in range(x - 12, x + 16)
+                if pixel(col, top + 1) == plain_background and pixel(col - 1, top + 1) != plain_background)
+    # the pane's first column is the card's border on the legend's rows
+    x, y, w, h = left + 2, top, x + w - 16 - left - 2, FOOT_HEIGHT - 8
+    counts = {}
+    for row in range(y + 2, y + h):
+        for col in range(x, x + w):
+            p = pixel(col, row)
+            counts[p] = counts.get(p, 0) + 1
+    background = max(counts, key=counts.get)
+
+    def inked_rows():
+        return [row for row in range(y + 2, y + h)
+                if any(pixel(col, row) != background for col in range(x, x + w))]
+
+    def bands(values):
+        out = []
+        for v in values:
+            if out and v == out[-1][-1] + 1:
+                out[-1].append(v)
+            else:
+                out.append([v])
+        return out
+    lines = bands(inked_rows())
+    assert len(lines) == 2, f"the timeline's foot at {x},{y} {w}x{h}: lines of ink {[(b[0], b[-1]) for b in lines]}, not two"
+
+    def inked(col, rows):
+        return any(pixel(col, row) != background for row in rows)
+
+    def strongest(cols, rows):
+        p = max((pixel(c, r) for c in cols for r in rows), key=lambda q: contrast(q, background))
+        return contrast(p, background), p
+
+    found = []
+    first, legend = lines
+    for cols in bands([c for c in range(x, x + w) if inked(c, first)]):
+        ratio, p = strongest(cols, first)
+        found.append((ratio, f"a name at x={cols[0]} on the first line", p, background))
+    col = x
+    while col < x + w:
+        if not inked(col, legend):
+            col += 1
+            continue
+        start, end, gap = col + LEGEND_TEXT, col + LEGEND_TEXT, 0
+        for c in range(col + LEGEND_TEXT, x + w):
+            if inked(c, legend):
+                end, gap = c, 0
+            else:
+                gap += 1
+                if gap >= 12:
+                    break
+        if end > start:
+            ratio, p = strongest(range(start, end + 1), legend)
+            found.append((ratio, f"the legend's name at x={start}", p, background))
+        col = end + 1
+    return found
 
 
 def main():
@@ -334,7 +457,7 @@ def main():
                 save("overview-light", shot)
                 check_contrast(app, shot, "light")
                 check_timeline_contrast(app, "light", "timeline-light")
-                ok("contrast in the light style, the timeline's scale too")
+                ok("contrast in the light style, the timeline's scale and foot too")
 
                 # Provisioning Health: the tracked apps' connections
                 # (provisioned by Entra, none linked to its Entra app) do
@@ -453,7 +576,7 @@ def main():
                 save("overview-dark", shot)
                 check_contrast(app, shot, "dark")
                 check_timeline_contrast(app, "dark", "timeline-dark")
-                ok("contrast in the dark style, the timeline's scale too")
+                ok("contrast in the dark style, the timeline's scale and foot too")
             finally:
                 stop(proc)
             proc, app, wid = start(env, 800, 600)
