@@ -256,17 +256,23 @@ action_box_set (GtkWidget    *box,
                           (GDestroyNotify) pv_next_action_unref);
 }
 
+static void
+action_row_set (GtkWidget    *row,
+                PvNextAction *action)
+{
+  action_box_set (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)), action);
+  g_object_set_data_full (G_OBJECT (row), "action", pv_next_action_ref (action),
+                          (GDestroyNotify) pv_next_action_unref);
+}
+
 static GtkWidget *
 action_row_new (PvDashboard  *self,
                 PvNextAction *action)
 {
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = action_box_new (self);
 
-  action_box_set (box, action);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "action", pv_next_action_ref (action),
-                          (GDestroyNotify) pv_next_action_unref);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), action_box_new (self));
+  action_row_set (row, action);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   return row;
 }
@@ -880,21 +886,31 @@ all_activate_cb (GtkListView *view,
   open_action (self, item ? item->action : NULL);
 }
 
+static void
+show_all_row_set (GtkWidget *row,
+                  guint      n)
+{
+  g_autofree char *label = NULL;
+
+  /* Translators: a button under the first next actions: how many there are in all */
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show _All %u Actions", "Show _All %u Actions", n), n);
+  gtk_button_set_label (g_object_get_data (G_OBJECT (row), "button"), label);
+}
+
 static GtkWidget *
 show_all_row_new (PvDashboard *self,
                   guint        n)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *button;
-  g_autofree char *label = NULL;
+  GtkWidget *button = gtk_button_new ();
 
-  /* Translators: a button under the first next actions: how many there are in all */
-  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show _All %u Actions", "Show _All %u Actions", n), n);
-  button = gtk_button_new_with_mnemonic (label);
+  gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (show_all_cb), self);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("The most pressing are shown first"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "button", button);
+  show_all_row_set (row, n);
   return row;
 }
 
@@ -910,16 +926,25 @@ clear_group (PvDashboard   *self,
 /* A group's rows: the first few of its actions, the rest behind "Show
  * All".  A folded group has none until it is opened: GTK measures what a
  * folded expander holds at every layout, and the due soon group, folded,
- * would have cost the overview's first frame a fifth of its labels. */
+ * would have cost the overview's first frame a fifth of its labels.  An
+ * open group keeps its rows and gives them their new actions: a label
+ * given the text it has is not measured again, and a refresh changes few. */
 static void
 build_group (PvDashboard   *self,
              PvActionGroup  group)
 {
+  AdwExpanderRow *expander;
+  GPtrArray *rows = self->group_rows[group];
+  GtkWidget *show_all = NULL;
   guint count = 0;
+  gboolean more = FALSE;
 
-  if (self->group_built[group] || self->actions == NULL || self->group_rows[group] == NULL)
+  if (self->group_built[group] || self->actions == NULL || rows == NULL)
     return;
   self->group_built[group] = TRUE;
+  expander = ADW_EXPANDER_ROW (self->groups[group]);
+  if (rows->len > 0 && g_object_get_data (g_ptr_array_index (rows, rows->len - 1), "button") != NULL)
+    show_all = g_ptr_array_steal_index (rows, rows->len - 1);
   for (guint i = 0; i < self->actions->len; i++)
     {
       PvNextAction *action = g_ptr_array_index (self->actions, i);
@@ -927,14 +952,26 @@ build_group (PvDashboard   *self,
 
       if (pv_next_action_group (action) != group)
         continue;
-      if (count++ == ACTION_ROWS)
-        row = show_all_row_new (self, self->actions->len);
-      else if (count > ACTION_ROWS)
-        break;
-      else
-        row = action_row_new (self, action);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (self->groups[group]), row);
-      g_ptr_array_add (self->group_rows[group], row);
+      if (count == ACTION_ROWS)
+        {
+          more = TRUE;
+          break;
+        }
+      if (count < rows->len)
+        {
+          action_row_set (g_ptr_array_index (rows, count++), action);
+          continue;
+        }
+      /* A new row goes before "Show All": that one is made again after */
+      if (show_all != NULL)
+        {
+          adw_expander_row_remove (expander, show_all);
+          show_all = NULL;
+        }
+      row = action_row_new (self, action);
+      adw_expander_row_add_row (expander, row);
+      g_ptr_array_add (rows, row);
+      count++;
       /* Enter on a row opens its tenant, as in the other lists: the
        * expander keeps its rows in a list of its own. */
       if (GTK_IS_LIST_BOX (gtk_widget_get_parent (row)) &&
@@ -946,6 +983,25 @@ build_group (PvDashboard   *self,
           g_object_set_data (G_OBJECT (list), "pv-activates", GINT_TO_POINTER (TRUE));
         }
     }
+  while (rows->len > count)
+    {
+      adw_expander_row_remove (expander, g_ptr_array_index (rows, rows->len - 1));
+      g_ptr_array_set_size (rows, rows->len - 1);
+    }
+  if (more && show_all != NULL)
+    show_all_row_set (show_all, self->actions->len);
+  else if (more)
+    {
+      show_all = show_all_row_new (self, self->actions->len);
+      adw_expander_row_add_row (expander, show_all);
+    }
+  else if (show_all != NULL)
+    {
+      adw_expander_row_remove (expander, show_all);
+      show_all = NULL;
+    }
+  if (show_all != NULL)
+    g_ptr_array_add (rows, show_all);
 }
 
 static void
@@ -982,9 +1038,12 @@ update_actions (PvDashboard *self,
   for (guint i = 0; i < self->action_rows->len; i++)
     gtk_list_box_remove (self->actions_list, g_ptr_array_index (self->action_rows, i));
   g_ptr_array_set_size (self->action_rows, 0);
+  /* An open group's rows are given their new actions below; a folded
+   * group's go, made again when it is opened. */
   for (guint g = 0; g < PV_N_ACTION_GROUPS; g++)
     {
-      clear_group (self, g);
+      if (self->show_all || !adw_expander_row_get_expanded (ADW_EXPANDER_ROW (self->groups[g])))
+        clear_group (self, g);
       self->group_built[g] = FALSE;
     }
   g_clear_pointer (&self->actions, g_ptr_array_unref);
