@@ -110,6 +110,12 @@ tick_cb (gpointer user_data)
 {
   gint64 now = g_get_monotonic_time ();
 
+  /* A long one in BENCH_LOG too, after the step that made it */
+  if (bench.last_tick != 0 && now - bench.last_tick - 5000 > 20000)
+    {
+      g_autofree char *what = g_strdup_printf ("stall of %.1f ms", (now - bench.last_tick - 5000) / 1000.0);
+      pv_bench_mark (what);
+    }
   if (bench.last_tick != 0 && bench.refresh_start == 0)
     bench.startup_stall = MAX (bench.startup_stall, now - bench.last_tick - 5000);
   else if (bench.last_tick != 0)
@@ -139,8 +145,9 @@ all_cached (void)
 }
 
 /* Until the overview's first frame, each frame's layout and drawing (with
- * its rendering) in BENCH_LOG: GTK's own handlers of these signals run
- * before ours, connected when the window's surface was made. */
+ * its rendering) in BENCH_LOG, and after it the frames longer than 20 ms:
+ * GTK's own handlers of these signals run before ours, connected when the
+ * window's surface was made. */
 static void
 before_paint_cb (GdkFrameClock *clock,
                  gpointer       user_data)
@@ -162,7 +169,8 @@ paint_cb (GdkFrameClock *clock,
   g_autofree char *what = NULL;
   gint64 now = g_get_monotonic_time ();
 
-  if (bench.dashboard_frame != 0 || bench.frame_start == 0)
+  /* After the overview's, only a frame that takes more than 20 ms */
+  if (bench.frame_start == 0 || (bench.dashboard_frame != 0 && now - bench.frame_start <= 20000))
     return;
   what = g_strdup_printf ("frame: layout %.1f ms, drawing %.1f ms",
                           (bench.layout_end - bench.frame_start) / 1000.0,
