@@ -236,6 +236,8 @@ typedef struct
   GPtrArray   *deferred;        /* Deferred: sent with the next statement */
   gboolean     begin_deferred;  /* the transaction's BEGIN is among them */
   gboolean     deferred_failed; /* one failed: the transaction is lost */
+  GArray      *later_changes;   /* gint64: step_counted_later()'s counts */
+  gint64       round_trips;
   char        *error;
   char         sqlstate[6];
 } PvdDbPg;
@@ -265,6 +267,8 @@ typedef struct
   gboolean    prepared;
   int         n_params;
   char      **values;
+  gint        ticket;           /* in later_changes, or -1 */
+  char       *source;           /* a savepoint's SQL, for pg_step() */
 } Deferred;
 
 #define SELF(d) ((PvdDbPg *) (d))
@@ -277,6 +281,7 @@ deferred_free (Deferred *deferred)
     g_free (deferred->values[i]);
   g_free (deferred->values);
   g_free (deferred->text);
+  g_free (deferred->source);
   g_free (deferred);
 }
 
@@ -292,6 +297,7 @@ defer (PvdDbPg          *self,
   deferred->text = g_strdup (text);
   deferred->prepared = prepared;
   deferred->n_params = n_params;
+  deferred->ticket = -1;
   deferred->values = g_new0 (char *, n_params + 1);
   for (int i = 0; i < n_params; i++)
     deferred->values[i] = g_strdup (values[i]);
@@ -389,6 +395,7 @@ exec_result (PvdDbPg    *self,
     {
       if (!flush_deferred (self))
         return FALSE;
+      self->round_trips++;
       result = PQexec (self->conn, sql);
       ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
       if (!ok)
@@ -457,6 +464,7 @@ pg_exec (PvdDb      *db,
       if (!ensure_connected (self))
         return FALSE;
       self->wrote = FALSE;
+      g_array_set_size (self->later_changes, 0);
       defer (self, "BEGIN", FALSE, 0, NULL);
       defer (self, SHARED_LOCK_SQL, FALSE, 0, NULL);
       self->begin_deferred = TRUE;
@@ -480,7 +488,10 @@ pg_exec (PvdDb      *db,
       /* A BEGIN whose lock was not had (lock_timeout) leaves a failed
        * transaction that the caller, told it did not begin, never ends. */
       if (!ok && PQtransactionStatus (self->conn) == PQTRANS_INERROR)
-        PQclear (PQexec (self->conn, "ROLLBACK"));
+        {
+          self->round_trips++;
+          PQclear (PQexec (self->conn, "ROLLBACK"));
+        }
       self->transaction = PQtransactionStatus (self->conn) == PQTRANS_INTRANS;
       return ok;
     }
@@ -493,7 +504,10 @@ pg_exec (PvdDb      *db,
        * leaves the failed transaction open: it ends here. */
       if (PQstatus (self->conn) == CONNECTION_OK &&
           PQtransactionStatus (self->conn) != PQTRANS_IDLE)
-        PQclear (PQexec (self->conn, "ROLLBACK"));
+        {
+          self->round_trips++;
+          PQclear (PQexec (self->conn, "ROLLBACK"));
+        }
       drop_deferred (self);
       self->transaction = FALSE;
       self->wrote = FALSE;
@@ -508,6 +522,7 @@ pg_close (PvdDb *db)
 
   PQfinish (self->conn);
   g_ptr_array_unref (self->deferred);
+  g_array_unref (self->later_changes);
   g_free (self->conninfo);
   g_free (self->error);
   g_free (self);
@@ -547,6 +562,10 @@ is_write (const char *sql)
 {
   while (g_ascii_isspace (*sql))
     sql++;
+  /* a data-modifying WITH (pvd_scim_store_create()) */
+  if (g_ascii_strncasecmp (sql, "WITH", 4) == 0)
+    return strstr (sql, "INSERT INTO") != NULL || strstr (sql, "UPDATE ") != NULL ||
+           strstr (sql, "DELETE FROM") != NULL;
   return g_ascii_strncasecmp (sql, "INSERT", 6) == 0 ||
          g_ascii_strncasecmp (sql, "UPDATE", 6) == 0 ||
          g_ascii_strncasecmp (sql, "DELETE", 6) == 0;
@@ -560,6 +579,7 @@ prepare_on_server (PvdDbPg   *self,
   gboolean ok;
 
   g_snprintf (stmt->name, sizeof stmt->name, "pvd%u", self->next_name++);
+  self->round_trips++;
   result = PQprepare (self->conn, stmt->name, stmt->text, stmt->n_params, NULL);
   ok = PQresultStatus (result) == PGRES_COMMAND_OK;
   if (!ok)
@@ -684,6 +704,7 @@ execute (PvdDbPg   *self,
     }
   if (!ensure_prepared (self, stmt))
     return NULL;
+  self->round_trips++;
   if (stmt->name[0] != '\0')
     return PQexecPrepared (self->conn, stmt->name, stmt->n_params, values, NULL, NULL, 0);
   return PQexecParams (self->conn, stmt->text, stmt->n_params, NULL, values, NULL, NULL, 0);
@@ -733,6 +754,7 @@ run_pipeline (PvdDbPg     *self,
       set_error (self, NULL);
       return FALSE;
     }
+  self->round_trips++;
   for (guint i = 0; i < deferred->len && sent; i++)
     {
       Deferred *d = g_ptr_array_index (deferred, i);
@@ -769,6 +791,12 @@ run_pipeline (PvdDbPg     *self,
           ok = FALSE;
         if (failed && query < deferred->len)
           self->deferred_failed = TRUE;
+        if (!failed && query < deferred->len &&
+            ((Deferred *) g_ptr_array_index (deferred, query))->ticket >= 0)
+          g_array_index (self->later_changes, gint64,
+                         ((Deferred *) g_ptr_array_index (deferred, query))->ticket) =
+            (PQntuples (result) > 0 ? g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10)
+                                    : g_ascii_strtoll (PQcmdTuples (result), NULL, 10));
         if (answer == NULL && ((main && query == main_index) || failed))
           answer = result;
         else
@@ -828,10 +856,38 @@ pg_step (PvdStmt *stmt)
       (g_str_has_prefix (s->text, "SAVEPOINT ") || g_str_has_prefix (s->text, "RELEASE ") ||
        g_str_has_prefix (s->text, "ROLLBACK TO ")))
     {
-      /* Nobody waits for its answer: it goes with the next statement. */
+      /* Nobody waits for its answer: it goes with the next statement.  A
+       * savepoint released before anything after it was sent goes nowhere:
+       * what it held is all deferred, and if one of those fails the
+       * transaction fails as a whole, savepoint or not.  (A change in the
+       * writer's group, pvd-writer.c, whose statements were all deferred.) */
+      if (g_str_has_prefix (s->text, "RELEASE "))
+        {
+          const char *name = s->text + strlen ("RELEASE ");
+
+          if (g_str_has_prefix (name, "SAVEPOINT "))
+            name += strlen ("SAVEPOINT ");
+          for (guint i = self->deferred->len; i > 0; i--)
+            {
+              Deferred *d = g_ptr_array_index (self->deferred, i - 1);
+              const char *source = d->source;
+
+              if (source == NULL)
+                continue;
+              if (g_str_has_prefix (source, "ROLLBACK TO "))
+                break;
+              if (g_str_has_prefix (source, "SAVEPOINT ") &&
+                  g_str_equal (source + strlen ("SAVEPOINT "), name))
+                {
+                  g_ptr_array_remove_index (self->deferred, i - 1);
+                  return PVD_STEP_DONE;
+                }
+            }
+        }
       if (!ensure_prepared (self, s))
         return PVD_STEP_ERROR;
       defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', 0, NULL);
+      ((Deferred *) g_ptr_array_index (self->deferred, self->deferred->len - 1))->source = g_strdup (s->text);
       return PVD_STEP_DONE;
     }
   savepoint = s->write && pg_in_transaction (stmt->db);
@@ -847,7 +903,10 @@ pg_step (PvdStmt *stmt)
         set_error (self, s->result);
       g_clear_pointer (&s->result, PQclear);
       if (savepoint && !self->deferred_failed && PQstatus (self->conn) == CONNECTION_OK)
-        PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT pvd_statement"));
+        {
+          self->round_trips++;
+          PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT pvd_statement"));
+        }
       return PVD_STEP_ERROR;
     }
 
@@ -861,6 +920,7 @@ pg_step (PvdStmt *stmt)
       else if (changed > 0)
         {
           count_own_write (self);
+          self->round_trips++;
           PQclear (PQexec (self->conn, "NOTIFY " CHANNEL));
         }
     }
@@ -886,6 +946,48 @@ pg_step_later (PvdStmt *stmt)
   defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', s->n_params, s->values);
   self->wrote = TRUE;
   return TRUE;
+}
+
+/* A write inside a transaction whose outcome is read later (a new user
+ * and its event, inserted ON CONFLICT DO NOTHING): it goes with the next
+ * statement, like step_later()'s, and what it returns (the first column of
+ * its first row, or else the rows it changed) is read with the results of
+ * that pipeline, at the commit at the latest.  Nobody waits for a round
+ * trip per change, and a group of changes costs one, its commit's. */
+static gboolean
+pg_step_counted_later (PvdStmt *stmt,
+                       guint   *out_ticket)
+{
+  PvdStmtPg *s = STMT (stmt);
+  PvdDbPg *self = SELF (stmt->db);
+  gint64 unknown = -1;
+
+  g_return_val_if_fail (self->transaction && s->write && s->result == NULL, FALSE);
+  if (!ensure_connected (self) || self->deferred_failed || !ensure_prepared (self, s))
+    return FALSE;
+  defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', s->n_params, s->values);
+  *out_ticket = self->later_changes->len;
+  ((Deferred *) g_ptr_array_index (self->deferred, self->deferred->len - 1))->ticket = self->later_changes->len;
+  g_array_append_val (self->later_changes, unknown);
+  self->wrote = TRUE;
+  return TRUE;
+}
+
+static gint64
+pg_later_changes (PvdDb *db,
+                  guint  ticket)
+{
+  PvdDbPg *self = SELF (db);
+
+  if (ticket >= self->later_changes->len)
+    return -1;
+  return g_array_index (self->later_changes, gint64, ticket);
+}
+
+static gint64
+pg_round_trips (PvdDb *db)
+{
+  return SELF (db)->round_trips;
 }
 
 static gboolean
@@ -1182,6 +1284,9 @@ static const PvdDbClass pg_class = {
   .notify_change = pg_notify_change,
   .lock_connection = pg_lock_connection,
   .step_later = pg_step_later,
+  .step_counted_later = pg_step_counted_later,
+  .later_changes = pg_later_changes,
+  .round_trips = pg_round_trips,
   .set_durable = pg_set_durable,
   .count_auth_failure = pg_count_auth_failure,
   .get_auth_failures = pg_get_auth_failures,
@@ -1209,6 +1314,7 @@ pvd_db_pg_open (const char  *conninfo,
   self->parent.klass = &pg_class;
   self->conninfo = g_strdup (conninfo);
   self->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
+  self->later_changes = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->conn = PQconnectdb (conninfo);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {

@@ -58,6 +58,12 @@ typedef struct {
   PvdWriterDone  done;
   gpointer       user_data;
   GDestroyNotify destroy;
+  /* A change whose outcome is learnt at the commit (insert_later in
+   * pvd-store-private.h): its ticket, and its name if it was taken. */
+  gboolean       pending;
+  guint          ticket;
+  char          *name;
+  GError        *error;        /* its own outcome, in a group committed */
 } Waiter;
 
 struct _PvdWriter
@@ -75,6 +81,7 @@ struct _PvdWriter
   gint64      committed_at;    /* when the group before ended, monotonic */
   gint64      n_groups;
   gint64      n_changes;
+  gint64      round_trips;     /* before the first change */
 };
 
 /* Each change's savepoint, prepared once like the store's statements. */
@@ -87,6 +94,8 @@ waiter_free (Waiter *waiter)
 {
   if (waiter->destroy != NULL)
     waiter->destroy (waiter->user_data);
+  g_clear_error (&waiter->error);
+  g_free (waiter->name);
   g_free (waiter);
 }
 
@@ -99,7 +108,7 @@ deliver (GPtrArray    *waiters,
     {
       Waiter *waiter = g_ptr_array_index (waiters, i);
 
-      waiter->done (error, waiter->user_data);
+      waiter->done (error != NULL ? error : waiter->error, waiter->user_data);
       waiter_free (waiter);
     }
   g_ptr_array_set_size (waiters, 0);
@@ -119,6 +128,21 @@ end_group_locked (PvdWriter  *self,
       pvd_store_end_write (self->store, error);
       self->n_groups++;
       self->n_changes += waiters->len;
+      for (guint i = 0; i < waiters->len && (error == NULL || *error == NULL); i++)
+        {
+          Waiter *waiter = g_ptr_array_index (waiters, i);
+          gint64 changes;
+
+          if (!waiter->pending)
+            continue;
+          changes = self->store->db->klass->later_changes (self->store->db, waiter->ticket);
+          if (changes == 0)
+            g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_EXISTS,
+                         "A user with userName “%s” already exists", waiter->name);
+          else if (changes < 0)
+            g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_DATABASE,
+                         "The outcome of a SCIM change is unknown");
+        }
     }
   else
     pvd_store_cancel_write (self->store);
@@ -188,6 +212,12 @@ pvd_writer_new (const char  *location,
   g_cond_init (&self->cond);
   self->waiting = g_ptr_array_new ();
   self->locked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* A new user is inserted without waiting, its outcome read at the
+   * commit, where the database can (PostgreSQL: one round trip a group,
+   * not one a change). */
+  store->insert_later = store->db->klass->step_counted_later != NULL;
+  if (store->db->klass->round_trips != NULL)
+    self->round_trips = store->db->klass->round_trips (store->db);
   self->thread = g_thread_new ("pvd-commit", commit_thread, self);
   return self;
 }
@@ -221,8 +251,11 @@ pvd_writer_free (PvdWriter *self)
 {
   pvd_writer_stop (self);
 
-  g_debug ("SCIM writes: %" G_GINT64_FORMAT " changes in %" G_GINT64_FORMAT " commits",
-           self->n_changes, self->n_groups);
+  g_debug ("SCIM writes: %" G_GINT64_FORMAT " changes in %" G_GINT64_FORMAT " commits, %"
+           G_GINT64_FORMAT " round trips to the database",
+           self->n_changes, self->n_groups,
+           self->store->db->klass->round_trips != NULL
+           ? self->store->db->klass->round_trips (self->store->db) - self->round_trips : 0);
   g_ptr_array_unref (self->waiting);
   g_hash_table_unref (self->locked);
   g_object_unref (self->store);
@@ -314,6 +347,7 @@ pvd_writer_begin (PvdWriter   *self,
   g_autoptr(GError) local_error = NULL;
 
   g_mutex_lock (&self->lock);
+  pvd_store_clear_pending (self->store);
   if (self->stopping)
     {
       g_mutex_unlock (&self->lock);
@@ -349,6 +383,7 @@ pvd_writer_undo (PvdWriter *self)
 {
   g_autoptr(GError) error = NULL;
 
+  pvd_store_clear_pending (self->store);
   if (!pvd_store_run_sql (self->store, undo_sql, &error))
     g_debug ("Could not undo a SCIM change: %s", error->message);
 }
@@ -378,7 +413,14 @@ pvd_writer_end (PvdWriter      *self,
       waiter->done = done;
       waiter->user_data = user_data;
       waiter->destroy = destroy;
+      if (self->store->pending_sent)
+        {
+          waiter->pending = TRUE;
+          waiter->ticket = self->store->pending_ticket;
+          waiter->name = g_steal_pointer (&self->store->pending_name);
+        }
     }
+  pvd_store_clear_pending (self->store);
 
   /* A database that fails a statement so badly that it ends the
    * transaction (a full disk, a lost connection) took the group with it. */
