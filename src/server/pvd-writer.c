@@ -18,8 +18,9 @@
  * PostgreSQL's WAL records and a flush), and the pages of consecutive
  * changes are largely the same ones: the table's and the indexes' last
  * leaves, the events'.  So the changes that the workers make while a group
- * is open go into one transaction, on one connection of the writer's own,
- * and are committed together:
+ * is open go into one transaction, on one connection of the writer's own
+ * (on PostgreSQL two, taking turns: commit_unlocked()), and are committed
+ * together:
  *
  *  - A worker makes its change between pvd_writer_begin() and
  *    pvd_writer_end(), holding the writer's lock, inside a savepoint of the
@@ -40,8 +41,9 @@
  *    group holds what the workers made in that time, and the pages its
  *    changes share are written once.
  *
- * The lock is held for one change at a time and for a commit, never while
- * waiting for a worker, so it cannot deadlock with them.
+ * The lock is held for one change at a time and for a commit (on
+ * PostgreSQL not for the commit's round trip), never while waiting for a
+ * worker, so it cannot deadlock with them.
  *
  * A group locks each connection it changes (pvd_store_lock_connection():
  * on PostgreSQL an advisory lock per connection, to the group's commit),
@@ -68,7 +70,9 @@ typedef struct {
 
 struct _PvdWriter
 {
-  PvdStore   *store;
+  PvdStore   *store;           /* the open group's, or the next one's */
+  PvdStore   *spare;           /* NULL, or the other connection (below) */
+  PvdStore   *stores[2];
   GThread    *thread;
   GMutex      lock;            /* guards all that follows */
   GCond       cond;
@@ -114,6 +118,64 @@ deliver (GPtrArray    *waiters,
   g_ptr_array_set_size (waiters, 0);
 }
 
+/* Each pending change's outcome (insert_later), once its group committed
+ * on @store: a userName taken is that change's 409. */
+static void
+read_outcomes (PvdStore  *store,
+               GPtrArray *waiters)
+{
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+      gint64 changes;
+
+      if (!waiter->pending)
+        continue;
+      changes = store->db->klass->later_changes (store->db, waiter->ticket);
+      if (changes == 0)
+        g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_EXISTS,
+                     "A user with userName “%s” already exists", waiter->name);
+      else if (changes < 0)
+        g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_DATABASE,
+                     "The outcome of a SCIM change is unknown");
+    }
+}
+
+/* With two connections (PostgreSQL): the open group is committed on its
+ * connection without the lock, while the workers' changes open the next
+ * group on the other one.  Its statements wait in the pipeline of its own
+ * commit (insert_later), which follows this one; a statement sent before
+ * that (a change that reads) waits, if it must, for the connection's lock
+ * that this commit releases.  The lock is held, and is again on return;
+ * returns the group's waiters, for deliver(). */
+static GPtrArray *
+commit_unlocked (PvdWriter  *self,
+                 GError    **error)
+{
+  GPtrArray *waiters = g_steal_pointer (&self->waiting);
+  PvdStore *store = self->store;
+
+  self->waiting = g_ptr_array_new ();
+  self->store = g_steal_pointer (&self->spare);
+  self->open = FALSE;
+  self->commit_wanted = FALSE;
+  g_hash_table_remove_all (self->locked);
+  g_mutex_unlock (&self->lock);
+
+  if (pvd_store_end_write (store, error))
+    read_outcomes (store, waiters);
+
+  g_mutex_lock (&self->lock);
+  if (*error == NULL)
+    {
+      self->n_groups++;
+      self->n_changes += waiters->len;
+    }
+  self->spare = store;
+  self->committed_at = g_get_monotonic_time ();
+  return waiters;
+}
+
 /* Ends the open group: commits it, or rolls it back after @error.  Returns
  * the group's waiters, for deliver() once the lock is released. */
 static GPtrArray *
@@ -128,21 +190,8 @@ end_group_locked (PvdWriter  *self,
       pvd_store_end_write (self->store, error);
       self->n_groups++;
       self->n_changes += waiters->len;
-      for (guint i = 0; i < waiters->len && (error == NULL || *error == NULL); i++)
-        {
-          Waiter *waiter = g_ptr_array_index (waiters, i);
-          gint64 changes;
-
-          if (!waiter->pending)
-            continue;
-          changes = self->store->db->klass->later_changes (self->store->db, waiter->ticket);
-          if (changes == 0)
-            g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_EXISTS,
-                         "A user with userName “%s” already exists", waiter->name);
-          else if (changes < 0)
-            g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_DATABASE,
-                         "The outcome of a SCIM change is unknown");
-        }
+      if (error == NULL || *error == NULL)
+        read_outcomes (self->store, waiters);
     }
   else
     pvd_store_cancel_write (self->store);
@@ -178,7 +227,7 @@ commit_thread (gpointer data)
           continue;
         }
 
-      waiters = end_group_locked (self, &error);
+      waiters = self->spare != NULL ? commit_unlocked (self, &error) : end_group_locked (self, &error);
       if (error != NULL)
         g_warning ("Could not commit %u SCIM changes: %s", waiters->len, error->message);
       g_mutex_unlock (&self->lock);
@@ -208,16 +257,31 @@ pvd_writer_new (const char  *location,
     return NULL;
   self = g_new0 (PvdWriter, 1);
   self->store = store;
+  self->stores[0] = store;
+  /* A new user is inserted without waiting, its outcome read at the
+   * commit, where the database can (PostgreSQL: one round trip a group,
+   * not one a change); and there a second connection takes the next
+   * group's changes while the first commits (commit_unlocked()). */
+  store->insert_later = store->db->klass->step_counted_later != NULL;
+  if (store->insert_later)
+    {
+      self->spare = pvd_store_open (location, error);
+      if (self->spare == NULL)
+        {
+          g_object_unref (store);
+          g_free (self);
+          return NULL;
+        }
+      self->spare->insert_later = TRUE;
+      self->stores[1] = self->spare;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (self->stores); i++)
+    if (self->stores[i] != NULL && self->stores[i]->db->klass->round_trips != NULL)
+      self->round_trips += self->stores[i]->db->klass->round_trips (self->stores[i]->db);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->waiting = g_ptr_array_new ();
   self->locked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  /* A new user is inserted without waiting, its outcome read at the
-   * commit, where the database can (PostgreSQL: one round trip a group,
-   * not one a change). */
-  store->insert_later = store->db->klass->step_counted_later != NULL;
-  if (store->db->klass->round_trips != NULL)
-    self->round_trips = store->db->klass->round_trips (store->db);
   self->thread = g_thread_new ("pvd-commit", commit_thread, self);
   return self;
 }
@@ -249,16 +313,20 @@ pvd_writer_stop (PvdWriter *self)
 void
 pvd_writer_free (PvdWriter *self)
 {
+  gint64 round_trips = 0;
+
   pvd_writer_stop (self);
 
+  for (guint i = 0; i < G_N_ELEMENTS (self->stores); i++)
+    if (self->stores[i] != NULL && self->stores[i]->db->klass->round_trips != NULL)
+      round_trips += self->stores[i]->db->klass->round_trips (self->stores[i]->db);
   g_debug ("SCIM writes: %" G_GINT64_FORMAT " changes in %" G_GINT64_FORMAT " commits, %"
            G_GINT64_FORMAT " round trips to the database",
-           self->n_changes, self->n_groups,
-           self->store->db->klass->round_trips != NULL
-           ? self->store->db->klass->round_trips (self->store->db) - self->round_trips : 0);
+           self->n_changes, self->n_groups, round_trips - self->round_trips);
   g_ptr_array_unref (self->waiting);
   g_hash_table_unref (self->locked);
-  g_object_unref (self->store);
+  for (guint i = 0; i < G_N_ELEMENTS (self->stores); i++)
+    g_clear_object (&self->stores[i]);
   g_cond_clear (&self->cond);
   g_mutex_clear (&self->lock);
   g_free (self);
