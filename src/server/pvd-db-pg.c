@@ -268,7 +268,6 @@ typedef struct
   int         n_params;
   char      **values;
   gint        ticket;           /* in later_changes, or -1 */
-  char       *source;           /* a savepoint's SQL, for pg_step() */
 } Deferred;
 
 #define SELF(d) ((PvdDbPg *) (d))
@@ -281,7 +280,6 @@ deferred_free (Deferred *deferred)
     g_free (deferred->values[i]);
   g_free (deferred->values);
   g_free (deferred->text);
-  g_free (deferred->source);
   g_free (deferred);
 }
 
@@ -856,38 +854,10 @@ pg_step (PvdStmt *stmt)
       (g_str_has_prefix (s->text, "SAVEPOINT ") || g_str_has_prefix (s->text, "RELEASE ") ||
        g_str_has_prefix (s->text, "ROLLBACK TO ")))
     {
-      /* Nobody waits for its answer: it goes with the next statement.  A
-       * savepoint released before anything after it was sent goes nowhere:
-       * what it held is all deferred, and if one of those fails the
-       * transaction fails as a whole, savepoint or not.  (A change in the
-       * writer's group, pvd-writer.c, whose statements were all deferred.) */
-      if (g_str_has_prefix (s->text, "RELEASE "))
-        {
-          const char *name = s->text + strlen ("RELEASE ");
-
-          if (g_str_has_prefix (name, "SAVEPOINT "))
-            name += strlen ("SAVEPOINT ");
-          for (guint i = self->deferred->len; i > 0; i--)
-            {
-              Deferred *d = g_ptr_array_index (self->deferred, i - 1);
-              const char *source = d->source;
-
-              if (source == NULL)
-                continue;
-              if (g_str_has_prefix (source, "ROLLBACK TO "))
-                break;
-              if (g_str_has_prefix (source, "SAVEPOINT ") &&
-                  g_str_equal (source + strlen ("SAVEPOINT "), name))
-                {
-                  g_ptr_array_remove_index (self->deferred, i - 1);
-                  return PVD_STEP_DONE;
-                }
-            }
-        }
+      /* Nobody waits for its answer: it goes with the next statement. */
       if (!ensure_prepared (self, s))
         return PVD_STEP_ERROR;
       defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', 0, NULL);
-      ((Deferred *) g_ptr_array_index (self->deferred, self->deferred->len - 1))->source = g_strdup (s->text);
       return PVD_STEP_DONE;
     }
   savepoint = s->write && pg_in_transaction (stmt->db);
