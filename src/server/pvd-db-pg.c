@@ -236,6 +236,8 @@ typedef struct
   GPtrArray   *deferred;        /* Deferred: sent with the next statement */
   gboolean     begin_deferred;  /* the transaction's BEGIN is among them */
   gboolean     deferred_failed; /* one failed: the transaction is lost */
+  GArray      *later_changes;   /* gint64: step_counted_later()'s counts */
+  gint64       round_trips;
   char        *error;
   char         sqlstate[6];
 } PvdDbPg;
@@ -265,6 +267,7 @@ typedef struct
   gboolean    prepared;
   int         n_params;
   char      **values;
+  gint        ticket;           /* in later_changes, or -1 */
 } Deferred;
 
 #define SELF(d) ((PvdDbPg *) (d))
@@ -292,6 +295,7 @@ defer (PvdDbPg          *self,
   deferred->text = g_strdup (text);
   deferred->prepared = prepared;
   deferred->n_params = n_params;
+  deferred->ticket = -1;
   deferred->values = g_new0 (char *, n_params + 1);
   for (int i = 0; i < n_params; i++)
     deferred->values[i] = g_strdup (values[i]);
@@ -389,6 +393,7 @@ exec_result (PvdDbPg    *self,
     {
       if (!flush_deferred (self))
         return FALSE;
+      self->round_trips++;
       result = PQexec (self->conn, sql);
       ok = PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK;
       if (!ok)
@@ -457,6 +462,7 @@ pg_exec (PvdDb      *db,
       if (!ensure_connected (self))
         return FALSE;
       self->wrote = FALSE;
+      g_array_set_size (self->later_changes, 0);
       defer (self, "BEGIN", FALSE, 0, NULL);
       defer (self, SHARED_LOCK_SQL, FALSE, 0, NULL);
       self->begin_deferred = TRUE;
@@ -480,7 +486,10 @@ pg_exec (PvdDb      *db,
       /* A BEGIN whose lock was not had (lock_timeout) leaves a failed
        * transaction that the caller, told it did not begin, never ends. */
       if (!ok && PQtransactionStatus (self->conn) == PQTRANS_INERROR)
-        PQclear (PQexec (self->conn, "ROLLBACK"));
+        {
+          self->round_trips++;
+          PQclear (PQexec (self->conn, "ROLLBACK"));
+        }
       self->transaction = PQtransactionStatus (self->conn) == PQTRANS_INTRANS;
       return ok;
     }
@@ -493,7 +502,10 @@ pg_exec (PvdDb      *db,
        * leaves the failed transaction open: it ends here. */
       if (PQstatus (self->conn) == CONNECTION_OK &&
           PQtransactionStatus (self->conn) != PQTRANS_IDLE)
-        PQclear (PQexec (self->conn, "ROLLBACK"));
+        {
+          self->round_trips++;
+          PQclear (PQexec (self->conn, "ROLLBACK"));
+        }
       drop_deferred (self);
       self->transaction = FALSE;
       self->wrote = FALSE;
@@ -508,6 +520,7 @@ pg_close (PvdDb *db)
 
   PQfinish (self->conn);
   g_ptr_array_unref (self->deferred);
+  g_array_unref (self->later_changes);
   g_free (self->conninfo);
   g_free (self->error);
   g_free (self);
@@ -547,6 +560,10 @@ is_write (const char *sql)
 {
   while (g_ascii_isspace (*sql))
     sql++;
+  /* a data-modifying WITH (pvd_scim_store_create()) */
+  if (g_ascii_strncasecmp (sql, "WITH", 4) == 0)
+    return strstr (sql, "INSERT INTO") != NULL || strstr (sql, "UPDATE ") != NULL ||
+           strstr (sql, "DELETE FROM") != NULL;
   return g_ascii_strncasecmp (sql, "INSERT", 6) == 0 ||
          g_ascii_strncasecmp (sql, "UPDATE", 6) == 0 ||
          g_ascii_strncasecmp (sql, "DELETE", 6) == 0;
@@ -560,6 +577,7 @@ prepare_on_server (PvdDbPg   *self,
   gboolean ok;
 
   g_snprintf (stmt->name, sizeof stmt->name, "pvd%u", self->next_name++);
+  self->round_trips++;
   result = PQprepare (self->conn, stmt->name, stmt->text, stmt->n_params, NULL);
   ok = PQresultStatus (result) == PGRES_COMMAND_OK;
   if (!ok)
@@ -684,6 +702,7 @@ execute (PvdDbPg   *self,
     }
   if (!ensure_prepared (self, stmt))
     return NULL;
+  self->round_trips++;
   if (stmt->name[0] != '\0')
     return PQexecPrepared (self->conn, stmt->name, stmt->n_params, values, NULL, NULL, 0);
   return PQexecParams (self->conn, stmt->text, stmt->n_params, NULL, values, NULL, NULL, 0);
@@ -733,6 +752,7 @@ run_pipeline (PvdDbPg     *self,
       set_error (self, NULL);
       return FALSE;
     }
+  self->round_trips++;
   for (guint i = 0; i < deferred->len && sent; i++)
     {
       Deferred *d = g_ptr_array_index (deferred, i);
@@ -769,6 +789,12 @@ run_pipeline (PvdDbPg     *self,
           ok = FALSE;
         if (failed && query < deferred->len)
           self->deferred_failed = TRUE;
+        if (!failed && query < deferred->len &&
+            ((Deferred *) g_ptr_array_index (deferred, query))->ticket >= 0)
+          g_array_index (self->later_changes, gint64,
+                         ((Deferred *) g_ptr_array_index (deferred, query))->ticket) =
+            (PQntuples (result) > 0 ? g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10)
+                                    : g_ascii_strtoll (PQcmdTuples (result), NULL, 10));
         if (answer == NULL && ((main && query == main_index) || failed))
           answer = result;
         else
@@ -847,7 +873,10 @@ pg_step (PvdStmt *stmt)
         set_error (self, s->result);
       g_clear_pointer (&s->result, PQclear);
       if (savepoint && !self->deferred_failed && PQstatus (self->conn) == CONNECTION_OK)
-        PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT pvd_statement"));
+        {
+          self->round_trips++;
+          PQclear (PQexec (self->conn, "ROLLBACK TO SAVEPOINT pvd_statement"));
+        }
       return PVD_STEP_ERROR;
     }
 
@@ -861,6 +890,7 @@ pg_step (PvdStmt *stmt)
       else if (changed > 0)
         {
           count_own_write (self);
+          self->round_trips++;
           PQclear (PQexec (self->conn, "NOTIFY " CHANNEL));
         }
     }
@@ -886,6 +916,48 @@ pg_step_later (PvdStmt *stmt)
   defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', s->n_params, s->values);
   self->wrote = TRUE;
   return TRUE;
+}
+
+/* A write inside a transaction whose outcome is read later (a new user
+ * and its event, inserted ON CONFLICT DO NOTHING): it goes with the next
+ * statement, like step_later()'s, and what it returns (the first column of
+ * its first row, or else the rows it changed) is read with the results of
+ * that pipeline, at the commit at the latest.  Nobody waits for a round
+ * trip per change, and a group of changes costs one, its commit's. */
+static gboolean
+pg_step_counted_later (PvdStmt *stmt,
+                       guint   *out_ticket)
+{
+  PvdStmtPg *s = STMT (stmt);
+  PvdDbPg *self = SELF (stmt->db);
+  gint64 unknown = -1;
+
+  g_return_val_if_fail (self->transaction && s->write && s->result == NULL, FALSE);
+  if (!ensure_connected (self) || self->deferred_failed || !ensure_prepared (self, s))
+    return FALSE;
+  defer (self, s->name[0] != '\0' ? s->name : s->text, s->name[0] != '\0', s->n_params, s->values);
+  *out_ticket = self->later_changes->len;
+  ((Deferred *) g_ptr_array_index (self->deferred, self->deferred->len - 1))->ticket = self->later_changes->len;
+  g_array_append_val (self->later_changes, unknown);
+  self->wrote = TRUE;
+  return TRUE;
+}
+
+static gint64
+pg_later_changes (PvdDb *db,
+                  guint  ticket)
+{
+  PvdDbPg *self = SELF (db);
+
+  if (ticket >= self->later_changes->len)
+    return -1;
+  return g_array_index (self->later_changes, gint64, ticket);
+}
+
+static gint64
+pg_round_trips (PvdDb *db)
+{
+  return SELF (db)->round_trips;
 }
 
 static gboolean
@@ -1182,6 +1254,9 @@ static const PvdDbClass pg_class = {
   .notify_change = pg_notify_change,
   .lock_connection = pg_lock_connection,
   .step_later = pg_step_later,
+  .step_counted_later = pg_step_counted_later,
+  .later_changes = pg_later_changes,
+  .round_trips = pg_round_trips,
   .set_durable = pg_set_durable,
   .count_auth_failure = pg_count_auth_failure,
   .get_auth_failures = pg_get_auth_failures,
@@ -1209,6 +1284,7 @@ pvd_db_pg_open (const char  *conninfo,
   self->parent.klass = &pg_class;
   self->conninfo = g_strdup (conninfo);
   self->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_free);
+  self->later_changes = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->conn = PQconnectdb (conninfo);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {

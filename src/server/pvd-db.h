@@ -93,6 +93,19 @@ struct _PvdDbClass
   /* Runs a write whose outcome may be learnt later: if it fails, so does
    * the transaction's commit.  NULL: step() at once. */
   gboolean    (*step_later)      (PvdStmt     *stmt);
+  /* Runs a write like step_later(), and keeps its outcome once it ran, by
+   * the transaction's commit at the latest: the first column of the first
+   * row it returns, or else the count of rows it changed, read with
+   * later_changes() and *@out_ticket until the next transaction begins.
+   * NULL: not done (SQLite, whose step() costs no round trip). */
+  gboolean    (*step_counted_later) (PvdStmt  *stmt,
+                                     guint    *out_ticket);
+  /* The rows that the write of @ticket changed; -1 if it has not run. */
+  gint64      (*later_changes)   (PvdDb       *db,
+                                  guint        ticket);
+  /* How many times this connection waited for the database's answer;
+   * NULL where a statement is a call in the process (SQLite). */
+  gint64      (*round_trips)     (PvdDb       *db);
   gboolean    (*column_is_null)  (PvdStmt     *stmt,
                                   int          column);
   gint64      (*column_int64)    (PvdStmt     *stmt,

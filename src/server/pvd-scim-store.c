@@ -135,6 +135,7 @@ write_resource (PvdStore     *store,
                 const char   *id,
                 JsonObject   *attributes,
                 gint64        now,
+                PvdStmt     **out_pending,
                 GError      **error)
 {
   const char *name = string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName");
@@ -158,6 +159,12 @@ write_resource (PvdStore     *store,
   pvd_bind_text (stmt, 7, key);
   pvd_bind_text (stmt, 8, text);
   pvd_bind_int64 (stmt, 9, now);
+  if (out_pending != NULL)
+    {
+      /* bound, run later with the change's event (insert_later) */
+      *out_pending = g_steal_pointer (&stmt);
+      return TRUE;
+    }
   if (pvd_stmt_step (stmt) != PVD_STEP_DONE)
     return check_uniqueness (store, type, name,
                              error);
@@ -370,13 +377,37 @@ pvd_scim_store_create (PvdStore     *store,
   static const char sql[] =
     "INSERT INTO scim_resources (tenant_id, kind, type, id, external_id, name, name_key,"
     " attributes, created_at, modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 1)";
+  /* Where the writer's database learns a write's outcome at the commit
+   * (insert_later), a user and the change's event are one statement, sent
+   * without waiting for it (pvd_store_add_event() binds the event's
+   * parameters and sends it): the user is inserted ON CONFLICT DO NOTHING,
+   * the event's status is the request's if it was and a uniqueness
+   * conflict's if not, and what it returns, the users inserted, is read at
+   * the commit by the writer (pvd_writer_end()), which answers 409 for 0.
+   * PostgreSQL's SQL only (a data-modifying WITH). */
+  static const char sql_later[] =
+    "WITH r AS (INSERT INTO scim_resources (tenant_id, kind, type, id, external_id, name, name_key,"
+    " attributes, created_at, modified_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, 1)"
+    " ON CONFLICT DO NOTHING RETURNING 1)"
+    " INSERT INTO events (tenant_id, kind, at, type, token_id, token_prefix, operation,"
+    " status, user_agent, detail) VALUES (?1, ?2, ?10, ?11, ?12, ?13, ?14,"
+    " CASE WHEN EXISTS (SELECT 1 FROM r) THEN ?15 ELSE 409 END, ?16, ?17)"
+    " RETURNING (SELECT count(*) FROM r)";
   g_autofree char *id = g_uuid_string_random ();
   gboolean group = type == PVD_SCIM_GROUP;
   PvdScimResource *resource;
 
-  if (!savepoint_begin (store, group, error) ||
+  if (!group && store->insert_later)
+    {
+      pvd_store_clear_pending (store);
+      if (!write_resource (store, sql_later, tenant_id, kind, type, id, attributes, now,
+                           &store->pending_stmt, error))
+        return NULL;
+      store->pending_name = g_strdup (string_member (attributes, "userName"));
+    }
+  else if (!savepoint_begin (store, group, error) ||
       !savepoint_end (store, group,
-                      write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error) &&
+                      write_resource (store, sql, tenant_id, kind, type, id, attributes, now, NULL, error) &&
                       (!group || sync_members (store, tenant_id, kind, id, attributes, FALSE, now, error))))
     return NULL;
 
@@ -460,7 +491,7 @@ pvd_scim_store_replace (PvdStore     *store,
 
   if (!savepoint_begin (store, type == PVD_SCIM_GROUP, error))
     return NULL;
-  ok = write_resource (store, sql, tenant_id, kind, type, id, attributes, now, error) &&
+  ok = write_resource (store, sql, tenant_id, kind, type, id, attributes, now, NULL, error) &&
        (type != PVD_SCIM_GROUP ||
         sync_members (store, tenant_id, kind, id, attributes,
                       g_strcmp0 (old_name, string_member (attributes, "displayName")) != 0, now, error));

@@ -1207,6 +1207,9 @@ send_write_error (PvdMessage   *msg,
   pvd_message_remove_header (msg, "ETag");
   if (g_error_matches (error, PVD_ERROR, PVD_ERROR_UNAVAILABLE))
     send_unavailable (msg, error);
+  else if (g_error_matches (error, PVD_ERROR, PVD_ERROR_EXISTS))
+    /* a userName taken, learnt at the commit (pvd_writer_end()) */
+    pvd_send_scim_error (msg, 409, "uniqueness", "%s", error->message);
   else
     {
       g_warning ("Could not record a SCIM change: %s", error->message);

@@ -23,6 +23,18 @@ struct _PvdStore
   gint64      credentials_generation;
   gint64      credentials_data_version;
   gint64      credentials_changes;
+  /* Set by the writer (pvd-writer.c) where the database counts a write's
+   * changes later (step_counted_later()): a new user is inserted with its
+   * event, ON CONFLICT DO NOTHING, without waiting, and the change's
+   * outcome is learnt at its group's commit (pvd_scim_store_create()).
+   * The change in progress whose outcome is pending: the statement, bound
+   * until its event's parameters are (pvd_store_add_event()), then its
+   * ticket; the user's name. */
+  gboolean    insert_later;
+  PvdStmt    *pending_stmt;
+  gboolean    pending_sent;
+  guint       pending_ticket;
+  char       *pending_name;
 };
 
 /* Statements are cached by the address of their text, so every SQL string
@@ -48,6 +60,11 @@ gboolean  pvd_store_run          (PvdStore    *self,
 gboolean  pvd_store_run_later    (PvdStore    *self,
                                   PvdStmt     *stmt,
                                   GError     **error);
+gboolean  pvd_store_run_counted_later (PvdStore    *self,
+                                       PvdStmt     *stmt,
+                                       guint       *out_ticket,
+                                       GError     **error);
+void      pvd_store_clear_pending (PvdStore   *self);
 gboolean  pvd_store_run_sql      (PvdStore    *self,
                                   const char  *sql,
                                   GError     **error);

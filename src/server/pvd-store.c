@@ -112,6 +112,29 @@ pvd_store_run_later (PvdStore  *self,
   return TRUE;
 }
 
+/* Runs a write whose count of changed rows is read at the commit (see
+ * PvdDbClass.step_counted_later); only where the database does that. */
+gboolean
+pvd_store_run_counted_later (PvdStore  *self,
+                             PvdStmt   *stmt,
+                             guint     *out_ticket,
+                             GError   **error)
+{
+  g_return_val_if_fail (self->db->klass->step_counted_later != NULL, FALSE);
+  if (!self->db->klass->step_counted_later (stmt, out_ticket))
+    return pvd_store_set_db_error (self, error);
+  return TRUE;
+}
+
+/* Forgets the pending outcome of the change in progress (see insert_later). */
+void
+pvd_store_clear_pending (PvdStore *self)
+{
+  g_clear_pointer (&self->pending_stmt, pvd_stmt_done);
+  g_clear_pointer (&self->pending_name, g_free);
+  self->pending_sent = FALSE;
+}
+
 /* Prepares (once, see pvd_store_prepare()) and runs a statement that
  * takes no parameters and returns no rows: a savepoint, its release. */
 gboolean
@@ -215,6 +238,7 @@ pvd_store_finalize (GObject *object)
 {
   PvdStore *self = (PvdStore *) object;
 
+  pvd_store_clear_pending (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, pvd_db_close);
 
@@ -1019,24 +1043,47 @@ pvd_store_add_event (PvdStore        *self,
     "DELETE FROM events WHERE tenant_id = ?1 AND kind = ?2 AND id <="
     " (SELECT id FROM events WHERE tenant_id = ?1 AND kind = ?2"
     "  ORDER BY id DESC LIMIT 1 OFFSET ?3)";
-  g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
+  g_autoptr(PvdStmt) stmt = NULL;
 
-  if (stmt == NULL)
-    return FALSE;
-  pvd_bind_int64 (stmt, 1, tenant_id);
-  pvd_bind_text (stmt, 2, kind);
-  pvd_bind_int64 (stmt, 3, event->at);
-  pvd_bind_text (stmt, 4, event->type);
-  pvd_bind_text (stmt, 5, event->token_id);
-  pvd_bind_text (stmt, 6, event->token_prefix);
-  pvd_bind_text (stmt, 7, event->operation);
-  if (event->status != 0)
-    pvd_bind_int64 (stmt, 8, event->status);
-  pvd_bind_text (stmt, 9, event->user_agent);
-  pvd_bind_text (stmt, 10, event->detail);
-  if (!pvd_store_run_later (self, stmt, error))
-    return FALSE;
-  g_clear_pointer (&stmt, pvd_stmt_done);
+  if (self->pending_stmt != NULL)
+    {
+      /* A new user's event goes with the user, in one statement whose
+       * outcome is read at the commit (insert_later, pvd_scim_store_create():
+       * its parameters 1 to 9 are bound, the event's follow). */
+      PvdStmt *pending = self->pending_stmt;
+
+      pvd_bind_int64 (pending, 10, event->at);
+      pvd_bind_text (pending, 11, event->type);
+      pvd_bind_text (pending, 12, event->token_id);
+      pvd_bind_text (pending, 13, event->token_prefix);
+      pvd_bind_text (pending, 14, event->operation);
+      pvd_bind_int64 (pending, 15, event->status);
+      pvd_bind_text (pending, 16, event->user_agent);
+      pvd_bind_text (pending, 17, event->detail);
+      if (!pvd_store_run_counted_later (self, pending, &self->pending_ticket, error))
+        return FALSE;
+      self->pending_sent = TRUE;
+      g_clear_pointer (&self->pending_stmt, pvd_stmt_done);
+    }
+  else
+    {
+      if (!(stmt = pvd_store_prepare (self, sql, error)))
+        return FALSE;
+      pvd_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_text (stmt, 2, kind);
+      pvd_bind_int64 (stmt, 3, event->at);
+      pvd_bind_text (stmt, 4, event->type);
+      pvd_bind_text (stmt, 5, event->token_id);
+      pvd_bind_text (stmt, 6, event->token_prefix);
+      pvd_bind_text (stmt, 7, event->operation);
+      if (event->status != 0)
+        pvd_bind_int64 (stmt, 8, event->status);
+      pvd_bind_text (stmt, 9, event->user_agent);
+      pvd_bind_text (stmt, 10, event->detail);
+      if (!pvd_store_run_later (self, stmt, error))
+        return FALSE;
+      g_clear_pointer (&stmt, pvd_stmt_done);
+    }
 
   /* Pruning every hundredth insert keeps between 1,000 and 1,100 events. */
   if (++self->events_added % 100 == 0)
@@ -1046,7 +1093,7 @@ pvd_store_add_event (PvdStore        *self,
       pvd_bind_int64 (stmt, 1, tenant_id);
       pvd_bind_text (stmt, 2, kind);
       pvd_bind_int64 (stmt, 3, PVD_EVENTS_KEPT);
-      if (!pvd_store_run (self, stmt, error))
+      if (!pvd_store_run_later (self, stmt, error))
         return FALSE;
     }
   return TRUE;

@@ -18,8 +18,9 @@
  * PostgreSQL's WAL records and a flush), and the pages of consecutive
  * changes are largely the same ones: the table's and the indexes' last
  * leaves, the events'.  So the changes that the workers make while a group
- * is open go into one transaction, on one connection of the writer's own,
- * and are committed together:
+ * is open go into one transaction, on one connection of the writer's own
+ * (on PostgreSQL two, taking turns: commit_unlocked()), and are committed
+ * together:
  *
  *  - A worker makes its change between pvd_writer_begin() and
  *    pvd_writer_end(), holding the writer's lock, inside a savepoint of the
@@ -40,8 +41,9 @@
  *    group holds what the workers made in that time, and the pages its
  *    changes share are written once.
  *
- * The lock is held for one change at a time and for a commit, never while
- * waiting for a worker, so it cannot deadlock with them.
+ * The lock is held for one change at a time and for a commit (on
+ * PostgreSQL not for the commit's round trip), never while waiting for a
+ * worker, so it cannot deadlock with them.
  *
  * A group locks each connection it changes (pvd_store_lock_connection():
  * on PostgreSQL an advisory lock per connection, to the group's commit),
@@ -58,11 +60,19 @@ typedef struct {
   PvdWriterDone  done;
   gpointer       user_data;
   GDestroyNotify destroy;
+  /* A change whose outcome is learnt at the commit (insert_later in
+   * pvd-store-private.h): its ticket, and its name if it was taken. */
+  gboolean       pending;
+  guint          ticket;
+  char          *name;
+  GError        *error;        /* its own outcome, in a group committed */
 } Waiter;
 
 struct _PvdWriter
 {
-  PvdStore   *store;
+  PvdStore   *store;           /* the open group's, or the next one's */
+  PvdStore   *spare;           /* NULL, or the other connection (below) */
+  PvdStore   *stores[2];
   GThread    *thread;
   GMutex      lock;            /* guards all that follows */
   GCond       cond;
@@ -75,6 +85,7 @@ struct _PvdWriter
   gint64      committed_at;    /* when the group before ended, monotonic */
   gint64      n_groups;
   gint64      n_changes;
+  gint64      round_trips;     /* before the first change */
 };
 
 /* Each change's savepoint, prepared once like the store's statements. */
@@ -87,6 +98,8 @@ waiter_free (Waiter *waiter)
 {
   if (waiter->destroy != NULL)
     waiter->destroy (waiter->user_data);
+  g_clear_error (&waiter->error);
+  g_free (waiter->name);
   g_free (waiter);
 }
 
@@ -99,10 +112,68 @@ deliver (GPtrArray    *waiters,
     {
       Waiter *waiter = g_ptr_array_index (waiters, i);
 
-      waiter->done (error, waiter->user_data);
+      waiter->done (error != NULL ? error : waiter->error, waiter->user_data);
       waiter_free (waiter);
     }
   g_ptr_array_set_size (waiters, 0);
+}
+
+/* Each pending change's outcome (insert_later), once its group committed
+ * on @store: a userName taken is that change's 409. */
+static void
+read_outcomes (PvdStore  *store,
+               GPtrArray *waiters)
+{
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+      gint64 changes;
+
+      if (!waiter->pending)
+        continue;
+      changes = store->db->klass->later_changes (store->db, waiter->ticket);
+      if (changes == 0)
+        g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_EXISTS,
+                     "A user with userName “%s” already exists", waiter->name);
+      else if (changes < 0)
+        g_set_error (&waiter->error, PVD_ERROR, PVD_ERROR_DATABASE,
+                     "The outcome of a SCIM change is unknown");
+    }
+}
+
+/* With two connections (PostgreSQL): the open group is committed on its
+ * connection without the lock, while the workers' changes open the next
+ * group on the other one.  Its statements wait in the pipeline of its own
+ * commit (insert_later), which follows this one; a statement sent before
+ * that (a change that reads) waits, if it must, for the connection's lock
+ * that this commit releases.  The lock is held, and is again on return;
+ * returns the group's waiters, for deliver(). */
+static GPtrArray *
+commit_unlocked (PvdWriter  *self,
+                 GError    **error)
+{
+  GPtrArray *waiters = g_steal_pointer (&self->waiting);
+  PvdStore *store = self->store;
+
+  self->waiting = g_ptr_array_new ();
+  self->store = g_steal_pointer (&self->spare);
+  self->open = FALSE;
+  self->commit_wanted = FALSE;
+  g_hash_table_remove_all (self->locked);
+  g_mutex_unlock (&self->lock);
+
+  if (pvd_store_end_write (store, error))
+    read_outcomes (store, waiters);
+
+  g_mutex_lock (&self->lock);
+  if (*error == NULL)
+    {
+      self->n_groups++;
+      self->n_changes += waiters->len;
+    }
+  self->spare = store;
+  self->committed_at = g_get_monotonic_time ();
+  return waiters;
 }
 
 /* Ends the open group: commits it, or rolls it back after @error.  Returns
@@ -119,6 +190,8 @@ end_group_locked (PvdWriter  *self,
       pvd_store_end_write (self->store, error);
       self->n_groups++;
       self->n_changes += waiters->len;
+      if (error == NULL || *error == NULL)
+        read_outcomes (self->store, waiters);
     }
   else
     pvd_store_cancel_write (self->store);
@@ -154,7 +227,7 @@ commit_thread (gpointer data)
           continue;
         }
 
-      waiters = end_group_locked (self, &error);
+      waiters = self->spare != NULL ? commit_unlocked (self, &error) : end_group_locked (self, &error);
       if (error != NULL)
         g_warning ("Could not commit %u SCIM changes: %s", waiters->len, error->message);
       g_mutex_unlock (&self->lock);
@@ -184,6 +257,27 @@ pvd_writer_new (const char  *location,
     return NULL;
   self = g_new0 (PvdWriter, 1);
   self->store = store;
+  self->stores[0] = store;
+  /* A new user is inserted without waiting, its outcome read at the
+   * commit, where the database can (PostgreSQL: one round trip a group,
+   * not one a change); and there a second connection takes the next
+   * group's changes while the first commits (commit_unlocked()). */
+  store->insert_later = store->db->klass->step_counted_later != NULL;
+  if (store->insert_later)
+    {
+      self->spare = pvd_store_open (location, error);
+      if (self->spare == NULL)
+        {
+          g_object_unref (store);
+          g_free (self);
+          return NULL;
+        }
+      self->spare->insert_later = TRUE;
+      self->stores[1] = self->spare;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (self->stores); i++)
+    if (self->stores[i] != NULL && self->stores[i]->db->klass->round_trips != NULL)
+      self->round_trips += self->stores[i]->db->klass->round_trips (self->stores[i]->db);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->waiting = g_ptr_array_new ();
@@ -219,13 +313,20 @@ pvd_writer_stop (PvdWriter *self)
 void
 pvd_writer_free (PvdWriter *self)
 {
+  gint64 round_trips = 0;
+
   pvd_writer_stop (self);
 
-  g_debug ("SCIM writes: %" G_GINT64_FORMAT " changes in %" G_GINT64_FORMAT " commits",
-           self->n_changes, self->n_groups);
+  for (guint i = 0; i < G_N_ELEMENTS (self->stores); i++)
+    if (self->stores[i] != NULL && self->stores[i]->db->klass->round_trips != NULL)
+      round_trips += self->stores[i]->db->klass->round_trips (self->stores[i]->db);
+  g_debug ("SCIM writes: %" G_GINT64_FORMAT " changes in %" G_GINT64_FORMAT " commits, %"
+           G_GINT64_FORMAT " round trips to the database",
+           self->n_changes, self->n_groups, round_trips - self->round_trips);
   g_ptr_array_unref (self->waiting);
   g_hash_table_unref (self->locked);
-  g_object_unref (self->store);
+  for (guint i = 0; i < G_N_ELEMENTS (self->stores); i++)
+    g_clear_object (&self->stores[i]);
   g_cond_clear (&self->cond);
   g_mutex_clear (&self->lock);
   g_free (self);
@@ -314,6 +415,7 @@ pvd_writer_begin (PvdWriter   *self,
   g_autoptr(GError) local_error = NULL;
 
   g_mutex_lock (&self->lock);
+  pvd_store_clear_pending (self->store);
   if (self->stopping)
     {
       g_mutex_unlock (&self->lock);
@@ -349,6 +451,7 @@ pvd_writer_undo (PvdWriter *self)
 {
   g_autoptr(GError) error = NULL;
 
+  pvd_store_clear_pending (self->store);
   if (!pvd_store_run_sql (self->store, undo_sql, &error))
     g_debug ("Could not undo a SCIM change: %s", error->message);
 }
@@ -378,7 +481,14 @@ pvd_writer_end (PvdWriter      *self,
       waiter->done = done;
       waiter->user_data = user_data;
       waiter->destroy = destroy;
+      if (self->store->pending_sent)
+        {
+          waiter->pending = TRUE;
+          waiter->ticket = self->store->pending_ticket;
+          waiter->name = g_steal_pointer (&self->store->pending_name);
+        }
     }
+  pvd_store_clear_pending (self->store);
 
   /* A database that fails a statement so badly that it ends the
    * transaction (a full disk, a lost connection) took the group with it. */

@@ -17,6 +17,7 @@ import re
 import signal
 import sqlite3
 import threading
+import time
 import unittest
 import urllib.parse
 
@@ -149,6 +150,16 @@ class GroupCommit(GroupCommitBase):
         self.assertEqual(changes, UNIQUE + 3 * CONTESTED)
         print(f"{changes} changes in {commits} commits", flush=True)
         self.assertLess(commits, changes)
+        if pvtest.STORE == "postgresql":
+            # A new user goes to PostgreSQL in its group's pipeline and its
+            # outcome (a userName taken) is read at the commit: a group
+            # costs one round trip, its commit's, not one more a change.
+            m = re.search(r"SCIM writes: \d+ changes in \d+ commits, (\d+) round trips",
+                          self.server.output)
+            self.assertIsNotNone(m, self.server.output[-2000:])
+            round_trips = int(m.group(1))
+            print(f"{round_trips} round trips to PostgreSQL", flush=True)
+            self.assertLess(round_trips - commits, changes / 10)
         self.server.start()
         self.check_stored(created)
 
@@ -203,6 +214,60 @@ class OneWorker(GroupCommitBase):
         self.assertLess(commits, 0.9 * changes)
         self.server.start()
         self.check_stored(created)
+
+    @unittest.skipUnless(pvtest.STORE == "postgresql", "two writer connections on PostgreSQL only")
+    def test_a_commit_in_flight_does_not_hold_the_worker(self):
+        """On PostgreSQL a group commits without the writer's lock, while
+        the next group gathers on the writer's second connection: a change
+        to another connection (persons) made during a slow commit of users
+        does not hold the only worker, which answers a look-up meanwhile,
+        and both changes are answered 201 once committed, in turn.  (When
+        the commit held the writer's lock, the second change's worker waited
+        for it, and the look-up with it.)"""
+        slow = "Slow IdP/1.0"
+        persons = self.issue("persons")
+        pvtest.postgresql().query(self.server.db, f"""
+            CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.user_agent = '{slow}' THEN PERFORM pg_sleep(3); END IF; RETURN NULL; END $$;
+            CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON events
+              DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit();""")
+        url = urllib.parse.urlsplit(self.server.url)
+        answers = {}
+
+        def post(issued, name, user_agent):
+            conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+            body = json.dumps({"schemas": [USER], "userName": name})
+            path = urllib.parse.urlsplit(issued["scim_base_url"]).path
+            conn.request("POST", path + "/Users", body=body,
+                         headers={"Authorization": "Bearer " + issued["secret"],
+                                  "Content-Type": "application/scim+json", "User-Agent": user_agent})
+            r = conn.getresponse()
+            answers[name] = (r.status, time.monotonic())
+            r.read()
+            conn.close()
+
+        def look_up():
+            return self.server.scim("GET", persons["scim_base_url"], "/ServiceProviderConfig",
+                                    persons["secret"]).status
+
+        self.assertEqual(look_up(), 200)
+        first = threading.Thread(target=post, args=(self.issued, "slow@example.com", slow))
+        first.start()
+        time.sleep(0.5)     # its group is committing, for 3 s
+        second = threading.Thread(target=post, args=(persons, "next@example.com", "Test IdP/1.0"))
+        second.start()
+        time.sleep(0.3)
+        start = time.monotonic()
+        self.assertEqual(look_up(), 200)
+        looked_up = time.monotonic()
+        first.join()
+        second.join()
+        print(f"look-up during a slow commit: {looked_up - start:.2f} s", flush=True)
+        self.assertEqual(answers["slow@example.com"][0], 201)
+        self.assertEqual(answers["next@example.com"][0], 201)
+        self.assertLess(looked_up - start, 1.0)
+        self.assertLess(looked_up, answers["slow@example.com"][1])
+
 
 if __name__ == "__main__":
     unittest.main()
