@@ -306,7 +306,8 @@ warn_about_clocks (PvTenantList *tenants)
                         "expiry is computed with the tenant's clock\n")
                     : _("provisioctl: this computer's clock is %d minutes ahead of %s's; "
                         "expiry is computed with the tenant's clock\n"),
-                    (int) (ABS (skew) / 60), pv_tenant_info_get_id (t));
+                    /* The Date header has whole seconds: round, not truncate. */
+                    (int) ((ABS (skew) + 30) / 60), pv_tenant_info_get_id (t));
     }
 }
 
