@@ -182,7 +182,13 @@ static const char schema_extra[] =
   "  PRIMARY KEY (tenant_id, kind, idempotency_key),"
   "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);";
 
-static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, NULL };
+/* Version 6: the names of groups indexed alone, as in pvd-db-sqlite.c's
+ * schema_v6. */
+static const char schema_v6[] =
+  "DROP INDEX scim_names;"
+  "CREATE INDEX scim_group_names ON scim_resources (tenant_id, kind, name_key) WHERE type = 'Group';";
+
+static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, NULL };
 
 /* Every provisiod node listens here; a write transaction notifies it at
  * its commit, so that the other nodes' caches (pvd_store_get_version())

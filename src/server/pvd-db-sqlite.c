@@ -187,7 +187,16 @@ static const char schema_extra[] =
   "  PRIMARY KEY (tenant_id, kind, idempotency_key),"
   "  FOREIGN KEY (tenant_id, kind) REFERENCES connections(tenant_id, kind) ON DELETE CASCADE);";
 
-static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, NULL };
+/* Version 6: the names of groups indexed alone.  A user's name had two
+ * entries, in the unique index of users' names and in an index of every
+ * resource's name, and each new user changed a page of both anywhere in
+ * them; user names are looked up in the unique index (by a query that says
+ * type = 'User', for SQLite to use a partial index). */
+static const char schema_v6[] =
+  "DROP INDEX scim_names;"
+  "CREATE INDEX scim_group_names ON scim_resources (tenant_id, kind, name_key) WHERE type = 'Group';";
+
+static const char *const schema_steps[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, NULL };
 
 /* Each connection's page cache, and how much of the file it reads through
  * a memory map rather than read(2) (pvd_db_sqlite_set_memory()); 0:

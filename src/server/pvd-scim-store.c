@@ -36,6 +36,28 @@ pvd_scim_type_name (PvdScimType type)
   return type == PVD_SCIM_USER ? "User" : "Group";
 }
 
+/* A new resource's id: a UUID of version 7 (RFC 9562 §5.7), the time in
+ * milliseconds and then 74 random bits, rather than one all random.  The
+ * id is in the primary key's index: ids that follow one another make each
+ * insert land on that index's last page, which the ones before it already
+ * changed, rather than on a page of its own anywhere in it, so that a
+ * group commit writes a page fewer per user, and the pages a load touches
+ * stay few at a million users.  Clients take the id as opaque (RFC 7643
+ * §3.1); when it was made is meta.created already. */
+static char *
+new_id (void)
+{
+  guint64 ms = (guint64) (g_get_real_time () / 1000);
+  guint32 r[3] = { g_random_int (), g_random_int (), g_random_int () };
+
+  return g_strdup_printf ("%08x-%04x-%04x-%04x-%04x%08x",
+                          (guint32) (ms >> 16),
+                          (guint) (ms & 0xffff),
+                          0x7000 | (r[0] & 0x0fff),
+                          0x8000 | ((r[0] >> 12) & 0x3fff),
+                          r[1] & 0xffff, r[2]);
+}
+
 /* userName is unique without regard to case (RFC 7643 §4.1.1): the key is
  * the case-folded, normalized name. */
 static char *
@@ -393,7 +415,7 @@ pvd_scim_store_create (PvdStore     *store,
     " status, user_agent, detail) VALUES (?1, ?2, ?10, ?11, ?12, ?13, ?14,"
     " CASE WHEN EXISTS (SELECT 1 FROM r) THEN ?15 ELSE 409 END, ?16, ?17)"
     " RETURNING (SELECT count(*) FROM r)";
-  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *id = new_id ();
   gboolean group = type == PVD_SCIM_GROUP;
   PvdScimResource *resource;
 
@@ -695,9 +717,14 @@ pvd_scim_store_lookup (PvdStore     *store,
                        const char   *value,
                        GError      **error)
 {
-  static const char by_name[] =
+  /* Each name in its own index (schema_v6 in pvd-db-sqlite.c): the type
+   * written in the query, for the partial indexes to apply. */
+  static const char by_user_name[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
-    " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND name_key = ?4 ORDER BY rowid";
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'User' AND name_key = ?3";
+  static const char by_group_name[] =
+    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
+    " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'Group' AND name_key = ?3 ORDER BY rowid";
   static const char by_external_id[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 AND external_id = ?4 ORDER BY rowid";
@@ -714,8 +741,13 @@ pvd_scim_store_lookup (PvdStore     *store,
 
   if (g_str_equal (column, "name"))
     {
-      sql = by_name;
-      value = key = name_key (value);
+      key = name_key (value);
+      if (!(stmt = pvd_store_prepare (store, type == PVD_SCIM_USER ? by_user_name : by_group_name, error)))
+        return NULL;
+      pvd_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_text (stmt, 2, kind);
+      pvd_bind_text (stmt, 3, key);
+      return collect (store, stmt, error);
     }
   else if (g_str_equal (column, "group"))
     {

@@ -18,7 +18,7 @@ G_DEFINE_FINAL_TYPE (PvdStore, pvd_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (pvd-error-quark, pvd_error)
 
 /* The schema's version: each database's steps (pvd-db.h) bring it here. */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 gboolean
 pvd_store_set_db_error (PvdStore  *self,

@@ -9,6 +9,7 @@ import os
 import signal
 import sqlite3
 import unittest
+import urllib.parse
 
 import pvtest
 from pvtest import Server, ServerTest
@@ -83,12 +84,22 @@ class Persistence(ServerTest):
             db.execute("DROP TABLE scim_group_members")
             for column in ("replaces", "replaced_by", "successor_used_at"):
                 db.execute(f"ALTER TABLE admin_keys DROP COLUMN {column}")
+            db.execute("DROP INDEX scim_group_names")
+            db.execute("CREATE INDEX scim_names ON scim_resources (tenant_id, kind, type, name_key)")
             db.execute("PRAGMA user_version = 2")
         db.close()
         self.server.start()
         self.assertEqual((groups(a), groups(b)), ([g], [g]))
+        # Names found after the upgrade, each type's in its own index (schema 6).
+        found = lambda resource, attribute, value: [r["id"] for r in scim(
+            "GET", f"/{resource}?filter=" + urllib.parse.quote(f'{attribute} eq "{value}"')).json["Resources"]]
+        self.assertEqual((found("Users", "userName", "A@EXAMPLE.COM"), found("Groups", "displayName", "ops")),
+                         ([a], [g]))
         with sqlite3.connect(self.server.db) as db:
-            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 5)
+            self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 6)
+            indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+            self.assertLessEqual({"scim_user_names", "scim_group_names"}, indexes)
+            self.assertNotIn("scim_names", indexes)
         db.close()
 
 
