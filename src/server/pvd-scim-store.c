@@ -737,17 +737,13 @@ pvd_scim_store_lookup (PvdStore     *store,
     "            WHERE tenant_id = ?1 AND kind = ?2 AND group_id = ?4) ORDER BY rowid";
   g_autoptr(PvdStmt) stmt = NULL;
   g_autofree char *key = NULL;
+  gboolean by_name = g_str_equal (column, "name");
   const char *sql;
 
-  if (g_str_equal (column, "name"))
+  if (by_name)
     {
-      key = name_key (value);
-      if (!(stmt = pvd_store_prepare (store, type == PVD_SCIM_USER ? by_user_name : by_group_name, error)))
-        return NULL;
-      pvd_bind_int64 (stmt, 1, tenant_id);
-      pvd_bind_text (stmt, 2, kind);
-      pvd_bind_text (stmt, 3, key);
-      return collect (store, stmt, error);
+      sql = type == PVD_SCIM_USER ? by_user_name : by_group_name;
+      value = key = name_key (value);
     }
   else if (g_str_equal (column, "group"))
     {
@@ -762,8 +758,18 @@ pvd_scim_store_lookup (PvdStore     *store,
 
   if (!(stmt = pvd_store_prepare (store, sql, error)))
     return NULL;
-  bind_connection (stmt, tenant_id, kind, type);
-  pvd_bind_text (stmt, 4, value);
+  if (by_name)
+    {
+      /* the type is in the query */
+      pvd_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_text (stmt, 2, kind);
+      pvd_bind_text (stmt, 3, value);
+    }
+  else
+    {
+      bind_connection (stmt, tenant_id, kind, type);
+      pvd_bind_text (stmt, 4, value);
+    }
   return collect (store, stmt, error);
 }
 
