@@ -56,6 +56,9 @@ get_schemas (void)
       g_assert (bytes != NULL);
       schemas.document = json_from_string (g_bytes_get_data (bytes, NULL), NULL);
       g_assert (schemas.document != NULL);
+      /* Read by every worker at once, and answered from: nothing may
+       * change it (pvd-scim.c builds each answer's meta anew). */
+      json_node_seal (schemas.document);
       schemas.case_exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       list = json_object_get_array_member (json_node_get_object (schemas.document), "schemas");
       for (guint i = 0; i < json_array_get_length (list); i++)

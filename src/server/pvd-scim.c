@@ -911,18 +911,48 @@ get_resource (Scim        *s,
 
 /* Discovery: /ServiceProviderConfig, /Schemas, /ResourceTypes */
 
-static void
-absolutize_location (Scim       *s,
-                     JsonObject *object)
+/* A schema or resource type of the shared, sealed document as this
+ * connection answers it: the same members, and a meta whose location is
+ * absolute.  Only the new node's own object and meta are new; the rest is
+ * shared, read-only. */
+static JsonNode *
+with_absolute_location (Scim       *s,
+                        JsonObject *document)
 {
-  JsonObject *meta = json_object_has_member (object, "meta") ? json_object_get_object_member (object, "meta") : NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
 
-  if (meta != NULL && json_object_has_member (meta, "location"))
+  json_object_iter_init (&iter, document);
+  while (json_object_iter_next (&iter, &name, &value))
     {
-      g_autofree char *location = g_strconcat (s->base_url,
-                                               json_object_get_string_member (meta, "location"), NULL);
-      json_object_set_string_member (meta, "location", location);
+      if (g_str_equal (name, "meta") && JSON_NODE_HOLDS_OBJECT (value))
+        {
+          JsonObject *meta = json_node_get_object (value);
+          g_autoptr(JsonObject) copy = json_object_new ();
+          JsonObjectIter meta_iter;
+          const char *meta_name;
+          JsonNode *meta_value;
+
+          json_object_iter_init (&meta_iter, meta);
+          while (json_object_iter_next (&meta_iter, &meta_name, &meta_value))
+            {
+              if (g_str_equal (meta_name, "location") && JSON_NODE_HOLDS_VALUE (meta_value))
+                {
+                  g_autofree char *location = g_strconcat (s->base_url, json_node_get_string (meta_value), NULL);
+
+                  json_object_set_string_member (copy, meta_name, location);
+                }
+              else
+                json_object_set_member (copy, meta_name, json_node_copy (meta_value));
+            }
+          json_object_set_object_member (object, name, g_steal_pointer (&copy));
+        }
+      else
+        json_object_set_member (object, name, json_node_copy (value));
     }
+  return json_node_init_object (json_node_alloc (), object);
 }
 
 static void
@@ -937,16 +967,15 @@ send_discovery (Scim       *s,
 
   for (guint i = 0; id != NULL && i < n; i++)
     {
-      JsonNode *copy = json_node_copy (json_array_get_element (all, i));
+      JsonObject *document = json_array_get_object_element (all, i);
 
-      if (g_strcmp0 (json_object_get_string_member (json_node_get_object (copy), "id"), id) == 0)
+      if (g_strcmp0 (json_object_get_string_member (document, "id"), id) == 0)
         {
-          absolutize_location (s, json_node_get_object (copy));
-          pvd_send_json (s->msg, 200, PVD_SCIM_CONTENT_TYPE, copy);
-          json_node_unref (copy);
+          g_autoptr(JsonNode) answer = with_absolute_location (s, document);
+
+          pvd_send_json (s->msg, 200, PVD_SCIM_CONTENT_TYPE, answer);
           return;
         }
-      json_node_unref (copy);
     }
   if (id != NULL)
     {
@@ -966,12 +995,7 @@ send_discovery (Scim       *s,
   json_builder_set_member_name (b, "Resources");
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
-    {
-      JsonNode *copy = json_node_copy (json_array_get_element (all, i));
-
-      absolutize_location (s, json_node_get_object (copy));
-      json_builder_add_value (b, copy);
-    }
+    json_builder_add_value (b, with_absolute_location (s, json_array_get_object_element (all, i)));
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);

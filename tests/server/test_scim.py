@@ -369,6 +369,25 @@ class Scim(ServerTest):
         self.assertEqual({t["endpoint"] for t in types}, {"/Users", "/Groups"})
         self.assertTrue(types[0]["meta"]["location"].startswith(self.base))
 
+    def test_discovery_locations_are_each_connections_own(self):
+        """Each schema's and resource type's meta.location is the asking
+        connection's URL, the same at every request.  provisiod used to
+        write it into the documents all requests share: the second answer
+        read "…/v2http://…/v2/Schemas/…", and one connection's URL reached
+        another's answers."""
+        persons = self.issue("persons")
+        for _ in range(2):
+            for base, secret in ((self.base, self.secret), (persons["scim_base_url"], persons["secret"])):
+                for endpoint in ("Schemas", "ResourceTypes"):
+                    listed = self.call("GET", f"/{endpoint}", secret=secret, base=base).json["Resources"]
+                    self.assertEqual(len(listed), 3 if endpoint == "Schemas" else 2)
+                    for document in listed:
+                        expected = f"{base}/{endpoint}/{document['id']}"
+                        self.assertEqual(document["meta"]["location"], expected)
+                        one = self.call("GET", f"/{endpoint}/{document['id']}", secret=secret, base=base)
+                        self.assertEqual(one.status, 200, one.text)
+                        self.assertEqual(one.json["meta"]["location"], expected)
+
     def test_unknown_attributes_are_never_kept(self):
         """What no schema of the resource declares is dropped, in POST, PUT and PATCH alike."""
         unknown = {"bogusAttr": 1, "urn:example:foo:bar": {"a": 1},
