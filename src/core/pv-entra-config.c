@@ -246,6 +246,7 @@ pv_entra_config_save_async (PvEntraConfig       *config,
   g_autoptr(GKeyFile) keys = g_key_file_new ();
   g_autoptr(GList) sorted = NULL;
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GBytes) bytes = NULL;
   gsize length;
   char *data;
 
@@ -278,7 +279,8 @@ pv_entra_config_save_async (PvEntraConfig       *config,
         }
     }
   data = g_key_file_to_data (keys, &length, NULL);
-  pv_file_write_private_async (file, g_bytes_new_take (data, length), cancellable, saved_cb, task);
+  bytes = g_bytes_new_take (data, length);
+  pv_file_write_private_async (file, bytes, cancellable, saved_cb, task);
 }
 
 gboolean
