@@ -87,6 +87,24 @@ set_member (JsonObject *object,
   json_object_set_member (object, key, value);
 }
 
+/* New nodes holding an empty array or object: the node holds the only
+ * reference. */
+static JsonNode *
+empty_array (void)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  return json_node_init_array (json_node_alloc (), array);
+}
+
+static JsonNode *
+empty_object (void)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
 static void
 remove_member (JsonObject *object,
                const char *name)
@@ -136,7 +154,7 @@ append_values (JsonObject *container,
 
   if (existing == NULL || !JSON_NODE_HOLDS_ARRAY (existing))
     {
-      set_member (container, name, json_node_init_array (json_node_alloc (), json_array_new ()));
+      set_member (container, name, empty_array ());
       existing = get_member (container, name);
     }
   array = json_node_get_array (existing);
@@ -355,7 +373,7 @@ container_for (JsonObject *resource,
     {
       if (!create)
         return NULL;
-      set_member (resource, urn, json_node_init_object (json_node_alloc (), json_object_new ()));
+      set_member (resource, urn, empty_object ());
       node = get_member (resource, urn);
     }
   return json_node_get_object (node);
@@ -509,7 +527,7 @@ apply_with_path (JsonObject  *resource,
         {
           if (op == OP_REMOVE)
             return TRUE;
-          set_member (container, attribute, json_node_init_object (json_node_alloc (), json_object_new ()));
+          set_member (container, attribute, empty_object ());
           existing = get_member (container, attribute);
         }
       if (JSON_NODE_HOLDS_OBJECT (existing))

@@ -281,8 +281,9 @@ resource_to_node (Scim                  *s,
                   const PvdScimResource *r,
                   const Projection      *projection)
 {
-  g_autoptr(JsonNode) copy = json_node_copy (json_node_init_object (json_node_alloc (), r->attributes));
-  JsonObject *object = json_node_get_object (copy);
+  /* The resource's own attributes, not a copy: it is sent once and gone. */
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), r->attributes);
+  JsonObject *object = json_node_get_object (node);
   g_autoptr(JsonObject) meta = json_object_new ();
   g_autofree char *created = pv_time_format (r->created_at);
   g_autofree char *modified = pv_time_format (r->modified_at);
@@ -299,7 +300,7 @@ resource_to_node (Scim                  *s,
 
   if (projection != NULL)
     apply_projection (object, projection);
-  return g_steal_pointer (&copy);
+  return g_steal_pointer (&node);
 }
 
 static void
@@ -463,7 +464,7 @@ patch_resource (Scim        *s,
   if (body == NULL || !(current = get_checked (s, type, id)) || !precondition_holds (s, current))
     return;
 
-  copy = json_node_copy (json_node_init_object (json_node_alloc (), current->attributes));
+  copy = json_node_init_object (json_node_alloc (), current->attributes);
   attributes = json_node_get_object (copy);
   if (!pvd_scim_patch_apply (attributes, body, type == PVD_SCIM_USER ? PVD_SCIM_SCHEMA_USER : PVD_SCIM_SCHEMA_GROUP,
                              &error))
