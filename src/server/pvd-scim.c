@@ -912,48 +912,40 @@ get_resource (Scim        *s,
 
 /* Discovery: /ServiceProviderConfig, /Schemas, /ResourceTypes */
 
-/* A schema or resource type of the shared, sealed document as this
- * connection answers it: the same members, and a meta whose location is
- * absolute.  Only the new node's own object and meta are new; the rest is
- * shared, read-only. */
-static JsonNode *
-with_absolute_location (Scim       *s,
-                        JsonObject *document)
+/* A new object with @object's members, @replaced's value (if any) being
+ * @replacement; the values themselves are @object's, shared. */
+static JsonObject *
+replace_member (JsonObject *object,
+                const char *replaced,
+                JsonNode   *replacement)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
+  JsonObject *copy = json_object_new ();
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
 
-  json_object_iter_init (&iter, document);
+  json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &value))
-    {
-      if (g_str_equal (name, "meta") && JSON_NODE_HOLDS_OBJECT (value))
-        {
-          JsonObject *meta = json_node_get_object (value);
-          g_autoptr(JsonObject) copy = json_object_new ();
-          JsonObjectIter meta_iter;
-          const char *meta_name;
-          JsonNode *meta_value;
+    json_object_set_member (copy, name, g_str_equal (name, replaced) ? json_node_ref (replacement)
+                                                                      : json_node_copy (value));
+  return copy;
+}
 
-          json_object_iter_init (&meta_iter, meta);
-          while (json_object_iter_next (&meta_iter, &meta_name, &meta_value))
-            {
-              if (g_str_equal (meta_name, "location") && JSON_NODE_HOLDS_VALUE (meta_value))
-                {
-                  g_autofree char *location = g_strconcat (s->base_url, json_node_get_string (meta_value), NULL);
+/* A schema or resource type of the shared, sealed document as this
+ * connection answers it: the same members, and a meta whose location is
+ * absolute.  Only the answer's own object and meta are new. */
+static JsonNode *
+with_absolute_location (Scim       *s,
+                        JsonObject *document)
+{
+  JsonObject *meta = json_object_get_object_member (document, "meta");
+  g_autofree char *location = g_strconcat (s->base_url, json_object_get_string_member (meta, "location"), NULL);
+  g_autoptr(JsonNode) absolute = json_node_init_string (json_node_alloc (), location);
+  g_autoptr(JsonObject) new_meta = replace_member (meta, "location", absolute);
+  g_autoptr(JsonNode) meta_node = json_node_init_object (json_node_alloc (), new_meta);
+  g_autoptr(JsonObject) answer = replace_member (document, "meta", meta_node);
 
-                  json_object_set_string_member (copy, meta_name, location);
-                }
-              else
-                json_object_set_member (copy, meta_name, json_node_copy (meta_value));
-            }
-          json_object_set_object_member (object, name, g_steal_pointer (&copy));
-        }
-      else
-        json_object_set_member (object, name, json_node_copy (value));
-    }
-  return json_node_init_object (json_node_alloc (), object);
+  return json_node_init_object (json_node_alloc (), answer);
 }
 
 static void
