@@ -27,6 +27,7 @@ pvd_scim_resource_free (PvdScimResource *resource)
   g_free (resource->external_id);
   g_free (resource->name);
   g_clear_pointer (&resource->attributes, json_object_unref);
+  g_clear_pointer (&resource->groups, g_ptr_array_unref);
   g_free (resource);
 }
 
@@ -697,6 +698,44 @@ collect (PvdStore  *store,
   return g_steal_pointer (&found);
 }
 
+/* The user of a stepped by_user_name statement (pvd_scim_store_lookup()),
+ * with its groups: none or one. */
+static GPtrArray *
+collect_with_groups (PvdStore  *store,
+                     PvdStmt   *stmt,
+                     GError   **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+  PvdScimResource *user = NULL;
+  int rc;
+
+  while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
+    {
+      if (user == NULL)
+        {
+          if (!(user = resource_from_row (stmt, error)))
+            return NULL;
+          user->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
+          g_ptr_array_add (found, user);
+        }
+      if (!pvd_column_is_null (stmt, 8))
+        {
+          PvdScimResource *group = g_new0 (PvdScimResource, 1);
+
+          group->type = PVD_SCIM_GROUP;
+          group->id = pvd_column_text (stmt, 8);
+          group->name = pvd_column_text (stmt, 9);
+          g_ptr_array_add (user->groups, group);
+        }
+    }
+  if (rc != PVD_STEP_DONE)
+    {
+      pvd_store_set_db_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+}
+
 /**
  * pvd_scim_store_lookup:
  * @column: "name" (userName or displayName, case-insensitive), "externalId",
@@ -719,9 +758,18 @@ pvd_scim_store_lookup (PvdStore     *store,
 {
   /* Each name in its own index (schema_v6 in pvd-db-sqlite.c): the type
    * written in the query, for the partial indexes to apply. */
+  /* A user and its groups (the members' index, then each group's row):
+   * one row per group, or one with NULLs for none.  One round trip on
+   * PostgreSQL rather than two (pvd_scim_store_user_groups()). */
   static const char by_user_name[] =
-    "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
-    " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'User' AND name_key = ?3";
+    "SELECT r.id, r.type, r.external_id, r.name, r.attributes, r.created_at, r.modified_at, r.version,"
+    " g.id, g.name FROM scim_resources r"
+    " LEFT JOIN scim_group_members m"
+    "  ON m.tenant_id = r.tenant_id AND m.kind = r.kind AND m.member_id = r.id"
+    " LEFT JOIN scim_resources g"
+    "  ON g.tenant_id = m.tenant_id AND g.kind = m.kind AND g.type = 'Group' AND g.id = m.group_id"
+    " WHERE r.tenant_id = ?1 AND r.kind = ?2 AND r.type = 'User' AND r.name_key = ?3"
+    " ORDER BY g.name_key, g.id";
   static const char by_group_name[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'Group' AND name_key = ?3 ORDER BY rowid";
@@ -770,7 +818,8 @@ pvd_scim_store_lookup (PvdStore     *store,
       bind_connection (stmt, tenant_id, kind, type);
       pvd_bind_text (stmt, 4, value);
     }
-  return collect (store, stmt, error);
+  return by_name && type == PVD_SCIM_USER ? collect_with_groups (store, stmt, error)
+                                          : collect (store, stmt, error);
 }
 
 /**

@@ -35,6 +35,9 @@ typedef struct {
   gint64      created_at;
   gint64      modified_at;
   gint64      version;
+  /* A user's groups (PvdScimResource: id and name), when it was read
+   * with them (pvd_scim_store_lookup() by userName); otherwise NULL */
+  GPtrArray  *groups;
 } PvdScimResource;
 
 /* Takes @resource (transfer full); returns FALSE to stop. */

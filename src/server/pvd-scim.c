@@ -254,7 +254,9 @@ add_groups (Scim             *s,
 
   if (r->type != PVD_SCIM_USER || json_object_has_member (r->attributes, "groups"))
     return TRUE;
-  if (!(groups = pvd_scim_store_user_groups (s->store, s->tenant->id, s->kind, r->id, error)))
+  if (r->groups != NULL)
+    groups = g_ptr_array_ref (r->groups);    /* read with the user */
+  else if (!(groups = pvd_scim_store_user_groups (s->store, s->tenant->id, s->kind, r->id, error)))
     return FALSE;
   if (groups->len == 0)
     return TRUE;

@@ -188,6 +188,11 @@ class Scim(ServerTest):
     def groups_of(self, uid, query=""):
         r = self.call("GET", f"/Users/{uid}{query}")
         self.assertEqual(r.status, 200, r.text)
+        # the same through a userName look-up, which reads them with the user
+        name = self.call("GET", f"/Users/{uid}").json["userName"]
+        found = self.call("GET", "/Users?filter=" + q(f'userName eq "{name}"') + query.replace("?", "&"))
+        self.assertEqual(found.status, 200, found.text)
+        self.assertEqual(found.json["Resources"][0].get("groups"), r.json.get("groups"))
         return r.json.get("groups")
 
     def membership(self, gid, name):
