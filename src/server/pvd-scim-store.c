@@ -629,6 +629,20 @@ pvd_scim_store_delete (PvdStore     *store,
                                 sync_members (store, tenant_id, kind, id, NULL, FALSE, now, error)));
 }
 
+/* A user's group as a row names it: its id at @column, its name at the
+ * next. */
+static PvdScimResource *
+group_from_row (PvdStmt *stmt,
+                int      column)
+{
+  PvdScimResource *group = g_new0 (PvdScimResource, 1);
+
+  group->type = PVD_SCIM_GROUP;
+  group->id = pvd_column_text (stmt, column);
+  group->name = pvd_column_text (stmt, column + 1);
+  return group;
+}
+
 /**
  * pvd_scim_store_user_groups:
  * @user_id: a user's id
@@ -657,14 +671,7 @@ pvd_scim_store_user_groups (PvdStore     *store,
   if (stmt == NULL)
     return NULL;
   while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
-    {
-      PvdScimResource *group = g_new0 (PvdScimResource, 1);
-
-      group->type = PVD_SCIM_GROUP;
-      group->id = pvd_column_text (stmt, 0);
-      group->name = pvd_column_text (stmt, 1);
-      g_ptr_array_add (groups, group);
-    }
+    g_ptr_array_add (groups, group_from_row (stmt, 0));
   if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (store, error);
@@ -719,14 +726,7 @@ collect_with_groups (PvdStore  *store,
           g_ptr_array_add (found, user);
         }
       if (!pvd_column_is_null (stmt, 8))
-        {
-          PvdScimResource *group = g_new0 (PvdScimResource, 1);
-
-          group->type = PVD_SCIM_GROUP;
-          group->id = pvd_column_text (stmt, 8);
-          group->name = pvd_column_text (stmt, 9);
-          g_ptr_array_add (user->groups, group);
-        }
+        g_ptr_array_add (user->groups, group_from_row (stmt, 8));
     }
   if (rc != PVD_STEP_DONE)
     {

@@ -460,14 +460,13 @@ patch_resource (Scim        *s,
   g_autoptr(JsonObject) body = read_body (s);
   g_autoptr(GError) error = NULL;
   g_autoptr(PvdScimResource) current = NULL;
-  g_autoptr(JsonNode) copy = NULL;
   JsonObject *attributes;
 
   if (body == NULL || !(current = get_checked (s, type, id)) || !precondition_holds (s, current))
     return;
 
-  copy = json_node_init_object (json_node_alloc (), current->attributes);
-  attributes = json_node_get_object (copy);
+  /* The stored resource read is this request's own: patched in place. */
+  attributes = current->attributes;
   if (!pvd_scim_patch_apply (attributes, body, type == PVD_SCIM_USER ? PVD_SCIM_SCHEMA_USER : PVD_SCIM_SCHEMA_GROUP,
                              &error))
     {

@@ -674,6 +674,25 @@ find_token_by_secret (PvdStore    *self,
   return NULL;
 }
 
+/* Whether @token (%NULL: no token has the secret) may authenticate a
+ * request to the @kind connection of the tenant @tenant_id. */
+static PvdScimAuth
+token_standing (const PvdToken *token,
+                gint64          tenant_id,
+                const char     *kind,
+                gint64          now)
+{
+  if (token == NULL)
+    return PVD_SCIM_AUTH_UNKNOWN;
+  if (token->tenant_id != tenant_id || g_strcmp0 (token->kind, kind) != 0)
+    return PVD_SCIM_AUTH_WRONG_CONNECTION;
+  if (pvd_token_is_deleted (token, now))
+    return PVD_SCIM_AUTH_REVOKED;
+  if (token->expires_at <= now)
+    return PVD_SCIM_AUTH_EXPIRED;
+  return PVD_SCIM_AUTH_OK;
+}
+
 static gboolean
 record_use (PvdStore        *self,
             PvdToken        *token,
@@ -836,19 +855,14 @@ pvd_store_authenticate_scim (PvdStore    *self,
   g_autoptr(PvdToken) old = NULL;
   gboolean first_use;
   PvTokenKind token_kind;
+  PvdScimAuth result;
 
   if (!pv_token_is_well_formed (secret, &token_kind) || token_kind != PV_TOKEN_SCIM)
     return PVD_SCIM_AUTH_UNKNOWN;
 
   token = find_token_by_secret (self, secret, error);
-  if (token == NULL)
-    return PVD_SCIM_AUTH_UNKNOWN;
-  if (token->tenant_id != tenant_id || g_strcmp0 (token->kind, kind) != 0)
-    return PVD_SCIM_AUTH_WRONG_CONNECTION;
-  if (pvd_token_is_deleted (token, now))
-    return PVD_SCIM_AUTH_REVOKED;
-  if (token->expires_at <= now)
-    return PVD_SCIM_AUTH_EXPIRED;
+  if ((result = token_standing (token, tenant_id, kind, now)) != PVD_SCIM_AUTH_OK)
+    return result;
 
   /* Writing on every request would make every SCIM read a write
    * transaction; a second's precision is enough for "last used", except
@@ -867,6 +881,20 @@ pvd_store_authenticate_scim (PvdStore    *self,
   pvd_store_end_read (self);
   if (!pvd_store_begin_connection (self, tenant_id, kind, error))
     return PVD_SCIM_AUTH_UNKNOWN;
+  /* What was read before the connection's lock may have changed since:
+   * another worker, process or node revoked, retired or replaced the
+   * token.  Decided and written on what was read then, the use would
+   * answer with a token that is gone, and its record would write the old
+   * state back over the revocation.  So the token is read again under the
+   * lock, and its use decided and recorded on that. */
+  g_clear_pointer (&token, pvd_token_free);
+  token = find_token_by_secret (self, secret, error);
+  if ((result = token_standing (token, tenant_id, kind, now)) != PVD_SCIM_AUTH_OK)
+    {
+      pvd_store_rollback (self);
+      return result;
+    }
+  first_use = token->last_used_at == 0;
   /* The connection as it was before this request: which token came last. */
   if (!(connection = pvd_store_get_connection (self, tenant_id, kind, error)) ||
       !record_use (self, token, user_agent, now, error))

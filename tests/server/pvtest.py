@@ -3,6 +3,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import datetime
 import fcntl
 import http.client
 import json
@@ -30,6 +31,16 @@ NPM_PREFIX = os.environ.get("NPM_PREFIX", os.path.join(TOP, "build", "npm"))
 # Node.js packages the tests use: newman runs Microsoft's SCIM collection,
 # scimmy + scimmy-routers + express make an independent SCIM server.
 NPM_PACKAGES = ["newman@6", "scimmy", "scimmy-routers", "express"]
+
+
+def parse_time(text):
+    """Seconds since the epoch of a time as the API writes it (RFC 3339, UTC)."""
+    return int(datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
+
+
+def format_time(seconds):
+    """A time in seconds as the API writes it."""
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def npm_packages():

@@ -8,13 +8,8 @@ import os
 import subprocess
 import tempfile
 import unittest
-from datetime import datetime, timezone
 
-from pvtest import ServerTest, day
-
-
-def parse(t):
-    return int(datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+from pvtest import ServerTest, day, parse_time as parse
 
 
 class Reminders(ServerTest):

@@ -9,20 +9,15 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import datetime
 import unittest
 import uuid
 
-from pvtest import ServerTest, day
+from pvtest import ServerTest, day, parse_time as epoch
 
 CYCLE = 40 * 60         # Microsoft Entra ID's provisioning cycle
 WINDOW = 2 * CYCLE      # what provisiod waits, unused, before retiring
 ENTRA = "Microsoft Azure AD Provisioning"
 TEST = "Entra test connection"
-
-
-def epoch(text):
-    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 class Retirement(ServerTest):

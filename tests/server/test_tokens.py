@@ -4,6 +4,7 @@
 # Copyright 2026 The Provisio authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import itertools
 import re
 import threading
 import time
@@ -109,9 +110,14 @@ class TokenLifecycle(ServerTest):
         self.assertEqual(self.server.scim_provision(base, new["secret"]).status, 201)
         row = next(t for t in self.connection()["tokens"] if t["id"] == old["token"]["id"])
         self.assertIsNotNone(row["retires_at"])
-        self.server.set_clock(offset=599)
+        # The grace period counts from the change made with the new token; the clock is
+        # set from the times recorded, not from when this test's requests happened to run.
+        retires_at = pvtest.parse_time(row["retires_at"])
+        switched = next(t for t in self.connection()["tokens"] if t["id"] == new["token"]["id"])
+        self.assertEqual(retires_at - pvtest.parse_time(switched["last_used_at"]), 600)
+        self.server.set_clock(now=pvtest.format_time(retires_at - 5))
         self.assertEqual(self.connection()["counts"]["active_tokens"], 2)
-        self.server.set_clock(offset=601)
+        self.server.set_clock(now=pvtest.format_time(retires_at + 1))
         self.assertEqual(self.connection()["counts"]["active_tokens"], 1)
         self.assertEqual(self.server.scim("GET", base, "/ServiceProviderConfig", old["secret"]).status, 401)
 
@@ -247,7 +253,10 @@ class ChangedElsewhereDuringLoad(StressTest):
 
     def setUp(self):
         super().setUp()
-        self.other = DrainedServer(self.workdir, db=self.server.db).start()
+        # The other node makes the change and reads the outcome; the load's refusals,
+        # counted per address on every node sharing PostgreSQL, must not refuse it.
+        self.other = DrainedServer(self.workdir, ["--auth-failure-limit", "100000"],
+                                   db=self.server.db).start()
         self.addCleanup(self.stop_other)
 
     def stop_other(self):
@@ -256,19 +265,23 @@ class ChangedElsewhereDuringLoad(StressTest):
         leaked = [s[:10] for s in self.server.secrets | self.other.secrets if s in self.other.output]
         self.assertEqual(leaked, [], "secrets in the other provisiod's output (prefixes shown)")
 
-    def load(self, issued, n_threads=4):
+    def load(self, issued, n_threads=4, user_agents=("Test IdP/1.0",)):
         """POSTs /Users with @issued's token to self.server from @n_threads threads until
         the function returned is called; that returns each request as (started, status),
-        once some 201s came back before the change it is called after."""
+        once some 201s came back before the change it is called after.  Each request
+        sends the next of @user_agents: a new one is recorded as the token's use."""
         results, stop = [], threading.Event()
 
         def run():
-            while not stop.is_set():
+            for i in itertools.count():
+                if stop.is_set():
+                    break
                 name = f"{uuid.uuid4()}@load.example"
                 started = time.monotonic()
                 r = self.server.scim("POST", issued["scim_base_url"], "/Users", issued["secret"],
                                      body={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                                           "userName": name})
+                                           "userName": name},
+                                     user_agent=user_agents[i % len(user_agents)])
                 results.append((started, r.status))
 
         threads = [threading.Thread(target=run) for _ in range(n_threads)]
@@ -323,6 +336,23 @@ class ChangedElsewhereDuringLoad(StressTest):
             "DELETE", f"/api/v1/provisioning/users/tokens/{issued['token']['id']}?force=true",
             key=self.key))
         self.assertEqual(r.status, 200, r.text)
+
+    def test_revocation_not_undone_by_a_use_recorded_meanwhile(self):
+        """A request whose use is recorded (here each one: its User-Agent changes) reads the
+        token, then takes the connection's lock to write.  A revocation committed between
+        the two is neither answered past nor written over: the token stays revoked."""
+        issued = self.issue()
+        finish = self.load(issued, user_agents=("Entra/1", "Entra/2"))
+        r = self.other.request(
+            "DELETE", f"/api/v1/provisioning/users/tokens/{issued['token']['id']}?force=true",
+            key=self.key)
+        changed = time.monotonic()
+        results = finish()
+        self.assertEqual(r.status, 200, r.text)
+        self.assertRefusedFrom(results, changed)
+        conn = self.other.request("GET", "/api/v1/provisioning/users", key=self.key).json
+        self.assertEqual([t["id"] for t in conn["tokens"]], [])
+        self.assertEqual([t["id"] for t in conn["deleted_tokens"]], [issued["token"]["id"]])
 
     def test_token_retired_by_another_process(self):
         old = self.issue()
