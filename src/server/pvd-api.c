@@ -268,39 +268,46 @@ update_sso (PvdRequest *req)
 {
   JsonObject *body = json_node_get_object (req->body);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PvdSso) sso = pvd_store_get_sso (req->store, req->tenant->id, &error);
+  g_autoptr(PvdSso) sso = g_new0 (PvdSso, 1);
+  PvdSsoFields fields = 0;
 
-  if (sso == NULL)
+  /* Only what the request names is written: a setting changed meanwhile
+   * (on another node) stays as that change left it. */
+  sso->tenant_id = req->tenant->id;
+  if (json_object_has_member (body, "protocol"))
+    {
+      sso->protocol = g_strdup (json_object_get_string_member (body, "protocol"));
+      fields |= PVD_SSO_PROTOCOL;
+    }
+  if (json_object_has_member (body, "idp_entity_id"))
+    {
+      sso->idp_entity_id = g_strdup (json_object_get_string_member (body, "idp_entity_id"));
+      fields |= PVD_SSO_IDP_ENTITY_ID;
+    }
+  if (json_object_has_member (body, "enforced"))
+    {
+      sso->enforced = json_object_get_boolean_member (body, "enforced");
+      fields |= PVD_SSO_ENFORCED;
+    }
+  if (json_object_has_member (body, "certificate_pem"))
+    {
+      if (!read_certificate (req, json_object_get_string_member (body, "certificate_pem"), sso))
+        return;
+      fields |= PVD_SSO_CERTIFICATE;
+    }
+
+  if (!pvd_store_update_sso (req->store, sso, fields, &error))
     {
       pvd_send_store_error (req->msg, error);
       return;
     }
-
-  if (json_object_has_member (body, "protocol"))
-    {
-      g_free (sso->protocol);
-      sso->protocol = g_strdup (json_object_get_string_member (body, "protocol"));
-    }
-  if (json_object_has_member (body, "idp_entity_id"))
-    {
-      g_free (sso->idp_entity_id);
-      sso->idp_entity_id = g_strdup (json_object_get_string_member (body, "idp_entity_id"));
-    }
-  if (json_object_has_member (body, "enforced"))
-    sso->enforced = json_object_get_boolean_member (body, "enforced");
-  if (json_object_has_member (body, "certificate_pem") &&
-      !read_certificate (req, json_object_get_string_member (body, "certificate_pem"), sso))
-    return;
-
-  if (!pvd_store_update_sso (req->store, sso, &error))
+  g_clear_pointer (&sso, pvd_sso_free);
+  if (!(sso = pvd_store_get_sso (req->store, req->tenant->id, &error)))
     pvd_send_store_error (req->msg, error);
   else
     send_sso (req, sso);
 }
 
-/* Provisioning connections */
-
-/* What a token and a deleted token have in common. */
 static void
 add_token_identity (JsonBuilder    *b,
                     const PvdToken *t)
@@ -497,6 +504,7 @@ update_connection (PvdRequest *req)
   const char *kind = path_kind (req);
   g_autoptr(GError) error = NULL;
   g_autoptr(PvdConnection) c = NULL;
+  PvdConnectionFields fields = 0;
 
   if (kind == NULL)
     return;
@@ -507,17 +515,26 @@ update_connection (PvdRequest *req)
       return;
     }
 
+  /* Only what the request names is written: a setting changed meanwhile
+   * (on another node) stays as that change left it. */
   if (json_object_has_member (body, "enabled"))
-    c->enabled = json_object_get_boolean_member (body, "enabled");
+    {
+      c->enabled = json_object_get_boolean_member (body, "enabled");
+      fields |= PVD_CONNECTION_ENABLED;
+    }
   if (json_object_has_member (body, "identity_provider"))
     {
       g_free (c->identity_provider);
       c->identity_provider = g_strdup (json_object_get_string_member (body, "identity_provider"));
+      fields |= PVD_CONNECTION_IDENTITY_PROVIDER;
     }
   if (json_object_has_member (body, "token_lifetime_days"))
-    c->token_lifetime_days = json_object_get_int_member (body, "token_lifetime_days");
+    {
+      c->token_lifetime_days = json_object_get_int_member (body, "token_lifetime_days");
+      fields |= PVD_CONNECTION_TOKEN_LIFETIME;
+    }
 
-  if (!pvd_store_update_connection (req->store, c, &error))
+  if (!pvd_store_update_connection (req->store, c, fields, &error))
     pvd_send_store_error (req->msg, error);
   else
     send_connection (req, kind);

@@ -121,7 +121,7 @@ set_up (Demo        *demo,
     return FALSE;
   g_free (c->identity_provider);
   c->identity_provider = g_strdup (identity_provider);
-  return pvd_store_update_connection (demo->store, c, error);
+  return pvd_store_update_connection (demo->store, c, PVD_CONNECTION_IDENTITY_PROVIDER, error);
 }
 
 static gboolean
@@ -149,7 +149,8 @@ set_sso (Demo        *demo,
   sso->cert_fingerprint = pvd_sso_fingerprint ((const guint8 *) seed, strlen (seed));
   sso->cert_not_after = demo->now + cert_days_left * DAY;
   sso->cert_not_before = sso->cert_not_after - 3 * 365 * DAY;
-  return pvd_store_update_sso (demo->store, sso, error);
+  return pvd_store_update_sso (demo->store, sso,
+                               PVD_SSO_IDP_ENTITY_ID | PVD_SSO_ENFORCED | PVD_SSO_CERTIFICATE, error);
 }
 
 static PvdDemoTenant *

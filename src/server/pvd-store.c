@@ -755,26 +755,43 @@ pvd_store_get_sso (PvdStore  *self,
   return sso;
 }
 
+/**
+ * pvd_store_update_sso:
+ * @sso: the tenant's SSO, with the new values of @fields
+ * @fields: the settings to write; the others stay as they are in the
+ *   database
+ *
+ * One statement, which reads nothing to write back: a change to another
+ * setting made meanwhile (by another node) is kept.
+ */
 gboolean
 pvd_store_update_sso (PvdStore      *self,
                       const PvdSso  *sso,
+                      PvdSsoFields   fields,
                       GError       **error)
 {
   static const char sql[] =
-    "UPDATE sso SET protocol = ?2, idp_entity_id = ?3, enforced = ?4, cert_subject = ?5,"
-    " cert_fingerprint = ?6, cert_not_before = ?7, cert_not_after = ?8 WHERE tenant_id = ?1";
+    "UPDATE sso SET protocol = COALESCE(?2, protocol), idp_entity_id = COALESCE(?3, idp_entity_id),"
+    " enforced = COALESCE(?4, enforced), cert_subject = COALESCE(?5, cert_subject),"
+    " cert_fingerprint = COALESCE(?6, cert_fingerprint),"
+    " cert_not_before = COALESCE(?7, cert_not_before), cert_not_after = COALESCE(?8, cert_not_after)"
+    " WHERE tenant_id = ?1";
   g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
+  gboolean certificate = (fields & PVD_SSO_CERTIFICATE) != 0;
 
   if (stmt == NULL)
     return FALSE;
   pvd_bind_int64 (stmt, 1, sso->tenant_id);
-  pvd_bind_text (stmt, 2, sso->protocol);
-  pvd_bind_text (stmt, 3, sso->idp_entity_id);
-  pvd_bind_int64 (stmt, 4, sso->enforced);
-  pvd_bind_text (stmt, 5, sso->cert_subject);
-  pvd_bind_text (stmt, 6, sso->cert_fingerprint);
-  pvd_bind_time (stmt, 7, sso->cert_not_before);
-  pvd_bind_time (stmt, 8, sso->cert_not_after);
+  pvd_bind_text (stmt, 2, fields & PVD_SSO_PROTOCOL ? sso->protocol : NULL);
+  pvd_bind_text (stmt, 3, fields & PVD_SSO_IDP_ENTITY_ID ? sso->idp_entity_id : NULL);
+  if (fields & PVD_SSO_ENFORCED)
+    pvd_bind_int64 (stmt, 4, sso->enforced);
+  else
+    pvd_bind_null (stmt, 4);
+  pvd_bind_text (stmt, 5, certificate ? sso->cert_subject : NULL);
+  pvd_bind_text (stmt, 6, certificate ? sso->cert_fingerprint : NULL);
+  pvd_bind_time (stmt, 7, certificate ? sso->cert_not_before : 0);
+  pvd_bind_time (stmt, 8, certificate ? sso->cert_not_after : 0);
   return pvd_store_run (self, stmt, error);
 }
 
@@ -822,13 +839,25 @@ pvd_store_get_connection (PvdStore    *self,
   return connection;
 }
 
+/**
+ * pvd_store_update_connection:
+ * @connection: the connection, with the new values of @fields
+ * @fields: the settings to write; the others stay as they are in the
+ *   database
+ *
+ * One statement, which reads nothing to write back: a change to another
+ * setting made meanwhile (by another node) is kept.
+ */
 gboolean
 pvd_store_update_connection (PvdStore             *self,
                              const PvdConnection  *connection,
+                             PvdConnectionFields   fields,
                              GError              **error)
 {
   static const char sql[] =
-    "UPDATE connections SET enabled = ?3, identity_provider = ?4, token_lifetime_days = ?5"
+    "UPDATE connections SET enabled = COALESCE(?3, enabled),"
+    " identity_provider = COALESCE(?4, identity_provider),"
+    " token_lifetime_days = COALESCE(?5, token_lifetime_days)"
     " WHERE tenant_id = ?1 AND kind = ?2";
   g_autoptr(PvdStmt) stmt = pvd_store_prepare (self, sql, error);
 
@@ -836,9 +865,15 @@ pvd_store_update_connection (PvdStore             *self,
     return FALSE;
   pvd_bind_int64 (stmt, 1, connection->tenant_id);
   pvd_bind_text (stmt, 2, connection->kind);
-  pvd_bind_int64 (stmt, 3, connection->enabled);
-  pvd_bind_text (stmt, 4, connection->identity_provider);
-  pvd_bind_int64 (stmt, 5, connection->token_lifetime_days);
+  if (fields & PVD_CONNECTION_ENABLED)
+    pvd_bind_int64 (stmt, 3, connection->enabled);
+  else
+    pvd_bind_null (stmt, 3);
+  pvd_bind_text (stmt, 4, fields & PVD_CONNECTION_IDENTITY_PROVIDER ? connection->identity_provider : NULL);
+  if (fields & PVD_CONNECTION_TOKEN_LIFETIME)
+    pvd_bind_int64 (stmt, 5, connection->token_lifetime_days);
+  else
+    pvd_bind_null (stmt, 5);
   return pvd_store_run (self, stmt, error);
 }
 

@@ -75,6 +75,14 @@ typedef struct {
   gint64  cert_not_after;   /* 0: no certificate */
 } PvdSso;
 
+/* Which of a PvdSso's settings a change writes (pvd_store_update_sso()). */
+typedef enum {
+  PVD_SSO_PROTOCOL      = 1 << 0,
+  PVD_SSO_IDP_ENTITY_ID = 1 << 1,
+  PVD_SSO_ENFORCED      = 1 << 2,
+  PVD_SSO_CERTIFICATE   = 1 << 3,   /* its subject, fingerprint and validity */
+} PvdSsoFields;
+
 typedef struct {
   gint64  tenant_id;
   char   *kind;
@@ -84,6 +92,14 @@ typedef struct {
   gint64  last_request_at;
   char   *last_request_token_id;
 } PvdConnection;
+
+/* Which of a PvdConnection's settings a change writes
+ * (pvd_store_update_connection()). */
+typedef enum {
+  PVD_CONNECTION_ENABLED           = 1 << 0,
+  PVD_CONNECTION_IDENTITY_PROVIDER = 1 << 1,
+  PVD_CONNECTION_TOKEN_LIFETIME    = 1 << 2,
+} PvdConnectionFields;
 
 /* Times are seconds since the epoch, 0 meaning "not set". */
 typedef struct {
@@ -241,6 +257,7 @@ PvdSso        *pvd_store_get_sso            (PvdStore        *self,
                                              GError         **error);
 gboolean       pvd_store_update_sso         (PvdStore        *self,
                                              const PvdSso    *sso,
+                                             PvdSsoFields     fields,
                                              GError         **error);
 
 /* Provisioning connections and their tokens */
@@ -250,6 +267,7 @@ PvdConnection *pvd_store_get_connection     (PvdStore        *self,
                                              GError         **error);
 gboolean       pvd_store_update_connection  (PvdStore        *self,
                                              const PvdConnection *connection,
+                                             PvdConnectionFields fields,
                                              GError         **error);
 GPtrArray     *pvd_store_list_tokens        (PvdStore        *self,
                                              gint64           tenant_id,

@@ -119,6 +119,30 @@ class TwoNodes(unittest.TestCase):
         conn = self.request("GET", "/api/v1/provisioning/users").json
         self.assertEqual(conn["counts"]["active_tokens"], 2)
 
+    def test_concurrent_changes_to_other_fields_are_all_kept(self):
+        """Two admins change different settings of one connection, and of the SSO, at the
+        same moment through different nodes: each change reads what it does not change
+        and writes it back, so neither may write over the other."""
+        providers = ["entra", "okta"]
+        for round_ in range(12):
+            enabled = round_ % 2 == 0
+            provider = providers[round_ % 2]
+            lifetime = 30 + round_
+            changes = [("/api/v1/provisioning/users", {"enabled": enabled}),
+                       ("/api/v1/provisioning/users", {"identity_provider": provider}),
+                       ("/api/v1/provisioning/users", {"token_lifetime_days": lifetime}),
+                       ("/api/v1/sso", {"enforced": enabled}),
+                       ("/api/v1/sso", {"idp_entity_id": f"https://idp.example/{round_}"})]
+            statuses = self.together(len(changes), lambda i: self.nodes[i % 2].request(
+                "PATCH", changes[i][0], key=self.key, body=changes[i][1]).status)
+            self.assertEqual(statuses, [200] * len(changes))
+            conn = self.request("GET", "/api/v1/provisioning/users").json
+            self.assertEqual((conn["enabled"], conn["identity_provider"], conn["token_policy"]["lifetime_days"]),
+                             (enabled, provider, lifetime), f"round {round_}")
+            sso = self.request("GET", "/api/v1/sso").json
+            self.assertEqual((sso["enforced"], sso["idp_entity_id"]),
+                             (enabled, f"https://idp.example/{round_}"), f"round {round_}")
+
     def test_unique_user_name_under_concurrent_creates(self):
         token = self.issue()
         name = f"{uuid.uuid4()}@acme.example"
