@@ -587,6 +587,10 @@ pv_demo_stop (PvDemo *self)
 {
   g_return_if_fail (PV_IS_DEMO (self));
 
+  /* The session's writes into the stand-in's directory end first: the
+   * stand-in removes it as it stops. */
+  if (self->entra != NULL)
+    pv_entra_session_stop (self->entra);
   if (self->entra_process != NULL)
     {
       g_subprocess_send_signal (self->entra_process, SIGTERM);

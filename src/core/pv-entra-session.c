@@ -124,6 +124,21 @@ pv_entra_session_new_demo (GFile *directory)
 }
 
 /**
+ * pv_entra_session_stop:
+ *
+ * Ends what the session has under way (requests, the writes of its
+ * files) and what it would start after: for the demo's, whose files go
+ * with the demo, so that no write comes after them and makes their
+ * directory again.
+ */
+void
+pv_entra_session_stop (PvEntraSession *self)
+{
+  g_return_if_fail (PV_IS_ENTRA_SESSION (self));
+  g_cancellable_cancel (self->cancellable);
+}
+
+/**
  * pv_entra_session_get_demo_apps_file:
  *
  * Returns: (transfer full) (nullable): for the demo's session, the apps.ini

@@ -55,6 +55,7 @@ gboolean           pv_entra_session_sign_in_finish   (PvEntraSession      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 void               pv_entra_session_sign_out         (PvEntraSession      *self);
+void               pv_entra_session_stop             (PvEntraSession      *self);
 void               pv_entra_session_link             (PvEntraSession      *self,
                                                       const char          *tenant,
                                                       const char          *kind,

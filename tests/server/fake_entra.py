@@ -930,9 +930,17 @@ def seed_demo(provisiod, url):
 
 def remove_demo_dir(path):
     """The demo's files, which the app keeps in a directory of its own: gone
-    with the stand-in, however the app ended."""
-    if os.path.basename(path).startswith("provisio-demo-"):
+    with the stand-in, however the app ended.  A write of the app's still
+    under way may add a file while the directory is emptied: tried again
+    until the directory is gone, for two seconds at most."""
+    if not os.path.basename(path).startswith("provisio-demo-"):
+        return
+    deadline = time.monotonic() + 2
+    while True:
         shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path) or time.monotonic() > deadline:
+            return
+        time.sleep(0.02)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--demo"] and len(sys.argv) in (3, 4):
