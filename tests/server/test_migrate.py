@@ -46,9 +46,18 @@ class Migrate(unittest.TestCase):
         return subprocess.run([PROVISIOD, "migrate", "--from", source, "--to", target],
                               capture_output=True, text=True)
 
+    LAST_USE = ("last_used_at", "last_request_at")
+
     def state(self, server, key, tokens):
         """What the management API and SCIM show, but the clock, the port and
-        what a request itself changes (last use)."""
+        what a request itself changes (last use: see last_uses())."""
+        def without_last_use(j):
+            if isinstance(j, dict):
+                return {k: without_last_use(v) for k, v in j.items() if k not in self.LAST_USE}
+            if isinstance(j, list):
+                return [without_last_use(v) for v in j]
+            return j
+
         out = {}
         for path in ("/api/v1/tenant", "/api/v1/keys", "/api/v1/provisioning", "/api/v1/reminders",
                      "/api/v1/sso", "/api/v1/provisioning/users", "/api/v1/provisioning/persons",
@@ -57,12 +66,24 @@ class Migrate(unittest.TestCase):
             self.assertEqual(r.status, 200, f"{path}: {r.text}")
             j = json.loads(r.text.replace(server.url, "BASE"))
             j.pop("server_time", None)
-            out[path] = j
+            out[path] = without_last_use(j)
         for resource in ("/Users", "/Groups"):
             r = server.scim("GET", tokens["scim_base_url"], resource, tokens["secret"])
             self.assertEqual(r.status, 200, r.text)
             out[resource] = json.loads(r.text.replace(server.url, "BASE"))
         return out
+
+    def last_uses(self, server, key):
+        """Each token's last use and each connection's last request, as stored: read
+        by the management API alone, which records no token's use, before any SCIM
+        request to @server (state()'s record one, to the second)."""
+        uses = {}
+        for kind in ("users", "persons"):
+            r = server.request("GET", f"/api/v1/provisioning/{kind}", key=key)
+            self.assertEqual(r.status, 200, r.text)
+            uses[kind] = r.json["last_request_at"]
+            uses.update({t["id"]: t["last_used_at"] for t in r.json["tokens"] + r.json["deleted_tokens"]})
+        return uses
 
     def test_everything_moves(self):
         source = self.server(os.path.join(self.workdir, "provisiod.db"))
@@ -98,6 +119,8 @@ class Migrate(unittest.TestCase):
         rotated = source.request("POST", "/api/v1/keys", key=key).json["secret"]
         source.secrets.add(rotated)
         before = self.state(source, rotated, new)
+        used = self.last_uses(source, rotated)
+        self.assertIsNotNone(used[new["token"]["id"]])
         source.stop()
 
         target = pvtest.postgresql().create_database()
@@ -111,6 +134,7 @@ class Migrate(unittest.TestCase):
         self.assertIn("not empty", r.stderr)
 
         moved = self.server(target).start()
+        self.assertEqual(self.last_uses(moved, rotated), used)
         self.assertEqual(self.state(moved, rotated, new), before)
         # The keys and tokens work as they did: the rotated key's predecessor
         # retired (its successor was used, grace 0), the other tenant's key works.
