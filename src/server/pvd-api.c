@@ -308,6 +308,9 @@ update_sso (PvdRequest *req)
     send_sso (req, sso);
 }
 
+/* Provisioning connections */
+
+/* What a token and a deleted token have in common. */
 static void
 add_token_identity (JsonBuilder    *b,
                     const PvdToken *t)

@@ -121,8 +121,8 @@ class TwoNodes(unittest.TestCase):
 
     def test_concurrent_changes_to_other_fields_are_all_kept(self):
         """Two admins change different settings of one connection, and of the SSO, at the
-        same moment through different nodes: each change reads what it does not change
-        and writes it back, so neither may write over the other."""
+        same moment through different nodes: each change writes only the settings it
+        names, so neither writes over the other."""
         providers = ["entra", "okta"]
         for round_ in range(12):
             enabled = round_ % 2 == 0
