@@ -25,12 +25,29 @@ pvd_send_json (PvdMessage        *msg,
                JsonNode          *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(GBytes) body = NULL;
   gsize length;
   char *text;
 
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
+  pvd_send_json_text (msg, status, content_type, text, length);
+}
+
+/**
+ * pvd_send_json_text:
+ * @text: (transfer full): JSON that json-glib wrote, or that is made of
+ *   such JSON (pvd-scim.c writes stored resources into its answers)
+ *
+ * Sends @text as pvd_send_json() sends a node's.
+ */
+void
+pvd_send_json_text (PvdMessage        *msg,
+                    guint              status,
+                    const char        *content_type,
+                    char              *text,
+                    gsize              length)
+{
+  g_autoptr(GBytes) body = NULL;
 
   /* json-glib 1.6 writes U+001F unescaped, which RFC 8259 forbids; the byte
    * is nothing else in UTF-8, and only strings hold control characters. */

@@ -24,6 +24,11 @@ void      pvd_send_json           (PvdMessage        *msg,
                                    guint              status,
                                    const char        *content_type,
                                    JsonNode          *root);
+void      pvd_send_json_text      (PvdMessage        *msg,
+                                   guint              status,
+                                   const char        *content_type,
+                                   char              *text,
+                                   gsize              length);
 void      pvd_send_error          (PvdMessage        *msg,
                                    guint              status,
                                    const char        *code,

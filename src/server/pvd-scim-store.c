@@ -27,6 +27,7 @@ pvd_scim_resource_free (PvdScimResource *resource)
   g_free (resource->external_id);
   g_free (resource->name);
   g_clear_pointer (&resource->attributes, json_object_unref);
+  g_free (resource->text);
   g_clear_pointer (&resource->groups, g_ptr_array_unref);
   g_free (resource);
 }
@@ -69,33 +70,50 @@ name_key (const char *name)
   return g_utf8_casefold (normalized ? normalized : name, -1);
 }
 
+/* The attributes are parsed when first asked for: a resource that is only
+ * sent is written from its text (a look-up spent a fifth of its time
+ * parsing it, docs/benchmarks.md). */
 static PvdScimResource *
-resource_from_row (PvdStmt  *stmt,
-                   GError  **error)
+resource_from_row (PvdStmt *stmt)
 {
-  g_autoptr(PvdScimResource) resource = g_new0 (PvdScimResource, 1);
-  g_autoptr(JsonNode) node = NULL;
-  const char *text = pvd_column_peek_text (stmt, 4);
+  PvdScimResource *resource = g_new0 (PvdScimResource, 1);
 
   resource->id = pvd_column_text (stmt, 0);
   resource->type = g_strcmp0 (pvd_column_peek_text (stmt, 1), "Group") == 0
                    ? PVD_SCIM_GROUP : PVD_SCIM_USER;
   resource->external_id = pvd_column_text (stmt, 2);
   resource->name = pvd_column_text (stmt, 3);
+  resource->text = pvd_column_text (stmt, 4);
   resource->created_at = pvd_column_int64 (stmt, 5);
   resource->modified_at = pvd_column_int64 (stmt, 6);
   resource->version = pvd_column_int64 (stmt, 7);
+  return resource;
+}
 
-  node = json_from_string (text, error);
+/**
+ * pvd_scim_resource_get_attributes:
+ *
+ * Returns: (transfer none): @resource's attributes, parsed from its stored
+ *   text the first time; NULL with an error if that text is not a JSON
+ *   object (a damaged database)
+ */
+JsonObject *
+pvd_scim_resource_get_attributes (PvdScimResource  *resource,
+                                  GError          **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (resource->attributes != NULL)
+    return resource->attributes;
+  node = resource->text ? json_from_string (resource->text, NULL) : NULL;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_clear_error (error);
       g_set_error (error, PVD_ERROR, PVD_ERROR_DATABASE,
                    "The stored resource %s is damaged", resource->id);
       return NULL;
     }
   resource->attributes = json_node_dup_object (node);
-  return g_steal_pointer (&resource);
+  return resource->attributes;
 }
 
 static char *
@@ -148,7 +166,8 @@ bind_connection (PvdStmt     *stmt,
 }
 
 /* Runs an INSERT or UPDATE whose parameters are, in order: tenant, kind,
- * type, id, externalId, name, name key, attributes, time. */
+ * type, id, externalId, name, name key, attributes, time; @out_text, if
+ * not NULL, gets the attributes' text as stored. */
 static gboolean
 write_resource (PvdStore     *store,
                 const char   *sql,
@@ -159,6 +178,7 @@ write_resource (PvdStore     *store,
                 JsonObject   *attributes,
                 gint64        now,
                 PvdStmt     **out_pending,
+                char        **out_text,
                 GError      **error)
 {
   const char *name = string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName");
@@ -182,6 +202,8 @@ write_resource (PvdStore     *store,
   pvd_bind_text (stmt, 7, key);
   pvd_bind_text (stmt, 8, text);
   pvd_bind_int64 (stmt, 9, now);
+  if (out_text != NULL)
+    *out_text = g_strdup (text);
   if (out_pending != NULL)
     {
       /* bound, run later with the change's event (insert_later) */
@@ -417,6 +439,7 @@ pvd_scim_store_create (PvdStore     *store,
     " CASE WHEN EXISTS (SELECT 1 FROM r) THEN ?15 ELSE 409 END, ?16, ?17)"
     " RETURNING (SELECT count(*) FROM r)";
   g_autofree char *id = new_id ();
+  g_autofree char *text = NULL;
   gboolean group = type == PVD_SCIM_GROUP;
   PvdScimResource *resource;
 
@@ -424,13 +447,13 @@ pvd_scim_store_create (PvdStore     *store,
     {
       pvd_store_clear_pending (store);
       if (!write_resource (store, sql_later, tenant_id, kind, type, id, attributes, now,
-                           &store->pending_stmt, error))
+                           &store->pending_stmt, &text, error))
         return NULL;
       store->pending_name = g_strdup (string_member (attributes, "userName"));
     }
   else if (!savepoint_begin (store, group, error) ||
       !savepoint_end (store, group,
-                      write_resource (store, sql, tenant_id, kind, type, id, attributes, now, NULL, error) &&
+                      write_resource (store, sql, tenant_id, kind, type, id, attributes, now, NULL, &text, error) &&
                       (!group || sync_members (store, tenant_id, kind, id, attributes, FALSE, now, error))))
     return NULL;
 
@@ -439,7 +462,8 @@ pvd_scim_store_create (PvdStore     *store,
   resource->type = type;
   resource->external_id = g_strdup (string_member (attributes, "externalId"));
   resource->name = g_strdup (string_member (attributes, type == PVD_SCIM_USER ? "userName" : "displayName"));
-  resource->attributes = json_object_ref (attributes);
+  /* sent from the text stored, as a resource read back would be */
+  resource->text = g_steal_pointer (&text);
   resource->created_at = now;
   resource->modified_at = now;
   resource->version = 1;
@@ -466,7 +490,7 @@ pvd_scim_store_get (PvdStore     *store,
   pvd_bind_text (stmt, 4, id);
   rc = pvd_stmt_step (stmt);
   if (rc == PVD_STEP_ROW)
-    return resource_from_row (stmt, error);
+    return resource_from_row (stmt);
   if (rc == PVD_STEP_DONE)
     g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
                  pvd_scim_type_name (type), id);
@@ -514,7 +538,7 @@ pvd_scim_store_replace (PvdStore     *store,
 
   if (!savepoint_begin (store, type == PVD_SCIM_GROUP, error))
     return NULL;
-  ok = write_resource (store, sql, tenant_id, kind, type, id, attributes, now, NULL, error) &&
+  ok = write_resource (store, sql, tenant_id, kind, type, id, attributes, now, NULL, NULL, error) &&
        (type != PVD_SCIM_GROUP ||
         sync_members (store, tenant_id, kind, id, attributes,
                       g_strcmp0 (old_name, string_member (attributes, "displayName")) != 0, now, error));
@@ -544,6 +568,7 @@ leave_groups (PvdStore    *store,
     {
       g_autoptr(PvdScimResource) group = NULL;
       g_autoptr(PvdScimResource) changed = NULL;
+      JsonObject *attributes;
       JsonNode *members;
       g_autoptr(JsonArray) kept = json_array_new ();
 
@@ -553,9 +578,9 @@ leave_groups (PvdStore    *store,
       group = pvd_scim_store_get (store, tenant_id, kind, PVD_SCIM_GROUP,
                                   group_id, error);
 
-      if (group == NULL)
+      if (group == NULL || !(attributes = pvd_scim_resource_get_attributes (group, error)))
         return FALSE;
-      members = json_object_get_member (group->attributes, "members");
+      members = json_object_get_member (attributes, "members");
       for (guint i = 0; members && JSON_NODE_HOLDS_ARRAY (members) &&
                         i < json_array_get_length (json_node_get_array (members)); i++)
         {
@@ -566,11 +591,11 @@ leave_groups (PvdStore    *store,
             json_array_add_element (kept, json_node_copy (member));
         }
       if (json_array_get_length (kept) > 0)
-        json_object_set_array_member (group->attributes, "members", g_steal_pointer (&kept));
+        json_object_set_array_member (attributes, "members", g_steal_pointer (&kept));
       else
-        json_object_remove_member (group->attributes, "members");
+        json_object_remove_member (attributes, "members");
       changed = pvd_scim_store_replace (store, tenant_id, kind, PVD_SCIM_GROUP, group_id,
-                                        group->attributes, now, error);
+                                        attributes, now, error);
       if (changed == NULL)
         return FALSE;
     }
@@ -691,11 +716,7 @@ collect (PvdStore  *store,
 
   while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     {
-      PvdScimResource *resource = resource_from_row (stmt, error);
-
-      if (resource == NULL)
-        return NULL;
-      g_ptr_array_add (found, resource);
+      g_ptr_array_add (found, resource_from_row (stmt));
     }
   if (rc != PVD_STEP_DONE)
     {
@@ -720,8 +741,7 @@ collect_with_groups (PvdStore  *store,
     {
       if (user == NULL)
         {
-          if (!(user = resource_from_row (stmt, error)))
-            return NULL;
+          user = resource_from_row (stmt);
           user->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
           g_ptr_array_add (found, user);
         }
@@ -849,14 +869,7 @@ pvd_scim_store_foreach (PvdStore            *store,
   bind_connection (stmt, tenant_id, kind, type);
   while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     {
-      g_autoptr(PvdScimResource) resource = resource_from_row (stmt, error);
-
-      if (resource == NULL)
-        {
-          pvd_stmt_free (stmt);
-          return FALSE;
-        }
-      if (!func (g_steal_pointer (&resource), user_data))
+      if (!func (resource_from_row (stmt), user_data))
         break;
     }
   if (rc != PVD_STEP_DONE && rc != PVD_STEP_ROW)

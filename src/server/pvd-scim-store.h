@@ -20,11 +20,16 @@ typedef enum {
 
 /**
  * PvdScimResource:
- * @attributes: everything the client sent that is kept, without `id` and `meta`
+ * @attributes: everything the client sent that is kept, without `id` and
+ *   `meta`; NULL in a resource read from the store until
+ *   pvd_scim_resource_get_attributes() parses @text
+ * @text: the same as stored, a JSON object's text, in a resource read from
+ *   the store; NULL otherwise
  *
  * A stored SCIM resource.  @name is `userName` of a user, `displayName` of
  * a group: the attribute that must be unique (for users) and that identity
- * providers look resources up by.
+ * providers look resources up by.  A resource read only to be sent is
+ * written from @text without being parsed (pvd-scim.c).
  */
 typedef struct {
   char       *id;
@@ -32,6 +37,7 @@ typedef struct {
   char       *external_id;
   char       *name;
   JsonObject *attributes;
+  char       *text;
   gint64      created_at;
   gint64      modified_at;
   gint64      version;
@@ -46,6 +52,8 @@ typedef gboolean (*PvdScimResourceFunc) (PvdScimResource *resource,
 
 void             pvd_scim_resource_free   (PvdScimResource *resource);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvdScimResource, pvd_scim_resource_free)
+JsonObject      *pvd_scim_resource_get_attributes (PvdScimResource *resource,
+                                                   GError         **error);
 
 const char      *pvd_scim_type_name       (PvdScimType      type);
 

@@ -90,6 +90,8 @@ typedef struct {
   GStrv excluded;
 } Projection;
 
+static const Projection no_projection = { NULL, NULL };
+
 static void
 projection_clear (Projection *p)
 {
@@ -244,22 +246,18 @@ wants_groups (const Projection *p)
 /* A user's groups (RFC 7643 §4.1.2) are the server's: the groups that have
  * the user as a member, from the members' index.  provisiod resolves no
  * nested groups: every membership is "direct". */
-static gboolean
-add_groups (Scim             *s,
-            PvdScimResource  *r,
-            GError          **error)
+static JsonArray *
+user_groups (Scim             *s,
+             PvdScimResource  *r,
+             GError          **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
   JsonArray *array;
 
-  if (r->type != PVD_SCIM_USER || json_object_has_member (r->attributes, "groups"))
-    return TRUE;
   if (r->groups != NULL)
     groups = g_ptr_array_ref (r->groups);    /* read with the user */
   else if (!(groups = pvd_scim_store_user_groups (s->store, s->tenant->id, s->kind, r->id, error)))
-    return FALSE;
-  if (groups->len == 0)
-    return TRUE;
+    return NULL;
   array = json_array_sized_new (groups->len);
   for (guint i = 0; i < groups->len; i++)
     {
@@ -274,19 +272,37 @@ add_groups (Scim             *s,
       json_object_set_string_member (value, "type", "direct");
       json_array_add_object_element (array, value);
     }
-  json_object_set_array_member (r->attributes, "groups", array);
+  return array;
+}
+
+static gboolean
+add_groups (Scim             *s,
+            PvdScimResource  *r,
+            GError          **error)
+{
+  JsonObject *attributes = pvd_scim_resource_get_attributes (r, error);
+  JsonArray *array;
+
+  if (attributes == NULL)
+    return FALSE;
+  if (r->type != PVD_SCIM_USER || json_object_has_member (attributes, "groups"))
+    return TRUE;
+  if (!(array = user_groups (s, r, error)))
+    return FALSE;
+  if (json_array_get_length (array) > 0)
+    json_object_set_array_member (attributes, "groups", array);
+  else
+    json_array_unref (array);
   return TRUE;
 }
 
-static JsonNode *
-resource_to_node (Scim                  *s,
-                  const PvdScimResource *r,
-                  const Projection      *projection)
+/* The server's members of a resource, set in @object: id and meta. */
+static void
+add_server_members (Scim                  *s,
+                    const PvdScimResource *r,
+                    JsonObject            *object)
 {
-  /* The resource's own attributes, not a copy: it is sent once and gone. */
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), r->attributes);
-  JsonObject *object = json_node_get_object (node);
-  g_autoptr(JsonObject) meta = json_object_new ();
+  JsonObject *meta = json_object_new ();
   g_autofree char *created = pv_time_format (r->created_at);
   g_autofree char *modified = pv_time_format (r->modified_at);
   g_autofree char *location = g_strdup_printf ("%s/%s/%s", s->base_url, type_path (r->type), r->id);
@@ -298,29 +314,115 @@ resource_to_node (Scim                  *s,
   json_object_set_string_member (meta, "lastModified", modified);
   json_object_set_string_member (meta, "location", location);
   json_object_set_string_member (meta, "version", version);
-  json_object_set_object_member (object, "meta", g_steal_pointer (&meta));
+  json_object_set_object_member (object, "meta", meta);
+}
 
+static JsonNode *
+resource_to_node (Scim                  *s,
+                  const PvdScimResource *r,
+                  const Projection      *projection)
+{
+  /* The resource's own attributes, not a copy: it is sent once and gone. */
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), r->attributes);
+
+  add_server_members (s, r, r->attributes);
   if (projection != NULL)
-    apply_projection (object, projection);
+    apply_projection (r->attributes, projection);
   return g_steal_pointer (&node);
 }
 
-static void
-send_resource (Scim                  *s,
-               guint                  status,
-               const PvdScimResource *r,
-               const Projection      *projection)
+/* Whether a stored resource's text can be sent as it is, the server's
+ * members written after it: a JSON object as json-glib writes it (no
+ * space around it), none of whose members has a server's member's name
+ * (the store drops a client's id and meta, pvd_scim_schema_prune() its
+ * groups).  A text that holds those names anywhere, even in a value, is
+ * parsed: the check errs on the safe side. */
+static gboolean
+text_sendable (const char *text)
 {
-  g_autoptr(JsonNode) node = resource_to_node (s, r, projection);
-  g_autofree char *version = etag (r->version);
+  gsize length = text ? strlen (text) : 0;
 
+  return length >= 2 && text[0] == '{' && text[length - 1] == '}' &&
+         strstr (text, "\"id\"") == NULL && strstr (text, "\"meta\"") == NULL &&
+         strstr (text, "\"groups\"") == NULL;
+}
+
+/* @r as its answer's JSON, appended to @out: its attributes projected by
+ * @p, then its groups (a user's, when @with_groups), id and meta.  A
+ * resource read from the store and sent whole is written from its stored
+ * text rather than parsed and written again: its answer is that text with
+ * the server's members written after it, the same members in the same
+ * order as the parsed resource's. */
+static gboolean
+append_resource (Scim              *s,
+                 PvdScimResource   *r,
+                 const Projection  *p,
+                 gboolean           with_groups,
+                 GString           *out,
+                 GError           **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  if (r->attributes == NULL && p->only == NULL && p->excluded == NULL && text_sendable (r->text))
+    {
+      g_autoptr(JsonObject) added = json_object_new ();
+      gsize inner = strlen (r->text) - 1;    /* up to its closing brace */
+
+      if (with_groups && r->type == PVD_SCIM_USER)
+        {
+          JsonArray *array = user_groups (s, r, error);
+
+          if (array == NULL)
+            return FALSE;
+          if (json_array_get_length (array) > 0)
+            json_object_set_array_member (added, "groups", array);
+          else
+            json_array_unref (array);
+        }
+      add_server_members (s, r, added);
+      node = json_node_init_object (json_node_alloc (), added);
+      text = json_to_string (node, FALSE);
+      g_string_append_len (out, r->text, inner);
+      g_string_append (out, inner > 1 ? "," : "");
+      g_string_append (out, text + 1);       /* after its opening brace */
+      return TRUE;
+    }
+
+  if (!pvd_scim_resource_get_attributes (r, error) || (with_groups && !add_groups (s, r, error)))
+    return FALSE;
+  node = resource_to_node (s, r, p->only != NULL || p->excluded != NULL ? p : NULL);
+  text = json_to_string (node, FALSE);
+  g_string_append (out, text);
+  return TRUE;
+}
+
+static void
+send_resource (Scim              *s,
+               guint              status,
+               PvdScimResource   *r,
+               const Projection  *projection,
+               gboolean           with_groups)
+{
+  g_autofree char *version = etag (r->version);
+  g_autoptr(GError) error = NULL;
+  GString *out = g_string_sized_new (1024);
+  gsize length;
+
+  if (!append_resource (s, r, projection, with_groups, out, &error))
+    {
+      g_string_free (out, TRUE);
+      send_store_error (s, error);
+      return;
+    }
   pvd_message_set_header (s->msg, "ETag", version);
   if (status == 201)
     {
       g_autofree char *location = g_strdup_printf ("%s/%s/%s", s->base_url, type_path (r->type), r->id);
       pvd_message_set_header (s->msg, "Location", location);
     }
-  pvd_send_json (s->msg, status, PVD_SCIM_CONTENT_TYPE, node);
+  length = out->len;
+  pvd_send_json_text (s->msg, status, PVD_SCIM_CONTENT_TYPE, g_string_free (out, FALSE), length);
 }
 
 /* Requests */
@@ -414,7 +516,7 @@ create_resource (Scim        *s,
   if (r == NULL)
     send_store_error (s, error);
   else
-    send_resource (s, 201, r, NULL);
+    send_resource (s, 201, r, &no_projection, FALSE);
 }
 
 /* PUT and PATCH end alike: check the new attributes, store, answer. */
@@ -433,10 +535,10 @@ store_replacement (Scim        *s,
       return;
     }
   r = pvd_scim_store_replace (s->store, s->tenant->id, s->kind, type, id, attributes, s->now, &error);
-  if (r == NULL || !add_groups (s, r, &error))
+  if (r == NULL)
     send_store_error (s, error);
   else
-    send_resource (s, 200, r, NULL);
+    send_resource (s, 200, r, &no_projection, TRUE);
 }
 
 static void
@@ -466,7 +568,11 @@ patch_resource (Scim        *s,
     return;
 
   /* The stored resource read is this request's own: patched in place. */
-  attributes = current->attributes;
+  if (!(attributes = pvd_scim_resource_get_attributes (current, &error)))
+    {
+      send_store_error (s, error);
+      return;
+    }
   if (!pvd_scim_patch_apply (attributes, body, type == PVD_SCIM_USER ? PVD_SCIM_SCHEMA_USER : PVD_SCIM_SCHEMA_GROUP,
                              &error))
     {
@@ -505,23 +611,6 @@ typedef struct {
   GError        *error;
 } Search;
 
-/* Filters may name id and meta, which the stored attributes lack. */
-static void
-add_server_attributes (PvdScimResource *r)
-{
-  JsonObject *meta = json_object_new ();
-  g_autofree char *created = pv_time_format (r->created_at);
-  g_autofree char *modified = pv_time_format (r->modified_at);
-  g_autofree char *version = etag (r->version);
-
-  json_object_set_string_member (r->attributes, "id", r->id);
-  json_object_set_string_member (meta, "resourceType", pvd_scim_type_name (r->type));
-  json_object_set_string_member (meta, "created", created);
-  json_object_set_string_member (meta, "lastModified", modified);
-  json_object_set_string_member (meta, "version", version);
-  json_object_set_object_member (r->attributes, "meta", meta);
-}
-
 static gboolean
 search_cb (PvdScimResource *resource,
            gpointer         user_data)
@@ -530,9 +619,11 @@ search_cb (PvdScimResource *resource,
   Search *search = user_data;
   gboolean hit;
 
-  if (search->groups && !add_groups (search->s, r, &search->error))
+  if (!pvd_scim_resource_get_attributes (r, &search->error) ||
+      (search->groups && !add_groups (search->s, r, &search->error)))
     return FALSE;
-  add_server_attributes (r);
+  /* Filters may name id and meta, which the stored attributes lack. */
+  add_server_members (search->s, r, r->attributes);
   hit = pvd_scim_filter_matches (search->filter, r->attributes, pvd_scim_attribute_is_case_exact);
   json_object_remove_member (r->attributes, "id");
   json_object_remove_member (r->attributes, "meta");
@@ -648,27 +739,29 @@ send_list (Scim             *s,
            gint64            start_index,
            const Projection *projection)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *out = g_string_sized_new (1024);
   guint n = 0;
+  gsize length;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "schemas");
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, SCHEMA_LIST);
-  json_builder_end_array (b);
-  pvd_json_int (b, "totalResults", total);
-  pvd_json_int (b, "startIndex", start_index);
-  json_builder_set_member_name (b, "Resources");
-  json_builder_begin_array (b);
+  g_string_append_printf (out, "{\"schemas\":[\"" SCHEMA_LIST "\"],\"totalResults\":%" G_GINT64_FORMAT
+                          ",\"startIndex\":%" G_GINT64_FORMAT ",\"Resources\":[", total, start_index);
   for (guint l = 0; l < 2 && lists[l] != NULL; l++)
     for (guint i = 0; i < lists[l]->len; i++, n++)
-      json_builder_add_value (b, resource_to_node (s, g_ptr_array_index (lists[l], i), projection));
-  json_builder_end_array (b);
-  pvd_json_int (b, "itemsPerPage", n);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  pvd_send_json (s->msg, 200, PVD_SCIM_CONTENT_TYPE, root);
+      {
+        if (n > 0)
+          g_string_append_c (out, ',');
+        if (!append_resource (s, g_ptr_array_index (lists[l], i), projection, wants_groups (projection), out,
+                              &error))
+          {
+            g_string_free (out, TRUE);
+            send_store_error (s, error);
+            return;
+          }
+      }
+  g_string_append_printf (out, "],\"itemsPerPage\":%u}", n);
+  length = out->len;
+  pvd_send_json_text (s->msg, 200, PVD_SCIM_CONTENT_TYPE, g_string_free (out, FALSE), length);
 }
 
 /* A SearchRequest's startIndex or count as text for parse_count(): a
@@ -860,12 +953,6 @@ list_resources (Scim        *s,
           return;
         }
       lists[0] = first;
-      for (guint i = 0; wants_groups (&projection) && i < first->len; i++)
-        if (!add_groups (s, g_ptr_array_index (first, i), &error))
-          {
-            send_store_error (s, error);
-            return;
-          }
     }
   if (groups)
     {
@@ -905,10 +992,7 @@ get_resource (Scim        *s,
       pvd_message_set_status (s->msg, 304);
       return;
     }
-  if (wants_groups (&projection) && !add_groups (s, r, &error))
-    send_store_error (s, error);
-  else
-    send_resource (s, 200, r, &projection);
+  send_resource (s, 200, r, &projection, wants_groups (&projection));
 }
 
 /* Discovery: /ServiceProviderConfig, /Schemas, /ResourceTypes */

@@ -161,6 +161,17 @@ def new_database(workdir, name="provisiod.db"):
     return path
 
 
+def execute(db, sql):
+    """Runs @sql on the store's database behind provisiod's back (a test
+    that damages what it keeps)."""
+    if db.startswith("postgresql:"):
+        postgresql().query(db, sql)
+        return
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        conn.execute(sql)
+
+
 def stored_bytes(db):
     """Everything the store holds, as bytes, to look for secrets in."""
     if db.startswith("postgresql:"):

@@ -8,7 +8,7 @@ import json
 import unittest
 import urllib.parse
 
-from pvtest import ServerTest
+from pvtest import ServerTest, execute
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -500,6 +500,73 @@ class Scim(ServerTest):
         self.assertNotIn("displayName", r.json["Resources"][0])
         r = self.call("POST", "/Users/.search", {"schemas": [search], "excludedAttributes": [7]})
         self.assertScimError(r, 400, "invalidValue")
+
+    def test_stored_text_sent_as_parsed(self):
+        """A resource read only to be sent is written from its stored text: the same answer, member for
+        member and in the same order, as the one parsed and projected (which an excludedAttributes= of an
+        attribute nobody has asks for), whatever characters its values hold."""
+        odd = 'quote " backslash \\ slash / tab \t newline \n \u0001 \u001f \u007f é 漢字 😀'
+        a = self.create_user("odd@example.com", title=odd, displayName='"id" and "meta" and "groups"',
+                             **{ENTERPRISE: {"department": odd, "manager": {"value": "m"}}})
+        b = self.create_user("plain@example.com", nickName="id")    # a value that reads as a member's name
+        c = self.create_user("bare@example.com")
+        r = self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": odd,
+                                          "members": [{"value": a["id"]}, {"value": b["id"]}]})
+        self.assertEqual(r.status, 201, r.text)
+        g = r.json["id"]
+        self.call("POST", "/Groups", {"schemas": [GROUP], "displayName": "Second", "members": [{"value": a["id"]}]})
+        search = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                  "filter": 'userName eq "odd@example.com"'}
+
+        def both(method, path, body=None):
+            sent = self.call(method, path, body)
+            if body is None:
+                parsed = self.call(method, path + ("&" if "?" in path else "?") + "excludedAttributes=profileUrl")
+            else:
+                parsed = self.call(method, path, dict(body, excludedAttributes=["profileUrl"]))
+            self.assertEqual(sent.status, 200, sent.text)
+            self.assertIsNotNone(sent.json, sent.text)     # strict JSON: no raw control character
+            self.assertEqual(sent.json, parsed.json)
+            self.assertEqual(list(sent.json), list(parsed.json))
+            for x, y in zip(sent.json.get("Resources", [sent.json]), parsed.json.get("Resources", [parsed.json])):
+                self.assertEqual(list(x), list(y))
+                self.assertEqual(list(x["meta"]), list(y["meta"]))
+            return sent.json
+
+        for u in (a, b, c):
+            got = both("GET", f"/Users/{u['id']}")
+            self.assertEqual(got["meta"]["location"], f"{self.base}/Users/{u['id']}")
+            self.assertEqual(got["userName"], u["userName"])
+        got = both("GET", f"/Users/{a['id']}")
+        self.assertEqual((got["title"], got[ENTERPRISE]["department"]), (odd, odd))
+        self.assertEqual(sorted(m["display"] for m in got["groups"]), sorted([odd, "Second"]))
+        self.assertNotIn("groups", both("GET", f"/Users/{c['id']}"))
+        self.assertEqual(both("GET", f"/Groups/{g}")["displayName"], odd)
+        for path in ("/Users?filter=" + q('userName eq "odd@example.com"'), "/Users?filter=" + q('id eq "%s"' % b["id"]),
+                     "/Users", "/Users?startIndex=2&count=1", "/Groups", "/Users?filter=" + q('userName eq "nobody"')):
+            both("GET", path)
+        self.assertEqual(both("POST", "/Users/.search", search)["Resources"][0]["title"], odd)
+        self.assertEqual(both("POST", "/.search", dict(search, filter='userName sw "p"'))["totalResults"], 1)
+        # the answers to a change alike
+        r = self.call("PUT", f"/Users/{a['id']}", {"schemas": [USER], "userName": "odd@example.com", "title": odd})
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json, self.call("GET", f"/Users/{a['id']}").json)
+        self.assertEqual(len(r.json["groups"]), 2)
+
+    def test_damaged_stored_resource(self):
+        """A stored resource that is not a JSON object is a server error (the log names it), not an
+        answer made of it; the others are read as ever."""
+        a = self.create_user("damaged@example.com")
+        b = self.create_user("whole@example.com")
+        execute(self.server.db, "UPDATE scim_resources SET attributes = '[\"not an object\"]' WHERE id = '%s'" % a["id"])
+        for path in (f"/Users/{a['id']}", "/Users?filter=" + q('userName eq "damaged@example.com"'), "/Users",
+                     f"/Users/{a['id']}?attributes=userName"):
+            r = self.call("GET", path)
+            self.assertScimError(r, 500)
+            self.assertNotIn("not an object", r.text)
+        self.assertEqual(self.call("GET", f"/Users/{b['id']}").json["userName"], "whole@example.com")
+        r = self.call("GET", "/Users?filter=" + q('userName eq "whole@example.com"'))
+        self.assertEqual(r.json["totalResults"], 1)
 
     def test_entra_value_path_filter_with_sub_attribute(self):
         self.create_user("ann@example.com")
