@@ -73,6 +73,14 @@ name_key (const char *name)
 /* The attributes are parsed when first asked for: a resource that is only
  * sent is written from its text (a look-up spent a fifth of its time
  * parsing it, docs/benchmarks.md). */
+static void
+set_not_found (GError      **error,
+               PvdScimType   type,
+               const char   *id)
+{
+  g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found", pvd_scim_type_name (type), id);
+}
+
 static PvdScimResource *
 resource_from_row (PvdStmt *stmt)
 {
@@ -215,8 +223,7 @@ write_resource (PvdStore     *store,
                              error);
   if (pvd_db_changes (stmt->db) == 0)
     {
-      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
-                   pvd_scim_type_name (type), id);
+      set_not_found (error, type, id);
       return FALSE;
     }
   return TRUE;
@@ -492,11 +499,35 @@ pvd_scim_store_get (PvdStore     *store,
   if (rc == PVD_STEP_ROW)
     return resource_from_row (stmt);
   if (rc == PVD_STEP_DONE)
-    g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
-                 pvd_scim_type_name (type), id);
+    set_not_found (error, type, id);
   else
     pvd_store_set_db_error (store, error);
   return NULL;
+}
+
+/**
+ * pvd_scim_store_get_user:
+ *
+ * pvd_scim_store_get() of a user, with its groups (@groups), in one
+ * statement.
+ */
+PvdScimResource *
+pvd_scim_store_get_user (PvdStore     *store,
+                         gint64        tenant_id,
+                         const char   *kind,
+                         const char   *id,
+                         GError      **error)
+{
+  g_autoptr(GPtrArray) found = pvd_scim_store_lookup (store, tenant_id, kind, PVD_SCIM_USER, "id", id, error);
+
+  if (found == NULL)
+    return NULL;
+  if (found->len == 0)
+    {
+      set_not_found (error, PVD_SCIM_USER, id);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (found, 0);
 }
 
 /**
@@ -622,8 +653,7 @@ delete_row (PvdStore     *store,
     return FALSE;
   if (pvd_db_changes (stmt->db) == 0)
     {
-      g_set_error (error, PVD_ERROR, PVD_ERROR_NOT_FOUND, "%s %s not found",
-                   pvd_scim_type_name (type), id);
+      set_not_found (error, type, id);
       return FALSE;
     }
   return TRUE;
@@ -726,8 +756,8 @@ collect (PvdStore  *store,
   return g_steal_pointer (&found);
 }
 
-/* The user of a stepped by_user_name statement (pvd_scim_store_lookup()),
- * with its groups: none or one. */
+/* The user of a stepped by_user_name or by_user_id statement
+ * (pvd_scim_store_lookup()), with its groups: none or one. */
 static GPtrArray *
 collect_with_groups (PvdStore  *store,
                      PvdStmt   *stmt,
@@ -781,15 +811,18 @@ pvd_scim_store_lookup (PvdStore     *store,
   /* A user and its groups (the members' index, then each group's row):
    * one row per group, or one with NULLs for none.  One round trip on
    * PostgreSQL rather than two (pvd_scim_store_user_groups()). */
-  static const char by_user_name[] =
-    "SELECT r.id, r.type, r.external_id, r.name, r.attributes, r.created_at, r.modified_at, r.version,"
-    " g.id, g.name FROM scim_resources r"
-    " LEFT JOIN scim_group_members m"
-    "  ON m.tenant_id = r.tenant_id AND m.kind = r.kind AND m.member_id = r.id"
-    " LEFT JOIN scim_resources g"
-    "  ON g.tenant_id = m.tenant_id AND g.kind = m.kind AND g.type = 'Group' AND g.id = m.group_id"
-    " WHERE r.tenant_id = ?1 AND r.kind = ?2 AND r.type = 'User' AND r.name_key = ?3"
-    " ORDER BY g.name_key, g.id";
+#define USER_WITH_GROUPS(where) \
+    "SELECT r.id, r.type, r.external_id, r.name, r.attributes, r.created_at, r.modified_at, r.version," \
+    " g.id, g.name FROM scim_resources r" \
+    " LEFT JOIN scim_group_members m" \
+    "  ON m.tenant_id = r.tenant_id AND m.kind = r.kind AND m.member_id = r.id" \
+    " LEFT JOIN scim_resources g" \
+    "  ON g.tenant_id = m.tenant_id AND g.kind = m.kind AND g.type = 'Group' AND g.id = m.group_id" \
+    " WHERE r.tenant_id = ?1 AND r.kind = ?2 AND r.type = 'User' AND " where \
+    " ORDER BY g.name_key, g.id"
+  static const char by_user_name[] = USER_WITH_GROUPS ("r.name_key = ?3");
+  static const char by_user_id[] = USER_WITH_GROUPS ("r.id = ?3");
+#undef USER_WITH_GROUPS
   static const char by_group_name[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'Group' AND name_key = ?3 ORDER BY rowid";
@@ -806,6 +839,7 @@ pvd_scim_store_lookup (PvdStore     *store,
   g_autoptr(PvdStmt) stmt = NULL;
   g_autofree char *key = NULL;
   gboolean by_name = g_str_equal (column, "name");
+  gboolean with_groups = type == PVD_SCIM_USER && (by_name || g_str_equal (column, "id"));
   const char *sql;
 
   if (by_name)
@@ -822,11 +856,11 @@ pvd_scim_store_lookup (PvdStore     *store,
   else if (g_str_equal (column, "externalId"))
     sql = by_external_id;
   else
-    sql = by_id;
+    sql = type == PVD_SCIM_USER ? by_user_id : by_id;
 
   if (!(stmt = pvd_store_prepare (store, sql, error)))
     return NULL;
-  if (by_name)
+  if (by_name || with_groups)
     {
       /* the type is in the query */
       pvd_bind_int64 (stmt, 1, tenant_id);
@@ -838,8 +872,7 @@ pvd_scim_store_lookup (PvdStore     *store,
       bind_connection (stmt, tenant_id, kind, type);
       pvd_bind_text (stmt, 4, value);
     }
-  return by_name && type == PVD_SCIM_USER ? collect_with_groups (store, stmt, error)
-                                          : collect (store, stmt, error);
+  return with_groups ? collect_with_groups (store, stmt, error) : collect (store, stmt, error);
 }
 
 /**

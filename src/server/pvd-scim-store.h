@@ -70,6 +70,11 @@ PvdScimResource *pvd_scim_store_get       (PvdStore        *store,
                                            PvdScimType      type,
                                            const char      *id,
                                            GError         **error);
+PvdScimResource *pvd_scim_store_get_user  (PvdStore        *store,
+                                           gint64           tenant_id,
+                                           const char      *kind,
+                                           const char      *id,
+                                           GError         **error);
 PvdScimResource *pvd_scim_store_replace   (PvdStore        *store,
                                            gint64           tenant_id,
                                            const char      *kind,

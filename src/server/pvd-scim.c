@@ -976,14 +976,25 @@ get_resource (Scim        *s,
               PvdScimType  type,
               const char  *id)
 {
-  g_autoptr(PvdScimResource) r = get_checked (s, type, id);
   g_auto(Projection) projection = { split_attributes (query_param (s, "attributes")),
                                     split_attributes (query_param (s, "excludedAttributes")) };
+  gboolean with_groups = wants_groups (&projection);
+  g_autoptr(PvdScimResource) r = NULL;
   const char *if_none_match = pvd_message_get_header (s->msg, "If-None-Match");
   g_autofree char *current = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (r == NULL)
+  /* A user is read with its groups, in one statement. */
+  if (type == PVD_SCIM_USER && with_groups)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!(r = pvd_scim_store_get_user (s->store, s->tenant->id, s->kind, id, &error)))
+        {
+          send_store_error (s, error);
+          return;
+        }
+    }
+  else if (!(r = get_checked (s, type, id)))
     return;
   current = etag (r->version);
   if (if_none_match != NULL && strstr (if_none_match, current + 2) != NULL)
@@ -992,7 +1003,7 @@ get_resource (Scim        *s,
       pvd_message_set_status (s->msg, 304);
       return;
     }
-  send_resource (s, 200, r, &projection, wants_groups (&projection));
+  send_resource (s, 200, r, &projection, with_groups);
 }
 
 /* Discovery: /ServiceProviderConfig, /Schemas, /ResourceTypes */
