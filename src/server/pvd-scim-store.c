@@ -745,9 +745,7 @@ collect (PvdStore  *store,
   int rc;
 
   while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
-    {
-      g_ptr_array_add (found, resource_from_row (stmt));
-    }
+    g_ptr_array_add (found, resource_from_row (stmt));
   if (rc != PVD_STEP_DONE)
     {
       pvd_store_set_db_error (store, error);
@@ -756,8 +754,22 @@ collect (PvdStore  *store,
   return g_steal_pointer (&found);
 }
 
-/* The user of a stepped by_user_name or by_user_id statement
- * (pvd_scim_store_lookup()), with its groups: none or one. */
+/* Users joined to their groups (the members' index, then each group's
+ * row): one row per group, or one with NULLs for none, a user's rows
+ * together.  @from names the users' rows "r".  One statement, so one round
+ * trip on PostgreSQL, rather than one more a user
+ * (pvd_scim_store_user_groups()). */
+#define USERS_WITH_GROUPS(from, where, order) \
+    "SELECT r.id, r.type, r.external_id, r.name, r.attributes, r.created_at, r.modified_at, r.version," \
+    " g.id, g.name FROM " from \
+    " LEFT JOIN scim_group_members m" \
+    "  ON m.tenant_id = r.tenant_id AND m.kind = r.kind AND m.member_id = r.id" \
+    " LEFT JOIN scim_resources g" \
+    "  ON g.tenant_id = m.tenant_id AND g.kind = m.kind AND g.type = 'Group' AND g.id = m.group_id" \
+    " WHERE " where " ORDER BY " order
+
+/* The users of a stepped USERS_WITH_GROUPS statement, each with its
+ * groups. */
 static GPtrArray *
 collect_with_groups (PvdStore  *store,
                      PvdStmt   *stmt,
@@ -769,7 +781,7 @@ collect_with_groups (PvdStore  *store,
 
   while ((rc = pvd_stmt_step (stmt)) == PVD_STEP_ROW)
     {
-      if (user == NULL)
+      if (user == NULL || g_strcmp0 (pvd_column_peek_text (stmt, 0), user->id) != 0)
         {
           user = resource_from_row (stmt);
           user->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) pvd_scim_resource_free);
@@ -808,21 +820,12 @@ pvd_scim_store_lookup (PvdStore     *store,
 {
   /* Each name in its own index (schema_v6 in pvd-db-sqlite.c): the type
    * written in the query, for the partial indexes to apply. */
-  /* A user and its groups (the members' index, then each group's row):
-   * one row per group, or one with NULLs for none.  One round trip on
-   * PostgreSQL rather than two (pvd_scim_store_user_groups()). */
-#define USER_WITH_GROUPS(where) \
-    "SELECT r.id, r.type, r.external_id, r.name, r.attributes, r.created_at, r.modified_at, r.version," \
-    " g.id, g.name FROM scim_resources r" \
-    " LEFT JOIN scim_group_members m" \
-    "  ON m.tenant_id = r.tenant_id AND m.kind = r.kind AND m.member_id = r.id" \
-    " LEFT JOIN scim_resources g" \
-    "  ON g.tenant_id = m.tenant_id AND g.kind = m.kind AND g.type = 'Group' AND g.id = m.group_id" \
-    " WHERE r.tenant_id = ?1 AND r.kind = ?2 AND r.type = 'User' AND " where \
-    " ORDER BY g.name_key, g.id"
-  static const char by_user_name[] = USER_WITH_GROUPS ("r.name_key = ?3");
-  static const char by_user_id[] = USER_WITH_GROUPS ("r.id = ?3");
-#undef USER_WITH_GROUPS
+  static const char by_user_name[] =
+    USERS_WITH_GROUPS ("scim_resources r", "r.tenant_id = ?1 AND r.kind = ?2 AND r.type = 'User' AND r.name_key = ?3",
+                       "g.name_key, g.id");
+  static const char by_user_id[] =
+    USERS_WITH_GROUPS ("scim_resources r", "r.tenant_id = ?1 AND r.kind = ?2 AND r.type = 'User' AND r.id = ?3",
+                       "g.name_key, g.id");
   static const char by_group_name[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'Group' AND name_key = ?3 ORDER BY rowid";
@@ -921,7 +924,8 @@ pvd_scim_store_foreach (PvdStore            *store,
  * @limit: how many to return at most
  * @out_total: (out): how many there are in all
  *
- * An unfiltered list, one page of it, without reading the others.
+ * An unfiltered list, one page of it, without reading the others; users
+ * with their groups (@groups).
  *
  * Returns: (transfer full) (element-type PvdScimResource): the page
  */
@@ -940,6 +944,11 @@ pvd_scim_store_page (PvdStore     *store,
   static const char page_sql[] =
     "SELECT " RESOURCE_COLUMNS " FROM scim_resources"
     " WHERE tenant_id = ?1 AND kind = ?2 AND type = ?3 ORDER BY rowid LIMIT ?4 OFFSET ?5";
+  /* Users come with their groups */
+  static const char users_page_sql[] =
+    USERS_WITH_GROUPS ("(SELECT rowid AS position, * FROM scim_resources"
+                       " WHERE tenant_id = ?1 AND kind = ?2 AND type = 'User' ORDER BY rowid LIMIT ?3 OFFSET ?4) r",
+                       "1 = 1", "r.position, g.name_key, g.id");
   g_autoptr(PvdStmt) stmt = NULL;
 
   if (!(stmt = pvd_store_prepare (store, count_sql, error)))
@@ -953,6 +962,16 @@ pvd_scim_store_page (PvdStore     *store,
   *out_total = pvd_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, pvd_stmt_done);
 
+  if (type == PVD_SCIM_USER)
+    {
+      if (!(stmt = pvd_store_prepare (store, users_page_sql, error)))
+        return NULL;
+      pvd_bind_int64 (stmt, 1, tenant_id);
+      pvd_bind_text (stmt, 2, kind);
+      pvd_bind_int64 (stmt, 3, limit);
+      pvd_bind_int64 (stmt, 4, offset);
+      return collect_with_groups (store, stmt, error);
+    }
   if (!(stmt = pvd_store_prepare (store, page_sql, error)))
     return NULL;
   bind_connection (stmt, tenant_id, kind, type);

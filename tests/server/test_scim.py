@@ -277,6 +277,13 @@ class Scim(ServerTest):
         def ids(r):
             self.assertEqual(r.status, 200, r.text)
             return sorted(u["id"] for u in r.json["Resources"])
+        page = self.call("GET", "/Users").json
+        # a page reads its users with their groups: each user once, in creation order
+        self.assertEqual([u["id"] for u in page["Resources"]], [a["id"], b["id"], c["id"]])
+        self.assertEqual((page["totalResults"], page["itemsPerPage"]), (3, 3))
+        page = self.call("GET", "/Users?startIndex=1&count=2").json
+        self.assertEqual([u["id"] for u in page["Resources"]], [a["id"], b["id"]])
+        self.assertEqual(page["Resources"][0]["groups"], [self.membership(adm, "Admins")])
         listed = {u["id"]: u for u in self.call("GET", "/Users").json["Resources"]}
         self.assertEqual(listed[b["id"]]["groups"], [self.membership(eng, "Builders")])
         self.assertEqual(listed[a["id"]]["groups"], [self.membership(adm, "Admins")])
