@@ -275,25 +275,36 @@ user_groups (Scim             *s,
   return array;
 }
 
+/* The user's groups set in @object, as "groups", if it has any */
+static gboolean
+set_user_groups (Scim             *s,
+                 PvdScimResource  *r,
+                 JsonObject       *object,
+                 GError          **error)
+{
+  JsonArray *array = user_groups (s, r, error);
+
+  if (array == NULL)
+    return FALSE;
+  if (json_array_get_length (array) > 0)
+    json_object_set_array_member (object, "groups", array);
+  else
+    json_array_unref (array);
+  return TRUE;
+}
+
 static gboolean
 add_groups (Scim             *s,
             PvdScimResource  *r,
             GError          **error)
 {
   JsonObject *attributes = pvd_scim_resource_get_attributes (r, error);
-  JsonArray *array;
 
   if (attributes == NULL)
     return FALSE;
   if (r->type != PVD_SCIM_USER || json_object_has_member (attributes, "groups"))
     return TRUE;
-  if (!(array = user_groups (s, r, error)))
-    return FALSE;
-  if (json_array_get_length (array) > 0)
-    json_object_set_array_member (attributes, "groups", array);
-  else
-    json_array_unref (array);
-  return TRUE;
+  return set_user_groups (s, r, attributes, error);
 }
 
 /* The server's members of a resource, set in @object: id and meta. */
@@ -338,10 +349,9 @@ resource_to_node (Scim                  *s,
  * groups).  A text that holds those names anywhere, even in a value, is
  * parsed: the check errs on the safe side. */
 static gboolean
-text_sendable (const char *text)
+text_sendable (const char *text,
+               gsize       length)
 {
-  gsize length = text ? strlen (text) : 0;
-
   return length >= 2 && text[0] == '{' && text[length - 1] == '}' &&
          strstr (text, "\"id\"") == NULL && strstr (text, "\"meta\"") == NULL &&
          strstr (text, "\"groups\"") == NULL;
@@ -363,23 +373,15 @@ append_resource (Scim              *s,
 {
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
+  gsize length = r->text ? strlen (r->text) : 0;
 
-  if (r->attributes == NULL && p->only == NULL && p->excluded == NULL && text_sendable (r->text))
+  if (r->attributes == NULL && p->only == NULL && p->excluded == NULL && text_sendable (r->text, length))
     {
       g_autoptr(JsonObject) added = json_object_new ();
-      gsize inner = strlen (r->text) - 1;    /* up to its closing brace */
+      gsize inner = length - 1;    /* up to its closing brace */
 
-      if (with_groups && r->type == PVD_SCIM_USER)
-        {
-          JsonArray *array = user_groups (s, r, error);
-
-          if (array == NULL)
-            return FALSE;
-          if (json_array_get_length (array) > 0)
-            json_object_set_array_member (added, "groups", array);
-          else
-            json_array_unref (array);
-        }
+      if (with_groups && r->type == PVD_SCIM_USER && !set_user_groups (s, r, added, error))
+        return FALSE;
       add_server_members (s, r, added);
       node = json_node_init_object (json_node_alloc (), added);
       text = json_to_string (node, FALSE);
