@@ -770,7 +770,29 @@ typedef struct {
   guint  ended;
   guint  n_items;
   gint64 acme_fetched_at;
+  guint  added;              /* items-changed emissions that added entries */
+  gint64 acme_fetched_when_added;
 } LoadingSeen;
+
+/* What a view bound to the list sees when the entries arrive */
+static void
+items_changed_cb (GListModel  *list,
+                  guint        position,
+                  guint        removed,
+                  guint        added,
+                  LoadingSeen *seen)
+{
+  if (added == 0)
+    return;
+  seen->added++;
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(PvTenantInfo) item = g_list_model_get_item (list, i);
+
+      if (g_str_equal (pv_tenant_info_get_id (item), "acme-test"))
+        seen->acme_fetched_when_added = pv_tenant_info_get_fetched_at (item);
+    }
+}
 
 /* What the list shows when it says it is no longer loading */
 static void
@@ -865,30 +887,54 @@ test_tenant_info (Fixture       *f,
   again = g_list_model_get_item (pv_tenant_info_get_connections (offline), 0);
   g_assert_cmpuint (g_list_model_get_n_items (pv_connection_info_get_tokens (again)), ==, 2);
 
-  /* The same through the app's list, with a tenant never fetched: it is
-   * loading until every cached state is shown (the app's window updates
-   * once then), whatever the keyring says. */
+  /* The same through the app's list, with a tenant never fetched and one
+   * whose kept state is damaged: it is loading until every cached state is
+   * shown (the app's window updates once then), whatever the keyring says.
+   * The entries arrive in the list at once, each already showing its last
+   * known state, so that the window's first frame can show them. */
   {
     g_autofree char *path = g_build_filename (f->dir, "tenants.ini", NULL);
-    g_autofree char *ini = g_strdup_printf ("[tenant acme-test]\nurl=%s\n\n[tenant never-fetched]\nurl=%s\n",
-                                            f->url, f->url);
+    g_autofree char *ini = g_strdup_printf ("[tenant acme-test]\nurl=%s\n\n[tenant never-fetched]\nurl=%s\n\n"
+                                            "[tenant damaged]\nurl=%s\n", f->url, f->url, f->url);
     g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GFile) damaged = pv_cache_file_for ("damaged");
+    g_autoptr(GFile) never = pv_cache_file_for ("never-fetched");
     g_autoptr(PvTenantList) list = pv_tenant_list_new (file);
     g_autoptr(GAsyncResult) listed = NULL;
     LoadingSeen seen = { 0 };
 
     g_assert_true (g_file_set_contents (path, ini, -1, NULL));
+    g_file_delete (never, NULL, NULL);
+    g_assert_true (g_file_replace_contents (damaged, "{\"fetched_at\": \"2026-12-01T00:00:00Z\", \"state\": [",
+                                            strlen ("{\"fetched_at\": \"2026-12-01T00:00:00Z\", \"state\": ["),
+                                            NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, NULL));
     g_signal_connect (list, "notify::loading", G_CALLBACK (loading_cb), &seen);
+    g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &seen);
     pv_tenant_list_load_async (list, NULL, done_cb, &listed);
     g_assert_true (pv_tenant_list_get_loading (list));
     while (listed == NULL)
       g_main_context_iteration (NULL, TRUE);
     g_assert_false (pv_tenant_list_get_loading (list));
     g_assert_cmpuint (seen.ended, ==, 1);
-    g_assert_cmpuint (seen.n_items, ==, 2);
+    g_assert_cmpuint (seen.n_items, ==, 3);
     g_assert_cmpint (seen.acme_fetched_at, >, 0);
     g_assert_cmpint (seen.acme_fetched_at, ==, pv_tenant_info_get_fetched_at (tenant));
+    g_assert_cmpuint (seen.added, ==, 1);
+    g_assert_cmpint (seen.acme_fetched_when_added, ==, seen.acme_fetched_at);
+    /* The damaged state and the missing one: nothing shown and no error
+     * of theirs (the next refresh replaces them; the keyring's may be
+     * there), and the others read all the same. */
+    for (guint i = 1; i < 3; i++)
+      {
+        g_autoptr(PvTenantInfo) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+        const GError *shown = pv_tenant_info_get_error (item);
+
+        g_assert_cmpint (pv_tenant_info_get_fetched_at (item), ==, 0);
+        g_assert_null (pv_tenant_info_get_name (item));
+        g_assert_true (shown == NULL || shown->domain != G_IO_ERROR);
+      }
     pv_tenant_list_load_finish (list, listed, NULL);
+    g_file_delete (damaged, NULL, NULL);
     g_unlink (path);
   }
 }

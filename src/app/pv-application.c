@@ -745,8 +745,10 @@ pv_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   pv_bench_mark ("activate");
-  /* The tenants' files are read and their cached states parsed in worker
-   * threads while the window is built and first drawn, rather than after. */
+  /* The tenants' files are read, and their cached states parsed, in a
+   * worker thread while the window is built and presented: its first frame
+   * shows them.  Started before GTK's own start instead, the read slowed
+   * it more than it gained (docs/benchmarks.md). */
   if (!self->demo_requested && !self->own_loaded)
     {
       pv_setups_load_async (self->setups, self->cancellable, setups_loaded_cb, NULL);

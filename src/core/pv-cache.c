@@ -91,19 +91,69 @@ pv_cache_save_finish (GAsyncResult  *result,
 }
 
 typedef struct {
-  GFile  *file;
+  char   *tenant;
   gint64  fetched_at;
 } Load;
 
 static void
 load_free (Load *load)
 {
-  g_clear_object (&load->file);
+  g_free (load->tenant);
   g_free (load);
 }
 
-/* Read and parsed in a worker thread: with hundreds of tenants, parsing
- * their states on the main loop is what stalled the window opening. */
+/**
+ * pv_cache_read:
+ * @out_fetched_at: (out): when the state was fetched, seconds since the epoch
+ *
+ * Reads and parses a tenant's last known state, blocking: for a worker
+ * thread.  With hundreds of tenants, parsing their states on the main loop
+ * is what stalled the window opening.
+ *
+ * Returns: (transfer full): the state as saved; %G_IO_ERROR_NOT_FOUND if
+ *   none was kept, %G_IO_ERROR_INVALID_DATA if it is damaged
+ */
+JsonObject *
+pv_cache_read (const char    *tenant,
+               gint64        *out_fetched_at,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GFile) file = pv_cache_file_for (tenant);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *contents = NULL;
+  JsonObject *root, *state;
+  gint64 fetched_at;
+  gsize length;
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Nothing is known of this tenant yet"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!pv_json_precheck (contents, length) || !json_parser_load_from_data (parser, contents, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      !json_object_has_member (root = json_node_get_object (json_parser_get_root (parser)), "state") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "state")) ||
+      !json_object_has_member (root, "fetched_at") ||
+      !pv_time_parse (json_object_get_string_member (root, "fetched_at"), &fetched_at))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The saved state of this tenant is damaged"));
+      return NULL;
+    }
+  /* The parser goes before the state is handed over: json-glib's
+   * reference counts are not atomic. */
+  state = json_object_ref (json_object_get_object_member (root, "state"));
+  g_clear_object (&parser);
+  if (out_fetched_at != NULL)
+    *out_fetched_at = fetched_at;
+  return state;
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -111,37 +161,13 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   Load *load = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autofree char *contents = NULL;
-  JsonObject *root, *state;
-  gsize length;
+  GError *error = NULL;
+  JsonObject *state = pv_cache_read (load->tenant, &load->fetched_at, cancellable, &error);
 
-  if (!g_file_load_contents (load->file, cancellable, &contents, &length, NULL, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                 _("Nothing is known of this tenant yet"));
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!pv_json_precheck (contents, length) || !json_parser_load_from_data (parser, contents, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      !json_object_has_member (root = json_node_get_object (json_parser_get_root (parser)), "state") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "state")) ||
-      !json_object_has_member (root, "fetched_at") ||
-      !pv_time_parse (json_object_get_string_member (root, "fetched_at"), &load->fetched_at))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("The saved state of this tenant is damaged"));
-      return;
-    }
-  /* The parser goes before the state is handed over: json-glib's
-   * reference counts are not atomic. */
-  state = json_object_ref (json_object_get_object_member (root, "state"));
-  g_clear_object (&parser);
-  g_task_return_pointer (task, state, (GDestroyNotify) json_object_unref);
+  if (state == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, state, (GDestroyNotify) json_object_unref);
 }
 
 void
@@ -153,7 +179,7 @@ pv_cache_load_async (const char          *tenant,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Load *load = g_new0 (Load, 1);
 
-  load->file = pv_cache_file_for (tenant);
+  load->tenant = g_strdup (tenant);
   g_task_set_source_tag (task, pv_cache_load_async);
   g_task_set_task_data (task, load, (GDestroyNotify) load_free);
   g_task_run_in_thread (task, load_thread);

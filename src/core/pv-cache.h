@@ -27,6 +27,10 @@ void        pv_cache_load_async  (const char          *tenant,
 JsonObject *pv_cache_load_finish (GAsyncResult        *result,
                                   gint64              *out_fetched_at,
                                   GError             **error);
+JsonObject *pv_cache_read        (const char          *tenant,
+                                  gint64              *out_fetched_at,
+                                  GCancellable        *cancellable,
+                                  GError             **error);
 void        pv_cache_forget_async  (const char          *tenant,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,

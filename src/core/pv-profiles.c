@@ -102,34 +102,30 @@ pv_profiles_default_file (void)
   return g_file_new_for_path (path);
 }
 
-static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+/**
+ * pv_profiles_parse:
+ * @path: the file @data was read from, for the error
+ *
+ * Reads tenants.ini's contents, in any thread.
+ *
+ * Returns: (transfer full) (element-type PvProfile): the profiles, in file order
+ */
+GPtrArray *
+pv_profiles_parse (const char  *data,
+                   gsize        length,
+                   const char  *path,
+                   GError     **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) pv_profile_free);
   g_auto(GStrv) groups = NULL;
-  g_autofree char *contents = NULL;
-  gsize length;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  if (!g_key_file_load_from_data (keyfile, data, length, G_KEY_FILE_NONE, &local_error))
     {
-      /* No file yet: no tenants yet. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify) g_ptr_array_unref);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!g_key_file_load_from_data (keyfile, contents, length, G_KEY_FILE_NONE, &error))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("The tenant list %s is damaged: %s"),
-                               g_file_peek_path (G_FILE (source)), error->message);
-      return;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The tenant list %s is damaged: %s"), path, local_error->message);
+      return NULL;
     }
 
   groups = g_key_file_get_groups (keyfile, NULL);
@@ -146,11 +142,11 @@ loaded_cb (GObject      *source,
       /* A pin that cannot be read must not fall back to trusting more. */
       if (pin != NULL && (fingerprint = pv_tls_fingerprint_normalize (pin)) == NULL)
         {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                   _("The tenant list %s is damaged: the pinned-sha256 of %s is not a "
-                                     "SHA-256 fingerprint"),
-                                   g_file_peek_path (G_FILE (source)), groups[i] + 7);
-          return;
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The tenant list %s is damaged: the pinned-sha256 of %s is not a "
+                         "SHA-256 fingerprint"),
+                       path, groups[i] + 7);
+          return NULL;
         }
       profile = g_new0 (PvProfile, 1);
       profile->id = g_strdup (groups[i] + 7);
@@ -159,7 +155,38 @@ loaded_cb (GObject      *source,
       profile->allow_insecure_http = g_key_file_get_boolean (keyfile, groups[i], "allow-insecure-http", NULL);
       g_ptr_array_add (profiles, profile);
     }
-  g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify) g_ptr_array_unref);
+  return g_steal_pointer (&profiles);
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *profiles;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      /* No file yet: no tenants yet. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) pv_profile_free),
+                                 (GDestroyNotify) g_ptr_array_unref);
+        }
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+  profiles = pv_profiles_parse (contents, length, g_file_peek_path (G_FILE (source)), &error);
+  if (profiles == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, profiles, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void

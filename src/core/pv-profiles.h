@@ -41,6 +41,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PvProfile, pv_profile_free)
 
 gboolean   pv_profile_id_is_valid      (const char          *id);
 GFile     *pv_profiles_default_file    (void);
+GPtrArray *pv_profiles_parse           (const char          *data,
+                                        gsize                length,
+                                        const char          *path,
+                                        GError             **error);
 void       pv_profiles_load_async      (GFile               *file,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,

@@ -684,6 +684,33 @@ pv_tenant_info_refresh_finish (PvTenantInfo  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/**
+ * pv_tenant_info_show_cached:
+ * @state: a state pv_cache_read() gave
+ * @fetched_at: when it was fetched, seconds since the epoch
+ *
+ * Shows the last known state, unless a refresh already showed a newer one.
+ *
+ * Returns: %FALSE if @state cannot be read
+ */
+gboolean
+pv_tenant_info_show_cached (PvTenantInfo  *self,
+                            JsonObject    *state,
+                            gint64         fetched_at,
+                            GError       **error)
+{
+  g_return_val_if_fail (PV_IS_TENANT_INFO (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  /* A refresh was quicker than the disk: its answers are newer. */
+  if (self->fetched_at > fetched_at)
+    return TRUE;
+  if (!pv_tenant_info_update_from_json (self, state, error))
+    return FALSE;
+  set_fetched_at (self, fetched_at);
+  return TRUE;
+}
+
 static void
 loaded_cb (GObject      *source,
            GAsyncResult *result,
@@ -696,19 +723,10 @@ loaded_cb (GObject      *source,
   gint64 fetched_at = 0;
 
   state = pv_cache_load_finish (result, &fetched_at, &error);
-  /* A refresh was quicker than the disk: its answers are newer. */
-  if (state != NULL && self->fetched_at > fetched_at)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  if (state == NULL || !pv_tenant_info_update_from_json (self, state, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  set_fetched_at (self, fetched_at);
-  g_task_return_boolean (task, TRUE);
+  if (state == NULL || !pv_tenant_info_show_cached (self, state, fetched_at, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /**

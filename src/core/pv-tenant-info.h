@@ -67,5 +67,9 @@ void          pv_tenant_info_load_cached_async  (PvTenantInfo         *self,
 gboolean      pv_tenant_info_load_cached_finish (PvTenantInfo         *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+gboolean      pv_tenant_info_show_cached        (PvTenantInfo         *self,
+                                                 JsonObject           *state,
+                                                 gint64                fetched_at,
+                                                 GError              **error);
 
 G_END_DECLS

@@ -469,23 +469,43 @@ set_client (PvTenantList    *self,
   g_hash_table_replace (self->clients, g_strdup (profile->id), pv_profile_new_client (profile, key));
 }
 
-/* Loading: profiles, then the keys and every cached state at once. */
+/* Loading: every file a launch shows (the tracked apps, their last checks,
+ * the tenants and each one's last known state) is read and parsed in one
+ * worker thread, and each tenant's PvTenantInfo made there and filled with
+ * its last known state; the main loop then adds them all at once, each
+ * already showing it, and the keys are looked up.  The app starts this as
+ * it builds its window, and the window's first frame shows every entry.
+ *
+ * The objects are made in the worker with nothing connected to them, and
+ * only handed over whole: one thread uses them at a time, which is what
+ * GObject asks.  Each state's parsed JSON is freed as soon as its tenant
+ * has read it, not kept for all the tenants at once. */
 
 typedef struct {
-  guint      pending;
-  GError    *error;     /* the keyring's, which concerns every tenant */
-  GPtrArray *infos;     /* PvTenantInfo whose cached state is still to load */
-  GPtrArray *profiles;  /* PvProfile, how to reach each */
-  guint      next;
-  guint      cached;    /* cached states read so far, shown or not found */
+  /* Read in the worker */
+  GFile      *apps_file;
+  GFile      *checks_file;
+  GFile      *profiles_file;
+  gboolean    offline;
+  GPtrArray  *apps;       /* PvTrackedApp */
+  char       *checks;
+  gsize       checks_length;
+  GPtrArray  *profiles;   /* PvProfile, how to reach each tenant */
+  GPtrArray  *infos;      /* PvTenantInfo, one for each profile */
+  GError     *read_error; /* the apps' list's or the tenants' list's */
 } Load;
 
 static void
 load_free (Load *load)
 {
-  g_clear_error (&load->error);
+  g_clear_object (&load->apps_file);
+  g_clear_object (&load->checks_file);
+  g_clear_object (&load->profiles_file);
+  g_clear_pointer (&load->apps, g_ptr_array_unref);
+  g_free (load->checks);
   g_clear_pointer (&load->infos, g_ptr_array_unref);
   g_clear_pointer (&load->profiles, g_ptr_array_unref);
+  g_clear_error (&load->read_error);
   g_free (load);
 }
 
@@ -499,60 +519,72 @@ set_loading (PvTenantList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static void cache_loaded_cb (GObject      *source,
-                             GAsyncResult *result,
-                             gpointer      user_data);
-
-/* A few cached states at a time: with hundreds of tenants, each is read in
- * a worker thread and shown in a main-loop iteration of its own, so that
- * the window keeps drawing, without queueing all of them at once. */
-#define CACHE_LOADS_AT_ONCE 16
-
-static void
-load_next_cache (GTask *task)
+/* A list that is not there yet reads as empty. */
+static gboolean
+read_list (GFile         *file,
+           char         **contents,
+           gsize         *length,
+           GCancellable  *cancellable,
+           GError       **error)
 {
-  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) local_error = NULL;
 
-  if (load->next >= load->infos->len)
-    return;
-  pv_tenant_info_load_cached_async (g_ptr_array_index (load->infos, load->next++), g_task_get_cancellable (task),
-                                    cache_loaded_cb, g_object_ref (task));
+  if (g_file_load_contents (file, cancellable, contents, length, NULL, &local_error))
+    return TRUE;
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *contents = g_strdup ("");
+  *length = 0;
+  return TRUE;
 }
 
 static void
-load_step_done (GTask *task)
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  Load *load = g_task_get_task_data (task);
+  Load *load = task_data;
+  g_autofree char *apps = NULL;
+  g_autofree char *profiles = NULL;
+  gsize length;
 
-  if (--load->pending > 0)
-    return;
-  if (load->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&load->error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
+  if (!read_list (load->apps_file, &apps, &length, cancellable, &load->read_error) ||
+      (load->apps = pv_tracked_apps_parse (apps, length, &load->read_error)) == NULL)
+    goto done;
+  /* No checks yet, or unreadable ones: the next refresh makes them. */
+  if (!g_file_load_contents (load->checks_file, cancellable, &load->checks, &load->checks_length, NULL, NULL))
+    load->checks = NULL;
+  if (!read_list (load->profiles_file, &profiles, &length, cancellable, &load->read_error) ||
+      (load->profiles = pv_profiles_parse (profiles, length, g_file_peek_path (load->profiles_file),
+                                           &load->read_error)) == NULL)
+    goto done;
+  load->infos = g_ptr_array_new_full (load->profiles->len, g_object_unref);
+  for (guint i = 0; i < load->profiles->len; i++)
+    {
+      const PvProfile *profile = g_ptr_array_index (load->profiles, i);
+      PvTenantInfo *info = pv_tenant_info_new (profile);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) state = NULL;
+      gint64 fetched_at;
 
-static void
-cache_loaded_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Load *load = g_task_get_task_data (task);
-  PvTenantList *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  /* No cached state yet is normal; a damaged one is replaced at the next
-   * refresh.  Offline, where there is no refresh, the tenant says why. */
-  if (!pv_tenant_info_load_cached_finish (PV_TENANT_INFO (source), result, &error) && self->offline)
-    pv_tenant_info_set_error (PV_TENANT_INFO (source), error);
-  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    g_debug ("No usable cached state for %s: %s", pv_tenant_info_get_id (PV_TENANT_INFO (source)),
-             error->message);
-  if (++load->cached == load->infos->len)
-    set_loading (self, FALSE);
-  load_next_cache (task);
-  load_step_done (task);
+      g_ptr_array_add (load->infos, info);
+      /* No cached state yet is normal; a damaged one is replaced at the
+       * next refresh.  Offline, where there is no refresh, the tenant says
+       * why. */
+      state = pv_cache_read (profile->id, &fetched_at, cancellable, &error);
+      if (state != NULL && pv_tenant_info_show_cached (info, state, fetched_at, &error))
+        continue;
+      if (load->offline)
+        pv_tenant_info_set_error (info, error);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_debug ("No usable cached state for %s: %s", profile->id, error->message);
+    }
+done:
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -593,101 +625,66 @@ keys_found_cb (GObject      *source,
           pv_tenant_info_set_error (tenant, missing);
         }
     }
-  if (error != NULL && load->error == NULL)
-    load->error = g_steal_pointer (&error);
-  load_step_done (task);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
-profiles_loaded_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   PvTenantList *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) profiles = NULL;
-  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_object_unref);
-  GError *error = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
 
-  profiles = pv_profiles_load_finish (result, &error);
-  if (profiles == NULL)
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
       set_loading (self, FALSE);
-      g_task_return_error (task, error);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  for (guint i = 0; i < profiles->len; i++)
-    g_ptr_array_add (infos, pv_tenant_info_new (g_ptr_array_index (profiles, i)));
-  {
-    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-
-    for (guint i = 0; i < infos->len; i++)
-      g_ptr_array_add (all, g_object_ref (g_ptr_array_index (infos, i)));
-    for (guint i = 0; i < self->apps->len; i++)
-      g_ptr_array_add (all, tracked_app_info (self, g_ptr_array_index (self->apps, i)));
-    g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
-                         all->pdata, all->len);
-  }
-  if (infos->len == 0)
+  if (load->apps == NULL)
     {
       set_loading (self, FALSE);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  load->pending = infos->len + (self->offline ? 0 : 1);
-  load->infos = g_ptr_array_ref (infos);
-  load->profiles = g_ptr_array_ref (profiles);
-  for (guint i = 0; i < CACHE_LOADS_AT_ONCE; i++)
-    load_next_cache (task);
-  if (!self->offline)
-    pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
-                                   keys_found_cb, g_object_ref (task));
-}
-
-static void
-checks_loaded_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GTask *task = user_data;
-  PvTenantList *self = g_task_get_source_object (task);
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  /* No checks yet, or unreadable ones: the next refresh makes them. */
-  if (g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, NULL))
-    g_key_file_load_from_data (self->checks, contents, length, G_KEY_FILE_NONE, NULL);
-  pv_profiles_load_async (self->profiles, g_task_get_cancellable (task), profiles_loaded_cb, task);
-}
-
-static void
-apps_loaded_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  PvTenantList *self = g_task_get_source_object (task);
-  g_autoptr(GFile) checks = pv_tracked_checks_default_file ();
-  g_autoptr(GPtrArray) apps = NULL;
-  GError *error = NULL;
-
-  apps = pv_tracked_apps_load_finish (result, &error);
-  if (apps == NULL)
-    {
-      set_loading (self, FALSE);
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      g_task_return_error (task, g_steal_pointer (&load->read_error));
       return;
     }
   g_ptr_array_unref (self->apps);
-  self->apps = g_steal_pointer (&apps);
+  self->apps = g_steal_pointer (&load->apps);
   g_hash_table_remove_all (self->apps_by_id);
   for (guint i = 0; i < self->apps->len; i++)
     g_hash_table_replace (self->apps_by_id, ((PvTrackedApp *) g_ptr_array_index (self->apps, i))->id,
                           g_ptr_array_index (self->apps, i));
-  g_file_load_contents_async (checks, g_task_get_cancellable (task), checks_loaded_cb, task);
+  if (load->checks != NULL)
+    g_key_file_load_from_data (self->checks, load->checks, load->checks_length, G_KEY_FILE_NONE, NULL);
+  if (load->profiles == NULL)
+    {
+      set_loading (self, FALSE);
+      g_task_return_error (task, g_steal_pointer (&load->read_error));
+      return;
+    }
+
+  for (guint i = 0; i < load->infos->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (load->infos, i)));
+  for (guint i = 0; i < self->apps->len; i++)
+    g_ptr_array_add (all, tracked_app_info (self, g_ptr_array_index (self->apps, i)));
+  g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
+                       all->pdata, all->len);
+  set_loading (self, FALSE);
+
+  if (load->infos->len == 0 || self->offline)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  pv_credentials_lookup_all_async (PV_CREDENTIAL_ADMIN_KEY, g_task_get_cancellable (task),
+                                   keys_found_cb, g_object_ref (task));
 }
 
 /**
@@ -704,6 +701,7 @@ pv_tenant_list_load_async (PvTenantList        *self,
                            gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Load *load;
 
   g_task_set_source_tag (task, pv_tenant_list_load_async);
   g_task_set_task_data (task, g_new0 (Load, 1), (GDestroyNotify) load_free);
@@ -713,12 +711,19 @@ pv_tenant_list_load_async (PvTenantList        *self,
       g_object_unref (task);
       return;
     }
-  /* The tracked apps and their last checks first, then the tenants. */
   set_loading (self, TRUE);
+  load = g_task_get_task_data (task);
+  load->apps_file = pv_tenant_list_get_apps_file (self);
+  load->checks_file = pv_tracked_checks_default_file ();
+  load->profiles_file = g_object_ref (self->profiles);
+  load->offline = self->offline;
   {
-    g_autoptr(GFile) apps = pv_tenant_list_get_apps_file (self);
+    GTask *read = g_task_new (self, cancellable, read_cb, task);
 
-    pv_tracked_apps_load_async (apps, cancellable, apps_loaded_cb, task);
+    g_task_set_source_tag (read, read_thread);
+    g_task_set_task_data (read, load, NULL);
+    g_task_run_in_thread (read, read_thread);
+    g_object_unref (read);
   }
 }
 
