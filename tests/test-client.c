@@ -813,6 +813,18 @@ loading_cb (PvTenantList *list,
     }
 }
 
+/* A tenant's last known state, as the list's load reads it in its worker */
+static gboolean
+show_cached (PvTenantInfo  *tenant,
+             GError       **error)
+{
+  g_autoptr(JsonObject) state = NULL;
+  gint64 fetched_at = 0;
+
+  state = pv_cache_read (pv_tenant_info_get_id (tenant), &fetched_at, NULL, error);
+  return state != NULL && pv_tenant_info_show_cached (tenant, state, fetched_at, error);
+}
+
 /* Everything of a tenant in one refresh, kept for offline use. */
 static void
 test_tenant_info (Fixture       *f,
@@ -876,10 +888,7 @@ test_tenant_info (Fixture       *f,
   }
 
   /* The last known state, without asking the tenant. */
-  pv_tenant_info_load_cached_async (offline, NULL, done_cb, &loaded);
-  while (loaded == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (pv_tenant_info_load_cached_finish (offline, loaded, &error));
+  g_assert_true (show_cached (offline, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (pv_tenant_info_get_name (offline), ==, "Acme");
   g_assert_cmpint (pv_tenant_info_get_fetched_at (offline), ==, pv_tenant_info_get_fetched_at (tenant));
@@ -939,18 +948,14 @@ test_tenant_info (Fixture       *f,
   }
 }
 
-/* A cached state read (in a worker thread) for a tenant never fetched, and
- * a damaged one: each a clear error, the tenant left as it was. */
+/* A cached state read for a tenant never fetched, and a damaged one: each
+ * a clear error, the tenant left as it was. */
 static GError *
 load_cached (PvTenantInfo *tenant)
 {
-  g_autoptr(GAsyncResult) loaded = NULL;
   GError *error = NULL;
 
-  pv_tenant_info_load_cached_async (tenant, NULL, done_cb, &loaded);
-  while (loaded == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (pv_tenant_info_load_cached_finish (tenant, loaded, &error));
+  g_assert_false (show_cached (tenant, &error));
   g_assert_nonnull (error);
   return error;
 }
@@ -1361,10 +1366,7 @@ test_cache_after_refresh (Fixture       *f,
   json_generator_to_file (generator, path, &error);
   g_assert_no_error (error);
 
-  pv_tenant_info_load_cached_async (tenant, NULL, done_cb, &loaded);
-  while (loaded == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (pv_tenant_info_load_cached_finish (tenant, loaded, &error));
+  g_assert_true (show_cached (tenant, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_tokens (tenant), ==, 2);
   g_assert_cmpint (pv_tenant_info_get_fetched_at (tenant), ==, fetched_at);

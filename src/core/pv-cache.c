@@ -90,18 +90,6 @@ pv_cache_save_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-typedef struct {
-  char   *tenant;
-  gint64  fetched_at;
-} Load;
-
-static void
-load_free (Load *load)
-{
-  g_free (load->tenant);
-  g_free (load);
-}
-
 /**
  * pv_cache_read:
  * @out_fetched_at: (out): when the state was fetched, seconds since the epoch
@@ -151,59 +139,6 @@ pv_cache_read (const char    *tenant,
   g_clear_object (&parser);
   if (out_fetched_at != NULL)
     *out_fetched_at = fetched_at;
-  return state;
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  Load *load = task_data;
-  GError *error = NULL;
-  JsonObject *state = pv_cache_read (load->tenant, &load->fetched_at, cancellable, &error);
-
-  if (state == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, state, (GDestroyNotify) json_object_unref);
-}
-
-void
-pv_cache_load_async (const char          *tenant,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Load *load = g_new0 (Load, 1);
-
-  load->tenant = g_strdup (tenant);
-  g_task_set_source_tag (task, pv_cache_load_async);
-  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
-  g_task_run_in_thread (task, load_thread);
-  g_object_unref (task);
-}
-
-/**
- * pv_cache_load_finish:
- * @out_fetched_at: (out): when the state was fetched, seconds since the epoch
- *
- * Returns: (transfer full): the state as saved
- */
-JsonObject *
-pv_cache_load_finish (GAsyncResult  *result,
-                      gint64        *out_fetched_at,
-                      GError       **error)
-{
-  JsonObject *state;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_cache_load_async, NULL);
-  state = g_task_propagate_pointer (G_TASK (result), error);
-  if (state != NULL && out_fetched_at != NULL)
-    *out_fetched_at = ((Load *) g_task_get_task_data (G_TASK (result)))->fetched_at;
   return state;
 }
 

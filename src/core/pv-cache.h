@@ -20,13 +20,6 @@ void        pv_cache_save_async  (const char          *tenant,
                                   gpointer             user_data);
 gboolean    pv_cache_save_finish (GAsyncResult        *result,
                                   GError             **error);
-void        pv_cache_load_async  (const char          *tenant,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data);
-JsonObject *pv_cache_load_finish (GAsyncResult        *result,
-                                  gint64              *out_fetched_at,
-                                  GError             **error);
 JsonObject *pv_cache_read        (const char          *tenant,
                                   gint64              *out_fetched_at,
                                   GCancellable        *cancellable,

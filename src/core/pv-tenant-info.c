@@ -21,8 +21,8 @@
  * say (name, the account of the admin key, the provisioning connections,
  * the SSO configuration, the reminders), and when that was fetched.
  * refresh asks the tenant (four requests at once) and keeps the answers
- * for offline use; load_cached shows the last known state without a
- * network.  The state is {"tenant", "provisioning", "sso", "reminders"},
+ * for offline use; show_cached shows the last known state, read by
+ * pv_cache_read() in a worker thread, without a network.  The state is {"tenant", "provisioning", "sso", "reminders"},
  * the management API's own answers. */
 
 struct _PvTenantInfo
@@ -709,52 +709,6 @@ pv_tenant_info_show_cached (PvTenantInfo  *self,
     return FALSE;
   set_fetched_at (self, fetched_at);
   return TRUE;
-}
-
-static void
-loaded_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  PvTenantInfo *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) state = NULL;
-  GError *error = NULL;
-  gint64 fetched_at = 0;
-
-  state = pv_cache_load_finish (result, &fetched_at, &error);
-  if (state == NULL || !pv_tenant_info_show_cached (self, state, fetched_at, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/**
- * pv_tenant_info_load_cached_async:
- *
- * Shows the last known state, without a network; #PvTenantInfo:fetched-at
- * says when it was fetched.
- */
-void
-pv_tenant_info_load_cached_async (PvTenantInfo        *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, pv_tenant_info_load_cached_async);
-  pv_cache_load_async (self->id, cancellable, loaded_cb, task);
-}
-
-gboolean
-pv_tenant_info_load_cached_finish (PvTenantInfo  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pv_tenant_info_load_cached_async, FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 const char *

@@ -60,13 +60,6 @@ void          pv_tenant_info_refresh_async      (PvTenantInfo         *self,
 gboolean      pv_tenant_info_refresh_finish     (PvTenantInfo         *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
-void          pv_tenant_info_load_cached_async  (PvTenantInfo         *self,
-                                                 GCancellable         *cancellable,
-                                                 GAsyncReadyCallback   callback,
-                                                 gpointer              user_data);
-gboolean      pv_tenant_info_load_cached_finish (PvTenantInfo         *self,
-                                                 GAsyncResult         *result,
-                                                 GError              **error);
 gboolean      pv_tenant_info_show_cached        (PvTenantInfo         *self,
                                                  JsonObject           *state,
                                                  gint64                fetched_at,
