@@ -155,3 +155,75 @@ pv_file_new_for_state (const char *name)
 
   return g_file_new_for_path (path);
 }
+
+/* A list the user has not made yet (no tenants, no apps) is empty, not an
+ * error; any other failure to read it is. */
+static gboolean
+missing_is_empty (GError **local_error,
+                  char   **contents,
+                  gsize   *length,
+                  GError **error)
+{
+  if (!g_error_matches (*local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (local_error));
+      return FALSE;
+    }
+  g_clear_error (local_error);
+  *contents = g_strdup ("");
+  *length = 0;
+  return TRUE;
+}
+
+/**
+ * pv_file_load_list:
+ * @file: a list Provisio keeps, such as `tenants.ini`
+ * @cancellable: (nullable): a #GCancellable
+ * @contents: (out): the file's contents, or "" when there is no file yet
+ * @length: (out): the length of @contents
+ * @error: return location for an error
+ *
+ * Reads @file in the calling thread, as g_file_load_contents() does, except
+ * that a file that is not there reads as empty.
+ *
+ * Returns: %TRUE when @contents was read or the file is missing
+ */
+gboolean
+pv_file_load_list (GFile         *file,
+                   GCancellable  *cancellable,
+                   char         **contents,
+                   gsize         *length,
+                   GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_load_contents (file, cancellable, contents, length, NULL, &local_error))
+    return TRUE;
+  return missing_is_empty (&local_error, contents, length, error);
+}
+
+/**
+ * pv_file_load_list_finish:
+ * @file: the file given to g_file_load_contents_async()
+ * @result: its result
+ * @contents: (out): the file's contents, or "" when there is no file yet
+ * @length: (out): the length of @contents
+ * @error: return location for an error
+ *
+ * Finishes g_file_load_contents_async() as pv_file_load_list() reads.
+ *
+ * Returns: %TRUE when @contents was read or the file is missing
+ */
+gboolean
+pv_file_load_list_finish (GFile         *file,
+                          GAsyncResult  *result,
+                          char         **contents,
+                          gsize         *length,
+                          GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_load_contents_finish (file, result, contents, length, NULL, &local_error))
+    return TRUE;
+  return missing_is_empty (&local_error, contents, length, error);
+}

@@ -19,5 +19,15 @@ void     pv_file_write_private_async  (GFile               *file,
 gboolean pv_file_write_private_finish (GAsyncResult        *result,
                                        GError             **error);
 GFile   *pv_file_new_for_state        (const char          *name);
+gboolean pv_file_load_list            (GFile               *file,
+                                       GCancellable        *cancellable,
+                                       char               **contents,
+                                       gsize               *length,
+                                       GError             **error);
+gboolean pv_file_load_list_finish     (GFile               *file,
+                                       GAsyncResult        *result,
+                                       char               **contents,
+                                       gsize               *length,
+                                       GError             **error);
 
 G_END_DECLS

@@ -169,17 +169,9 @@ loaded_cb (GObject      *source,
   g_autofree char *contents = NULL;
   gsize length;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  if (!pv_file_load_list_finish (G_FILE (source), result, &contents, &length, &error))
     {
-      /* No file yet: no tenants yet. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          g_clear_error (&error);
-          g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) pv_profile_free),
-                                 (GDestroyNotify) g_ptr_array_unref);
-        }
-      else
-        g_task_return_error (task, error);
+      g_task_return_error (task, error);
       return;
     }
   profiles = pv_profiles_parse (contents, length, g_file_peek_path (G_FILE (source)), &error);

@@ -519,28 +519,6 @@ set_loading (PvTenantList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-/* A list that is not there yet reads as empty. */
-static gboolean
-read_list (GFile         *file,
-           char         **contents,
-           gsize         *length,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (g_file_load_contents (file, cancellable, contents, length, NULL, &local_error))
-    return TRUE;
-  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  *contents = g_strdup ("");
-  *length = 0;
-  return TRUE;
-}
-
 static void
 read_thread (GTask        *task,
              gpointer      source_object,
@@ -552,13 +530,13 @@ read_thread (GTask        *task,
   g_autofree char *profiles = NULL;
   gsize length;
 
-  if (!read_list (load->apps_file, &apps, &length, cancellable, &load->read_error) ||
+  if (!pv_file_load_list (load->apps_file, cancellable, &apps, &length, &load->read_error) ||
       (load->apps = pv_tracked_apps_parse (apps, length, &load->read_error)) == NULL)
     goto done;
   /* No checks yet, or unreadable ones: the next refresh makes them. */
   if (!g_file_load_contents (load->checks_file, cancellable, &load->checks, &load->checks_length, NULL, NULL))
     load->checks = NULL;
-  if (!read_list (load->profiles_file, &profiles, &length, cancellable, &load->read_error) ||
+  if (!pv_file_load_list (load->profiles_file, cancellable, &profiles, &length, &load->read_error) ||
       (load->profiles = pv_profiles_parse (profiles, length, g_file_peek_path (load->profiles_file),
                                            &load->read_error)) == NULL)
     goto done;

@@ -617,14 +617,9 @@ loaded_cb (GObject      *source,
   GPtrArray *apps;
   gsize length;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  if (!pv_file_load_list_finish (G_FILE (source), result, &contents, &length, &error))
     {
-      /* No file yet: no apps yet. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) pv_tracked_app_free),
-                               (GDestroyNotify) g_ptr_array_unref);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   apps = pv_tracked_apps_parse (contents, length, &error);
