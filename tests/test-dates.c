@@ -56,6 +56,31 @@ test_date (void)
   g_assert_cmpstr (beyond, ==, "—");
 }
 
+/* The local zone is kept between calls, and follows TZ when it changes. */
+static void
+test_local_zone (void)
+{
+  g_autoptr(GDateTime) cet = NULL;
+  g_autoptr(GDateTime) tokyo = NULL;
+  g_autoptr(GDateTime) back = NULL;
+  g_autofree char *date = NULL;
+
+  cet = pv_date_time_new_local (1796256000);
+  g_assert_cmpint (g_date_time_get_hour (cet), ==, 1);
+  g_assert_cmpint (g_date_time_to_unix (cet), ==, 1796256000);
+
+  g_setenv ("TZ", "JST-9", TRUE);
+  tokyo = pv_date_time_new_local (1796256000);
+  g_assert_cmpint (g_date_time_get_hour (tokyo), ==, 9);
+  date = pv_format_date (1783072800);
+  g_assert_cmpstr (date, ==, "3 July 2026, 19:00");
+
+  g_setenv ("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", TRUE);
+  back = pv_date_time_new_local (1783072800);
+  g_assert_cmpint (g_date_time_get_hour (back), ==, 12);
+  g_assert_null (pv_date_time_new_local (G_MAXINT64));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -67,5 +92,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dates/relative", test_relative);
   g_test_add_func ("/dates/date", test_date);
+  g_test_add_func ("/dates/local-zone", test_local_zone);
   return g_test_run ();
 }

@@ -285,7 +285,7 @@ event_row_new (gpointer item,
 {
   PvEventInfo *event = item;
   GtkWidget *row = adw_action_row_new ();
-  g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (pv_event_info_get_at (event));
+  g_autoptr(GDateTime) at = pv_date_time_new_local (pv_event_info_get_at (event));
   g_autofree char *time = g_date_time_format (at, "%H:%M:%S");
   const char *agent = pv_event_info_get_user_agent (event);
   g_autofree char *subtitle = NULL;

@@ -347,7 +347,7 @@ pv_timeline_snapshot (GtkWidget   *widget,
   int first_row, last_row;
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   g_autoptr(GDateTime) month = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (self->now);
+  g_autoptr(GDateTime) now = pv_date_time_new_local (self->now);
   int text_width, text_height;
 
   /* Dimmed text at 0.7 keeps 4.5:1 on the card in both styles. */

@@ -122,7 +122,7 @@ pv_calendar_build (GListModel           *tenants,
 
       if (item->expires_at == 0 || item->expires_at < now)
         continue;
-      expires = g_date_time_new_from_unix_local (item->expires_at);
+      expires = pv_date_time_new_local (item->expires_at);
       next_day = g_date_time_add_days (expires, 1);
       date = g_date_time_format (expires, "%Y%m%d");
       end = g_date_time_format (next_day, "%Y%m%d");

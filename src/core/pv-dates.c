@@ -82,6 +82,45 @@ pv_format_relative (gint64 when,
                                                    "in %d days", n), (int) n);
 }
 
+G_LOCK_DEFINE_STATIC (local_zone);
+
+/**
+ * pv_date_time_new_local:
+ * @when: seconds since the epoch
+ *
+ * As g_date_time_new_from_unix_local(), without reading the time zone
+ * again each time.  GLib 2.74 keeps the local zone only while `TZ` is set:
+ * unset, as on most desktops, each call reads and parses /etc/localtime,
+ * 7 µs that a thousand dates on the overview paid at every update.  The
+ * zone is kept here for as long as `TZ` says the same.
+ *
+ * Returns: (transfer full) (nullable): @when in the local time zone, or
+ *   %NULL if it is out of #GDateTime's range
+ */
+GDateTime *
+pv_date_time_new_local (gint64 when)
+{
+  static GTimeZone *zone;
+  static char *zone_tz;
+  const char *tz = g_getenv ("TZ");
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (when);
+  GDateTime *local;
+
+  if (utc == NULL)
+    return NULL;
+  G_LOCK (local_zone);
+  if (zone == NULL || g_strcmp0 (tz, zone_tz) != 0)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      g_free (zone_tz);
+      zone = g_time_zone_new_local ();
+      zone_tz = g_strdup (tz);
+    }
+  local = g_date_time_to_timezone (utc, zone);
+  G_UNLOCK (local_zone);
+  return local;
+}
+
 /**
  * pv_format_date:
  *
@@ -90,7 +129,7 @@ pv_format_relative (gint64 when,
 char *
 pv_format_date (gint64 when)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (when);
+  g_autoptr(GDateTime) dt = pv_date_time_new_local (when);
 
   /* Translators: a date and time, see g_date_time_format() */
   return dt ? g_date_time_format (dt, _("%-d %B %Y, %H:%M")) : g_strdup ("—");

@@ -16,5 +16,6 @@ char      *pv_format_days_left      (gint64      expires_at,
 char      *pv_format_relative       (gint64      when,
                                      gint64      now);
 char      *pv_format_date           (gint64      when);
+GDateTime *pv_date_time_new_local   (gint64      when);
 
 G_END_DECLS
