@@ -298,7 +298,7 @@ pv_tenant_list_get_checks (PvTenantList *self)
 
 /* What a tracked app's entry shows of its checks: their verdicts */
 static char *
-checks_signature (PvTenantList       *self,
+checks_signature (GKeyFile           *checks,
                   const PvTrackedApp *app)
 {
   GString *s = g_string_new (NULL);
@@ -308,23 +308,32 @@ checks_signature (PvTenantList       *self,
       PvTrackedConnection *connection = g_ptr_array_index (app->connections, i);
       PvProbeVerdict verdict;
 
-      if (pv_tracked_checks_get (self->checks, app, connection->kind, &verdict, NULL, NULL))
+      if (pv_tracked_checks_get (checks, app, connection->kind, &verdict, NULL, NULL))
         g_string_append_printf (s, "%s=%d;", connection->kind, verdict);
     }
   return g_string_free (s, FALSE);
+}
+
+/* A tracked app's entry, as of @checks; in any thread. */
+static PvTenantInfo *
+new_app_info (GKeyFile           *checks,
+              const PvTrackedApp *app,
+              gint64              now)
+{
+  g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (checks, app);
+  PvTenantInfo *info = pv_tracked_app_new_info (app, verdicts, now);
+
+  /* As of its tokens' last check */
+  pv_tenant_info_set_known_at (info, pv_tracked_checks_last (checks, app));
+  return info;
 }
 
 static PvTenantInfo *
 tracked_app_info (PvTenantList       *self,
                   const PvTrackedApp *app)
 {
-  g_autoptr(GHashTable) verdicts = pv_tracked_checks_verdicts (self->checks, app);
-  PvTenantInfo *info = pv_tracked_app_new_info (app, verdicts, g_get_real_time () / G_USEC_PER_SEC);
-
-  /* As of its tokens' last check */
-  pv_tenant_info_set_known_at (info, pv_tracked_checks_last (self->checks, app));
-  g_hash_table_replace (self->app_signatures, g_strdup (app->id), checks_signature (self, app));
-  return info;
+  g_hash_table_replace (self->app_signatures, g_strdup (app->id), checks_signature (self->checks, app));
+  return new_app_info (self->checks, app, g_get_real_time () / G_USEC_PER_SEC);
 }
 
 /* A tracked app's entry shown anew in place, the same object: its page,
@@ -418,7 +427,7 @@ pv_tenant_list_add_tracked_app (PvTenantList *self,
             pv_tracked_app_free (old);
           }
         /* Shown anew in place: the same entry, so that its page stays */
-        g_hash_table_replace (self->app_signatures, g_strdup (app->id), checks_signature (self, app));
+        g_hash_table_replace (self->app_signatures, g_strdup (app->id), checks_signature (self->checks, app));
         if (shown != NULL)
           update_app_info (self, app, shown, g_get_real_time () / G_USEC_PER_SEC);
         return;
@@ -492,6 +501,8 @@ typedef struct {
   gsize       checks_length;
   GPtrArray  *profiles;   /* PvProfile, how to reach each tenant */
   GPtrArray  *infos;      /* PvTenantInfo, one for each profile */
+  GPtrArray  *app_infos;  /* PvTenantInfo, one for each app */
+  GHashTable *app_signatures; /* as PvTenantList's */
   GError     *read_error; /* the apps' list's or the tenants' list's */
 } Load;
 
@@ -504,6 +515,8 @@ load_free (Load *load)
   g_clear_pointer (&load->apps, g_ptr_array_unref);
   g_free (load->checks);
   g_clear_pointer (&load->infos, g_ptr_array_unref);
+  g_clear_pointer (&load->app_infos, g_ptr_array_unref);
+  g_clear_pointer (&load->app_signatures, g_hash_table_unref);
   g_clear_pointer (&load->profiles, g_ptr_array_unref);
   g_clear_error (&load->read_error);
   g_free (load);
@@ -526,16 +539,29 @@ read_thread (GTask        *task,
              GCancellable *cancellable)
 {
   Load *load = task_data;
+  g_autoptr(GKeyFile) checks = g_key_file_new ();
   g_autofree char *apps = NULL;
   g_autofree char *profiles = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gsize length;
 
   if (!pv_file_load_list (load->apps_file, cancellable, &apps, &length, &load->read_error) ||
       (load->apps = pv_tracked_apps_parse (apps, length, &load->read_error)) == NULL)
     goto done;
   /* No checks yet, or unreadable ones: the next refresh makes them. */
-  if (!g_file_load_contents (load->checks_file, cancellable, &load->checks, &load->checks_length, NULL, NULL))
-    load->checks = NULL;
+  if (!g_file_load_contents (load->checks_file, cancellable, &load->checks, &load->checks_length, NULL, NULL) ||
+      !g_key_file_load_from_data (checks, load->checks, load->checks_length, G_KEY_FILE_NONE, NULL))
+    g_clear_pointer (&load->checks, g_free);
+  /* The apps' entries too, as the tenants' below */
+  load->app_infos = g_ptr_array_new_full (load->apps->len, g_object_unref);
+  load->app_signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < load->apps->len; i++)
+    {
+      const PvTrackedApp *app = g_ptr_array_index (load->apps, i);
+
+      g_ptr_array_add (load->app_infos, new_app_info (checks, app, now));
+      g_hash_table_replace (load->app_signatures, g_strdup (app->id), checks_signature (checks, app));
+    }
   if (!pv_file_load_list (load->profiles_file, cancellable, &profiles, &length, &load->read_error) ||
       (load->profiles = pv_profiles_parse (profiles, length, g_file_peek_path (load->profiles_file),
                                            &load->read_error)) == NULL)
@@ -619,6 +645,8 @@ read_cb (GObject      *source,
   Load *load = g_task_get_task_data (task);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer id, signature;
 
   g_task_propagate_boolean (G_TASK (result), NULL);
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
@@ -650,8 +678,14 @@ read_cb (GObject      *source,
 
   for (guint i = 0; i < load->infos->len; i++)
     g_ptr_array_add (all, g_object_ref (g_ptr_array_index (load->infos, i)));
-  for (guint i = 0; i < self->apps->len; i++)
-    g_ptr_array_add (all, tracked_app_info (self, g_ptr_array_index (self->apps, i)));
+  for (guint i = 0; i < load->app_infos->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (load->app_infos, i)));
+  g_hash_table_iter_init (&iter, load->app_signatures);
+  while (g_hash_table_iter_next (&iter, &id, &signature))
+    {
+      g_hash_table_replace (self->app_signatures, id, signature);
+      g_hash_table_iter_steal (&iter);
+    }
   g_list_store_splice (self->tenants, 0, g_list_model_get_n_items (G_LIST_MODEL (self->tenants)),
                        all->pdata, all->len);
   set_loading (self, FALSE);
@@ -857,7 +891,7 @@ apps_checked_cb (GObject      *source,
   for (guint i = 0; i < self->apps->len; i++)
     {
       PvTrackedApp *app = g_ptr_array_index (self->apps, i);
-      g_autofree char *signature = checks_signature (self, app);
+      g_autofree char *signature = checks_signature (self->checks, app);
 
       if (g_strcmp0 (g_hash_table_lookup (self->app_signatures, app->id), signature) == 0)
         continue;
